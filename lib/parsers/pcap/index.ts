@@ -1,0 +1,2 @@
+export { CaptureReader, readCapture, MAX_RECORD_BYTES } from "./reader";
+export * from "./types";
