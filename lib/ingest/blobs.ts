@@ -1,0 +1,117 @@
+/** Content-addressed blob store on disk: rootDir/ab/cd/<sha256>. Streams; never buffers whole files. */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { LimitError } from "./limits";
+
+export { LimitError } from "./limits";
+
+export interface PutResult {
+  sha256: string;
+  size: number;
+  path: string;
+}
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+
+function assertSha(sha256: string): void {
+  if (!SHA_RE.test(sha256)) throw new TypeError(`invalid sha256: ${JSON.stringify(sha256)}`);
+}
+
+function writeChunk(ws: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.write(chunk, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+export class BlobStore {
+  readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+  }
+
+  pathOf(sha256: string): string {
+    assertSha(sha256);
+    return path.join(this.rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes a blob; returns false when it did not exist. */
+  async delete(sha256: string): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(sha256));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw e;
+    }
+  }
+
+  /** Reads a blob; `start`/`end` are inclusive byte offsets as in fs.createReadStream. */
+  openRead(sha256: string, start?: number, end?: number): Readable {
+    return createReadStream(this.pathOf(sha256), { start, end });
+  }
+
+  async size(sha256: string): Promise<number> {
+    return (await stat(this.pathOf(sha256))).size;
+  }
+
+  async put(
+    stream: Readable | AsyncIterable<Uint8Array>,
+    opts?: { maxBytes?: number },
+  ): Promise<PutResult> {
+    const maxBytes = opts?.maxBytes ?? Infinity;
+    const tmpDir = path.join(this.rootDir, "tmp");
+    await mkdir(tmpDir, { recursive: true });
+    const tmpPath = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+    const hash = createHash("sha256");
+    const ws = createWriteStream(tmpPath, { flags: "wx" });
+    let wsError: Error | undefined;
+    ws.on("error", (e) => {
+      wsError = e;
+    });
+    let size = 0;
+    try {
+      for await (const raw of stream as AsyncIterable<Uint8Array | string>) {
+        const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+        size += chunk.byteLength;
+        if (size > maxBytes) {
+          throw new LimitError("upload-too-large", `blob exceeds ${maxBytes} bytes`, maxBytes);
+        }
+        hash.update(chunk);
+        await writeChunk(ws, chunk);
+        if (wsError) throw wsError;
+      }
+      await new Promise<void>((resolve, reject) => {
+        ws.end((err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+      if (wsError) throw wsError;
+    } catch (e) {
+      if (typeof (stream as Readable).destroy === "function") (stream as Readable).destroy();
+      ws.destroy();
+      await finished(ws).catch(() => undefined);
+      await rm(tmpPath, { force: true });
+      throw e;
+    }
+    const sha256 = hash.digest("hex");
+    const finalPath = this.pathOf(sha256);
+    if (await this.has(sha256)) {
+      await rm(tmpPath, { force: true });
+    } else {
+      await mkdir(path.dirname(finalPath), { recursive: true });
+      await rename(tmpPath, finalPath);
+    }
+    return { sha256, size, path: finalPath };
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { sniff, sniffFile, type FileKind } from "./sniff";
+
+const SAMPLES = "/work/shared/samples/acme-prod-502";
+
+describe("sniff", () => {
+  it("classifies every sample file by content", async () => {
+    const expected: Record<string, FileKind> = {
+      "acme-prod-config.yaml": "gateway-config",
+      "gw01-to-target.pcap": "pcap",
+      "README.md": "unknown",
+    };
+    for (const f of readdirSync(SAMPLES)) {
+      const want = expected[f] ?? (f.endsWith(".log") ? "gateway-log" : undefined);
+      expect(want, f).toBeDefined();
+      expect(await sniffFile(path.join(SAMPLES, f)), f).toBe(want);
+    }
+  });
+
+  it("recognises archive and capture magics", () => {
+    const pad = (b: number[]) => Buffer.concat([Buffer.from(b), Buffer.alloc(60)]);
+    expect(sniff(pad([0x50, 0x4b, 0x03, 0x04]))).toBe("zip");
+    expect(sniff(pad([0x50, 0x4b, 0x05, 0x06]))).toBe("zip");
+    expect(sniff(gzipSync("hello"))).toBe("gzip");
+    for (const m of [[0xa1, 0xb2, 0xc3, 0xd4], [0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d], [0x4d, 0x3c, 0xb2, 0xa1]])
+      expect(sniff(pad(m))).toBe("pcap");
+    expect(sniff(pad([0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a]))).toBe("pcapng");
+    const tar = Buffer.alloc(1024);
+    tar.write("file.txt", 0);
+    tar.write("ustar\u000000", 257, "latin1");
+    expect(sniff(tar)).toBe("tar");
+  });
+
+  it("handles empty, whitespace, random and NUL-bearing text", () => {
+    expect(sniff(Buffer.alloc(0))).toBe("empty");
+    expect(sniff(Buffer.from("\n\n  \n"))).toBe("empty");
+    // random bytes that happen to start with a magic are astronomically unlikely; force a safe first byte
+    const r = randomBytes(4096);
+    r[0] = 0x00;
+    expect(sniff(r)).toBe("unknown");
+    expect(sniff(Buffer.from("edgemicro:\n  port: 8000\n\0"))).toBe("unknown");
+    expect(sniff(Buffer.from("just some text\nnothing here\n"))).toBe("unknown");
+  });
+
+  it("detects the three gateway log line shapes, after blank lines", () => {
+    const ev = "2026-11-23T19:33:55.816Z [info][h:1][7600][acme][prod][x][1.2.3.4][c][id][core][sourceRequest][GET][][][][]";
+    const plain = "2026-11-23T19:28:29.685Z info 3657 edge micro listening on port 18000 port=18000";
+    const stats = "2026-11-23T19:28:29.685Z stats 3657 treqErrors=0, requests=24";
+    const con = "2026-11-23T19:28:29.685Z [3657] [microgateway] started";
+    expect(sniff(Buffer.from(`\n\n${ev}\n${plain}\n${stats}\n${con}\n`))).toBe("gateway-log");
+    expect(sniff(Buffer.from(`${stats}\n`))).toBe("gateway-log");
+    expect(sniff(Buffer.from(`${ev}\n    at foo (bar.js:1:1)\n${ev}\n`))).toBe("gateway-log");
+    expect(sniff(Buffer.from(`hello\nworld\nfoo\n${ev}\n`))).toBe("unknown");
+  });
+
+  it("detects gateway config by top-level keys only", () => {
+    expect(sniff(Buffer.from("# comment\nproxies:\n  - name: a\n"))).toBe("gateway-config");
+    expect(sniff(Buffer.from("edge_config:\n  bootstrap: x\n"))).toBe("gateway-config");
+    expect(sniff(Buffer.from("foo:\n  edgemicro:\n    port: 1\n"))).toBe("unknown");
+  });
+});

@@ -1,0 +1,102 @@
+/** Content sniffing of uploaded files: by bytes, never by name. Pure except `sniffFile`. */
+import { open } from "node:fs/promises";
+
+export type FileKind =
+  | "zip"
+  | "tar"
+  | "gzip"
+  | "pcap"
+  | "pcapng"
+  | "gateway-log"
+  | "gateway-config"
+  | "empty"
+  | "unknown";
+
+export const SNIFF_HEAD_BYTES = 64 * 1024;
+
+const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, 0x4d3cb2a1]);
+
+/** ISO-8601 timestamp (date, T, time, optional fraction, Z or offset). */
+const TS = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?`;
+/** Event line `TS [` / console line `TS [PID]`, plain `TS LEVEL PID `, stats `TS stats PID `. */
+const LOG_LINE_RE = new RegExp(
+  String.raw`^\uFEFF?${TS} (?:\[|(?:error|warn|warning|info|debug|trace|fatal|stats) \d+ )`,
+  "i",
+);
+const CONFIG_KEY_RE = /^\uFEFF?(?:edgemicro|edge_config|proxies)\s*:(?:\s|$)/m;
+
+export function isTarHeader(head: Uint8Array): boolean {
+  if (head.length < 262) return false;
+  // "ustar\0" (POSIX) or "ustar " (GNU) at offset 257
+  return (
+    head[257] === 0x75 &&
+    head[258] === 0x73 &&
+    head[259] === 0x74 &&
+    head[260] === 0x61 &&
+    head[261] === 0x72
+  );
+}
+
+function looksBinary(head: Buffer): boolean {
+  return head.indexOf(0) !== -1;
+}
+
+/** True when most of the first few non-blank lines look like gateway log lines. */
+function looksLikeGatewayLog(text: string): boolean {
+  const lines: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw.trim() === "") continue;
+    lines.push(raw);
+    if (lines.length >= 10) break;
+  }
+  if (lines.length === 0) return false;
+  let hits = 0;
+  for (const l of lines) if (LOG_LINE_RE.test(l)) hits++;
+  if (!LOG_LINE_RE.test(lines[0]) && hits < 2) return false;
+  return hits * 2 > lines.length;
+}
+
+function looksLikeGatewayConfig(text: string): boolean {
+  return CONFIG_KEY_RE.test(text);
+}
+
+export function sniff(head: Buffer): FileKind {
+  if (head.length === 0) return "empty";
+  if (head.length >= 4) {
+    if (head[0] === 0x50 && head[1] === 0x4b) {
+      if ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06)) return "zip";
+    }
+    const be = head.readUInt32BE(0);
+    if (PCAP_MAGICS.has(be)) return "pcap";
+    if (be === 0x0a0d0d0a) return "pcapng";
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (isTarHeader(head)) return "tar";
+  if (looksBinary(head)) return "unknown";
+  if (head.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) return "empty";
+  const text = head.toString("utf8");
+  if (looksLikeGatewayLog(text)) return "gateway-log";
+  if (looksLikeGatewayConfig(text)) return "gateway-config";
+  return "unknown";
+}
+
+/** Reads up to the first 64 KiB of a file and sniffs it. */
+export async function sniffFile(filePath: string): Promise<FileKind> {
+  return sniff(await readHead(filePath));
+}
+
+export async function readHead(filePath: string, bytes = SNIFF_HEAD_BYTES): Promise<Buffer> {
+  const fh = await open(filePath, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    let off = 0;
+    while (off < bytes) {
+      const { bytesRead } = await fh.read(buf, off, bytes - off, off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
