@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { crc32, createGzip, deflateRawSync, gzipSync } from "node:zlib";
+import * as tar from "tar-stream";
+import { resolveLimits, type IngestLimits } from "./limits";
+import { ArchiveError, expandArchive, gunzippedName, safeEntryName, type ArchiveKind } from "./unpack";
+
+const SAMPLES = "/work/shared/samples/acme-prod-502";
+const SAMPLE_FILES = readdirSync(SAMPLES).sort();
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+let tmp: string;
+beforeAll(() => { tmp = mkdtempSync(path.join(os.tmpdir(), "unpack-")); });
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const has = (cmd: string) => { try { execFileSync("which", [cmd], { stdio: "ignore" }); return true; } catch { return false; } };
+
+async function collect(file: string, kind: ArchiveKind, limits: IngestLimits = resolveLimits(), fileName?: string) {
+  const got = new Map<string, Buffer>();
+  const errors: string[] = [];
+  const declared = new Map<string, number | undefined>();
+  let result, error: unknown;
+  try {
+    result = await expandArchive(file, kind, limits, async ({ name, stream, declaredSize }) => {
+      declared.set(name, declaredSize);
+      const chunks: Buffer[] = [];
+      try { for await (const c of stream) chunks.push(c as Buffer); } catch (e) { errors.push(`${name}: ${(e as Error).message}`); throw e; }
+      got.set(name, Buffer.concat(chunks));
+    }, fileName);
+  } catch (e) { error = e; }
+  return { got, errors, declared, result, error };
+}
+
+/** Minimal zip writer (stored or deflated) so tests can craft hostile names and attributes. */
+function makeZip(entries: Array<{ name: string; data: Buffer; deflate?: boolean; unixMode?: number }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let off = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, "utf8");
+    const body = e.deflate ? deflateRawSync(e.data) : e.data;
+    const crc = crc32(e.data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x800, 6);
+    lh.writeUInt16LE(e.deflate ? 8 : 0, 8); lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(body.length, 18); lh.writeUInt32LE(e.data.length, 22); lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE((3 << 8) | 20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x800, 8);
+    ch.writeUInt16LE(e.deflate ? 8 : 0, 10); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(e.data.length, 24); ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(((e.unixMode ?? 0o100644) << 16) >>> 0, 38); ch.writeUInt32LE(off, 42);
+    locals.push(lh, name, body);
+    centrals.push(ch, name);
+    off += 30 + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+async function makeTar(file: string, entries: Array<{ header: tar.Header | { name: string; [k: string]: unknown }; data?: Buffer }>, gz: boolean) {
+  const pack = tar.pack();
+  const out = createWriteStream(file);
+  const done = gz ? pipeline(pack as unknown as Readable, createGzip(), out) : pipeline(pack as unknown as Readable, out);
+  for (const e of entries) {
+    await new Promise<void>((res, rej) => pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())));
+  }
+  pack.finalize();
+  await done;
+}
+
+function expectSamples(got: Map<string, Buffer>, prefix = "") {
+  for (const f of SAMPLE_FILES) expect(sha(got.get(prefix + f)!), f).toBe(sha(readFileSync(path.join(SAMPLES, f))));
+}
+
+describe("safeEntryName", () => {
+  it("normalises and rejects unsafe names", () => {
+    expect(safeEntryName("./a//b/./c.log")).toEqual({ name: "a/b/c.log" });
+    expect(safeEntryName("a\\b.log")).toEqual({ name: "a/b.log" });
+    for (const bad of ["../evil", "a/../../evil", "/etc/passwd", "C:\\evil", "c:evil", "\\\\srv\\x", "a\0b", "./"])
+      expect("reason" in safeEntryName(bad), bad).toBe(true);
+    expect(gunzippedName("edgemicro-1-api.log.gz")).toBe("edgemicro-1-api.log");
+    expect(gunzippedName("x.tgz")).toBe("x.tar");
+  });
+});
+
+describe("expandArchive: sample bundle", () => {
+  it.runIf(has("zip"))("zip built by the zip CLI", async () => {
+    const z = path.join(tmp, "bundle.zip");
+    execFileSync("zip", ["-q", "-r", z, "acme-prod-502"], { cwd: path.dirname(SAMPLES) });
+    const { got, result, error } = await collect(z, "zip");
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ entries: SAMPLE_FILES.length, skipped: [] });
+    expectSamples(got, "acme-prod-502/");
+  });
+
+  it.runIf(has("tar"))("tar and tar.gz built by the tar CLI", async () => {
+    for (const [file, flags, kind] of [["b.tar", "-cf", "tar"], ["b.tar.gz", "-czf", "gzip"]] as const) {
+      const t = path.join(tmp, file);
+      execFileSync("tar", [flags, t, "-C", SAMPLES, ...SAMPLE_FILES]);
+      const { got, result, error, declared } = await collect(t, kind);
+      expect(error).toBeUndefined();
+      expect(result).toEqual({ entries: SAMPLE_FILES.length, skipped: [] });
+      expectSamples(got);
+      expect(declared.get(SAMPLE_FILES[0])).toBe(statSync(path.join(SAMPLES, SAMPLE_FILES[0])).size);
+    }
+  });
+
+  it("single gzip member named after the gz file", async () => {
+    const log = SAMPLE_FILES.find((f) => f.endsWith(".log"))!;
+    const g = path.join(tmp, "one.gz");
+    writeFileSync(g, gzipSync(readFileSync(path.join(SAMPLES, log))));
+    const { got, result } = await collect(g, "gzip", resolveLimits(), `${log}.gz`);
+    expect(result).toEqual({ entries: 1, skipped: [] });
+    expect(sha(got.get(log)!)).toBe(sha(readFileSync(path.join(SAMPLES, log))));
+  });
+});
+
+describe("expandArchive: hostile archives", () => {
+  it("zip: skips traversal, absolute, drive-letter and symlink entries; ignores directories", async () => {
+    const z = path.join(tmp, "evil.zip");
+    writeFileSync(z, makeZip([
+      { name: "ok/a.txt", data: Buffer.from("fine") },
+      { name: "../evil", data: Buffer.from("x") },
+      { name: "/etc/passwd", data: Buffer.from("x") },
+      { name: "C:/evil.txt", data: Buffer.from("x") },
+      { name: "a/../../evil", data: Buffer.from("x") },
+      { name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
+      { name: "dir/", data: Buffer.alloc(0), unixMode: 0o040755 },
+      { name: "b.txt", data: Buffer.from("deflated ".repeat(100)), deflate: true },
+    ]));
+    const { got, result, error } = await collect(z, "zip");
+    expect(error).toBeUndefined();
+    expect([...got.keys()]).toEqual(["ok/a.txt", "b.txt"]);
+    expect(got.get("b.txt")!.toString()).toBe("deflated ".repeat(100));
+    expect(result!.entries).toBe(2);
+    expect(result!.skipped.map((s) => s.name)).toEqual(["../evil", "/etc/passwd", "C:/evil.txt", "a/../../evil", "link"]);
+    expect(result!.skipped[0].reason).toMatch(/\.\./);
+    expect(result!.skipped[1].reason).toMatch(/absolute/);
+    expect(result!.skipped[2].reason).toMatch(/drive letter/);
+    expect(result!.skipped[4].reason).toMatch(/symlink/);
+  });
+
+  it("tar: skips traversal, absolute, symlink, hard link and device entries", async () => {
+    const t = path.join(tmp, "evil.tar");
+    await makeTar(t, [
+      { header: { name: "good.log", type: "file" }, data: Buffer.from("good") },
+      { header: { name: "../evil", type: "file" }, data: Buffer.from("x") },
+      { header: { name: "/etc/cron.d/x", type: "file" }, data: Buffer.from("x") },
+      { header: { name: "sl", type: "symlink", linkname: "/etc/passwd" } },
+      { header: { name: "hl", type: "link", linkname: "good.log" } },
+      { header: { name: "dev", type: "character-device" } },
+      { header: { name: "d", type: "directory" } },
+      { header: { name: "d/after.log", type: "file" }, data: Buffer.from("after") },
+    ], false);
+    const { got, result, error } = await collect(t, "tar");
+    expect(error).toBeUndefined();
+    expect(Object.fromEntries([...got].map(([k, v]) => [k, v.toString()]))).toEqual({ "good.log": "good", "d/after.log": "after" });
+    expect(result!.skipped.map((s) => s.name)).toEqual(["../evil", "/etc/cron.d/x", "sl", "hl", "dev"]);
+    expect(result!.skipped[2].reason).toMatch(/symlink to '\/etc\/passwd'/);
+    expect(result!.skipped[3].reason).toMatch(/hard link/);
+  });
+
+  it("truncated single gzip → ArchiveError with offset; consumer sees the error", async () => {
+    const g = path.join(tmp, "trunc.log.gz");
+    const full = gzipSync(randomBytes(200_000));
+    writeFileSync(g, full.subarray(0, 100_000));
+    const { error, errors } = await collect(g, "gzip", resolveLimits(), "trunc.log.gz");
+    expect(error).toBeInstanceOf(ArchiveError);
+    expect((error as Error).message).toMatch(/gzip: corrupt or truncated.*trunc\.log.*byte offset \d+/);
+    expect(errors.length).toBe(1);
+  });
+
+  it("truncated tar.gz → earlier entries stay delivered, then ArchiveError naming the entry", async () => {
+    const t = path.join(tmp, "trunc.tar.gz");
+    await makeTar(t, ["a", "b", "c", "d"].map((n) => ({ header: { name: `${n}.bin`, type: "file" as const }, data: randomBytes(50_000) })), true);
+    const buf = readFileSync(t);
+    writeFileSync(t, buf.subarray(0, Math.floor(buf.length * 0.6)));
+    const { got, error } = await collect(t, "gzip");
+    expect([...got.keys()]).toEqual(["a.bin", "b.bin"]);
+    expect(error).toBeInstanceOf(ArchiveError);
+    expect((error as ArchiveError).entryName).toBe("c.bin");
+    expect((error as Error).message).toMatch(/tar\.gz: corrupt or truncated.*'c\.bin'.*byte offset \d+/);
+  });
+
+  it("corrupt zip → ArchiveError", async () => {
+    const z = path.join(tmp, "bad.zip");
+    writeFileSync(z, Buffer.concat([Buffer.from("PK\x03\x04"), randomBytes(100)]));
+    expect((await collect(z, "zip")).error).toBeInstanceOf(ArchiveError);
+  });
+});
+
+describe("expandArchive: limits", () => {
+  it("gzip bomb: 200 MB of zeros is cut off by the ratio cap without being materialised", async () => {
+    const g = path.join(tmp, "bomb.gz");
+    const zeros = Buffer.alloc(1 << 20);
+    async function* gen() { for (let i = 0; i < 200; i++) yield zeros; }
+    await pipeline(Readable.from(gen()), createGzip({ level: 9 }), createWriteStream(g));
+    expect(statSync(g).size).toBeLessThan(1_000_000);
+    const { got, result, error, errors } = await collect(g, "gzip", resolveLimits(), "bomb.gz");
+    expect(error).toBeUndefined();
+    expect(got.size).toBe(0);
+    expect(errors.length).toBe(1);
+    expect(result!.entries).toBe(0);
+    expect(result!.skipped[0]).toMatchObject({ name: "bomb" });
+    expect(result!.skipped[0].reason).toMatch(/compression ratio/);
+  });
+
+  it("zip: declared ratio and entry size are enforced; tar.gz bomb stops the archive", async () => {
+    const z = path.join(tmp, "zbomb.zip");
+    writeFileSync(z, makeZip([{ name: "small.txt", data: Buffer.from("hi") }, { name: "zeros", data: Buffer.alloc(5 << 20), deflate: true }]));
+    const r1 = await collect(z, "zip");
+    expect([...r1.got.keys()]).toEqual(["small.txt"]);
+    expect(r1.result!.skipped[0].reason).toMatch(/compression ratio/);
+    const r2 = await collect(z, "zip", resolveLimits({ maxEntryBytes: 1000, maxCompressionRatio: 1e9 }));
+    expect(r2.result!.skipped[0].reason).toMatch(/declared size/);
+
+    const t = path.join(tmp, "bomb.tar.gz");
+    await makeTar(t, [{ header: { name: "ok", type: "file" }, data: Buffer.from("ok") }, { header: { name: "z", type: "file" }, data: Buffer.alloc(30 << 20) }, { header: { name: "later", type: "file" }, data: Buffer.from("x") }], true);
+    const r3 = await collect(t, "gzip");
+    expect([...r3.got.keys()]).toEqual(["ok"]);
+    expect(r3.result!.stopped?.code).toBe("compression-ratio");
+  });
+
+  it("entry size (streamed), total size and entry count limits", async () => {
+    const t = path.join(tmp, "many.tar");
+    await makeTar(t, Array.from({ length: 6 }, (_, i) => ({ header: { name: `f${i}`, type: "file" as const }, data: Buffer.alloc(1000 * (i + 1), 65) })), false);
+    const a = await collect(t, "tar", resolveLimits({ maxEntries: 3 }));
+    expect(a.result).toMatchObject({ entries: 3, stopped: { code: "too-many-entries" } });
+    const b = await collect(t, "tar", resolveLimits({ maxEntryBytes: 3500 }));
+    expect(b.result!.entries).toBe(3);
+    expect(b.result!.skipped.map((s) => s.name)).toEqual(["f3", "f4", "f5"]);
+    const c = await collect(t, "tar", resolveLimits({ maxTotalExpandedBytes: 7000 }));
+    expect(c.result).toMatchObject({ entries: 3, stopped: { code: "total-too-large" } });
+    expect(c.result!.skipped.map((s) => s.name)).toEqual(["f3"]);
+    // zip with a lying declared size is caught while streaming
+    const z = path.join(tmp, "big.zip");
+    writeFileSync(z, makeZip([{ name: "a", data: Buffer.alloc(5000, 66) }, { name: "b", data: Buffer.from("b") }]));
+    const d = await collect(z, "zip", resolveLimits({ maxTotalExpandedBytes: 4000 }));
+    expect(d.result).toMatchObject({ entries: 0, stopped: { code: "total-too-large" } });
+  });
+});
