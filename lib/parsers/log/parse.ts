@@ -1,0 +1,174 @@
+/**
+ * Streaming Edge Microgateway log parser (FORMATS.md §1). Pure and synchronous at its core:
+ * feed byte chunks with `push`, call `end` once. Lines are split on 0x0A; a trailing 0x0D is
+ * dropped. Memory stays flat: only a partial line (at most `maxLineBytes`) and the last event
+ * line with its stack trace (at most 4 KiB) are held between chunks.
+ */
+import { isUtf8 } from "node:buffer";
+import { hasDatePrefix, malformed, parseTimestampedLine } from "./line";
+import type { EventLine, LogItem, LogParserOptions } from "./types";
+
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+export const MAX_STACK_CHARS = 4096;
+const EXCERPT_BYTES = 480; // enough bytes for a 120-character excerpt
+
+export class LogLineParser {
+  /** Bytes consumed so far (all chunks pushed). */
+  bytesRead = 0;
+  private readonly maxLineBytes: number;
+  private lineNo = 0;
+  /** File offset of the start of the next line. */
+  private lineOffset = 0;
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private carryOverlong = false;
+  /** The last event line: held until we know no stack trace follows it. */
+  private pending: EventLine | null = null;
+  private stack: string[] = [];
+  private stackChars = 0;
+
+  constructor(opts: LogParserOptions = {}) {
+    this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  push(chunk: Uint8Array): LogItem[] {
+    const out: LogItem[] = [];
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.bytesRead += buf.length;
+    let pos = 0;
+    if (this.carryLen > 0) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) {
+        this.appendCarry(buf);
+        return out;
+      }
+      this.appendCarry(buf.subarray(0, nl));
+      this.finishCarry(1, out);
+      pos = nl + 1;
+    }
+    while (pos < buf.length) {
+      const nl = buf.indexOf(10, pos);
+      if (nl === -1) {
+        this.appendCarry(buf.subarray(pos));
+        break;
+      }
+      this.line(buf, pos, nl, 1, out);
+      pos = nl + 1;
+    }
+    return out;
+  }
+
+  end(): LogItem[] {
+    const out: LogItem[] = [];
+    if (this.carryLen > 0) this.finishCarry(0, out);
+    this.flushPending(out);
+    return out;
+  }
+
+  private appendCarry(piece: Buffer): void {
+    if (piece.length === 0) return;
+    this.carryLen += piece.length;
+    if (this.carryOverlong) return;
+    if (this.carryLen > this.maxLineBytes + 1) {
+      // Keep only the head for the excerpt; count the rest without storing it.
+      this.carryOverlong = true;
+      const head = Buffer.concat([...this.carry, piece]).subarray(0, EXCERPT_BYTES);
+      this.carry = [Buffer.from(head)];
+      return;
+    }
+    this.carry.push(Buffer.from(piece)); // copy: the source may reuse its chunk buffer
+  }
+
+  private finishCarry(termLen: number, out: LogItem[]): void {
+    const len = this.carryLen;
+    const b = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry);
+    const overlong = this.carryOverlong;
+    this.carry = [];
+    this.carryLen = 0;
+    this.carryOverlong = false;
+    if (overlong) {
+      this.flushPending(out);
+      this.lineNo++;
+      out.push(malformed(this.lineNo, this.lineOffset, len + termLen, "line too long", b.toString("utf8")));
+      this.lineOffset += len + termLen;
+      return;
+    }
+    this.line(b, 0, b.length, termLen, out);
+  }
+
+  /** One physical line: bytes [s, e) of b, followed by termLen terminator bytes. */
+  private line(b: Buffer, s: number, e: number, termLen: number, out: LogItem[]): void {
+    const lineNo = ++this.lineNo;
+    const offset = this.lineOffset;
+    let length = e - s;
+    if (e > s && b[e - 1] === 13) {
+      e--;
+      // When the LF came in a later chunk the CR is still part of the carried bytes.
+    }
+    length += termLen;
+    this.lineOffset += length;
+    const n = e - s;
+    if (n === 0) return; // blank line: nothing to report
+    if (n > this.maxLineBytes) {
+      this.flushPending(out);
+      out.push(malformed(lineNo, offset, length, "line too long", b.toString("utf8", s, s + EXCERPT_BYTES)));
+      return;
+    }
+    const l = b.toString("utf8", s, e);
+    if (l.indexOf("\u0000") !== -1) {
+      this.flushPending(out);
+      out.push(malformed(lineNo, offset, length, "binary", l));
+      return;
+    }
+    if (l.indexOf("\uFFFD") !== -1 && !isUtf8(b.subarray(s, e))) {
+      this.flushPending(out);
+      out.push(malformed(lineNo, offset, length, "invalid utf-8", l));
+      return;
+    }
+    if (!hasDatePrefix(l)) {
+      if (this.pending !== null) {
+        this.addStack(l);
+        return;
+      }
+      out.push(malformed(lineNo, offset, length, "no timestamp", l));
+      return;
+    }
+    this.flushPending(out);
+    const item = parseTimestampedLine(l, lineNo, offset, length);
+    if (item.kind === "event") this.pending = item;
+    else out.push(item);
+  }
+
+  private addStack(l: string): void {
+    if (this.stackChars >= MAX_STACK_CHARS) return;
+    this.stack.push(l);
+    this.stackChars += l.length + 1;
+  }
+
+  private flushPending(out: LogItem[]): void {
+    const p = this.pending;
+    if (p === null) return;
+    if (this.stack.length > 0) {
+      const s = this.stack.join("\n");
+      p.stack = s.length > MAX_STACK_CHARS ? s.slice(0, MAX_STACK_CHARS) : s;
+      this.stack = [];
+      this.stackChars = 0;
+    }
+    this.pending = null;
+    out.push(p);
+  }
+}
+
+/** Parses a byte stream; yields the (non-empty) batch of items completed by each chunk, then the tail. */
+export async function* parseLog(
+  source: AsyncIterable<Uint8Array>,
+  opts?: LogParserOptions,
+): AsyncGenerator<LogItem[]> {
+  const p = new LogLineParser(opts);
+  for await (const chunk of source) {
+    const items = p.push(chunk);
+    if (items.length > 0) yield items;
+  }
+  const tail = p.end();
+  if (tail.length > 0) yield tail;
+}

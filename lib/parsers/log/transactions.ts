@@ -1,0 +1,138 @@
+/**
+ * Stitches event lines into transactions by correlation id. Memory stays flat: a transaction
+ * is emitted once its last line is more than `windowMs` (log time) older than the newest line seen.
+ */
+import type { EventLine, Transaction } from "./types";
+
+export const DEFAULT_TX_WINDOW_MS = 120_000;
+
+const TARGET_SIDE = new Set(["targetRequest", "targetResponse", "targetResponse close", "targetRequest error"]);
+
+interface Open {
+  tx: Transaction;
+  lastTs: number;
+  /** Rank of the line that set `status`: 3 sourceResponse, 2 core/errors line, 1 targetResponse. */
+  statusRank: number;
+  sourceDuration: number | null;
+  maxDuration: number | null;
+}
+
+function newOpen(e: EventLine): Open {
+  return {
+    tx: {
+      correlationId: e.correlationId, startTs: e.ts, endTs: e.ts, method: "", url: "", target: "",
+      gatewayHost: "", clientIp: "", clientId: "", org: "", env: "", pid: "", status: null,
+      targetStatus: null, errMessage: "", errCode: "", durationMs: null,
+      firstLineNo: e.lineNo, firstOffset: e.offset, lineCount: 0,
+    },
+    lastTs: e.ts, statusRank: 0, sourceDuration: null, maxDuration: null,
+  };
+}
+
+function apply(o: Open, e: EventLine): void {
+  const t = o.tx;
+  t.lineCount++;
+  if (e.ts < t.startTs) t.startTs = e.ts;
+  if (e.ts > t.endTs) t.endTs = e.ts;
+  if (e.ts > o.lastTs) o.lastTs = e.ts;
+  if (e.lineNo < t.firstLineNo) {
+    t.firstLineNo = e.lineNo;
+    t.firstOffset = e.offset;
+  }
+  if (t.method === "") t.method = e.method;
+  if (t.url === "") t.url = e.url;
+  if (t.clientIp === "") t.clientIp = e.clientIp;
+  if (t.clientId === "") t.clientId = e.clientId;
+  if (t.org === "") t.org = e.org;
+  if (t.env === "") t.env = e.env;
+  if (t.pid === "") t.pid = e.pid;
+  if (t.errMessage === "") t.errMessage = e.errMessage;
+  if (t.errCode === "") t.errCode = e.errCode;
+  const m = e.message;
+  if (TARGET_SIDE.has(m)) {
+    if (t.target === "") t.target = e.host;
+    if ((m === "targetResponse" || m === "targetResponse close") && e.status !== null && t.targetStatus === null) {
+      t.targetStatus = e.status;
+    }
+    if (m === "targetResponse" && e.status !== null && o.statusRank < 1) {
+      t.status = e.status;
+      o.statusRank = 1;
+    }
+  } else {
+    if (t.gatewayHost === "") t.gatewayHost = e.host;
+    if (e.status !== null) {
+      if (m === "sourceResponse" && o.statusRank < 3) {
+        t.status = e.status;
+        o.statusRank = 3;
+      } else if ((e.component === "microgateway-core" || e.component === "errors-middleware") && o.statusRank < 2) {
+        t.status = e.status;
+        o.statusRank = 2;
+      }
+    }
+    if (m === "sourceResponse" && e.durationMs !== null) o.sourceDuration = e.durationMs;
+  }
+  if (e.durationMs !== null && (o.maxDuration === null || e.durationMs > o.maxDuration)) o.maxDuration = e.durationMs;
+}
+
+function finish(o: Open): Transaction {
+  const t = o.tx;
+  t.durationMs = o.sourceDuration ?? o.maxDuration ?? (t.lineCount > 1 ? t.endTs - t.startTs : null);
+  return t;
+}
+
+export class TransactionStitcher {
+  /** Open transactions in order of their last update (Map keeps insertion order; we re-insert on update). */
+  private open = new Map<string, Open>();
+  private newestTs = -Infinity;
+  private readonly windowMs: number;
+
+  constructor(opts: { windowMs?: number } = {}) {
+    this.windowMs = opts.windowMs ?? DEFAULT_TX_WINDOW_MS;
+  }
+
+  /** Number of transactions still open. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Adds one event line; returns the transactions that became final. */
+  add(e: EventLine): Transaction[] {
+    if (e.ts > this.newestTs) this.newestTs = e.ts;
+    if (e.correlationId === "") {
+      const o = newOpen(e);
+      apply(o, e);
+      const done = this.drain();
+      done.push(finish(o));
+      return done;
+    }
+    let o = this.open.get(e.correlationId);
+    if (o === undefined) {
+      o = newOpen(e);
+    } else {
+      this.open.delete(e.correlationId);
+    }
+    apply(o, e);
+    this.open.set(e.correlationId, o);
+    return this.drain();
+  }
+
+  /** Transactions whose last line is more than the window older than the newest line seen. */
+  drain(): Transaction[] {
+    const out: Transaction[] = [];
+    const cutoff = this.newestTs - this.windowMs;
+    for (const [id, o] of this.open) {
+      if (o.lastTs >= cutoff) break;
+      this.open.delete(id);
+      out.push(finish(o));
+    }
+    return out;
+  }
+
+  /** All remaining transactions (end of input). */
+  flush(): Transaction[] {
+    const out: Transaction[] = [];
+    for (const o of this.open.values()) out.push(finish(o));
+    this.open.clear();
+    return out;
+  }
+}
