@@ -246,3 +246,51 @@ describe("expandArchive: limits", () => {
     expect(d.result).toMatchObject({ entries: 0, stopped: { code: "total-too-large" } });
   });
 });
+
+describe("expandArchive: consumer behaviour", () => {
+  it("consumers may ignore the stream, or stop early; later entries still arrive", async () => {
+    const t = path.join(tmp, "ignore.tar.gz");
+    const entries = ["a", "b", "c"].map((n) => ({ header: { name: n, type: "file" as const }, data: randomBytes(300_000) }));
+    await makeTar(t, entries, true);
+    const z = path.join(tmp, "ignore.zip");
+    writeFileSync(z, makeZip(entries.map((e) => ({ name: e.header.name, data: e.data, deflate: true }))));
+    for (const [file, kind] of [[t, "gzip"], [z, "zip"]] as const) {
+      const names: string[] = [];
+      const r = await expandArchive(file, kind, resolveLimits(), async ({ name, stream }) => {
+        names.push(name);
+        if (name === "b") { for await (const _ of stream) break; }
+      });
+      expect(names).toEqual(["a", "b", "c"]);
+      expect(r.entries).toBe(3);
+    }
+  });
+
+  it("an error thrown by the consumer propagates", async () => {
+    const z = path.join(tmp, "throw.zip");
+    writeFileSync(z, makeZip([{ name: "a", data: Buffer.from("a") }, { name: "b", data: Buffer.from("b") }]));
+    await expect(expandArchive(z, "zip", resolveLimits(), async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+  });
+
+  it("corrupt zip entry data → ArchiveError naming the entry, earlier entries delivered", async () => {
+    const zbuf = makeZip([{ name: "good", data: Buffer.from("good") }, { name: "bad", data: randomBytes(50_000), deflate: false }]);
+    zbuf.writeUInt32LE(0xdeadbeef, 30 + 4 + 4 + 14); // clobber the crc of "bad" in its local header
+    const cdCrc = zbuf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), zbuf.length - 200);
+    const second = zbuf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), cdCrc + 4);
+    zbuf.writeUInt32LE(0xdeadbeef, second + 16); // and in the central directory
+    const z = path.join(tmp, "crc.zip");
+    writeFileSync(z, zbuf);
+    const { got, error } = await collect(z, "zip");
+    expect([...got.keys()]).toEqual(["good"]);
+    expect((error as Error).message).toMatch(/zip: corrupt or truncated entry data \(at entry 'bad'.*CRC-32 mismatch/);
+    // garbage in a deflate stream
+    const zb2 = makeZip([{ name: "good", data: Buffer.from("good") }, { name: "bad", data: randomBytes(50_000), deflate: true }]);
+    const start = zb2.indexOf(Buffer.from("bad")) + 3;
+    zb2.fill(0xff, start + 10, start + 2000);
+    const z2 = path.join(tmp, "corrupt.zip");
+    writeFileSync(z2, zb2);
+    const r2 = await collect(z2, "zip");
+    expect([...r2.got.keys()]).toEqual(["good"]);
+    expect(r2.error).toBeInstanceOf(ArchiveError);
+    expect((r2.error as Error).message).toMatch(/zip: corrupt or truncated entry data.*'bad'.*byte offset \d+/);
+  });
+});

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { crc32, createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
 import yauzl from "yauzl";
 import { LimitError, type IngestLimits } from "./limits";
@@ -108,12 +108,15 @@ function pump(src: Readable, check: Check, onSkip: "drain" | "destroy", what: ()
     if (discard) return;
     if (!out.write(chunk)) { src.pause(); out.once("drain", () => src.resume()); }
   });
-  src.on("end", () => { if (!discard) out.end(); resolveDone(); });
-  src.on("error", (e: unknown) => {
+  let ended = false;
+  const fail = (e: unknown) => {
     const ae = what() ?? e;
     out.destroy(ae as Error);
     rejectDone(ae);
-  });
+  };
+  src.on("end", () => { ended = true; if (!discard) out.end(); resolveDone(); });
+  src.on("error", fail);
+  src.on("close", () => { if (!ended) setImmediate(() => fail(new Error("entry stream closed before its end"))); });
   return p;
 }
 
@@ -239,8 +242,21 @@ async function expandTar(filePath: string, gzipped: boolean, limits: IngestLimit
       const entry = step.value;
       const h = entry.header;
       current = h.name;
-      const drain = async () => { entry.resume(); await new Promise<void>((r) => { entry.once("end", r); entry.once("close", r); }); };
-      if (h.type === "directory") { await drain(); continue; }
+      // Consume a skipped entry, still counting its bytes toward the archive-wide limits.
+      const drain = () => new Promise<LimitError | undefined>((r) => {
+        let n = 0;
+        entry.on("data", (c: Buffer) => {
+          const e = check((n += c.length), c.length);
+          if (e && (e.code === "total-too-large" || e.code === "compression-ratio")) r(e);
+        });
+        entry.once("end", () => r(undefined)); entry.once("close", () => r(undefined)); entry.once("error", () => r(undefined));
+        entry.resume();
+      });
+      if (h.type === "directory") {
+        const fatal = await drain();
+        if (fatal) { stopping = true; return stopWith(res, fatal); }
+        continue;
+      }
       let reason: string | undefined;
       if (!TAR_FILE_TYPES.has(h.type ?? "file")) {
         reason = h.type === "symlink" || h.type === "link"
@@ -253,8 +269,8 @@ async function expandTar(filePath: string, gzipped: boolean, limits: IngestLimit
       if (!reason && (h.size ?? 0) > limits.maxEntryBytes) reason = `declared size ${h.size} exceeds ${limits.maxEntryBytes} bytes`;
       if (reason || !("name" in safe)) {
         res.skipped.push({ name: h.name, reason: reason ?? "unsafe name" });
-        await drain();
-        if (state.total > limits.maxTotalExpandedBytes) { stopping = true; return stopWith(res, check(0, 0)!); }
+        const fatal = await drain();
+        if (fatal) { stopping = true; return stopWith(res, fatal); }
         continue;
       }
       const p = pump(entry as unknown as Readable, check, "drain", () => archiveErr());
@@ -272,6 +288,20 @@ async function expandTar(filePath: string, gzipped: boolean, limits: IngestLimit
 }
 
 type ZipEntry = yauzl.Entry;
+
+/** yauzl does not verify CRC-32; fail the entry (before its end) when the data does not match. */
+class CrcCheck extends Transform {
+  private crc = 0;
+  constructor(private readonly expected: number) { super(); }
+  _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.crc = crc32(chunk, this.crc);
+    cb(null, chunk);
+  }
+  _flush(cb: TransformCallback): void {
+    const got = this.crc >>> 0, want = this.expected >>> 0;
+    cb(got === want ? null : new Error(`CRC-32 mismatch (expected ${want.toString(16)}, got ${got.toString(16)})`));
+  }
+}
 
 function openZip(filePath: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
@@ -332,8 +362,10 @@ async function expandZip(filePath: string, limits: IngestLimits, onEntry: OnEntr
       if (reason || !("name" in safe)) { res.skipped.push({ name, reason: reason ?? "unsafe name" }); continue; }
       const entryName = name, entryOffset = offset;
       const fail = (err?: unknown) => new ArchiveError("zip", "corrupt or truncated entry data", { entryName, offset: entryOffset, cause: err });
-      let src: Readable;
-      try { src = await zf.openReadStreamPromise(e); } catch (err) { throw fail(err); }
+      let raw: Readable;
+      try { raw = await zf.openReadStreamPromise(e); } catch (err) { throw fail(err); }
+      const src = new CrcCheck(e.crc32);
+      pipeline(raw, src, noop);
       let srcErr: unknown;
       src.on("error", (x) => { srcErr = x; });
       const check = entryCheck(limits, state, (b) => b / csize);
