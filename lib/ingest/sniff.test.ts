@@ -4,6 +4,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { sniff, sniffFile, type FileKind } from "./sniff";
+import { assertDepth, DEFAULT_LIMITS, LimitError, resolveLimits } from "./limits";
 
 const SAMPLES = "/work/shared/samples/acme-prod-502";
 
@@ -55,11 +56,25 @@ describe("sniff", () => {
     expect(sniff(Buffer.from(`${stats}\n`))).toBe("gateway-log");
     expect(sniff(Buffer.from(`${ev}\n    at foo (bar.js:1:1)\n${ev}\n`))).toBe("gateway-log");
     expect(sniff(Buffer.from(`hello\nworld\nfoo\n${ev}\n`))).toBe("unknown");
+    const trace = "Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n    at Socket.socketOnEnd (node:_http_client:525:23)\n";
+    expect(sniff(Buffer.from(`${ev}\n${trace}${ev}\n${trace}${ev}\n${trace}`))).toBe("gateway-log");
   });
 
   it("detects gateway config by top-level keys only", () => {
     expect(sniff(Buffer.from("# comment\nproxies:\n  - name: a\n"))).toBe("gateway-config");
     expect(sniff(Buffer.from("edge_config:\n  bootstrap: x\n"))).toBe("gateway-config");
     expect(sniff(Buffer.from("foo:\n  edgemicro:\n    port: 1\n"))).toBe("unknown");
+  });
+});
+
+describe("limits", () => {
+  it("defaults, overrides and depth check", () => {
+    expect(resolveLimits()).toEqual(DEFAULT_LIMITS);
+    expect(resolveLimits({ maxDepth: 1 }).maxDepth).toBe(1);
+    expect(() => resolveLimits({ maxEntries: -1 })).toThrow(TypeError);
+    expect(() => assertDepth(3, DEFAULT_LIMITS)).not.toThrow();
+    const e = (() => { try { assertDepth(4, DEFAULT_LIMITS); } catch (x) { return x; } })();
+    expect(e).toBeInstanceOf(LimitError);
+    expect((e as LimitError).code).toBe("too-deep");
   });
 });

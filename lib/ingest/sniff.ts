@@ -45,15 +45,17 @@ function looksBinary(head: Buffer): boolean {
 function looksLikeGatewayLog(text: string): boolean {
   const lines: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
-    if (raw.trim() === "") continue;
+    // Blank lines and indented stack-trace frames ("    at fn (file:1:2)") do not count.
+    if (raw.trim() === "" || /^\s/.test(raw)) continue;
     lines.push(raw);
-    if (lines.length >= 10) break;
+    if (lines.length >= 12) break;
   }
   if (lines.length === 0) return false;
   let hits = 0;
   for (const l of lines) if (LOG_LINE_RE.test(l)) hits++;
-  if (!LOG_LINE_RE.test(lines[0]) && hits < 2) return false;
-  return hits * 2 > lines.length;
+  const firstIsLog = LOG_LINE_RE.test(lines[0]);
+  if (!firstIsLog && hits < 2) return false;
+  return hits * 2 > lines.length || (firstIsLog && hits * 2 >= lines.length);
 }
 
 function looksLikeGatewayConfig(text: string): boolean {

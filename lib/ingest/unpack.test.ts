@@ -189,6 +189,12 @@ describe("expandArchive: hostile archives", () => {
     expect((error as Error).message).toMatch(/tar\.gz: corrupt or truncated.*'c\.bin'.*byte offset \d+/);
   });
 
+  it("empty zip (end record only) expands to nothing", async () => {
+    const z = path.join(tmp, "empty.zip");
+    writeFileSync(z, makeZip([]));
+    expect((await collect(z, "zip")).result).toEqual({ entries: 0, skipped: [] });
+  });
+
   it("corrupt zip → ArchiveError", async () => {
     const z = path.join(tmp, "bad.zip");
     writeFileSync(z, Buffer.concat([Buffer.from("PK\x03\x04"), randomBytes(100)]));
