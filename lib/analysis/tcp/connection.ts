@@ -1,0 +1,221 @@
+/** State of one TCP connection while packets arrive; `finish()` yields the public `Connection`. */
+import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
+import { HttpStream, type HttpHead } from "./http";
+import { ByteStream } from "./reassembly";
+import { RACE_WINDOW_MS, LADDER_HEAD, LADDER_TAIL, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
+
+interface DirState {
+  stream: ByteStream;
+  http: HttpStream;
+  isn: number | null;
+  fin: boolean;
+  rst: boolean;
+  hist: Set<string>;
+}
+
+const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
+
+export class ConnState {
+  readonly c: Connection;
+  /** Closed (both FINs or an RST): the next SYN on the same 4-tuple starts a new connection. */
+  closed = false;
+  private g2t: DirState;
+  private t2g: DirState;
+  private synSeen = false;
+  private synAckSeen = false;
+  private firstRst: Dir | null = null;
+  private lastDataUs: number | null = null;
+  private respIdx = 0;
+  private ring: LadderStep[] = [];
+  private cur: { p: Packet; step: LadderStep | null; dir: Dir } | null = null;
+  private history = "";
+
+  constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet) {
+    this.c = {
+      id, gateway, target, startUs: p.tsUs, endUs: p.tsUs, firstFrame: p.frame, lastFrame: p.frame,
+      packetsG2T: 0, packetsT2G: 0, bytesG2T: 0, bytesT2G: 0, closer: null, closeKind: null, closeUs: null,
+      closeFrame: null, targetRst: false, gatewayRst: false, retransmissions: 0, gaps: 0, connState: "OTH",
+      history: "", exchanges: [], idleGapMs: null, ladder: [], ladderOmitted: 0,
+    };
+    this.g2t = this.dirState(false);
+    this.t2g = this.dirState(true);
+  }
+
+  private dirState(isResponse: boolean): DirState {
+    const http = new HttpStream(isResponse, {
+      head: (h) => (isResponse ? this.onResponse(h) : this.onRequest(h)),
+      done: () => { if (isResponse) this.onResponseDone(); },
+    });
+    const stream = new ByteStream({
+      data: (b) => {
+        if (isResponse) { const ex = this.c.exchanges[this.respIdx]; if (ex) ex.responseBytes += b.length; }
+        http.data(b);
+      },
+      gap: (n) => http.gap(n),
+    });
+    return { stream, http, isn: null, fin: false, rst: false, hist: new Set() };
+  }
+
+  add(p: Packet, fromGateway: boolean): void {
+    const c = this.c;
+    const dir: Dir = fromGateway ? "g2t" : "t2g";
+    const d = fromGateway ? this.g2t : this.t2g;
+    const other = fromGateway ? this.t2g : this.g2t;
+    const f = p.flags;
+    c.endUs = p.tsUs;
+    c.lastFrame = p.frame;
+    if (fromGateway) { c.packetsG2T++; c.bytesG2T += p.payloadLen; } else { c.packetsT2G++; c.bytesT2G += p.payloadLen; }
+
+    if (f & TCP_SYN) {
+      if (d.isn === null) d.isn = p.seq;
+      d.stream.syn(p.seq);
+      if (f & TCP_ACK) this.synAckSeen = true; else this.synSeen = true;
+      this.letter(d, fromGateway, f & TCP_ACK ? "H" : "S");
+    }
+    if (d.isn === null) d.isn = (p.seq - 1) >>> 0;
+
+    const step = this.ladderStep(p, dir, d, other);
+    this.cur = { p, step, dir };
+    const before = this.lastDataUs;
+    if (p.payloadLen > 0) {
+      const r = d.stream.segment(p.seq, p.payload, p.payloadLen);
+      if (r === "duplicate") { c.retransmissions++; this.letter(d, fromGateway, "T"); }
+      else { this.letter(d, fromGateway, "D"); this.lastDataUs = p.tsUs; }
+    } else if ((f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && f & TCP_ACK) {
+      this.letter(d, fromGateway, "A");
+    }
+    if (!fromGateway && f & TCP_ACK) this.markAcked(p);
+    if (f & (TCP_FIN | TCP_RST)) this.onClose(p, d, fromGateway, before, step);
+    this.cur = null;
+  }
+
+  private onClose(p: Packet, d: DirState, fromGateway: boolean, before: number | null, step: LadderStep | null): void {
+    const c = this.c;
+    const rst = (p.flags & TCP_RST) !== 0;
+    if (rst) {
+      d.rst = true;
+      if (fromGateway) c.gatewayRst = true; else c.targetRst = true;
+      if (this.firstRst === null) this.firstRst = fromGateway ? "g2t" : "t2g";
+      this.letter(d, fromGateway, "R");
+      this.closed = true;
+    } else if (!d.fin) {
+      d.fin = true;
+      d.stream.flush();
+      d.http.close();
+      this.letter(d, fromGateway, "F");
+      if (this.g2t.fin && this.t2g.fin) this.closed = true;
+    }
+    if (c.closeKind !== null) { this.note(step, rst ? "RST" : "FIN"); return; }
+    c.closer = fromGateway ? "gateway" : "target";
+    c.closeKind = rst ? "RST" : "FIN";
+    c.closeUs = p.tsUs;
+    c.closeFrame = p.frame;
+    const last = c.exchanges[c.exchanges.length - 1];
+    let from = p.payloadLen > 0 ? before : this.lastDataUs;
+    if (last && last.status === null && last.reqTsUs !== null && Math.abs(p.tsUs - last.reqTsUs) <= RACE_WINDOW_MS * 1000) {
+      from = last.prevActivityUs;
+    }
+    c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
+    const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
+    this.note(step, (rst ? "RST" : "FIN") + idle);
+  }
+
+  private onRequest(h: HttpHead): boolean {
+    const p = this.cur?.p;
+    const ex: HttpExchange = {
+      method: h.method, path: h.path, reqTsUs: p?.tsUs ?? null, reqFrame: p?.frame ?? null, status: null,
+      respTsUs: null, respFrame: null, connectionHeader: h.connection, keepAliveTimeoutS: h.keepAliveTimeoutS,
+      contentLength: null, chunked: false, complete: false, reqAckedUs: null, responseBytes: 0,
+      prevActivityUs: this.lastDataUs,
+    };
+    this.c.exchanges.push(ex);
+    this.reqSeqs[this.c.exchanges.length - 1] = this.g2t.stream.next ?? 0;
+    const idle = p && ex.prevActivityUs !== null && p.tsUs - ex.prevActivityUs >= 1e6 ? `; idle ${fmtS(p.tsUs - ex.prevActivityUs)}` : "";
+    this.note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
+    return false;
+  }
+
+  /** Sequence number where each exchange's request starts (parallel to `exchanges`). */
+  private reqSeqs: number[] = [];
+
+  private onResponse(h: HttpHead): boolean {
+    if (h.status !== null && h.status < 200) return true; // 1xx: interim, the real answer follows
+    const p = this.cur?.p;
+    let ex = this.c.exchanges[this.respIdx];
+    if (!ex) {
+      ex = { method: null, path: null, reqTsUs: null, reqFrame: null, status: null, respTsUs: null, respFrame: null,
+        connectionHeader: null, keepAliveTimeoutS: null, contentLength: null, chunked: false, complete: false,
+        reqAckedUs: null, responseBytes: 0, prevActivityUs: null };
+      this.c.exchanges.push(ex);
+    }
+    ex.status = h.status;
+    ex.respTsUs = p?.tsUs ?? null;
+    ex.respFrame = p?.frame ?? null;
+    ex.connectionHeader = h.connection ?? ex.connectionHeader;
+    ex.keepAliveTimeoutS = h.keepAliveTimeoutS;
+    ex.contentLength = h.contentLength;
+    ex.chunked = h.chunked;
+    this.note(this.cur?.step ?? null, `response ${h.status}`);
+    return ex.method === "HEAD";
+  }
+
+  private onResponseDone(): void {
+    const ex = this.c.exchanges[this.respIdx];
+    if (ex && ex.status !== null) { ex.complete = true; this.respIdx++; }
+  }
+
+  private markAcked(p: Packet): void {
+    for (let i = this.respIdx; i < this.c.exchanges.length; i++) {
+      const ex = this.c.exchanges[i];
+      const seq = this.reqSeqs[i];
+      if (ex.reqAckedUs === null && seq !== undefined && ((p.ack - seq) | 0) > 0) ex.reqAckedUs = p.tsUs;
+    }
+  }
+
+  private letter(d: DirState, fromGateway: boolean, l: string): void {
+    if (d.hist.has(l)) return;
+    d.hist.add(l);
+    this.history += fromGateway ? l : l.toLowerCase();
+  }
+
+  private ladderStep(p: Packet, dir: Dir, d: DirState, other: DirState): LadderStep | null {
+    const n = this.c.packetsG2T + this.c.packetsT2G;
+    const step: LadderStep = {
+      frame: p.frame, tsUs: p.tsUs, dir, flags: tcpFlagsString(p.flags),
+      seq: (p.seq - (d.isn ?? p.seq)) >>> 0,
+      ack: p.flags & TCP_ACK && other.isn !== null ? (p.ack - other.isn) >>> 0 : 0,
+      len: p.payloadLen,
+    };
+    if (n <= LADDER_HEAD) this.c.ladder.push(step);
+    else {
+      if (this.ring.length >= LADDER_TAIL) { this.ring.shift(); this.c.ladderOmitted++; }
+      this.ring.push(step);
+    }
+    return step;
+  }
+
+  private note(step: LadderStep | null, text: string): void {
+    if (step) step.note = step.note ? `${step.note}; ${text}` : text;
+  }
+
+  /** Flush buffered data and compute the summary fields. */
+  finish(): Connection {
+    const c = this.c;
+    for (const d of [this.g2t, this.t2g]) { d.stream.flush(); d.http.close(); }
+    c.gaps = this.g2t.stream.gaps + this.t2g.stream.gaps;
+    if (this.ring.length) { c.ladder.push(...this.ring); this.ring = []; }
+    c.history = this.history;
+    c.connState = this.zeekState();
+    return c;
+  }
+
+  private zeekState(): string {
+    const { g2t: o, t2g: r } = this;
+    if (!this.synSeen && !this.synAckSeen) return "OTH";
+    if (this.synSeen && !this.synAckSeen) return r.rst ? "REJ" : o.rst ? "RSTOS0" : o.fin ? "SH" : "S0";
+    if (!this.synSeen) return r.rst ? "RSTRH" : r.fin ? "SHR" : "OTH";
+    if (this.firstRst) return this.firstRst === "g2t" ? "RSTO" : "RSTR";
+    if (o.fin && r.fin) return "SF";
+    return o.fin ? "S2" : r.fin ? "S3" : "S1";
+  }
+}

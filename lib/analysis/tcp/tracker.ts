@@ -1,0 +1,87 @@
+/** Groups TCP packets into connections per 4-tuple; a new SYN after a close starts a new connection. */
+import { TCP_ACK, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
+import { ConnState } from "./connection";
+import type { Connection, Endpoint } from "./types";
+
+/** A closed connection is kept this long for stray packets (late RSTs, retransmitted FINs). */
+const LINGER_US = 5_000_000;
+const SWEEP_EVERY = 1024;
+
+export interface TrackerOptions {
+  /** Known target endpoints; otherwise the side that received the SYN is the target. */
+  targets?: Endpoint[];
+}
+
+export class ConnectionTracker {
+  private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number }>();
+  private readonly targets: Set<string>;
+  private nextId = 1;
+  private count = 0;
+  private nowUs = 0;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.targets = new Set((opts.targets ?? []).map((t) => `${t.host}|${t.port}`));
+  }
+
+  /** Add one packet; returns connections that finished (closed and lingered, or replaced by a new SYN). */
+  add(p: Packet): Connection[] {
+    const done: Connection[] = [];
+    this.nowUs = p.tsUs;
+    const a = `${p.src}|${p.srcPort}`;
+    const b = `${p.dst}|${p.dstPort}`;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let e = this.conns.get(key);
+    const pureSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    if (e && e.s.closed && pureSyn) {
+      done.push(e.s.finish());
+      this.conns.delete(key);
+      e = undefined;
+    }
+    if (!e) {
+      const gwIsSrc = this.gatewayIsSource(p);
+      const src = { host: p.src, port: p.srcPort };
+      const dst = { host: p.dst, port: p.dstPort };
+      e = gwIsSrc
+        ? { s: new ConnState(this.nextId++, src, dst, p), gwHost: p.src, gwPort: p.srcPort }
+        : { s: new ConnState(this.nextId++, dst, src, p), gwHost: p.dst, gwPort: p.dstPort };
+      this.conns.set(key, e);
+    }
+    e.s.add(p, p.srcPort === e.gwPort && p.src === e.gwHost);
+    if (++this.count % SWEEP_EVERY === 0) this.sweep(done);
+    return done;
+  }
+
+  /** Finish every remaining connection (end of capture), in order of first frame. */
+  end(): Connection[] {
+    const out = [...this.conns.values()].map((e) => e.s.finish());
+    this.conns.clear();
+    return out.sort((x, y) => x.firstFrame - y.firstFrame);
+  }
+
+  private sweep(done: Connection[]): void {
+    for (const [key, e] of this.conns) {
+      if (e.s.closed && this.nowUs - e.s.c.endUs > LINGER_US) {
+        done.push(e.s.finish());
+        this.conns.delete(key);
+      }
+    }
+  }
+
+  private gatewayIsSource(p: Packet): boolean {
+    if (this.targets.size > 0) {
+      if (this.targets.has(`${p.dst}|${p.dstPort}`)) return true;
+      if (this.targets.has(`${p.src}|${p.srcPort}`)) return false;
+    }
+    if (p.flags & TCP_SYN) return (p.flags & TCP_ACK) === 0;
+    return p.dstPort < p.srcPort; // mid-stream: the lower (service) port is the target
+  }
+}
+
+/** Convenience: run a whole packet list through a tracker. */
+export function trackAll(packets: Iterable<Packet>, opts?: TrackerOptions): Connection[] {
+  const t = new ConnectionTracker(opts);
+  const out: Connection[] = [];
+  for (const p of packets) out.push(...t.add(p));
+  out.push(...t.end());
+  return out.sort((x, y) => x.firstFrame - y.firstFrame);
+}

@@ -1,0 +1,81 @@
+/** Public shapes of the TCP connection analysis. */
+
+export interface Endpoint { host: string; port: number }
+
+export interface HttpExchange {
+  /** Null when the response was seen but its request was not (capture started mid-stream). */
+  method: string | null;
+  path: string | null;
+  reqTsUs: number | null;
+  reqFrame: number | null;
+  status: number | null;
+  respTsUs: number | null;
+  respFrame: number | null;
+  /** Response `Connection` header (request's when there is no response). */
+  connectionHeader: string | null;
+  keepAliveTimeoutS: number | null;
+  /** Response Content-Length. */
+  contentLength: number | null;
+  chunked: boolean;
+  /** Response head and body fully read. */
+  complete: boolean;
+  /** First time the target acknowledged the request's bytes. */
+  reqAckedUs: number | null;
+  /** Response bytes seen for this exchange (header or body). */
+  responseBytes: number;
+  /** Last payload activity on the connection before this request (for idle gaps). */
+  prevActivityUs: number | null;
+}
+
+export type Dir = "g2t" | "t2g";
+
+export interface LadderStep {
+  frame: number;
+  tsUs: number;
+  dir: Dir;
+  flags: string;
+  /** Relative sequence/ack numbers (0 = ISN), as Wireshark shows them. */
+  seq: number;
+  ack: number;
+  len: number;
+  note?: string;
+}
+
+export type Side = "target" | "gateway";
+
+export interface Connection {
+  id: number;
+  gateway: Endpoint;
+  target: Endpoint;
+  startUs: number;
+  endUs: number;
+  firstFrame: number;
+  lastFrame: number;
+  packetsG2T: number;
+  packetsT2G: number;
+  bytesG2T: number;
+  bytesT2G: number;
+  closer: Side | null;
+  closeKind: "FIN" | "RST" | null;
+  closeUs: number | null;
+  closeFrame: number | null;
+  /** Whether the target (rather than only the gateway) sent an RST at any point. */
+  targetRst: boolean;
+  gatewayRst: boolean;
+  retransmissions: number;
+  /** Bytes the reassembly could not recover (lost segments or snap length). */
+  gaps: number;
+  connState: string;
+  history: string;
+  exchanges: HttpExchange[];
+  /** Quiet time before the first FIN/RST; an unanswered request within RACE_WINDOW_MS of it does not count as activity. */
+  idleGapMs: number | null;
+  ladder: LadderStep[];
+  /** Packets left out of the middle of the ladder. */
+  ladderOmitted: number;
+}
+
+/** How close (either side) a new request and the target's FIN must be to call it a race. */
+export const RACE_WINDOW_MS = 50;
+export const LADDER_HEAD = 40;
+export const LADDER_TAIL = 40;
