@@ -239,6 +239,7 @@ describe("expandArchive: limits", () => {
     await makeTar(t, Array.from({ length: 6 }, (_, i) => ({ header: { name: `f${i}`, type: "file" as const }, data: Buffer.alloc(1000 * (i + 1), 65) })), false);
     const a = await collect(t, "tar", resolveLimits({ maxEntries: 3 }));
     expect(a.result).toMatchObject({ entries: 3, stopped: { code: "too-many-entries" } });
+    expect(a.result!.skipped).toEqual([{ name: "f3", reason: expect.stringMatching(/more than 3 entries/) }]);
     const b = await collect(t, "tar", resolveLimits({ maxEntryBytes: 3500 }));
     expect(b.result!.entries).toBe(3);
     expect(b.result!.skipped.map((s) => s.name)).toEqual(["f3", "f4", "f5"]);

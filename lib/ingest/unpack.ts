@@ -156,7 +156,8 @@ function entryCheck(limits: IngestLimits, state: { total: number }, ratioOf?: (e
   };
 }
 
-function stopWith(res: ExpandResult, e: LimitError): ExpandResult {
+function stopWith(res: ExpandResult, e: LimitError, skippedName?: string): ExpandResult {
+  if (skippedName !== undefined) res.skipped.push({ name: skippedName, reason: e.message });
   res.stopped = { code: e.code, reason: e.message };
   return res;
 }
@@ -265,7 +266,7 @@ async function expandTar(filePath: string, gzipped: boolean, limits: IngestLimit
       }
       const safe = safeEntryName(h.name);
       if (!reason && "reason" in safe) reason = safe.reason;
-      if (++seen > limits.maxEntries) { stopping = true; return stopWith(res, tooMany(limits)); }
+      if (++seen > limits.maxEntries) { stopping = true; return stopWith(res, tooMany(limits), h.name); }
       if (!reason && (h.size ?? 0) > limits.maxEntryBytes) reason = `declared size ${h.size} exceeds ${limits.maxEntryBytes} bytes`;
       if (reason || !("name" in safe)) {
         res.skipped.push({ name: h.name, reason: reason ?? "unsafe name" });
@@ -351,7 +352,7 @@ async function expandZip(filePath: string, limits: IngestLimits, onEntry: OnEntr
       else if (fmt !== 0 && fmt !== 0o100000) reason = "special file entries are not allowed";
       const safe = safeEntryName(name);
       if (!reason && "reason" in safe) reason = safe.reason;
-      if (++seen > limits.maxEntries) return stopWith(res, tooMany(limits));
+      if (++seen > limits.maxEntries) return stopWith(res, tooMany(limits), name);
       const usize = e.uncompressedSize;
       const csize = Math.max(1, e.compressedSize);
       if (!reason && e.isEncrypted()) reason = "encrypted entries are not supported";
