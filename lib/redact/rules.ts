@@ -1,0 +1,171 @@
+/**
+ * Redaction rules for gateway configs and logs (FORMATS.md §2: secrets appear in real bundles).
+ * Pure, no I/O. Every rule works on one line at a time so that line numbers never move.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** Rule ids used in reports. */
+export type RedactionRule =
+  | "pem-block"
+  | "url-credentials"
+  | "bearer-token"
+  | "secret-key-value"
+  | "secret-block-scalar";
+
+/**
+ * Words that make a key secret when the key is exactly the word or ends with it at a word
+ * boundary (`_`, `-`, `.` or a camelCase hump): `edgemicro_key`, `x-api-key`, `clientSecret`.
+ * `monkey`, `key_file`, `keep_alive_timeout` and `keySecretMessage` are not secret.
+ */
+const SECRET_WORDS = [
+  "secret", "key", "password", "passwd", "passphrase", "token", "api_key", "apikey",
+  "client_secret", "private_key", "edgemicro_key", "edgemicro_secret", "authorization", "credentials",
+];
+
+/** Public keys are not secrets (a PEM public key is still blanked by the PEM rule). */
+const NOT_SECRET = /(^|[_\-.])public[_\-.]?key$|^.*[a-z0-9]PublicKey$|publickey$/i;
+
+export function isSecretKey(name: string): boolean {
+  if (NOT_SECRET.test(name)) return false;
+  const lower = name.toLowerCase();
+  for (const w of SECRET_WORDS) {
+    if (lower === w) return true;
+    if (!lower.endsWith(w)) continue;
+    const start = name.length - w.length;
+    const before = name[start - 1];
+    if (before === "_" || before === "-" || before === ".") return true;
+    // camelCase hump: `apiKey`, `clientSecret` (lower-case or digit, then upper-case start)
+    if (/[a-z0-9]/.test(before) && /[A-Z]/.test(name[start])) return true;
+  }
+  return false;
+}
+
+/** Values that cannot be secrets and are left alone. */
+const HARMLESS_VALUE = /^(true|false|yes|no|on|off|null|~|""|'')$/i;
+
+const PEM_INLINE = /-----BEGIN ([A-Z0-9 ]{1,64})-----[\s\S]*?-----END \1-----/g;
+/** An opening marker not already redacted by {@link redactInlinePem}. */
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----(?! \[REDACTED\] -----END)/;
+const PEM_BODY_LINE = /^\s*([A-Za-z0-9+/=]+|(Proc-Type|DEK-Info|Comment):.*)?\s*$/;
+
+/** Greedy up to the last `@` of the authority, so `u:p@ss@host` leaves nothing of the password. */
+const URL_CREDENTIALS = /\b([a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/)[^\s/?#"'<>@]*(?:@[^\s/?#"'<>@]*)*@/g;
+const BEARER = /\b(Bearer)(\s+)(?!\[REDACTED\])[A-Za-z0-9\-._~+/]+=*/g;
+
+/** A key followed by `:` or `=`; the value extent is decided by hand after the match. */
+const KEY_SEP = /(?<![A-Za-z0-9_.\-])(?:"([A-Za-z_][\w.\-]*)"|'([A-Za-z_][\w.\-]*)'|([A-Za-z_][\w.\-]*))[ \t]*([:=])/g;
+
+const BLOCK_SCALAR_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.\-]*)\2[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*(#.*)?$/;
+
+const AUTH_SCHEME = /^(Bearer|Basic|Digest|Negotiate|Token|ApiKey)\s+[^\s,;\])}]+/i;
+
+export type Hit = (rule: RedactionRule) => void;
+
+/** Replaces PEM blocks that start and end on this line (e.g. JSON with `\n` escapes). */
+export function redactInlinePem(line: string, hit: Hit): string {
+  return line.replace(PEM_INLINE, (_m, label: string) => {
+    hit("pem-block");
+    return `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`;
+  });
+}
+
+/** If the line opens a PEM block that does not end on it, returns the redacted line and label. */
+export function openPem(line: string): { line: string; label: string } | null {
+  const m = PEM_BEGIN.exec(line);
+  if (!m) return null;
+  const label = m[1];
+  return { line: `${line.slice(0, m.index)}-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`, label };
+}
+
+/** Inside an open PEM block: `end` gives what follows the END marker; `body` a blanked line. */
+export function pemContinuation(line: string, label: string): { kind: "end"; rest: string } | { kind: "body" } | { kind: "exit" } {
+  const endMarker = `-----END ${label}-----`;
+  const i = line.indexOf(endMarker);
+  if (i >= 0) return { kind: "end", rest: line.slice(i + endMarker.length) };
+  if (PEM_BODY_LINE.test(line)) return { kind: "body" };
+  return { kind: "exit" };
+}
+
+/** If the line is `secret_key: |` (a block scalar), returns the key's indentation. */
+export function secretBlockScalarIndent(line: string): number | null {
+  const m = BLOCK_SCALAR_KEY.exec(line);
+  if (!m || !isSecretKey(m[3])) return null;
+  return m[1].length;
+}
+
+export function redactUrlCredentials(line: string, hit: Hit): string {
+  return line.replace(URL_CREDENTIALS, (_m, scheme: string) => {
+    hit("url-credentials");
+    return `${scheme}${REDACTED}@`;
+  });
+}
+
+export function redactBearer(line: string, hit: Hit): string {
+  return line.replace(BEARER, (_m, word: string, sp: string) => {
+    hit("bearer-token");
+    return `${word}${sp}${REDACTED}`;
+  });
+}
+
+/** Finds the end of a quoted value starting at `i` (the quote); returns the index after it. */
+function quotedEnd(line: string, i: number): number {
+  const q = line[i];
+  for (let j = i + 1; j < line.length; j++) {
+    if (q === '"' && line[j] === "\\") { j++; continue; }
+    if (line[j] === q) {
+      if (q === "'" && line[j + 1] === "'") { j++; continue; }
+      return j + 1;
+    }
+  }
+  return line.length;
+}
+
+/** Redacts `key: value`, `key=value`, `"key": "value"` where the key is secret. */
+export function redactKeyValues(line: string, hit: Hit): string {
+  let out = "";
+  let copied = 0;
+  KEY_SEP.lastIndex = 0;
+  for (let m = KEY_SEP.exec(line); m; m = KEY_SEP.exec(line)) {
+    const quotedKey = m[1] ?? m[2];
+    const key = quotedKey ?? m[3];
+    const sep = m[4];
+    let vStart = m.index + m[0].length;
+    const afterSep = line[vStart];
+    // YAML plain keys need a space (or end of line) after `:`, which keeps `http://` out.
+    if (sep === ":" && quotedKey === undefined && afterSep !== undefined && afterSep !== " " && afterSep !== "\t") continue;
+    if (!isSecretKey(key)) continue;
+    while (line[vStart] === " " || line[vStart] === "\t") vStart++;
+    if (vStart >= line.length) continue;
+    const c = line[vStart];
+    if (c === "|" || c === ">" || c === "{" || c === "[" || c === "*" || c === "&" || c === "#") continue;
+    let vEnd: number;
+    let replacement: string;
+    if (c === '"' || c === "'") {
+      vEnd = quotedEnd(line, vStart);
+      const inner = line.slice(vStart + 1, line[vEnd - 1] === c && vEnd - 1 > vStart ? vEnd - 1 : vEnd);
+      if (inner === "" || inner.includes(REDACTED)) { KEY_SEP.lastIndex = vEnd; continue; }
+      replacement = `${c}${REDACTED}${c}`;
+    } else {
+      const rest = line.slice(vStart);
+      const auth = AUTH_SCHEME.exec(rest);
+      if (sep === "=") vEnd = vStart + rest.search(/[\s&;,"'<>\])}]|$/);
+      else if (quotedKey !== undefined) vEnd = vStart + rest.search(/[\s,}\]]|$/);
+      else if (/^\s*(-\s+)?$/.test(line.slice(0, m.index))) {
+        // YAML-like line: the value is the rest of the line minus a trailing comment.
+        const comment = rest.search(/\s#/);
+        vEnd = vStart + (comment >= 0 ? comment : rest.length);
+        while (vEnd > vStart && /\s/.test(line[vEnd - 1])) vEnd--;
+      } else vEnd = vStart + rest.search(/[\s,;\])}]|$/);
+      if (auth && vStart + auth[0].length > vEnd) vEnd = vStart + auth[0].length;
+      const value = line.slice(vStart, vEnd);
+      if (value === "" || HARMLESS_VALUE.test(value) || value.includes(REDACTED)) { KEY_SEP.lastIndex = Math.max(vEnd, vStart + 1); continue; }
+      replacement = sep === ":" ? `"${REDACTED}"` : REDACTED;
+    }
+    hit("secret-key-value");
+    out += line.slice(copied, vStart) + replacement;
+    copied = vEnd;
+    KEY_SEP.lastIndex = Math.max(vEnd, vStart + 1);
+  }
+  return copied === 0 ? line : out + line.slice(copied);
+}
