@@ -11,6 +11,8 @@ const TARGET_SIDE = new Set(["targetRequest", "targetResponse", "targetResponse 
 interface Open {
   tx: Transaction;
   lastTs: number;
+  /** Time stamp that placed this entry in the Map's order (its last update when (re)inserted). */
+  orderTs: number;
   /** Rank of the line that set `status`: 3 sourceResponse, 2 core/errors line, 1 targetResponse. */
   statusRank: number;
   sourceDuration: number | null;
@@ -25,7 +27,7 @@ function newOpen(e: EventLine): Open {
       targetStatus: null, errMessage: "", errCode: "", durationMs: null,
       firstLineNo: e.lineNo, firstOffset: e.offset, lineCount: 0,
     },
-    lastTs: e.ts, statusRank: 0, sourceDuration: null, maxDuration: null,
+    lastTs: e.ts, orderTs: e.ts, statusRank: 0, sourceDuration: null, maxDuration: null,
   };
 }
 
@@ -81,9 +83,11 @@ function finish(o: Open): Transaction {
 }
 
 export class TransactionStitcher {
-  /** Open transactions in order of their last update (Map keeps insertion order; we re-insert on update). */
+  /** Open transactions, roughly in order of log time (Map keeps insertion order). */
   private open = new Map<string, Open>();
   private newestTs = -Infinity;
+  /** No entry can be due before the cutoff passes this time stamp. */
+  private nextCheckTs = -Infinity;
   private readonly windowMs: number;
 
   constructor(opts: { windowMs?: number } = {}) {
@@ -95,7 +99,7 @@ export class TransactionStitcher {
     return this.open.size;
   }
 
-  /** Adds one event line; returns the transactions that became final. */
+  /** Adds one event line; returns the transactions that became final (often none). */
   add(e: EventLine): Transaction[] {
     if (e.ts > this.newestTs) this.newestTs = e.ts;
     if (e.correlationId === "") {
@@ -105,26 +109,38 @@ export class TransactionStitcher {
       done.push(finish(o));
       return done;
     }
-    let o = this.open.get(e.correlationId);
+    const o = this.open.get(e.correlationId);
     if (o === undefined) {
-      o = newOpen(e);
+      const n = newOpen(e);
+      apply(n, e);
+      this.open.set(e.correlationId, n);
     } else {
-      this.open.delete(e.correlationId);
+      apply(o, e);
     }
-    apply(o, e);
-    this.open.set(e.correlationId, o);
     return this.drain();
   }
 
   /** Transactions whose last line is more than the window older than the newest line seen. */
   drain(): Transaction[] {
-    const out: Transaction[] = [];
     const cutoff = this.newestTs - this.windowMs;
+    if (this.open.size === 0 || this.nextCheckTs >= cutoff) return [];
+    const out: Transaction[] = [];
+    // Entries sit in order of `orderTs` (their last update when placed). One still active is
+    // moved to the back; the loop stops at the first entry placed at or after the cutoff.
     for (const [id, o] of this.open) {
-      if (o.lastTs >= cutoff) break;
+      if (o.orderTs >= cutoff) {
+        this.nextCheckTs = o.orderTs;
+        return out;
+      }
       this.open.delete(id);
-      out.push(finish(o));
+      if (o.lastTs < cutoff) {
+        out.push(finish(o));
+      } else {
+        o.orderTs = o.lastTs;
+        this.open.set(id, o);
+      }
     }
+    this.nextCheckTs = -Infinity;
     return out;
   }
 
@@ -133,6 +149,7 @@ export class TransactionStitcher {
     const out: Transaction[] = [];
     for (const o of this.open.values()) out.push(finish(o));
     this.open.clear();
+    this.nextCheckTs = -Infinity;
     return out;
   }
 }
