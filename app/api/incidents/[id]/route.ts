@@ -1,0 +1,32 @@
+import { NextResponse } from "next/server";
+import { app } from "@/lib/server/app";
+import { getIncidentView } from "@/lib/analysis/incident-view";
+import { IncidentPatch } from "@/lib/api/incident-schema";
+import { apiError, handleApiError } from "@/lib/api/errors";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+export async function GET(_req: Request, { params }: Params) {
+  try {
+    const view = await getIncidentView(app().db, (await params).id);
+    return view ? NextResponse.json(view) : apiError(404, "not_found", "No such incident.");
+  } catch (e) {
+    return handleApiError(e);
+  }
+}
+
+export async function PATCH(req: Request, { params }: Params) {
+  try {
+    const { id } = await params;
+    const patch = IncidentPatch.parse(await req.json());
+    const { db } = app();
+    const found = await db.incident.findUnique({ where: { id }, select: { id: true } });
+    if (!found) return apiError(404, "not_found", "No such incident.");
+    await db.incident.update({ where: { id }, data: { ...patch, ...(patch.title ? { titleEdited: true } : {}) } });
+    return NextResponse.json(await getIncidentView(db, id));
+  } catch (e) {
+    return handleApiError(e);
+  }
+}

@@ -1,0 +1,30 @@
+import { NextResponse } from "next/server";
+import { app } from "@/lib/server/app";
+import { createIncident } from "@/lib/ingest/bundle";
+import { receiveUpload } from "@/lib/ingest/upload";
+import { listIncidents, incidentUrl } from "@/lib/analysis/incident-view";
+import { handleApiError } from "@/lib/api/errors";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  try {
+    return NextResponse.json({ incidents: await listIncidents(app().db) });
+  } catch (e) {
+    return handleApiError(e);
+  }
+}
+
+/** `curl -F file=@bundle.tgz http://localhost:3000/api/incidents` */
+export async function POST(request: Request) {
+  try {
+    const { db, store, env } = app();
+    const files = await receiveUpload(request, store, env.MAX_UPLOAD_BYTES);
+    const incident = await createIncident(db, store, files);
+    const rows = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { name: true, kind: true, status: true } });
+    const url = new URL(incidentUrl(incident.id), request.url).toString();
+    return NextResponse.json({ id: incident.id, url, files: rows }, { status: 201 });
+  } catch (e) {
+    return handleApiError(e);
+  }
+}

@@ -1,0 +1,3 @@
+export default function Loading() {
+  return <div className="panel skeleton" aria-busy="true" aria-label="Loading incident" />;
+}

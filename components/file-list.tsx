@@ -1,0 +1,36 @@
+import type { IncidentView } from "@/lib/api/incident-schema";
+import { fmtBytes } from "@/lib/format";
+
+type File = IncidentView["files"][number];
+
+function countsLine(f: File): string {
+  const c = f.counts as Record<string, number | undefined>;
+  if (f.kind === "gateway-log" && f.status === "done") return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
+  if ((f.kind === "pcap" || f.kind === "pcapng") && f.status === "done") return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets`;
+  if (["zip", "tar", "gzip"].includes(f.kind) && f.status === "done") return `${c.entries ?? 0} entries`;
+  return "";
+}
+
+export function FileList({ files }: { files: File[] }) {
+  return (
+    <table data-testid="file-list">
+      <thead>
+        <tr><th>File</th><th>Kind</th><th className="num">Size</th><th>Status</th><th>Result</th></tr>
+      </thead>
+      <tbody>
+        {files.map((f) => (
+          <tr key={f.id}>
+            <td><code>{f.name}</code></td>
+            <td>{f.kind}</td>
+            <td className="num">{fmtBytes(f.size)}</td>
+            <td>
+              <span className={`status ${f.status}`}>{f.status}</span>
+              {f.status === "parsing" && f.size > 0 && <progress max={f.size} value={f.bytesDone} aria-label={`Parsing ${f.name}`} />}
+            </td>
+            <td>{f.error ? <span className={f.status === "failed" ? "bad" : "muted"}>{f.error}</span> : countsLine(f)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

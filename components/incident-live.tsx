@@ -1,0 +1,60 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import type { IncidentView } from "@/lib/api/incident-schema";
+import { timelineChartData } from "@/lib/analysis/chart-data";
+import { fmtRange } from "@/lib/format";
+import { FileList } from "./file-list";
+import { IncidentTitle } from "./incident-title";
+import { TargetTable } from "./target-table";
+import { TimelineChart } from "./timeline-chart";
+
+/** The incident page body; refreshes itself while files are still parsing. */
+export function IncidentLive({ initial }: { initial: IncidentView }) {
+  const [view, setView] = useState(initial);
+  useEffect(() => {
+    if (!view.pending) return;
+    const timer = setTimeout(async () => {
+      const res = await fetch(`/api/incidents/${view.id}`, { cache: "no-store" });
+      if (res.ok) setView(await res.json());
+    }, 700);
+    return () => clearTimeout(timer);
+  }, [view]);
+  const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
+  const s = view.summary;
+
+  return (
+    <>
+      <section className="panel">
+        <IncidentTitle id={view.id} title={view.title} onSaved={(title) => setView({ ...view, title })} />
+        <p className="muted">{fmtRange(s.firstTs, s.lastTs)}{view.pending && " · parsing…"}</p>
+        <div className="cards" data-testid="summary">
+          <div className="card"><div className="v bad" data-testid="count-502">{s.status502}</div><div className="k">502 responses</div></div>
+          <div className="card"><div className="v">{s.status504}</div><div className="k">504 (gateway timeout)</div></div>
+          <div className="card"><div className="v">{s.transactions}</div><div className="k">transactions in logs</div></div>
+          <div className="card"><div className="v">{Object.entries(s.errorCodes).map(([c, n]) => `${c} ${n}`).join(", ") || "—"}</div><div className="k">error codes</div></div>
+          <div className="card"><div className="v">{view.files.length}</div><div className="k">files{s.malformedLines ? ` · ${s.malformedLines} malformed lines` : ""}</div></div>
+        </div>
+        {s.logCoverage === "errors-only" && (
+          <p className="note" style={{ marginTop: ".8rem" }}>
+            The logs were written at level <code>error</code>: only failures are logged, so request counts and error rates per target are unknown.
+            {s.statsTotals ? ` The gateway's stats lines count ${s.statsTotals.requests} requests and ${s.statsTotals.s5xx} 5xx responses in all.` : " No stats lines were found either."}
+            {" "}Set <code>edgemicro.logging.level: info</code> to see every request.
+          </p>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="timeline-h">
+        <h2 id="timeline-h">502 timeline <span className="muted">({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)</span></h2>
+        <TimelineChart data={chart} />
+      </section>
+      <section className="panel" aria-labelledby="targets-h">
+        <h2 id="targets-h">Targets</h2>
+        <TargetTable rows={view.targets} />
+      </section>
+      <section className="panel" aria-labelledby="files-h">
+        <h2 id="files-h">Files</h2>
+        <FileList files={view.files} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import { useState } from "react";
+import type { IncidentView } from "@/lib/api/incident-schema";
+import { fmtMs, fmtPct } from "@/lib/format";
+
+type Row = IncidentView["targets"][number];
+type Key = "target" | "proxy" | "requests" | "errors502" | "errorRate" | "p50Ms" | "p95Ms";
+const COLS: Array<{ key: Key; label: string; num?: boolean }> = [
+  { key: "target", label: "Target" },
+  { key: "proxy", label: "Proxy" },
+  { key: "requests", label: "Requests", num: true },
+  { key: "errors502", label: "502s", num: true },
+  { key: "errorRate", label: "Error rate", num: true },
+  { key: "p50Ms", label: "p50", num: true },
+  { key: "p95Ms", label: "p95", num: true },
+];
+
+export function TargetTable({ rows }: { rows: Row[] }) {
+  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: "errors502", desc: true });
+  if (rows.length === 0) return <p className="muted">No target-side log lines yet.</p>;
+  const sorted = [...rows].sort((a, b) => {
+    const x = a[sort.key] ?? -Infinity;
+    const y = b[sort.key] ?? -Infinity;
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return sort.desc ? -c : c;
+  });
+  return (
+    <table data-testid="target-table">
+      <thead>
+        <tr>
+          {COLS.map((c) => (
+            <th key={c.key} className={c.num ? "num" : ""} aria-sort={sort.key === c.key ? (sort.desc ? "descending" : "ascending") : "none"}>
+              <button type="button" onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : true })}>
+                {c.label} {sort.key === c.key ? (sort.desc ? "▼" : "▲") : ""}
+              </button>
+            </th>
+          ))}
+          <th>Error codes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((r) => (
+          <tr key={r.target}>
+            <td><code>{r.target}</code></td>
+            <td>{r.proxy ?? "—"}</td>
+            <td className="num">{r.requests ?? "hidden by log level"}</td>
+            <td className={`num ${r.errors502 ? "bad" : ""}`}>{r.errors502}</td>
+            <td className="num">{fmtPct(r.errorRate)}</td>
+            <td className="num">{fmtMs(r.p50Ms)}</td>
+            <td className="num">{fmtMs(r.p95Ms)}</td>
+            <td>{Object.entries(r.errorCodes).map(([c, n]) => `${c} × ${n}`).join(", ") || "—"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,134 @@
+import type { Db } from "@/lib/db/client";
+import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
+import { pickBucketMs } from "./timeline";
+
+const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: bigint | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+
+interface FileCountsShape {
+  events?: number;
+  targetRequests?: number;
+  malformed?: number;
+}
+
+export const incidentUrl = (id: string) => `/incidents/${id}`;
+
+export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
+  const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
+  if (!incident) return null;
+
+  const logFiles = incident.files.filter((f) => f.kind === "gateway-log" && f.status === "done");
+  const counts = logFiles.map((f) => f.counts as FileCountsShape);
+  const targetRequests = counts.reduce((a, c) => a + (c.targetRequests ?? 0), 0);
+  const events = counts.reduce((a, c) => a + (c.events ?? 0), 0);
+  const logCoverage = events === 0 ? "none" : targetRequests > 0 ? "full" : "errors-only";
+
+  const [totals] = await db.$queryRaw<Array<{ n: bigint; s502: bigint; s504: bigint; first: Date | null; last: Date | null }>>`
+    SELECT count(*) n, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504,
+           min("startTs") first, max("endTs") last
+    FROM "LogTransaction" WHERE "incidentId" = ${id}`;
+  const codes = await db.$queryRaw<Array<{ code: string; n: bigint }>>`
+    SELECT coalesce("errCode", 'none') code, count(*) n FROM "LogTransaction"
+    WHERE "incidentId" = ${id} AND status >= 500 GROUP BY 1 ORDER BY 2 DESC`;
+  const [stats] = await db.$queryRaw<Array<{ rows: bigint; requests: bigint | null; responses: bigint | null; s5xx: bigint | null }>>`
+    SELECT count(*) "rows", sum(requests) requests, sum(responses) responses, sum(s5xx) s5xx FROM "StatsDelta" WHERE "incidentId" = ${id}`;
+
+  const firstTs = incident.firstTs?.getTime() ?? totals.first?.getTime() ?? null;
+  const lastTs = incident.lastTs?.getTime() ?? totals.last?.getTime() ?? null;
+  const bucketMs = pickBucketMs(firstTs, lastTs);
+  const bucketRows = await db.$queryRaw<Array<{ b: number; code: string | null; total: bigint; s502: bigint; s504: bigint; err: bigint }>>`
+    SELECT (floor(extract(epoch from "startTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b,
+           CASE WHEN status >= 500 THEN coalesce("errCode", 'none') END code,
+           count(*) total, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504,
+           count(*) FILTER (WHERE status >= 500) err
+    FROM "LogTransaction" WHERE "incidentId" = ${id} GROUP BY 1, 2 ORDER BY 1`;
+  const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
+  for (const r of bucketRows) {
+    const t = Number(r.b);
+    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0 };
+    b.total += num(r.total);
+    b.s502 += num(r.s502);
+    b.s504 += num(r.s504);
+    if (r.code) b.errors[r.code] = (b.errors[r.code] ?? 0) + num(r.err);
+    buckets.set(t, b);
+  }
+
+  const targetRows = await db.$queryRaw<Array<{ target: string; proxy: string | null; requests: bigint; e502: bigint; e504: bigint; p50: number | null; p95: number | null }>>`
+    SELECT target, min(proxy) proxy, count(*) requests,
+           count(*) FILTER (WHERE status = 502) e502, count(*) FILTER (WHERE status = 504) e504,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p95
+    FROM "LogTransaction" WHERE "incidentId" = ${id} AND target IS NOT NULL GROUP BY target ORDER BY e502 DESC, target`;
+  const targetCodes = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
+    SELECT target, coalesce("errCode", 'none') code, count(*) n FROM "LogTransaction"
+    WHERE "incidentId" = ${id} AND target IS NOT NULL AND status >= 500 GROUP BY 1, 2`;
+
+  const full = logCoverage === "full";
+  return {
+    id: incident.id,
+    title: incident.title,
+    note: incident.note,
+    org: incident.org,
+    env: incident.env,
+    createdAt: incident.createdAt.toISOString(),
+    url: incidentUrl(incident.id),
+    pending: incident.files.some((f) => f.status === "queued" || f.status === "parsing"),
+    files: incident.files.map((f) => ({
+      id: f.id,
+      name: f.name,
+      kind: f.kind,
+      size: Number(f.size),
+      status: f.status as IncidentView["files"][number]["status"],
+      bytesDone: Number(f.bytesDone),
+      error: f.error,
+      counts: (f.counts ?? {}) as Record<string, unknown>,
+      parentId: f.parentId,
+    })),
+    summary: {
+      firstTs,
+      lastTs,
+      transactions: num(totals.n),
+      status502: num(totals.s502),
+      status504: num(totals.s504),
+      errorCodes: Object.fromEntries(codes.map((c) => [c.code, num(c.n)])),
+      malformedLines: counts.reduce((a, c) => a + (c.malformed ?? 0), 0),
+      logCoverage,
+      statsTotals: num(stats.rows) > 0 ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) } : null,
+    },
+    timeline: { bucketMs, buckets: [...buckets.values()] },
+    targets: targetRows.map((r) => {
+      const requests = full ? num(r.requests) : null;
+      return {
+        target: r.target,
+        proxy: r.proxy,
+        requests,
+        errors502: num(r.e502),
+        errors504: num(r.e504),
+        errorRate: requests ? num(r.e502) / requests : null,
+        errorCodes: Object.fromEntries(targetCodes.filter((c) => c.target === r.target).map((c) => [c.code, num(c.n)])),
+        p50Ms: numOrNull(r.p50),
+        p95Ms: numOrNull(r.p95),
+      };
+    }),
+  };
+}
+
+export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
+  const rows = await db.$queryRaw<Array<{ id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
+    SELECT i.id, i.title, i."createdAt", i."firstTs", i."lastTs",
+      (SELECT count(*) FROM "LogTransaction" t WHERE t."incidentId" = i.id AND t.status = 502) s502,
+      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
+      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
+    FROM "Incident" i ORDER BY i."createdAt" DESC LIMIT 500`;
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    createdAt: r.createdAt.toISOString(),
+    firstTs: r.firstTs?.getTime() ?? null,
+    lastTs: r.lastTs?.getTime() ?? null,
+    status502: num(r.s502),
+    files: num(r.files),
+    pending: num(r.pending) > 0,
+    url: incidentUrl(r.id),
+  }));
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+
+/** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
+
+export const FileStatus = z.enum(["queued", "parsing", "done", "failed", "skipped"]);
+
+export const BundleFileView = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  size: z.number(),
+  status: FileStatus,
+  bytesDone: z.number(),
+  error: z.string().nullable(),
+  counts: z.record(z.string(), z.unknown()),
+  parentId: z.string().nullable(),
+});
+
+export const TimelineBucket = z.object({
+  /** Bucket start, epoch ms. */
+  t: z.number(),
+  /** Transactions that started in the bucket (only meaningful when the log level shows all traffic). */
+  total: z.number(),
+  /** 5xx transactions by error code ("none" when the log line had none), e.g. {ECONNRESET: 3}. */
+  errors: z.record(z.string(), z.number()),
+  s502: z.number(),
+  s504: z.number(),
+});
+
+export const TargetRow = z.object({
+  target: z.string(),
+  proxy: z.string().nullable(),
+  /** Requests sent to the target; null when the log level hides successful requests. */
+  requests: z.number().nullable(),
+  errors502: z.number(),
+  errors504: z.number(),
+  /** 502s / requests; null when the denominator is unknown. */
+  errorRate: z.number().nullable(),
+  errorCodes: z.record(z.string(), z.number()),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+});
+
+export const IncidentView = z.object({
+  id: z.string(),
+  title: z.string(),
+  note: z.string(),
+  org: z.string().nullable(),
+  env: z.string().nullable(),
+  createdAt: z.string(),
+  url: z.string(),
+  /** True while any file is queued or parsing. */
+  pending: z.boolean(),
+  files: z.array(BundleFileView),
+  summary: z.object({
+    firstTs: z.number().nullable(),
+    lastTs: z.number().nullable(),
+    transactions: z.number(),
+    status502: z.number(),
+    status504: z.number(),
+    errorCodes: z.record(z.string(), z.number()),
+    malformedLines: z.number(),
+    /** "full" when logs show every request (level info or lower); "errors-only" when only failures are logged. */
+    logCoverage: z.enum(["full", "errors-only", "none"]),
+    /** Gateway stats lines: per-process deltas summed (exist whatever the log level). */
+    statsTotals: z.object({ requests: z.number(), responses: z.number(), s5xx: z.number() }).nullable(),
+  }),
+  timeline: z.object({ bucketMs: z.number(), buckets: z.array(TimelineBucket) }),
+  targets: z.array(TargetRow),
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+export const IncidentListItem = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.string(),
+  firstTs: z.number().nullable(),
+  lastTs: z.number().nullable(),
+  status502: z.number(),
+  files: z.number(),
+  pending: z.boolean(),
+  url: z.string(),
+});
+export type IncidentListItem = z.infer<typeof IncidentListItem>;
+
+export const UploadResponse = z.object({ id: z.string(), url: z.string(), files: z.array(z.object({ name: z.string(), kind: z.string(), status: FileStatus })) });
+
+export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
+
+export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

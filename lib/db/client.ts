@@ -1,0 +1,62 @@
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+
+export type Db = PrismaClient;
+
+export interface DbHandle {
+  prisma: PrismaClient;
+  /** Same connection target, for the schema engine (migrations). */
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  kind: "pglite" | "postgresql";
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; undefined means in memory. */
+  pgliteDir?: string;
+}
+
+export function openDb(opts: DbOptions): DbHandle {
+  if (opts.databaseUrl) {
+    const factory = new PrismaPg({ connectionString: opts.databaseUrl, max: 10 });
+    const prisma = new PrismaClient({ adapter: factory });
+    return { prisma, factory, kind: "postgresql", close: () => prisma.$disconnect() };
+  }
+  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+  const pg = new PGlite(opts.pgliteDir);
+  const factory = new PrismaPGlite(pg);
+  const prisma = new PrismaClient({ adapter: factory });
+  return {
+    prisma,
+    factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,
+    kind: "pglite",
+    close: async () => {
+      await prisma.$disconnect();
+      await pg.close();
+    },
+  };
+}
+
+export function openAppDb(): DbHandle {
+  const e = env();
+  return openDb({ databaseUrl: e.DATABASE_URL, pgliteDir: path.join(e.dataDir, "pglite") });
+}
+
+// One instance per process: PGlite is single-owner, and hot reload must not open a second one.
+const globalForDb = globalThis as unknown as { __emgDb?: DbHandle };
+
+export function dbHandle(): DbHandle {
+  globalForDb.__emgDb ??= openAppDb();
+  return globalForDb.__emgDb;
+}
+
+export function db(): PrismaClient {
+  return dbHandle().prisma;
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { Db } from "@/lib/db/client";
+import { enqueue } from "@/lib/jobs/queue";
+import { BlobStore } from "./blobs";
+import { readHead, sniff, type FileKind } from "./sniff";
+
+export interface StoredUpload {
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+export const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString("base64url")}`;
+
+export function blobStore(dataDir: string): BlobStore {
+  return new BlobStore(path.join(dataDir, "blobs"));
+}
+
+/** Kinds the worker can do something with; everything else is kept and listed. */
+const PARSEABLE: ReadonlySet<FileKind> = new Set(["zip", "tar", "gzip", "gateway-log", "gateway-config", "pcap", "pcapng"]);
+
+/** Records stored blobs as files of an incident and queues their parse jobs. */
+export async function addFiles(db: Db, store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null = null) {
+  const rows = await Promise.all(
+    files.map(async (f) => {
+      const kind = f.size === 0 ? "empty" : sniff(await readHead(store.pathOf(f.sha256)));
+      const parseable = PARSEABLE.has(kind);
+      return {
+        id: newId("f"),
+        incidentId,
+        parentId,
+        name: f.name,
+        sha256: f.sha256,
+        size: BigInt(f.size),
+        kind,
+        status: parseable ? "queued" : "skipped",
+        error: parseable ? null : kind === "empty" ? "Empty file (0 bytes)." : "Not recognized as a gateway log, gateway config, capture or archive; kept but not parsed.",
+      };
+    }),
+  );
+  if (rows.length) await db.bundleFile.createMany({ data: rows });
+  await enqueue(db, incidentId, rows.filter((r) => r.status === "queued").map((r) => r.id));
+  return rows;
+}
+
+export async function createIncident(db: Db, store: BlobStore, files: StoredUpload[]) {
+  const incident = await db.incident.create({ data: { id: newId("inc"), title: "New bundle" } });
+  await addFiles(db, store, incident.id, files);
+  return incident;
+}

@@ -1,0 +1,39 @@
+import { readFile, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { parseGatewayConfig } from "@/lib/parsers/config";
+import { redactText } from "@/lib/redact";
+import type { FileCounts, FileJobContext } from "./context";
+
+const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Redacts the config before anything of it is kept: the stored blob becomes the redacted text,
+ * and the original bytes are removed unless another file still points at them.
+ */
+export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> {
+  const { db, store, file } = ctx;
+  const path = store.pathOf(file.sha256);
+  if ((await stat(path)).size > MAX_CONFIG_BYTES) throw new Error(`Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`);
+  const original = await readFile(path, "utf8");
+  const { text, report } = redactText(original);
+  const result = parseGatewayConfig(text);
+
+  if (text !== original) {
+    const put = await store.put(Readable.from([Buffer.from(text, "utf8")]));
+    await db.bundleFile.update({ where: { id: file.id }, data: { sha256: put.sha256, size: BigInt(put.size) } });
+    const stillUsed = await db.bundleFile.count({ where: { sha256: file.sha256 } });
+    if (stillUsed === 0) await store.delete(file.sha256);
+  }
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new Error(`${first.line ? `line ${first.line}: ` : ""}${first.message}${result.errors.length > 1 ? ` (+${result.errors.length - 1} more)` : ""}`);
+  }
+  const c = result.config;
+  return {
+    org: c.org ?? "",
+    env: c.env ?? "",
+    config: c,
+    warnings: result.warnings,
+    redactions: report,
+  };
+}

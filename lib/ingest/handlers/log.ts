@@ -1,0 +1,97 @@
+import { createReadStream } from "node:fs";
+import { insertIssues, insertStats, insertTransactions, type IssueRow, type StatsRow, type TransactionRow } from "@/lib/db/bulk";
+import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
+import type { FileCounts, FileJobContext } from "./context";
+
+const BATCH = 5000;
+const MAX_STORED_ISSUES = 200;
+
+/** First URL segment: the proxy's base path when no config names it. */
+function basePathOf(url: string): string | null {
+  const seg = url.split(/[/?]/, 1)[0];
+  return seg ? `/${seg}` : null;
+}
+
+function toRow(t: Transaction): TransactionRow {
+  return {
+    correlationId: t.correlationId,
+    startTs: t.startTs,
+    endTs: t.endTs,
+    method: t.method,
+    url: t.url,
+    proxy: basePathOf(t.url),
+    target: t.target || null,
+    status: t.status,
+    errMessage: t.errMessage || null,
+    errCode: t.errCode || null,
+    durationMs: t.durationMs,
+    lineNo: t.firstLineNo,
+    byteOffset: t.firstOffset,
+    lineCount: t.lineCount,
+  };
+}
+
+export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
+  const { db, incidentId, file } = ctx;
+  const parser = new LogLineParser();
+  const stitcher = new TransactionStitcher();
+  const stats = new StatsAccumulator();
+  const counts = { lines: 0, events: 0, targetRequests: 0, stats: 0, records: 0, console: 0, malformed: 0, transactions: 0, org: "", env: "", firstTs: 0, lastTs: 0, levels: {} as Record<string, number> };
+  let txBuf: TransactionRow[] = [];
+  let statsBuf: StatsRow[] = [];
+  const issues: IssueRow[] = [];
+
+  const flushTx = async (list: Transaction[], force = false) => {
+    for (const t of list) txBuf.push(toRow(t));
+    counts.transactions += list.length;
+    if (txBuf.length >= BATCH || (force && txBuf.length)) {
+      await insertTransactions(db, incidentId, file.id, txBuf);
+      txBuf = [];
+    }
+    if (statsBuf.length >= BATCH || (force && statsBuf.length)) {
+      await insertStats(db, incidentId, file.id, statsBuf);
+      statsBuf = [];
+    }
+  };
+
+  const consume = async (items: ReturnType<LogLineParser["push"]>) => {
+    const finished: Transaction[] = [];
+    for (const it of items) {
+      counts.lines++;
+      if (it.kind === "malformed") {
+        counts.malformed++;
+        if (issues.length < MAX_STORED_ISSUES) issues.push({ lineNo: it.lineNo, byteOffset: it.offset, reason: it.reason, excerpt: it.excerpt });
+        continue;
+      }
+      if (!counts.firstTs || it.ts < counts.firstTs) counts.firstTs = it.ts;
+      if (it.ts > counts.lastTs) counts.lastTs = it.ts;
+      if (it.kind === "event") {
+        counts.events++;
+        counts.levels[it.level] = (counts.levels[it.level] ?? 0) + 1;
+        if (it.message === "targetRequest") counts.targetRequests++;
+        if (!counts.org && it.org) counts.org = it.org;
+        if (!counts.env && it.env) counts.env = it.env;
+        const done = stitcher.add(it);
+        if (done) finished.push(...done);
+      } else if (it.kind === "stats") {
+        counts.stats++;
+        const d = stats.add(it);
+        statsBuf.push({ ts: it.ts, pid: it.pid, requests: d.requests, responses: d.responses, s5xx: d.s5, treqErrors: d.treqErrors, tresErrors: d.tresErrors });
+      } else if (it.kind === "record") counts.records++;
+      else counts.console++;
+    }
+    await flushTx(finished);
+  };
+
+  let read = 0;
+  for await (const chunk of createReadStream(ctx.store.pathOf(file.sha256), { highWaterMark: 1 << 20 })) {
+    read += (chunk as Buffer).length;
+    await consume(parser.push(chunk as Buffer));
+    ctx.progress(read);
+  }
+  await consume(parser.end());
+  await flushTx(stitcher.flush(), true);
+  await insertIssues(db, incidentId, file.id, issues);
+  const { levels, ...rest } = counts;
+  return { ...rest, levels, statsTotals: stats.totals() };
+}

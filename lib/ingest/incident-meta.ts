@@ -1,0 +1,41 @@
+import type { Db } from "@/lib/db/client";
+
+interface LogCounts {
+  org?: string;
+  env?: string;
+  firstTs?: number;
+  lastTs?: number;
+}
+
+const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+
+/** Org, env and time range from the parsed files; the default title unless a person renamed it. */
+export async function refreshIncidentMeta(db: Db, incidentId: string): Promise<void> {
+  const incident = await db.incident.findUnique({ where: { id: incidentId } });
+  if (!incident) return;
+  const files = await db.bundleFile.findMany({ where: { incidentId, status: "done" }, select: { counts: true, kind: true } });
+  let org: string | null = null;
+  let env: string | null = null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const f of files) {
+    const c = (f.counts ?? {}) as LogCounts;
+    org ??= c.org || null;
+    env ??= c.env || null;
+    if (c.firstTs) first = Math.min(first, c.firstTs);
+    if (c.lastTs) last = Math.max(last, c.lastTs);
+  }
+  const hasRange = Number.isFinite(first);
+  const where = org || env ? `${org ?? "?"}/${env ?? "?"}` : "Gateway bundle";
+  const title = hasRange ? `${where} · ${fmt(first)} – ${fmt(last)} UTC` : where;
+  await db.incident.update({
+    where: { id: incidentId },
+    data: {
+      org,
+      env,
+      firstTs: hasRange ? new Date(first) : null,
+      lastTs: hasRange ? new Date(last) : null,
+      ...(incident.titleEdited ? {} : { title }),
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import { execFileSync } from "node:child_process";
+import { createReadStream, mkdtempSync, readdirSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { blobStore, createIncident, type StoredUpload } from "./bundle";
+import { startWorker } from "@/lib/jobs/worker";
+import { getIncidentView, listIncidents } from "@/lib/analysis/incident-view";
+import { IncidentView } from "@/lib/api/incident-schema";
+
+/*
+ * Expected numbers, counted independently on the sample log with grep:
+ *   grep -c '\]\[502\]\[' edgemicro-*.log                      → 3   (client-facing 502 lines)
+ *   grep -c '\]\[targetRequest\]\[' edgemicro-*.log            → 25  (requests sent to the target)
+ *   grep -o '\]\[[0-9a-f-]\{36\}\]\[' edgemicro-*.log | sort -u | wc -l → 25 (correlation ids = transactions)
+ *   grep -c '\]\[ECONNRESET\]\[' edgemicro-*.log               → 6   (3 target-side + 3 client-side lines, 3 transactions)
+ * The sample README says the same: 25 requests, 22 answered 200, 3 answered 502.
+ */
+const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md");
+
+let t: TestEnv;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => t?.cleanup());
+
+async function ingest(files: Array<{ name: string; path: string }>): Promise<IncidentView> {
+  const store = blobStore(t.dataDir);
+  const stored: StoredUpload[] = [];
+  for (const f of files) {
+    const put = await store.put(createReadStream(f.path));
+    stored.push({ name: f.name, sha256: put.sha256, size: put.size });
+  }
+  const incident = await createIncident(t.handle.prisma, store, stored);
+  const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
+  await worker.idle();
+  await worker.stop();
+  const view = await getIncidentView(t.handle.prisma, incident.id);
+  return IncidentView.parse(view);
+}
+
+function expectSampleNumbers(view: IncidentView) {
+  expect(view.summary.status502).toBe(3);
+  expect(view.summary.transactions).toBe(25);
+  expect(view.summary.errorCodes).toEqual({ ECONNRESET: 3 });
+  expect(view.summary.logCoverage).toBe("full");
+  expect(view.org).toBe("acme");
+  expect(view.env).toBe("prod");
+  expect(view.title).toMatch(/^acme\/prod · 2026-11-23 19:33/);
+  expect(view.targets).toHaveLength(1);
+  const target = view.targets[0];
+  expect(target).toMatchObject({ target: "127.0.0.1:28081", proxy: "/emg_badtarget", requests: 25, errors502: 3, errorCodes: { ECONNRESET: 3 } });
+  expect(target.errorRate).toBeCloseTo(3 / 25);
+  const bars = view.timeline.buckets.reduce((a, b) => a + b.s502, 0);
+  expect(bars).toBe(3);
+  expect(view.pending).toBe(false);
+}
+
+describe("ingest of the sample bundle", () => {
+  it("parses loose files into transactions, timeline and per-target rows", async () => {
+    const view = await ingest(SAMPLE_FILES.map((name) => ({ name, path: path.join(SAMPLE_DIR, name) })));
+    expectSampleNumbers(view);
+    const kinds = Object.fromEntries(view.files.map((f) => [f.name, f.kind]));
+    expect(Object.values(kinds).sort()).toEqual(["gateway-config", "gateway-log", "pcap"]);
+    expect(view.files.every((f) => f.status === "done")).toBe(true);
+  });
+
+  it("gives the same numbers from a .tar.gz and from a .zip of the bundle", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "emg-bundle-"));
+    execFileSync("tar", ["czf", path.join(dir, "bundle.tgz"), "-C", SAMPLE_DIR, ...SAMPLE_FILES]);
+    execFileSync("zip", ["-q", "-j", path.join(dir, "bundle.zip"), ...SAMPLE_FILES.map((f) => path.join(SAMPLE_DIR, f))]);
+    for (const archive of ["bundle.tgz", "bundle.zip"]) {
+      const view = await ingest([{ name: archive, path: path.join(dir, archive) }]);
+      expectSampleNumbers(view);
+      expect(view.files.filter((f) => f.parentId !== null)).toHaveLength(3);
+    }
+  });
+
+  it("lists incidents newest first with their 502 counts", async () => {
+    const list = await listIncidents(t.handle.prisma);
+    expect(list.length).toBeGreaterThanOrEqual(3);
+    expect(list[0].createdAt >= list[list.length - 1].createdAt).toBe(true);
+    expect(list.every((i) => i.status502 === 3)).toBe(true);
+  });
+});
+
+describe("bad input never loses the rest of the bundle", () => {
+  it("reports each broken file and still parses the good ones", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "emg-bad-"));
+    const log = path.join(SAMPLE_DIR, SAMPLE_FILES.find((f) => f.endsWith(".log"))!);
+    writeFileSync(path.join(dir, "empty.log"), "");
+    writeFileSync(path.join(dir, "binary.log"), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const gz = gzipSync(Buffer.alloc(200_000, "2026-11-23T19:33:55.775Z info 1 x\n"));
+    writeFileSync(path.join(dir, "truncated.log.gz"), gz.subarray(0, Math.floor(gz.length / 2)));
+    // A 10 MB single line that starts like a log line.
+    writeFileSync(path.join(dir, "oneline.log"), "2026-11-23T19:33:55.775Z [info]" + "x".repeat(10 * 1024 * 1024));
+    // An archive whose entries try to escape with ../ and absolute paths, plus one good log.
+    const evil = path.join(dir, "evil");
+    mkdirSync(path.join(evil, "a"), { recursive: true });
+    copyFileSync(log, path.join(evil, "a", "good.log"));
+    execFileSync("tar", ["cf", path.join(dir, "evil.tar"), "-C", evil, "a/good.log", "--transform", "s,^a/good.log,../../escape.log,", "-P"]);
+    execFileSync("tar", ["rf", path.join(dir, "evil.tar"), "-C", evil, "a/good.log"]);
+
+    const names = ["empty.log", "binary.log", "truncated.log.gz", "oneline.log", "evil.tar"];
+    const view = await ingest([...names.map((n) => ({ name: n, path: path.join(dir, n) })), { name: "gateway.log", path: log }]);
+    const byName = (n: string) => view.files.find((f) => f.name === n)!;
+
+    expect(byName("empty.log")).toMatchObject({ status: "skipped", kind: "empty" });
+    expect(byName("binary.log").status).toBe("skipped");
+    expect(byName("binary.log").error).toMatch(/not recognized/i);
+    expect(byName("truncated.log.gz").status).toBe("failed");
+    expect(byName("truncated.log.gz").error).toMatch(/truncat|unexpected end|corrupt/i);
+    const oneLine = byName("oneline.log");
+    expect(oneLine.status).toBe("done");
+    expect(oneLine.counts.malformed).toBe(1);
+    const evilTar = byName("evil.tar");
+    expect(evilTar.status).toBe("done");
+    expect(JSON.stringify(evilTar.counts.skipped)).toMatch(/escape\.log/);
+    // Only the inner good log came out of the archive, under the archive's name.
+    expect(view.files.filter((f) => f.parentId === evilTar.id).map((f) => f.name)).toEqual(["evil.tar/a/good.log"]);
+    // The good files still parsed: two copies of the sample log, 3 502s each.
+    expect(view.summary.status502).toBe(6);
+  });
+});

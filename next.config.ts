@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Loaded from node_modules at run time: WASM Postgres, the Prisma runtime and native-ish stream libraries.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "busboy", "yauzl", "tar-stream"],
+  poweredByHeader: false,
+};
+
+export default config;

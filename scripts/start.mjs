@@ -1,0 +1,18 @@
+// `npm start`: build once if needed, apply migrations, then serve on http://localhost:3000.
+// Open mode listens on localhost only (HOST may widen it once accounts exist).
+import { spawnSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const bin = (name) => `node_modules/.bin/${name}`;
+
+if (!existsSync(".next/BUILD_ID") || process.env.FORCE_BUILD === "1") run(bin("next"), ["build"]);
+run(bin("tsx"), ["scripts/migrate.ts"]);
+const port = process.env.PORT ?? "3000";
+const host = process.env.HOST ?? "127.0.0.1";
+const server = spawn(bin("next"), ["start", "-p", port, "-H", host], { stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
+server.on("exit", (code) => process.exit(code ?? 0));
