@@ -77,6 +77,7 @@ export class ConnState {
     const step = this.ladderStep(p, dir, d, other);
     this.cur = { p, step, dir };
     const before = this.lastDataUs;
+    if (f & TCP_ACK) other.stream.acked(p.ack);
     if (p.payloadLen > 0) {
       const r = d.stream.segment(p.seq, p.payload, p.payloadLen);
       if (r === "duplicate") { c.retransmissions++; this.letter(d, fromGateway, "T"); }

@@ -48,6 +48,18 @@ export class ByteStream {
     return "in-order";
   }
 
+  /**
+   * The peer acknowledged up to `ack`: bytes below it that we never captured are a gap, so stop
+   * waiting for them and deliver what is held.
+   */
+  acked(ack: number): void {
+    if (this.held.length === 0 || this.next === null) return;
+    const first = this.held[0];
+    const upTo = ((ack - first.seq) | 0) > 0 ? first.seq : ack;
+    const d = (upTo - this.next) | 0;
+    if (d > 0) { this.skip(d); this.drain(); }
+  }
+
   /** End of stream: deliver whatever is held, with gaps between. */
   flush(): void {
     while (this.held.length > 0) {

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { CaptureReader, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
+import { synthPcap, type SynthPacket } from "@/lib/parsers/pcap/synth";
+import { classifyConnection, inferTargetIdleTimeout, trackAll } from "./index";
+
+const GW = "10.0.0.1";
+const TG = "10.0.0.2";
+
+/** Scripted conversation: keeps both sides' sequence numbers. */
+class Script {
+  readonly pk: SynthPacket[] = [];
+  private g = 1000;
+  private t = 5000;
+  constructor(private port = 40000, private t0 = 1_700_000_000_000_000) {}
+  private push(atMs: number, fromGw: boolean, flags: number, payload = "", seqOverride?: number) {
+    const seq = seqOverride ?? (fromGw ? this.g : this.t);
+    this.pk.push({
+      tsUs: this.t0 + Math.round(atMs * 1000), src: fromGw ? GW : TG, srcPort: fromGw ? this.port : 8080,
+      dst: fromGw ? TG : GW, dstPort: fromGw ? 8080 : this.port, seq, ack: fromGw ? this.t : this.g, flags, payload,
+    });
+    if (seqOverride === undefined) {
+      const adv = payload.length + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
+      if (fromGw) this.g += adv; else this.t += adv;
+    }
+    return seq;
+  }
+  handshake(at: number) { this.push(at, true, TCP_SYN); this.push(at + 0.1, false, TCP_SYN | TCP_ACK); this.push(at + 0.2, true, TCP_ACK); return this; }
+  gw(at: number, flags: number, payload = "", seq?: number) { return this.push(at, true, flags, payload, seq); }
+  tg(at: number, flags: number, payload = "", seq?: number) { return this.push(at, false, flags, payload, seq); }
+}
+
+const REQ = (p: string) => `GET ${p} HTTP/1.1\r\nHost: t\r\n\r\n`;
+const RESP = (body: string, extra = "") => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+const DATA = TCP_ACK | TCP_PSH;
+
+function run(pk: SynthPacket[]) {
+  const r = new CaptureReader();
+  const packets: Packet[] = [...r.push(synthPcap(pk)), ...r.end()];
+  return trackAll(packets);
+}
+
+describe("ConnectionTracker on synthetic conversations", () => {
+  it("reassembles out-of-order and duplicate segments", () => {
+    const s = new Script().handshake(0);
+    const req = REQ("/ooo");
+    const a = s.gw(1, DATA, req.slice(0, 10));
+    const b = s.gw(2, DATA, req.slice(10, 20));
+    s.gw(3, DATA, req.slice(20));
+    // deliver 3rd, 2nd, 1st, then 1st again
+    const [p3, p2, p1] = [s.pk.pop()!, s.pk.pop()!, s.pk.pop()!];
+    s.pk.push(p3, p2, p1, { ...p1, tsUs: p1.tsUs + 5 });
+    void a; void b;
+    s.tg(10, DATA, RESP("hi", "Keep-Alive: timeout=5\r\n"));
+    const [c] = run(s.pk);
+    expect(c.exchanges.map((e) => [e.method, e.path, e.status, e.complete, e.keepAliveTimeoutS])).toEqual([["GET", "/ooo", 200, true, 5]]);
+    expect(c.retransmissions).toBe(1);
+    expect(c.gaps).toBe(0);
+    expect(c.connState).toBe("S1");
+    expect(c.history).toBe("ShADTd");
+  });
+
+  it("marks a gap and still frames a later message", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/a"));
+    s.tg(2, DATA, RESP("x"));
+    s.gw(3, DATA, REQ("/lost"));
+    s.pk.pop(); // lost on the wire (never captured)
+    s.gw(4, DATA, REQ("/b"));
+    s.tg(5, DATA, RESP("y"));
+    const [c] = run(s.pk);
+    expect(c.gaps).toBe(1);
+    expect(c.exchanges.map((e) => e.path)).toEqual(["/a", "/b"]);
+  });
+
+  it("classifies a refused connection (SYN → RST)", () => {
+    const s = new Script();
+    s.gw(0, TCP_SYN);
+    s.tg(0.1, TCP_RST | TCP_ACK);
+    const [c] = run(s.pk);
+    expect([c.connState, c.history, c.closer, c.closeKind]).toEqual(["REJ", "Sr", "target", "RST"]);
+    expect(classifyConnection(c).code).toBe("refused");
+  });
+
+  it("classifies a keep-alive race ending in RST", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/1"));
+    s.tg(20, DATA, RESP("ok"));
+    s.gw(21, TCP_ACK);
+    s.gw(5020, DATA, REQ("/2")); // new request 5.0 s later
+    s.tg(5030, TCP_FIN | TCP_ACK, "", undefined); // target FIN crossing it (does not ACK it)
+    s.tg(5045, TCP_RST);
+    const [c] = run(s.pk.map((p, i) => (i === s.pk.length - 2 ? { ...p, ack: p.ack - REQ("/2").length } : p)));
+    const k = classifyConnection(c);
+    expect(k.code).toBe("keepalive-race");
+    expect(k.reason).toMatch(/5\.01 s idle.*FIN.*10\.0 ms after.*GET \/2.*reset/);
+    expect(c.connState).toBe("RSTR");
+    expect(c.idleGapMs).toBeCloseTo(5010, 0);
+    const [est] = inferTargetIdleTimeout([c]);
+    expect(est).toMatchObject({ target: "10.0.0.2:8080", timeoutMs: 5010, support: 1 });
+  });
+
+  it("classifies a premature close (request ACKed, then FIN, no response)", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/slow"));
+    s.tg(1.1, TCP_ACK);
+    s.tg(900, TCP_FIN | TCP_ACK);
+    s.gw(901, TCP_FIN | TCP_ACK);
+    const [c] = run(s.pk);
+    const k = classifyConnection(c);
+    expect(k.code).toBe("premature-close");
+    expect(k.reason).toContain("target ACKed it");
+    expect(c.exchanges[0].reqAckedUs).not.toBeNull();
+  });
+
+  it("classifies a reset in the middle of a response, and a gateway abort", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/big"));
+    s.tg(10, DATA, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial");
+    s.tg(11, TCP_RST);
+    expect(classifyConnection(run(s.pk)[0]).code).toBe("target-reset-mid-response");
+
+    const g = new Script(40001).handshake(0);
+    g.gw(1, DATA, REQ("/hang"));
+    g.gw(30000, TCP_FIN | TCP_ACK);
+    expect(classifyConnection(run(g.pk)[0]).code).toBe("gateway-close");
+  });
+
+  it("starts a new connection on a SYN after close and keeps a bounded ladder", () => {
+    const s = new Script().handshake(0);
+    for (let i = 0; i < 60; i++) { s.gw(10 + i * 10, DATA, REQ(`/${i}`)); s.tg(15 + i * 10, DATA, RESP("k")); }
+    s.gw(700, TCP_FIN | TCP_ACK); s.tg(701, TCP_FIN | TCP_ACK); s.gw(702, TCP_ACK);
+    const again = new Script(40000, 1_700_000_002_000_000).handshake(0);
+    const conns = run([...s.pk, ...again.pk]);
+    expect(conns.length).toBe(2);
+    const [c] = conns;
+    expect(c.exchanges.length).toBe(60);
+    expect(c.ladder.length).toBe(80);
+    expect(c.ladderOmitted).toBe(c.packetsG2T + c.packetsT2G - 80);
+    expect(c.ladder[79].flags).toBe("ACK");
+    expect(c.ladder[3].note).toBe("request GET /0");
+    expect(c.ladder[4].note).toBe("response 200");
+    expect(conns[1].connState).toBe("S1");
+  });
+});
