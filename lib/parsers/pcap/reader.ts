@@ -8,6 +8,17 @@ const MAX_WARNINGS = 200;
 
 interface Iface { linkType: number; snaplen: number; unitsPerUs: number; offsetUs: number }
 
+/** (hi·2^32 + lo) / unitsPerUs, exact for integer unit ratios (µs, ns, ...) where a double product would round. */
+function toMicros(hi: number, lo: number, unitsPerUs: number): number {
+  if (unitsPerUs === 1) return hi * 4294967296 + lo;
+  if (Number.isInteger(unitsPerUs)) {
+    const q = Math.floor(4294967296 / unitsPerUs);
+    const r = 4294967296 - q * unitsPerUs;
+    return hi * q + Math.floor((hi * r + lo) / unitsPerUs);
+  }
+  return Math.floor((hi * 4294967296 + lo) / unitsPerUs);
+}
+
 type Mode = "start" | "pcap" | "pcapng" | "stopped";
 
 export class CaptureReader {
@@ -144,8 +155,7 @@ export class CaptureReader {
         const iface = this.ifaces[ifId];
         if (!iface) { this.warn("unknown-interface", at, `Packet refers to undeclared interface ${ifId}`); return; }
         if (28 + cap > len) { this.warn("malformed-packet", at, `Captured length ${cap} overflows its block`); return; }
-        const raw = tsHi * 4294967296 + tsLo;
-        const tsUs = Math.floor(iface.unitsPerUs === 1 ? raw : raw / iface.unitsPerUs) + iface.offsetUs;
+        const tsUs = toMicros(tsHi, tsLo, iface.unitsPerUs) + iface.offsetUs;
         const p = decodeFrame(iface.linkType, buf, dv, pos + 28, cap, this.frames, tsUs);
         if (p) out.push(p);
         return;
