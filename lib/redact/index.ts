@@ -9,9 +9,11 @@ import {
   redactBearer,
   redactInlinePem,
   redactKeyValues,
+  isStructuralLine,
+  quotedEnd,
   redactUrlCredentials,
   REDACTED,
-  secretBlockScalarIndent,
+  secretContinuation,
   type RedactionRule,
 } from "./rules";
 
@@ -27,8 +29,8 @@ export type RedactionReport = Array<{ rule: RedactionRule; count: number; lines:
  */
 export class LineRedactor {
   private pemLabel: string | null = null;
-  private blockIndent: number | null = null;
-  private blockHit = false;
+  /** A secret value continuing on more indented lines: block scalar, plain or quoted. */
+  private cont: { kind: "block" | "plain" | "quote"; indent: number; quote?: string; hit: boolean } | null = null;
   private readonly stats = new Map<RedactionRule, { count: number; lines: number[] }>();
 
   redactLine(line: string, lineNo: number): string {
@@ -44,15 +46,9 @@ export class LineRedactor {
       // "exit": a truncated block; the line is handled normally below.
     }
 
-    if (this.blockIndent !== null) {
-      const indent = body.length - body.trimStart().length;
-      if (body.trim() === "") return body + cr;
-      if (indent > this.blockIndent) {
-        if (body.includes(REDACTED)) return body + cr;
-        if (!this.blockHit) { hit("secret-block-scalar"); this.blockHit = true; }
-        return `${body.slice(0, indent)}${REDACTED}${cr}`;
-      }
-      this.blockIndent = null;
+    if (this.cont !== null) {
+      const out = this.continuation(body, lineNo);
+      if (out !== null) return out + cr;
     }
 
     body = redactInlinePem(body, hit);
@@ -64,13 +60,44 @@ export class LineRedactor {
     }
     body = redactUrlCredentials(body, hit);
     body = redactBearer(body, hit);
-    body = redactKeyValues(body, hit);
-    const blockIndent = secretBlockScalarIndent(body);
-    if (blockIndent !== null) {
-      this.blockIndent = blockIndent;
-      this.blockHit = false;
+    body = redactKeyValues(body, hit, (quote, indent) => {
+      this.cont = { kind: "quote", indent, quote, hit: true };
+    });
+    if (this.cont === null) {
+      const c = secretContinuation(body);
+      if (c) this.cont = { ...c, hit: false };
     }
     return body + cr;
+  }
+
+  /** The redacted line while inside a continued secret value, or null when the value has ended. */
+  private continuation(body: string, lineNo: number): string | null {
+    const cont = this.cont!;
+    const indent = body.length - body.trimStart().length;
+    if (body.trim() === "") return body;
+    if (indent <= cont.indent || (cont.kind === "plain" && !cont.hit && isStructuralLine(body))) {
+      this.cont = null;
+      return null;
+    }
+    const pad = body.slice(0, indent);
+    if (cont.kind === "quote") {
+      const end = quotedEnd(`${cont.quote}${body}`, 0);
+      if (end < 0) return "";
+      this.cont = null;
+      const rest = body.slice(end - 1).trimStart();
+      return rest ? pad + rest : "";
+    }
+    if (body.includes(REDACTED)) return body;
+    const first = !cont.hit;
+    if (first) {
+      this.record(cont.kind === "block" ? "secret-block-scalar" : "secret-key-value", lineNo);
+      cont.hit = true;
+    }
+    if (cont.kind === "block") return `${pad}${REDACTED}`;
+    if (!first) return "";
+    const q = body[indent];
+    if ((q === '"' || q === "'") && quotedEnd(body, indent) < 0) this.cont = { kind: "quote", indent: cont.indent, quote: q, hit: true };
+    return `${pad}"${REDACTED}"`;
   }
 
   report(): RedactionReport {

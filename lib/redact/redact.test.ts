@@ -93,6 +93,13 @@ describe("redaction rules", () => {
     expect(out).toBe("edgemicro_secret: |\n  [REDACTED]\n  [REDACTED]\nport: 1\n");
   });
 
+  it("redacts values continued on following lines (plain and multi-line quoted)", () => {
+    expect(r("edgemicro_key:\n  abcdef0123\n  more0123\nport: 1")).toBe('edgemicro_key:\n  "[REDACTED]"\n\nport: 1');
+    expect(r('secret: "abc\n   def\n   ghi" # c\nport: 1')).toBe('secret: "[REDACTED]"\n\n   # c\nport: 1');
+    expect(r("ssl:\n  client_secret:\n    nested: 1\n    key: abc\n")).toBe('ssl:\n  client_secret:\n    nested: 1\n    key: "[REDACTED]"\n');
+    expect(r("- password:\n    'x y\n    z'\nb: 1")).toBe("- password:\n    \"[REDACTED]\"\n\nb: 1");
+  });
+
   it("keeps CRLF line endings", () => {
     expect(r("password: x\r\nport: 1\r\n")).toBe('password: "[REDACTED]"\r\nport: 1\r\n');
   });

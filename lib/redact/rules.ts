@@ -56,7 +56,7 @@ const BEARER = /\b(Bearer)(\s+)(?!\[REDACTED\])[A-Za-z0-9\-._~+/]+=*/g;
 /** A key followed by `:` or `=`; the value extent is decided by hand after the match. */
 const KEY_SEP = /(?<![A-Za-z0-9_.\-])(?:"([A-Za-z_][\w.\-]*)"|'([A-Za-z_][\w.\-]*)'|([A-Za-z_][\w.\-]*))[ \t]*([:=])/g;
 
-const BLOCK_SCALAR_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.\-]*)\2[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*(#.*)?$/;
+const SECRET_CONT_KEY = /^(\s*(?:-\s+)?)(["']?)([A-Za-z_][\w.\-]*)\2[ \t]*:[ \t]*([|>][-+0-9]*)?[ \t]*(#.*)?$/;
 
 const AUTH_SCHEME = /^(Bearer|Basic|Digest|Negotiate|Token|ApiKey)\s+[^\s,;\])}]+/i;
 
@@ -87,11 +87,32 @@ export function pemContinuation(line: string, label: string): { kind: "end"; res
   return { kind: "exit" };
 }
 
-/** If the line is `secret_key: |` (a block scalar), returns the key's indentation. */
-export function secretBlockScalarIndent(line: string): number | null {
-  const m = BLOCK_SCALAR_KEY.exec(line);
+/**
+ * A YAML line whose secret value continues on the following, more indented lines:
+ * `secret_key: |` (block scalar) or `secret_key:` with nothing after it (value on the next line).
+ */
+export function secretContinuation(line: string): { kind: "block" | "plain"; indent: number } | null {
+  const m = SECRET_CONT_KEY.exec(line);
   if (!m || !isSecretKey(m[3])) return null;
-  return m[1].length;
+  return { kind: m[4] ? "block" : "plain", indent: m[1].length };
+}
+
+/** In "plain" continuation: a nested mapping or sequence line ends it (its keys are checked on their own). */
+export function isStructuralLine(line: string): boolean {
+  return /^\s*(-(\s|$)|["']?[A-Za-z_][\w.\-]*["']?\s*:(\s|$))/.test(line);
+}
+
+/** Index after the closing quote of a quoted value starting at `i`, or -1 when it does not close. */
+export function quotedEnd(line: string, i: number): number {
+  const q = line[i];
+  for (let j = i + 1; j < line.length; j++) {
+    if (q === '"' && line[j] === "\\") { j++; continue; }
+    if (line[j] === q) {
+      if (q === "'" && line[j + 1] === "'") { j++; continue; }
+      return j + 1;
+    }
+  }
+  return -1;
 }
 
 export function redactUrlCredentials(line: string, hit: Hit): string {
@@ -108,21 +129,12 @@ export function redactBearer(line: string, hit: Hit): string {
   });
 }
 
-/** Finds the end of a quoted value starting at `i` (the quote); returns the index after it. */
-function quotedEnd(line: string, i: number): number {
-  const q = line[i];
-  for (let j = i + 1; j < line.length; j++) {
-    if (q === '"' && line[j] === "\\") { j++; continue; }
-    if (line[j] === q) {
-      if (q === "'" && line[j + 1] === "'") { j++; continue; }
-      return j + 1;
-    }
-  }
-  return line.length;
-}
-
-/** Redacts `key: value`, `key=value`, `"key": "value"` where the key is secret. */
-export function redactKeyValues(line: string, hit: Hit): string {
+/**
+ * Redacts `key: value`, `key=value`, `"key": "value"` where the key is secret. When a YAML line
+ * (key first on the line) opens a quoted value that does not close, `onOpenQuote` gets the quote
+ * and the key's indentation, so the caller can blank the continuation lines.
+ */
+export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: string, indent: number) => void): string {
   let out = "";
   let copied = 0;
   KEY_SEP.lastIndex = 0;
@@ -141,8 +153,13 @@ export function redactKeyValues(line: string, hit: Hit): string {
     if (c === "|" || c === ">" || c === "{" || c === "[" || c === "*" || c === "&" || c === "#") continue;
     let vEnd: number;
     let replacement: string;
+    const yamlLine = /^\s*(-\s+)?$/.test(line.slice(0, m.index));
     if (c === '"' || c === "'") {
       vEnd = quotedEnd(line, vStart);
+      if (vEnd < 0) {
+        vEnd = line.length;
+        if (yamlLine) onOpenQuote?.(c, m.index);
+      }
       const inner = line.slice(vStart + 1, line[vEnd - 1] === c && vEnd - 1 > vStart ? vEnd - 1 : vEnd);
       if (inner === "" || inner.includes(REDACTED)) { KEY_SEP.lastIndex = vEnd; continue; }
       replacement = `${c}${REDACTED}${c}`;
@@ -151,7 +168,7 @@ export function redactKeyValues(line: string, hit: Hit): string {
       const auth = AUTH_SCHEME.exec(rest);
       if (sep === "=") vEnd = vStart + rest.search(/[\s&;,"'<>\])}]|$/);
       else if (quotedKey !== undefined) vEnd = vStart + rest.search(/[\s,}\]]|$/);
-      else if (/^\s*(-\s+)?$/.test(line.slice(0, m.index))) {
+      else if (yamlLine) {
         // YAML-like line: the value is the rest of the line minus a trailing comment.
         const comment = rest.search(/\s#/);
         vEnd = vStart + (comment >= 0 ? comment : rest.length);
