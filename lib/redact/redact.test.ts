@@ -105,6 +105,20 @@ describe("redaction rules", () => {
   });
 });
 
+describe("hostile input", () => {
+  it.each([
+    ["repeated PEM openers", "-----BEGIN A-----".repeat(50_000)],
+    ["repeated keys", "token: ".repeat(100_000)],
+    ["repeated URL userinfo", `http://${"a@".repeat(200_000)}`],
+    ["repeated quotes", '"password": "'.repeat(50_000)],
+  ])("stays fast on %s", (_label, line) => {
+    const t0 = Date.now();
+    const { text } = redactText(line);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(text.split("\n")).toHaveLength(1);
+  });
+});
+
 describe("LineRedactor", () => {
   it("carries PEM state across lines and stops at a truncated block", () => {
     const lr = new LineRedactor();

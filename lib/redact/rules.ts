@@ -44,7 +44,6 @@ export function isSecretKey(name: string): boolean {
 /** Values that cannot be secrets and are left alone. */
 const HARMLESS_VALUE = /^(true|false|yes|no|on|off|null|~|""|'')$/i;
 
-const PEM_INLINE = /-----BEGIN ([A-Z0-9 ]{1,64})-----[\s\S]*?-----END \1-----/g;
 /** An opening marker not already redacted by {@link redactInlinePem}. */
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----(?! \[REDACTED\] -----END)/;
 const PEM_BODY_LINE = /^\s*([A-Za-z0-9+/=]+|(Proc-Type|DEK-Info|Comment):.*)?\s*$/;
@@ -62,12 +61,24 @@ const AUTH_SCHEME = /^(Bearer|Basic|Digest|Negotiate|Token|ApiKey)\s+[^\s,;\])}]
 
 export type Hit = (rule: RedactionRule) => void;
 
-/** Replaces PEM blocks that start and end on this line (e.g. JSON with `\n` escapes). */
+/**
+ * Replaces PEM blocks that start and end on this line (e.g. JSON with `\n` escapes). Stops at the
+ * first block that does not end here: {@link openPem} redacts from there to the end of the line.
+ */
 export function redactInlinePem(line: string, hit: Hit): string {
-  return line.replace(PEM_INLINE, (_m, label: string) => {
+  const begin = new RegExp(PEM_BEGIN.source, "g");
+  let out = "";
+  let copied = 0;
+  for (let m = begin.exec(line); m; m = begin.exec(line)) {
+    const endMarker = `-----END ${m[1]}-----`;
+    const end = line.indexOf(endMarker, m.index + m[0].length);
+    if (end < 0) break;
     hit("pem-block");
-    return `-----BEGIN ${label}----- ${REDACTED} -----END ${label}-----`;
-  });
+    out += `${line.slice(copied, m.index)}-----BEGIN ${m[1]}----- ${REDACTED} ${endMarker}`;
+    copied = end + endMarker.length;
+    begin.lastIndex = copied;
+  }
+  return copied === 0 ? line : out + line.slice(copied);
 }
 
 /** If the line opens a PEM block that does not end on it, returns the redacted line and label. */
