@@ -14,7 +14,7 @@ export function classifyConnection(c: Connection): Classification {
   const n = c.exchanges.length;
   const last: HttpExchange | undefined = c.exchanges[n - 1];
   const doneBefore = c.exchanges.filter((e) => e.complete).length;
-  if (c.connState === "REJ" || c.connState === "RSTOS0" && c.targetRst) {
+  if (c.connState === "REJ") {
     return { code: "refused", reason: `The target answered the SYN at frame ${c.firstFrame} with RST: connection refused.` };
   }
   if (c.connState === "S0") {
