@@ -83,11 +83,15 @@ function finish(o: Open): Transaction {
 }
 
 export class TransactionStitcher {
-  /** Open transactions, roughly in order of log time (Map keeps insertion order). */
+  /** Open transactions by correlation id. */
   private open = new Map<string, Open>();
+  /**
+   * The same transactions in a FIFO ordered by `orderTs` (log time is close to monotonic).
+   * A plain array with a head index: Map iteration would re-skip deleted slots on every drain.
+   */
+  private queue: Open[] = [];
+  private head = 0;
   private newestTs = -Infinity;
-  /** No entry can be due before the cutoff passes this time stamp. */
-  private nextCheckTs = -Infinity;
   private readonly windowMs: number;
 
   constructor(opts: { windowMs?: number } = {}) {
@@ -114,6 +118,7 @@ export class TransactionStitcher {
       const n = newOpen(e);
       apply(n, e);
       this.open.set(e.correlationId, n);
+      this.queue.push(n);
     } else {
       apply(o, e);
     }
@@ -123,33 +128,38 @@ export class TransactionStitcher {
   /** Transactions whose last line is more than the window older than the newest line seen. */
   drain(): Transaction[] {
     const cutoff = this.newestTs - this.windowMs;
-    if (this.open.size === 0 || this.nextCheckTs >= cutoff) return [];
+    const q = this.queue;
+    if (this.head >= q.length || q[this.head].orderTs >= cutoff) return [];
     const out: Transaction[] = [];
-    // Entries sit in order of `orderTs` (their last update when placed). One still active is
-    // moved to the back; the loop stops at the first entry placed at or after the cutoff.
-    for (const [id, o] of this.open) {
-      if (o.orderTs >= cutoff) {
-        this.nextCheckTs = o.orderTs;
-        return out;
-      }
-      this.open.delete(id);
+    while (this.head < q.length) {
+      const o = q[this.head];
+      if (o.orderTs >= cutoff) break;
       if (o.lastTs < cutoff) {
+        this.head++;
+        this.open.delete(o.tx.correlationId);
         out.push(finish(o));
+      } else if (o.lastTs - cutoff < this.windowMs / 16) {
+        break; // due soon: wait for it rather than requeue it a whole window late
       } else {
-        o.orderTs = o.lastTs;
-        this.open.set(id, o);
+        this.head++;
+        o.orderTs = o.lastTs; // active much later: move it to the back
+        q.push(o);
       }
     }
-    this.nextCheckTs = -Infinity;
+    if (this.head > 4096 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
     return out;
   }
 
   /** All remaining transactions (end of input). */
   flush(): Transaction[] {
     const out: Transaction[] = [];
-    for (const o of this.open.values()) out.push(finish(o));
+    for (let i = this.head; i < this.queue.length; i++) out.push(finish(this.queue[i]));
     this.open.clear();
-    this.nextCheckTs = -Infinity;
+    this.queue = [];
+    this.head = 0;
     return out;
   }
 }
