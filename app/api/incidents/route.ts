@@ -22,7 +22,10 @@ export async function POST(request: Request) {
     const files = await receiveUpload(request, store, env.MAX_UPLOAD_BYTES);
     const incident = await createIncident(db, store, files);
     const rows = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { name: true, kind: true, status: true } });
-    const url = new URL(incidentUrl(incident.id), request.url).toString();
+    // The address the client used (Next's request.url names its own bind address instead).
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+    const proto = request.headers.get("x-forwarded-proto") ?? "http";
+    const url = `${proto}://${host}${incidentUrl(incident.id)}`;
     return NextResponse.json({ id: incident.id, url, files: rows }, { status: 201 });
   } catch (e) {
     return handleApiError(e);
