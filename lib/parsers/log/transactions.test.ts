@@ -121,5 +121,12 @@ describe("TransactionStitcher synthetic", () => {
     expect(out.map((t) => t.correlationId)).toEqual(["id2"]);
     expect(s2.drain()).toEqual([]);
     expect(s2.flush().map((t) => [t.correlationId, t.lineCount]).sort()).toEqual([["id1", 2], ["id3", 1]]);
+    // a transaction due within windowMs/16 holds the queue briefly instead of being requeued
+    const s3 = new TransactionStitcher();
+    s3.add(mk(1, base));
+    s3.add(mk(2, base + 1000));
+    s3.add(mk(1, base + 2000));
+    expect(s3.add(mk(3, base + 121_500))).toEqual([]);
+    expect(s3.add(mk(4, base + 122_001)).map((t) => t.correlationId)).toEqual(["id1", "id2"]);
   });
 });

@@ -1,6 +1,10 @@
 /**
  * Stitches event lines into transactions by correlation id. Memory stays flat: a transaction
- * is emitted once its last line is more than `windowMs` (log time) older than the newest line seen.
+ * is emitted once its last line is more than `windowMs` (log time) older than the newest line seen
+ * (at most `windowMs / 16` later than that while an older one ahead of it is still due soon, or
+ * one more window later when it was requeued). Log time is assumed to be close to monotonic.
+ * `durationMs`: the sourceResponse duration, else the largest duration on any line, else
+ * `endTs - startTs` when there are several lines.
  */
 import type { EventLine, Transaction } from "./types";
 
@@ -11,7 +15,7 @@ const TARGET_SIDE = new Set(["targetRequest", "targetResponse", "targetResponse 
 interface Open {
   tx: Transaction;
   lastTs: number;
-  /** Time stamp that placed this entry in the Map's order (its last update when (re)inserted). */
+  /** Log time that placed this entry in the queue: its first line, or its last line when requeued. */
   orderTs: number;
   /** Rank of the line that set `status`: 3 sourceResponse, 2 core/errors line, 1 targetResponse. */
   statusRank: number;
