@@ -19,7 +19,7 @@ export function TimelineChart({ data }: { data: TimelineChartData }) {
           {data.codes.map((c, i) => (
             <Bar key={c} dataKey={c} stackId="errors" fill={PALETTE[i % PALETTE.length]} name={c} isAnimationActive={false} />
           ))}
-          {data.rows.length > 20 && <Brush dataKey="label" height={20} travellerWidth={8} />}
+          {data.rows.length > 1 && <Brush dataKey="label" height={20} travellerWidth={8} />}
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
+import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
@@ -64,6 +65,19 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     WHERE "incidentId" = ${id} AND target IS NOT NULL AND status >= 500 GROUP BY 1, 2`;
 
   const full = logCoverage === "full";
+  // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
+  const configs = incident.files
+    .filter((f) => f.kind === "gateway-config" && f.status === "done")
+    .map((f) => (f.counts as { config?: GatewayConfig }).config)
+    .filter((c): c is GatewayConfig => !!c);
+  const proxyLabel = (basePath: string | null) => {
+    if (!basePath) return null;
+    for (const c of configs) {
+      const p = matchProxy(c, basePath.slice(1));
+      if (p) return p.name ? `${p.name} ${p.base_path}` : p.base_path;
+    }
+    return basePath;
+  };
   return {
     id: incident.id,
     title: incident.title,
@@ -100,7 +114,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       const requests = full ? num(r.requests) : null;
       return {
         target: r.target,
-        proxy: r.proxy,
+        proxy: proxyLabel(r.proxy),
         requests,
         errors502: num(r.e502),
         errors504: num(r.e504),

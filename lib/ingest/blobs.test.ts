@@ -1,3 +1,4 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -7,7 +8,7 @@ import { Readable } from "node:stream";
 import { BlobStore } from "./blobs";
 import { LimitError } from "./limits";
 
-const LOG = "/work/shared/samples/acme-prod-502/acme-prod-config.yaml";
+const LOG = path.join(SAMPLE_DIR, "acme-prod-config.yaml");
 let root: string;
 beforeAll(() => { root = mkdtempSync(path.join(os.tmpdir(), "blobs-")); });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

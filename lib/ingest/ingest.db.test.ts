@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdtempSync, readdirSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -83,6 +83,29 @@ describe("ingest of the sample bundle", () => {
     expect(list.length).toBeGreaterThanOrEqual(3);
     expect(list[0].createdAt >= list[list.length - 1].createdAt).toBe(true);
     expect(list.every((i) => i.status502 === 3)).toBe(true);
+  });
+});
+
+describe("error-only logs (the gateway's default level)", () => {
+  it("does not invent a rate: requests are unknown and the stats lines give the totals", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "emg-errlog-"));
+    const log = readFileSync(path.join(SAMPLE_DIR, SAMPLE_FILES.find((f) => f.endsWith(".log"))!), "utf8");
+    // What level `error` would have written: the sample's [error] lines (grep -c '^[^ ]* \[error\]' → 6),
+    // plus cumulative stats lines of two processes; the second one restarted (counters from zero).
+    const errorLines = log.split("\n").filter((l) => / \[error\]/.test(l));
+    expect(errorLines).toHaveLength(6);
+    const stats = [
+      "2026-11-23T19:34:00.000Z stats 7600 treqErrors=1, tresErrors=0, statusCodes={1=0, 2=10, 3=0, 4=0, 5=2}, requests=12, responses=12, connections=1",
+      "2026-11-23T19:35:00.000Z stats 7600 treqErrors=3, tresErrors=0, statusCodes={1=0, 2=22, 3=0, 4=0, 5=3}, requests=25, responses=25, connections=1",
+      "2026-11-23T19:36:00.000Z stats 8100 treqErrors=0, tresErrors=0, statusCodes={1=0, 2=4, 3=0, 4=0, 5=1}, requests=5, responses=5, connections=1",
+    ];
+    writeFileSync(path.join(dir, "error-only.log"), [...errorLines, ...stats].join("\n") + "\n");
+    const view = await ingest([{ name: "error-only.log", path: path.join(dir, "error-only.log") }]);
+    expect(view.summary.logCoverage).toBe("errors-only");
+    expect(view.summary.status502).toBe(3);
+    // Per-process deltas: pid 7600 ends at 25 requests / 3 5xx; pid 8100 adds 5 / 1.
+    expect(view.summary.statsTotals).toEqual({ requests: 30, responses: 30, s5xx: 4 });
+    expect(view.targets[0]).toMatchObject({ target: "127.0.0.1:28081", requests: null, errorRate: null, errors502: 3 });
   });
 });
 

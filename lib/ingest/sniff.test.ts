@@ -1,3 +1,4 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -6,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { sniff, sniffFile, type FileKind } from "./sniff";
 import { assertDepth, DEFAULT_LIMITS, LimitError, resolveLimits } from "./limits";
 
-const SAMPLES = "/work/shared/samples/acme-prod-502";
+const SAMPLES = SAMPLE_DIR;
 
 describe("sniff", () => {
   it("classifies every sample file by content", async () => {

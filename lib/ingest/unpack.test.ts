@@ -1,3 +1,4 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -11,7 +12,7 @@ import * as tar from "tar-stream";
 import { resolveLimits, type IngestLimits } from "./limits";
 import { ArchiveError, expandArchive, gunzippedName, safeEntryName, type ArchiveKind } from "./unpack";
 
-const SAMPLES = "/work/shared/samples/acme-prod-502";
+const SAMPLES = SAMPLE_DIR;
 const SAMPLE_FILES = readdirSync(SAMPLES).sort();
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 let tmp: string;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { openDb, type DbHandle } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 
-export const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../../shared/samples/acme-prod-502");
+export { SAMPLE_DIR } from "./samples";
 
 export interface TestEnv {
   handle: DbHandle;

@@ -1,9 +1,11 @@
+import path from "node:path";
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CaptureReader } from "@/lib/parsers/pcap";
 import { classifyConnection, inferTargetIdleTimeout, trackAll } from "./index";
 
-const SAMPLE = "/work/shared/samples/acme-prod-502/gw01-to-target.pcap";
+const SAMPLE = path.join(SAMPLE_DIR, "gw01-to-target.pcap");
 
 function sample() {
   const r = new CaptureReader();

@@ -1,10 +1,10 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LogLineParser, parseLog } from "./parse";
 import type { ConsoleLine, EventLine, LogItem, MalformedLine, RecordLine, StatsLine } from "./types";
 
-const SAMPLE_DIR = "/work/shared/samples/acme-prod-502";
 const sampleName = existsSync(SAMPLE_DIR)
   ? readdirSync(SAMPLE_DIR).find((f) => f.startsWith("edgemicro-gw01-") && f.endsWith(".log"))
   : undefined;
@@ -205,18 +205,14 @@ describe("LogLineParser synthetic", () => {
     expect(got).toEqual(whole);
   });
 
-  it("is fast", () => {
+  it("parses 100k event lines (25 MB) in 1 MiB-ish chunks without losing one", () => {
     const block = Buffer.from(Array(2000).fill(EV_502.replace("[][]", "[][] ")).join("\n") + "\n");
     const chunks = Array(50).fill(block) as Buffer[]; // ~25 MB
-    const t0 = performance.now();
     const p = new LogLineParser();
     let n = 0;
     for (const c of chunks) n += p.push(c).length;
     n += p.end().length;
-    const secs = (performance.now() - t0) / 1000;
+    // Speed is measured by `npm run bench`, not asserted here.
     expect(n).toBe(100_000);
-    const mbps = (block.length * chunks.length) / 1e6 / secs;
-    console.log(`log parser: ${mbps.toFixed(0)} MB/s`);
-    expect(mbps).toBeGreaterThan(30); // loose bound for slow CI; target is >100 MB/s
   });
 });

@@ -1,3 +1,4 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -5,7 +6,6 @@ import { LogLineParser } from "./parse";
 import { TransactionStitcher } from "./transactions";
 import type { EventLine, Transaction } from "./types";
 
-const SAMPLE_DIR = "/work/shared/samples/acme-prod-502";
 const sampleName = existsSync(SAMPLE_DIR)
   ? readdirSync(SAMPLE_DIR).find((f) => f.startsWith("edgemicro-gw01-") && f.endsWith(".log"))
   : undefined;

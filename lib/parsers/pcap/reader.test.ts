@@ -1,9 +1,10 @@
+import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CaptureError, CaptureReader, readCapture, TCP_RST, TCP_SYN, type Packet } from "./index";
 
-const SAMPLE = "/work/shared/samples/acme-prod-502/gw01-to-target.pcap";
+const SAMPLE = path.join(SAMPLE_DIR, "gw01-to-target.pcap");
 const FIX = path.join(__dirname, "__fixtures__");
 
 function readAll(bytes: Uint8Array, chunk = 1 << 20): { packets: Packet[]; reader: CaptureReader } {
