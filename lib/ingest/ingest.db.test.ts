@@ -51,7 +51,7 @@ function expectSampleNumbers(view: IncidentView) {
   expect(view.title).toMatch(/^acme\/prod · 2026-11-23 19:33/);
   expect(view.targets).toHaveLength(1);
   const target = view.targets[0];
-  expect(target).toMatchObject({ target: "127.0.0.1:28081", proxy: "/emg_badtarget", requests: 25, errors502: 3, errorCodes: { ECONNRESET: 3 } });
+  expect(target).toMatchObject({ target: "127.0.0.1:28081", proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errorCodes: { ECONNRESET: 3 } });
   expect(target.errorRate).toBeCloseTo(3 / 25);
   const bars = view.timeline.buckets.reduce((a, b) => a + b.s502, 0);
   expect(bars).toBe(3);
