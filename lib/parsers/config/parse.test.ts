@@ -123,6 +123,22 @@ describe("parseGatewayConfig on hand-written configs", () => {
     expect(errs[0].code).toBe("yaml-alias-limit");
   });
 
+  it("refuses deeply nested flow collections quickly", () => {
+    const t0 = Date.now();
+    const errs = errors(parseGatewayConfig(`a: 1\nb: ${"[".repeat(1_000_000)}`));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(errs[0]).toMatchObject({ code: "too-deep", line: 2 });
+  });
+
+  it("handles a large flat mapping in linear time, still catching duplicate keys", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: v${i}`);
+    const t0 = Date.now();
+    expect(parseGatewayConfig(keys.join("\n")).ok).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    const errs = errors(parseGatewayConfig([...keys, "k5: again"].join("\n")));
+    expect(errs[0]).toMatchObject({ code: "yaml-DUPLICATE_KEY", line: 20_001 });
+  });
+
   it("refuses input over maxBytes before parsing", () => {
     const big = "x".repeat(50 * 1024 * 1024);
     const t0 = Date.now();

@@ -3,7 +3,7 @@
  * Pure, no I/O. Untrusted input: size is checked before parsing, aliases are capped (billion
  * laughs), and every error carries the line of the offending YAML node when there is one.
  */
-import { isMap, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from "yaml";
 import type { z } from "zod";
 import { GatewayConfigSchema, type RawGatewayConfig } from "./schema";
 import {
@@ -18,6 +18,47 @@ import {
 
 /** A real config uses none; a few are tolerated, an alias bomb is refused. */
 export const MAX_ALIAS_COUNT = 50;
+
+/** Flow collections (`[`, `{`) nested deeper than this are refused before parsing. */
+export const MAX_FLOW_DEPTH = 64;
+
+/**
+ * Rough flow-nesting depth (quotes are not tracked, so it can only over-count strings holding
+ * brackets). `[[[[…` a million deep otherwise costs the YAML parser seconds and a stack overflow.
+ */
+function flowDepthExceeds(text: string, limit: number): number | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return null;
+}
+
+/**
+ * Duplicate keys, found in one pass (the library's own `uniqueKeys` check is quadratic in the
+ * size of a mapping: seconds for a 20 000-key file).
+ */
+function duplicateKeys(doc: Document, lc: LineCounter): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = pair.key.value;
+        if (!seen.has(k)) { seen.add(k); continue; }
+        const p = pair.key.range ? lc.linePos(pair.key.range[0]) : null;
+        issues.push({ line: p?.line ?? null, column: p?.col ?? null, code: "yaml-DUPLICATE_KEY", message: `Map keys must be unique: ${String(k).slice(0, 80)} repeats` });
+        if (issues.length >= 20) return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return issues;
+}
 
 /** UTF-8 byte length, stopping as soon as it exceeds `limit`. */
 function utf8LengthExceeds(text: string, limit: number): boolean {
@@ -185,8 +226,15 @@ export function parseGatewayConfig(text: string, opts: ConfigParseOptions = {}):
     };
   }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lc, uniqueKeys: true });
-  if (doc.errors.length) return { ok: false, errors: doc.errors.map(yamlIssue) };
+  const deep = flowDepthExceeds(text, MAX_FLOW_DEPTH);
+  if (deep !== null) {
+    const line = text.slice(0, deep).split("\n").length;
+    return { ok: false, errors: [{ line, column: null, code: "too-deep", message: `Flow collections nest deeper than ${MAX_FLOW_DEPTH} levels. Not parsed.` }] };
+  }
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: lc, uniqueKeys: false });
+  if (doc.errors.length) return { ok: false, errors: doc.errors.slice(0, 20).map(yamlIssue) };
+  const dups = duplicateKeys(doc, lc);
+  if (dups.length) return { ok: false, errors: dups };
   const warnings = doc.warnings.map(yamlIssue);
 
   let js: unknown;
