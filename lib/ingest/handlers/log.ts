@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { insertIssues, insertStats, insertTransactions, type IssueRow, type StatsRow, type TransactionRow } from "@/lib/db/bulk";
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
+import { redactStoredFile } from "../redact-blob";
 import type { FileCounts, FileJobContext } from "./context";
 
 const BATCH = 5000;
@@ -83,8 +84,10 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
     await flushTx(finished);
   };
 
+  // Secrets never outlive ingest: the stored log becomes its redacted copy, and that is what is parsed.
+  const redacted = await redactStoredFile(db, ctx.store, file);
   let read = 0;
-  for await (const chunk of createReadStream(ctx.store.pathOf(file.sha256), { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(ctx.store.pathOf(redacted.sha256), { highWaterMark: 1 << 20 })) {
     read += (chunk as Buffer).length;
     await consume(parser.push(chunk as Buffer));
     ctx.progress(read);
@@ -93,5 +96,5 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   await flushTx(stitcher.flush(), true);
   await insertIssues(db, incidentId, file.id, issues);
   const { levels, ...rest } = counts;
-  return { ...rest, levels, statsTotals: stats.totals() };
+  return { ...rest, levels, statsTotals: stats.totals(), redactions: redacted.report };
 }
