@@ -4,7 +4,8 @@ import { parseGatewayConfig } from "@/lib/parsers/config";
 import { redactText } from "@/lib/redact";
 import type { FileCounts, FileJobContext } from "./context";
 
-const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+// YAML parses at well under 1 MB/s on hostile input; a real gateway config is a few KiB.
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * Redacts the config before anything of it is kept: the stored blob becomes the redacted text,
@@ -16,7 +17,7 @@ export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> 
   if ((await stat(path)).size > MAX_CONFIG_BYTES) throw new Error(`Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`);
   const original = await readFile(path, "utf8");
   const { text, report } = redactText(original);
-  const result = parseGatewayConfig(text);
+  const result = parseGatewayConfig(text, { maxBytes: MAX_CONFIG_BYTES });
 
   if (text !== original) {
     const put = await store.put(Readable.from([Buffer.from(text, "utf8")]));
