@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
+import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: bigint | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -78,7 +79,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     }
     return basePath;
   };
-  return {
+  return withDiagnosis(db, {
     id: incident.id,
     title: incident.title,
     note: incident.note,
@@ -124,7 +125,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         p95Ms: numOrNull(r.p95),
       };
     }),
-  };
+  });
 }
 
 export async function listIncidents(db: Db): Promise<IncidentListItem[]> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DiagnosisSchema } from "./diagnosis-schema";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
 
@@ -67,6 +68,7 @@ export const IncidentView = z.object({
   }),
   timeline: z.object({ bucketMs: z.number(), buckets: z.array(TimelineBucket) }),
   targets: z.array(TargetRow),
+  diagnosis: DiagnosisSchema,
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
