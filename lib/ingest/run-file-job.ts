@@ -8,6 +8,7 @@ import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
+import { correlateIncident } from "@/lib/analysis/correlate";
 
 interface RunArgs {
   db: Db;
@@ -77,5 +78,6 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     },
   });
   await refreshIncidentMeta(db, incidentId);
+  if (!error && ["gateway-log", "pcap", "pcapng"].includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   return error;
 }

@@ -1,27 +1,79 @@
 import { createReadStream } from "node:fs";
-import { CaptureReader } from "@/lib/parsers/pcap";
+import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
+import { ConnectionTracker, classifyConnection, inferTargetIdleTimeout, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import type { GatewayConfig } from "@/lib/parsers/config";
+import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import type { FileCounts, FileJobContext } from "./context";
 
-/** Reads a capture end to end: packet counts, time range and the reader's warnings (with byte offsets). */
+const BATCH = 500;
+
+/** Target endpoints named by any parsed config of the incident (proxies[].target). */
+async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
+  const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config", status: "done" } });
+  const out: Endpoint[] = [];
+  for (const f of files) {
+    const cfg = (f.counts as { config?: GatewayConfig } | null)?.config;
+    for (const p of cfg?.proxies ?? []) if (p.target) out.push({ host: p.target.host, port: p.target.port });
+  }
+  return out;
+}
+
+/** Reads a capture end to end: packets → TCP connections, classified and stored; counts, time range, warnings, idle timeout. */
 export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts> {
+  await deleteConnectionRows(ctx.db, ctx.file.id);
   const reader = new CaptureReader();
+  const tracker = new ConnectionTracker({ targets: await configTargets(ctx) });
   let tcpPackets = 0;
   let firstTs = 0;
   let lastTs = 0;
   let read = 0;
-  const take = (packets: ReturnType<CaptureReader["push"]>) => {
+  let connections = 0;
+  const byClass: Record<string, number> = {};
+  // Only what the idle-timeout inference needs is kept for the whole file (flat-ish memory: no ladders).
+  const light: Connection[] = [];
+  let pending: ClassifiedConnection[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    await insertConnections(ctx.db, ctx.incidentId, ctx.file.id, rows);
+  };
+  const finish = (done: Connection[]) => {
+    for (const c of done) {
+      const cls = classifyConnection(c);
+      byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
+      connections++;
+      pending.push({ ...c, cls });
+      light.push({ ...c, ladder: [] });
+    }
+  };
+  const take = (packets: Packet[]) => {
     for (const p of packets) {
       tcpPackets++;
       const ms = p.tsUs / 1000;
       if (!firstTs || ms < firstTs) firstTs = ms;
       if (ms > lastTs) lastTs = ms;
+      finish(tracker.add(p));
     }
   };
   for await (const chunk of createReadStream(ctx.store.pathOf(ctx.file.sha256), { highWaterMark: 1 << 20 })) {
     read += (chunk as Buffer).length;
     take(reader.push(chunk as Buffer));
+    if (pending.length >= BATCH) await flush();
     ctx.progress(read);
   }
   take(reader.end());
-  return { frames: reader.frames, tcpPackets, firstTs: Math.floor(firstTs), lastTs: Math.ceil(lastTs), warnings: reader.warnings.slice(0, 50) };
+  finish(tracker.end());
+  await flush();
+  const idleTimeouts = inferTargetIdleTimeout(light);
+  return {
+    frames: reader.frames,
+    tcpPackets,
+    firstTs: Math.floor(firstTs),
+    lastTs: Math.ceil(lastTs),
+    connections,
+    byClass,
+    idleTimeouts,
+    warnings: reader.warnings.slice(0, 50),
+  };
 }

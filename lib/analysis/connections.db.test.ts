@@ -1,0 +1,56 @@
+import { createReadStream, readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { startWorker } from "@/lib/jobs/worker";
+
+/*
+ * Expected numbers: tshark -r gw01-to-target.pcap -q -z conv,tcp → 15 conversations; the races are tcp ports
+ * 53466, 42592, 47446 (GET /items/2, /7, /18: see lib/analysis/tcp/sample.test.ts), and the log's 3 502/ECONNRESET
+ * transactions are those three URLs.
+ */
+let t: TestEnv;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => t?.cleanup());
+
+describe("connections of the sample bundle", () => {
+  it("stores 15 classified connections and ties each 502 to a keep-alive race", async () => {
+    const store = blobStore(t.dataDir);
+    const stored: StoredUpload[] = [];
+    for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) {
+      const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
+      stored.push({ name, sha256: put.sha256, size: put.size });
+    }
+    const db = t.handle.prisma;
+    const incident = await createIncident(db, store, stored);
+    const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
+    await worker.idle();
+    await worker.stop();
+
+    const conns = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { startTs: "asc" } });
+    expect(conns).toHaveLength(15);
+    expect(conns.every((c) => c.target === "127.0.0.1:28081")).toBe(true);
+    const races = conns.filter((c) => c.classCode === "keepalive-race");
+    expect(races.map((c) => c.gatewayPort).sort()).toEqual([42592, 47446, 53466]);
+
+    const txs = await db.logTransaction.findMany({ where: { incidentId: incident.id, status: 502 } });
+    expect(txs).toHaveLength(3);
+    for (const tx of txs) {
+      const conn = conns.find((c) => c.matchedCorrelationId === tx.correlationId);
+      expect(conn?.classCode, tx.url).toBe("keepalive-race");
+      const ex = conn!.exchanges as Array<{ path: string | null; complete: boolean }>;
+      expect(tx.url).toContain(ex.find((e) => !e.complete)!.path!);
+    }
+    expect(conns.filter((c) => c.matchedCorrelationId !== null)).toHaveLength(3);
+
+    const pcap = await db.bundleFile.findFirst({ where: { incidentId: incident.id, kind: "pcap" } });
+    const est = (pcap!.counts as { idleTimeouts: Array<{ target: string; timeoutMs: number; support: number }> }).idleTimeouts;
+    expect(est[0].target).toBe("127.0.0.1:28081");
+    expect(est[0].timeoutMs).toBeGreaterThanOrEqual(1950);
+    expect(est[0].timeoutMs).toBeLessThanOrEqual(2100);
+    expect(est[0].support).toBe(6);
+  });
+});
