@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { timelineChartData } from "@/lib/analysis/chart-data";
 import { fmtRange } from "@/lib/format";
+import { DiagnosisPanel } from "./diagnosis-panel";
 import { FileList } from "./file-list";
 import { IncidentTitle } from "./incident-title";
 import { TargetTable } from "./target-table";
@@ -43,6 +44,7 @@ export function IncidentLive({ initial }: { initial: IncidentView }) {
           </p>
         )}
       </section>
+      {view.diagnosis && <DiagnosisPanel view={view} onView={setView} />}
       <section className="panel" aria-labelledby="timeline-h">
         <h2 id="timeline-h">502 timeline <span className="muted">({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)</span></h2>
         <TimelineChart data={chart} />

@@ -1,0 +1,104 @@
+"use client";
+
+import { useState } from "react";
+import type { IncidentView } from "@/lib/api/incident-schema";
+import type { DiagnosisView } from "@/lib/api/diagnosis-schema";
+import { HopCheck } from "./hop-check";
+
+const CAUSE: Record<DiagnosisView["verdict"]["cause"], string> = {
+  "keepalive-mismatch": "Keep-alive timeouts misordered",
+  "premature-close": "Target closes connections prematurely",
+  both: "Keep-alive mismatch and premature closes",
+  "insufficient-data": "Not enough evidence yet",
+  "no-502": "No 502 in these logs",
+};
+const BADGE: Record<string, string> = { pass: "good", warn: "warn", fail: "bad", ask: "warn", unknown: "muted" };
+
+/** The guided flow: verdict, steps to walk, hop check with answers, the fix and the must-gather list. */
+export function DiagnosisPanel({ view, onView }: { view: IncidentView; onView: (v: IncidentView) => void }) {
+  const d = view.diagnosis;
+  const [open, setOpen] = useState<Record<string, boolean>>(() => Object.fromEntries(d.steps.map((s) => [s.id, s.outcome === "fail" || s.outcome === "ask"])));
+  const [copied, setCopied] = useState(false);
+  const saveAnswers = async (answers: Record<string, unknown>): Promise<string | null> => {
+    const res = await fetch(`/api/incidents/${view.id}/answers`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(answers) });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) return body?.error?.message ?? "Could not save the answers.";
+    onView(body);
+    return null;
+  };
+  const copy = async () => {
+    if (!d.fix) return;
+    try {
+      await navigator.clipboard.writeText(d.fix.snippet);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="diagnosis-h" data-testid="diagnosis">
+      <h2 id="diagnosis-h">Diagnosis</h2>
+      <div className="note" role="status" data-testid="verdict" data-cause={d.verdict.cause}>
+        <strong data-testid="verdict-cause">{CAUSE[d.verdict.cause]}</strong>{" "}
+        <span className="muted">({d.verdict.cause} · confidence {d.verdict.confidence} · explains {d.verdict.explains502} of {view.summary.status502} × 502)</span>
+        <div>{d.verdict.summary}</div>
+      </div>
+
+      <h3>Steps</h3>
+      <ol data-testid="steps" style={{ paddingLeft: "1.2rem" }}>
+        {d.steps.map((s) => (
+          <li key={s.id} data-testid={`step-${s.id}`} data-outcome={s.outcome} style={{ marginBottom: ".5rem" }}>
+            <button type="button" className="btn secondary" aria-expanded={!!open[s.id]} aria-controls={`step-body-${s.id}`} onClick={() => setOpen({ ...open, [s.id]: !open[s.id] })}>
+              {open[s.id] ? "▾" : "▸"} {s.title}
+            </button>{" "}
+            <span className={BADGE[s.outcome]} style={{ fontWeight: 600, textTransform: "uppercase" }}>{s.outcome}</span>{" "}
+            <span>{s.why}</span>
+            {open[s.id] && (
+              <div id={`step-body-${s.id}`} style={{ margin: ".3rem 0 0 1rem" }}>
+                {s.evidence.length > 0 && (
+                  <ul aria-label="Evidence">
+                    {s.evidence.map((e, i) => (
+                      <li key={i}><span className="muted">{e.kind}:</span> {e.href ? <a href={e.href}>{e.label}</a> : e.label}</li>
+                    ))}
+                  </ul>
+                )}
+                {s.question?.id === "targetLogsChecked" && (
+                  <p>{s.question.prompt}{" "}
+                    <button type="button" className="btn secondary" onClick={() => void saveAnswers({ targetLogsChecked: "yes-closed" })}>Yes, it closed them</button>{" "}
+                    <button type="button" className="btn secondary" onClick={() => void saveAnswers({ targetLogsChecked: "yes-nothing" })}>Checked, nothing</button>
+                  </p>
+                )}
+                {s.question && s.question.unit === "ms" && <p className="muted">{s.question.prompt} Enter it in the hop check below.</p>}
+                <a href={s.readMore} target="_blank" rel="noreferrer">Read more in the troubleshooting guide</a>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+
+      <h3>Keep-alive hop check</h3>
+      <HopCheck key={JSON.stringify(d.answers)} d={d} onSave={saveAnswers} />
+
+      {d.fix && (
+        <div data-testid="fix">
+          <h3>Fix: {d.fix.title}</h3>
+          <pre data-testid="fix-snippet" style={{ background: "#f4f4f4", padding: ".6rem" }}><code>{d.fix.snippet}</code></pre>
+          <button type="button" className="btn secondary" onClick={() => void copy()}>{copied ? "Copied" : "Copy snippet"}</button>
+          <ul>{d.fix.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+        </div>
+      )}
+
+      {d.mustGather.length > 0 && (
+        <div data-testid="must-gather">
+          <h3>Must gather</h3>
+          <ul>
+            {d.mustGather.map((m) => (
+              <li key={m.item}><label><input type="checkbox" /> <strong>{m.item}</strong></label> <span className="muted">— {m.why}</span></li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
