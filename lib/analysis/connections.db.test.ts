@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
+import { getIncidentView } from "@/lib/analysis/incident-view";
+import { IncidentView } from "@/lib/api/incident-schema";
+import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
+import { getConnection, listConnections } from "./connections-view";
 
 /*
  * Expected numbers: tshark -r gw01-to-target.pcap -q -z conv,tcp → 15 conversations; the races are tcp ports
@@ -52,5 +56,23 @@ describe("connections of the sample bundle", () => {
     expect(est[0].timeoutMs).toBeGreaterThanOrEqual(1950);
     expect(est[0].timeoutMs).toBeLessThanOrEqual(2100);
     expect(est[0].support).toBe(6);
+
+    const view = IncidentView.parse(await getIncidentView(db, incident.id));
+    expect(view.targets).toHaveLength(1);
+    expect(view.targets[0]).toMatchObject({
+      connections: { total: 15, byClass: { "keepalive-race": 3, normal: 12 } },
+      idleTimeoutSupport: 6,
+      explained502: { "keepalive-race": 3 },
+    });
+    expect(view.targets[0].inferredIdleTimeoutMs).toBeGreaterThanOrEqual(1950);
+
+    const list = ConnectionList.parse(await listConnections(db, incident.id, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })));
+    expect(list.total).toBe(3);
+    expect(list.connections.every((c) => c.matched?.status === 502 && c.matched.errCode === "ECONNRESET")).toBe(true);
+    const page2 = await listConnections(db, incident.id, ConnectionQuery.parse({ page: "2", pageSize: "10" }));
+    expect([page2.total, page2.connections.length]).toEqual([15, 5]);
+    const detail = await getConnection(db, incident.id, list.connections[0].id);
+    expect(detail?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
+    expect(await getConnection(db, incident.id, "x")).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
+import { targetConnectionSummary } from "./connections-view";
 import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
@@ -66,6 +67,12 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     WHERE "incidentId" = ${id} AND target IS NOT NULL AND status >= 500 GROUP BY 1, 2`;
 
   const full = logCoverage === "full";
+  const capture = await targetConnectionSummary(db, id);
+  const noCapture = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {} };
+  // Targets seen only in a capture still get a row.
+  for (const t of capture.keys()) {
+    if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0n, e502: 0n, e504: 0n, p50: null, p95: null });
+  }
   // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const configs = incident.files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
@@ -123,6 +130,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         errorCodes: Object.fromEntries(targetCodes.filter((c) => c.target === r.target).map((c) => [c.code, num(c.n)])),
         p50Ms: numOrNull(r.p50),
         p95Ms: numOrNull(r.p95),
+        ...(capture.get(r.target) ?? noCapture),
       };
     }),
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TargetConnections } from "./connection-schema";
 import { DiagnosisSchema } from "./diagnosis-schema";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
@@ -40,6 +41,8 @@ export const TargetRow = z.object({
   errorCodes: z.record(z.string(), z.number()),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
+  /** From captures (lib/analysis/connections-view.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
+  ...TargetConnections.shape,
 });
 
 export const IncidentView = z.object({
