@@ -1,0 +1,66 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
+const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
+
+test("walk the guided flow on the sample bundle; a target keep-alive answer updates the verdict and the fix", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
+  await expect(page).toHaveURL(/\/incidents\/inc_/);
+  await expect(page.getByText("parsing…")).toHaveCount(0);
+
+  const panel = page.getByTestId("diagnosis");
+  await expect(panel.getByTestId("verdict")).toBeVisible();
+  // The common steps are answered from the logs: 3 × 502 on 127.0.0.1:28081.
+  await expect(panel.getByTestId("step-find-502s")).toHaveAttribute("data-outcome", "fail");
+  await expect(panel.getByTestId("step-find-502s")).toContainText("3 × 502");
+  await expect(panel.getByTestId("step-which-target")).toContainText("127.0.0.1:28081");
+  await expect(panel.getByTestId("hop-gateway")).toContainText("65 s");
+
+  // Steps expand and collapse with buttons.
+  const toggle = panel.getByTestId("step-which-target").getByRole("button");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(panel.getByTestId("step-which-target").getByRole("link", { name: /Read more/ })).toHaveAttribute("href", /docs\.apigee\.com/);
+
+  // The person enters the target's keep-alive: 2 s, shorter than the gateway's 65 s.
+  await panel.getByTestId("answer-target").fill("2000");
+  await panel.getByRole("button", { name: "Save answers" }).click();
+  await expect(panel.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+  await expect(panel.getByTestId("hop-target")).toContainText("2 s");
+  await expect(panel.getByTestId("hop-target")).toContainText("your answer");
+  await expect(panel.getByTestId("violation")).toContainText("63 s too long");
+  await expect(panel.getByTestId("fix-snippet")).toHaveText("# ~/.edgemicro/acme-prod-config.yaml\nedgemicro:\n  keep_alive_timeout: 1500");
+
+  // A different answer updates the hop check and the snippet at once.
+  await panel.getByTestId("answer-target").fill("30000");
+  await panel.getByRole("button", { name: "Save answers" }).click();
+  await expect(panel.getByTestId("violation")).toContainText("35 s too long");
+  await expect(panel.getByTestId("fix-snippet")).toContainText("keep_alive_timeout: 29000");
+  await panel.getByRole("button", { name: "Copy snippet" }).click();
+  await expect(panel.getByRole("button", { name: "Copied" })).toBeVisible();
+
+  // The answer is saved with the incident.
+  await page.reload();
+  await expect(page.getByTestId("answer-target")).toHaveValue("30000");
+  await expect(page.getByTestId("fix-snippet")).toContainText("keep_alive_timeout: 29000");
+});
+
+test("PUT /api/incidents/{id}/answers validates its input", async ({ request }) => {
+  const res = await request.put("/api/incidents/inc_nope/answers", { data: { targetKeepAliveMs: 2000 } });
+  expect(res.status()).toBe(404);
+  expect((await res.json()).error.code).toBe("not_found");
+  const list = await (await request.get("/api/incidents")).json();
+  const id = (Array.isArray(list) ? list : list.incidents)[0].id;
+  for (const bad of [{ targetKeepAliveMs: -5 }, { targetKeepAliveMs: "2s" }, { lbKeepAliveMs: 1e12 }, { other: 1 }]) {
+    const r = await request.put(`/api/incidents/${id}/answers`, { data: bad });
+    expect(r.status()).toBe(422);
+    const body = await r.json();
+    expect(body.error).toMatchObject({ code: "invalid_input" });
+    expect(body.error.details).toBeDefined();
+  }
+});
