@@ -47,15 +47,19 @@ describe("diagnosis of the sample bundle", () => {
     expect(step(v, "keepalive-order").evidence.some((e) => e.kind === "config" && /acme-prod-config\.yaml line \d+/.test(e.label))).toBe(true);
     // The capture is in the bundle, so it is never asked for.
     expect(d.mustGather.map((m) => m.item).join("\n")).not.toMatch(/packet capture/i);
-    const hasConnections = v.targets.some((r) => (r as Record<string, unknown>).connections !== undefined);
-    if (hasConnections) {
-      // With the connection analysis: races at the target's ≈2 s idle timeout explain the 502s.
-      expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", explains502: 3 });
-      expect(d.hops[2].source).toBe("capture");
-    } else {
-      expect(d.verdict.cause).toBe("insufficient-data");
-      expect(step(v, "keepalive-order").question?.id).toBe("targetKeepAliveMs");
-    }
+    // The capture's races at the target's ≈2 s idle timeout explain the 502s: the gateway's pooled
+    // target sockets outlive the target's idle timeout.
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", explains502: 3 });
+    expect(d.hops[2].source).toBe("capture");
+    expect(d.hops[2].keepAliveMs).toBeGreaterThan(1900);
+    expect(d.hops[2].keepAliveMs).toBeLessThan(2100);
+    expect(d.violations).toHaveLength(1);
+    expect(d.violations[0]).toMatchObject({ upstream: "target", downstream: "gateway" });
+    expect(d.fix?.snippet).toMatch(/^# ~\/\.edgemicro\/acme-prod-config\.yaml\nedgemicro:\n  keep_alive_timeout: \d+$/);
+    expect(Number(d.fix!.snippet.split(": ").pop())).toBeLessThan(d.hops[2].keepAliveMs!);
+    expect(step(v, "keepalive-order").outcome).toBe("fail");
+    expect(step(v, "premature-close").outcome).toBe("pass");
+    expect(d.mustGather).toEqual([]);
   });
 
   it("a saved target keep-alive of 2000 ms gives the keep-alive mismatch and the fix", async () => {

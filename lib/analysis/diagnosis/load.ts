@@ -27,9 +27,11 @@ function captureFacts(view: BaseView): DiagnosisEvidence["capture"] {
   let support = 0;
   let seen = false;
   for (const t of view.targets as Array<Record<string, unknown>>) {
-    const conn = t.connections as { byClass?: Record<string, number>; keepAliveHeaderS?: number | null; idleGaps?: number } | undefined;
+    const conn = t.connections as { total?: number; byClass?: Record<string, number>; keepAliveHeaderS?: number | null; idleGaps?: number } | undefined;
+    if (typeof t.idleTimeoutSupport === "number") support += t.idleTimeoutSupport;
     if (conn && typeof conn === "object") {
-      seen = true;
+      // Rows without a capture carry zeroed connection facts: only connections seen count as a capture.
+      if ((conn.total ?? 0) > 0) seen = true;
       for (const [k, v] of Object.entries(conn.byClass ?? {})) if (typeof v === "number") byClass[k] = (byClass[k] ?? 0) + v;
       if (typeof conn.keepAliveHeaderS === "number") header ??= conn.keepAliveHeaderS;
       if (typeof conn.idleGaps === "number") support += conn.idleGaps;
