@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { getIncidentView } from "@/lib/analysis/incident-view";
@@ -8,5 +9,15 @@ export const dynamic = "force-dynamic";
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const view = await getIncidentView(app().db, (await params).id);
   if (!view) notFound();
-  return <IncidentLive initial={view} />;
+  const conns = view.targets.reduce((n, t) => n + t.connections.total, 0);
+  return (
+    <>
+      <p data-testid="connections-link" style={{ margin: "0 0 .6rem" }}>
+          <Link href={`/incidents/${view.id}/connections`}>TCP connections{conns ? ` (${conns})` : ""}</Link>
+          {conns > 0 && " · "}
+          {conns > 0 && <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})</Link>}
+        </p>
+      <IncidentLive initial={view} />
+    </>
+  );
 }
