@@ -3,6 +3,8 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 
 const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
+const SECRETS = ["MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls", "Sup3rS3cret!",
+  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"];
 const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 
 test("walk the guided flow on the sample bundle; a target keep-alive answer updates the verdict and the fix", async ({ page, context }) => {
@@ -19,6 +21,22 @@ test("walk the guided flow on the sample bundle; a target keep-alive answer upda
   await expect(panel.getByTestId("step-find-502s")).toContainText("3 × 502");
   await expect(panel.getByTestId("step-which-target")).toContainText("127.0.0.1:28081");
   await expect(panel.getByTestId("hop-gateway")).toContainText("65 s");
+  // From the capture alone: races at the target's ≈2 s idle timeout explain the 3 × 502.
+  await expect(panel.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+  await expect(panel.getByTestId("verdict")).toContainText("explains 3 of 3");
+  await expect(panel.getByTestId("hop-target")).toContainText("inferred from the capture");
+  await expect(panel.getByTestId("violation")).toBeVisible();
+  await expect(panel.getByTestId("fix-snippet")).toContainText("keep_alive_timeout:");
+  await expect(panel.getByTestId("must-gather")).toHaveCount(0);
+
+  // No secret of the sample config in the page's HTML or the incident JSON.
+  const id = page.url().split("/incidents/")[1];
+  const html = await (await page.request.get(`/incidents/${id}`)).text();
+  const json = await (await page.request.get(`/api/incidents/${id}`)).text();
+  for (const secret of SECRETS) {
+    expect(html.includes(secret), "secret in the page HTML").toBe(false);
+    expect(json.includes(secret), "secret in the API response").toBe(false);
+  }
 
   // Steps expand and collapse with buttons.
   const toggle = panel.getByTestId("step-which-target").getByRole("button");
