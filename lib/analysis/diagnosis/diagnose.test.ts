@@ -27,6 +27,8 @@ describe("diagnose: verdicts", () => {
     expect(step(d, "premature-close").outcome).toBe("pass");
     expect(d.mustGather).toEqual([]);
     expect(step(d, "keepalive-order").readMore).toMatch(/^https:\/\/docs\.apigee\.com\//);
+    const linked = diagnose(ev({ incidentId: "inc_1", capture: capture(3, 0) }));
+    expect(step(linked, "keepalive-order").evidence).toContainEqual(expect.objectContaining({ kind: "capture", href: "/incidents/inc_1/connections?class=keepalive-race" }));
   });
 
   it("premature close only → premature-close with the target-logs fix", () => {

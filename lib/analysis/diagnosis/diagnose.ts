@@ -27,6 +27,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const gwTgViolation = violations.find((v) => v.downstream === "gateway");
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
   const logRef = (label: string): EvidenceRef => ({ kind: "log", label, ...(base ? { href: `${base}#targets-h` } : {}) });
+  const capRef = (cls: string, label: string): EvidenceRef => ({ kind: "capture", label, ...(base ? { href: `${base}/connections?class=${cls}` } : {}) });
   const cfgRef = (label: string, line?: number): EvidenceRef => ({ kind: "config", label: line ? `${label} (${e.config?.fileName ?? "config"} line ${line})` : label });
 
   // --- verdict ---
@@ -122,7 +123,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
         : "Every known hop is shorter than the next hop upstream.",
       evidence: [
         ...(gw.source === "config" || gw.source === "default" ? [cfgRef(`keep_alive_timeout ${gw.source === "default" ? "unset (Node default 5000 ms)" : `${gw.keepAliveMs} ms`}`, e.config?.configLine.keepAliveTimeout)] : []),
-        ...(cap ? [{ kind: "capture" as const, label: `${races} keep-alive race(s)${cap.inferredTargetIdleMs !== null ? `, target idle ≈ ${ms(cap.inferredTargetIdleMs)} (${cap.support} gaps)` : ""}` }] : []),
+        ...(cap ? [capRef(RACE, `${races} keep-alive race(s)${cap.inferredTargetIdleMs !== null ? `, target idle ≈ ${ms(cap.inferredTargetIdleMs)} (${cap.support} gaps)` : ""}`)] : []),
         ...(tg.source === "answer" ? [{ kind: "answer" as const, label: `target keep-alive ${ms(tg.keepAliveMs!)}` }] : []),
         ...(lb.source === "answer" ? [{ kind: "answer" as const, label: `load balancer keep-alive ${ms(lb.keepAliveMs!)}` }] : []),
       ],
@@ -136,7 +137,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
       why: prem > 0 ? `The capture shows ${prem} connection(s) where the target ACKed a request and closed without a response.`
         : prematureByAnswer ? "The target's logs show it closing connections."
         : cap ? "No premature close in the capture." : e.answers.targetLogsChecked === "yes-nothing" ? "The target's logs show nothing." : "No capture: check the target's logs at the times of the 502s.",
-      evidence: [...(cap ? [{ kind: "capture" as const, label: `${prem} premature close(s)` }] : []), ...(e.answers.targetLogsChecked ? [{ kind: "answer" as const, label: `target logs: ${e.answers.targetLogsChecked}` }] : [])],
+      evidence: [...(cap ? [capRef(PREMATURE, `${prem} premature close(s)`)] : []), ...(e.answers.targetLogsChecked ? [{ kind: "answer" as const, label: `target logs: ${e.answers.targetLogsChecked}` }] : [])],
       readMore: READ_MORE.premature,
       ...(!cap && !e.answers.targetLogsChecked ? { question: { id: "targetLogsChecked" as const, prompt: "Did the target's logs show it closing connections at those times?", unit: "choice" as const } } : {}),
     },
