@@ -65,6 +65,11 @@ describe("connections of the sample bundle", () => {
       explained502: { "keepalive-race": 3 },
     });
     expect(view.targets[0].inferredIdleTimeoutMs).toBeGreaterThanOrEqual(1950);
+    // FIN markers on the 502 timeline: every target-first close of the capture, no RST (tshark: no reset flags).
+    const targetFins = conns.filter((c) => c.closer === "target").length;
+    expect(view.timeline.buckets.reduce((n, b) => n + b.targetFin, 0)).toBe(targetFins);
+    expect(targetFins).toBeGreaterThanOrEqual(6);
+    expect(view.timeline.buckets.reduce((n, b) => n + b.targetRst, 0)).toBe(0);
 
     const list = ConnectionList.parse(await listConnections(db, incident.id, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })));
     expect(list.total).toBe(3);

@@ -48,11 +48,22 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
   for (const r of bucketRows) {
     const t = Number(r.b);
-    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0 };
+    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
     b.total += num(r.total);
     b.s502 += num(r.s502);
     b.s504 += num(r.s504);
     if (r.code) b.errors[r.code] = (b.errors[r.code] ?? 0) + num(r.err);
+    buckets.set(t, b);
+  }
+  const closeRows = await db.$queryRaw<Array<{ b: number; kind: string; n: bigint }>>`
+    SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b, "closeKind" kind, count(*) n
+    FROM "TcpConnection" WHERE "incidentId" = ${id} AND closer = 'target' AND "closeTs" IS NOT NULL GROUP BY 1, 2`;
+  for (const r of closeRows) {
+    const t = Number(r.b);
+    if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
+    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
+    if (r.kind === "RST") b.targetRst += num(r.n);
+    else b.targetFin += num(r.n);
     buckets.set(t, b);
   }
 
@@ -117,7 +128,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       logCoverage,
       statsTotals: num(stats.rows) > 0 ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) } : null,
     },
-    timeline: { bucketMs, buckets: [...buckets.values()] },
+    timeline: { bucketMs, buckets: [...buckets.values()].sort((x, y) => x.t - y.t) },
     targets: targetRows.map((r) => {
       const requests = full ? num(r.requests) : null;
       return {

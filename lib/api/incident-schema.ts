@@ -27,6 +27,9 @@ export const TimelineBucket = z.object({
   errors: z.record(z.string(), z.number()),
   s502: z.number(),
   s504: z.number(),
+  /** Target-sent FIN / RST closes of captured connections in the bucket (for markers on the 502 timeline). */
+  targetFin: z.number().default(0),
+  targetRst: z.number().default(0),
 });
 
 export const TargetRow = z.object({
