@@ -37,6 +37,15 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   await expect(log).toContainText("ECONNRESET");
   await expect(log).toContainText(/\/items\/(2|7|18)\b/);
 
+  const id = incidentUrl.split("/incidents/")[1];
+  const api = await page.request.get(`/api/incidents/${id}/connections?class=keepalive-race&sort=gap&pageSize=2`);
+  expect(api.status()).toBe(200);
+  const body = await api.json();
+  expect([body.total, body.page, body.pageSize, body.connections.length]).toEqual([3, 1, 2, 2]);
+  expect(body.connections[0]).toMatchObject({ class: "keepalive-race", state: "SF", matched: { status: 502, errCode: "ECONNRESET" } });
+  expect((await page.request.get(`/api/incidents/${id}/connections?class=bogus`)).status()).toBe(422);
+  expect((await page.request.get(`/api/incidents/inc_nope/connections`)).status()).toBe(404);
+
   await page.goto(incidentUrl);
   await expect(page.getByTestId("connections-link")).toContainText("keep-alive races (3)");
 });
