@@ -1,7 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
-import { Readable } from "node:stream";
 import { parseGatewayConfig } from "@/lib/parsers/config";
-import { redactText } from "@/lib/redact";
+import { redactStoredFile } from "../redact-blob";
 import type { FileCounts, FileJobContext } from "./context";
 
 // YAML parses at well under 1 MB/s on hostile input; a real gateway config is a few KiB.
@@ -15,16 +14,8 @@ export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> 
   const { db, store, file } = ctx;
   const path = store.pathOf(file.sha256);
   if ((await stat(path)).size > MAX_CONFIG_BYTES) throw new Error(`Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`);
-  const original = await readFile(path, "utf8");
-  const { text, report } = redactText(original);
-  const result = parseGatewayConfig(text, { maxBytes: MAX_CONFIG_BYTES });
-
-  if (text !== original) {
-    const put = await store.put(Readable.from([Buffer.from(text, "utf8")]));
-    await db.bundleFile.update({ where: { id: file.id }, data: { sha256: put.sha256, size: BigInt(put.size) } });
-    const stillUsed = await db.bundleFile.count({ where: { sha256: file.sha256 } });
-    if (stillUsed === 0) await store.delete(file.sha256);
-  }
+  const { sha256, report } = await redactStoredFile(db, store, file);
+  const result = parseGatewayConfig(await readFile(store.pathOf(sha256), "utf8"), { maxBytes: MAX_CONFIG_BYTES });
   if (!result.ok) {
     const first = result.errors[0];
     throw new Error(`${first.line ? `line ${first.line}: ` : ""}${first.message}${result.errors.length > 1 ? ` (+${result.errors.length - 1} more)` : ""}`);
