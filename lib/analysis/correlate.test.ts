@@ -1,27 +1,61 @@
 import { describe, expect, it } from "vitest";
-import { correlate } from "./correlate";
+import { correlate, detectOffset, effectiveOffset } from "./correlate";
 
 const cand = (id: string, ts: number, classCode = "keepalive-race", target = "t:1") => ({ id, ts, classCode, target });
+const fail = (correlationId: string, ts: number, target: string | null = null) => ({ correlationId, target, ts });
 
 describe("correlate", () => {
   it("matches each failure to the nearest close on the same target", () => {
-    const r = correlate([{ correlationId: "a", target: "t:1", ts: 1000 }, { correlationId: "b", target: "t:1", ts: 5000 }],
+    const r = correlate([fail("a", 1000, "t:1"), fail("b", 5000, "t:1")],
       [cand("1", 990), cand("2", 5004), cand("3", 5010, "normal"), cand("4", 1000, "keepalive-race", "t:2")]);
     expect(r.matches.map((m) => [m.correlationId, m.connId]).sort()).toEqual([["a", "1"], ["b", "2"]]);
     expect(r.explained).toEqual({ "keepalive-race": 2 });
     expect(r.offsetMs).toBe(0);
+    expect(r.source).toBe("none");
   });
 
   it("detects a constant clock offset larger than the tolerance", () => {
-    const r = correlate([{ correlationId: "a", target: null, ts: 11_000 }, { correlationId: "b", target: null, ts: 60_000 }, { correlationId: "c", target: null, ts: 110_002 }],
-      [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)]);
+    const r = correlate([fail("a", 11_000), fail("b", 60_000), fail("c", 110_002)], [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)]);
+    expect(r.detected).toEqual({ offsetMs: 10_000, pairs: 3 });
     expect(r.offsetMs).toBe(10_000);
+    expect(r.source).toBe("detected");
     expect(r.matches).toHaveLength(3);
     expect(r.unmatched).toEqual([]);
   });
 
+  it("detects an offset larger than the whole capture, where nearest-neighbour guesses fail", () => {
+    // Closes 3 s apart; the log clock runs 1 h ahead.
+    const closes = [cand("1", 1000), cand("2", 4000), cand("3", 7000), cand("4", 2500, "normal")];
+    const failures = [fail("a", 3_601_004), fail("b", 3_604_010), fail("c", 3_607_002)];
+    expect(detectOffset(failures, closes)).toEqual({ offsetMs: 3_600_004, pairs: 3 });
+    expect(correlate(failures, closes).matches.map((m) => m.connId).sort()).toEqual(["1", "2", "3"]);
+  });
+
+  it("reports the small lag between packet and log line but does not correct for it", () => {
+    const d = detectOffset([fail("a", 1005), fail("b", 4003), fail("c", 7004)], [cand("1", 1000), cand("2", 4000), cand("3", 7000)]);
+    expect(d).toEqual({ offsetMs: 4, pairs: 3 });
+    expect(effectiveOffset(null, d)).toEqual({ offsetMs: 0, source: "none" });
+  });
+
+  it("needs three agreeing pairs and a majority of the failures", () => {
+    expect(detectOffset([fail("a", 11_000), fail("b", 60_000)], [cand("1", 1000), cand("2", 50_000)])).toBeNull();
+    expect(detectOffset([], [cand("1", 1)])).toBeNull();
+    expect(detectOffset([fail("a", 1)], [])).toBeNull();
+  });
+
+  it("a person's override wins over the detected offset, and a wrong one loses the matches", () => {
+    const failures = [fail("a", 11_000), fail("b", 60_000), fail("c", 110_000)];
+    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)];
+    const zero = correlate(failures, closes, { overrideMs: 0 });
+    expect(zero.source).toBe("override");
+    expect(zero.detected?.offsetMs).toBe(10_000);
+    expect(zero.matches).toEqual([]);
+    const set = correlate(failures, closes, { overrideMs: 9_800 });
+    expect(set.matches.map((m) => m.deltaMs)).toEqual([200, 200, 200]);
+  });
+
   it("leaves failures without a close within tolerance unmatched", () => {
-    const r = correlate([{ correlationId: "a", target: "t:1", ts: 1000 }], [cand("1", 2500)], 1000);
+    const r = correlate([fail("a", 1000, "t:1")], [cand("1", 2500)], { toleranceMs: 1000 });
     expect(r.matches).toEqual([]);
     expect(r.unmatched).toEqual(["a"]);
   });

@@ -5,7 +5,24 @@ export interface Failure { correlationId: string; target: string | null; ts: num
 /** A candidate connection: `ts` is its close/reset time, or the unanswered request's time. */
 export interface Candidate { id: string; target: string; ts: number; classCode: string }
 export interface Match { correlationId: string; connId: string; deltaMs: number; classCode: string }
-export interface Correlation { offsetMs: number; matches: Match[]; explained: Record<string, number>; unmatched: string[] }
+/** Log clock minus capture clock, as the failures and the closes agree on it. */
+export interface OffsetEstimate { offsetMs: number; pairs: number }
+export type OffsetSource = "override" | "detected" | "none";
+export interface Correlation {
+  /** What the data say (null: fewer than 3 agreeing pairs, or no majority). */
+  detected: OffsetEstimate | null;
+  /** The offset applied when matching, and where it came from. */
+  offsetMs: number;
+  source: OffsetSource;
+  matches: Match[];
+  explained: Record<string, number>;
+  unmatched: string[];
+}
+
+export const DEFAULT_TOLERANCE_MS = 1000;
+const MIN_PAIRS = 3;
+/** Upper bound on failure × candidate differences looked at when voting for an offset. */
+const MAX_VOTES = 2_000_000;
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -13,34 +30,92 @@ const median = (v: number[]) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** Candidates sorted by time, per target and all together (a failure without a target may match any). */
+function indexCandidates(candidates: Candidate[]) {
+  const all = [...candidates].sort((a, b) => a.ts - b.ts);
+  const byTarget = new Map<string, Candidate[]>();
+  for (const c of all) {
+    const list = byTarget.get(c.target) ?? [];
+    list.push(c);
+    byTarget.set(c.target, list);
+  }
+  return (f: Failure) => (f.target === null ? all : (byTarget.get(f.target) ?? []));
+}
+
+/** Index of the first element with ts >= t. */
+function lowerBound(list: Candidate[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].ts < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Pure: first the clock offset (log − capture) is estimated as the median difference between each failure and its
- * nearest candidate (same target); then each failure is matched greedily, nearest first, within `toleranceMs`.
+ * Pure. Each failure votes with its difference to every failure-shaped close on its target (all closes
+ * when the capture has none); the window of width 2 × tolerance holding the most distinct failures wins,
+ * ties going to the offset nearest zero. Works for offsets larger than the capture itself, where
+ * nearest-neighbour guesses fail. The estimate is the median of the window's differences.
  */
-export function correlate(failures: Failure[], candidates: Candidate[], toleranceMs = 1000): Correlation {
-  const sameTarget = (f: Failure, c: Candidate) => f.target === null || f.target === c.target;
-  const nearest = (f: Failure, shift: number) => {
-    let best: Candidate | null = null;
-    for (const c of candidates) {
-      if (!sameTarget(f, c)) continue;
-      if (!best || Math.abs(f.ts - shift - c.ts) < Math.abs(f.ts - shift - best.ts)) best = c;
+export function detectOffset(failures: Failure[], candidates: Candidate[], toleranceMs = DEFAULT_TOLERANCE_MS): OffsetEstimate | null {
+  const shaped = candidates.filter((c) => c.classCode !== "normal");
+  const forTarget = indexCandidates(shaped.length ? shaped : candidates);
+  const votes: Array<{ d: number; f: number }> = [];
+  failures.forEach((f, i) => {
+    for (const c of forTarget(f)) if (votes.length < MAX_VOTES) votes.push({ d: f.ts - c.ts, f: i });
+  });
+  if (votes.length === 0) return null;
+  votes.sort((a, b) => a.d - b.d);
+  const inWindow = new Map<number, number>();
+  let best = { support: 0, lo: 0, hi: 0, center: 0 };
+  for (let lo = 0, hi = 0; lo < votes.length; lo++) {
+    while (hi < votes.length && votes[hi].d - votes[lo].d <= 2 * toleranceMs) {
+      inWindow.set(votes[hi].f, (inWindow.get(votes[hi].f) ?? 0) + 1);
+      hi++;
     }
-    return best;
-  };
-  const diffs = failures.map((f) => nearest(f, 0)).flatMap((c, i) => (c ? [failures[i].ts - c.ts] : []));
-  // Only a constant offset counts: at least 3 failures, most of them within tolerance of the median difference.
-  const med = median(diffs);
-  const consistent = diffs.filter((d) => Math.abs(d - med) <= toleranceMs).length;
-  const offsetMs = diffs.length >= 3 && consistent * 2 > diffs.length && Math.abs(med) > toleranceMs ? med : 0;
+    const center = (votes[lo].d + votes[hi - 1].d) / 2;
+    if (inWindow.size > best.support || (inWindow.size === best.support && Math.abs(center) < Math.abs(best.center))) best = { support: inWindow.size, lo, hi, center };
+    const n = inWindow.get(votes[lo].f)! - 1;
+    if (n === 0) inWindow.delete(votes[lo].f);
+    else inWindow.set(votes[lo].f, n);
+  }
+  const withCandidates = new Set(votes.map((v) => v.f)).size;
+  if (best.support < MIN_PAIRS || best.support * 2 <= withCandidates) return null;
+  // One difference per failure: the one nearest the window's centre.
+  const perFailure = new Map<number, number>();
+  for (const v of votes.slice(best.lo, best.hi)) {
+    const prev = perFailure.get(v.f);
+    if (prev === undefined || Math.abs(v.d - best.center) < Math.abs(prev - best.center)) perFailure.set(v.f, v.d);
+  }
+  return { offsetMs: Math.round(median([...perFailure.values()]) * 1000) / 1000, pairs: best.support };
+}
+
+/**
+ * The offset to match with: a person's override first; else the detected one when it exceeds the tolerance
+ * (a few ms between a packet and its log line is the gateway's own latency, not clock skew); else none.
+ */
+export function effectiveOffset(override: number | null, detected: OffsetEstimate | null, toleranceMs = DEFAULT_TOLERANCE_MS): { offsetMs: number; source: OffsetSource } {
+  if (override !== null) return { offsetMs: override, source: "override" };
+  if (detected && Math.abs(detected.offsetMs) > toleranceMs) return { offsetMs: detected.offsetMs, source: "detected" };
+  return { offsetMs: 0, source: "none" };
+}
+
+/** Pure: matches each failure greedily (failure-shaped connections first, then nearest) within `toleranceMs` after the offset. */
+export function correlate(failures: Failure[], candidates: Candidate[], opts: { toleranceMs?: number; overrideMs?: number | null } = {}): Correlation {
+  const toleranceMs = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+  const detected = detectOffset(failures, candidates, toleranceMs);
+  const { offsetMs, source } = effectiveOffset(opts.overrideMs ?? null, detected, toleranceMs);
+  const forTarget = indexCandidates(candidates);
   const pairs: Array<{ f: Failure; c: Candidate; d: number }> = [];
   for (const f of failures) {
-    for (const c of candidates) {
-      if (!sameTarget(f, c)) continue;
-      const d = f.ts - offsetMs - c.ts;
-      if (Math.abs(d) <= toleranceMs) pairs.push({ f, c, d });
+    const list = forTarget(f);
+    for (let i = lowerBound(list, f.ts - offsetMs - toleranceMs); i < list.length && list[i].ts <= f.ts - offsetMs + toleranceMs; i++) {
+      pairs.push({ f, c: list[i], d: f.ts - offsetMs - list[i].ts });
     }
   }
-  // Prefer failure-shaped connections, then the nearest time.
   const rank = (c: Candidate) => (c.classCode === "normal" ? 1 : 0);
   pairs.sort((a, b) => rank(a.c) - rank(b.c) || Math.abs(a.d) - Math.abs(b.d));
   const usedF = new Set<string>();
@@ -54,33 +129,38 @@ export function correlate(failures: Failure[], candidates: Candidate[], toleranc
   }
   const explained: Record<string, number> = {};
   for (const m of matches) explained[m.classCode] = (explained[m.classCode] ?? 0) + 1;
-  return { offsetMs, matches, explained, unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId) };
+  return { detected, offsetMs, source, matches, explained, unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId) };
 }
 
-interface ExchangeLite { reqTsUs: number | null; complete: boolean }
-
-/** DB step, run after each log or capture file: recomputes every match of the incident. */
-export async function correlateIncident(db: Db, incidentId: string, toleranceMs = 1000): Promise<Correlation> {
+/**
+ * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
+ * of the incident with the saved override (Incident.clockOffsetMs) and keeps what was detected.
+ */
+export async function correlateIncident(db: Db, incidentId: string, toleranceMs = DEFAULT_TOLERANCE_MS): Promise<Correlation> {
+  const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
   const txs = await db.logTransaction.findMany({
     where: { incidentId, OR: [{ status: 502 }, { errCode: "ECONNRESET" }] },
     select: { correlationId: true, target: true, endTs: true },
   });
-  const conns = await db.tcpConnection.findMany({
-    where: { incidentId },
-    select: { id: true, target: true, closeTs: true, endTs: true, classCode: true, exchanges: true, matchedCorrelationId: true },
+  // The close time, else the first unanswered request's time, else the connection's end.
+  const rows = await db.$queryRaw<Array<{ id: bigint; target: string; cls: string; ts: number }>>`
+    SELECT id, target, "classCode" cls, coalesce(extract(epoch from "closeTs") * 1000,
+      (SELECT (x.e->>'reqTsUs')::float8 / 1000 FROM jsonb_array_elements(exchanges) WITH ORDINALITY AS x(e, n)
+        WHERE x.e->>'complete' = 'false' AND x.e->>'reqTsUs' IS NOT NULL ORDER BY x.n LIMIT 1),
+      extract(epoch from "endTs") * 1000)::float8 ts
+    FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
+  const candidates: Candidate[] = rows.map((r) => ({ id: String(r.id), target: r.target, ts: Number(r.ts), classCode: r.cls }));
+  const result = correlate(txs.map((t) => ({ correlationId: t.correlationId, target: t.target, ts: t.endTs.getTime() })), candidates, {
+    toleranceMs,
+    overrideMs: incident?.clockOffsetMs ?? null,
   });
-  const candidates: Candidate[] = conns.map((c) => {
-    const ex = (c.exchanges as unknown as ExchangeLite[]) ?? [];
-    const unanswered = ex.find((e) => !e.complete && e.reqTsUs !== null);
-    const ts = c.closeTs?.getTime() ?? (unanswered ? (unanswered.reqTsUs as number) / 1000 : c.endTs.getTime());
-    return { id: String(c.id), target: c.target, ts, classCode: c.classCode };
-  });
-  const result = correlate(txs.map((t) => ({ correlationId: t.correlationId, target: t.target, ts: t.endTs.getTime() })), candidates, toleranceMs);
-  if (conns.some((c) => c.matchedCorrelationId !== null)) {
-    await db.tcpConnection.updateMany({ where: { incidentId }, data: { matchedCorrelationId: null, matchedDeltaMs: null } });
-  }
-  for (const m of result.matches) {
-    await db.tcpConnection.update({ where: { id: BigInt(m.connId) }, data: { matchedCorrelationId: m.correlationId, matchedDeltaMs: m.deltaMs } });
-  }
+  await db.$transaction([
+    db.tcpConnection.updateMany({ where: { incidentId, matchedCorrelationId: { not: null } }, data: { matchedCorrelationId: null, matchedDeltaMs: null } }),
+    db.$executeRaw`
+      UPDATE "TcpConnection" c SET "matchedCorrelationId" = m.cid, "matchedDeltaMs" = m.d
+      FROM unnest(${result.matches.map((m) => m.connId)}::bigint[], ${result.matches.map((m) => m.correlationId)}::text[], ${result.matches.map((m) => m.deltaMs)}::float8[]) AS m(id, cid, d)
+      WHERE c.id = m.id AND c."incidentId" = ${incidentId}`,
+    db.incident.updateMany({ where: { id: incidentId }, data: { detectedClockOffsetMs: result.detected?.offsetMs ?? null, detectedClockPairs: result.detected?.pairs ?? 0 } }),
+  ]);
   return result;
 }

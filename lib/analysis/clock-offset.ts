@@ -1,0 +1,37 @@
+/** Read and set how log and capture clocks are aligned (Incident.clockOffsetMs / detectedClockOffsetMs). */
+import type { Db } from "@/lib/db/client";
+import type { ClockAlignment } from "@/lib/api/clock-schema";
+import { correlateIncident, DEFAULT_TOLERANCE_MS, effectiveOffset } from "./correlate";
+
+export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
+  const inc = await db.incident.findUnique({
+    where: { id: incidentId },
+    select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true },
+  });
+  if (!inc) return null;
+  const [counts] = await db.$queryRaw<Array<{ failures: bigint; matched: bigint; connections: bigint }>>`
+    SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND (status = 502 OR "errCode" = 'ECONNRESET')) failures,
+           (SELECT count("matchedCorrelationId") FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) matched,
+           (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections`;
+  const detected = inc.detectedClockOffsetMs === null ? null : { offsetMs: inc.detectedClockOffsetMs, pairs: inc.detectedClockPairs ?? 0 };
+  const applied = effectiveOffset(inc.clockOffsetMs, detected);
+  return {
+    detectedOffsetMs: detected?.offsetMs ?? null,
+    detectedPairs: detected?.pairs ?? 0,
+    overrideMs: inc.clockOffsetMs,
+    appliedOffsetMs: applied.offsetMs,
+    source: applied.source,
+    toleranceMs: DEFAULT_TOLERANCE_MS,
+    failures: Number(counts.failures),
+    matched: Number(counts.matched),
+    connections: Number(counts.connections),
+  };
+}
+
+/** Saves a person's offset (null: back to the detected one) and re-matches 502s to connections with it. */
+export async function setClockOffset(db: Db, incidentId: string, offsetMs: number | null): Promise<ClockAlignment | null> {
+  const found = await db.incident.updateMany({ where: { id: incidentId }, data: { clockOffsetMs: offsetMs } });
+  if (found.count === 0) return null;
+  await correlateIncident(db, incidentId);
+  return getClockAlignment(db, incidentId);
+}
