@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
-import { enqueue } from "@/lib/jobs/queue";
 import { BlobStore } from "./blobs";
 import { readHead, sniff, type FileKind } from "./sniff";
 
@@ -20,9 +19,9 @@ export function blobStore(dataDir: string): BlobStore {
 /** Kinds the worker can do something with; everything else is kept and listed. */
 const PARSEABLE: ReadonlySet<FileKind> = new Set(["zip", "tar", "gzip", "gateway-log", "gateway-config", "pcap", "pcapng"]);
 
-/** Records stored blobs as files of an incident and queues their parse jobs. */
-export async function addFiles(db: Db, store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null = null) {
-  const rows = await Promise.all(
+/** Sniffs stored blobs into BundleFile rows (not yet written). */
+async function fileRows(store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null) {
+  return Promise.all(
     files.map(async (f) => {
       const kind = f.size === 0 ? "empty" : sniff(await readHead(store.pathOf(f.sha256)));
       const parseable = PARSEABLE.has(kind);
@@ -39,13 +38,25 @@ export async function addFiles(db: Db, store: BlobStore, incidentId: string, fil
       };
     }),
   );
-  if (rows.length) await db.bundleFile.createMany({ data: rows });
-  await enqueue(db, incidentId, rows.filter((r) => r.status === "queued").map((r) => r.id));
+}
+
+const jobsFor = (rows: Array<{ id: string; incidentId: string; status: string }>) =>
+  rows.filter((r) => r.status === "queued").map((r) => ({ incidentId: r.incidentId, fileId: r.id }));
+
+/** Records stored blobs as files of an incident and queues their parse jobs, in one transaction (a crash between would strand queued files). */
+export async function addFiles(db: Db, store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null = null) {
+  const rows = await fileRows(store, incidentId, files, parentId);
+  if (rows.length) await db.$transaction([db.bundleFile.createMany({ data: rows }), db.parseJob.createMany({ data: jobsFor(rows) })]);
   return rows;
 }
 
 export async function createIncident(db: Db, store: BlobStore, files: StoredUpload[]) {
-  const incident = await db.incident.create({ data: { id: newId("inc"), title: "New bundle" } });
-  await addFiles(db, store, incident.id, files);
+  const id = newId("inc");
+  const rows = await fileRows(store, id, files, null);
+  const [incident] = await db.$transaction([
+    db.incident.create({ data: { id, title: "New bundle" } }),
+    db.bundleFile.createMany({ data: rows }),
+    db.parseJob.createMany({ data: jobsFor(rows) }),
+  ]);
   return incident;
 }

@@ -136,7 +136,9 @@ describe("bad input never loses the rest of the bundle", () => {
     expect(byName("truncated.log.gz").status).toBe("failed");
     expect(byName("truncated.log.gz").error).toMatch(/truncat|unexpected end|corrupt/i);
     const oneLine = byName("oneline.log");
-    expect(oneLine.status).toBe("done");
+    // Nothing of it could be read: the file fails, naming where and why.
+    expect(oneLine.status).toBe("failed");
+    expect(oneLine.error).toMatch(/line 1 \(byte 0\): line too long/);
     expect(oneLine.counts.malformed).toBe(1);
     const evilTar = byName("evil.tar");
     expect(evilTar.status).toBe("done");

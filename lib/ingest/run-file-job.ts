@@ -1,5 +1,4 @@
 import type { Db } from "@/lib/db/client";
-import { deleteFileRows } from "@/lib/db/bulk";
 import type { BlobStore } from "./blobs";
 import type { IngestLimits } from "./limits";
 import type { FileCounts, FileJobContext } from "./handlers/context";
@@ -8,6 +7,7 @@ import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
+import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/analysis/correlate";
 
 interface RunArgs {
@@ -18,12 +18,50 @@ interface RunArgs {
   fileId: string;
 }
 
+/** Files an archive produced, its children's children included (an archive holds at most maxEntries per level). */
+async function descendants(db: Db, fileId: string): Promise<string[]> {
+  const out: string[] = [];
+  let level = [fileId];
+  while (level.length) {
+    const rows = await db.bundleFile.findMany({ where: { parentId: { in: level } }, select: { id: true } });
+    level = rows.map((r) => r.id);
+    out.push(...level);
+  }
+  return out;
+}
+
+/**
+ * Removes everything an earlier, interrupted attempt at this file may have written: its rows, and for an
+ * archive the files it unpacked (with their rows and jobs). A re-run then starts from nothing, so nothing
+ * is ever counted twice.
+ */
+export async function resetFileOutput(db: Db, fileId: string): Promise<void> {
+  const children = await descendants(db, fileId);
+  const ids = [fileId, ...children];
+  await db.$transaction([
+    db.logTransaction.deleteMany({ where: { fileId: { in: ids } } }),
+    db.statsDelta.deleteMany({ where: { fileId: { in: ids } } }),
+    db.parseIssue.deleteMany({ where: { fileId: { in: ids } } }),
+    db.tcpConnection.deleteMany({ where: { fileId: { in: ids } } }),
+    db.parseJob.deleteMany({ where: { fileId: { in: children } } }),
+    db.bundleFile.deleteMany({ where: { id: { in: children } } }),
+  ]);
+}
+
+/** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
+export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
+  await resetFileOutput(db, fileId);
+  await db.bundleFile.update({ where: { id: fileId }, data: { status: "failed", error: reason, counts: {} } });
+  await refreshIncidentMeta(db, incidentId);
+  await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
+}
+
 /** Parses one file of a bundle. Returns the error shown for that file, or null; never throws for bad input. */
 export async function runFileJob({ db, store, limits, incidentId, fileId }: RunArgs): Promise<string | null> {
   const file = await db.bundleFile.findUnique({ where: { id: fileId } });
   if (!file) return "file row missing";
+  await resetFileOutput(db, fileId);
   await db.bundleFile.update({ where: { id: fileId }, data: { status: "parsing", bytesDone: 0n, error: null } });
-  await deleteFileRows(db, fileId);
 
   let lastWrite = 0;
   let pendingWrite: Promise<unknown> = Promise.resolve();
@@ -67,17 +105,19 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     error = e instanceof Error ? e.message : String(e);
     console.error(`[worker] ${file.name}: ${error}`);
   }
-  await pendingWrite;
+  await pendingWrite.catch(() => undefined);
+  const outcome = error ? { failed: true, note: error } : await fileOutcome(db, file, counts);
+  const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
   await db.bundleFile.update({
     where: { id: fileId },
     data: {
-      status: error ? "failed" : "done",
-      error,
+      status: outcome.failed ? "failed" : "done",
+      error: outcome.note,
       counts: JSON.parse(JSON.stringify(counts, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
-      bytesDone: error ? undefined : file.size,
+      bytesDone: outcome.failed ? undefined : (current?.size ?? file.size),
     },
   });
   await refreshIncidentMeta(db, incidentId);
   if (!error && ["gateway-log", "pcap", "pcapng"].includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
-  return error;
+  return outcome.failed ? outcome.note : null;
 }

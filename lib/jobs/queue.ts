@@ -4,11 +4,14 @@ export interface ClaimedJob {
   id: bigint;
   incidentId: string;
   fileId: string;
+  /** Including this one: above 1 means an earlier attempt was interrupted (crash, kill, lost lock). */
   attempts: number;
 }
 
 /** A job that has crashed its worker this many times is failed instead of retried. */
 export const MAX_ATTEMPTS = 2;
+/** A running job's lock is refreshed this often; a lock older than STALE_LOCK belongs to a dead worker. */
+export const HEARTBEAT_MS = 30_000;
 const STALE_LOCK = "10 minutes";
 
 /** Claims the oldest runnable job; safe with several worker processes on PostgreSQL. */
@@ -23,6 +26,11 @@ export async function claimJob(db: Db, workerId: string): Promise<ClaimedJob | n
   return rows[0] ?? null;
 }
 
+/** Keeps a long job's lock fresh so no other worker takes it over as stale while it still runs. */
+export async function heartbeat(db: Db, id: bigint, workerId: string): Promise<void> {
+  await db.parseJob.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -32,12 +40,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** `host:pid:boot`: the boot nonce tells this process from an earlier one that had the same pid (containers reuse pids). */
+export function workerIdOf(host: string, pid: number, boot: string): string {
+  return `${host}:${pid}:${boot}`;
+}
+
 /** At start-up: jobs held by a dead process of this host (killed mid-parse) are runnable again. */
-export async function requeueOrphans(db: Db, host: string): Promise<number> {
+export async function requeueOrphans(db: Db, host: string, self: string): Promise<number> {
   const running = await db.parseJob.findMany({ where: { status: "running", lockedBy: { startsWith: `${host}:` } }, select: { id: true, lockedBy: true } });
   const dead = running.filter((j) => {
-    const pid = Number(j.lockedBy?.slice(host.length + 1));
-    return pid !== process.pid && !isAlive(pid);
+    if (j.lockedBy === self) return false;
+    const pid = Number(j.lockedBy?.slice(host.length + 1).split(":")[0]);
+    return pid === process.pid || !isAlive(pid);
   });
   if (dead.length === 0) return 0;
   const { count } = await db.parseJob.updateMany({ where: { id: { in: dead.map((j) => j.id) }, status: "running" }, data: { status: "queued", lockedBy: null } });

@@ -1,13 +1,15 @@
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Db } from "@/lib/db/client";
 import { blobStore } from "@/lib/ingest/bundle";
 import { resolveLimits } from "@/lib/ingest/limits";
-import { runFileJob } from "@/lib/ingest/run-file-job";
-import { claimJob, finishJob, MAX_ATTEMPTS, requeueOrphans } from "./queue";
+import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
+import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
 
 export interface WorkerOptions {
   db: Db;
   dataDir: string;
+  /** Parse jobs run at once by this process (PARSE_CONCURRENCY). */
   concurrency: number;
   pollMs?: number;
 }
@@ -18,9 +20,17 @@ export interface RunningWorker {
   idle(): Promise<void>;
 }
 
+export const crashReason = (attempts: number) =>
+  `The parser stopped ${attempts} times on this file (the server crashed or was killed while parsing it); marked failed so the rest of the bundle can finish.`;
+
+/**
+ * Runs parse jobs, at most `concurrency` at once. A retried job (an earlier attempt was interrupted)
+ * runs alone in this process, so a file that kills the process only ever costs itself its attempts,
+ * never the innocent files that happened to be parsed beside it.
+ */
 export function startWorker(opts: WorkerOptions): RunningWorker {
   const host = os.hostname();
-  const workerId = `${host}:${process.pid}`;
+  const workerId = workerIdOf(host, process.pid, randomBytes(4).toString("hex"));
   const store = blobStore(opts.dataDir);
   const limits = resolveLimits();
   const pollMs = opts.pollMs ?? 500;
@@ -28,6 +38,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   let active = 0;
   let wake: (() => void) | null = null;
   const idleWaiters: Array<() => void> = [];
+  // Claims are made one at a time; `alone` is set while a retried job waits for, or holds, the whole process.
+  let claiming: Promise<unknown> = Promise.resolve();
+  let alone: { done: Promise<void>; release(): void } | null = null;
+  const drained: Array<() => void> = [];
 
   const checkIdle = async () => {
     if (active > 0 || idleWaiters.length === 0) return;
@@ -35,21 +49,58 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     if (pending === 0 && active === 0) idleWaiters.splice(0).forEach((r) => r());
   };
 
-  const runOne = async (): Promise<boolean> => {
-    const job = await claimJob(opts.db, workerId);
-    if (!job) return false;
-    active++;
+  const claim = (): Promise<ClaimedJob | null> => {
+    const turn = claiming.then(async () => {
+      while (alone) await alone.done;
+      if (stopping) return null;
+      const job = await claimJob(opts.db, workerId);
+      if (job && job.attempts > 1) {
+        let release!: () => void;
+        const done = new Promise<void>((r) => (release = r));
+        alone = { done, release };
+      }
+      return job;
+    });
+    claiming = turn.catch(() => undefined);
+    return turn;
+  };
+
+  const run = async (job: ClaimedJob) => {
+    if (job.attempts > MAX_ATTEMPTS) {
+      const reason = crashReason(job.attempts - 1);
+      await failFileJob(opts.db, job.incidentId, job.fileId, reason);
+      await finishJob(opts.db, job.id, reason);
+      return;
+    }
+    const beat = setInterval(() => void heartbeat(opts.db, job.id, workerId).catch(() => undefined), HEARTBEAT_MS);
+    beat.unref();
     try {
-      if (job.attempts > MAX_ATTEMPTS) {
-        const reason = `The parser stopped ${MAX_ATTEMPTS} times on this file (crash or restart); marked failed so the rest of the bundle can finish.`;
-        await opts.db.bundleFile.update({ where: { id: job.fileId }, data: { status: "failed", error: reason } });
-        await finishJob(opts.db, job.id, reason);
-      } else {
-        const error = await runFileJob({ db: opts.db, store, limits, incidentId: job.incidentId, fileId: job.fileId });
-        await finishJob(opts.db, job.id, error ?? undefined);
+      const error = await runFileJob({ db: opts.db, store, limits, incidentId: job.incidentId, fileId: job.fileId });
+      await finishJob(opts.db, job.id, error ?? undefined);
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  const runOne = async (): Promise<boolean> => {
+    const job = await claim();
+    if (!job) return false;
+    const solo = job.attempts > 1 ? alone : null;
+    try {
+      // A retried job starts once the jobs already running here have finished.
+      while (solo && active > 0) await new Promise<void>((r) => drained.push(r));
+      active++;
+      try {
+        await run(job);
+      } finally {
+        active--;
+        if (active === 0) drained.splice(0).forEach((r) => r());
       }
     } finally {
-      active--;
+      if (solo) {
+        alone = null;
+        solo.release();
+      }
     }
     return true;
   };
@@ -63,7 +114,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
         console.error("[worker] job loop error", e);
       }
       if (!worked) {
-        await checkIdle();
+        await checkIdle().catch((e) => console.error("[worker] idle check failed", e));
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, pollMs);
@@ -72,8 +123,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     }
   };
 
-  const recovered = requeueOrphans(opts.db, host).catch((e) => console.error("[worker] orphan recovery failed", e));
-  const loops = Array.from({ length: opts.concurrency }, () => recovered.then(loop));
+  const recovered = requeueOrphans(opts.db, host, workerId)
+    .then((n) => n && console.log(`[worker] ${n} interrupted parse job(s) queued again`))
+    .catch((e) => console.error("[worker] orphan recovery failed", e));
+  const loops = Array.from({ length: Math.max(1, opts.concurrency) }, () => recovered.then(loop));
   return {
     async stop() {
       stopping = true;

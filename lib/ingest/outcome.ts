@@ -1,0 +1,47 @@
+import type { Db } from "@/lib/db/client";
+import type { FileCounts } from "./handlers/context";
+
+export interface FileOutcome {
+  failed: boolean;
+  /** Shown on the file: why it failed, or what part of it could not be read. */
+  note: string | null;
+}
+
+interface CaptureWarningLite { code: string; offset: number; message: string }
+interface SkippedLite { name: string; reason: string }
+
+/** Capture problems after which the rest of the file cannot be read. */
+const STOPPING = new Set(["absurd-length", "bad-block"]);
+const MAX_LISTED = 3;
+
+/**
+ * Turns a parser's counts into the file's verdict: a file of which nothing at all could be read fails with
+ * its first problem (where and why); one that was read only in part is done, with a note saying what was lost.
+ */
+export async function fileOutcome(db: Db, file: { id: string; kind: string }, counts: FileCounts): Promise<FileOutcome> {
+  if (file.kind === "gateway-log") {
+    const c = counts as { lines?: number; malformed?: number };
+    if (c.lines && c.malformed === c.lines) {
+      const first = await db.parseIssue.findFirst({ where: { fileId: file.id }, orderBy: { id: "asc" } });
+      const where = first ? `line ${first.lineNo ?? "?"} (byte ${first.byteOffset ?? "?"}): ${first.reason}` : "";
+      return { failed: true, note: `No line of this file could be read${where ? `; first problem at ${where}` : ""}.` };
+    }
+  }
+  if (file.kind === "pcap" || file.kind === "pcapng") {
+    const c = counts as { frames?: number; warnings?: CaptureWarningLite[] };
+    const stop = c.warnings?.find((w) => STOPPING.has(w.code));
+    if (stop) {
+      const at = `at byte ${stop.offset}: ${stop.message}`;
+      return c.frames ? { failed: false, note: `Read ${c.frames} frames, then stopped ${at}.` } : { failed: true, note: `Capture unreadable ${at}.` };
+    }
+  }
+  if (file.kind === "zip" || file.kind === "tar" || file.kind === "gzip") {
+    const skipped = (counts as { skipped?: SkippedLite[] }).skipped ?? [];
+    if (skipped.length) {
+      const listed = skipped.slice(0, MAX_LISTED).map((s) => `'${s.name}' (${s.reason})`).join("; ");
+      const more = skipped.length > MAX_LISTED ? `; and ${skipped.length - MAX_LISTED} more` : "";
+      return { failed: false, note: `${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.` };
+    }
+  }
+  return { failed: false, note: null };
+}
