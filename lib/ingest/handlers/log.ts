@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { insertIssues, insertStats, insertTransactions, type IssueRow, type StatsRow, type TransactionRow } from "@/lib/db/bulk";
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
 import { redactStoredFile } from "../redact-blob";
+import { openLineIndexSink } from "@/lib/explore/line-index-file";
 import type { FileCounts, FileJobContext } from "./context";
 
 const BATCH = 5000;
@@ -58,6 +59,7 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   const consume = async (items: ReturnType<LogLineParser["push"]>) => {
     const finished: Transaction[] = [];
     for (const it of items) {
+      lineIndex.add(it); // log explorer: one row per line, on disk (not in the database)
       counts.lines++;
       if (it.kind === "malformed") {
         counts.malformed++;
@@ -86,6 +88,7 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
 
   // Secrets never outlive ingest: the stored log becomes its redacted copy, and that is what is parsed.
   const redacted = await redactStoredFile(db, ctx.store, file);
+  const lineIndex = await openLineIndexSink(ctx.store, file.id, redacted.sha256);
   let read = 0;
   for await (const chunk of createReadStream(ctx.store.pathOf(redacted.sha256), { highWaterMark: 1 << 20 })) {
     read += (chunk as Buffer).length;
@@ -93,6 +96,7 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
     ctx.progress(read);
   }
   await consume(parser.end());
+  await lineIndex.finish();
   await flushTx(stitcher.flush(), true);
   await insertIssues(db, incidentId, file.id, issues);
   const { levels, ...rest } = counts;

@@ -1,0 +1,259 @@
+/**
+ * Per-file line index: one row per parsed log item (LogItem), stored columnar so the log explorer
+ * can filter a million lines in typed arrays instead of one database row per line. Pure: the
+ * writer turns items into byte chunks, the reader turns bytes back into typed arrays; the caller
+ * does the file I/O (lib/explore/line-index-file.ts).
+ *
+ * Layout (little-endian, every column padded to 8 bytes):
+ *   "EMGLIDX1"
+ *   blocks: u32 rows, u32 pad, then the columns of COLUMNS in order, `rows` values each
+ *   trailer: UTF-8 JSON { meta, dicts }
+ *   f64 trailer offset, u32 trailer length, "LIDX"
+ * Dictionary columns hold ids into `dicts[name]`; id 0 is always the empty string.
+ */
+import type { LogItem } from "./types";
+
+export const LINE_INDEX_MAGIC = "EMGLIDX1";
+const TAIL_MAGIC = "LIDX";
+const TAIL_BYTES = 16;
+export const BLOCK_ROWS = 65536;
+
+export const KINDS = ["event", "stats", "record", "console", "malformed"] as const;
+export type LineKind = (typeof KINDS)[number];
+/** Bit flags of the `flags` column. */
+export const FLAG_STACK = 1;
+/** The line had no time stamp of its own (malformed): `ts` is the previous line's. */
+export const FLAG_NO_TS = 2;
+
+type ColType = "f64" | "u32" | "u16" | "u8";
+const COLUMNS = [
+  ["offset", "f64"],
+  ["ts", "f64"],
+  ["length", "u32"],
+  ["lineNo", "u32"],
+  ["pid", "u32"],
+  ["component", "u32"],
+  ["errCode", "u32"],
+  ["corr", "u32"],
+  ["host", "u32"],
+  ["message", "u32"],
+  ["level", "u32"],
+  ["status", "u16"],
+  ["kind", "u8"],
+  ["flags", "u8"],
+] as const satisfies ReadonlyArray<readonly [string, ColType]>;
+
+type ColName = (typeof COLUMNS)[number][0];
+export const DICT_COLUMNS = ["pid", "component", "errCode", "corr", "host", "message", "level"] as const;
+export type DictName = (typeof DICT_COLUMNS)[number];
+
+type ArrayOf<T extends ColType> = T extends "f64" ? Float64Array : T extends "u32" ? Uint32Array : T extends "u16" ? Uint16Array : Uint8Array;
+export type LineColumns = { [C in (typeof COLUMNS)[number] as C[0]]: ArrayOf<C[1]> };
+
+const CTOR = { f64: Float64Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
+const BPE = { f64: 8, u32: 4, u16: 2, u8: 1 } as const;
+const pad8 = (n: number) => (n + 7) & ~7;
+
+export interface LineIndexMeta {
+  version: 1;
+  /** sha256 and size of the (redacted) stored blob the offsets point into. */
+  blobSha256: string;
+  blobSize: number;
+  rows: number;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+export interface LineIndex {
+  meta: LineIndexMeta;
+  cols: LineColumns;
+  dicts: Record<DictName, string[]>;
+}
+
+function allocColumns(n: number): LineColumns {
+  return Object.fromEntries(COLUMNS.map(([name, t]) => [name, new CTOR[t](n)])) as unknown as LineColumns;
+}
+
+/** Byte size of the typed arrays of `rows` rows (what a loaded index costs in memory, dictionaries aside). */
+export const bytesPerRow = COLUMNS.reduce((n, [, t]) => n + BPE[t], 0);
+
+export class LineIndexWriter {
+  private block = allocColumns(BLOCK_ROWS);
+  private n = 0;
+  private rows = 0;
+  private lastTs = NaN;
+  private firstTs = NaN;
+  private maxTs = NaN;
+  private readonly dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Map<string, number>([["", 0]])])) as Record<DictName, Map<string, number>>;
+  private headerDone = false;
+
+  constructor(private readonly blob: { sha256: string; size: number }) {}
+
+  private id(d: DictName, s: string): number {
+    const m = this.dicts[d];
+    let v = m.get(s);
+    if (v === undefined) {
+      v = m.size;
+      m.set(s, v);
+    }
+    return v;
+  }
+
+  /** Adds one parsed item; returns bytes to append to the index file when a block filled up. */
+  add(it: LogItem): Uint8Array | null {
+    const b = this.block;
+    const i = this.n;
+    b.offset[i] = it.offset;
+    b.length[i] = it.length;
+    b.lineNo[i] = it.lineNo;
+    b.kind[i] = KINDS.indexOf(it.kind);
+    let flags = 0;
+    let pid = 0, component = 0, errCode = 0, corr = 0, host = 0, message = 0, level = 0, status = 0;
+    if (it.kind === "malformed") {
+      flags |= FLAG_NO_TS;
+      b.ts[i] = this.lastTs;
+    } else {
+      b.ts[i] = it.ts;
+      this.lastTs = it.ts;
+      // NaN compares false: the first time stamp sets both.
+      if (!(it.ts >= this.firstTs)) this.firstTs = it.ts;
+      if (!(it.ts <= this.maxTs)) this.maxTs = it.ts;
+      pid = this.id("pid", it.pid);
+      if (it.kind === "event") {
+        component = this.id("component", it.component);
+        errCode = this.id("errCode", it.errCode);
+        corr = this.id("corr", it.correlationId);
+        host = this.id("host", it.host);
+        message = this.id("message", it.message);
+        level = this.id("level", it.level);
+        status = it.status ?? 0;
+        if (it.stack !== null) flags |= FLAG_STACK;
+      } else if (it.kind === "record") {
+        level = this.id("level", it.level);
+        component = this.id("component", it.fields.component ?? "");
+      } else if (it.kind === "console") {
+        component = this.id("component", it.component);
+      } else {
+        level = this.id("level", "stats");
+      }
+    }
+    b.pid[i] = pid;
+    b.component[i] = component;
+    b.errCode[i] = errCode;
+    b.corr[i] = corr;
+    b.host[i] = host;
+    b.message[i] = message;
+    b.level[i] = level;
+    b.status[i] = status > 0 && status < 65536 ? status : 0;
+    b.flags[i] = flags;
+    this.n++;
+    this.rows++;
+    return this.n === BLOCK_ROWS ? this.flushBlock() : null;
+  }
+
+  private header(): Uint8Array {
+    this.headerDone = true;
+    return new TextEncoder().encode(LINE_INDEX_MAGIC);
+  }
+
+  private flushBlock(): Uint8Array {
+    const n = this.n;
+    const head = this.headerDone ? 0 : LINE_INDEX_MAGIC.length;
+    let size = head + 8;
+    for (const [, t] of COLUMNS) size += pad8(n * BPE[t]);
+    const out = new Uint8Array(size);
+    if (head) out.set(this.header(), 0);
+    new DataView(out.buffer).setUint32(head, n, true);
+    let pos = head + 8;
+    for (const [name, t] of COLUMNS) {
+      const col = this.block[name as ColName];
+      out.set(new Uint8Array(col.buffer, col.byteOffset, n * BPE[t]), pos);
+      pos += pad8(n * BPE[t]);
+    }
+    this.n = 0;
+    return out;
+  }
+
+  /** The last partial block, the dictionaries and the trailer. Call once, after the last `add`. */
+  finish(): Uint8Array {
+    const written = this.written;
+    const parts: Uint8Array[] = [];
+    if (this.n > 0 || !this.headerDone) parts.push(this.n > 0 ? this.flushBlock() : this.header());
+    let before = 0;
+    for (const p of parts) before += p.length;
+    const meta: LineIndexMeta = {
+      version: 1,
+      blobSha256: this.blob.sha256,
+      blobSize: this.blob.size,
+      rows: this.rows,
+      firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
+      lastTs: Number.isNaN(this.maxTs) ? null : this.maxTs,
+    };
+    const dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, [...this.dicts[d].keys()]]));
+    const trailer = new TextEncoder().encode(JSON.stringify({ meta, dicts }));
+    const tail = new Uint8Array(TAIL_BYTES);
+    const dv = new DataView(tail.buffer);
+    // The trailer offset is relative to the file start: everything already returned plus `before`.
+    dv.setFloat64(0, written + before, true);
+    dv.setUint32(8, trailer.length, true);
+    tail.set(new TextEncoder().encode(TAIL_MAGIC), 12);
+    parts.push(trailer, tail);
+    return concat(parts);
+  }
+
+  /** Bytes returned by `add` so far (the caller appends them in order). */
+  private get written(): number {
+    const full = Math.floor((this.rows - this.n) / BLOCK_ROWS);
+    if (full === 0) return 0;
+    let blockBytes = 8;
+    for (const [, t] of COLUMNS) blockBytes += pad8(BLOCK_ROWS * BPE[t]);
+    return LINE_INDEX_MAGIC.length + full * blockBytes;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+export class LineIndexFormatError extends Error {}
+
+/** Reads a whole index file's bytes into typed arrays (one copy per column). */
+export function readLineIndex(buf: Uint8Array): LineIndex {
+  const dec = new TextDecoder();
+  const fail = (why: string) => {
+    throw new LineIndexFormatError(`line index: ${why}`);
+  };
+  if (buf.length < LINE_INDEX_MAGIC.length + TAIL_BYTES || dec.decode(buf.subarray(0, 8)) !== LINE_INDEX_MAGIC) fail("bad magic");
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const tailAt = buf.length - TAIL_BYTES;
+  if (dec.decode(buf.subarray(tailAt + 12)) !== TAIL_MAGIC) fail("truncated (no trailer)");
+  const trailerAt = dv.getFloat64(tailAt, true);
+  const trailerLen = dv.getUint32(tailAt + 8, true);
+  if (trailerAt + trailerLen !== tailAt) fail("trailer out of place");
+  const { meta, dicts } = JSON.parse(dec.decode(buf.subarray(trailerAt, trailerAt + trailerLen))) as { meta: LineIndexMeta; dicts: Record<DictName, string[]> };
+  const cols = allocColumns(meta.rows);
+  let pos = LINE_INDEX_MAGIC.length;
+  let row = 0;
+  while (pos < trailerAt) {
+    const n = dv.getUint32(pos, true);
+    pos += 8;
+    if (row + n > meta.rows) fail(`block at byte ${pos - 8} overruns ${meta.rows} rows`);
+    for (const [name, t] of COLUMNS) {
+      const col = cols[name as ColName];
+      const bytes = n * BPE[t];
+      new Uint8Array(col.buffer, row * BPE[t], bytes).set(buf.subarray(pos, pos + bytes));
+      pos += pad8(bytes);
+    }
+    row += n;
+  }
+  if (row !== meta.rows) fail(`${row} rows in blocks, ${meta.rows} in trailer`);
+  return { meta, cols, dicts };
+}
