@@ -3,10 +3,12 @@ import { app } from "@/lib/server/app";
 import { listIncidents } from "@/lib/analysis/incident-view";
 import { fmtRange } from "@/lib/format";
 import { UploadPanel } from "@/components/upload-panel";
+import { pageEngineer } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  await pageEngineer("/");
   const incidents = await listIncidents(app().db);
   return (
     <>

@@ -15,7 +15,7 @@ const CAUSE: Record<DiagnosisView["verdict"]["cause"], string> = {
 const BADGE: Record<string, string> = { pass: "good", warn: "warn", fail: "bad", ask: "warn", unknown: "muted" };
 
 /** The guided flow: verdict, steps to walk, hop check with answers, the fix and the must-gather list. */
-export function DiagnosisPanel({ view, onView }: { view: IncidentView; onView: (v: IncidentView) => void }) {
+export function DiagnosisPanel({ view, onView, readOnly = false }: { view: IncidentView; onView: (v: IncidentView) => void; readOnly?: boolean }) {
   const d = view.diagnosis;
   const [open, setOpen] = useState<Record<string, boolean>>(() => Object.fromEntries(d.steps.map((s) => [s.id, s.outcome === "fail" || s.outcome === "ask"])));
   const [copied, setCopied] = useState(false);
@@ -78,7 +78,7 @@ export function DiagnosisPanel({ view, onView }: { view: IncidentView; onView: (
       </ol>
 
       <h3>Keep-alive hop check</h3>
-      <HopCheck key={JSON.stringify(d.answers)} d={d} onSave={saveAnswers} />
+      <HopCheck key={JSON.stringify(d.answers)} d={d} onSave={saveAnswers} readOnly={readOnly} />
 
       {d.fix && (
         <div data-testid="fix">

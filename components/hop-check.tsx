@@ -8,7 +8,7 @@ const fmt = (ms: number | null) => (ms === null ? "unknown" : ms >= 1000 && ms %
 const SOURCE: Record<string, string> = { config: "from the config", capture: "inferred from the capture", header: "Keep-Alive header", answer: "your answer", default: "Node default" };
 
 /** The three hops with their keep-alive timeouts, the broken rule highlighted, and inputs for the unknowns. */
-export function HopCheck({ d, onSave }: { d: DiagnosisView; onSave: (a: Answers) => Promise<string | null> }) {
+export function HopCheck({ d, onSave, readOnly = false }: { d: DiagnosisView; onSave: (a: Answers) => Promise<string | null>; readOnly?: boolean }) {
   const [target, setTarget] = useState(d.answers.targetKeepAliveMs?.toString() ?? "");
   const [lb, setLb] = useState(d.answers.lbKeepAliveMs?.toString() ?? "");
   const [error, setError] = useState<string | null>(null);
@@ -42,7 +42,7 @@ export function HopCheck({ d, onSave }: { d: DiagnosisView; onSave: (a: Answers)
         })}
       </ol>
       <p className="muted">Rule: each hop keeps idle connections shorter than the next hop upstream: client/LB &lt; gateway &lt; target.</p>
-      <form onSubmit={(e) => { e.preventDefault(); void save(); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
+      {!readOnly && <form onSubmit={(e) => { e.preventDefault(); void save(); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
         <label>Target keep-alive (ms)<br />
           <input type="number" min={1} inputMode="numeric" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="answer-target" />
         </label>
@@ -51,7 +51,7 @@ export function HopCheck({ d, onSave }: { d: DiagnosisView; onSave: (a: Answers)
         </label>
         <button className="btn" type="submit" disabled={saving}>{saving ? "Saving…" : "Save answers"}</button>
         {error && <span className="bad" role="alert">{error}</span>}
-      </form>
+      </form>}
     </div>
   );
 }

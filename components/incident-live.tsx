@@ -11,7 +11,7 @@ import { TargetTable } from "./target-table";
 import { TimelineChart } from "./timeline-chart";
 
 /** The incident page body; refreshes itself while files are still parsing. */
-export function IncidentLive({ initial }: { initial: IncidentView }) {
+export function IncidentLive({ initial, readOnly = false }: { initial: IncidentView; readOnly?: boolean }) {
   const [view, setView] = useState(initial);
   useEffect(() => {
     if (!view.pending) return;
@@ -27,7 +27,7 @@ export function IncidentLive({ initial }: { initial: IncidentView }) {
   return (
     <>
       <section className="panel">
-        <IncidentTitle id={view.id} title={view.title} onSaved={(title) => setView({ ...view, title })} />
+        <IncidentTitle id={view.id} title={view.title} note={view.note} readOnly={readOnly} onSaved={(patch) => setView({ ...view, ...patch })} />
         <p className="muted">{fmtRange(s.firstTs, s.lastTs)}{view.pending && " · parsing…"}</p>
         <div className="cards" data-testid="summary">
           <div className="card"><div className="v bad" data-testid="count-502">{s.status502}</div><div className="k">502 responses</div></div>
@@ -44,7 +44,7 @@ export function IncidentLive({ initial }: { initial: IncidentView }) {
           </p>
         )}
       </section>
-      {view.diagnosis && <DiagnosisPanel view={view} onView={setView} />}
+      {view.diagnosis && <DiagnosisPanel view={view} onView={setView} readOnly={readOnly} />}
       <section className="panel" aria-labelledby="timeline-h">
         <h2 id="timeline-h">502 timeline <span className="muted">({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)</span></h2>
         <TimelineChart data={chart} />

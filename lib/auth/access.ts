@@ -1,5 +1,11 @@
 import "server-only";
-import { notFound } from "next/navigation";
+import { cache } from "react";
+import { cookies } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { db } from "@/lib/db/client";
+import { sessionUser, SESSION_COOKIE } from "./sessions";
+import { findShareLink, SHARE_COOKIE } from "./share-links";
+import { teamMode } from "./users";
 
 /**
  * Who is looking, and what they may do. Every route handler and page that touches an incident goes
@@ -9,8 +15,6 @@ import { notFound } from "next/navigation";
  * - `user`: a signed-in engineer of a team deployment (admins also manage engineers).
  * - `share`: a visitor holding a read-only share link for exactly one incident.
  * - `anonymous`: nobody; in team mode sees nothing but the sign-in page and links.
- *
- * STUB (open mode only) until the accounts work lands; the signatures are the contract.
  */
 export type Viewer =
   | { kind: "open" }
@@ -29,13 +33,35 @@ export class AccessDenied extends Error {
   }
 }
 
-export async function currentViewer(): Promise<Viewer> {
-  return { kind: "open" };
-}
+/**
+ * The viewer of the current request: open mode when no account exists; else the session cookie's
+ * engineer; else the share cookie's link (checked on every request, so revocation and expiry bite at
+ * once); else anonymous. Memoized per request.
+ */
+export const currentViewer = cache(async (): Promise<Viewer> => {
+  const database = db();
+  if (!(await teamMode(database))) return { kind: "open" };
+  const jar = await cookies();
+  const user = await sessionUser(database, jar.get(SESSION_COOKIE)?.value);
+  if (user) return { kind: "user", userId: user.id, email: user.email, role: user.role === "admin" ? "admin" : "engineer" };
+  const link = await findShareLink(database, jar.get(SHARE_COOKIE)?.value);
+  if (link) return { kind: "share", linkId: link.id, incidentId: link.incidentId, allowDownload: link.allowDownload };
+  return { kind: "anonymous" };
+});
 
 /** May change things (upload, edit, answer, share, delete): open mode or a signed-in engineer. */
 export function canEdit(v: Viewer): boolean {
   return v.kind === "open" || v.kind === "user";
+}
+
+/** Manages accounts: an admin, or the one person of open mode (who may create the first admin). */
+export function isAdmin(v: Viewer): boolean {
+  return v.kind === "open" || (v.kind === "user" && v.role === "admin");
+}
+
+/** May download the raw files of an incident already readable by this viewer. */
+export function canDownload(v: Viewer): boolean {
+  return canEdit(v) || (v.kind === "share" && v.allowDownload);
 }
 
 /** Read access to one incident (its analysis, logs, connections, exports). Unknown and forbidden both answer 404. */
@@ -52,11 +78,27 @@ export async function requireEngineer(): Promise<Viewer> {
   throw new AccessDenied(v.kind === "share" ? 403 : 401, v.kind === "share" ? "forbidden" : "sign_in_required", "Sign in to do this.");
 }
 
-/** Pages: the viewer if they may read this incident, else the 404 page. */
+/** Account management. */
+export async function requireAdmin(): Promise<Viewer> {
+  const v = await requireEngineer();
+  if (isAdmin(v)) return v;
+  throw new AccessDenied(403, "forbidden", "Only an admin can manage accounts.");
+}
+
+const signInUrl = (next: string) => `/signin?next=${encodeURIComponent(next)}`;
+
+/** Pages: the viewer if they may read this incident; anonymous goes to sign-in, anyone else gets the 404 page. */
 export async function pageIncidentAccess(incidentId: string): Promise<Viewer> {
-  try {
-    return await requireIncidentRead(incidentId);
-  } catch {
-    notFound();
-  }
+  const v = await currentViewer();
+  if (canEdit(v) || (v.kind === "share" && v.incidentId === incidentId)) return v;
+  if (v.kind === "anonymous") redirect(signInUrl(`/incidents/${incidentId}`));
+  notFound();
+}
+
+/** Pages for engineers only (incident list, upload links, admin): sign-in for anonymous, 404 for a share visitor. */
+export async function pageEngineer(path: string): Promise<Viewer> {
+  const v = await currentViewer();
+  if (canEdit(v)) return v;
+  if (v.kind === "anonymous") redirect(signInUrl(path));
+  notFound();
 }

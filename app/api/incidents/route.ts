@@ -4,11 +4,13 @@ import { createIncident } from "@/lib/ingest/bundle";
 import { receiveUpload } from "@/lib/ingest/upload";
 import { listIncidents, incidentUrl } from "@/lib/analysis/incident-view";
 import { handleApiError } from "@/lib/api/errors";
+import { requireEngineer } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
+    await requireEngineer();
     return NextResponse.json({ incidents: await listIncidents(app().db) });
   } catch (e) {
     return handleApiError(e);
@@ -18,6 +20,7 @@ export async function GET() {
 /** `curl -F file=@bundle.tgz http://localhost:3000/api/incidents` */
 export async function POST(request: Request) {
   try {
+    await requireEngineer();
     const { db, store, env } = app();
     const files = await receiveUpload(request, store, env.MAX_UPLOAD_BYTES);
     const incident = await createIncident(db, store, files);

@@ -3,11 +3,15 @@ import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentLive } from "@/components/incident-live";
+import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
+import { SharePanel } from "@/components/share-panel";
 
 export const dynamic = "force-dynamic";
 
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
-  const view = await getIncidentView(app().db, (await params).id);
+  const { id } = await params;
+  const viewer = await pageIncidentAccess(id);
+  const view = await getIncidentView(app().db, id);
   if (!view) notFound();
   const conns = view.targets.reduce((n, t) => n + t.connections.total, 0);
   return (
@@ -17,7 +21,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
           {conns > 0 && " · "}
           {conns > 0 && <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})</Link>}
         </p>
-      <IncidentLive initial={view} />
+      <IncidentLive initial={view} readOnly={!canEdit(viewer)} />
+      {canEdit(viewer) && <SharePanel incidentId={view.id} />}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { app } from "@/lib/server/app";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentPatch } from "@/lib/api/incident-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
+import { requireEngineer, requireIncidentRead } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,9 @@ type Params = { params: Promise<{ id: string }> };
 
 export async function GET(_req: Request, { params }: Params) {
   try {
-    const view = await getIncidentView(app().db, (await params).id);
+    const { id } = await params;
+    await requireIncidentRead(id);
+    const view = await getIncidentView(app().db, id);
     return view ? NextResponse.json(view) : apiError(404, "not_found", "No such incident.");
   } catch (e) {
     return handleApiError(e);
@@ -19,6 +22,7 @@ export async function GET(_req: Request, { params }: Params) {
 
 export async function PATCH(req: Request, { params }: Params) {
   try {
+    await requireEngineer();
     const { id } = await params;
     const patch = IncidentPatch.parse(await req.json());
     const { db } = app();

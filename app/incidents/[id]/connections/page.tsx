@@ -4,6 +4,7 @@ import { app } from "@/lib/server/app";
 import { connectionFacets, listConnections } from "@/lib/analysis/connections-view";
 import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
+import { pageIncidentAccess } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,7 @@ const CLASS_LABEL: Record<string, string> = {
 
 export default async function ConnectionsPage({ params, searchParams }: Props) {
   const { id } = await params;
+  await pageIncidentAccess(id);
   const sp = await searchParams;
   const raw = Object.fromEntries(Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
   const parsed = ConnectionQuery.safeParse(raw);

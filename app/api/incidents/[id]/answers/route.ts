@@ -4,6 +4,7 @@ import { getIncidentView } from "@/lib/analysis/incident-view";
 import { parseAnswers } from "@/lib/analysis/diagnosis/load";
 import { AnswersPut } from "@/lib/api/diagnosis-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
+import { requireEngineer } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ type Params = { params: Promise<{ id: string }> };
  */
 export async function PUT(req: Request, { params }: Params) {
   try {
+    await requireEngineer();
     const { id } = await params;
     let body: unknown;
     try {

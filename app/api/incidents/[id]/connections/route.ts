@@ -3,6 +3,7 @@ import { app } from "@/lib/server/app";
 import { listConnections } from "@/lib/analysis/connections-view";
 import { ConnectionQuery } from "@/lib/api/connection-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
+import { requireIncidentRead } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +13,7 @@ type Params = { params: Promise<{ id: string }> };
 export async function GET(req: Request, { params }: Params) {
   try {
     const { id } = await params;
+    await requireIncidentRead(id);
     const sp = new URL(req.url).searchParams;
     const q = ConnectionQuery.parse(Object.fromEntries([...sp.entries()].filter(([, v]) => v !== "")));
     const { db } = app();

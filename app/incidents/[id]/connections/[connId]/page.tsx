@@ -4,6 +4,7 @@ import { app } from "@/lib/server/app";
 import { getConnection } from "@/lib/analysis/connections-view";
 import { fmtMs, fmtTs } from "@/lib/format";
 import type { ConnectionDetail } from "@/lib/api/connection-schema";
+import { pageIncidentAccess } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +27,7 @@ const lane: React.CSSProperties = { borderLeft: "3px solid #14233c", height: "10
 
 export default async function LadderPage({ params }: Props) {
   const { id, connId } = await params;
+  await pageIncidentAccess(id);
   const c = await getConnection(app().db, id, connId);
   if (!c) notFound();
   const t0 = c.ladder[0]?.tsUs ?? 0;

@@ -1,0 +1,40 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { app } from "@/lib/server/app";
+import { apiError, handleApiError } from "@/lib/api/errors";
+import { checkCredentials } from "@/lib/auth/signin";
+import { cookieOptions, createSession, isHttps, SESSION_COOKIE } from "@/lib/auth/sessions";
+import { SHARE_COOKIE } from "@/lib/auth/share-links";
+import { clientIp, limiter } from "@/lib/auth/rate-limit";
+
+export const dynamic = "force-dynamic";
+
+const SignIn = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
+
+/** `POST {email, password}` → 200 and the session cookie; 401 for wrong credentials; 429 after too many. */
+export async function POST(req: Request) {
+  try {
+    const ip = clientIp(req.headers);
+    const limit = limiter("signin");
+    if (limit.blocked(ip)) {
+      const res = apiError(429, "rate_limited", "Too many failed sign-ins. Wait a few minutes and try again.");
+      res.headers.set("retry-after", String(limit.retryAfterS(ip)));
+      return res;
+    }
+    const body = SignIn.parse(await req.json().catch(() => ({})));
+    const { db } = app();
+    const user = await checkCredentials(db, body.email, body.password);
+    if (!user) {
+      limit.fail(ip);
+      return apiError(401, "bad_credentials", "Wrong email or password.");
+    }
+    const { token, expiresAt } = await createSession(db, user.id);
+    const res = NextResponse.json({ email: user.email, role: user.role });
+    res.cookies.set(SESSION_COOKIE, token, cookieOptions(isHttps(req.headers), expiresAt));
+    // An engineer signing in no longer needs a share visitor's cookie.
+    res.cookies.delete(SHARE_COOKIE);
+    return res;
+  } catch (e) {
+    return handleApiError(e);
+  }
+}

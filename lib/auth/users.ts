@@ -1,0 +1,64 @@
+import type { Db } from "@/lib/db/client";
+import { randomBytes } from "node:crypto";
+import { hashPassword, passwordProblem } from "./passwords";
+
+export type Role = "admin" | "engineer";
+
+export class AccountError extends Error {
+  constructor(
+    readonly code: "invalid_email" | "weak_password" | "email_taken" | "last_admin" | "not_found",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function createUser(db: Db, input: { email: string; password: string; role: Role; name?: string }) {
+  const email = normalizeEmail(input.email);
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new AccountError("invalid_email", `"${input.email}" is not an email address.`);
+  const weak = passwordProblem(input.password);
+  if (weak) throw new AccountError("weak_password", `Password refused: ${weak}`);
+  if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw new AccountError("email_taken", `${email} already has an account.`);
+  // The very first account of a deployment is always an admin, or nobody could manage the others.
+  const role: Role = (await db.user.count()) === 0 ? "admin" : input.role;
+  const user = await db.user.create({
+    data: { id: `usr_${randomBytes(9).toString("base64url")}`, email, name: input.name ?? "", role, passwordHash: await hashPassword(input.password) },
+    select: { id: true, email: true, role: true, createdAt: true },
+  });
+  forgetTeamMode();
+  return user;
+}
+
+export async function listUsers(db: Db) {
+  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+}
+
+/** Removes an account and its sessions; the last admin stays, so the deployment keeps a manager. */
+export async function removeUser(db: Db, id: string) {
+  const user = await db.user.findUnique({ where: { id }, select: { role: true, email: true } });
+  if (!user) throw new AccountError("not_found", "No such account.");
+  if (user.role === "admin" && (await db.user.count({ where: { role: "admin" } })) <= 1) {
+    throw new AccountError("last_admin", "The last admin cannot be removed.");
+  }
+  await db.user.delete({ where: { id } });
+  forgetTeamMode();
+  return user;
+}
+
+// Team mode iff at least one account exists; asked on every request, so remembered for a few seconds.
+const TEAM_MODE_TTL_MS = 5_000;
+const globalForMode = globalThis as unknown as { __emgTeamMode?: { value: boolean; at: number } };
+
+export async function teamMode(db: Db): Promise<boolean> {
+  const c = globalForMode.__emgTeamMode;
+  if (c && Date.now() - c.at < TEAM_MODE_TTL_MS) return c.value;
+  const value = (await db.user.count()) > 0;
+  globalForMode.__emgTeamMode = { value, at: Date.now() };
+  return value;
+}
+
+export function forgetTeamMode() {
+  globalForMode.__emgTeamMode = undefined;
+}
