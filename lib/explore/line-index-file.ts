@@ -19,16 +19,19 @@ export async function deleteLineIndex(dataDir: string, fileId: string): Promise<
 
 export interface LineIndexSink {
   add(it: LogItem): void;
-  /** Completes the file (atomic rename); a parse that throws before this leaves only a `.tmp`. */
-  finish(): Promise<void>;
+  /**
+   * Completes the file (atomic rename); a parse that throws before this leaves only a `.tmp`.
+   * `blob` is the stored (redacted) blob the offsets point into, known only once it is written.
+   */
+  finish(blob: { sha256: string; size: number }): Promise<void>;
 }
 
-/** Streams the index of the stored (redacted) blob `sha256` to disk, one block (~3.5 MB) at a time. */
-export async function openLineIndexSink(store: BlobStore, fileId: string, sha256: string): Promise<LineIndexSink> {
+/** Streams the index of a log file to disk while it is parsed, one block (~3.5 MB) at a time. */
+export async function openLineIndexSink(store: BlobStore, fileId: string): Promise<LineIndexSink> {
   const dest = lineIndexPath(dataDirOf(store), fileId);
   const tmp = `${dest}.tmp`;
   mkdirSync(path.dirname(dest), { recursive: true });
-  const writer = new LineIndexWriter({ sha256, size: await store.size(sha256) });
+  const writer = new LineIndexWriter({ sha256: "", size: 0 });
   const fd = openSync(tmp, "w");
   const write = (b: Uint8Array) => {
     let off = 0;
@@ -39,9 +42,9 @@ export async function openLineIndexSink(store: BlobStore, fileId: string, sha256
       const out = writer.add(it);
       if (out) write(out);
     },
-    async finish() {
+    async finish(blob) {
       try {
-        write(writer.finish());
+        write(writer.finish(blob));
       } finally {
         closeSync(fd);
       }

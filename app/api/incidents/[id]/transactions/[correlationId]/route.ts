@@ -1,0 +1,21 @@
+import { NextResponse } from "next/server";
+import { app } from "@/lib/server/app";
+import { apiError, handleApiError } from "@/lib/api/errors";
+import { requireIncidentRead } from "@/lib/auth/access";
+import { getTransaction } from "@/lib/explore/transactions";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /api/incidents/{id}/transactions/{correlationId}`: its rows, log lines, matched TCP connection (with ladder) and cause. */
+export async function GET(_req: Request, { params }: { params: Promise<{ id: string; correlationId: string }> }) {
+  try {
+    const { id, correlationId } = await params;
+    await requireIncidentRead(id);
+    const { db, store } = app();
+    const tx = await getTransaction(db, store, id, decodeURIComponent(correlationId));
+    if (!tx) return apiError(404, "not_found", "No such transaction in this incident.");
+    return NextResponse.json(tx);
+  } catch (e) {
+    return handleApiError(e);
+  }
+}

@@ -1,0 +1,160 @@
+/** Pure filtering of loaded line indexes: typed-array scans, then a time-ordered merge across files. */
+import { KINDS, type LineIndex } from "@/lib/parsers/log/line-index";
+
+/** A filter with its strings already resolved to the ids of one file's dictionaries. */
+export interface RowFilter {
+  level?: number;
+  kind?: number;
+  statusLo?: number;
+  statusHi?: number;
+  errCode?: number;
+  component?: number;
+  pid?: number;
+  /** Rows pass when their correlation id's mask entry is 1, or (when given) their host's. */
+  corrMask?: Uint8Array;
+  hostMask?: Uint8Array;
+  from?: number;
+  to?: number;
+}
+
+export interface StringFilter {
+  level?: string;
+  kind?: string;
+  status?: string;
+  errCode?: string;
+  component?: string;
+  pid?: string;
+  correlationId?: string;
+  /** Correlation ids allowed (from a target/proxy lookup); `hosts` also pass when given. */
+  correlationIds?: Set<string>;
+  hosts?: Set<string>;
+  from?: number;
+  to?: number;
+}
+
+/** Resolves string filters against one file's dictionaries; null when nothing in this file can match. */
+export function resolveFilter(ix: LineIndex, f: StringFilter): RowFilter | null {
+  const out: RowFilter = {};
+  const id = (list: string[], v: string | undefined): number | null | undefined => {
+    if (v === undefined) return undefined;
+    const i = list.indexOf(v);
+    return i === -1 ? null : i;
+  };
+  for (const [key, dict] of [["level", "level"], ["errCode", "errCode"], ["component", "component"], ["pid", "pid"]] as const) {
+    const v = id(ix.dicts[dict], f[key]);
+    if (v === null) return null;
+    if (v !== undefined) out[key] = v;
+  }
+  if (f.kind !== undefined) {
+    const k = (KINDS as readonly string[]).indexOf(f.kind);
+    if (k === -1) return null;
+    out.kind = k;
+  }
+  if (f.status !== undefined) {
+    const cls = /^([1-5])xx$/.exec(f.status);
+    out.statusLo = cls ? Number(cls[1]) * 100 : Number(f.status);
+    out.statusHi = cls ? out.statusLo + 99 : out.statusLo;
+  }
+  if (f.correlationId !== undefined || f.correlationIds) {
+    const mask = new Uint8Array(ix.dicts.corr.length);
+    let any = false;
+    ix.dicts.corr.forEach((c, i) => {
+      if (c === "") return;
+      if ((f.correlationId === undefined || c === f.correlationId) && (!f.correlationIds || f.correlationIds.has(c))) {
+        mask[i] = 1;
+        any = true;
+      }
+    });
+    let hostAny = false;
+    if (f.hosts) {
+      const hm = new Uint8Array(ix.dicts.host.length);
+      ix.dicts.host.forEach((h, i) => {
+        if (f.hosts!.has(h)) {
+          hm[i] = 1;
+          hostAny = true;
+        }
+      });
+      if (hostAny) out.hostMask = hm;
+    }
+    if (!any && !hostAny) return null;
+    out.corrMask = mask;
+  }
+  if (f.from !== undefined) out.from = f.from;
+  if (f.to !== undefined) out.to = f.to;
+  return out;
+}
+
+/** Row numbers (in file order) that pass the filter. */
+export function matchRows(ix: LineIndex, f: RowFilter): Uint32Array {
+  const c = ix.cols;
+  const n = ix.meta.rows;
+  const out = new Uint32Array(n);
+  let k = 0;
+  const { level, kind, statusLo, statusHi, errCode, component, pid, corrMask, hostMask, from, to } = f;
+  for (let i = 0; i < n; i++) {
+    if (level !== undefined && c.level[i] !== level) continue;
+    if (kind !== undefined && c.kind[i] !== kind) continue;
+    if (statusLo !== undefined && (c.status[i] < statusLo || c.status[i] > statusHi!)) continue;
+    if (errCode !== undefined && c.errCode[i] !== errCode) continue;
+    if (component !== undefined && c.component[i] !== component) continue;
+    if (pid !== undefined && c.pid[i] !== pid) continue;
+    if (corrMask !== undefined && corrMask[c.corr[i]] !== 1 && !(hostMask !== undefined && hostMask[c.host[i]] === 1)) continue;
+    if (from !== undefined && !(c.ts[i] >= from)) continue;
+    if (to !== undefined && !(c.ts[i] < to)) continue;
+    out[k++] = i;
+  }
+  return out.slice(0, k);
+}
+
+export interface Merged {
+  file: Uint16Array;
+  row: Uint32Array;
+}
+
+/** Interleaves per-file matches by time stamp, keeping each file's own order (k-way merge). */
+export function mergeByTime(ixs: LineIndex[], rows: Uint32Array[]): Merged {
+  let total = 0;
+  for (const r of rows) total += r.length;
+  const file = new Uint16Array(total);
+  const row = new Uint32Array(total);
+  if (rows.length === 1) {
+    row.set(rows[0]);
+    return { file, row };
+  }
+  const pos = rows.map(() => 0);
+  const tsAt = (f: number) => {
+    const t = ixs[f].cols.ts[rows[f][pos[f]]];
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  for (let k = 0; k < total; k++) {
+    let best = -1;
+    let bestTs = Infinity;
+    for (let f = 0; f < rows.length; f++) {
+      if (pos[f] >= rows[f].length) continue;
+      const t = tsAt(f);
+      if (best === -1 || t < bestTs) {
+        best = f;
+        bestTs = t;
+      }
+    }
+    file[k] = best;
+    row[k] = rows[best][pos[best]++];
+  }
+  return { file, row };
+}
+
+/** Last row whose line number is ≤ lineNo (rows are in line order), or -1. */
+export function rowAtOrBefore(ix: LineIndex, lineNo: number): number {
+  const ln = ix.cols.lineNo;
+  let lo = 0;
+  let hi = ix.meta.rows - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ln[mid] <= lineNo) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
