@@ -1,41 +1,55 @@
 import Link from "next/link";
 import { app } from "@/lib/server/app";
-import { listIncidents } from "@/lib/analysis/incident-view";
+import { parseIncidentSearch, searchIncidents } from "@/lib/analysis/incident-search";
 import { fmtRange } from "@/lib/format";
 import { UploadPanel } from "@/components/upload-panel";
+import { IncidentSearchForm, verdictLabel } from "@/components/incident-search";
+import { DeleteIncidentButton } from "@/components/incident-search-delete";
+import { UploadLinksPanel } from "@/components/share-upload-links";
 import { pageEngineer } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HomePage({ searchParams }: Props) {
   await pageEngineer("/");
-  const incidents = await listIncidents(app().db);
+  const { search, error } = parseIncidentSearch(await searchParams);
+  const incidents = await searchIncidents(app().db, search);
+  const filtered = Object.values(search).some(Boolean);
   return (
     <>
       <UploadPanel />
       <section className="panel" aria-labelledby="incidents-h">
         <h2 id="incidents-h">Incidents</h2>
+        <IncidentSearchForm search={search} error={error} />
         {incidents.length === 0 ? (
-          <p className="muted">No incidents yet. Upload a bundle above: gateway logs, the gateway config and a tcpdump of the gateway↔target leg.</p>
+          filtered
+            ? <p className="muted">No incident matches these filters.</p>
+            : <p className="muted">No incidents yet. Upload a bundle above: gateway logs, the gateway config and a tcpdump of the gateway↔target leg.</p>
         ) : (
-          <table>
+          <table data-testid="incident-list">
             <thead>
-              <tr><th>Title</th><th>Time range</th><th className="num">502s</th><th className="num">Files</th><th>Uploaded</th></tr>
+              <tr><th>Title</th><th>Org / env</th><th>Verdict</th><th>Time range</th><th className="num">502s</th><th className="num">Files</th><th>Uploaded</th><th /></tr>
             </thead>
             <tbody>
               {incidents.map((i) => (
                 <tr key={i.id}>
                   <td><Link href={i.url}>{i.title}</Link>{i.pending && <span className="status parsing"> parsing</span>}</td>
+                  <td className="muted">{[i.org, i.env].filter(Boolean).join(" / ") || "—"}</td>
+                  <td data-testid="verdict-cell">{verdictLabel(i.verdict)}</td>
                   <td className="muted">{fmtRange(i.firstTs, i.lastTs)}</td>
                   <td className={`num ${i.status502 ? "bad" : ""}`}>{i.status502}</td>
                   <td className="num">{i.files}</td>
                   <td className="muted">{i.createdAt.slice(0, 16).replace("T", " ")}</td>
+                  <td><DeleteIncidentButton id={i.id} title={i.title} /></td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+      <UploadLinksPanel />
     </>
   );
 }

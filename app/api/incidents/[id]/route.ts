@@ -4,6 +4,7 @@ import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentPatch } from "@/lib/api/incident-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireEngineer, requireIncidentRead } from "@/lib/auth/access";
+import { deleteIncident } from "@/lib/analysis/incident-delete";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +31,20 @@ export async function PATCH(req: Request, { params }: Params) {
     if (!found) return apiError(404, "not_found", "No such incident.");
     await db.incident.update({ where: { id }, data: { ...patch, ...(patch.title ? { titleEdited: true } : {}) } });
     return NextResponse.json(await getIncidentView(db, id));
+  } catch (e) {
+    return handleApiError(e);
+  }
+}
+
+/** Deletes the incident, its rows and the stored files only it referenced: `{ deleted, files, blobsDeleted }`. */
+export async function DELETE(_req: Request, { params }: Params) {
+  try {
+    await requireEngineer();
+    const { id } = await params;
+    const { db, store, env } = app();
+    const done = await deleteIncident(db, store, env.dataDir, id);
+    if (!done) return apiError(404, "not_found", "No such incident.");
+    return NextResponse.json({ deleted: id, ...done });
   } catch (e) {
     return handleApiError(e);
   }

@@ -34,7 +34,10 @@ export async function PUT(req: Request, { params }: Params) {
       else if (v !== undefined) merged[k] = v;
     }
     await db.incident.update({ where: { id }, data: { answers: merged as object } });
-    return NextResponse.json(await getIncidentView(db, id));
+    const view = await getIncidentView(db, id);
+    // Answers can change the verdict; keep the stored one (incident search) in step.
+    if (view && !view.pending) await db.incident.update({ where: { id }, data: { verdict: view.diagnosis.verdict.cause } });
+    return NextResponse.json(view);
   } catch (e) {
     return handleApiError(e);
   }

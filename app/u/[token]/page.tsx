@@ -1,0 +1,30 @@
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { app } from "@/lib/server/app";
+import { findUploadLink } from "@/lib/auth/upload-links";
+import { clientIp, limiter } from "@/lib/auth/rate-limit";
+import { CustomerUpload } from "./customer-upload";
+
+export const dynamic = "force-dynamic";
+
+/** The page a customer opens from an upload link: no account, one form. Unusable links: the plain 404 page. */
+export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const ip = clientIp(await headers());
+  const limit = limiter("token");
+  if (limit.blocked(ip)) notFound();
+  const link = await findUploadLink(app().db, token);
+  if (!link) {
+    limit.fail(ip);
+    notFound();
+  }
+  return (
+    <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }}>
+      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Upload a diagnostic bundle</h1>
+      <p>For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config YAML and a tcpdump capture of
+        the gateway↔target leg (or one .zip / .tar.gz with all of them). API keys in the logs are masked when they are stored.</p>
+      <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
+      <CustomerUpload token={token} />
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import type { UploadLinkItem } from "@/lib/auth/upload-links";
+
+const when = (iso: string) => iso.slice(0, 16).replace("T", " ");
+
+/** Upload links for customers without an account: create (ticket label, expiry, uses), list, revoke. */
+export function UploadLinksPanel() {
+  const [links, setLinks] = useState<UploadLinkItem[] | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const res = await fetch("/api/upload-links", { cache: "no-store" }).catch(() => null);
+    if (res?.ok) setLinks((await res.json()).links);
+    else setError("Could not load the upload links.");
+  }, []);
+  useEffect(() => void load(), [load]);
+  const create = async (form: HTMLFormElement) => {
+    const d = new FormData(form);
+    setError(null);
+    const res = await fetch("/api/upload-links", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ label: d.get("label"), expiresInHours: Number(d.get("hours")), maxUses: Number(d.get("maxUses")) }),
+    }).catch(() => null);
+    const body = await res?.json().catch(() => null);
+    if (res?.status !== 201) return setError(body?.error?.message ?? "Could not create the upload link.");
+    setCreated(body.url);
+    form.reset();
+    await load();
+  };
+  const revoke = async (l: UploadLinkItem) => {
+    if (!window.confirm(`Revoke the upload link "${l.label}"?`)) return;
+    await fetch(`/api/upload-links/${l.id}`, { method: "DELETE" }).catch(() => null);
+    await load();
+  };
+  return (
+    <details className="panel" data-testid="upload-links">
+      <summary><h2 style={{ display: "inline" }}>Customer upload links</h2> <span className="muted">{links ? `(${links.length} active)` : ""}</span></summary>
+      <p className="muted">A customer opens the link, uploads a bundle into a new incident without an account, and gets a read-only link to the result.</p>
+      <form onSubmit={(e) => { e.preventDefault(); void create(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
+        <label>Ticket<br /><input name="label" required maxLength={200} placeholder="ticket 12345" /></label>
+        <label>Expires after<br />
+          <select name="hours" defaultValue="72"><option value="24">1 day</option><option value="72">3 days</option><option value="168">7 days</option><option value="720">30 days</option></select>
+        </label>
+        <label>Uses<br /><input name="maxUses" type="number" min={1} max={100} defaultValue={3} style={{ width: "4rem" }} /></label>
+        <button className="btn" type="submit">Create upload link</button>
+      </form>
+      <div aria-live="polite">
+        {created && <p className="note" style={{ marginTop: ".8rem" }}>New upload link (shown only now): <input readOnly value={created} aria-label="New upload link" data-testid="upload-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} /></p>}
+        {error && <p className="bad" role="alert">{error}</p>}
+      </div>
+      {links && links.length > 0 && (
+        <table>
+          <thead><tr><th>Ticket</th><th>Expires</th><th className="num">Used</th><th className="num">Incidents</th><th /></tr></thead>
+          <tbody>
+            {links.map((l) => (
+              <tr key={l.id}>
+                <td>{l.label}</td>
+                <td className="muted">{when(l.expiresAt)}</td>
+                <td className="num">{l.uses} / {l.maxUses}</td>
+                <td className="num">{l.incidents}</td>
+                <td><button className="btn secondary" type="button" onClick={() => void revoke(l)}>Revoke</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
+  );
+}

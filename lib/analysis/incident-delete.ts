@@ -1,0 +1,36 @@
+import { readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "@/lib/db/client";
+import type { BlobStore } from "@/lib/ingest/blobs";
+
+/** Folders under DATA_DIR holding per-file sidecars named `<fileId>.<ext>` (line indexes: lib/explore/line-index-file.ts). */
+const SIDECAR_DIRS = ["index"];
+
+/**
+ * Deletes an incident: its rows (everything cascades from Incident), then every stored blob no other
+ * file still references (the store is content-addressed, so two incidents may share one), then the
+ * per-file sidecars. Answers what was removed, or null when there is no such incident.
+ */
+export async function deleteIncident(db: Db, store: BlobStore, dataDir: string, id: string) {
+  const files = await db.bundleFile.findMany({ where: { incidentId: id }, select: { id: true, sha256: true } });
+  const { count } = await db.incident.deleteMany({ where: { id } });
+  if (count === 0) return null;
+  const shas = [...new Set(files.map((f) => f.sha256))];
+  const stillUsed = new Set(
+    (await db.bundleFile.findMany({ where: { sha256: { in: shas } }, select: { sha256: true }, distinct: ["sha256"] })).map((f) => f.sha256),
+  );
+  let blobsDeleted = 0;
+  for (const sha of shas) if (!stillUsed.has(sha) && (await store.delete(sha))) blobsDeleted++;
+  const fileIds = new Set(files.map((f) => f.id));
+  let sidecarsDeleted = 0;
+  for (const dir of SIDECAR_DIRS) {
+    const full = path.join(dataDir, dir);
+    const names = await readdir(full).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!fileIds.has(name.split(".")[0])) continue;
+      await rm(path.join(full, name), { force: true });
+      sidecarsDeleted++;
+    }
+  }
+  return { files: files.length, blobsDeleted, sidecarsDeleted };
+}
