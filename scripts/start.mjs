@@ -20,6 +20,22 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.FORCE_BUILD === "1") {
 run(bin("tsx"), ["scripts/migrate.ts"]);
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
+// Open mode (no accounts) has no sign-in, so it must not be reachable from other machines.
+// ADMIN_EMAIL + ADMIN_PASSWORD create the first admin here when no account exists.
+const accounts = spawnSync(bin("tsx"), ["scripts/admin.ts", "bootstrap"], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+if (accounts.status !== 0) process.exit(accounts.status ?? 1);
+const accountCount = Number(/accounts=(\d+)/.exec(accounts.stdout)?.[1] ?? "0");
+const loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host);
+if (!loopback && accountCount === 0) {
+  console.error(
+    `Refusing to listen on HOST=${host}: there are no accounts, and open mode (no sign-in) only listens on this machine.\n` +
+      "Create the first admin, then start again:\n" +
+      "  ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='…' HOST=" + host + " npm start\n" +
+      "  or: npm run admin -- create-admin you@example.com",
+  );
+  process.exit(1);
+}
+console.log(accountCount ? `[start] team mode: ${accountCount} account(s), sign-in required` : "[start] open mode: no accounts, localhost only");
 const server = spawn(bin("next"), ["start", "-p", port, "-H", host], { stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));
