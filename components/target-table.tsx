@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtMs, fmtPct } from "@/lib/format";
@@ -16,7 +18,9 @@ const COLS: Array<{ key: Key; label: string; num?: boolean }> = [
   { key: "p95Ms", label: "p95", num: true },
 ];
 
-export function TargetTable({ rows }: { rows: Row[] }) {
+export function TargetTable({ rows, incidentId }: { rows: Row[]; incidentId?: string }) {
+  const fromPath = /^\/incidents\/([^/]+)/.exec(usePathname() ?? "")?.[1];
+  const id = incidentId ?? fromPath;
   const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: "errors502", desc: true });
   if (rows.length === 0) return <p className="muted">No target-side log lines yet.</p>;
   const sorted = [...rows].sort((a, b) => {
@@ -37,12 +41,13 @@ export function TargetTable({ rows }: { rows: Row[] }) {
             </th>
           ))}
           <th>Error codes</th>
+          {id && <th>Drill down</th>}
         </tr>
       </thead>
       <tbody>
         {sorted.map((r) => (
           <tr key={r.target}>
-            <td><code>{r.target}</code></td>
+            <td>{id ? <Link href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`}><code>{r.target}</code></Link> : <code>{r.target}</code>}</td>
             <td>{r.proxy ?? "—"}</td>
             <td className="num">{r.requests ?? "hidden by log level"}</td>
             <td className={`num ${r.errors502 ? "bad" : ""}`}>{r.errors502}</td>
@@ -50,6 +55,14 @@ export function TargetTable({ rows }: { rows: Row[] }) {
             <td className="num">{fmtMs(r.p50Ms)}</td>
             <td className="num">{fmtMs(r.p95Ms)}</td>
             <td>{Object.entries(r.errorCodes).map(([c, n]) => `${c} × ${n}`).join(", ") || "—"}</td>
+            {id && (
+              <td style={{ whiteSpace: "nowrap" }}>
+                <Link href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`} aria-label={`Transactions to ${r.target}`}>transactions</Link>
+                {" · "}
+                <Link href={`/incidents/${id}/logs?target=${encodeURIComponent(r.target)}`} aria-label={`Log lines of ${r.target}`}>lines</Link>
+                {r.connections.total > 0 && <>{" · "}<Link href={`/incidents/${id}/connections?target=${encodeURIComponent(r.target)}`} aria-label={`TCP connections to ${r.target}`}>connections</Link></>}
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

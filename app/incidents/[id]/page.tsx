@@ -17,6 +17,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   return (
     <>
       <p data-testid="connections-link" style={{ margin: "0 0 .6rem" }}>
+          <Link href={`/incidents/${view.id}/logs`}>Explore logs</Link>{" · "}
+          <Link href={`/incidents/${view.id}/transactions`}>Transactions ({view.summary.transactions})</Link>{" · "}
           <Link href={`/incidents/${view.id}/connections`}>TCP connections{conns ? ` (${conns})` : ""}</Link>
           {conns > 0 && " · "}
           {conns > 0 && <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})</Link>}

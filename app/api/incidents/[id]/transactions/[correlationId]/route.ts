@@ -12,7 +12,11 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     const { id, correlationId } = await params;
     await requireIncidentRead(id);
     const { db, store } = app();
-    const tx = await getTransaction(db, store, id, decodeURIComponent(correlationId));
+    let cid = correlationId;
+    try {
+      cid = decodeURIComponent(correlationId);
+    } catch {}
+    const tx = await getTransaction(db, store, id, cid);
     if (!tx) return apiError(404, "not_found", "No such transaction in this incident.");
     return NextResponse.json(tx);
   } catch (e) {

@@ -1,0 +1,42 @@
+import Link from "next/link";
+import type { LineFacets, LinePage } from "@/lib/explore/schema";
+
+type Values = Partial<Record<string, string>>;
+
+function Select({ name, label, options, value }: { name: string; label: string; options: Array<string | [string, string]>; value?: string }) {
+  return (
+    <label>{label}<br />
+      <select name={name} defaultValue={value ?? ""}>
+        <option value="">all</option>
+        {options.map((o) => (typeof o === "string" ? <option key={o} value={o}>{o}</option> : <option key={o[0]} value={o[0]}>{o[1]}</option>))}
+      </select>
+    </label>
+  );
+}
+
+/** The explorer's filters: a plain GET form, so every filtered view is a link. */
+export function LogFilters({ action, facets, files, values }: { action: string; facets: LineFacets; files: LinePage["files"]; values: Values }) {
+  const text = (name: string, label: string, placeholder: string, size = 16) => (
+    <label>{label}<br /><input name={name} defaultValue={values[name] ?? ""} placeholder={placeholder} size={size} /></label>
+  );
+  return (
+    <form method="get" action={action} aria-label="Filter log lines" data-testid="log-filters" style={{ display: "flex", gap: ".7rem", flexWrap: "wrap", alignItems: "end" }}>
+      <Select name="level" label="Level" options={facets.levels} value={values.level} />
+      <Select name="kind" label="Line kind" options={facets.kinds} value={values.kind} />
+      <label>Status<br /><input name="status" defaultValue={values.status ?? ""} placeholder="502 or 5xx" size={8} list="status-options" /></label>
+      <datalist id="status-options">{facets.statuses.map((s) => <option key={s} value={String(s)} />)}</datalist>
+      <Select name="errCode" label="Error code" options={facets.errCodes} value={values.errCode} />
+      <Select name="target" label="Target" options={facets.targets} value={values.target} />
+      <Select name="proxy" label="Proxy" options={facets.proxies} value={values.proxy} />
+      <Select name="component" label="Component" options={facets.components} value={values.component} />
+      <Select name="pid" label="Process" options={facets.pids} value={values.pid} />
+      {files.length > 1 && <Select name="file" label="File" options={files.map((f) => [f.id, f.name])} value={values.file} />}
+      {text("correlationId", "Correlation id", "uuid", 20)}
+      {text("from", "From (UTC)", "2026-11-23T19:34:00Z", 20)}
+      {text("to", "To (UTC)", "2026-11-23T19:35:00Z", 20)}
+      {text("q", "Text", "socket hang up", 18)}
+      <button className="btn" type="submit">Filter</button>
+      <Link href={action}>clear</Link>
+    </form>
+  );
+}
