@@ -7,46 +7,105 @@ import type { BlobStore } from "./blobs";
 const MAX_REDACT_LINE = 1 << 20;
 
 /**
- * Streams a text blob through the line redactor. Bytes are read as latin1 so unchanged lines stay
- * byte-identical (offsets and invalid UTF-8 are preserved for the parser's own reporting).
+ * Streams a text blob through the line redactor. Lines are read as latin1 so unchanged lines stay
+ * byte-identical (offsets and invalid UTF-8 are preserved for the parser's own reporting). Unchanged
+ * lines are not copied: a chunk without a redaction is yielded as the same bytes.
  */
 export async function* redactLines(source: AsyncIterable<Buffer>, redactor: LineRedactor): AsyncGenerator<Buffer> {
-  let pending = "";
+  let carry: Buffer[] = [];
+  let carryLen = 0;
   let lineNo = 0;
   let passthrough = false;
-  for await (const chunk of source) {
-    let text = pending + chunk.toString("latin1");
-    let start = 0;
-    const out: string[] = [];
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      lineNo++;
-      const line = text.slice(start, nl);
-      out.push(passthrough ? line : redactor.redactLine(line, lineNo), "\n");
+  /** One whole line (without its LF): the bytes to write for it. */
+  const redactOne = (line: Buffer): Buffer => {
+    lineNo++;
+    if (passthrough) {
       passthrough = false;
+      return line;
+    }
+    const text = line.toString("latin1");
+    const out = redactor.redactLine(text, lineNo);
+    return out === text ? line : Buffer.from(out, "latin1");
+  };
+  for await (const chunk of source) {
+    let start = 0;
+    const parts: Buffer[] = [];
+    let changed = false;
+    let nl = chunk.indexOf(10);
+    if (nl !== -1 && carryLen > 0) {
+      carry.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(carry);
+      parts.push(redactOne(line), chunk.subarray(nl, nl + 1));
+      changed = true;
+      carry = [];
+      carryLen = 0;
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    // Runs of unchanged lines are kept as one slice of the chunk.
+    let runStart = start;
+    for (; nl !== -1; nl = chunk.indexOf(10, start)) {
+      const line = chunk.subarray(start, nl);
+      const out = redactOne(line);
+      if (out !== line) {
+        if (start > runStart) parts.push(chunk.subarray(runStart, start));
+        parts.push(out, chunk.subarray(nl, nl + 1));
+        changed = true;
+        runStart = nl + 1;
+      }
       start = nl + 1;
     }
-    pending = text.slice(start);
-    text = "";
-    if (pending.length > MAX_REDACT_LINE) {
-      out.push(pending);
-      pending = "";
+    if (start > runStart) parts.push(chunk.subarray(runStart, start));
+    if (start < chunk.length) {
+      carry.push(Buffer.from(chunk.subarray(start))); // copy: the source may reuse its chunk buffer
+      carryLen += chunk.length - start;
+    }
+    if (carryLen > MAX_REDACT_LINE) {
+      parts.push(...carry);
+      changed = true;
+      carry = [];
+      carryLen = 0;
       passthrough = true;
     }
-    if (out.length) yield Buffer.from(out.join(""), "latin1");
+    if (parts.length === 0) continue;
+    yield !changed && start === chunk.length ? chunk : parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
-  if (pending) yield Buffer.from(passthrough ? pending : redactor.redactLine(pending, lineNo + 1), "latin1");
+  if (carryLen > 0) {
+    const line = Buffer.concat(carry);
+    if (passthrough) yield line;
+    else {
+      lineNo++;
+      yield Buffer.from(redactor.redactLine(line.toString("latin1"), lineNo), "latin1");
+    }
+  }
 }
 
 /**
  * Replaces a file's stored blob by its redacted copy; the original bytes are deleted unless another
- * file (another incident's upload of the same content) still points at them.
+ * file (another incident's upload of the same content) still points at them. `onChunk` sees every
+ * redacted chunk before it is written, so a parser can read the file in the same pass.
  */
-export async function redactStoredFile(db: Db, store: BlobStore, file: { id: string; sha256: string }): Promise<{ sha256: string; report: RedactionReport }> {
+export async function redactStoredFile(
+  db: Db,
+  store: BlobStore,
+  file: { id: string; sha256: string },
+  onChunk?: (chunk: Buffer) => void | Promise<void>,
+): Promise<{ sha256: string; size: number; report: RedactionReport }> {
   const redactor = new LineRedactor();
-  const put = await store.put(redactLines(createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, redactor));
+  const redacted = redactLines(createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, redactor);
+  const put = await store.put(
+    onChunk
+      ? (async function* () {
+          for await (const chunk of redacted) {
+            await onChunk(chunk);
+            yield chunk;
+          }
+        })()
+      : redacted,
+  );
   if (put.sha256 !== file.sha256) {
     await db.bundleFile.update({ where: { id: file.id }, data: { sha256: put.sha256, size: BigInt(put.size) } });
     if ((await db.bundleFile.count({ where: { sha256: file.sha256 } })) === 0) await store.delete(file.sha256);
   }
-  return { sha256: put.sha256, report: redactor.report() };
+  return { sha256: put.sha256, size: put.size, report: redactor.report() };
 }

@@ -4,6 +4,7 @@
  * line numbers cited as evidence stay valid. Reports say which rule fired where, never what.
  */
 import {
+  mayHoldSecret,
   openPem,
   pemContinuation,
   redactBearer,
@@ -34,6 +35,7 @@ export class LineRedactor {
   private readonly stats = new Map<RedactionRule, { count: number; lines: number[] }>();
 
   redactLine(line: string, lineNo: number): string {
+    if (this.pemLabel === null && this.cont === null && !mayHoldSecret(line)) return line;
     const cr = line.endsWith("\r") ? "\r" : "";
     let body = cr ? line.slice(0, -1) : line;
     const hit = (rule: RedactionRule) => this.record(rule, lineNo);

@@ -41,6 +41,17 @@ export function isSecretKey(name: string): boolean {
   return false;
 }
 
+/**
+ * Cheap pre-check: every rule below needs one of these in the line (a secret word inside the key,
+ * a PEM marker, the `@` of URL credentials, `Bearer`). A line without any is returned unchanged
+ * without running the rules (most log lines).
+ */
+const TRIGGER = /key|secret|pass|token|authorization|credentials|BEGIN|Bearer|@/i;
+
+export function mayHoldSecret(line: string): boolean {
+  return TRIGGER.test(line);
+}
+
 /** Values that cannot be secrets and are left alone. */
 const HARMLESS_VALUE = /^(true|false|yes|no|on|off|null|~|""|'')$/i;
 

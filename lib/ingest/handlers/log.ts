@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { insertIssues, insertStats, insertTransactions, type IssueRow, type StatsRow, type TransactionRow } from "@/lib/db/bulk";
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
 import { redactStoredFile } from "../redact-blob";
@@ -86,17 +85,17 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
     await flushTx(finished);
   };
 
-  // Secrets never outlive ingest: the stored log becomes its redacted copy, and that is what is parsed.
-  const redacted = await redactStoredFile(db, ctx.store, file);
-  const lineIndex = await openLineIndexSink(ctx.store, file.id, redacted.sha256);
+  // Secrets never outlive ingest: the stored log becomes its redacted copy, and the parser reads the
+  // redacted chunks in the same pass (one read of the upload, one write of the redacted blob).
+  const lineIndex = await openLineIndexSink(ctx.store, file.id);
   let read = 0;
-  for await (const chunk of createReadStream(ctx.store.pathOf(redacted.sha256), { highWaterMark: 1 << 20 })) {
-    read += (chunk as Buffer).length;
-    await consume(parser.push(chunk as Buffer));
+  const redacted = await redactStoredFile(db, ctx.store, file, async (chunk) => {
+    read += chunk.length;
+    await consume(parser.push(chunk));
     ctx.progress(read);
-  }
+  });
   await consume(parser.end());
-  await lineIndex.finish();
+  await lineIndex.finish({ sha256: redacted.sha256, size: redacted.size });
   await flushTx(stitcher.flush(), true);
   await insertIssues(db, incidentId, file.id, issues);
   const { levels, ...rest } = counts;

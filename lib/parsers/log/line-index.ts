@@ -174,8 +174,8 @@ export class LineIndexWriter {
     return out;
   }
 
-  /** The last partial block, the dictionaries and the trailer. Call once, after the last `add`. */
-  finish(): Uint8Array {
+  /** The last partial block, the dictionaries and the trailer. Call once, after the last `add`; `blob` overrides the constructor's. */
+  finish(blob: { sha256: string; size: number } = this.blob): Uint8Array {
     const written = this.written;
     const parts: Uint8Array[] = [];
     if (this.n > 0 || !this.headerDone) parts.push(this.n > 0 ? this.flushBlock() : this.header());
@@ -183,8 +183,8 @@ export class LineIndexWriter {
     for (const p of parts) before += p.length;
     const meta: LineIndexMeta = {
       version: 1,
-      blobSha256: this.blob.sha256,
-      blobSize: this.blob.size,
+      blobSha256: blob.sha256,
+      blobSize: blob.size,
       rows: this.rows,
       firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
       lastTs: Number.isNaN(this.maxTs) ? null : this.maxTs,

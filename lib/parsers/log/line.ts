@@ -126,16 +126,26 @@ function parseEvent(l: string, ts: number, lineNo: number, offset: number, lengt
   // Left fields from the left, the last ten from the right; URL takes what lies between,
   // so a "][" inside a URL does not shift the other fields.
   const r = n - RIGHT_FIELDS; // index of the separator that ends the URL
-  const f = (k: number) => l.slice(seps[k - 1] + 2, seps[k]); // field k, 1 <= k < LEFT_FIELDS
-  const rf = (k: number) => l.slice(seps[r + k] + 2, k + 1 < RIGHT_FIELDS ? seps[r + k + 1] : end);
   return {
     kind: "event", lineNo, offset, length, ts,
-    level: l.slice(TS_LEN + 2, seps[0]), host: f(1), pid: f(2), org: f(3), env: f(4),
+    level: l.slice(TS_LEN + 2, seps[0]), host: leftField(l, 1), pid: leftField(l, 2), org: leftField(l, 3), env: leftField(l, 4),
     url: l.slice(seps[LEFT_FIELDS - 1] + 2, seps[r]),
-    clientIp: rf(0), clientId: rf(1), correlationId: rf(2), component: rf(3), message: rf(4),
-    method: rf(5), status: parseUint(rf(6)), errMessage: rf(7), errCode: rf(8),
-    durationMs: parseUint(rf(9)), stack: null,
+    clientIp: rightField(l, r, 0, end), clientId: rightField(l, r, 1, end), correlationId: rightField(l, r, 2, end),
+    component: rightField(l, r, 3, end), message: rightField(l, r, 4, end), method: rightField(l, r, 5, end),
+    status: parseUint(rightField(l, r, 6, end)), errMessage: rightField(l, r, 7, end), errCode: rightField(l, r, 8, end),
+    durationMs: parseUint(rightField(l, r, 9, end)), stack: null,
   };
+}
+
+// Module-level rather than closures in parseEvent: no function object per line.
+/** Left field k, 1 <= k < LEFT_FIELDS. */
+function leftField(l: string, k: number): string {
+  return l.slice(seps[k - 1] + 2, seps[k]);
+}
+
+/** Right field k (0 = client IP) after separator r; the last one ends at `end`. */
+function rightField(l: string, r: number, k: number, end: number): string {
+  return l.slice(seps[r + k] + 2, k + 1 < RIGHT_FIELDS ? seps[r + k + 1] : end);
 }
 
 function parseConsole(l: string, ts: number, j: number, lineNo: number, offset: number, length: number): LogItem {
