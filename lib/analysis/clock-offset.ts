@@ -9,10 +9,11 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
     select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true },
   });
   if (!inc) return null;
-  const [counts] = await db.$queryRaw<Array<{ failures: bigint; matched: bigint; connections: bigint }>>`
+  const [counts] = await db.$queryRaw<Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>>`
     SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND (status = 502 OR "errCode" = 'ECONNRESET')) failures,
            (SELECT count("matchedCorrelationId") FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) matched,
-           (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections`;
+           (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
+           (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing')) pending`;
   const detected = inc.detectedClockOffsetMs === null ? null : { offsetMs: inc.detectedClockOffsetMs, pairs: inc.detectedClockPairs ?? 0 };
   const applied = effectiveOffset(inc.clockOffsetMs, detected);
   return {
@@ -25,6 +26,7 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
     failures: Number(counts.failures),
     matched: Number(counts.matched),
     connections: Number(counts.connections),
+    pending: Number(counts.pending) > 0,
   };
 }
 

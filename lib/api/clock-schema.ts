@@ -19,6 +19,8 @@ export const ClockAlignment = z.object({
   matched: z.number(),
   /** Captured connections (nothing to align without a capture). */
   connections: z.number(),
+  /** True while files are still parsing: the detection and the matches may still change. */
+  pending: z.boolean(),
 });
 export type ClockAlignment = z.infer<typeof ClockAlignment>;
 

@@ -5,6 +5,11 @@ import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentLive } from "@/components/incident-live";
 import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { SharePanel } from "@/components/share-panel";
+import { getClockAlignment } from "@/lib/analysis/clock-offset";
+import { listIncidents } from "@/lib/analysis/incident-view";
+import { ExportMenu } from "@/components/export-menu";
+import { ComparePicker } from "@/components/compare-picker";
+import { ClockPanel } from "@/components/clock-panel";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +19,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const view = await getIncidentView(app().db, id);
   if (!view) notFound();
   const conns = view.targets.reduce((n, t) => n + t.connections.total, 0);
+  const clock = await getClockAlignment(app().db, id);
+  const others = canEdit(viewer) ? (await listIncidents(app().db)).filter((i) => i.id !== id) : [];
   return (
     <>
       <p data-testid="connections-link" style={{ margin: "0 0 .6rem" }}>
@@ -23,7 +30,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
           {conns > 0 && " · "}
           {conns > 0 && <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})</Link>}
         </p>
-      <IncidentLive initial={view} readOnly={!canEdit(viewer)} />
+      <div style={{ display: "flex", gap: ".8rem", alignItems: "center", flexWrap: "wrap", margin: "0 0 .8rem" }}>
+        <ExportMenu incidentId={view.id} title={view.title} />
+        <ComparePicker current={view.id} others={others} />
+      </div>
+      {/* Remounted when the clock offset changes the matches, so the diagnosis shows the re-matched evidence. */}
+      <IncidentLive key={`${clock?.appliedOffsetMs}:${clock?.matched}`} initial={view} readOnly={!canEdit(viewer)} />
+      {clock && <ClockPanel incidentId={view.id} initial={clock} readOnly={!canEdit(viewer)} />}
       {canEdit(viewer) && <SharePanel incidentId={view.id} />}
     </>
   );
