@@ -1,0 +1,298 @@
+/**
+ * Every route handler and page of the app, found on disk (so a new one cannot slip by), called as a
+ * share-link visitor and as an anonymous visitor of a team deployment against a real database:
+ * nothing but the explicit public list may answer anything but 401/403/404 (or, for pages, the
+ * sign-in redirect / 404 page).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { newToken } from "./tokens";
+
+const jar = vi.hoisted(() => new Map<string, string>());
+/** Counts cookie-jar reads: a handler that answered without asking who is looking did not run a guard. */
+const reads = vi.hoisted(() => ({ n: 0 }));
+vi.mock("next/headers", () => ({
+  cookies: async () => (reads.n++, {
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+    has: (name: string) => jar.has(name),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+  }),
+  headers: async () => new Headers({ "x-forwarded-for": "192.0.2.7" }),
+}));
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const APP = path.join(ROOT, "app");
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** Public routes: [route, method] with why. Token-gated ones are still called and must answer 404 for a bogus token. */
+const PUBLIC: Record<string, { methods: string[]; tokenGated?: boolean }> = {
+  "api/health": { methods: ["GET"] },
+  "api/auth/signin": { methods: ["POST"] },
+  "api/auth/signout": { methods: ["POST"] },
+  "api/schema/analysis.json": { methods: ["GET"] }, // describes a format, holds no data
+  "s/[token]": { methods: ["GET"], tokenGated: true },
+  "u/[token]/upload": { methods: ["POST"], tokenGated: true },
+};
+const PUBLIC_PAGES = new Set(["signin"]);
+
+function find(dir: string, file: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((p) => path.basename(p) === file)
+    .map((p) => path.dirname(p).split(path.sep).join("/"))
+    .map((p) => (p === "." ? "" : p))
+    .sort();
+}
+
+let t: TestEnv;
+const ids = { incidentA: "inc_routesA", incidentB: "inc_routesB", fileA: "f_routesA", fileB: "f_routesB", engineer: "", shareToken: "", sessionToken: "", shareLinkId: "", uploadLinkId: "" };
+
+function segmentValue(seg: string): string | string[] {
+  const name = seg.replace(/^\[+\.{0,3}|\]+$/g, "");
+  const v: Record<string, string> = {
+    id: ids.incidentA,
+    fileId: ids.fileA,
+    connId: "1",
+    correlationId: "corr-1",
+    linkId: ids.shareLinkId,
+    userId: ids.engineer,
+    token: newToken(), // bogus: unknown to the database
+  };
+  const value = v[name] ?? "x";
+  return seg.startsWith("[...") || seg.startsWith("[[...") ? [value] : value;
+}
+
+function paramsOf(route: string, over: Record<string, string> = {}) {
+  const params: Record<string, string | string[]> = {};
+  const url: string[] = [];
+  for (const seg of route.split("/").filter(Boolean)) {
+    if (seg.startsWith("(")) continue;
+    if (seg.startsWith("[")) {
+      const name = seg.replace(/^\[+\.{0,3}|\]+$/g, "");
+      const value = over[name] ?? segmentValue(seg);
+      params[name] = value;
+      url.push(...(Array.isArray(value) ? value : [value]));
+    } else url.push(seg);
+  }
+  return { params, url: `http://127.0.0.1/${url.join("/")}` };
+}
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response> | Response;
+
+async function call(route: string, method: string, over: Record<string, string> = {}): Promise<Response & { guarded: boolean }> {
+  const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, Handler>;
+  const { params, url } = paramsOf(route, over);
+  const hasBody = !["GET", "HEAD", "OPTIONS", "DELETE"].includes(method);
+  const req = new Request(url, {
+    method,
+    headers: { "content-type": "application/json", "x-forwarded-for": "192.0.2.7" },
+    ...(hasBody ? { body: JSON.stringify({ title: "changed", note: "changed", label: "l", email: "x@example.com", password: "p".repeat(12) }) } : {}),
+  });
+  const before = reads.n;
+  const res = await mod[method](req, { params: Promise.resolve(params) });
+  return Object.assign(res, { guarded: reads.n > before });
+}
+
+const routes = () => find(APP, "route.ts");
+const pages = () => find(APP, "page.tsx");
+const methodsOf = async (route: string) => {
+  const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, unknown>;
+  return METHODS.filter((m) => typeof mod[m] === "function");
+};
+const underIncident = (route: string) => /(^|\/)incidents\/\[id\](\/|$)/.test(route);
+const DENIED = [401, 403, 404];
+
+function as(kind: "anonymous" | "share" | "engineer") {
+  jar.clear();
+  if (kind === "share") jar.set("emg_share", ids.shareToken);
+  if (kind === "engineer") jar.set("emg_session", ids.sessionToken);
+}
+
+beforeAll(async () => {
+  t = await openTestDb();
+  process.env.DATA_DIR = t.dataDir;
+  (globalThis as unknown as { __emgDb: unknown }).__emgDb = t.handle;
+  const db = t.handle.prisma;
+  const { createUser } = await import("./users");
+  const { createSession } = await import("./sessions");
+  const { createShareLink } = await import("./share-links");
+  await createUser(db, { email: "admin@example.com", password: "admin password", role: "admin" });
+  const eng = await createUser(db, { email: "eng@example.com", password: "engineer password", role: "engineer" });
+  ids.engineer = eng.id;
+  ids.sessionToken = (await createSession(db, eng.id)).token;
+  for (const [inc, file] of [[ids.incidentA, ids.fileA], [ids.incidentB, ids.fileB]]) {
+    await db.incident.create({ data: { id: inc, title: inc, org: "acme", env: "prod" } });
+    await db.bundleFile.create({ data: { id: file, incidentId: inc, name: "a.log", sha256: "0".repeat(64), size: 0n, kind: "empty", status: "skipped" } });
+  }
+  const share = await createShareLink(db, ids.incidentA, { label: "ticket", allowDownload: false });
+  ids.shareToken = share.token;
+  ids.shareLinkId = share.link.id;
+});
+afterAll(async () => t?.cleanup());
+
+describe("route handlers in team mode", () => {
+  it("finds the routes on disk (the enumeration itself works)", () => {
+    const r = routes();
+    expect(r).toContain("api/incidents");
+    expect(r).toContain("api/incidents/[id]");
+    expect(r.length).toBeGreaterThan(8);
+  });
+
+  it("the public list only names routes that exist", () => {
+    for (const route of Object.keys(PUBLIC)) expect(routes()).toContain(route);
+  });
+
+  it("refuse an anonymous visitor everything but the public routes", async () => {
+    as("anonymous");
+    const checked: string[] = [];
+    for (const route of routes()) {
+      for (const method of await methodsOf(route)) {
+        const pub = PUBLIC[route];
+        if (pub?.methods.includes(method) && !pub.tokenGated) continue;
+        const res = await call(route, method);
+        checked.push(`${method} /${route} ${res.status}`);
+        expect(DENIED, `${method} /${route} answered ${res.status} to an anonymous visitor`).toContain(res.status);
+        if (!pub) expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
+      }
+    }
+    expect(checked.length).toBeGreaterThan(10);
+    if (process.env.SHOW_ROUTES) console.log(checked.join("\n"));
+  });
+
+  it("refuse every mutation to a share-link visitor, on their own incident too", async () => {
+    as("share");
+    for (const route of routes()) {
+      for (const method of await methodsOf(route)) {
+        if (["GET", "HEAD", "OPTIONS"].includes(method)) continue;
+        const pub = PUBLIC[route];
+        if (pub?.methods.includes(method) && !pub.tokenGated) continue;
+        const res = await call(route, method);
+        expect(DENIED, `${method} /${route} answered ${res.status} to a share visitor`).toContain(res.status);
+        if (!pub) expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
+      }
+    }
+    // Nothing changed on the shared incident.
+    expect((await t.handle.prisma.incident.findUniqueOrThrow({ where: { id: ids.incidentA } })).title).toBe(ids.incidentA);
+  });
+
+  it("let a share-link visitor read only their incident", async () => {
+    as("share");
+    for (const route of routes()) {
+      for (const method of await methodsOf(route)) {
+        if (method !== "GET" || PUBLIC[route]?.methods.includes("GET")) continue;
+        if (!underIncident(route)) {
+          const res = await call(route, method);
+          expect(DENIED, `GET /${route} answered ${res.status} to a share visitor (lists across incidents?)`).toContain(res.status);
+          continue;
+        }
+        const other = await call(route, method, { id: ids.incidentB, fileId: ids.fileB });
+        expect(DENIED, `GET /${route} of another incident answered ${other.status} to a share visitor`).toContain(other.status);
+        expect(other.guarded, `GET /${route} answered ${other.status} without asking who is looking`).toBe(true);
+      }
+    }
+    expect((await call("api/incidents/[id]", "GET")).status).toBe(200);
+    expect((await call("api/incidents/[id]/share-links", "GET")).status).toBe(403);
+    expect((await call("api/incidents/[id]/files/[fileId]", "GET")).status).toBe(403); // link without download
+  });
+
+  it("let a signed-in engineer through the same guards (the refusals above are not the only answer)", async () => {
+    as("engineer");
+    expect((await call("api/incidents", "GET")).status).toBe(200);
+    expect((await call("api/incidents/[id]/share-links", "GET")).status).toBe(200);
+    const patched = await call("api/incidents/[id]", "PATCH", { id: ids.incidentB });
+    expect(patched.status).toBe(200);
+    expect((await call("api/admin/users", "GET")).status).toBe(403); // engineers are not admins
+  });
+});
+
+describe("pages in team mode", () => {
+  const digest = async (page: string, over: Record<string, string> = {}): Promise<string | null> => {
+    const mod = (await import(/* @vite-ignore */ path.join(APP, page, "page.tsx"))) as { default: (p: unknown) => Promise<unknown> };
+    const { params } = paramsOf(page, over);
+    try {
+      await mod.default({ params: Promise.resolve(params), searchParams: Promise.resolve({}) });
+      return null;
+    } catch (e) {
+      const d = (e as { digest?: string }).digest;
+      if (typeof d !== "string") throw e;
+      return d;
+    }
+  };
+  const refused = (d: string | null) => d !== null && (d.startsWith("NEXT_REDIRECT") ? d.includes("/signin") : d.startsWith("NEXT_HTTP_ERROR_FALLBACK;404"));
+
+  it("send an anonymous visitor to sign-in or the 404 page", async () => {
+    as("anonymous");
+    for (const page of pages()) {
+      if (PUBLIC_PAGES.has(page)) continue;
+      expect(refused(await digest(page)), `/${page} rendered for an anonymous visitor`).toBe(true);
+    }
+  });
+
+  it("show a share-link visitor their incident's pages and nothing else", async () => {
+    as("share");
+    for (const page of pages()) {
+      if (PUBLIC_PAGES.has(page)) continue;
+      if (underIncident(page)) {
+        const d = await digest(page, { id: ids.incidentB, fileId: ids.fileB });
+        expect(d, `/${page} of another incident rendered for a share visitor`).toMatch(/^NEXT_HTTP_ERROR_FALLBACK;404/);
+      } else {
+        expect(refused(await digest(page)), `/${page} rendered for a share visitor`).toBe(true);
+      }
+    }
+    expect(await digest("incidents/[id]")).toBeNull(); // their own incident renders
+  });
+});
+
+describe("server actions", () => {
+  it("do not exist yet; a file declaring one must be added to this test", () => {
+    const files = (readdirSync(ROOT, { recursive: true }) as string[]).filter(
+      (p) => /^(app|components|lib)\//.test(p.split(path.sep).join("/")) && /\.(ts|tsx)$/.test(p) && !p.includes("generated"),
+    );
+    const withActions = files.filter((p) => /^\s*["']use server["']/m.test(readFileSync(path.join(ROOT, p), "utf8")));
+    expect(withActions).toEqual([]);
+  });
+});
+
+describe("brute force", () => {
+  const hit = async (route: string, method: string, ip: string, params: Record<string, string>, body?: unknown) => {
+    const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, Handler>;
+    const req = new Request(`http://127.0.0.1/${route}`, {
+      method,
+      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return mod[method](req, { params: Promise.resolve(params) });
+  };
+
+  it("guessing share tokens is cut off with 429 after 20 misses per address, before the lookup", async () => {
+    as("anonymous");
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await hit("s/[token]", "GET", "198.51.100.1", { token: newToken() })).status);
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    // Even the right token is refused from that address now; another address still gets in.
+    expect((await hit("s/[token]", "GET", "198.51.100.1", { token: ids.shareToken })).status).toBe(429);
+    const ok = await hit("s/[token]", "GET", "198.51.100.2", { token: ids.shareToken });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`/incidents/${ids.incidentA}`);
+    expect(ok.headers.get("set-cookie")).toMatch(/emg_share=.*HttpOnly.*SameSite=lax/i);
+  });
+
+  it("upload-link guesses count against the same budget", async () => {
+    for (let i = 0; i < 20; i++) await hit("u/[token]/upload", "POST", "198.51.100.3", { token: newToken() });
+    expect((await hit("u/[token]/upload", "POST", "198.51.100.3", { token: newToken() })).status).toBe(429);
+  });
+
+  it("password guessing is cut off with 429 after 10 failures per address", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await hit("api/auth/signin", "POST", "198.51.100.4", {}, { email: "eng@example.com", password: `guess ${i}` })).status);
+    expect(statuses).toEqual(new Array(10).fill(401));
+    const right = await hit("api/auth/signin", "POST", "198.51.100.4", {}, { email: "eng@example.com", password: "engineer password" });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    const elsewhere = await hit("api/auth/signin", "POST", "198.51.100.5", {}, { email: "eng@example.com", password: "engineer password" });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.headers.get("set-cookie")).toMatch(/emg_session=[A-Za-z0-9_-]{43};.*HttpOnly.*SameSite=lax/i);
+  });
+});
