@@ -20,6 +20,7 @@ export const BLOCK_ROWS = 65536;
 
 export const KINDS = ["event", "stats", "record", "console", "malformed"] as const;
 export type LineKind = (typeof KINDS)[number];
+const KIND_CODE: Record<LineKind, number> = { event: 0, stats: 1, record: 2, console: 3, malformed: 4 };
 /** Bit flags of the `flags` column. */
 export const FLAG_STACK = 1;
 /** The line had no time stamp of its own (malformed): `ts` is the previous line's. */
@@ -89,13 +90,20 @@ export class LineIndexWriter {
 
   constructor(private readonly blob: { sha256: string; size: number }) {}
 
+  /** Neighbouring lines mostly repeat pid, host, component...: remember the last string of each dictionary. */
+  private readonly lastKey = Object.fromEntries(DICT_COLUMNS.map((d) => [d, ""])) as Record<DictName, string>;
+  private readonly lastId = Object.fromEntries(DICT_COLUMNS.map((d) => [d, 0])) as Record<DictName, number>;
+
   private id(d: DictName, s: string): number {
+    if (this.lastKey[d] === s) return this.lastId[d];
     const m = this.dicts[d];
     let v = m.get(s);
     if (v === undefined) {
       v = m.size;
       m.set(s, v);
     }
+    this.lastKey[d] = s;
+    this.lastId[d] = v;
     return v;
   }
 
@@ -106,7 +114,7 @@ export class LineIndexWriter {
     b.offset[i] = it.offset;
     b.length[i] = it.length;
     b.lineNo[i] = it.lineNo;
-    b.kind[i] = KINDS.indexOf(it.kind);
+    b.kind[i] = KIND_CODE[it.kind];
     let flags = 0;
     let pid = 0, component = 0, errCode = 0, corr = 0, host = 0, message = 0, level = 0, status = 0;
     if (it.kind === "malformed") {
