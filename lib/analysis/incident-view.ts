@@ -2,11 +2,31 @@ import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
+import { mergeHistogram, percentileCont, resFor } from "./log-aggregates";
 import { targetConnectionSummary } from "./connections-view";
 import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: bigint | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+
+interface TargetTotals { target: string; proxy: string | null; requests: number; e502: number; e504: number; errorCodes: Record<string, number>; p50: number | null; p95: number | null }
+
+/** Per-target rows summed over the parsed log files; p50/p95 exact from the merged duration histograms. */
+async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Promise<TargetTotals[]> {
+  const rows = await db.logTargetStat.findMany({ where: { incidentId, fileId: { in: fileIds } } });
+  const by = new Map<string, TargetTotals & { hist: Map<number, number> }>();
+  for (const r of rows) {
+    let a = by.get(r.target);
+    if (!a) by.set(r.target, (a = { target: r.target, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null, hist: new Map() }));
+    a.requests += r.requests;
+    a.e502 += r.e502;
+    a.e504 += r.e504;
+    if (r.proxy !== null && (a.proxy === null || r.proxy < a.proxy)) a.proxy = r.proxy;
+    for (const [code, n] of Object.entries(r.errorCodes as Record<string, number>)) a.errorCodes[code] = (a.errorCodes[code] ?? 0) + n;
+    mergeHistogram(a.hist, r.durations as Record<string, number>);
+  }
+  const out = [...by.values()].map(({ hist, ...a }) => ({ ...a, p50: percentileCont(hist, 0.5), p95: percentileCont(hist, 0.95) }));
+  return out.sort((x, y) => y.e502 - x.e502 || (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
+}
 
 interface FileCountsShape {
   events?: number;
@@ -26,33 +46,34 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const events = counts.reduce((a, c) => a + (c.events ?? 0), 0);
   const logCoverage = events === 0 ? "none" : targetRequests > 0 ? "full" : "errors-only";
 
-  const [totals] = await db.$queryRaw<Array<{ n: bigint; s502: bigint; s504: bigint; first: Date | null; last: Date | null }>>`
-    SELECT count(*) n, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504,
-           min("startTs") first, max("endTs") last
-    FROM "LogTransaction" WHERE "incidentId" = ${id}`;
-  const codes = await db.$queryRaw<Array<{ code: string; n: bigint }>>`
-    SELECT coalesce("errCode", 'none') code, count(*) n FROM "LogTransaction"
-    WHERE "incidentId" = ${id} AND status >= 500 GROUP BY 1 ORDER BY 2 DESC`;
+  // Aggregates precomputed at ingest (lib/analysis/log-aggregates.ts), of parsed files only.
+  const doneLogIds = logFiles.map((f) => f.id);
   const [stats] = await db.$queryRaw<Array<{ rows: bigint; requests: bigint | null; responses: bigint | null; s5xx: bigint | null }>>`
     SELECT count(*) "rows", sum(requests) requests, sum(responses) responses, sum(s5xx) s5xx FROM "StatsDelta" WHERE "incidentId" = ${id}`;
 
-  const firstTs = incident.firstTs?.getTime() ?? totals.first?.getTime() ?? null;
-  const lastTs = incident.lastTs?.getTime() ?? totals.last?.getTime() ?? null;
+  const firstTs = incident.firstTs?.getTime() ?? null;
+  const lastTs = incident.lastTs?.getTime() ?? null;
   const bucketMs = pickBucketMs(firstTs, lastTs);
-  const bucketRows = await db.$queryRaw<Array<{ b: number; code: string | null; total: bigint; s502: bigint; s504: bigint; err: bigint }>>`
-    SELECT (floor(extract(epoch from "startTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b,
-           CASE WHEN status >= 500 THEN coalesce("errCode", 'none') END code,
-           count(*) total, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504,
-           count(*) FILTER (WHERE status >= 500) err
-    FROM "LogTransaction" WHERE "incidentId" = ${id} GROUP BY 1, 2 ORDER BY 1`;
+  const bucketRows = await db.$queryRaw<Array<{ b: bigint; code: string | null; n: bigint; s502: bigint; s504: bigint }>>`
+    SELECT (t / ${bucketMs}::bigint) * ${bucketMs}::bigint b, code, sum(n) n, sum(s502) s502, sum(s504) s504
+    FROM "LogBucket" WHERE "incidentId" = ${id} AND "resMs" = ${resFor(bucketMs)} AND "fileId" = ANY(${doneLogIds}::text[])
+    GROUP BY 1, 2 ORDER BY 1`;
+  const totals = { n: 0, s502: 0, s504: 0 };
+  const codeTotals = new Map<string, number>();
   const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
   for (const r of bucketRows) {
     const t = Number(r.b);
     const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
-    b.total += num(r.total);
+    b.total += num(r.n);
     b.s502 += num(r.s502);
     b.s504 += num(r.s504);
-    if (r.code) b.errors[r.code] = (b.errors[r.code] ?? 0) + num(r.err);
+    totals.n += num(r.n);
+    totals.s502 += num(r.s502);
+    totals.s504 += num(r.s504);
+    if (r.code) {
+      b.errors[r.code] = (b.errors[r.code] ?? 0) + num(r.n);
+      codeTotals.set(r.code, (codeTotals.get(r.code) ?? 0) + num(r.n));
+    }
     buckets.set(t, b);
   }
   const closeRows = await db.$queryRaw<Array<{ b: number; kind: string; n: bigint }>>`
@@ -67,22 +88,13 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     buckets.set(t, b);
   }
 
-  const targetRows = await db.$queryRaw<Array<{ target: string; proxy: string | null; requests: bigint; e502: bigint; e504: bigint; p50: number | null; p95: number | null }>>`
-    SELECT target, min(proxy) proxy, count(*) requests,
-           count(*) FILTER (WHERE status = 502) e502, count(*) FILTER (WHERE status = 504) e504,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p50,
-           percentile_cont(0.95) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p95
-    FROM "LogTransaction" WHERE "incidentId" = ${id} AND target IS NOT NULL GROUP BY target ORDER BY e502 DESC, target`;
-  const targetCodes = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
-    SELECT target, coalesce("errCode", 'none') code, count(*) n FROM "LogTransaction"
-    WHERE "incidentId" = ${id} AND target IS NOT NULL AND status >= 500 GROUP BY 1, 2`;
-
+  const targetRows = await targetTotals(db, id, doneLogIds);
   const full = logCoverage === "full";
   const capture = await targetConnectionSummary(db, id);
   const noCapture = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {} };
   // Targets seen only in a capture still get a row.
   for (const t of capture.keys()) {
-    if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0n, e502: 0n, e504: 0n, p50: null, p95: null });
+    if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });
   }
   // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const configs = incident.files
@@ -120,10 +132,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     summary: {
       firstTs,
       lastTs,
-      transactions: num(totals.n),
-      status502: num(totals.s502),
-      status504: num(totals.s504),
-      errorCodes: Object.fromEntries(codes.map((c) => [c.code, num(c.n)])),
+      transactions: totals.n,
+      status502: totals.s502,
+      status504: totals.s504,
+      errorCodes: Object.fromEntries([...codeTotals].sort((a, b) => b[1] - a[1])),
       malformedLines: counts.reduce((a, c) => a + (c.malformed ?? 0), 0),
       logCoverage,
       statsTotals: num(stats.rows) > 0 ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) } : null,
@@ -138,9 +150,9 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         errors502: num(r.e502),
         errors504: num(r.e504),
         errorRate: requests ? num(r.e502) / requests : null,
-        errorCodes: Object.fromEntries(targetCodes.filter((c) => c.target === r.target).map((c) => [c.code, num(c.n)])),
-        p50Ms: numOrNull(r.p50),
-        p95Ms: numOrNull(r.p95),
+        errorCodes: r.errorCodes,
+        p50Ms: r.p50,
+        p95Ms: r.p95,
         ...(capture.get(r.target) ?? noCapture),
       };
     }),
@@ -150,7 +162,8 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
 export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
   const rows = await db.$queryRaw<Array<{ id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
     SELECT i.id, i.title, i."createdAt", i."firstTs", i."lastTs",
-      (SELECT count(*) FROM "LogTransaction" t WHERE t."incidentId" = i.id AND t.status = 502) s502,
+      (SELECT coalesce(sum(b.s502), 0) FROM "LogBucket" b JOIN "BundleFile" f ON f.id = b."fileId" AND f.status = 'done'
+        WHERE b."incidentId" = i.id AND b."resMs" = 3600000) s502,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
     FROM "Incident" i ORDER BY i."createdAt" DESC LIMIT 500`;

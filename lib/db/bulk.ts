@@ -73,4 +73,6 @@ export async function deleteFileRows(db: Db, fileId: string): Promise<void> {
   await db.logTransaction.deleteMany({ where: { fileId } });
   await db.statsDelta.deleteMany({ where: { fileId } });
   await db.parseIssue.deleteMany({ where: { fileId } });
+  await db.logBucket.deleteMany({ where: { fileId } });
+  await db.logTargetStat.deleteMany({ where: { fileId } });
 }

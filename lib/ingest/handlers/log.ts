@@ -2,6 +2,8 @@ import { insertIssues, insertStats, insertTransactions, type IssueRow, type Stat
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
 import { redactStoredFile } from "../redact-blob";
 import { openLineIndexSink } from "@/lib/explore/line-index-file";
+import { LogAggregator } from "@/lib/analysis/log-aggregates";
+import { replaceLogAggregates } from "@/lib/db/bulk-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
 
 const BATCH = 5000;
@@ -41,9 +43,14 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   let txBuf: TransactionRow[] = [];
   let statsBuf: StatsRow[] = [];
   const issues: IssueRow[] = [];
+  const aggregates = new LogAggregator();
 
   const flushTx = async (list: Transaction[], force = false) => {
-    for (const t of list) txBuf.push(toRow(t));
+    for (const t of list) {
+      const row = toRow(t);
+      txBuf.push(row);
+      aggregates.add(row);
+    }
     counts.transactions += list.length;
     if (txBuf.length >= BATCH || (force && txBuf.length)) {
       await insertTransactions(db, incidentId, file.id, txBuf);
@@ -98,6 +105,7 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   await lineIndex.finish({ sha256: redacted.sha256, size: redacted.size });
   await flushTx(stitcher.flush(), true);
   await insertIssues(db, incidentId, file.id, issues);
+  await replaceLogAggregates(db, incidentId, file.id, aggregates.bucketRows(), aggregates.targetRows());
   const { levels, ...rest } = counts;
   return { ...rest, levels, statsTotals: stats.totals(), redactions: redacted.report };
 }

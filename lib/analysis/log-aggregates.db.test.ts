@@ -1,0 +1,81 @@
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { startWorker } from "@/lib/jobs/worker";
+import { getIncidentView } from "./incident-view";
+import { percentileCont } from "./log-aggregates";
+import { synthesizeLog } from "@/scripts/bench/synth-log";
+
+/*
+ * The incident page reads aggregates written at ingest (LogBucket, LogTargetStat). Here they are checked
+ * against the direct scan they replace: the same SQL over every LogTransaction row, including PostgreSQL's
+ * own percentile_cont, on a synthesized log with two targets, 502s, 504s and several durations.
+ */
+let t: TestEnv;
+let tmp: string;
+beforeAll(async () => {
+  t = await openTestDb();
+  tmp = mkdtempSync(path.join(os.tmpdir(), "agg-"));
+});
+afterAll(async () => {
+  await t?.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+describe("log aggregates", () => {
+  it("give the numbers of a full scan of the transactions", async () => {
+    const file = path.join(tmp, "edgemicro-agg-api.log");
+    await synthesizeLog(file, 20_000, { targets: ["10.9.9.9:8081", "10.9.9.8:9000"], spanMs: 3 * 3_600_000 });
+    const store = blobStore(t.dataDir);
+    const put = await store.put(createReadStream(file));
+    const inc = await createIncident(t.handle.prisma, store, [{ name: "a.log", sha256: put.sha256, size: put.size }]);
+    const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 1, pollMs: 20 });
+    await worker.idle();
+    await worker.stop();
+    const view = (await getIncidentView(t.handle.prisma, inc.id))!;
+    const db = t.handle.prisma;
+    const id = inc.id;
+
+    const [tot] = await db.$queryRaw<Array<{ n: bigint; s502: bigint; s504: bigint }>>`
+      SELECT count(*) n, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504 FROM "LogTransaction" WHERE "incidentId" = ${id}`;
+    expect(view.summary.transactions).toBe(Number(tot.n));
+    expect(view.summary.status502).toBe(Number(tot.s502));
+    expect(view.summary.status504).toBe(Number(tot.s504));
+    expect(Number(tot.s502)).toBeGreaterThan(0);
+    expect(Number(tot.s504)).toBeGreaterThan(0);
+
+    const codes = await db.$queryRaw<Array<{ code: string; n: bigint }>>`
+      SELECT coalesce("errCode", 'none') code, count(*) n FROM "LogTransaction" WHERE "incidentId" = ${id} AND status >= 500 GROUP BY 1`;
+    expect(view.summary.errorCodes).toEqual(Object.fromEntries(codes.map((c) => [c.code, Number(c.n)])));
+
+    const bucketMs = view.timeline.bucketMs;
+    const bars = await db.$queryRaw<Array<{ b: number; total: bigint; s502: bigint }>>`
+      SELECT (floor(extract(epoch from "startTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b, count(*) total, count(*) FILTER (WHERE status = 502) s502
+      FROM "LogTransaction" WHERE "incidentId" = ${id} GROUP BY 1 ORDER BY 1`;
+    expect(view.timeline.buckets.map((b) => [b.t, b.total, b.s502])).toEqual(bars.map((r) => [Number(r.b), Number(r.total), Number(r.s502)]));
+
+    const targets = await db.$queryRaw<Array<{ target: string; proxy: string; requests: bigint; e502: bigint; e504: bigint; p50: number | null; p95: number | null }>>`
+      SELECT target, min(proxy) proxy, count(*) requests, count(*) FILTER (WHERE status = 502) e502, count(*) FILTER (WHERE status = 504) e504,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p95
+      FROM "LogTransaction" WHERE "incidentId" = ${id} AND target IS NOT NULL GROUP BY target ORDER BY e502 DESC, target`;
+    expect(targets).toHaveLength(2);
+    expect(view.targets.map((r) => [r.target, r.requests, r.errors502, r.errors504, r.p50Ms, r.p95Ms])).toEqual(
+      targets.map((r) => [r.target, Number(r.requests), Number(r.e502), Number(r.e504), num(r.p50), num(r.p95)]),
+    );
+  });
+});
+
+describe("percentileCont", () => {
+  it("interpolates between the two nearest ranks as PostgreSQL does", () => {
+    // SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY v) FROM unnest('{1,2,3,4,10}'::int[]) v → 8.8
+    expect(percentileCont(new Map([[1, 1], [2, 1], [3, 1], [4, 1], [10, 1]]), 0.95)).toBeCloseTo(8.8);
+    expect(percentileCont(new Map([[5, 3]]), 0.5)).toBe(5);
+    expect(percentileCont(new Map(), 0.5)).toBeNull();
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Per-file log aggregates, accumulated while the file is parsed and stored once at its end (LogBucket,
+ * LogTargetStat): the incident page reads a few hundred rows instead of scanning a million transactions.
+ * Pure: no I/O.
+ */
+
+/** Bucket widths kept; the timeline's bucket (lib/analysis/timeline.ts) is always a multiple of one of them. */
+export const BUCKET_RES_MS = [1000, 60_000, 3_600_000] as const;
+/**
+ * Longest file span for which a width is still needed: the timeline aims at 60 bars, so a span over 1 h
+ * never uses 1 s buckets and one over 30 h never uses 1 min buckets (they are dropped, memory stays flat).
+ */
+const RES_MAX_SPAN_MS = [3_600_000, 108_000_000, Infinity];
+
+export interface AggregatedTransaction {
+  startTs: number;
+  status: number | null;
+  errCode: string | null;
+  target: string | null;
+  proxy: string | null;
+  durationMs: number | null;
+}
+
+interface Counter {
+  n: number;
+  s502: number;
+  s504: number;
+}
+
+export interface BucketRow extends Counter {
+  resMs: number;
+  t: number;
+  /** 5xx error code ("none" when absent); null for other transactions. */
+  code: string | null;
+}
+
+export interface TargetStatRow {
+  target: string;
+  proxy: string | null;
+  requests: number;
+  e502: number;
+  e504: number;
+  errorCodes: Record<string, number>;
+  /** durationMs → count, transactions with status < 500. */
+  durations: Record<string, number>;
+}
+
+interface TargetAcc {
+  proxy: string | null;
+  requests: number;
+  e502: number;
+  e504: number;
+  errorCodes: Map<string, number>;
+  durations: Map<number, number>;
+}
+
+/** The 5xx code key of a transaction: "" when it is not a 5xx. */
+const codeKey = (status: number | null, errCode: string | null) => (status !== null && status >= 500 ? errCode || "none" : "");
+
+export class LogAggregator {
+  /** Per width: bucket start → code key → counts; null once the file's span outgrew the width. */
+  private readonly buckets: Array<Map<number, Map<string, Counter>> | null> = BUCKET_RES_MS.map(() => new Map());
+  private readonly targets = new Map<string, TargetAcc>();
+  private minTs = Infinity;
+  private maxTs = -Infinity;
+
+  add(tx: AggregatedTransaction): void {
+    const { startTs, status } = tx;
+    if (startTs < this.minTs) this.minTs = startTs;
+    if (startTs > this.maxTs) this.maxTs = startTs;
+    const code = codeKey(status, tx.errCode);
+    const is502 = status === 502 ? 1 : 0;
+    const is504 = status === 504 ? 1 : 0;
+    for (let i = 0; i < BUCKET_RES_MS.length; i++) {
+      const byT = this.buckets[i];
+      if (byT === null) continue;
+      if (this.maxTs - this.minTs > RES_MAX_SPAN_MS[i]) {
+        this.buckets[i] = null;
+        continue;
+      }
+      const res = BUCKET_RES_MS[i];
+      const t = Math.floor(startTs / res) * res;
+      let byCode = byT.get(t);
+      if (byCode === undefined) byT.set(t, (byCode = new Map()));
+      let c = byCode.get(code);
+      if (c === undefined) byCode.set(code, (c = { n: 0, s502: 0, s504: 0 }));
+      c.n++;
+      c.s502 += is502;
+      c.s504 += is504;
+    }
+    if (tx.target === null) return;
+    let a = this.targets.get(tx.target);
+    if (a === undefined) this.targets.set(tx.target, (a = { proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: new Map(), durations: new Map() }));
+    a.requests++;
+    a.e502 += is502;
+    a.e504 += is504;
+    if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
+    if (code !== "") a.errorCodes.set(code, (a.errorCodes.get(code) ?? 0) + 1);
+    // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.
+    else if (status !== null && status < 500 && tx.durationMs !== null) a.durations.set(tx.durationMs, (a.durations.get(tx.durationMs) ?? 0) + 1);
+  }
+
+  bucketRows(): BucketRow[] {
+    const out: BucketRow[] = [];
+    BUCKET_RES_MS.forEach((resMs, i) => {
+      for (const [t, byCode] of this.buckets[i] ?? []) {
+        for (const [code, c] of byCode) out.push({ resMs, t, code: code === "" ? null : code, ...c });
+      }
+    });
+    return out;
+  }
+
+  targetRows(): TargetStatRow[] {
+    return [...this.targets].map(([target, a]) => ({
+      target,
+      proxy: a.proxy,
+      requests: a.requests,
+      e502: a.e502,
+      e504: a.e504,
+      errorCodes: Object.fromEntries(a.errorCodes),
+      durations: Object.fromEntries(a.durations),
+    }));
+  }
+}
+
+/** The stored width a timeline bucket of `bucketMs` is built from (the largest one dividing it). */
+export function resFor(bucketMs: number): number {
+  for (let i = BUCKET_RES_MS.length - 1; i >= 0; i--) if (bucketMs % BUCKET_RES_MS[i] === 0) return BUCKET_RES_MS[i];
+  return BUCKET_RES_MS[0];
+}
+
+/** Adds histogram `b` into `a` (durationMs → count). */
+export function mergeHistogram(a: Map<number, number>, b: Record<string, number>): void {
+  for (const [k, n] of Object.entries(b)) a.set(Number(k), (a.get(Number(k)) ?? 0) + n);
+}
+
+/** PostgreSQL's percentile_cont(p) over the values a histogram counts: linear between the two nearest ranks. */
+export function percentileCont(hist: Map<number, number>, p: number): number | null {
+  let total = 0;
+  for (const n of hist.values()) total += n;
+  if (total === 0) return null;
+  const values = [...hist.keys()].sort((x, y) => x - y);
+  const pos = p * (total - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  let seen = 0;
+  let vLo: number | null = null;
+  let vHi: number | null = null;
+  for (const v of values) {
+    seen += hist.get(v)!;
+    if (vLo === null && seen > lo) vLo = v;
+    if (seen > hi) {
+      vHi = v;
+      break;
+    }
+  }
+  return vLo! + (pos - lo) * (vHi! - vLo!);
+}
