@@ -160,3 +160,18 @@ describe("report.md", () => {
     expect(md).not.toContain("demo-client");
   });
 });
+
+describe("an incident with nothing parsed yet", () => {
+  it("still exports: valid JSON, a report without examples, CSV headers only", async () => {
+    const db = t.handle.prisma;
+    await db.incident.create({ data: { id: "inc_empty", title: "Empty" } });
+    const e = AnalysisExport.parse(await loadAnalysis(db, blobStore(t.dataDir), "inc_empty"));
+    expect([e.examples, e.incident.targets, e.clock.failures, e.clock.detectedOffsetMs]).toEqual([[], [], 0, null]);
+    const md = reportMarkdown(e);
+    expect(md).toContain("_No 502 / ECONNRESET transaction in the logs._");
+    expect(md).toContain("_No target in the logs or captures._");
+    expect(parseCsv(targetsCsv(e.incident.targets))).toEqual([[...TARGET_COLUMNS]]);
+    expect(parseCsv(await new Response(transactionsCsvStream(db, "inc_empty")).text())).toEqual([[...TRANSACTION_COLUMNS]]);
+    expect(await loadAnalysis(db, blobStore(t.dataDir), "inc_nope")).toBeNull();
+  });
+});
