@@ -54,6 +54,8 @@ async function rowFacts(sql: Sql, incidentId: string) {
     stats: await one(`SELECT count(*) n FROM "StatsDelta" WHERE "incidentId" = $1`),
     issues: await one(`SELECT count(*) n FROM "ParseIssue" WHERE "incidentId" = $1`),
     connections: await one(`SELECT count(*) n FROM "TcpConnection" WHERE "incidentId" = $1`),
+    buckets: await one(`SELECT count(*) n FROM "LogBucket" WHERE "incidentId" = $1`),
+    targetStats: await one(`SELECT count(*) n FROM "LogTargetStat" WHERE "incidentId" = $1`),
     files: await one(`SELECT count(*) n FROM "BundleFile" WHERE "incidentId" = $1`),
     jobs: await one(`SELECT count(*) n FROM "ParseJob" WHERE "incidentId" = $1`),
     duplicateTransactions: await one(`SELECT count(*) n FROM (SELECT 1 FROM "LogTransaction" WHERE "incidentId" = $1 GROUP BY "fileId", "correlationId" HAVING count(*) > 1) d`),
