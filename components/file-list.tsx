@@ -17,7 +17,7 @@ function countsLine(f: File): string {
   return "";
 }
 
-export function FileList({ files }: { files: File[] }) {
+export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string }) {
   return (
     <table data-testid="file-list">
       <thead>
@@ -26,7 +26,7 @@ export function FileList({ files }: { files: File[] }) {
       <tbody>
         {files.map((f) => (
           <tr key={f.id}>
-            <td><code>{f.name}</code></td>
+            <td>{downloadHref && f.status !== "queued" ? <a href={downloadHref(f)} download title="Download the stored file (logs and configs are redacted)"><code>{f.name}</code></a> : <code>{f.name}</code>}</td>
             <td>{f.kind}</td>
             <td className="num">{fmtBytes(f.size)}</td>
             <td>

@@ -11,7 +11,7 @@ import { TargetTable } from "./target-table";
 import { TimelineChart } from "./timeline-chart";
 
 /** The incident page body; refreshes itself while files are still parsing. */
-export function IncidentLive({ initial, readOnly = false }: { initial: IncidentView; readOnly?: boolean }) {
+export function IncidentLive({ initial, readOnly = false, canDownload = false }: { initial: IncidentView; readOnly?: boolean; canDownload?: boolean }) {
   const [view, setView] = useState(initial);
   useEffect(() => {
     if (!view.pending) return;
@@ -55,7 +55,7 @@ export function IncidentLive({ initial, readOnly = false }: { initial: IncidentV
       </section>
       <section className="panel" aria-labelledby="files-h">
         <h2 id="files-h">Files</h2>
-        <FileList files={view.files} />
+        <FileList files={view.files} downloadHref={canDownload ? (f) => `/api/incidents/${view.id}/files/${f.id}` : undefined} />
       </section>
     </>
   );

@@ -39,9 +39,10 @@ export class AccessDenied extends Error {
  * once); else anonymous. Memoized per request.
  */
 export const currentViewer = cache(async (): Promise<Viewer> => {
+  // Cookies first: it marks the render as per-request, so nothing is prerendered at build time (no database then).
+  const jar = await cookies();
   const database = db();
   if (!(await teamMode(database))) return { kind: "open" };
-  const jar = await cookies();
   const user = await sessionUser(database, jar.get(SESSION_COOKIE)?.value);
   if (user) return { kind: "user", userId: user.id, email: user.email, role: user.role === "admin" ? "admin" : "engineer" };
   const link = await findShareLink(database, jar.get(SHARE_COOKIE)?.value);

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentLive } from "@/components/incident-live";
-import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
+import { canDownload, canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { SharePanel } from "@/components/share-panel";
 import { getClockAlignment } from "@/lib/analysis/clock-offset";
 import { listIncidents } from "@/lib/analysis/incident-view";
@@ -35,7 +35,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
         <ComparePicker current={view.id} others={others} />
       </div>
       {/* Remounted when the clock offset changes the matches, so the diagnosis shows the re-matched evidence. */}
-      <IncidentLive key={`${clock?.appliedOffsetMs}:${clock?.matched}`} initial={view} readOnly={!canEdit(viewer)} />
+      <IncidentLive key={`${clock?.appliedOffsetMs}:${clock?.matched}`} initial={view} readOnly={!canEdit(viewer)} canDownload={canDownload(viewer)} />
       {clock && <ClockPanel incidentId={view.id} initial={clock} readOnly={!canEdit(viewer)} />}
       {canEdit(viewer) && <SharePanel incidentId={view.id} />}
     </>
