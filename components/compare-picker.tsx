@@ -1,9 +1,9 @@
-import type { IncidentListItem } from "@/lib/api/incident-schema";
+import type { CompareCandidate } from "@/lib/export/compare-candidates";
 
-const label = (i: IncidentListItem) => `${i.title} · ${i.status502} × 502 · ${i.createdAt.slice(0, 16).replace("T", " ")}`;
+const label = (i: CompareCandidate) => `${i.title} · uploaded ${i.createdAt.slice(0, 16).replace("T", " ")}`;
 
 /** "Compare with…": a plain GET form to /compare, so it works without JavaScript and with the keyboard. */
-export function ComparePicker({ current, others }: { current: string; others: IncidentListItem[] }) {
+export function ComparePicker({ current, others }: { current: string; others: CompareCandidate[] }) {
   if (others.length === 0) return null;
   return (
     <form action="/compare" method="get" data-testid="compare-picker" style={{ display: "inline-flex", gap: ".4rem", alignItems: "center" }}>
@@ -21,7 +21,7 @@ export function ComparePicker({ current, others }: { current: string; others: In
 }
 
 /** Both sides chosen on the compare page itself. */
-export function CompareChooser({ incidents, a, b }: { incidents: IncidentListItem[]; a?: string; b?: string }) {
+export function CompareChooser({ incidents, a, b }: { incidents: CompareCandidate[]; a?: string; b?: string }) {
   return (
     <form action="/compare" method="get" data-testid="compare-chooser" style={{ display: "flex", gap: ".6rem", alignItems: "end", flexWrap: "wrap" }}>
       {(["a", "b"] as const).map((k) => (

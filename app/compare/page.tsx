@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { getIncidentView, listIncidents } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/analysis/incident-view";
+import { compareCandidates } from "@/lib/export/compare-candidates";
 import { pageEngineer, pageIncidentAccess } from "@/lib/auth/access";
 import { compareIncidents } from "@/lib/export/compare";
 import { CompareView } from "@/components/compare-view";
@@ -18,7 +19,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
   const [a, b] = [one(sp.a), one(sp.b)];
   if (!a || !b) {
     await pageEngineer("/compare");
-    const incidents = await listIncidents(app().db);
+    const incidents = await compareCandidates(app().db);
     return (
       <section className="panel" aria-labelledby="cmp-h">
         <h1 id="cmp-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Compare two incidents</h1>

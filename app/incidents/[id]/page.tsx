@@ -6,7 +6,7 @@ import { IncidentLive } from "@/components/incident-live";
 import { canDownload, canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { SharePanel } from "@/components/share-panel";
 import { getClockAlignment } from "@/lib/analysis/clock-offset";
-import { listIncidents } from "@/lib/analysis/incident-view";
+import { compareCandidates } from "@/lib/export/compare-candidates";
 import { ExportMenu } from "@/components/export-menu";
 import { ComparePicker } from "@/components/compare-picker";
 import { ClockPanel } from "@/components/clock-panel";
@@ -19,8 +19,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const view = await getIncidentView(app().db, id);
   if (!view) notFound();
   const conns = view.targets.reduce((n, t) => n + t.connections.total, 0);
-  const clock = await getClockAlignment(app().db, id);
-  const others = canEdit(viewer) ? (await listIncidents(app().db)).filter((i) => i.id !== id) : [];
+  const [clock, others] = await Promise.all([getClockAlignment(app().db, id), canEdit(viewer) ? compareCandidates(app().db, id) : []]);
   return (
     <>
       <p data-testid="connections-link" style={{ margin: "0 0 .6rem" }}>
