@@ -36,11 +36,12 @@ export async function fileOutcome(db: Db, file: { id: string; kind: string }, co
     }
   }
   if (file.kind === "zip" || file.kind === "tar" || file.kind === "gzip") {
-    const skipped = (counts as { skipped?: SkippedLite[] }).skipped ?? [];
+    const { skipped = [], entries = 0 } = counts as { skipped?: SkippedLite[]; entries?: number };
     if (skipped.length) {
       const listed = skipped.slice(0, MAX_LISTED).map((s) => `'${s.name}' (${s.reason})`).join("; ");
       const more = skipped.length > MAX_LISTED ? `; and ${skipped.length - MAX_LISTED} more` : "";
-      return { failed: false, note: `${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.` };
+      // Nothing at all came out (a bomb, say): the archive failed.
+      return { failed: entries === 0, note: `${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.` };
     }
   }
   return { failed: false, note: null };
