@@ -24,11 +24,11 @@ export async function deleteIncident(db: Db, store: BlobStore, dataDir: string, 
   const fileIds = new Set(files.map((f) => f.id));
   let sidecarsDeleted = 0;
   for (const dir of SIDECAR_DIRS) {
-    const full = path.join(dataDir, dir);
-    const names = await readdir(full).catch(() => [] as string[]);
+    const full = path.join(/*turbopackIgnore: true*/ dataDir, dir);
+    const names = await readdir(/*turbopackIgnore: true*/ full).catch(() => [] as string[]);
     for (const name of names) {
       if (!fileIds.has(name.split(".")[0])) continue;
-      await rm(path.join(full, name), { force: true });
+      await rm(/*turbopackIgnore: true*/ path.join(full, name), { force: true });
       sidecarsDeleted++;
     }
   }
