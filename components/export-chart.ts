@@ -63,8 +63,9 @@ export function serializeTimeline(title: string, root: ParentNode = document): S
   wrapper.querySelectorAll(".recharts-legend-item").forEach((item) => {
     const label = item.querySelector(".recharts-legend-item-text")?.textContent ?? item.textContent ?? "";
     const icon = item.querySelector("path, circle, rect");
-    const color = (icon && getComputedStyle(icon).getPropertyValue("fill")) || getComputedStyle(item.querySelector(".recharts-legend-item-text") ?? item).color;
-    out.appendChild(el("rect", { x, y: y - 9, width: 10, height: 10, fill: color }));
+    const paint = (v: string | undefined) => (v && v !== "none" && !v.startsWith("rgba(0, 0, 0, 0)") ? v : null);
+    const color = icon ? (paint(getComputedStyle(icon).fill) ?? paint(getComputedStyle(icon).stroke)) : null;
+    if (color) out.appendChild(el("rect", { x, y: y - 9, width: 10, height: 10, fill: color }));
     out.appendChild(el("text", { x: x + 14, y, "font-size": 12, fill: "#1b1f24" }, label));
     x += 14 + label.length * 7 + 18;
   });

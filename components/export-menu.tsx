@@ -56,7 +56,7 @@ export function ExportMenu({ incidentId, title }: { incidentId: string; title: s
   return (
     <details ref={ref} data-testid="export-menu" style={{ position: "relative", display: "inline-block" }}>
       <summary className="btn secondary" style={{ listStyle: "none" }}>Export ▾</summary>
-      <div role="group" aria-label="Export" className="panel" style={{ position: "absolute", zIndex: 10, right: 0, minWidth: "18rem", marginTop: ".3rem", padding: ".4rem 0", boxShadow: "0 4px 14px rgba(0,0,0,.12)" }}>
+      <div role="group" aria-label="Export" className="panel" style={{ position: "absolute", zIndex: 10, left: 0, minWidth: "18rem", marginTop: ".3rem", padding: ".4rem 0", boxShadow: "0 4px 14px rgba(0,0,0,.12)" }}>
         <button type="button" style={item} onClick={copyReport} data-testid="export-copy-md">Copy Markdown report</button>
         <a style={item} href={`${base}/report.md`} download data-testid="export-md">Download Markdown report (.md)</a>
         <a style={item} href={`${base}/targets.csv`} download data-testid="export-targets-csv">Per-target rates (CSV)</a>
