@@ -1,8 +1,16 @@
 /** Shared arbitraries for the parsers' property-based fuzz tests (fast-check). Test-only. */
 import fc from "fast-check";
 
-/** Modest runs keep the suite fast; the time limit stops generating more runs on a slow machine. */
-export const FUZZ_RUNS = { numRuns: 150, interruptAfterTimeLimit: 20_000 } as const;
+/**
+ * Modest runs keep the suite fast; the time limit stops generating more runs on a slow machine.
+ * `FUZZ_RUNS=5000 npx vitest run fuzz` digs deeper (and FUZZ_SEED=n replays a run).
+ */
+const deep = Number(process.env.FUZZ_RUNS) || 0;
+export const FUZZ_RUNS = {
+  numRuns: deep || 150,
+  interruptAfterTimeLimit: deep ? 600_000 : 20_000,
+  ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+};
 
 export type Mutation =
   | { kind: "flip"; at: number; value: number }

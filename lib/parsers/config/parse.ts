@@ -91,6 +91,21 @@ function locate(doc: Document, lc: LineCounter, path: Path): { line: number; col
   return null;
 }
 
+/** Where the first alias (`*name`) is used: the place to look at in an alias bomb. */
+function firstAlias(doc: Document, lc: LineCounter): { line: number; column: number } | null {
+  let at: { line: number; column: number } | null = null;
+  visit(doc, {
+    Alias(_k, node) {
+      if (node.range) {
+        const p = lc.linePos(node.range[0]);
+        at = { line: p.line, column: p.col };
+      }
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
 /** Line of the key of the pair at `path` (a key's line is where a reader looks for it). */
 function keyLine(doc: Document, lc: LineCounter, path: Path): number | undefined {
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
@@ -242,10 +257,11 @@ export function parseGatewayConfig(text: string, opts: ConfigParseOptions = {}):
     js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     const bomb = e instanceof ReferenceError || /alias/i.test(String(e));
+    const at = bomb ? firstAlias(doc, lc) : null;
     return {
       ok: false,
       errors: [{
-        line: null, column: null, code: bomb ? "yaml-alias-limit" : "yaml-convert",
+        line: at?.line ?? null, column: at?.column ?? null, code: bomb ? "yaml-alias-limit" : "yaml-convert",
         message: bomb
           ? `YAML aliases expand too much (limit ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`
           : `YAML could not be converted: ${firstLine(e instanceof Error ? e.message : String(e))}`,
