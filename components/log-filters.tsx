@@ -5,25 +5,26 @@ type Values = Partial<Record<string, string>>;
 
 function Select({ name, label, options, value }: { name: string; label: string; options: Array<string | [string, string]>; value?: string }) {
   return (
-    <label>{label}<br />
-      <select name={name} defaultValue={value ?? ""}>
+    <div>
+      <label htmlFor={`f-${name}`}>{label}</label><br />
+      <select id={`f-${name}`} name={name} defaultValue={value ?? ""}>
         <option value="">all</option>
         {options.map((o) => (typeof o === "string" ? <option key={o} value={o}>{o}</option> : <option key={o[0]} value={o[0]}>{o[1]}</option>))}
       </select>
-    </label>
+    </div>
   );
 }
 
 /** The explorer's filters: a plain GET form, so every filtered view is a link. */
 export function LogFilters({ action, facets, files, values }: { action: string; facets: LineFacets; files: LinePage["files"]; values: Values }) {
   const text = (name: string, label: string, placeholder: string, size = 16) => (
-    <label>{label}<br /><input name={name} defaultValue={values[name] ?? ""} placeholder={placeholder} size={size} /></label>
+    <div><label htmlFor={`f-${name}`}>{label}</label><br /><input id={`f-${name}`} name={name} defaultValue={values[name] ?? ""} placeholder={placeholder} size={size} /></div>
   );
   return (
     <form method="get" action={action} aria-label="Filter log lines" data-testid="log-filters" style={{ display: "flex", gap: ".7rem", flexWrap: "wrap", alignItems: "end" }}>
       <Select name="level" label="Level" options={facets.levels} value={values.level} />
       <Select name="kind" label="Line kind" options={facets.kinds} value={values.kind} />
-      <label>Status<br /><input name="status" defaultValue={values.status ?? ""} placeholder="502 or 5xx" size={8} list="status-options" /></label>
+      <div><label htmlFor="f-status">Status</label><br /><input id="f-status" name="status" defaultValue={values.status ?? ""} placeholder="502 or 5xx" size={8} list="status-options" /></div>
       <datalist id="status-options">{facets.statuses.map((s) => <option key={s} value={String(s)} />)}</datalist>
       <Select name="errCode" label="Error code" options={facets.errCodes} value={values.errCode} />
       <Select name="target" label="Target" options={facets.targets} value={values.target} />

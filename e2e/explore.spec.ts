@@ -52,14 +52,15 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
   const current = page.getByTestId("context-lines").locator('tr[aria-current="true"]');
   await expect(current).toHaveAttribute("data-line-no", lineNo!);
   await expect(current).toContainText("[502]");
-  await expect(page.getByTestId("context-lines").locator("tr")).toHaveCount(21); // ±10 lines
+  const ln = Number(lineNo);
+  await expect(page.getByTestId("context-lines").locator("tr")).toHaveCount(Math.min(123, ln + 10) - Math.max(1, ln - 10) + 1); // ±10 lines of 123
 
   // The explorer, filtered by error code and target from the form.
   await page.goto(incidentUrl);
   await page.getByRole("link", { name: "Explore logs" }).click();
   await expect(page.getByTestId("lines-summary")).toContainText("123 of 123 line(s)");
-  await page.getByLabel("Error code").selectOption("ECONNRESET");
-  await page.getByLabel("Target").selectOption("127.0.0.1:28081");
+  await page.getByLabel("Error code", { exact: true }).selectOption("ECONNRESET");
+  await page.getByLabel("Target", { exact: true }).selectOption("127.0.0.1:28081");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/errCode=ECONNRESET/);
   await expect(page).toHaveURL(/target=127.0.0.1%3A28081/);
@@ -69,7 +70,7 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
   for (let i = 0; i < 6; i++) await expect(shown.nth(i)).toContainText("[ECONNRESET]");
 
   // Free text on top: scanned and reported.
-  await page.getByLabel("Text").fill("items/2]");
+  await page.getByLabel("Text", { exact: true }).fill("items/2]");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("scan-progress")).toContainText("the search is complete");
   await expect(shown).toHaveCount(2);
