@@ -54,6 +54,18 @@ describe("correlate", () => {
     expect(set.matches.map((m) => m.deltaMs)).toEqual([200, 200, 200]);
   });
 
+  it("samples the voters when failures × closes is large, and still counts the support over every failure", () => {
+    // 3000 races 3–30 s apart and one 502 on each, logged 95.5 s late: 9 M pairs, more than the voting budget.
+    let ts = 0;
+    const closes = Array.from({ length: 3000 }, (_, i) => cand(String(i), (ts += 3000 + ((i * 7919) % 27_000))));
+    const failures = closes.map((c, i) => fail(`f${i}`, c.ts + 95_500 + (i % 5)));
+    const d = detectOffset(failures, closes);
+    expect(d?.pairs).toBe(3000);
+    expect(d?.offsetMs).toBeGreaterThanOrEqual(95_500);
+    expect(d?.offsetMs).toBeLessThanOrEqual(95_504);
+    expect(correlate(failures, closes).matches).toHaveLength(3000);
+  });
+
   it("leaves failures without a close within tolerance unmatched", () => {
     const r = correlate([fail("a", 1000, "t:1")], [cand("1", 2500)], { toleranceMs: 1000 });
     expect(r.matches).toEqual([]);

@@ -22,7 +22,7 @@ export interface Correlation {
 export const DEFAULT_TOLERANCE_MS = 1000;
 const MIN_PAIRS = 3;
 /** Upper bound on failure × candidate differences looked at when voting for an offset. */
-const MAX_VOTES = 2_000_000;
+const MAX_VOTES = 500_000;
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -63,10 +63,13 @@ function lowerBound(list: Candidate[], t: number): number {
 export function detectOffset(failures: Failure[], candidates: Candidate[], toleranceMs = DEFAULT_TOLERANCE_MS): OffsetEstimate | null {
   const shaped = candidates.filter((c) => c.classCode !== "normal");
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
+  // Too many pairs to look at: every k-th failure votes (evenly over time, so the estimate is not biased).
+  const total = failures.reduce((n, f) => n + forTarget(f).length, 0);
+  const every = Math.max(1, Math.ceil(total / MAX_VOTES));
   const votes: Array<{ d: number; f: number }> = [];
-  failures.forEach((f, i) => {
-    for (const c of forTarget(f)) if (votes.length < MAX_VOTES) votes.push({ d: f.ts - c.ts, f: i });
-  });
+  for (let i = 0; i < failures.length; i += every) {
+    for (const c of forTarget(failures[i])) votes.push({ d: failures[i].ts - c.ts, f: i });
+  }
   if (votes.length === 0) return null;
   votes.sort((a, b) => a.d - b.d);
   const inWindow = new Map<number, number>();
@@ -82,15 +85,25 @@ export function detectOffset(failures: Failure[], candidates: Candidate[], toler
     if (n === 0) inWindow.delete(votes[lo].f);
     else inWindow.set(votes[lo].f, n);
   }
-  const withCandidates = new Set(votes.map((v) => v.f)).size;
-  if (best.support < MIN_PAIRS || best.support * 2 <= withCandidates) return null;
   // One difference per failure: the one nearest the window's centre.
   const perFailure = new Map<number, number>();
   for (const v of votes.slice(best.lo, best.hi)) {
     const prev = perFailure.get(v.f);
     if (prev === undefined || Math.abs(v.d - best.center) < Math.abs(prev - best.center)) perFailure.set(v.f, v.d);
   }
-  return { offsetMs: Math.round(median([...perFailure.values()]) * 1000) / 1000, pairs: best.support };
+  const offsetMs = Math.round(median([...perFailure.values()]) * 1000) / 1000;
+  // Support counted over every failure (not only the voters): those with a close within tolerance at that offset.
+  let pairs = 0;
+  let withCandidates = 0;
+  for (const f of failures) {
+    const list = forTarget(f);
+    if (list.length === 0) continue;
+    withCandidates++;
+    const i = lowerBound(list, f.ts - offsetMs - toleranceMs);
+    if (i < list.length && list[i].ts <= f.ts - offsetMs + toleranceMs) pairs++;
+  }
+  if (pairs < MIN_PAIRS || pairs * 2 <= withCandidates) return null;
+  return { offsetMs, pairs };
 }
 
 /**
