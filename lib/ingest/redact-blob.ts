@@ -92,7 +92,10 @@ export async function redactStoredFile(
   onChunk?: (chunk: Buffer) => void | Promise<void>,
 ): Promise<{ sha256: string; size: number; report: RedactionReport }> {
   const redactor = new LineRedactor();
-  const redacted = redactLines(createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, redactor);
+  const source = createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 });
+  // An open error (blob gone) can fire before the first read: keep it for the iteration below instead of uncaught.
+  source.on("error", () => undefined);
+  const redacted = redactLines(source as AsyncIterable<Buffer>, redactor);
   const put = await store.put(
     onChunk
       ? (async function* () {

@@ -86,6 +86,7 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   let counts: FileCounts = {};
   let error: string | null = null;
   try {
+    if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);
     switch (file.kind) {
       case "zip":
       case "tar":

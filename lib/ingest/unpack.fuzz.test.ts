@@ -70,6 +70,12 @@ function checkOutcome(o: Awaited<ReturnType<typeof expand>>, limits: ReturnType<
 }
 
 describe("archive expansion fuzz", () => {
+  it("a missing file rejects with an ArchiveError for every kind (no uncaught read error, no hang)", async () => {
+    for (const kind of ["zip", "tar", "gzip"] as const) {
+      await expect(expandArchive(path.join(tmp, "gone"), kind, resolveLimits(), async ({ stream }) => { for await (const _ of stream); })).rejects.toBeInstanceOf(ArchiveError);
+    }
+  });
+
   it("damaged real archives: expands what it can, or fails with an ArchiveError saying where; never hangs", async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), mutationsArb, limitsArb, async (i, ms, limits) => {

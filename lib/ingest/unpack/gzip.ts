@@ -10,6 +10,8 @@ export async function gunzipHead(file: string, bytes = 512): Promise<Buffer> {
   let n = 0;
   const src = createReadStream(file);
   const gz = createGunzip();
+  // pipe() does not forward a read error: unforwarded, it is uncaught and the read below never ends.
+  src.on("error", (e) => gz.destroy(e));
   src.pipe(gz);
   try {
     for await (const c of gz as AsyncIterable<Buffer>) { chunks.push(c); n += c.length; if (n >= bytes) break; }
