@@ -60,12 +60,19 @@ export function serializeTimeline(title: string, root: ParentNode = document): S
   // Recharts draws its legend in HTML: redraw each entry as a swatch and a label.
   let x = 12;
   const y = TITLE_H + chartH + 16;
+  const paint = (v: string | undefined) => (v && v !== "none" && !v.startsWith("rgba(0, 0, 0, 0)") ? v : null);
+  // Marker-only series (stroke "none") have no legend colour: take it from their dots, which carry the series name.
+  const dotColor = (label: string) => {
+    const dot = [...chart.querySelectorAll(".recharts-dot")].find((d) => d.getAttribute("name") === label);
+    return dot ? paint(getComputedStyle(dot).fill) : null;
+  };
   wrapper.querySelectorAll(".recharts-legend-item").forEach((item) => {
     const label = item.querySelector(".recharts-legend-item-text")?.textContent ?? item.textContent ?? "";
     const icon = item.querySelector("path, circle, rect");
-    const paint = (v: string | undefined) => (v && v !== "none" && !v.startsWith("rgba(0, 0, 0, 0)") ? v : null);
-    const color = icon ? (paint(getComputedStyle(icon).fill) ?? paint(getComputedStyle(icon).stroke)) : null;
-    if (color) out.appendChild(el("rect", { x, y: y - 9, width: 10, height: 10, fill: color }));
+    const own = icon ? (paint(getComputedStyle(icon).fill) ?? paint(getComputedStyle(icon).stroke)) : null;
+    const marker = own === null ? dotColor(label) : null;
+    if (own) out.appendChild(el("rect", { x, y: y - 9, width: 10, height: 10, fill: own }));
+    else if (marker) out.appendChild(el("circle", { cx: x + 5, cy: y - 4, r: 4, fill: marker }));
     out.appendChild(el("text", { x: x + 14, y, "font-size": 12, fill: "#1b1f24" }, label));
     x += 14 + label.length * 7 + 18;
   });
