@@ -1,10 +1,12 @@
 import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
+import { ADMIN, OPEN_PORT, TEAM_PORT, teamDatabaseUrl } from "./e2e/team-server";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PORT = OPEN_PORT;
 // Each run gets its own data directory; on PostgreSQL the server's own DATABASE_URL is used.
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `emg-e2e-${process.pid}-${Date.now()}`);
+const teamDb = teamDatabaseUrl(process.env.DATABASE_URL);
 
 export default defineConfig({
   testDir: "e2e",
@@ -20,13 +22,33 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
-  webServer: {
-    command: "node scripts/start.mjs",
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    env: { PORT: String(PORT), DATA_DIR: dataDir },
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  // Web servers start one after the other: the team server reuses the open server's build.
+  webServer: [
+    {
+      command: "node scripts/start.mjs",
+      url: `http://127.0.0.1:${PORT}/api/health`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      env: { PORT: String(PORT), DATA_DIR: dataDir },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      // Team mode: the first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD at start.
+      command: teamDb ? "node scripts/ensure-db.mjs && node scripts/start.mjs" : "node scripts/start.mjs",
+      url: `http://127.0.0.1:${TEAM_PORT}/api/health`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      env: {
+        PORT: String(TEAM_PORT),
+        DATA_DIR: `${dataDir}-team`,
+        FORCE_BUILD: "0",
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        ...(teamDb ? { DATABASE_URL: teamDb } : {}),
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

@@ -1,0 +1,135 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN, signIn, TEAM_URL } from "./team-server";
+
+test.use({ baseURL: TEAM_URL });
+
+const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
+const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
+// Secrets of the sample config (fake but real-shaped): never in a shared view.
+const SECRETS = ["MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls", "Sup3rS3cret!",
+  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"];
+
+async function uploadSample(page: Page): Promise<string> {
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
+  await expect(page).toHaveURL(/\/incidents\/inc_/);
+  await expect(page.getByText("parsing…")).toHaveCount(0);
+  return page.url().split("/incidents/")[1];
+}
+
+test("share link: read-only analysis for a fresh browser, nothing else reachable, 404 after revocation", async ({ page, browser }) => {
+  page.on("dialog", (d) => void d.accept());
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const id = await uploadSample(page);
+
+  // Engineers download the stored files from the file list.
+  const download = page.getByTestId("file-list").getByRole("link").first();
+  const stored = await page.request.get((await download.getAttribute("href"))!);
+  expect(stored.status()).toBe(200);
+  expect(stored.headers()["content-disposition"]).toMatch(/^attachment;/);
+
+  const label = `ticket ${Date.now()}`;
+  const panel = page.getByTestId("share-panel");
+  await panel.getByLabel("Label").fill(label);
+  await panel.getByRole("button", { name: "Create share link" }).click();
+  const url = await panel.getByTestId("share-url").inputValue();
+  expect(url).toMatch(new RegExp(`^${TEAM_URL}/s/[A-Za-z0-9_-]{43}$`));
+  await expect(panel.getByTestId("share-links")).toContainText(label);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+
+  // A fresh browser opens the link: the analysis, read-only.
+  const visitor = await browser.newContext();
+  const v = await visitor.newPage();
+  await v.goto(url);
+  await expect(v).toHaveURL(new RegExp(`/incidents/${id}$`));
+  await expect(v.getByTestId("mode")).toHaveText("Shared incident · read only");
+  await expect(v.getByTestId("count-502")).toHaveText("3");
+  await expect(v.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+  await expect(v.getByRole("heading", { name: /502 timeline/ })).toBeVisible();
+  await expect(v.getByRole("heading", { name: "Targets" })).toBeVisible();
+  await expect(v.getByTestId("hop-check")).toBeVisible();
+  for (const control of [v.getByRole("button", { name: "Rename" }), v.getByRole("button", { name: /note/i }), v.getByTestId("answer-target"), v.getByTestId("share-panel")]) {
+    await expect(control).toHaveCount(0);
+  }
+  await v.getByTestId("connections-link").getByRole("link", { name: /^TCP connections/ }).click();
+  await expect(v.getByTestId("connections-table")).toBeVisible();
+  const cookie = (await visitor.cookies()).find((c) => c.name === "emg_share");
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+
+  // Nothing secret in what the visitor can fetch.
+  for (const p of [`/incidents/${id}`, `/incidents/${id}/connections`, `/api/incidents/${id}`, `/api/incidents/${id}/connections`]) {
+    const body = await (await v.request.get(p)).text();
+    for (const s of SECRETS) expect(body.includes(s), `secret in ${p}`).toBe(false);
+  }
+
+  // No incident list, no other page, no mutation, no raw download.
+  expect((await v.goto("/"))?.status()).toBe(404);
+  expect((await v.goto("/admin"))?.status()).toBe(404);
+  const req = v.request;
+  const fileId = (await (await req.get(`/api/incidents/${id}`)).json()).files[0].id;
+  expect((await req.get("/api/incidents")).status()).toBe(403);
+  expect((await req.patch(`/api/incidents/${id}`, { data: { title: "hijacked" } })).status()).toBe(403);
+  expect((await req.put(`/api/incidents/${id}/answers`, { data: { targetKeepAliveMs: 1000 } })).status()).toBe(403);
+  expect((await req.post(`/api/incidents/${id}/share-links`, { data: {} })).status()).toBe(403);
+  expect((await req.delete(`/api/incidents/${id}`)).status()).toBe(403);
+  expect((await req.get(`/api/incidents/${id}/files/${fileId}`)).status()).toBe(403);
+  await v.goto(`/incidents/${id}`);
+  await expect(v.getByTestId("file-list").getByRole("link")).toHaveCount(0);
+  expect((await req.post("/api/upload-links", { data: { label: "x" } })).status()).toBe(403);
+
+  // The engineer sees the view, then revokes the link.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/incidents/${id}`);
+  const row = page.getByTestId("share-links").getByRole("row", { name: new RegExp(label) });
+  await expect(row.getByTestId("view-count")).toHaveText("1");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByTestId("share-panel")).toContainText("No active share links.");
+
+  // Revoked: the link is a bare 404, and the cookie no longer opens the incident.
+  const gone = await v.goto(url);
+  expect(gone?.status()).toBe(404);
+  expect(await v.content()).not.toContain(id);
+  await v.goto(`/incidents/${id}`);
+  await expect(v).toHaveURL(/\/signin/);
+  expect((await req.get(`/api/incidents/${id}`)).status()).toBe(404);
+  await visitor.close();
+});
+
+test("customer upload link: a fresh browser uploads a bundle and gets a read-only link to the result", async ({ page, browser }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/");
+  const links = page.getByTestId("upload-links");
+  await links.locator("summary").click();
+  const ticket = `ticket ${Date.now()}`;
+  await links.getByLabel("Ticket").fill(ticket);
+  await links.getByLabel("Uses").fill("1");
+  await links.getByRole("button", { name: "Create upload link" }).click();
+  const uploadUrl = await links.getByTestId("upload-url").inputValue();
+  expect(uploadUrl).toMatch(/\/u\/[A-Za-z0-9_-]{43}$/);
+
+  const customer = await browser.newContext();
+  const c = await customer.newPage();
+  await c.goto(uploadUrl);
+  await expect(c.getByTestId("upload-label")).toHaveText(ticket);
+  await c.getByTestId("customer-file-input").setInputFiles(SAMPLE_FILES);
+  await c.getByRole("button", { name: "Upload" }).click();
+  const result = c.getByTestId("result-link");
+  await expect(result).toHaveAttribute("href", /\/s\/[A-Za-z0-9_-]{43}$/);
+  await result.click();
+  await expect(c).toHaveURL(/\/incidents\/inc_/);
+  await expect(c.getByTestId("mode")).toHaveText("Shared incident · read only");
+  await expect(c.getByText("parsing…")).toHaveCount(0);
+  await expect(c.getByTestId("count-502")).toHaveText("3");
+  await expect(c.getByRole("button", { name: "Rename" })).toHaveCount(0);
+
+  // One use only: the link is spent.
+  expect((await c.goto(uploadUrl))?.status()).toBe(404);
+  // The engineer sees the link used up.
+  await page.reload();
+  await page.getByTestId("upload-links").locator("summary").click();
+  await expect(page.getByTestId("upload-links").getByRole("row", { name: new RegExp(ticket) })).toContainText("1 / 1");
+  await customer.close();
+});
