@@ -56,17 +56,17 @@ export function TimelineChart({ data, incidentId }: { data: TimelineChartData; i
         </ResponsiveContainer>
       </div>
       {id && errorRows.length > 0 && (
-        <details data-testid="timeline-buckets" style={{ marginTop: ".4rem" }}>
-          <summary>The {errorRows.length} bar(s) with 5xx as a list (click a bar above, or pick one here)</summary>
-          <ul style={{ display: "flex", flexWrap: "wrap", gap: ".3rem 1rem", listStyle: "none", padding: 0, margin: ".4rem 0 0" }}>
-            {errorRows.map((r) => (
-              <li key={r.t}>
-                <Link href={bucketHref(id, data, r)}>{r.label}</Link>{" "}
-                <span className="muted">{data.codes.filter((c) => Number(r[c] ?? 0) > 0).map((c) => `${c} ${r[c]}`).join(", ")}</span>
-              </li>
-            ))}
-          </ul>
-        </details>
+        <nav aria-label="Bars with 5xx" data-testid="timeline-buckets" style={{ marginTop: ".4rem", fontSize: ".85rem" }}>
+          <span className="muted">Bars with 5xx: </span>
+          {errorRows.map((r, i) => (
+            <span key={r.t}>
+              {i > 0 && " · "}
+              <Link href={bucketHref(id, data, r)} title={data.codes.filter((c) => Number(r[c] ?? 0) > 0).map((c) => `${c} ${r[c]}`).join(", ")}>
+                {r.label} ({data.codes.reduce((n, c) => n + Number(r[c] ?? 0), 0)})
+              </Link>
+            </span>
+          ))}
+        </nav>
       )}
     </>
   );

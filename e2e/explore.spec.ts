@@ -7,6 +7,8 @@ const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").ma
 
 // Expected numbers: see lib/explore/explore.db.test.ts (grep on the sample log: 123 lines, 6 ECONNRESET lines,
 // 3 transactions answered 502, each a keep-alive race in the capture).
+test.setTimeout(180_000);
+
 test("timeline bar → its 502s → one transaction with its log lines, ladder and cause; explorer filtered by error code and target", async ({ page }) => {
   await page.goto("/");
   await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
@@ -77,8 +79,9 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
 
   // Keyboard path to a bucket: the bar list under the chart.
   await page.goto(incidentUrl);
-  await page.getByTestId("timeline-buckets").locator("summary").press("Enter");
-  await page.getByTestId("timeline-buckets").getByRole("link").first().press("Enter");
+  const firstBar = page.getByTestId("timeline-buckets").getByRole("link").first();
+  await firstBar.focus();
+  await firstBar.press("Enter");
   await expect(page).toHaveURL(/\/transactions\?from=\d+/);
   await expect(page.getByTestId("transaction-table").locator("tbody tr").first()).toContainText("502");
 

@@ -79,6 +79,7 @@ export async function loadLineIndex(file: string): Promise<LineIndex | null> {
   try {
     st = await stat(file);
   } catch {
+    evict(file); // deleted with its incident
     return null;
   }
   const key = `${st.size}:${st.mtimeMs}`;
