@@ -34,7 +34,7 @@ function clockLine(c: AnalysisExport["clock"]): string {
   return `${applied}; ${detected}`;
 }
 
-function example(e: Example, i: number): string {
+function example(e: Example, i: number, hasCapture: boolean): string {
   const head = `### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`;
   const facts = [
     `- Time: ${iso(e.ts)} · target ${code(e.target ?? "unknown")} · correlation id ${code(e.correlationId)}`,
@@ -45,7 +45,7 @@ function example(e: Example, i: number): string {
     const close = c.closeFrame === null ? "no close captured" : `${c.closer ?? "?"} ${c.closeKind ?? "close"} in frame ${c.closeFrame}`;
     const delta = c.deltaMs === null ? "" : `; the log line is ${Math.abs(Math.round(c.deltaMs * 10) / 10)} ms ${c.deltaMs >= 0 ? "after" : "before"} the close`;
     facts.push(`- Capture: ${code(c.captureFile)} connection ${code(c.gateway)}, frames ${c.firstFrame}–${c.lastFrame}, ${close}; class **${c.class}**${c.idleGapMs !== null ? `, idle ${dur(c.idleGapMs)} before the request` : ""}${delta}`);
-  } else facts.push("- Capture: no captured connection matches this failure");
+  } else facts.push(hasCapture ? "- Capture: no captured connection matches this failure" : "- Capture: none in the bundle");
   const lines = e.log.lines.length ? fence("text", e.log.lines.map((l) => `${e.log.file}:${l.lineNo}  ${l.text}`).join("\n")) : "_(log lines not readable)_";
   return [head, "", ...facts, "", lines].join("\n");
 }
@@ -103,7 +103,7 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const shown = a.examples.slice(0, opts.examples ?? 5);
   out.push(`## Examples (${shown.length} of ${a.clock.failures})`, "");
   if (shown.length === 0) out.push("_No 502 / ECONNRESET transaction in the logs._", "");
-  for (const [i, e] of shown.entries()) out.push(example(e, i), "");
+  for (const [i, e] of shown.entries()) out.push(example(e, i, a.clock.connections > 0), "");
 
   out.push("## Fix", "");
   if (d.fix) {
