@@ -15,7 +15,11 @@ let t: TestEnv;
 beforeAll(async () => {
   t = await openTestDb();
 });
-afterAll(async () => t?.cleanup());
+// No account may outlive this file: on PostgreSQL the e2e open-mode server starts on this same database next.
+afterAll(async () => {
+  await t?.handle.prisma.user.deleteMany();
+  await t?.cleanup();
+});
 
 const incident = async (id: string) => t.handle.prisma.incident.create({ data: { id, title: id } });
 

@@ -129,7 +129,11 @@ beforeAll(async () => {
   ids.shareToken = share.token;
   ids.shareLinkId = share.link.id;
 });
-afterAll(async () => t?.cleanup());
+// No account may outlive this file: on PostgreSQL the e2e open-mode server starts on this same database next.
+afterAll(async () => {
+  await t?.handle.prisma.user.deleteMany();
+  await t?.cleanup();
+});
 
 describe("route handlers in team mode", () => {
   it("finds the routes on disk (the enumeration itself works)", () => {
