@@ -30,7 +30,9 @@ export function openDb(opts: DbOptions): DbHandle {
     return { prisma, factory, kind: "postgresql", close: () => prisma.$disconnect() };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
-  const pg = new PGlite(opts.pgliteDir);
+  // PGlite's WebAssembly heap never shrinks; 16 MB of shared buffers instead of 128 keeps the server process
+  // ~130 MB smaller and costs no measurable ingest time (the OS page cache holds the data files anyway).
+  const pg = new PGlite(opts.pgliteDir, { startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"] });
   const factory = new PrismaPGlite(pg);
   const prisma = new PrismaClient({ adapter: factory });
   return {

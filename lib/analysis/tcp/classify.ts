@@ -71,30 +71,45 @@ export interface IdleTimeoutEstimate {
   fromHeaderS: number | null;
 }
 
-/** Infer each target's keep-alive idle timeout from the idle gaps before target-first FINs. */
-export function inferTargetIdleTimeout(conns: Connection[]): IdleTimeoutEstimate[] {
-  const byTarget = new Map<string, { gaps: number[]; headers: Map<number, number> }>();
-  for (const c of conns) {
+/**
+ * Infers each target's keep-alive idle timeout from the idle gaps before target-first FINs. Streaming:
+ * `add` keeps one number per eligible close and the advertised header counts, not the connections.
+ */
+export class IdleTimeoutEstimator {
+  private readonly byTarget = new Map<string, { gaps: number[]; headers: Map<number, number> }>();
+
+  /** `code`: the connection's class, when the caller has it already. */
+  add(c: Connection, code?: ConnectionCode): void {
     const key = c.target.host.includes(":") ? `[${c.target.host}]:${c.target.port}` : `${c.target.host}:${c.target.port}`;
-    let t = byTarget.get(key);
-    if (!t) { t = { gaps: [], headers: new Map() }; byTarget.set(key, t); }
+    let t = this.byTarget.get(key);
+    if (!t) { t = { gaps: [], headers: new Map() }; this.byTarget.set(key, t); }
     for (const e of c.exchanges) {
       if (e.keepAliveTimeoutS !== null) t.headers.set(e.keepAliveTimeoutS, (t.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
     }
-    if (c.closer !== "target" || c.closeKind !== "FIN" || c.idleGapMs === null) continue;
-    if (!c.exchanges.some((e) => e.complete)) continue;
-    const code = classifyConnection(c).code;
-    if (code === "normal" || code === "keepalive-race") t.gaps.push(c.idleGapMs);
+    if (c.closer !== "target" || c.closeKind !== "FIN" || c.idleGapMs === null) return;
+    if (!c.exchanges.some((e) => e.complete)) return;
+    const cls = code ?? classifyConnection(c).code;
+    if (cls === "normal" || cls === "keepalive-race") t.gaps.push(c.idleGapMs);
   }
-  const out: IdleTimeoutEstimate[] = [];
-  for (const [target, t] of byTarget) {
-    const cluster = biggestCluster(t.gaps);
-    let fromHeaderS: number | null = null;
-    let best = 0;
-    for (const [v, cnt] of t.headers) if (cnt > best) { best = cnt; fromHeaderS = v; }
-    out.push({ target, timeoutMs: cluster.length ? Math.round(median(cluster)) : null, support: cluster.length, fromHeaderS });
+
+  estimates(): IdleTimeoutEstimate[] {
+    const out: IdleTimeoutEstimate[] = [];
+    for (const [target, t] of this.byTarget) {
+      const cluster = biggestCluster(t.gaps);
+      let fromHeaderS: number | null = null;
+      let best = 0;
+      for (const [v, cnt] of t.headers) if (cnt > best) { best = cnt; fromHeaderS = v; }
+      out.push({ target, timeoutMs: cluster.length ? Math.round(median(cluster)) : null, support: cluster.length, fromHeaderS });
+    }
+    return out;
   }
-  return out;
+}
+
+/** Infer each target's keep-alive idle timeout from a list of connections (see IdleTimeoutEstimator). */
+export function inferTargetIdleTimeout(conns: Connection[]): IdleTimeoutEstimate[] {
+  const est = new IdleTimeoutEstimator();
+  for (const c of conns) est.add(c);
+  return est.estimates();
 }
 
 /** Largest run of sorted values within max(100 ms, 10 %) of its smallest member. */

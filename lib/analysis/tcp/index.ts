@@ -1,3 +1,3 @@
 export { ConnectionTracker, trackAll, type TrackerOptions } from "./tracker";
-export { classifyConnection, inferTargetIdleTimeout, type Classification, type ConnectionCode, type IdleTimeoutEstimate } from "./classify";
+export { classifyConnection, IdleTimeoutEstimator, inferTargetIdleTimeout, type Classification, type ConnectionCode, type IdleTimeoutEstimate } from "./classify";
 export * from "./types";

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
-import { ConnectionTracker, classifyConnection, inferTargetIdleTimeout, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import { ConnectionTracker, classifyConnection, IdleTimeoutEstimator, type Connection, type Endpoint } from "@/lib/analysis/tcp";
 import type { GatewayConfig } from "@/lib/parsers/config";
 import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import type { FileCounts, FileJobContext } from "./context";
@@ -29,8 +29,9 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   let read = 0;
   let connections = 0;
   const byClass: Record<string, number> = {};
-  // Only what the idle-timeout inference needs is kept for the whole file (flat-ish memory: no ladders).
-  const light: Connection[] = [];
+  // Memory stays bounded by the connections still open: finished ones are written in batches, and the
+  // idle-timeout inference keeps one number per target-first close.
+  const idle = new IdleTimeoutEstimator();
   let pending: ClassifiedConnection[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
@@ -44,7 +45,7 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
       byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
       connections++;
       pending.push({ ...c, cls });
-      light.push({ ...c, ladder: [] });
+      idle.add(c, cls.code);
     }
   };
   const take = (packets: Packet[]) => {
@@ -65,7 +66,7 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   take(reader.end());
   finish(tracker.end());
   await flush();
-  const idleTimeouts = inferTargetIdleTimeout(light);
+  const idleTimeouts = idle.estimates();
   return {
     frames: reader.frames,
     tcpPackets,

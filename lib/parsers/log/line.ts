@@ -130,11 +130,20 @@ function parseEvent(l: string, ts: number, lineNo: number, offset: number, lengt
     kind: "event", lineNo, offset, length, ts,
     level: l.slice(TS_LEN + 2, seps[0]), host: leftField(l, 1), pid: leftField(l, 2), org: leftField(l, 3), env: leftField(l, 4),
     url: l.slice(seps[LEFT_FIELDS - 1] + 2, seps[r]),
-    clientIp: rightField(l, r, 0, end), clientId: rightField(l, r, 1, end), correlationId: rightField(l, r, 2, end),
+    clientIp: rightField(l, r, 0, end), clientId: rightField(l, r, 1, end), correlationId: flat(rightField(l, r, 2, end)),
     component: rightField(l, r, 3, end), message: rightField(l, r, 4, end), method: rightField(l, r, 5, end),
     status: parseUint(rightField(l, r, 6, end)), errMessage: rightField(l, r, 7, end), errCode: rightField(l, r, 8, end),
     durationMs: parseUint(rightField(l, r, 9, end)), stack: null,
   };
+}
+
+/**
+ * A copy that does not share the line's memory: V8 makes substrings of 13+ characters views of their
+ * parent, so a correlation id kept for a whole file (stitcher, line index dictionary) would keep its
+ * whole line alive. Flattening `" " + s` copies 37 bytes instead.
+ */
+function flat(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
 }
 
 // Module-level rather than closures in parseEvent: no function object per line.
