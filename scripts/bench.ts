@@ -1,102 +1,110 @@
-// `npm run bench [logLines=1000000] [captureMB=500]`: synthesizes large inputs and prints throughput, peak RSS,
-// and the time of grep / tshark on the same files as a ratio. Figures only; nothing here asserts.
-import { execFileSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+// `npm run bench [logLines=1000000] [captureMB=500] [--scale] [--keep]`: synthesizes a gateway log and a
+// keep-alive capture in a temp directory and prints throughput, peak RSS, the incident page's query times,
+// and the time of `grep -c ECONNRESET` / `tshark -q -z conv,tcp` on the same files as a ratio.
+// `--scale` adds one incident of a 1 GB log plus a 2 GB capture (the memory target of issue 5).
+// Every phase runs in its own process (scripts/bench/phase.ts): each peak RSS is that process's own
+// (getrusage maxrss), PGlite's WebAssembly heap included where the phase opens the database.
+// Figures only; nothing here asserts.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { once } from "node:events";
-import { LogLineParser, TransactionStitcher } from "../lib/parsers/log";
-import { openDb } from "../lib/db/client";
-import { applyMigrations } from "../lib/db/migrate";
-import { blobStore, createIncident } from "../lib/ingest/bundle";
-import { startWorker } from "../lib/jobs/worker";
-import { benchCapture } from "../lib/parsers/pcap/bench";
+import { synthesizeLog } from "./bench/synth-log";
+import { synthesizeCapture } from "../lib/parsers/pcap/bench";
 
-const logLines = Number(process.argv[2] ?? 1_000_000);
-const captureMB = Number(process.argv[3] ?? 500);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const logLines = Number(positional[0] ?? 1_000_000);
+const captureMB = Number(positional[1] ?? 500);
+const scale = process.argv.includes("--scale");
 const dir = mkdtempSync(path.join(os.tmpdir(), "emg-bench-"));
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
-const secondsOf = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const MB = 1e6;
+const mb = (bytes: number) => (bytes / MB).toFixed(0);
+const TARGET = { host: "10.9.9.9", port: 8080 };
 
-/** Five lines per transaction as at level info; every 20th transaction fails with a 502 like the sample. */
-async function synthesizeLog(file: string, lines: number) {
-  const out = createWriteStream(file);
-  const t0 = Date.parse("2026-11-23T19:00:00.000Z");
-  let written = 0;
-  for (let tx = 0; written < lines; tx++) {
-    const id = `${(tx + 0x10000000).toString(16)}-4fa5-4dfe-abca-6d2852d5e513`;
-    const ts = (d: number) => new Date(t0 + tx * 7 + d).toISOString();
-    const pre = (d: number, lvl: string, host: string) => `${ts(d)} [${lvl}][${host}][7600][acme][prod][emg_badtarget/items/${tx}][10.0.0.7][demo-client][${id}]`;
-    const fail = tx % 20 === 7;
-    const rows = fail
-      ? [
-          `${pre(0, "info", "10.1.2.3:8000")}[plugins-middleware][sourceRequest][GET][][][][]`,
-          `${pre(1, "info", "10.9.9.9:8081")}[plugins-middleware][targetRequest][GET][][][][]`,
-          `${pre(5, "error", "10.9.9.9:8081")}[plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][4]`,
-          `${pre(5, "error", "10.1.2.3:8000")}[microgateway-core][][GET][502][socket hang up][ECONNRESET][]`,
-        ]
-      : [
-          `${pre(0, "info", "10.1.2.3:8000")}[plugins-middleware][sourceRequest][GET][][][][]`,
-          `${pre(1, "info", "10.9.9.9:8081")}[plugins-middleware][targetRequest][GET][][][][]`,
-          `${pre(40, "info", "10.9.9.9:8081")}[plugins-middleware][targetResponse][GET][200][][][39]`,
-          `${pre(41, "info", "10.1.2.3:8000")}[plugins-middleware][sourceResponse][GET][200][][][41]`,
-          `${pre(42, "info", "10.9.9.9:8081")}[plugins-middleware][targetResponse close][GET][200][][][41]`,
-        ];
-    written += rows.length;
-    if (!out.write(rows.join("\n") + "\n")) await once(out, "drain");
-  }
-  out.end();
-  await once(out, "finish");
+interface PageTiming { firstMs: number; medianMs: number }
+interface IngestResult {
+  seconds: number; cpuSeconds: number; bytes: number; transactions: number; peakRssMB: number; baseRssMB: number;
+  endHeapMB: number; endExternalMB: number; pages: Record<string, PageTiming>;
+  files: Array<{ name: string; status: string; error: string | null; counts: Record<string, unknown> }>;
 }
 
-async function benchLogs() {
-  const file = path.join(dir, "edgemicro-bench-api.log");
-  await synthesizeLog(file, logLines);
-  const size = statSync(file).size;
-  console.log(`\n== gateway log: ${logLines} lines, ${mb(size)} MB ==`);
+function phase<T>(name: string, args: object): T {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/phase.ts", name, JSON.stringify(args)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
+  if (r.status !== 0 || !line) throw new Error(`bench phase ${name} failed (exit ${r.status}):\n${r.stdout}`);
+  return JSON.parse(line.slice(6)) as T;
+}
 
-  let t0 = process.hrtime.bigint();
-  const parser = new LogLineParser();
-  const stitcher = new TransactionStitcher();
-  let txs = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    for (const it of parser.push(chunk as Buffer)) if (it.kind === "event") txs += stitcher.add(it).length;
-  }
-  for (const it of parser.end()) if (it.kind === "event") txs += stitcher.add(it).length;
-  txs += stitcher.flush().length;
-  const parseS = secondsOf(t0);
-  console.log(`parse + stitch: ${parseS.toFixed(2)} s, ${(size / 1e6 / parseS).toFixed(0)} MB/s, ${Math.round(logLines / parseS)} lines/s, ${txs} transactions`);
+function secondsOf(cmd: string): number {
+  const t0 = performance.now();
+  execFileSync("sh", ["-c", cmd], { stdio: "ignore" });
+  return (performance.now() - t0) / 1000;
+}
 
-  t0 = process.hrtime.bigint();
-  execFileSync("sh", ["-c", `grep -c ECONNRESET "${file}" > /dev/null || true`]);
-  const grepS = secondsOf(t0);
-  console.log(`grep -c ECONNRESET: ${grepS.toFixed(2)} s (ours/grep = ${(parseS / grepS).toFixed(1)}x)`);
+const hasTshark = spawnSync("tshark", ["-v"], { stdio: "ignore" }).status === 0;
 
-  const handle = openDb({ pgliteDir: path.join(dir, "pglite") });
-  await applyMigrations(handle.factory);
-  const store = blobStore(dir);
-  const put = await store.put(createReadStream(file));
-  t0 = process.hrtime.bigint();
-  await createIncident(handle.prisma, store, [{ name: "bench.log", sha256: put.sha256, size: put.size }]);
-  const worker = startWorker({ db: handle.prisma, dataDir: dir, concurrency: 1, pollMs: 20 });
-  await worker.idle();
-  await worker.stop();
-  const ingestS = secondsOf(t0);
-  console.log(`full ingest on PGlite (parse + storage + aggregates): ${ingestS.toFixed(2)} s, ${(size / 1e6 / ingestS).toFixed(0)} MB/s`);
-  await handle.close();
+function printIngest(label: string, r: IngestResult, unit: { name: string; count: number }) {
+  const failed = r.files.filter((f) => f.status !== "done");
+  console.log(
+    `${label}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${(r.bytes / MB / r.seconds).toFixed(0)} MB/s, ` +
+      `${Math.round(unit.count / r.seconds)} ${unit.name}/s, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
+      `(${r.baseRssMB.toFixed(0)} MB before ingest; at the end heap ${r.endHeapMB.toFixed(0)} MB, external incl. PGlite ${r.endExternalMB.toFixed(0)} MB)`,
+  );
+  if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("; ")}`);
+  console.log(`  incident page queries, first call / median of 5 (${r.transactions} transactions):`);
+  for (const [k, v] of Object.entries(r.pages)) console.log(`    ${k.padEnd(20)} ${v.firstMs.toFixed(0).padStart(5)} ms / ${v.medianMs.toFixed(0).padStart(5)} ms`);
+}
+
+function freshDb(name: string): string {
+  const dataDir = path.join(dir, name);
+  phase("migrate", { dataDir });
+  return dataDir;
 }
 
 try {
-  await benchLogs();
-  console.log(`peak RSS so far: ${mb(peakRss)} MB`);
-  console.log(`\n== capture: ${captureMB} MB synthesized ==`);
-  const r = await benchCapture(captureMB);
-  console.log(`${r.packets} packets, ${r.connections} connections (${r.races} races)`);
-  console.log(`parse + track: ${r.seconds.toFixed(2)} s, ${r.mbPerS.toFixed(1)} MB/s, ${Math.round(r.packetsPerS)} packets/s, peak RSS ${r.peakRssMB.toFixed(0)} MB`);
-  console.log(r.tsharkSeconds !== null ? `tshark -q -z conv,tcp: ${r.tsharkSeconds.toFixed(2)} s (tshark/ours = ${r.tsharkRatio!.toFixed(2)}x)` : "tshark not installed: no ratio");
+  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+
+  const logFile = path.join(dir, "edgemicro-bench-1-api.log");
+  const lines = await synthesizeLog(logFile, logLines);
+  const logBytes = statSync(logFile).size;
+  console.log(`\n== gateway log: ${lines} lines, ${mb(logBytes)} MB ==`);
+  const lp = phase<{ seconds: number; lines: number; transactions: number; peakRssMB: number }>("log-parse", { file: logFile });
+  console.log(`parse + stitch: ${lp.seconds.toFixed(2)} s, ${(logBytes / MB / lp.seconds).toFixed(0)} MB/s, ${Math.round(lp.lines / lp.seconds)} lines/s, ${lp.transactions} transactions, peak RSS ${lp.peakRssMB.toFixed(0)} MB`);
+  secondsOf(`cat "${logFile}" > /dev/null`); // same page cache for grep as for us
+  const grepS = secondsOf(`grep -c ECONNRESET "${logFile}" > /dev/null || true`);
+  console.log(`grep -c ECONNRESET: ${grepS.toFixed(2)} s (parse + stitch takes ${(lp.seconds / grepS).toFixed(1)}x as long)`);
+  const li = phase<IngestResult>("ingest", { dataDir: freshDb("db-log"), files: [logFile] });
+  printIngest("full ingest on PGlite (redact, parse, line index, transactions, aggregates)", li, { name: "lines", count: lines });
+  console.log(`  grep -c ECONNRESET takes ${(grepS / li.seconds).toFixed(3)}x as long as the full ingest`);
+
+  const capFile = path.join(dir, "bench.pcap");
+  synthesizeCapture(capFile, captureMB);
+  const capBytes = statSync(capFile).size;
+  console.log(`\n== capture: ${mb(capBytes)} MB ==`);
+  const cp = phase<{ seconds: number; packets: number; connections: number; races: number; peakRssMB: number }>("capture-parse", { file: capFile, target: TARGET });
+  console.log(`read + track + classify: ${cp.seconds.toFixed(2)} s, ${(capBytes / MB / cp.seconds).toFixed(0)} MB/s, ${Math.round(cp.packets / cp.seconds)} packets/s, ${cp.connections} connections (${cp.races} races), peak RSS ${cp.peakRssMB.toFixed(0)} MB`);
+  if (hasTshark) {
+    const tsharkS = secondsOf(`tshark -q -z conv,tcp -r "${capFile}" > /dev/null`);
+    console.log(`tshark -q -z conv,tcp: ${tsharkS.toFixed(2)} s (tshark takes ${(tsharkS / cp.seconds).toFixed(2)}x as long)`);
+  } else console.log("tshark not installed: no ratio");
+  const ci = phase<IngestResult>("ingest", { dataDir: freshDb("db-capture"), files: [capFile] });
+  printIngest("full ingest on PGlite (read, track, classify, store connections)", ci, { name: "packets", count: cp.packets });
+
+  if (scale) {
+    rmSync(capFile);
+    rmSync(logFile);
+    const bigLog = path.join(dir, "edgemicro-bench-2-api.log");
+    const bigLines = await synthesizeLog(bigLog, 5_000_000);
+    const bigCap = path.join(dir, "big.pcap");
+    synthesizeCapture(bigCap, 2000);
+    console.log(`\n== scale: one incident, log ${bigLines} lines (${mb(statSync(bigLog).size)} MB) + capture ${mb(statSync(bigCap).size)} MB ==`);
+    const si = phase<IngestResult>("ingest", { dataDir: freshDb("db-scale"), files: [bigLog, bigCap] });
+    printIngest("full ingest on PGlite, both files", si, { name: "lines", count: bigLines });
+  }
 } finally {
-  clearInterval(sampler);
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 }
