@@ -3,7 +3,7 @@ import { createReadStream, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { addFiles, blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { startWorker } from "@/lib/jobs/worker";
 import { lineContext } from "./context";
@@ -138,5 +138,29 @@ describe("drill-down", () => {
     expect(tx!.connection?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
     expect(tx!.cause.cause).toBe("keepalive-mismatch");
     expect(await getTransaction(t.handle.prisma, store, incidentId, "nope")).toBeNull();
+  });
+});
+
+describe("two log files", () => {
+  it("merges their lines by time and filters one file", async () => {
+    const db = t.handle.prisma;
+    const log = readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!;
+    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, log)));
+    const inc = await createIncident(db, store, []);
+    await addFiles(db, store, inc.id, [{ name: "gw01-a.log", sha256: put.sha256, size: put.size }, { name: "gw01-b.log", sha256: put.sha256, size: put.size }]);
+    const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
+    await worker.idle();
+    await worker.stop();
+    const q = (x: Record<string, unknown>) => queryLines(db, store, inc.id, LineQuery.parse(x));
+    const all = await q({ limit: "500" });
+    expect(all.candidates).toBe(246);
+    expect(all.files).toHaveLength(2);
+    const ts = all.lines.map((l) => l.ts ?? 0);
+    expect(ts.every((v, i) => i === 0 || v >= ts[i - 1])).toBe(true);
+    // Same line of both files side by side (equal time stamps: the first file first).
+    expect(all.lines.slice(0, 2).map((l) => [l.file, l.lineNo])).toEqual([["gw01-a.log", 1], ["gw01-b.log", 1]]);
+    const one = await q({ file: all.files[1].id, errCode: "ECONNRESET" });
+    expect(one.candidates).toBe(6);
+    expect(one.lines.every((l) => l.file === "gw01-b.log")).toBe(true);
   });
 });
