@@ -1,5 +1,5 @@
 /** Line index files on disk (DATA_DIR/index/<fileId>.lines): written during the log parse, loaded into an LRU. */
-import { closeSync, openSync, renameSync, writeSync, mkdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "@/lib/ingest/blobs";
@@ -32,10 +32,13 @@ export async function openLineIndexSink(store: BlobStore, fileId: string): Promi
   const tmp = `${dest}.tmp`;
   mkdirSync(path.dirname(dest), { recursive: true });
   const writer = new LineIndexWriter({ sha256: "", size: 0 });
-  const fd = openSync(tmp, "w");
+  // Each block is appended with its own open/close (a few per million lines), so a parse that throws
+  // leaves no open descriptor behind, only a `.tmp` the next run overwrites.
+  let started = false;
   const write = (b: Uint8Array) => {
-    let off = 0;
-    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+    if (started) appendFileSync(tmp, b);
+    else writeFileSync(tmp, b);
+    started = true;
   };
   return {
     add(it) {
@@ -43,20 +46,11 @@ export async function openLineIndexSink(store: BlobStore, fileId: string): Promi
       if (out) write(out);
     },
     async finish(blob) {
-      try {
-        write(writer.finish(blob));
-      } finally {
-        closeSync(fd);
-      }
+      write(writer.finish(blob));
       renameSync(tmp, dest);
       evict(dest);
     },
   };
-}
-
-/** Remove a half-written index (parse failed). */
-export function discardLineIndexTmp(dataDir: string, fileId: string): void {
-  rmSync(`${lineIndexPath(dataDir, fileId)}.tmp`, { force: true });
 }
 
 // --- loading, with an LRU bounded by the memory the typed arrays take ---

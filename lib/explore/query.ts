@@ -28,7 +28,13 @@ export async function indexedLogFiles(db: Db, store: BlobStore, incidentId: stri
     select: { id: true, name: true },
   });
   const dataDir = dataDirOf(store);
-  return Promise.all(files.map(async (f) => ({ ...f, index: await loadLineIndex(lineIndexPath(dataDir, f.id)).catch(() => null) })));
+  const load = (id: string) =>
+    loadLineIndex(lineIndexPath(dataDir, id)).catch((e: unknown) => {
+      // A damaged index makes its file unsearchable (listed as such), never the whole explorer.
+      console.error(`[explore] line index of ${id}: ${e instanceof Error ? e.message : e}`);
+      return null;
+    });
+  return Promise.all(files.map(async (f) => ({ ...f, index: await load(f.id) })));
 }
 
 async function stringFilter(db: Db, incidentId: string, q: LineQuery): Promise<StringFilter> {
