@@ -12,7 +12,7 @@ import { dataDirOf, lineIndexPath, loadLineIndex } from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
 
 /** Free text: stop a page after scanning this many candidate lines (the page says how far it got). */
-const TEXT_SCAN_LINES = 200_000;
+const TEXT_SCAN_LINES = 500_000;
 
 export interface IndexedFile {
   id: string;
@@ -159,9 +159,10 @@ export async function lineFacets(db: Db, store: BlobStore, incidentId: string): 
     ix.dicts.component.forEach((s) => s && sets.components.add(s));
     ix.dicts.pid.forEach((s) => s && sets.pids.add(s));
   }
+  // Prisma's `distinct` dedupes in memory after reading every row: ask the database instead.
   const [targets, proxies] = await Promise.all([
-    db.logTransaction.findMany({ where: { incidentId, target: { not: null } }, distinct: ["target"], select: { target: true } }),
-    db.logTransaction.findMany({ where: { incidentId, proxy: { not: null } }, distinct: ["proxy"], select: { proxy: true } }),
+    db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT target v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND target IS NOT NULL`,
+    db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT proxy v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND proxy IS NOT NULL`,
   ]);
   const sorted = (s: Set<string>) => [...s].sort();
   return {
@@ -171,7 +172,7 @@ export async function lineFacets(db: Db, store: BlobStore, incidentId: string): 
     errCodes: sorted(sets.errCodes),
     components: sorted(sets.components),
     pids: sorted(sets.pids),
-    targets: targets.map((t) => t.target!).sort(),
-    proxies: proxies.map((p) => p.proxy!).sort(),
+    targets: targets.map((t) => t.v).sort(),
+    proxies: proxies.map((p) => p.v).sort(),
   };
 }
