@@ -6,7 +6,7 @@ const mono: React.CSSProperties = { fontFamily: "ui-monospace, SFMono-Regular, M
 export const contextHref = (incidentId: string, fileId: string, lineNo: number) => `/incidents/${incidentId}/logs/${fileId}?line=${lineNo}#L${lineNo}`;
 
 /** Raw log lines with their file and line number; each opens the line in context. */
-export function LogLines({ incidentId, lines, showFile = true }: { incidentId: string; lines: ExploreLine[]; showFile?: boolean }) {
+export function LogLines({ incidentId, lines, showFile = true, showTransaction = true }: { incidentId: string; lines: ExploreLine[]; showFile?: boolean; showTransaction?: boolean }) {
   if (lines.length === 0) return <p className="muted" data-testid="log-lines-empty">No lines match.</p>;
   return (
     <table data-testid="log-lines">
@@ -14,7 +14,7 @@ export function LogLines({ incidentId, lines, showFile = true }: { incidentId: s
         <tr>
           <th>{showFile ? "File:line" : "Line"}</th>
           <th>Log line (as stored, secrets redacted)</th>
-          <th>Transaction</th>
+          {showTransaction && <th>Transaction</th>}
         </tr>
       </thead>
       <tbody>
@@ -30,9 +30,9 @@ export function LogLines({ incidentId, lines, showFile = true }: { incidentId: s
               {l.truncated && <span className="muted"> … ({l.bytes} bytes)</span>}
               {l.kind === "malformed" && <span className="muted"> (not a valid log line)</span>}
             </td>
-            <td style={{ whiteSpace: "nowrap" }}>
+            {showTransaction && <td style={{ whiteSpace: "nowrap" }}>
               {l.correlationId ? <Link href={`/incidents/${incidentId}/transactions/${encodeURIComponent(l.correlationId)}`} aria-label={`Transaction ${l.correlationId}`}>{l.correlationId.slice(0, 8)}</Link> : ""}
-            </td>
+            </td>}
           </tr>
         ))}
       </tbody>

@@ -48,7 +48,7 @@ export default async function TransactionPage({ params }: Props) {
       </section>
       <section className="panel" aria-labelledby="tx-lines-h">
         <h2 id="tx-lines-h">Log lines ({tx.lines.candidates})</h2>
-        <LogLines incidentId={id} lines={tx.lines.lines} />
+        <LogLines incidentId={id} lines={tx.lines.lines} showTransaction={false} />
         <p className="muted"><Link href={`/incidents/${id}/logs?correlationId=${encodeURIComponent(correlationId)}`}>Open in the log explorer</Link></p>
       </section>
       <section className="panel" aria-labelledby="conn-h" data-testid="transaction-connection">
