@@ -6,6 +6,11 @@ test("open mode: no sign-in, and the header says only this machine can reach it"
   await expect(page.getByTestId("mode")).toHaveText("Open mode · only this machine can reach it");
   await expect(page.getByRole("heading", { name: "Incidents" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  // Open mode has no cookie to lean on: a state change another site's page makes the browser send is refused.
+  const forged = await page.request.delete("/api/incidents/inc_nope", { headers: { origin: "https://evil.example" } });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).error.code).toBe("cross_site");
+  expect((await page.request.delete("/api/incidents/inc_nope")).status()).toBe(404); // scripts without Origin pass
 });
 
 test.describe("team mode", () => {

@@ -3,7 +3,8 @@ import { expect, type Page } from "@playwright/test";
 // The second e2e server: team mode (accounts exist), its own data directory and, on PostgreSQL, its own
 // database (<db>_team) so the open-mode specs keep running unchanged against the first server.
 export const OPEN_PORT = Number(process.env.E2E_PORT ?? 3100);
-export const TEAM_PORT = Number(process.env.E2E_TEAM_PORT ?? OPEN_PORT + 1);
+// +1000, not +1: several checkouts run their e2e side by side on neighbouring ports.
+export const TEAM_PORT = Number(process.env.E2E_TEAM_PORT ?? OPEN_PORT + 1000);
 export const TEAM_URL = `http://127.0.0.1:${TEAM_PORT}`;
 export const ADMIN = { email: "admin@e2e.test", password: "e2e admin password" };
 
