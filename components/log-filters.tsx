@@ -16,7 +16,8 @@ function Select({ name, label, options, value }: { name: string; label: string; 
 }
 
 /** The explorer's filters: a plain GET form, so every filtered view is a link. */
-export function LogFilters({ action, facets, files, values }: { action: string; facets: LineFacets; files: LinePage["files"]; values: Values }) {
+export function LogFilters({ action, facets, files, values, span }: { action: string; facets: LineFacets; files: LinePage["files"]; values: Values; span?: { first: number | null; last: number | null } }) {
+  const iso = (ms: number | null | undefined, fallback: string) => (ms ? new Date(ms).toISOString() : fallback);
   const text = (name: string, label: string, placeholder: string, size = 16) => (
     <div><label htmlFor={`f-${name}`}>{label}</label><br /><input id={`f-${name}`} name={name} defaultValue={values[name] ?? ""} placeholder={placeholder} size={size} /></div>
   );
@@ -33,8 +34,8 @@ export function LogFilters({ action, facets, files, values }: { action: string; 
       <Select name="pid" label="Process" options={facets.pids} value={values.pid} />
       {files.length > 1 && <Select name="file" label="File" options={files.map((f) => [f.id, f.name])} value={values.file} />}
       {text("correlationId", "Correlation id", "uuid", 20)}
-      {text("from", "From (UTC)", "2026-11-23T19:34:00Z", 20)}
-      {text("to", "To (UTC)", "2026-11-23T19:35:00Z", 20)}
+      {text("from", "From (UTC)", iso(span?.first, "2026-11-23T19:34:00Z"), 22)}
+      {text("to", "To (UTC)", iso(span?.last, "2026-11-23T19:35:00Z"), 22)}
       {text("q", "Text", "socket hang up", 18)}
       <button className="btn" type="submit">Filter</button>
       <Link href={action}>clear</Link>

@@ -16,7 +16,7 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
   await pageIncidentAccess(id);
   const input = queryInput(await searchParams);
   const { db, store } = app();
-  const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true } });
+  const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true, firstTs: true, lastTs: true } });
   if (!incident) notFound();
   const parsed = LineQuery.safeParse(input);
   const base = `/incidents/${id}/logs`;
@@ -38,7 +38,7 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
       <section className="panel">
         <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
         <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>Log explorer</h1>
-        <LogFilters action={base} facets={facets} files={page?.files ?? []} values={values} />
+        <LogFilters action={base} facets={facets} files={page?.files ?? []} values={values} span={{ first: incident.firstTs?.getTime() ?? null, last: incident.lastTs?.getTime() ?? null }} />
         {!parsed.success && (
           <p className="note bad" role="alert" style={{ marginTop: ".6rem" }}>
             {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
