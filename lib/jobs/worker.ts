@@ -72,20 +72,17 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       await finishJob(opts.db, job.id, reason);
       return;
     }
-    const beat = setInterval(() => void heartbeat(opts.db, job.id, workerId).catch(() => undefined), HEARTBEAT_MS);
-    beat.unref();
-    try {
-      const error = await runFileJob({ db: opts.db, store, limits, incidentId: job.incidentId, fileId: job.fileId });
-      await finishJob(opts.db, job.id, error ?? undefined);
-    } finally {
-      clearInterval(beat);
-    }
+    const error = await runFileJob({ db: opts.db, store, limits, incidentId: job.incidentId, fileId: job.fileId });
+    await finishJob(opts.db, job.id, error ?? undefined);
   };
 
   const runOne = async (): Promise<boolean> => {
     const job = await claim();
     if (!job) return false;
     const solo = job.attempts > 1 ? alone : null;
+    // From the claim on (waiting included), so no other worker takes this job over as stale.
+    const beat = setInterval(() => void heartbeat(opts.db, job.id, workerId).catch(() => undefined), HEARTBEAT_MS);
+    beat.unref();
     try {
       // A retried job starts once the jobs already running here have finished.
       while (solo && active > 0) await new Promise<void>((r) => drained.push(r));
@@ -97,6 +94,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
         if (active === 0) drained.splice(0).forEach((r) => r());
       }
     } finally {
+      clearInterval(beat);
       if (solo) {
         alone = null;
         solo.release();
