@@ -5,12 +5,14 @@ import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { MAX_SHOWN_BYTES } from "./blob-reader";
 import { rowAtOrBefore } from "./filter";
+import { maskLine } from "./mask";
+import type { ViewOptions } from "./query";
 import { dataDirOf, lineIndexPath, loadLineIndex } from "./line-index-file";
 import type { LineContext } from "./schema";
 
 const CHUNK = 64 * 1024;
 
-export async function lineContext(db: Db, store: BlobStore, incidentId: string, fileId: string, lineNo: number, around: number): Promise<LineContext | null> {
+export async function lineContext(db: Db, store: BlobStore, incidentId: string, fileId: string, lineNo: number, around: number, opts: ViewOptions = {}): Promise<LineContext | null> {
   const file = await db.bundleFile.findFirst({ where: { id: fileId, incidentId, kind: "gateway-log", status: "done" }, select: { id: true, name: true } });
   if (!file) return null;
   const ix = await loadLineIndex(lineIndexPath(dataDirOf(store), fileId));
@@ -41,7 +43,8 @@ export async function lineContext(db: Db, store: BlobStore, incidentId: string, 
         if (at >= first) {
           let e = nl > s && data[nl - 1] === 13 ? nl - 1 : nl;
           if (e - s > MAX_SHOWN_BYTES) e = s + MAX_SHOWN_BYTES;
-          out.push({ lineNo: at, text: data.toString("utf8", s, e) });
+          const text = data.toString("utf8", s, e);
+          out.push({ lineNo: at, text: opts.maskClientIds ? maskLine(text) : text });
         }
         at++;
         s = nl + 1;

@@ -107,6 +107,21 @@ describe("log explorer over the sample incident", () => {
     expect(await lineContext(t.handle.prisma, store, "inc_other", logFileId, 1, 1)).toBeNull();
   });
 
+  it("masks the client id (x-api-key) in shared views, in lines, search and context", async () => {
+    // grep -c '\[demo-client\]' $F → 122 (every event line carries the key); sed -n 1,100p $F | grep -c … → 99 on page 1
+    const own = await lines({});
+    expect(own.lines.filter((l) => l.text.includes("[demo-client]"))).toHaveLength(99);
+    const shared = await queryLines(t.handle.prisma, store, incidentId, LineQuery.parse({ limit: "500" }), { maskClientIds: true });
+    expect(shared.lines.some((l) => l.text.includes("demo-client"))).toBe(false);
+    expect(shared.lines.filter((l) => l.text.includes("[de*******nt][")).length).toBe(122);
+    const guess = await queryLines(t.handle.prisma, store, incidentId, LineQuery.parse({ q: "demo-client" }), { maskClientIds: true });
+    expect(guess.lines).toHaveLength(0);
+    const ctx = await lineContext(t.handle.prisma, store, incidentId, logFileId, 60, 3, { maskClientIds: true });
+    expect(ctx!.lines.every((l) => l.text.includes("[de*******nt]"))).toBe(true);
+    const tx = await getTransaction(t.handle.prisma, store, incidentId, "14a95568-eac9-4826-8972-95527389bce5", { maskClientIds: true });
+    expect(tx!.lines.lines.every((l) => !l.text.includes("demo-client"))).toBe(true);
+  });
+
   it("offers the filter values found in the logs", async () => {
     const f = await lineFacets(t.handle.prisma, store, incidentId);
     expect(f.errCodes).toEqual(["ECONNRESET"]);

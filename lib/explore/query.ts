@@ -7,6 +7,7 @@ import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { KINDS, type LineIndex } from "@/lib/parsers/log/line-index";
 import { BlobReader, lineText } from "./blob-reader";
+import { maskLine } from "./mask";
 import { matchRows, mergeByTime, resolveFilter, type Merged, type StringFilter } from "./filter";
 import { dataDirOf, lineIndexPath, loadLineIndex } from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
@@ -72,7 +73,7 @@ async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: L
   return { ixs, names: usable, merged };
 }
 
-function describe(f: IndexedFile, ix: LineIndex, r: number, raw: Buffer): ExploreLine {
+function describe(f: IndexedFile, ix: LineIndex, r: number, raw: Buffer, mask: boolean): ExploreLine {
   const c = ix.cols;
   const len = c.length[r];
   const kind = KINDS[c.kind[r]];
@@ -86,13 +87,19 @@ function describe(f: IndexedFile, ix: LineIndex, r: number, raw: Buffer): Explor
     status: c.status[r] || null,
     errCode: ix.dicts.errCode[c.errCode[r]],
     correlationId: ix.dicts.corr[c.corr[r]],
-    text: lineText(raw),
+    text: mask && kind === "event" ? maskLine(lineText(raw), ix.dicts.corr[c.corr[r]]) : lineText(raw),
     bytes: len,
     truncated: raw.length < len,
   };
 }
 
-export async function queryLines(db: Db, store: BlobStore, incidentId: string, q: LineQuery): Promise<LinePage> {
+export interface ViewOptions {
+  /** A shared (read-only) view: client ids masked. */
+  maskClientIds?: boolean;
+}
+
+export async function queryLines(db: Db, store: BlobStore, incidentId: string, q: LineQuery, opts: ViewOptions = {}): Promise<LinePage> {
+  const mask = opts.maskClientIds === true;
   const files = await indexedLogFiles(db, store, incidentId);
   const { ixs, names, merged } = await candidates(db, incidentId, files, q);
   const total = merged.row.length;
@@ -105,7 +112,7 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
         const fi = merged.file[pos];
         const r = merged.row[pos];
         const ix = ixs[fi];
-        lines.push(describe(names[fi], ix, r, await readers[fi].read(ix.cols.offset[r], ix.cols.length[r])));
+        lines.push(describe(names[fi], ix, r, await readers[fi].read(ix.cols.offset[r], ix.cols.length[r]), mask));
       }
     } else {
       const needle = q.q.toLowerCase();
@@ -115,7 +122,10 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
         const r = merged.row[pos];
         const ix = ixs[fi];
         const raw = await readers[fi].read(ix.cols.offset[r], ix.cols.length[r]);
-        if (lineText(raw).toLowerCase().includes(needle)) lines.push(describe(names[fi], ix, r, raw));
+        // A shared view searches what it shows: a masked client id cannot be found by guessing it.
+        const text = lineText(raw);
+        const shown = mask && ix.cols.kind[r] === 0 ? maskLine(text, ix.dicts.corr[ix.cols.corr[r]]) : text;
+        if (shown.toLowerCase().includes(needle)) lines.push(describe(names[fi], ix, r, raw, mask));
       }
     }
   } finally {

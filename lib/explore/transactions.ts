@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getConnection } from "@/lib/analysis/connections-view";
 import type { ConnectionDetail } from "@/lib/api/connection-schema";
 import { causeOfConnection, causeWithoutCapture, type TransactionCause } from "./cause";
-import { queryLines } from "./query";
+import { queryLines, type ViewOptions } from "./query";
 import { LineQuery, type LinePage, type TransactionList, type TransactionQuery, type TransactionRow } from "./schema";
 
 function where(incidentId: string, q: TransactionQuery): Prisma.LogTransactionWhereInput {
@@ -77,13 +77,13 @@ export interface TransactionDetail {
   cause: TransactionCause;
 }
 
-export async function getTransaction(db: Db, store: BlobStore, incidentId: string, correlationId: string): Promise<TransactionDetail | null> {
+export async function getTransaction(db: Db, store: BlobStore, incidentId: string, correlationId: string, opts: ViewOptions = {}): Promise<TransactionDetail | null> {
   const txs = await db.logTransaction.findMany({ where: { incidentId, correlationId }, orderBy: { startTs: "asc" } });
   if (txs.length === 0) return null;
   const conns = await connectionsOf(db, incidentId, [correlationId]);
   const c = conns.get(correlationId);
   const connection = c ? await getConnection(db, incidentId, String(c.id)) : null;
-  const lines = await queryLines(db, store, incidentId, LineQuery.parse({ correlationId, limit: 500 }));
+  const lines = await queryLines(db, store, incidentId, LineQuery.parse({ correlationId, limit: 500 }), opts);
   const main = txs.find((t) => t.status !== null && t.status >= 500) ?? txs[0];
   return {
     correlationId,

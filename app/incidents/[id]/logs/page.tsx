@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { pageIncidentAccess } from "@/lib/auth/access";
+import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { lineFacets, queryLines } from "@/lib/explore/query";
 import { FILTER_KEYS, LineQuery, queryInput } from "@/lib/explore/schema";
 import { LogFilters } from "@/components/log-filters";
@@ -13,7 +13,7 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export default async function LogExplorerPage({ params, searchParams }: Props) {
   const { id } = await params;
-  await pageIncidentAccess(id);
+  const viewer = await pageIncidentAccess(id);
   const input = queryInput(await searchParams);
   const { db, store } = app();
   const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true, firstTs: true, lastTs: true } });
@@ -28,7 +28,7 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
     return s ? `${base}?${s}` : base;
   };
   const [page, facets] = await Promise.all([
-    parsed.success ? queryLines(db, store, id, parsed.data) : null,
+    parsed.success ? queryLines(db, store, id, parsed.data, { maskClientIds: !canEdit(viewer) }) : null,
     lineFacets(db, store, id),
   ]);
   const totalLines = page?.files.reduce((n, f) => n + (f.lines ?? 0), 0) ?? 0;

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
-import { requireIncidentRead } from "@/lib/auth/access";
+import { canEdit, requireIncidentRead } from "@/lib/auth/access";
 import { queryLines } from "@/lib/explore/query";
 import { LineQuery, queryInput } from "@/lib/explore/schema";
 
@@ -16,11 +16,11 @@ type Params = { params: Promise<{ id: string }> };
 export async function GET(req: Request, { params }: Params) {
   try {
     const { id } = await params;
-    await requireIncidentRead(id);
+    const viewer = await requireIncidentRead(id);
     const q = LineQuery.parse(queryInput(new URL(req.url).searchParams));
     const { db, store } = app();
     if (!(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return apiError(404, "not_found", "No such incident.");
-    return NextResponse.json(await queryLines(db, store, id, q));
+    return NextResponse.json(await queryLines(db, store, id, q, { maskClientIds: !canEdit(viewer) }));
   } catch (e) {
     return handleApiError(e);
   }

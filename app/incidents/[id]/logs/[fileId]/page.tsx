@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { pageIncidentAccess } from "@/lib/auth/access";
+import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { lineContext } from "@/lib/explore/context";
 import { ContextQuery } from "@/lib/explore/schema";
 
@@ -14,13 +14,13 @@ const mono: React.CSSProperties = { fontFamily: "ui-monospace, SFMono-Regular, M
 /** One line of a stored log in context: the physical lines around it, blank lines and stack traces included. */
 export default async function LineContextPage({ params, searchParams }: Props) {
   const { id, fileId } = await params;
-  await pageIncidentAccess(id);
+  const viewer = await pageIncidentAccess(id);
   const sp = await searchParams;
   const parsed = ContextQuery.safeParse({ file: fileId, line: typeof sp.line === "string" ? sp.line : "1", around: typeof sp.around === "string" ? sp.around : undefined });
   if (!parsed.success) notFound();
   const q = parsed.data;
   const { db, store } = app();
-  const ctx = await lineContext(db, store, id, fileId, q.line, q.around);
+  const ctx = await lineContext(db, store, id, fileId, q.line, q.around, { maskClientIds: !canEdit(viewer) });
   if (!ctx) notFound();
   const at = (line: number, around = q.around) => `/incidents/${id}/logs/${fileId}?line=${line}${around !== 10 ? `&around=${around}` : ""}#L${line}`;
   const first = ctx.lines[0]?.lineNo ?? q.line;

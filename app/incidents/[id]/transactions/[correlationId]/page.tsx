@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { pageIncidentAccess } from "@/lib/auth/access";
+import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { getTransaction } from "@/lib/explore/transactions";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { Ladder } from "@/components/ladder";
@@ -15,10 +15,10 @@ type Props = { params: Promise<{ id: string; correlationId: string }> };
 /** One client request: its log lines, the TCP connection it died on (ladder) and the cause that explains it. */
 export default async function TransactionPage({ params }: Props) {
   const { id, correlationId: raw } = await params;
-  await pageIncidentAccess(id);
+  const viewer = await pageIncidentAccess(id);
   const correlationId = safeDecode(raw);
   const { db, store } = app();
-  const tx = await getTransaction(db, store, id, correlationId);
+  const tx = await getTransaction(db, store, id, correlationId, { maskClientIds: !canEdit(viewer) });
   if (!tx) notFound();
   const main = tx.transactions.find((t) => t.status !== null && t.status >= 500) ?? tx.transactions[0];
   const c = tx.connection;

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
-import { requireIncidentRead } from "@/lib/auth/access";
+import { canEdit, requireIncidentRead } from "@/lib/auth/access";
 import { lineContext } from "@/lib/explore/context";
 import { ContextQuery } from "@/lib/explore/schema";
 
@@ -11,10 +11,10 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await params;
-    await requireIncidentRead(id);
+    const viewer = await requireIncidentRead(id);
     const q = ContextQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
     const { db, store } = app();
-    const ctx = await lineContext(db, store, id, q.file, q.line, q.around);
+    const ctx = await lineContext(db, store, id, q.file, q.line, q.around, { maskClientIds: !canEdit(viewer) });
     if (!ctx) return apiError(404, "not_found", "No such log file in this incident (or it has no line index).");
     return NextResponse.json(ctx);
   } catch (e) {

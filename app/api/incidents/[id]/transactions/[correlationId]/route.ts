@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
-import { requireIncidentRead } from "@/lib/auth/access";
+import { canEdit, requireIncidentRead } from "@/lib/auth/access";
 import { getTransaction } from "@/lib/explore/transactions";
 
 export const dynamic = "force-dynamic";
@@ -10,13 +10,13 @@ export const dynamic = "force-dynamic";
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string; correlationId: string }> }) {
   try {
     const { id, correlationId } = await params;
-    await requireIncidentRead(id);
+    const viewer = await requireIncidentRead(id);
     const { db, store } = app();
     let cid = correlationId;
     try {
       cid = decodeURIComponent(correlationId);
     } catch {}
-    const tx = await getTransaction(db, store, id, cid);
+    const tx = await getTransaction(db, store, id, cid, { maskClientIds: !canEdit(viewer) });
     if (!tx) return apiError(404, "not_found", "No such transaction in this incident.");
     return NextResponse.json(tx);
   } catch (e) {
