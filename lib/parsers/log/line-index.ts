@@ -78,6 +78,25 @@ function allocColumns(n: number): LineColumns {
 /** Byte size of the typed arrays of `rows` rows (what a loaded index costs in memory, dictionaries aside). */
 export const bytesPerRow = COLUMNS.reduce((n, [, t]) => n + BPE[t], 0);
 
+/** String → id, remembering the last string: neighbouring lines mostly repeat pid, host, component... */
+class Dict {
+  readonly map = new Map<string, number>([["", 0]]);
+  private lastKey = "";
+  private lastId = 0;
+
+  id(s: string): number {
+    if (s === this.lastKey) return this.lastId;
+    let v = this.map.get(s);
+    if (v === undefined) {
+      v = this.map.size;
+      this.map.set(s, v);
+    }
+    this.lastKey = s;
+    this.lastId = v;
+    return v;
+  }
+}
+
 export class LineIndexWriter {
   private block = allocColumns(BLOCK_ROWS);
   private n = 0;
@@ -85,27 +104,10 @@ export class LineIndexWriter {
   private lastTs = NaN;
   private firstTs = NaN;
   private maxTs = NaN;
-  private readonly dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Map<string, number>([["", 0]])])) as Record<DictName, Map<string, number>>;
+  private readonly dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Dict()])) as Record<DictName, Dict>;
   private headerDone = false;
 
   constructor(private readonly blob: { sha256: string; size: number }) {}
-
-  /** Neighbouring lines mostly repeat pid, host, component...: remember the last string of each dictionary. */
-  private readonly lastKey = Object.fromEntries(DICT_COLUMNS.map((d) => [d, ""])) as Record<DictName, string>;
-  private readonly lastId = Object.fromEntries(DICT_COLUMNS.map((d) => [d, 0])) as Record<DictName, number>;
-
-  private id(d: DictName, s: string): number {
-    if (this.lastKey[d] === s) return this.lastId[d];
-    const m = this.dicts[d];
-    let v = m.get(s);
-    if (v === undefined) {
-      v = m.size;
-      m.set(s, v);
-    }
-    this.lastKey[d] = s;
-    this.lastId[d] = v;
-    return v;
-  }
 
   /** Adds one parsed item; returns bytes to append to the index file when a block filled up. */
   add(it: LogItem): Uint8Array | null {
@@ -126,23 +128,23 @@ export class LineIndexWriter {
       // NaN compares false: the first time stamp sets both.
       if (!(it.ts >= this.firstTs)) this.firstTs = it.ts;
       if (!(it.ts <= this.maxTs)) this.maxTs = it.ts;
-      pid = this.id("pid", it.pid);
+      pid = this.dicts.pid.id(it.pid);
       if (it.kind === "event") {
-        component = this.id("component", it.component);
-        errCode = this.id("errCode", it.errCode);
-        corr = this.id("corr", it.correlationId);
-        host = this.id("host", it.host);
-        message = this.id("message", it.message);
-        level = this.id("level", it.level);
+        component = this.dicts.component.id(it.component);
+        errCode = this.dicts.errCode.id(it.errCode);
+        corr = this.dicts.corr.id(it.correlationId);
+        host = this.dicts.host.id(it.host);
+        message = this.dicts.message.id(it.message);
+        level = this.dicts.level.id(it.level);
         status = it.status ?? 0;
         if (it.stack !== null) flags |= FLAG_STACK;
       } else if (it.kind === "record") {
-        level = this.id("level", it.level);
-        component = this.id("component", it.fields.component ?? "");
+        level = this.dicts.level.id(it.level);
+        component = this.dicts.component.id(it.fields.component ?? "");
       } else if (it.kind === "console") {
-        component = this.id("component", it.component);
+        component = this.dicts.component.id(it.component);
       } else {
-        level = this.id("level", "stats");
+        level = this.dicts.level.id("stats");
       }
     }
     b.pid[i] = pid;
@@ -197,7 +199,7 @@ export class LineIndexWriter {
       firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
       lastTs: Number.isNaN(this.maxTs) ? null : this.maxTs,
     };
-    const dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, [...this.dicts[d].keys()]]));
+    const dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, [...this.dicts[d].map.keys()]]));
     const trailer = new TextEncoder().encode(JSON.stringify({ meta, dicts }));
     const tail = new Uint8Array(TAIL_BYTES);
     const dv = new DataView(tail.buffer);
