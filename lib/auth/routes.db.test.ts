@@ -45,6 +45,9 @@ function find(dir: string, file: string): string[] {
     .sort();
 }
 
+const API_KEY = "Zq7xKp2LmN9vBc4RtY8wHs3JdF6gA1eU";
+const LOG_WITH_KEY = `2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][orders/1][10.0.0.9][${API_KEY}][1e7af884-4fa5-4dfe-abca-6d2852d5e513][plugins-middleware][sourceRequest][GET][][][][]\n`;
+
 let t: TestEnv;
 const ids = { incidentA: "inc_routesA", incidentB: "inc_routesB", fileA: "f_routesA", fileB: "f_routesB", engineer: "", shareToken: "", sessionToken: "", shareLinkId: "", uploadLinkId: "" };
 
@@ -125,6 +128,11 @@ beforeAll(async () => {
     await db.incident.create({ data: { id: inc, title: inc, org: "acme", env: "prod" } });
     await db.bundleFile.create({ data: { id: file, incidentId: inc, name: "a.log", sha256: "0".repeat(64), size: 0n, kind: "empty", status: "skipped" } });
   }
+  // A real stored log whose client id is an API key, for the download checks.
+  const { blobStore } = await import("@/lib/ingest/bundle");
+  const { Readable } = await import("node:stream");
+  const put = await blobStore(t.dataDir).put(Readable.from([Buffer.from(LOG_WITH_KEY)]));
+  await db.bundleFile.create({ data: { id: "f_routesLog", incidentId: ids.incidentA, name: "gw.log", sha256: put.sha256, size: BigInt(put.size), kind: "gateway-log", status: "done" } });
   const share = await createShareLink(db, ids.incidentA, { label: "ticket", allowDownload: false });
   ids.shareToken = share.token;
   ids.shareLinkId = share.link.id;
@@ -207,6 +215,25 @@ describe("route handlers in team mode", () => {
     const patched = await call("api/incidents/[id]", "PATCH", { id: ids.incidentB });
     expect(patched.status).toBe(200);
     expect((await call("api/admin/users", "GET")).status).toBe(403); // engineers are not admins
+  });
+});
+
+describe("raw file download", () => {
+  it("is off for a share link without the download flag, masked for one with it, raw for engineers", async () => {
+    const { createShareLink } = await import("./share-links");
+    const withDownload = await createShareLink(t.handle.prisma, ids.incidentA, { allowDownload: true });
+    as("share");
+    expect((await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" })).status).toBe(403);
+    jar.set("emg_share", withDownload.token);
+    const shared = await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" });
+    expect(shared.status).toBe(200);
+    const text = await shared.text();
+    expect(text).not.toContain(API_KEY);
+    expect(text).toContain("[Zq****************************eU][1e7af884-");
+    expect((await call("api/incidents/[id]/files/[fileId]", "GET", { id: ids.incidentB, fileId: ids.fileB })).status).toBe(404);
+    as("engineer");
+    const raw = await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" });
+    expect(await raw.text()).toBe(LOG_WITH_KEY);
   });
 });
 

@@ -1,26 +1,32 @@
 import { Readable } from "node:stream";
 import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
-import { canDownload, requireIncidentRead } from "@/lib/auth/access";
+import { canDownload, canEdit, requireIncidentRead } from "@/lib/auth/access";
+import { maskClientIdsInLog } from "@/lib/auth/masked-download";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string; fileId: string }> };
 
-/** The stored file as uploaded (logs and configs are the redacted copies). Share visitors only when their link allows it. */
+/**
+ * The stored file as uploaded (logs and configs are the redacted copies). Share visitors only when their link
+ * allows it, and then with the client ids (API keys) of log lines masked, like every shared view.
+ */
 export async function GET(_req: Request, { params }: Params) {
   try {
     const { id, fileId } = await params;
     const viewer = await requireIncidentRead(id);
     if (!canDownload(viewer)) return apiError(403, "download_not_allowed", "This share link does not allow downloading the raw files.");
     const { db, store } = app();
-    const f = await db.bundleFile.findFirst({ where: { id: fileId, incidentId: id }, select: { name: true, sha256: true, size: true } });
+    const f = await db.bundleFile.findFirst({ where: { id: fileId, incidentId: id }, select: { name: true, sha256: true, size: true, kind: true } });
     if (!f || !(await store.has(f.sha256))) return apiError(404, "not_found", "No such file.");
     const name = f.name.split("/").pop() || "file";
-    return new Response(Readable.toWeb(store.openRead(f.sha256)) as ReadableStream, {
+    const masked = !canEdit(viewer) && f.kind === "gateway-log";
+    const body = masked ? maskClientIdsInLog(store.openRead(f.sha256)) : store.openRead(f.sha256);
+    return new Response(Readable.toWeb(body) as ReadableStream, {
       headers: {
         "content-type": "application/octet-stream",
-        "content-length": String(f.size),
+        ...(masked ? {} : { "content-length": String(f.size) }),
         "content-disposition": `attachment; filename="${name.replace(/[^\w.-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         "x-content-type-options": "nosniff",
         "cache-control": "private, no-store",
