@@ -35,6 +35,8 @@ export async function PATCH(req: Request, { params }: Params) {
     }
     const { offsetMs } = ClockPatch.parse(body);
     const a = await setClockOffset(app().db, id, offsetMs);
+    // The re-match can change the verdict: drop the stored one, the incident list recomputes it (incident-search).
+    if (a) await app().db.incident.update({ where: { id }, data: { verdict: null } });
     return a ? NextResponse.json(a) : apiError(404, "not_found", "No such incident.");
   } catch (e) {
     return handleApiError(e);
