@@ -1,5 +1,9 @@
+"use client";
+
+import { useRef } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtBytes } from "@/lib/format";
+import { etaSeconds, fmtEta, percentDone, type ProgressSample } from "@/lib/analysis/progress";
 
 type File = IncidentView["files"][number];
 
@@ -17,7 +21,26 @@ function countsLine(f: File): string {
   return "";
 }
 
+/** Percent bar and time left of a file being parsed; the rate is measured from when this page first saw it parsing. */
+function ParseProgress({ f, first }: { f: File; first: ProgressSample | undefined }) {
+  const pct = percentDone(f.bytesDone, f.size);
+  const eta = fmtEta(etaSeconds(first, { t: Date.now(), bytes: f.bytesDone }, f.size));
+  return (
+    <div className="parse-progress" data-testid="parse-progress">
+      <div className="bar" role="progressbar" aria-label={`Parsing ${f.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-valuetext={`${pct} %, ${eta}`}>
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <span className="muted">{pct} % · {eta}</span>
+    </div>
+  );
+}
+
 export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string }) {
+  // First sample of each parse this page saw: the ETA is bytes per second since then.
+  const firstSeen = useRef(new Map<string, ProgressSample>());
+  for (const f of files) {
+    if (f.status === "parsing" && !firstSeen.current.has(f.id)) firstSeen.current.set(f.id, { t: Date.now(), bytes: f.bytesDone });
+  }
   return (
     <table data-testid="file-list">
       <thead>
@@ -31,7 +54,7 @@ export function FileList({ files, downloadHref }: { files: File[]; downloadHref?
             <td className="num">{fmtBytes(f.size)}</td>
             <td>
               <span className={`status ${f.status}`}>{f.status}</span>
-              {f.status === "parsing" && f.size > 0 && <progress max={f.size} value={f.bytesDone} aria-label={`Parsing ${f.name}`} />}
+              {f.status === "parsing" && f.size > 0 && <ParseProgress f={f} first={firstSeen.current.get(f.id)} />}
             </td>
             <td>{f.error ? <span className={f.status === "failed" ? "bad" : "muted"}>{f.error}</span> : countsLine(f)}</td>
           </tr>

@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
+import type { IncidentProgress } from "@/lib/analysis/incident-view";
 import { timelineChartData } from "@/lib/analysis/chart-data";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";
@@ -13,14 +14,31 @@ import { TimelineChart } from "./timeline-chart";
 /** The incident page body; refreshes itself while files are still parsing. */
 export function IncidentLive({ initial, readOnly = false, canDownload = false }: { initial: IncidentView; readOnly?: boolean; canDownload?: boolean }) {
   const [view, setView] = useState(initial);
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     if (!view.pending) return;
+    // Cheap poll of the files' progress; the whole view is fetched again only when a file changed status
+    // (the page fills in as files finish). A failed poll is retried, never the end of updates.
     const timer = setTimeout(async () => {
-      const res = await fetch(`/api/incidents/${view.id}`, { cache: "no-store" });
-      if (res.ok) setView(await res.json());
+      try {
+        const res = await fetch(`/api/incidents/${view.id}/progress`, { cache: "no-store" });
+        if (!res.ok) return setTick((n) => n + 1);
+        const p = (await res.json()) as IncidentProgress;
+        const before = new Map(view.files.map((f) => [f.id, f.status]));
+        const changed = p.files.length !== view.files.length || p.files.some((f) => before.get(f.id) !== f.status);
+        if (changed) {
+          const full = await fetch(`/api/incidents/${view.id}`, { cache: "no-store" });
+          if (full.ok) return setView(await full.json());
+          return setTick((n) => n + 1);
+        }
+        const bytes = new Map(p.files.map((f) => [f.id, f.bytesDone]));
+        setView({ ...view, files: view.files.map((f) => ({ ...f, bytesDone: bytes.get(f.id) ?? f.bytesDone })) });
+      } catch {
+        setTick((n) => n + 1);
+      }
     }, 700);
     return () => clearTimeout(timer);
-  }, [view]);
+  }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
   const s = view.summary;
 

@@ -159,6 +159,21 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   });
 }
 
+export interface IncidentProgress {
+  pending: boolean;
+  files: Array<{ id: string; status: string; bytesDone: number; size: number }>;
+}
+
+/** The cheap part of the view the page polls while parsing: one query on BundleFile. */
+export async function getIncidentProgress(db: Db, id: string): Promise<IncidentProgress | null> {
+  const files = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, bytesDone: true, size: true } });
+  if (files.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;
+  return {
+    pending: files.some((f) => f.status === "queued" || f.status === "parsing"),
+    files: files.map((f) => ({ id: f.id, status: f.status, bytesDone: Number(f.bytesDone), size: Number(f.size) })),
+  };
+}
+
 export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
   const rows = await db.$queryRaw<Array<{ id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
     SELECT i.id, i.title, i."createdAt", i."firstTs", i."lastTs",
