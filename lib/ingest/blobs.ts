@@ -13,6 +13,8 @@ export interface PutResult {
   sha256: string;
   size: number;
   path: string;
+  /** With `hold`, when the blob already existed: this copy is kept until `settle` (see there). */
+  held?: string;
 }
 
 const SHA_RE = /^[0-9a-f]{64}$/;
@@ -69,7 +71,7 @@ export class BlobStore {
 
   async put(
     stream: Readable | AsyncIterable<Uint8Array>,
-    opts?: { maxBytes?: number },
+    opts?: { maxBytes?: number; hold?: boolean },
   ): Promise<PutResult> {
     const maxBytes = opts?.maxBytes ?? Infinity;
     const tmpDir = path.join(this.rootDir, "tmp");
@@ -107,11 +109,49 @@ export class BlobStore {
     const sha256 = hash.digest("hex");
     const finalPath = this.pathOf(sha256);
     if (await this.has(sha256)) {
+      if (opts?.hold) return { sha256, size, path: finalPath, held: tmpPath };
       await rm(tmpPath, { force: true });
     } else {
       await mkdir(path.dirname(finalPath), { recursive: true });
       await rename(tmpPath, finalPath);
     }
     return { sha256, size, path: finalPath };
+  }
+
+  /**
+   * Call once a row points at a blob stored with `hold`. An existing blob may be removed by a clean-up that saw
+   * no row yet (a redacted file's original, a deleted incident's file) while this upload was still on its way
+   * to the database: the held copy then takes its place; otherwise it is dropped.
+   */
+  async settle(p: { sha256: string; held?: string }): Promise<void> {
+    if (!p.held) return;
+    if (await this.has(p.sha256)) {
+      await rm(p.held, { force: true });
+      return;
+    }
+    await mkdir(path.dirname(this.pathOf(p.sha256)), { recursive: true });
+    await rename(p.held, this.pathOf(p.sha256));
+  }
+
+  /**
+   * Deletes a blob no row points at. Moved aside first and checked again, so a row written meanwhile (an upload
+   * of the same bytes, which also settles its held copy) keeps it. Returns whether it was deleted.
+   */
+  async deleteUnused(sha256: string, inUse: () => Promise<boolean>): Promise<boolean> {
+    if (await inUse()) return false;
+    const aside = path.join(this.rootDir, "tmp", `${Date.now()}-${randomBytes(8).toString("hex")}.gone`);
+    await mkdir(path.dirname(aside), { recursive: true });
+    try {
+      await rename(this.pathOf(sha256), aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw e;
+    }
+    if (await inUse()) {
+      await rename(aside, this.pathOf(sha256));
+      return false;
+    }
+    await rm(aside, { force: true });
+    return true;
   }
 }

@@ -8,6 +8,8 @@ export interface StoredUpload {
   name: string;
   sha256: string;
   size: number;
+  /** A held copy from `BlobStore.put({ hold })`, settled once the rows exist. */
+  held?: string;
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString("base64url")}`;
@@ -23,7 +25,8 @@ const PARSEABLE: ReadonlySet<FileKind> = new Set(["zip", "tar", "gzip", "gateway
 async function fileRows(store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null) {
   return Promise.all(
     files.map(async (f) => {
-      const kind = f.size === 0 ? "empty" : sniff(await readHead(store.pathOf(f.sha256)));
+      // The held copy has the same bytes and cannot vanish (the stored blob could, until our row exists).
+      const kind = f.size === 0 ? "empty" : sniff(await readHead(f.held ?? store.pathOf(f.sha256)));
       const parseable = PARSEABLE.has(kind);
       return {
         id: newId("f"),
@@ -45,18 +48,26 @@ const jobsFor = (rows: Array<{ id: string; incidentId: string; status: string }>
 
 /** Records stored blobs as files of an incident and queues their parse jobs, in one transaction (a crash between would strand queued files). */
 export async function addFiles(db: Db, store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null = null) {
-  const rows = await fileRows(store, incidentId, files, parentId);
-  if (rows.length) await db.$transaction([db.bundleFile.createMany({ data: rows }), db.parseJob.createMany({ data: jobsFor(rows) })]);
-  return rows;
+  try {
+    const rows = await fileRows(store, incidentId, files, parentId);
+    if (rows.length) await db.$transaction([db.bundleFile.createMany({ data: rows }), db.parseJob.createMany({ data: jobsFor(rows) })]);
+    return rows;
+  } finally {
+    await Promise.all(files.map((f) => store.settle(f)));
+  }
 }
 
 export async function createIncident(db: Db, store: BlobStore, files: StoredUpload[]) {
   const id = newId("inc");
-  const rows = await fileRows(store, id, files, null);
-  const [incident] = await db.$transaction([
-    db.incident.create({ data: { id, title: "New bundle" } }),
-    db.bundleFile.createMany({ data: rows }),
-    db.parseJob.createMany({ data: jobsFor(rows) }),
-  ]);
-  return incident;
+  try {
+    const rows = await fileRows(store, id, files, null);
+    const [incident] = await db.$transaction([
+      db.incident.create({ data: { id, title: "New bundle" } }),
+      db.bundleFile.createMany({ data: rows }),
+      db.parseJob.createMany({ data: jobsFor(rows) }),
+    ]);
+    return incident;
+  } finally {
+    await Promise.all(files.map((f) => store.settle(f)));
+  }
 }

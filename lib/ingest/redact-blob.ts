@@ -105,13 +105,16 @@ export async function redactStoredFile(
           }
         })()
       : redacted,
+    { hold: true },
   );
   let report = redactor.report();
   if (put.sha256 !== file.sha256) {
     // The report is kept with the swap: a re-run after a crash reads the redacted copy and would find nothing.
     await db.bundleFile.update({ where: { id: file.id }, data: { sha256: put.sha256, size: BigInt(put.size), counts: { redactions: report } } });
-    if ((await db.bundleFile.count({ where: { sha256: file.sha256 } })) === 0) await store.delete(file.sha256);
+    await store.settle(put);
+    await store.deleteUnused(file.sha256, async () => (await db.bundleFile.count({ where: { sha256: file.sha256 } })) > 0);
   } else {
+    await store.settle(put);
     const row = await db.bundleFile.findUnique({ where: { id: file.id }, select: { counts: true } });
     const kept = (row?.counts as { redactions?: RedactionReport } | null)?.redactions;
     if (kept) report = kept;

@@ -33,10 +33,14 @@ export async function receiveUpload(request: Request, store: BlobStore, maxBytes
       const name = (info.filename || "upload").replace(/\\/g, "/").split("/").filter((s) => s && s !== "..").join("/") || "upload";
       stream.on("limit", () => stream.destroy(new UploadError(413, "too_large", `${name} exceeds the upload limit of ${maxBytes} bytes.`)));
       stored.push(
-        store.put(stream, { maxBytes }).then((put) => {
+        // Held: an identical blob that a clean-up removes before our rows exist is restored from this copy.
+        store.put(stream, { maxBytes, hold: true }).then((put) => {
           total += put.size;
-          if (total > maxBytes) throw new UploadError(413, "too_large", `The upload exceeds the limit of ${maxBytes} bytes.`);
-          return { name, sha256: put.sha256, size: put.size };
+          if (total > maxBytes) {
+            void store.settle(put);
+            throw new UploadError(413, "too_large", `The upload exceeds the limit of ${maxBytes} bytes.`);
+          }
+          return { name, sha256: put.sha256, size: put.size, held: put.held };
         }),
       );
     });
@@ -45,7 +49,13 @@ export async function receiveUpload(request: Request, store: BlobStore, maxBytes
   });
   Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).pipe(bb);
   await done;
-  const files = await Promise.all(stored);
+  const settled = await Promise.allSettled(stored);
+  const files = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(files.map((f) => store.settle(f)));
+    throw failed.reason;
+  }
   if (files.length === 0) throw new UploadError(400, "no_files", "No `file` parts in the upload.");
   return files;
 }

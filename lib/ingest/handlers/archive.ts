@@ -12,8 +12,8 @@ export async function expandArchiveFile(ctx: FileJobContext, depth: number): Pro
     file.kind as ArchiveKind,
     ctx.limits,
     async (entry) => {
-      const put = await store.put(entry.stream, { maxBytes: ctx.limits.maxEntryBytes });
-      stored.push({ name: `${file.name}/${entry.name}`, sha256: put.sha256, size: put.size });
+      const put = await store.put(entry.stream, { maxBytes: ctx.limits.maxEntryBytes, hold: true });
+      stored.push({ name: `${file.name}/${entry.name}`, sha256: put.sha256, size: put.size, held: put.held });
     },
     file.name,
   ).finally(async () => {
