@@ -30,6 +30,12 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   expect(stored.status()).toBe(200);
   expect(stored.headers()["content-disposition"]).toMatch(/^attachment;/);
 
+  // A note for the ticket, saved on the incident.
+  await page.getByRole("button", { name: "Add note" }).click();
+  await page.getByLabel("Note for the ticket").fill("Customer sees 502s after idle periods; see capture.");
+  await page.getByRole("button", { name: "Save note" }).click();
+  await expect(page.getByTestId("incident-note")).toHaveText("Customer sees 502s after idle periods; see capture.");
+
   const label = `ticket ${Date.now()}`;
   const panel = page.getByTestId("share-panel");
   await panel.getByLabel("Label").fill(label);
@@ -51,6 +57,7 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await expect(v.getByRole("heading", { name: /502 timeline/ })).toBeVisible();
   await expect(v.getByRole("heading", { name: "Targets" })).toBeVisible();
   await expect(v.getByTestId("hop-check")).toBeVisible();
+  await expect(v.getByTestId("incident-note")).toHaveText("Customer sees 502s after idle periods; see capture.");
   for (const control of [v.getByRole("button", { name: "Rename" }), v.getByRole("button", { name: /note/i }), v.getByTestId("answer-target"), v.getByTestId("share-panel")]) {
     await expect(control).toHaveCount(0);
   }
