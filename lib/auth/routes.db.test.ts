@@ -215,6 +215,11 @@ describe("route handlers in team mode", () => {
     const patched = await call("api/incidents/[id]", "PATCH", { id: ids.incidentB });
     expect(patched.status).toBe(200);
     expect((await call("api/admin/users", "GET")).status).toBe(403); // engineers are not admins
+    // The list API filters like the list page.
+    const list = (await import(/* @vite-ignore */ path.join(APP, "api/incidents/route.ts"))) as Record<string, (r: Request) => Promise<Response>>;
+    const found = await list.GET(new Request("http://127.0.0.1/api/incidents?q=routesA&org=acm"));
+    expect((await found.json()).incidents.map((i: { id: string }) => i.id)).toEqual([ids.incidentA]);
+    expect((await list.GET(new Request("http://127.0.0.1/api/incidents?verdict=bogus"))).status).toBe(422);
   });
 });
 

@@ -5,12 +5,16 @@ import { receiveUpload } from "@/lib/ingest/upload";
 import { listIncidents, incidentUrl } from "@/lib/analysis/incident-view";
 import { handleApiError } from "@/lib/api/errors";
 import { requireEngineer } from "@/lib/auth/access";
+import { IncidentSearch, searchIncidents } from "@/lib/analysis/incident-search";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+/** Newest first; `?q=&org=&env=&target=&verdict=&from=YYYY-MM-DD&to=YYYY-MM-DD` filters (then each item also has org, env, verdict). */
+export async function GET(req: Request) {
   try {
     await requireEngineer();
+    const params = [...new URL(req.url).searchParams.entries()].filter(([, v]) => v.trim() !== "");
+    if (params.length) return NextResponse.json({ incidents: await searchIncidents(app().db, IncidentSearch.parse(Object.fromEntries(params))) });
     return NextResponse.json({ incidents: await listIncidents(app().db) });
   } catch (e) {
     return handleApiError(e);
