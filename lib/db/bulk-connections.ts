@@ -1,4 +1,5 @@
 import type { Db } from "./client";
+import { bulkQuery } from "./bulk-raw";
 import type { Connection } from "@/lib/analysis/tcp";
 import type { Classification } from "@/lib/analysis/tcp";
 
@@ -17,24 +18,27 @@ export async function insertConnections(db: Db, incidentId: string, fileId: stri
     // Exchanges and ladders go as one JSON document, not as a jsonb[] literal: escaping every quote of
     // every ladder into an array literal cost more than the rest of the insert.
     const json = JSON.stringify(rows.map((c) => [c.exchanges, c.ladder]));
-    await db.$executeRaw`
-      INSERT INTO "TcpConnection" ("incidentId","fileId","connIndex","gatewayHost","gatewayPort","targetHost","targetPort","target",
+    const cols = [
+      col((c) => c.id), col((c) => c.gateway.host), col((c) => c.gateway.port), col((c) => c.target.host), col((c) => c.target.port),
+      col((c) => endpointKey(c.target.host, c.target.port)), col((c) => iso(c.startUs)), col((c) => iso(c.endUs)),
+      col((c) => (c.closeUs === null ? null : iso(c.closeUs))), col((c) => c.firstFrame), col((c) => c.lastFrame), col((c) => c.closeFrame),
+      col((c) => c.packetsG2T), col((c) => c.packetsT2G), col((c) => c.bytesG2T), col((c) => c.bytesT2G),
+      col((c) => c.closer), col((c) => c.closeKind), col((c) => c.retransmissions), col((c) => c.connState), col((c) => c.history),
+      col((c) => c.idleGapMs), col((c) => c.cls.code), col((c) => c.cls.reason), col((c) => c.ladderOmitted),
+    ];
+    await bulkQuery(db)(
+      `INSERT INTO "TcpConnection" ("incidentId","fileId","connIndex","gatewayHost","gatewayPort","targetHost","targetPort","target",
         "startTs","endTs","closeTs","firstFrame","lastFrame","closeFrame","packetsG2T","packetsT2G","bytesG2T","bytesT2G",
         "closer","closeKind","retransmissions","connState","history","idleGapMs","classCode","classReason","exchanges","ladder","ladderOmitted")
-      SELECT ${incidentId}, ${fileId}, u.ci, u.gh, u.gp, u.th, u.tp, u.t, u.st, u.et, u.ct, u.ff, u.lf, u.cf, u.pg, u.pt, u.bg, u.bt,
+      SELECT $1, $2, u.ci, u.gh, u.gp, u.th, u.tp, u.t, u.st, u.et, u.ct, u.ff, u.lf, u.cf, u.pg, u.pt, u.bg, u.bt,
         u.cl, u.ck, u.rt, u.cs, u.hi, u.ig, u.cc, u.cr, j.v -> 0, j.v -> 1, u.lo
-      FROM unnest(
-        ${col((c) => c.id)}::int[], ${col((c) => c.gateway.host)}::text[], ${col((c) => c.gateway.port)}::int[],
-        ${col((c) => c.target.host)}::text[], ${col((c) => c.target.port)}::int[], ${col((c) => endpointKey(c.target.host, c.target.port))}::text[],
-        ${col((c) => iso(c.startUs))}::timestamptz[], ${col((c) => iso(c.endUs))}::timestamptz[],
-        ${col((c) => (c.closeUs === null ? null : iso(c.closeUs)))}::timestamptz[],
-        ${col((c) => c.firstFrame)}::int[], ${col((c) => c.lastFrame)}::int[], ${col((c) => c.closeFrame)}::int[],
-        ${col((c) => c.packetsG2T)}::int[], ${col((c) => c.packetsT2G)}::int[], ${col((c) => c.bytesG2T)}::bigint[], ${col((c) => c.bytesT2G)}::bigint[],
-        ${col((c) => c.closer)}::text[], ${col((c) => c.closeKind)}::text[], ${col((c) => c.retransmissions)}::int[],
-        ${col((c) => c.connState)}::text[], ${col((c) => c.history)}::text[], ${col((c) => c.idleGapMs)}::float8[],
-        ${col((c) => c.cls.code)}::text[], ${col((c) => c.cls.reason)}::text[], ${col((c) => c.ladderOmitted)}::int[])
+      FROM unnest($3::int[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[],
+        $12::int[], $13::int[], $14::int[], $15::int[], $16::int[], $17::bigint[], $18::bigint[], $19::text[], $20::text[], $21::int[],
+        $22::text[], $23::text[], $24::float8[], $25::text[], $26::text[], $27::int[])
         WITH ORDINALITY AS u(ci, gh, gp, th, tp, t, st, et, ct, ff, lf, cf, pg, pt, bg, bt, cl, ck, rt, cs, hi, ig, cc, cr, lo, n)
-      JOIN jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS j(v, n) ON j.n = u.n`;
+      JOIN jsonb_array_elements($28::jsonb) WITH ORDINALITY AS j(v, n) ON j.n = u.n`,
+      [incidentId, fileId, ...cols, json],
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from "./client";
+import { bulkQuery } from "./bulk-raw";
 
-/** Bulk inserts: one `INSERT ... SELECT FROM unnest(arrays)` per batch (Prisma createMany is ~13x slower). */
+/** Bulk inserts: one `INSERT ... SELECT FROM unnest(arrays)` per batch (Prisma createMany is ~13x slower), sent to the driver directly (bulk-raw.ts). */
 
 export interface TransactionRow {
   correlationId: string;
@@ -24,14 +25,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function insertTransactions(db: Db, incidentId: string, fileId: string, rows: TransactionRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof TransactionRow>(k: K) => rows.map((r) => r[k]);
-  await db.$executeRaw`
-    INSERT INTO "LogTransaction" ("incidentId","fileId","correlationId","startTs","endTs","method","url","proxy","target",
+  await bulkQuery(db)(
+    `INSERT INTO "LogTransaction" ("incidentId","fileId","correlationId","startTs","endTs","method","url","proxy","target",
       "status","errMessage","errCode","durationMs","lineNo","byteOffset","lineCount")
-    SELECT ${incidentId}, ${fileId}, * FROM unnest(
-      ${col("correlationId")}::text[], ${rows.map((r) => iso(r.startTs))}::timestamptz[], ${rows.map((r) => iso(r.endTs))}::timestamptz[],
-      ${col("method")}::text[], ${col("url")}::text[], ${col("proxy")}::text[], ${col("target")}::text[],
-      ${col("status")}::int[], ${col("errMessage")}::text[], ${col("errCode")}::text[], ${col("durationMs")}::int[],
-      ${col("lineNo")}::int[], ${col("byteOffset")}::bigint[], ${col("lineCount")}::int[])`;
+    SELECT $1, $2, * FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::int[], $11::text[], $12::text[], $13::int[], $14::int[], $15::bigint[], $16::int[])`,
+    [
+      incidentId, fileId, col("correlationId"), rows.map((r) => iso(r.startTs)), rows.map((r) => iso(r.endTs)),
+      col("method"), col("url"), col("proxy"), col("target"), col("status"), col("errMessage"), col("errCode"), col("durationMs"),
+      col("lineNo"), col("byteOffset"), col("lineCount"),
+    ],
+  );
 }
 
 export interface StatsRow {
@@ -47,11 +51,11 @@ export interface StatsRow {
 export async function insertStats(db: Db, incidentId: string, fileId: string, rows: StatsRow[]): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof StatsRow>(k: K) => rows.map((r) => r[k]);
-  await db.$executeRaw`
-    INSERT INTO "StatsDelta" ("incidentId","fileId","ts","pid","requests","responses","s5xx","treqErrors","tresErrors")
-    SELECT ${incidentId}, ${fileId}, * FROM unnest(
-      ${rows.map((r) => iso(r.ts))}::timestamptz[], ${col("pid")}::text[], ${col("requests")}::int[], ${col("responses")}::int[],
-      ${col("s5xx")}::int[], ${col("treqErrors")}::int[], ${col("tresErrors")}::int[])`;
+  await bulkQuery(db)(
+    `INSERT INTO "StatsDelta" ("incidentId","fileId","ts","pid","requests","responses","s5xx","treqErrors","tresErrors")
+    SELECT $1, $2, * FROM unnest($3::timestamptz[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])`,
+    [incidentId, fileId, rows.map((r) => iso(r.ts)), col("pid"), col("requests"), col("responses"), col("s5xx"), col("treqErrors"), col("tresErrors")],
+  );
 }
 
 export interface IssueRow {
