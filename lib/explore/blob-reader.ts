@@ -1,7 +1,10 @@
-/** Reads log lines from a stored blob by byte offset, through a 1 MiB window so sequential reads are cheap. */
+/**
+ * Reads log lines from a stored blob by byte offset, through a 64 KiB window: neighbouring lines (a page,
+ * a free-text scan) come from one read, while lines far apart (a sparse filter) cost one small read each.
+ */
 import { open, type FileHandle } from "node:fs/promises";
 
-const WINDOW = 1 << 20;
+const WINDOW = 64 * 1024;
 /** Longest part of a line shown or searched (a line may be up to 1 MiB). */
 export const MAX_SHOWN_BYTES = 16 * 1024;
 
