@@ -27,6 +27,9 @@ test(`${UPLOADS} simultaneous uploads all complete with a bounded number of pars
   const server = new OwnServer(spec);
   try {
     await server.start();
+    // The upload route is outside proxy.ts (body size) but still refuses a cross-site browser POST.
+    const forged = await fetch(`${server.base}/api/incidents`, { method: "POST", body: new FormData(), headers: { origin: "https://evil.example" } });
+    expect([forged.status, (await forged.json()).error.code]).toEqual([403, "cross_site"]);
     // The health route is polled all along: every answer and its latency is kept.
     const health: number[] = [];
     let healthFailures = 0;
