@@ -103,6 +103,18 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await expect(v).toHaveURL(/\/signin/);
   expect((await req.get(`/api/incidents/${id}`)).status()).toBe(404);
   await visitor.close();
+
+  // The engineer finds the incident by verdict and target, and deletes it (after confirming).
+  await page.goto("/");
+  await page.getByLabel("Verdict").selectOption("keepalive-mismatch");
+  await page.getByLabel("Target").fill("127.0.0.1:28081");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/verdict=keepalive-mismatch/);
+  const listed = page.getByTestId("incident-list").getByRole("row").filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
+  await expect(listed.getByTestId("verdict-cell")).toHaveText("keep-alive mismatch");
+  await listed.getByRole("button", { name: /^Delete/ }).click();
+  await expect(listed).toHaveCount(0);
+  expect((await page.request.get(`/api/incidents/${id}`)).status()).toBe(404);
 });
 
 test("customer upload link: a fresh browser uploads a bundle and gets a read-only link to the result", async ({ page, browser }) => {
