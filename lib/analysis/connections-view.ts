@@ -16,16 +16,22 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     }
     return v;
   };
-  const rows = await db.$queryRaw<Array<{ target: string; code: string; n: bigint; matched: bigint }>>`
-    SELECT target, "classCode" code, count(*) n, count("matchedCorrelationId") matched
-    FROM "TcpConnection" WHERE "incidentId" = ${incidentId} GROUP BY 1, 2`;
-  for (const r of rows) {
-    const v = get(r.target);
-    v.connections.total += Number(r.n);
-    v.connections.byClass[r.code] = Number(r.n);
-    if (Number(r.matched) > 0) v.explained502[r.code] = Number(r.matched);
+  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] }, status: "done" }, select: { id: true, counts: true } });
+  // Connections per target and class were counted at ingest; only the matches (set by correlation) are queried,
+  // through the index on matchedCorrelationId, never a scan of every connection.
+  for (const f of files) {
+    for (const [target, byClass] of Object.entries((f.counts as { byTargetClass?: Record<string, Record<string, number>> }).byTargetClass ?? {})) {
+      const v = get(target);
+      for (const [code, n] of Object.entries(byClass)) {
+        v.connections.total += n;
+        v.connections.byClass[code] = (v.connections.byClass[code] ?? 0) + n;
+      }
+    }
   }
-  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] }, status: "done" }, select: { counts: true } });
+  const matched = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
+    SELECT target, "classCode" code, count(*) n FROM "TcpConnection"
+    WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
+  for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
   for (const f of files) {
     for (const e of ((f.counts as { idleTimeouts?: IdleTimeoutEstimate[] }).idleTimeouts ?? [])) {
       const v = get(e.target);
@@ -108,6 +114,8 @@ export async function getConnection(db: Db, incidentId: string, connId: string):
 
 /** Distinct targets and states, for the page's filters. */
 export async function connectionFacets(db: Db, incidentId: string): Promise<{ targets: string[]; states: string[] }> {
-  const rows = await db.tcpConnection.findMany({ where: { incidentId }, distinct: ["target", "connState"], select: { target: true, connState: true } });
-  return { targets: [...new Set(rows.map((r) => r.target))].sort(), states: [...new Set(rows.map((r) => r.connState))].sort() };
+  // DISTINCT in the database: Prisma's `distinct` fetches every row and de-duplicates in JavaScript.
+  const rows = await db.$queryRaw<Array<{ target: string; state: string }>>`
+    SELECT DISTINCT target, "connState" state FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
+  return { targets: [...new Set(rows.map((r) => r.target))].sort(), states: [...new Set(rows.map((r) => r.state))].sort() };
 }

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
-import { mergeHistogram, percentileCont, resFor } from "./log-aggregates";
+import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
 import { targetConnectionSummary } from "./connections-view";
 import { withDiagnosis } from "./diagnosis/load";
 
@@ -32,6 +32,12 @@ interface FileCountsShape {
   events?: number;
   targetRequests?: number;
   malformed?: number;
+}
+
+/** The bucketed closes are for the timeline only: not sent with the file. */
+function withoutCloseBuckets(counts: unknown): Record<string, unknown> {
+  const { closeBuckets: _omit, ...rest } = (counts ?? {}) as Record<string, unknown>;
+  return rest;
 }
 
 export const incidentUrl = (id: string) => `/incidents/${id}`;
@@ -76,16 +82,18 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     }
     buckets.set(t, b);
   }
-  const closeRows = await db.$queryRaw<Array<{ b: number; kind: string; n: bigint }>>`
-    SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b, "closeKind" kind, count(*) n
-    FROM "TcpConnection" WHERE "incidentId" = ${id} AND closer = 'target' AND "closeTs" IS NOT NULL GROUP BY 1, 2`;
-  for (const r of closeRows) {
-    const t = Number(r.b);
-    if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
-    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
-    if (r.kind === "RST") b.targetRst += num(r.n);
-    else b.targetFin += num(r.n);
-    buckets.set(t, b);
+  // Target FIN/RST closes, bucketed at ingest (capture counts.closeBuckets), re-bucketed to this timeline.
+  const res = resFor(bucketMs);
+  for (const f of incident.files) {
+    if ((f.kind !== "pcap" && f.kind !== "pcapng") || f.status !== "done") continue;
+    for (const [ct, fin, rst] of (f.counts as { closeBuckets?: CloseBuckets }).closeBuckets?.[res] ?? []) {
+      const t = Math.floor(ct / bucketMs) * bucketMs;
+      if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
+      const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
+      b.targetFin += fin;
+      b.targetRst += rst;
+      buckets.set(t, b);
+    }
   }
 
   const targetRows = await targetTotals(db, id, doneLogIds);
@@ -126,7 +134,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       status: f.status as IncidentView["files"][number]["status"],
       bytesDone: Number(f.bytesDone),
       error: f.error,
-      counts: (f.counts ?? {}) as Record<string, unknown>,
+      counts: withoutCloseBuckets(f.counts),
       parentId: f.parentId,
     })),
     summary: {

@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { getIncidentView } from "./incident-view";
@@ -68,6 +68,32 @@ describe("log aggregates", () => {
     expect(view.targets.map((r) => [r.target, r.requests, r.errors502, r.errors504, r.p50Ms, r.p95Ms])).toEqual(
       targets.map((r) => [r.target, Number(r.requests), Number(r.e502), Number(r.e504), num(r.p50), num(r.p95)]),
     );
+  });
+});
+
+describe("capture aggregates", () => {
+  it("give the close markers and per-target connection counts of a full scan of the connections", async () => {
+    const store = blobStore(t.dataDir);
+    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, "gw01-to-target.pcap")));
+    const inc = await createIncident(t.handle.prisma, store, [{ name: "gw01-to-target.pcap", sha256: put.sha256, size: put.size }]);
+    const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 1, pollMs: 20 });
+    await worker.idle();
+    await worker.stop();
+    const view = (await getIncidentView(t.handle.prisma, inc.id))!;
+    const db = t.handle.prisma;
+    const bucketMs = view.timeline.bucketMs;
+    const closes = await db.$queryRaw<Array<{ b: number; fin: bigint; rst: bigint }>>`
+      SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b,
+             count(*) FILTER (WHERE "closeKind" <> 'RST') fin, count(*) FILTER (WHERE "closeKind" = 'RST') rst
+      FROM "TcpConnection" WHERE "incidentId" = ${inc.id} AND closer = 'target' AND "closeTs" IS NOT NULL GROUP BY 1 ORDER BY 1`;
+    expect(closes.length).toBeGreaterThan(0);
+    expect(view.timeline.buckets.filter((b) => b.targetFin + b.targetRst > 0).map((b) => [b.t, b.targetFin, b.targetRst])).toEqual(
+      closes.map((r) => [Number(r.b), Number(r.fin), Number(r.rst)]),
+    );
+    const byClass = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
+      SELECT target, "classCode" code, count(*) n FROM "TcpConnection" WHERE "incidentId" = ${inc.id} GROUP BY 1, 2`;
+    for (const r of byClass) expect(view.targets.find((x) => x.target === r.target)!.connections.byClass[r.code]).toBe(Number(r.n));
+    expect(view.files[0].counts).not.toHaveProperty("closeBuckets");
   });
 });
 

@@ -156,3 +156,39 @@ export function percentileCont(hist: Map<number, number>, p: number): number | n
   }
   return vLo! + (pos - lo) * (vHi! - vLo!);
 }
+
+/** Target-sent closes of one capture per bucket, at the widths of BUCKET_RES_MS: `{ [resMs]: [t, fin, rst][] }`. */
+export type CloseBuckets = Record<string, Array<[number, number, number]>>;
+
+/** Accumulates a capture's target FIN/RST closes for the timeline markers (stored in the file's counts). */
+export class CloseBucketAggregator {
+  private readonly buckets: Array<Map<number, [number, number]> | null> = BUCKET_RES_MS.map(() => new Map());
+  private minTs = Infinity;
+  private maxTs = -Infinity;
+
+  add(closeMs: number, kind: "FIN" | "RST" | null): void {
+    if (closeMs < this.minTs) this.minTs = closeMs;
+    if (closeMs > this.maxTs) this.maxTs = closeMs;
+    for (let i = 0; i < BUCKET_RES_MS.length; i++) {
+      const byT = this.buckets[i];
+      if (byT === null) continue;
+      if (this.maxTs - this.minTs > RES_MAX_SPAN_MS[i]) {
+        this.buckets[i] = null;
+        continue;
+      }
+      const t = Math.floor(closeMs / BUCKET_RES_MS[i]) * BUCKET_RES_MS[i];
+      let c = byT.get(t);
+      if (c === undefined) byT.set(t, (c = [0, 0]));
+      c[kind === "RST" ? 1 : 0]++;
+    }
+  }
+
+  result(): CloseBuckets {
+    const out: CloseBuckets = {};
+    BUCKET_RES_MS.forEach((res, i) => {
+      const byT = this.buckets[i];
+      if (byT) out[res] = [...byT].map(([t, [fin, rst]]) => [t, fin, rst]);
+    });
+    return out;
+  }
+}

@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
 import { ConnectionTracker, classifyConnection, IdleTimeoutEstimator, type Connection, type Endpoint } from "@/lib/analysis/tcp";
 import type { GatewayConfig } from "@/lib/parsers/config";
-import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
+import { deleteConnectionRows, endpointKey, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
+import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
 
 const BATCH = 500;
@@ -29,6 +30,10 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   let read = 0;
   let connections = 0;
   const byClass: Record<string, number> = {};
+  // Precomputed for the incident page (no scan of TcpConnection there): connections per target and class,
+  // target-sent closes per time bucket.
+  const byTargetClass: Record<string, Record<string, number>> = {};
+  const closes = new CloseBucketAggregator();
   // Memory stays bounded by the connections still open: finished ones are written in batches, and the
   // idle-timeout inference keeps one number per target-first close.
   const idle = new IdleTimeoutEstimator();
@@ -43,6 +48,10 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     for (const c of done) {
       const cls = classifyConnection(c);
       byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
+      const t = (byTargetClass[endpointKey(c.target.host, c.target.port)] ??= {});
+      t[cls.code] = (t[cls.code] ?? 0) + 1;
+      // As stored: closeTs is the close time rounded to the millisecond.
+      if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
       connections++;
       pending.push({ ...c, cls });
       idle.add(c, cls.code);
@@ -74,6 +83,8 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     lastTs: Math.ceil(lastTs),
     connections,
     byClass,
+    byTargetClass,
+    closeBuckets: closes.result(),
     idleTimeouts,
     warnings: reader.warnings.slice(0, 50),
   };
