@@ -67,8 +67,13 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
   // Nothing secret in what the visitor can fetch.
-  for (const p of [`/incidents/${id}`, `/incidents/${id}/connections`, `/api/incidents/${id}`, `/api/incidents/${id}/connections`]) {
-    const body = await (await v.request.get(p)).text();
+  // Every incident page and read API works for the visitor (log explorer, transactions, exports included).
+  for (const p of [`/incidents/${id}`, `/incidents/${id}/connections`, `/incidents/${id}/logs`, `/incidents/${id}/transactions`,
+    `/api/incidents/${id}`, `/api/incidents/${id}/connections`, `/api/incidents/${id}/lines`, `/api/incidents/${id}/transactions`,
+    `/api/incidents/${id}/export/report.md`, `/api/incidents/${id}/export/analysis.json`]) {
+    const res = await v.request.get(p);
+    expect(res.status(), `${p} for the share visitor`).toBe(200);
+    const body = await res.text();
     for (const s of SECRETS) expect(body.includes(s), `secret in ${p}`).toBe(false);
   }
 
