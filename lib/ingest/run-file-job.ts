@@ -113,16 +113,20 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   await pendingWrite.catch(() => undefined);
   const outcome = error ? { failed: true, note: error } : await fileOutcome(db, file, counts);
   const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
-  await db.bundleFile.update({
-    where: { id: fileId },
-    data: {
-      status: outcome.failed ? "failed" : "done",
-      error: outcome.note,
-      counts: JSON.parse(JSON.stringify(counts, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
-      bytesDone: outcome.failed ? undefined : (current?.size ?? file.size),
-    },
-  });
-  await refreshIncidentMeta(db, incidentId);
+  // Everything derived from this file is in place before it shows as finished: a bundle with no file
+  // pending is a fully analysed one (correlation first, then the status with the incident's time range, at once).
   if (!error && ["gateway-log", "pcap", "pcapng"].includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
+  await db.$transaction(async (tx) => {
+    await tx.bundleFile.update({
+      where: { id: fileId },
+      data: {
+        status: outcome.failed ? "failed" : "done",
+        error: outcome.note,
+        counts: JSON.parse(JSON.stringify(counts, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
+        bytesDone: outcome.failed ? undefined : (current?.size ?? file.size),
+      },
+    });
+    await refreshIncidentMeta(tx as unknown as Db, incidentId);
+  });
   return outcome.failed ? outcome.note : null;
 }
