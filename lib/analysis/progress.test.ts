@@ -13,7 +13,8 @@ describe("parse progress", () => {
     // 50 MB read in 2 s → 25 MB/s; 150 MB left → 6 s.
     expect(etaSeconds({ t: 1000, bytes: 50e6 }, { t: 3000, bytes: 100e6 }, 250e6)).toBeCloseTo(6);
     expect(etaSeconds(undefined, { t: 3000, bytes: 1 }, 10)).toBeNull();
-    expect(etaSeconds({ t: 1000, bytes: 5 }, { t: 1500, bytes: 9 }, 10)).toBeNull();
+    expect(etaSeconds({ t: 1000, bytes: 5 }, { t: 1100, bytes: 9 }, 10)).toBeNull();
+    expect(etaSeconds({ t: 1000, bytes: 5 }, { t: 1500, bytes: 9 }, 10)).toBeCloseTo(0.125); // 4 bytes in 0.5 s, 1 byte left
     expect(etaSeconds({ t: 1000, bytes: 5 }, { t: 5000, bytes: 5 }, 10)).toBeNull();
   });
 

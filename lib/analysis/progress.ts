@@ -14,13 +14,14 @@ export function percentDone(bytesDone: number, size: number): number {
 
 /**
  * Seconds left at the rate seen between two samples of the same parse, or null while there is not
- * enough to go on (under a second apart, or no bytes read in between).
+ * enough to go on (under a quarter second apart, or no bytes read in between). On PGlite the page may get
+ * only a few samples while a big file is written, so two are enough.
  */
 export function etaSeconds(first: ProgressSample | undefined, now: ProgressSample, size: number): number | null {
   if (!first) return null;
   const dt = now.t - first.t;
   const db = now.bytes - first.bytes;
-  if (dt < 1000 || db <= 0) return null;
+  if (dt < 250 || db <= 0) return null;
   return Math.max(0, (size - now.bytes) / (db / dt) / 1000);
 }
 
