@@ -31,7 +31,7 @@ export type RedactionReport = Array<{ rule: RedactionRule; count: number; lines:
 export class LineRedactor {
   private pemLabel: string | null = null;
   /** A secret value continuing on more indented lines: block scalar, plain or quoted. */
-  private cont: { kind: "block" | "plain" | "quote"; indent: number; quote?: string; hit: boolean } | null = null;
+  private cont: { kind: "block" | "plain" | "quote"; indent: number; quote?: string; keepClose?: boolean; hit: boolean } | null = null;
   private readonly stats = new Map<RedactionRule, { count: number; lines: number[] }>();
 
   redactLine(line: string, lineNo: number): string {
@@ -62,8 +62,8 @@ export class LineRedactor {
     }
     body = redactUrlCredentials(body, hit);
     body = redactBearer(body, hit);
-    body = redactKeyValues(body, hit, (quote, indent) => {
-      this.cont = { kind: "quote", indent, quote, hit: true };
+    body = redactKeyValues(body, hit, (quote, indent, keepClose) => {
+      this.cont = { kind: "quote", indent, quote, keepClose, hit: true };
     });
     if (this.cont === null) {
       const c = secretContinuation(body);
@@ -86,7 +86,7 @@ export class LineRedactor {
       const end = quotedEnd(`${cont.quote}${body}`, 0);
       if (end < 0) return "";
       this.cont = null;
-      const rest = body.slice(end - 1).trimStart();
+      const rest = body.slice(cont.keepClose ? end - 2 : end - 1).trimStart();
       return rest ? pad + rest : "";
     }
     if (body.includes(REDACTED)) return body;

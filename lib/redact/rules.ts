@@ -156,7 +156,7 @@ export function redactBearer(line: string, hit: Hit): string {
  * (key first on the line) opens a quoted value that does not close, `onOpenQuote` gets the quote
  * and the key's indentation, so the caller can blank the continuation lines.
  */
-export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: string, indent: number) => void): string {
+export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: string, indent: number, keepClose: boolean) => void): string {
   let out = "";
   let copied = 0;
   KEY_SEP.lastIndex = 0;
@@ -178,11 +178,11 @@ export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: st
     const yamlLine = /^\s*(-\s+)?$/.test(line.slice(0, m.index));
     if (c === '"' || c === "'") {
       vEnd = quotedEnd(line, vStart);
-      if (vEnd < 0) {
-        vEnd = line.length;
-        if (yamlLine) onOpenQuote?.(c, m.index);
-      }
+      const open = vEnd < 0;
+      if (open) vEnd = line.length;
       const inner = line.slice(vStart + 1, line[vEnd - 1] === c && vEnd - 1 > vStart ? vEnd - 1 : vEnd);
+      // An opening line left as it is (empty or already redacted) stays open, so its closing quote must survive for the YAML (and a re-run) to read the same.
+      if (open && yamlLine) onOpenQuote?.(c, m.index, inner === "" || inner.includes(REDACTED));
       if (inner === "" || inner.includes(REDACTED)) { KEY_SEP.lastIndex = vEnd; continue; }
       replacement = `${c}${REDACTED}${c}`;
     } else {
