@@ -1,4 +1,5 @@
 import { SAMPLE_DIR } from "@/lib/testing/samples";
+import { makeZip } from "@/lib/testing/archives";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -34,35 +35,6 @@ async function collect(file: string, kind: ArchiveKind, limits: IngestLimits = r
     }, fileName);
   } catch (e) { error = e; }
   return { got, errors, declared, result, error };
-}
-
-/** Minimal zip writer (stored or deflated) so tests can craft hostile names and attributes. */
-function makeZip(entries: Array<{ name: string; data: Buffer; deflate?: boolean; unixMode?: number }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let off = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, "utf8");
-    const body = e.deflate ? deflateRawSync(e.data) : e.data;
-    const crc = crc32(e.data);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x800, 6);
-    lh.writeUInt16LE(e.deflate ? 8 : 0, 8); lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(body.length, 18); lh.writeUInt32LE(e.data.length, 22); lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE((3 << 8) | 20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x800, 8);
-    ch.writeUInt16LE(e.deflate ? 8 : 0, 10); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(e.data.length, 24); ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(((e.unixMode ?? 0o100644) << 16) >>> 0, 38); ch.writeUInt32LE(off, 42);
-    locals.push(lh, name, body);
-    centrals.push(ch, name);
-    off += 30 + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
-  return Buffer.concat([...locals, cd, end]);
 }
 
 async function makeTar(file: string, entries: Array<{ header: tar.Header | { name: string; [k: string]: unknown }; data?: Buffer }>, gz: boolean) {
