@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { crc32, createGzip, deflateRawSync, gzipSync } from "node:zlib";
+import { createGzip, gzipSync } from "node:zlib";
 import * as tar from "tar-stream";
 import { resolveLimits, type IngestLimits } from "./limits";
 import { ArchiveError, expandArchive, gunzippedName, safeEntryName, type ArchiveKind } from "./unpack";
