@@ -45,8 +45,6 @@ export async function resetFileOutput(db: Db, fileId: string): Promise<void> {
     db.logBucket.deleteMany({ where: { fileId: { in: ids } } }),
     db.logTargetStat.deleteMany({ where: { fileId: { in: ids } } }),
     db.tcpConnection.deleteMany({ where: { fileId: { in: ids } } }),
-    db.logBucket.deleteMany({ where: { fileId: { in: ids } } }),
-    db.logTargetStat.deleteMany({ where: { fileId: { in: ids } } }),
     db.parseJob.deleteMany({ where: { fileId: { in: children } } }),
     db.bundleFile.deleteMany({ where: { id: { in: children } } }),
   ]);
