@@ -8,19 +8,21 @@ const SIDECAR_DIRS = ["index"];
 
 /**
  * Deletes an incident: its rows (everything cascades from Incident), then every stored blob no other
- * file still references (the store is content-addressed, so two incidents may share one), then the
- * per-file sidecars. Answers what was removed, or null when there is no such incident.
+ * file still references (the store is content-addressed, so two incidents may share one; see
+ * `BlobStore.deleteUnused` for an upload of the same bytes meanwhile), then the per-file sidecars.
+ * Answers what was removed, or null when there is no such incident.
  */
 export async function deleteIncident(db: Db, store: BlobStore, dataDir: string, id: string) {
   const files = await db.bundleFile.findMany({ where: { incidentId: id }, select: { id: true, sha256: true } });
   const { count } = await db.incident.deleteMany({ where: { id } });
   if (count === 0) return null;
   const shas = [...new Set(files.map((f) => f.sha256))];
-  const stillUsed = new Set(
-    (await db.bundleFile.findMany({ where: { sha256: { in: shas } }, select: { sha256: true }, distinct: ["sha256"] })).map((f) => f.sha256),
-  );
   let blobsDeleted = 0;
-  for (const sha of shas) if (!stillUsed.has(sha) && (await store.delete(sha))) blobsDeleted++;
+  // An upload of the same bytes may write its row at any moment (its held copy settles only then): the store
+  // looks for a row, moves the blob aside and looks again before it is gone, so such an upload keeps its blob.
+  for (const sha of shas) {
+    if (await store.deleteUnused(sha, async () => (await db.bundleFile.count({ where: { sha256: sha } })) > 0)) blobsDeleted++;
+  }
   const fileIds = new Set(files.map((f) => f.id));
   let sidecarsDeleted = 0;
   for (const dir of SIDECAR_DIRS) {
