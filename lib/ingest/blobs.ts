@@ -36,6 +36,19 @@ export class BlobStore {
     this.rootDir = path.resolve(rootDir);
   }
 
+  /**
+   * Where uploads are written before they are named by their hash (`.part`), held copies (`<sha256>-….held`) and
+   * blobs moved aside to be deleted (`<sha256>-….gone`). A process killed meanwhile leaves them here for
+   * `sweepStaleTemporaries` (lib/ingest/sweep-temp.ts).
+   */
+  get tempDir(): string {
+    return path.join(this.rootDir, "tmp");
+  }
+
+  private tempPath(prefix: string, ext: string): string {
+    return path.join(this.tempDir, `${prefix}${Date.now()}-${randomBytes(8).toString("hex")}${ext}`);
+  }
+
   pathOf(sha256: string): string {
     assertSha(sha256);
     return path.join(this.rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
@@ -74,9 +87,8 @@ export class BlobStore {
     opts?: { maxBytes?: number; hold?: boolean },
   ): Promise<PutResult> {
     const maxBytes = opts?.maxBytes ?? Infinity;
-    const tmpDir = path.join(this.rootDir, "tmp");
-    await mkdir(tmpDir, { recursive: true });
-    const tmpPath = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+    await mkdir(this.tempDir, { recursive: true });
+    const tmpPath = this.tempPath("", ".part");
     const hash = createHash("sha256");
     const ws = createWriteStream(tmpPath, { flags: "wx" });
     let wsError: Error | undefined;
@@ -109,7 +121,12 @@ export class BlobStore {
     const sha256 = hash.digest("hex");
     const finalPath = this.pathOf(sha256);
     if (await this.has(sha256)) {
-      if (opts?.hold) return { sha256, size, path: finalPath, held: tmpPath };
+      if (opts?.hold) {
+        // Named by its content, so a sweep after a crash can put it in place of a blob a row still needs (lib/ingest/sweep-temp.ts).
+        const held = this.tempPath(`${sha256}-`, ".held");
+        await rename(tmpPath, held);
+        return { sha256, size, path: finalPath, held };
+      }
       await rm(tmpPath, { force: true });
     } else {
       await mkdir(path.dirname(finalPath), { recursive: true });
@@ -139,8 +156,8 @@ export class BlobStore {
    */
   async deleteUnused(sha256: string, inUse: () => Promise<boolean>): Promise<boolean> {
     if (await inUse()) return false;
-    const aside = path.join(this.rootDir, "tmp", `${Date.now()}-${randomBytes(8).toString("hex")}.gone`);
-    await mkdir(path.dirname(aside), { recursive: true });
+    const aside = this.tempPath(`${sha256}-`, ".gone");
+    await mkdir(this.tempDir, { recursive: true });
     try {
       await rename(this.pathOf(sha256), aside);
     } catch (e) {

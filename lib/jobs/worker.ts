@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { blobStore } from "@/lib/ingest/bundle";
 import { resolveLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
+import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
 import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
 
 export interface WorkerOptions {
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   /** Parse jobs run at once by this process (PARSE_CONCURRENCY). */
   concurrency: number;
   pollMs?: number;
+  /** Temporary files older than this, left by a killed process, are swept at start (default an hour: lib/ingest/sweep-temp.ts). */
+  staleTempMs?: number;
 }
 
 export interface RunningWorker {
@@ -124,7 +127,12 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const recovered = requeueOrphans(opts.db, host, workerId)
     .then((n) => n && console.log(`[worker] ${n} interrupted parse job(s) queued again`))
     .catch((e) => console.error("[worker] orphan recovery failed", e));
-  const loops = Array.from({ length: Math.max(1, opts.concurrency) }, () => recovered.then(loop));
+  const swept = sweepStaleTemporaries(opts.db, opts.dataDir, { maxAgeMs: opts.staleTempMs ?? STALE_TEMP_MS })
+    .then((r) => (r.removed || r.restored) && console.log(`[worker] ${r.removed} stale temporary file(s) removed, ${r.restored} blob(s) put back`))
+    .catch((e) => console.error("[worker] temporary file sweep failed", e));
+  // Jobs start once both are done, so `stop()` also waits for them.
+  const started = Promise.all([recovered, swept]);
+  const loops = Array.from({ length: Math.max(1, opts.concurrency) }, () => started.then(loop));
   return {
     async stop() {
       stopping = true;
