@@ -2,6 +2,7 @@
 import type { Db } from "@/lib/db/client";
 import type { ClockAlignment } from "@/lib/api/clock-schema";
 import { correlateIncident, DEFAULT_TOLERANCE_MS, effectiveOffset } from "./correlate";
+import { storeVerdict } from "./stored-verdict";
 
 export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
   const inc = await db.incident.findUnique({
@@ -30,10 +31,14 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
   };
 }
 
-/** Saves a person's offset (null: back to the detected one) and re-matches 502s to connections with it. */
+/**
+ * Saves a person's offset (null: back to the detected one) and re-matches 502s to connections with it; the
+ * verdict stored for the incident search follows the new matches.
+ */
 export async function setClockOffset(db: Db, incidentId: string, offsetMs: number | null): Promise<ClockAlignment | null> {
   const found = await db.incident.updateMany({ where: { id: incidentId }, data: { clockOffsetMs: offsetMs } });
   if (found.count === 0) return null;
   await correlateIncident(db, incidentId);
+  await storeVerdict(db, incidentId);
   return getClockAlignment(db, incidentId);
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import { getIncidentView, incidentUrl } from "@/lib/analysis/incident-view";
+import { incidentUrl } from "@/lib/analysis/incident-view";
+import { storeVerdict } from "@/lib/analysis/stored-verdict";
 
 /** Search form / query string of the incident list; empty fields are dropped before parsing. */
 export const IncidentSearch = z.object({
@@ -42,8 +43,8 @@ const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const DAY_MS = 86_400_000;
 
 /**
- * Stores the verdict of finished incidents that do not have one yet (parsed before verdicts were
- * stored, or finished since), a few per call so the list stays fast; the verdict filter then sees them.
+ * Stores the verdict of finished incidents that do not have one yet (parsed before the worker stored it when the
+ * last file finished: lib/ingest/run-file-job.ts), a few per call so the list stays fast; the verdict filter then sees them.
  */
 export async function backfillVerdicts(db: Db, limit = 10): Promise<number> {
   const rows = await db.$queryRaw<Array<{ id: string }>>`
@@ -52,10 +53,7 @@ export async function backfillVerdicts(db: Db, limit = 10): Promise<number> {
       AND EXISTS (SELECT 1 FROM "BundleFile" f WHERE f."incidentId" = i.id)
       AND NOT EXISTS (SELECT 1 FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing'))
     ORDER BY i."createdAt" DESC LIMIT ${limit}`;
-  for (const { id } of rows) {
-    const view = await getIncidentView(db, id);
-    if (view && !view.pending) await db.incident.update({ where: { id }, data: { verdict: view.diagnosis.verdict.cause } });
-  }
+  for (const { id } of rows) await storeVerdict(db, id);
   return rows.length;
 }
 

@@ -9,6 +9,7 @@ import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
 import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/analysis/correlate";
+import { storeVerdict } from "@/lib/analysis/stored-verdict";
 
 interface RunArgs {
   db: Db;
@@ -50,12 +51,22 @@ export async function resetFileOutput(db: Db, fileId: string): Promise<void> {
   ]);
 }
 
+/**
+ * Once no file of the incident is queued or parsing (this was the last one), stores its verdict, so the
+ * incident search by verdict is right at once. Two last files finishing together may both store it: same value.
+ */
+async function storeVerdictWhenParsed(db: Db, incidentId: string): Promise<void> {
+  const pending = await db.bundleFile.count({ where: { incidentId, status: { in: ["queued", "parsing"] } } });
+  if (pending === 0) await storeVerdict(db, incidentId).catch((e) => console.error(`[worker] verdict: ${e}`));
+}
+
 /** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
 export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
   await resetFileOutput(db, fileId);
   await db.bundleFile.update({ where: { id: fileId }, data: { status: "failed", error: reason, counts: {} } });
   await refreshIncidentMeta(db, incidentId);
   await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
+  await storeVerdictWhenParsed(db, incidentId);
 }
 
 /** Parses one file of a bundle. Returns the error shown for that file, or null; never throws for bad input. */
@@ -126,5 +137,6 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     });
     await refreshIncidentMeta(tx as unknown as Db, incidentId);
   });
+  await storeVerdictWhenParsed(db, incidentId);
   return outcome.failed ? outcome.note : null;
 }

@@ -34,9 +34,7 @@ export async function PATCH(req: Request, { params }: Params) {
       return apiError(400, "invalid_json", "The request body is not JSON.");
     }
     const { offsetMs } = ClockPatch.parse(body);
-    const a = await setClockOffset(app().db, id, offsetMs);
-    // The re-match can change the verdict: drop the stored one, the incident list recomputes it (incident-search).
-    if (a) await app().db.incident.update({ where: { id }, data: { verdict: null } });
+    const a = await setClockOffset(app().db, id, offsetMs); // re-matches and stores the verdict that follows
     return a ? NextResponse.json(a) : apiError(404, "not_found", "No such incident.");
   } catch (e) {
     return handleApiError(e);
