@@ -1,15 +1,18 @@
 /** Pure filtering of loaded line indexes: typed-array scans, then a time-ordered merge across files. */
 import { KINDS, type LineIndex } from "@/lib/parsers/log/line-index";
 
-/** A filter with its strings already resolved to the ids of one file's dictionaries. */
+/**
+ * A filter with its strings already resolved against one file's dictionaries. A string may hold more than
+ * one id (lib/parsers/log/line-index.ts), so each dictionary filter is a mask over ids: 1 = passes.
+ */
 export interface RowFilter {
-  level?: number;
+  level?: Uint8Array;
   kind?: number;
   statusLo?: number;
   statusHi?: number;
-  errCode?: number;
-  component?: number;
-  pid?: number;
+  errCode?: Uint8Array;
+  component?: Uint8Array;
+  pid?: Uint8Array;
   /** Rows pass when their correlation id's mask entry is 1, or (when given) their host's. */
   corrMask?: Uint8Array;
   hostMask?: Uint8Array;
@@ -35,15 +38,12 @@ export interface StringFilter {
 /** Resolves string filters against one file's dictionaries; null when nothing in this file can match. */
 export function resolveFilter(ix: LineIndex, f: StringFilter): RowFilter | null {
   const out: RowFilter = {};
-  const id = (list: string[], v: string | undefined): number | null | undefined => {
-    if (v === undefined) return undefined;
-    const i = list.indexOf(v);
-    return i === -1 ? null : i;
-  };
-  for (const [key, dict] of [["level", "level"], ["errCode", "errCode"], ["component", "component"], ["pid", "pid"]] as const) {
-    const v = id(ix.dicts[dict], f[key]);
-    if (v === null) return null;
-    if (v !== undefined) out[key] = v;
+  for (const key of ["level", "errCode", "component", "pid"] as const) {
+    const want = f[key];
+    if (want === undefined) continue;
+    const mask = maskOf(ix.dicts[key], (s) => s === want);
+    if (!mask) return null;
+    out[key] = mask;
   }
   if (f.kind !== undefined) {
     const k = (KINDS as readonly string[]).indexOf(f.kind);
@@ -56,32 +56,29 @@ export function resolveFilter(ix: LineIndex, f: StringFilter): RowFilter | null 
     out.statusHi = cls ? out.statusLo + 99 : out.statusLo;
   }
   if (f.correlationId !== undefined || f.correlationIds) {
-    const mask = new Uint8Array(ix.dicts.corr.length);
-    let any = false;
-    ix.dicts.corr.forEach((c, i) => {
-      if (c === "") return;
-      if ((f.correlationId === undefined || c === f.correlationId) && (!f.correlationIds || f.correlationIds.has(c))) {
-        mask[i] = 1;
-        any = true;
-      }
-    });
-    let hostAny = false;
-    if (f.hosts) {
-      const hm = new Uint8Array(ix.dicts.host.length);
-      ix.dicts.host.forEach((h, i) => {
-        if (f.hosts!.has(h)) {
-          hm[i] = 1;
-          hostAny = true;
-        }
-      });
-      if (hostAny) out.hostMask = hm;
-    }
-    if (!any && !hostAny) return null;
-    out.corrMask = mask;
+    const { correlationId, correlationIds, hosts } = f;
+    const corrMask = maskOf(ix.dicts.corr, (c) => c !== "" && (correlationId === undefined || c === correlationId) && (!correlationIds || correlationIds.has(c)));
+    const hostMask = hosts ? maskOf(ix.dicts.host, (h) => hosts.has(h)) : null;
+    if (!corrMask && !hostMask) return null;
+    out.corrMask = corrMask ?? new Uint8Array(ix.dicts.corr.length);
+    if (hostMask) out.hostMask = hostMask;
   }
   if (f.from !== undefined) out.from = f.from;
   if (f.to !== undefined) out.to = f.to;
   return out;
+}
+
+/** 1 for each dictionary id whose string passes; null when none does. */
+function maskOf(dict: string[], pass: (s: string) => boolean): Uint8Array | null {
+  const mask = new Uint8Array(dict.length);
+  let any = false;
+  dict.forEach((s, i) => {
+    if (pass(s)) {
+      mask[i] = 1;
+      any = true;
+    }
+  });
+  return any ? mask : null;
 }
 
 /** Row numbers (in file order) that pass the filter. */
@@ -92,12 +89,12 @@ export function matchRows(ix: LineIndex, f: RowFilter): Uint32Array {
   let k = 0;
   const { level, kind, statusLo, statusHi, errCode, component, pid, corrMask, hostMask, from, to } = f;
   for (let i = 0; i < n; i++) {
-    if (level !== undefined && c.level[i] !== level) continue;
+    if (level !== undefined && level[c.level[i]] !== 1) continue;
     if (kind !== undefined && c.kind[i] !== kind) continue;
     if (statusLo !== undefined && (c.status[i] < statusLo || c.status[i] > statusHi!)) continue;
-    if (errCode !== undefined && c.errCode[i] !== errCode) continue;
-    if (component !== undefined && c.component[i] !== component) continue;
-    if (pid !== undefined && c.pid[i] !== pid) continue;
+    if (errCode !== undefined && errCode[c.errCode[i]] !== 1) continue;
+    if (component !== undefined && component[c.component[i]] !== 1) continue;
+    if (pid !== undefined && pid[c.pid[i]] !== 1) continue;
     if (corrMask !== undefined && corrMask[c.corr[i]] !== 1 && !(hostMask !== undefined && hostMask[c.host[i]] === 1)) continue;
     if (from !== undefined && !(c.ts[i] >= from)) continue;
     if (to !== undefined && !(c.ts[i] < to)) continue;

@@ -3,14 +3,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { LogLineParser } from "./parse";
-import { BLOCK_ROWS, FLAG_NO_TS, FLAG_STACK, KINDS, LineIndexFormatError, LineIndexWriter, readLineIndex } from "./line-index";
+import { BLOCK_ROWS, DICT_GENERATION, FLAG_NO_TS, FLAG_STACK, KINDS, LineIndexFormatError, LineIndexWriter, readLineIndex, type LineIndex } from "./line-index";
+import { matchRows, resolveFilter } from "@/lib/explore/filter";
 
 const LOG = path.join(SAMPLE_DIR, readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!);
 
-function indexOf(bytes: Buffer, chunk = 1000) {
+function indexOf(bytes: Buffer, chunk = 1000, out: Uint8Array[] = []) {
   const p = new LogLineParser();
   const w = new LineIndexWriter({ sha256: "x".repeat(64), size: bytes.length });
-  const out: Uint8Array[] = [];
   const feed = (items: ReturnType<LogLineParser["push"]>) => {
     for (const it of items) {
       const b = w.add(it);
@@ -105,5 +105,53 @@ describe("line index across blocks", () => {
     const b = w.finish();
     expect(readLineIndex(b).meta.rows).toBe(0);
     expect(() => readLineIndex(b.subarray(0, b.length - 3))).toThrow(LineIndexFormatError);
+  });
+});
+
+/** The strings of a dictionary column, row by row (ids differ between files; strings must not). */
+const strings = (ix: LineIndex, col: "corr" | "level" | "host" | "errCode") => Array.from(ix.cols[col], (id) => ix.dicts[col][id]);
+
+describe("line index versions", () => {
+  it("reads a version 1 file (whole dictionaries in the trailer) as the same lines as version 2", () => {
+    // Written from the sample log by the version 1 writer (git show 6ea5ae8:lib/parsers/log/line-index.ts).
+    const v1 = readLineIndex(readFileSync(path.join(import.meta.dirname, "fixtures/sample-api-log.v1.lines")));
+    const v2 = indexOf(readFileSync(LOG));
+    expect(v1.meta.version).toBe(1);
+    expect(v2.meta.version).toBe(2);
+    expect(v1.meta.rows).toBe(v2.meta.rows);
+    expect(Buffer.from(v1.cols.offset.buffer)).toEqual(Buffer.from(v2.cols.offset.buffer));
+    for (const col of ["corr", "level", "host", "errCode"] as const) expect(strings(v1, col)).toEqual(strings(v2, col));
+  });
+});
+
+describe("line index dictionaries of a file with many correlation ids", () => {
+  // Every transaction has its own id; after two generations of new ids the first one comes back.
+  const ids = DICT_GENERATION * 2 + 10;
+  const line = (i: number, cid: string) =>
+    `${new Date(Date.UTC(2026, 10, 23) + i).toISOString()} [info][t:80][1][o][e][p/x][ip][c][${cid}][core][targetRequest][GET][200][][][1]`;
+  const parts: string[] = [];
+  for (let i = 0; i < ids; i++) parts.push(line(i, `cid-${i}`));
+  parts.push(line(ids, "cid-0"), line(ids + 1, "cid-1"));
+  const bytes = Buffer.from(parts.join("\n") + "\n");
+  const out: Uint8Array[] = [];
+  const ix = indexOf(bytes, 1 << 16, out);
+
+  it("writes new strings out as it goes instead of holding them until the end", () => {
+    // One full block of rows came out before finish; every other piece is a dictionary block on its own.
+    const fullRowBlocks = Math.floor((ids + 2) / BLOCK_ROWS);
+    expect(fullRowBlocks).toBe(1);
+    expect(out.length - 1).toBeGreaterThan(fullRowBlocks + 2);
+  });
+
+  it("gives every row its own id string back, also for an id met again after it left the recent dictionary", () => {
+    expect(ix.meta.rows).toBe(ids + 2);
+    const cids = strings(ix, "corr");
+    for (let i = 0; i < ids; i += 997) expect(cids[i]).toBe(`cid-${i}`);
+    expect(cids[ids]).toBe("cid-0");
+    expect(cids[ids + 1]).toBe("cid-1");
+    // The first id was forgotten by the writer: it holds two ids now, and lookups by string find both rows.
+    expect(ix.dicts.corr.filter((c) => c === "cid-0")).toHaveLength(2);
+    expect([...matchRows(ix, resolveFilter(ix, { correlationId: "cid-0" })!)]).toEqual([0, ids]);
+    expect([...matchRows(ix, resolveFilter(ix, { correlationIds: new Set(["cid-1", "cid-7"]) })!)]).toEqual([1, 7, ids + 1]);
   });
 });

@@ -4,12 +4,16 @@
  * writer turns items into byte chunks, the reader turns bytes back into typed arrays; the caller
  * does the file I/O (lib/explore/line-index-file.ts).
  *
- * Layout (little-endian, every column padded to 8 bytes):
+ * Layout (little-endian, every column and chunk padded to 8 bytes):
  *   "EMGLIDX1"
- *   blocks: u32 rows, u32 pad, then the columns of COLUMNS in order, `rows` values each
+ *   blocks, in any order:
+ *     rows:       u32 rows, u32 0, then the columns of COLUMNS in order, `rows` values each
+ *     dictionary: u32 byte length, u32 1, then UTF-8 JSON { [dict]: [new strings, in id order] }
  *   trailer: UTF-8 JSON { meta, dicts }
  *   f64 trailer offset, u32 trailer length, "LIDX"
- * Dictionary columns hold ids into `dicts[name]`; id 0 is always the empty string.
+ * Dictionary columns hold ids into `dicts[name]`; id 0 is always the empty string. Version 1 files keep
+ * every dictionary whole in the trailer; version 2 writes new strings as they appear (dictionary blocks),
+ * so a file with a million correlation ids never holds them all in memory while it is written.
  */
 import type { LogItem } from "./types";
 
@@ -56,7 +60,7 @@ const BPE = { f64: 8, u32: 4, u16: 2, u8: 1 } as const;
 const pad8 = (n: number) => (n + 7) & ~7;
 
 export interface LineIndexMeta {
-  version: 1;
+  version: 1 | 2;
   /** sha256 and size of the (redacted) stored blob the offsets point into. */
   blobSha256: string;
   blobSize: number;
@@ -78,18 +82,43 @@ function allocColumns(n: number): LineColumns {
 /** Byte size of the typed arrays of `rows` rows (what a loaded index costs in memory, dictionaries aside). */
 export const bytesPerRow = COLUMNS.reduce((n, [, t]) => n + BPE[t], 0);
 
-/** String → id, remembering the last string: neighbouring lines mostly repeat pid, host, component... */
+/** Strings remembered per generation: two generations bound a dictionary's memory whatever the file holds. */
+export const DICT_GENERATION = 1 << 15;
+const BLOCK_ROWS_TYPE = 0;
+const BLOCK_DICT_TYPE = 1;
+/** New strings held before they go out as a dictionary block. */
+const DICT_FLUSH_STRINGS = 8192;
+
+/**
+ * String → id, for the strings of the recent past only (two generations of DICT_GENERATION). A string
+ * met again after that gets a second id: readers match by string, never assume one id per string. Small
+ * dictionaries (levels, components, hosts) never reach a generation, so for them ids stay unique.
+ */
 class Dict {
-  readonly map = new Map<string, number>([["", 0]]);
+  private current = new Map<string, number>([["", 0]]);
+  private previous = new Map<string, number>();
+  private next = 1;
   private lastKey = "";
   private lastId = 0;
+  /** Strings given an id since the last dictionary block, in id order. */
+  pending: string[] = [];
 
   id(s: string): number {
     if (s === this.lastKey) return this.lastId;
-    let v = this.map.get(s);
+    let v = this.current.get(s);
     if (v === undefined) {
-      v = this.map.size;
-      this.map.set(s, v);
+      v = this.previous.get(s);
+      // A field is a slice of its line: store a copy, or the map would keep every line alive.
+      const key = s.length > 12 ? (" " + s).slice(1) : s;
+      if (v === undefined) {
+        v = this.next++;
+        this.pending.push(key);
+      }
+      if (this.current.size >= DICT_GENERATION) {
+        this.previous = this.current;
+        this.current = new Map([["", 0]]);
+      }
+      this.current.set(key, v);
     }
     this.lastKey = s;
     this.lastId = v;
@@ -106,6 +135,8 @@ export class LineIndexWriter {
   private maxTs = NaN;
   private readonly dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Dict()])) as Record<DictName, Dict>;
   private headerDone = false;
+  /** Bytes returned by `add` and `finish` so far (the caller appends them in order). */
+  private written = 0;
 
   constructor(private readonly blob: { sha256: string; size: number }) {}
 
@@ -158,23 +189,57 @@ export class LineIndexWriter {
     b.flags[i] = flags;
     this.n++;
     this.rows++;
-    return this.n === BLOCK_ROWS ? this.flushBlock() : null;
+    if (this.n === BLOCK_ROWS) return this.emit([this.dictBlock(), this.rowsBlock()]);
+    if (this.pendingStrings() >= DICT_FLUSH_STRINGS) return this.emit([this.dictBlock()]);
+    return null;
   }
 
-  private header(): Uint8Array {
-    this.headerDone = true;
-    return new TextEncoder().encode(LINE_INDEX_MAGIC);
+  private pendingStrings(): number {
+    let n = 0;
+    for (const d of DICT_COLUMNS) n += this.dicts[d].pending.length;
+    return n;
   }
 
-  private flushBlock(): Uint8Array {
+  /** Concatenates blocks (the file magic first, once) and counts what the caller has been given. */
+  private emit(blocks: Array<Uint8Array | null>): Uint8Array | null {
+    const parts = blocks.filter((b): b is Uint8Array => b !== null);
+    if (!this.headerDone) {
+      this.headerDone = true;
+      parts.unshift(new TextEncoder().encode(LINE_INDEX_MAGIC));
+    }
+    if (parts.length === 0) return null;
+    const out = concat(parts);
+    this.written += out.length;
+    return out;
+  }
+
+  /** The strings given ids since the last dictionary block; null when there are none. */
+  private dictBlock(): Uint8Array | null {
+    if (this.pendingStrings() === 0) return null;
+    const fresh: Partial<Record<DictName, string[]>> = {};
+    for (const d of DICT_COLUMNS) {
+      if (this.dicts[d].pending.length) fresh[d] = this.dicts[d].pending;
+      this.dicts[d].pending = [];
+    }
+    const json = new TextEncoder().encode(JSON.stringify(fresh));
+    const out = new Uint8Array(8 + pad8(json.length));
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, json.length, true);
+    dv.setUint32(4, BLOCK_DICT_TYPE, true);
+    out.set(json, 8);
+    return out;
+  }
+
+  private rowsBlock(): Uint8Array | null {
     const n = this.n;
-    const head = this.headerDone ? 0 : LINE_INDEX_MAGIC.length;
-    let size = head + 8;
+    if (n === 0) return null;
+    let size = 8;
     for (const [, t] of COLUMNS) size += pad8(n * BPE[t]);
     const out = new Uint8Array(size);
-    if (head) out.set(this.header(), 0);
-    new DataView(out.buffer).setUint32(head, n, true);
-    let pos = head + 8;
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, n, true);
+    dv.setUint32(4, BLOCK_ROWS_TYPE, true);
+    let pos = 8;
     for (const [name, t] of COLUMNS) {
       const col = this.block[name as ColName];
       out.set(new Uint8Array(col.buffer, col.byteOffset, n * BPE[t]), pos);
@@ -184,40 +249,25 @@ export class LineIndexWriter {
     return out;
   }
 
-  /** The last partial block, the dictionaries and the trailer. Call once, after the last `add`; `blob` overrides the constructor's. */
+  /** The last blocks and the trailer. Call once, after the last `add`; `blob` overrides the constructor's. */
   finish(blob: { sha256: string; size: number } = this.blob): Uint8Array {
-    const written = this.written;
-    const parts: Uint8Array[] = [];
-    if (this.n > 0 || !this.headerDone) parts.push(this.n > 0 ? this.flushBlock() : this.header());
-    let before = 0;
-    for (const p of parts) before += p.length;
+    const body = this.emit([this.dictBlock(), this.rowsBlock()]);
     const meta: LineIndexMeta = {
-      version: 1,
+      version: 2,
       blobSha256: blob.sha256,
       blobSize: blob.size,
       rows: this.rows,
       firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
       lastTs: Number.isNaN(this.maxTs) ? null : this.maxTs,
     };
-    const dicts = Object.fromEntries(DICT_COLUMNS.map((d) => [d, [...this.dicts[d].map.keys()]]));
-    const trailer = new TextEncoder().encode(JSON.stringify({ meta, dicts }));
+    const trailer = new TextEncoder().encode(JSON.stringify({ meta }));
     const tail = new Uint8Array(TAIL_BYTES);
     const dv = new DataView(tail.buffer);
-    // The trailer offset is relative to the file start: everything already returned plus `before`.
-    dv.setFloat64(0, written + before, true);
+    // The trailer offset is relative to the file start: everything returned so far, `body` included.
+    dv.setFloat64(0, this.written, true);
     dv.setUint32(8, trailer.length, true);
     tail.set(new TextEncoder().encode(TAIL_MAGIC), 12);
-    parts.push(trailer, tail);
-    return concat(parts);
-  }
-
-  /** Bytes returned by `add` so far (the caller appends them in order). */
-  private get written(): number {
-    const full = Math.floor((this.rows - this.n) / BLOCK_ROWS);
-    if (full === 0) return 0;
-    let blockBytes = 8;
-    for (const [, t] of COLUMNS) blockBytes += pad8(BLOCK_ROWS * BPE[t]);
-    return LINE_INDEX_MAGIC.length + full * blockBytes;
+    return concat(body ? [body, trailer, tail] : [trailer, tail]);
   }
 }
 
@@ -248,13 +298,25 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
   const trailerAt = dv.getFloat64(tailAt, true);
   const trailerLen = dv.getUint32(tailAt + 8, true);
   if (trailerAt + trailerLen !== tailAt) fail("trailer out of place");
-  const { meta, dicts } = JSON.parse(dec.decode(buf.subarray(trailerAt, trailerAt + trailerLen))) as { meta: LineIndexMeta; dicts: Record<DictName, string[]> };
+  const trailer = JSON.parse(dec.decode(buf.subarray(trailerAt, trailerAt + trailerLen))) as { meta: LineIndexMeta; dicts?: Record<DictName, string[]> };
+  const { meta } = trailer;
+  // Version 1: whole dictionaries in the trailer. Version 2: "" then the strings of the dictionary blocks.
+  const dicts = trailer.dicts ?? (Object.fromEntries(DICT_COLUMNS.map((d) => [d, [""]])) as Record<DictName, string[]>);
   const cols = allocColumns(meta.rows);
   let pos = LINE_INDEX_MAGIC.length;
   let row = 0;
   while (pos < trailerAt) {
     const n = dv.getUint32(pos, true);
+    const type = dv.getUint32(pos + 4, true);
     pos += 8;
+    if (type === BLOCK_DICT_TYPE) {
+      if (pos + n > trailerAt) fail(`dictionary block at byte ${pos - 8} overruns the trailer`);
+      const fresh = JSON.parse(dec.decode(buf.subarray(pos, pos + n))) as Partial<Record<DictName, string[]>>;
+      for (const d of DICT_COLUMNS) for (const str of fresh[d] ?? []) dicts[d].push(str);
+      pos += pad8(n);
+      continue;
+    }
+    if (type !== BLOCK_ROWS_TYPE) fail(`unknown block type ${type} at byte ${pos - 8}`);
     if (row + n > meta.rows) fail(`block at byte ${pos - 8} overruns ${meta.rows} rows`);
     for (const [name, t] of COLUMNS) {
       const col = cols[name as ColName];
