@@ -4,12 +4,37 @@ import { z } from "zod";
 
 export const ConnectionClass = z.enum(["normal", "keepalive-race", "premature-close", "target-reset-mid-response", "refused", "gateway-close", "unknown"]);
 
+export const ConnectionSort = z.enum(["time", "gap"]);
+export type ConnectionSort = z.infer<typeof ConnectionSort>;
+
+/**
+ * Where a page starts, decoded from the opaque `cursor` query parameter (base64url of this JSON; see
+ * lib/analysis/connections-view.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
+ * rows before it; `d: "prev"` without a key: the last page. No cursor: the first page.
+ */
+export const ConnectionCursor = z.strictObject({
+  v: z.literal(1),
+  s: ConnectionSort,
+  d: z.enum(["next", "prev"]),
+  k: z.strictObject({
+    /** startTs, epoch ms */
+    t: z.number().int().min(0).max(8.64e15),
+    /** TcpConnection id */
+    i: z.string().regex(/^\d{1,18}$/),
+    /** idleGapMs (sort "gap" only; null sorts last) */
+    g: z.number().finite().nullable().optional(),
+  }).optional(),
+}).refine((c) => c.k === undefined || (c.s === "gap") === (c.k.g !== undefined), { message: "the key's idle gap belongs to the idle-gap sort only" })
+  .refine((c) => c.k !== undefined || c.d === "prev", { message: "only the last page has no key" });
+export type ConnectionCursor = z.infer<typeof ConnectionCursor>;
+
 export const ConnectionQuery = z.object({
   class: ConnectionClass.optional(),
   target: z.string().max(300).optional(),
   state: z.string().max(20).optional(),
-  sort: z.enum(["time", "gap"]).default("time"),
-  page: z.coerce.number().int().min(1).default(1),
+  sort: ConnectionSort.default("time"),
+  /** Opaque page position from a previous answer (`nextCursor`, `prevCursor`, `lastCursor`); none: the first page. */
+  cursor: z.string().optional(),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ConnectionQuery = z.infer<typeof ConnectionQuery>;
@@ -66,7 +91,17 @@ export const ConnectionRow = z.object({
 });
 export type ConnectionRow = z.infer<typeof ConnectionRow>;
 
-export const ConnectionList = z.object({ total: z.number(), page: z.number(), pageSize: z.number(), connections: z.array(ConnectionRow) });
+export const ConnectionList = z.object({
+  /** Connections matching the filters. */
+  total: z.number(),
+  pageSize: z.number(),
+  sort: ConnectionSort,
+  /** Cursor of the page before / after this one (null at the start / end), and of the last page (null when empty). */
+  prevCursor: z.string().nullable(),
+  nextCursor: z.string().nullable(),
+  lastCursor: z.string().nullable(),
+  connections: z.array(ConnectionRow),
+});
 export type ConnectionList = z.infer<typeof ConnectionList>;
 
 export const LadderStep = z.object({

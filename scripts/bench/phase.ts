@@ -12,7 +12,7 @@ import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { startWorker } from "../../lib/jobs/worker";
 import { getIncidentView, listIncidents } from "../../lib/analysis/incident-view";
 import { timelineChartData } from "../../lib/analysis/chart-data";
-import { connectionFacets, listConnections } from "../../lib/analysis/connections-view";
+import { connectionFacets, cursorAtRow, encodeCursor, listConnections } from "../../lib/analysis/connections-view";
 
 const [phase, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson ?? "{}");
@@ -111,9 +111,13 @@ async function ingest(dataDir: string, files: string[]) {
     incidentView: await timed(() => getIncidentView(db, id)),
     timelineChart: await timed(async () => timelineChartData((await getIncidentView(db, id))!.timeline)),
     incidentList: await timed(() => listIncidents(db)),
-    connectionsByTime: await timed(() => listConnections(db, id, { sort: "time", page: 1, pageSize: 50 })),
-    connectionsByGap: await timed(() => listConnections(db, id, { sort: "gap", page: 1, pageSize: 50 })),
-    connectionsLastPage: await timed(() => listConnections(db, id, { sort: "time", page: 500, pageSize: 50 })),
+    connectionsByTime: await timed(() => listConnections(db, id, { sort: "time", pageSize: 50 })),
+    connectionsByGap: await timed(() => listConnections(db, id, { sort: "gap", pageSize: 50 })),
+    // Deep pages through the cursors a page link carries: page 500 (its cursor found outside the clock) and the last.
+    connectionsPage500: await (async (cursor) => timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor })))(await cursorAtRow(db, id, { sort: "time" }, 499 * 50)),
+    connectionsLastPage: await timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor: encodeCursor({ v: 1, s: "time", d: "prev" }) })),
+    connectionsGap500: await (async (cursor) => timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor })))(await cursorAtRow(db, id, { sort: "gap" }, 499 * 50)),
+    connectionsGapLast: await timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor: encodeCursor({ v: 1, s: "gap", d: "prev" }) })),
     connectionFacets: await timed(() => connectionFacets(db, id)),
   };
   await handle.close();

@@ -33,6 +33,8 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   // Precomputed for the incident page (no scan of TcpConnection there): connections per target and class,
   // target-sent closes per time bucket.
   const byTargetClass: Record<string, Record<string, number>> = {};
+  // The same split by connection state as well: the connections list counts any filter from it.
+  const byTargetClassState: Record<string, Record<string, Record<string, number>>> = {};
   const closes = new CloseBucketAggregator();
   // Memory stays bounded by the connections still open: finished ones are written in batches, and the
   // idle-timeout inference keeps one number per target-first close.
@@ -50,6 +52,8 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
       byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
       const t = (byTargetClass[endpointKey(c.target.host, c.target.port)] ??= {});
       t[cls.code] = (t[cls.code] ?? 0) + 1;
+      const st = ((byTargetClassState[endpointKey(c.target.host, c.target.port)] ??= {})[cls.code] ??= {});
+      st[c.connState] = (st[c.connState] ?? 0) + 1;
       // As stored: closeTs is the close time rounded to the millisecond.
       if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
       connections++;
@@ -84,6 +88,7 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     connections,
     byClass,
     byTargetClass,
+    byTargetClassState,
     closeBuckets: closes.result(),
     idleTimeouts,
     warnings: reader.warnings.slice(0, 50),

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { connectionFacets, listConnections } from "@/lib/analysis/connections-view";
+import { BadCursor, connectionFacets, listConnections } from "@/lib/analysis/connections-view";
 import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
@@ -26,20 +26,32 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const raw = Object.fromEntries(Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
   const parsed = ConnectionQuery.safeParse(raw);
-  const q = parsed.success ? parsed.data : ConnectionQuery.parse({});
+  const q0 = parsed.success ? parsed.data : ConnectionQuery.parse({});
   const { db } = app();
   const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true } });
   if (!incident) notFound();
-  const [list, facets] = await Promise.all([listConnections(db, id, q), connectionFacets(db, id)]);
+  // A link whose cursor does not decode (edited by hand, or of an older version) opens the first page, and says so.
+  let badCursor = !parsed.success && parsed.error.issues.some((i) => i.path[0] === "cursor");
+  let q = q0;
+  const list = await listConnections(db, id, q).catch((e: unknown) => {
+    if (!(e instanceof BadCursor)) throw e;
+    badCursor = true;
+    q = { ...q0, cursor: undefined };
+    return listConnections(db, id, q);
+  });
+  const facets = await connectionFacets(db, id);
   const base = `/incidents/${id}/connections`;
   const href = (over: Record<string, string | number | undefined>) => {
     const u = new URLSearchParams();
-    const merged: Record<string, string | number | undefined> = { class: q.class, target: q.target, state: q.state, sort: q.sort, page: q.page, ...over };
-    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "sort" && v === "time") && !(k === "page" && v === 1)) u.set(k, String(v));
+    const merged: Record<string, string | number | undefined> = { class: q.class, target: q.target, state: q.state, sort: q.sort, pageSize: q.pageSize, ...over };
+    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "sort" && v === "time") && !(k === "pageSize" && v === 50)) u.set(k, String(v));
     const s = u.toString();
     return s ? `${base}?${s}` : base;
   };
-  const pages = Math.max(1, Math.ceil(list.total / q.pageSize));
+  // A page left empty (its cursor's rows are gone, or the filters changed under it) still leads back.
+  const stranded = list.connections.length === 0 && list.total > 0;
+  const toFirst = list.prevCursor !== null || stranded;
+  const toLast = list.nextCursor !== null || stranded;
 
   return (
     <>
@@ -66,14 +78,16 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
             </select>
           </label>
           <input type="hidden" name="sort" value={q.sort} />
+          {q.pageSize !== 50 && <input type="hidden" name="pageSize" value={q.pageSize} />}
           <button className="btn" type="submit">Filter</button>
           <span className="muted">Sort: {q.sort === "time"
-            ? <><strong>time</strong> · <Link href={href({ sort: "gap", page: 1 })}>idle gap</Link></>
-            : <><Link href={href({ sort: "time", page: 1 })}>time</Link> · <strong>idle gap</strong></>}</span>
+            ? <><strong>time</strong> · <Link href={href({ sort: "gap" })}>idle gap</Link></>
+            : <><Link href={href({ sort: "time" })}>time</Link> · <strong>idle gap</strong></>}</span>
         </form>
       </section>
       <section className="panel" aria-labelledby="conns-h">
         <h2 id="conns-h">{list.total} connection(s)</h2>
+        {badCursor && <p role="status" className="muted" data-testid="bad-cursor">That page link is not valid (any more): showing the first page.</p>}
         {list.total === 0 ? <p className="muted">No connections match. Upload a capture of the gateway↔target leg to see them.</p> : (
           <table data-testid="connections-table">
             <thead>
@@ -100,11 +114,15 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
             </tbody>
           </table>
         )}
-        {pages > 1 && (
-          <nav aria-label="Pages" style={{ marginTop: ".6rem", display: "flex", gap: ".8rem" }}>
-            {q.page > 1 && <Link href={href({ page: q.page - 1 })}>← previous</Link>}
-            <span className="muted">page {q.page} of {pages}</span>
-            {q.page < pages && <Link href={href({ page: q.page + 1 })}>next →</Link>}
+        {(toFirst || toLast) && (
+          // Keyset pages (no page numbers: reaching page N would need an OFFSET scan). Each link carries the
+          // cursor of the row it continues from, so the URL of any page can be shared.
+          <nav aria-label="Pages" data-testid="connections-pager" style={{ marginTop: ".6rem", display: "flex", gap: ".8rem", alignItems: "baseline" }}>
+            {!toFirst ? <span className="muted" aria-disabled="true">« first</span> : <Link href={href({})} aria-label="First page">« first</Link>}
+            {list.prevCursor === null ? <span className="muted" aria-disabled="true">‹ previous</span> : <Link href={href({ cursor: list.prevCursor })} rel="prev" aria-label="Previous page">‹ previous</Link>}
+            <span className="muted">{list.connections.length} of {list.total} shown, {q.pageSize} per page</span>
+            {list.nextCursor === null ? <span className="muted" aria-disabled="true">next ›</span> : <Link href={href({ cursor: list.nextCursor })} rel="next" aria-label="Next page">next ›</Link>}
+            {!toLast || list.lastCursor === null ? <span className="muted" aria-disabled="true">last »</span> : <Link href={href({ cursor: list.lastCursor })} aria-label="Last page">last »</Link>}
           </nav>
         )}
       </section>

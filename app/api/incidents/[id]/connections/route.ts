@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { listConnections } from "@/lib/analysis/connections-view";
+import { BadCursor, listConnections } from "@/lib/analysis/connections-view";
 import { ConnectionQuery } from "@/lib/api/connection-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireIncidentRead } from "@/lib/auth/access";
@@ -9,7 +9,11 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string }> };
 
-/** `GET /api/incidents/{id}/connections?class=&target=&state=&sort=time|gap&page=&pageSize=` */
+/**
+ * `GET /api/incidents/{id}/connections?class=&target=&state=&sort=time|gap&pageSize=&cursor=`: one page; the answer's
+ * `nextCursor` / `prevCursor` / `lastCursor` go into `cursor` for the next, previous and last page (no cursor: the
+ * first). A cursor that does not decode, or of the other sort, answers 400 `bad_cursor`.
+ */
 export async function GET(req: Request, { params }: Params) {
   try {
     const { id } = await params;
@@ -21,6 +25,7 @@ export async function GET(req: Request, { params }: Params) {
     if (!found) return apiError(404, "not_found", "No such incident.");
     return NextResponse.json(await listConnections(db, id, q));
   } catch (e) {
+    if (e instanceof BadCursor) return apiError(400, "bad_cursor", e.message);
     return handleApiError(e);
   }
 }
