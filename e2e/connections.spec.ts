@@ -42,11 +42,75 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   const api = await page.request.get(`/api/incidents/${id}/connections?class=keepalive-race&sort=gap&pageSize=2`);
   expect(api.status()).toBe(200);
   const body = await api.json();
-  expect([body.total, body.page, body.pageSize, body.connections.length]).toEqual([3, 1, 2, 2]);
+  expect([body.total, body.pageSize, body.connections.length, body.prevCursor]).toEqual([3, 2, 2, null]);
   expect(body.connections[0]).toMatchObject({ class: "keepalive-race", state: "SF", matched: { status: 502, errCode: "ECONNRESET" } });
+  const rest = await (await page.request.get(`/api/incidents/${id}/connections?class=keepalive-race&sort=gap&pageSize=2&cursor=${body.nextCursor}`)).json();
+  expect([rest.connections.length, rest.nextCursor]).toEqual([1, null]);
   expect((await page.request.get(`/api/incidents/${id}/connections?class=bogus`)).status()).toBe(422);
   expect((await page.request.get(`/api/incidents/inc_nope/connections`)).status()).toBe(404);
 
   await page.goto(incidentUrl);
   await expect(page.getByTestId("connections-link")).toContainText("keep-alive races (3)");
+});
+
+test("connection pages: Next and Previous by keyboard, every page a link that can be shared, a bad cursor explained", async ({ page, browser }) => {
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
+  await expect(page).toHaveURL(/\/incidents\/inc_/);
+  await expect(page.getByTestId("file-list").locator(".status.done")).toHaveCount(3);
+  const id = page.url().split("/incidents/")[1];
+  const rows = page.getByTestId("connections-table").locator("tbody tr");
+  const rowIds = async () => (await rows.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).join(" ");
+
+  // 15 connections, 5 a page: three pages.
+  await page.goto(`/incidents/${id}/connections?pageSize=5`);
+  await expect(rows).toHaveCount(5);
+  const pager = page.getByTestId("connections-pager");
+  await expect(pager.getByRole("link", { name: "Previous page" })).toHaveCount(0);
+  const page1 = await rowIds();
+
+  // From the table's last link, Tab reaches Next; Enter follows it.
+  await rows.last().getByRole("link").focus();
+  const next = pager.getByRole("link", { name: "Next page" });
+  for (let i = 0; i < 6 && !(await next.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(next).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]cursor=[\w-]+/);
+  await expect(page).toHaveURL(/pageSize=5/);
+  await expect(rows).toHaveCount(5);
+  await expect.poll(rowIds).not.toBe(page1);
+  const page2 = await rowIds();
+  const page2Url = page.url();
+
+  // Shift+Tab from Next reaches Previous (past the page summary): back to the first page.
+  await pager.getByRole("link", { name: "Next page" }).focus();
+  await page.keyboard.press("Shift+Tab");
+  await expect(pager.getByRole("link", { name: "Previous page" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect.poll(rowIds).toBe(page1);
+
+  // The page-2 link opened by someone else (a fresh browser) shows the same rows.
+  const other = await browser.newContext({ baseURL: new URL(page2Url).origin });
+  const p2 = await other.newPage();
+  await p2.goto(page2Url);
+  await expect(p2.getByTestId("connections-table").locator("tbody tr")).toHaveCount(5);
+  expect((await p2.getByTestId("connections-table").locator("tbody tr a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).join(" ")).toBe(page2);
+  await other.close();
+
+  // Last: the last five, no Next; its Previous is the middle page.
+  await page.getByTestId("connections-pager").getByRole("link", { name: "Last page" }).click();
+  await expect(rows).toHaveCount(5);
+  await expect(pager.getByRole("link", { name: "Next page" })).toHaveCount(0);
+  await pager.getByRole("link", { name: "Previous page" }).click();
+  await expect.poll(rowIds).toBe(page2);
+
+  // A cursor that is not one: the page opens the first page and says so; the API answers 400.
+  await page.goto(`/incidents/${id}/connections?pageSize=5&cursor=bogus`);
+  await expect(page.getByTestId("bad-cursor")).toBeVisible();
+  await expect.poll(rowIds).toBe(page1);
+  const bad = await page.request.get(`/api/incidents/${id}/connections?cursor=bogus`);
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.code).toBe("bad_cursor");
+  const page2Cursor = new URL(page2Url).searchParams.get("cursor");
+  expect((await page.request.get(`/api/incidents/${id}/connections?sort=gap&cursor=${page2Cursor}`)).status()).toBe(400);
 });
