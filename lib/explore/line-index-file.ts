@@ -1,9 +1,9 @@
 /** Line index files on disk (DATA_DIR/index/<fileId>.lines): written during the log parse, loaded into an LRU. */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readFile, rm, stat } from "node:fs/promises";
+import { open, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { bytesPerRow, LineIndexWriter, readLineIndex, type LineIndex } from "@/lib/parsers/log/line-index";
+import { bytesPerRow, DICT_COLUMNS, LineIndexWriter, readLineIndexFrom, type LineIndex } from "@/lib/parsers/log/line-index";
 import type { LogItem } from "@/lib/parsers/log/types";
 
 export const lineIndexDir = (dataDir: string) => path.join(dataDir, "index");
@@ -55,10 +55,40 @@ export async function openLineIndexSink(store: BlobStore, fileId: string): Promi
 
 // --- loading, with an LRU bounded by the memory the typed arrays take ---
 
-const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+// The server process also ingests (issue 5: flat memory); a 5M-line log's index alone is about 300 MB.
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 interface Entry { key: string; index: LineIndex; bytes: number }
 const cache = new Map<string, Entry>();
 let cachedBytes = 0;
+/** Loads in progress: requests for the same file share one copy. */
+const loading = new Map<string, Promise<LineIndex>>();
+
+/** Memory an index holds: its columns, and its dictionaries' strings at a rough 64 bytes each. */
+const bytesOf = (ix: LineIndex) => ix.meta.rows * bytesPerRow + DICT_COLUMNS.reduce((n, d) => n + ix.dicts[d].length, 0) * 64;
+
+/** Drops least recently used indexes until `room` more bytes fit (the one being used stays). */
+function makeRoom(room: number, keep?: string): void {
+  for (const [k, e] of cache) {
+    if (cachedBytes + room <= MAX_CACHE_BYTES) break;
+    if (k === keep) continue;
+    cache.delete(k);
+    cachedBytes -= e.bytes;
+  }
+}
+
+/** Reads the file a column of a block at a time: the file is never in memory next to its columns. */
+async function readIndexFile(file: string, size: number): Promise<LineIndex> {
+  const fh = await open(file, "r");
+  try {
+    return await readLineIndexFrom(size, async (pos, len) => {
+      const buf = Buffer.allocUnsafe(len);
+      const { bytesRead } = await fh.read(buf, 0, len, pos);
+      return buf.subarray(0, bytesRead);
+    });
+  } finally {
+    await fh.close();
+  }
+}
 
 function evict(file: string): void {
   const e = cache.get(file);
@@ -84,14 +114,21 @@ export async function loadLineIndex(file: string): Promise<LineIndex | null> {
     return hit.index;
   }
   evict(file);
-  const index = readLineIndex(await readFile(file));
-  const bytes = index.meta.rows * bytesPerRow + index.dicts.corr.length * 64;
-  cache.set(file, { key, index, bytes });
-  cachedBytes += bytes;
-  for (const [k, e] of cache) {
-    if (cachedBytes <= MAX_CACHE_BYTES || k === file) break;
-    cache.delete(k);
-    cachedBytes -= e.bytes;
+  const inFlight = loading.get(`${file}@${key}`);
+  if (inFlight) return inFlight;
+  // Room first: the indexes about to be dropped are not held while this one is read.
+  makeRoom(st.size);
+  const load = readIndexFile(file, st.size).then((index) => {
+    const bytes = bytesOf(index);
+    cache.set(file, { key, index, bytes });
+    cachedBytes += bytes;
+    makeRoom(0, file);
+    return index;
+  });
+  loading.set(`${file}@${key}`, load);
+  try {
+    return await load;
+  } finally {
+    loading.delete(`${file}@${key}`);
   }
-  return index;
 }

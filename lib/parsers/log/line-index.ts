@@ -285,20 +285,29 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 export class LineIndexFormatError extends Error {}
 
-/** Reads a whole index file's bytes into typed arrays (one copy per column). */
-export function readLineIndex(buf: Uint8Array): LineIndex {
+/** A request for `len` bytes at `pos` of the index file; the reader answers with exactly those bytes. */
+type ReadRequest = readonly [pos: number, len: number];
+
+/**
+ * Decodes an index of `size` bytes piece by piece: yields what it needs to read next, so a caller can
+ * answer from a buffer (readLineIndex) or from the file (loadLineIndex in lib/explore), never holding
+ * the file and the columns at once.
+ */
+function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8Array> {
   const dec = new TextDecoder();
-  const fail = (why: string) => {
+  const fail = (why: string): never => {
     throw new LineIndexFormatError(`line index: ${why}`);
   };
-  if (buf.length < LINE_INDEX_MAGIC.length + TAIL_BYTES || dec.decode(buf.subarray(0, 8)) !== LINE_INDEX_MAGIC) fail("bad magic");
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const tailAt = buf.length - TAIL_BYTES;
-  if (dec.decode(buf.subarray(tailAt + 12)) !== TAIL_MAGIC) fail("truncated (no trailer)");
-  const trailerAt = dv.getFloat64(tailAt, true);
-  const trailerLen = dv.getUint32(tailAt + 8, true);
+  if (size < LINE_INDEX_MAGIC.length + TAIL_BYTES) fail("bad magic");
+  if (dec.decode(yield [0, LINE_INDEX_MAGIC.length]) !== LINE_INDEX_MAGIC) fail("bad magic");
+  const tailAt = size - TAIL_BYTES;
+  const tail = yield [tailAt, TAIL_BYTES];
+  if (dec.decode(tail.subarray(12)) !== TAIL_MAGIC) fail("truncated (no trailer)");
+  const tv = new DataView(tail.buffer, tail.byteOffset, TAIL_BYTES);
+  const trailerAt = tv.getFloat64(0, true);
+  const trailerLen = tv.getUint32(8, true);
   if (trailerAt + trailerLen !== tailAt) fail("trailer out of place");
-  const trailer = JSON.parse(dec.decode(buf.subarray(trailerAt, trailerAt + trailerLen))) as { meta: LineIndexMeta; dicts?: Record<DictName, string[]> };
+  const trailer = JSON.parse(dec.decode(yield [trailerAt, trailerLen])) as { meta: LineIndexMeta; dicts?: Record<DictName, string[]> };
   const { meta } = trailer;
   // Version 1: whole dictionaries in the trailer. Version 2: "" then the strings of the dictionary blocks.
   const dicts = trailer.dicts ?? (Object.fromEntries(DICT_COLUMNS.map((d) => [d, [""]])) as Record<DictName, string[]>);
@@ -306,12 +315,15 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
   let pos = LINE_INDEX_MAGIC.length;
   let row = 0;
   while (pos < trailerAt) {
-    const n = dv.getUint32(pos, true);
-    const type = dv.getUint32(pos + 4, true);
+    if (pos + 8 > trailerAt) fail(`block header at byte ${pos} overruns the trailer`);
+    const head = yield [pos, 8];
+    const hv = new DataView(head.buffer, head.byteOffset, 8);
+    const n = hv.getUint32(0, true);
+    const type = hv.getUint32(4, true);
     pos += 8;
     if (type === BLOCK_DICT_TYPE) {
       if (pos + n > trailerAt) fail(`dictionary block at byte ${pos - 8} overruns the trailer`);
-      const fresh = JSON.parse(dec.decode(buf.subarray(pos, pos + n))) as Partial<Record<DictName, string[]>>;
+      const fresh = JSON.parse(dec.decode(yield [pos, n])) as Partial<Record<DictName, string[]>>;
       for (const d of DICT_COLUMNS) for (const str of fresh[d] ?? []) dicts[d].push(str);
       pos += pad8(n);
       continue;
@@ -321,11 +333,32 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
     for (const [name, t] of COLUMNS) {
       const col = cols[name as ColName];
       const bytes = n * BPE[t];
-      new Uint8Array(col.buffer, row * BPE[t], bytes).set(buf.subarray(pos, pos + bytes));
+      if (pos + bytes > trailerAt) fail(`column ${name} at byte ${pos} overruns the trailer`);
+      new Uint8Array(col.buffer, row * BPE[t], bytes).set(yield [pos, bytes]);
       pos += pad8(bytes);
     }
     row += n;
   }
   if (row !== meta.rows) fail(`${row} rows in blocks, ${meta.rows} in trailer`);
   return { meta, cols, dicts };
+}
+
+/** Reads an index held whole in memory. */
+export function readLineIndex(buf: Uint8Array): LineIndex {
+  const g = decodeLineIndex(buf.length);
+  for (let r = g.next(); ; ) {
+    if (r.done) return r.value;
+    const [pos, len] = r.value;
+    r = g.next(buf.subarray(pos, pos + len));
+  }
+}
+
+/** Reads an index through `readAt` (the file on disk), one column of one block at a time. */
+export async function readLineIndexFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndex> {
+  const g = decodeLineIndex(size);
+  for (let r = g.next(); ; ) {
+    if (r.done) return r.value;
+    const [pos, len] = r.value;
+    r = g.next(await readAt(pos, len));
+  }
 }
