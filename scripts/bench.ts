@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { synthesizeLog } from "./bench/synth-log";
 import { synthesizeCapture } from "../lib/parsers/pcap/bench";
+import { HEAP_MB, nodeOptionsWithHeap } from "./heap.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const logLines = Number(positional[0] ?? 1_000_000);
@@ -24,7 +25,8 @@ const TARGET = { host: "10.9.9.9", port: 8080 };
 interface PageTiming { firstMs: number; medianMs: number }
 interface IngestResult {
   seconds: number; cpuSeconds: number; bytes: number; transactions: number; peakRssMB: number; baseRssMB: number;
-  endHeapMB: number; endExternalMB: number; pages: Record<string, PageTiming>;
+  pages: Record<string, PageTiming>;
+  atPeakMB: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   files: Array<{ name: string; status: string; error: string | null; counts: Record<string, unknown> }>;
 }
 
@@ -33,6 +35,8 @@ function phase<T>(name: string, args: object): T {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
+    // The same V8 heap ceiling as the app server and `npm run worker`.
+    env: { ...process.env, NODE_OPTIONS: nodeOptionsWithHeap() },
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
   if (r.status !== 0 || !line) throw new Error(`bench phase ${name} failed (exit ${r.status}):\n${r.stdout}`);
@@ -53,7 +57,8 @@ function printIngest(label: string, r: IngestResult, unit: { name: string; count
   console.log(
     `${label}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${(r.bytes / MB / r.seconds).toFixed(0)} MB/s, ` +
       `${Math.round(unit.count / r.seconds)} ${unit.name}/s, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
-      `(${r.baseRssMB.toFixed(0)} MB before ingest; at the end heap ${r.endHeapMB.toFixed(0)} MB, external incl. PGlite ${r.endExternalMB.toFixed(0)} MB)`,
+      `(${r.baseRssMB.toFixed(0)} MB before ingest; at the peak V8 heap ${r.atPeakMB.heapTotal.toFixed(0)} MB, ` +
+      `external incl. PGlite ${r.atPeakMB.external.toFixed(0)} MB of which buffers ${r.atPeakMB.arrayBuffers.toFixed(0)} MB)`,
   );
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("; ")}`);
   console.log(`  incident page queries, first call / median of 5 (${r.transactions} transactions):`);
@@ -67,7 +72,7 @@ function freshDb(name: string): string {
 }
 
 try {
-  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, V8 heap ceiling ${HEAP_MB} MB)`);
 
   const logFile = path.join(dir, "edgemicro-bench-1-api.log");
   const lines = await synthesizeLog(logFile, logLines);

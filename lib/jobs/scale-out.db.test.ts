@@ -29,7 +29,8 @@ afterAll(async () => {
 
 function startWorkerProcess(dataDir: string): ChildProcess {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  // What `npm run worker` runs: the launcher (heap ceiling, signals passed on) and scripts/worker.ts under it.
+  const child = spawn(process.execPath, ["scripts/run-worker.mjs"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, PARSE_CONCURRENCY: "1" },
     stdio: ["ignore", "pipe", "inherit"],

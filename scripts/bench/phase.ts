@@ -7,6 +7,7 @@ import { readCapture } from "../../lib/parsers/pcap/reader";
 import { ConnectionTracker } from "../../lib/analysis/tcp/tracker";
 import { classifyConnection } from "../../lib/analysis/tcp/classify";
 import { openDb } from "../../lib/db/client";
+import { env } from "../../lib/env";
 import { applyMigrations } from "../../lib/db/migrate";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { startWorker } from "../../lib/jobs/worker";
@@ -91,19 +92,23 @@ async function ingest(dataDir: string, files: string[]) {
   }
   const bytes = stored.reduce((a, s) => a + s.size, 0);
   const baseRssMB = process.memoryUsage().rss / mib;
-  let sampledPeak = 0;
-  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss)), 100);
+  // Where the memory was at the highest sampled RSS: V8 heap, buffers and PGlite's WebAssembly heap (external), the rest native.
+  let atPeak = process.memoryUsage();
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > atPeak.rss) atPeak = m;
+  }, 100);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const incident = await createIncident(db, store, stored);
-  const worker = startWorker({ db, dataDir, concurrency: 1, pollMs: 20 });
+  // As many parse jobs at once as the app runs by default (PARSE_CONCURRENCY).
+  const worker = startWorker({ db, dataDir, concurrency: env().PARSE_CONCURRENCY, pollMs: 20 });
   await worker.idle();
   await worker.stop();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const files_ = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { name: true, status: true, error: true, counts: true } });
-  const mem = process.memoryUsage();
 
   const id = incident.id;
   const view = await getIncidentView(db, id);
@@ -128,9 +133,8 @@ async function ingest(dataDir: string, files: string[]) {
     files: files_.map((f) => ({ name: f.name, status: f.status, error: f.error, counts: f.counts })),
     transactions: view?.summary.transactions ?? 0,
     baseRssMB,
-    peakRssMB: Math.max(peakRssMB(), sampledPeak / mib),
-    endHeapMB: mem.heapUsed / mib,
-    endExternalMB: mem.external / mib,
+    peakRssMB: Math.max(peakRssMB(), atPeak.rss / mib),
+    atPeakMB: { heapTotal: atPeak.heapTotal / mib, heapUsed: atPeak.heapUsed / mib, external: atPeak.external / mib, arrayBuffers: atPeak.arrayBuffers / mib },
     pages,
   };
 }
