@@ -56,9 +56,9 @@ function printIngest(label: string, r: IngestResult, unit: { name: string; count
   const failed = r.files.filter((f) => f.status !== "done");
   console.log(
     `${label}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${(r.bytes / MB / r.seconds).toFixed(0)} MB/s, ` +
-      `${Math.round(unit.count / r.seconds)} ${unit.name}/s, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
-      `(${r.baseRssMB.toFixed(0)} MB before ingest; at the peak V8 heap ${r.atPeakMB.heapTotal.toFixed(0)} MB, ` +
-      `external incl. PGlite ${r.atPeakMB.external.toFixed(0)} MB of which buffers ${r.atPeakMB.arrayBuffers.toFixed(0)} MB)`,
+      `${Math.round(unit.count / r.seconds)} ${unit.name}/s, peak RSS ${r.peakRssMB.toFixed(0)} MiB ` +
+      `(${r.baseRssMB.toFixed(0)} MiB before ingest; at the peak V8 heap ${r.atPeakMB.heapTotal.toFixed(0)} MiB, ` +
+      `external incl. PGlite ${r.atPeakMB.external.toFixed(0)} MiB of which buffers ${r.atPeakMB.arrayBuffers.toFixed(0)} MiB)`,
   );
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("; ")}`);
   console.log(`  incident page queries, first call / median of 5 (${r.transactions} transactions):`);
@@ -72,14 +72,14 @@ function freshDb(name: string): string {
 }
 
 try {
-  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, V8 heap ceiling ${HEAP_MB} MB)`);
+  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, V8 heap ceiling ${HEAP_MB} MiB)`);
 
   const logFile = path.join(dir, "edgemicro-bench-1-api.log");
   const lines = await synthesizeLog(logFile, logLines);
   const logBytes = statSync(logFile).size;
   console.log(`\n== gateway log: ${lines} lines, ${mb(logBytes)} MB ==`);
   const lp = phase<{ seconds: number; lines: number; transactions: number; peakRssMB: number }>("log-parse", { file: logFile });
-  console.log(`parse + stitch: ${lp.seconds.toFixed(2)} s, ${(logBytes / MB / lp.seconds).toFixed(0)} MB/s, ${Math.round(lp.lines / lp.seconds)} lines/s, ${lp.transactions} transactions, peak RSS ${lp.peakRssMB.toFixed(0)} MB`);
+  console.log(`parse + stitch: ${lp.seconds.toFixed(2)} s, ${(logBytes / MB / lp.seconds).toFixed(0)} MB/s, ${Math.round(lp.lines / lp.seconds)} lines/s, ${lp.transactions} transactions, peak RSS ${lp.peakRssMB.toFixed(0)} MiB`);
   secondsOf("cat", [logFile]); // same page cache for grep as for us
   const grepS = secondsOf("grep", ["-c", "ECONNRESET", logFile]);
   console.log(`grep -c ECONNRESET: ${grepS.toFixed(3)} s (parse + stitch takes ${(lp.seconds / grepS).toFixed(1)}x as long)`);
@@ -92,7 +92,7 @@ try {
   const capBytes = statSync(capFile).size;
   console.log(`\n== capture: ${mb(capBytes)} MB ==`);
   const cp = phase<{ seconds: number; packets: number; connections: number; races: number; peakRssMB: number }>("capture-parse", { file: capFile, target: TARGET });
-  console.log(`read + track + classify: ${cp.seconds.toFixed(2)} s, ${(capBytes / MB / cp.seconds).toFixed(0)} MB/s, ${Math.round(cp.packets / cp.seconds)} packets/s, ${cp.connections} connections (${cp.races} races), peak RSS ${cp.peakRssMB.toFixed(0)} MB`);
+  console.log(`read + track + classify: ${cp.seconds.toFixed(2)} s, ${(capBytes / MB / cp.seconds).toFixed(0)} MB/s, ${Math.round(cp.packets / cp.seconds)} packets/s, ${cp.connections} connections (${cp.races} races), peak RSS ${cp.peakRssMB.toFixed(0)} MiB`);
   if (hasTshark) {
     const tsharkS = secondsOf("tshark", ["-q", "-z", "conv,tcp", "-r", capFile]);
     console.log(`tshark -q -z conv,tcp: ${tsharkS.toFixed(2)} s (tshark takes ${(tsharkS / cp.seconds).toFixed(2)}x as long)`);
