@@ -1,6 +1,8 @@
 import { SAMPLE_DIR } from "@/lib/testing/samples";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { synthesizeCapture } from "./bench";
 import { describe, expect, it } from "vitest";
 import { CaptureError, CaptureReader, readCapture, TCP_RST, TCP_SYN, type Packet } from "./index";
 
@@ -45,6 +47,28 @@ describe("CaptureReader on the acme sample (SLL2)", () => {
     let n = 0;
     for await (const batch of readCapture(src())) n += batch.length;
     expect(n).toBe(217);
+  });
+});
+
+describe("CaptureReader on a multi-MB capture in big chunks", () => {
+  it("reads the same frames as from one buffer when records straddle chunks larger than the largest record", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "pcap-chunks-"));
+    try {
+      const file = path.join(dir, "big.pcap");
+      synthesizeCapture(file, 3);
+      const bytes = new Uint8Array(readFileSync(file));
+      const whole = readAll(bytes, bytes.length);
+      expect(whole.packets.length).toBeGreaterThan(5000);
+      const view = (ps: Packet[]) => ps.map((q) => `${q.frame} ${q.tsUs} ${q.srcPort}>${q.dstPort} ${q.flags} ${q.payloadLen} ${Buffer.from(q.payload.subarray(0, 8)).toString("hex")}`);
+      // 1 MiB (what the ingest reads), just over and under the join window, and an odd size.
+      for (const chunk of [1 << 20, 256 * 1024 + 65, 256 * 1024 + 63, 300_007]) {
+        const { packets, reader } = readAll(bytes, chunk);
+        expect(reader.warnings).toEqual([]);
+        expect(view(packets)).toEqual(view(whole.packets));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,6 +5,8 @@ import { CaptureError, type CaptureErrorCode, type CaptureWarning, type Packet }
 /** Larger records are treated as corruption (real captures stay far below). */
 export const MAX_RECORD_BYTES = 256 * 1024;
 const MAX_WARNINGS = 200;
+/** Bytes of a new chunk joined to an unfinished record: enough for the largest record (pcap or pcapng) to complete. */
+const JOIN_BYTES = MAX_RECORD_BYTES + 64;
 
 interface Iface { linkType: number; snaplen: number; unitsPerUs: number; offsetUs: number }
 
@@ -37,9 +39,28 @@ export class CaptureReader {
   private warnedLink = new Set<number>();
 
   push(chunk: Uint8Array): Packet[] {
+    if (this.mode === "stopped" || chunk.length === 0) return [];
+    if (this.pending.length === 0) return this.parse(chunk);
+    // A record straddles the chunk boundary: join it with just enough of the chunk to complete it, then read the
+    // rest of the chunk where it lies (copying every whole chunk doubled the garbage of a GB-sized capture).
+    const pendingLength = this.pending.length;
+    const head = concat(this.pending, chunk.subarray(0, JOIN_BYTES));
+    const out = this.parse(head);
+    if ((this.mode as Mode) === "stopped") return out;
+    const consumed = head.length - this.pending.length;
+    if (consumed < pendingLength || chunk.length <= JOIN_BYTES) {
+      // Not even the straddling record is complete (or the chunk was all in `head`): keep everything for later.
+      if (chunk.length > JOIN_BYTES) this.pending = concat(this.pending, chunk.subarray(JOIN_BYTES));
+      return out;
+    }
+    this.pending = new Uint8Array(0);
+    for (const p of this.parse(chunk.subarray(consumed - pendingLength))) out.push(p);
+    return out;
+  }
+
+  /** Reads the records in `buf` (whose first byte is at `base`); keeps a copy of the unread tail in `pending`. */
+  private parse(buf: Uint8Array): Packet[] {
     const out: Packet[] = [];
-    if (this.mode === "stopped" || chunk.length === 0) return out;
-    const buf = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;
     if (this.mode === "start") {
