@@ -9,7 +9,7 @@
  *   blocks, in any order:
  *     rows:       u32 rows, u32 0, then the columns of COLUMNS in order, `rows` values each
  *     dictionary: u32 byte length, u32 1, then UTF-8 JSON { [dict]: [new strings, in id order] }
- *   trailer: UTF-8 JSON { meta, dicts }
+ *   trailer: UTF-8 JSON { meta } (version 1: { meta, dicts })
  *   f64 trailer offset, u32 trailer length, "LIDX"
  * Dictionary columns hold ids into `dicts[name]`; id 0 is always the empty string. Version 1 files keep
  * every dictionary whole in the trailer; version 2 writes new strings as they appear (dictionary blocks),
