@@ -46,13 +46,18 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   const aggregates = new LogAggregator();
 
   const flushTx = async (list: Transaction[], force = false) => {
+    // At most BATCH rows wait at a time: the end of a file can hand over tens of thousands of transactions at once.
     for (const t of list) {
       const row = toRow(t);
       txBuf.push(row);
       aggregates.add(row);
+      if (txBuf.length >= BATCH) {
+        await insertTransactions(db, incidentId, file.id, txBuf);
+        txBuf = [];
+      }
     }
     counts.transactions += list.length;
-    if (txBuf.length >= BATCH || (force && txBuf.length)) {
+    if (force && txBuf.length) {
       await insertTransactions(db, incidentId, file.id, txBuf);
       txBuf = [];
     }

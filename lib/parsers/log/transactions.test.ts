@@ -130,3 +130,45 @@ describe("TransactionStitcher synthetic", () => {
     expect(s3.add(mk(4, base + 122_001)).map((t) => t.correlationId)).toEqual(["id1", "id2"]);
   });
 });
+
+describe("a log whose time stands still (copies of one file)", () => {
+  // Each copy of three transactions repeats the same time stamps, so the time window never closes any of them.
+  const copies = 40;
+  const lines: string[] = [];
+  for (let k = 0; k < copies; k++) {
+    for (let t = 0; t < 3; t++) {
+      const corr = `${String(k).padStart(8, "0")}-0000-4000-8000-00000000000${t}`;
+      lines.push(ev("2026-11-23T19:00:00.000Z", "10.1.2.3:8000", corr, "plugins-middleware", "sourceRequest"));
+      lines.push(ev("2026-11-23T19:00:00.010Z", "10.1.2.3:8000", corr, "microgateway-core", "sourceResponse", "200", "", "", "10"));
+    }
+  }
+  const evs = events(lines.join("\n") + "\n");
+
+  it("holds at most maxOpen transactions: the oldest is emitted early, each one whole when its lines are together", () => {
+    const s = new TransactionStitcher({ maxOpen: 10 });
+    let early = 0;
+    let maxOpen = 0;
+    const out: Transaction[] = [];
+    for (const e of evs) {
+      const done = s.add(e);
+      early += done.length;
+      out.push(...done);
+      maxOpen = Math.max(maxOpen, s.size);
+    }
+    out.push(...s.flush());
+    expect(maxOpen).toBe(10);
+    // 120 transactions in all, 110 of them emitted before the end of the input.
+    expect(out).toHaveLength(copies * 3);
+    expect(early).toBe(copies * 3 - 10);
+    expect(new Set(out.map((t) => t.correlationId)).size).toBe(copies * 3);
+    expect(out.every((t) => t.lineCount === 2 && t.status === 200 && t.durationMs === 10)).toBe(true);
+  });
+
+  it("without the limit keeps them all open until the end", () => {
+    const s = new TransactionStitcher();
+    let early = 0;
+    for (const e of evs) early += s.add(e).length;
+    expect(early).toBe(0);
+    expect(s.flush()).toHaveLength(copies * 3);
+  });
+});

@@ -9,6 +9,15 @@
 import type { EventLine, Transaction } from "./types";
 
 export const DEFAULT_TX_WINDOW_MS = 120_000;
+/**
+ * Open transactions kept at most: beyond it the oldest is emitted early (a later line of it then starts a second,
+ * partial transaction). Real traffic reaches it only above ~800 transactions a second for the whole window; a log
+ * whose time stands still (copies of one file) would otherwise hold every transaction until its end.
+ */
+export const DEFAULT_MAX_OPEN = 100_000;
+
+/** A field is a slice of its log line: keep a copy, or an open transaction keeps its whole lines alive. */
+const own = (s: string) => (s.length > 12 ? (" " + s).slice(1) : s);
 
 const TARGET_SIDE = new Set(["targetRequest", "targetResponse", "targetResponse close", "targetRequest error"]);
 
@@ -26,7 +35,7 @@ interface Open {
 function newOpen(e: EventLine): Open {
   return {
     tx: {
-      correlationId: e.correlationId, startTs: e.ts, endTs: e.ts, method: "", url: "", target: "",
+      correlationId: own(e.correlationId), startTs: e.ts, endTs: e.ts, method: "", url: "", target: "",
       gatewayHost: "", clientIp: "", clientId: "", org: "", env: "", pid: "", status: null,
       targetStatus: null, errMessage: "", errCode: "", durationMs: null,
       firstLineNo: e.lineNo, firstOffset: e.offset, lineCount: 0,
@@ -45,18 +54,18 @@ function apply(o: Open, e: EventLine): void {
     t.firstLineNo = e.lineNo;
     t.firstOffset = e.offset;
   }
-  if (t.method === "") t.method = e.method;
-  if (t.url === "") t.url = e.url;
-  if (t.clientIp === "") t.clientIp = e.clientIp;
-  if (t.clientId === "") t.clientId = e.clientId;
-  if (t.org === "") t.org = e.org;
-  if (t.env === "") t.env = e.env;
-  if (t.pid === "") t.pid = e.pid;
-  if (t.errMessage === "") t.errMessage = e.errMessage;
-  if (t.errCode === "") t.errCode = e.errCode;
+  if (t.method === "") t.method = own(e.method);
+  if (t.url === "") t.url = own(e.url);
+  if (t.clientIp === "") t.clientIp = own(e.clientIp);
+  if (t.clientId === "") t.clientId = own(e.clientId);
+  if (t.org === "") t.org = own(e.org);
+  if (t.env === "") t.env = own(e.env);
+  if (t.pid === "") t.pid = own(e.pid);
+  if (t.errMessage === "") t.errMessage = own(e.errMessage);
+  if (t.errCode === "") t.errCode = own(e.errCode);
   const m = e.message;
   if (TARGET_SIDE.has(m)) {
-    if (t.target === "") t.target = e.host;
+    if (t.target === "") t.target = own(e.host);
     if ((m === "targetResponse" || m === "targetResponse close") && e.status !== null && t.targetStatus === null) {
       t.targetStatus = e.status;
     }
@@ -65,7 +74,7 @@ function apply(o: Open, e: EventLine): void {
       o.statusRank = 1;
     }
   } else {
-    if (t.gatewayHost === "") t.gatewayHost = e.host;
+    if (t.gatewayHost === "") t.gatewayHost = own(e.host);
     if (e.status !== null) {
       if (m === "sourceResponse" && o.statusRank < 3) {
         t.status = e.status;
@@ -97,9 +106,11 @@ export class TransactionStitcher {
   private head = 0;
   private newestTs = -Infinity;
   private readonly windowMs: number;
+  private readonly maxOpen: number;
 
-  constructor(opts: { windowMs?: number } = {}) {
+  constructor(opts: { windowMs?: number; maxOpen?: number } = {}) {
     this.windowMs = opts.windowMs ?? DEFAULT_TX_WINDOW_MS;
+    this.maxOpen = opts.maxOpen ?? DEFAULT_MAX_OPEN;
   }
 
   /** Number of transactions still open. */
@@ -121,12 +132,31 @@ export class TransactionStitcher {
     if (o === undefined) {
       const n = newOpen(e);
       apply(n, e);
-      this.open.set(e.correlationId, n);
+      this.open.set(n.tx.correlationId, n);
       this.queue.push(n);
     } else {
       apply(o, e);
     }
-    return this.drain();
+    const done = this.drain();
+    if (this.open.size > this.maxOpen) done.push(this.emitOldest());
+    return done;
+  }
+
+  /** The transaction at the head of the queue, final now (only when too many are open). */
+  private emitOldest(): Transaction {
+    const o = this.queue[this.head];
+    this.queue[this.head++] = undefined as unknown as Open; // emitted: nothing may keep it alive
+    this.open.delete(o.tx.correlationId);
+    this.compact();
+    return finish(o);
+  }
+
+  /** Drops the emitted head of the queue once it is most of the array. */
+  private compact(): void {
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Transactions whose last line is more than the window older than the newest line seen. */
@@ -150,10 +180,7 @@ export class TransactionStitcher {
         q.push(o);
       }
     }
-    if (this.head > 4096 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
-      this.head = 0;
-    }
+    this.compact();
     return out;
   }
 
