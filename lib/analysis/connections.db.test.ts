@@ -1,8 +1,8 @@
-import { createReadStream, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeSamples } from "@/lib/testing/samples";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
@@ -23,11 +23,7 @@ afterAll(async () => t?.cleanup());
 describe("connections of the sample bundle", () => {
   it("stores 15 classified connections and ties each 502 to a keep-alive race", async () => {
     const store = blobStore(t.dataDir);
-    const stored: StoredUpload[] = [];
-    for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) {
-      const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-      stored.push({ name, sha256: put.sha256, size: put.size });
-    }
+    const stored = await storeSamples(store);
     const db = t.handle.prisma;
     const incident = await createIncident(db, store, stored);
     const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });

@@ -1,8 +1,9 @@
-import { createReadStream, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { searchIncidents } from "./incident-search";
 import { deleteIncident } from "./incident-delete";
@@ -13,18 +14,14 @@ import { deleteIncident } from "./incident-delete";
  *   grep -o 'target.*:[0-9]*' is not needed here: the search only has to find the incident by the
  *   target the analysis itself reports (view.targets), asserted below against the same view.
  */
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md");
+const SAMPLE_FILES = sampleFileNames();
 
 let t: TestEnv;
 let store: ReturnType<typeof blobStore>;
 const db = () => t.handle.prisma;
 
 async function upload(names: string[], title: string) {
-  const stored: StoredUpload[] = [];
-  for (const name of names) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    stored.push({ name, sha256: put.sha256, size: put.size });
-  }
+  const stored = await storeSamples(store, names);
   const inc = await createIncident(db(), store, stored);
   await db().incident.update({ where: { id: inc.id }, data: { title, titleEdited: true } });
   return inc.id;

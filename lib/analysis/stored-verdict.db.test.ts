@@ -3,17 +3,14 @@
  * parsed, and again when a person sets the clock offset, so a search by verdict is right before anyone opens the
  * list. The list still fills incidents finished before that (stored null).
  */
-import { createReadStream, readdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeSamples } from "@/lib/testing/samples";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { getIncidentView } from "./incident-view";
 import { searchIncidents } from "./incident-search";
 import { setClockOffset } from "./clock-offset";
-
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md");
 
 let t: TestEnv;
 let incidentId: string;
@@ -24,11 +21,7 @@ const computed = async () => (await getIncidentView(db(), incidentId))!.diagnosi
 beforeAll(async () => {
   t = await openTestDb();
   const store = blobStore(t.dataDir);
-  const files: StoredUpload[] = [];
-  for (const name of SAMPLE_FILES) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    files.push({ name, sha256: put.sha256, size: put.size });
-  }
+  const files = await storeSamples(store);
   incidentId = (await createIncident(db(), store, files)).id;
 });
 afterAll(async () => t?.cleanup());

@@ -3,7 +3,8 @@ import { createReadStream, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { addFiles, blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { storeSamples } from "@/lib/testing/samples";
+import { addFiles, blobStore, createIncident } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { startWorker } from "@/lib/jobs/worker";
 import { lineContext } from "./context";
@@ -33,11 +34,7 @@ let logBlob: string;
 beforeAll(async () => {
   t = await openTestDb();
   store = blobStore(t.dataDir);
-  const stored: StoredUpload[] = [];
-  for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    stored.push({ name, sha256: put.sha256, size: put.size });
-  }
+  const stored = await storeSamples(store);
   const db = t.handle.prisma;
   incidentId = (await createIncident(db, store, stored)).id;
   const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });

@@ -1,8 +1,8 @@
-import { createReadStream, readdirSync } from "node:fs";
-import path from "node:path";
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { storeSamples } from "@/lib/testing/samples";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { insertTransactions } from "@/lib/db/bulk";
 import { parseCsv } from "./csv";
@@ -30,11 +30,7 @@ let a: AnalysisExport;
 beforeAll(async () => {
   t = await openTestDb();
   const store = blobStore(t.dataDir);
-  const stored: StoredUpload[] = [];
-  for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    stored.push({ name, sha256: put.sha256, size: put.size });
-  }
+  const stored = await storeSamples(store);
   const db = t.handle.prisma;
   incidentId = (await createIncident(db, store, stored)).id;
   const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });

@@ -3,17 +3,18 @@
  * incident exactly as it was: same files, counts (redaction reports included), rows and aggregates; no duplicates.
  * The SIGKILL version against a real server is e2e/crash.spec.ts.
  */
-import { createReadStream, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
 import { makeZip } from "@/lib/testing/archives";
 import { startWorker } from "@/lib/jobs/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
-import { blobStore, createIncident, type StoredUpload } from "./bundle";
+import { blobStore, createIncident } from "./bundle";
 import { Readable } from "node:stream";
 
-const SAMPLES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md");
+const SAMPLES = sampleFileNames();
 
 let t: TestEnv;
 beforeAll(async () => {
@@ -41,11 +42,7 @@ describe("re-running jobs", () => {
   it("running every job of a parsed bundle again changes nothing", async () => {
     const db = t.handle.prisma;
     const store = blobStore(t.dataDir);
-    const stored: StoredUpload[] = [];
-    for (const f of SAMPLES) {
-      const put = await store.put(createReadStream(path.join(SAMPLE_DIR, f)));
-      stored.push({ name: f, sha256: put.sha256, size: put.size });
-    }
+    const stored = await storeSamples(store);
     const zip = makeZip(SAMPLES.map((f) => ({ name: `bundle/${f}`, data: readFileSync(path.join(SAMPLE_DIR, f)), deflate: true })));
     const put = await store.put(Readable.from([zip]));
     stored.push({ name: "bundle.zip", sha256: put.sha256, size: put.size });

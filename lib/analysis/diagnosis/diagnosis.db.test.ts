@@ -1,13 +1,13 @@
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeSamples } from "@/lib/testing/samples";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md");
 /** Secrets written in the sample config (acme-prod-config.yaml): none may be stored or shown. */
 const SECRETS = [
   "MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls",
@@ -21,11 +21,7 @@ let incidentId: string;
 beforeAll(async () => {
   t = await openTestDb();
   const store = blobStore(t.dataDir);
-  const stored: StoredUpload[] = [];
-  for (const name of SAMPLE_FILES) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    stored.push({ name, sha256: put.sha256, size: put.size });
-  }
+  const stored = await storeSamples(store);
   incidentId = (await createIncident(t.handle.prisma, store, stored)).id;
   const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
   await worker.idle();
