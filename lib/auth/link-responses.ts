@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { db } from "@/lib/db/client";
 import { clientIp, limiter } from "./rate-limit";
 
 /** One answer for unknown, expired, revoked and used-up tokens: it says nothing about what the link was. */
@@ -22,11 +23,11 @@ export function tooManyAttempts(retryAfterS: number): NextResponse {
  */
 export async function limitedLookup<T>(req: Request, lookup: () => Promise<T | null>): Promise<{ ok: true; value: T } | { ok: false; res: NextResponse }> {
   const ip = clientIp(req.headers);
-  const limit = limiter("token");
-  if (limit.blocked(ip)) return { ok: false, res: tooManyAttempts(limit.retryAfterS(ip)) };
+  const limit = limiter(db(), "token");
+  if (await limit.blocked(ip)) return { ok: false, res: tooManyAttempts(await limit.retryAfterS(ip)) };
   const value = await lookup();
   if (value === null) {
-    limit.fail(ip);
+    await limit.fail(ip);
     return { ok: false, res: linkNotFound() };
   }
   return { ok: true, value };

@@ -1,7 +1,9 @@
+import type { Db } from "@/lib/db/client";
+
 /**
- * Failed-token and failed-sign-in limiter: a sliding window of failure times per client IP, plus a
- * global ceiling so rotating (or spoofing) addresses cannot lift the limit. In memory, so it is per app
- * instance: N instances allow N times the budget (still hopeless against 256-bit tokens).
+ * Failed-token and failed-sign-in limiter: a sliding window of failures per client IP, plus a global ceiling so
+ * rotating (or spoofing) addresses cannot lift the limit. The failures are rows of `AuthFailure`, so every app
+ * instance on the same database counts against one budget.
  */
 export interface LimiterOptions {
   /** Failures allowed per IP within the window. */
@@ -11,52 +13,58 @@ export interface LimiterOptions {
   windowMs: number;
 }
 
-export class FailureLimiter {
-  private readonly byIp = new Map<string, number[]>();
-  private all: number[] = [];
+export type LimiterKind = "token" | "signin";
 
+export const LIMITS: Record<LimiterKind, LimiterOptions> = {
+  token: { perIp: 20, global: 500, windowMs: 10 * 60_000 },
+  signin: { perIp: 10, global: 200, windowMs: 15 * 60_000 },
+};
+
+// An address is a short string; this only keeps a forged header from reaching the index.
+const ipKey = (ip: string) => ip.slice(0, 100);
+
+export class FailureLimiter {
   constructor(
-    readonly opts: LimiterOptions,
+    private readonly db: Db,
+    readonly kind: LimiterKind,
+    readonly opts: LimiterOptions = LIMITS[kind],
     private readonly now: () => number = Date.now,
   ) {}
 
-  private recent(list: number[] | undefined): number[] {
-    const since = this.now() - this.opts.windowMs;
-    return (list ?? []).filter((t) => t > since);
+  private since(): Date {
+    return new Date(this.now() - this.opts.windowMs);
   }
 
   /** True when this IP (or everyone together) has used up its failures: answer 429 without looking. */
-  blocked(ip: string): boolean {
-    this.all = this.recent(this.all);
-    const mine = this.recent(this.byIp.get(ip));
-    if (mine.length) this.byIp.set(ip, mine);
-    else this.byIp.delete(ip);
-    return mine.length >= this.opts.perIp || this.all.length >= this.opts.global;
+  async blocked(ip: string): Promise<boolean> {
+    const at = { gt: this.since() };
+    const [mine, all] = await Promise.all([
+      this.db.authFailure.count({ where: { kind: this.kind, ip: ipKey(ip), at }, take: this.opts.perIp }),
+      this.db.authFailure.count({ where: { kind: this.kind, at }, take: this.opts.global }),
+    ]);
+    return mine >= this.opts.perIp || all >= this.opts.global;
   }
 
-  fail(ip: string): void {
-    const t = this.now();
-    this.byIp.set(ip, [...this.recent(this.byIp.get(ip)), t]);
-    this.all.push(t);
-    if (this.byIp.size > 10_000) for (const k of [...this.byIp.keys()].slice(0, 5_000)) this.byIp.delete(k);
+  async fail(ip: string): Promise<void> {
+    await this.db.authFailure.create({ data: { kind: this.kind, ip: ipKey(ip), at: new Date(this.now()) } });
+    // Rows that left the window count for nothing. Each failure clears them, so at most about one window's worth
+    // (the global ceiling) is ever deleted at once.
+    await this.db.authFailure.deleteMany({ where: { kind: this.kind, at: { lte: this.since() } } });
   }
 
-  /** Seconds until the oldest failure of this IP leaves the window (for Retry-After). */
-  retryAfterS(ip: string): number {
-    const oldest = this.recent(this.byIp.get(ip))[0] ?? this.all[0] ?? this.now();
-    return Math.max(1, Math.ceil((oldest + this.opts.windowMs - this.now()) / 1000));
+  /** Seconds until the oldest failure of this IP (else of anyone) leaves the window (for Retry-After). */
+  async retryAfterS(ip: string): Promise<number> {
+    const at = { gt: this.since() };
+    const oldest = async (where: { ip?: string }) =>
+      (await this.db.authFailure.findFirst({ where: { kind: this.kind, at, ...where }, orderBy: { at: "asc" }, select: { at: true } }))?.at.getTime();
+    const t = (await oldest({ ip: ipKey(ip) })) ?? (await oldest({})) ?? this.now();
+    return Math.max(1, Math.ceil((t + this.opts.windowMs - this.now()) / 1000));
   }
 }
 
-const globalForLimits = globalThis as unknown as { __emgLimits?: Record<string, FailureLimiter> };
-
-/** The process-wide limiters: bad share/upload tokens, bad passwords. */
-export function limiter(kind: "token" | "signin"): FailureLimiter {
-  globalForLimits.__emgLimits ??= {
-    token: new FailureLimiter({ perIp: 20, global: 500, windowMs: 10 * 60_000 }),
-    signin: new FailureLimiter({ perIp: 10, global: 200, windowMs: 15 * 60_000 }),
-  };
-  return globalForLimits.__emgLimits[kind];
+/** The limiters of bad share/upload tokens and bad passwords, on the app's database. */
+export function limiter(db: Db, kind: LimiterKind): FailureLimiter {
+  return new FailureLimiter(db, kind);
 }
 
 /** The client address: the nearest X-Forwarded-For hop (Next sets it from the socket; a proxy appends). */

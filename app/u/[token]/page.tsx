@@ -11,11 +11,12 @@ export const dynamic = "force-dynamic";
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const ip = clientIp(await headers());
-  const limit = limiter("token");
-  if (limit.blocked(ip)) notFound();
-  const link = await findUploadLink(app().db, token);
+  const { db } = app();
+  const limit = limiter(db, "token");
+  if (await limit.blocked(ip)) notFound();
+  const link = await findUploadLink(db, token);
   if (!link) {
-    limit.fail(ip);
+    await limit.fail(ip);
     notFound();
   }
   return (

@@ -15,17 +15,17 @@ const SignIn = z.object({ email: z.string().min(1).max(254), password: z.string(
 export async function POST(req: Request) {
   try {
     const ip = clientIp(req.headers);
-    const limit = limiter("signin");
-    if (limit.blocked(ip)) {
+    const { db } = app();
+    const limit = limiter(db, "signin");
+    if (await limit.blocked(ip)) {
       const res = apiError(429, "rate_limited", "Too many failed sign-ins. Wait a few minutes and try again.");
-      res.headers.set("retry-after", String(limit.retryAfterS(ip)));
+      res.headers.set("retry-after", String(await limit.retryAfterS(ip)));
       return res;
     }
     const body = SignIn.parse(await req.json().catch(() => ({})));
-    const { db } = app();
     const user = await checkCredentials(db, body.email, body.password);
     if (!user) {
-      limit.fail(ip);
+      await limit.fail(ip);
       return apiError(401, "bad_credentials", "Wrong email or password.");
     }
     const { token, expiresAt } = await createSession(db, user.id);
