@@ -2,44 +2,28 @@
  * Guessing tokens and passwords through the real route handlers, on a real database: each client address
  * gets a small budget of failures, then 429 before any lookup (lib/auth/rate-limit.ts).
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { hit as hitRoute, openRouteTestDb, type Params } from "@/lib/testing/routes";
+import type { TestEnv } from "@/lib/testing/test-db";
+import { createShareLink } from "./share-links";
 import { newToken } from "./tokens";
-
-const APP = path.resolve(import.meta.dirname, "../../app");
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 
 let t: TestEnv;
 const ids = { incidentA: "inc_bruteA", shareToken: "" };
 
 beforeAll(async () => {
-  t = await openTestDb();
-  process.env.DATA_DIR = t.dataDir;
-  (globalThis as unknown as { __emgDb: unknown }).__emgDb = t.handle;
-  const db = t.handle.prisma;
-  const { createUser } = await import("./users");
-  const { createShareLink } = await import("./share-links");
-  await createUser(db, { email: "eng@example.com", password: "engineer password", role: "admin" });
-  await db.incident.create({ data: { id: ids.incidentA, title: "A" } });
-  ids.shareToken = (await createShareLink(db, ids.incidentA)).token;
+  t = await openRouteTestDb({
+    users: [{ email: "eng@example.com", password: "engineer password", role: "admin" }],
+    incidents: [{ id: ids.incidentA, title: "A" }],
+  });
+  ids.shareToken = (await createShareLink(t.handle.prisma, ids.incidentA)).token;
 });
-// No account may outlive this file: on PostgreSQL the e2e open-mode server starts on this same database next.
 afterAll(async () => {
-  await t?.handle.prisma.user.deleteMany();
   await t?.cleanup();
 });
 
 describe("brute force", () => {
-  const hit = async (route: string, method: string, ip: string, params: Record<string, string>, body?: unknown): Promise<Response> => {
-    const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, Handler>;
-    const req = new Request(`http://127.0.0.1/${route}`, {
-      method,
-      headers: { "content-type": "application/json", "x-forwarded-for": ip },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return mod[method](req, { params: Promise.resolve(params) });
-  };
+  const hit = (route: string, method: string, ip: string, params: Params, body?: unknown) => hitRoute(route, method, { ip, params, body });
 
   it("guessing share tokens is cut off with 429 after 20 misses per address, before the lookup", async () => {
     const statuses: number[] = [];

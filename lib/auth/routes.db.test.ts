@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { hit, openRouteTestDb, routeModule, type RouteTestEnv } from "@/lib/testing/routes";
+import { createSession } from "./sessions";
+import { createShareLink } from "./share-links";
 import { newToken } from "./tokens";
 
 const jar = vi.hoisted(() => new Map<string, string>());
@@ -48,7 +50,7 @@ function find(dir: string, file: string): string[] {
 const API_KEY = "Zq7xKp2LmN9vBc4RtY8wHs3JdF6gA1eU";
 const LOG_WITH_KEY = `2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][orders/1][10.0.0.9][${API_KEY}][1e7af884-4fa5-4dfe-abca-6d2852d5e513][plugins-middleware][sourceRequest][GET][][][][]\n`;
 
-let t: TestEnv;
+let t: RouteTestEnv;
 const ids = { incidentA: "inc_routesA", incidentB: "inc_routesB", fileA: "f_routesA", fileB: "f_routesB", engineer: "", shareToken: "", sessionToken: "", shareLinkId: "", uploadLinkId: "" };
 
 function segmentValue(seg: string): string | string[] {
@@ -81,26 +83,20 @@ function paramsOf(route: string, over: Record<string, string> = {}) {
   return { params, url: `http://127.0.0.1/${url.join("/")}` };
 }
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response> | Response;
+const BODY = { title: "changed", note: "changed", label: "l", email: "x@example.com", password: "p".repeat(12) };
 
 async function call(route: string, method: string, over: Record<string, string> = {}): Promise<Response & { guarded: boolean }> {
-  const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, Handler>;
   const { params, url } = paramsOf(route, over);
-  const hasBody = !["GET", "HEAD", "OPTIONS", "DELETE"].includes(method);
-  const req = new Request(url, {
-    method,
-    headers: { "content-type": "application/json", "x-forwarded-for": "192.0.2.7" },
-    ...(hasBody ? { body: JSON.stringify({ title: "changed", note: "changed", label: "l", email: "x@example.com", password: "p".repeat(12) }) } : {}),
-  });
+  const body = ["GET", "HEAD", "OPTIONS", "DELETE"].includes(method) ? undefined : BODY;
   const before = reads.n;
-  const res = await mod[method](req, { params: Promise.resolve(params) });
+  const res = await hit(route, method, { ip: "192.0.2.7", params, body, url });
   return Object.assign(res, { guarded: reads.n > before });
 }
 
 const routes = () => find(APP, "route.ts");
 const pages = () => find(APP, "page.tsx");
 const methodsOf = async (route: string) => {
-  const mod = (await import(/* @vite-ignore */ path.join(APP, route, "route.ts"))) as Record<string, unknown>;
+  const mod = await routeModule(route);
   return METHODS.filter((m) => typeof mod[m] === "function");
 };
 const underIncident = (route: string) => /(^|\/)incidents\/\[id\](\/|$)/.test(route);
@@ -113,19 +109,17 @@ function as(kind: "anonymous" | "share" | "engineer") {
 }
 
 beforeAll(async () => {
-  t = await openTestDb();
-  process.env.DATA_DIR = t.dataDir;
-  (globalThis as unknown as { __emgDb: unknown }).__emgDb = t.handle;
+  t = await openRouteTestDb({
+    users: [
+      { email: "admin@example.com", password: "admin password", role: "admin" },
+      { email: "eng@example.com", password: "engineer password", role: "engineer" },
+    ],
+    incidents: [ids.incidentA, ids.incidentB].map((id) => ({ id, title: id, org: "acme", env: "prod" })),
+  });
   const db = t.handle.prisma;
-  const { createUser } = await import("./users");
-  const { createSession } = await import("./sessions");
-  const { createShareLink } = await import("./share-links");
-  await createUser(db, { email: "admin@example.com", password: "admin password", role: "admin" });
-  const eng = await createUser(db, { email: "eng@example.com", password: "engineer password", role: "engineer" });
-  ids.engineer = eng.id;
-  ids.sessionToken = (await createSession(db, eng.id)).token;
+  ids.engineer = t.users[1].id;
+  ids.sessionToken = (await createSession(db, ids.engineer)).token;
   for (const [inc, file] of [[ids.incidentA, ids.fileA], [ids.incidentB, ids.fileB]]) {
-    await db.incident.create({ data: { id: inc, title: inc, org: "acme", env: "prod" } });
     await db.bundleFile.create({ data: { id: file, incidentId: inc, name: "a.log", sha256: "0".repeat(64), size: 0n, kind: "empty", status: "skipped" } });
   }
   // A real stored log whose client id is an API key, for the download checks.
@@ -137,9 +131,7 @@ beforeAll(async () => {
   ids.shareToken = share.token;
   ids.shareLinkId = share.link.id;
 });
-// No account may outlive this file: on PostgreSQL the e2e open-mode server starts on this same database next.
 afterAll(async () => {
-  await t?.handle.prisma.user.deleteMany();
   await t?.cleanup();
 });
 
@@ -216,16 +208,15 @@ describe("route handlers in team mode", () => {
     expect(patched.status).toBe(200);
     expect((await call("api/admin/users", "GET")).status).toBe(403); // engineers are not admins
     // The list API filters like the list page.
-    const list = (await import(/* @vite-ignore */ path.join(APP, "api/incidents/route.ts"))) as Record<string, (r: Request) => Promise<Response>>;
-    const found = await list.GET(new Request("http://127.0.0.1/api/incidents?q=routesA&org=acm"));
+    const list = (url: string) => hit("api/incidents", "GET", { ip: "192.0.2.7", url });
+    const found = await list("http://127.0.0.1/api/incidents?q=routesA&org=acm");
     expect((await found.json()).incidents.map((i: { id: string }) => i.id)).toEqual([ids.incidentA]);
-    expect((await list.GET(new Request("http://127.0.0.1/api/incidents?verdict=bogus"))).status).toBe(422);
+    expect((await list("http://127.0.0.1/api/incidents?verdict=bogus")).status).toBe(422);
   });
 });
 
 describe("raw file download", () => {
   it("is off for a share link without the download flag, masked for one with it, raw for engineers", async () => {
-    const { createShareLink } = await import("./share-links");
     const withDownload = await createShareLink(t.handle.prisma, ids.incidentA, { allowDownload: true });
     as("share");
     expect((await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" })).status).toBe(403);
