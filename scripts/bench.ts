@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { synthesizeLog } from "./bench/synth-log";
 import { synthesizeCapture } from "../lib/parsers/pcap/bench";
-import { HEAP_MB, nodeOptionsWithHeap } from "./heap.mjs";
+import { HEAP_MB, parserEnv } from "./heap.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const logLines = Number(positional[0] ?? 1_000_000);
@@ -35,8 +35,8 @@ function phase<T>(name: string, args: object): T {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
-    // The same V8 heap ceiling as the app server and `npm run worker`.
-    env: { ...process.env, NODE_OPTIONS: nodeOptionsWithHeap() },
+    // The same memory settings (V8 heap ceiling, malloc tunables) as the app server and `npm run worker`.
+    env: parserEnv(process.env),
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
   if (r.status !== 0 || !line) throw new Error(`bench phase ${name} failed (exit ${r.status}):\n${r.stdout}`);

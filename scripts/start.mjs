@@ -2,7 +2,7 @@
 // Open mode listens on localhost only (HOST may widen it once accounts exist).
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { nodeOptionsWithHeap } from "./heap.mjs";
+import { parserEnv } from "./heap.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const run = (cmd, args) => {
@@ -39,7 +39,7 @@ if (!loopback && accountCount === 0) {
 console.log(accountCount ? `[start] team mode: ${accountCount} account(s), sign-in required` : "[start] open mode: no accounts, localhost only");
 const server = spawn(bin("next"), ["start", "-p", port, "-H", host], {
   stdio: "inherit",
-  env: { ...process.env, NODE_OPTIONS: nodeOptionsWithHeap() },
+  env: parserEnv(),
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));
