@@ -1,4 +1,5 @@
 export declare const HEAP_MB: number;
+export declare const SEMI_SPACE_MB: number;
 export declare function nodeOptionsWithHeap(current?: string): string;
 export declare const MALLOC_TUNABLES: string[];
 export declare function glibcTunables(current?: string): string;

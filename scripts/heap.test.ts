@@ -1,26 +1,31 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { glibcTunables, HEAP_MB, MALLOC_TUNABLES, nodeOptionsWithHeap, parserEnv } from "./heap.mjs";
+import { glibcTunables, HEAP_MB, MALLOC_TUNABLES, nodeOptionsWithHeap, parserEnv, SEMI_SPACE_MB } from "./heap.mjs";
 
 describe("memory settings of the parsing processes", () => {
-  it("adds the heap ceiling to the caller's NODE_OPTIONS, and leaves a ceiling the caller chose alone", () => {
+  it("adds the heap ceiling and young generation to the caller's NODE_OPTIONS, and leaves a setting the caller chose alone", () => {
     // 256 unless HEAP_MB says otherwise.
     expect(HEAP_MB).toBe(Number(process.env.HEAP_MB ?? 256));
-    expect(nodeOptionsWithHeap("--enable-source-maps")).toBe(`--enable-source-maps --max-old-space-size=${HEAP_MB}`);
-    expect(nodeOptionsWithHeap("")).toBe(`--max-old-space-size=${HEAP_MB}`);
-    expect(nodeOptionsWithHeap("--max-old-space-size=1024")).toBe("--max-old-space-size=1024");
+    const ours = `--max-old-space-size=${HEAP_MB} --max-semi-space-size=${SEMI_SPACE_MB}`;
+    expect(nodeOptionsWithHeap("--enable-source-maps")).toBe(`--enable-source-maps ${ours}`);
+    expect(nodeOptionsWithHeap("")).toBe(ours);
+    expect(nodeOptionsWithHeap("--max-old-space-size=1024")).toBe(`--max-old-space-size=1024 --max-semi-space-size=${SEMI_SPACE_MB}`);
+    expect(nodeOptionsWithHeap("--max-semi-space-size=32")).toBe(`--max-semi-space-size=32 --max-old-space-size=${HEAP_MB}`);
   });
 
   it("is what a child started with those options gets from V8", () => {
-    const r = spawnSync(process.execPath, ["-e", "console.log(require('v8').getHeapStatistics().heap_size_limit)"], {
-      env: parserEnv({ ...process.env, NODE_OPTIONS: "" }),
-      encoding: "utf8",
-    });
-    const limitMB = Number(r.stdout.trim()) / 1024 / 1024;
-    // V8 adds its young generation to the old-space ceiling (about 3 × 16 MB here).
-    expect(limitMB).toBeGreaterThanOrEqual(HEAP_MB);
-    expect(limitMB).toBeLessThan(HEAP_MB + 100);
+    const script = "console.log(require('v8').getHeapStatistics().heap_size_limit)";
+    const run = (nodeOptions: string) => {
+      const r = spawnSync(process.execPath, ["-e", script], { env: parserEnv({ ...process.env, NODE_OPTIONS: nodeOptions }), encoding: "utf8" });
+      return { limitMB: Number(r.stdout.trim()) / 2 ** 20 };
+    };
+    const ours = run("");
+    // The limit is the old-space ceiling plus three semi-spaces: 256 + 3 × 8 here, 256 + 3 × 16 with V8's default.
+    expect(ours.limitMB).toBeGreaterThanOrEqual(HEAP_MB);
+    expect(ours.limitMB).toBeLessThan(HEAP_MB + 3 * SEMI_SPACE_MB + 1);
+    // With the caller's ceiling of 1 GB and V8's default young generation, the limit is all V8's own.
+    expect(run("--max-old-space-size=1024 --max-semi-space-size=16").limitMB).toBeGreaterThan(1024 + 3 * SEMI_SPACE_MB);
   });
 
   it("adds the malloc tunables to the caller's, and leaves a setting the caller chose alone", () => {
