@@ -16,16 +16,14 @@ describe("memory settings of the parsing processes", () => {
 
   it("is what a child started with those options gets from V8", () => {
     const script = "console.log(require('v8').getHeapStatistics().heap_size_limit)";
-    const run = (nodeOptions: string) => {
-      const r = spawnSync(process.execPath, ["-e", script], { env: parserEnv({ ...process.env, NODE_OPTIONS: nodeOptions }), encoding: "utf8" });
-      return { limitMB: Number(r.stdout.trim()) / 2 ** 20 };
-    };
-    const ours = run("");
+    const limitMB = (nodeOptions: string) =>
+      Number(spawnSync(process.execPath, ["-e", script], { env: parserEnv({ ...process.env, NODE_OPTIONS: nodeOptions }), encoding: "utf8" }).stdout.trim()) / 2 ** 20;
     // The limit is the old-space ceiling plus three semi-spaces: 256 + 3 × 8 here, 256 + 3 × 16 with V8's default.
-    expect(ours.limitMB).toBeGreaterThanOrEqual(HEAP_MB);
-    expect(ours.limitMB).toBeLessThan(HEAP_MB + 3 * SEMI_SPACE_MB + 1);
+    const ours = limitMB("");
+    expect(ours).toBeGreaterThanOrEqual(HEAP_MB);
+    expect(ours).toBeLessThan(HEAP_MB + 3 * SEMI_SPACE_MB + 1);
     // With the caller's ceiling of 1 GB and V8's default young generation, the limit is all V8's own.
-    expect(run("--max-old-space-size=1024 --max-semi-space-size=16").limitMB).toBeGreaterThan(1024 + 3 * SEMI_SPACE_MB);
+    expect(limitMB("--max-old-space-size=1024 --max-semi-space-size=16")).toBeGreaterThan(1024 + 3 * SEMI_SPACE_MB);
   });
 
   it("adds the malloc tunables to the caller's, and leaves a setting the caller chose alone", () => {
