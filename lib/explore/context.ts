@@ -7,7 +7,7 @@ import { MAX_SHOWN_BYTES } from "./blob-reader";
 import { rowAtOrBefore } from "./filter";
 import { maskLine } from "./mask";
 import type { ViewOptions } from "./query";
-import { dataDirOf, lineIndexPath, loadLineIndex } from "./line-index-file";
+import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues } from "./line-index-file";
 import type { LineContext } from "./schema";
 
 const CHUNK = 64 * 1024;
@@ -20,9 +20,10 @@ export async function lineContext(db: Db, store: BlobStore, incidentId: string, 
   const first = Math.max(1, lineNo - around);
   const last = lineNo + around;
   // Start at the nearest indexed line at or before `first`, then count physical lines from there.
+  await ensureColumns(ix, ["lineNo"]);
   const r = rowAtOrBefore(ix, first);
-  let offset = r === -1 ? 0 : ix.cols.offset[r];
-  let at = r === -1 ? 1 : ix.cols.lineNo[r];
+  let offset = r === -1 ? 0 : (await readRowValues(ix, ["offset"], [r]))[0].offset;
+  let at = r === -1 ? 1 : ix.cols.lineNo![r];
   const out: LineContext["lines"] = [];
   const fh = await open(store.pathOf(ix.meta.blobSha256), "r");
   try {

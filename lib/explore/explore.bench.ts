@@ -8,6 +8,8 @@ import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { queryLines, lineFacets } from "./query";
 import { lineContext } from "./context";
+import { bytesPerRow } from "@/lib/parsers/log/line-index";
+import { lineIndexPath, loadedColumns, loadLineIndex } from "./line-index-file";
 import { LineQuery } from "./schema";
 
 const N = 1_000_000;
@@ -36,10 +38,19 @@ const w = startWorker({ db, dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
 await w.idle();
 await w.stop();
 console.log(`ingest ${((performance.now() - s) / 1000).toFixed(1)} s`, (await db.bundleFile.findFirst({ where: { incidentId: inc.id } }))?.status);
+const file = await db.bundleFile.findFirstOrThrow({ where: { incidentId: inc.id } });
+const MB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+// Columns in memory after each query, against what loading every column (the eager loader) held.
+const loaded = async () => {
+  const ix = (await loadLineIndex(lineIndexPath(t.dataDir, file.id)))!;
+  const { names, bytes } = loadedColumns(ix);
+  const strings = Object.values(ix.dicts).reduce((n, d) => n + d.length, 0);
+  return `columns ${MB(bytes)} of ${MB(ix.meta.rows * bytesPerRow)} [${names.join(",")}], ${strings} dictionary strings`;
+};
 const time = async (label: string, f: () => Promise<unknown>) => {
   const a = performance.now();
   const r = await f();
-  console.log(`${label}: ${(performance.now() - a).toFixed(0)} ms`, JSON.stringify(r).slice(0, 120));
+  console.log(`${label}: ${(performance.now() - a).toFixed(0)} ms`, JSON.stringify(r).slice(0, 100), await loaded());
 };
 const q = (x: Record<string, unknown>) => queryLines(db, store, inc.id, LineQuery.parse(x)).then((p) => ({ c: p.candidates, n: p.lines.length, next: p.nextCursor, text: p.text }));
 await time("first page (cold load)", () => q({}));
@@ -52,7 +63,6 @@ await time("target again (cached)", () => q({ target: "10.0.0.3:8080", cursor: "
 await time("free text hit rare", () => q({ q: "items/199950]" }));
 await time("free text no hit", () => q({ q: "no such thing" }));
 await time("facets", () => lineFacets(db, store, inc.id).then((f) => f.targets.length));
-const file = await db.bundleFile.findFirstOrThrow({ where: { incidentId: inc.id } });
 await time("context line 900000", () => lineContext(db, store, inc.id, file.id, 900000, 10).then((c) => c?.lines.length));
-console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, array buffers ${MB(process.memoryUsage().arrayBuffers)}`);
 await t.cleanup();

@@ -1,5 +1,5 @@
 /** Pure filtering of loaded line indexes: typed-array scans, then a time-ordered merge across files. */
-import { KINDS, type LineIndex } from "@/lib/parsers/log/line-index";
+import { KINDS, type ColName, type LineColumns, type PartialLineIndex } from "@/lib/parsers/log/line-index";
 
 /**
  * A filter with its strings already resolved against one file's dictionaries. A string may hold more than
@@ -36,7 +36,7 @@ export interface StringFilter {
 }
 
 /** Resolves string filters against one file's dictionaries; null when nothing in this file can match. */
-export function resolveFilter(ix: LineIndex, f: StringFilter): RowFilter | null {
+export function resolveFilter(ix: PartialLineIndex, f: StringFilter): RowFilter | null {
   const out: RowFilter = {};
   for (const key of ["level", "errCode", "component", "pid"] as const) {
     const want = f[key];
@@ -81,23 +81,50 @@ function maskOf(dict: string[], pass: (s: string) => boolean): Uint8Array | null
   return any ? mask : null;
 }
 
-/** Row numbers (in file order) that pass the filter. */
-export function matchRows(ix: LineIndex, f: RowFilter): Uint32Array {
-  const c = ix.cols;
+/** A column a caller has loaded (lib/explore/line-index-file.ts ensureColumns); a missing one is a bug there. */
+export function col<C extends ColName>(ix: PartialLineIndex, name: C): LineColumns[C] {
+  const c = ix.cols[name];
+  if (!c) throw new Error(`line index column ${name} not loaded`);
+  return c;
+}
+
+/** The columns `matchRows` reads for this filter: none without one. */
+export function filterColumns(f: RowFilter): ColName[] {
+  const out: ColName[] = [];
+  if (f.level) out.push("level");
+  if (f.kind !== undefined) out.push("kind");
+  if (f.statusLo !== undefined) out.push("status");
+  if (f.errCode) out.push("errCode");
+  if (f.component) out.push("component");
+  if (f.pid) out.push("pid");
+  if (f.corrMask) out.push("corr");
+  if (f.hostMask) out.push("host");
+  if (f.from !== undefined || f.to !== undefined) out.push("ts");
+  return out;
+}
+
+/** Row numbers (in file order) that pass the filter; needs the columns of `filterColumns(f)` loaded. */
+export function matchRows(ix: PartialLineIndex, f: RowFilter): Uint32Array {
   const n = ix.meta.rows;
   const out = new Uint32Array(n);
+  const need = filterColumns(f);
+  if (need.length === 0) {
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
+  const c = Object.fromEntries(need.map((name) => [name, col(ix, name)])) as Partial<LineColumns>;
   let k = 0;
   const { level, kind, statusLo, statusHi, errCode, component, pid, corrMask, hostMask, from, to } = f;
   for (let i = 0; i < n; i++) {
-    if (level !== undefined && level[c.level[i]] !== 1) continue;
-    if (kind !== undefined && c.kind[i] !== kind) continue;
-    if (statusLo !== undefined && (c.status[i] < statusLo || c.status[i] > statusHi!)) continue;
-    if (errCode !== undefined && errCode[c.errCode[i]] !== 1) continue;
-    if (component !== undefined && component[c.component[i]] !== 1) continue;
-    if (pid !== undefined && pid[c.pid[i]] !== 1) continue;
-    if (corrMask !== undefined && corrMask[c.corr[i]] !== 1 && !(hostMask !== undefined && hostMask[c.host[i]] === 1)) continue;
-    if (from !== undefined && !(c.ts[i] >= from)) continue;
-    if (to !== undefined && !(c.ts[i] < to)) continue;
+    if (level !== undefined && level[c.level![i]] !== 1) continue;
+    if (kind !== undefined && c.kind![i] !== kind) continue;
+    if (statusLo !== undefined && (c.status![i] < statusLo || c.status![i] > statusHi!)) continue;
+    if (errCode !== undefined && errCode[c.errCode![i]] !== 1) continue;
+    if (component !== undefined && component[c.component![i]] !== 1) continue;
+    if (pid !== undefined && pid[c.pid![i]] !== 1) continue;
+    if (corrMask !== undefined && corrMask[c.corr![i]] !== 1 && !(hostMask !== undefined && hostMask[c.host![i]] === 1)) continue;
+    if (from !== undefined && !(c.ts![i] >= from)) continue;
+    if (to !== undefined && !(c.ts![i] < to)) continue;
     out[k++] = i;
   }
   return out.slice(0, k);
@@ -108,8 +135,8 @@ export interface Merged {
   row: Uint32Array;
 }
 
-/** Interleaves per-file matches by time stamp, keeping each file's own order (k-way merge). */
-export function mergeByTime(ixs: LineIndex[], rows: Uint32Array[]): Merged {
+/** Interleaves per-file matches by time stamp, keeping each file's own order (k-way merge); needs `ts` of each file but for one file. */
+export function mergeByTime(ixs: PartialLineIndex[], rows: Uint32Array[]): Merged {
   let total = 0;
   for (const r of rows) total += r.length;
   const file = new Uint16Array(total);
@@ -119,8 +146,9 @@ export function mergeByTime(ixs: LineIndex[], rows: Uint32Array[]): Merged {
     return { file, row };
   }
   const pos = rows.map(() => 0);
+  const ts = ixs.map((ix) => col(ix, "ts"));
   const tsAt = (f: number) => {
-    const t = ixs[f].cols.ts[rows[f][pos[f]]];
+    const t = ts[f][rows[f][pos[f]]];
     return Number.isNaN(t) ? -Infinity : t;
   };
   for (let k = 0; k < total; k++) {
@@ -140,9 +168,9 @@ export function mergeByTime(ixs: LineIndex[], rows: Uint32Array[]): Merged {
   return { file, row };
 }
 
-/** Last row whose line number is ≤ lineNo (rows are in line order), or -1. */
-export function rowAtOrBefore(ix: LineIndex, lineNo: number): number {
-  const ln = ix.cols.lineNo;
+/** Last row whose line number is ≤ lineNo (rows are in line order), or -1; needs `lineNo`. */
+export function rowAtOrBefore(ix: PartialLineIndex, lineNo: number): number {
+  const ln = col(ix, "lineNo");
   let lo = 0;
   let hi = ix.meta.rows - 1;
   let ans = -1;

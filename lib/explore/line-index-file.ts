@@ -3,7 +3,10 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { open, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { bytesPerRow, DICT_COLUMNS, LineIndexWriter, readLineIndexFrom, type LineIndex } from "@/lib/parsers/log/line-index";
+import {
+  blockOf, COLUMN_BYTES, COLUMN_NAMES, decodeValue, DICT_COLUMNS, LineIndexWriter, readColumnFrom, readLineIndexLayoutFrom, valueAt,
+  type ColName, type LineIndexLayout, type PartialLineIndex,
+} from "@/lib/parsers/log/line-index";
 import type { LogItem } from "@/lib/parsers/log/types";
 
 export const lineIndexDir = (dataDir: string) => path.join(dataDir, "index");
@@ -53,18 +56,30 @@ export async function openLineIndexSink(store: BlobStore, fileId: string): Promi
   };
 }
 
-// --- loading, with an LRU bounded by the memory the typed arrays take ---
+// --- loading, with an LRU bounded by the memory the loaded columns take ---
 
-// The server process also ingests (issue 5: flat memory); a 5M-line log's index alone is about 300 MB.
+/**
+ * A line index whose columns load on first use (`ensureColumns`): a query holds only what it reads.
+ * `cols` has the loaded columns; `layout` says where the others are in `file`.
+ */
+export interface LazyLineIndex extends PartialLineIndex {
+  file: string;
+  layout: LineIndexLayout;
+  /** size:mtime of the file the layout was read from. */
+  key: string;
+}
+
+// The server process also ingests (issue 5: flat memory); every column of a 5M-line log would be about 270 MB.
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-interface Entry { key: string; index: LineIndex; bytes: number }
+interface Entry { index: LazyLineIndex; bytes: number }
 const cache = new Map<string, Entry>();
 let cachedBytes = 0;
-/** Loads in progress: requests for the same file share one copy. */
-const loading = new Map<string, Promise<LineIndex>>();
+/** Loads in progress: requests for the same file (or the same column) share one read. */
+const loading = new Map<string, Promise<LazyLineIndex>>();
+const loadingCols = new WeakMap<LazyLineIndex, Map<ColName, Promise<void>>>();
 
-/** Memory an index holds: its columns, and its dictionaries' strings at a rough 64 bytes each. */
-const bytesOf = (ix: LineIndex) => ix.meta.rows * bytesPerRow + DICT_COLUMNS.reduce((n, d) => n + ix.dicts[d].length, 0) * 64;
+/** Dictionaries' strings at a rough 64 bytes each. */
+const dictBytes = (ix: PartialLineIndex) => DICT_COLUMNS.reduce((n, d) => n + ix.dicts[d].length, 0) * 64;
 
 /** Drops least recently used indexes until `room` more bytes fit (the one being used stays). */
 function makeRoom(room: number, keep?: string): void {
@@ -76,11 +91,13 @@ function makeRoom(room: number, keep?: string): void {
   }
 }
 
-/** Reads the file a column of a block at a time: the file is never in memory next to its columns. */
-async function readIndexFile(file: string, size: number): Promise<LineIndex> {
-  const fh = await open(file, "r");
+/** Opens the index file, failing when it is no longer the one `ix` was read from (re-parsed meanwhile). */
+async function withFile<T>(ix: LazyLineIndex, f: (readAt: (pos: number, len: number) => Promise<Uint8Array>) => Promise<T>): Promise<T> {
+  const fh = await open(ix.file, "r");
   try {
-    return await readLineIndexFrom(size, async (pos, len) => {
+    const st = await fh.stat();
+    if (`${st.size}:${st.mtimeMs}` !== ix.key) throw new Error(`line index ${ix.file} changed while in use`);
+    return await f(async (pos, len) => {
       const buf = Buffer.allocUnsafe(len);
       const { bytesRead } = await fh.read(buf, 0, len, pos);
       return buf.subarray(0, bytesRead);
@@ -97,8 +114,8 @@ function evict(file: string): void {
   cachedBytes -= e.bytes;
 }
 
-/** Loads an index (cached while the file's size and mtime stay the same); null when the file has none. */
-export async function loadLineIndex(file: string): Promise<LineIndex | null> {
+/** Loads an index's meta, dictionaries and column positions (cached while the file's size and mtime stay the same); null when the file has none. */
+export async function loadLineIndex(file: string): Promise<LazyLineIndex | null> {
   let st;
   try {
     st = await stat(file);
@@ -108,7 +125,7 @@ export async function loadLineIndex(file: string): Promise<LineIndex | null> {
   }
   const key = `${st.size}:${st.mtimeMs}`;
   const hit = cache.get(file);
-  if (hit && hit.key === key) {
+  if (hit && hit.index.key === key) {
     cache.delete(file);
     cache.set(file, hit); // most recently used last
     return hit.index;
@@ -116,13 +133,13 @@ export async function loadLineIndex(file: string): Promise<LineIndex | null> {
   evict(file);
   const inFlight = loading.get(`${file}@${key}`);
   if (inFlight) return inFlight;
-  // Room first: the indexes about to be dropped are not held while this one is read.
-  makeRoom(st.size);
-  const load = readIndexFile(file, st.size).then((index) => {
-    const bytes = bytesOf(index);
-    cache.set(file, { key, index, bytes });
+  const stub = { file, key } as LazyLineIndex;
+  const load = withFile(stub, (readAt) => readLineIndexLayoutFrom(st.size, readAt)).then((layout) => {
+    const index: LazyLineIndex = { file, key, layout, meta: layout.meta, dicts: layout.dicts, cols: {} };
+    const bytes = dictBytes(index);
+    makeRoom(bytes);
+    cache.set(file, { index, bytes });
     cachedBytes += bytes;
-    makeRoom(0, file);
     return index;
   });
   loading.set(`${file}@${key}`, load);
@@ -131,4 +148,81 @@ export async function loadLineIndex(file: string): Promise<LineIndex | null> {
   } finally {
     loading.delete(`${file}@${key}`);
   }
+}
+
+/** Loads the named columns whole (all rows) unless they are already; afterwards `ix.cols[name]` is there. */
+export async function ensureColumns(ix: LazyLineIndex, names: readonly ColName[]): Promise<void> {
+  let pending = loadingCols.get(ix);
+  if (!pending) loadingCols.set(ix, (pending = new Map()));
+  const waits: Promise<void>[] = [];
+  for (const name of new Set(names)) {
+    if (ix.cols[name]) continue;
+    let p = pending.get(name);
+    if (!p) {
+      const bytes = ix.meta.rows * COLUMN_BYTES[name];
+      // Room first: the indexes about to be dropped are not held while this column is read.
+      makeRoom(bytes, ix.file);
+      p = withFile(ix, (readAt) => readColumnFrom(ix.layout, name, readAt))
+        .then((col) => {
+          (ix.cols as Record<ColName, unknown>)[name] = col;
+          const e = cache.get(ix.file);
+          // An index dropped from the cache meanwhile is no longer counted (its memory goes with its last query).
+          if (e?.index === ix) {
+            e.bytes += bytes;
+            cachedBytes += bytes;
+            makeRoom(0, ix.file);
+          }
+        })
+        .finally(() => pending.delete(name));
+      pending.set(name, p);
+    }
+    waits.push(p);
+  }
+  await Promise.all(waits);
+}
+
+/** The loaded columns of an index and the bytes they take (what a query has cost in memory so far). */
+export function loadedColumns(ix: PartialLineIndex): { names: ColName[]; bytes: number } {
+  const names = COLUMN_NAMES.filter((n) => ix.cols[n]);
+  return { names, bytes: names.reduce((b, n) => b + ix.cols[n]!.byteLength, 0) };
+}
+
+/** Rows closer than this in one block are read with one read per column (a page of neighbouring lines). */
+const RUN_ROWS = 4096;
+
+/**
+ * Values of columns `names` at `rows` (one record per row, in the given order): from loaded columns where
+ * there are, else by positioned reads of the index file, so a page of lines never loads a column whole.
+ */
+export async function readRowValues<C extends ColName>(ix: LazyLineIndex, names: readonly C[], rows: readonly number[]): Promise<Array<Record<C, number>>> {
+  const out = rows.map(() => ({}) as Record<C, number>);
+  const missing: C[] = [];
+  for (const name of names) {
+    const col = ix.cols[name];
+    if (col) rows.forEach((r, i) => (out[i][name] = col[r]));
+    else missing.push(name);
+  }
+  if (missing.length === 0 || rows.length === 0) return out;
+  // Runs of nearby rows of one block: one read per column per run.
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a] - rows[b]);
+  const runs: number[][] = [];
+  for (const i of order) {
+    const run = runs.at(-1);
+    const r = rows[i];
+    if (run && r - rows[run[0]] < RUN_ROWS && blockOf(ix.layout, r) === blockOf(ix.layout, rows[run[0]])) run.push(i);
+    else runs.push([i]);
+  }
+  await withFile(ix, async (readAt) => {
+    for (const run of runs) {
+      const lo = rows[run[0]];
+      const hi = rows[run.at(-1)!];
+      for (const name of missing) {
+        const bpe = COLUMN_BYTES[name];
+        const start = valueAt(ix.layout, name, lo);
+        const buf = await readAt(start, (hi - lo + 1) * bpe);
+        for (const i of run) out[i][name] = decodeValue(name, buf, (rows[i] - lo) * bpe);
+      }
+    }
+  });
+  return out;
 }

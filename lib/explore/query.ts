@@ -5,11 +5,11 @@ import "server-only";
  */
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { KINDS, type LineIndex } from "@/lib/parsers/log/line-index";
+import { KINDS, type ColName } from "@/lib/parsers/log/line-index";
 import { BlobReader, lineText } from "./blob-reader";
 import { maskLine } from "./mask";
-import { matchRows, mergeByTime, resolveFilter, type Merged, type StringFilter } from "./filter";
-import { dataDirOf, lineIndexPath, loadLineIndex } from "./line-index-file";
+import { col, filterColumns, matchRows, mergeByTime, resolveFilter, type Merged, type StringFilter } from "./filter";
+import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues, type LazyLineIndex } from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
 
 /** Free text: stop a page after scanning this many candidate lines (the page says how far it got). */
@@ -18,7 +18,7 @@ const TEXT_SCAN_LINES = 500_000;
 export interface IndexedFile {
   id: string;
   name: string;
-  index: LineIndex | null;
+  index: LazyLineIndex | null;
 }
 
 /** The incident's parsed log files, in upload order, with their line indexes loaded (cached). */
@@ -55,7 +55,7 @@ async function stringFilter(db: Db, incidentId: string, q: LineQuery): Promise<S
 
 const mergedCache = new Map<string, Merged>();
 
-async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: LineQuery): Promise<{ ixs: LineIndex[]; names: IndexedFile[]; merged: Merged }> {
+async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: LineQuery): Promise<{ ixs: LazyLineIndex[]; names: IndexedFile[]; merged: Merged }> {
   const usable = files.filter((f) => f.index && (!q.file || f.id === q.file));
   const { cursor: _c, limit: _l, q: _q, ...filters } = q;
   const key = JSON.stringify([incidentId, usable.map((f) => [f.id, f.index!.meta.rows, f.index!.meta.blobSha256]), filters]);
@@ -63,34 +63,54 @@ async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: L
   const hit = mergedCache.get(key);
   if (hit) return { ixs, names: usable, merged: hit };
   const sf = await stringFilter(db, incidentId, q);
-  const rows = ixs.map((ix) => {
-    const rf = resolveFilter(ix, sf);
-    return rf ? matchRows(ix, rf) : new Uint32Array(0);
-  });
+  // Each file loads only the columns its filters read (none without a filter), and `ts` to merge files.
+  const rows = await Promise.all(
+    ixs.map(async (ix) => {
+      const rf = resolveFilter(ix, sf);
+      if (!rf) return new Uint32Array(0);
+      await ensureColumns(ix, [...filterColumns(rf), ...(ixs.length > 1 ? (["ts"] as const) : [])]);
+      return matchRows(ix, rf);
+    }),
+  );
   const merged = mergeByTime(ixs, rows);
   mergedCache.set(key, merged);
   if (mergedCache.size > 8) mergedCache.delete(mergedCache.keys().next().value!);
   return { ixs, names: usable, merged };
 }
 
-function describe(f: IndexedFile, ix: LineIndex, r: number, raw: Buffer, mask: boolean): ExploreLine {
-  const c = ix.cols;
-  const len = c.length[r];
-  const kind = KINDS[c.kind[r]];
+/** What a shown line needs of its index row: read for the page's rows only. */
+const SHOWN = ["offset", "length", "lineNo", "ts", "kind", "level", "status", "errCode", "corr"] as const satisfies readonly ColName[];
+type Shown = Record<(typeof SHOWN)[number], number>;
+
+function describe(f: IndexedFile, ix: LazyLineIndex, v: Shown, raw: Buffer, mask: boolean): ExploreLine {
+  const kind = KINDS[v.kind];
   return {
     fileId: f.id,
     file: f.name,
-    lineNo: c.lineNo[r],
-    ts: kind === "malformed" || Number.isNaN(c.ts[r]) ? null : c.ts[r],
+    lineNo: v.lineNo,
+    ts: kind === "malformed" || Number.isNaN(v.ts) ? null : v.ts,
     kind,
-    level: ix.dicts.level[c.level[r]],
-    status: c.status[r] || null,
-    errCode: ix.dicts.errCode[c.errCode[r]],
-    correlationId: ix.dicts.corr[c.corr[r]],
-    text: mask && kind === "event" ? maskLine(lineText(raw), ix.dicts.corr[c.corr[r]]) : lineText(raw),
-    bytes: len,
-    truncated: raw.length < len,
+    level: ix.dicts.level[v.level],
+    status: v.status || null,
+    errCode: ix.dicts.errCode[v.errCode],
+    correlationId: ix.dicts.corr[v.corr],
+    text: mask && kind === "event" ? maskLine(lineText(raw), ix.dicts.corr[v.corr]) : lineText(raw),
+    bytes: v.length,
+    truncated: raw.length < v.length,
   };
+}
+
+/** The shown values of the rows at merged `positions`, one batch of reads per file. */
+async function shownValues(ixs: LazyLineIndex[], merged: Merged, positions: number[]): Promise<Shown[]> {
+  const out: Shown[] = new Array(positions.length);
+  await Promise.all(
+    ixs.map(async (ix, fi) => {
+      const mine = positions.flatMap((p, k) => (merged.file[p] === fi ? [k] : []));
+      const vals = await readRowValues(ix, SHOWN, mine.map((k) => merged.row[positions[k]]));
+      mine.forEach((k, j) => (out[k] = vals[j]));
+    }),
+  );
+  return out;
 }
 
 export interface ViewOptions {
@@ -108,25 +128,36 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
   let pos = Math.min(q.cursor, total);
   try {
     if (!q.q) {
-      for (; pos < total && lines.length < q.limit; pos++) {
-        const fi = merged.file[pos];
-        const r = merged.row[pos];
-        const ix = ixs[fi];
-        lines.push(describe(names[fi], ix, r, await readers[fi].read(ix.cols.offset[r], ix.cols.length[r]), mask));
+      const page: number[] = [];
+      for (; pos < total && page.length < q.limit; pos++) page.push(pos);
+      const vals = await shownValues(ixs, merged, page);
+      for (let k = 0; k < page.length; k++) {
+        const fi = merged.file[page[k]];
+        lines.push(describe(names[fi], ixs[fi], vals[k], await readers[fi].read(vals[k].offset, vals[k].length), mask));
       }
     } else {
+      // Free text reads up to TEXT_SCAN_LINES lines: their offsets and lengths are loaded whole.
+      await Promise.all(ixs.map((ix) => ensureColumns(ix, ["offset", "length", ...(mask ? (["kind", "corr"] as const) : [])])));
       const needle = q.q.toLowerCase();
       const stop = Math.min(total, pos + TEXT_SCAN_LINES);
-      for (; pos < stop && lines.length < q.limit; pos++) {
+      const offset = ixs.map((ix) => col(ix, "offset"));
+      const length = ixs.map((ix) => col(ix, "length"));
+      const hits: Array<{ pos: number; raw: Buffer }> = [];
+      for (; pos < stop && hits.length < q.limit; pos++) {
         const fi = merged.file[pos];
         const r = merged.row[pos];
         const ix = ixs[fi];
-        const raw = await readers[fi].read(ix.cols.offset[r], ix.cols.length[r]);
+        const raw = await readers[fi].read(offset[fi][r], length[fi][r]);
         // A shared view searches what it shows: a masked client id cannot be found by guessing it.
         const text = lineText(raw);
-        const shown = mask && ix.cols.kind[r] === 0 ? maskLine(text, ix.dicts.corr[ix.cols.corr[r]]) : text;
-        if (shown.toLowerCase().includes(needle)) lines.push(describe(names[fi], ix, r, raw, mask));
+        const shown = mask && col(ix, "kind")[r] === 0 ? maskLine(text, ix.dicts.corr[col(ix, "corr")[r]]) : text;
+        if (shown.toLowerCase().includes(needle)) hits.push({ pos, raw: Buffer.from(raw) }); // a copy: `raw` is a view of the reader's 64 KiB window
       }
+      const vals = await shownValues(ixs, merged, hits.map((h) => h.pos));
+      hits.forEach((h, k) => {
+        const fi = merged.file[h.pos];
+        lines.push(describe(names[fi], ixs[fi], vals[k], h.raw, mask));
+      });
     }
   } finally {
     await Promise.all(readers.map((r) => r.close()));
@@ -145,7 +176,7 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
   };
 }
 
-const facetCache = new WeakMap<LineIndex, { statuses: Set<number>; kinds: Set<string> }>();
+const facetCache = new WeakMap<LazyLineIndex, { statuses: Set<number>; kinds: Set<string> }>();
 
 /** Values the explorer's filters can take, from the indexes' dictionaries and the transactions. */
 export async function lineFacets(db: Db, store: BlobStore, incidentId: string): Promise<LineFacets> {
@@ -156,9 +187,12 @@ export async function lineFacets(db: Db, store: BlobStore, incidentId: string): 
     let seen = facetCache.get(ix);
     if (!seen) {
       seen = { statuses: new Set(), kinds: new Set() };
+      await ensureColumns(ix, ["status", "kind"]);
+      const status = col(ix, "status");
+      const kind = col(ix, "kind");
       for (let i = 0; i < ix.meta.rows; i++) {
-        if (ix.cols.status[i]) seen.statuses.add(ix.cols.status[i]);
-        seen.kinds.add(KINDS[ix.cols.kind[i]]);
+        if (status[i]) seen.statuses.add(status[i]);
+        seen.kinds.add(KINDS[kind[i]]);
       }
       facetCache.set(ix, seen);
     }

@@ -48,7 +48,8 @@ const COLUMNS = [
   ["flags", "u8"],
 ] as const satisfies ReadonlyArray<readonly [string, ColType]>;
 
-type ColName = (typeof COLUMNS)[number][0];
+export type ColName = (typeof COLUMNS)[number][0];
+export const COLUMN_NAMES: readonly ColName[] = COLUMNS.map(([name]) => name);
 export const DICT_COLUMNS = ["pid", "component", "errCode", "corr", "host", "message", "level"] as const;
 export type DictName = (typeof DICT_COLUMNS)[number];
 
@@ -58,6 +59,9 @@ export type LineColumns = { [C in (typeof COLUMNS)[number] as C[0]]: ArrayOf<C[1
 const CTOR = { f64: Float64Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 const BPE = { f64: 8, u32: 4, u16: 2, u8: 1 } as const;
 const pad8 = (n: number) => (n + 7) & ~7;
+const COLUMN_TYPE = Object.fromEntries(COLUMNS) as Record<ColName, ColType>;
+/** Bytes per value of each column. */
+export const COLUMN_BYTES = Object.fromEntries(COLUMNS.map(([name, t]) => [name, BPE[t]])) as Record<ColName, number>;
 
 export interface LineIndexMeta {
   version: 1 | 2;
@@ -69,10 +73,15 @@ export interface LineIndexMeta {
   lastTs: number | null;
 }
 
-export interface LineIndex {
+/** An index with some of its columns in memory (the explorer loads a column when a query first needs it). */
+export interface PartialLineIndex {
   meta: LineIndexMeta;
-  cols: LineColumns;
+  cols: Partial<LineColumns>;
   dicts: Record<DictName, string[]>;
+}
+
+export interface LineIndex extends PartialLineIndex {
+  cols: LineColumns;
 }
 
 function allocColumns(n: number): LineColumns {
@@ -288,12 +297,25 @@ export class LineIndexFormatError extends Error {}
 /** A request for `len` bytes at `pos` of the index file; the reader answers with exactly those bytes. */
 type ReadRequest = readonly [pos: number, len: number];
 
+/** Where each column of one rows block starts in the file: value `r` of column `c` is at `at[c] + (r - row) * bytes`. */
+export interface RowBlock {
+  row: number;
+  rows: number;
+  at: Record<ColName, number>;
+}
+
+/** An index without its column data: meta, dictionaries and where every column of every block lives. */
+export interface LineIndexLayout {
+  meta: LineIndexMeta;
+  dicts: Record<DictName, string[]>;
+  blocks: RowBlock[];
+}
+
 /**
- * Decodes an index of `size` bytes piece by piece: yields what it needs to read next, so a caller can
- * answer from a buffer (readLineIndex) or from the file (loadLineIndex in lib/explore), never holding
- * the file and the columns at once.
+ * Walks an index of `size` bytes piece by piece, reading block headers and dictionaries but no column data:
+ * yields what it needs to read next, so a caller can answer from a buffer or from the file.
  */
-function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8Array> {
+function* decodeLayout(size: number): Generator<ReadRequest, LineIndexLayout, Uint8Array> {
   const dec = new TextDecoder();
   const fail = (why: string): never => {
     throw new LineIndexFormatError(`line index: ${why}`);
@@ -311,7 +333,7 @@ function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8
   const { meta } = trailer;
   // Version 1: whole dictionaries in the trailer. Version 2: "" then the strings of the dictionary blocks.
   const dicts = trailer.dicts ?? (Object.fromEntries(DICT_COLUMNS.map((d) => [d, [""]])) as Record<DictName, string[]>);
-  const cols = allocColumns(meta.rows);
+  const blocks: RowBlock[] = [];
   let pos = LINE_INDEX_MAGIC.length;
   let row = 0;
   while (pos < trailerAt) {
@@ -330,17 +352,42 @@ function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8
     }
     if (type !== BLOCK_ROWS_TYPE) fail(`unknown block type ${type} at byte ${pos - 8}`);
     if (row + n > meta.rows) fail(`block at byte ${pos - 8} overruns ${meta.rows} rows`);
+    const at = {} as Record<ColName, number>;
     for (const [name, t] of COLUMNS) {
-      const col = cols[name as ColName];
       const bytes = n * BPE[t];
       if (pos + bytes > trailerAt) fail(`column ${name} at byte ${pos} overruns the trailer`);
-      new Uint8Array(col.buffer, row * BPE[t], bytes).set(yield [pos, bytes]);
+      at[name] = pos;
       pos += pad8(bytes);
     }
+    blocks.push({ row, rows: n, at });
     row += n;
   }
   if (row !== meta.rows) fail(`${row} rows in blocks, ${meta.rows} in trailer`);
-  return { meta, cols, dicts };
+  return { meta, dicts, blocks };
+}
+
+/** Reads one whole column, a block at a time. */
+function* decodeColumn<C extends ColName>(layout: LineIndexLayout, name: C): Generator<ReadRequest, LineColumns[C], Uint8Array> {
+  const bpe = COLUMN_BYTES[name];
+  const col = new CTOR[COLUMN_TYPE[name]](layout.meta.rows) as LineColumns[C];
+  for (const b of layout.blocks) new Uint8Array(col.buffer, b.row * bpe, b.rows * bpe).set(yield [b.at[name], b.rows * bpe]);
+  return col;
+}
+
+function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8Array> {
+  const layout = yield* decodeLayout(size);
+  const cols = {} as Record<ColName, unknown>;
+  for (const [name] of COLUMNS) cols[name] = yield* decodeColumn(layout, name);
+  return { meta: layout.meta, dicts: layout.dicts, cols: cols as LineColumns };
+}
+
+/** Answers a decoder's read requests through `readAt`. */
+async function drive<T>(g: Generator<ReadRequest, T, Uint8Array>, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<T> {
+  for (let r = g.next(); ; ) {
+    if (r.done) return r.value;
+    const [pos, len] = r.value;
+    r = g.next(await readAt(pos, len));
+  }
 }
 
 /** Reads an index held whole in memory. */
@@ -354,11 +401,46 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
 }
 
 /** Reads an index through `readAt` (the file on disk), one column of one block at a time. */
-export async function readLineIndexFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndex> {
-  const g = decodeLineIndex(size);
-  for (let r = g.next(); ; ) {
-    if (r.done) return r.value;
-    const [pos, len] = r.value;
-    r = g.next(await readAt(pos, len));
+export function readLineIndexFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndex> {
+  return drive(decodeLineIndex(size), readAt);
+}
+
+/** Reads an index's meta, dictionaries and column positions, but no column data. */
+export function readLineIndexLayoutFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndexLayout> {
+  return drive(decodeLayout(size), readAt);
+}
+
+/** Reads one whole column of an index whose layout is known. */
+export function readColumnFrom<C extends ColName>(layout: LineIndexLayout, name: C, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineColumns[C]> {
+  return drive(decodeColumn(layout, name), readAt);
+}
+
+/** Which of `layout.blocks` holds row `row` (blocks are in row order). */
+export function blockOf(layout: LineIndexLayout, row: number): number {
+  const bs = layout.blocks;
+  let lo = 0;
+  let hi = bs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bs[mid].row <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** File position of value `row` of column `name`. */
+export function valueAt(layout: LineIndexLayout, name: ColName, row: number): number {
+  const b = layout.blocks[blockOf(layout, row)];
+  return b.at[name] + (row - b.row) * COLUMN_BYTES[name];
+}
+
+/** Decodes one value of column `name` from its bytes. */
+export function decodeValue(name: ColName, b: Uint8Array, at = 0): number {
+  const dv = new DataView(b.buffer, b.byteOffset + at, COLUMN_BYTES[name]);
+  switch (COLUMN_TYPE[name]) {
+    case "f64": return dv.getFloat64(0, true);
+    case "u32": return dv.getUint32(0, true);
+    case "u16": return dv.getUint16(0, true);
+    default: return dv.getUint8(0);
   }
 }
