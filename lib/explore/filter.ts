@@ -103,15 +103,15 @@ export function filterColumns(f: RowFilter): ColName[] {
   return out;
 }
 
-/** Row numbers (in file order) that pass the filter; needs the columns of `filterColumns(f)` loaded. */
-export function matchRows(ix: PartialLineIndex, f: RowFilter): Uint32Array {
+/** The rows of one file that pass a filter, in file order: all of them (no array: 4 bytes a line saved), or these. */
+export type Matches = { all: number } | Uint32Array;
+
+/** Row numbers that pass the filter; needs the columns of `filterColumns(f)` loaded. */
+export function matchRows(ix: PartialLineIndex, f: RowFilter): Matches {
   const n = ix.meta.rows;
-  const out = new Uint32Array(n);
   const need = filterColumns(f);
-  if (need.length === 0) {
-    for (let i = 0; i < n; i++) out[i] = i;
-    return out;
-  }
+  if (need.length === 0) return { all: n };
+  const out = new Uint32Array(n);
   const c = Object.fromEntries(need.map((name) => [name, col(ix, name)])) as Partial<LineColumns>;
   let k = 0;
   const { level, kind, statusLo, statusHi, errCode, component, pid, corrMask, hostMask, from, to } = f;
@@ -130,21 +130,33 @@ export function matchRows(ix: PartialLineIndex, f: RowFilter): Uint32Array {
   return out.slice(0, k);
 }
 
+/** The row numbers of `m` as an array. */
+export function matchedRows(m: Matches): Uint32Array {
+  if (m instanceof Uint32Array) return m;
+  const out = new Uint32Array(m.all);
+  for (let i = 0; i < m.all; i++) out[i] = i;
+  return out;
+}
+
+/** The candidates of a query in time order: position → (file, row). */
 export interface Merged {
-  file: Uint16Array;
-  row: Uint32Array;
+  total: number;
+  fileAt(pos: number): number;
+  rowAt(pos: number): number;
 }
 
 /** Interleaves per-file matches by time stamp, keeping each file's own order (k-way merge); needs `ts` of each file but for one file. */
-export function mergeByTime(ixs: PartialLineIndex[], rows: Uint32Array[]): Merged {
+export function mergeByTime(ixs: PartialLineIndex[], matches: Matches[]): Merged {
+  // One file (the usual case) needs no copy, and no array at all without a filter.
+  if (matches.length === 1) {
+    const m = matches[0];
+    return m instanceof Uint32Array ? { total: m.length, fileAt: () => 0, rowAt: (p) => m[p] } : { total: m.all, fileAt: () => 0, rowAt: (p) => p };
+  }
+  const rows = matches.map(matchedRows);
   let total = 0;
   for (const r of rows) total += r.length;
   const file = new Uint16Array(total);
   const row = new Uint32Array(total);
-  if (rows.length === 1) {
-    row.set(rows[0]);
-    return { file, row };
-  }
   const pos = rows.map(() => 0);
   const ts = ixs.map((ix) => col(ix, "ts"));
   const tsAt = (f: number) => {
@@ -165,7 +177,7 @@ export function mergeByTime(ixs: PartialLineIndex[], rows: Uint32Array[]): Merge
     file[k] = best;
     row[k] = rows[best][pos[best]++];
   }
-  return { file, row };
+  return { total, fileAt: (p) => file[p], rowAt: (p) => row[p] };
 }
 
 /** Last row whose line number is ≤ lineNo (rows are in line order), or -1; needs `lineNo`. */

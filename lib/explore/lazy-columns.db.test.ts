@@ -7,7 +7,7 @@ import type { BlobStore } from "@/lib/ingest/blobs";
 import { startWorker } from "@/lib/jobs/worker";
 import { KINDS, readLineIndex, type LineIndex } from "@/lib/parsers/log/line-index";
 import { lineContext } from "./context";
-import { matchRows, resolveFilter, type StringFilter } from "./filter";
+import { matchedRows, matchRows, resolveFilter, type StringFilter } from "./filter";
 import { lineIndexPath, loadedColumns, loadLineIndex } from "./line-index-file";
 import { lineFacets, queryLines } from "./query";
 import { LineQuery } from "./schema";
@@ -42,7 +42,7 @@ const loaded = async () => loadedColumns((await loadLineIndex(indexFile))!).name
 /** The page the eager index gives for a filter: its rows' values, as the explorer shows them. */
 function eagerPage(f: StringFilter, limit: number) {
   const c = eager.cols;
-  const rows = [...matchRows(eager, resolveFilter(eager, f)!)];
+  const rows = [...matchedRows(matchRows(eager, resolveFilter(eager, f)!))];
   return {
     candidates: rows.length,
     lines: rows.slice(0, limit).map((r) => ({

@@ -8,7 +8,7 @@ import path from "node:path";
 import { LogLineParser } from "@/lib/parsers/log/parse";
 import { LineIndexWriter, readLineIndex } from "@/lib/parsers/log/line-index";
 import { BlobReader, lineText } from "./blob-reader";
-import { matchRows, resolveFilter } from "./filter";
+import { matchedRows, matchRows, resolveFilter } from "./filter";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const MSGS = ["sourceRequest", "targetRequest", "targetResponse", "sourceResponse", "targetResponse close"];
@@ -67,7 +67,7 @@ let t = performance.now();
 const ix = readLineIndex(bytes);
 const load = performance.now() - t;
 t = performance.now();
-const rows = matchRows(ix, resolveFilter(ix, { errCode: "ECONNRESET", level: "error" })!);
+const rows = matchedRows(matchRows(ix, resolveFilter(ix, { errCode: "ECONNRESET", level: "error" })!));
 const filter = performance.now() - t;
 console.log(`${N} lines, ${(buf.length / 2 ** 20).toFixed(0)} MB of log`);
 console.log(`parse alone:               ${(parse / 1000).toFixed(2)} s`);

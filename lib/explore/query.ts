@@ -105,8 +105,8 @@ async function shownValues(ixs: LazyLineIndex[], merged: Merged, positions: numb
   const out: Shown[] = new Array(positions.length);
   await Promise.all(
     ixs.map(async (ix, fi) => {
-      const mine = positions.flatMap((p, k) => (merged.file[p] === fi ? [k] : []));
-      const vals = await readRowValues(ix, SHOWN, mine.map((k) => merged.row[positions[k]]));
+      const mine = positions.flatMap((p, k) => (merged.fileAt(p) === fi ? [k] : []));
+      const vals = await readRowValues(ix, SHOWN, mine.map((k) => merged.rowAt(positions[k])));
       mine.forEach((k, j) => (out[k] = vals[j]));
     }),
   );
@@ -122,7 +122,7 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
   const mask = opts.maskClientIds === true;
   const files = await indexedLogFiles(db, store, incidentId);
   const { ixs, names, merged } = await candidates(db, incidentId, files, q);
-  const total = merged.row.length;
+  const total = merged.total;
   const readers = ixs.map((ix) => new BlobReader(store.pathOf(ix.meta.blobSha256)));
   const lines: ExploreLine[] = [];
   let pos = Math.min(q.cursor, total);
@@ -132,7 +132,7 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
       for (; pos < total && page.length < q.limit; pos++) page.push(pos);
       const vals = await shownValues(ixs, merged, page);
       for (let k = 0; k < page.length; k++) {
-        const fi = merged.file[page[k]];
+        const fi = merged.fileAt(page[k]);
         lines.push(describe(names[fi], ixs[fi], vals[k], await readers[fi].read(vals[k].offset, vals[k].length), mask));
       }
     } else {
@@ -144,8 +144,8 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
       const length = ixs.map((ix) => col(ix, "length"));
       const hits: Array<{ pos: number; raw: Buffer }> = [];
       for (; pos < stop && hits.length < q.limit; pos++) {
-        const fi = merged.file[pos];
-        const r = merged.row[pos];
+        const fi = merged.fileAt(pos);
+        const r = merged.rowAt(pos);
         const ix = ixs[fi];
         const raw = await readers[fi].read(offset[fi][r], length[fi][r]);
         // A shared view searches what it shows: a masked client id cannot be found by guessing it.
@@ -155,7 +155,7 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
       }
       const vals = await shownValues(ixs, merged, hits.map((h) => h.pos));
       hits.forEach((h, k) => {
-        const fi = merged.file[h.pos];
+        const fi = merged.fileAt(h.pos);
         lines.push(describe(names[fi], ixs[fi], vals[k], h.raw, mask));
       });
     }

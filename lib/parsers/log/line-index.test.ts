@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { LogLineParser } from "./parse";
 import { BLOCK_ROWS, DICT_GENERATION, FLAG_NO_TS, FLAG_STACK, KINDS, LineIndexFormatError, LineIndexWriter, readLineIndex, type LineIndex } from "./line-index";
-import { matchRows, resolveFilter } from "@/lib/explore/filter";
+import { matchedRows, matchRows, resolveFilter } from "@/lib/explore/filter";
 
 const LOG = path.join(SAMPLE_DIR, readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!);
 
@@ -151,7 +151,7 @@ describe("line index dictionaries of a file with many correlation ids", () => {
     expect(cids[ids + 1]).toBe("cid-1");
     // The first id was forgotten by the writer: it holds two ids now, and lookups by string find both rows.
     expect(ix.dicts.corr.filter((c) => c === "cid-0")).toHaveLength(2);
-    expect([...matchRows(ix, resolveFilter(ix, { correlationId: "cid-0" })!)]).toEqual([0, ids]);
-    expect([...matchRows(ix, resolveFilter(ix, { correlationIds: new Set(["cid-1", "cid-7"]) })!)]).toEqual([1, 7, ids + 1]);
+    expect([...matchedRows(matchRows(ix, resolveFilter(ix, { correlationId: "cid-0" })!))]).toEqual([0, ids]);
+    expect([...matchedRows(matchRows(ix, resolveFilter(ix, { correlationIds: new Set(["cid-1", "cid-7"]) })!))]).toEqual([1, 7, ids + 1]);
   });
 });
