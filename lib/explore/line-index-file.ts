@@ -72,11 +72,18 @@ export interface LazyLineIndex extends PartialLineIndex {
 // The server process also ingests (issue 5: flat memory); every column of a 5M-line log would be about 270 MB.
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 interface Entry { index: LazyLineIndex; bytes: number }
-const cache = new Map<string, Entry>();
-let cachedBytes = 0;
-/** Loads in progress: requests for the same file (or the same column) share one read. */
-const loading = new Map<string, Promise<LazyLineIndex>>();
-const loadingCols = new WeakMap<LazyLineIndex, Map<ColName, Promise<void>>>();
+interface CacheState {
+  cache: Map<string, Entry>;
+  bytes: number;
+  /** Loads in progress: requests for the same file (or the same column) share one read. */
+  loading: Map<string, Promise<LazyLineIndex>>;
+  loadingCols: WeakMap<LazyLineIndex, Map<ColName, Promise<void>>>;
+}
+// Pages and route handlers are separate server bundles, each with its own copy of this module: one cache per
+// process, or an index open in both would be held twice (measured: +50 MB per copy for a 5M-line log's dictionaries).
+const g = globalThis as unknown as { __emgLineIndexCache?: CacheState };
+const state = (g.__emgLineIndexCache ??= { cache: new Map(), bytes: 0, loading: new Map(), loadingCols: new WeakMap() });
+const { cache, loading, loadingCols } = state;
 
 /** Dictionaries' strings at a rough 64 bytes each. */
 const dictBytes = (ix: PartialLineIndex) => DICT_COLUMNS.reduce((n, d) => n + ix.dicts[d].length, 0) * 64;
@@ -84,10 +91,10 @@ const dictBytes = (ix: PartialLineIndex) => DICT_COLUMNS.reduce((n, d) => n + ix
 /** Drops least recently used indexes until `room` more bytes fit (the one being used stays). */
 function makeRoom(room: number, keep?: string): void {
   for (const [k, e] of cache) {
-    if (cachedBytes + room <= MAX_CACHE_BYTES) break;
+    if (state.bytes + room <= MAX_CACHE_BYTES) break;
     if (k === keep) continue;
     cache.delete(k);
-    cachedBytes -= e.bytes;
+    state.bytes -= e.bytes;
   }
 }
 
@@ -111,7 +118,7 @@ function evict(file: string): void {
   const e = cache.get(file);
   if (!e) return;
   cache.delete(file);
-  cachedBytes -= e.bytes;
+  state.bytes -= e.bytes;
 }
 
 /** Loads an index's meta, dictionaries and column positions (cached while the file's size and mtime stay the same); null when the file has none. */
@@ -139,7 +146,7 @@ export async function loadLineIndex(file: string): Promise<LazyLineIndex | null>
     const bytes = dictBytes(index);
     makeRoom(bytes);
     cache.set(file, { index, bytes });
-    cachedBytes += bytes;
+    state.bytes += bytes;
     return index;
   });
   loading.set(`${file}@${key}`, load);
@@ -169,7 +176,7 @@ export async function ensureColumns(ix: LazyLineIndex, names: readonly ColName[]
           // An index dropped from the cache meanwhile is no longer counted (its memory goes with its last query).
           if (e?.index === ix) {
             e.bytes += bytes;
-            cachedBytes += bytes;
+            state.bytes += bytes;
             makeRoom(0, ix.file);
           }
         })

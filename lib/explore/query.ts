@@ -53,7 +53,8 @@ async function stringFilter(db: Db, incidentId: string, q: LineQuery): Promise<S
   return f;
 }
 
-const mergedCache = new Map<string, Merged>();
+// Shared by the page and route-handler bundles, as the line index cache is (lib/explore/line-index-file.ts).
+const mergedCache = ((globalThis as unknown as { __emgMergedCache?: Map<string, Merged> }).__emgMergedCache ??= new Map());
 
 async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: LineQuery): Promise<{ ixs: LazyLineIndex[]; names: IndexedFile[]; merged: Merged }> {
   const usable = files.filter((f) => f.index && (!q.file || f.id === q.file));
