@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { ClockAlignment } from "@/lib/api/clock-schema";
 import { getClockAlignment, setClockOffset } from "./clock-offset";
@@ -33,9 +33,7 @@ beforeAll(async () => {
     stored.push({ name, sha256: put.sha256, size: put.size });
   }
   incidentId = (await createIncident(t.handle.prisma, store, stored)).id;
-  const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-  await worker.idle();
-  await worker.stop();
+  await parseQueued(t.handle.prisma, t.dataDir);
 });
 afterAll(async () => t?.cleanup());
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
@@ -26,9 +26,7 @@ describe("connections of the sample bundle", () => {
     const stored = await storeSamples(store);
     const db = t.handle.prisma;
     const incident = await createIncident(db, store, stored);
-    const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-    await worker.idle();
-    await worker.stop();
+    await parseQueued(db, t.dataDir);
 
     const conns = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { startTs: "asc" } });
     expect(conns).toHaveLength(15);

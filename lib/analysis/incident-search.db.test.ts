@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { searchIncidents } from "./incident-search";
 import { deleteIncident } from "./incident-delete";
 
@@ -28,9 +28,7 @@ async function upload(names: string[], title: string) {
 }
 
 async function parseAll() {
-  const worker = startWorker({ db: db(), dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-  await worker.idle();
-  await worker.stop();
+  await parseQueued(db(), t.dataDir);
 }
 
 beforeAll(async () => {

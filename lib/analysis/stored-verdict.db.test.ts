@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "./incident-view";
 import { searchIncidents } from "./incident-search";
 import { setClockOffset } from "./clock-offset";
@@ -29,9 +29,7 @@ afterAll(async () => t?.cleanup());
 describe("the stored verdict of an incident", () => {
   it("is null while files wait, and set by the worker once the last one is parsed", async () => {
     expect(await stored()).toBeNull();
-    const worker = startWorker({ db: db(), dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-    await worker.idle();
-    await worker.stop();
+    await parseQueued(db(), t.dataDir);
     // No list call has been made: the worker stored it. The sample's 3 × 502 are keep-alive races (shared/samples README).
     expect(await stored()).toBe("keepalive-mismatch");
     expect(await stored()).toBe(await computed());

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { makeTar, makeZip } from "@/lib/testing/archives";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident, type StoredUpload } from "./bundle";
 import { DEFAULT_LIMITS } from "./limits";
 
@@ -142,9 +142,7 @@ describe("hostile input", () => {
     let peak = base;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
     const t0 = Date.now();
-    const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-    await worker.idle();
-    await worker.stop();
+    await parseQueued(db, t.dataDir);
     clearInterval(sampler);
     const growthMiB = (peak - base) / 1024 / 1024;
     console.log(`hostile bundle parsed in ${Date.now() - t0} ms, peak heap growth ${growthMiB.toFixed(1)} MiB`);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident, type StoredUpload } from "./bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView, listIncidents } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
@@ -34,9 +34,7 @@ async function ingest(files: Array<{ name: string; path: string }>): Promise<Inc
     stored.push({ name: f.name, sha256: put.sha256, size: put.size });
   }
   const incident = await createIncident(t.handle.prisma, store, stored);
-  const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-  await worker.idle();
-  await worker.stop();
+  await parseQueued(t.handle.prisma, t.dataDir);
   const view = await getIncidentView(t.handle.prisma, incident.id);
   return IncidentView.parse(view);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
 import { makeZip } from "@/lib/testing/archives";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { blobStore, createIncident } from "./bundle";
 import { Readable } from "node:stream";
@@ -23,9 +23,7 @@ beforeAll(async () => {
 afterAll(async () => t?.cleanup());
 
 async function runAll() {
-  const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 20 });
-  await worker.idle();
-  await worker.stop();
+  await parseQueued(t.handle.prisma, t.dataDir);
 }
 
 async function snapshot(incidentId: string) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
@@ -23,9 +23,7 @@ beforeAll(async () => {
   const store = blobStore(t.dataDir);
   const stored = await storeSamples(store);
   incidentId = (await createIncident(t.handle.prisma, store, stored)).id;
-  const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 2, pollMs: 50 });
-  await worker.idle();
-  await worker.stop();
+  await parseQueued(t.handle.prisma, t.dataDir);
 });
 afterAll(async () => t?.cleanup());
 
