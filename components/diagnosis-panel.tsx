@@ -4,21 +4,15 @@ import { useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import type { DiagnosisView } from "@/lib/api/diagnosis-schema";
 import { HopCheck } from "./hop-check";
+import { TargetVerdicts } from "./target-verdicts";
+import { CAUSE_LABEL as CAUSE } from "@/lib/analysis/diagnosis/labels";
 
-const CAUSE: Record<DiagnosisView["verdict"]["cause"], string> = {
-  "keepalive-mismatch": "Keep-alive timeouts misordered",
-  "premature-close": "Target closes connections prematurely",
-  both: "Keep-alive mismatch and premature closes",
-  "insufficient-data": "Not enough evidence yet",
-  "no-502": "No 502 in these logs",
-};
 const BADGE: Record<string, string> = { pass: "good", warn: "warn", fail: "bad", ask: "warn", unknown: "muted" };
 
 /** The guided flow: verdict, steps to walk, hop check with answers, the fix and the must-gather list. */
 export function DiagnosisPanel({ view, onView, readOnly = false }: { view: IncidentView; onView: (v: IncidentView) => void; readOnly?: boolean }) {
   const d = view.diagnosis;
   const [open, setOpen] = useState<Record<string, boolean>>(() => Object.fromEntries(d.steps.map((s) => [s.id, s.outcome === "fail" || s.outcome === "ask"])));
-  const [copied, setCopied] = useState(false);
   const saveAnswers = async (answers: Record<string, unknown>): Promise<string | null> => {
     const res = await fetch(`/api/incidents/${view.id}/answers`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(answers) });
     const body = await res.json().catch(() => null);
@@ -26,24 +20,15 @@ export function DiagnosisPanel({ view, onView, readOnly = false }: { view: Incid
     onView(body);
     return null;
   };
-  const copy = async () => {
-    if (!d.fix) return;
-    try {
-      await navigator.clipboard.writeText(d.fix.snippet);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 2000);
-    } catch {
-      setCopied(false);
-    }
-  };
   return (
     <section className="panel" aria-labelledby="diagnosis-h" data-testid="diagnosis">
       <h2 id="diagnosis-h">Diagnosis</h2>
       <div className="note" role="status" data-testid="verdict" data-cause={d.verdict.cause}>
         <strong data-testid="verdict-cause">{CAUSE[d.verdict.cause]}</strong>{" "}
-        <span className="muted">({d.verdict.cause} · confidence {d.verdict.confidence} · explains {d.verdict.explains502} of {view.summary.status502} × 502)</span>
+        <span className="muted">({d.verdict.cause} · confidence {d.verdict.confidence} · explains {d.verdict.explains502} of {view.summary.status502 + view.summary.status504} failures)</span>
         <div>{d.verdict.summary}</div>
       </div>
+      <TargetVerdicts targets={d.targets} />
 
       <h3>Steps</h3>
       <ol data-testid="steps" style={{ paddingLeft: "1.2rem" }}>
@@ -79,15 +64,6 @@ export function DiagnosisPanel({ view, onView, readOnly = false }: { view: Incid
 
       <h3>Keep-alive hop check</h3>
       <HopCheck key={JSON.stringify(d.answers)} d={d} onSave={saveAnswers} readOnly={readOnly} />
-
-      {d.fix && (
-        <div data-testid="fix">
-          <h3>Fix: {d.fix.title}</h3>
-          <pre data-testid="fix-snippet" style={{ background: "#f4f4f4", padding: ".6rem" }}><code>{d.fix.snippet}</code></pre>
-          <button type="button" className="btn secondary" onClick={() => void copy()}>{copied ? "Copied" : "Copy snippet"}</button>
-          <ul>{d.fix.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
-        </div>
-      )}
 
       {d.mustGather.length > 0 && (
         <div data-testid="must-gather">

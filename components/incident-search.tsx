@@ -1,13 +1,9 @@
 import Link from "next/link";
 import type { IncidentSearch } from "@/lib/analysis/incident-search";
+import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
+import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
 
-const VERDICTS: Array<[string, string]> = [
-  ["keepalive-mismatch", "keep-alive mismatch"],
-  ["premature-close", "premature close"],
-  ["both", "both"],
-  ["insufficient-data", "not enough evidence"],
-  ["no-502", "no 502"],
-];
+const VERDICTS: Array<[string, string]> = INCIDENT_CAUSES.map((c) => [c, CAUSE_LABEL[c]]);
 export const verdictLabel = (v: string | null) => (v ? (VERDICTS.find(([k]) => k === v)?.[1] ?? v) : "—");
 
 /** The incident list's filters: a plain GET form, so results are linkable and work without JavaScript. */

@@ -116,7 +116,7 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/verdict=keepalive-mismatch/);
   const listed = page.getByTestId("incident-list").getByRole("row").filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
-  await expect(listed.getByTestId("verdict-cell")).toHaveText("keep-alive mismatch");
+  await expect(listed.getByTestId("verdict-cell")).toHaveText("Keep-alive race: target closes idle pooled sockets");
   await listed.getByRole("button", { name: /^Delete/ }).click();
   await expect(listed).toHaveCount(0);
   expect((await page.request.get(`/api/incidents/${id}`)).status()).toBe(404);

@@ -1,13 +1,13 @@
 /** Read and set how log and capture clocks are aligned (Incident.clockOffsetMs / detectedClockOffsetMs). */
 import type { Db } from "@/lib/db/client";
 import type { ClockAlignment } from "@/lib/api/clock-schema";
-import { correlateIncident, DEFAULT_TOLERANCE_MS, effectiveOffset } from "./correlate";
+import { correlateIncident, effectiveOffset, FALLBACK_WINDOW_MS } from "./correlate";
 import { storeVerdict } from "./stored-verdict";
 
 export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
   const inc = await db.incident.findUnique({
     where: { id: incidentId },
-    select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true },
+    select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true, clockWindowMs: true },
   });
   if (!inc) return null;
   const [counts] = await db.$queryRaw<Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>>`
@@ -16,14 +16,15 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
            (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
            (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing')) pending`;
   const detected = inc.detectedClockOffsetMs === null ? null : { offsetMs: inc.detectedClockOffsetMs, pairs: inc.detectedClockPairs ?? 0 };
-  const applied = effectiveOffset(inc.clockOffsetMs, detected);
+  const windowMs = inc.clockWindowMs ?? FALLBACK_WINDOW_MS;
+  const applied = effectiveOffset(inc.clockOffsetMs, detected, windowMs);
   return {
     detectedOffsetMs: detected?.offsetMs ?? null,
     detectedPairs: detected?.pairs ?? 0,
     overrideMs: inc.clockOffsetMs,
     appliedOffsetMs: applied.offsetMs,
     source: applied.source,
-    toleranceMs: DEFAULT_TOLERANCE_MS,
+    toleranceMs: windowMs,
     failures: Number(counts.failures),
     matched: Number(counts.matched),
     connections: Number(counts.connections),

@@ -1,30 +1,56 @@
 /** Read side of the TCP connection analysis: per-target summary, paged list, one connection with its ladder. */
 import type { Db } from "@/lib/db/client";
-import { ConnectionCursor, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
-import type { IdleTimeoutEstimate } from "@/lib/analysis/tcp";
+import { z } from "zod";
+import { ConnectionCursor, TargetProfileSchema, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
+
+export const NO_CAPTURE: TargetConnections = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {}, races: {}, profile: null, prematurePaths: {} };
+
+const CaptureCounts = z.object({
+  byTargetClass: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  racesByTarget: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  prematurePathsByTarget: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  targetProfiles: z.array(TargetProfileSchema).optional(),
+});
 
 export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
   const out = new Map<string, TargetConnections>();
   const get = (t: string) => {
     let v = out.get(t);
-    if (!v) {
-      v = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {} };
-      out.set(t, v);
-    }
+    if (!v) out.set(t, (v = structuredClone(NO_CAPTURE)));
     return v;
   };
   const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] }, status: "done" }, select: { id: true, counts: true } });
   // Connections per target and class were counted at ingest; only the matches (set by correlation) are queried,
   // through the index on matchedCorrelationId, never a scan of every connection.
   for (const f of files) {
-    for (const [target, byClass] of Object.entries((f.counts as { byTargetClass?: Record<string, Record<string, number>> }).byTargetClass ?? {})) {
+    // Captures parsed before target profiles existed lack them: they read as no profile.
+    const counts = CaptureCounts.safeParse(f.counts);
+    if (!counts.success) continue;
+    for (const [target, byClass] of Object.entries(counts.data.byTargetClass ?? {})) {
       const v = get(target);
       for (const [code, n] of Object.entries(byClass)) {
         v.connections.total += n;
         v.connections.byClass[code] = (v.connections.byClass[code] ?? 0) + n;
+      }
+    }
+    for (const [target, races] of Object.entries(counts.data.racesByTarget ?? {})) {
+      const v = get(target);
+      for (const [how, n] of Object.entries(races)) v.races[how] = (v.races[how] ?? 0) + n;
+    }
+    for (const [target, paths] of Object.entries(counts.data.prematurePathsByTarget ?? {})) {
+      const v = get(target);
+      for (const [path, n] of Object.entries(paths)) v.prematurePaths[path] = (v.prematurePaths[path] ?? 0) + n;
+    }
+    for (const p of counts.data.targetProfiles ?? []) {
+      const v = get(p.target);
+      // Several captures: the profile whose idle timer has the most support wins.
+      if (!v.profile || (p.cluster?.n ?? 0) > (v.profile.cluster?.n ?? 0)) v.profile = p;
+      if (p.cluster && p.cluster.n > v.idleTimeoutSupport) {
+        v.inferredIdleTimeoutMs = p.cluster.ms;
+        v.idleTimeoutSupport = p.cluster.n;
       }
     }
   }
@@ -32,16 +58,6 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     SELECT target, "classCode" code, count(*) n FROM "TcpConnection"
     WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
   for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
-  for (const f of files) {
-    for (const e of ((f.counts as { idleTimeouts?: IdleTimeoutEstimate[] }).idleTimeouts ?? [])) {
-      const v = get(e.target);
-      // Several captures: the estimate with the most support wins.
-      if (e.timeoutMs !== null && e.support > v.idleTimeoutSupport) {
-        v.inferredIdleTimeoutMs = e.timeoutMs;
-        v.idleTimeoutSupport = e.support;
-      }
-    }
-  }
   return out;
 }
 

@@ -5,6 +5,7 @@ import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/analysis/incident-view";
+import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
 import { BadCursor, connectionFacets, countConnections, cursorAtRow, encodeCursor, getConnection, listConnections } from "./connections-view";
@@ -45,11 +46,14 @@ describe("connections of the sample bundle", () => {
     expect(conns.filter((c) => c.matchedCorrelationId !== null)).toHaveLength(3);
 
     const pcap = await db.bundleFile.findFirst({ where: { incidentId: incident.id, kind: "pcap" } });
-    const est = (pcap!.counts as { idleTimeouts: Array<{ target: string; timeoutMs: number; support: number }> }).idleTimeouts;
-    expect(est[0].target).toBe("127.0.0.1:28081");
-    expect(est[0].timeoutMs).toBeGreaterThanOrEqual(1950);
-    expect(est[0].timeoutMs).toBeLessThanOrEqual(2100);
-    expect(est[0].support).toBe(6);
+    const counts = pcap!.counts as unknown as { targetProfiles: TargetProfile[]; racesByTarget: Record<string, Record<string, number>> };
+    const [profile] = counts.targetProfiles;
+    expect(profile.target).toBe("127.0.0.1:28081");
+    expect(profile.cluster!.ms).toBeGreaterThanOrEqual(1950);
+    expect(profile.cluster!.ms).toBeLessThanOrEqual(2100);
+    expect(profile.cluster!.n).toBe(6);
+    // All three races close at that idle timer.
+    expect(counts.racesByTarget).toEqual({ "127.0.0.1:28081": { "idle-timer": 3 } });
 
     const view = IncidentView.parse(await getIncidentView(db, incident.id));
     expect(view.targets).toHaveLength(1);
@@ -57,6 +61,7 @@ describe("connections of the sample bundle", () => {
       connections: { total: 15, byClass: { "keepalive-race": 3, normal: 12 } },
       idleTimeoutSupport: 6,
       explained502: { "keepalive-race": 3 },
+      races: { "idle-timer": 3 },
     });
     expect(view.targets[0].inferredIdleTimeoutMs).toBeGreaterThanOrEqual(1950);
     // FIN markers on the 502 timeline: every target-first close of the capture, no RST (tshark: no reset flags).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { correlate, detectOffset, effectiveOffset } from "./correlate";
+import { correlate, detectOffset, effectiveOffset, matchWindow } from "./correlate";
 
 const cand = (id: string, ts: number, classCode = "keepalive-race", target = "t:1") => ({ id, ts, classCode, target });
 const fail = (correlationId: string, ts: number, target: string | null = null) => ({ correlationId, target, ts });
@@ -34,7 +34,7 @@ describe("correlate", () => {
   it("reports the small lag between packet and log line but does not correct for it", () => {
     const d = detectOffset([fail("a", 1005), fail("b", 4003), fail("c", 7004)], [cand("1", 1000), cand("2", 4000), cand("3", 7000)]);
     expect(d).toEqual({ offsetMs: 4, pairs: 3 });
-    expect(effectiveOffset(null, d)).toEqual({ offsetMs: 0, source: "none" });
+    expect(effectiveOffset(null, d, matchWindow([fail("a", 1005), fail("b", 4003), fail("c", 7004)], [cand("1", 1000), cand("2", 4000), cand("3", 7000)], d))).toEqual({ offsetMs: 0, source: "none" });
   });
 
   it("needs three agreeing pairs and a majority of the failures", () => {
@@ -50,8 +50,11 @@ describe("correlate", () => {
     expect(zero.source).toBe("override");
     expect(zero.detected?.offsetMs).toBe(10_000);
     expect(zero.matches).toEqual([]);
-    const set = correlate(failures, closes, { overrideMs: 9_800 });
-    expect(set.matches.map((m) => m.deltaMs)).toEqual([200, 200, 200]);
+    // 200 ms off: the pairs agree within a few ms, so 200 ms is far outside the data's window.
+    const off = correlate(failures, closes, { overrideMs: 9_800 });
+    expect(off.matches).toEqual([]);
+    const set = correlate(failures, closes, { overrideMs: 9_998 });
+    expect(set.matches.map((m) => m.deltaMs)).toEqual([2, 2, 2]);
   });
 
   it("samples the voters when failures × closes is large, and still counts the support over every failure", () => {
@@ -64,6 +67,28 @@ describe("correlate", () => {
     expect(d?.offsetMs).toBeGreaterThanOrEqual(95_500);
     expect(d?.offsetMs).toBeLessThanOrEqual(95_504);
     expect(correlate(failures, closes).matches).toHaveLength(3000);
+  });
+
+  it("derives the match window from the spread of the pairs that agree", () => {
+    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 150_000)];
+    const tight = [fail("a", 8001), fail("b", 57_003), fail("c", 107_002), fail("d", 157_004)];
+    const r = correlate(tight, closes);
+    expect(r.windowMs).toBe(25);
+    // A skew of 300 ms is smaller than the search tolerance but far larger than the window: it is applied.
+    const skew = correlate(tight.map((f) => ({ ...f, ts: f.ts - 7000 + 300 })), closes);
+    // median of 301, 302, 303, 304
+    expect([skew.source, skew.offsetMs]).toEqual(["detected", 302.5]);
+    expect(skew.matches).toHaveLength(4);
+    // Log lines that lag their closes by up to 60 ms widen the window to hold them.
+    const loose = correlate([fail("a", 1000), fail("b", 50_040), fail("c", 100_060), fail("d", 150_020)], closes);
+    expect(loose.windowMs).toBeGreaterThanOrEqual(60);
+    expect(loose.matches).toHaveLength(4);
+  });
+
+  it("with too few pairs to measure, a failure far from any close stays unmatched", () => {
+    const r = correlate([fail("a", 1000, "t:1")], [cand("1", 1500)]);
+    expect(r.windowMs).toBe(200);
+    expect(r.matches).toEqual([]);
   });
 
   it("leaves failures without a close within tolerance unmatched", () => {

@@ -11,6 +11,8 @@ export type OffsetSource = "override" | "detected" | "none";
 export interface Correlation {
   /** What the data say (null: fewer than 3 agreeing pairs, or no majority). */
   detected: OffsetEstimate | null;
+  /** How far apart a failure and a close may be (after the offset) to be matched: from the data's own spread. */
+  windowMs: number;
   /** The offset applied when matching, and where it came from. */
   offsetMs: number;
   source: OffsetSource;
@@ -19,7 +21,11 @@ export interface Correlation {
   unmatched: string[];
 }
 
+/** How far apart a 502 and a close may lie while looking for the clock offset. */
 export const DEFAULT_TOLERANCE_MS = 1000;
+/** The match window when too few pairs agree to measure one: a log line follows its close within tens of ms on one host. */
+export const FALLBACK_WINDOW_MS = 200;
+const MIN_WINDOW_MS = 25;
 const MIN_PAIRS = 3;
 /** Upper bound on failure × candidate differences looked at when voting for an offset. */
 const MAX_VOTES = 500_000;
@@ -107,25 +113,48 @@ export function detectOffset(failures: Failure[], candidates: Candidate[], toler
 }
 
 /**
- * The offset to match with: a person's override first; else the detected one when it exceeds the tolerance
+ * The match window: three times the typical distance of the agreeing pairs from the offset, plus the log's
+ * millisecond rounding; a wrong offset then leaves failures unmatched instead of pairing them with any close nearby.
+ */
+export function matchWindow(failures: Failure[], candidates: Candidate[], detected: OffsetEstimate | null, toleranceMs = DEFAULT_TOLERANCE_MS): number {
+  if (!detected) return Math.min(FALLBACK_WINDOW_MS, toleranceMs);
+  const shaped = candidates.filter((c) => c.classCode !== "normal");
+  const forTarget = indexCandidates(shaped.length ? shaped : candidates);
+  const devs: number[] = [];
+  for (const f of failures) {
+    const list = forTarget(f);
+    const at = f.ts - detected.offsetMs;
+    const i = lowerBound(list, at - toleranceMs);
+    let best = Infinity;
+    for (let j = i; j < list.length && list[j].ts <= at + toleranceMs; j++) best = Math.min(best, Math.abs(at - list[j].ts));
+    if (best !== Infinity) devs.push(best);
+  }
+  devs.sort((a, b) => a - b);
+  const p75 = devs[Math.floor((devs.length - 1) * 0.75)] ?? 0;
+  return Math.min(toleranceMs, Math.max(MIN_WINDOW_MS, Math.ceil(3 * p75 + 10)));
+}
+
+/**
+ * The offset to match with: a person's override first; else the detected one when it exceeds the match window
  * (a few ms between a packet and its log line is the gateway's own latency, not clock skew); else none.
  */
-export function effectiveOffset(override: number | null, detected: OffsetEstimate | null, toleranceMs = DEFAULT_TOLERANCE_MS): { offsetMs: number; source: OffsetSource } {
+export function effectiveOffset(override: number | null, detected: OffsetEstimate | null, windowMs = MIN_WINDOW_MS): { offsetMs: number; source: OffsetSource } {
   if (override !== null) return { offsetMs: override, source: "override" };
-  if (detected && Math.abs(detected.offsetMs) > toleranceMs) return { offsetMs: detected.offsetMs, source: "detected" };
+  if (detected && Math.abs(detected.offsetMs) > windowMs) return { offsetMs: detected.offsetMs, source: "detected" };
   return { offsetMs: 0, source: "none" };
 }
 
-/** Pure: matches each failure greedily (failure-shaped connections first, then nearest) within `toleranceMs` after the offset. */
+/** Pure: matches each failure greedily (failure-shaped connections first, then nearest) within the data's window after the offset. */
 export function correlate(failures: Failure[], candidates: Candidate[], opts: { toleranceMs?: number; overrideMs?: number | null } = {}): Correlation {
   const toleranceMs = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
   const detected = detectOffset(failures, candidates, toleranceMs);
-  const { offsetMs, source } = effectiveOffset(opts.overrideMs ?? null, detected, toleranceMs);
+  const windowMs = matchWindow(failures, candidates, detected, toleranceMs);
+  const { offsetMs, source } = effectiveOffset(opts.overrideMs ?? null, detected, windowMs);
   const forTarget = indexCandidates(candidates);
   const pairs: Array<{ f: Failure; c: Candidate; d: number }> = [];
   for (const f of failures) {
     const list = forTarget(f);
-    for (let i = lowerBound(list, f.ts - offsetMs - toleranceMs); i < list.length && list[i].ts <= f.ts - offsetMs + toleranceMs; i++) {
+    for (let i = lowerBound(list, f.ts - offsetMs - windowMs); i < list.length && list[i].ts <= f.ts - offsetMs + windowMs; i++) {
       pairs.push({ f, c: list[i], d: f.ts - offsetMs - list[i].ts });
     }
   }
@@ -142,7 +171,7 @@ export function correlate(failures: Failure[], candidates: Candidate[], opts: { 
   }
   const explained: Record<string, number> = {};
   for (const m of matches) explained[m.classCode] = (explained[m.classCode] ?? 0) + 1;
-  return { detected, offsetMs, source, matches, explained, unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId) };
+  return { detected, windowMs, offsetMs, source, matches, explained, unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId) };
 }
 
 /**
@@ -173,7 +202,7 @@ export async function correlateIncident(db: Db, incidentId: string, toleranceMs 
       UPDATE "TcpConnection" c SET "matchedCorrelationId" = m.cid, "matchedDeltaMs" = m.d
       FROM unnest(${result.matches.map((m) => m.connId)}::bigint[], ${result.matches.map((m) => m.correlationId)}::text[], ${result.matches.map((m) => m.deltaMs)}::float8[]) AS m(id, cid, d)
       WHERE c.id = m.id AND c."incidentId" = ${incidentId}`,
-    db.incident.updateMany({ where: { id: incidentId }, data: { detectedClockOffsetMs: result.detected?.offsetMs ?? null, detectedClockPairs: result.detected?.pairs ?? 0 } }),
+    db.incident.updateMany({ where: { id: incidentId }, data: { detectedClockOffsetMs: result.detected?.offsetMs ?? null, detectedClockPairs: result.detected?.pairs ?? 0, clockWindowMs: result.windowMs } }),
   ]);
   return result;
 }

@@ -3,6 +3,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { incidentUrl } from "@/lib/analysis/incident-view";
 import { storeVerdict } from "@/lib/analysis/stored-verdict";
+import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
 
 /** Search form / query string of the incident list; empty fields are dropped before parsing. */
 export const IncidentSearch = z.object({
@@ -10,7 +11,7 @@ export const IncidentSearch = z.object({
   org: z.string().trim().max(200).optional(),
   env: z.string().trim().max(200).optional(),
   target: z.string().trim().max(300).optional(),
-  verdict: z.enum(["keepalive-mismatch", "premature-close", "both", "insufficient-data", "no-502"]).optional(),
+  verdict: z.enum(INCIDENT_CAUSES).optional(),
   /** Incidents whose time range (upload time when no log was parsed) touches [from, to], dates `YYYY-MM-DD` (UTC). */
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),

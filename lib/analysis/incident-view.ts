@@ -3,7 +3,7 @@ import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
 import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
-import { targetConnectionSummary } from "./connections-view";
+import { NO_CAPTURE, targetConnectionSummary } from "./connections-view";
 import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
@@ -99,7 +99,6 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const targetRows = await targetTotals(db, id, doneLogIds);
   const full = logCoverage === "full";
   const capture = await targetConnectionSummary(db, id);
-  const noCapture = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {} };
   // Targets seen only in a capture still get a row.
   for (const t of capture.keys()) {
     if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });
@@ -161,7 +160,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         errorCodes: r.errorCodes,
         p50Ms: r.p50,
         p95Ms: r.p95,
-        ...(capture.get(r.target) ?? noCapture),
+        ...(capture.get(r.target) ?? NO_CAPTURE),
       };
     }),
   });

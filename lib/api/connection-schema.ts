@@ -110,11 +110,30 @@ export const LadderStep = z.object({
 export const ConnectionDetail = ConnectionRow.extend({ ladder: z.array(LadderStep), ladderOmitted: z.number() });
 export type ConnectionDetail = z.infer<typeof ConnectionDetail>;
 
+/** What a capture shows of a target's timing (lib/analysis/tcp/profile.ts), as stored in the capture's counts. */
+export const TargetProfileSchema = z.object({
+  target: z.string(),
+  responseFloorMs: z.number().nullable(),
+  answered: z.number(),
+  maxReuseGapMs: z.number().nullable(),
+  idleCloses: z.number(),
+  cluster: z.object({ ms: z.number(), n: z.number(), spreadMs: z.number(), of: z.number() }).nullable(),
+  clusterNote: z.string().nullable(),
+  keepAliveHeaderS: z.number().nullable(),
+});
+
 /** Per target, added to the incident's target rows. */
 export const TargetConnections = z.object({
   connections: z.object({ total: z.number(), byClass: z.record(z.string(), z.number()) }),
+  /** The target's idle timer, from closes that agree (null: none inferred). */
   inferredIdleTimeoutMs: z.number().nullable(),
+  /** How many closes agree on it. */
   idleTimeoutSupport: z.number(),
   explained502: z.record(z.string(), z.number()),
+  /** Races by how they were recognised: at the idle timer, or by timing alone. */
+  races: z.record(z.string(), z.number()),
+  profile: TargetProfileSchema.nullable(),
+  /** Requests the target closed on without answering: path → count, most frequent first. */
+  prematurePaths: z.record(z.string(), z.number()),
 });
 export type TargetConnections = z.infer<typeof TargetConnections>;

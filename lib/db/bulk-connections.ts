@@ -1,14 +1,13 @@
 import type { Db } from "./client";
 import { bulkQuery } from "./bulk-raw";
-import type { Connection } from "@/lib/analysis/tcp";
-import type { Classification } from "@/lib/analysis/tcp";
+import { endpointLabel, type Classification, type Connection } from "@/lib/analysis/tcp";
 
 /** Bulk insert of classified TCP connections: one `INSERT ... SELECT FROM unnest(arrays)` per batch (see bulk.ts). */
 
 export type ClassifiedConnection = Connection & { cls: Classification };
 
 const iso = (us: number) => new Date(Math.round(us / 1000)).toISOString();
-export const endpointKey = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
+export const endpointKey = endpointLabel;
 const BATCH = 500;
 
 export async function insertConnections(db: Db, incidentId: string, fileId: string, conns: ClassifiedConnection[]): Promise<void> {

@@ -83,13 +83,15 @@ describe("analysis.json", () => {
 });
 
 describe("targets.csv", () => {
-  it("parses back to one row per target with the logged rates", () => {
-    const rows = parseCsv(targetsCsv(a.incident.targets));
+  it("parses back to one row per target with the logged rates and the target's verdict", () => {
+    const rows = parseCsv(targetsCsv(a.incident));
     expect(rows[0]).toEqual([...TARGET_COLUMNS]);
     expect(rows).toHaveLength(2);
     const r = Object.fromEntries(TARGET_COLUMNS.map((c, i) => [c, rows[1][i]]));
     expect(r).toMatchObject({ target: "127.0.0.1:28081", requests: "25", errors_502: "3", error_rate_502: "0.12", error_codes: "ECONNRESET=3", connections: "15", keepalive_races: "3", premature_closes: "0", explained_502: "3" });
     expect(Number(r.inferred_idle_timeout_ms)).toBeGreaterThan(1900);
+    expect(r).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", failures_explained: "3", idle_timeout_ms: r.inferred_idle_timeout_ms, answers_used: "" });
+    expect(r.fix).toMatch(/^Make 127\.0\.0\.1:28081 keep idle sockets longer/);
   });
 });
 
@@ -140,8 +142,9 @@ describe("report.md", () => {
   it("has the verdict, the evidence counts, the per-target table, examples with file:line and frames, and the fix", () => {
     const md = reportMarkdown(a, { origin: "http://localhost:3000" });
     expect(md).toContain("# 502 report: ACME prod: 502s / socket hang up");
-    expect(md).toContain("**Keep-alive timeouts misordered** (keepalive-mismatch, confidence high)");
-    expect(md).toContain("The capture explains **3 of 3** × 502.");
+    expect(md).toContain("**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)");
+    expect(md).toContain("The evidence explains **3 of 3** failures (502 and 504).");
+    expect(md).toMatch(/### 127\.0\.0\.1:28081 \(edgemicro_orders \/emg_badtarget\): Keep-alive race.*\n\nkeepalive-mismatch, confidence high, 3 failure\(s\) explained, target idle timeout ≈ 20\d\d ms/);
     expect(md).toMatch(/\| 502 \/ ECONNRESET matched to a connection close \| 3 of 3 \|/);
     expect(md).toMatch(/\| Keep-alive races \(target closed an idle socket as it was reused\) \| 3 \|/);
     expect(md).toMatch(/\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/);
@@ -149,7 +152,8 @@ describe("report.md", () => {
     expect(md).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
     const ex = a.examples.find((e) => e.correlationId === FIRST_502)!;
     expect(md).toContain(`frames ${ex.connection!.firstFrame}–${ex.connection!.lastFrame}, target FIN in frame ${ex.connection!.closeFrame}`);
-    expect(md).toMatch(/## Fix\n\n\*\*.+\*\*\n\n```yaml\n# ~\/\.edgemicro\/acme-prod-config\.yaml\nedgemicro:\n  keep_alive_timeout: \d+\n```/);
+    expect(md).toMatch(/## Fix\n\n### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets longer.*\n\n```sh\n# On 127\.0\.0\.1:28081/);
+    expect(md).toContain("client → gateway) only");
     expect(md).toContain(`http://localhost:3000/incidents/${incidentId}`);
     expect(md).not.toContain("demo-client");
   });
@@ -164,7 +168,7 @@ describe("an incident with nothing parsed yet", () => {
     const md = reportMarkdown(e);
     expect(md).toContain("_No 502 / ECONNRESET transaction in the logs._");
     expect(md).toContain("_No target in the logs or captures._");
-    expect(parseCsv(targetsCsv(e.incident.targets))).toEqual([[...TARGET_COLUMNS]]);
+    expect(parseCsv(targetsCsv(e.incident))).toEqual([[...TARGET_COLUMNS]]);
     expect(parseCsv(await new Response(transactionsCsvStream(db, "inc_empty")).text())).toEqual([[...TRANSACTION_COLUMNS]]);
     expect(await loadAnalysis(db, blobStore(t.dataDir), "inc_nope")).toBeNull();
   });

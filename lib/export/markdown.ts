@@ -1,13 +1,8 @@
 /** The Markdown report for a ticket: verdict, evidence, hops, targets, examples with log lines and frames, fix. Pure. */
 import type { AnalysisExport, Example } from "./schema";
+import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
 
-export const CAUSE_LABEL: Record<AnalysisExport["incident"]["diagnosis"]["verdict"]["cause"], string> = {
-  "keepalive-mismatch": "Keep-alive timeouts misordered",
-  "premature-close": "Target closes connections prematurely",
-  both: "Keep-alive mismatch and premature closes",
-  "insufficient-data": "Not enough evidence yet",
-  "no-502": "No 502 in these logs",
-};
+export { CAUSE_LABEL };
 
 const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString());
 const dur = (ms: number | null) => (ms === null ? "—" : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms * 10) / 10} ms`);
@@ -64,7 +59,15 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
 
   out.push("## Verdict", "");
   out.push(`**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${d.verdict.summary}`, "");
-  out.push(`The capture explains **${d.verdict.explains502} of ${s.status502}** × 502.`, "");
+  out.push(`The evidence explains **${d.verdict.explains502} of ${s.status502 + s.status504}** failures (502 and 504).`, "");
+  const failing = d.targets.filter((t) => t.cause !== "healthy");
+  for (const t of failing) {
+    out.push(`### ${t.target}${t.proxy ? ` (${t.proxy})` : ""}: ${CAUSE_LABEL[t.cause]}`, "");
+    out.push(`${t.cause}, confidence ${t.confidence}, ${t.explains502} failure(s) explained${t.idleTimeoutMs !== null ? `, target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}. ${t.summary}`, "");
+    out.push(...t.evidence.map((x) => `- ${x.kind === "answer" ? "**Your answer:** " : `${x.kind}: `}${x.label}`), "");
+  }
+  const healthy = d.targets.filter((t) => t.cause === "healthy").map((t) => t.target);
+  if (healthy.length) out.push(`Healthy: ${healthy.join(", ")}.`, "");
 
   out.push("## Evidence", "");
   out.push(
@@ -106,14 +109,17 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   for (const [i, e] of shown.entries()) out.push(example(e, i, a.clock.connections > 0), "");
 
   out.push("## Fix", "");
-  if (d.fix) {
-    out.push(`**${d.fix.title}**`, "", fence(/^edgemicro:/m.test(d.fix.snippet) ? "yaml" : "sh", d.fix.snippet), "", ...d.fix.notes.map((n) => `- ${n}`), "");
-  } else out.push("_No fix yet: the evidence does not name a cause._", "");
+  const fixes = failing.filter((t) => t.fix);
+  for (const t of fixes) {
+    const f = t.fix!;
+    out.push(`### ${t.target}: ${f.title}`, "", fence(/^edgemicro:/m.test(f.snippet) ? "yaml" : "sh", f.snippet), "", ...f.notes.map((n) => `- ${n}`), "");
+  }
+  if (fixes.length === 0) out.push("_No fix yet: the evidence does not name a cause._", "");
   if (d.mustGather.length) {
     out.push("## Still needed", "", ...d.mustGather.map((m) => `- **${m.item}**: ${m.why}`), "");
   }
   const answers = Object.entries(d.answers);
-  if (answers.length) out.push("## Answers given", "", ...answers.map(([k, val]) => `- ${k}: ${val}`), "");
+  if (answers.length) out.push("## Answers given (typed by a person, not measured)", "", ...answers.map(([k, val]) => `- ${k}: ${val}`), "");
   out.push(`<sub>analysis.json schemaVersion ${a.schemaVersion}</sub>`, "");
   return out.join("\n");
 }

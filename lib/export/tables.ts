@@ -5,17 +5,22 @@ import { csvRow } from "./csv";
 export const TARGET_COLUMNS = [
   "target", "proxy", "requests", "errors_502", "errors_504", "error_rate_502", "error_codes", "p50_ms", "p95_ms",
   "connections", "keepalive_races", "premature_closes", "inferred_idle_timeout_ms", "explained_502",
+  "cause", "confidence", "failures_explained", "idle_timeout_ms", "fix", "answers_used",
 ] as const;
 
 const codes = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(";");
 
-export function targetsCsv(targets: IncidentView["targets"]): string {
+/** One row per target: its counts and, from the diagnosis, its verdict and fix (answers a person typed are named). */
+export function targetsCsv(view: Pick<IncidentView, "targets" | "diagnosis">): string {
   let out = csvRow([...TARGET_COLUMNS]);
-  for (const t of targets) {
+  for (const t of view.targets) {
+    const v = view.diagnosis.targets.find((x) => x.target === t.target);
+    const answers = v?.evidence.filter((e) => e.kind === "answer").map((e) => e.label).join("; ") ?? "";
     out += csvRow([
       t.target, t.proxy, t.requests, t.errors502, t.errors504, t.errorRate, codes(t.errorCodes), t.p50Ms, t.p95Ms,
       t.connections.total, t.connections.byClass["keepalive-race"] ?? 0, t.connections.byClass["premature-close"] ?? 0,
       t.inferredIdleTimeoutMs, Object.values(t.explained502).reduce((a, b) => a + b, 0),
+      v?.cause ?? null, v?.confidence ?? null, v?.explains502 ?? null, v?.idleTimeoutMs ?? null, v?.fix?.title ?? null, answers || null,
     ]);
   }
   return out;

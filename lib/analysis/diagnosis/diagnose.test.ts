@@ -1,107 +1,164 @@
 import { describe, expect, it } from "vitest";
-import { diagnose, type DiagnosisEvidence } from "./index";
+import { diagnose, type DiagnosisEvidence, type TargetEvidence } from "./index";
+import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 
-const logs = (status502 = 3, econnreset = 3): DiagnosisEvidence["logs"] => ({
-  present: true, coverage: "full", status502, econnreset, byTarget: [{ target: "127.0.0.1:28081", proxy: "edgemicro_orders /emg_badtarget", errors502: status502, requests: 25 }],
-});
+const T1 = "127.0.0.1:28081";
 const config = (keepAliveTimeoutMs: number | null = 65000): NonNullable<DiagnosisEvidence["config"]> => ({
   present: true, keepAliveTimeoutMs, requestTimeoutS: 30, loggingLevel: "info", fileName: "acme-prod-config.yaml",
-  proxies: [{ name: "edgemicro_orders", basePath: "/emg_badtarget", target: "127.0.0.1:28081" }], configLine: { keepAliveTimeout: 4, proxies: 20 },
+  proxies: [{ name: "edgemicro_orders", basePath: "/emg_badtarget", target: T1 }], configLine: { keepAliveTimeout: 4, proxies: 20 },
 });
-const capture = (race: number, prem: number, idle: number | null = 2000): NonNullable<DiagnosisEvidence["capture"]> => ({
-  present: true, byClass: { "keepalive-race": race, "premature-close": prem, normal: 20 }, inferredTargetIdleMs: idle, support: 5, keepAliveHeaderS: null,
-  explained502: { "keepalive-race": race, "premature-close": prem },
+const profile = (timerMs: number | null, n = 5): TargetProfile => ({
+  target: T1, responseFloorMs: 41, answered: 30, maxReuseGapMs: 900, idleCloses: n,
+  cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n }, clusterNote: null, keepAliveHeaderS: null,
 });
-const ev = (p: Partial<DiagnosisEvidence>): DiagnosisEvidence => ({ logs: logs(), config: config(), capture: null, answers: {}, ...p });
+type Cap = NonNullable<TargetEvidence["capture"]>;
+const cap = (byClass: Record<string, number>, p: Partial<Cap> = {}): Cap => ({
+  total: 20 + Object.values(byClass).reduce((a, b) => a + b, 0), byClass: { normal: 20, ...byClass }, explained502: { ...byClass }, races: {}, profile: profile(null), prematurePaths: {}, ...p,
+});
+const target = (p: Partial<TargetEvidence> = {}): TargetEvidence => ({
+  target: T1, proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errors504: 0, errorCodes: { ECONNRESET: 3 }, capture: null, ...p,
+});
+const ev = (targets: TargetEvidence[], p: Partial<DiagnosisEvidence> = {}): DiagnosisEvidence => {
+  const status502 = targets.reduce((a, t) => a + t.errors502, 0);
+  const byClass: Record<string, number> = {};
+  for (const t of targets) for (const [k, v] of Object.entries(t.capture?.byClass ?? {})) byClass[k] = (byClass[k] ?? 0) + v;
+  const racer = targets.find((t) => t.capture?.profile?.cluster);
+  return {
+    logs: { present: true, coverage: "full", status502, econnreset: status502, byTarget: targets.map((t) => ({ target: t.target, proxy: t.proxy, errors502: t.errors502, requests: t.requests })) },
+    targets, config: config(),
+    capture: targets.some((t) => t.capture) ? { present: true, byClass, explained502: byClass, inferredTargetIdleMs: racer?.capture?.profile?.cluster?.ms ?? null, support: racer?.capture?.profile?.cluster?.n ?? 0, keepAliveHeaderS: null, target: racer?.target ?? null } : null,
+    answers: {}, ...p,
+  };
+};
 const step = (d: ReturnType<typeof diagnose>, id: string) => d.steps.find((s) => s.id === id)!;
+const racing = () => target({ capture: cap({ "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(2000) }) });
 
-describe("diagnose: verdicts", () => {
-  it("race only → keepalive-mismatch, hop violation gateway vs target, fix below the target's timeout", () => {
-    const d = diagnose(ev({ capture: capture(3, 0) }));
+describe("diagnose: a verdict per target", () => {
+  it("races at an idle timer → keepalive-mismatch, high, with the timer; the fix is at the target, not keep_alive_timeout", () => {
+    const d = diagnose(ev([racing()]));
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", explains502: 3 });
-    expect(d.violations).toEqual([{ upstream: "target", downstream: "gateway", byMs: 63000 }]);
-    expect(d.hops.map((h) => [h.name, h.keepAliveMs, h.source])).toEqual([["client/load balancer", null, null], ["gateway", 65000, "config"], ["target", 2000, "capture"]]);
-    expect(d.fix?.snippet).toBe("# ~/.edgemicro/acme-prod-config.yaml\nedgemicro:\n  keep_alive_timeout: 1500");
-    expect(d.fix?.notes.join(" ")).toMatch(/no idle timeout of their own/);
+    expect(d.targets[0]).toMatchObject({ target: T1, cause: "keepalive-mismatch", confidence: "high", explains502: 3, idleTimeoutMs: 2000 });
+    const fix = d.targets[0].fix!;
+    expect(fix.notes.join(" ")).toMatch(/client → gateway\) only/);
+    expect(fix.notes.join(" ")).toMatch(/does not help/);
+    expect(fix.snippet).not.toMatch(/keep_alive_timeout:/);
+    expect(fix.notes.join(" ")).toContain("acme-prod-config.yaml");
+    expect(d.fix).toEqual(fix);
     expect(step(d, "keepalive-order").outcome).toBe("fail");
-    expect(step(d, "premature-close").outcome).toBe("pass");
-    expect(d.mustGather).toEqual([]);
-    expect(step(d, "keepalive-order").readMore).toMatch(/^https:\/\/docs\.apigee\.com\//);
-    const linked = diagnose(ev({ incidentId: "inc_1", capture: capture(3, 0) }));
-    expect(step(linked, "keepalive-order").evidence).toContainEqual(expect.objectContaining({ kind: "capture", href: "/incidents/inc_1/connections?class=keepalive-race" }));
   });
 
-  it("premature close only → premature-close with the target-logs fix", () => {
-    const d = diagnose(ev({ config: config(1000), capture: capture(0, 2, null) }));
-    expect(d.verdict).toMatchObject({ cause: "premature-close", confidence: "high", explains502: 2 });
-    expect(step(d, "premature-close").outcome).toBe("fail");
-    expect(d.fix?.title).toMatch(/target closes/);
+  it("a premature-closing target with one close that only timing calls a race is premature-close, never both", () => {
+    const d = diagnose(ev([target({ capture: cap({ "premature-close": 5, "keepalive-race": 1 }, { races: { timing: 1 }, prematurePaths: { "/orders": 5 } }) })]));
+    expect(d.verdict.cause).toBe("premature-close");
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium", idleTimeoutMs: null });
+    expect(d.targets[0].summary).toMatch(/possibly races, possibly hang-ups/);
+    expect(d.targets[0].fix!.snippet).toContain("/orders");
+    expect(d.targets[0].fix!.notes.join(" ")).toMatch(/keep_alive_timeout will not help/);
   });
 
-  it("both shapes → both, explaining the sum", () => {
-    const d = diagnose(ev({ capture: capture(2, 1) }));
-    expect(d.verdict).toMatchObject({ cause: "both", explains502: 3 });
-    expect(d.fix?.snippet).toContain("keep_alive_timeout: 1500");
+  it("races at the timer plus premature closes on one target → both", () => {
+    const d = diagnose(ev([target({ errors502: 5, capture: cap({ "premature-close": 2, "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(1000) }) })]));
+    expect(d.targets[0]).toMatchObject({ cause: "both", confidence: "high", explains502: 5, idleTimeoutMs: 1000 });
   });
 
-  it("logs only → insufficient-data; must-gather names the capture and the config", () => {
-    const d = diagnose(ev({ config: null }));
+  it("races by timing alone, with no idle timer, are a keep-alive mismatch of low confidence", () => {
+    const d = diagnose(ev([target({ capture: cap({ "keepalive-race": 2 }, { races: { timing: 2 } }) })]));
+    expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low", idleTimeoutMs: null });
+  });
+
+  it("refused connections → target-unreachable, and answering the keep-alive question does not change it", () => {
+    const refused = target({ errors502: 4, errorCodes: { ECONNREFUSED: 4 }, capture: cap({ refused: 4 }) });
+    const d = diagnose(ev([refused]));
+    expect(d.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high", explains502: 4 });
+    expect(d.targets[0].fix!.title).toMatch(/reachable/);
+    expect(step(d, "keepalive-order").question).toBeUndefined();
+    const answered = diagnose(ev([refused], { answers: { targetKeepAliveMs: 1000 } }));
+    expect(answered.verdict.cause).toBe("target-unreachable");
+  });
+
+  it("DNS failures in the log alone → target-unreachable", () => {
+    const d = diagnose(ev([target({ errors502: 2, errorCodes: { ENOTFOUND: 2 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+  });
+
+  it("504s → gateway-timeout, with the configured request_timeout", () => {
+    const d = diagnose(ev([target({ errors502: 0, errors504: 3, errorCodes: {} })]));
+    expect(d.verdict.cause).toBe("gateway-timeout");
+    expect(d.targets[0].summary).toMatch(/request_timeout is 30 s/);
+  });
+
+  it("TLS errors → tls-error", () => {
+    const d = diagnose(ev([target({ errors502: 2, errorCodes: { DEPTH_ZERO_SELF_SIGNED_CERT: 2 } })]));
+    expect(d.targets[0].cause).toBe("tls-error");
+  });
+
+  it("two targets, one racing and one closing prematurely → incident both, each with its own fix", () => {
+    const other = target({ target: "127.0.0.3:9000", proxy: "p2", capture: cap({ "premature-close": 4 }) });
+    const d = diagnose(ev([racing(), other, target({ target: "127.0.0.4:80", errors502: 0, errorCodes: {}, capture: cap({}) })]));
+    expect(d.verdict.cause).toBe("both");
+    // Failing targets first, the one with most failures explained first.
+    expect(d.targets.map((t) => [t.target, t.cause])).toEqual([["127.0.0.3:9000", "premature-close"], [T1, "keepalive-mismatch"], ["127.0.0.4:80", "healthy"]]);
+    expect(d.targets[2].fix).toBeNull();
+    expect(d.verdict.summary).toMatch(/127\.0\.0\.3:9000: premature-close/);
+  });
+});
+
+describe("diagnose: evidence that is missing or typed by a person", () => {
+  it("resets without a capture → insufficient-data; must-gather names the capture", () => {
+    const d = diagnose(ev([target()], { config: null }));
     expect(d.verdict.cause).toBe("insufficient-data");
+    expect(d.targets[0].summary).toMatch(/no capture of this target/);
     const items = d.mustGather.map((m) => m.item).join("\n");
     expect(items).toMatch(/packet capture of the gateway↔target leg/i);
     expect(items).toMatch(/config\.yaml/);
-    expect(items).not.toMatch(/Gateway log files/);
-    expect(step(d, "find-502s").outcome).toBe("fail");
     expect(step(d, "keepalive-order").question?.id).toBe("targetKeepAliveMs");
     expect(step(d, "premature-close").question?.id).toBe("targetLogsChecked");
     expect(d.fix).toBeNull();
   });
 
-  it("config only → insufficient-data; must-gather lists the logs, the capture and the time window", () => {
-    const d = diagnose({ logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] }, config: config(null), capture: null, answers: {} });
+  it("an answered target keep-alive not longer than the gateway's → keepalive-mismatch, low, marked as an answer", () => {
+    const d = diagnose(ev([target()], { answers: { targetKeepAliveMs: 30000 } }));
+    expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(d.targets[0].evidence).toContainEqual({ kind: "answer", label: "target keep-alive 30 s" });
+  });
+
+  it("the capture's idle timer outweighs a contradicting answer, and says so", () => {
+    const d = diagnose(ev([racing()], { answers: { targetKeepAliveMs: 120000 } }));
+    expect(d.hops[2]).toMatchObject({ keepAliveMs: 2000, source: "capture" });
+    const labels = step(d, "keepalive-order").evidence.map((x) => x.label).join("\n");
+    expect(labels).toMatch(/Your answer \(target keep-alive 120000 ms\) disagrees with the capture/);
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+  });
+
+  it("a load balancer keeping idle connections longer than the gateway is a violation", () => {
+    const d = diagnose(ev([target({ errors502: 0, errorCodes: {}, capture: cap({}) })], { config: config(60000), answers: { lbKeepAliveMs: 75000 } }));
+    expect(d.violations).toEqual([{ upstream: "gateway", downstream: "client/load balancer", byMs: 15000 }]);
+    expect(step(d, "keepalive-order").outcome).toBe("warn");
+  });
+
+  it("target logs answered 'closed' without capture → premature-close, low", () => {
+    const d = diagnose(ev([target()], { config: null, answers: { targetLogsChecked: "yes-closed" } }));
+    expect(d.verdict).toMatchObject({ cause: "premature-close", confidence: "low" });
+  });
+
+  it("config only → insufficient-data; must-gather lists the logs and the capture", () => {
+    const d = diagnose({ logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] }, targets: [], config: config(null), capture: null, answers: {} });
     expect(d.verdict.cause).toBe("insufficient-data");
     expect(d.hops[1]).toMatchObject({ keepAliveMs: 5000, source: "default" });
     expect(d.mustGather.map((m) => m.item).join("\n")).toMatch(/Gateway log files[\s\S]*packet capture/i);
     expect(step(d, "find-502s").outcome).toBe("unknown");
   });
 
-  it("no 502 → no-502 and the time window is missing", () => {
-    const d = diagnose(ev({ logs: logs(0, 0), capture: capture(0, 0) }));
+  it("no failures → no-502 and the time window is missing", () => {
+    const d = diagnose(ev([target({ errors502: 0, errorCodes: {}, capture: cap({}) })]));
     expect(d.verdict.cause).toBe("no-502");
+    expect(d.targets[0].cause).toBe("healthy");
     expect(d.mustGather.map((m) => m.item)).toContain("The time window of the failure");
   });
 
   it("errors-only logs → must-gather asks for level info", () => {
-    const d = diagnose(ev({ logs: { ...logs(), coverage: "errors-only" }, config: { ...config(), loggingLevel: "error" }, capture: capture(3, 0) }));
+    const e = ev([racing()]);
+    const d = diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only" }, config: { ...config(), loggingLevel: "error" } });
     expect(d.mustGather.map((m) => m.item).join("\n")).toMatch(/level info/);
-  });
-});
-
-describe("diagnose: hop check with a person's answers", () => {
-  it("an answered target keep-alive turns insufficient-data into keepalive-mismatch, and the snippet follows it", () => {
-    const before = diagnose(ev({ capture: capture(0, 0, null) }));
-    expect(before.verdict.cause).toBe("insufficient-data");
-    const after = diagnose(ev({ capture: capture(0, 0, null), answers: { targetKeepAliveMs: 30000 } }));
-    expect(after.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
-    expect(after.violations).toEqual([{ upstream: "target", downstream: "gateway", byMs: 35000 }]);
-    expect(after.fix?.snippet).toContain("keep_alive_timeout: 29000");
-  });
-
-  it("an answer overrides the capture's inference; a target longer than the gateway clears the violation", () => {
-    const d = diagnose(ev({ capture: capture(3, 0), answers: { targetKeepAliveMs: 120000 } }));
-    expect(d.violations).toEqual([]);
-    expect(d.hops[2]).toMatchObject({ keepAliveMs: 120000, source: "answer" });
-    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
-  });
-
-  it("a load balancer keeping idle connections longer than the gateway is a violation too", () => {
-    const d = diagnose(ev({ config: config(60000), capture: capture(0, 0, 90000), answers: { lbKeepAliveMs: 75000 } }));
-    expect(d.violations).toEqual([{ upstream: "gateway", downstream: "client/load balancer", byMs: 15000 }]);
-    expect(step(d, "keepalive-order").outcome).toBe("warn");
-  });
-
-  it("target logs answered 'closed' without capture → premature-close", () => {
-    const d = diagnose(ev({ config: null, answers: { targetLogsChecked: "yes-closed" } }));
-    expect(d.verdict.cause).toBe("premature-close");
   });
 });

@@ -1,5 +1,7 @@
-import { hopCheck, suggestGatewayKeepAlive } from "./hops";
-import type { Cause, Diagnosis, DiagnosisEvidence, EvidenceRef, Step } from "./types";
+import { answerConflict, hopCheck } from "./hops";
+import { judgeTargets, minConfidence } from "./targets";
+import { KEEP_ALIVE_SCOPE } from "./fixes";
+import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
 
 export const GUIDE = "https://docs.apigee.com/api-platform/microgateway/edge-microgateway-troubleshooting";
 export const DOC_502 = "https://docs.apigee.com/api-platform/troubleshoot/microgateway/502-bad-gateway-socket-hang-up";
@@ -22,65 +24,18 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const cap = e.capture?.present ? e.capture : null;
   const races = cap ? (cap.byClass[RACE] ?? 0) : 0;
   const prem = cap ? (cap.byClass[PREMATURE] ?? 0) : 0;
-  const racesExpl = cap ? (cap.explained502[RACE] ?? 0) : 0;
-  const premExpl = cap ? (cap.explained502[PREMATURE] ?? 0) : 0;
+  const prematureByAnswer = e.answers.targetLogsChecked === "yes-closed";
   const gwTgViolation = violations.find((v) => v.downstream === "gateway");
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
   const logRef = (label: string): EvidenceRef => ({ kind: "log", label, ...(base ? { href: `${base}#targets-h` } : {}) });
   const capRef = (cls: string, label: string): EvidenceRef => ({ kind: "capture", label, ...(base ? { href: `${base}/connections?class=${cls}` } : {}) });
   const cfgRef = (label: string, line?: number): EvidenceRef => ({ kind: "config", label: line ? `${label} (${e.config?.fileName ?? "config"} line ${line})` : label });
 
-  // --- verdict ---
-  let cause: Cause;
-  let confidence: Diagnosis["verdict"]["confidence"] = "low";
-  let explains502 = 0;
-  const prematureByAnswer = e.answers.targetLogsChecked === "yes-closed";
-  if (logs.present && logs.status502 === 0 && races + prem === 0) {
-    cause = "no-502";
-    confidence = logs.coverage === "full" ? "high" : "medium";
-  } else if (races > 0 && (prem > 0 || prematureByAnswer)) {
-    cause = "both";
-    confidence = "high";
-    explains502 = racesExpl + premExpl;
-  } else if (races > 0) {
-    cause = "keepalive-mismatch";
-    confidence = gwTgViolation || tg.source === "capture" ? "high" : "medium";
-    explains502 = racesExpl;
-  } else if (prem > 0) {
-    cause = "premature-close";
-    confidence = "high";
-    explains502 = premExpl;
-  } else if (gwTgViolation && logs.status502 > 0) {
-    cause = prematureByAnswer ? "both" : "keepalive-mismatch";
-    confidence = "medium";
-    explains502 = logs.econnreset;
-  } else if (prematureByAnswer && logs.status502 > 0) {
-    cause = "premature-close";
-    confidence = "low";
-    explains502 = logs.econnreset;
-  } else {
-    cause = "insufficient-data";
-  }
-
-  // --- fix ---
-  const org = e.config?.fileName?.match(/^(.+)-config\.ya?ml$/)?.[1] ?? "ORG-ENV";
-  let fix: Diagnosis["fix"] = null;
-  if ((cause === "keepalive-mismatch" || cause === "both") && tg.keepAliveMs !== null) {
-    const n = suggestGatewayKeepAlive(tg.keepAliveMs, lb.keepAliveMs);
-    const notes = [
-      `edgemicro.keep_alive_timeout is the gateway's idle timeout toward clients; its pooled sockets to the target have no idle timeout of their own and live until the target closes them. So the real cure is a target keep-alive longer than the gateway's${gw.keepAliveMs !== null ? ` (above ${ms(gw.keepAliveMs)}, e.g. ${ms(gw.keepAliveMs + 5000)})` : ""}.`,
-      `If the target's ${ms(tg.keepAliveMs)} cannot be raised, follow the guide's hop order instead: set keep_alive_timeout to ${n} ms in ~/.edgemicro/${org}-config.yaml (below the target's ${ms(tg.keepAliveMs)}) and restart or reload edgemicro.`,
-      `The load balancer / client in front must keep idle connections shorter than the gateway's ${ms(n)}${lb.keepAliveMs !== null ? ` (it is ${ms(lb.keepAliveMs)} now)` : ""}.`,
-      "A target that sends `Keep-Alive: timeout=N` lets newer Node versions retire idle sockets before the target closes them; OS TCP keep-alive does not prevent this race.",
-    ];
-    fix = { title: `Keep the target's keep-alive longer than the gateway's; or set edgemicro keep_alive_timeout to ${n} ms`, snippet: `# ~/.edgemicro/${org}-config.yaml\nedgemicro:\n  keep_alive_timeout: ${n}`, notes };
-  } else if (cause === "premature-close") {
-    fix = {
-      title: "Find why the target closes connections without answering",
-      snippet: `# on the target host, around the times of the 502s:\ngrep -iE "reset|closed|timeout|too large|killed|restart" /path/to/target/logs/*`,
-      notes: ["The target ACKed the request and closed the connection without a response: look for request-size limits, worker restarts, crashes or proxy timeouts in the target's logs at those times.", "Nothing to change in the gateway config for this cause."],
-    };
-  }
+  // --- verdict: one per target, summarised ---
+  const targets = judgeTargets(e);
+  const verdict = summarise(targets, logs.present && logs.status502 === 0 && races + prem === 0, logs.coverage);
+  const cause = verdict.cause;
+  const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
 
   // --- must gather ---
   const mustGather: Diagnosis["mustGather"] = [];
@@ -96,7 +51,9 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     mustGather.push({ item: "The target's keep-alive (idle) timeout", why: "Without it the keep-alive order cannot be checked: enter it below." });
 
   // --- steps ---
-  const top = [...logs.byTarget].sort((a, b) => b.errors502 - a.errors502)[0];
+  const failingTargets = targets.filter((t) => t.cause !== "healthy");
+  // Only resets nothing explains yet make the target's keep-alive worth asking for.
+  const asksKeepAlive = failingTargets.length === 0 || failingTargets.some((t) => t.cause === "insufficient-data" || t.cause === "keepalive-mismatch");
   const steps: Step[] = [
     {
       id: "find-502s", title: "Find the 502 / ECONNRESET lines",
@@ -106,10 +63,12 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
       readMore: READ_MORE.find,
     },
     {
-      id: "which-target", title: "Which target fails",
-      outcome: !top || top.errors502 === 0 ? (logs.present ? "pass" : "unknown") : "warn",
-      why: top && top.errors502 > 0 ? `${top.target}${top.proxy ? ` (${top.proxy})` : ""}: ${top.errors502} × 502${top.requests ? ` of ${top.requests} requests` : ""}.` : logs.present ? "No target has 502s." : "No log lines name a target.",
-      evidence: top && top.errors502 > 0 ? [logRef(`target ${top.target}`), ...(e.config?.present ? [cfgRef("proxies", e.config.configLine.proxies)] : [])] : [],
+      id: "which-target", title: "Which targets fail, and why",
+      outcome: failingTargets.length === 0 ? (logs.present || cap ? "pass" : "unknown") : "warn",
+      why: failingTargets.length
+        ? failingTargets.map((t) => `${t.target}${t.proxy ? ` (${t.proxy})` : ""}: ${t.cause}, ${t.explains502} failure(s) explained, confidence ${t.confidence}`).join("; ") + "."
+        : logs.present ? "No target has failures." : "No log lines name a target.",
+      evidence: failingTargets.length ? [...failingTargets.map((t) => logRef(`target ${t.target}`)), ...(e.config?.present ? [cfgRef("proxies", e.config.configLine.proxies)] : [])] : [],
       readMore: READ_MORE.target,
     },
     {
@@ -117,24 +76,25 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
       outcome: races > 0 || gwTgViolation ? "fail" : violations.length ? "warn" : tg.keepAliveMs === null ? "ask" : "pass",
       why: gwTgViolation
         ? `The gateway's ${ms(gw.keepAliveMs!)} is not shorter than the target's ${ms(tg.keepAliveMs!)} (by ${ms(gwTgViolation.byMs)})${races ? `; the capture shows ${races} keep-alive race(s)` : ""}.`
-        : races > 0 ? `The capture shows ${races} keep-alive race(s): the target closed idle sockets the gateway reused.`
+        : races > 0 ? `The capture shows ${races} keep-alive race(s): the target closed idle sockets the gateway reused. ${KEEP_ALIVE_SCOPE}`
         : violations.length ? `The load balancer's ${ms(lb.keepAliveMs!)} is not shorter than the gateway's ${ms(gw.keepAliveMs!)}.`
         : tg.keepAliveMs === null ? "The target's keep-alive timeout is unknown: enter it to check the order."
         : "Every known hop is shorter than the next hop upstream.",
       evidence: [
         ...(gw.source === "config" || gw.source === "default" ? [cfgRef(`keep_alive_timeout ${gw.source === "default" ? "unset (Node default 5000 ms)" : `${gw.keepAliveMs} ms`}`, e.config?.configLine.keepAliveTimeout)] : []),
         ...(cap ? [capRef(RACE, `${races} keep-alive race(s)${cap.inferredTargetIdleMs !== null ? `, target idle ≈ ${ms(cap.inferredTargetIdleMs)} (${cap.support} gaps)` : ""}`)] : []),
-        ...(tg.source === "answer" ? [{ kind: "answer" as const, label: `target keep-alive ${ms(tg.keepAliveMs!)}` }] : []),
-        ...(lb.source === "answer" ? [{ kind: "answer" as const, label: `load balancer keep-alive ${ms(lb.keepAliveMs!)}` }] : []),
+        ...(tg.source === "answer" ? [{ kind: "answer" as const, label: `target keep-alive ${ms(tg.keepAliveMs!)} (your answer)` }] : []),
+        ...(answerConflict(e) ? [{ kind: "answer" as const, label: answerConflict(e)! }] : []),
+        ...(lb.source === "answer" ? [{ kind: "answer" as const, label: `load balancer keep-alive ${ms(lb.keepAliveMs!)} (your answer)` }] : []),
       ],
       readMore: READ_MORE.keepalive,
-      ...(tg.keepAliveMs === null ? { question: { id: "targetKeepAliveMs" as const, prompt: "What is the target's keep-alive (idle) timeout?", unit: "ms" as const } }
+      ...(!asksKeepAlive ? {} : tg.keepAliveMs === null ? { question: { id: "targetKeepAliveMs" as const, prompt: "What is the target's keep-alive (idle) timeout?", unit: "ms" as const } }
         : lb.keepAliveMs === null ? { question: { id: "lbKeepAliveMs" as const, prompt: "What is the idle timeout of the load balancer in front of the gateway?", unit: "ms" as const } } : {}),
     },
     {
       id: "premature-close", title: "Does the target close before answering",
       outcome: prem > 0 || prematureByAnswer ? "fail" : cap ? "pass" : e.answers.targetLogsChecked === "yes-nothing" ? "pass" : "ask",
-      why: prem > 0 ? `The capture shows ${prem} connection(s) where the target ACKed a request and closed without a response.`
+      why: prem > 0 ? `The capture shows ${prem} connection(s) where the target had the request long enough to answer and closed without a response.`
         : prematureByAnswer ? "The target's logs show it closing connections."
         : cap ? "No premature close in the capture." : e.answers.targetLogsChecked === "yes-nothing" ? "The target's logs show nothing." : "No capture: check the target's logs at the times of the 502s.",
       evidence: [...(cap ? [capRef(PREMATURE, `${prem} premature close(s)`)] : []), ...(e.answers.targetLogsChecked ? [{ kind: "answer" as const, label: `target logs: ${e.answers.targetLogsChecked}` }] : [])],
@@ -149,12 +109,36 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     },
   ];
 
-  const summary = {
-    "no-502": "No 502 in these logs.",
-    "keepalive-mismatch": `Keep-alive mismatch: the gateway reuses pooled target sockets the target${tg.keepAliveMs !== null ? ` closes after ${ms(tg.keepAliveMs)} idle` : " closes when idle"}${gw.keepAliveMs !== null ? ` (gateway keep_alive_timeout ${ms(gw.keepAliveMs)})` : ""}.`,
-    "premature-close": "The target closes connections before answering.",
-    both: "Both a keep-alive mismatch and premature closes by the target.",
-    "insufficient-data": "Not enough evidence for a cause: see the must-gather list.",
-  }[cause];
-  return { verdict: { cause, confidence, explains502, summary }, steps, hops, violations, fix, mustGather };
+  return { verdict, targets, steps, hops, violations, fix, mustGather };
+}
+
+const CAUSE_WORDS: Record<Cause, string> = {
+  "no-502": "No 502 in these logs.",
+  "keepalive-mismatch": "Keep-alive race: the target closes pooled sockets as the gateway reuses them.",
+  "premature-close": "The target closes connections before answering.",
+  both: "Keep-alive races and premature closes by the target.",
+  "target-unreachable": "The gateway cannot connect to the target.",
+  "gateway-timeout": "The target answers slower than the gateway waits.",
+  "tls-error": "TLS between the gateway and the target fails.",
+  "insufficient-data": "Not enough evidence for a cause: see the must-gather list.",
+};
+
+/** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
+function summarise(targets: TargetVerdict[], noFailures: boolean, coverage: DiagnosisEvidence["logs"]["coverage"]): Diagnosis["verdict"] {
+  const failing = targets.filter((t) => t.cause !== "healthy");
+  if (failing.length === 0) {
+    const cause: Cause = noFailures || targets.length > 0 ? "no-502" : "insufficient-data";
+    return { cause, confidence: cause === "no-502" ? (coverage === "full" ? "high" : "medium") : "low", explains502: 0, summary: CAUSE_WORDS[cause] };
+  }
+  const known = failing.filter((t) => t.cause !== "insufficient-data");
+  const pool = known.length ? known : failing;
+  const causes = new Set(pool.map((t) => t.cause));
+  const byWeight = [...causes].map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) })).sort((a, b) => b.n - a.n);
+  const closeCauses = [...causes].every((c) => c === "keepalive-mismatch" || c === "premature-close" || c === "both");
+  const cause: Cause = causes.size > 1 && closeCauses ? "both" : (byWeight[0].c as Cause);
+  let confidence: Confidence = pool.filter((t) => t.cause === cause || (cause === "both" && closeCauses)).map((t) => t.confidence).reduce(minConfidence, "high");
+  // Failures nothing accounts for weaken the whole verdict.
+  if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
+  const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
+  return { cause, confidence, explains502: pool.reduce((a, t) => a + t.explains502, 0), summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}` };
 }

@@ -36,7 +36,7 @@ describe("diagnosis of the sample bundle", () => {
     const d = v.diagnosis;
     expect(step(v, "find-502s")).toMatchObject({ outcome: "fail" });
     expect(step(v, "find-502s").why).toMatch(/3 × 502 .* 3 with socket hang up/);
-    expect(step(v, "which-target").why).toContain("127.0.0.1:28081");
+    expect(step(v, "which-target").why).toContain("127.0.0.1:28081 (edgemicro_orders /emg_badtarget): keepalive-mismatch");
     expect(d.hops[1]).toEqual({ name: "gateway", keepAliveMs: 65000, source: "config" });
     expect(step(v, "keepalive-order").evidence.some((e) => e.kind === "config" && /acme-prod-config\.yaml line \d+/.test(e.label))).toBe(true);
     // The capture is in the bundle, so it is never asked for.
@@ -49,21 +49,24 @@ describe("diagnosis of the sample bundle", () => {
     expect(d.hops[2].keepAliveMs).toBeLessThan(2100);
     expect(d.violations).toHaveLength(1);
     expect(d.violations[0]).toMatchObject({ upstream: "target", downstream: "gateway" });
-    expect(d.fix?.snippet).toMatch(/^# ~\/\.edgemicro\/acme-prod-config\.yaml\nedgemicro:\n  keep_alive_timeout: \d+$/);
-    expect(Number(d.fix!.snippet.split(": ").pop())).toBeLessThan(d.hops[2].keepAliveMs!);
+    expect(d.targets).toEqual([expect.objectContaining({ target: "127.0.0.1:28081", proxy: "edgemicro_orders /emg_badtarget", cause: "keepalive-mismatch", confidence: "high", explains502: 3 })]);
+    expect(d.targets[0].idleTimeoutMs).toBe(d.hops[2].keepAliveMs);
+    // The fix is at the target, and names the config file that runs.
+    expect(d.fix).toEqual(d.targets[0].fix);
+    expect(d.fix!.notes.join(" ")).toMatch(/client → gateway\) only[\s\S]*keep_alive_timeout \(65 s in acme-prod-config\.yaml\)/);
     expect(step(v, "keepalive-order").outcome).toBe("fail");
     expect(step(v, "premature-close").outcome).toBe("pass");
     expect(d.mustGather).toEqual([]);
   });
 
-  it("a saved target keep-alive of 2000 ms gives the keep-alive mismatch and the fix", async () => {
-    await t.handle.prisma.incident.update({ where: { id: incidentId }, data: { answers: { targetKeepAliveMs: 2000 } } });
-    const d = (await view()).diagnosis;
-    expect(d.verdict.cause).toBe("keepalive-mismatch");
-    expect(d.hops[2]).toEqual({ name: "target", keepAliveMs: 2000, source: "answer" });
-    expect(d.violations).toEqual([{ upstream: "target", downstream: "gateway", byMs: 63000 }]);
-    expect(d.fix?.snippet).toBe("# ~/.edgemicro/acme-prod-config.yaml\nedgemicro:\n  keep_alive_timeout: 1500");
-    expect(d.answers).toEqual({ targetKeepAliveMs: 2000 });
+  it("a saved target keep-alive the capture contradicts is shown as an answer and does not change the verdict", async () => {
+    await t.handle.prisma.incident.update({ where: { id: incidentId }, data: { answers: { targetKeepAliveMs: 60000 } } });
+    const v = await view();
+    const d = v.diagnosis;
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+    expect(d.hops[2].source).toBe("capture");
+    expect(step(v, "keepalive-order").evidence.filter((e) => e.kind === "answer").map((e) => e.label).join("\n")).toMatch(/target keep-alive 60000 ms\) disagrees with the capture/);
+    expect(d.answers).toEqual({ targetKeepAliveMs: 60000 });
   });
 
   it("stores no secret of the sample config anywhere in the database, the view JSON or the blob store", async () => {

@@ -9,12 +9,23 @@ export function gatewayHop(e: DiagnosisEvidence): Hop {
   return { name: "gateway", keepAliveMs: e.config.keepAliveTimeoutMs, source: "config" };
 }
 
-/** The target's idle timeout: a person's answer first, then what the capture shows, then the Keep-Alive header. */
+/**
+ * The target's idle timeout: the idle timer the capture shows first (measured beats remembered), then a
+ * person's answer, then the Keep-Alive header the target announces.
+ */
 export function targetHop(e: DiagnosisEvidence): Hop {
-  if (e.answers.targetKeepAliveMs !== undefined) return { name: "target", keepAliveMs: e.answers.targetKeepAliveMs, source: "answer" };
   if (e.capture?.present && e.capture.inferredTargetIdleMs !== null) return { name: "target", keepAliveMs: e.capture.inferredTargetIdleMs, source: "capture" };
+  if (e.answers.targetKeepAliveMs !== undefined) return { name: "target", keepAliveMs: e.answers.targetKeepAliveMs, source: "answer" };
   if (e.capture?.present && e.capture.keepAliveHeaderS !== null) return { name: "target", keepAliveMs: e.capture.keepAliveHeaderS * 1000, source: "header" };
   return { name: "target", keepAliveMs: null, source: null };
+}
+
+/** An answer the capture contradicts (more than the idle timer's tolerance apart), said out loud. */
+export function answerConflict(e: DiagnosisEvidence): string | null {
+  const a = e.answers.targetKeepAliveMs;
+  const c = e.capture?.present ? e.capture.inferredTargetIdleMs : null;
+  if (a === undefined || c === null || c === undefined || Math.abs(a - c) <= Math.max(50, c * 0.1)) return null;
+  return `Your answer (target keep-alive ${a} ms) disagrees with the capture: ${e.capture!.support} idle closes of ${e.capture!.target ?? "the target"} agree on ${c} ms. The capture's value is used.`;
 }
 
 export function lbHop(e: DiagnosisEvidence): Hop {
@@ -36,12 +47,4 @@ export function hopCheck(e: DiagnosisEvidence): { hops: Hop[]; violations: Viola
     if (down.keepAliveMs >= up.keepAliveMs) violations.push({ upstream: up.name, downstream: down.name, byMs: down.keepAliveMs - up.keepAliveMs });
   }
   return { hops, violations };
-}
-
-/** A gateway keep_alive_timeout safely below the target's idle timeout (and above the LB's when known). */
-export function suggestGatewayKeepAlive(targetMs: number, lbMs: number | null): number {
-  let n = targetMs > 2000 ? targetMs - 1000 : Math.floor(targetMs * 0.75);
-  n = Math.max(100, Math.floor(n / 100) * 100);
-  if (lbMs !== null && lbMs >= n) n = Math.max(n, Math.min(targetMs - 100, lbMs + 100));
-  return n;
 }

@@ -3,7 +3,7 @@ import type { IncidentView } from "@/lib/api/incident-schema";
 import { DiagnosisAnswers, type DiagnosisView } from "@/lib/api/diagnosis-schema";
 import type { GatewayConfig } from "@/lib/parsers/config";
 import { diagnose } from "./diagnose";
-import type { DiagnosisEvidence } from "./types";
+import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
 type BaseView = Omit<IncidentView, "diagnosis">;
 const CAPTURE_KINDS = new Set(["pcap", "pcapng"]);
@@ -14,52 +14,49 @@ export function parseAnswers(raw: unknown): DiagnosisEvidence["answers"] {
   return r.success ? r.data : {};
 }
 
-/**
- * Capture facts per target, as the connection analysis adds them to the view's target rows
- * (`connections.byClass`, `inferredIdleTimeoutMs`, `explained502`). Read defensively: absent → null.
- */
-function captureFacts(view: BaseView): DiagnosisEvidence["capture"] {
+/** Capture facts over every target, from the typed target rows of the view. */
+function captureFacts(view: BaseView, targets: TargetEvidence[]): DiagnosisEvidence["capture"] {
   const hasCapture = view.files.some((f) => CAPTURE_KINDS.has(f.kind) && f.status === "done");
   const byClass: Record<string, number> = {};
   const explained502: Record<string, number> = {};
-  let idle: number | null = null;
-  let header: number | null = null;
-  let support = 0;
-  let seen = false;
-  for (const t of view.targets as Array<Record<string, unknown>>) {
-    const conn = t.connections as { total?: number; byClass?: Record<string, number>; keepAliveHeaderS?: number | null; idleGaps?: number } | undefined;
-    if (typeof t.idleTimeoutSupport === "number") support += t.idleTimeoutSupport;
-    if (conn && typeof conn === "object") {
-      // Rows without a capture carry zeroed connection facts: only connections seen count as a capture.
-      if ((conn.total ?? 0) > 0) seen = true;
-      for (const [k, v] of Object.entries(conn.byClass ?? {})) if (typeof v === "number") byClass[k] = (byClass[k] ?? 0) + v;
-      if (typeof conn.keepAliveHeaderS === "number") header ??= conn.keepAliveHeaderS;
-      if (typeof conn.idleGaps === "number") support += conn.idleGaps;
-    }
-    const inferred = t.inferredIdleTimeoutMs;
-    if (typeof inferred === "number") idle ??= inferred;
-    else if (inferred && typeof inferred === "object") {
-      const o = inferred as { ms?: number; support?: number };
-      if (typeof o.ms === "number") idle ??= o.ms;
-      if (typeof o.support === "number") support += o.support;
-    }
-    const ex = t.explained502;
-    if (typeof ex === "number") {
-      const cls = (byClass["keepalive-race"] ?? 0) > 0 ? "keepalive-race" : "premature-close";
-      explained502[cls] = (explained502[cls] ?? 0) + ex;
-    } else if (ex && typeof ex === "object") {
-      for (const [k, v] of Object.entries(ex as Record<string, unknown>)) if (typeof v === "number") explained502[k] = (explained502[k] ?? 0) + v;
-    }
+  for (const t of targets) {
+    for (const [k, v] of Object.entries(t.capture?.byClass ?? {})) byClass[k] = (byClass[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.capture?.explained502 ?? {})) explained502[k] = (explained502[k] ?? 0) + v;
   }
-  if (!hasCapture && !seen) return null;
-  return { present: true, byClass, inferredTargetIdleMs: idle, support, keepAliveHeaderS: header, explained502 };
+  if (!hasCapture && !targets.some((t) => t.capture)) return null;
+  // The hop check speaks of the target that races most; its idle timer and announced timeout.
+  const racer = [...targets].filter((t) => t.capture?.profile).sort((a, b) => (b.capture!.byClass["keepalive-race"] ?? 0) - (a.capture!.byClass["keepalive-race"] ?? 0))[0];
+  const p = racer?.capture?.profile ?? null;
+  return { present: true, byClass, inferredTargetIdleMs: p?.cluster?.ms ?? null, support: p?.cluster?.n ?? 0, keepAliveHeaderS: p?.keepAliveHeaderS ?? null, explained502, target: racer?.target ?? null };
+}
+
+function targetEvidence(view: BaseView): TargetEvidence[] {
+  return view.targets.map((t) => ({
+    target: t.target,
+    proxy: t.proxy,
+    requests: t.requests,
+    errors502: t.errors502,
+    errors504: t.errors504,
+    errorCodes: t.errorCodes,
+    capture: t.connections.total > 0
+      ? { total: t.connections.total, byClass: t.connections.byClass, explained502: t.explained502, races: t.races, profile: t.profile, prematurePaths: t.prematurePaths }
+      : null,
+  }));
+}
+
+/** The config that runs: ORG-ENV-config.yaml before the default.yaml template and other YAML. */
+function runningConfig(view: BaseView) {
+  const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && (f.counts as { config?: unknown }).config);
+  const rank = (name: string) => (/-config\.ya?ml$/i.test(name) ? 0 : /(^|\/)default\.ya?ml$/i.test(name) ? 2 : 1);
+  return files.sort((a, b) => rank(a.name) - rank(b.name))[0] ?? null;
 }
 
 /** Builds the evidence from what the incident view already holds plus the stored configs and answers. */
 export function evidenceFromView(view: BaseView, answersRaw: unknown): DiagnosisEvidence {
   const s = view.summary;
-  const configFile = view.files.find((f) => f.kind === "gateway-config" && f.status === "done" && (f.counts as { config?: unknown }).config);
+  const configFile = runningConfig(view);
   const cfg = configFile ? ((configFile.counts as { config: GatewayConfig }).config) : null;
+  const targets = targetEvidence(view);
   return {
     incidentId: view.id,
     logs: {
@@ -69,6 +66,7 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
       econnreset: s.errorCodes.ECONNRESET ?? 0,
       byTarget: view.targets.map((t) => ({ target: t.target, proxy: t.proxy, errors502: t.errors502, requests: t.requests })),
     },
+    targets,
     config: cfg
       ? {
           present: true,
@@ -80,7 +78,7 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
           fileName: configFile!.name.split("/").pop(),
         }
       : null,
-    capture: captureFacts(view),
+    capture: captureFacts(view, targets),
     answers: parseAnswers(answersRaw),
   };
 }
@@ -93,5 +91,5 @@ export function diagnosisForView(view: BaseView, answersRaw: unknown): Diagnosis
 /** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */
 export async function withDiagnosis(db: Db, view: BaseView): Promise<IncidentView> {
   const row = await db.incident.findUnique({ where: { id: view.id }, select: { answers: true } });
-  return { ...view, diagnosis: diagnosisForView(view, row?.answers) } as IncidentView;
+  return { ...view, diagnosis: diagnosisForView(view, row?.answers) };
 }

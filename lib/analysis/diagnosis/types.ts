@@ -1,8 +1,14 @@
 /** Types of the guided troubleshooting flow. Pure, no I/O. */
+import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 
 export type CaptureClass = "keepalive-race" | "premature-close" | (string & {});
 export type Outcome = "pass" | "warn" | "fail" | "unknown" | "ask";
-export type Cause = "keepalive-mismatch" | "premature-close" | "both" | "insufficient-data" | "no-502";
+/** A target's cause (FORMATS.md §3 and the other 502 causes of the log). */
+export type TargetCause =
+  | "healthy" | "keepalive-mismatch" | "premature-close" | "both" | "target-unreachable" | "gateway-timeout" | "tls-error" | "insufficient-data";
+/** The incident's: the failing targets' causes summarised; `no-502` when nothing failed. */
+export type Cause = Exclude<TargetCause, "healthy"> | "no-502";
+export type Confidence = "high" | "medium" | "low";
 export type HopName = "client/load balancer" | "gateway" | "target";
 export type HopSource = "config" | "capture" | "header" | "answer" | "default";
 
@@ -21,6 +27,8 @@ export interface DiagnosisEvidence {
     econnreset: number;
     byTarget: Array<{ target: string; proxy?: string | null; errors502: number; requests: number | null }>;
   };
+  /** Everything known per target: its log counts and, when a capture covers it, its connections. */
+  targets: TargetEvidence[];
   config: {
     present: boolean;
     /** null = unset, Node's default 5000 ms applies. */
@@ -39,8 +47,44 @@ export interface DiagnosisEvidence {
     support: number;
     keepAliveHeaderS: number | null;
     explained502: Record<string, number>;
+    /** The target the idle timer and header above belong to (the one that races most). */
+    target?: string | null;
   } | null;
   answers: DiagnosisAnswers;
+}
+
+export interface TargetEvidence {
+  target: string;
+  proxy: string | null;
+  requests: number | null;
+  errors502: number;
+  errors504: number;
+  /** Error codes of the target's failed transactions in the log (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...). */
+  errorCodes: Record<string, number>;
+  capture: {
+    total: number;
+    byClass: Record<string, number>;
+    explained502: Record<string, number>;
+    /** Races by how they were recognised: `idle-timer` (quiet time at the target's idle timer) or `timing` alone. */
+    races: Record<string, number>;
+    profile: TargetProfile | null;
+    /** Requests the target closed on without answering: path → count (most frequent first). */
+    prematurePaths: Record<string, number>;
+  } | null;
+}
+
+export interface TargetVerdict {
+  target: string;
+  proxy: string | null;
+  cause: TargetCause;
+  confidence: Confidence;
+  /** Failed transactions (502/504) of this target the evidence accounts for. */
+  explains502: number;
+  /** The target's idle timer, only where races were seen. */
+  idleTimeoutMs: number | null;
+  summary: string;
+  evidence: EvidenceRef[];
+  fix: { title: string; snippet: string; notes: string[] } | null;
 }
 
 export interface EvidenceRef { kind: "log" | "config" | "capture" | "answer"; label: string; href?: string }
@@ -60,7 +104,8 @@ export interface Hop { name: HopName; keepAliveMs: number | null; source: HopSou
 export interface Violation { upstream: HopName; downstream: HopName; byMs: number }
 
 export interface Diagnosis {
-  verdict: { cause: Cause; confidence: "high" | "medium" | "low"; explains502: number; summary: string };
+  verdict: { cause: Cause; confidence: Confidence; explains502: number; summary: string };
+  targets: TargetVerdict[];
   steps: Step[];
   hops: Hop[];
   violations: Violation[];

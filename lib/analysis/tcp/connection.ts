@@ -2,7 +2,7 @@
 import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
-import { RACE_WINDOW_MS, LADDER_HEAD, LADDER_TAIL, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
+import { LADDER_HEAD, LADDER_TAIL, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
 
 interface DirState {
   stream: ByteStream;
@@ -112,10 +112,10 @@ export class ConnState {
     c.closeUs = p.tsUs;
     c.closeFrame = p.frame;
     const last = c.exchanges[c.exchanges.length - 1];
+    // The target's idle timer, as a race would run it, counts from the last byte before a request still
+    // unanswered: that request cannot have restarted a timer that fired before it arrived.
     let from = p.payloadLen > 0 ? before : this.lastDataUs;
-    if (last && last.status === null && last.reqTsUs !== null && Math.abs(p.tsUs - last.reqTsUs) <= RACE_WINDOW_MS * 1000) {
-      from = last.prevActivityUs;
-    }
+    if (last && last.status === null && last.reqTsUs !== null) from = last.prevActivityUs;
     c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
     const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
     this.note(step, (rst ? "RST" : "FIN") + idle);

@@ -1,3 +1,4 @@
 export { ConnectionTracker, trackAll, type TrackerOptions } from "./tracker";
-export { classifyConnection, IdleTimeoutEstimator, inferTargetIdleTimeout, type Classification, type ConnectionCode, type IdleTimeoutEstimate } from "./classify";
+export { classifyAll, classifyConnection, type Classification, type ConnectionCode, type RaceEvidence } from "./classify";
+export { TargetProfiler, clusterTolerance, endpointLabel, type IdleCluster, type TargetProfile } from "./profile";
 export * from "./types";

@@ -3,7 +3,7 @@ import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CaptureReader } from "@/lib/parsers/pcap";
-import { classifyConnection, inferTargetIdleTimeout, trackAll } from "./index";
+import { classifyAll, classifyConnection, trackAll } from "./index";
 
 const SAMPLE = path.join(SAMPLE_DIR, "gw01-to-target.pcap");
 
@@ -30,7 +30,8 @@ describe("acme-prod-502 sample", () => {
   });
 
   it("finds the 3 keep-alive races and no premature close", () => {
-    const codes = conns.map((c) => [c.gateway.port, classifyConnection(c).code] as const);
+    const { classes } = classifyAll(conns);
+    const codes = conns.map((c, i) => [c.gateway.port, classes[i].code] as const);
     const races = codes.filter(([, k]) => k === "keepalive-race").map(([p]) => p);
     // tshark -r gw01-to-target.pcap -Y 'tcp.stream in {0,3,11} && (http.request || tcp.flags.fin==1)' shows GET /items/2, /items/7, /items/18,
     // each followed within 35 ms by [FIN, ACK] from 28081 and no HTTP response: the 3 requests the gateway log answers 502.
@@ -43,7 +44,11 @@ describe("acme-prod-502 sample", () => {
     expect(race.closeFrame).toBe(12);
     // frame 6 (last response, t=0.048499) → frame 12 (FIN, t=2.053373): 2004.9 ms
     expect(race.idleGapMs).toBeCloseTo(2004.874, 2);
-    expect(classifyConnection(race).reason).toContain("GET /items/2");
+    const k = classes[conns.indexOf(race)];
+    expect(k.reason).toContain("GET /items/2");
+    expect(k.race).toBe("idle-timer");
+    // Alone, the same connection is still a race by timing: the FIN came sooner than its own answer took.
+    expect(classifyConnection(race)).toMatchObject({ code: "keepalive-race", race: "timing" });
     expect(race.ladder.find((s) => s.frame === 12)?.note).toBe("FIN; idle 2.00 s");
     expect(race.ladder.find((s) => s.frame === 10)?.note).toBe("request GET /items/2; idle 2.00 s");
     expect(race.ladder[1]).toMatchObject({ frame: 2, dir: "t2g", flags: "SYN,ACK", seq: 0, ack: 1, len: 0 });
@@ -58,11 +63,13 @@ describe("acme-prod-502 sample", () => {
     expect(c.history).toBe("ShADadFf");
   });
 
-  it("infers the target's 2 s idle timeout", () => {
-    const [est] = inferTargetIdleTimeout(conns);
+  it("infers the target's 2 s idle timer", () => {
+    const p = classifyAll(conns).profiles.get("127.0.0.1:28081")!;
     // 6 target-first FINs after ~2.000–2.006 s of idle (3 races + 3 idle closes)
-    expect(est).toMatchObject({ target: "127.0.0.1:28081", support: 6, fromHeaderS: null });
-    expect(est.timeoutMs).toBeGreaterThanOrEqual(2000);
-    expect(est.timeoutMs).toBeLessThanOrEqual(2006);
+    expect(p.cluster).toMatchObject({ n: 6, of: 6 });
+    expect(p.cluster!.ms).toBeGreaterThanOrEqual(2000);
+    expect(p.cluster!.ms).toBeLessThanOrEqual(2006);
+    expect(p.cluster!.spreadMs).toBeLessThanOrEqual(10);
+    expect(p.keepAliveHeaderS).toBeNull();
   });
 });

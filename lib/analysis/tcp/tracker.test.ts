@@ -1,43 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CaptureReader, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
-import { synthPcap, type SynthPacket } from "@/lib/parsers/pcap/synth";
-import { classifyConnection, inferTargetIdleTimeout, trackAll } from "./index";
-
-const GW = "10.0.0.1";
-const TG = "10.0.0.2";
-
-/** Scripted conversation: keeps both sides' sequence numbers. */
-class Script {
-  readonly pk: SynthPacket[] = [];
-  private g = 1000;
-  private t = 5000;
-  constructor(private port = 40000, private t0 = 1_700_000_000_000_000) {}
-  private push(atMs: number, fromGw: boolean, flags: number, payload = "", seqOverride?: number) {
-    const seq = seqOverride ?? (fromGw ? this.g : this.t);
-    this.pk.push({
-      tsUs: this.t0 + Math.round(atMs * 1000), src: fromGw ? GW : TG, srcPort: fromGw ? this.port : 8080,
-      dst: fromGw ? TG : GW, dstPort: fromGw ? 8080 : this.port, seq, ack: fromGw ? this.t : this.g, flags, payload,
-    });
-    if (seqOverride === undefined) {
-      const adv = payload.length + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
-      if (fromGw) this.g += adv; else this.t += adv;
-    }
-    return seq;
-  }
-  handshake(at: number) { this.push(at, true, TCP_SYN); this.push(at + 0.1, false, TCP_SYN | TCP_ACK); this.push(at + 0.2, true, TCP_ACK); return this; }
-  gw(at: number, flags: number, payload = "", seq?: number) { return this.push(at, true, flags, payload, seq); }
-  tg(at: number, flags: number, payload = "", seq?: number) { return this.push(at, false, flags, payload, seq); }
-}
-
-const REQ = (p: string) => `GET ${p} HTTP/1.1\r\nHost: t\r\n\r\n`;
-const RESP = (body: string, extra = "") => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
-const DATA = TCP_ACK | TCP_PSH;
-
-function run(pk: SynthPacket[]) {
-  const r = new CaptureReader();
-  const packets: Packet[] = [...r.push(synthPcap(pk)), ...r.end()];
-  return trackAll(packets);
-}
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "@/lib/parsers/pcap";
+import { DATA, REQ, RESP, Script, run } from "@/lib/testing/tcp-script";
+import { classifyAll, classifyConnection } from "./index";
 
 describe("ConnectionTracker on synthetic conversations", () => {
   it("reassembles out-of-order and duplicate segments", () => {
@@ -92,11 +56,14 @@ describe("ConnectionTracker on synthetic conversations", () => {
     const [c] = run(s.pk.map((p, i) => (i === s.pk.length - 2 ? { ...p, ack: p.ack - REQ("/2").length } : p)));
     const k = classifyConnection(c);
     expect(k.code).toBe("keepalive-race");
-    expect(k.reason).toMatch(/5\.01 s idle.*FIN.*10\.0 ms after.*GET \/2.*reset/);
+    // Alone, only timing speaks: the FIN came 10 ms after the request, the target's one answer took 19 ms.
+    expect(k.race).toBe("timing");
+    expect(k.reason).toMatch(/FIN.*10\.0 ms after.*GET \/2.*sooner than the target could have reacted.*19\.0 ms/);
     expect(c.connState).toBe("RSTR");
     expect(c.idleGapMs).toBeCloseTo(5010, 0);
-    const [est] = inferTargetIdleTimeout([c]);
-    expect(est).toMatchObject({ target: "10.0.0.2:8080", timeoutMs: 5010, support: 1 });
+    // One close is no idle timer.
+    const { profiles } = classifyAll([c]);
+    expect(profiles.get("10.0.0.2:8080")).toMatchObject({ cluster: null, responseFloorMs: 19, answered: 1 });
   });
 
   it("classifies a premature close (request ACKed, then FIN, no response)", () => {
@@ -108,7 +75,7 @@ describe("ConnectionTracker on synthetic conversations", () => {
     const [c] = run(s.pk);
     const k = classifyConnection(c);
     expect(k.code).toBe("premature-close");
-    expect(k.reason).toContain("target ACKed it");
+    expect(k.reason).toContain("first request GET /slow of a new connection");
     expect(c.exchanges[0].reqAckedUs).not.toBeNull();
   });
 

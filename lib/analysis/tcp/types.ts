@@ -68,14 +68,12 @@ export interface Connection {
   connState: string;
   history: string;
   exchanges: HttpExchange[];
-  /** Quiet time before the first FIN/RST; an unanswered request within RACE_WINDOW_MS of it does not count as activity. */
+  /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */
   idleGapMs: number | null;
   ladder: LadderStep[];
   /** Packets left out of the middle of the ladder. */
   ladderOmitted: number;
 }
 
-/** How close (either side) a new request and the target's FIN must be to call it a race. */
-export const RACE_WINDOW_MS = 50;
 export const LADDER_HEAD = 40;
 export const LADDER_TAIL = 40;

@@ -1,12 +1,15 @@
 import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
-import { ConnectionTracker, classifyConnection, IdleTimeoutEstimator, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import { ConnectionTracker, classifyConnection, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import { crossingClose } from "@/lib/analysis/tcp/profile";
 import type { GatewayConfig } from "@/lib/parsers/config";
 import { deleteConnectionRows, endpointKey, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
 
 const BATCH = 500;
+/** Crossing closes held for the second pass; past this many, the rest are judged on their own connection. */
+const MAX_DEFERRED = 50_000;
 
 /** Target endpoints named by any parsed config of the incident (proxies[].target). */
 async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
@@ -36,9 +39,10 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   // The same split by connection state as well: the connections list counts any filter from it.
   const byTargetClassState: Record<string, Record<string, Record<string, number>>> = {};
   const closes = new CloseBucketAggregator();
-  // Memory stays bounded by the connections still open: finished ones are written in batches, and the
-  // idle-timeout inference keeps one number per target-first close.
-  const idle = new IdleTimeoutEstimator();
+  // Memory stays bounded by the connections still open: finished ones are written in batches. A close that
+  // crosses a request is judged against its target's whole profile, so those few wait for the end of the file.
+  const profiler = new TargetProfiler();
+  const crossings: Connection[] = [];
   let pending: ClassifiedConnection[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
@@ -46,19 +50,32 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     pending = [];
     await insertConnections(ctx.db, ctx.incidentId, ctx.file.id, rows);
   };
+  const racesByTarget: Record<string, Record<string, number>> = {};
+  const prematurePathsByTarget: Record<string, Record<string, number>> = {};
+  const store = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
+    const key = endpointKey(c.target.host, c.target.port);
+    const cls = classifyConnection(c, profiles?.get(key));
+    byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
+    const t = (byTargetClass[key] ??= {});
+    t[cls.code] = (t[cls.code] ?? 0) + 1;
+    const st = ((byTargetClassState[key] ??= {})[cls.code] ??= {});
+    st[c.connState] = (st[c.connState] ?? 0) + 1;
+    if (cls.race) { const r = (racesByTarget[key] ??= {}); r[cls.race] = (r[cls.race] ?? 0) + 1; }
+    if (cls.code === "premature-close") {
+      const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
+      const r = (prematurePathsByTarget[key] ??= {});
+      r[path] = (r[path] ?? 0) + 1;
+    }
+    // As stored: closeTs is the close time rounded to the millisecond.
+    if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
+    connections++;
+    pending.push({ ...c, cls });
+  };
   const finish = (done: Connection[]) => {
     for (const c of done) {
-      const cls = classifyConnection(c);
-      byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
-      const t = (byTargetClass[endpointKey(c.target.host, c.target.port)] ??= {});
-      t[cls.code] = (t[cls.code] ?? 0) + 1;
-      const st = ((byTargetClassState[endpointKey(c.target.host, c.target.port)] ??= {})[cls.code] ??= {});
-      st[c.connState] = (st[c.connState] ?? 0) + 1;
-      // As stored: closeTs is the close time rounded to the millisecond.
-      if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
-      connections++;
-      pending.push({ ...c, cls });
-      idle.add(c, cls.code);
+      profiler.add(c);
+      if (crossingClose(c) && crossings.length < MAX_DEFERRED) crossings.push(c);
+      else store(c);
     }
   };
   const take = (packets: Packet[]) => {
@@ -78,8 +95,9 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   }
   take(reader.end());
   finish(tracker.end());
+  const profiles = profiler.profiles();
+  for (const c of crossings) store(c, profiles);
   await flush();
-  const idleTimeouts = idle.estimates();
   return {
     frames: reader.frames,
     tcpPackets,
@@ -90,7 +108,14 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     byTargetClass,
     byTargetClassState,
     closeBuckets: closes.result(),
-    idleTimeouts,
+    targetProfiles: [...profiles.values()],
+    racesByTarget,
+    prematurePathsByTarget: topPaths(prematurePathsByTarget),
     warnings: reader.warnings.slice(0, 50),
   };
+}
+
+/** The most frequent paths per target, at most 20 each, most frequent first. */
+function topPaths(byTarget: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(byTarget).map(([t, paths]) => [t, Object.fromEntries(Object.entries(paths).sort((a, b) => b[1] - a[1]).slice(0, 20))]));
 }

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { applyMutations, chunkingArb, FUZZ_RUNS, mutationsArb, splitBy } from "@/lib/testing/fuzz";
-import { classifyConnection, inferTargetIdleTimeout, trackAll } from "@/lib/analysis/tcp";
+import { classifyAll, classifyConnection, trackAll } from "@/lib/analysis/tcp";
 import { CaptureError, CaptureReader, type CaptureWarning, type Packet } from ".";
 
 const FIX = path.join(import.meta.dirname, "__fixtures__");
@@ -64,7 +64,7 @@ function checkInvariants(input: Uint8Array, r: Read): void {
   // Whatever packets come out, the connection tracker and classifier take them.
   const conns = trackAll(r.packets);
   for (const c of conns) expect(classifyConnection(c).code).toBeTruthy();
-  inferTargetIdleTimeout(conns);
+  classifyAll(conns);
 }
 
 describe("capture reader fuzz", () => {

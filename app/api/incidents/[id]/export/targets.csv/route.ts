@@ -14,7 +14,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     await requireIncidentRead(id);
     const view = await getIncidentView(app().db, id);
     if (!view) return apiError(404, "not_found", "No such incident.");
-    return download(targetsCsv(view.targets), "csv", view, "targets.csv");
+    return download(targetsCsv(view), "csv", view, "targets.csv");
   } catch (e) {
     return handleApiError(e);
   }

@@ -1,0 +1,81 @@
+/**
+ * The fix for one target and cause. What governs what (microgateway-core 3.3.x, lib/gateway.js and
+ * lib/config-proxy-middleware.js): `edgemicro.keep_alive_timeout` sets the gateway's HTTP server
+ * keepAliveTimeout, the idle timeout of client → gateway connections only; the gateway's sockets to a target
+ * come from a keep-alive http.Agent with no idle timeout of its own, so they stay pooled until the target
+ * closes them. No gateway setting stops a target's idle close from racing a reuse.
+ */
+import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
+
+const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+
+/** The config file that runs (ORG-ENV-config.yaml), as uploaded; the template's name only when it is all there is. */
+export const configName = (e: DiagnosisEvidence) => e.config?.fileName ?? "~/.edgemicro/ORG-ENV-config.yaml";
+
+export const KEEP_ALIVE_SCOPE =
+  "edgemicro.keep_alive_timeout is the gateway's idle timeout toward its clients (client → gateway) only. The gateway's sockets to the target are pooled by a keep-alive agent with no idle timeout of its own: they stay open until the target closes them.";
+
+export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEvidence, idleMs: number | null): TargetVerdict["fix"] {
+  const cfg = configName(e);
+  const gw = e.config?.present ? (e.config.keepAliveTimeoutMs ?? 5000) : null;
+  switch (cause) {
+    case "keepalive-mismatch":
+    case "both": {
+      const idle = idleMs !== null ? ms(idleMs) : "its idle timeout";
+      const longer = Math.max(gw ?? 0, 60_000) + 5000;
+      const hint = Math.round((longer - 5000) / 1000);
+      const notes = [
+        KEEP_ALIVE_SCOPE,
+        `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and the gateway reuses a socket at that moment. Raise its idle timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""}, as the guide's order client/LB < gateway < target asks, so that pooled sockets rarely sit idle that long.`,
+        `And have it announce \`Keep-Alive: timeout=N\` with N a few seconds below its real idle timeout: the gateway's Node.js (19 and later) then closes pooled sockets before the target does, which removes the race.`,
+        "Changing keep_alive_timeout in the gateway config does not help here; OS TCP keep-alive does not either.",
+        ...(cause === "both" ? ["The premature closes are a second problem: see the target's logs at the times of those connections."] : []),
+      ];
+      return {
+        title: `Make ${t.target} keep idle sockets longer than the gateway does, and announce its timeout`,
+        snippet: [
+          `# On ${t.target} (examples; idle timeout now ≈ ${idle})`,
+          `# Node.js:  server.keepAliveTimeout = ${longer}; server.headersTimeout = ${longer + 1000};`,
+          `# nginx:    keepalive_timeout ${longer / 1000}s ${hint}s;   # second value is sent as Keep-Alive: timeout=${hint}`,
+          `# Apache:   KeepAliveTimeout ${longer / 1000}`,
+        ].join("\n"),
+        notes,
+      };
+    }
+    case "premature-close": {
+      const paths = Object.keys(t.capture?.prematurePaths ?? {}).slice(0, 5);
+      return {
+        title: `Find why ${t.target} closes connections without answering`,
+        snippet: `# on ${t.target}, around the times of the 502s${paths.length ? ` (requests: ${paths.join(", ")})` : ""}:\ngrep -iE "reset|closed|abort|timeout|too large|killed|restart|worker" /path/to/target/logs/*`,
+        notes: [
+          `The target received the request${paths.length ? ` (most often ${paths[0]})` : ""} and closed the connection without any response byte: look for request-size or header limits, crashes, worker restarts, or a proxy/load balancer in front of it timing out.`,
+          "Nothing in the gateway config causes this: changing keep_alive_timeout will not help.",
+        ],
+      };
+    }
+    case "target-unreachable": {
+      const port = t.target.slice(t.target.lastIndexOf(":") + 1);
+      return {
+        title: `Make ${t.target} reachable from the gateway host`,
+        snippet: `# from the gateway host:\ncurl -sv http://${t.target}/ -o /dev/null\n# and check the proxy's url in ${cfg} (proxies[].url)`,
+        notes: [`Check that the target runs and listens on port ${port}, that its host name resolves from the gateway host, and that no firewall or security group refuses the connection.`],
+      };
+    }
+    case "gateway-timeout": {
+      const rt = e.config?.requestTimeoutS;
+      return {
+        title: `Find why ${t.target} answers slower than the gateway waits`,
+        snippet: `# ${cfg}\nedgemicro:\n  request_timeout: ${rt ?? "N"}   # seconds; raise only if slow answers are expected`,
+        notes: [`The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, or ETIMEDOUT): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`],
+      };
+    }
+    case "tls-error":
+      return {
+        title: `Fix TLS between the gateway and ${t.target}`,
+        snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
+        notes: [`Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`],
+      };
+    default:
+      return null;
+  }
+}

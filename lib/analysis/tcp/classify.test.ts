@@ -1,0 +1,148 @@
+/**
+ * The classifier at its boundaries, on hand-built timelines as a capture on the gateway host sees them:
+ * requests leave at t, answers come back one round trip (rtt) plus the target's work later, and a target's
+ * idle timer runs from its last byte, so the capture sees its close exactly that timer after that byte.
+ */
+import { describe, expect, it } from "vitest";
+import { TCP_ACK, TCP_FIN, TCP_RST } from "@/lib/parsers/pcap";
+import { DATA, REQ, RESP, Script, run } from "@/lib/testing/tcp-script";
+import { classifyAll, type Connection } from "./index";
+
+const RTT = 40;
+const WORK = 1.5;
+let port = 41000;
+
+/** An answered exchange sent at `at`; returns when its last byte reached the gateway. */
+function exchange(s: Script, at: number, path: string, rtt = RTT): number {
+  s.gw(at, DATA, REQ(path));
+  const done = at + rtt + WORK;
+  s.tg(done, DATA, RESP("ok"));
+  s.gw(done + 0.1, TCP_ACK);
+  return done;
+}
+
+/** One exchange, then the target's idle timer closes the socket `timerMs` after its last byte. */
+function idleClose(at: number, timerMs: number, kind: "FIN" | "RST" = "FIN"): Script {
+  const s = new Script(port++).handshake(at);
+  const last = exchange(s, at + 1, "/ok");
+  s.tg(last + timerMs, kind === "FIN" ? TCP_FIN | TCP_ACK : TCP_RST);
+  if (kind === "FIN") s.gw(last + timerMs + 0.2, TCP_FIN | TCP_ACK);
+  return s;
+}
+
+/**
+ * A race: the target's timer fires `timerMs` after its last byte; the gateway reused the socket `leadMs`
+ * before that close reached it (0 … one round trip), so its request met a closed socket: RST a round trip later.
+ */
+function race(at: number, timerMs: number, leadMs: number, opts: { kind?: "FIN" | "RST"; proxyAck?: boolean } = {}): Script {
+  const s = new Script(port++).handshake(at);
+  const last = exchange(s, at + 1, "/ok");
+  const close = last + timerMs;
+  const req = close - leadMs;
+  s.gw(req, DATA, REQ("/reused"));
+  if (opts.proxyAck) s.tg(req + 0.05, TCP_ACK);
+  s.tg(close, opts.kind === "RST" ? TCP_RST : TCP_FIN | TCP_ACK);
+  if (opts.kind !== "RST") s.tg(req + RTT, TCP_RST);
+  return s;
+}
+
+/** A premature close: after `pauseMs` idle the request goes out, a proxy ACKs it, the target hangs up `workMs` after receiving it. */
+function premature(at: number, pauseMs: number, workMs: number, kind: "FIN" | "RST" = "FIN"): Script {
+  const s = new Script(port++).handshake(at);
+  const last = exchange(s, at + 1, "/ok");
+  const req = last + pauseMs;
+  s.gw(req, DATA, REQ("/flaky"));
+  s.tg(req + 0.05, TCP_ACK);
+  s.tg(req + RTT + workMs, kind === "FIN" ? TCP_FIN | TCP_ACK : TCP_RST);
+  if (kind === "FIN") s.gw(req + RTT + workMs + 0.2, TCP_FIN | TCP_ACK);
+  return s;
+}
+
+/** Requests reusing one socket after the given pauses, all answered. */
+function reuses(at: number, pauses: number[]): Script {
+  const s = new Script(port++).handshake(at);
+  let last = exchange(s, at + 1, "/ok");
+  for (const p of pauses) last = exchange(s, last + p, "/ok");
+  return s;
+}
+
+function classify(scripts: Script[]) {
+  const conns: Connection[] = scripts.flatMap((s) => run(s.pk));
+  const { classes, profiles } = classifyAll(conns);
+  return { conns, classes, codes: classes.map((c) => c.code), profile: profiles.get("10.0.0.2:8080")! };
+}
+
+describe("keep-alive races at any idle timeout", () => {
+  it("races at a 300 ms timer are races, and the timer is inferred within 10 %", () => {
+    const { codes, classes, profile } = classify([
+      race(0, 300, 5), race(2000, 301, 22), race(4000, 299, 38),
+      idleClose(6000, 300), idleClose(8000, 302), reuses(10_000, [100, 200, 250]),
+    ]);
+    expect(codes).toEqual(["keepalive-race", "keepalive-race", "keepalive-race", "normal", "normal", "normal"]);
+    expect(classes.slice(0, 3).map((c) => c.race)).toEqual(["idle-timer", "idle-timer", "idle-timer"]);
+    // The 38 ms one is inside the uncertain band, so it is judged by the timer, not counted towards it.
+    expect(profile.cluster).toMatchObject({ n: 4, of: 4 });
+    expect(Math.abs(profile.cluster!.ms - 300)).toBeLessThan(30);
+  });
+
+  it("races at a 60 s timer, with its scheduling jitter, are races", () => {
+    const { codes, profile } = classify([race(0, 60_040, 10), race(70_000, 59_980, 30), idleClose(140_000, 60_010), idleClose(210_000, 60_100)]);
+    expect(codes).toEqual(["keepalive-race", "keepalive-race", "normal", "normal"]);
+    expect(Math.abs(profile.cluster!.ms - 60_000)).toBeLessThan(6000);
+  });
+
+  it("RST closes count like FIN closes: idle resets form the timer, a reset crossing a request races", () => {
+    const { codes, profile } = classify([race(0, 1000, 12, { kind: "RST" }), idleClose(3000, 1001, "RST"), idleClose(6000, 999, "RST"), idleClose(9000, 1003, "RST")]);
+    expect(codes).toEqual(["keepalive-race", "normal", "normal", "normal"]);
+    expect(profile.cluster).toMatchObject({ n: 4 });
+  });
+
+  it("a proxy that ACKs the request on the target's behalf does not make a race a premature close", () => {
+    const { codes } = classify([race(0, 2000, 30, { proxyAck: true }), race(5000, 2002, 8, { proxyAck: true }), idleClose(10_000, 2001)]);
+    expect(codes).toEqual(["keepalive-race", "keepalive-race", "normal"]);
+  });
+
+  it("a close near the end of the race window is a race only at the target's idle timer", () => {
+    // 41.5 ms is the target's quickest answer; a close 40 ms after the request is inside the uncertain band.
+    const at = classify([race(0, 500, 40), idleClose(2000, 500), idleClose(4000, 501), idleClose(6000, 499)]);
+    expect(at.codes[0]).toBe("keepalive-race");
+    const off = classify([race(0, 500, 40), idleClose(2000, 800), idleClose(4000, 801), idleClose(6000, 799)]);
+    expect(off.codes[0]).toBe("premature-close");
+  });
+});
+
+describe("premature closes", () => {
+  it("a target that hangs up 40 ms after requests that follow a 1 s pause is premature, with no idle timer", () => {
+    // The pauses are all 1 s: the closes' quiet times agree, but each came after the target had the request.
+    const { codes, classes, profile } = classify([premature(0, 1000, 40), premature(3000, 1000, 40), premature(6000, 1000, 41), premature(9000, 1000, 39), reuses(12_000, [1000, 1000])]);
+    expect(codes).toEqual(["premature-close", "premature-close", "premature-close", "premature-close", "normal"]);
+    expect(classes[0].reason).toMatch(/time enough to receive it/);
+    expect(profile.cluster).toBeNull();
+  });
+
+  it("a hang-up the moment a request arrives, with no idle timer, is not called a race", () => {
+    const { codes } = classify([premature(0, 700, 0.5), premature(3000, 1900, 0.5, "RST"), reuses(6000, [300])]);
+    expect(codes).toEqual(["premature-close", "premature-close", "normal"]);
+  });
+
+  it("a close after the first request of a new connection is premature", () => {
+    const s = new Script(port++).handshake(0);
+    s.gw(1, DATA, REQ("/first"));
+    s.tg(90, TCP_FIN | TCP_ACK);
+    expect(classify([s]).codes).toEqual(["premature-close"]);
+  });
+});
+
+describe("what an idle timer is", () => {
+  it("closes that agree are no timer when a socket idle longer was still answered", () => {
+    const { profile, classes } = classify([race(0, 1000, 10), race(3000, 1001, 20), race(6000, 1002, 15), reuses(9000, [3000])]);
+    expect(profile.cluster).toBeNull();
+    expect(profile.clusterNote).toMatch(/idle 3000 ms was reused/);
+    // Timing still says the target could not have seen those requests: races, by timing alone.
+    expect(classes.slice(0, 3).map((c) => [c.code, c.race])).toEqual(Array(3).fill(["keepalive-race", "timing"]));
+  });
+
+  it("one or two agreeing closes are no timer", () => {
+    expect(classify([idleClose(0, 2000), idleClose(5000, 2001)]).profile.cluster).toBeNull();
+  });
+});

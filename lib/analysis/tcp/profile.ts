@@ -1,0 +1,148 @@
+/**
+ * What one capture shows of a target's own timing, the context a close that crosses a pending request is
+ * judged in (FORMATS.md §3): how fast the target ever answers, how long it kept idle sockets open, and at
+ * which quiet time its idle closes agree. Streaming: one number per answered request / idle close.
+ */
+import type { Connection, HttpExchange } from "./types";
+
+/** Closes that agree on one idle time: the target's idle timer. */
+export interface IdleCluster { ms: number; n: number; spreadMs: number; of: number }
+
+export interface TargetProfile {
+  target: string;
+  /** Quickest first response byte after a request (ms, as captured); null when nothing was answered. */
+  responseFloorMs: number | null;
+  answered: number;
+  /** Longest quiet after which a reused socket was still answered: the target's idle timeout is longer. */
+  maxReuseGapMs: number | null;
+  /** Target closes of idle sockets (no request pending). */
+  idleCloses: number;
+  /** The idle timer, when at least MIN_SUPPORT closes agree and nothing contradicts it. */
+  cluster: IdleCluster | null;
+  /** Why closes that agree were not taken as the idle timer. */
+  clusterNote: string | null;
+  /** Most frequent `Keep-Alive: timeout=N` the target announced. */
+  keepAliveHeaderS: number | null;
+}
+
+export const MIN_SUPPORT = 3;
+/** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
+export const clusterTolerance = (ms: number) => Math.max(20, ms * 0.03);
+
+export const endpointLabel = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
+
+/** The last exchange when its request got no response byte at all. */
+export function unansweredRequest(c: Connection): HttpExchange | null {
+  const last = c.exchanges[c.exchanges.length - 1];
+  return last && !last.complete && last.reqTsUs !== null && last.responseBytes === 0 ? last : null;
+}
+
+/** A target close that crosses an unanswered request: a race or a premature close, decided in context. */
+export function crossingClose(c: Connection): { quietMs: number | null; afterRequestMs: number; pending: HttpExchange } | null {
+  const pending = unansweredRequest(c);
+  if (c.closer !== "target" || c.closeUs === null || !pending) return null;
+  // Null on a new connection: nothing came before the request, so no idle timer was running.
+  return { quietMs: c.exchanges.length > 1 ? c.idleGapMs : null, afterRequestMs: (c.closeUs - (pending.reqTsUs as number)) / 1000, pending };
+}
+
+/**
+ * Timing alone says the target could not have seen the request before it closed: its close reached the
+ * capture before the request was sent, or sooner after it than the target ever answers (the answer needs
+ * the same round trip plus the target's own work).
+ */
+export function closedBeforeSeeing(afterRequestMs: number, floorMs: number | null): boolean {
+  return afterRequestMs < 0 || (floorMs !== null && afterRequestMs < floorMs - Math.max(1, floorMs * 0.1));
+}
+
+/** Timing alone says the target had the request long enough to answer it before it closed. */
+export function hadTimeToAnswer(afterRequestMs: number, floorMs: number | null): boolean {
+  return floorMs !== null && afterRequestMs > floorMs + Math.max(2, floorMs * 0.25);
+}
+
+interface Acc {
+  floorUs: number | null;
+  answered: number;
+  maxReuseUs: number | null;
+  idleQuiets: number[];
+  crossings: Array<{ quietMs: number | null; afterRequestMs: number }>;
+  headers: Map<number, number>;
+}
+
+export class TargetProfiler {
+  private readonly byTarget = new Map<string, Acc>();
+
+  add(c: Connection): void {
+    const key = endpointLabel(c.target.host, c.target.port);
+    let a = this.byTarget.get(key);
+    if (!a) this.byTarget.set(key, (a = { floorUs: null, answered: 0, maxReuseUs: null, idleQuiets: [], crossings: [], headers: new Map() }));
+    c.exchanges.forEach((e, i) => {
+      if (e.keepAliveTimeoutS !== null && e.status !== null) a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
+      if (e.reqTsUs === null || e.respTsUs === null) return;
+      a.answered++;
+      const rt = e.respTsUs - e.reqTsUs;
+      if (rt >= 0 && (a.floorUs === null || rt < a.floorUs)) a.floorUs = rt;
+      if (i > 0 && e.prevActivityUs !== null) {
+        const gap = e.reqTsUs - e.prevActivityUs;
+        if (a.maxReuseUs === null || gap > a.maxReuseUs) a.maxReuseUs = gap;
+      }
+    });
+    const crossing = crossingClose(c);
+    if (crossing) a.crossings.push({ quietMs: crossing.quietMs, afterRequestMs: crossing.afterRequestMs });
+    else if (isIdleClose(c)) a.idleQuiets.push(c.idleGapMs as number);
+  }
+
+  profiles(): Map<string, TargetProfile> {
+    const out = new Map<string, TargetProfile>();
+    for (const [target, a] of this.byTarget) out.set(target, profileOf(target, a));
+    return out;
+  }
+}
+
+/** The target closed a socket that had carried exchanges and had nothing pending, without having said it would. */
+function isIdleClose(c: Connection): boolean {
+  if (c.closer !== "target" || c.idleGapMs === null || c.exchanges.length === 0) return false;
+  const last = c.exchanges[c.exchanges.length - 1];
+  return last.complete && !/\bclose\b/i.test(last.connectionHeader ?? "");
+}
+
+function profileOf(target: string, a: Acc): TargetProfile {
+  const floorMs = a.floorUs === null ? null : a.floorUs / 1000;
+  const maxReuseGapMs = a.maxReuseUs === null ? null : a.maxReuseUs / 1000;
+  // The idle timer is seen in idle closes and in closes that timing shows were already on their way.
+  const values = [...a.idleQuiets];
+  for (const x of a.crossings) if (x.quietMs !== null && closedBeforeSeeing(x.afterRequestMs, floorMs)) values.push(x.quietMs);
+  let cluster: IdleCluster | null = null;
+  let clusterNote: string | null = null;
+  const best = biggestCluster(values);
+  if (best.length >= MIN_SUPPORT && best.length >= 0.3 * values.length) {
+    const ms = median(best);
+    if (maxReuseGapMs !== null && maxReuseGapMs > ms + clusterTolerance(ms)) {
+      clusterNote = `${best.length} closes agree on ${Math.round(ms)} ms idle, but a socket idle ${Math.round(maxReuseGapMs)} ms was reused and answered: not an idle timeout.`;
+    } else {
+      cluster = { ms: Math.round(ms), n: best.length, spreadMs: Math.round(best[best.length - 1] - best[0]), of: values.length };
+    }
+  } else if (best.length > 0) {
+    clusterNote = `${values.length} idle close(s); at most ${best.length} agree on one idle time (${MIN_SUPPORT} needed, and at least 30 %).`;
+  }
+  let keepAliveHeaderS: number | null = null;
+  let most = 0;
+  for (const [v, n] of a.headers) if (n > most) { most = n; keepAliveHeaderS = v; }
+  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, cluster, clusterNote, keepAliveHeaderS };
+}
+
+/** Largest set of sorted values within the tolerance of its smallest member. */
+function biggestCluster(values: number[]): number[] {
+  const v = [...values].sort((x, y) => x - y);
+  let best: number[] = [];
+  for (let i = 0, j = 0; i < v.length; i++) {
+    if (j < i) j = i;
+    while (j + 1 < v.length && v[j + 1] - v[i] <= clusterTolerance(v[i])) j++;
+    if (j - i + 1 > best.length) best = v.slice(i, j + 1);
+  }
+  return best;
+}
+
+function median(v: number[]): number {
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
