@@ -44,7 +44,7 @@ test("download the Markdown report, the CSVs and the timeline chart from the Exp
   expect(md.text).toMatch(/\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/);
   expect(md.text).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
   expect(md.text).toMatch(/connection `127\.0\.0\.1:53466`, frames \d+–\d+, target FIN in frame \d+; class \*\*keepalive-race\*\*/);
-  expect(md.text).toMatch(/### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets longer[^\n]*\n\n```sh\n# On 127\.0\.0\.1:28081/);
+  expect(md.text).toMatch(/### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer[^\n]*\n\n```sh\n# On 127\.0\.0\.1:28081/);
   expect(md.text).not.toContain("demo-client");
 
   // Copy to the clipboard gives the same report (but for its generation time).

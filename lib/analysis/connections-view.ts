@@ -55,8 +55,9 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     }
   }
   const matched = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
-    SELECT target, "classCode" code, count(*) n FROM "TcpConnection"
+    SELECT target, CASE WHEN "classCode" = 'normal' AND closer = 'target' THEN 'target-idle-close' ELSE "classCode" END code, count(*) n FROM "TcpConnection"
     WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
+  // A 502 at a target's idle close: the gateway picked the socket as the target's FIN arrived, before writing.
   for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
   return out;
 }

@@ -91,7 +91,7 @@ describe("targets.csv", () => {
     expect(r).toMatchObject({ target: "127.0.0.1:28081", requests: "25", errors_502: "3", error_rate_502: "0.12", error_codes: "ECONNRESET=3", connections: "15", keepalive_races: "3", premature_closes: "0", explained_502: "3" });
     expect(Number(r.inferred_idle_timeout_ms)).toBeGreaterThan(1900);
     expect(r).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", failures_explained: "3", idle_timeout_ms: r.inferred_idle_timeout_ms, answers_used: "" });
-    expect(r.fix).toMatch(/^Make 127\.0\.0\.1:28081 keep idle sockets longer/);
+    expect(r.fix).toMatch(/^Make 127\.0\.0\.1:28081 keep idle sockets open longer/);
   });
 });
 
@@ -152,7 +152,7 @@ describe("report.md", () => {
     expect(md).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
     const ex = a.examples.find((e) => e.correlationId === FIRST_502)!;
     expect(md).toContain(`frames ${ex.connection!.firstFrame}–${ex.connection!.lastFrame}, target FIN in frame ${ex.connection!.closeFrame}`);
-    expect(md).toMatch(/## Fix\n\n### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets longer.*\n\n```sh\n# On 127\.0\.0\.1:28081/);
+    expect(md).toMatch(/## Fix\n\n### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer.*\n\n```sh\n# On 127\.0\.0\.1:28081/);
     expect(md).toContain("client → gateway) only");
     expect(md).toContain(`http://localhost:3000/incidents/${incidentId}`);
     expect(md).not.toContain("demo-client");

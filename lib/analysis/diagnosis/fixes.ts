@@ -2,8 +2,10 @@
  * The fix for one target and cause. What governs what (microgateway-core 3.3.x, lib/gateway.js and
  * lib/config-proxy-middleware.js): `edgemicro.keep_alive_timeout` sets the gateway's HTTP server
  * keepAliveTimeout, the idle timeout of client → gateway connections only; the gateway's sockets to a target
- * come from a keep-alive http.Agent with no idle timeout of its own, so they stay pooled until the target
- * closes them. No gateway setting stops a target's idle close from racing a reuse.
+ * come from `new http.Agent({ maxSockets, keepAlive: true })`, with no idle timeout of its own, so they stay
+ * pooled until the target closes them. Node's agent applies a target's `Keep-Alive: timeout=N` hint only when
+ * it is shorter than the agent's own `timeout` option, which these agents do not set: the hint is ignored
+ * (recorded in the lab: scripts/lab/README.md). No gateway setting stops a target's idle close from racing a reuse.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 
@@ -23,21 +25,21 @@ export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEviden
     case "both": {
       const idle = idleMs !== null ? ms(idleMs) : "its idle timeout";
       const longer = Math.max(gw ?? 0, 60_000) + 5000;
-      const hint = Math.round((longer - 5000) / 1000);
       const notes = [
         KEEP_ALIVE_SCOPE,
-        `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and the gateway reuses a socket at that moment. Raise its idle timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""}, as the guide's order client/LB < gateway < target asks, so that pooled sockets rarely sit idle that long.`,
-        `And have it announce \`Keep-Alive: timeout=N\` with N a few seconds below its real idle timeout: the gateway's Node.js (19 and later) then closes pooled sockets before the target does, which removes the race.`,
-        "Changing keep_alive_timeout in the gateway config does not help here; OS TCP keep-alive does not either.",
+        `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and a request the gateway sends on a pooled socket at that moment dies. Raise the target's idle (keep-alive) timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""} and above the idle gaps of your traffic, as the guide's order client/LB < gateway < target asks: the longer it is, the fewer pooled sockets ever sit idle that long.`,
+        "A `Keep-Alive: timeout=N` header from the target does not help here: microgateway-core's target agents set no timeout of their own, and Node.js then ignores the hint.",
+        "Changing keep_alive_timeout in the gateway config does not help; OS TCP keep-alive does not either. If the target's timeout cannot change, retrying idempotent requests on ECONNRESET (a custom plugin) hides the remaining races.",
         ...(cause === "both" ? ["The premature closes are a second problem: see the target's logs at the times of those connections."] : []),
       ];
       return {
-        title: `Make ${t.target} keep idle sockets longer than the gateway does, and announce its timeout`,
+        title: `Make ${t.target} keep idle sockets open longer than the gateway does`,
         snippet: [
           `# On ${t.target} (examples; idle timeout now ≈ ${idle})`,
           `# Node.js:  server.keepAliveTimeout = ${longer}; server.headersTimeout = ${longer + 1000};`,
-          `# nginx:    keepalive_timeout ${longer / 1000}s ${hint}s;   # second value is sent as Keep-Alive: timeout=${hint}`,
+          `# nginx:    keepalive_timeout ${longer / 1000}s;`,
           `# Apache:   KeepAliveTimeout ${longer / 1000}`,
+          `# a load balancer in front of the target: its idle timeout ≥ ${longer / 1000} s`,
         ].join("\n"),
         notes,
       };

@@ -89,7 +89,10 @@ function judgeCloses(t: TargetEvidence, cap: NonNullable<TargetEvidence["capture
   const races = cap.byClass["keepalive-race"] ?? 0;
   const atTimer = cap.races["idle-timer"] ?? 0;
   const prem = (cap.byClass["premature-close"] ?? 0) + (cap.byClass["target-reset-mid-response"] ?? 0);
-  const raceExpl = cap.explained502["keepalive-race"] ?? 0;
+  // A 502 matched to an idle close: the gateway took the socket as the target's close arrived, before writing
+  // the request (Node says "socket hang up" and nothing goes on the wire). The same race, one step earlier.
+  const beforeWrite = cap.explained502["target-idle-close"] ?? 0;
+  const raceExpl = (cap.explained502["keepalive-race"] ?? 0) + beforeWrite;
   const premExpl = (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0);
   const p = cap.profile;
   const timer = p?.cluster ?? null;
@@ -98,6 +101,7 @@ function judgeCloses(t: TargetEvidence, cap: NonNullable<TargetEvidence["capture
   if (races) {
     evidence.push(capRef("keepalive-race", `${races} keep-alive race(s): ${atTimer} at the target's idle timer, ${races - atTimer} by timing alone`));
   }
+  if (beforeWrite) evidence.push({ kind: "capture", label: `${beforeWrite} × 502 at the moment the target closed an idle socket: the gateway took the socket as the close arrived, before sending the request` });
   if (timer) evidence.push({ kind: "capture", label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}` });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
   if (prem) {
@@ -116,10 +120,10 @@ function judgeCloses(t: TargetEvidence, cap: NonNullable<TargetEvidence["capture
     const note = races ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.` : "";
     return { cause: "premature-close", confidence: races ? minConfidence(conf, "medium") : conf, explains: premExpl + (races ? raceExpl : 0), summary: `${t.target} closes connections after receiving a request, without answering (${prem}).${note}`, evidence };
   }
-  if (races) {
-    const conf: Confidence = raceConfirmed ? (atTimer >= 2 && timer.n >= 3 ? "high" : "medium") : "low";
+  if (races || beforeWrite) {
+    const conf: Confidence = raceConfirmed ? (atTimer >= 2 && timer.n >= 3 ? "high" : "medium") : timer && beforeWrite >= 2 ? "medium" : "low";
     const when = timer ? `after ≈ ${ms(timer.ms)} idle` : "when idle (no idle timer could be inferred: too few closes agree)";
-    return { cause: "keepalive-mismatch", confidence: conf, explains: raceExpl, summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races} race(s)).`, evidence };
+    return { cause: "keepalive-mismatch", confidence: conf, explains: raceExpl, summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`, evidence };
   }
   return null;
 }
