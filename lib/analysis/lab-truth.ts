@@ -104,6 +104,8 @@ export const labTruth = z.object({
     status502WithoutWireFailure: z.number().int(),
     status504WithoutWireFailure: z.number().int(),
   }),
+  /** tshark -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' on the full capture: 0 */
+  captureCheck: z.object({ lostSegments: z.literal(0), tsharkFilter: z.string() }),
   connections: z.array(labConnection),
   captureFilter: z.string(),
   client: z.object({ requests: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),

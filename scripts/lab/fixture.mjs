@@ -28,7 +28,10 @@ export function writeFixture({ name, sc, scratch, configFile, logFiles, fullPcap
   truth.backendCrossCheck = crossCheck(events, sc);
   fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
   const hasMap = fs.existsSync(path.join(dir, 'relay-map.jsonl'));
-  fs.writeFileSync(path.join(dir, 'README.md'), readme({ name, sc, truth, filter, logFiles, withDefault, hasMap }));
+  const tcpdumpFile = path.join(scratch, 'tcpdump.txt');
+  const tcpdump = fs.existsSync(tcpdumpFile) ? fs.readFileSync(tcpdumpFile, 'utf8').trim()
+    : `tcpdump -i any -s 0 -U -n -w full.pcap 'tcp and net 127.0.0.0/8 and not port ${sc.gateway.port}'`;
+  fs.writeFileSync(path.join(dir, 'README.md'), readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }));
   return dir;
 }
 
@@ -56,7 +59,7 @@ function crossCheck(events, sc) {
 
 const fmtCounts = (c) => CLASSES.filter((k) => c[k]).map((k) => `${k} ${c[k]}`).join(', ') || 'none';
 
-function readme({ name, sc, truth, filter, logFiles, withDefault, hasMap }) {
+function readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }) {
   const g = sc.gateway;
   const t = truth.targets;
   const rows = t.map((x) => `| ${x.target} | ${x.proxy} | ${x.backend ?? '(nothing listens)'} | ${x.latencyMs ? `${x.latencyMs.upMs}/${x.latencyMs.downMs}` : '-'} | ${x.idleTimeoutMs ?? '-'} ${x.idleClose ?? ''} | ${x.keepAliveHintS ?? 'none'} | ${x.hangupShare ? `${x.hangupShare * 100}% of ${x.hangupPathPrefix} (${x.hangupClose})` : '-'} | ${x.slowPath ? `${x.slowPath.prefix} after ${x.slowPath.delayMs} ms` : '-'} |`);
@@ -72,7 +75,7 @@ as the gateway, started as a library with \`${ORG}-${ENV}-config.yaml\`. Real tr
 
 - Gateway: port ${g.port}, \`keep_alive_timeout: ${g.keepAliveTimeout}\`, ${g.requestTimeout != null ? `\`request_timeout: ${g.requestTimeout}\`` : 'no request_timeout'}, \`logging.level: ${g.level}\`, stats every ${g.statsLogInterval} s, \`plugins.sequence: []\`.
 - Each target is seen by the gateway at a userspace TCP relay (the proxy \`url\`) that adds one-way latency and forwards data, FIN and RST to the backend; like a load balancer, it ACKs on the target's behalf.
-- Client: ${sc.lanes.length} lane(s) for ${sc.durationS} s, bursts of concurrent requests separated by gaps (${sc.lanes.map((l) => l.gaps.map((x) => x.near != null ? `${Math.round(x.p * 100)}% near ${x.near}${x.from}…+${x.to} ms` : `${Math.round(x.p * 100)}% ${Math.round(x.min)}–${Math.round(x.max)} ms`).join(', ')).join(' / ')}). The client saw ${truth.client.requests} responses: ${Object.entries(truth.client.byStatus).map(([k, v]) => `${v}× ${k}`).join(', ')}.
+- Client: ${sc.lanes.length} lane(s) for ${sc.durationS} s, bursts of concurrent requests separated by gaps (${sc.lanes.map((l) => l.gaps.map((x) => x.near != null ? `${Math.round(x.p * 100)}% at ${x.near} ms ${x.from}…+${x.to} ms` : `${Math.round(x.p * 100)}% ${Math.round(x.min)}–${Math.round(x.max)} ms`).join(', ')).join(' / ')}). The client saw ${truth.client.requests} responses: ${Object.entries(truth.client.byStatus).map(([k, v]) => `${v}× ${k}`).join(', ')}.
 
 | target (as the gateway sees it) | proxy | backend | latency up/down ms | idle timeout ms | Keep-Alive hint (s) | hang-ups | slow path |
 |---|---|---|---|---|---|---|---|
@@ -88,7 +91,7 @@ ${rows.join('\n')}
 
 ## How the truth was computed
 
-From the full capture of both legs (\`tcpdump -i any -s 0 -U -w full.pcap 'tcp and net 127.0.0.0/8 and not port ${g.port}'\`, not committed) with one tshark command:
+From the full capture of both legs (\`${tcpdump}\`, not committed) with one tshark command:
 
 \`\`\`
 tshark ${TSHARK_ARGS('full.pcap').map((a) => (/[ ()=|&]/.test(a) ? `'${a}'` : a)).join(' ')}
@@ -112,7 +115,7 @@ Incident cause: the distinct non-healthy target causes; one → it; only races/p
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${counts.join('\n')}
 
-Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s have no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN had arrived but was not yet processed, and Node gave up before writing it (the capture shows a target idle close, then the gateway's FIN a few ms later)` : ''}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(', ')})` : ''}.
+Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? 's' : 've'} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN had arrived but was not yet processed, and Node gave up before writing it (the capture shows a target idle close, then the gateway's FIN a few ms later)` : ''}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(', ')})` : ''}.
 
 Cross-check (not used by the truth) — what the backends logged about themselves: ${Object.entries(truth.backendCrossCheck).map(([k, v]) => `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups`).join('; ')}.
 `;

@@ -76,10 +76,15 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
   fs.writeFileSync(configFile, configYaml(sc, logDir));
   const started = Date.now();
   let tcpdump, world, gateway;
+  let tcpdumpErr = '';
   try {
-    // Both legs on loopback; the client→gateway leg (gateway port) is left out.
-    tcpdump = spawn('tcpdump', ['-i', 'any', '-s', '0', '-U', '-n', '-w', fullPcap,
-      `tcp and net 127.0.0.0/8 and not port ${sc.gateway.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Both legs (gateway↔relay, relay↔backend) on loopback; the client→gateway leg is left out,
+    // and so is anything else on the machine's loopback.
+    const hosts = [...new Set(sc.targets.flatMap((t) => [t.listen.host, t.backend?.host].filter(Boolean)))];
+    const bpf = `tcp and (${hosts.map((h) => `host ${h}`).join(' or ')}) and not port ${sc.gateway.port}`;
+    fs.writeFileSync(path.join(scratch, 'tcpdump.txt'), `tcpdump -i any -s 0 -U -n -B 16384 -w full.pcap '${bpf}'\n`);
+    tcpdump = spawn('tcpdump', ['-i', 'any', '-s', '0', '-U', '-n', '-B', '16384', '-w', fullPcap, bpf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    tcpdump.stderr.on('data', (d) => { tcpdumpErr += d; });
     await startChild('tcpdump', tcpdump, (s) => s.includes('listening on'));
     world = fork(path.join(here, 'world.mjs'), [name, scratch], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     await startChild('world', world);
@@ -93,10 +98,13 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     if (gateway) await stopChild(gateway);
     await sleep(300);
     if (world) await stopChild(world);
-    await sleep(500);
+    // tcpdump hands packets over in blocks retired after ≤ 1 s: let the last closes reach the file
+    await sleep(2500);
     if (tcpdump) await stopChild(tcpdump, 'SIGINT');
     killAll();
   }
+  const dropped = /(\d+) packets dropped by kernel/.exec(tcpdumpErr);
+  if (!dropped || Number(dropped[1]) !== 0) throw new Error(`tcpdump lost packets (${dropped?.[0] ?? 'no stats'}): record again`);
   console.log(`[${name}] recorded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -120,7 +128,17 @@ if (!args.length) {
 }
 ensureGateway();
 const names = args.includes('all') ? [...Object.keys(scenarios), ...Object.keys(derived)] : args;
+const failed = [];
 for (const n of names) {
-  if (derived[n]) writeDerived({ name: n, d: derived[n], fixturesRoot });
-  else await record(n, { refixture });
+  try {
+    if (derived[n]) writeDerived({ name: n, d: derived[n], fixturesRoot });
+    else await record(n, { refixture });
+  } catch (e) {
+    console.error(`[${n}] FAILED: ${e.stack ?? e}`);
+    failed.push(n);
+  }
+}
+if (failed.length) {
+  console.error(`failed: ${failed.join(' ')}`);
+  process.exitCode = 1;
 }

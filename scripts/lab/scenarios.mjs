@@ -27,7 +27,7 @@ const target = (over) => ({
   latency: { upMs: 20, downMs: 20 },
   relay: true,
   ...over,
-  backend: {
+  backend: over.backend === null ? null : {
     host: '127.0.1.2',
     port: 9000,
     idleMs: 60000,
@@ -107,12 +107,12 @@ export const scenarios = {
   },
   'premature-3': {
     description: 'Target keeps idle connections 60 s but resets (RST, no response) 3 % of /orders/items requests.',
-    durationS: 50,
+    durationS: 45,
     gateway: gw({ keepAliveTimeout: 5000 }),
     targets: [target({ latency: { upMs: 15, downMs: 17 },
       backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.03, close: 'rst' } } })],
-    lanes: [scatterLane(0, ['items/1', 'items/2', 'items/3'], 3), scatterLane(0, ['items/4', 'stock'], 2),
-      { ...scatterLane(0, ['items/5'], 1), gaps: [{ p: 1, min: 20, max: 400 }] }],
+    lanes: [scatterLane(0, ['items/1', 'items/2', 'items/3', 'stock'], 2),
+      { ...scatterLane(0, ['items/4', 'items/5'], 1), gaps: [{ p: 1, min: 100, max: 600 }] }],
   },
   healthy: {
     description: 'Target keeps idle connections 120 s, never hangs up: no errors.',

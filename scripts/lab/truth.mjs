@@ -189,7 +189,17 @@ function logCounts(logFiles, c) {
   };
 }
 
+// Segments tshark sees as missing (tcp.analysis.lost_segment / ack_lost_segment): must be 0, or the
+// truth could misread a connection.
+export const LOST_FILTER = 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment';
+export function lostSegments(pcap) {
+  const out = execFileSync('tshark', ['-r', pcap, '-Y', LOST_FILTER, '-T', 'fields', '-e', 'frame.number'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return out.toString().split('\n').filter(Boolean).length;
+}
+
 export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
+  const lost = lostSegments(fullPcap);
+  if (lost > 0) throw new Error(`${name}: tshark finds ${lost} lost segments in the full capture: record again`);
   const segs = tsharkSegments(fullPcap);
   const streams = byStream(segs);
   const map = fs.existsSync(mapFile) ? fs.readFileSync(mapFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
@@ -270,6 +280,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     targets,
     counts: classCounts,
     log: logCounts(logFiles, classCounts),
+    captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,
   };
 }
