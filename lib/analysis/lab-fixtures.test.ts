@@ -1,0 +1,105 @@
+// Self-consistency of the recording lab's fixtures (scripts/lab/): each truth.json parses, and what
+// it says agrees with counts taken independently here from the files themselves (the log by line
+// matching, the capture by a minimal pcap walk written for this test, the config by YAML).
+// The classifier's own tests against these fixtures live elsewhere.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import { labFixtureNames, loadLabFixture } from "./lab-truth";
+
+type Seg = { tsUs: number; src: string; dst: string; syn: boolean; ack: boolean };
+
+// Classic pcap, µs, little-endian, Linux cooked v2 (link type 276) carrying IPv4/TCP: what
+// `tcpdump -i any` writes and what the fixtures hold (asserted below).
+function walkPcap(file: string): { linkType: number; segs: Seg[] } {
+  const b = readFileSync(file);
+  expect(b.readUInt32LE(0)).toBe(0xa1b2c3d4);
+  const linkType = b.readUInt32LE(20);
+  const segs: Seg[] = [];
+  for (let off = 24; off + 16 <= b.length; ) {
+    const tsUs = b.readUInt32LE(off) * 1e6 + b.readUInt32LE(off + 4);
+    const incl = b.readUInt32LE(off + 8);
+    const p = off + 16;
+    off = p + incl;
+    if (linkType !== 276 || b.readUInt16BE(p) !== 0x0800) continue;
+    const ip = p + 20;
+    if (b[ip + 9] !== 6) continue;
+    const ihl = (b[ip] & 0x0f) * 4;
+    const tcp = ip + ihl;
+    const addr = (o: number) => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+    const flags = b[tcp + 13];
+    segs.push({
+      tsUs,
+      src: `${addr(ip + 12)}:${b.readUInt16BE(tcp)}`,
+      dst: `${addr(ip + 16)}:${b.readUInt16BE(tcp + 2)}`,
+      syn: (flags & 0x02) !== 0,
+      ack: (flags & 0x10) !== 0,
+    });
+  }
+  return { linkType, segs };
+}
+
+const names = labFixtureNames();
+
+describe("lab fixtures", () => {
+  it("exist", () => {
+    expect(names.length).toBeGreaterThan(0);
+  });
+
+  describe.each(names)("%s", (name) => {
+    const { files, truth } = loadLabFixture(name);
+    const logs = files.filter((f) => /^edgemicro-.+-\d+-api\.log$/.test(path.basename(f)));
+    const configs = files.filter((f) => /-config\.yaml$/.test(path.basename(f)));
+    const capture = files.find((f) => path.basename(f) === "capture.pcap");
+    const logLines = logs.flatMap((f) => readFileSync(f, "utf8").split("\n"));
+
+    it("has a gateway log, an ORG-ENV config and a capture", () => {
+      expect(logs.length).toBeGreaterThan(0);
+      expect(configs.length).toBe(1);
+      expect(capture).toBeDefined();
+      expect(truth.log.files.sort()).toEqual(logs.map((f) => path.basename(f)).sort());
+    });
+
+    it("counts the log's 502 and 504 lines as the log says", () => {
+      const status = (s: string) => logLines.filter((l) => l.includes(`][${s}][`)).length;
+      expect(truth.log.status502).toBe(status("502"));
+      expect(truth.log.status504).toBe(status("504"));
+      for (const t of truth.targets) {
+        const n = logLines.filter((l) => l.includes(`[error][${t.target}]`) && l.includes("[targetRequest error]")).length;
+        expect(n, t.target).toBe(t.logTargetRequestErrors);
+      }
+      // every failing connection on the wire cost the client a 502 (504 for the gateway's own timeout)
+      const c = truth.counts;
+      expect(c["keepalive-race"] + c["premature-close"] + c.refused).toBeLessThanOrEqual(truth.log.status502);
+      expect(c["gateway-close"]).toBeLessThanOrEqual(truth.log.status504);
+    });
+
+    it("matches the config it ran with", () => {
+      const cfg = parseYaml(readFileSync(configs[0], "utf8"));
+      expect(cfg.edgemicro.logging.level).toBe(truth.gateway.logLevel);
+      expect(cfg.edgemicro.keep_alive_timeout ?? null).toBe(truth.gateway.keepAliveTimeoutMs);
+      const urls = (cfg.proxies as { url: string; name: string }[]).map((p) => [p.name, new URL(p.url).host]);
+      for (const t of truth.targets) expect(urls).toContainEqual([t.proxy, t.target]);
+    });
+
+    it("lists exactly the capture's connections, at their SYN times", () => {
+      const { linkType, segs } = walkPcap(capture!);
+      expect(linkType).toBe(276);
+      const targets = new Set(truth.targets.map((t) => t.target));
+      expect(segs.every((s) => targets.has(s.src) || targets.has(s.dst))).toBe(true);
+      const syns = segs.filter((s) => s.syn && !s.ack && targets.has(s.dst));
+      for (const t of truth.targets) {
+        const mine = truth.connections.filter((c) => c.target === t.target);
+        expect(mine.length).toBe(t.counts.total);
+        expect(new Set(mine.map((c) => c.gatewayPort))).toEqual(
+          new Set(segs.filter((s) => s.dst === t.target).map((s) => Number(s.src.split(":")[1]))),
+        );
+      }
+      const synTimes = new Set(syns.map((s) => `${s.src}@${s.tsUs}`));
+      for (const c of truth.connections) expect(synTimes.has(`127.0.0.1:${c.gatewayPort}@${c.synTimeUs}`), `${c.gatewayPort}`).toBe(true);
+      const sum = Object.values(truth.counts).reduce((a, b) => a + b, 0);
+      expect(sum).toBe(truth.connections.length);
+    });
+  });
+});

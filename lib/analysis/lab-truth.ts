@@ -1,0 +1,134 @@
+// Schema and loader for the recording lab's fixtures (lib/analysis/__fixtures__/lab/<scenario>/),
+// written by scripts/lab/record.mjs: real microgateway-core logs, configs and gateway-leg captures,
+// with ground truth computed by tshark (see scripts/lab/README.md).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const LAB_FIXTURES_DIR = path.join(import.meta.dirname, "__fixtures__", "lab");
+
+export const labConnectionClass = z.enum(["refused", "keepalive-race", "premature-close", "gateway-close", "normal", "unknown"]);
+export type LabConnectionClass = z.infer<typeof labConnectionClass>;
+
+export const labCause = z.enum([
+  "healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "insufficient-data",
+]);
+export type LabCause = z.infer<typeof labCause>;
+
+const classCounts = z.object({
+  refused: z.number().int().nonnegative(),
+  "keepalive-race": z.number().int().nonnegative(),
+  "premature-close": z.number().int().nonnegative(),
+  "gateway-close": z.number().int().nonnegative(),
+  normal: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative(),
+});
+
+const idleStats = z.object({
+  count: z.number().int().nonnegative(),
+  minMs: z.number().nullable(),
+  maxMs: z.number().nullable(),
+  medianMs: z.number().nullable().optional(),
+});
+
+export const labTarget = z.object({
+  /** host:port as the gateway sees it (the relay's listen address, or the unreachable target) */
+  target: z.string().regex(/^[\d.]+:\d+$/),
+  proxy: z.string(),
+  basePath: z.string(),
+  backend: z.string().nullable(),
+  relayed: z.boolean(),
+  latencyMs: z.object({ upMs: z.number(), downMs: z.number() }).nullable(),
+  /** the target's configured keep-alive idle timeout (null: nothing listens) */
+  idleTimeoutMs: z.number().nullable(),
+  idleClose: z.enum(["FIN", "RST"]).nullable(),
+  keepAliveHintS: z.number().nullable(),
+  hangupShare: z.number().min(0).max(1),
+  hangupPathPrefix: z.string().nullable(),
+  hangupClose: z.enum(["FIN", "RST"]).nullable(),
+  /** the backend's quickest possible reaction to a request (min response time / hang-up delay) */
+  reactionFloorMs: z.number(),
+  slowPath: z.object({ prefix: z.string(), delayMs: z.number() }).nullable(),
+  counts: classCounts.extend({ total: z.number().int().nonnegative() }),
+  idleCloses: z.object({ byTarget: idleStats, byGateway: idleStats, racingTargetIdleMs: idleStats }),
+  /** grep -F '[error][TARGET]' LOG | grep -cF '[targetRequest error]' */
+  logTargetRequestErrors: z.number().int().nonnegative(),
+  failingConnections: z.number().int().nonnegative(),
+  expectedCause: labCause,
+});
+
+export const labConnection = z.object({
+  /** the gateway's ephemeral port on the gateway↔target leg */
+  gatewayPort: z.number().int().positive(),
+  target: z.string(),
+  /** first SYN (or first packet) time, epoch µs, in the capture's clock */
+  synTimeUs: z.number().int(),
+  class: labConnectionClass,
+  why: z.string(),
+  requests: z.number().int().optional(),
+  responses: z.number().int().optional(),
+  closedBy: z.enum(["target", "gateway"]).optional(),
+  closeFlag: z.enum(["FIN", "RST"]).optional(),
+  idleBeforeCloseMs: z.number().optional(),
+  targetIdleBeforeCloseMs: z.number().nullable().optional(),
+  relayPort: z.number().int().optional(),
+  /** race where the backend's idle close found the request unread in its receive buffer (RST) */
+  unreadRequest: z.boolean().optional(),
+});
+
+export const labTruth = z.object({
+  scenario: z.string(),
+  description: z.string(),
+  derivedFrom: z.string().optional(),
+  clockSkew: z.object({ captureMinusLogS: z.number(), command: z.string() }).optional(),
+  gateway: z.object({
+    software: z.string(),
+    node: z.string(),
+    keepAliveTimeoutMs: z.number().nullable(),
+    requestTimeoutS: z.number().nullable(),
+    logLevel: z.string(),
+  }),
+  expectedCause: labCause,
+  expectedCauses: z.array(labCause),
+  targets: z.array(labTarget).min(1),
+  counts: classCounts,
+  log: z.object({
+    files: z.array(z.string()).min(1),
+    status502: z.number().int().nonnegative(),
+    status504: z.number().int().nonnegative(),
+    /**
+     * 502s with no failing connection on the wire to show for them: requests the gateway gave to a
+     * pooled socket whose FIN had arrived but was not yet processed; Node gave up before writing,
+     * so the capture shows only a target idle close (FIN) followed by the gateway's FIN.
+     */
+    status502WithoutWireFailure: z.number().int(),
+    status504WithoutWireFailure: z.number().int(),
+  }),
+  /** tshark -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' on the full capture: 0 */
+  captureCheck: z.object({ lostSegments: z.literal(0), tsharkFilter: z.string() }),
+  connections: z.array(labConnection),
+  captureFilter: z.string(),
+  client: z.object({ requests: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
+  backendCrossCheck: z.record(z.string(), z.object({
+    requestsSeen: z.number().int(), idleCloses: z.number().int(), hangups: z.number().int(),
+  })),
+});
+export type LabTruth = z.infer<typeof labTruth>;
+
+export function labFixtureNames(): string[] {
+  return readdirSync(LAB_FIXTURES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** The bundle files of a fixture (logs, configs, capture) as absolute paths, and its truth. */
+export function loadLabFixture(name: string): { dir: string; files: string[]; truth: LabTruth } {
+  const dir = path.join(LAB_FIXTURES_DIR, name);
+  const files = readdirSync(dir)
+    .filter((f) => /\.(log|ya?ml|pcap)$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+  const truth = labTruth.parse(JSON.parse(readFileSync(path.join(dir, "truth.json"), "utf8")));
+  return { dir, files, truth };
+}

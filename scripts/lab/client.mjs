@@ -1,0 +1,59 @@
+// Drives traffic through the gateway. Each lane of the scenario loops until the deadline:
+// a burst of 1..burst concurrent requests, then a gap drawn from the lane's gap mixture.
+// Client→gateway connections are not pooled (one per request): that leg is not under study.
+import http from 'node:http';
+import fs from 'node:fs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pick = (arr) => arr[Math.floor(Math.random() * arr.length)];
+
+function drawGap(gaps) {
+  let x = Math.random();
+  for (const g of gaps) {
+    if ((x -= g.p) <= 0 || g === gaps[gaps.length - 1]) {
+      if (g.near != null) return { kind: 'near', ms: g.near + g.from + Math.random() * (g.to - g.from) };
+      return { kind: 'range', ms: g.min + Math.random() * (g.max - g.min) };
+    }
+  }
+}
+
+function get(port, urlPath) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const req = http.request({
+      host: '127.0.0.1', port, path: urlPath, method: 'GET',
+      headers: { 'x-api-key': 'lab-client', accept: 'application/json' },
+      agent: false,
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
+    });
+    req.setTimeout(30000, () => req.destroy(new Error('client timeout')));
+    req.on('error', (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
+    req.end();
+  });
+}
+
+export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
+  const deadline = Date.now() + durationMs;
+  let n = 0;
+  const lane = async (L, li) => {
+    const t = sc.targets[L.target];
+    await sleep(li * 137); // lanes start apart
+    while (Date.now() < deadline) {
+      const k = 1 + Math.floor(Math.random() * L.burst);
+      const reqs = [];
+      for (let i = 0; i < k; i++) {
+        const p = `${t.basePath}/${pick(L.paths)}?n=${++n}`;
+        reqs.push(get(gatewayPort, p).then((r) => {
+          fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...r }) + '\n');
+        }));
+      }
+      await Promise.all(reqs);
+      const gap = drawGap(L.gaps);
+      if (Date.now() + gap.ms > deadline) break;
+      await sleep(gap.ms);
+    }
+  };
+  await Promise.all(sc.lanes.map(lane));
+}

@@ -1,0 +1,185 @@
+// The worlds the lab records. Each scenario says what the targets do (idle timeout, FIN or RST,
+// Keep-Alive hint, hang-ups, slow path), how far away they are (one-way latency added by the
+// relay), how the gateway is configured, and how the client drives traffic.
+//
+// Addresses: the gateway sees each target at `listen` (the relay). The relay forwards to the
+// backend at `backend.host:backend.port` on another loopback address, so the gateway leg can be
+// cut out of the full capture by the relay's address and port alone.
+//
+// Traffic: each lane loops until the scenario's duration is over: send a burst of 1..burst
+// concurrent requests, wait for all answers, then sleep a gap drawn from `gaps` (weights p).
+// A gap {near: X, from, to} sleeps X+U(from,to) ms: used to land the next request on a pooled
+// socket whose idle age is close to the target's idle timeout, which is when races happen.
+
+const gw = (over = {}) => ({
+  port: 8000,
+  keepAliveTimeout: 30000,
+  requestTimeout: null,
+  level: 'info',
+  statsLogInterval: 10,
+  ...over,
+});
+
+const target = (over) => ({
+  proxy: 'edgemicro_orders',
+  basePath: '/orders',
+  listen: { host: '127.0.0.2', port: 9000 },
+  latency: { upMs: 20, downMs: 20 },
+  relay: true,
+  ...over,
+  backend: over.backend === null ? null : {
+    host: '127.0.1.2',
+    port: 9000,
+    idleMs: 60000,
+    idleClose: 'fin',
+    keepAliveHint: null,
+    hangup: null,
+    slow: null,
+    respMs: [2, 8],
+    ...(over.backend ?? {}),
+  },
+});
+
+const paths = ['items/1', 'items/2', 'items/3', 'stock', 'users/7'];
+
+// A race lane: bursts whose gaps often land just under the target's idle timeout (the window
+// is about one round trip wide), sometimes well past it (idle closes), sometimes short.
+const raceLane = (t, idleMs, burst, { nearP = 0.55, longP = 0.25 } = {}) => ({
+  target: t,
+  paths,
+  burst,
+  gaps: [
+    { p: nearP, near: idleMs, from: -60, to: 5 },
+    { p: longP, min: idleMs + 150, max: idleMs * 1.6 + 300 },
+    { p: 1 - nearP - longP, min: 30, max: Math.max(60, idleMs * 0.6) },
+  ],
+});
+
+// Scattered gaps, many of them ≥ 500 ms, for premature closes.
+const scatterLane = (t, p, burst = 2) => ({
+  target: t,
+  paths: p,
+  burst,
+  gaps: [
+    { p: 0.35, min: 5, max: 200 },
+    { p: 0.4, min: 500, max: 1500 },
+    { p: 0.25, min: 1500, max: 3000 },
+  ],
+});
+
+export const scenarios = {
+  'race-300ms': {
+    description: 'Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.',
+    durationS: 35,
+    gateway: gw({ keepAliveTimeout: 5000 }),
+    targets: [target({ latency: { upMs: 18, downMs: 21 }, backend: { idleMs: 300 } })],
+    lanes: [raceLane(0, 300, 2)],
+  },
+  'race-1s': {
+    description: 'Target closes idle keep-alive connections after 1 s with FIN, no hint.',
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 22, downMs: 19 }, backend: { idleMs: 1000, respMs: [3, 12] } })],
+    lanes: [raceLane(0, 1000, 3)],
+  },
+  'race-2s': {
+    description: 'Target closes idle keep-alive connections after 2 s with FIN, no hint.',
+    durationS: 55,
+    gateway: gw({ keepAliveTimeout: 5000 }),
+    targets: [target({ listen: { host: '127.0.0.5', port: 8080 }, latency: { upMs: 16, downMs: 24 },
+      backend: { host: '127.0.1.5', port: 8080, idleMs: 2000 } })],
+    lanes: [raceLane(0, 2000, 3)],
+  },
+  'race-5s-rst': {
+    description: 'Target closes idle keep-alive connections after 5 s with RST (abortive close), no hint.',
+    durationS: 60,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 24, downMs: 17 }, backend: { idleMs: 5000, idleClose: 'rst' } })],
+    lanes: [raceLane(0, 5000, 4, { nearP: 0.65, longP: 0.2 })],
+  },
+  'premature-15': {
+    description: 'Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests.',
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 19, downMs: 20 },
+      backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.15, close: 'fin' } } })],
+    lanes: [scatterLane(0, ['items/1', 'items/2', 'stock', 'users/7'], 2), scatterLane(0, ['items/9', 'stock'], 1)],
+  },
+  'premature-3': {
+    description: 'Target keeps idle connections 60 s but resets (RST, no response) 3 % of /orders/items requests.',
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 5000 }),
+    targets: [target({ latency: { upMs: 15, downMs: 17 },
+      backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.03, close: 'rst' } } })],
+    lanes: [scatterLane(0, ['items/1', 'items/2', 'items/3', 'stock'], 2),
+      { ...scatterLane(0, ['items/4', 'items/5'], 1), gaps: [{ p: 1, min: 100, max: 600 }] }],
+  },
+  healthy: {
+    description: 'Target keeps idle connections 120 s, never hangs up: no errors.',
+    durationS: 25,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 20, downMs: 23 }, backend: { idleMs: 120000 } })],
+    lanes: [scatterLane(0, paths, 3)],
+  },
+  refused: {
+    description: 'Proxy edgemicro_legacy points at 127.0.0.4:9009 where nothing listens (ECONNREFUSED); edgemicro_orders is healthy.',
+    durationS: 20,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      target({ proxy: 'edgemicro_legacy', basePath: '/legacy', listen: { host: '127.0.0.4', port: 9009 }, relay: false,
+        backend: null }),
+    ],
+    lanes: [scatterLane(0, paths, 2), scatterLane(1, ['v1/orders', 'v1/stock'], 1)],
+  },
+  'gateway-timeout': {
+    description: 'request_timeout 3 s; /orders/report answers after 6 s, so the gateway aborts it (504). Other paths are fast.',
+    durationS: 30,
+    gateway: gw({ keepAliveTimeout: 30000, requestTimeout: 3 }),
+    targets: [target({ latency: { upMs: 21, downMs: 18 }, backend: { idleMs: 60000, slow: { prefix: '/report', delayMs: 6000 } } })],
+    lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ['report'], 1), gaps: [{ p: 1, min: 500, max: 2500 }] }],
+  },
+  'two-hosts-one-port': {
+    description: 'Two targets on the same port of two hosts: 127.0.0.2:9000 closes idle at 1 s (FIN, races); 127.0.0.3:9000 keeps 60 s but hangs up on 12 % of /items.',
+    durationS: 50,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 22 }, backend: { idleMs: 1000 } }),
+      target({ proxy: 'edgemicro_catalog', basePath: '/catalog', listen: { host: '127.0.0.3', port: 9000 },
+        latency: { upMs: 17, downMs: 19 },
+        backend: { host: '127.0.1.3', port: 9000, idleMs: 60000, hangup: { prefix: '/items', share: 0.12, close: 'fin' } } }),
+    ],
+    lanes: [raceLane(0, 1000, 2), scatterLane(1, ['items/1', 'items/2', 'search'], 2)],
+  },
+  both: {
+    description: 'One target that closes idle at 1.2 s (FIN, no hint) and also hangs up (FIN) on 10 % of /items requests.',
+    durationS: 50,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 19, downMs: 23 },
+      backend: { idleMs: 1200, hangup: { prefix: '/items', share: 0.1, close: 'fin' } } })],
+    lanes: [raceLane(0, 1200, 2, { nearP: 0.45, longP: 0.3 }), scatterLane(0, ['items/1', 'items/2'], 1)],
+  },
+  'race-1s-error-level': {
+    description: 'Like race-1s, but logging.level error: only failures and stats lines are logged.',
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 5000, level: 'error' }),
+    targets: [target({ latency: { upMs: 18, downMs: 20 }, backend: { idleMs: 1000, respMs: [2, 10] } })],
+    lanes: [raceLane(0, 1000, 3)],
+  },
+  'keepalive-hint': {
+    description: 'Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?',
+    durationS: 50,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 20, downMs: 21 }, backend: { idleMs: 2000, keepAliveHint: 2 } })],
+    lanes: [raceLane(0, 2000, 3)],
+  },
+};
+
+// Derived fixtures: a copy of a recorded scenario with its capture time-shifted.
+export const derived = {
+  'clock-skew': {
+    from: 'race-1s',
+    shiftS: 7.5,
+    description: 'race-1s with capture.pcap shifted by editcap -t 7.5 (capture clock 7.5 s ahead of the log clock).',
+  },
+};
