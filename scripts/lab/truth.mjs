@@ -126,7 +126,9 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   const reqArr = r2b.find((p) => p.seq <= reqStart.seq && reqStart.seq < p.seq + p.len);
   const flagT = tClose.rst ? 'RST' : 'FIN';
   const bFlag = bClose ? (bClose.rst ? 'RST' : 'FIN') : '?';
-  const common = { ...info, relayPort: m.relayPort, closeFlag: flagT, targetIdleBeforeCloseMs: sinceLastByte };
+  // how long the connection sat idle (gateway leg) before the pending request: last response byte → request
+  const gapBeforeRequestMs = lastAnswer ? ms(reqStart.t - lastAnswer.t) : null;
+  const common = { ...info, relayPort: m.relayPort, closeFlag: flagT, targetIdleBeforeCloseMs: sinceLastByte, gapBeforeRequestMs };
   if (!reqArr || (bClose && bClose.t < reqArr.t)) {
     return { ...base, class: 'keepalive-race', ...common,
       why: reqArr
