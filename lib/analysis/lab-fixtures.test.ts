@@ -75,6 +75,19 @@ describe("lab fixtures", () => {
       expect(c["gateway-close"]).toBeLessThanOrEqual(truth.log.status504);
     });
 
+    it("agrees with what the backends logged about their own closes", () => {
+      // truth comes from the wire; the backends' event logs (truth.backendCrossCheck) never feed it
+      for (const t of truth.targets) {
+        const b = truth.backendCrossCheck[t.target];
+        if (!b) continue; // nothing listens there
+        const idleByTarget = truth.connections.filter((c) => c.target === t.target && c.class === "normal" && c.closedBy === "target").length;
+        expect(t.counts["keepalive-race"] + idleByTarget, `${t.target} idle closes`).toBe(b.idleCloses);
+        expect(t.counts["premature-close"], `${t.target} hang-ups`).toBe(b.hangups);
+        // each failing connection of this target has its own targetRequest error line
+        expect(t.failingConnections).toBeLessThanOrEqual(t.logTargetRequestErrors);
+      }
+    });
+
     it("matches the config it ran with", () => {
       const cfg = parseYaml(readFileSync(configs[0], "utf8"));
       expect(cfg.edgemicro.logging.level).toBe(truth.gateway.logLevel);

@@ -72,6 +72,8 @@ export const labConnection = z.object({
   idleBeforeCloseMs: z.number().optional(),
   targetIdleBeforeCloseMs: z.number().nullable().optional(),
   relayPort: z.number().int().optional(),
+  /** race / premature: idle gap on the gateway leg from the last response byte to the pending request (null: first request) */
+  gapBeforeRequestMs: z.number().nullable().optional(),
   /** race where the backend's idle close found the request unread in its receive buffer (RST) */
   unreadRequest: z.boolean().optional(),
 });

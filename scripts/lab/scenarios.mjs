@@ -98,12 +98,14 @@ export const scenarios = {
     lanes: [raceLane(0, 5000, 4, { nearP: 0.65, longP: 0.2 })],
   },
   'premature-15': {
-    description: 'Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests.',
-    durationS: 45,
+    description: 'Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests; one client lane, so pooled sockets sit idle for the lane\'s gaps (75 % of them ≥ 500 ms).',
+    durationS: 55,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [target({ latency: { upMs: 19, downMs: 20 },
       backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.15, close: 'fin' } } })],
-    lanes: [scatterLane(0, ['items/1', 'items/2', 'stock', 'users/7'], 2), scatterLane(0, ['items/9', 'stock'], 1)],
+    // a single lane: every pooled socket idles at least the lane's gap between bursts
+    lanes: [{ ...scatterLane(0, ['items/1', 'items/2', 'items/3', 'stock'], 3),
+      gaps: [{ p: 0.25, min: 5, max: 200 }, { p: 0.45, min: 500, max: 1500 }, { p: 0.3, min: 1500, max: 3000 }] }],
   },
   'premature-3': {
     description: 'Target keeps idle connections 60 s but resets (RST, no response) 3 % of /orders/items requests.',

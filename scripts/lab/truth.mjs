@@ -12,7 +12,9 @@
 //   gateway-close    pending, and the gateway's FIN/RST came before any FIN/RST of the target
 //   keepalive-race   pending, the target closed first, and on the target leg (the relay's upstream
 //                    connection, found through the relay map) the backend's FIN/RST is earlier than
-//                    the segment carrying the request's first byte, or that segment never appears
+//                    the segment carrying the pending request's first byte (the first request
+//                    segment after the last response byte; same relative seq on both legs), or
+//                    that segment never appears
 //                    — or the backend's FIN/RST follows that segment by less than the backend's
 //                    quickest possible reaction to a request (its configured minimum response time
 //                    and hang-up delay): its idle timer fired with the request still unread in its
@@ -118,10 +120,15 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   }
   const r2b = payloads(up.filter((p) => p.dst === backendAddr));
   const bClose = up.find((p) => p.src === backendAddr && (p.fin || p.rst));
-  const reqArr = r2b.find((p) => p.seq <= lastReq.seq && lastReq.seq < p.seq + p.len);
+  // the pending request starts with the first request segment after the last answered byte
+  const lastAnswer = resps.filter((r) => r.t < lastReq.t).at(-1);
+  const reqStart = reqs.filter((r) => !lastAnswer || r.t > lastAnswer.t).reduce((a, b) => (a.seq < b.seq ? a : b), lastReq);
+  const reqArr = r2b.find((p) => p.seq <= reqStart.seq && reqStart.seq < p.seq + p.len);
   const flagT = tClose.rst ? 'RST' : 'FIN';
   const bFlag = bClose ? (bClose.rst ? 'RST' : 'FIN') : '?';
-  const common = { ...info, relayPort: m.relayPort, closeFlag: flagT, targetIdleBeforeCloseMs: sinceLastByte };
+  // how long the connection sat idle (gateway leg) before the pending request: last response byte → request
+  const gapBeforeRequestMs = lastAnswer ? ms(reqStart.t - lastAnswer.t) : null;
+  const common = { ...info, relayPort: m.relayPort, closeFlag: flagT, targetIdleBeforeCloseMs: sinceLastByte, gapBeforeRequestMs };
   if (!reqArr || (bClose && bClose.t < reqArr.t)) {
     return { ...base, class: 'keepalive-race', ...common,
       why: reqArr
