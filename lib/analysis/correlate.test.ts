@@ -50,9 +50,9 @@ describe("correlate", () => {
     expect(zero.source).toBe("override");
     expect(zero.detected?.offsetMs).toBe(10_000);
     expect(zero.matches).toEqual([]);
-    // 200 ms off: the pairs agree within a few ms, so 200 ms is far outside the data's window.
-    const off = correlate(failures, closes, { overrideMs: 9_800 });
-    expect(off.matches).toEqual([]);
+    // The pairs agree within a few ms: 300 ms off either way is far outside the data's window.
+    expect(correlate(failures, closes, { overrideMs: 9_700 }).matches).toEqual([]);
+    expect(correlate(failures, closes, { overrideMs: 10_300 }).matches).toEqual([]);
     const set = correlate(failures, closes, { overrideMs: 9_998 });
     expect(set.matches.map((m) => m.deltaMs)).toEqual([2, 2, 2]);
   });
@@ -83,6 +83,15 @@ describe("correlate", () => {
     const loose = correlate([fail("a", 1000), fail("b", 50_040), fail("c", 100_060), fail("d", 150_020)], closes);
     expect(loose.windowMs).toBeGreaterThanOrEqual(60);
     expect(loose.matches).toHaveLength(4);
+  });
+
+  it("a log line that lags its close by a busy event loop is still matched, after the pairs within the window", () => {
+    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 150_000), cand("5", 200_000)];
+    const r = correlate([fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 200_099)], closes);
+    expect(r.windowMs).toBe(25);
+    expect(r.matches.find((m) => m.correlationId === "e")).toMatchObject({ connId: "5", deltaMs: 99 });
+    // A log line before its close by more than the window is no pair: one host's clock does not run backwards.
+    expect(correlate([fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 199_901)], closes).unmatched).toEqual(["e"]);
   });
 
   it("with too few pairs to measure, a failure far from any close stays unmatched", () => {

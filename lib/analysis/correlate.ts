@@ -134,6 +134,9 @@ export function matchWindow(failures: Failure[], candidates: Candidate[], detect
   return Math.min(toleranceMs, Math.max(MIN_WINDOW_MS, Math.ceil(3 * p75 + 10)));
 }
 
+/** How late after its close a log line may still be matched, once every pair within the window is taken. */
+export const lateWindow = (windowMs: number, toleranceMs = DEFAULT_TOLERANCE_MS) => Math.min(toleranceMs, 4 * windowMs + 100);
+
 /**
  * The offset to match with: a person's override first; else the detected one when it exceeds the match window
  * (a few ms between a packet and its log line is the gateway's own latency, not clock skew); else none.
@@ -151,15 +154,18 @@ export function correlate(failures: Failure[], candidates: Candidate[], opts: { 
   const windowMs = matchWindow(failures, candidates, detected, toleranceMs);
   const { offsetMs, source } = effectiveOffset(opts.overrideMs ?? null, detected, windowMs);
   const forTarget = indexCandidates(candidates);
+  // A log line follows its close (one host, one clock) but can lag it by a busy event loop: late pairs are
+  // taken after every pair within the window, never before a close by more than the window.
+  const lateMs = lateWindow(windowMs, toleranceMs);
   const pairs: Array<{ f: Failure; c: Candidate; d: number }> = [];
   for (const f of failures) {
     const list = forTarget(f);
-    for (let i = lowerBound(list, f.ts - offsetMs - windowMs); i < list.length && list[i].ts <= f.ts - offsetMs + windowMs; i++) {
+    for (let i = lowerBound(list, f.ts - offsetMs - lateMs); i < list.length && list[i].ts <= f.ts - offsetMs + windowMs; i++) {
       pairs.push({ f, c: list[i], d: f.ts - offsetMs - list[i].ts });
     }
   }
-  const rank = (c: Candidate) => (c.classCode === "normal" ? 1 : 0);
-  pairs.sort((a, b) => rank(a.c) - rank(b.c) || Math.abs(a.d) - Math.abs(b.d));
+  const rank = (p: { c: Candidate; d: number }) => (Math.abs(p.d) <= windowMs ? 0 : 2) + (p.c.classCode === "normal" ? 1 : 0);
+  pairs.sort((a, b) => rank(a) - rank(b) || Math.abs(a.d) - Math.abs(b.d));
   const usedF = new Set<string>();
   const usedC = new Set<string>();
   const matches: Match[] = [];

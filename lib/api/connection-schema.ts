@@ -117,6 +117,7 @@ export const TargetProfileSchema = z.object({
   answered: z.number(),
   maxReuseGapMs: z.number().nullable(),
   idleCloses: z.number(),
+  quickCloses: z.number().default(0),
   cluster: z.object({ ms: z.number(), n: z.number(), spreadMs: z.number(), of: z.number() }).nullable(),
   clusterNote: z.string().nullable(),
   keepAliveHeaderS: z.number().nullable(),

@@ -11,10 +11,15 @@ export const sampleFileNames = (): string[] => readdirSync(SAMPLE_DIR).filter((f
 
 /** Puts sample files into a blob store as an upload would, ready for `createIncident`. */
 export async function storeSamples(store: BlobStore, names: string[] = sampleFileNames()): Promise<StoredUpload[]> {
+  return storeFiles(store, names.map((n) => path.join(SAMPLE_DIR, n)));
+}
+
+/** Puts files (absolute paths) into a blob store as an upload would, named by their base names. */
+export async function storeFiles(store: BlobStore, files: string[]): Promise<StoredUpload[]> {
   const stored: StoredUpload[] = [];
-  for (const name of names) {
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, name)));
-    stored.push({ name, sha256: put.sha256, size: put.size });
+  for (const file of files) {
+    const put = await store.put(createReadStream(file));
+    stored.push({ name: path.basename(file), sha256: put.sha256, size: put.size });
   }
   return stored;
 }

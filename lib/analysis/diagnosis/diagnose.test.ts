@@ -8,7 +8,7 @@ const config = (keepAliveTimeoutMs: number | null = 65000): NonNullable<Diagnosi
   proxies: [{ name: "edgemicro_orders", basePath: "/emg_badtarget", target: T1 }], configLine: { keepAliveTimeout: 4, proxies: 20 },
 });
 const profile = (timerMs: number | null, n = 5): TargetProfile => ({
-  target: T1, responseFloorMs: 41, answered: 30, maxReuseGapMs: 900, idleCloses: n,
+  target: T1, responseFloorMs: 41, answered: 30, maxReuseGapMs: 900, idleCloses: n, quickCloses: 0,
   cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n }, clusterNote: null, keepAliveHeaderS: null,
 });
 type Cap = NonNullable<TargetEvidence["capture"]>;

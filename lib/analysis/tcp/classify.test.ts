@@ -13,9 +13,9 @@ const WORK = 1.5;
 let port = 41000;
 
 /** An answered exchange sent at `at`; returns when its last byte reached the gateway. */
-function exchange(s: Script, at: number, path: string, rtt = RTT): number {
+function exchange(s: Script, at: number, path: string, work = WORK): number {
   s.gw(at, DATA, REQ(path));
-  const done = at + rtt + WORK;
+  const done = at + RTT + work;
   s.tg(done, DATA, RESP("ok"));
   s.gw(done + 0.1, TCP_ACK);
   return done;
@@ -47,9 +47,9 @@ function race(at: number, timerMs: number, leadMs: number, opts: { kind?: "FIN" 
 }
 
 /** A premature close: after `pauseMs` idle the request goes out, a proxy ACKs it, the target hangs up `workMs` after receiving it. */
-function premature(at: number, pauseMs: number, workMs: number, kind: "FIN" | "RST" = "FIN"): Script {
+function premature(at: number, pauseMs: number, workMs: number, kind: "FIN" | "RST" = "FIN", answerMs = WORK): Script {
   const s = new Script(port++).handshake(at);
-  const last = exchange(s, at + 1, "/ok");
+  const last = exchange(s, at + 1, "/ok", answerMs);
   const req = last + pauseMs;
   s.gw(req, DATA, REQ("/flaky"));
   s.tg(req + 0.05, TCP_ACK);
@@ -125,6 +125,13 @@ describe("premature closes", () => {
     expect(codes).toEqual(["premature-close", "premature-close", "normal"]);
   });
 
+  it("a slow target's quick hang-ups are premature when their quiet times agree on no idle timer", () => {
+    // Every answer takes 500 ms, so a hang-up 40 ms after a request is 'sooner than it ever answers'.
+    const { codes, classes } = classify([premature(0, 700, 40, "FIN", 500), premature(3000, 1300, 40, "FIN", 500), premature(6000, 2900, 40, "FIN", 500)]);
+    expect(codes).toEqual(["premature-close", "premature-close", "premature-close"]);
+    expect(classes[0].reason).toMatch(/3 such closes came at no idle timer/);
+  });
+
   it("a close after the first request of a new connection is premature", () => {
     const s = new Script(port++).handshake(0);
     s.gw(1, DATA, REQ("/first"));
@@ -138,8 +145,9 @@ describe("what an idle timer is", () => {
     const { profile, classes } = classify([race(0, 1000, 10), race(3000, 1001, 20), race(6000, 1002, 15), reuses(9000, [3000])]);
     expect(profile.cluster).toBeNull();
     expect(profile.clusterNote).toMatch(/idle 3000 ms was reused/);
-    // Timing still says the target could not have seen those requests: races, by timing alone.
-    expect(classes.slice(0, 3).map((c) => [c.code, c.race])).toEqual(Array(3).fill(["keepalive-race", "timing"]));
+    // Quick as they were, three closes that are no idle timer are hang-ups, not races.
+    expect(classes.slice(0, 3).map((c) => c.code)).toEqual(Array(3).fill("premature-close"));
+    expect(classes[0].reason).toMatch(/3 such closes came at no idle timer \(3 closes agree on 1001 ms idle, but a socket idle 3000 ms was reused/);
   });
 
   it("one or two agreeing closes are no timer", () => {

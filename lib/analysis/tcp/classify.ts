@@ -1,5 +1,5 @@
 /** Failure-shape classification of one connection, judged in its target's context (FORMATS.md §3). */
-import { closedBeforeSeeing, clusterTolerance, crossingClose, endpointLabel, hadTimeToAnswer, TargetProfiler, type TargetProfile } from "./profile";
+import { closedBeforeSeeing, clusterTolerance, MIN_SUPPORT, crossingClose, endpointLabel, hadTimeToAnswer, TargetProfiler, type TargetProfile } from "./profile";
 import type { Connection, HttpExchange } from "./types";
 
 export type ConnectionCode =
@@ -67,13 +67,17 @@ function judgeCrossing(c: Connection, x: NonNullable<ReturnType<typeof crossingC
   const quiet = `${sec(x.quietMs)} s after the connection's last byte`;
   const floorText = floor === null ? "the target answered no request in this capture" : `its quickest answer in this capture took ${f1(floor)} ms`;
   const timerText = timer ? `its idle closes agree on ${sec(timer.ms)} s (${timer.n} closes)` : "no idle timer could be inferred for this target";
-  if (!hadTimeToAnswer(x.afterRequestMs, floor) && (timerMatch || closedBeforeSeeing(x.afterRequestMs, floor))) {
+  // Races all close at one idle timer: several quick closes whose quiet times agree on none are hang-ups.
+  const scattered = timer === null && p.quickCloses >= MIN_SUPPORT;
+  if (!hadTimeToAnswer(x.afterRequestMs, floor) && (timerMatch || (closedBeforeSeeing(x.afterRequestMs, floor) && !scattered))) {
     const race: RaceEvidence = timerMatch ? "idle-timer" : "timing";
     const why = timerMatch ? `${quiet}, where ${timerText}` : `sooner than the target could have reacted (${floorText}); ${timerText}`;
     return { code: "keepalive-race", race, reason: `Keep-alive race: ${what}, ${why}.` };
   }
   const acked = x.pending.reqAckedUs !== null ? " (its TCP peer ACKed the request)" : "";
-  const why = hadTimeToAnswer(x.afterRequestMs, floor) ? `time enough to receive it (${floorText})` : `not at its idle timer (${timerText})`;
+  const why = hadTimeToAnswer(x.afterRequestMs, floor) ? `time enough to receive it (${floorText})`
+    : scattered ? `quick, but ${p.quickCloses} such closes came at no idle timer${p.clusterNote ? ` (${p.clusterNote.replace(/\.$/, "")})` : ""}`
+    : `not at its idle timer (${timerText})`;
   return { code: "premature-close", reason: `Premature close: ${what}${acked}, ${quiet}, without any response bytes: ${why}.` };
 }
 

@@ -17,6 +17,8 @@ export interface TargetProfile {
   maxReuseGapMs: number | null;
   /** Target closes of idle sockets (no request pending). */
   idleCloses: number;
+  /** Closes crossing a request sooner than the target ever answers (what timing alone would call races). */
+  quickCloses: number;
   /** The idle timer, when at least MIN_SUPPORT closes agree and nothing contradicts it. */
   cluster: IdleCluster | null;
   /** Why closes that agree were not taken as the idle timer. */
@@ -27,7 +29,7 @@ export interface TargetProfile {
 
 export const MIN_SUPPORT = 3;
 /** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
-export const clusterTolerance = (ms: number) => Math.max(20, ms * 0.03);
+export const clusterTolerance = (ms: number) => Math.max(30, ms * 0.04);
 
 export const endpointLabel = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
 
@@ -110,7 +112,12 @@ function profileOf(target: string, a: Acc): TargetProfile {
   const maxReuseGapMs = a.maxReuseUs === null ? null : a.maxReuseUs / 1000;
   // The idle timer is seen in idle closes and in closes that timing shows were already on their way.
   const values = [...a.idleQuiets];
-  for (const x of a.crossings) if (x.quietMs !== null && closedBeforeSeeing(x.afterRequestMs, floorMs)) values.push(x.quietMs);
+  let quickCloses = 0;
+  for (const x of a.crossings) {
+    if (x.quietMs === null || !closedBeforeSeeing(x.afterRequestMs, floorMs)) continue;
+    values.push(x.quietMs);
+    quickCloses++;
+  }
   let cluster: IdleCluster | null = null;
   let clusterNote: string | null = null;
   const best = biggestCluster(values);
@@ -127,7 +134,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
   let keepAliveHeaderS: number | null = null;
   let most = 0;
   for (const [v, n] of a.headers) if (n > most) { most = n; keepAliveHeaderS = v; }
-  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, cluster, clusterNote, keepAliveHeaderS };
+  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, quickCloses, cluster, clusterNote, keepAliveHeaderS };
 }
 
 /** Largest set of sorted values within the tolerance of its smallest member. */

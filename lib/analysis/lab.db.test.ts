@@ -1,0 +1,64 @@
+/**
+ * The diagnosis on incidents recorded from the real gateway (scripts/lab): each fixture is uploaded and
+ * parsed as a user's bundle would be, and every connection's class, every target's idle timer and verdict,
+ * and the incident's verdict are compared with the truth tshark computed from the recording's two legs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeFiles } from "@/lib/testing/samples";
+import { parseQueued } from "@/lib/testing/worker";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { getIncidentView } from "@/lib/analysis/incident-view";
+import { IncidentView } from "@/lib/api/incident-schema";
+import { labFixtureNames, loadLabFixture } from "./lab-truth";
+
+let t: TestEnv;
+const ids = new Map<string, string>();
+beforeAll(async () => {
+  t = await openTestDb();
+  const store = blobStore(t.dataDir);
+  for (const name of labFixtureNames()) {
+    const stored = await storeFiles(store, loadLabFixture(name).files);
+    ids.set(name, (await createIncident(t.handle.prisma, store, stored)).id);
+  }
+  await parseQueued(t.handle.prisma, t.dataDir);
+}, 600_000);
+afterAll(async () => t?.cleanup());
+
+describe.each(labFixtureNames())("lab recording %s", (name) => {
+  const { truth } = loadLabFixture(name);
+
+  it("classifies every connection as tshark's truth does", async () => {
+    const rows = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: ids.get(name)! }, select: { gatewayPort: true, target: true, classCode: true, classReason: true } });
+    expect(rows).toHaveLength(truth.connections.length);
+    const got = new Map(rows.map((r) => [`${r.gatewayPort} ${r.target}`, r.classCode]));
+    const mismatches = truth.connections
+      .map((c) => ({ key: `${c.gatewayPort} ${c.target}`, truth: c.class, got: got.get(`${c.gatewayPort} ${c.target}`) }))
+      .filter((m) => m.got !== m.truth);
+    expect(mismatches).toEqual([]);
+  });
+
+  it("gives each target the true cause, with its idle timeout within 10 % only where it races", async () => {
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
+    for (const tt of truth.targets) {
+      const v = view.diagnosis.targets.find((x) => x.target === tt.target);
+      expect(v, tt.target).toBeDefined();
+      expect([tt.target, v!.cause]).toEqual([tt.target, tt.expectedCause]);
+      if (tt.counts["keepalive-race"] > 0) {
+        expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
+        expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);
+      } else {
+        expect(v!.idleTimeoutMs, tt.target).toBeNull();
+      }
+    }
+  });
+
+  it("gives the incident the true verdict and explains its failures", async () => {
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
+    const d = view.diagnosis;
+    expect(d.verdict.cause).toBe(truth.expectedCause === "healthy" ? "no-502" : truth.expectedCause);
+    // Clock skew included: the failures the wire shows are matched to their connections.
+    const failing = truth.counts["keepalive-race"] + truth.counts["premature-close"] + truth.counts["gateway-close"] + truth.counts.refused;
+    expect(d.verdict.explains502).toBeGreaterThanOrEqual(Math.min(failing, truth.log.status502 + truth.log.status504) - truth.log.status502WithoutWireFailure);
+  });
+});

@@ -1,0 +1,31 @@
+// Scores the diagnosis on every lab recording as the app would run it (upload, parse, view) and prints the
+// Markdown table of docs/diagnosis.md: `npx tsx scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
+import { openTestDb } from "../../lib/testing/test-db";
+import { storeFiles } from "../../lib/testing/samples";
+import { parseQueued } from "../../lib/testing/worker";
+import { blobStore, createIncident } from "../../lib/ingest/bundle";
+import { getIncidentView } from "../../lib/analysis/incident-view";
+import { labFixtureNames, loadLabFixture } from "../../lib/analysis/lab-truth";
+
+const t = await openTestDb();
+const store = blobStore(t.dataDir);
+const rows: string[] = [
+  "| recording | target | truth: cause, idle timeout | diagnosis: cause (confidence), idle timeout | connections as truth | incident: truth → diagnosis |",
+  "|---|---|---|---|---|---|",
+];
+for (const name of labFixtureNames()) {
+  const { files, truth } = loadLabFixture(name);
+  const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
+  await parseQueued(t.handle.prisma, t.dataDir);
+  const view = (await getIncidentView(t.handle.prisma, id))!;
+  const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: id }, select: { gatewayPort: true, target: true, classCode: true } });
+  for (const [i, tt] of truth.targets.entries()) {
+    const v = view.diagnosis.targets.find((x) => x.target === tt.target);
+    const mine = truth.connections.filter((c) => c.target === tt.target);
+    const same = mine.filter((c) => conns.some((r) => r.gatewayPort === c.gatewayPort && r.target === c.target && r.classCode === c.class)).length;
+    const races = tt.counts["keepalive-race"];
+    rows.push(`| ${i ? "" : name} | ${tt.target} | ${tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`);
+  }
+}
+console.log(rows.join("\n"));
+await t.cleanup();
