@@ -37,7 +37,7 @@ export default async function HomePage({ searchParams }: Props) {
                 <tr key={i.id}>
                   <td><Link href={i.url}>{i.title}</Link>{i.pending && <span className="status parsing"> parsing</span>}</td>
                   <td className="muted">{[i.org, i.env].filter(Boolean).join(" / ") || "—"}</td>
-                  <td data-testid="verdict-cell">{verdictLabel(i.verdict)}</td>
+                  <td data-testid="verdict-cell">{verdictLabel(i.verdict)}{i.answered && i.verdict && <span className="muted" data-testid="answered"> (with your answers)</span>}</td>
                   <td className="muted">{fmtRange(i.firstTs, i.lastTs)}</td>
                   <td className={`num ${i.status502 ? "bad" : ""}`}>{i.status502}</td>
                   <td className="num">{i.files}</td>

@@ -1,3 +1,4 @@
+import { saveAnswers } from "@/lib/analysis/diagnosis/answers";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +56,15 @@ describe("incident search", () => {
     expect(hit.map((r) => r.id)).toContain(full);
     const other = (["keepalive-mismatch", "premature-close", "both", "insufficient-data", "no-502"] as const).find((v) => v !== stored.verdict)!;
     expect((await searchIncidents(db(), { verdict: other })).map((r) => r.id)).not.toContain(full);
+  });
+
+  it("marks incidents whose verdict rests partly on typed answers", async () => {
+    expect((await searchIncidents(db(), {})).find((r) => r.id === full)?.answered).toBe(false);
+    const view = await saveAnswers(db(), full, { lbKeepAliveMs: 30_000 });
+    expect(view?.diagnosis.answers).toEqual({ lbKeepAliveMs: 30_000 });
+    expect((await searchIncidents(db(), {})).find((r) => r.id === full)?.answered).toBe(true);
+    await saveAnswers(db(), full, { lbKeepAliveMs: null });
+    expect((await searchIncidents(db(), {})).find((r) => r.id === full)?.answered).toBe(false);
   });
 
   it("matches title (case-insensitive), org, env, target and date range", async () => {

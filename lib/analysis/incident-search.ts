@@ -31,6 +31,8 @@ export interface IncidentRow {
   org: string | null;
   env: string | null;
   verdict: string | null;
+  /** A person typed answers in the guided flow: the list marks the verdict as resting partly on them. */
+  answered: boolean;
   createdAt: string;
   firstTs: number | null;
   lastTs: number | null;
@@ -72,8 +74,8 @@ export async function searchIncidents(db: Db, s: IncidentSearch, limit = 500): P
   }
   if (s.from) where.push(Prisma.sql`coalesce(i."lastTs", i."createdAt") >= ${new Date(`${s.from}T00:00:00Z`)}`);
   if (s.to) where.push(Prisma.sql`coalesce(i."firstTs", i."createdAt") < ${new Date(Date.parse(`${s.to}T00:00:00Z`) + DAY_MS)}`);
-  const rows = await db.$queryRaw<Array<{ id: string; title: string; org: string | null; env: string | null; verdict: string | null; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
-    SELECT i.id, i.title, i.org, i.env, i.verdict, i."createdAt", i."firstTs", i."lastTs",
+  const rows = await db.$queryRaw<Array<{ id: string; title: string; org: string | null; env: string | null; verdict: string | null; answered: boolean; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
+    SELECT i.id, i.title, i.org, i.env, i.verdict, i.answers <> '{}'::jsonb answered, i."createdAt", i."firstTs", i."lastTs",
       (SELECT count(*) FROM "LogTransaction" t WHERE t."incidentId" = i.id AND t.status = 502) s502,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
@@ -85,6 +87,7 @@ export async function searchIncidents(db: Db, s: IncidentSearch, limit = 500): P
     org: r.org,
     env: r.env,
     verdict: r.verdict,
+    answered: r.answered,
     createdAt: r.createdAt.toISOString(),
     firstTs: r.firstTs?.getTime() ?? null,
     lastTs: r.lastTs?.getTime() ?? null,

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { getIncidentView } from "@/lib/analysis/incident-view";
-import { parseAnswers } from "@/lib/analysis/diagnosis/load";
+import { saveAnswers } from "@/lib/analysis/diagnosis/answers";
 import { AnswersPut } from "@/lib/api/diagnosis-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireEngineer } from "@/lib/auth/access";
@@ -24,19 +23,8 @@ export async function PUT(req: Request, { params }: Params) {
     } catch {
       return apiError(400, "invalid_json", "The request body is not JSON.");
     }
-    const put = AnswersPut.parse(body);
-    const { db } = app();
-    const found = await db.incident.findUnique({ where: { id }, select: { answers: true } });
-    if (!found) return apiError(404, "not_found", "No such incident.");
-    const merged: Record<string, unknown> = { ...parseAnswers(found.answers) };
-    for (const [k, v] of Object.entries(put)) {
-      if (v === null) delete merged[k];
-      else if (v !== undefined) merged[k] = v;
-    }
-    await db.incident.update({ where: { id }, data: { answers: merged as object } });
-    const view = await getIncidentView(db, id);
-    // Answers can change the verdict; keep the stored one (incident search) in step.
-    if (view && !view.pending) await db.incident.update({ where: { id }, data: { verdict: view.diagnosis.verdict.cause } });
+    const view = await saveAnswers(app().db, id, AnswersPut.parse(body));
+    if (!view) return apiError(404, "not_found", "No such incident.");
     return NextResponse.json(view);
   } catch (e) {
     return handleApiError(e);
