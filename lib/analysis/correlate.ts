@@ -1,5 +1,6 @@
 /** Ties each 502/ECONNRESET log transaction to the TCP connection whose close/reset it coincides with. */
 import type { Db } from "@/lib/db/client";
+import { aliasCaptureTargets } from "./target-alias";
 
 export interface Failure { correlationId: string; target: string | null; ts: number }
 /** A candidate connection: `ts` is its close/reset time, or the unanswered request's time. */
@@ -198,7 +199,11 @@ export async function correlateIncident(db: Db, incidentId: string, toleranceMs 
       extract(epoch from "endTs") * 1000)::float8 ts
     FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
   const candidates: Candidate[] = rows.map((r) => ({ id: String(r.id), target: r.target, ts: Number(r.ts), classCode: r.cls }));
-  const result = correlate(txs.map((t) => ({ correlationId: t.correlationId, target: t.target, ts: t.endTs.getTime() })), candidates, {
+  // A log that names the target by host name is matched to the capture's address for it (lib/analysis/target-alias.ts).
+  const logTargets = await db.logTargetStat.findMany({ where: { incidentId }, select: { target: true }, distinct: ["target"] });
+  const alias = aliasCaptureTargets(logTargets.map((t) => t.target), [...new Set(candidates.map((c) => c.target))]);
+  const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
+  const result = correlate(txs.map((t) => ({ correlationId: t.correlationId, target: t.target === null ? null : (addressOf.get(t.target) ?? t.target), ts: t.endTs.getTime() })), candidates, {
     toleranceMs,
     overrideMs: incident?.clockOffsetMs ?? null,
   });

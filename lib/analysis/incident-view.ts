@@ -4,6 +4,7 @@ import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "./timeline";
 import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
 import { NO_CAPTURE, targetConnectionSummary } from "./connections-view";
+import { aliasCaptureTargets } from "./target-alias";
 import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
@@ -98,7 +99,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
 
   const targetRows = await targetTotals(db, id, doneLogIds);
   const full = logCoverage === "full";
-  const capture = await targetConnectionSummary(db, id);
+  // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
+  const byAddress = await targetConnectionSummary(db, id);
+  const alias = aliasCaptureTargets(targetRows.map((r) => r.target), [...byAddress.keys()]);
+  const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
   // Targets seen only in a capture still get a row.
   for (const t of capture.keys()) {
     if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });

@@ -3,6 +3,9 @@
  * parsed as a user's bundle would be, and every connection's class, every target's idle timer and verdict,
  * and the incident's verdict are compared with the truth tshark computed from the recording's two legs.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
@@ -21,6 +24,16 @@ beforeAll(async () => {
     const stored = await storeFiles(store, loadLabFixture(name).files);
     ids.set(name, (await createIncident(t.handle.prisma, store, stored)).id);
   }
+  // race-1s as it would be had the config named the target by host name: the log then says orders.internal:9000,
+  // the capture still 127.0.0.2:9000 (the files' text with that one name replaced).
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lab-named-"));
+  const named = loadLabFixture("race-1s").files.map((f) => {
+    const out = path.join(dir, path.basename(f));
+    const data = readFileSync(f);
+    writeFileSync(out, f.endsWith(".pcap") ? data : data.toString("utf8").replaceAll("127.0.0.2:9000", "orders.internal:9000"));
+    return out;
+  });
+  ids.set("named", (await createIncident(t.handle.prisma, store, await storeFiles(store, named))).id);
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
 afterAll(async () => t?.cleanup());
@@ -60,5 +73,17 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     // Clock skew included: the failures the wire shows are matched to their connections.
     const failing = truth.counts["keepalive-race"] + truth.counts["premature-close"] + truth.counts["gateway-close"] + truth.counts.refused;
     expect(d.verdict.explains502).toBeGreaterThanOrEqual(Math.min(failing, truth.log.status502 + truth.log.status504) - truth.log.status502WithoutWireFailure);
+  });
+});
+
+describe("a target the log names by host name and the capture by address", () => {
+  it("is one target, with the capture's verdict and its 502s matched", async () => {
+    const { truth } = loadLabFixture("race-1s");
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("named")!));
+    expect(view.targets.map((x) => x.target)).toEqual(["orders.internal:9000"]);
+    const [v] = view.diagnosis.targets;
+    expect(v).toMatchObject({ target: "orders.internal:9000", cause: "keepalive-mismatch", confidence: "high" });
+    expect(Math.abs(v.idleTimeoutMs! - 1000)).toBeLessThan(100);
+    expect(v.explains502).toBe(truth.log.status502);
   });
 });

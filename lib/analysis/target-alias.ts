@@ -1,0 +1,32 @@
+/**
+ * The log names a target as the gateway's request did (`localhost:9000`, `orders.internal:8080`); the capture
+ * by address (`127.0.0.1:9000`). Pure: pairs a capture endpoint the log never names with the one log target on
+ * the same port that the capture never names, when that target is a host name (no DNS is asked).
+ */
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
+
+function split(target: string): { host: string; port: string } | null {
+  const i = target.lastIndexOf(":");
+  return i > 0 ? { host: target.slice(0, i), port: target.slice(i + 1) } : null;
+}
+
+const isLoopback = (host: string) => host.startsWith("127.") || host === "[::1]";
+
+/** capture target → log target */
+export function aliasCaptureTargets(logTargets: string[], captureTargets: string[]): Map<string, string> {
+  const logSet = new Set(logTargets);
+  const capSet = new Set(captureTargets);
+  const out = new Map<string, string>();
+  for (const l of logTargets) {
+    const lp = split(l);
+    if (!lp || IP.test(lp.host) || capSet.has(l)) continue;
+    const caps = captureTargets.filter((c) => {
+      const cp = split(c);
+      return cp !== null && cp.port === lp.port && !logSet.has(c) && (lp.host !== "localhost" || isLoopback(cp.host));
+    });
+    const names = logTargets.filter((o) => split(o)?.port === lp.port && !IP.test(split(o)!.host) && !capSet.has(o));
+    // One name and one address on the port (localhost: one loopback address): nothing else could be meant.
+    if (caps.length === 1 && (names.length === 1 || lp.host === "localhost") && !out.has(caps[0])) out.set(caps[0], l);
+  }
+  return out;
+}
