@@ -2,7 +2,6 @@
 
 import { useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
-import type { DiagnosisView } from "@/lib/api/diagnosis-schema";
 import { HopCheck } from "./hop-check";
 import { TargetVerdicts } from "./target-verdicts";
 import { CAUSE_LABEL as CAUSE } from "@/lib/analysis/diagnosis/labels";

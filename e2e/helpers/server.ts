@@ -99,7 +99,7 @@ export class OwnServer {
     await this.signal("SIGTERM");
   }
 
-  async json<T = any>(p: string): Promise<T> {
+  async json<T = unknown>(p: string): Promise<T> {
     const res = await fetch(`${this.base}${p}`);
     if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
     return res.json() as Promise<T>;

@@ -32,7 +32,7 @@ const t = await openTestDb();
 const store = blobStore(t.dataDir);
 const put = await store.put(Readable.from([buf]));
 const db = t.handle.prisma;
-let s = performance.now();
+const s = performance.now();
 const inc = await createIncident(db, store, [{ name: "edgemicro-big-api.log", sha256: put.sha256, size: put.size }]);
 const w = startWorker({ db, dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
 await w.idle();

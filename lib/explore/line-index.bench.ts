@@ -83,9 +83,9 @@ writeSync(lf, buf);
 closeSync(lf);
 const reader = new BlobReader(logFile);
 t = performance.now();
-let hits = 0;
+let _hits = 0;
 for (let r = 0; r < Math.min(200_000, ix.meta.rows); r++) {
-  if (lineText(await reader.read(ix.cols.offset[r], ix.cols.length[r])).toLowerCase().includes("no such text")) hits++;
+  if (lineText(await reader.read(ix.cols.offset[r], ix.cols.length[r])).toLowerCase().includes("no such text")) _hits++;
 }
 await reader.close();
 console.log(`free text, 200,000 lines scanned without a hit: ${(performance.now() - t).toFixed(0)} ms`);

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ORG, ENV, defaultYaml } from './config.mjs';
-import { TSHARK_ARGS, CLASSES } from './truth.mjs';
+import { TSHARK_ARGS } from './truth.mjs';
 
 export const captureFilter = (sc) => sc.targets
   .map((t) => `(ip.addr==${t.listen.host} && tcp.port==${t.listen.port})`).join(' || ');
@@ -57,7 +57,6 @@ function crossCheck(events, sc) {
   return out;
 }
 
-const fmtCounts = (c) => CLASSES.filter((k) => c[k]).map((k) => `${k} ${c[k]}`).join(', ') || 'none';
 
 function readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }) {
   const g = sc.gateway;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios, derived } from './scenarios.mjs';
-import { configYaml, defaultYaml, ORG, ENV } from './config.mjs';
+import { configYaml, ORG, ENV } from './config.mjs';
 import { runClient } from './client.mjs';
 import { computeTruth } from './truth.mjs';
 import { writeFixture, writeDerived } from './fixture.mjs';

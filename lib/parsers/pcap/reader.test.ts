@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { CaptureError, CaptureReader, readCapture, TCP_RST, TCP_SYN, type Packet } from "./index";
 
 const SAMPLE = path.join(SAMPLE_DIR, "gw01-to-target.pcap");
-const FIX = path.join(__dirname, "__fixtures__");
 
 function readAll(bytes: Uint8Array, chunk = 1 << 20): { packets: Packet[]; reader: CaptureReader } {
   const reader = new CaptureReader();
