@@ -121,6 +121,7 @@ export const TargetProfileSchema = z.object({
   cluster: z.object({ ms: z.number(), n: z.number(), spreadMs: z.number(), of: z.number() }).nullable(),
   clusterNote: z.string().nullable(),
   keepAliveHeaderS: z.number().nullable(),
+  serverErrors: z.record(z.string(), z.number()).default({}),
 });
 
 /** Per target, added to the incident's target rows. */

@@ -9,7 +9,7 @@ const config = (keepAliveTimeoutMs: number | null = 65000): NonNullable<Diagnosi
 });
 const profile = (timerMs: number | null, n = 5): TargetProfile => ({
   target: T1, responseFloorMs: 41, answered: 30, maxReuseGapMs: 900, idleCloses: n, quickCloses: 0,
-  cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n }, clusterNote: null, keepAliveHeaderS: null,
+  cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n }, clusterNote: null, keepAliveHeaderS: null, serverErrors: {},
 });
 type Cap = NonNullable<TargetEvidence["capture"]>;
 const cap = (byClass: Record<string, number>, p: Partial<Cap> = {}): Cap => ({
@@ -85,6 +85,12 @@ describe("diagnose: a verdict per target", () => {
     const d = diagnose(ev([target({ errors502: 0, errors504: 3, errorCodes: {} })]));
     expect(d.verdict.cause).toBe("gateway-timeout");
     expect(d.targets[0].summary).toMatch(/request_timeout is 30 s/);
+  });
+
+  it("502s the target itself answered are not blamed on a connection: insufficient-data that says so", () => {
+    const d = diagnose(ev([target({ errors502: 2, errorCodes: { none: 2 }, capture: cap({}, { profile: { ...profile(null), serverErrors: { "502": 2 } } }) })]));
+    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+    expect(d.targets[0].summary).toMatch(/target itself answering 502 2 time\(s\)/);
   });
 
   it("TLS errors → tls-error", () => {

@@ -3,7 +3,7 @@ import { evidenceFromView, parseAnswers } from "./load";
 
 import { NO_CAPTURE } from "@/lib/analysis/connections-view";
 
-const profile = { target: "t:1", responseFloorMs: 40, answered: 9, maxReuseGapMs: 800, idleCloses: 2, quickCloses: 0, cluster: { ms: 2003, n: 4, spreadMs: 3, of: 4 }, clusterNote: null, keepAliveHeaderS: null };
+const profile = { target: "t:1", responseFloorMs: 40, answered: 9, maxReuseGapMs: 800, idleCloses: 2, quickCloses: 0, cluster: { ms: 2003, n: 4, spreadMs: 3, of: 4 }, clusterNote: null, keepAliveHeaderS: null, serverErrors: {} };
 const cfg = (keep: number) => ({ config: { edgemicro: { keep_alive_timeout: keep }, proxies: [], lines: {} } });
 const baseView = (files: Array<{ kind: string; name?: string; counts?: unknown }>, conn: Record<string, unknown> = {}) =>
   ({

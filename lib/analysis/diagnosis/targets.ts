@@ -66,7 +66,11 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const main = candidates[0];
   if (!main) {
     if (failures === 0) return verdict(t, e, { cause: "healthy", confidence: t.capture || t.requests ? "high" : "medium", explains: 0, summary: `${t.target}: no failures.`, evidence: [] });
-    return verdict(t, e, { cause: "insufficient-data", confidence: "low", explains: 0, summary: `${failures} failure(s) on ${t.target} with no error code and no capture of this target: nothing names a cause.`, evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`)] });
+    const own = t.capture?.profile?.serverErrors["502"] ?? 0;
+    const summary = own
+      ? `${failures} failure(s) on ${t.target} with no error code, and the capture shows the target itself answering 502 ${own} time(s): the gateway passed on the target's own error. Look at the target and what is behind it.`
+      : `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
+    return verdict(t, e, { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`), ...(own ? [{ kind: "capture" as const, label: `${own} × HTTP 502 sent by the target` }] : [])] });
   }
   // Other causes of the same target stay visible as evidence.
   const others = candidates.slice(1).filter((c) => c.explains > 0);

@@ -25,6 +25,8 @@ export interface TargetProfile {
   clusterNote: string | null;
   /** Most frequent `Keep-Alive: timeout=N` the target announced. */
   keepAliveHeaderS: number | null;
+  /** 5xx responses the target itself sent, by status: a 502 the gateway passed on rather than made. */
+  serverErrors: Record<string, number>;
 }
 
 export const MIN_SUPPORT = 3;
@@ -68,6 +70,7 @@ interface Acc {
   idleQuiets: number[];
   crossings: Array<{ quietMs: number | null; afterRequestMs: number }>;
   headers: Map<number, number>;
+  serverErrors: Record<string, number>;
 }
 
 export class TargetProfiler {
@@ -76,9 +79,10 @@ export class TargetProfiler {
   add(c: Connection): void {
     const key = endpointLabel(c.target.host, c.target.port);
     let a = this.byTarget.get(key);
-    if (!a) this.byTarget.set(key, (a = { floorUs: null, answered: 0, maxReuseUs: null, idleQuiets: [], crossings: [], headers: new Map() }));
+    if (!a) this.byTarget.set(key, (a = { floorUs: null, answered: 0, maxReuseUs: null, idleQuiets: [], crossings: [], headers: new Map(), serverErrors: {} }));
     c.exchanges.forEach((e, i) => {
       if (e.keepAliveTimeoutS !== null && e.status !== null) a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
+      if (e.status !== null && e.status >= 500) a.serverErrors[e.status] = (a.serverErrors[e.status] ?? 0) + 1;
       if (e.reqTsUs === null || e.respTsUs === null) return;
       a.answered++;
       const rt = e.respTsUs - e.reqTsUs;
@@ -134,7 +138,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
   let keepAliveHeaderS: number | null = null;
   let most = 0;
   for (const [v, n] of a.headers) if (n > most) { most = n; keepAliveHeaderS = v; }
-  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, quickCloses, cluster, clusterNote, keepAliveHeaderS };
+  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, quickCloses, cluster, clusterNote, keepAliveHeaderS, serverErrors: a.serverErrors };
 }
 
 /** Largest set of sorted values within the tolerance of its smallest member. */
