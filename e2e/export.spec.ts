@@ -40,7 +40,7 @@ test("download the Markdown report, the CSVs and the timeline chart from the Exp
   expect(md.name).toMatch(/^acme-prod-[a-z0-9-]+-report\.md$/);
   expect(md.text).toContain("## Verdict");
   expect(md.text).toContain("**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)");
-  expect(md.text).toContain("The capture explains **3 of 3** × 502.");
+  expect(md.text).toContain("The evidence explains **3 of 3** failures (502 and 504).");
   expect(md.text).toMatch(/\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/);
   expect(md.text).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
   expect(md.text).toMatch(/connection `127\.0\.0\.1:53466`, frames \d+–\d+, target FIN in frame \d+; class \*\*keepalive-race\*\*/);
