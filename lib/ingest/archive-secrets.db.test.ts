@@ -5,7 +5,7 @@
  * configs' secrets, read from the raw config files; so is everything left on disk.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -20,6 +20,7 @@ import { createShareLink } from "@/lib/auth/share-links";
 import { blobStore, createIncident, type StoredUpload } from "./bundle";
 import { expandArchive, resolveLimits, type ArchiveKind } from "./unpack";
 import { sniff } from "./sniff";
+import { sweepStaleTemporaries } from "./sweep-temp";
 
 const jar = vi.hoisted(() => new Map<string, string>());
 vi.mock("next/headers", () => ({
@@ -160,6 +161,14 @@ describe("no config secret comes back from an uploaded archive", () => {
       const configs = files.filter((f) => f.kind === "gateway-config");
       expect(configs, form).toHaveLength(CONFIGS.length);
     }
+
+    // A copy of an archive a killed process left aside is not put back by the start-up sweep: its row needs no bytes.
+    const zipRow = await db.bundleFile.findFirstOrThrow({ where: { incidentId: incidents[0].incident.id, kind: "zip" } });
+    const store = blobStore(t.dataDir);
+    await mkdir(store.tempDir, { recursive: true });
+    await writeFile(path.join(store.tempDir, `${zipRow.sha256}-${Date.now()}-0a.gone`), (await uploads("zip"))[0].data);
+    expect(await sweepStaleTemporaries(db, t.dataDir, { maxAgeMs: 0, now: Date.now() + 1000 })).toMatchObject({ restored: 0 });
+    expect(await store.has(zipRow.sha256)).toBe(false);
 
     // What is stored: no archive kept, no secret in any blob, line index or temporary.
     for (const file of storedFiles(t.dataDir)) {

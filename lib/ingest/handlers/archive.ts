@@ -21,14 +21,22 @@ export const wasUnpacked = (file: { kind: string; counts: unknown }) =>
   ARCHIVE_KINDS.has(file.kind) && (file.counts as ArchiveCounts | null)?.unpacked === true;
 
 /**
+ * Whether a row still needs the blob `sha256`: any file does, except an archive whose job has ended (unpacked, or
+ * failed: its bytes are never served again). `exceptId`: the archive asking.
+ */
+export async function blobNeeded(db: Db, sha256: string, exceptId?: string): Promise<boolean> {
+  const ended = { kind: { in: [...ARCHIVE_KINDS] }, status: { notIn: ["queued", "parsing"] } };
+  const n = await db.bundleFile.count({ where: { sha256, NOT: [ended, ...(exceptId ? [{ id: exceptId }] : [])] } });
+  return n > 0;
+}
+
+/**
  * Deletes an unpacked archive's bytes (they hold the secrets its members were redacted of), unless another row
  * still waits to unpack the same bytes. A row with these bytes written meanwhile keeps them (BlobStore.deleteUnused
  * and the held copy of its upload).
  */
 export async function dropArchiveBytes(db: Db, store: BlobStore, file: { id: string; sha256: string }): Promise<void> {
-  await store.deleteUnused(file.sha256, async () =>
-    (await db.bundleFile.count({ where: { sha256: file.sha256, id: { not: file.id }, status: { in: ["queued", "parsing"] } } })) > 0,
-  );
+  await store.deleteUnused(file.sha256, () => blobNeeded(db, file.sha256, file.id));
 }
 
 /**
