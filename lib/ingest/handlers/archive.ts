@@ -21,13 +21,18 @@ export const wasUnpacked = (file: { kind: string; counts: unknown }) =>
   ARCHIVE_KINDS.has(file.kind) && (file.counts as ArchiveCounts | null)?.unpacked === true;
 
 /**
- * Whether a row still needs the blob `sha256`: any file does, except an archive whose job has ended (unpacked, or
- * failed: its bytes are never served again). `exceptId`: the archive asking.
+ * Whether a row still needs the blob `sha256`: any file does, except an archive that is unpacked (marked before
+ * its bytes go, so of two identical archives unpacked at once the later check sees both marks) or whose job ended
+ * (failed: its bytes are never served again). `exceptId`: the archive asking. SQL, so a missing mark reads false.
  */
-export async function blobNeeded(db: Db, sha256: string, exceptId?: string): Promise<boolean> {
-  const ended = { kind: { in: [...ARCHIVE_KINDS] }, status: { notIn: ["queued", "parsing"] } };
-  const n = await db.bundleFile.count({ where: { sha256, NOT: [ended, ...(exceptId ? [{ id: exceptId }] : [])] } });
-  return n > 0;
+export async function blobNeeded(db: Db, sha256: string, exceptId = ""): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(
+    `SELECT count(*) AS n FROM "BundleFile" WHERE "sha256" = $1 AND "id" <> $2
+       AND NOT ("kind" IN ('zip', 'tar', 'gzip') AND ("status" NOT IN ('queued', 'parsing') OR COALESCE("counts"->>'unpacked', '') = 'true'))`,
+    sha256,
+    exceptId,
+  );
+  return Number(rows[0].n) > 0;
 }
 
 /**
