@@ -35,7 +35,7 @@ function ParseProgress({ f, first }: { f: File; first: ProgressSample | undefine
   );
 }
 
-export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string }) {
+export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string | undefined }) {
   // First sample of each parse this page saw: the ETA is bytes per second since then.
   const firstSeen = useRef(new Map<string, ProgressSample>());
   for (const f of files) {
@@ -49,7 +49,7 @@ export function FileList({ files, downloadHref }: { files: File[]; downloadHref?
       <tbody>
         {files.map((f) => (
           <tr key={f.id}>
-            <td>{downloadHref && f.status !== "queued" ? <a href={downloadHref(f)} download title="Download the stored file (logs and configs are redacted)"><code>{f.name}</code></a> : <code>{f.name}</code>}</td>
+            <td>{downloadHref?.(f) && f.status !== "queued" ? <a href={downloadHref(f)} download title="Download the stored file (logs and configs are redacted)"><code>{f.name}</code></a> : <code>{f.name}</code>}</td>
             <td>{f.kind}</td>
             <td className="num">{fmtBytes(f.size)}</td>
             <td>

@@ -7,6 +7,7 @@ import { timelineChartData } from "@/lib/analysis/chart-data";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";
 import { FileList } from "./file-list";
+import { downloadRule } from "@/lib/ingest/downloadable";
 import { IncidentTitle } from "./incident-title";
 import { TargetTable } from "./target-table";
 import { TimelineChart } from "./timeline-chart";
@@ -73,7 +74,7 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false }:
       </section>
       <section className="panel" aria-labelledby="files-h">
         <h2 id="files-h">Files</h2>
-        <FileList files={view.files} downloadHref={canDownload ? (f) => `/api/incidents/${view.id}/files/${f.id}` : undefined} />
+        <FileList files={view.files} downloadHref={canDownload ? (f) => (downloadRule(f, readOnly).ok ? `/api/incidents/${view.id}/files/${f.id}` : undefined) : undefined} />
       </section>
     </>
   );

@@ -26,7 +26,8 @@ export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxTotalExpandedBytes: 8 * GiB,
   maxCompressionRatio: 200,
   ratioMinBytes: 1 * MiB,
-  maxEntries: 10_000,
+  // A support bundle holds tens of files; each entry becomes a file row and a job.
+  maxEntries: 1_000,
   maxDepth: 3,
 });
 

@@ -18,7 +18,7 @@ const MAX_LISTED = 3;
  * Turns a parser's counts into the file's verdict: a file of which nothing at all could be read fails with
  * its first problem (where and why); one that was read only in part is done, with a note saying what was lost.
  */
-export async function fileOutcome(db: Db, file: { id: string; kind: string }, counts: FileCounts): Promise<FileOutcome> {
+export async function fileOutcome(db: Db, file: { id: string; name: string; kind: string }, counts: FileCounts): Promise<FileOutcome> {
   if (file.kind === "gateway-log") {
     const c = counts as { lines?: number; malformed?: number };
     if (c.lines && c.malformed === c.lines) {
@@ -36,13 +36,18 @@ export async function fileOutcome(db: Db, file: { id: string; kind: string }, co
     }
   }
   if (file.kind === "zip" || file.kind === "tar" || file.kind === "gzip") {
-    const { skipped = [], entries = 0 } = counts as { skipped?: SkippedLite[]; entries?: number };
-    if (skipped.length) {
-      const listed = skipped.slice(0, MAX_LISTED).map((s) => `'${s.name}' (${s.reason})`).join("; ");
-      const more = skipped.length > MAX_LISTED ? `; and ${skipped.length - MAX_LISTED} more` : "";
-      // Nothing at all came out (a bomb, say): the archive failed.
-      return { failed: entries === 0, note: `${skipped.length} ${skipped.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.` };
+    const { skipped = [], entries = 0, stopped } = counts as { skipped?: SkippedLite[]; entries?: number; stopped?: { reason: string } };
+    // The entry that hit an archive-wide limit is listed once, in the sentence naming the archive and the limit.
+    const others = stopped ? skipped.filter((s) => s.reason !== stopped.reason) : skipped;
+    const notes: string[] = [];
+    if (stopped) notes.push(`Unpacking '${file.name}' stopped after ${entries} ${entries === 1 ? "entry" : "entries"}: ${stopped.reason}.`);
+    if (others.length) {
+      const listed = others.slice(0, MAX_LISTED).map((s) => `'${s.name}' (${s.reason})`).join("; ");
+      const more = others.length > MAX_LISTED ? `; and ${others.length - MAX_LISTED} more` : "";
+      notes.push(`${others.length} ${others.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.`);
     }
+    // Nothing at all came out (a bomb, say): the archive failed.
+    if (notes.length) return { failed: entries === 0, note: notes.join(" ") };
   }
   return { failed: false, note: null };
 }

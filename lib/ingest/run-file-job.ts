@@ -1,8 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "./blobs";
 import type { IngestLimits } from "./limits";
-import type { FileCounts, FileJobContext } from "./handlers/context";
-import { archiveDepth, expandArchiveFile } from "./handlers/archive";
+import { HandlerError, type FileCounts, type FileJobContext } from "./handlers/context";
+import { archiveDepth, dropArchiveBytes, expandArchiveFile, wasUnpacked, type ArchiveCounts } from "./handlers/archive";
 import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
@@ -73,7 +73,9 @@ export async function failFileJob(db: Db, incidentId: string, fileId: string, re
 export async function runFileJob({ db, store, limits, incidentId, fileId }: RunArgs): Promise<string | null> {
   const file = await db.bundleFile.findUnique({ where: { id: fileId } });
   if (!file) return "file row missing";
-  await resetFileOutput(db, fileId);
+  // An archive is unpacked once: its members are files with their own jobs, and its bytes are gone.
+  const unpacked = wasUnpacked(file);
+  if (!unpacked) await resetFileOutput(db, fileId);
   await db.bundleFile.update({ where: { id: fileId }, data: { status: "parsing", bytesDone: 0n, error: null } });
 
   let lastWrite = 0;
@@ -95,28 +97,35 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   let counts: FileCounts = {};
   let error: string | null = null;
   try {
-    if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);
-    switch (file.kind) {
-      case "zip":
-      case "tar":
-      case "gzip":
-        counts = await expandArchiveFile(ctx, await archiveDepth(ctx, file.parentId));
-        break;
-      case "gateway-log":
-        counts = await parseLogFile(ctx);
-        break;
-      case "gateway-config":
-        counts = await parseConfigFile(ctx);
-        break;
-      case "pcap":
-      case "pcapng":
-        counts = await parseCaptureFile(ctx);
-        break;
-      default:
-        error = `No parser for ${file.kind} files.`;
+    if (unpacked) {
+      counts = file.counts as FileCounts;
+      error = (file.counts as ArchiveCounts).unpackError ?? null;
+      await dropArchiveBytes(db, store, file); // a crash may have come between the mark and the drop
+    } else {
+      if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);
+      switch (file.kind) {
+        case "zip":
+        case "tar":
+        case "gzip":
+          counts = await expandArchiveFile(ctx, await archiveDepth(ctx, file.parentId));
+          break;
+        case "gateway-log":
+          counts = await parseLogFile(ctx);
+          break;
+        case "gateway-config":
+          counts = await parseConfigFile(ctx);
+          break;
+        case "pcap":
+        case "pcapng":
+          counts = await parseCaptureFile(ctx);
+          break;
+        default:
+          error = `No parser for ${file.kind} files.`;
+      }
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
+    if (e instanceof HandlerError) counts = e.counts;
     console.error(`[worker] ${file.name}: ${error}`);
   }
   await pendingWrite.catch(() => undefined);

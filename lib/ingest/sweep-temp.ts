@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Db } from "@/lib/db/client";
 import { lineIndexDir } from "@/lib/explore/line-index-file";
 import { blobStore } from "./bundle";
+import { blobNeeded } from "./handlers/archive";
 
 /** Only files untouched this long are swept, so an upload or parse still running in another process keeps its own. */
 export const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -46,7 +47,8 @@ export async function sweepStaleTemporaries(db: Db, dataDir: string, opts: { max
     const m = TEMP_NAME.exec(name);
     if (!(await stale(file, m ? Number(m[2]) : 0))) continue;
     const sha = m?.[1];
-    if (sha && !(await store.has(sha)) && (await db.bundleFile.count({ where: { sha256: sha } })) > 0) {
+    // Not for an unpacked archive: its row stays, its bytes are gone on purpose (they hold its members' secrets).
+    if (sha && !(await store.has(sha)) && (await blobNeeded(db, sha))) {
       await mkdir(path.dirname(store.pathOf(sha)), { recursive: true });
       await rename(/*turbopackIgnore: true*/ file, store.pathOf(sha));
       result.restored++;

@@ -19,6 +19,7 @@ import {
 } from "./rules";
 
 export { isSecretKey, REDACTED, type RedactionRule } from "./rules";
+export { LongLineRedactor } from "./long-line";
 
 export const MAX_REPORT_LINES = 50;
 
@@ -100,6 +101,21 @@ export class LineRedactor {
     const q = body[indent];
     if ((q === '"' || q === "'") && quotedEnd(body, indent) < 0) this.cont = { kind: "quote", indent: cont.indent, quote: q, hit: true };
     return `${pad}"${REDACTED}"`;
+  }
+
+  /** Records hits of a rule at `lineNo` (for {@link LongLineRedactor}, which redacts one line in pieces). */
+  hitAt(lineNo: number): (rule: RedactionRule) => void {
+    return (rule) => this.record(rule, lineNo);
+  }
+
+  /** Inside a multi-line secret (PEM body, block scalar): the next line belongs to it, whatever it holds. */
+  get inMultiLineSecret(): boolean {
+    return this.pemLabel !== null || this.cont !== null;
+  }
+
+  /** A PEM block opened on a long line and not closed there: the following lines are its body. */
+  continuePem(label: string): void {
+    this.pemLabel = label;
   }
 
   report(): RedactionReport {

@@ -46,7 +46,7 @@ export function isSecretKey(name: string): boolean {
  * a PEM marker, the `@` of URL credentials, `Bearer`). A line without any is returned unchanged
  * without running the rules (most log lines).
  */
-const TRIGGER = /key|secret|pass|token|authorization|credentials|BEGIN|Bearer|@/i;
+export const TRIGGER = /key|secret|pass|token|authorization|credentials|BEGIN|Bearer|@/i;
 
 export function mayHoldSecret(line: string): boolean {
   return TRIGGER.test(line);
@@ -156,7 +156,12 @@ export function redactBearer(line: string, hit: Hit): string {
  * (key first on the line) opens a quoted value that does not close, `onOpenQuote` gets the quote
  * and the key's indentation, so the caller can blank the continuation lines.
  */
-export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: string, indent: number, keepClose: boolean) => void): string {
+export function redactKeyValues(
+  line: string,
+  hit: Hit,
+  onOpenQuote?: (quote: string, indent: number, keepClose: boolean) => void,
+  onOpenQuoteAnywhere?: (quote: string) => void,
+): string {
   let out = "";
   let copied = 0;
   KEY_SEP.lastIndex = 0;
@@ -183,6 +188,7 @@ export function redactKeyValues(line: string, hit: Hit, onOpenQuote?: (quote: st
       const inner = line.slice(vStart + 1, line[vEnd - 1] === c && vEnd - 1 > vStart ? vEnd - 1 : vEnd);
       // An opening line left as it is (empty or already redacted) stays open, so its closing quote must survive for the YAML (and a re-run) to read the same.
       if (open && yamlLine) onOpenQuote?.(c, m.index, inner === "" || inner.includes(REDACTED));
+      if (open) onOpenQuoteAnywhere?.(c);
       if (inner === "" || inner.includes(REDACTED)) { KEY_SEP.lastIndex = vEnd; continue; }
       replacement = `${c}${REDACTED}${c}`;
     } else {

@@ -12,9 +12,9 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  */
 export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> {
   const { db, store, file } = ctx;
-  const path = store.pathOf(file.sha256);
-  if ((await stat(path)).size > MAX_CONFIG_BYTES) throw new Error(`Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`);
+  // Redacted first (streaming), so an oversized one is not kept with its secrets either.
   const { sha256, report } = await redactStoredFile(db, store, file);
+  if ((await stat(store.pathOf(sha256))).size > MAX_CONFIG_BYTES) throw new Error(`Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`);
   const result = parseGatewayConfig(await readFile(store.pathOf(sha256), "utf8"), { maxBytes: MAX_CONFIG_BYTES });
   if (!result.ok) {
     const first = result.errors[0];

@@ -14,3 +14,13 @@ export interface FileJobContext {
 
 /** What a handler reports; stored as the file's counts and shown beside it. */
 export type FileCounts = Record<string, unknown>;
+
+/** A handler's failure that still has counts worth keeping (an archive's members unpacked before a corrupt tail). */
+export class HandlerError extends Error {
+  constructor(
+    message: string,
+    readonly counts: FileCounts,
+  ) {
+    super(message);
+  }
+}

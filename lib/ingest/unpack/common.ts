@@ -154,4 +154,4 @@ export function stopWith(res: ExpandResult, e: LimitError, skippedName?: string)
 }
 
 export const tooMany = (limits: IngestLimits) =>
-  new LimitError("too-many-entries", `archive has more than ${limits.maxEntries} entries; expansion stopped`, limits.maxEntries);
+  new LimitError("too-many-entries", `more than ${limits.maxEntries} entries (the limit per archive); the rest were not unpacked`, limits.maxEntries);

@@ -3,14 +3,16 @@ import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { canDownload, canEdit, requireIncidentRead } from "@/lib/auth/access";
 import { maskClientIdsInLog } from "@/lib/auth/masked-download";
+import { downloadRule } from "@/lib/ingest/downloadable";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ id: string; fileId: string }> };
 
 /**
- * The stored file as uploaded (logs and configs are the redacted copies). Share visitors only when their link
- * allows it, and then with the client ids (API keys) of log lines masked, like every shared view.
+ * The stored file (logs and configs are the redacted copies; archives are not kept, their members are files of
+ * their own). Share visitors only when their link allows it, only redacted kinds (lib/ingest/downloadable.ts), and
+ * with the client ids (API keys) of log lines masked, like every shared view.
  */
 export async function GET(_req: Request, { params }: Params) {
   try {
@@ -19,7 +21,10 @@ export async function GET(_req: Request, { params }: Params) {
     if (!canDownload(viewer)) return apiError(403, "download_not_allowed", "This share link does not allow downloading the raw files.");
     const { db, store } = app();
     const f = await db.bundleFile.findFirst({ where: { id: fileId, incidentId: id }, select: { name: true, sha256: true, size: true, kind: true } });
-    if (!f || !(await store.has(f.sha256))) return apiError(404, "not_found", "No such file.");
+    if (!f) return apiError(404, "not_found", "No such file.");
+    const rule = downloadRule(f, !canEdit(viewer));
+    if (!rule.ok) return apiError(rule.status, rule.code, rule.message);
+    if (!(await store.has(f.sha256))) return apiError(404, "not_found", "No such file.");
     const name = f.name.split("/").pop() || "file";
     const masked = !canEdit(viewer) && f.kind === "gateway-log";
     const body = masked ? maskClientIdsInLog(store.openRead(f.sha256)) : store.openRead(f.sha256);

@@ -1,0 +1,30 @@
+/**
+ * Which stored files a viewer may download. Pure (the file list shows links by it, the files route enforces it).
+ * - An archive's bytes are not kept once it is unpacked (they hold what its members were redacted of): 410.
+ * - Share visitors get only what is redacted when stored: gateway logs (client ids masked on the way out) and
+ *   configs. Captures keep the request headers (x-api-key, Authorization) that the analysis reads, and
+ *   unrecognised files are kept as uploaded: engineers only.
+ */
+export type DownloadRule = { ok: true } | { ok: false; status: 403 | 410; code: string; message: string };
+
+const ARCHIVES = new Set(["zip", "tar", "gzip"]);
+const SHAREABLE = new Set(["gateway-log", "gateway-config"]);
+
+export function downloadRule(file: { name: string; kind: string }, shareVisitor: boolean): DownloadRule {
+  const name = file.name.split("/").pop() || file.name;
+  if (ARCHIVES.has(file.kind))
+    return {
+      ok: false,
+      status: 410,
+      code: "archive_not_kept",
+      message: `'${name}' is an archive: it was unpacked into the files listed under it, which are stored (logs and configs redacted) and downloaded one by one. The archive itself is not kept.`,
+    };
+  if (shareVisitor && !SHAREABLE.has(file.kind))
+    return {
+      ok: false,
+      status: 403,
+      code: "download_not_allowed",
+      message: `'${name}' (${file.kind}) is not redacted, so share links cannot download it: only gateway logs and configs, which are.`,
+    };
+  return { ok: true };
+}
