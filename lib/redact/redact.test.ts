@@ -111,10 +111,8 @@ describe("hostile input", () => {
     ["repeated keys", "token: ".repeat(100_000)],
     ["repeated URL userinfo", `http://${"a@".repeat(200_000)}`],
     ["repeated quotes", '"password": "'.repeat(50_000)],
-  ])("stays fast on %s", (_label, line) => {
-    const t0 = Date.now();
+  ])("redacts %s on one line (speed: npm run bench; a hang fails the test timeout)", (_label, line) => {
     const { text } = redactText(line);
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(text.split("\n")).toHaveLength(1);
   });
 });

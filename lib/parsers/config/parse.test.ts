@@ -110,40 +110,32 @@ describe("parseGatewayConfig on hand-written configs", () => {
     expect(errors(parseGatewayConfig(""))[0].code).toBe("not-a-mapping");
   });
 
-  it("refuses a YAML alias bomb quickly", () => {
+  it("refuses a YAML alias bomb (an expansion would hang past the test timeout)", () => {
     const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
     for (let i = 1; i < 10; i++) {
       const prev = String.fromCharCode(96 + i);
       const cur = String.fromCharCode(97 + i);
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(", ")}]`);
     }
-    const t0 = Date.now();
     const errs = errors(parseGatewayConfig(levels.join("\n")));
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(errs[0].code).toBe("yaml-alias-limit");
   });
 
-  it("refuses deeply nested flow collections quickly", () => {
-    const t0 = Date.now();
+  it("refuses deeply nested flow collections", () => {
     const errs = errors(parseGatewayConfig(`a: 1\nb: ${"[".repeat(1_000_000)}`));
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect(errs[0]).toMatchObject({ code: "too-deep", line: 2 });
   });
 
-  it("handles a large flat mapping in linear time, still catching duplicate keys", () => {
+  it("handles a large flat mapping, still catching duplicate keys", () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: v${i}`);
-    const t0 = Date.now();
     expect(parseGatewayConfig(keys.join("\n")).ok).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3000);
     const errs = errors(parseGatewayConfig([...keys, "k5: again"].join("\n")));
     expect(errs[0]).toMatchObject({ code: "yaml-DUPLICATE_KEY", line: 20_001 });
   });
 
   it("refuses input over maxBytes before parsing", () => {
     const big = "x".repeat(50 * 1024 * 1024);
-    const t0 = Date.now();
     const errs = errors(parseGatewayConfig(big));
-    expect(Date.now() - t0).toBeLessThan(500);
     expect(errs[0].code).toBe("too-large");
     expect(errors(parseGatewayConfig("é".repeat(600), { maxBytes: 1000 }))[0].code).toBe("too-large");
     expect(parseGatewayConfig(`a: ${"é".repeat(400)}`, { maxBytes: 1000 }).ok).toBe(true);
