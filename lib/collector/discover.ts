@@ -62,9 +62,9 @@ export interface FoundLogs {
  * The gateway's event logs: in `edgemicro.logging.dir` of the config when set, else the documented default
  * /var/tmp (or `--log-dir`). Files of this host first when the host name is known; rotated and gzipped ones too.
  */
-export function findLogs(opts: { logDir?: string; config: GatewayConfig | null; hostname?: string }): FoundLogs {
+export function findLogs(opts: { logDir?: string; config: GatewayConfig | null; hostname?: string; defaultDir?: string }): FoundLogs {
   const fromConfig = opts.config?.edgemicro.logging.dir ?? null;
-  const dir = opts.logDir ?? fromConfig ?? DEFAULT_LOG_DIR;
+  const dir = opts.logDir ?? fromConfig ?? opts.defaultDir ?? DEFAULT_LOG_DIR;
   const why = opts.logDir ? "given with --log-dir" : fromConfig ? "edgemicro.logging.dir of the config" : `the default (edgemicro.logging.dir is not set in the config)`;
   if (!fs.existsSync(dir)) throw new CollectError(`The log directory ${dir} (${why}) does not exist. Give the gateway's log directory with --log-dir DIR.`);
   const all = fs.readdirSync(dir).filter((n) => LOG_NAME.test(n) && fs.statSync(path.join(dir, n)).isFile());

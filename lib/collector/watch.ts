@@ -5,14 +5,15 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** A transaction line with status 502 (FORMATS.md §1a: `…][METHOD][502][ERR…`). */
-const STATUS_502 = "][502][";
+/**
+ * A transaction line whose STATUS (the 13th bracketed field after the time stamp, FORMATS.md §1a) is 502.
+ * By position: a client id or correlation id of `502` elsewhere in the line must not count.
+ */
+const STATUS_502 = /^\S+ (?:\[[^\]\n]*\]){12}\[502\]/gm;
 
 /** 502 lines in a chunk of complete lines. */
 export function count502(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf(STATUS_502); i !== -1; i = text.indexOf(STATUS_502, i + 1)) n++;
-  return n;
+  return text.match(STATUS_502)?.length ?? 0;
 }
 
 export type StopReason = "502s" | "duration" | "interrupted";
