@@ -103,7 +103,7 @@ async function capture(args: ReturnType<typeof parseArgs>, config: ReturnType<ty
   const targets = await resolveTargets(wanted, async (h) => (await dns.lookup(h, { all: true })).map((a) => a.address));
   for (const t of targets) if (t.addresses.length === 0) say(`warning: ${t.host} does not resolve here; capturing port ${t.port} on any host for it.`);
   const filter = buildFilter(targets);
-  say(`targets: ${targets.map((t) => `${t.host}:${t.port}${t.addresses.length && t.addresses[0] !== t.host ? ` (${t.addresses.join(", ")})` : ""}`).join(", ")}`);
+  say(`targets: ${targets.map((t) => `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}${t.addresses.length && t.addresses[0] !== t.host ? ` (${t.addresses.join(", ")})` : ""}`).join(", ")}`);
   say(`tcpdump ${tcpdumpArgs("capture.pcap", `'${filter}'`).join(" ")}`);
   report.push(`capture filter: ${filter}`);
 
