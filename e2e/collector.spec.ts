@@ -8,10 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
 import { ADMIN, TEAM_URL, signIn } from "./team-server";
 import { findTcpdump } from "../lib/collector/preflight";
 
-const lab = path.resolve(__dirname, "../scripts/lab");
+const lab = fileURLToPath(new URL("../scripts/lab", import.meta.url));
 const SCENARIO = "race-300ms"; // a target closing idle sockets after 300 ms: 502s within seconds
 const tcpdump = findTcpdump(process.env.PATH);
 
