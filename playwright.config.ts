@@ -6,6 +6,8 @@ import { ADMIN, OPEN_PORT, TEAM_PORT, teamDatabaseUrl } from "./e2e/team-server"
 const PORT = OPEN_PORT;
 // Each run gets its own data directory; on PostgreSQL the server's own DATABASE_URL is used.
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `emg-e2e-${process.pid}-${Date.now()}`);
+// Workers load this file again: they inherit the same directory (e2e/collector.spec.ts greps the team server's blobs).
+process.env.E2E_DATA_DIR = dataDir;
 const teamDb = teamDatabaseUrl(process.env.DATABASE_URL);
 
 export default defineConfig({

@@ -69,7 +69,8 @@ export function DiagnosisPanel({ view, onView, readOnly = false }: { view: Incid
           <h3>Must gather</h3>
           <ul>
             {d.mustGather.map((m) => (
-              <li key={m.item}><label><input type="checkbox" /> <strong>{m.item}</strong></label> <span className="muted">— {m.why}</span></li>
+              <li key={m.item}><label><input type="checkbox" /> <strong>{m.item}</strong></label> <span className="muted">— {m.why}</span>
+                {m.command && <div>On the gateway host, with the <a href={m.href}>collector</a>: <code data-testid="must-gather-command">{m.command}</code></div>}</li>
             ))}
           </ul>
         </div>

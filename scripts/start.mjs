@@ -18,6 +18,8 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.FORCE_BUILD === "1") {
   run(bin("next"), ["build"]);
   if (readFileSync("tsconfig.json", "utf8") !== tsconfig) writeFileSync("tsconfig.json", tsconfig);
 }
+// The collector customers download (GET /collector/emg-collect.mjs) is bundled from lib/collector on every start.
+run("node", ["scripts/collector/build.mjs"]);
 run(bin("tsx"), ["scripts/migrate.ts"]);
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";

@@ -45,7 +45,7 @@ export const DiagnosisSchema = z.object({
   hops: z.array(z.object({ name: HopName, keepAliveMs: z.number().nullable(), source: z.enum(["config", "capture", "header", "answer", "default"]).nullable() })),
   violations: z.array(z.object({ upstream: HopName, downstream: HopName, byMs: z.number() })),
   fix: Fix.nullable(),
-  mustGather: z.array(z.object({ item: z.string(), why: z.string() })),
+  mustGather: z.array(z.object({ item: z.string(), why: z.string(), command: z.string().optional(), href: z.string().optional() })),
   /** What the person answered, as saved with the incident. */
   answers: z.lazy(() => DiagnosisAnswers),
 });

@@ -4,13 +4,16 @@ import { app } from "@/lib/server/app";
 import { findUploadLink } from "@/lib/auth/upload-links";
 import { clientIp, limiter } from "@/lib/auth/rate-limit";
 import { CustomerUpload } from "./customer-upload";
+import { CollectorSteps } from "./collector-steps";
+import { COLLECTOR_PATH, GATHER_STEPS, collectorCommand, uploadUrlOf } from "@/lib/collector/steps";
 
 export const dynamic = "force-dynamic";
 
 /** The page a customer opens from an upload link: no account, one form. Unusable links: the plain 404 page. */
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const ip = clientIp(await headers());
+  const h = await headers();
+  const ip = clientIp(h);
   const { db } = app();
   const limit = limiter(db, "token");
   if (await limit.blocked(ip)) notFound();
@@ -19,12 +22,16 @@ export default async function CustomerUploadPage({ params }: { params: Promise<{
     await limit.fail(ip);
     notFound();
   }
+  // The origin the customer used, so the command downloads from and uploads to this very server.
+  const origin = `${(h.get("x-forwarded-proto") ?? "http").split(",")[0].trim()}://${h.get("x-forwarded-host") ?? h.get("host")}`;
   return (
     <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }}>
       <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Upload a diagnostic bundle</h1>
       <p>For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config YAML and a tcpdump capture of
         the gateway↔target leg (or one .zip / .tar.gz with all of them). API keys in the logs are masked when they are stored.</p>
       <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
+      <CollectorSteps command={collectorCommand({ origin, uploadUrl: uploadUrlOf(origin, token) })} collectorHref={COLLECTOR_PATH} steps={GATHER_STEPS} />
+      <h2 style={{ fontSize: "1.1rem" }}>Upload files</h2>
       <CustomerUpload token={token} />
     </section>
   );

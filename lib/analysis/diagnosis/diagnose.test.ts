@@ -162,6 +162,16 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
     expect(d.mustGather.map((m) => m.item)).toContain("The time window of the failure");
   });
 
+  it("must-gather names the collector command for what the bundle lacks", () => {
+    const noCapture = diagnose(ev([target({ capture: undefined })], { capture: null }));
+    const capItem = noCapture.mustGather.find((m) => /packet capture/i.test(m.item));
+    expect(capItem).toMatchObject({ command: "sudo node emg-collect.mjs --capture-only --until-502 5", href: "/collector/emg-collect.mjs" });
+    const configOnly = diagnose({ logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] }, targets: [], config: config(null), capture: null, answers: {} });
+    expect(configOnly.mustGather.filter((m) => m.command).map((m) => m.command)).toEqual(["sudo node emg-collect.mjs --until-502 5", "sudo node emg-collect.mjs --until-502 5"]);
+    const complete = diagnose(ev([racing()]));
+    expect(complete.mustGather.filter((m) => m.command)).toEqual([]);
+  });
+
   it("errors-only logs → must-gather asks for level info", () => {
     const e = ev([racing()]);
     const d = diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only" }, config: { ...config(), loggingLevel: "error" } });

@@ -1,6 +1,7 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence } from "./targets";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
+import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
 
 export const GUIDE = "https://docs.apigee.com/api-platform/microgateway/edge-microgateway-troubleshooting";
@@ -49,6 +50,12 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     mustGather.push({ item: "The time window of the failure", why: "These logs hold no 502: gather logs and a capture covering the time the 502s happened." });
   if (cause === "insufficient-data" && cap && tg.keepAliveMs === null)
     mustGather.push({ item: "The target's keep-alive (idle) timeout", why: "Without it the keep-alive order cannot be checked: enter it below." });
+  // The collector gathers logs, config and capture: point at the one command for what this bundle lacks.
+  const mode = modeFor({ logs: !logs.present, config: !e.config?.present, capture: !cap });
+  if (mode) {
+    const command = collectorCommand({ mode });
+    for (const m of mustGather) if (/log files|config|packet capture/i.test(m.item)) Object.assign(m, { command, href: COLLECTOR_PATH });
+  }
 
   // --- steps ---
   const failingTargets = targets.filter((t) => t.cause !== "healthy");

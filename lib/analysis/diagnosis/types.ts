@@ -110,5 +110,6 @@ export interface Diagnosis {
   hops: Hop[];
   violations: Violation[];
   fix: { title: string; snippet: string; notes: string[] } | null;
-  mustGather: Array<{ item: string; why: string }>;
+  /** `command`: the collector run that gathers the item on the gateway host; `href`: where to download the collector. */
+  mustGather: Array<{ item: string; why: string; command?: string; href?: string }>;
 }
