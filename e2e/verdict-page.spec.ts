@@ -75,7 +75,9 @@ test("the first screen shows each failing target's cause, proof and fix; the idl
   await expect(timeline.locator(".recharts-legend-wrapper")).toContainText("target FIN (ordinary)");
   await expect(timeline).toContainText("time (UTC)");
 
-  // Keyboard: Tab reaches the copy buttons and the fix notes, each visibly focused.
+  // Keyboard: from the top of a fresh load, Tab reaches the copy buttons and the fix notes, each visibly focused.
+  await page.reload();
+  await expect(page.getByTestId("verdict")).toBeVisible();
   const seen = new Set<string>();
   for (let i = 0; i < 40 && seen.size < 3; i++) {
     await page.keyboard.press("Tab");
@@ -92,7 +94,7 @@ test("the first screen shows each failing target's cause, proof and fix; the idl
       seen.add(f.label.replace(/ \(.*/, ""));
     }
   }
-  expect([...seen].sort()).toEqual([`Copy the fix for ${HANGER}`, `Copy the fix for ${RACER}`, "Why this fix"]);
+  expect([...seen].sort()).toEqual([`Copy the fix for ${HANGER}`, `Copy the fix for ${RACER}`, "Why this fix"].sort());
 });
 
 test("while a large log parses the page shows progress and no verdict, then the result", async ({ page }) => {
