@@ -3,12 +3,10 @@
 import { useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { HopCheck } from "./hop-check";
-import { TargetVerdicts } from "./target-verdicts";
-import { CAUSE_LABEL as CAUSE } from "@/lib/analysis/diagnosis/labels";
 
 const BADGE: Record<string, string> = { pass: "good", warn: "warn", fail: "bad", ask: "warn", unknown: "muted" };
 
-/** The guided flow: verdict, steps to walk, hop check with answers, the fix and the must-gather list. */
+/** The guided flow below the verdict: steps to walk, hop check with answers, the must-gather list. */
 export function DiagnosisPanel({ view, onView, readOnly = false }: { view: IncidentView; onView: (v: IncidentView) => void; readOnly?: boolean }) {
   const d = view.diagnosis;
   const [open, setOpen] = useState<Record<string, boolean>>(() => Object.fromEntries(d.steps.map((s) => [s.id, s.outcome === "fail" || s.outcome === "ask"])));
@@ -21,13 +19,8 @@ export function DiagnosisPanel({ view, onView, readOnly = false }: { view: Incid
   };
   return (
     <section className="panel" aria-labelledby="diagnosis-h" data-testid="diagnosis">
-      <h2 id="diagnosis-h">Diagnosis</h2>
-      <div className="note" role="status" data-testid="verdict" data-cause={d.verdict.cause}>
-        <strong data-testid="verdict-cause">{CAUSE[d.verdict.cause]}</strong>{" "}
-        <span className="muted">({d.verdict.cause} · confidence {d.verdict.confidence} · explains {d.verdict.explains502} of {view.summary.status502 + view.summary.status504} failures)</span>
-        <div>{d.verdict.summary}</div>
-      </div>
-      <TargetVerdicts targets={d.targets} />
+      <h2 id="diagnosis-h">How the verdict was reached</h2>
+      <p className="muted" data-testid="verdict-summary">{d.verdict.summary}</p>
 
       <h3>Steps</h3>
       <ol data-testid="steps" style={{ paddingLeft: "1.2rem" }}>

@@ -22,7 +22,7 @@ function countsLine(f: File): string {
 }
 
 /** Percent bar and time left of a file being parsed; the rate is measured from when this page first saw it parsing. */
-function ParseProgress({ f, first }: { f: File; first: ProgressSample | undefined }) {
+export function ParseProgress({ f, first }: { f: File; first: ProgressSample | undefined }) {
   const pct = percentDone(f.bytesDone, f.size);
   const eta = fmtEta(etaSeconds(first, { t: Date.now(), bytes: f.bytesDone }, f.size));
   return (
@@ -35,12 +35,17 @@ function ParseProgress({ f, first }: { f: File; first: ProgressSample | undefine
   );
 }
 
-export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string | undefined }) {
-  // First sample of each parse this page saw: the ETA is bytes per second since then.
+/** First sample of each parse this component saw: the ETA is bytes per second since then. */
+export function useFirstSeen(files: File[]): Map<string, ProgressSample> {
   const firstSeen = useRef(new Map<string, ProgressSample>());
   for (const f of files) {
     if (f.status === "parsing" && !firstSeen.current.has(f.id)) firstSeen.current.set(f.id, { t: Date.now(), bytes: f.bytesDone });
   }
+  return firstSeen.current;
+}
+
+export function FileList({ files, downloadHref }: { files: File[]; downloadHref?: (f: File) => string | undefined }) {
+  const firstSeen = useFirstSeen(files);
   return (
     <table data-testid="file-list">
       <thead>
@@ -54,7 +59,7 @@ export function FileList({ files, downloadHref }: { files: File[]; downloadHref?
             <td className="num">{fmtBytes(f.size)}</td>
             <td>
               <span className={`status ${f.status}`}>{f.status}</span>
-              {f.status === "parsing" && f.size > 0 && <ParseProgress f={f} first={firstSeen.current.get(f.id)} />}
+              {f.status === "parsing" && f.size > 0 && <ParseProgress f={f} first={firstSeen.get(f.id)} />}
             </td>
             <td>{f.error ? <span className={f.status === "failed" ? "bad" : "muted"}>{f.error}</span> : countsLine(f)}</td>
           </tr>

@@ -1,53 +1,84 @@
 "use client";
 
 import { useState } from "react";
-import type { DiagnosisView } from "@/lib/api/diagnosis-schema";
+import type { IncidentView } from "@/lib/api/incident-schema";
 import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
+import { keyEvidence } from "@/lib/analysis/key-evidence";
 
-type TargetVerdict = DiagnosisView["targets"][number];
+type TargetVerdict = IncidentView["diagnosis"]["targets"][number];
+type TargetRow = IncidentView["targets"][number];
 const CONFIDENCE_CLASS = { high: "bad", medium: "warn", low: "muted" } as const;
 const dur = (ms: number) => (ms >= 1000 ? `${+(ms / 1000).toFixed(2)} s` : `${ms} ms`);
 
-/** One block per failing target (cause, confidence, evidence, fix to copy); healthy targets in one line. */
-export function TargetVerdicts({ targets }: { targets: TargetVerdict[] }) {
+/** One card per failing target (cause, confidence, the evidence that proves it, the fix to copy); healthy targets in one line. */
+export function TargetVerdicts({ targets, rows }: { targets: TargetVerdict[]; rows: TargetRow[] }) {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const healthy = targets.filter((t) => t.cause === "healthy");
   if (targets.length === 0) return null;
   return (
     <div data-testid="target-verdicts">
-      <h3>Verdict per target</h3>
-      {failing.map((t, i) => <TargetBlock key={t.target} t={t} primary={i === 0} />)}
+      <div className="verdict-grid">
+        {failing.map((t, i) => <TargetCard key={t.target} t={t} row={rows.find((r) => r.target === t.target)} primary={i === 0} />)}
+      </div>
       {healthy.length > 0 && (
-        <p className="good" data-testid="healthy-targets">Healthy: {healthy.map((t) => t.target).join(", ")}</p>
+        <p className="good healthy-line" data-testid="healthy-targets">
+          ✓ Healthy ({healthy.length}): {healthy.map((t) => `${t.target}${t.proxy ? ` (${t.proxy})` : ""}`).join(", ")}
+        </p>
       )}
     </div>
   );
 }
 
-function TargetBlock({ t, primary }: { t: TargetVerdict; primary: boolean }) {
+function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
-    if (!t.fix) return;
     try {
-      await navigator.clipboard.writeText(t.fix.snippet);
+      await navigator.clipboard.writeText(text);
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
       setCopied(false);
     }
   };
+  return <button type="button" className="btn secondary small" onClick={() => void copy()} aria-label={label}>{copied ? "Copied" : "Copy fix"}</button>;
+}
+
+function TargetCard({ t, row, primary }: { t: TargetVerdict; row: TargetRow | undefined; primary: boolean }) {
+  const proof = keyEvidence(t, row);
   return (
-    <article className="note" data-testid="target-verdict" data-target={t.target} data-cause={t.cause} style={{ marginBottom: ".8rem" }}>
-      <h4 style={{ margin: 0 }}>
-        {t.target}{t.proxy ? <span className="muted"> · {t.proxy}</span> : null}: {CAUSE_LABEL[t.cause]}
-      </h4>
-      <p style={{ margin: ".2rem 0" }}>
+    <article className="verdict-card" data-testid="target-verdict" data-target={t.target} data-cause={t.cause} aria-labelledby={`tv-${t.target}`}>
+      <h3 id={`tv-${t.target}`}>
+        <code>{t.target}</code>{t.proxy ? <span className="muted"> · {t.proxy}</span> : null}
+      </h3>
+      <p className="cause" data-testid="target-cause">{CAUSE_LABEL[t.cause]}</p>
+      <p className="facts">
         <span className={CONFIDENCE_CLASS[t.confidence]}>confidence {t.confidence}</span>
-        {" · "}explains {t.explains502} failure(s){t.idleTimeoutMs !== null ? ` · target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}
+        {" · "}explains {t.explains502} failure{t.explains502 === 1 ? "" : "s"}{t.idleTimeoutMs !== null ? ` · target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}
       </p>
-      <p style={{ margin: ".2rem 0" }}>{t.summary}</p>
-      {t.evidence.length > 0 && (
-        <ul aria-label={`Evidence for ${t.target}`}>
+      {proof.length > 0 && (
+        <ul className="proof" aria-label={`Evidence for ${t.target}`} data-testid="key-evidence">
+          {proof.map((e, i) => <li key={i}>{e.href ? <a href={e.href}>{e.text}</a> : e.text}</li>)}
+        </ul>
+      )}
+      {t.fix && (
+        <div data-testid="fix" className="fix">
+          <div className="fix-head">
+            <strong>Fix: {t.fix.title}</strong>
+            <CopyButton text={t.fix.snippet} label={`Copy the fix for ${t.target}`} />
+          </div>
+          <pre data-testid={primary ? "fix-snippet" : "target-fix-snippet"} className="snippet"><code>{t.fix.snippet}</code></pre>
+          {t.fix.notes.length > 0 && (
+            <details>
+              <summary>Why this fix ({t.fix.notes.length} notes)</summary>
+              <ul>{t.fix.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+            </details>
+          )}
+        </div>
+      )}
+      <details>
+        <summary>All evidence and the diagnosis summary</summary>
+        <p>{t.summary}</p>
+        <ul aria-label={`All evidence for ${t.target}`}>
           {t.evidence.map((e, i) => (
             <li key={i}>
               {e.kind === "answer" ? <strong>Your answer: </strong> : <span className="muted">{e.kind}: </span>}
@@ -55,15 +86,7 @@ function TargetBlock({ t, primary }: { t: TargetVerdict; primary: boolean }) {
             </li>
           ))}
         </ul>
-      )}
-      {t.fix && (
-        <div data-testid="fix">
-          <strong>Fix: {t.fix.title}</strong>
-          <pre data-testid={primary ? "fix-snippet" : "target-fix-snippet"} className="snippet"><code>{t.fix.snippet}</code></pre>
-          <button type="button" className="btn secondary" onClick={() => void copy()} aria-label={`Copy the fix for ${t.target}`}>{copied ? "Copied" : "Copy fix"}</button>
-          <ul>{t.fix.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
-        </div>
-      )}
+      </details>
     </article>
   );
 }

@@ -15,24 +15,24 @@ test("walk the guided flow on the sample bundle; a target keep-alive answer upda
   await expect(page.getByText("parsing…")).toHaveCount(0);
 
   const panel = page.getByTestId("diagnosis");
-  await expect(panel.getByTestId("verdict")).toBeVisible();
+  await expect(page.getByTestId("verdict")).toBeVisible();
   // The common steps are answered from the logs: 3 × 502 on 127.0.0.1:28081.
   await expect(panel.getByTestId("step-find-502s")).toHaveAttribute("data-outcome", "fail");
   await expect(panel.getByTestId("step-find-502s")).toContainText("3 × 502");
   await expect(panel.getByTestId("step-which-target")).toContainText("127.0.0.1:28081");
   await expect(panel.getByTestId("hop-gateway")).toContainText("65 s");
   // From the capture alone: races at the target's ≈2 s idle timeout explain the 3 × 502.
-  await expect(panel.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
-  await expect(panel.getByTestId("verdict")).toContainText("explains 3 of 3");
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+  await expect(page.getByTestId("verdict")).toContainText("explains 3 of 3");
   await expect(panel.getByTestId("hop-target")).toContainText("inferred from the capture");
   await expect(panel.getByTestId("violation")).toBeVisible();
   // One verdict per target, with the fix at the target (keep_alive_timeout governs client → gateway only).
-  const verdict = panel.getByTestId("target-verdict");
+  const verdict = page.getByTestId("target-verdict");
   await expect(verdict).toHaveCount(1);
   await expect(verdict).toHaveAttribute("data-cause", "keepalive-mismatch");
   await expect(verdict).toContainText("127.0.0.1:28081");
   await expect(verdict).toContainText(/target idle timeout ≈ 2(\.0\d)? s/);
-  await expect(panel.getByTestId("fix-snippet")).toContainText("server.keepAliveTimeout");
+  await expect(page.getByTestId("fix-snippet")).toContainText("server.keepAliveTimeout");
   await expect(verdict).toContainText("client → gateway) only");
   await expect(panel.getByTestId("must-gather")).toHaveCount(0);
 
@@ -57,10 +57,10 @@ test("walk the guided flow on the sample bundle; a target keep-alive answer upda
   await panel.getByTestId("answer-target").fill("30000");
   await panel.getByRole("button", { name: "Save answers" }).click();
   await expect(panel.getByTestId("step-keepalive-order")).toContainText("disagrees with the capture");
-  await expect(panel.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
   await expect(panel.getByTestId("hop-target")).toContainText("inferred from the capture");
-  await panel.getByRole("button", { name: "Copy the fix for 127.0.0.1:28081" }).click();
-  await expect(panel.getByRole("button", { name: "Copy the fix for 127.0.0.1:28081" })).toHaveText("Copied");
+  await page.getByRole("button", { name: "Copy the fix for 127.0.0.1:28081" }).click();
+  await expect(page.getByRole("button", { name: "Copy the fix for 127.0.0.1:28081" })).toHaveText("Copied");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("server.keepAliveTimeout");
 
   // The answer is saved with the incident.

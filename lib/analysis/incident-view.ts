@@ -70,7 +70,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
   for (const r of bucketRows) {
     const t = Number(r.b);
-    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
+    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 };
     b.total += num(r.n);
     b.s502 += num(r.s502);
     b.s504 += num(r.s504);
@@ -90,11 +90,25 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     for (const [ct, fin, rst] of (f.counts as { closeBuckets?: CloseBuckets }).closeBuckets?.[res] ?? []) {
       const t = Math.floor(ct / bucketMs) * bucketMs;
       if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
-      const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0 };
+      const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 };
       b.targetFin += fin;
       b.targetRst += rst;
       buckets.set(t, b);
     }
+  }
+  // Which of those closes killed a request: correlation matched them to a 502 (few rows, read through the
+  // index on matchedCorrelationId).
+  const doneCaptureIds = incident.files.filter((f) => (f.kind === "pcap" || f.kind === "pcapng") && f.status === "done").map((f) => f.id);
+  const kills = doneCaptureIds.length === 0 ? [] : await db.$queryRaw<Array<{ b: bigint; kind: string; n: bigint }>>`
+    SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::bigint b, "closeKind" kind, count(*) n
+    FROM "TcpConnection" WHERE "incidentId" = ${id} AND "matchedCorrelationId" IS NOT NULL AND closer = 'target' AND "closeTs" IS NOT NULL
+      AND "fileId" = ANY(${doneCaptureIds}::text[])
+    GROUP BY 1, 2`;
+  for (const k of kills) {
+    const b = buckets.get(Number(k.b));
+    if (!b) continue;
+    if (k.kind === "RST") b.killRst += num(k.n);
+    else b.killFin += num(k.n);
   }
 
   const targetRows = await targetTotals(db, id, doneLogIds);

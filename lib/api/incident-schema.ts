@@ -30,6 +30,9 @@ export const TimelineBucket = z.object({
   /** Target-sent FIN / RST closes of captured connections in the bucket (for markers on the 502 timeline). */
   targetFin: z.number().default(0),
   targetRst: z.number().default(0),
+  /** Of those, the closes that killed a request (the connection explains a 502 in the logs). */
+  killFin: z.number().default(0),
+  killRst: z.number().default(0),
 });
 
 export const TargetRow = z.object({

@@ -1,0 +1,48 @@
+/** Read side of the incident page's evidence charts: typed aggregates, shaped by the pure functions in chart-data.ts. */
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, type IdleGapBin, type IdleGapHistogram, type PathFailures } from "./chart-data";
+
+const CAPTURE_KINDS = ["pcap", "pcapng"];
+
+/**
+ * Per target, the "target's last byte → its close" gaps of the connections the target closed, counted in fine
+ * log bins (2 % wide) by class: one aggregate row per (target, bin, class) however many connections there are.
+ */
+export async function idleGapBins(db: Db, incidentId: string): Promise<Map<string, IdleGapBin[]>> {
+  const rows = await db.$queryRaw<Array<{ target: string; bin: number; classCode: string; n: bigint }>>`
+    SELECT c.target, floor(ln(greatest(c."idleGapMs", 0) + 1) * ${IDLE_GAP_FINE})::int bin, c."classCode", count(*) n
+    FROM "TcpConnection" c JOIN "BundleFile" f ON f.id = c."fileId" AND f.status = 'done' AND f.kind = ANY(${CAPTURE_KINDS}::text[])
+    WHERE c."incidentId" = ${incidentId} AND c.closer = 'target' AND c."idleGapMs" IS NOT NULL
+    GROUP BY 1, 2, 3 ORDER BY 1, 2`;
+  const out = new Map<string, IdleGapBin[]>();
+  for (const r of rows) {
+    const list = out.get(r.target) ?? [];
+    list.push({ bin: Number(r.bin), classCode: r.classCode, n: Number(r.n) });
+    out.set(r.target, list);
+  }
+  return out;
+}
+
+/** One histogram per target that closed connections, marked with its idle timer and the gateway's keep_alive_timeout. */
+export async function idleGapCharts(db: Db, incidentId: string, marks: { timerMs: (target: string) => number | null; gatewayKeepAliveMs: number | null }): Promise<IdleGapHistogram[]> {
+  const bins = await idleGapBins(db, incidentId);
+  return [...bins.entries()].map(([target, b]) =>
+    idleGapHistogram(target, b, [
+      { name: "target idle timer (capture)", ms: marks.timerMs(target) },
+      { name: "gateway keep_alive_timeout", ms: marks.gatewayKeepAliveMs },
+    ]),
+  );
+}
+
+/** 502 and 504 transactions of the parsed logs by target and request path (query string cut off). */
+export async function failurePaths(db: Db, incidentId: string, topN = 8): Promise<PathFailures[]> {
+  const rows = await db.$queryRaw<Array<{ target: string; path: string; s502: bigint; s504: bigint }>>`
+    SELECT coalesce(nullif(t.target, ''), '(no target)') target, split_part(t.url, '?', 1) path,
+      count(*) FILTER (WHERE t.status = 502) s502, count(*) FILTER (WHERE t.status = 504) s504
+    FROM "LogTransaction" t JOIN "BundleFile" f ON f.id = t."fileId" AND f.status = 'done'
+    WHERE t."incidentId" = ${incidentId} AND t.status IN (502, 504)
+    GROUP BY 1, 2`;
+  const withSlash = (p: string) => (p === "" ? "/" : p.startsWith("/") ? p : `/${p}`);
+  return failuresByPath(rows.map((r) => ({ target: r.target, path: withSlash(r.path), s502: Number(r.s502), s504: Number(r.s504) })), topN);
+}
