@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import busboy from "busboy";
-import { crossSiteRefusal } from "@/lib/auth/csrf";
 import type { BlobStore } from "./blobs";
 import type { StoredUpload } from "./bundle";
 
@@ -16,9 +15,7 @@ export class UploadError extends Error {
 
 /** Streams every `file` part of a multipart request into the blob store; nothing is held in memory. */
 export async function receiveUpload(request: Request, store: BlobStore, maxBytes: number): Promise<StoredUpload[]> {
-  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB), so its check is made here.
-  const crossSite = crossSiteRefusal(request.method, request.headers);
-  if (crossSite) throw new UploadError(403, "cross_site", `Refused ${crossSite}.`);
+  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): they call requestRefusal first.
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) throw new UploadError(415, "unsupported_media_type", "Send the bundle as multipart/form-data with one or more `file` parts.");
   const declared = Number(request.headers.get("content-length") ?? "0");
