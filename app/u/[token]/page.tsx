@@ -10,13 +10,11 @@ export const dynamic = "force-dynamic";
 /** The page a customer opens from an upload link: no account, one form. Unusable links: the plain 404 page. */
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const ip = clientIp(await headers());
   const { db } = app();
-  const limit = limiter(db, "token");
-  if (await limit.blocked(ip)) notFound();
+  // As lib/auth/link-responses.ts: a valid link always opens; a miss counts against this client's budget.
   const link = await findUploadLink(db, token);
   if (!link) {
-    await limit.fail(ip);
+    await limiter(db, "token").fail(clientIp(await headers()));
     notFound();
   }
   return (
