@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/lib/auth/access";
+import { setupRequiredMessage } from "@/lib/auth/listener";
 import { SignInForm } from "./signin-form";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <section className="panel" style={{ maxWidth: "26rem", margin: "2rem auto" }} aria-labelledby="signin-h">
       <h1 id="signin-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Sign in</h1>
       {v.kind === "share" && <p className="muted">You are viewing a shared incident. Engineers sign in to see everything.</p>}
+      {v.kind === "setup" && <p role="alert" data-testid="setup-required">{setupRequiredMessage()}</p>}
       <SignInForm next={next} />
     </section>
   );
