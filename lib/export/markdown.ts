@@ -13,8 +13,15 @@ const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOStri
 const dur = (ms: number | null) => (ms === null ? "—" : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms * 10) / 10} ms`);
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(r < 0.1 ? 2 : 1)} %`);
 const signed = (ms: number) => `${ms > 0 ? "+" : ""}${Math.round(ms * 10) / 10} ms`;
-/** A table cell: pipes escaped, one line. */
-const cell = (v: string | number | null) => (v === null || v === "" ? "—" : String(v).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " "));
+/**
+ * Text from a bundle or a person (titles, notes, answers, log fields, file names) as literal Markdown: a
+ * backslash before every character that could start raw HTML (`<`), an entity (`&`), a link or image (`[`, `]`),
+ * a code span or a table cell border, so `<img src=…>` or `![](https://tracker/…)` in a log line stays text
+ * wherever the report is rendered. Emphasis characters are left: harmless, and escaping them would litter ids.
+ */
+export const mdText = (v: string) => v.replace(/[\\`[\]<>&|]/g, "\\$&");
+/** A table cell: literal text, one line. */
+const cell = (v: string | number | null) => (v === null || v === "" ? "—" : mdText(String(v)).replace(/\r?\n/g, " "));
 /** Inline code that survives backticks in the text. */
 const code = (s: string) => {
   const ticks = "`".repeat(Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
@@ -35,7 +42,7 @@ function clockLine(c: AnalysisExport["clock"]): string {
 }
 
 function example(e: Example, i: number, hasCapture: boolean): string {
-  const head = `### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`;
+  const head = mdText(`### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`).replace(/\r?\n/g, " ");
   const facts = [
     `- Time: ${iso(e.ts)} · target ${code(e.target ?? "unknown")} · correlation id ${code(e.correlationId)}`,
     `- Log: ${code(`${e.log.file}:${e.log.lineNo}`)} (byte offset ${e.log.byteOffset})`,
@@ -57,10 +64,10 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const conns = v.targets.reduce((n, t) => n + t.connections.total, 0);
   const byClass = (cls: string) => v.targets.reduce((n, t) => n + (t.connections.byClass[cls] ?? 0), 0);
   const out: string[] = [];
-  out.push(`# 502 report: ${v.title}`, "");
-  out.push(`Incident ${code(v.id)}${v.org ? ` · ${v.org}${v.env ? `/${v.env}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`);
+  out.push(`# 502 report: ${mdText(v.title).replace(/\r?\n/g, " ")}`, "");
+  out.push(`Incident ${code(v.id)}${v.org ? ` · ${mdText(v.org)}${v.env ? `/${mdText(v.env)}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`);
   out.push(`Dashboard: ${opts.origin ? `${opts.origin}${v.url}` : v.url}`, "");
-  if (v.note.trim()) out.push(`> ${v.note.trim().replace(/\r?\n/g, "\n> ")}`, "");
+  if (v.note.trim()) out.push(`> ${mdText(v.note.trim()).replace(/\r?\n/g, "\n> ")}`, "");
 
   out.push("## Verdict", "");
   out.push(`**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${d.verdict.summary}`, "");
@@ -113,7 +120,7 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
     out.push("## Still needed", "", ...d.mustGather.map((m) => `- **${m.item}**: ${m.why}`), "");
   }
   const answers = Object.entries(d.answers);
-  if (answers.length) out.push("## Answers given", "", ...answers.map(([k, val]) => `- ${k}: ${val}`), "");
+  if (answers.length) out.push("## Answers given", "", ...answers.map(([k, val]) => `- ${mdText(k)}: ${mdText(String(val)).replace(/\r?\n/g, " ")}`), "");
   out.push(`<sub>analysis.json schemaVersion ${a.schemaVersion}</sub>`, "");
   return out.join("\n");
 }
