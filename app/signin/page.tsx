@@ -1,12 +1,11 @@
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/lib/auth/access";
 import { setupRequiredMessage } from "@/lib/auth/listener";
+import { safeNext } from "@/lib/auth/safe-next";
 import { SignInForm } from "./signin-form";
 
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-const safeNext = (next: unknown) => (typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/");
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
