@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { findUploadLink } from "@/lib/auth/upload-links";
 import { clientIp, limiter } from "@/lib/auth/rate-limit";
+import { UPLOAD_MASKING_NOTICE } from "@/lib/auth/upload-notice";
 import { CustomerUpload } from "./customer-upload";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +22,8 @@ export default async function CustomerUploadPage({ params }: { params: Promise<{
     <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }}>
       <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Upload a diagnostic bundle</h1>
       <p>For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config YAML and a tcpdump capture of
-        the gateway↔target leg (or one .zip / .tar.gz with all of them). API keys in the logs are masked when they are stored.</p>
+        the gateway↔target leg (or one .zip / .tar.gz with all of them).</p>
+      <p data-testid="masking-notice">{UPLOAD_MASKING_NOTICE}</p>
       <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
       <CustomerUpload token={token} />
     </section>
