@@ -3,6 +3,8 @@ import { requestRefusal } from "@/lib/auth/request-guard";
 
 /** Refuses unknown host names (DNS rebinding) and state-changing requests from other origins: lib/auth/request-guard.ts. */
 export function proxy(request: NextRequest) {
+  // Load balancers probe instances by address (Host: 10.0.0.5:3000); the health answer holds no data.
+  if (request.nextUrl.pathname === "/api/health") return NextResponse.next();
   return requestRefusal(request) ?? NextResponse.next();
 }
 

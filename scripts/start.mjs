@@ -37,6 +37,9 @@ if (!loopback && accountCount === 0) {
   );
   process.exit(1);
 }
+if (!loopback && !process.env.ALLOWED_HOSTS && !process.env.PUBLIC_ORIGIN && ["0.0.0.0", "::", "[::]"].includes(host)) {
+  console.warn("[start] HOST=" + host + " but neither ALLOWED_HOSTS nor PUBLIC_ORIGIN is set: only localhost host names are answered (421 otherwise). Set ALLOWED_HOSTS=your.host.name.");
+}
 console.log(accountCount ? `[start] team mode: ${accountCount} account(s), sign-in required` : "[start] open mode: no accounts, localhost only");
 // The server records each request's socket address and drops client-written X-Forwarded-* (unless TRUST_PROXY=1)
 // before Next sees it: scripts/peer-address.mjs.

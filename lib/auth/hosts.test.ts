@@ -55,3 +55,14 @@ describe("requestRefusal", () => {
     expect(requestRefusal({ method: "POST", headers: host("127.0.0.1:3000") }, E)).toBeNull();
   });
 });
+
+describe("proxy.ts", () => {
+  it("runs the gate on every path but /api/health, which load balancers probe by address", async () => {
+    const { NextRequest } = await import("next/server");
+    const { proxy } = await import("@/proxy");
+    const req = (p: string) => new NextRequest(`http://10.0.0.5:3000${p}`, { headers: { host: "10.0.0.5:3000" } });
+    expect(proxy(req("/api/incidents/inc_1")).status).toBe(421);
+    expect(proxy(req("/")).status).toBe(421);
+    expect(proxy(req("/api/health")).headers.get("x-middleware-next")).toBe("1");
+  });
+});
