@@ -24,6 +24,10 @@ export const LIMITS: Record<LimiterKind, LimiterOptions> = {
   signin: { perIp: 10, windowMs: 15 * 60_000 },
 };
 
+// Tries of one address queue on its lock (and, on PGlite, every transaction on the one connection): Prisma's
+// default 2 s wait for a transaction slot would turn a burst of sign-ins into 500s.
+const LOCKED_TX = { maxWait: 15_000, timeout: 15_000 };
+
 // An address is a short string; this only keeps an odd value from reaching the index.
 const ipKey = (ip: string) => ip.slice(0, 100);
 
@@ -52,7 +56,7 @@ export class FailureLimiter {
       const used = await tx.authFailure.count({ where: { kind: this.kind, ip: key, at: { gt: this.since() } }, take: this.opts.perIp });
       if (used >= this.opts.perIp) return null;
       return tx.authFailure.create({ data: { kind: this.kind, ip: key, at }, select: { id: true } });
-    });
+    }, LOCKED_TX);
     // Rows that left the window count for nothing; each new one clears them (about one window's worth at most).
     if (row) await this.db.authFailure.deleteMany({ where: { kind: this.kind, at: { lte: this.since() } } });
     return row?.id ?? null;

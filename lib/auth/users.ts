@@ -30,7 +30,7 @@ export async function createUser(db: Db, input: { email: string; password: strin
       data: { id: `usr_${randomBytes(9).toString("base64url")}`, email, name: input.name ?? "", role, passwordHash },
       select: { id: true, email: true, role: true, createdAt: true },
     });
-  });
+  }, ACCOUNTS_TX);
   forgetTeamMode();
   return user;
 }
@@ -54,10 +54,13 @@ export async function removeUser(db: Db, id: string) {
     }
     await tx.user.delete({ where: { id } });
     return user;
-  });
+  }, ACCOUNTS_TX);
   forgetTeamMode();
   return user;
 }
+
+// Account changes queue on one lock; more patience than Prisma's default 2 s wait for a transaction slot.
+const ACCOUNTS_TX = { maxWait: 15_000, timeout: 15_000 };
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
