@@ -48,16 +48,18 @@ describe("a database outage under a parse job", () => {
     const state = { down: false, outages: 0 };
     const worker = startWorker({ db: withOutage(db, state), dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
     try {
+      // The file's status is written first, the job's right after: wait for both (or 20 s; the old code left both
+      // `parsing` / `running` for 10 minutes).
+      const read = () => Promise.all([db.bundleFile.findUniqueOrThrow({ where: { id: "f_outage" } }), db.parseJob.findUniqueOrThrow({ where: { fileId: "f_outage" } })]);
       const deadline = Date.now() + 20_000;
-      let file = await db.bundleFile.findUniqueOrThrow({ where: { id: "f_outage" } });
-      while (Date.now() < deadline && (file.status === "queued" || file.status === "parsing")) {
+      let [file, job] = await read();
+      while (Date.now() < deadline && (["queued", "parsing"].includes(file.status) || ["queued", "running"].includes(job.status))) {
         await new Promise((r) => setTimeout(r, 100));
-        file = await db.bundleFile.findUniqueOrThrow({ where: { id: "f_outage" } });
+        [file, job] = await read();
       }
       expect(state.outages).toBe(1);
       expect(file.status).toBe("failed");
       expect(file.error).toMatch(/stored copy of this file is missing/);
-      const job = await db.parseJob.findUniqueOrThrow({ where: { fileId: "f_outage" } });
       expect(job).toMatchObject({ status: "failed", attempts: 1, lockedBy: null });
     } finally {
       await worker.stop();
