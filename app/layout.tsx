@@ -11,6 +11,7 @@ export const metadata: Metadata = {
 function Who({ v }: { v: Viewer }) {
   if (v.kind === "open") return <span className="mode" data-testid="mode">Open mode · only this machine can reach it</span>;
   if (v.kind === "share") return <span className="mode" data-testid="mode">Shared incident · read only</span>;
+  if (v.kind === "setup") return <span className="mode" data-testid="mode">No account · create an admin on the server</span>;
   if (v.kind === "anonymous") return <span className="mode" data-testid="mode"><Link href="/signin">Sign in</Link></span>;
   return (
     <span className="mode" data-testid="mode" style={{ display: "flex", gap: ".8rem", alignItems: "center" }}>

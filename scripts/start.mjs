@@ -2,6 +2,7 @@
 // Open mode listens on localhost only (HOST may widen it once accounts exist).
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parserEnv } from "./heap.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -38,10 +39,19 @@ if (!loopback && accountCount === 0) {
   );
   process.exit(1);
 }
+if (!loopback && !process.env.ALLOWED_HOSTS && !process.env.PUBLIC_ORIGIN && ["0.0.0.0", "::", "[::]"].includes(host)) {
+  console.warn("[start] HOST=" + host + " but neither ALLOWED_HOSTS nor PUBLIC_ORIGIN is set: only localhost host names are answered (421 otherwise). Set ALLOWED_HOSTS=your.host.name.");
+}
 console.log(accountCount ? `[start] team mode: ${accountCount} account(s), sign-in required` : "[start] open mode: no accounts, localhost only");
+// The server records each request's socket address and drops client-written X-Forwarded-* (unless TRUST_PROXY=1)
+// before Next sees it: scripts/peer-address.mjs.
+function withPeerAddress(nodeOptions = "") {
+  return `${nodeOptions} --import=${pathToFileURL("scripts/peer-address.mjs").href}`.trim();
+}
+// HOST goes to the server too: it never serves open mode on a non-loopback listener (lib/auth/access.ts).
 const server = spawn(bin("next"), ["start", "-p", port, "-H", host], {
   stdio: "inherit",
-  env: parserEnv(),
+  env: { ...parserEnv(), HOST: host, NODE_OPTIONS: withPeerAddress(parserEnv().NODE_OPTIONS) },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,11 +1,11 @@
 import { redirect } from "next/navigation";
 import { currentViewer } from "@/lib/auth/access";
+import { setupRequiredMessage } from "@/lib/auth/listener";
+import { safeNext } from "@/lib/auth/safe-next";
 import { SignInForm } from "./signin-form";
 
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-const safeNext = (next: unknown) => (typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/");
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
@@ -15,6 +15,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <section className="panel" style={{ maxWidth: "26rem", margin: "2rem auto" }} aria-labelledby="signin-h">
       <h1 id="signin-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Sign in</h1>
       {v.kind === "share" && <p className="muted">You are viewing a shared incident. Engineers sign in to see everything.</p>}
+      {v.kind === "setup" && <p role="alert" data-testid="setup-required">{setupRequiredMessage()}</p>}
       <SignInForm next={next} />
     </section>
   );

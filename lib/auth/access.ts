@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { sessionUser, SESSION_COOKIE } from "./sessions";
 import { findShareLink, SHARE_COOKIE } from "./share-links";
 import { teamMode } from "./users";
+import { openModeListener, setupRequiredMessage } from "./listener";
 
 /**
  * Who is looking, and what they may do. Every route handler and page that touches an incident goes
@@ -15,17 +16,19 @@ import { teamMode } from "./users";
  * - `user`: a signed-in engineer of a team deployment (admins also manage engineers).
  * - `share`: a visitor holding a read-only share link for exactly one incident.
  * - `anonymous`: nobody; in team mode sees nothing but the sign-in page and links.
+ * - `setup`: no account exists but the server listens beyond localhost: nobody may do anything (lib/auth/listener.ts).
  */
 export type Viewer =
   | { kind: "open" }
   | { kind: "user"; userId: string; email: string; role: "admin" | "engineer" }
   | { kind: "share"; linkId: string; incidentId: string; allowDownload: boolean }
-  | { kind: "anonymous" };
+  | { kind: "anonymous" }
+  | { kind: "setup" };
 
 /** Thrown by the guards; `handleApiError` turns it into the API's error shape. */
 export class AccessDenied extends Error {
   constructor(
-    readonly status: 401 | 403 | 404,
+    readonly status: 401 | 403 | 404 | 503,
     readonly code: string,
     message: string,
   ) {
@@ -42,7 +45,7 @@ export const currentViewer = cache(async (): Promise<Viewer> => {
   // Cookies first: it marks the render as per-request, so nothing is prerendered at build time (no database then).
   const jar = await cookies();
   const database = db();
-  if (!(await teamMode(database))) return { kind: "open" };
+  if (!(await teamMode(database))) return openModeListener() ? { kind: "open" } : { kind: "setup" };
   const user = await sessionUser(database, jar.get(SESSION_COOKIE)?.value);
   if (user) return { kind: "user", userId: user.id, email: user.email, role: user.role === "admin" ? "admin" : "engineer" };
   const link = await findShareLink(database, jar.get(SHARE_COOKIE)?.value);
@@ -65,9 +68,12 @@ export function canDownload(v: Viewer): boolean {
   return canEdit(v) || (v.kind === "share" && v.allowDownload);
 }
 
+const setupRequired = () => new AccessDenied(503, "setup_required", setupRequiredMessage());
+
 /** Read access to one incident (its analysis, logs, connections, exports). Unknown and forbidden both answer 404. */
 export async function requireIncidentRead(incidentId: string): Promise<Viewer> {
   const v = await currentViewer();
+  if (v.kind === "setup") throw setupRequired();
   if (canEdit(v) || (v.kind === "share" && v.incidentId === incidentId)) return v;
   throw new AccessDenied(404, "not_found", "No such incident.");
 }
@@ -76,6 +82,7 @@ export async function requireIncidentRead(incidentId: string): Promise<Viewer> {
 export async function requireEngineer(): Promise<Viewer> {
   const v = await currentViewer();
   if (canEdit(v)) return v;
+  if (v.kind === "setup") throw setupRequired();
   throw new AccessDenied(v.kind === "share" ? 403 : 401, v.kind === "share" ? "forbidden" : "sign_in_required", "Sign in to do this.");
 }
 
@@ -92,7 +99,7 @@ const signInUrl = (next: string) => `/signin?next=${encodeURIComponent(next)}`;
 export async function pageIncidentAccess(incidentId: string): Promise<Viewer> {
   const v = await currentViewer();
   if (canEdit(v) || (v.kind === "share" && v.incidentId === incidentId)) return v;
-  if (v.kind === "anonymous") redirect(signInUrl(`/incidents/${incidentId}`));
+  if (v.kind === "anonymous" || v.kind === "setup") redirect(signInUrl(`/incidents/${incidentId}`));
   notFound();
 }
 
@@ -100,6 +107,6 @@ export async function pageIncidentAccess(incidentId: string): Promise<Viewer> {
 export async function pageEngineer(path: string): Promise<Viewer> {
   const v = await currentViewer();
   if (canEdit(v)) return v;
-  if (v.kind === "anonymous") redirect(signInUrl(path));
+  if (v.kind === "anonymous" || v.kind === "setup") redirect(signInUrl(path));
   notFound();
 }

@@ -1,23 +1,30 @@
+import { env } from "@/lib/env";
+import { effectiveHost, parseHost, type HostEnv } from "./hosts";
+
 /**
- * Cross-site request refusal for state-changing requests. Session cookies are SameSite=Lax, but open mode
- * has no cookie at all, so a page on another site could otherwise make the browser POST to localhost.
- * Browsers say where a request comes from (Sec-Fetch-Site; older ones only Origin); scripts like curl
- * send neither and are let through (they are not a browser carrying someone's rights).
+ * State-changing requests are accepted only from this origin. Open mode has no cookie at all, so any page the
+ * browser shows could otherwise make it POST here: another site, but also another port of the same host
+ * (Sec-Fetch-Site: same-site). Browsers say where a request comes from (Sec-Fetch-Site; older ones only
+ * Origin); scripts like curl send neither and are let through (they are not a browser carrying someone's rights).
  */
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function crossSiteRefusal(method: string, headers: Headers): string | null {
+export function crossSiteRefusal(method: string, headers: Headers, e: HostEnv = env()): string | null {
   if (SAFE.has(method.toUpperCase())) return null;
   const site = headers.get("sec-fetch-site");
-  if (site) return site === "cross-site" ? `a ${method} from another site (Sec-Fetch-Site: cross-site)` : null;
+  if (site && site !== "same-origin" && site !== "none") {
+    const from = site === "same-site" ? "another port or subdomain of this site" : "another site";
+    return `a ${method} from ${from} (Sec-Fetch-Site: ${site})`;
+  }
   const origin = headers.get("origin");
   if (!origin) return null;
-  let originHost: string;
+  let originHost: string | undefined;
   try {
-    originHost = new URL(origin).host;
+    originHost = parseHost(new URL(origin).host)?.host;
   } catch {
-    return `a ${method} with an unreadable Origin`;
+    /* "null" (sandboxed frames, file:) and other unreadable values */
   }
-  const hosts = [headers.get("host"), headers.get("x-forwarded-host")].filter(Boolean);
-  return hosts.includes(originHost) ? null : `a ${method} from ${origin}`;
+  if (!originHost) return `a ${method} with an unreadable Origin (${origin.slice(0, 100)})`;
+  const ours = [effectiveHost(headers, e), e.PUBLIC_ORIGIN && new URL(e.PUBLIC_ORIGIN).host].flatMap((h) => (h ? [parseHost(h)?.host] : []));
+  return ours.includes(originHost) ? null : `a ${method} from ${origin.slice(0, 100)}`;
 }

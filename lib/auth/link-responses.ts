@@ -18,17 +18,15 @@ export function tooManyAttempts(retryAfterS: number): NextResponse {
 }
 
 /**
- * Runs a token lookup under the failed-token limiter: 429 once this client has failed too often,
- * a counted failure when the lookup finds nothing.
+ * Runs a token lookup under the failed-token limiter. The lookup always runs: a valid link (256 random bits,
+ * never guessed) works whatever others did, from any address. A miss counts against this client's budget and
+ * answers 404, or 429 once that budget is used up.
  */
 export async function limitedLookup<T>(req: Request, lookup: () => Promise<T | null>): Promise<{ ok: true; value: T } | { ok: false; res: NextResponse }> {
+  const value = await lookup();
+  if (value !== null) return { ok: true, value };
   const ip = clientIp(req.headers);
   const limit = limiter(db(), "token");
-  if (await limit.blocked(ip)) return { ok: false, res: tooManyAttempts(await limit.retryAfterS(ip)) };
-  const value = await lookup();
-  if (value === null) {
-    await limit.fail(ip);
-    return { ok: false, res: linkNotFound() };
-  }
-  return { ok: true, value };
+  if ((await limit.fail(ip)) === "over") return { ok: false, res: tooManyAttempts(await limit.retryAfterS(ip)) };
+  return { ok: false, res: linkNotFound() };
 }

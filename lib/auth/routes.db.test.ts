@@ -21,7 +21,7 @@ vi.mock("next/headers", () => ({
     has: (name: string) => jar.has(name),
     getAll: () => [...jar].map(([name, value]) => ({ name, value })),
   }),
-  headers: async () => new Headers({ "x-forwarded-for": "192.0.2.7" }),
+  headers: async () => new Headers({ "x-emg-peer": "192.0.2.7" }),
 }));
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

@@ -20,13 +20,17 @@ export async function createUser(db: Db, input: { email: string; password: strin
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new AccountError("invalid_email", `"${input.email}" is not an email address.`);
   const weak = passwordProblem(input.password);
   if (weak) throw new AccountError("weak_password", `Password refused: ${weak}`);
-  if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw new AccountError("email_taken", `${email} already has an account.`);
-  // The very first account of a deployment is always an admin, or nobody could manage the others.
-  const role: Role = (await db.user.count()) === 0 ? "admin" : input.role;
-  const user = await db.user.create({
-    data: { id: `usr_${randomBytes(9).toString("base64url")}`, email, name: input.name ?? "", role, passwordHash: await hashPassword(input.password) },
-    select: { id: true, email: true, role: true, createdAt: true },
-  });
+  const passwordHash = await hashPassword(input.password);
+  const user = await db.$transaction(async (tx) => {
+    await lockAccounts(tx);
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) throw new AccountError("email_taken", `${email} already has an account.`);
+    // The very first account of a deployment is always an admin, or nobody could manage the others.
+    const role: Role = (await tx.user.count()) === 0 ? "admin" : input.role;
+    return tx.user.create({
+      data: { id: `usr_${randomBytes(9).toString("base64url")}`, email, name: input.name ?? "", role, passwordHash },
+      select: { id: true, email: true, role: true, createdAt: true },
+    });
+  }, ACCOUNTS_TX);
   forgetTeamMode();
   return user;
 }
@@ -35,16 +39,34 @@ export async function listUsers(db: Db) {
   return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
 }
 
-/** Removes an account and its sessions; the last admin stays, so the deployment keeps a manager. */
+/**
+ * Removes an account and its sessions; the last admin stays, so the deployment keeps a manager (and never falls
+ * back to open mode). Count and delete run under the accounts lock: two admins removing each other at once
+ * are serialized, and the second sees that only one admin is left.
+ */
 export async function removeUser(db: Db, id: string) {
-  const user = await db.user.findUnique({ where: { id }, select: { role: true, email: true } });
-  if (!user) throw new AccountError("not_found", "No such account.");
-  if (user.role === "admin" && (await db.user.count({ where: { role: "admin" } })) <= 1) {
-    throw new AccountError("last_admin", "The last admin cannot be removed.");
-  }
-  await db.user.delete({ where: { id } });
+  const user = await db.$transaction(async (tx) => {
+    await lockAccounts(tx);
+    const user = await tx.user.findUnique({ where: { id }, select: { role: true, email: true } });
+    if (!user) throw new AccountError("not_found", "No such account.");
+    if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
+      throw new AccountError("last_admin", "The last admin cannot be removed.");
+    }
+    await tx.user.delete({ where: { id } });
+    return user;
+  }, ACCOUNTS_TX);
   forgetTeamMode();
   return user;
+}
+
+// Account changes queue on one lock; more patience than Prisma's default 2 s wait for a transaction slot.
+const ACCOUNTS_TX = { maxWait: 15_000, timeout: 15_000 };
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** A transaction-scoped lock every account change that depends on a count takes first (released at commit). */
+async function lockAccounts(tx: Tx) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('emg-accounts'))`;
 }
 
 // Team mode iff at least one account exists; asked on every request, so remembered for a few seconds.

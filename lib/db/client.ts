@@ -27,10 +27,21 @@ export interface DbOptions {
 
 export function openDb(opts: DbOptions): DbHandle {
   if (opts.databaseUrl) {
-    const factory = new PrismaPg({ connectionString: opts.databaseUrl, max: 10 });
+    // A connection the server drops (restart, failover, idle timeout) makes its pool emit `error`; without a
+    // listener that is an uncaught exception and the process (the app, or `npm run worker`) dies. Logged instead:
+    // the pool opens a new connection for the next query, and a query that was running fails on its own.
+    const onPoolError = (err: Error) => console.error(`[db] connection lost: ${err.message}`);
+    const factory = new PrismaPg({ connectionString: opts.databaseUrl, max: 10 }, { onPoolError, onConnectionError: onPoolError });
     const prisma = new PrismaClient({ adapter: factory });
     let bulkPool: pg.Pool | null = null;
-    registerBulkDriver(prisma, (sql, params) => (bulkPool ??= new pg.Pool({ connectionString: opts.databaseUrl, max: 2 })).query(sql, params));
+    const bulk = () => {
+      if (!bulkPool) {
+        bulkPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+        bulkPool.on("error", onPoolError);
+      }
+      return bulkPool;
+    };
+    registerBulkDriver(prisma, (sql, params) => bulk().query(sql, params));
     return { prisma, factory, kind: "postgresql", close: async () => { await prisma.$disconnect(); await bulkPool?.end(); } };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });

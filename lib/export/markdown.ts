@@ -8,8 +8,17 @@ const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOStri
 const dur = (ms: number | null) => (ms === null ? "—" : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms * 10) / 10} ms`);
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(r < 0.1 ? 2 : 1)} %`);
 const signed = (ms: number) => `${ms > 0 ? "+" : ""}${Math.round(ms * 10) / 10} ms`;
-/** A table cell: pipes escaped, one line. */
-const cell = (v: string | number | null) => (v === null || v === "" ? "—" : String(v).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " "));
+/**
+ * Text from a bundle or a person (titles, notes, answers, log fields, file names) as literal Markdown: a
+ * backslash before every character that could start raw HTML (`<`), an entity (`&`), a link or image (`[`, `]`),
+ * a code span or a table cell border, so `<img src=…>` or `![](https://tracker/…)` in a log line stays text
+ * wherever the report is rendered. Emphasis characters are left: harmless, and escaping them would litter ids.
+ */
+export const mdText = (v: string) => v.replace(/[\\`[\]<>&|]/g, "\\$&");
+/** A table cell: literal text, one line. */
+/** Bundle-derived text on one line of Markdown: escaped, line breaks folded. */
+const line = (v: string) => mdText(v).replace(/\r?\n/g, " ");
+const cell = (v: string | number | null) => (v === null || v === "" ? "—" : mdText(String(v)).replace(/\r?\n/g, " "));
 /** Inline code that survives backticks in the text. */
 const code = (s: string) => {
   const ticks = "`".repeat(Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
@@ -30,7 +39,7 @@ function clockLine(c: AnalysisExport["clock"]): string {
 }
 
 function example(e: Example, i: number, hasCapture: boolean): string {
-  const head = `### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`;
+  const head = mdText(`### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`).replace(/\r?\n/g, " ");
   const facts = [
     `- Time: ${iso(e.ts)} · target ${code(e.target ?? "unknown")} · correlation id ${code(e.correlationId)}`,
     `- Log: ${code(`${e.log.file}:${e.log.lineNo}`)} (byte offset ${e.log.byteOffset})`,
@@ -52,22 +61,22 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const conns = v.targets.reduce((n, t) => n + t.connections.total, 0);
   const byClass = (cls: string) => v.targets.reduce((n, t) => n + (t.connections.byClass[cls] ?? 0), 0);
   const out: string[] = [];
-  out.push(`# 502 report: ${v.title}`, "");
-  out.push(`Incident ${code(v.id)}${v.org ? ` · ${v.org}${v.env ? `/${v.env}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`);
+  out.push(`# 502 report: ${mdText(v.title).replace(/\r?\n/g, " ")}`, "");
+  out.push(`Incident ${code(v.id)}${v.org ? ` · ${mdText(v.org)}${v.env ? `/${mdText(v.env)}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`);
   out.push(`Dashboard: ${opts.origin ? `${opts.origin}${v.url}` : v.url}`, "");
-  if (v.note.trim()) out.push(`> ${v.note.trim().replace(/\r?\n/g, "\n> ")}`, "");
+  if (v.note.trim()) out.push(`> ${mdText(v.note.trim()).replace(/\r?\n/g, "\n> ")}`, "");
 
   out.push("## Verdict", "");
-  out.push(`**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${d.verdict.summary}`, "");
+  out.push(`**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${line(d.verdict.summary)}`, "");
   out.push(`The evidence explains **${d.verdict.explains502} of ${s.status502 + s.status504}** failures (502 and 504).`, "");
   const failing = d.targets.filter((t) => t.cause !== "healthy");
   for (const t of failing) {
-    out.push(`### ${t.target}${t.proxy ? ` (${t.proxy})` : ""}: ${CAUSE_LABEL[t.cause]}`, "");
-    out.push(`${t.cause}, confidence ${t.confidence}, ${t.explains502} failure(s) explained${t.idleTimeoutMs !== null ? `, target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}. ${t.summary}`, "");
-    out.push(...t.evidence.map((x) => `- ${x.kind === "answer" ? "**Your answer:** " : `${x.kind}: `}${x.label}`), "");
+    out.push(`### ${line(t.target)}${t.proxy ? ` (${line(t.proxy)})` : ""}: ${CAUSE_LABEL[t.cause]}`, "");
+    out.push(`${t.cause}, confidence ${t.confidence}, ${t.explains502} failure(s) explained${t.idleTimeoutMs !== null ? `, target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}. ${line(t.summary)}`, "");
+    out.push(...t.evidence.map((x) => `- ${x.kind === "answer" ? "**Your answer:** " : `${x.kind}: `}${line(x.label)}`), "");
   }
   const healthy = d.targets.filter((t) => t.cause === "healthy").map((t) => t.target);
-  if (healthy.length) out.push(`Healthy: ${healthy.join(", ")}.`, "");
+  if (healthy.length) out.push(`Healthy: ${line(healthy.join(", "))}.`, "");
 
   out.push("## Evidence", "");
   out.push(
@@ -112,14 +121,14 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const fixes = failing.filter((t) => t.fix);
   for (const t of fixes) {
     const f = t.fix!;
-    out.push(`### ${t.target}: ${f.title}`, "", fence(/^edgemicro:/m.test(f.snippet) ? "yaml" : "sh", f.snippet), "", ...f.notes.map((n) => `- ${n}`), "");
+    out.push(`### ${line(t.target)}: ${line(f.title)}`, "", fence(/^edgemicro:/m.test(f.snippet) ? "yaml" : "sh", f.snippet), "", ...f.notes.map((n) => `- ${line(n)}`), "");
   }
   if (fixes.length === 0) out.push("_No fix yet: the evidence does not name a cause._", "");
   if (d.mustGather.length) {
     out.push("## Still needed", "", ...d.mustGather.map((m) => `- **${m.item}**: ${m.why}`), "");
   }
   const answers = Object.entries(d.answers);
-  if (answers.length) out.push("## Answers given (typed by a person, not measured)", "", ...answers.map(([k, val]) => `- ${k}: ${val}`), "");
+  if (answers.length) out.push("## Answers given (typed by a person, not measured)", "", ...answers.map(([k, val]) => `- ${mdText(k)}: ${mdText(String(val)).replace(/\r?\n/g, " ")}`), "");
   out.push(`<sub>analysis.json schemaVersion ${a.schemaVersion}</sub>`, "");
   return out.join("\n");
 }

@@ -62,6 +62,20 @@ export async function finishJob(db: Db, id: bigint, error?: string): Promise<voi
   await db.parseJob.update({ where: { id }, data: { status: error ? "failed" : "done", error: error ?? null, lockedBy: null } });
 }
 
+/**
+ * Puts a job this worker holds back in the queue (its file back to `queued`). `refund`: the attempt is given back,
+ * for a job the database failed under (an outage is not the file's fault; see lib/jobs/worker.ts).
+ */
+export async function requeueJob(db: Db, job: { id: bigint; fileId: string }, workerId: string, refund: boolean): Promise<void> {
+  await db.$transaction([
+    db.parseJob.updateMany({
+      where: { id: job.id, lockedBy: workerId, status: "running" },
+      data: { status: "queued", lockedBy: null, lockedAt: null, ...(refund ? { attempts: { decrement: 1 } } : {}) },
+    }),
+    db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" }, data: { status: "queued" } }),
+  ]);
+}
+
 export async function enqueue(db: Db, incidentId: string, fileIds: string[]): Promise<void> {
   if (fileIds.length) await db.parseJob.createMany({ data: fileIds.map((fileId) => ({ incidentId, fileId })) });
 }

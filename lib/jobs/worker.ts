@@ -5,7 +5,7 @@ import { blobStore } from "@/lib/ingest/bundle";
 import { resolveLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
 import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
-import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
+import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueJob, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
 
 export interface WorkerOptions {
   db: Db;
@@ -69,6 +69,36 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   };
 
   const run = async (job: ClaimedJob) => {
+    try {
+      await runOrFail(job);
+    } catch (e) {
+      // Parsers never throw for bad input: this is the database failing under the job (an outage), so its result
+      // could not be written. Left alone, the file would show `parsing` until the lock went stale (10 minutes);
+      // instead the job goes back to the queue as soon as the database answers again.
+      console.error(`[worker] job ${job.id} (${job.fileId}) interrupted by a database error; queued again once the database answers:`, e);
+      await requeueWhenDatabaseAnswers(job);
+    }
+  };
+
+  const requeueWhenDatabaseAnswers = async (job: ClaimedJob) => {
+    let wait = 250;
+    let outage = false;
+    while (!stopping) {
+      try {
+        await opts.db.$queryRaw`SELECT 1`;
+        // A database that was down cost the job nothing; one that answered at once did not cause the failure,
+        // so the attempt counts (MAX_ATTEMPTS then ends a job that keeps failing).
+        await requeueJob(opts.db, job, workerId, outage);
+        return;
+      } catch {
+        outage = true;
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 5_000);
+      }
+    }
+  };
+
+  const runOrFail = async (job: ClaimedJob) => {
     if (job.attempts > MAX_ATTEMPTS) {
       const reason = crashReason(job.attempts - 1);
       await failFileJob(opts.db, job.incidentId, job.fileId, reason);

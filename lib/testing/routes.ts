@@ -2,6 +2,7 @@ import path from "node:path";
 import { createUser, type Role } from "@/lib/auth/users";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { openTestDb, type TestEnv } from "./test-db";
+import { PEER_HEADER } from "@/lib/auth/peer";
 
 const APP = path.resolve(import.meta.dirname, "../../app");
 
@@ -44,17 +45,17 @@ export async function routeModule(route: string): Promise<Record<string, Handler
   return import(/* @vite-ignore */ path.join(APP, route, "route.ts"));
 }
 
-/** Calls a route handler as Next would: a JSON request from the client address `ip`. */
+/** Calls a route handler as Next would: a JSON request from the client address `ip` (as scripts/peer-address.mjs marks it). */
 export async function hit(
   route: string,
   method: string,
-  opts: { ip: string; params?: Params; body?: unknown; url?: string },
+  opts: { ip: string; params?: Params; body?: unknown; url?: string; headers?: Record<string, string> },
 ): Promise<Response> {
   const handler = (await routeModule(route))[method];
   if (!handler) throw new Error(`${method} /${route} has no handler`);
   const req = new Request(opts.url ?? `http://127.0.0.1/${route}`, {
     method,
-    headers: { "content-type": "application/json", "x-forwarded-for": opts.ip },
+    headers: { "content-type": "application/json", host: "127.0.0.1", [PEER_HEADER]: opts.ip, ...opts.headers },
     ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
   });
   return handler(req, { params: Promise.resolve(opts.params ?? {}) });

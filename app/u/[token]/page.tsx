@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { findUploadLink } from "@/lib/auth/upload-links";
 import { clientIp, limiter } from "@/lib/auth/rate-limit";
+import { UPLOAD_MASKING_NOTICE } from "@/lib/auth/upload-notice";
+import { thisOrigin } from "@/lib/auth/hosts";
 import { CustomerUpload } from "./customer-upload";
 import { CollectorSteps } from "./collector-steps";
 import { COLLECTOR_PATH, GATHER_STEPS, collectorCommand, uploadUrlOf } from "@/lib/collector/steps";
@@ -13,22 +15,21 @@ export const dynamic = "force-dynamic";
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const h = await headers();
-  const ip = clientIp(h);
   const { db } = app();
-  const limit = limiter(db, "token");
-  if (await limit.blocked(ip)) notFound();
+  // As lib/auth/link-responses.ts: a valid link always opens; a miss counts against this client's budget.
   const link = await findUploadLink(db, token);
   if (!link) {
-    await limit.fail(ip);
+    await limiter(db, "token").fail(clientIp(await headers()));
     notFound();
   }
-  // The origin the customer used, so the command downloads from and uploads to this very server.
-  const origin = `${(h.get("x-forwarded-proto") ?? "http").split(",")[0].trim()}://${h.get("x-forwarded-host") ?? h.get("host")}`;
+  // PUBLIC_ORIGIN, else the (allowed) host the customer used: the command downloads from and uploads to this server.
+  const origin = thisOrigin(h);
   return (
     <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }}>
       <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Upload a diagnostic bundle</h1>
       <p>For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config YAML and a tcpdump capture of
-        the gateway↔target leg (or one .zip / .tar.gz with all of them). API keys in the logs are masked when they are stored.</p>
+        the gateway↔target leg (or one .zip / .tar.gz with all of them).</p>
+      <p data-testid="masking-notice">{UPLOAD_MASKING_NOTICE}</p>
       <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
       <CollectorSteps command={collectorCommand({ origin, uploadUrl: uploadUrlOf(origin, token) })} collectorHref={COLLECTOR_PATH} steps={GATHER_STEPS} />
       <h2 style={{ fontSize: "1.1rem" }}>Upload files</h2>

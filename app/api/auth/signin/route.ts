@@ -14,20 +14,21 @@ const SignIn = z.object({ email: z.string().min(1).max(254), password: z.string(
 /** `POST {email, password}` → 200 and the session cookie; 401 for wrong credentials; 429 after too many. */
 export async function POST(req: Request) {
   try {
+    const body = SignIn.parse(await req.json().catch(() => ({})));
     const ip = clientIp(req.headers);
     const { db } = app();
     const limit = limiter(db, "signin");
-    if (await limit.blocked(ip)) {
-      const res = apiError(429, "rate_limited", "Too many failed sign-ins. Wait a few minutes and try again.");
+    // The try is taken from this address's budget before the password is checked (parallel tries cannot all
+    // pass), and given back when it was right. Only this address's own failures can refuse it.
+    const attempt = await limit.attempt(ip);
+    if (attempt === null) {
+      const res = apiError(429, "rate_limited", "Too many failed sign-ins from this address. Wait a few minutes and try again.");
       res.headers.set("retry-after", String(await limit.retryAfterS(ip)));
       return res;
     }
-    const body = SignIn.parse(await req.json().catch(() => ({})));
     const user = await checkCredentials(db, body.email, body.password);
-    if (!user) {
-      await limit.fail(ip);
-      return apiError(401, "bad_credentials", "Wrong email or password.");
-    }
+    if (!user) return apiError(401, "bad_credentials", "Wrong email or password.");
+    await limit.succeeded(attempt);
     const { token, expiresAt } = await createSession(db, user.id);
     const res = NextResponse.json({ email: user.email, role: user.role });
     res.cookies.set(SESSION_COOKIE, token, cookieOptions(isHttps(req.headers), expiresAt));

@@ -4,10 +4,14 @@ import { requireIncidentRead } from "@/lib/auth/access";
 import { loadAnalysis } from "@/lib/export/load";
 import { reportMarkdown } from "@/lib/export/markdown";
 import { download } from "@/lib/export/http";
+import { requestOrigin } from "@/lib/auth/origin";
 
 export const dynamic = "force-dynamic";
 
-/** `GET /api/incidents/{id}/export/report.md`: the Markdown report for a ticket. */
+/**
+ * `GET /api/incidents/{id}/export/report.md`: the Markdown report for a ticket. Its dashboard link names
+ * PUBLIC_ORIGIN or the host the request was allowed for, never Next's own bind address (req.url).
+ */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await params;
@@ -15,7 +19,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     const { db, store } = app();
     const a = await loadAnalysis(db, store, id);
     if (!a) return apiError(404, "not_found", "No such incident.");
-    return download(reportMarkdown(a, { origin: new URL(req.url).origin }), "md", a.incident, "report.md");
+    return download(reportMarkdown(a, { origin: requestOrigin(req) }), "md", a.incident, "report.md");
   } catch (e) {
     return handleApiError(e);
   }

@@ -1,0 +1,60 @@
+/**
+ * report.md through its route: text from the bundle and from people (title, note, log fields, file names) is
+ * literal Markdown (no HTML, no image that calls home when the ticket renders), and the dashboard link names this
+ * server's configured or allowed origin.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { forgetEnv } from "@/lib/env";
+import { hit, openRouteTestDb, type RouteTestEnv } from "@/lib/testing/routes";
+
+vi.mock("next/headers", () => ({
+  cookies: async () => ({ get: () => undefined, has: () => false, getAll: () => [] }),
+  headers: async () => new Headers(),
+}));
+
+const EVIL = `<img src=x onerror=alert(1)>![t](https://tracker.example/p.png)[click](javascript:alert(1))`;
+let t: RouteTestEnv;
+beforeAll(async () => {
+  t = await openRouteTestDb({ incidents: [{ id: "inc_md", title: `502s ${EVIL}`, note: `see <script>alert(1)</script>\n![x](https://tracker.example/n.png)` }] });
+  const db = t.handle.prisma;
+  await db.bundleFile.create({ data: { id: "f_md", incidentId: "inc_md", name: `gw<b>1</b>.log`, sha256: "0".repeat(64), size: 1n, kind: "gateway-log", status: "done" } });
+  await db.logTransaction.create({
+    data: {
+      incidentId: "inc_md", fileId: "f_md", correlationId: "c1", startTs: new Date(1_700_000_000_000), endTs: new Date(1_700_000_000_100), method: "GET",
+      url: `x${EVIL}`, proxy: "p", target: "t:80", status: 502, errCode: "ECONNRESET", errMessage: `<iframe src=//evil.example>`,
+      durationMs: 100, lineNo: 1, byteOffset: 0n, lineCount: 1,
+    },
+  });
+});
+afterAll(async () => {
+  delete process.env.PUBLIC_ORIGIN;
+  forgetEnv();
+  await t?.cleanup();
+});
+
+const report = async (headers: Record<string, string> = {}) => {
+  const res = await hit("api/incidents/[id]/export/report.md", "GET", { ip: "127.0.0.1", params: { id: "inc_md" }, url: "http://0.0.0.0:3000/api/incidents/inc_md/export/report.md", headers });
+  expect(res.status).toBe(200);
+  return res.text();
+};
+
+describe("report.md", () => {
+  it("escapes HTML, images and links from titles, notes, log fields and file names", async () => {
+    const md = await report();
+    expect(md).toContain("# 502 report: 502s \\<img src=x onerror=alert(1)\\>!\\[t\\](https://tracker.example/p.png)\\[click\\](javascript:alert(1))");
+    expect(md).toContain("> see \\<script\\>alert(1)\\</script\\>\n> !\\[x\\](https://tracker.example/n.png)");
+    // Outside code spans, fences and the report's own footer no tag start (`<` + letter, / ! ?) or `](` is left unescaped.
+    const prose = md.replace(/```[\s\S]*?```/g, "").replace(/`[^`]*`/g, "").replace(/<sub>analysis\.json schemaVersion \d+<\/sub>/, "");
+    expect(prose).not.toMatch(/(^|[^\\])<[A-Za-z/!?]/);
+    expect(prose).not.toMatch(/(^|[^\\])\]\(/);
+  });
+
+  it("links the dashboard on the host the request was allowed for, or PUBLIC_ORIGIN; never the bind address", async () => {
+    expect(await report({ host: "localhost:3000" })).toContain("Dashboard: http://localhost:3000/incidents/inc_md");
+    process.env.PUBLIC_ORIGIN = "https://emg.example.com";
+    forgetEnv();
+    const md = await report({ host: "localhost:3000" });
+    expect(md).toContain("Dashboard: https://emg.example.com/incidents/inc_md");
+    expect(md).not.toContain("0.0.0.0");
+  });
+});

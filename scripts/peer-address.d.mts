@@ -1,0 +1,2 @@
+export const PEER_HEADER: string;
+export function markPeer(message: unknown): void;
