@@ -30,7 +30,7 @@ test("a chunked upload over the limit is answered 413 while the client is still 
   const boundary = "----emge2e";
   const answer = await new Promise<{ status: number; body: string; sentBytes: number }>((resolve, reject) => {
     let sent = 0;
-    const timer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const req = http.request(`${server.base}/api/incidents`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" } });
     req.on("response", (res) => {
       clearInterval(timer);
