@@ -2,12 +2,14 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { ShareLinkItem } from "@/lib/auth/share-links";
+import { CopyButton } from "./copy-button";
+import { OpenModeNote } from "./open-mode-note";
 
 const EXPIRY: Array<[string, number | null]> = [["1 day", 24], ["7 days", 168], ["30 days", 720], ["never", null]];
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "—");
 
 /** Create, list (views, last view) and revoke the read-only links of one incident. */
-export function SharePanel({ incidentId }: { incidentId: string }) {
+export function SharePanelClient({ incidentId, openMode }: { incidentId: string; openMode: boolean }) {
   const base = `/api/incidents/${incidentId}/share-links`;
   const [links, setLinks] = useState<ShareLinkItem[] | null>(null);
   const [created, setCreated] = useState<string | null>(null);
@@ -48,7 +50,9 @@ export function SharePanel({ incidentId }: { incidentId: string }) {
   return (
     <section className="panel" aria-labelledby="share-h" data-testid="share-panel">
       <h2 id="share-h">Share</h2>
-      <p className="muted">A share link shows this incident read-only (analysis, timeline, targets, connections, guided flow) to anyone holding it, without an account.</p>
+      {openMode
+        ? <OpenModeNote what="a share link" />
+        : <p className="muted">A share link shows this incident read-only (analysis, timeline, targets, connections, guided flow) to anyone holding it, without an account.</p>}
       <form onSubmit={(e) => { e.preventDefault(); void create(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
         <label>Label<br /><input name="label" placeholder="ticket 12345" maxLength={200} /></label>
         <label>Expires after<br />
@@ -61,8 +65,9 @@ export function SharePanel({ incidentId }: { incidentId: string }) {
       </form>
       <div aria-live="polite">
         {created && (
-          <p className="note" style={{ marginTop: ".8rem" }}>
+          <p className="note copy-row" style={{ marginTop: ".8rem" }}>
             New link (shown only now, copy it): <input readOnly value={created} aria-label="New share link" data-testid="share-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} />
+            <CopyButton text={created} />
           </p>
         )}
         {error && <p className="bad" role="alert">{error}</p>}

@@ -2,12 +2,13 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { findUploadLink } from "@/lib/auth/upload-links";
+import { unusableUploadLink } from "@/lib/auth/upload-link-state";
 import { clientIp, limiter } from "@/lib/auth/rate-limit";
 import { CustomerUpload } from "./customer-upload";
 
 export const dynamic = "force-dynamic";
 
-/** The page a customer opens from an upload link: no account, one form. Unusable links: the plain 404 page. */
+/** The page a customer opens from an upload link: no account, one form. A known link that cannot be used says why; unknown tokens get the plain 404. */
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const ip = clientIp(await headers());
@@ -16,6 +17,8 @@ export default async function CustomerUploadPage({ params }: { params: Promise<{
   if (await limit.blocked(ip)) notFound();
   const link = await findUploadLink(db, token);
   if (!link) {
+    const known = await unusableUploadLink(db, token);
+    if (known) return <UnusableLink {...known} />;
     await limit.fail(ip);
     notFound();
   }
@@ -26,6 +29,23 @@ export default async function CustomerUploadPage({ params }: { params: Promise<{
         the gateway↔target leg (or one .zip / .tar.gz with all of them). API keys in the logs are masked when they are stored.</p>
       <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
       <CustomerUpload token={token} />
+    </section>
+  );
+}
+
+const WHY = {
+  used: "This upload link has been used: every upload it allowed has been made.",
+  expired: "This upload link has expired.",
+  revoked: "This upload link has been revoked.",
+} as const;
+
+function UnusableLink({ reason, label, uses }: { reason: keyof typeof WHY; label: string; uses: number }) {
+  return (
+    <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }} data-testid="upload-link-unusable" data-reason={reason}>
+      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>{WHY[reason]}</h1>
+      <p>For <strong>{label}</strong>{reason === "used" ? ` (${uses} upload${uses === 1 ? "" : "s"} received)` : ""}.
+        {reason === "used" && " If you uploaded with it, your bundle was received: use the read-only link shown after the upload to see the result."}
+        {" "}To send more files, ask your support engineer for a new upload link.</p>
     </section>
   );
 }
