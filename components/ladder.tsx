@@ -55,7 +55,7 @@ export function Ladder({ c }: { c: ConnectionDetail }) {
             <div role="cell" style={{ padding: ".15rem 0", color }}>
               <div style={{ textAlign: "center" }}>{label}</div>
               <div aria-label={s.dir === "g2t" ? "gateway to target" : "target to gateway"} style={{ position: "relative", height: 2, background: color }}>
-                <span style={{ position: "absolute", top: -7, [s.dir === "g2t" ? "right" : "left"]: -2, fontSize: ".8rem" }}>{s.dir === "g2t" ? "▶" : "◀"}</span>
+                <span aria-hidden style={{ position: "absolute", top: -7, [s.dir === "g2t" ? "right" : "left"]: -2, fontSize: ".8rem" }}>{s.dir === "g2t" ? "▶" : "◀"}</span>
               </div>
             </div>
             <div style={lane} aria-hidden />
