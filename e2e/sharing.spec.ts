@@ -118,7 +118,7 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   // The engineer finds the incident by verdict and target, and deletes it (after confirming).
   await page.goto("/");
   await page.getByLabel("Verdict").selectOption("keepalive-mismatch");
-  await page.getByLabel("Target").fill("127.0.0.1:28081");
+  await page.getByRole("textbox", { name: "Target" }).fill("127.0.0.1:28081"); // the verdict select's options name targets too
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/verdict=keepalive-mismatch/);
   const listed = page.getByTestId("incident-list").getByRole("row").filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
