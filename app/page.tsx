@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function HomePage({ searchParams }: Props) {
-  await pageEngineer("/");
+  const viewer = await pageEngineer("/");
   const { search, error } = parseIncidentSearch(await searchParams);
   const incidents = await searchIncidents(app().db, search);
   const filtered = Object.values(search).some(Boolean);
@@ -49,7 +49,7 @@ export default async function HomePage({ searchParams }: Props) {
           </table>
         )}
       </section>
-      <UploadLinksPanel />
+      <UploadLinksPanel openMode={viewer.kind === "open"} />
     </>
   );
 }

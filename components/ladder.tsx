@@ -2,8 +2,12 @@ import type { ConnectionDetail } from "@/lib/api/connection-schema";
 
 type Step = ConnectionDetail["ladder"][number];
 
-/** What the troubleshooting guide annotates: request, response, idle gap, FIN, RST. */
-function marks(s: Step, c: ConnectionDetail): string[] {
+/**
+ * What the troubleshooting guide annotates: request, response, idle gap, FIN, RST, each once. The tracker's note
+ * (lib/analysis/tcp/connection.ts) already names requests, responses and closes with their idle gaps; the
+ * exchanges add what the note cannot know when it is written (a request that was never answered).
+ */
+export function annotations(s: Step, c: ConnectionDetail): string[] {
   const out: string[] = [];
   for (const e of c.exchanges) {
     if (e.reqFrame === s.frame) out.push(`request ${e.method ?? "?"} ${e.path ?? "?"}${e.complete ? "" : " (unanswered)"}`);
@@ -11,10 +15,13 @@ function marks(s: Step, c: ConnectionDetail): string[] {
   }
   if (s.flags.includes("RST")) out.push("RST");
   else if (s.flags.includes("FIN")) out.push("FIN");
+  for (const part of (s.note ?? "").split("; ")) {
+    if (part && !out.some((m) => m === part || m.startsWith(`${part} (`))) out.push(part);
+  }
   return out;
 }
 
-const lane: React.CSSProperties = { borderLeft: "3px solid #14233c", height: "100%" };
+const lane: React.CSSProperties = { borderLeft: "3px solid var(--text)", height: "100%" };
 
 /** The packet ladder of one gateway↔target connection (server or client component). */
 export function Ladder({ c }: { c: ConnectionDetail }) {
@@ -29,15 +36,16 @@ export function Ladder({ c }: { c: ConnectionDetail }) {
         <div role="columnheader">Annotation</div>
       </div>
       {c.ladder.map((s, i) => {
-        const m = marks(s, c);
+        const m = annotations(s, c);
         const gap = gapMs(i);
         const bad = s.flags.includes("RST") || s.flags.includes("FIN");
-        const color = s.flags.includes("RST") ? "#c62828" : s.flags.includes("FIN") ? "#e65100" : s.len > 0 ? "#1565c0" : "#555";
+        // Theme colours (app/globals.css), so the ladder reads in dark mode too.
+        const color = s.flags.includes("RST") ? "var(--bad)" : s.flags.includes("FIN") ? "var(--fin)" : s.len > 0 ? "var(--data)" : "var(--muted)";
         const label = `${s.flags}${s.len ? ` len=${s.len}` : ""} seq=${s.seq} ack=${s.ack}`;
         return (
           <div role="row" key={`${s.frame}-${i}`} data-frame={s.frame} style={{ display: "contents" }}>
             {gap >= 500 && (
-              <div role="cell" style={{ gridColumn: "1 / -1", background: "#fff8e1", padding: ".2rem .5rem", margin: ".2rem 0" }} data-testid="idle-gap">
+              <div role="cell" style={{ gridColumn: "1 / -1", background: "var(--note-bg)", padding: ".2rem .5rem", margin: ".2rem 0" }} data-testid="idle-gap">
                 idle {(gap / 1000).toFixed(2)} s
               </div>
             )}
@@ -47,11 +55,11 @@ export function Ladder({ c }: { c: ConnectionDetail }) {
             <div role="cell" style={{ padding: ".15rem 0", color }}>
               <div style={{ textAlign: "center" }}>{label}</div>
               <div aria-label={s.dir === "g2t" ? "gateway to target" : "target to gateway"} style={{ position: "relative", height: 2, background: color }}>
-                <span style={{ position: "absolute", top: -7, [s.dir === "g2t" ? "right" : "left"]: -2, fontSize: ".8rem" }}>{s.dir === "g2t" ? "▶" : "◀"}</span>
+                <span aria-hidden style={{ position: "absolute", top: -7, [s.dir === "g2t" ? "right" : "left"]: -2, fontSize: ".8rem" }}>{s.dir === "g2t" ? "▶" : "◀"}</span>
               </div>
             </div>
             <div style={lane} aria-hidden />
-            <div role="cell" className={bad ? "bad" : ""}>{[...m, s.note].filter(Boolean).join(" · ")}</div>
+            <div role="cell" className={bad ? "bad" : ""} data-testid="annotation">{m.join(" · ")}</div>
             {i === omitAfter && (
               <div role="cell" style={{ gridColumn: "1 / -1" }} className="muted">… {c.ladderOmitted} packets not shown …</div>
             )}

@@ -2,11 +2,15 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { UploadLinkItem } from "@/lib/auth/upload-links";
+import { CopyButton } from "./copy-button";
+import { OpenModeNote } from "./open-mode-note";
 
 const when = (iso: string) => iso.slice(0, 16).replace("T", " ");
+/** The list holds unexpired, unrevoked links; a used-up one stays listed, saying so, until it expires. */
+const usable = (l: UploadLinkItem) => l.uses < l.maxUses;
 
 /** Upload links for customers without an account: create (ticket label, expiry, uses), list, revoke. */
-export function UploadLinksPanel() {
+export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
   const [links, setLinks] = useState<UploadLinkItem[] | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,8 +41,9 @@ export function UploadLinksPanel() {
   };
   return (
     <details className="panel" data-testid="upload-links">
-      <summary><h2 style={{ display: "inline" }}>Customer upload links</h2> <span className="muted">{links ? `(${links.length} active)` : ""}</span></summary>
+      <summary><h2 style={{ display: "inline" }}>Customer upload links</h2> <span className="muted">{links ? `(${links.filter(usable).length} usable)` : ""}</span></summary>
       <p className="muted">A customer opens the link, uploads a bundle into a new incident without an account, and gets a read-only link to the result.</p>
+      {openMode && <OpenModeNote what="an upload link and the result link it gives" />}
       <form onSubmit={(e) => { e.preventDefault(); void create(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
         <label>Ticket<br /><input name="label" required maxLength={200} placeholder="ticket 12345" /></label>
         <label>Expires after<br />
@@ -48,18 +53,24 @@ export function UploadLinksPanel() {
         <button className="btn" type="submit">Create upload link</button>
       </form>
       <div aria-live="polite">
-        {created && <p className="note" style={{ marginTop: ".8rem" }}>New upload link (shown only now): <input readOnly value={created} aria-label="New upload link" data-testid="upload-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} /></p>}
+        {created && (
+          <p className="note copy-row" style={{ marginTop: ".8rem" }}>
+            New upload link (shown only now): <input readOnly value={created} aria-label="New upload link" data-testid="upload-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} />
+            <CopyButton text={created} />
+          </p>
+        )}
         {error && <p className="bad" role="alert">{error}</p>}
       </div>
       {links && links.length > 0 && (
-        <table>
-          <thead><tr><th>Ticket</th><th>Expires</th><th className="num">Used</th><th className="num">Incidents</th><th /></tr></thead>
+        <table data-testid="upload-link-list">
+          <thead><tr><th>Ticket</th><th>Expires</th><th className="num">Used</th><th>State</th><th className="num">Incidents</th><th /></tr></thead>
           <tbody>
             {links.map((l) => (
               <tr key={l.id}>
                 <td>{l.label}</td>
                 <td className="muted">{when(l.expiresAt)}</td>
                 <td className="num">{l.uses} / {l.maxUses}</td>
+                <td data-testid="upload-link-state">{usable(l) ? `usable, ${l.maxUses - l.uses} upload${l.maxUses - l.uses === 1 ? "" : "s"} left` : <span className="warn">used up: this link has been used</span>}</td>
                 <td className="num">{l.incidents}</td>
                 <td><button className="btn secondary" type="button" onClick={() => void revoke(l)}>Revoke</button></td>
               </tr>

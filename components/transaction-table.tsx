@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { TransactionRow } from "@/lib/explore/schema";
 import { fmtMs, fmtTs } from "@/lib/format";
+import { classLabel } from "./connection-labels";
 
 /** Transactions (one client request each) with links to their detail, log lines and connection. */
 export function TransactionTable({ incidentId, rows }: { incidentId: string; rows: TransactionRow[] }) {
@@ -22,7 +23,7 @@ export function TransactionTable({ incidentId, rows }: { incidentId: string; row
             <td>{t.target ? <code>{t.target}</code> : "—"}</td>
             <td>{t.proxy ?? "—"}</td>
             <td className="num">{fmtMs(t.durationMs)}</td>
-            <td>{t.connection ? <Link href={`/incidents/${incidentId}/connections/${t.connection.id}`}>{t.connection.class}</Link> : <span className="muted">—</span>}</td>
+            <td>{t.connection ? <Link href={`/incidents/${incidentId}/connections/${t.connection.id}`}>{classLabel(t.connection.class)}</Link> : <span className="muted">—</span>}</td>
           </tr>
         ))}
       </tbody>

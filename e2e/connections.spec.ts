@@ -19,16 +19,36 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   const table = page.getByTestId("connections-table");
   await expect(table.locator("tbody tr")).toHaveCount(15);
   await expect(page.getByRole("heading", { name: "15 connection(s)" })).toBeVisible();
+  // One line per connection: every row is as tall as the first, requests open on demand.
+  const heights = await table.locator("tbody tr").evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().height));
+  expect(Math.max(...heights)).toBeLessThan(heights[0] * 1.5);
+  const firstRequests = table.getByTestId("requests").first();
+  await expect(firstRequests.locator("li").first()).toBeHidden();
+  await firstRequests.locator("summary").click();
+  await expect(firstRequests.locator("li").first()).toBeVisible();
+  await expect(firstRequests.locator("li").first()).toHaveText(/^(GET|POST|PUT|DELETE|HEAD|\?) \S+ → (\d{3}|none)$/);
 
   await page.getByLabel("Class").selectOption("keepalive-race");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/class=keepalive-race/);
   await expect(table.locator("tbody tr")).toHaveCount(3);
 
-  await table.locator("tbody tr").first().getByRole("link").click();
+  const firstLink = table.locator("tbody tr").first().getByRole("link", { name: /^Ladder of connection/ });
+  const shownNo = (await firstLink.textContent())!.trim();
+  await firstLink.click();
   await expect(page).toHaveURL(/\/connections\/\d+$/);
-  await expect(page.getByTestId("class-reason")).toContainText("keepalive-race");
+  // The same number in the list, the URL and the title; the class in words.
+  const urlNo = page.url().split("/connections/")[1];
+  expect(urlNo).toBe(shownNo);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(new RegExp(`^Connection ${urlNo}: `));
+  await expect(page.getByTestId("class-reason")).toHaveAttribute("data-class", "keepalive-race");
+  await expect(page.getByTestId("class-reason").locator("strong")).toHaveText("keep-alive race");
   const ladder = page.getByTestId("ladder");
+  // Each annotation once per packet (the tracker's note and the exchanges used to both say "FIN", "request …").
+  const annotations = await ladder.getByTestId("annotation").allTextContents();
+  const repeated = annotations.filter((a) => { const parts = a.split(" · ").filter(Boolean); return new Set(parts).size !== parts.length || parts.some((p, i) => parts.some((q, j) => i !== j && q.startsWith(`${p} `))); });
+  expect(repeated).toEqual([]);
+  expect(annotations.filter((a) => a.includes("FIN")).length).toBeGreaterThan(0);
   await expect(ladder.locator("[data-frame]").first()).toContainText("SYN");
   await expect(ladder).toContainText("FIN");
   await expect(page.getByTestId("idle-gap").first()).toBeVisible();

@@ -30,7 +30,7 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
   expect(n).toBeGreaterThanOrEqual(1);
   expect(n).toBeLessThanOrEqual(3);
   for (let i = 0; i < n; i++) await expect(txRows.nth(i)).toContainText("502");
-  await expect(txRows.first()).toContainText("keepalive-race");
+  await expect(txRows.first()).toContainText("keep-alive race");
 
   // Open the transaction: its log lines, the matched connection's ladder, the cause.
   await txRows.first().getByRole("link", { name: /GET \/emg_badtarget\/items\// }).click();

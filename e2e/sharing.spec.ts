@@ -42,6 +42,12 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await panel.getByRole("button", { name: "Create share link" }).click();
   const url = await panel.getByTestId("share-url").inputValue();
   expect(url).toMatch(new RegExp(`^${TEAM_URL}/s/[A-Za-z0-9_-]{43}$`));
+  // Team mode: a real read-only link, so no open-mode warning; the copy button puts the link on the clipboard.
+  await expect(panel.getByTestId("open-mode-note")).toHaveCount(0);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await panel.getByTestId("copy-link").click();
+  await expect(panel.getByText("Copied")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
   await expect(panel.getByTestId("share-links")).toContainText(label);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);
@@ -112,7 +118,7 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   // The engineer finds the incident by verdict and target, and deletes it (after confirming).
   await page.goto("/");
   await page.getByLabel("Verdict").selectOption("keepalive-mismatch");
-  await page.getByLabel("Target", { exact: true }).fill("127.0.0.1:28081");
+  await page.getByRole("textbox", { name: "Target" }).fill("127.0.0.1:28081"); // the verdict select's options name targets too
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/verdict=keepalive-mismatch/);
   const listed = page.getByTestId("incident-list").getByRole("row").filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
@@ -133,6 +139,12 @@ test("customer upload link: a fresh browser uploads a bundle and gets a read-onl
   await links.getByRole("button", { name: "Create upload link" }).click();
   const uploadUrl = await links.getByTestId("upload-url").inputValue();
   expect(uploadUrl).toMatch(/\/u\/[A-Za-z0-9_-]{43}$/);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await links.getByTestId("copy-link").click();
+  await expect(links.getByText("Copied")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(uploadUrl);
+  const row = links.getByRole("row", { name: new RegExp(ticket) });
+  await expect(row.getByTestId("upload-link-state")).toHaveText("usable, 1 upload left");
 
   const customer = await browser.newContext();
   const c = await customer.newPage();
@@ -142,6 +154,7 @@ test("customer upload link: a fresh browser uploads a bundle and gets a read-onl
   await c.getByRole("button", { name: "Upload" }).click();
   const result = c.getByTestId("result-link");
   await expect(result).toHaveAttribute("href", /\/s\/[A-Za-z0-9_-]{43}$/);
+  await expect(c.getByTestId("upload-done").getByTestId("copy-link")).toBeVisible();
   await result.click();
   await expect(c).toHaveURL(/\/incidents\/inc_/);
   await expect(c.getByTestId("mode")).toHaveText("Shared incident · read only");
@@ -149,11 +162,23 @@ test("customer upload link: a fresh browser uploads a bundle and gets a read-onl
   await expect(c.getByTestId("count-502")).toHaveText("3");
   await expect(c.getByRole("button", { name: "Rename" })).toHaveCount(0);
 
-  // One use only: the link is spent.
-  expect((await c.goto(uploadUrl))?.status()).toBe(404);
-  // The engineer sees the link used up.
+  // One use only: the link is spent, and says so to the customer (not "does not exist").
+  await c.goto(uploadUrl);
+  const spent = c.getByTestId("upload-link-unusable");
+  await expect(spent).toHaveAttribute("data-reason", "used");
+  await expect(spent.getByRole("heading")).toHaveText(/This upload link has been used/);
+  await expect(spent).toContainText(ticket);
+  await expect(c.getByTestId("customer-file-input")).toHaveCount(0);
+  await expect(c.getByText(/does not exist/)).toHaveCount(0);
+  // A token that names no link is still a bare 404, about the link.
+  const unknown = await c.goto(uploadUrl.replace(/[A-Za-z0-9_-]{43}$/, "A".repeat(43)));
+  expect(unknown?.status()).toBe(404);
+  await expect(c.getByRole("heading", { name: "This upload link is not valid" })).toBeVisible();
+  // The engineer sees the link used up on the page that created it.
   await page.reload();
   await page.getByTestId("upload-links").locator("summary").click();
-  await expect(page.getByTestId("upload-links").getByRole("row", { name: new RegExp(ticket) })).toContainText("1 / 1");
+  const used = page.getByTestId("upload-links").getByRole("row", { name: new RegExp(ticket) });
+  await expect(used).toContainText("1 / 1");
+  await expect(used.getByTestId("upload-link-state")).toHaveText("used up: this link has been used");
   await customer.close();
 });

@@ -1,5 +1,5 @@
 /**
- * Secret redaction for configs and logs, before anything is stored or shown (FORMATS.md §2).
+ * Secret redaction for configs and logs, before anything is stored or shown (docs/formats.md §2).
  * Pure, no I/O. Line-wise, so the redacted text has exactly the lines of the original and
  * line numbers cited as evidence stay valid. Reports say which rule fired where, never what.
  */

@@ -1,5 +1,5 @@
 /**
- * Redaction rules for gateway configs and logs (FORMATS.md §2: secrets appear in real bundles).
+ * Redaction rules for gateway configs and logs (docs/formats.md §2: secrets appear in real bundles).
  * Pure, no I/O. Every rule works on one line at a time so that line numbers never move.
  */
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { CopyButton } from "@/components/copy-button";
 
 type Phase =
   | { kind: "idle" }
@@ -28,7 +29,7 @@ export function CustomerUpload({ token }: { token: string }) {
         /* the 404/429 answers are not JSON */
       }
       if (xhr.status === 201 && body.shareUrl) setPhase({ kind: "done", shareUrl: body.shareUrl });
-      else if (xhr.status === 404) setPhase({ kind: "error", message: "This upload link is no longer valid (expired, revoked or used up). Ask for a new one." });
+      else if (xhr.status === 404) setPhase({ kind: "error", message: "This upload link can no longer be used (it has been used, has expired or was revoked). Ask for a new one." });
       else setPhase({ kind: "error", message: body.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
     };
     setPhase({ kind: "uploading", loaded: 0, total: list.reduce((a, f) => a + f.size, 0) || 1 });
@@ -39,7 +40,7 @@ export function CustomerUpload({ token }: { token: string }) {
       <div className="note" role="status" data-testid="upload-done">
         <p>Thank you, the bundle was received and is being analysed.</p>
         <p>Read-only link to the result (keep it; it is shown only once):<br />
-          <a href={phase.shareUrl} data-testid="result-link">{phase.shareUrl}</a></p>
+          <a href={phase.shareUrl} data-testid="result-link">{phase.shareUrl}</a> <CopyButton text={phase.shareUrl} /></p>
       </div>
     );
   return (

@@ -3,7 +3,7 @@ import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 
 export type CaptureClass = "keepalive-race" | "premature-close" | (string & {});
 export type Outcome = "pass" | "warn" | "fail" | "unknown" | "ask";
-/** A target's cause (FORMATS.md §3 and the other 502 causes of the log). */
+/** A target's cause (docs/formats.md §3 and the other 502 causes of the log). */
 export type TargetCause =
   | "healthy" | "keepalive-mismatch" | "premature-close" | "both" | "target-unreachable" | "gateway-timeout" | "tls-error" | "insufficient-data";
 /** The incident's: the failing targets' causes summarised; `no-502` when nothing failed. */

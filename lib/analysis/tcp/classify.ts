@@ -1,4 +1,4 @@
-/** Failure-shape classification of one connection, judged in its target's context (FORMATS.md §3). */
+/** Failure-shape classification of one connection, judged in its target's context (docs/formats.md §3). */
 import { closedBeforeSeeing, clusterTolerance, MIN_SUPPORT, crossingClose, endpointLabel, hadTimeToAnswer, TargetProfiler, type TargetProfile } from "./profile";
 import type { Connection, HttpExchange } from "./types";
 

@@ -1,6 +1,6 @@
 /**
  * What one capture shows of a target's own timing, the context a close that crosses a pending request is
- * judged in (FORMATS.md §3): how fast the target ever answers, how long it kept idle sockets open, and at
+ * judged in (docs/formats.md §3): how fast the target ever answers, how long it kept idle sockets open, and at
  * which quiet time its idle closes agree. Streaming: one number per answered request / idle close.
  */
 import type { Connection, HttpExchange } from "./types";

@@ -1,5 +1,5 @@
 /**
- * Gateway configuration parser (FORMATS.md §2): YAML text → validated {@link GatewayConfig}.
+ * Gateway configuration parser (docs/formats.md §2): YAML text → validated {@link GatewayConfig}.
  * Pure, no I/O. Untrusted input: size is checked before parsing, aliases are capped (billion
  * laughs), and every error carries the line of the offending YAML node when there is one.
  */

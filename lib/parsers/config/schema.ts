@@ -1,5 +1,5 @@
 /**
- * zod schema of the parts of a gateway config the analysis uses (FORMATS.md §2).
+ * zod schema of the parts of a gateway config the analysis uses (docs/formats.md §2).
  * Loose: unknown keys pass. Empty YAML values (null) count as unset.
  * Numbers may be written as numeric strings (`"65000"`), as the gateway's own loader tolerates.
  */

@@ -1,5 +1,5 @@
 /**
- * Types for the gateway configuration (FORMATS.md §2). Pure, no I/O.
+ * Types for the gateway configuration (docs/formats.md §2). Pure, no I/O.
  * Field names follow the YAML keys so they can be cited as written; line numbers are 1-based
  * lines of the YAML text, so the UI can cite config lines as evidence.
  */

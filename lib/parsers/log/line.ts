@@ -78,6 +78,24 @@ export function parseTimestamp(l: string): number {
   return cachedDayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms1 * 100 + ms;
 }
 
+/**
+ * True when a line without a time stamp can continue the line above it, as the gateway writes them
+ * (docs/formats.md §1a, microgateway-core logging.js): with `stack_trace: true` or level `trace` it appends
+ * `err.stack` after an event line, and a plain record's `stack=` value spans lines the same way. A stack is
+ * a header (`Error: socket hang up`, `TypeError [ERR_X]: ...`, or a bare `Error`), indented frames
+ * (`    at ...`), and when Node inspects an error with properties, indented `  code: 'ECONNRESET'` lines and
+ * a closing `}`. Anything else is not the gateway's and counts as malformed, so it can be found.
+ */
+export function isContinuation(l: string): boolean {
+  const c = l.charCodeAt(0);
+  if (c === 32 || c === 9) return true; // indented: frames, inspected properties, [cause]
+  if (/^[}\])]+[,;]?$/.test(l)) return true; // the end of an inspected error or object
+  return ERROR_HEADER.test(l);
+}
+
+/** `Error`, `TypeError: x`, `Error [ERR_STREAM_PREMATURE_CLOSE]: x`, `AbortError: x`, `errors.SomeException: x`. */
+const ERROR_HEADER = /^(?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$]*(?:Error|Exception)(?: \[[A-Z0-9_]+\])?(?::|$)/;
+
 /** Non-negative integer of an all-digit string, else null. */
 export function parseUint(s: string): number | null {
   const n = s.length;

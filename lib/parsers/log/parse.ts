@@ -1,11 +1,11 @@
 /**
- * Streaming Edge Microgateway log parser (FORMATS.md §1). Pure and synchronous at its core:
+ * Streaming Edge Microgateway log parser (docs/formats.md §1). Pure and synchronous at its core:
  * feed byte chunks with `push`, call `end` once. Lines are split on 0x0A; a trailing 0x0D is
  * dropped. Memory stays flat: only a partial line (at most `maxLineBytes`) and the last event
  * line with its stack trace (at most 4 KiB) are held between chunks.
  */
 import { isUtf8 } from "node:buffer";
-import { hasDatePrefix, malformed, parseTimestampedLine } from "./line";
+import { hasDatePrefix, isContinuation, malformed, parseTimestampedLine } from "./line";
 import type { EventLine, LogItem, LogParserOptions } from "./types";
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -26,6 +26,11 @@ export class LogLineParser {
   private pending: EventLine | null = null;
   private stack: string[] = [];
   private stackChars = 0;
+  /**
+   * The line above may be continued: it is an event, record or console line, or a continuation of one.
+   * Stats lines never span lines; a malformed line ends any trace.
+   */
+  private continuable = false;
 
   constructor(opts: LogParserOptions = {}) {
     this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -126,15 +131,18 @@ export class LogLineParser {
       return;
     }
     if (!hasDatePrefix(l)) {
-      if (this.pending !== null) {
-        this.addStack(l);
+      if (this.continuable && isContinuation(l)) {
+        // An event keeps its trace; a record's or console line's continuation has no field to go to.
+        if (this.pending !== null) this.addStack(l);
         return;
       }
+      this.flushPending(out); // a line that is not the gateway's ends any trace, and is a row of its own
       out.push(malformed(lineNo, offset, length, "no timestamp", l));
       return;
     }
     this.flushPending(out);
     const item = parseTimestampedLine(l, lineNo, offset, length);
+    this.continuable = item.kind === "event" || item.kind === "record" || item.kind === "console";
     if (item.kind === "event") this.pending = item;
     else out.push(item);
   }
@@ -145,7 +153,9 @@ export class LogLineParser {
     this.stackChars += l.length + 1;
   }
 
+  /** Emits the held event line; called before any other line is emitted, so nothing after continues it. */
   private flushPending(out: LogItem[]): void {
+    this.continuable = false;
     const p = this.pending;
     if (p === null) return;
     if (this.stack.length > 0) {

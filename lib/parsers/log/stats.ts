@@ -1,5 +1,5 @@
 /**
- * Turns cumulative per-process stats lines into per-line deltas (FORMATS.md §1b).
+ * Turns cumulative per-process stats lines into per-line deltas (docs/formats.md §1b).
  * A new pid, or any cumulative counter going down (restart with a reused pid), starts a
  * new series from zero, so the line's own counters are its delta.
  */

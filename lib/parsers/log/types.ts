@@ -1,5 +1,5 @@
 /**
- * Types for Edge Microgateway log parsing (FORMATS.md §1). Pure, no I/O.
+ * Types for Edge Microgateway log parsing (docs/formats.md §1). Pure, no I/O.
  *
  * Common positional fields:
  * - `lineNo`: 1-based physical line number in the file.

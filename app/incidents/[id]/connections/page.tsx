@@ -5,20 +5,11 @@ import { BadCursor, connectionFacets, listConnections } from "@/lib/analysis/con
 import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
+import { CLASS_LABEL } from "@/components/connection-labels";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const CLASS_LABEL: Record<string, string> = {
-  normal: "normal",
-  "keepalive-race": "keep-alive race",
-  "premature-close": "premature close",
-  "target-reset-mid-response": "target reset mid-response",
-  refused: "connection refused",
-  "gateway-close": "gateway-side close",
-  unknown: "unknown",
-};
 
 export default async function ConnectionsPage({ params, searchParams }: Props) {
   const { id } = await params;
@@ -89,17 +80,17 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
         <h2 id="conns-h">{list.total} connection(s)</h2>
         {badCursor && <p role="status" className="muted" data-testid="bad-cursor">That page link is not valid (any more): showing the first page.</p>}
         {list.total === 0 ? <p className="muted">No connections match. Upload a capture of the gateway↔target leg to see them.</p> : (
-          <table data-testid="connections-table">
+          <table data-testid="connections-table" className="one-line">
             <thead>
               <tr>
-                <th>#</th><th>Start</th><th>Gateway → target</th><th>Class</th><th>State</th><th>History</th>
+                <th>No.</th><th>Start</th><th>Gateway → target</th><th>Class</th><th>State</th><th>History</th>
                 <th className="num">Idle gap</th><th>Closed by</th><th>Requests</th><th>Matched 502</th>
               </tr>
             </thead>
             <tbody>
               {list.connections.map((c) => (
                 <tr key={c.id} data-class={c.class}>
-                  <td><Link href={`${base}/${c.id}`} aria-label={`Ladder of connection ${c.index} (${c.gateway})`}>{c.index}</Link></td>
+                  <td><Link href={`${base}/${c.id}`} aria-label={`Ladder of connection ${c.id} (${c.gateway})`}>{c.id}</Link></td>
                   <td>{fmtTs(c.startTs)}</td>
                   <td>{c.gateway} → {c.target}</td>
                   <td className={c.class === "normal" ? "" : "bad"} title={c.reason}>{CLASS_LABEL[c.class]}</td>
@@ -107,7 +98,15 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
                   <td><code>{c.history}</code></td>
                   <td className="num">{fmtMs(c.idleGapMs)}</td>
                   <td>{c.closer ? `${c.closer} ${c.closeKind}` : "—"}</td>
-                  <td>{c.exchanges.map((e) => `${e.method ?? "?"} ${e.path ?? "?"} → ${e.status ?? "none"}`).join("; ")}</td>
+                  <td>
+                    {/* One line per connection: its requests open on demand (a keep-alive connection may carry hundreds). */}
+                    {c.exchanges.length === 0 ? <span className="muted">none</span> : (
+                      <details data-testid="requests">
+                        <summary>{c.exchanges.length} request{c.exchanges.length === 1 ? "" : "s"}</summary>
+                        <ol>{c.exchanges.map((e, i) => <li key={i}>{e.method ?? "?"} {e.path ?? "?"} → {e.status ?? "none"}</li>)}</ol>
+                      </details>
+                    )}
+                  </td>
                   <td>{c.matched ? `${c.matched.status ?? ""} ${c.matched.errCode ?? ""} ${c.matched.url}` : ""}</td>
                 </tr>
               ))}

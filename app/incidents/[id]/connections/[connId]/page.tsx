@@ -5,6 +5,7 @@ import { getConnection } from "@/lib/analysis/connections-view";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { Ladder } from "@/components/ladder";
 import { pageIncidentAccess } from "@/lib/auth/access";
+import { classLabel } from "@/components/connection-labels";
 
 export const dynamic = "force-dynamic";
 
@@ -19,14 +20,15 @@ export default async function LadderPage({ params }: Props) {
     <>
       <section className="panel">
         <p><Link href={`/incidents/${id}/connections`}>← all connections</Link> · <Link href={`/incidents/${id}`}>incident</Link></p>
-        <h1 style={{ fontSize: "1.3rem", margin: "0 0 .4rem" }}>Connection {c.index}: {c.gateway} → {c.target}</h1>
-        <p data-testid="class-reason" className={c.class === "normal" ? "" : "bad"}><strong>{c.class}</strong>: {c.reason}</p>
+        {/* The number is the one in this page's URL and in the list, unique in the incident (c.index counts per capture file). */}
+        <h1 style={{ fontSize: "1.3rem", margin: "0 0 .4rem" }}>Connection {c.id}: {c.gateway} → {c.target}</h1>
+        <p data-testid="class-reason" className={c.class === "normal" ? "" : "bad"} data-class={c.class}><strong>{classLabel(c.class)}</strong>: {c.reason}</p>
         <p className="muted">
           {fmtTs(c.startTs)} · frames {c.firstFrame}–{c.lastFrame} · state <code>{c.state}</code> · history <code>{c.history}</code> · idle gap {fmtMs(c.idleGapMs)}
           {" "}· {c.packets.g2t + c.packets.t2g} packets · {c.retransmissions} retransmission(s)
         </p>
       </section>
-      <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(220px, 1fr)", gap: "1rem", alignItems: "start" }}>
+      <div className="split" style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(220px, 1fr)", gap: "1rem", alignItems: "start" }}>
         <section className="panel" aria-labelledby="ladder-h">
           <h2 id="ladder-h">Ladder</h2>
           <Ladder c={c} />

@@ -39,7 +39,7 @@ export default async function LineContextPage({ params, searchParams }: Props) {
           <tbody>
             {ctx.lines.map((l) => (
               <tr key={l.lineNo} id={`L${l.lineNo}`} data-line-no={l.lineNo} aria-current={l.lineNo === q.line ? "true" : undefined}
-                style={l.lineNo === q.line ? { background: "#fff8e1" } : undefined}>
+                style={l.lineNo === q.line ? { background: "var(--note-bg)" } : undefined}>
                 <td className="num muted" style={{ width: "5rem" }}><Link href={at(l.lineNo)}>{l.lineNo}</Link></td>
                 <td style={mono}>{l.text || " "}</td>
               </tr>

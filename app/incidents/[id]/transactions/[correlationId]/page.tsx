@@ -5,6 +5,7 @@ import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { getTransaction } from "@/lib/explore/transactions";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { Ladder } from "@/components/ladder";
+import { classLabel } from "@/components/connection-labels";
 import { LogLines } from "@/components/log-lines";
 import { TransactionCauseBox } from "@/components/transaction-cause";
 
@@ -56,8 +57,8 @@ export default async function TransactionPage({ params }: Props) {
         {c ? (
           <>
             <p>
-              <Link href={`/incidents/${id}/connections/${c.id}`}>Connection {c.index}: {c.gateway} → {c.target}</Link>
-              {" "}· <span className={c.class === "normal" ? "" : "bad"}>{c.class}</span> · state <code>{c.state}</code> · idle gap {fmtMs(c.idleGapMs)}
+              <Link href={`/incidents/${id}/connections/${c.id}`}>Connection {c.id}: {c.gateway} → {c.target}</Link>
+              {" "}· <span className={c.class === "normal" ? "" : "bad"} data-class={c.class}>{classLabel(c.class)}</span> · state <code>{c.state}</code> · idle gap {fmtMs(c.idleGapMs)}
               {c.matched?.deltaMs != null && <> · the 502 is {Math.abs(c.matched.deltaMs).toFixed(0)} ms {c.matched.deltaMs >= 0 ? "after" : "before"} the close</>}
             </p>
             <Ladder c={c} />
