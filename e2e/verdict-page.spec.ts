@@ -145,6 +145,15 @@ test("a truncated capture and a log with garbage lines are named in a banner wit
   await expect(banner.locator('[data-file$="cut.pcap"]')).toContainText(/inside a record/);
   await expect(banner.locator('[data-file$="garbage-1-api.log"]')).toContainText(/\d+ lines? (was|were) not understood/);
   await expectInFirstScreen(page, banner);
+
+  // The lines that were not understood are found by free text in the log explorer.
+  await page.getByRole("link", { name: "Explore logs" }).click();
+  await page.getByLabel("Text", { exact: true }).fill("zzgarbage");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByTestId("scan-progress")).toContainText("the search is complete");
+  const found = page.getByTestId("log-lines").locator("tbody tr");
+  await expect(found).toHaveCount(1);
+  await expect(found.first()).toContainText("zzgarbage this is not a gateway line");
 });
 
 test("an upload in which no file could be used says so instead of a verdict", async ({ page }) => {

@@ -34,6 +34,7 @@ const PUBLIC: Record<string, { methods: string[]; tokenGated?: boolean }> = {
   "api/auth/signin": { methods: ["POST"] },
   "api/auth/signout": { methods: ["POST"] },
   "api/schema/analysis.json": { methods: ["GET"] }, // describes a format, holds no data
+  "collector/[file]": { methods: ["GET"] }, // the collector script customers download: code, no data
   "s/[token]": { methods: ["GET"], tokenGated: true },
   "u/[token]/upload": { methods: ["POST"], tokenGated: true },
 };
