@@ -1,8 +1,8 @@
 import { openAsBlob, readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SAMPLE_DIR } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
 
 // The same request curl sends: `curl -F file=@a -F file=@b http://host/api/incidents`.
 test("upload through the HTTP API and read the incident JSON", async ({ request, baseURL }) => {

@@ -1,9 +1,6 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { SAMPLE_FILES } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 
 /**
  * Text whose contrast with the background it is drawn on is under 4.5:1 (WCAG AA), as "tag.class: text ratio".

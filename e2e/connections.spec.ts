@@ -1,9 +1,6 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SAMPLE_FILES } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 
 // Expected numbers: see lib/analysis/connections.db.test.ts (tshark: 15 conversations; races GET /items/2, /7, /18).
 test("upload the sample bundle, list its connections, open a race's ladder with its 502 log line", async ({ page }) => {

@@ -1,9 +1,6 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SAMPLE_FILES } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 
 // Expected numbers: see lib/explore/explore.db.test.ts (grep on the sample log: 123 lines, 6 ECONNRESET lines,
 // 3 transactions answered 502, each a keep-alive race in the capture).

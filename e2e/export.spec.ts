@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { AnalysisExport } from "../lib/export/schema";
 import { parseCsv } from "../lib/export/csv";
+import { SAMPLE_DIR, SAMPLE_FILES } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 const LOG = readdirSync(SAMPLE_DIR).find((f) => f.endsWith(".log"))!;
 /*
  * Expected numbers (see lib/export/export.db.test.ts): grep -c '\[targetRequest\]' → 25 requests, grep -n '\]\[502\]\['

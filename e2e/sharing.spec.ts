@@ -1,12 +1,9 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, signIn, TEAM_URL } from "./team-server";
+import { SAMPLE_FILES } from "./helpers/samples";
 
 test.use({ baseURL: TEAM_URL });
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 // Secrets of the sample config (fake but real-shaped): never in a shared view.
 const SECRETS = ["MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls", "Sup3rS3cret!",
   "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"];

@@ -1,11 +1,9 @@
-import { readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SAMPLE_FILES } from "./helpers/samples";
 
-const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../shared/samples/acme-prod-502");
-const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
 
 // Expected numbers: see lib/ingest/ingest.db.test.ts (grep counts on the sample log: 25 requests, 3 × 502 ECONNRESET).
 async function expectSampleIncident(page: import("@playwright/test").Page) {

@@ -8,7 +8,8 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const SAMPLE_DIR = path.resolve(ROOT, "../shared/samples/acme-prod-502");
+export { SAMPLE_DIR } from "./samples";
+import { SAMPLE_DIR } from "./samples";
 export const sampleFiles = () => readdirSync(SAMPLE_DIR).filter((n) => n !== "README.md");
 
 export interface ServerSpec {
