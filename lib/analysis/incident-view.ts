@@ -5,6 +5,7 @@ import { pickBucketMs } from "./timeline";
 import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
 import { NO_CAPTURE, targetConnectionSummary } from "./connections-view";
 import { aliasCaptureTargets } from "./target-alias";
+import { endpointLabel } from "./tcp/profile";
 import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
@@ -42,6 +43,13 @@ function withoutCloseBuckets(counts: unknown): Record<string, unknown> {
 }
 
 export const incidentUrl = (id: string) => `/incidents/${id}`;
+
+/** An endpoint on the gateway's own port (edgemicro.port) that no proxy targets: the client → gateway leg. */
+export function clientLegOf(configs: GatewayConfig[]): (target: string) => boolean {
+  const ports = new Set(configs.map((c) => c.edgemicro?.port).filter((p): p is number => typeof p === "number"));
+  const proxied = new Set(configs.flatMap((c) => (c.proxies ?? []).flatMap((p) => (p.target ? [endpointLabel(p.target.host, p.target.port)] : []))));
+  return (target) => !proxied.has(target) && ports.has(Number(target.slice(target.lastIndexOf(":") + 1)));
+}
 
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
   const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
@@ -117,15 +125,17 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const byAddress = await targetConnectionSummary(db, id);
   const alias = aliasCaptureTargets(targetRows.map((r) => r.target), [...byAddress.keys()]);
   const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
-  // Targets seen only in a capture still get a row.
-  for (const t of capture.keys()) {
-    if (!targetRows.some((r) => r.target === t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });
-  }
-  // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const configs = incident.files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => (f.counts as { config?: GatewayConfig }).config)
     .filter((c): c is GatewayConfig => !!c);
+  // Targets seen only in a capture still get a row, but for the gateway's own listener: a capture taken with a
+  // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
+  const clientLeg = clientLegOf(configs);
+  for (const t of capture.keys()) {
+    if (!targetRows.some((r) => r.target === t) && !clientLeg(t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });
+  }
+  // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const proxyLabel = (basePath: string | null) => {
     if (!basePath) return null;
     for (const c of configs) {
