@@ -7,7 +7,6 @@ import { endpointLabel, type Classification, type Connection } from "@/lib/analy
 export type ClassifiedConnection = Connection & { cls: Classification };
 
 const iso = (us: number) => new Date(Math.round(us / 1000)).toISOString();
-export const endpointKey = endpointLabel;
 const BATCH = 500;
 
 export async function insertConnections(db: Db, incidentId: string, fileId: string, conns: ClassifiedConnection[]): Promise<void> {
@@ -19,7 +18,7 @@ export async function insertConnections(db: Db, incidentId: string, fileId: stri
     const json = JSON.stringify(rows.map((c) => [c.exchanges, c.ladder]));
     const cols = [
       col((c) => c.id), col((c) => c.gateway.host), col((c) => c.gateway.port), col((c) => c.target.host), col((c) => c.target.port),
-      col((c) => endpointKey(c.target.host, c.target.port)), col((c) => iso(c.startUs)), col((c) => iso(c.endUs)),
+      col((c) => endpointLabel(c.target.host, c.target.port)), col((c) => iso(c.startUs)), col((c) => iso(c.endUs)),
       col((c) => (c.closeUs === null ? null : iso(c.closeUs))), col((c) => c.firstFrame), col((c) => c.lastFrame), col((c) => c.closeFrame),
       col((c) => c.packetsG2T), col((c) => c.packetsT2G), col((c) => c.bytesG2T), col((c) => c.bytesT2G),
       col((c) => c.closer), col((c) => c.closeKind), col((c) => c.retransmissions), col((c) => c.connState), col((c) => c.history),

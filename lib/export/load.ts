@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { getClockAlignment } from "@/lib/analysis/clock-offset";
-import { endpointKey } from "@/lib/db/bulk-connections";
+import { endpointLabel } from "@/lib/analysis/tcp";
 import type { ConnectionRow } from "@/lib/api/connection-schema";
 import { readTransactionLines } from "./log-lines";
 import { SCHEMA_VERSION, type AnalysisExport, type Example } from "./schema";
@@ -54,7 +54,7 @@ export async function loadExamples(db: Db, store: BlobStore, incidentId: string,
             : {
                 id: String(r.connId),
                 captureFile: r.captureFile ?? "",
-                gateway: endpointKey(r.gatewayHost ?? "", r.gatewayPort ?? 0),
+                gateway: endpointLabel(r.gatewayHost ?? "", r.gatewayPort ?? 0),
                 class: r.classCode as ConnectionRow["class"],
                 closer: r.closer,
                 closeKind: r.closeKind,

@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
-import { ConnectionTracker, classifyConnection, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import { ConnectionTracker, classifyConnection, endpointLabel, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
 import { crossingClose } from "@/lib/analysis/tcp/profile";
 import type { GatewayConfig } from "@/lib/parsers/config";
-import { deleteConnectionRows, endpointKey, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
+import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
 
@@ -53,7 +53,7 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
   const racesByTarget: Record<string, Record<string, number>> = {};
   const prematurePathsByTarget: Record<string, Record<string, number>> = {};
   const store = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
-    const key = endpointKey(c.target.host, c.target.port);
+    const key = endpointLabel(c.target.host, c.target.port);
     const cls = classifyConnection(c, profiles?.get(key));
     byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
     const t = (byTargetClass[key] ??= {});
