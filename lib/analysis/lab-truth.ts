@@ -134,3 +134,25 @@ export function loadLabFixture(name: string): { dir: string; files: string[]; tr
   const truth = labTruth.parse(JSON.parse(readFileSync(path.join(dir, "truth.json"), "utf8")));
   return { dir, files, truth };
 }
+
+export interface StoredConnection { gatewayPort: number; target: string; startTs: Date; classCode: string }
+
+/**
+ * Each truth connection's stored row: same gateway port and target, the nearest start time (ports are reused within
+ * a recording, and the database keeps milliseconds of the µs SYN time).
+ */
+export function storedClassOf(truth: LabTruth["connections"], rows: StoredConnection[]): Map<LabTruth["connections"][number], string | undefined> {
+  const byKey = new Map<string, StoredConnection[]>();
+  for (const r of rows) {
+    const key = `${r.gatewayPort} ${r.target}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+  }
+  const at = (c: LabTruth["connections"][number], r: StoredConnection) => Math.abs(r.startTs.getTime() - c.synTimeUs / 1000);
+  return new Map(
+    truth.map((c) => {
+      const same = byKey.get(`${c.gatewayPort} ${c.target}`) ?? [];
+      const best = same.reduce<StoredConnection | undefined>((a, r) => (a && at(c, a) <= at(c, r) ? a : r), undefined);
+      return [c, best && at(c, best) < 5 ? best.classCode : undefined];
+    }),
+  );
+}

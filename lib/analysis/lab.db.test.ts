@@ -13,7 +13,7 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/analysis/incident-view";
 import { IncidentView } from "@/lib/api/incident-schema";
-import { labFixtureNames, loadLabFixture } from "./lab-truth";
+import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
 
 let t: TestEnv;
 const ids = new Map<string, string>();
@@ -42,11 +42,11 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
   const { truth } = loadLabFixture(name);
 
   it("classifies every connection as tshark's truth does", async () => {
-    const rows = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: ids.get(name)! }, select: { gatewayPort: true, target: true, classCode: true, classReason: true } });
+    const rows = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: ids.get(name)! }, select: { gatewayPort: true, target: true, startTs: true, classCode: true } });
     expect(rows).toHaveLength(truth.connections.length);
-    const got = new Map(rows.map((r) => [`${r.gatewayPort} ${r.target}`, r.classCode]));
+    const got = storedClassOf(truth.connections, rows);
     const mismatches = truth.connections
-      .map((c) => ({ key: `${c.gatewayPort} ${c.target}`, truth: c.class, got: got.get(`${c.gatewayPort} ${c.target}`) }))
+      .map((c) => ({ key: `${c.gatewayPort} ${c.target} @${c.synTimeUs}`, truth: c.class, got: got.get(c) }))
       .filter((m) => m.got !== m.truth);
     expect(mismatches).toEqual([]);
   });

@@ -175,6 +175,23 @@ export const scenarios = {
     targets: [target({ latency: { upMs: 20, downMs: 21 }, backend: { idleMs: 2000, keepAliveHint: 2 } })],
     lanes: [raceLane(0, 2000, 3)],
   },
+  'mixed-four': {
+    description: 'Four targets in one incident: 127.0.0.2:9000 closes idle at 500 ms (FIN), 127.0.0.3:9000 at 3 s (RST), 127.0.0.6:7000 keeps 60 s but hangs up (FIN) on 8 % of /items, 127.0.0.4:9009 refuses; log level warn.',
+    durationS: 60,
+    gateway: gw({ keepAliveTimeout: 30000, level: 'warn' }),
+    targets: [
+      target({ latency: { upMs: 12, downMs: 15 }, backend: { idleMs: 500 } }),
+      target({ proxy: 'edgemicro_catalog', basePath: '/catalog', listen: { host: '127.0.0.3', port: 9000 },
+        latency: { upMs: 25, downMs: 22 }, backend: { host: '127.0.1.3', port: 9000, idleMs: 3000, idleClose: 'rst' } }),
+      target({ proxy: 'edgemicro_billing', basePath: '/billing', listen: { host: '127.0.0.6', port: 7000 },
+        latency: { upMs: 18, downMs: 18 },
+        backend: { host: '127.0.1.6', port: 7000, idleMs: 60000, hangup: { prefix: '/items', share: 0.08, close: 'fin' } } }),
+      target({ proxy: 'edgemicro_legacy', basePath: '/legacy', listen: { host: '127.0.0.4', port: 9009 }, relay: false,
+        backend: null }),
+    ],
+    lanes: [raceLane(0, 500, 3), raceLane(0, 500, 2), raceLane(1, 3000, 3), scatterLane(2, ['items/1', 'items/2', 'stock'], 2),
+      { ...scatterLane(3, ['v1/orders'], 1), gaps: [{ p: 1, min: 1500, max: 4000 }] }],
+  },
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.

@@ -5,7 +5,7 @@ import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { getIncidentView } from "../../lib/analysis/incident-view";
-import { labFixtureNames, loadLabFixture } from "../../lib/analysis/lab-truth";
+import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
 
 const t = await openTestDb();
 const store = blobStore(t.dataDir);
@@ -18,11 +18,12 @@ for (const name of labFixtureNames()) {
   const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
-  const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: id }, select: { gatewayPort: true, target: true, classCode: true } });
+  const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: id }, select: { gatewayPort: true, target: true, startTs: true, classCode: true } });
+  const stored = storedClassOf(truth.connections, conns);
   for (const [i, tt] of truth.targets.entries()) {
     const v = view.diagnosis.targets.find((x) => x.target === tt.target);
     const mine = truth.connections.filter((c) => c.target === tt.target);
-    const same = mine.filter((c) => conns.some((r) => r.gatewayPort === c.gatewayPort && r.target === c.target && r.classCode === c.class)).length;
+    const same = mine.filter((c) => stored.get(c) === c.class).length;
     const races = tt.counts["keepalive-race"];
     rows.push(`| ${i ? "" : name} | ${tt.target} | ${tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`);
   }

@@ -68,6 +68,9 @@ const payloads = (pk) => {
   return pk.filter((p) => p.len > 0 && !seen.has(p.seq) && seen.add(p.seq)); // first copy of each segment
 };
 const ms = (us) => Math.round(us / 100) / 10;
+const pushTo = (m, k, v) => (m.has(k) ? m.get(k).push(v) : m.set(k, [v]), m);
+const groupBy = (xs, key) => xs.reduce((m, x) => pushTo(m, key(x), x), new Map());
+const nearest = (xs, tUs, timeOf) => xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
 
 function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs) {
   const g2t = pk.filter((p) => p.dst === tgt);
@@ -113,8 +116,9 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   }
   const lastT = resps.filter((r) => r.t <= tClose.t).at(-1);
   const sinceLastByte = lastT ? ms(tClose.t - lastT.t) : null;
-  const m = mapByGwPort.get(gwPort);
-  const up = m && targetLegByRelayPort.get(m.relayPort);
+  // Ports are reused over a recording: the pair is the one the relay accepted nearest this connection's SYN.
+  const m = nearest(mapByGwPort.get(gwPort), base.synTimeUs, (x) => x.t * 1000);
+  const up = m && nearest(targetLegByRelayPort.get(m.relayPort), m.t * 1000, (pk) => pk[0].t);
   if (!up) {
     return { ...base, class: 'unknown', ...info, why: 'target closed with a request pending but the relay map has no upstream leg' };
   }
@@ -215,12 +219,12 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
   for (const t of sc.targets) {
     const tgt = `${t.listen.host}:${t.listen.port}`;
     const backendAddr = t.backend ? `${t.backend.host}:${t.backend.port}` : null;
-    const mapByGwPort = new Map(map.filter((m) => m.listen === tgt).map((m) => [m.gatewayPort, m]));
+    const mapByGwPort = groupBy(map.filter((m) => m.listen === tgt), (m) => m.gatewayPort);
     const targetLegByRelayPort = new Map();
     if (backendAddr && t.relay) {
       for (const pk of streams.values()) {
         const relayEnd = pk[0].src === backendAddr ? pk[0].dst : pk[0].dst === backendAddr ? pk[0].src : null;
-        if (relayEnd) targetLegByRelayPort.set(Number(relayEnd.split(':')[1]), pk);
+        if (relayEnd) pushTo(targetLegByRelayPort, Number(relayEnd.split(':')[1]), pk);
       }
     }
     // the quickest the backend can act on a request: its minimum response time or hang-up delay
