@@ -10,7 +10,7 @@ import { withDiagnosis } from "./diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
-interface TargetTotals { target: string; proxy: string | null; requests: number; e502: number; e504: number; errorCodes: Record<string, number>; p50: number | null; p95: number | null }
+interface TargetTotals { target: string; proxy: string | null; requests: number; e502: number; e504: number; targetAnswered502: number; targetAnswered504: number; errorCodes: Record<string, number>; p50: number | null; p95: number | null }
 
 /** Per-target rows summed over the parsed log files; p50/p95 exact from the merged duration histograms. */
 async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Promise<TargetTotals[]> {
@@ -18,10 +18,12 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
   const by = new Map<string, TargetTotals & { hist: Map<number, number> }>();
   for (const r of rows) {
     let a = by.get(r.target);
-    if (!a) by.set(r.target, (a = { target: r.target, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null, hist: new Map() }));
+    if (!a) by.set(r.target, (a = { target: r.target, proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: {}, p50: null, p95: null, hist: new Map() }));
     a.requests += r.requests;
     a.e502 += r.e502;
     a.e504 += r.e504;
+    a.targetAnswered502 += r.targetAnswered502;
+    a.targetAnswered504 += r.targetAnswered504;
     if (r.proxy !== null && (a.proxy === null || r.proxy < a.proxy)) a.proxy = r.proxy;
     for (const [code, n] of Object.entries(r.errorCodes as Record<string, number>)) a.errorCodes[code] = (a.errorCodes[code] ?? 0) + n;
     mergeHistogram(a.hist, r.durations as Record<string, number>);
@@ -133,7 +135,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
   const clientLeg = clientLegOf(configs);
   for (const t of capture.keys()) {
-    if (!targetRows.some((r) => r.target === t) && !clientLeg(t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: {}, p50: null, p95: null });
+    if (!targetRows.some((r) => r.target === t) && !clientLeg(t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: {}, p50: null, p95: null });
   }
   // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const proxyLabel = (basePath: string | null) => {
@@ -184,6 +186,8 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         requests,
         errors502: num(r.e502),
         errors504: num(r.e504),
+        targetAnswered502: r.targetAnswered502,
+        targetAnswered504: r.targetAnswered504,
         errorRate: requests ? num(r.e502) / requests : null,
         errorCodes: r.errorCodes,
         p50Ms: r.p50,

@@ -11,7 +11,7 @@ export const labConnectionClass = z.enum(["refused", "keepalive-race", "prematur
 export type LabConnectionClass = z.infer<typeof labConnectionClass>;
 
 export const labCause = z.enum([
-  "healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "insufficient-data",
+  "healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "target-error", "insufficient-data",
 ]);
 export type LabCause = z.infer<typeof labCause>;
 
@@ -53,6 +53,8 @@ export const labTarget = z.object({
   idleCloses: z.object({ byTarget: idleStats, byGateway: idleStats, racingTargetIdleMs: idleStats }),
   /** grep -F '[error][TARGET]' LOG | grep -cF '[targetRequest error]' */
   logTargetRequestErrors: z.number().int().nonnegative(),
+  /** the target's own HTTP 502 / 504 responses on the gateway leg (tshark; absent in fixtures recorded before it was counted) */
+  targetErrorResponses: z.number().int().nonnegative().optional(),
   failingConnections: z.number().int().nonnegative(),
   expectedCause: labCause,
 });
@@ -98,6 +100,8 @@ export const labTruth = z.object({
     files: z.array(z.string()).min(1),
     status502: z.number().int().nonnegative(),
     status504: z.number().int().nonnegative(),
+    /** the targets' own 502 / 504 answers the gateway passed on (absent in fixtures recorded before it was counted) */
+    statusFromTargets: z.number().int().nonnegative().optional(),
     /**
      * 502s with no failing connection on the wire to show for them: requests the gateway gave to a
      * pooled socket whose FIN had arrived but was not yet processed; Node gave up before writing,

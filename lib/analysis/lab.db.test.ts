@@ -57,6 +57,9 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
       const v = view.diagnosis.targets.find((x) => x.target === tt.target);
       expect(v, tt.target).toBeDefined();
       expect([tt.target, v!.cause]).toEqual([tt.target, tt.expectedCause]);
+      // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire.
+      const row = view.targets.find((x) => x.target === tt.target)!;
+      if (tt.targetErrorResponses !== undefined) expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
       if (tt.counts["keepalive-race"] > 0) {
         expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
         expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);

@@ -19,6 +19,8 @@ export interface AggregatedTransaction {
   target: string | null;
   proxy: string | null;
   durationMs: number | null;
+  /** Status of the target's own response line (targetResponse), when the log has one. */
+  targetStatus?: number | null;
 }
 
 interface Counter {
@@ -40,6 +42,9 @@ export interface TargetStatRow {
   requests: number;
   e502: number;
   e504: number;
+  /** 502s / 504s whose status is the target's own answer (its targetResponse line), with no error code. */
+  targetAnswered502: number;
+  targetAnswered504: number;
   errorCodes: Record<string, number>;
   /** durationMs → count, transactions with status < 500. */
   durations: Record<string, number>;
@@ -50,6 +55,8 @@ interface TargetAcc {
   requests: number;
   e502: number;
   e504: number;
+  targetAnswered502: number;
+  targetAnswered504: number;
   errorCodes: Map<string, number>;
   durations: Map<number, number>;
 }
@@ -90,10 +97,14 @@ export class LogAggregator {
     }
     if (tx.target === null) return;
     let a = this.targets.get(tx.target);
-    if (a === undefined) this.targets.set(tx.target, (a = { proxy: null, requests: 0, e502: 0, e504: 0, errorCodes: new Map(), durations: new Map() }));
+    if (a === undefined) this.targets.set(tx.target, (a = { proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: new Map(), durations: new Map() }));
     a.requests++;
     a.e502 += is502;
     a.e504 += is504;
+    if (!tx.errCode && tx.targetStatus === status) {
+      a.targetAnswered502 += is502;
+      a.targetAnswered504 += is504;
+    }
     if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
     if (code !== "") a.errorCodes.set(code, (a.errorCodes.get(code) ?? 0) + 1);
     // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.
@@ -117,6 +128,8 @@ export class LogAggregator {
       requests: a.requests,
       e502: a.e502,
       e504: a.e504,
+      targetAnswered502: a.targetAnswered502,
+      targetAnswered504: a.targetAnswered504,
       errorCodes: Object.fromEntries(a.errorCodes),
       durations: Object.fromEntries(a.durations),
     }));

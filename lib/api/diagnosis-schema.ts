@@ -4,8 +4,8 @@ import { z } from "zod";
 
 const HopName = z.enum(["client/load balancer", "gateway", "target"]);
 /** Every cause code a target can get (docs: README "Diagnosis"). */
-export const TARGET_CAUSES = ["healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "insufficient-data"] as const;
-export const INCIDENT_CAUSES = ["no-502", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "insufficient-data"] as const;
+export const TARGET_CAUSES = ["healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "target-error", "insufficient-data"] as const;
+export const INCIDENT_CAUSES = ["no-502", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "target-error", "insufficient-data"] as const;
 const Confidence = z.enum(["high", "medium", "low"]);
 const EvidenceRef = z.object({ kind: z.enum(["log", "config", "capture", "answer"]), label: z.string(), href: z.string().optional() });
 const Fix = z.object({ title: z.string(), snippet: z.string(), notes: z.array(z.string()) });

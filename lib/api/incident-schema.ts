@@ -42,6 +42,9 @@ export const TargetRow = z.object({
   requests: z.number().nullable(),
   errors502: z.number(),
   errors504: z.number(),
+  /** Of those 502s / 504s, the ones the target answered itself (the gateway passed its response on). */
+  targetAnswered502: z.number(),
+  targetAnswered504: z.number(),
   /** 502s / requests; null when the denominator is unknown. */
   errorRate: z.number().nullable(),
   errorCodes: z.record(z.string(), z.number()),

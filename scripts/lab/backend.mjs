@@ -3,7 +3,8 @@
 // Knobs (see scenarios.mjs): idleMs (keep-alive idle timeout; the timer restarts on each byte
 // read or written), idleClose 'fin' | 'rst', keepAliveHint (seconds, or null for no header),
 // hangup {prefix, share, close} (on such a request wait 20–60 ms, then close without answering),
-// slow {prefix, delayMs}, respMs [min, max] normal response time.
+// slow {prefix, delayMs}, status {prefix, share, code} (answer that HTTP status itself, keep-alive),
+// respMs [min, max] normal response time.
 //
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
@@ -37,9 +38,10 @@ export function startBackend(opts, eventsFile) {
     };
     const respond = (path) => {
       if (closed) return;
-      const body = JSON.stringify({ path, ok: true, at: new Date().toISOString() });
+      const own = opts.status && path.startsWith(opts.status.prefix) && Math.random() < opts.status.share;
+      const body = own ? JSON.stringify({ error: 'upstream unavailable' }) : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
       const head = [
-        'HTTP/1.1 200 OK',
+        own ? `HTTP/1.1 ${opts.status.code} Bad Gateway` : 'HTTP/1.1 200 OK',
         'Content-Type: application/json',
         `Content-Length: ${Buffer.byteLength(body)}`,
         `Date: ${new Date().toUTCString()}`,

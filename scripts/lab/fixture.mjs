@@ -105,7 +105,8 @@ and the relay's port map, by these rules per gateway-leg TCP connection (tcp.str
 - \`normal\`: everything else (answered; idle closes; still open at the end).
 
 Idle closes: a target-first FIN/RST with nothing pending; idle = FIN/RST time − target's last payload segment, both on the gateway leg.
-Log counts: \`grep -cF '][502]['\` and \`grep -cF '][504]['\` on the log file(s) (status field of the client-side error line); per target \`grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'\`.
+Log counts: \`grep -cF '][502]['\` and \`grep -cF '][504]['\` on the log file(s), less the target's own lines (\`][targetResponse…][METHOD][502][\`): the client-facing status of the gateway's error line or sourceResponse; per target \`grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'\`.
+Target cause from the classes: races and premature closes → \`keepalive-mismatch\` / \`premature-close\` / \`both\`; else gateway-first closes → \`gateway-timeout\`; refused → \`target-unreachable\`; else the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; else \`healthy\`.
 Incident cause: the distinct non-healthy target causes; one → it; only races/premature → \`both\`; otherwise that of the target with most failing connections.
 
 ## Counts
@@ -114,7 +115,7 @@ Incident cause: the distinct non-healthy target causes; one → it; only races/p
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${counts.join('\n')}
 
-Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? 's' : 've'} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ''}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(', ')})` : ''}.
+Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ''}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? 's' : 've'} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ''}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(', ')})` : ''}.
 
 Cross-check (not used by the truth) — what the backends logged about themselves: ${Object.entries(truth.backendCrossCheck).map(([k, v]) => `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups`).join('; ')}.
 `;

@@ -35,6 +35,7 @@ const target = (over) => ({
     keepAliveHint: null,
     hangup: null,
     slow: null,
+    status: null,
     respMs: [2, 8],
     ...(over.backend ?? {}),
   },
@@ -191,6 +192,13 @@ export const scenarios = {
     ],
     lanes: [raceLane(0, 500, 3), raceLane(0, 500, 2), raceLane(1, 3000, 3), scatterLane(2, ['items/1', 'items/2', 'stock'], 2),
       { ...scatterLane(3, ['v1/orders'], 1), gaps: [{ p: 1, min: 1500, max: 4000 }] }],
+  },
+  'target-502': {
+    description: 'Target keeps idle connections 60 s and never hangs up, but answers HTTP 502 itself on 20 % of /orders/items requests (its own upstream failing).',
+    durationS: 30,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000, status: { prefix: '/items', share: 0.2, code: 502 } } })],
+    lanes: [scatterLane(0, ['items/1', 'items/2', 'stock'], 2)],
   },
 };
 

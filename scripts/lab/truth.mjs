@@ -152,7 +152,21 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
 
 export const CLASSES = ['refused', 'keepalive-race', 'premature-close', 'gateway-close', 'normal', 'unknown'];
 
-function targetCause(counts) {
+// The target's own HTTP 502 / 504 responses on the gateway leg, by target address:
+// tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504' -T fields -e ip.src -e tcp.srcport
+function ownErrorResponses(pcap, ports) {
+  const decode = [...new Set(ports)].flatMap((p) => ['-d', `tcp.port==${p},http`]);
+  const out = execFileSync('tshark', ['-r', pcap, ...decode, '-Y', 'http.response.code == 502 || http.response.code == 504', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'],
+    { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const by = new Map();
+  for (const line of out.split('\n').filter(Boolean)) {
+    const key = line.split('\t').join(':');
+    by.set(key, (by.get(key) ?? 0) + 1);
+  }
+  return by;
+}
+
+function targetCause(counts, ownErrors) {
   const real = counts.total - counts.refused;
   if (counts.refused > 0 && real === 0) return 'target-unreachable';
   const race = counts['keepalive-race'] > 0;
@@ -163,6 +177,7 @@ function targetCause(counts) {
   if (counts['gateway-close'] > 0) return 'gateway-timeout';
   if (counts.refused > 0) return 'target-unreachable';
   if (counts.total === 0) return 'insufficient-data';
+  if (ownErrors > 0) return 'target-error';
   return 'healthy';
 }
 
@@ -188,14 +203,18 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length 
 // to a pooled socket whose FIN has arrived but not yet been processed, Node gives up before any
 // request byte is sent ("socket hang up"), and on the wire the connection is a plain target idle
 // close. The difference is recorded, not hidden.
-function logCounts(logFiles, c) {
-  const status502 = grepCount('][502][', logFiles);
-  const status504 = grepCount('][504][', logFiles);
+function logCounts(logFiles, c, fromTargets) {
+  // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
+  // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
+  const status502 = grepCount('\\]\\[502\\]\\[', logFiles, false) - grepCount('\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[502\\]\\[', logFiles, false);
+  const status504 = grepCount('\\]\\[504\\]\\[', logFiles, false) - grepCount('\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[504\\]\\[', logFiles, false);
   return {
     files: logFiles.map((f) => f.split('/').at(-1)),
     status502,
     status504,
-    status502WithoutWireFailure: status502 - (c['keepalive-race'] + c['premature-close'] + c.refused),
+    // the targets' own 502 / 504 answers, passed on (tshark: http.response.code on the gateway leg)
+    statusFromTargets: fromTargets,
+    status502WithoutWireFailure: status502 - (c['keepalive-race'] + c['premature-close'] + c.refused) - fromTargets,
     status504WithoutWireFailure: status504 - c['gateway-close'],
   };
 }
@@ -216,6 +235,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
   const map = fs.existsSync(mapFile) ? fs.readFileSync(mapFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   const targets = [];
   const connections = [];
+  const ownErrors = ownErrorResponses(fullPcap, sc.targets.map((t) => t.listen.port));
   for (const t of sc.targets) {
     const tgt = `${t.listen.host}:${t.listen.port}`;
     const backendAddr = t.backend ? `${t.backend.host}:${t.backend.port}` : null;
@@ -266,9 +286,10 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
         racingTargetIdleMs: { count: raceIdle.length, minMs: raceIdle.length ? Math.min(...raceIdle) : null, maxMs: raceIdle.length ? Math.max(...raceIdle) : null },
       },
       logTargetRequestErrors: logLines502,
+      targetErrorResponses: ownErrors.get(tgt) ?? 0,
     };
     rec.failingConnections = counts.refused + counts['keepalive-race'] + counts['premature-close'] + counts['gateway-close'];
-    rec.expectedCause = targetCause(counts);
+    rec.expectedCause = targetCause(counts, rec.targetErrorResponses);
     targets.push(rec);
     connections.push(...conns);
   }
@@ -290,7 +311,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     expectedCauses: causes,
     targets,
     counts: classCounts,
-    log: logCounts(logFiles, classCounts),
+    log: logCounts(logFiles, classCounts, targets.reduce((n, t) => n + t.targetErrorResponses, 0)),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,
   };

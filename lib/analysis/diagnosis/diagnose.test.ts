@@ -16,7 +16,7 @@ const cap = (byClass: Record<string, number>, p: Partial<Cap> = {}): Cap => ({
   total: 20 + Object.values(byClass).reduce((a, b) => a + b, 0), byClass: { normal: 20, ...byClass }, explained502: { ...byClass }, races: {}, profile: profile(null), prematurePaths: {}, ...p,
 });
 const target = (p: Partial<TargetEvidence> = {}): TargetEvidence => ({
-  target: T1, proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errors504: 0, errorCodes: { ECONNRESET: 3 }, capture: null, ...p,
+  target: T1, proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errors504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: { ECONNRESET: 3 }, capture: null, ...p,
 });
 const ev = (targets: TargetEvidence[], p: Partial<DiagnosisEvidence> = {}): DiagnosisEvidence => {
   const status502 = targets.reduce((a, t) => a + t.errors502, 0);
@@ -31,7 +31,7 @@ const ev = (targets: TargetEvidence[], p: Partial<DiagnosisEvidence> = {}): Diag
   };
 };
 const step = (d: ReturnType<typeof diagnose>, id: string) => d.steps.find((s) => s.id === id)!;
-const racing = () => target({ capture: cap({ "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(2000) }) });
+const racing = (p: Partial<TargetEvidence> = {}) => target({ capture: cap({ "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(2000) }), ...p });
 
 describe("diagnose: a verdict per target", () => {
   it("races at an idle timer → keepalive-mismatch, high, with the timer; the fix is at the target, not keep_alive_timeout", () => {
@@ -87,10 +87,30 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].summary).toMatch(/request_timeout is 30 s/);
   });
 
-  it("502s the target itself answered are not blamed on a connection: insufficient-data that says so", () => {
+  it("502s the capture shows the target answering itself → target-error, not a connection cause", () => {
     const d = diagnose(ev([target({ errors502: 2, errorCodes: { none: 2 }, capture: cap({}, { profile: { ...profile(null), serverErrors: { "502": 2 } } }) })]));
-    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
-    expect(d.targets[0].summary).toMatch(/target itself answering 502 2 time\(s\)/);
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 2 });
+    expect(d.targets[0].evidence.map((x) => x.label)).toContain("HTTP 502 × 2 sent by the target");
+    expect(d.verdict.cause).toBe("target-error");
+  });
+
+  it("the log alone (targetResponse lines carrying the 502) is enough for target-error", () => {
+    const d = diagnose(ev([target({ errors502: 3, targetAnswered502: 3, errorCodes: { none: 3 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 3 });
+    expect(d.targets[0].fix?.notes.join(" ")).toMatch(/no gateway setting changes this/);
+  });
+
+  it("a 504 the target answered itself is not a gateway timeout", () => {
+    const d = diagnose(ev([target({ errors502: 0, errors504: 2, targetAnswered504: 2, errorCodes: { none: 2 } })]));
+    expect(d.targets[0].cause).toBe("target-error");
+    const gw = diagnose(ev([target({ errors502: 0, errors504: 3, targetAnswered504: 1, errorCodes: { none: 3 } })]));
+    expect(gw.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 2 });
+  });
+
+  it("a few target 502s beside many races leave the races the verdict", () => {
+    const d = diagnose(ev([racing({ errors502: 4, targetAnswered502: 1, errorCodes: { ECONNRESET: 3, none: 1 } })]));
+    expect(d.targets[0].cause).toBe("keepalive-mismatch");
+    expect(d.targets[0].evidence.some((x) => /also: .* answered 1 × 502 itself/.test(x.label))).toBe(true);
   });
 
   it("TLS errors → tls-error", () => {

@@ -77,6 +77,15 @@ export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEviden
         snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
         notes: [`Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`],
       };
+    case "target-error":
+      return {
+        title: `Find why ${t.target} answers 502 / 504 itself`,
+        snippet: `# from the gateway host, one of the failing requests straight to the target:\ncurl -sv http://${t.target}/<path> -o /dev/null`,
+        notes: [
+          "The gateway passed the target's own error response on: its connections to the target are fine, and no gateway setting changes this.",
+          "Look at the target's logs at the times of the 502s and at whatever answers on its behalf (its own upstream, or a load balancer or proxy in front of it that answers 502 / 504).",
+        ],
+      };
     default:
       return null;
   }

@@ -10,5 +10,6 @@ export const CAUSE_LABEL: Record<Cause | TargetCause, string> = {
   "target-unreachable": "Target unreachable (refused / DNS / no route)",
   "gateway-timeout": "Gateway timed out waiting for the target",
   "tls-error": "TLS to the target fails",
+  "target-error": "The target answers 502 / 504 itself",
   "insufficient-data": "Not enough evidence yet",
 };

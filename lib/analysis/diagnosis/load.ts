@@ -37,6 +37,8 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     requests: t.requests,
     errors502: t.errors502,
     errors504: t.errors504,
+    targetAnswered502: t.targetAnswered502,
+    targetAnswered504: t.targetAnswered504,
     errorCodes: t.errorCodes,
     capture: t.connections.total > 0
       ? { total: t.connections.total, byClass: t.connections.byClass, explained502: t.explained502, races: t.races, profile: t.profile, prematurePaths: t.prematurePaths }

@@ -41,13 +41,31 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       evidence: [...(named.length ? [logRef(named.join(", "))] : []), ...(refused ? [capRef("refused", `${refused} SYN(s) answered with RST (connection refused)`)] : [])],
     });
   }
-  const timeouts = t.errors504 + sum(codes, (k) => TIMEOUT.includes(k));
+  // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the capture.
+  const own502 = Math.min(t.errors502, Math.max(t.targetAnswered502, t.capture?.profile?.serverErrors["502"] ?? 0));
+  const own504 = Math.min(t.errors504, Math.max(t.targetAnswered504, t.capture?.profile?.serverErrors["504"] ?? 0));
+  const gw504 = t.errors504 - own504;
+  const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
   if (timeouts > 0) {
     const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
     candidates.push({
-      cause: "gateway-timeout", confidence: "high", explains: Math.max(t.errors504, sum(codes, (k) => TIMEOUT.includes(k))),
-      summary: `The gateway gave up waiting for ${t.target}${t.errors504 ? ` (${t.errors504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.`,
-      evidence: [logRef(`${t.errors504} × 504${TIMEOUT.filter((k) => codes[k]).map((k) => `, ${k} × ${codes[k]}`).join("")}`), ...(gwClose ? [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)] : [])],
+      cause: "gateway-timeout", confidence: "high", explains: Math.max(gw504, sum(codes, (k) => TIMEOUT.includes(k))),
+      summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.`,
+      evidence: [logRef(`${gw504} × 504${TIMEOUT.filter((k) => codes[k]).map((k) => `, ${k} × ${codes[k]}`).join("")}`), ...(gwClose ? [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)] : [])],
+    });
+  }
+  if (own502 + own504 > 0) {
+    const what = [own502 ? `${own502} × 502` : "", own504 ? `${own504} × 504` : ""].filter(Boolean).join(" and ");
+    const fromLog = t.targetAnswered502 + t.targetAnswered504 > 0;
+    candidates.push({
+      cause: "target-error", confidence: "high", explains: own502 + own504,
+      summary: `${t.target} answered ${what} itself: the gateway passed the target's own error response on. Its TCP connections are not the cause; look at the target and what is behind it.`,
+      evidence: [
+        ...(fromLog ? [logRef(`${t.targetAnswered502 + t.targetAnswered504} transaction(s) whose targetResponse line carries the 502 / 504 (no gateway error)`)] : []),
+        ...(t.capture?.profile?.serverErrors["502"] || t.capture?.profile?.serverErrors["504"]
+          ? [{ kind: "capture" as const, label: `HTTP ${[["502", t.capture.profile.serverErrors["502"]], ["504", t.capture.profile.serverErrors["504"]]].filter(([, n]) => n).map(([c, n]) => `${c} × ${n}`).join(", ")} sent by the target` }]
+          : []),
+      ],
     });
   }
   const tls = sum(codes, isTls);
@@ -66,11 +84,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const main = candidates[0];
   if (!main) {
     if (failures === 0) return verdict(t, e, { cause: "healthy", confidence: t.capture || t.requests ? "high" : "medium", explains: 0, summary: `${t.target}: no failures.`, evidence: [] });
-    const own = t.capture?.profile?.serverErrors["502"] ?? 0;
-    const summary = own
-      ? `${failures} failure(s) on ${t.target} with no error code, and the capture shows the target itself answering 502 ${own} time(s): the gateway passed on the target's own error. Look at the target and what is behind it.`
-      : `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
-    return verdict(t, e, { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`), ...(own ? [{ kind: "capture" as const, label: `${own} × HTTP 502 sent by the target` }] : [])] });
+    const summary = `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
+    return verdict(t, e, { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`)] });
   }
   // Other causes of the same target stay visible as evidence.
   const others = candidates.slice(1).filter((c) => c.explains > 0);

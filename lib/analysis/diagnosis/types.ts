@@ -5,7 +5,7 @@ export type CaptureClass = "keepalive-race" | "premature-close" | (string & {});
 export type Outcome = "pass" | "warn" | "fail" | "unknown" | "ask";
 /** A target's cause (docs/formats.md §3 and the other 502 causes of the log). */
 export type TargetCause =
-  | "healthy" | "keepalive-mismatch" | "premature-close" | "both" | "target-unreachable" | "gateway-timeout" | "tls-error" | "insufficient-data";
+  | "healthy" | "keepalive-mismatch" | "premature-close" | "both" | "target-unreachable" | "gateway-timeout" | "tls-error" | "target-error" | "insufficient-data";
 /** The incident's: the failing targets' causes summarised; `no-502` when nothing failed. */
 export type Cause = Exclude<TargetCause, "healthy"> | "no-502";
 export type Confidence = "high" | "medium" | "low";
@@ -59,6 +59,9 @@ export interface TargetEvidence {
   requests: number | null;
   errors502: number;
   errors504: number;
+  /** 502s / 504s whose status the target answered itself (log: its targetResponse line carried it). */
+  targetAnswered502: number;
+  targetAnswered504: number;
   /** Error codes of the target's failed transactions in the log (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...). */
   errorCodes: Record<string, number>;
   capture: {

@@ -50,7 +50,7 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
     for (const t of list) {
       const row = toRow(t);
       txBuf.push(row);
-      aggregates.add(row);
+      aggregates.add({ ...row, targetStatus: t.targetStatus });
       if (txBuf.length >= BATCH) {
         await insertTransactions(db, incidentId, file.id, txBuf);
         txBuf = [];
