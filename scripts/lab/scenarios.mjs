@@ -204,6 +204,11 @@ export const scenarios = {
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.
 export const derived = {
+  'mixed-four-skew': {
+    from: 'mixed-four',
+    shiftS: -95.25,
+    description: 'mixed-four with capture.pcap shifted by editcap -t -95.25 (capture clock 95.25 s behind the log clock, longer than the whole recording).',
+  },
   'clock-skew': {
     from: 'race-1s',
     shiftS: 7.5,
