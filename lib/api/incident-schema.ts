@@ -94,8 +94,6 @@ export const IncidentListItem = z.object({
 });
 export type IncidentListItem = z.infer<typeof IncidentListItem>;
 
-export const UploadResponse = z.object({ id: z.string(), url: z.string(), files: z.array(z.object({ name: z.string(), kind: z.string(), status: FileStatus })) });
-
 export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
 
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

@@ -75,7 +75,3 @@ export async function requeueJob(db: Db, job: { id: bigint; fileId: string }, wo
     db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" }, data: { status: "queued" } }),
   ]);
 }
-
-export async function enqueue(db: Db, incidentId: string, fileIds: string[]): Promise<void> {
-  if (fileIds.length) await db.parseJob.createMany({ data: fileIds.map((fileId) => ({ incidentId, fileId })) });
-}
