@@ -9,7 +9,7 @@ export type ConnectionSort = z.infer<typeof ConnectionSort>;
 
 /**
  * Where a page starts, decoded from the opaque `cursor` query parameter (base64url of this JSON; see
- * lib/analysis/connections-view.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
+ * lib/incidents/connections.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
  * rows before it; `d: "prev"` without a key: the last page. No cursor: the first page.
  */
 export const ConnectionCursor = z.strictObject({

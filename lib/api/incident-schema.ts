@@ -47,7 +47,7 @@ export const TargetRow = z.object({
   errorCodes: z.record(z.string(), z.number()),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
-  /** From captures (lib/analysis/connections-view.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
+  /** From captures (lib/incidents/connections.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
   ...TargetConnections.shape,
 });
 

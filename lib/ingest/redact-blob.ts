@@ -1,3 +1,4 @@
+import "server-only";
 import { createReadStream } from "node:fs";
 import { LineRedactor, type RedactionReport } from "@/lib/redact";
 import { redactLines } from "@/lib/redact/stream";

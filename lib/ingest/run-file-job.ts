@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "./blobs";
 import type { IngestLimits } from "./limits";
@@ -8,8 +9,8 @@ import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
 import { fileOutcome } from "./outcome";
-import { correlateIncident } from "@/lib/analysis/correlate";
-import { storeVerdict } from "@/lib/analysis/stored-verdict";
+import { correlateIncident } from "@/lib/incidents/correlate";
+import { storeVerdict } from "@/lib/incidents/verdict";
 
 interface RunArgs {
   db: Db;

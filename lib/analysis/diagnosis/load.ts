@@ -1,4 +1,3 @@
-import type { Db } from "@/lib/db/client";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { DiagnosisAnswers, type DiagnosisView } from "@/lib/api/diagnosis-schema";
 import type { GatewayConfig } from "@/lib/parsers/config";
@@ -86,10 +85,4 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
 export function diagnosisForView(view: BaseView, answersRaw: unknown): DiagnosisView {
   const evidence = evidenceFromView(view, answersRaw);
   return { ...diagnose(evidence), answers: evidence.answers };
-}
-
-/** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */
-export async function withDiagnosis(db: Db, view: BaseView): Promise<IncidentView> {
-  const row = await db.incident.findUnique({ where: { id: view.id }, select: { answers: true } });
-  return { ...view, diagnosis: diagnosisForView(view, row?.answers) };
 }

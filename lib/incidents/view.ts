@@ -1,12 +1,14 @@
+/** The incident read model: the page's view (summary, targets, files, diagnosis), its progress, the list. */
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
-import { pickBucketMs } from "./timeline";
-import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
-import { NO_CAPTURE, targetConnectionSummary } from "./connections-view";
-import { aliasCaptureTargets } from "./target-alias";
-import { endpointLabel } from "./tcp/profile";
-import { withDiagnosis } from "./diagnosis/load";
+import { pickBucketMs } from "@/lib/analysis/timeline";
+import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "@/lib/analysis/log-aggregates";
+import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
+import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
+import { endpointLabel } from "@/lib/analysis/tcp/profile";
+import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
@@ -228,4 +230,10 @@ export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
     pending: num(r.pending) > 0,
     url: incidentUrl(r.id),
   }));
+}
+
+/** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */
+async function withDiagnosis(db: Db, view: Omit<IncidentView, "diagnosis">): Promise<IncidentView> {
+  const row = await db.incident.findUnique({ where: { id: view.id }, select: { answers: true } });
+  return { ...view, diagnosis: diagnosisForView(view, row?.answers) };
 }

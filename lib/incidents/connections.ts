@@ -1,4 +1,5 @@
 /** Read side of the TCP connection analysis: per-target summary, paged list, one connection with its ladder. */
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import { z } from "zod";
 import { ConnectionCursor, TargetProfileSchema, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
