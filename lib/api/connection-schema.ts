@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONN_STATES } from "@/lib/analysis/tcp/types";
 
 /** `GET /api/incidents/{id}/connections` and the connection pages: defined once here. */
 
@@ -38,6 +39,9 @@ export const ConnectionQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ConnectionQuery = z.infer<typeof ConnectionQuery>;
+
+/** Zeek conn_state of a connection, as the tracker sets it. */
+export const ConnStateSchema = z.enum(CONN_STATES);
 
 export const Exchange = z.object({
   method: z.string().nullable(),
@@ -81,7 +85,7 @@ export const ConnectionRow = z.object({
   closer: z.string().nullable(),
   closeKind: z.string().nullable(),
   retransmissions: z.number(),
-  state: z.string(),
+  state: ConnStateSchema,
   history: z.string(),
   idleGapMs: z.number().nullable(),
   class: ConnectionClass,

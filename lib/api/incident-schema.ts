@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TargetConnections } from "./connection-schema";
 import { DiagnosisSchema } from "./diagnosis-schema";
+import { FileCounts } from "./file-counts";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
 
@@ -14,7 +15,7 @@ export const BundleFileView = z.object({
   status: FileStatus,
   bytesDone: z.number(),
   error: z.string().nullable(),
-  counts: z.record(z.string(), z.unknown()),
+  counts: FileCounts,
   parentId: z.string().nullable(),
 });
 

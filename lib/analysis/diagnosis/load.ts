@@ -1,6 +1,5 @@
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { DiagnosisAnswers, type DiagnosisView } from "@/lib/api/diagnosis-schema";
-import type { GatewayConfig } from "@/lib/parsers/config";
 import { diagnose } from "./diagnose";
 import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
@@ -45,7 +44,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
 
 /** The config that runs: ORG-ENV-config.yaml before the default.yaml template and other YAML. */
 function runningConfig(view: BaseView) {
-  const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && (f.counts as { config?: unknown }).config);
+  const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && f.counts.config);
   const rank = (name: string) => (/-config\.ya?ml$/i.test(name) ? 0 : /(^|\/)default\.ya?ml$/i.test(name) ? 2 : 1);
   return files.sort((a, b) => rank(a.name) - rank(b.name))[0] ?? null;
 }
@@ -54,7 +53,7 @@ function runningConfig(view: BaseView) {
 export function evidenceFromView(view: BaseView, answersRaw: unknown): DiagnosisEvidence {
   const s = view.summary;
   const configFile = runningConfig(view);
-  const cfg = configFile ? ((configFile.counts as { config: GatewayConfig }).config) : null;
+  const cfg = configFile?.counts.config ?? null;
   const targets = targetEvidence(view);
   return {
     incidentId: view.id,
