@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { app } from "@/lib/server/app";
-import { parseIncidentSearch, searchIncidents } from "@/lib/analysis/incident-search";
+import { parseIncidentSearch, searchIncidents } from "@/lib/incidents/search";
 import { fmtRange } from "@/lib/format";
 import { UploadPanel } from "@/components/upload-panel";
 import { IncidentSearchForm, verdictLabel } from "@/components/incident-search";

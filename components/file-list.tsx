@@ -8,14 +8,13 @@ import { etaSeconds, fmtEta, percentDone, type ProgressSample } from "@/lib/anal
 type File = IncidentView["files"][number];
 
 function countsLine(f: File): string {
-  const c = f.counts as Record<string, number | undefined>;
+  const c = f.counts;
   if (f.kind === "gateway-log" && f.status === "done") return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
   if ((f.kind === "pcap" || f.kind === "pcapng") && f.status === "done") return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets`;
   if (f.kind === "gateway-config" && f.status === "done") {
-    const cfg = c as unknown as { config?: { edgemicro?: { keep_alive_timeout?: number | null }; proxies?: unknown[] }; redactions?: Array<{ count: number }> };
-    const ka = cfg.config?.edgemicro?.keep_alive_timeout;
-    const redacted = (cfg.redactions ?? []).reduce((a, r) => a + r.count, 0);
-    return `keep_alive_timeout ${ka ?? "unset (5000)"} ms · ${cfg.config?.proxies?.length ?? 0} proxies · ${redacted} secrets redacted`;
+    const ka = c.config?.edgemicro?.keep_alive_timeout;
+    const redacted = (c.redactions ?? []).reduce((a, r) => a + r.count, 0);
+    return `keep_alive_timeout ${ka ?? "unset (5000)"} ms · ${c.config?.proxies?.length ?? 0} proxies · ${redacted} secrets redacted`;
   }
   if (["zip", "tar", "gzip"].includes(f.kind) && f.status === "done") return `${c.entries ?? 0} entries`;
   return "";

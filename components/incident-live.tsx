@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import type { IncidentView } from "@/lib/api/incident-schema";
-import type { IncidentProgress } from "@/lib/analysis/incident-view";
+import type { IncidentProgress } from "@/lib/incidents/view";
 import { timelineChartData } from "@/lib/analysis/chart-data";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";

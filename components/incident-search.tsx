@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { IncidentSearch } from "@/lib/analysis/incident-search";
+import type { IncidentSearch } from "@/lib/incidents/search";
 import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
 import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
 

@@ -31,7 +31,7 @@ interface IngestResult {
 }
 
 function phase<T>(name: string, args: object): T {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/phase.ts", name, JSON.stringify(args)], {
+  const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bench/phase.ts", name, JSON.stringify(args)], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { parserEnv } from "./heap.mjs";
 
-const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
   stdio: "inherit",
   env: parserEnv(),
 });

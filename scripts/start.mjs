@@ -21,12 +21,12 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.FORCE_BUILD === "1") {
 }
 // The collector customers download (GET /collector/emg-collect.mjs) is bundled from lib/collector on every start.
 run("node", ["scripts/collector/build.mjs"]);
-run(bin("tsx"), ["scripts/migrate.ts"]);
+run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"]);
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
 // Open mode (no accounts) has no sign-in, so it must not be reachable from other machines.
 // ADMIN_EMAIL + ADMIN_PASSWORD create the first admin here when no account exists.
-const accounts = spawnSync(bin("tsx"), ["scripts/admin.ts", "bootstrap"], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+const accounts = spawnSync(bin("tsx"), ["--conditions=react-server", "scripts/admin.ts", "bootstrap"], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
 if (accounts.status !== 0) process.exit(accounts.status ?? 1);
 const accountCount = Number(/accounts=(\d+)/.exec(accounts.stdout)?.[1] ?? "0");
 const loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host);

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { compareCandidates } from "@/lib/export/compare-candidates";
 import { pageEngineer, pageIncidentAccess } from "@/lib/auth/access";
 import { compareIncidents } from "@/lib/export/compare";

@@ -12,7 +12,7 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles, storeSamples } from "@/lib/testing/samples";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
 /** A client's keep-alive connection to the gateway that the gateway closes idle as the client reuses it. */

@@ -15,7 +15,7 @@ function reasons(f: File): string[] {
   const out: string[] = [];
   // A file read in part carries the ingest's note (e.g. a capture cut inside a record).
   if (f.error) out.push(f.error);
-  const c = f.counts as { warnings?: Array<{ message?: string }>; malformed?: number };
+  const c = f.counts;
   if (CAPTURES.has(f.kind) && !f.error && c.warnings?.length) out.push(`Read only in part: ${c.warnings.map((w) => w.message).filter(Boolean).join("; ")}`);
   if (f.kind === "gateway-log" && (c.malformed ?? 0) > 0) out.push(`${plural(c.malformed!, "line was", "lines were")} not understood as gateway log lines.`);
   return out;

@@ -11,7 +11,7 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
 
@@ -88,5 +88,21 @@ describe("a target the log names by host name and the capture by address", () =>
     expect(v).toMatchObject({ target: "orders.internal:9000", cause: "keepalive-mismatch", confidence: "high" });
     expect(Math.abs(v.idleTimeoutMs! - 1000)).toBeLessThan(100);
     expect(v.explains502).toBe(truth.log.status502);
+  });
+});
+
+// The target of keepalive-hint answers with `Keep-Alive: timeout=2` (34 responses in capture.pcap): the header is read
+// from the capture's exchanges, stored in the target's profile, and reaches the diagnosis as evidence of that target.
+describe("lab recording keepalive-hint: the target's Keep-Alive header", () => {
+  it("reaches the target's profile and the troubleshooting flow", async () => {
+    const view = (await getIncidentView(t.handle.prisma, ids.get("keepalive-hint")!))!;
+    const target = view.targets.find((x) => x.target === "127.0.0.2:9000")!;
+    expect(target.profile?.keepAliveHeaderS).toBe(2);
+    const verdict = view.diagnosis.targets.find((x) => x.target === "127.0.0.2:9000")!;
+    expect(verdict.evidence.map((e) => e.label)).toContain("the target announces Keep-Alive: timeout=2");
+  });
+  it("is absent where the target sends no Keep-Alive header", async () => {
+    const view = (await getIncidentView(t.handle.prisma, ids.get("race-1s")!))!;
+    expect(view.targets.map((x) => x.profile?.keepAliveHeaderS ?? null).every((s) => s === null)).toBe(true);
   });
 });

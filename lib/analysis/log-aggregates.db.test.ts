@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
-import { getIncidentView } from "./incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { percentileCont } from "./log-aggregates";
 import { synthesizeLog } from "@/scripts/bench/synth-log";
 

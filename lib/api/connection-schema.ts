@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONN_STATES } from "@/lib/analysis/tcp/types";
 
 /** `GET /api/incidents/{id}/connections` and the connection pages: defined once here. */
 
@@ -9,7 +10,7 @@ export type ConnectionSort = z.infer<typeof ConnectionSort>;
 
 /**
  * Where a page starts, decoded from the opaque `cursor` query parameter (base64url of this JSON; see
- * lib/analysis/connections-view.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
+ * lib/incidents/connections.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
  * rows before it; `d: "prev"` without a key: the last page. No cursor: the first page.
  */
 export const ConnectionCursor = z.strictObject({
@@ -38,6 +39,9 @@ export const ConnectionQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ConnectionQuery = z.infer<typeof ConnectionQuery>;
+
+/** Zeek conn_state of a connection, as the tracker sets it. */
+export const ConnStateSchema = z.enum(CONN_STATES);
 
 export const Exchange = z.object({
   method: z.string().nullable(),
@@ -81,7 +85,7 @@ export const ConnectionRow = z.object({
   closer: z.string().nullable(),
   closeKind: z.string().nullable(),
   retransmissions: z.number(),
-  state: z.string(),
+  state: ConnStateSchema,
   history: z.string(),
   idleGapMs: z.number().nullable(),
   class: ConnectionClass,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TargetConnections } from "./connection-schema";
 import { DiagnosisSchema } from "./diagnosis-schema";
+import { FileCounts } from "./file-counts";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
 
@@ -14,7 +15,7 @@ export const BundleFileView = z.object({
   status: FileStatus,
   bytesDone: z.number(),
   error: z.string().nullable(),
-  counts: z.record(z.string(), z.unknown()),
+  counts: FileCounts,
   parentId: z.string().nullable(),
 });
 
@@ -50,7 +51,7 @@ export const TargetRow = z.object({
   errorCodes: z.record(z.string(), z.number()),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
-  /** From captures (lib/analysis/connections-view.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
+  /** From captures (lib/incidents/connections.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
   ...TargetConnections.shape,
 });
 
@@ -96,8 +97,6 @@ export const IncidentListItem = z.object({
   url: z.string(),
 });
 export type IncidentListItem = z.infer<typeof IncidentListItem>;
-
-export const UploadResponse = z.object({ id: z.string(), url: z.string(), files: z.array(z.object({ name: z.string(), kind: z.string(), status: FileStatus })) });
 
 export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { createIncident } from "@/lib/ingest/bundle";

@@ -1,3 +1,4 @@
+import "server-only";
 import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
 import { clientIp, limiter } from "./rate-limit";

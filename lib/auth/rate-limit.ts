@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { PEER_HEADER } from "./peer";

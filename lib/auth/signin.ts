@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import { dummyHash, verifyPassword } from "./passwords";
 import { normalizeEmail } from "./users";

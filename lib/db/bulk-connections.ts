@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "./client";
 import { bulkQuery } from "./bulk-raw";
 import { endpointLabel, type Classification, type Connection } from "@/lib/analysis/tcp";

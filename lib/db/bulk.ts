@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "./client";
 import { bulkQuery } from "./bulk-raw";
 
@@ -72,11 +73,3 @@ export async function insertIssues(db: Db, incidentId: string, fileId: string, r
   });
 }
 
-/** A re-run of a file's job (after a crash) starts from nothing, so rows are never duplicated. */
-export async function deleteFileRows(db: Db, fileId: string): Promise<void> {
-  await db.logTransaction.deleteMany({ where: { fileId } });
-  await db.statsDelta.deleteMany({ where: { fileId } });
-  await db.parseIssue.deleteMany({ where: { fileId } });
-  await db.logBucket.deleteMany({ where: { fileId } });
-  await db.logTargetStat.deleteMany({ where: { fileId } });
-}

@@ -1,6 +1,6 @@
 /** Line index files on disk (DATA_DIR/index/<fileId>.lines): written during the log parse, loaded into an LRU. */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { open, rm, stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import {
@@ -14,11 +14,6 @@ export const lineIndexDir = (dataDir: string) => path.join(dataDir, "index");
 export const lineIndexPath = (dataDir: string, fileId: string) => path.join(lineIndexDir(dataDir), `${fileId}.lines`);
 /** The blob store lives in DATA_DIR/blobs (lib/ingest/bundle.ts `blobStore`). */
 export const dataDirOf = (store: BlobStore) => path.dirname(store.rootDir);
-
-export async function deleteLineIndex(dataDir: string, fileId: string): Promise<void> {
-  await rm(lineIndexPath(dataDir, fileId), { force: true });
-  evict(lineIndexPath(dataDir, fileId));
-}
 
 export interface LineIndexSink {
   add(it: LogItem): void;

@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { getConnection } from "@/lib/analysis/connections-view";
+import { getConnection } from "@/lib/incidents/connections";
 import type { ConnectionDetail } from "@/lib/api/connection-schema";
 import { causeOfConnection, causeWithoutCapture, type TransactionCause } from "./cause";
 import { queryLines, type ViewOptions } from "./query";

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { getIncidentView } from "@/lib/analysis/incident-view";
-import { getClockAlignment } from "@/lib/analysis/clock-offset";
+import { getIncidentView } from "@/lib/incidents/view";
+import { getClockAlignment } from "@/lib/incidents/clock";
 import { endpointLabel } from "@/lib/analysis/tcp";
 import type { ConnectionRow } from "@/lib/api/connection-schema";
 import { readTransactionLines } from "./log-lines";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";

@@ -1,11 +1,7 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
+import { readFileCounts } from "@/lib/api/file-counts";
 
-interface LogCounts {
-  org?: string;
-  env?: string;
-  firstTs?: number;
-  lastTs?: number;
-}
 
 const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
@@ -19,7 +15,7 @@ export async function refreshIncidentMeta(db: Db, incidentId: string): Promise<v
   let first = Infinity;
   let last = -Infinity;
   for (const f of files) {
-    const c = (f.counts ?? {}) as LogCounts;
+    const c = readFileCounts(f.counts);
     org ??= c.org || null;
     env ??= c.env || null;
     if (c.firstTs) first = Math.min(first, c.firstTs);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident, type StoredUpload } from "./bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView, listIncidents } from "@/lib/analysis/incident-view";
+import { getIncidentView, listIncidents } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
 /*

@@ -64,10 +64,6 @@ export class LimitError extends Error {
   }
 }
 
-export function isLimitError(e: unknown): e is LimitError {
-  return e instanceof LimitError;
-}
-
 /** Throws when an archive at nesting `depth` (1 = inside the upload) may not be expanded. */
 export function assertDepth(depth: number, limits: IngestLimits): void {
   if (depth > limits.maxDepth)

@@ -1,14 +1,12 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { FileCounts } from "./handlers/context";
+import type { FileCounts } from "@/lib/api/file-counts";
 
 export interface FileOutcome {
   failed: boolean;
   /** Shown on the file: why it failed, or what part of it could not be read. */
   note: string | null;
 }
-
-interface CaptureWarningLite { code: string; offset: number; message: string }
-interface SkippedLite { name: string; reason: string }
 
 /** Capture problems after which the rest of the file cannot be read. */
 const STOPPING = new Set(["absurd-length", "bad-block"]);
@@ -20,7 +18,7 @@ const MAX_LISTED = 3;
  */
 export async function fileOutcome(db: Db, file: { id: string; name: string; kind: string }, counts: FileCounts): Promise<FileOutcome> {
   if (file.kind === "gateway-log") {
-    const c = counts as { lines?: number; malformed?: number };
+    const c = counts;
     if (c.lines && c.malformed === c.lines) {
       const first = await db.parseIssue.findFirst({ where: { fileId: file.id }, orderBy: { id: "asc" } });
       const where = first ? `line ${first.lineNo ?? "?"} (byte ${first.byteOffset ?? "?"}): ${first.reason}` : "";
@@ -28,7 +26,7 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
     }
   }
   if (file.kind === "pcap" || file.kind === "pcapng") {
-    const c = counts as { frames?: number; warnings?: CaptureWarningLite[] };
+    const c = counts;
     const stop = c.warnings?.find((w) => STOPPING.has(w.code));
     if (stop) {
       const at = `at byte ${stop.offset}: ${stop.message}`;
@@ -36,7 +34,7 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
     }
   }
   if (file.kind === "zip" || file.kind === "tar" || file.kind === "gzip") {
-    const { skipped = [], entries = 0, stopped } = counts as { skipped?: SkippedLite[]; entries?: number; stopped?: { reason: string } };
+    const { skipped = [], entries = 0, stopped } = counts;
     // The entry that hit an archive-wide limit is listed once, in the sentence naming the archive and the limit.
     const others = stopped ? skipped.filter((s) => s.reason !== stopped.reason) : skipped;
     const notes: string[] = [];

@@ -1,5 +1,7 @@
+import "server-only";
 import { createReadStream } from "node:fs";
 import { LineRedactor, type RedactionReport } from "@/lib/redact";
+import { readFileCounts } from "@/lib/api/file-counts";
 import { redactLines } from "@/lib/redact/stream";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "./blobs";
@@ -43,7 +45,7 @@ export async function redactStoredFile(
   } else {
     await store.settle(put);
     const row = await db.bundleFile.findUnique({ where: { id: file.id }, select: { counts: true } });
-    const kept = (row?.counts as { redactions?: RedactionReport } | null)?.redactions;
+    const kept = readFileCounts(row?.counts).redactions;
     if (kept) report = kept;
   }
   return { sha256: put.sha256, size: put.size, report };

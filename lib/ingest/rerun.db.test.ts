@@ -10,7 +10,7 @@ import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
 import { makeZip } from "@/lib/testing/archives";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { blobStore, createIncident } from "./bundle";
 import { Readable } from "node:stream";
 

@@ -1,15 +1,17 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "./blobs";
 import type { IngestLimits } from "./limits";
-import { HandlerError, type FileCounts, type FileJobContext } from "./handlers/context";
-import { archiveDepth, dropArchiveBytes, expandArchiveFile, wasUnpacked, type ArchiveCounts } from "./handlers/archive";
+import { HandlerError, type FileJobContext } from "./handlers/context";
+import { readFileCounts, type FileCounts } from "@/lib/api/file-counts";
+import { archiveDepth, dropArchiveBytes, expandArchiveFile, wasUnpacked } from "./handlers/archive";
 import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
 import { fileOutcome } from "./outcome";
-import { correlateIncident } from "@/lib/analysis/correlate";
-import { storeVerdict } from "@/lib/analysis/stored-verdict";
+import { correlateIncident } from "@/lib/incidents/correlate";
+import { storeVerdict } from "@/lib/incidents/verdict";
 
 interface RunArgs {
   db: Db;
@@ -98,8 +100,8 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   let error: string | null = null;
   try {
     if (unpacked) {
-      counts = file.counts as FileCounts;
-      error = (file.counts as ArchiveCounts).unpackError ?? null;
+      counts = readFileCounts(file.counts);
+      error = counts.unpackError ?? null;
       await dropArchiveBytes(db, store, file); // a crash may have come between the mark and the drop
     } else {
       if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);

@@ -3,6 +3,7 @@
  * DATA_DIR/blobs/tmp, held copies and blobs moved aside there (lib/ingest/blobs.ts), line indexes half written to
  * DATA_DIR/index/<fileId>.lines.tmp (lib/explore/line-index-file.ts). Swept when a worker starts.
  */
+import "server-only";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 
 export interface ClaimedJob {
@@ -74,8 +75,4 @@ export async function requeueJob(db: Db, job: { id: bigint; fileId: string }, wo
     }),
     db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" }, data: { status: "queued" } }),
   ]);
-}
-
-export async function enqueue(db: Db, incidentId: string, fileIds: string[]): Promise<void> {
-  if (fileIds.length) await db.parseJob.createMany({ data: fileIds.map((fileId) => ({ incidentId, fileId })) });
 }

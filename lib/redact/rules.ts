@@ -6,12 +6,8 @@
 export const REDACTED = "[REDACTED]";
 
 /** Rule ids used in reports. */
-export type RedactionRule =
-  | "pem-block"
-  | "url-credentials"
-  | "bearer-token"
-  | "secret-key-value"
-  | "secret-block-scalar";
+export const REDACTION_RULES = ["pem-block", "url-credentials", "bearer-token", "secret-key-value", "secret-block-scalar"] as const;
+export type RedactionRule = (typeof REDACTION_RULES)[number];
 
 /**
  * Words that make a key secret when the key is exactly the word or ends with it at a word

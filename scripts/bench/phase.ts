@@ -11,9 +11,9 @@ import { env } from "../../lib/env";
 import { applyMigrations } from "../../lib/db/migrate";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { startWorker } from "../../lib/jobs/worker";
-import { getIncidentView, listIncidents } from "../../lib/analysis/incident-view";
+import { getIncidentView, listIncidents } from "../../lib/incidents/view";
 import { timelineChartData } from "../../lib/analysis/chart-data";
-import { connectionFacets, cursorAtRow, encodeCursor, listConnections } from "../../lib/analysis/connections-view";
+import { connectionFacets, cursorAtRow, encodeCursor, listConnections } from "../../lib/incidents/connections";
 
 const [phase, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson ?? "{}");

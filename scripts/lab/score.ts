@@ -1,10 +1,10 @@
 // Scores the diagnosis on every lab recording as the app would run it (upload, parse, view) and prints the
-// Markdown table of docs/diagnosis.md: `npx tsx scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
+// Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
 import { openTestDb } from "../../lib/testing/test-db";
 import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
-import { getIncidentView } from "../../lib/analysis/incident-view";
+import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
 
 const t = await openTestDb();

@@ -2,10 +2,10 @@ import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
 import { createIncident } from "@/lib/ingest/bundle";
 import { receiveUpload } from "@/lib/ingest/upload";
-import { listIncidents, incidentUrl } from "@/lib/analysis/incident-view";
+import { listIncidents, incidentUrl } from "@/lib/incidents/view";
 import { handleApiError } from "@/lib/api/errors";
 import { requireEngineer } from "@/lib/auth/access";
-import { IncidentSearch, searchIncidents } from "@/lib/analysis/incident-search";
+import { IncidentSearch, searchIncidents } from "@/lib/incidents/search";
 import { requestRefusal } from "@/lib/auth/request-guard";
 import { requestOrigin } from "@/lib/auth/origin";
 

@@ -1,7 +1,7 @@
 // Server parts of the incident page's evidence: each chart reads its own aggregate and streams in its own Suspense.
 import "server-only";
 import { app } from "@/lib/server/app";
-import { failurePaths, idleGapCharts } from "@/lib/analysis/evidence-charts";
+import { failurePaths, idleGapCharts } from "@/lib/incidents/evidence-charts";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { IdleGapCharts } from "@/components/idle-gap-chart";
 import { PathCharts } from "@/components/path-chart";

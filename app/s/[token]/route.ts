@@ -3,7 +3,7 @@ import { app } from "@/lib/server/app";
 import { visitShareLink, SHARE_COOKIE } from "@/lib/auth/share-links";
 import { cookieOptions, isHttps } from "@/lib/auth/sessions";
 import { limitedLookup } from "@/lib/auth/link-responses";
-import { incidentUrl } from "@/lib/analysis/incident-view";
+import { incidentUrl } from "@/lib/incidents/view";
 
 export const dynamic = "force-dynamic";
 

@@ -2,8 +2,8 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { AnswersPut } from "@/lib/api/diagnosis-schema";
 import type { IncidentView } from "@/lib/api/incident-schema";
-import { getIncidentView } from "@/lib/analysis/incident-view";
-import { storeVerdict } from "@/lib/analysis/stored-verdict";
+import { getIncidentView } from "@/lib/incidents/view";
+import { storeVerdict } from "@/lib/incidents/verdict";
 import { parseAnswers } from "./load";
 
 /**

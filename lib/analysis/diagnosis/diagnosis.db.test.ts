@@ -5,7 +5,7 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
 /** Secrets written in the sample config (acme-prod-config.yaml): none may be stored or shown. */

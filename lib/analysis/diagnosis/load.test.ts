@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evidenceFromView, parseAnswers } from "./load";
 
-import { NO_CAPTURE } from "@/lib/analysis/connections-view";
+import { NO_CAPTURE } from "@/lib/incidents/connections";
 
 const profile = { target: "t:1", responseFloorMs: 40, answered: 9, maxReuseGapMs: 800, idleCloses: 2, quickCloses: 0, cluster: { ms: 2003, n: 4, spreadMs: 3, of: 4 }, clusterNote: null, keepAliveHeaderS: null, serverErrors: {} };
 const cfg = (keep: number) => ({ config: { edgemicro: { keep_alive_timeout: keep }, proxies: [], lines: {} } });

@@ -1,7 +1,5 @@
-import type { Db } from "@/lib/db/client";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { DiagnosisAnswers, type DiagnosisView } from "@/lib/api/diagnosis-schema";
-import type { GatewayConfig } from "@/lib/parsers/config";
 import { diagnose } from "./diagnose";
 import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
@@ -48,7 +46,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
 
 /** The config that runs: ORG-ENV-config.yaml before the default.yaml template and other YAML. */
 function runningConfig(view: BaseView) {
-  const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && (f.counts as { config?: unknown }).config);
+  const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && f.counts.config);
   const rank = (name: string) => (/-config\.ya?ml$/i.test(name) ? 0 : /(^|\/)default\.ya?ml$/i.test(name) ? 2 : 1);
   return files.sort((a, b) => rank(a.name) - rank(b.name))[0] ?? null;
 }
@@ -57,7 +55,7 @@ function runningConfig(view: BaseView) {
 export function evidenceFromView(view: BaseView, answersRaw: unknown): DiagnosisEvidence {
   const s = view.summary;
   const configFile = runningConfig(view);
-  const cfg = configFile ? ((configFile.counts as { config: GatewayConfig }).config) : null;
+  const cfg = configFile?.counts.config ?? null;
   const targets = targetEvidence(view);
   return {
     incidentId: view.id,
@@ -88,10 +86,4 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
 export function diagnosisForView(view: BaseView, answersRaw: unknown): DiagnosisView {
   const evidence = evidenceFromView(view, answersRaw);
   return { ...diagnose(evidence), answers: evidence.answers };
-}
-
-/** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */
-export async function withDiagnosis(db: Db, view: BaseView): Promise<IncidentView> {
-  const row = await db.incident.findUnique({ where: { id: view.id }, select: { answers: true } });
-  return { ...view, diagnosis: diagnosisForView(view, row?.answers) };
 }

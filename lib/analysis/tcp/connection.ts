@@ -2,7 +2,7 @@
 import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
-import { LADDER_HEAD, LADDER_TAIL, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
+import { LADDER_HEAD, LADDER_TAIL, type ZeekConnState, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
 
 interface DirState {
   stream: ByteStream;
@@ -210,7 +210,7 @@ export class ConnState {
     return c;
   }
 
-  private zeekState(): string {
+  private zeekState(): ZeekConnState {
     const { g2t: o, t2g: r } = this;
     if (!this.synSeen && !this.synAckSeen) return "OTH";
     if (this.synSeen && !this.synAckSeen) return r.rst ? "REJ" : o.rst ? "RSTOS0" : o.fin ? "SH" : "S0";

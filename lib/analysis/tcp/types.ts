@@ -1,5 +1,9 @@
 /** Public shapes of the TCP connection analysis. */
 
+/** Zeek's conn_state values the tracker produces (lib/analysis/tcp/connection.ts `zeekState`). */
+export const CONN_STATES = ["OTH", "REJ", "RSTOS0", "SH", "S0", "RSTRH", "SHR", "RSTO", "RSTR", "SF", "S1", "S2", "S3"] as const;
+export type ZeekConnState = (typeof CONN_STATES)[number];
+
 export interface Endpoint { host: string; port: number }
 
 export interface HttpExchange {
@@ -65,7 +69,7 @@ export interface Connection {
   retransmissions: number;
   /** Bytes the reassembly could not recover (lost segments or snap length). */
   gaps: number;
-  connState: string;
+  connState: ZeekConnState;
   history: string;
   exchanges: HttpExchange[];
   /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */

@@ -1,24 +1,18 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "../blobs";
 import { expandArchive, type ArchiveKind } from "../unpack";
 import { addFiles, type StoredUpload } from "../bundle";
-import { HandlerError, type FileCounts, type FileJobContext } from "./context";
+import { readFileCounts, type FileCounts } from "@/lib/api/file-counts";
+import { HandlerError, type FileJobContext } from "./context";
 
 export const ARCHIVE_KINDS: ReadonlySet<string> = new Set(["zip", "tar", "gzip"]);
 
-/** What an archive's row keeps once it is unpacked: its bytes are gone, its members are files of their own. */
-export interface ArchiveCounts {
-  entries?: number;
-  skipped?: Array<{ name: string; reason: string }>;
-  stopped?: { code: string; reason: string };
-  /** Set once the members' rows exist and the archive's own bytes may go: a re-run does nothing more. */
-  unpacked?: boolean;
-  /** Why unpacking ended early (a corrupt tail, too deep), when it did. */
-  unpackError?: string;
-}
+/** What an archive's row keeps once it is unpacked (entries, skipped, stopped, unpacked, unpackError of FileCounts). */
+type ArchiveCounts = Pick<FileCounts, "entries" | "skipped" | "stopped" | "unpacked" | "unpackError">;
 
 export const wasUnpacked = (file: { kind: string; counts: unknown }) =>
-  ARCHIVE_KINDS.has(file.kind) && (file.counts as ArchiveCounts | null)?.unpacked === true;
+  ARCHIVE_KINDS.has(file.kind) && readFileCounts(file.counts).unpacked === true;
 
 /**
  * Whether a row still needs the blob `sha256`: any file does, except an archive that is unpacked (marked before
@@ -78,10 +72,10 @@ export async function expandArchiveFile(ctx: FileJobContext, depth: number): Pro
   }
   counts = { ...counts, entries: counts.entries ?? stored.length, unpacked: true, ...(failure ? { unpackError: failure } : {}) };
   // Marked before the bytes go, so a re-run after a crash here knows not to look for them.
-  await db.bundleFile.update({ where: { id: file.id }, data: { counts: counts as object } });
+  await db.bundleFile.update({ where: { id: file.id }, data: { counts } });
   await dropArchiveBytes(db, store, file);
-  if (failure) throw new HandlerError(failure, counts as FileCounts);
-  return counts as FileCounts;
+  if (failure) throw new HandlerError(failure, counts);
+  return counts;
 }
 
 /** How many archives enclose this file (children's names carry their parents' names). */

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
 import { ConnectionTracker, classifyConnection, endpointLabel, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
 import { crossingClose } from "@/lib/analysis/tcp/profile";
-import type { GatewayConfig } from "@/lib/parsers/config";
+import { readFileCounts } from "@/lib/api/file-counts";
 import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
@@ -16,7 +16,7 @@ async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
   const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config", status: "done" } });
   const out: Endpoint[] = [];
   for (const f of files) {
-    const cfg = (f.counts as { config?: GatewayConfig } | null)?.config;
+    const cfg = readFileCounts(f.counts).config;
     for (const p of cfg?.proxies ?? []) if (p.target) out.push({ host: p.target.host, port: p.target.port });
   }
   return out;

@@ -1,6 +1,11 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "../blobs";
 import type { IngestLimits } from "../limits";
+import type { FileCounts } from "@/lib/api/file-counts";
+
+/** What a handler reports is stored as the file's counts and shown beside it. */
+export type { FileCounts };
 
 export interface FileJobContext {
   db: Db;
@@ -12,8 +17,7 @@ export interface FileJobContext {
   progress(bytesDone: number): void;
 }
 
-/** What a handler reports; stored as the file's counts and shown beside it. */
-export type FileCounts = Record<string, unknown>;
+
 
 /** A handler's failure that still has counts worth keeping (an archive's members unpacked before a corrupt tail). */
 export class HandlerError extends Error {

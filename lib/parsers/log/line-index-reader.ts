@@ -107,11 +107,6 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
   }
 }
 
-/** Reads an index through `readAt` (the file on disk), one column of one block at a time. */
-export function readLineIndexFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndex> {
-  return drive(decodeLineIndex(size), readAt);
-}
-
 /** Reads an index's meta, dictionaries and column positions, but no column data. */
 export function readLineIndexLayoutFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndexLayout> {
   return drive(decodeLayout(size), readAt);

@@ -1,10 +1,10 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentPatch } from "@/lib/api/incident-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireEngineer, requireIncidentRead } from "@/lib/auth/access";
-import { deleteIncident } from "@/lib/analysis/incident-delete";
+import { deleteIncident } from "@/lib/incidents/delete";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { getClockAlignment, setClockOffset } from "@/lib/analysis/clock-offset";
+import { getClockAlignment, setClockOffset } from "@/lib/incidents/clock";
 import { ClockPatch } from "@/lib/api/clock-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireEngineer, requireIncidentRead } from "@/lib/auth/access";

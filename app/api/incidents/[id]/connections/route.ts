@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { BadCursor, listConnections } from "@/lib/analysis/connections-view";
+import { BadCursor, listConnections } from "@/lib/incidents/connections";
 import { ConnectionQuery } from "@/lib/api/connection-schema";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireIncidentRead } from "@/lib/auth/access";

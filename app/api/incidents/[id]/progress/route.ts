@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
-import { getIncidentProgress } from "@/lib/analysis/incident-view";
+import { getIncidentProgress } from "@/lib/incidents/view";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireIncidentRead } from "@/lib/auth/access";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { getConnection } from "@/lib/analysis/connections-view";
+import { getConnection } from "@/lib/incidents/connections";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { Ladder } from "@/components/ladder";
 import { pageIncidentAccess } from "@/lib/auth/access";

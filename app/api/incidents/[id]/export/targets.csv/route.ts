@@ -1,7 +1,7 @@
 import { app } from "@/lib/server/app";
 import { apiError, handleApiError } from "@/lib/api/errors";
 import { requireIncidentRead } from "@/lib/auth/access";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { targetsCsv } from "@/lib/export/tables";
 import { download } from "@/lib/export/http";
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { ClockAlignment } from "@/lib/api/clock-schema";
-import { getClockAlignment, setClockOffset } from "./clock-offset";
+import { getClockAlignment, setClockOffset } from "@/lib/incidents/clock";
 
 /*
  * The sample's log and capture were taken on one host: its 3 × 502 (grep -c '\]\[502\]\[' *.log → 3) each

@@ -6,8 +6,8 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { sampleFileNames, storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { searchIncidents } from "./incident-search";
-import { deleteIncident } from "./incident-delete";
+import { searchIncidents } from "@/lib/incidents/search";
+import { deleteIncident } from "@/lib/incidents/delete";
 
 /*
  * The sample bundle (shared/samples/acme-prod-502): org "acme", env "prod" (file names and config),

@@ -1,8 +1,10 @@
+/** Incident search and list: filters on title, time, verdict and cause, paged by cursor. */
+import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import { incidentUrl } from "@/lib/analysis/incident-view";
-import { storeVerdict } from "@/lib/analysis/stored-verdict";
+import { incidentUrl } from "@/lib/incidents/view";
+import { storeVerdict } from "@/lib/incidents/verdict";
 import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
 
 /** Search form / query string of the incident list; empty fields are dropped before parsing. */

@@ -1,19 +1,14 @@
 /** Read side of the TCP connection analysis: per-target summary, paged list, one connection with its ladder. */
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import { z } from "zod";
-import { ConnectionCursor, TargetProfileSchema, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
+import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, LadderStep, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
+import { readFileCounts } from "@/lib/api/file-counts";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
 export const NO_CAPTURE: TargetConnections = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {}, races: {}, profile: null, prematurePaths: {} };
-
-const CaptureCounts = z.object({
-  byTargetClass: z.record(z.string(), z.record(z.string(), z.number())).optional(),
-  racesByTarget: z.record(z.string(), z.record(z.string(), z.number())).optional(),
-  prematurePathsByTarget: z.record(z.string(), z.record(z.string(), z.number())).optional(),
-  targetProfiles: z.array(TargetProfileSchema).optional(),
-});
 
 export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
   const out = new Map<string, TargetConnections>();
@@ -27,24 +22,23 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
   // through the index on matchedCorrelationId, never a scan of every connection.
   for (const f of files) {
     // Captures parsed before target profiles existed lack them: they read as no profile.
-    const counts = CaptureCounts.safeParse(f.counts);
-    if (!counts.success) continue;
-    for (const [target, byClass] of Object.entries(counts.data.byTargetClass ?? {})) {
+    const counts = readFileCounts(f.counts);
+    for (const [target, byClass] of Object.entries(counts.byTargetClass ?? {})) {
       const v = get(target);
       for (const [code, n] of Object.entries(byClass)) {
         v.connections.total += n;
         v.connections.byClass[code] = (v.connections.byClass[code] ?? 0) + n;
       }
     }
-    for (const [target, races] of Object.entries(counts.data.racesByTarget ?? {})) {
+    for (const [target, races] of Object.entries(counts.racesByTarget ?? {})) {
       const v = get(target);
       for (const [how, n] of Object.entries(races)) v.races[how] = (v.races[how] ?? 0) + n;
     }
-    for (const [target, paths] of Object.entries(counts.data.prematurePathsByTarget ?? {})) {
+    for (const [target, paths] of Object.entries(counts.prematurePathsByTarget ?? {})) {
       const v = get(target);
       for (const [path, n] of Object.entries(paths)) v.prematurePaths[path] = (v.prematurePaths[path] ?? 0) + n;
     }
-    for (const p of counts.data.targetProfiles ?? []) {
+    for (const p of counts.targetProfiles ?? []) {
       const v = get(p.target);
       // Several captures: the profile whose idle timer has the most support wins.
       if (!v.profile || (p.cluster?.n ?? 0) > (v.profile.cluster?.n ?? 0)) v.profile = p;
@@ -82,12 +76,12 @@ function toRow(c: TcpConnection, tx: Tx | undefined): ConnectionRow {
     closer: c.closer,
     closeKind: c.closeKind,
     retransmissions: c.retransmissions,
-    state: c.connState,
+    state: ConnStateSchema.parse(c.connState),
     history: c.history,
     idleGapMs: c.idleGapMs,
-    class: c.classCode as ConnectionRow["class"],
+    class: ConnectionClass.parse(c.classCode),
     reason: c.classReason,
-    exchanges: c.exchanges as ConnectionRow["exchanges"],
+    exchanges: z.array(Exchange).parse(c.exchanges),
     matched: tx
       ? { correlationId: tx.correlationId, method: tx.method, url: tx.url, ts: tx.endTs.getTime(), status: tx.status, errCode: tx.errCode, errMessage: tx.errMessage, deltaMs: c.matchedDeltaMs }
       : null,
@@ -199,7 +193,7 @@ async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cel
   const cells: Cell[] = [];
   const uncounted: string[] = [];
   for (const f of files) {
-    const c = f.status === "done" ? (f.counts as { byTargetClass?: Record<string, Record<string, number>>; byTargetClassState?: Record<string, Record<string, Record<string, number>>> } | null) : null;
+    const c = f.status === "done" ? readFileCounts(f.counts) : null;
     if (c?.byTargetClassState) {
       for (const [target, byClass] of Object.entries(c.byTargetClassState)) {
         for (const [cls, byState] of Object.entries(byClass)) for (const [state, n] of Object.entries(byState)) cells.push({ fileId: f.id, target, cls, state, n });
@@ -310,7 +304,7 @@ export async function getConnection(db: Db, incidentId: string, connId: string):
   const c = await db.tcpConnection.findFirst({ where: { incidentId, id: BigInt(connId) } });
   if (!c) return null;
   const txs = await matchedTxs(db, incidentId, [c]);
-  return { ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined), ladder: c.ladder as ConnectionDetail["ladder"], ladderOmitted: c.ladderOmitted };
+  return { ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined), ladder: z.array(LadderStep).parse(c.ladder), ladderOmitted: c.ladderOmitted };
 }
 
 /** Distinct targets and states, for the page's filters: from the stored counts, and the table for files without. */

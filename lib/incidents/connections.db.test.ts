@@ -3,11 +3,11 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
-import { BadCursor, connectionFacets, countConnections, cursorAtRow, encodeCursor, getConnection, listConnections } from "./connections-view";
+import { BadCursor, connectionFacets, countConnections, cursorAtRow, encodeCursor, getConnection, listConnections } from "@/lib/incidents/connections";
 
 /*
  * Expected numbers: tshark -r gw01-to-target.pcap -q -z conv,tcp → 15 conversations; the races are tcp ports

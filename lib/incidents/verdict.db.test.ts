@@ -8,9 +8,9 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeSamples } from "@/lib/testing/samples";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
-import { getIncidentView } from "./incident-view";
-import { searchIncidents } from "./incident-search";
-import { setClockOffset } from "./clock-offset";
+import { getIncidentView } from "@/lib/incidents/view";
+import { searchIncidents } from "@/lib/incidents/search";
+import { setClockOffset } from "@/lib/incidents/clock";
 
 let t: TestEnv;
 let incidentId: string;

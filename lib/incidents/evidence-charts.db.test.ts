@@ -8,12 +8,12 @@ import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { getIncidentView } from "@/lib/analysis/incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
-import { loadLabFixture } from "./lab-truth";
-import { failurePaths, idleGapCharts } from "./evidence-charts";
-import { keyEvidence } from "./key-evidence";
-import { timelineChartData } from "./chart-data";
+import { loadLabFixture } from "@/lib/analysis/lab-truth";
+import { failurePaths, idleGapCharts } from "@/lib/incidents/evidence-charts";
+import { keyEvidence } from "@/lib/analysis/key-evidence";
+import { timelineChartData } from "@/lib/analysis/chart-data";
 
 const RACER = "127.0.0.2:9000";
 const HANGER = "127.0.0.3:9000";

@@ -1,6 +1,7 @@
-/** Incident.verdict: the verdict of the last finished analysis, kept for the incident search (lib/analysis/incident-search.ts). */
+/** Incident.verdict: the verdict of the last finished analysis, kept for the incident search (lib/incidents/search.ts). */
+import "server-only";
 import type { Db } from "@/lib/db/client";
-import { getIncidentView } from "./incident-view";
+import { getIncidentView } from "@/lib/incidents/view";
 
 /**
  * Computes the incident's verdict and stores it; null (stored as null) while a file is still queued or parsing.

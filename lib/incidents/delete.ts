@@ -1,3 +1,5 @@
+/** Deletes an incident: its rows, then its blobs and line indexes no other incident shares. */
+import "server-only";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/lib/db/client";

@@ -1,8 +1,10 @@
 /** Read and set how log and capture clocks are aligned (Incident.clockOffsetMs / detectedClockOffsetMs). */
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { ClockAlignment } from "@/lib/api/clock-schema";
-import { correlateIncident, effectiveOffset, FALLBACK_WINDOW_MS } from "./correlate";
-import { storeVerdict } from "./stored-verdict";
+import { effectiveOffset, FALLBACK_WINDOW_MS } from "@/lib/analysis/correlate";
+import { correlateIncident } from "./correlate";
+import { storeVerdict } from "@/lib/incidents/verdict";
 
 export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
   const inc = await db.incident.findUnique({

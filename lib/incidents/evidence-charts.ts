@@ -1,7 +1,7 @@
 /** Read side of the incident page's evidence charts: typed aggregates, shaped by the pure functions in chart-data.ts. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, type IdleGapBin, type IdleGapHistogram, type PathFailures } from "./chart-data";
+import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, type IdleGapBin, type IdleGapHistogram, type PathFailures } from "@/lib/analysis/chart-data";
 
 const CAPTURE_KINDS = ["pcap", "pcapng"];
 

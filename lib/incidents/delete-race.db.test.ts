@@ -11,7 +11,7 @@ import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { BlobStore, type PutResult } from "@/lib/ingest/blobs";
 import { createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
-import { deleteIncident } from "./incident-delete";
+import { deleteIncident } from "@/lib/incidents/delete";
 
 const NAME = "gw01-to-target.pcap"; // a capture: parsed as it is stored (no redacted copy replaces its blob)
 const SOURCE = path.join(SAMPLE_DIR, NAME);

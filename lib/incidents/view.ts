@@ -1,12 +1,15 @@
+/** The incident read model: the page's view (summary, targets, files, diagnosis), its progress, the list. */
+import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
+import { FileStatus, type IncidentListItem, type IncidentView } from "@/lib/api/incident-schema";
+import { readFileCounts, readTally, type FileCounts } from "@/lib/api/file-counts";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
-import { pickBucketMs } from "./timeline";
-import { mergeHistogram, percentileCont, resFor, type CloseBuckets } from "./log-aggregates";
-import { NO_CAPTURE, targetConnectionSummary } from "./connections-view";
-import { aliasCaptureTargets } from "./target-alias";
-import { endpointLabel } from "./tcp/profile";
-import { withDiagnosis } from "./diagnosis/load";
+import { pickBucketMs } from "@/lib/analysis/timeline";
+import { mergeHistogram, percentileCont, resFor } from "@/lib/analysis/log-aggregates";
+import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
+import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
+import { endpointLabel } from "@/lib/analysis/tcp/profile";
+import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
@@ -25,22 +28,16 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
     a.targetAnswered502 += r.targetAnswered502;
     a.targetAnswered504 += r.targetAnswered504;
     if (r.proxy !== null && (a.proxy === null || r.proxy < a.proxy)) a.proxy = r.proxy;
-    for (const [code, n] of Object.entries(r.errorCodes as Record<string, number>)) a.errorCodes[code] = (a.errorCodes[code] ?? 0) + n;
-    mergeHistogram(a.hist, r.durations as Record<string, number>);
+    for (const [code, n] of Object.entries(readTally(r.errorCodes))) a.errorCodes[code] = (a.errorCodes[code] ?? 0) + n;
+    mergeHistogram(a.hist, readTally(r.durations));
   }
   const out = [...by.values()].map(({ hist, ...a }) => ({ ...a, p50: percentileCont(hist, 0.5), p95: percentileCont(hist, 0.95) }));
   return out.sort((x, y) => y.e502 - x.e502 || (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
 }
 
-interface FileCountsShape {
-  events?: number;
-  targetRequests?: number;
-  malformed?: number;
-}
-
 /** The bucketed closes are for the timeline only: not sent with the file. */
-function withoutCloseBuckets(counts: unknown): Record<string, unknown> {
-  const { closeBuckets: _omit, ...rest } = (counts ?? {}) as Record<string, unknown>;
+function withoutCloseBuckets(counts: FileCounts): FileCounts {
+  const { closeBuckets: _omit, ...rest } = counts;
   return rest;
 }
 
@@ -56,9 +53,10 @@ export function clientLegOf(configs: GatewayConfig[]): (target: string) => boole
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
   const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
   if (!incident) return null;
+  const files = incident.files.map((f) => ({ ...f, status: FileStatus.parse(f.status), counts: readFileCounts(f.counts) }));
 
-  const logFiles = incident.files.filter((f) => f.kind === "gateway-log" && f.status === "done");
-  const counts = logFiles.map((f) => f.counts as FileCountsShape);
+  const logFiles = files.filter((f) => f.kind === "gateway-log" && f.status === "done");
+  const counts = logFiles.map((f) => f.counts);
   const targetRequests = counts.reduce((a, c) => a + (c.targetRequests ?? 0), 0);
   const events = counts.reduce((a, c) => a + (c.events ?? 0), 0);
   const logCoverage = events === 0 ? "none" : targetRequests > 0 ? "full" : "errors-only";
@@ -95,9 +93,9 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   }
   // Target FIN/RST closes, bucketed at ingest (capture counts.closeBuckets), re-bucketed to this timeline.
   const res = resFor(bucketMs);
-  for (const f of incident.files) {
+  for (const f of files) {
     if ((f.kind !== "pcap" && f.kind !== "pcapng") || f.status !== "done") continue;
-    for (const [ct, fin, rst] of (f.counts as { closeBuckets?: CloseBuckets }).closeBuckets?.[res] ?? []) {
+    for (const [ct, fin, rst] of f.counts.closeBuckets?.[res] ?? []) {
       const t = Math.floor(ct / bucketMs) * bucketMs;
       if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
       const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 };
@@ -108,7 +106,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   }
   // Which of those closes killed a request: correlation matched them to a 502 (few rows, read through the
   // index on matchedCorrelationId).
-  const doneCaptureIds = incident.files.filter((f) => (f.kind === "pcap" || f.kind === "pcapng") && f.status === "done").map((f) => f.id);
+  const doneCaptureIds = files.filter((f) => (f.kind === "pcap" || f.kind === "pcapng") && f.status === "done").map((f) => f.id);
   const kills = doneCaptureIds.length === 0 ? [] : await db.$queryRaw<Array<{ b: bigint; kind: string; n: bigint }>>`
     SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::bigint b, "closeKind" kind, count(*) n
     FROM "TcpConnection" WHERE "incidentId" = ${id} AND "matchedCorrelationId" IS NOT NULL AND closer = 'target' AND "closeTs" IS NOT NULL
@@ -127,9 +125,9 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const byAddress = await targetConnectionSummary(db, id);
   const alias = aliasCaptureTargets(targetRows.map((r) => r.target), [...byAddress.keys()]);
   const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
-  const configs = incident.files
+  const configs = files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
-    .map((f) => (f.counts as { config?: GatewayConfig }).config)
+    .map((f) => f.counts.config)
     .filter((c): c is GatewayConfig => !!c);
   // Targets seen only in a capture still get a row, but for the gateway's own listener: a capture taken with a
   // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
@@ -154,13 +152,13 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     env: incident.env,
     createdAt: incident.createdAt.toISOString(),
     url: incidentUrl(incident.id),
-    pending: incident.files.some((f) => f.status === "queued" || f.status === "parsing"),
-    files: incident.files.map((f) => ({
+    pending: files.some((f) => f.status === "queued" || f.status === "parsing"),
+    files: files.map((f) => ({
       id: f.id,
       name: f.name,
       kind: f.kind,
       size: Number(f.size),
-      status: f.status as IncidentView["files"][number]["status"],
+      status: f.status,
       bytesDone: Number(f.bytesDone),
       error: f.error,
       counts: withoutCloseBuckets(f.counts),
@@ -232,4 +230,10 @@ export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
     pending: num(r.pending) > 0,
     url: incidentUrl(r.id),
   }));
+}
+
+/** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */
+async function withDiagnosis(db: Db, view: Omit<IncidentView, "diagnosis">): Promise<IncidentView> {
+  const row = await db.incident.findUnique({ where: { id: view.id }, select: { answers: true } });
+  return { ...view, diagnosis: diagnosisForView(view, row?.answers) };
 }
