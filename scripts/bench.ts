@@ -87,7 +87,7 @@ function printServerIngest(label: string, r: IngestRun, bytes: number, unit: { n
     `${label}: upload ${s2(r.uploadS)}, upload → parsed ${s2(r.totalS)}, ${(bytes / MB / r.totalS).toFixed(0)} MB/s, ` +
       `${Math.round(unit.count / r.totalS)} ${unit.name}/s`,
   );
-  const peak = r.peak ? `${r.peak.hwmMiB.toFixed(0)} MiB (${r.peak.name}, pid ${r.peak.pid}${r.peakIsOwn ? "" : "; since start: VmHWM could not be reset"})` : "n/a";
+  const peak = r.peak ? `${r.peak.hwmMiB.toFixed(0)} MiB in pid ${r.peak.pid} [${r.peak.name}]${r.peakIsOwn ? "" : " (since start: VmHWM could not be reset)"}` : "n/a";
   console.log(`  server peak RSS (VmHWM) ${peak}`);
   console.log(`  while parsing, every 200 ms (p50 / p99 / max): ${latency(r)} (${r.page.n} page and ${r.api.n} API samples, ${r.page.errors + r.api.errors} errors)`);
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => f.status).join(", ")}`);
@@ -140,6 +140,11 @@ try {
   let logRun: IngestRun;
   let capRun: IngestRun;
   try {
+    // A small upload first, so compiling routes and the first render of each page are not in the figures.
+    const warmFile = path.join(dir, "edgemicro-warmup-1-api.log");
+    await synthesizeLog(warmFile, 1000);
+    const warm = await ingestThroughServer(server, [warmFile]);
+    console.log(`warm-up (1,000-line log): upload → parsed ${s2(warm.totalS)}`);
     logRun = await ingestThroughServer(server, [logFile]);
     printServerIngest("gateway log", logRun, logBytes, { name: "lines", count: lines });
     capRun = await ingestThroughServer(server, [capFile]);

@@ -1,6 +1,6 @@
-// `tsx scripts/bench/copy.ts [rows=100000] [--pg=postgresql://…] [--rounds=3]`: today's `INSERT … SELECT FROM
+// `tsx scripts/bench/copy.ts [rows=100000] [--conns=rows] [--pg=postgresql://…] [--rounds=3]`: today's `INSERT … SELECT FROM
 // unnest(…)` (lib/db/bulk.ts, bulk-connections.ts) against `COPY … FROM` (lib/db/copy*.ts) for LogTransaction and
-// TcpConnection rows, in the batch sizes ingest uses (5000 transactions, 500 connections), on PGlite (a fresh
+// TcpConnection rows (with their ladders, and with empty ladders: the shape once ladders are read from the capture), in the batch sizes ingest uses (5000 transactions, 500 connections), on PGlite (a fresh
 // data directory) and, when reachable, on PostgreSQL (BENCH_PG_URL or --pg; its public schema is wiped).
 // Prints a markdown table; rounds alternate the order of the two paths and the median is kept. Figures only.
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +20,7 @@ import { classifyConnection } from "../../lib/analysis/tcp/classify";
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rowsWanted = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 100_000);
 const rounds = Number(arg("rounds") ?? 3);
+const connsWanted = Number(arg("conns") ?? rowsWanted);
 const pgUrl = arg("pg") ?? process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test_bench";
 const TX_BATCH = 5000;
 const CONN_BATCH = 500;
@@ -63,6 +64,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 interface Line { db: string; table: string; rows: number; unnestS: number; copyS: number }
 
 async function benchDb(label: string, handle: DbHandle, tx: TransactionRow[], conns: ClassifiedConnection[]): Promise<Line[]> {
+  const noLadder = conns.map((c) => ({ ...c, ladder: [], ladderOmitted: 0 }));
   await applyMigrations(handle.factory);
   const db = handle.prisma;
   const copy = copyDriver(db);
@@ -82,6 +84,13 @@ async function benchDb(label: string, handle: DbHandle, tx: TransactionRow[], co
       clear: () => db.$executeRawUnsafe(`TRUNCATE "TcpConnection"`),
       count: () => db.tcpConnection.count(),
       rows: conns.length,
+    },
+    "TcpConnection, empty ladders": {
+      unnest: () => timeBatches(noLadder, CONN_BATCH, (r) => insertConnections(db, "bench", "f", r)),
+      copy: () => timeBatches(noLadder, CONN_BATCH, (r) => copyConnections(copy, "bench", "f", r)),
+      clear: () => db.$executeRawUnsafe(`TRUNCATE "TcpConnection"`),
+      count: () => db.tcpConnection.count(),
+      rows: noLadder.length,
     },
   };
   const out: Line[] = [];
@@ -119,7 +128,7 @@ async function pgReachable(url: string): Promise<boolean> {
 const dir = mkdtempSync(path.join(os.tmpdir(), "emg-copy-bench-"));
 try {
   const tx = transactions(rowsWanted);
-  const conns = await connections(rowsWanted, dir);
+  const conns = await connections(connsWanted, dir);
   const lines: Line[] = [];
   const lite = openDb({ pgliteDir: path.join(dir, "pglite") });
   try { lines.push(...(await benchDb("PGlite", lite, tx, conns))); } finally { await lite.close(); }
