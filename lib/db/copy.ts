@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -33,9 +32,13 @@ export function pgliteCopy(pglite: PGlite): CopyIn {
   };
 }
 
-/** PostgreSQL: `COPY … FROM STDIN` on one connection of the pool. */
+/**
+ * PostgreSQL: `COPY … FROM STDIN` on one connection of the pool. pg-copy-streams is loaded on first use (a
+ * devDependency while only scripts/bench/copy.ts and the tests call this; see docs/benchmark.md).
+ */
 export function pgCopy(pool: pg.Pool): CopyIn {
   return async (tableAndColumns, text) => {
+    const { from: copyFrom } = await import("pg-copy-streams");
     const client = await pool.connect();
     try {
       await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${tableAndColumns} FROM STDIN`)));
