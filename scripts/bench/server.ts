@@ -127,8 +127,8 @@ export interface IngestRun {
 
 /**
  * Uploads `files` in one multipart POST (field `file`, as components/upload-panel.tsx sends it), then polls
- * /api/incidents/{id}/progress until nothing is queued or parsing, while a second loop GETs the incident page
- * and /api/incidents/{id} every 200 ms.
+ * /api/incidents/{id}/progress until nothing is queued or parsing, while two more loops GET the incident page and
+ * /api/incidents/{id} every 200 ms.
  */
 export async function ingestThroughServer(server: BenchServer, files: string[]): Promise<IngestRun> {
   const peakIsOwn = resetPeakMemory(server.child.pid!);
@@ -160,14 +160,18 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
       return false;
     }
   };
-  const sampler = (async () => {
+  // One loop per URL, each starting a GET every 200 ms or when the previous one answers, whichever is later.
+  const sampleLoop = async (url: string, into: number[], onError: () => void) => {
     while (!done) {
       const tick = performance.now();
-      if (!(await timeGet(`${server.base}${pagePath}`, page))) pageErrors++;
-      if (!(await timeGet(`${server.base}/api/incidents/${id}`, api))) apiErrors++;
+      if (!(await timeGet(url, into))) onError();
       await sleep(Math.max(0, 200 - (performance.now() - tick)));
     }
-  })();
+  };
+  const sampler = Promise.all([
+    sampleLoop(`${server.base}${pagePath}`, page, () => pageErrors++),
+    sampleLoop(`${server.base}/api/incidents/${id}`, api, () => apiErrors++),
+  ]);
 
   let progress: { pending: boolean; files: Array<{ status: string; size: number }> };
   for (;;) {
