@@ -2,8 +2,10 @@
 // migrations, `next start`) on a free port with its own DATA_DIR, an upload as the upload page sends it, and the
 // wait until the incident's files are parsed, with page latency and the server's peak memory sampled meanwhile.
 import { spawn, type ChildProcess } from "node:child_process";
-import { openAsBlob, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { createServer } from "node:net";
+import { pipeline } from "node:stream/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -12,6 +14,46 @@ export interface BenchServer {
   /** The process started (scripts/start.mjs); the server is in its process tree. */
   child: ChildProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * One HTTP request on a connection of its own (`agent: false`). A pooled keep-alive connection that the server
+ * closes while the bench sends on it (the server idles connections out after 5 s, and the busy event loop widens
+ * the window) fails the request with ECONNRESET: the very race this app diagnoses, not something to measure here.
+ */
+function request(url: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; send?: (req: http.ClientRequest) => Promise<void> } = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (opts.send) opts.send(req).then(() => req.end(), reject);
+    else req.end();
+  });
+}
+
+/** A multipart/form-data POST of `files` as field `file`, as a browser sends the upload page's form (with Content-Length). */
+function postFiles(url: string, files: string[], headers: http.OutgoingHttpHeaders) {
+  const boundary = `----emgbench${Date.now().toString(16)}`;
+  const head = (f: string) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`--${boundary}--\r\n`);
+  const length = files.reduce((n, f) => n + head(f).length + statSync(f).size + 2, tail.length);
+  return request(url, {
+    method: "POST",
+    headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length },
+    send: async (req) => {
+      for (const f of files) {
+        req.write(head(f));
+        await pipeline(createReadStream(f, { highWaterMark: 1 << 20 }), req, { end: false });
+        req.write("\r\n");
+      }
+      req.write(tail);
+    },
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -37,7 +79,7 @@ export async function startServer(dataDir: string, databaseUrl?: string): Promis
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering`);
     if (Date.now() > deadline) throw new Error("server did not answer /api/health in 15 minutes");
     try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
+      if ((await request(`${base}/api/health`)).status === 200) break;
     } catch {
       /* not listening yet */
     }
@@ -132,13 +174,11 @@ export interface IngestRun {
  */
 export async function ingestThroughServer(server: BenchServer, files: string[]): Promise<IngestRun> {
   const peakIsOwn = resetPeakMemory(server.child.pid!);
-  const form = new FormData();
-  for (const f of files) form.append("file", await openAsBlob(f), path.basename(f));
   // A browser's same-origin POST; open mode refuses other origins (lib/auth/request-guard.ts).
   const headers = { origin: server.base, "sec-fetch-site": "same-origin" };
   const t0 = performance.now();
-  const res = await fetch(`${server.base}/api/incidents`, { method: "POST", body: form, headers });
-  const body = (await res.json()) as { id?: string; url?: string; error?: { message: string } };
+  const res = await postFiles(`${server.base}/api/incidents`, files, headers);
+  const body = JSON.parse(res.text) as { id?: string; url?: string; error?: { message: string } };
   if (res.status !== 201 || !body.id || !body.url) throw new Error(`upload: HTTP ${res.status} ${body.error?.message ?? ""}`);
   const uploadS = (performance.now() - t0) / 1000;
   const { id } = body;
@@ -152,10 +192,9 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
   const timeGet = async (url: string, into: number[]): Promise<boolean> => {
     const s = performance.now();
     try {
-      const r = await fetch(url, { headers: { "sec-fetch-site": "same-origin" } });
-      await r.arrayBuffer();
+      const r = await request(url, { headers: { "sec-fetch-site": "same-origin" } });
       into.push(performance.now() - s);
-      return r.ok;
+      return r.status === 200;
     } catch {
       return false;
     }
@@ -175,8 +214,9 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
 
   let progress: { pending: boolean; files: Array<{ status: string; size: number }> };
   for (;;) {
-    const r = await fetch(`${server.base}/api/incidents/${id}/progress`);
-    progress = (await r.json()) as typeof progress;
+    const r = await request(`${server.base}/api/incidents/${id}/progress`);
+    if (r.status !== 200) throw new Error(`progress: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+    progress = JSON.parse(r.text) as typeof progress;
     if (!progress.pending) break;
     await sleep(200);
   }
