@@ -46,7 +46,7 @@ describe("ladders of stored connections", () => {
       const rows = await db.tcpConnection.findMany({ where: { fileId: f!.id }, orderBy: { firstFrame: "asc" }, select: { id: true } });
       expect(rows, key).toHaveLength(want.length);
       for (const r of rows) {
-        const got = ConnectionDetail.parse(await getConnection(db, incident.id, String(r.id)));
+        const got = ConnectionDetail.parse(await getConnection(db, store, incident.id, String(r.id)));
         const g = want.find((w) => w.firstFrame === got.firstFrame);
         expect(g, `${key} frame ${got.firstFrame}`).toBeDefined();
         expect({ lastFrame: got.lastFrame, ladderOmitted: got.ladderOmitted, ladder: got.ladder }, `${key} frame ${got.firstFrame}`)
