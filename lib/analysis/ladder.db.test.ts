@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { SAMPLE_DIR, storeFiles, storeSamples } from "@/lib/testing/samples";
@@ -7,7 +7,8 @@ import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
 import { getTransaction } from "@/lib/explore/transactions";
 import { ConnectionDetail } from "@/lib/api/connection-schema";
-import { getConnection } from "./connections-view";
+import { getConnection, listConnections } from "./connections-view";
+import { ConnectionQuery } from "@/lib/api/connection-schema";
 
 /*
  * The connection page and the transaction drill-down show the ladder each connection had when ladders were built at
@@ -66,6 +67,47 @@ describe("ladders of stored connections", () => {
       const g = golden["acme-prod-502/gw01-to-target.pcap"].find((w) => w.firstFrame === c.firstFrame)!;
       expect(c.ladder).toEqual(g.ladder);
       expect(c.ladder.some((s) => s.note?.startsWith("FIN; idle"))).toBe(true);
+    }
+  });
+
+  it("stores frame offsets, not ladders; reads rows stored before (no offsets) from the capture's start; says so when the capture is gone", async () => {
+    const store = blobStore(t.dataDir);
+    const db = t.handle.prisma;
+    const stored = await storeFiles(store, [CAPTURES["ladder/interleaved.pcap"], CAPTURES["__fixtures__/two-sections.pcapng"]]);
+    const incident = await createIncident(db, store, stored);
+    await parseQueued(db, t.dataDir);
+    const cols = await db.$queryRaw<Array<{ column_name: string }>>`
+      SELECT column_name FROM information_schema.columns WHERE table_name = 'TcpConnection' AND table_schema = current_schema()`;
+    expect(cols.map((c) => c.column_name)).not.toContain("ladder");
+    const rows = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(14 + 6);
+    // tshark -o frame.show_file_off:TRUE -r interleaved.pcap -T fields -e frame.number -e frame.file_off: frame 1 at 24.
+    expect(rows.map((r) => [r.firstFrame, Number(r.firstOffset)])).toContainEqual([1, 24]);
+    expect(rows.every((r) => r.firstOffset !== null && r.lastOffset !== null && r.lastOffset >= r.firstOffset)).toBe(true);
+    // The list reads no ladder and shows the same rows.
+    const list = await listConnections(db, incident.id, ConnectionQuery.parse({ pageSize: "50" }));
+    expect(list.total).toBe(20);
+
+    // A row as stored before #18: frame numbers, no offsets, and a capture whose counts have no layout.
+    await db.tcpConnection.updateMany({ where: { incidentId: incident.id }, data: { firstOffset: null, lastOffset: null } });
+    await db.bundleFile.updateMany({ where: { incidentId: incident.id }, data: { counts: { frames: 1 } } });
+    const names = new Map((await db.bundleFile.findMany({ where: { incidentId: incident.id } })).map((f) => [f.id, f.name]));
+    for (const r of rows) {
+      const key = names.get(r.fileId) === "interleaved.pcap" ? "ladder/interleaved.pcap" : "__fixtures__/two-sections.pcapng";
+      const g = golden[key].find((w) => w.firstFrame === r.firstFrame)!;
+      const got = await getConnection(db, store, incident.id, String(r.id));
+      expect({ ladder: got!.ladder, ladderOmitted: got!.ladderOmitted, note: got!.ladderNote }).toEqual({ ladder: g.ladder, ladderOmitted: g.ladderOmitted, note: null });
+    }
+
+    // The capture's blob removed from disk: the page says why there is no ladder.
+    const file = await db.bundleFile.findFirstOrThrow({ where: { id: rows[0].fileId } });
+    renameSync(store.pathOf(file.sha256), store.pathOf(file.sha256) + ".aside");
+    try {
+      const got = await getConnection(db, store, incident.id, String(rows[0].id));
+      expect(got!.ladder).toEqual([]);
+      expect(got!.ladderNote).toMatch(/no longer stored/);
+    } finally {
+      renameSync(store.pathOf(file.sha256) + ".aside", store.pathOf(file.sha256));
     }
   });
 });
