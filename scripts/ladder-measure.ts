@@ -45,6 +45,7 @@ try {
     // offsets stored at ingest and as a row stored before #18 (no offsets: read from the capture's start).
     const { getConnection } = await import("@/lib/analysis/connections-view");
     const rows = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { firstFrame: "asc" }, select: { id: true } });
+    await getConnection(db, store, incident.id, String(rows[0].id)); // warm-up: module loading, query compilation
     for (const [what, r] of [["middle", rows[rows.length >> 1]], ["last", rows[rows.length - 1]]] as const) {
       const time = async () => { const s = performance.now(); const c = await getConnection(db, store, incident.id, String(r.id)); return [performance.now() - s, c!.ladder.length] as const; };
       const [ms, steps] = await time();
