@@ -25,6 +25,7 @@ const lane: React.CSSProperties = { borderLeft: "3px solid var(--text)", height:
 
 /** The packet ladder of one gateway↔target connection (server or client component). */
 export function Ladder({ c }: { c: ConnectionDetail }) {
+  if (c.ladderNote) return <p className="muted" data-testid="ladder-note">{c.ladderNote}</p>;
   const t0 = c.ladder[0]?.tsUs ?? 0;
   const gapMs = (i: number) => (i === 0 ? 0 : (c.ladder[i].tsUs - c.ladder[i - 1].tsUs) / 1000);
   const omitAfter = c.ladderOmitted > 0 ? Math.ceil(c.ladder.length / 2) - 1 : -1;

@@ -111,7 +111,8 @@ export type ConnectionList = z.infer<typeof ConnectionList>;
 export const LadderStep = z.object({
   frame: z.number(), tsUs: z.number(), dir: z.enum(["g2t", "t2g"]), flags: z.string(), seq: z.number(), ack: z.number(), len: z.number(), note: z.string().optional(),
 });
-export const ConnectionDetail = ConnectionRow.extend({ ladder: z.array(LadderStep), ladderOmitted: z.number() });
+/** With its ladder, derived from the stored capture when asked for; `ladderNote` says why there is none to show. */
+export const ConnectionDetail = ConnectionRow.extend({ ladder: z.array(LadderStep), ladderOmitted: z.number(), ladderNote: z.string().nullable() });
 export type ConnectionDetail = z.infer<typeof ConnectionDetail>;
 
 /** What a capture shows of a target's timing (lib/analysis/tcp/profile.ts), as stored in the capture's counts. */

@@ -6,7 +6,6 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { registerBulkDriver } from "./bulk-raw";
-import { pgCopy, pgliteCopy, registerCopyDriver } from "./copy";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -44,7 +43,6 @@ export function openDb(opts: DbOptions): DbHandle {
       return bulkPool;
     };
     registerBulkDriver(prisma, (sql, params) => bulk().query(sql, params));
-    registerCopyDriver(prisma, (table, text) => pgCopy(bulk())(table, text));
     return { prisma, factory, kind: "postgresql", close: async () => { await prisma.$disconnect(); await bulkPool?.end(); } };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
@@ -54,7 +52,6 @@ export function openDb(opts: DbOptions): DbHandle {
   const factory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: factory });
   registerBulkDriver(prisma, (sql, params) => pglite.query(sql, params));
-  registerCopyDriver(prisma, pgliteCopy(pglite));
   return {
     prisma,
     factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,

@@ -82,7 +82,7 @@ export async function getTransaction(db: Db, store: BlobStore, incidentId: strin
   if (txs.length === 0) return null;
   const conns = await connectionsOf(db, incidentId, [correlationId]);
   const c = conns.get(correlationId);
-  const connection = c ? await getConnection(db, incidentId, String(c.id)) : null;
+  const connection = c ? await getConnection(db, store, incidentId, String(c.id)) : null;
   const lines = await queryLines(db, store, incidentId, LineQuery.parse({ correlationId, limit: 500 }), opts);
   const main = txs.find((t) => t.status !== null && t.status >= 500) ?? txs[0];
   return {

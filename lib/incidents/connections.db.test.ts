@@ -86,9 +86,9 @@ describe("connections of the sample bundle", () => {
     expect([page1.total, page1.connections.length, page1.prevCursor]).toEqual([15, 10, null]);
     const page2 = await listConnections(db, incident.id, ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }));
     expect([page2.total, page2.connections.length, page2.nextCursor]).toEqual([15, 5, null]);
-    const detail = await getConnection(db, incident.id, list.connections[0].id);
+    const detail = await getConnection(db, store, incident.id, list.connections[0].id);
     expect(detail?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
-    expect(await getConnection(db, incident.id, "x")).toBeNull();
+    expect(await getConnection(db, store, incident.id, "x")).toBeNull();
   });
 });
 

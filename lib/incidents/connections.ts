@@ -1,8 +1,10 @@
 /** Read side of the TCP connection analysis: per-target summary, paged list, one connection with its ladder. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import type { BlobStore } from "@/lib/ingest/blobs";
+import { connectionLadder } from "./connection-ladder";
 import { z } from "zod";
-import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, LadderStep, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
+import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
 
@@ -255,7 +257,7 @@ export async function listConnections(db: Db, incidentId: string, q: ConnectionQ
     const walked = await walk(tx, filter, segments(q.sort, dir, key), q.pageSize + 1);
     const ids = walked.slice(0, q.pageSize);
     if (dir === "prev") ids.reverse();
-    const found = ids.length ? await tx.tcpConnection.findMany({ where: { id: { in: ids } }, omit: { ladder: true } }) : [];
+    const found = ids.length ? await tx.tcpConnection.findMany({ where: { id: { in: ids } } }) : [];
     const byId = new Map(found.map((c) => [c.id, c as TcpConnection]));
     const conns = ids.flatMap((id) => byId.get(id) ?? []);
     const more = walked.length > q.pageSize;
@@ -299,12 +301,17 @@ export async function cursorAtRow(db: Db, incidentId: string, q: Pick<Connection
   return row ? encodeCursor({ v: 1, s: q.sort, d: "next", k: keyOf(q.sort, row) }) : undefined;
 }
 
-export async function getConnection(db: Db, incidentId: string, connId: string): Promise<ConnectionDetail | null> {
+/** One connection with its ladder, read back from the stored capture (connection-ladder.ts). */
+export async function getConnection(db: Db, store: BlobStore, incidentId: string, connId: string): Promise<ConnectionDetail | null> {
   if (!/^\d{1,18}$/.test(connId)) return null;
   const c = await db.tcpConnection.findFirst({ where: { incidentId, id: BigInt(connId) } });
   if (!c) return null;
-  const txs = await matchedTxs(db, incidentId, [c]);
-  return { ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined), ladder: z.array(LadderStep).parse(c.ladder), ladderOmitted: c.ladderOmitted };
+  const [txs, file] = await Promise.all([
+    matchedTxs(db, incidentId, [c]),
+    db.bundleFile.findUniqueOrThrow({ where: { id: c.fileId }, select: { sha256: true, counts: true } }),
+  ]);
+  const { ladder, ladderOmitted, note } = await connectionLadder(store, file, c);
+  return { ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined), ladder, ladderOmitted, ladderNote: note };
 }
 
 /** Distinct targets and states, for the page's filters: from the stored counts, and the table for files without. */

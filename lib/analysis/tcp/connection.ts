@@ -30,9 +30,11 @@ export class ConnState {
   private cur: { p: Packet; step: LadderStep | null; dir: Dir } | null = null;
   private history = "";
 
-  constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet) {
+  /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
+  constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet, private readonly ladder = true) {
     this.c = {
       id, gateway, target, startUs: p.tsUs, endUs: p.tsUs, firstFrame: p.frame, lastFrame: p.frame,
+      firstOffset: p.offset, lastOffset: p.offset,
       packetsG2T: 0, packetsT2G: 0, bytesG2T: 0, bytesT2G: 0, closer: null, closeKind: null, closeUs: null,
       closeFrame: null, targetRst: false, gatewayRst: false, retransmissions: 0, gaps: 0, connState: "OTH",
       history: "", exchanges: [], idleGapMs: null, ladder: [], ladderOmitted: 0,
@@ -64,6 +66,7 @@ export class ConnState {
     const f = p.flags;
     c.endUs = p.tsUs;
     c.lastFrame = p.frame;
+    c.lastOffset = p.offset;
     if (fromGateway) { c.packetsG2T++; c.bytesG2T += p.payloadLen; } else { c.packetsT2G++; c.bytesT2G += p.payloadLen; }
 
     if (f & TCP_SYN) {
@@ -180,6 +183,7 @@ export class ConnState {
   }
 
   private ladderStep(p: Packet, dir: Dir, d: DirState, other: DirState): LadderStep | null {
+    if (!this.ladder) return null;
     const n = this.c.packetsG2T + this.c.packetsT2G;
     const step: LadderStep = {
       frame: p.frame, tsUs: p.tsUs, dir, flags: tcpFlagsString(p.flags),

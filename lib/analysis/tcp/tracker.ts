@@ -10,17 +10,21 @@ const SWEEP_EVERY = 1024;
 export interface TrackerOptions {
   /** Known target endpoints; otherwise the side that received the SYN is the target. */
   targets?: Endpoint[];
+  /** Build each connection's packet ladder (default). Ingest does not: ladders are read back on demand (ladder.ts). */
+  ladders?: boolean;
 }
 
 export class ConnectionTracker {
   private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number }>();
   private readonly targets: Set<string>;
+  private readonly ladders: boolean;
   private nextId = 1;
   private count = 0;
   private nowUs = 0;
 
   constructor(opts: TrackerOptions = {}) {
     this.targets = new Set((opts.targets ?? []).map((t) => `${t.host}|${t.port}`));
+    this.ladders = opts.ladders ?? true;
   }
 
   /** Add one packet; returns connections that finished (closed and lingered, or replaced by a new SYN). */
@@ -42,8 +46,8 @@ export class ConnectionTracker {
       const src = { host: p.src, port: p.srcPort };
       const dst = { host: p.dst, port: p.dstPort };
       e = gwIsSrc
-        ? { s: new ConnState(this.nextId++, src, dst, p), gwHost: p.src, gwPort: p.srcPort }
-        : { s: new ConnState(this.nextId++, dst, src, p), gwHost: p.dst, gwPort: p.dstPort };
+        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort }
+        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort };
       this.conns.set(key, e);
     }
     e.s.add(p, p.srcPort === e.gwPort && p.src === e.gwHost);

@@ -55,6 +55,9 @@ export interface Connection {
   endUs: number;
   firstFrame: number;
   lastFrame: number;
+  /** Byte offsets in the capture of the first and last frames' records: where to read the ladder back from. */
+  firstOffset: number;
+  lastOffset: number;
   packetsG2T: number;
   packetsT2G: number;
   bytesG2T: number;
@@ -74,6 +77,7 @@ export interface Connection {
   exchanges: HttpExchange[];
   /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */
   idleGapMs: number | null;
+  /** Empty when the tracker was asked for no ladders (ingest): lib/analysis/tcp/ladder.ts derives it on demand. */
   ladder: LadderStep[];
   /** Packets left out of the middle of the ladder. */
   ladderOmitted: number;

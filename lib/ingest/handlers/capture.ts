@@ -26,7 +26,8 @@ async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
 export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts> {
   await deleteConnectionRows(ctx.db, ctx.file.id);
   const reader = new CaptureReader();
-  const tracker = new ConnectionTracker({ targets: await configTargets(ctx) });
+  // No ladders at ingest: a connection's is read back from the capture by its offsets when opened (#18).
+  const tracker = new ConnectionTracker({ targets: await configTargets(ctx), ladders: false });
   let tcpPackets = 0;
   let firstTs = 0;
   let lastTs = 0;
@@ -112,6 +113,8 @@ export async function parseCaptureFile(ctx: FileJobContext): Promise<FileCounts>
     racesByTarget,
     prematurePathsByTarget: topPaths(prematurePathsByTarget),
     warnings: reader.warnings.slice(0, 50),
+    // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
+    layout: reader.layout,
   };
 }
 

@@ -72,7 +72,7 @@ function networkOffset(linkType: number, buf: Uint8Array, dv: DataView, start: n
  * `frame` and `tsUs` are copied into the result.
  */
 export function decodeFrame(
-  linkType: number, buf: Uint8Array, dv: DataView, start: number, capLen: number, frame: number, tsUs: number,
+  linkType: number, buf: Uint8Array, dv: DataView, start: number, capLen: number, frame: number, tsUs: number, offset = 0,
 ): Packet | null {
   const end = start + capLen;
   const ip = networkOffset(linkType, buf, dv, start, end);
@@ -123,6 +123,7 @@ export function decodeFrame(
   const payloadEnd = Math.min(end, payloadStart + payloadLen);
   return {
     frame,
+    offset,
     tsUs,
     src,
     srcPort: dv.getUint16(tcp, false),

@@ -1,2 +1,3 @@
-export { CaptureReader, readCapture, MAX_RECORD_BYTES } from "./reader";
+export { CaptureReader, readCapture, MAX_RECORD_BYTES, type CaptureLayout } from "./reader";
+export { readFrameRange, type FrameRange, type ReadAt } from "./range";
 export * from "./types";

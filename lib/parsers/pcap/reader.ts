@@ -10,6 +10,14 @@ const JOIN_BYTES = MAX_RECORD_BYTES + 64;
 
 interface Iface { linkType: number; snaplen: number; unitsPerUs: number; offsetUs: number }
 
+/**
+ * Where the bytes lie that a reader needs before it can read a frame in the middle of a capture: the pcap file header,
+ * or pcapng's section headers and interface descriptions. `complete` is false when there were more than
+ * MAX_HEADER_BLOCKS (a reader resumed past them would lack some): see lib/parsers/pcap/range.ts.
+ */
+export interface CaptureLayout { blocks: Array<{ offset: number; length: number; section: boolean }>; complete: boolean }
+const MAX_HEADER_BLOCKS = 256;
+
 /** (hi·2^32 + lo) / unitsPerUs, exact for integer unit ratios (µs, ns, ...) where a double product would round. */
 function toMicros(hi: number, lo: number, unitsPerUs: number): number {
   if (unitsPerUs === 1) return hi * 4294967296 + lo;
@@ -37,6 +45,28 @@ export class CaptureReader {
   private ifaces: Iface[] = [];
   private unknownBlocks = new Map<number, number>();
   private warnedLink = new Set<number>();
+  readonly layout: CaptureLayout = { blocks: [], complete: true };
+
+  /** Past the end, or stopped by a corrupt record: no more packets will come. */
+  get stopped(): boolean {
+    return this.mode === "stopped";
+  }
+
+  /**
+   * Continue at byte `offset` of the capture, whose earlier records held `framesBefore` frames: for reading a range
+   * of frames after the header blocks (`layout`) were pushed. Only between records (nothing pending).
+   */
+  resumeAt(offset: number, framesBefore: number): void {
+    if (this.mode === "start" || this.pending.length > 0) throw new Error("resumeAt: push the capture's header first, and whole records only");
+    this.base = offset;
+    this.frames = framesBefore;
+  }
+
+  private headerBlock(offset: number, length: number, section: boolean): void {
+    if (this.layout.blocks.some((b) => b.offset === offset)) return; // pushed again by a resumed reader
+    if (this.layout.blocks.length >= MAX_HEADER_BLOCKS) { this.layout.complete = false; return; }
+    this.layout.blocks.push({ offset, length, section });
+  }
 
   push(chunk: Uint8Array): Packet[] {
     if (this.mode === "stopped" || chunk.length === 0) return [];
@@ -74,6 +104,7 @@ export class CaptureReader {
         this.nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
         this.linkType = dv.getUint32(20, this.le) & 0xffff;
         this.checkLink(this.linkType, 20);
+        this.headerBlock(0, 24, true);
         pos = 24;
       } else {
         this.mode = "stopped";
@@ -110,7 +141,7 @@ export class CaptureReader {
       const frac = dv.getUint32(pos + 4, le);
       const tsUs = sec * 1e6 + (this.nano ? Math.floor(frac / 1000) : frac);
       this.frames++;
-      const p = decodeFrame(this.linkType, buf, dv, pos + 16, incl, this.frames, tsUs);
+      const p = decodeFrame(this.linkType, buf, dv, pos + 16, incl, this.frames, tsUs, this.base + pos);
       if (p) out.push(p);
       pos += 16 + incl;
     }
@@ -146,6 +177,7 @@ export class CaptureReader {
     switch (type) {
       case 0x0a0d0d0a:
         this.ifaces = [];
+        this.headerBlock(at, len, true);
         return;
       case 1: {
         const iface: Iface = { linkType: dv.getUint16(pos + 8, le), snaplen: dv.getUint32(pos + 12, le), unitsPerUs: 1, offsetUs: 0 };
@@ -165,6 +197,7 @@ export class CaptureReader {
         }
         this.checkLink(iface.linkType, at);
         this.ifaces.push(iface);
+        this.headerBlock(at, len, false);
         return;
       }
       case 6: case 2: {
@@ -177,7 +210,7 @@ export class CaptureReader {
         if (!iface) { this.warn("unknown-interface", at, `Packet refers to undeclared interface ${ifId}`); return; }
         if (28 + cap > len) { this.warn("malformed-packet", at, `Captured length ${cap} overflows its block`); return; }
         const tsUs = toMicros(tsHi, tsLo, iface.unitsPerUs) + iface.offsetUs;
-        const p = decodeFrame(iface.linkType, buf, dv, pos + 28, cap, this.frames, tsUs);
+        const p = decodeFrame(iface.linkType, buf, dv, pos + 28, cap, this.frames, tsUs, at);
         if (p) out.push(p);
         return;
       }
@@ -188,7 +221,7 @@ export class CaptureReader {
         const orig = dv.getUint32(pos + 8, le);
         let cap = Math.min(orig, len - 16);
         if (iface.snaplen > 0) cap = Math.min(cap, iface.snaplen);
-        const p = decodeFrame(iface.linkType, buf, dv, pos + 12, cap, this.frames, 0);
+        const p = decodeFrame(iface.linkType, buf, dv, pos + 12, cap, this.frames, 0, at);
         if (p) out.push(p);
         return;
       }

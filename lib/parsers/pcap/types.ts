@@ -14,6 +14,8 @@ export const TCP_NS = 0x100;
 export interface Packet {
   /** 1-based record number, counting every record (non-TCP too), like Wireshark's frame number. */
   frame: number;
+  /** Byte offset in the capture of the record (pcap) or block (pcapng) that holds the frame. */
+  offset: number;
   /** Epoch microseconds. */
   tsUs: number;
   src: string;

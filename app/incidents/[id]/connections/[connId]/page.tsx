@@ -13,7 +13,8 @@ type Props = { params: Promise<{ id: string; connId: string }> };
 export default async function LadderPage({ params }: Props) {
   const { id, connId } = await params;
   await pageIncidentAccess(id);
-  const c = await getConnection(app().db, id, connId);
+  const { db, store } = app();
+  const c = await getConnection(db, store, id, connId);
   if (!c) notFound();
 
   return (
