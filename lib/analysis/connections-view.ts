@@ -1,6 +1,7 @@
 /** Read side of the TCP connection analysis: per-target summary, paged list, one connection with its ladder. */
 import type { Db } from "@/lib/db/client";
 import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
 import { ConnectionCursor, TargetProfileSchema, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 
@@ -105,7 +106,11 @@ async function matchedTxs(db: Db, incidentId: string, conns: TcpConnection[]): P
 }
 
 /** A cursor the list cannot use: malformed, tampered with, or of the other sort order. The API answers 400. */
-export class BadCursor extends Error {}
+export class BadCursor extends ApiError {
+  constructor(message: string) {
+    super(400, "bad_cursor", message);
+  }
+}
 
 type Key = NonNullable<ConnectionCursor["k"]>;
 

@@ -1,17 +1,11 @@
 import { Readable } from "node:stream";
 import busboy from "busboy";
+import { ApiError } from "@/lib/api/errors";
 import type { BlobStore } from "./blobs";
 import type { StoredUpload } from "./bundle";
 
-export class UploadError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refused upload: its status and code reach the client as they are (lib/api/errors.ts). */
+export class UploadError extends ApiError {}
 
 /** Files one upload may carry; more is refused, never silently dropped (a bundle of more files goes zipped). */
 export const MAX_FILES = 1000;
