@@ -16,7 +16,7 @@ export const MAX_FILES = 1000;
  * 413: nothing waits for the rest of a body that is refused anyway.
  */
 export async function receiveUpload(request: Request, store: BlobStore, maxBytes: number): Promise<StoredUpload[]> {
-  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): they call requestRefusal first.
+  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): route({ gate: true }) runs its gate.
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) throw new UploadError(415, "unsupported_media_type", "Send the bundle as multipart/form-data with one or more `file` parts.");
   const declared = Number(request.headers.get("content-length") ?? "0");
