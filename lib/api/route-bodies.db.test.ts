@@ -4,10 +4,8 @@
  * the one person of open mode (so access passes) against a real database. Handlers that change state without a
  * body spec are named below with why: a new one must be added here, or declare its body.
  */
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openRouteTestDb, routeModule, type RouteTestEnv } from "@/lib/testing/routes";
+import { findInApp, openRouteTestDb, routeModule, type RouteTestEnv } from "@/lib/testing/routes";
 import { PEER_HEADER } from "@/lib/auth/peer";
 import { ApiErrorBody } from "./errors";
 import { routeSpecOf } from "./route";
@@ -17,7 +15,6 @@ vi.mock("next/headers", () => ({
   headers: async () => new Headers({ [PEER_HEADER]: "127.0.0.1" }),
 }));
 
-const APP = path.resolve(import.meta.dirname, "../../app");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /** State-changing handlers that read no JSON body, and why. */
@@ -27,11 +24,7 @@ const BODYLESS: Record<string, string> = {
   "POST api/auth/signout": "a form post or an empty fetch: nothing to read",
 };
 
-const routes = () =>
-  (readdirSync(APP, { recursive: true }) as string[])
-    .filter((p) => path.basename(p) === "route.ts")
-    .map((p) => path.dirname(p).split(path.sep).join("/"))
-    .sort();
+const routes = () => findInApp("route.ts");
 
 const INCIDENT = "inc_bodies";
 const urlOf = (route: string) => `http://127.0.0.1/${route.replace(/\[[^\]]+\]/g, (s) => (s === "[id]" ? INCIDENT : "x"))}`;
