@@ -98,4 +98,3 @@ export const UploadResponse = z.object({ id: z.string(), url: z.string(), files:
 
 export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
 
-export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
