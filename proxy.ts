@@ -9,5 +9,5 @@ export function proxy(request: NextRequest) {
 }
 
 // Next buffers the body of every request a proxy sees and cuts it off at 10 MB: the two upload routes (bundles of
-// up to MAX_UPLOAD_BYTES) are left out and call requestRefusal themselves.
+// up to MAX_UPLOAD_BYTES) are left out and run the same gate through route({ gate: true }) (lib/api/route.ts).
 export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|api/incidents$|u/[^/]+/upload$).*)"] };

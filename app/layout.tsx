@@ -25,6 +25,7 @@ function Who({ v }: { v: Viewer }) {
 }
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Reads the cookies: every page below is rendered per request (none needs `dynamic = "force-dynamic"`).
   const viewer = await currentViewer();
   return (
     <html lang="en">

@@ -8,8 +8,6 @@ import { DeleteIncidentButton } from "@/components/incident-search-delete";
 import { UploadLinksPanel } from "@/components/share-upload-links";
 import { pageEngineer } from "@/lib/auth/access";
 
-export const dynamic = "force-dynamic";
-
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function HomePage({ searchParams }: Props) {

@@ -4,8 +4,6 @@ import { isAdmin, pageEngineer } from "@/lib/auth/access";
 import { listUsers } from "@/lib/auth/users";
 import { AdminUsers } from "@/components/admin-users";
 
-export const dynamic = "force-dynamic";
-
 export default async function AdminPage() {
   const viewer = await pageEngineer("/admin");
   if (!isAdmin(viewer)) notFound();

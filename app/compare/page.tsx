@@ -8,8 +8,6 @@ import { compareIncidents } from "@/lib/export/compare";
 import { CompareView } from "@/components/compare-view";
 import { CompareChooser } from "@/components/compare-picker";
 
-export const dynamic = "force-dynamic";
-
 type Search = Promise<{ a?: string | string[]; b?: string | string[] }>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 

@@ -4,9 +4,6 @@ import { setupRequiredMessage } from "@/lib/auth/listener";
 import { safeNext } from "@/lib/auth/safe-next";
 import { SignInForm } from "./signin-form";
 
-export const dynamic = "force-dynamic";
-
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
   const v = await currentViewer();

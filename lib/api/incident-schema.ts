@@ -100,4 +100,3 @@ export type IncidentListItem = z.infer<typeof IncidentListItem>;
 
 export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
 
-export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

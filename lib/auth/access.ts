@@ -3,6 +3,7 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/api/errors";
 import { sessionUser, SESSION_COOKIE } from "./sessions";
 import { findShareLink, SHARE_COOKIE } from "./share-links";
 import { teamMode } from "./users";
@@ -25,14 +26,10 @@ export type Viewer =
   | { kind: "anonymous" }
   | { kind: "setup" };
 
-/** Thrown by the guards; `handleApiError` turns it into the API's error shape. */
-export class AccessDenied extends Error {
-  constructor(
-    readonly status: 401 | 403 | 404 | 503,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** Thrown by the guards; `errorResponse` (lib/api/errors.ts) turns it into the API's error shape. */
+export class AccessDenied extends ApiError {
+  constructor(status: 401 | 403 | 404 | 503, code: string, message: string) {
+    super(status, code, message);
   }
 }
 

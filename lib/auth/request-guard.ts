@@ -1,11 +1,13 @@
-import { NextResponse } from "next/server";
+import type { NextResponse } from "next/server";
 import { env } from "@/lib/env";
+import { ApiError, errorResponse } from "@/lib/api/errors";
 import { crossSiteRefusal } from "./csrf";
 import { hostRefusal, type HostEnv } from "./hosts";
 
 /**
- * The one gate every request passes (proxy.ts; the upload routes, which proxy.ts leaves out, call it first):
- * a host name this server does not answer for gets 421, a state-changing request from another origin 403.
+ * The one gate every request passes (proxy.ts; the upload routes, which proxy.ts leaves out, through the route
+ * wrapper's `gate`): a host name this server does not answer for gets 421, a state-changing request from another
+ * origin 403. Answered with the API's one error builder (lib/api/errors.ts, which imports nothing of ours).
  */
 export function requestRefusal(req: { method: string; headers: Headers }, e: HostEnv = env()): NextResponse | null {
   const badHost = hostRefusal(req.headers, e);
@@ -15,6 +17,5 @@ export function requestRefusal(req: { method: string; headers: Headers }, e: Hos
   return null;
 }
 
-// Not apiError (lib/api/errors.ts): that pulls the page-side access code into proxy.ts.
 const refusal = (status: number, code: string, message: string) =>
-  NextResponse.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+  errorResponse(new ApiError(status, code, message, { headers: { "cache-control": "no-store" } }));

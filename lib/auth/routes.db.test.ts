@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hit, openRouteTestDb, routeModule, type RouteTestEnv } from "@/lib/testing/routes";
+import { findInApp, hit, openRouteTestDb, routeModule, type RouteTestEnv } from "@/lib/testing/routes";
 import { createSession } from "./sessions";
 import { createShareLink } from "./share-links";
 import { newToken } from "./tokens";
@@ -39,14 +39,6 @@ const PUBLIC: Record<string, { methods: string[]; tokenGated?: boolean }> = {
   "u/[token]/upload": { methods: ["POST"], tokenGated: true },
 };
 const PUBLIC_PAGES = new Set(["signin"]);
-
-function find(dir: string, file: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((p) => path.basename(p) === file)
-    .map((p) => path.dirname(p).split(path.sep).join("/"))
-    .map((p) => (p === "." ? "" : p))
-    .sort();
-}
 
 const API_KEY = "Zq7xKp2LmN9vBc4RtY8wHs3JdF6gA1eU";
 const LOG_WITH_KEY = `2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][orders/1][10.0.0.9][${API_KEY}][1e7af884-4fa5-4dfe-abca-6d2852d5e513][plugins-middleware][sourceRequest][GET][][][][]\n`;
@@ -94,8 +86,8 @@ async function call(route: string, method: string, over: Record<string, string> 
   return Object.assign(res, { guarded: reads.n > before });
 }
 
-const routes = () => find(APP, "route.ts");
-const pages = () => find(APP, "page.tsx");
+const routes = () => findInApp("route.ts");
+const pages = () => findInApp("page.tsx");
 const methodsOf = async (route: string) => {
   const mod = await routeModule(route);
   return METHODS.filter((m) => typeof mod[m] === "function");

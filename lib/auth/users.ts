@@ -1,16 +1,21 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { randomBytes } from "node:crypto";
+import { ApiError } from "@/lib/api/errors";
 import { hashPassword, passwordProblem } from "./passwords";
 
 export type Role = "admin" | "engineer";
 
-export class AccountError extends Error {
+type AccountErrorCode = "invalid_email" | "weak_password" | "email_taken" | "last_admin" | "not_found";
+const ACCOUNT_STATUS: Record<AccountErrorCode, number> = { invalid_email: 422, weak_password: 422, email_taken: 409, last_admin: 409, not_found: 404 };
+
+/** An account rule broken (also by the admin CLI): the status the API answers it with goes with the code. */
+export class AccountError extends ApiError {
   constructor(
-    readonly code: "invalid_email" | "weak_password" | "email_taken" | "last_admin" | "not_found",
+    readonly code: AccountErrorCode,
     message: string,
   ) {
-    super(message);
+    super(ACCOUNT_STATUS[code], code, message);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { connectionLadder } from "./connection-ladder";
 import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
 import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
@@ -101,7 +102,11 @@ async function matchedTxs(db: Db, incidentId: string, conns: TcpConnection[]): P
 }
 
 /** A cursor the list cannot use: malformed, tampered with, or of the other sort order. The API answers 400. */
-export class BadCursor extends Error {}
+export class BadCursor extends ApiError {
+  constructor(message: string) {
+    super(400, "bad_cursor", message);
+  }
+}
 
 type Key = NonNullable<ConnectionCursor["k"]>;
 

@@ -1,4 +1,4 @@
-import { saveAnswers } from "@/lib/analysis/diagnosis/answers";
+import { saveAnswers } from "@/lib/incidents/answers";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

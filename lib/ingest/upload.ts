@@ -1,17 +1,11 @@
 import { Readable } from "node:stream";
 import busboy from "busboy";
+import { ApiError } from "@/lib/api/errors";
 import type { BlobStore } from "./blobs";
 import type { StoredUpload } from "./bundle";
 
-export class UploadError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refused upload: its status and code reach the client as they are (lib/api/errors.ts). */
+export class UploadError extends ApiError {}
 
 /** Files one upload may carry; more is refused, never silently dropped (a bundle of more files goes zipped). */
 export const MAX_FILES = 1000;
@@ -22,7 +16,7 @@ export const MAX_FILES = 1000;
  * 413: nothing waits for the rest of a body that is refused anyway.
  */
 export async function receiveUpload(request: Request, store: BlobStore, maxBytes: number): Promise<StoredUpload[]> {
-  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): they call requestRefusal first.
+  // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): route({ gate: true }) runs its gate.
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) throw new UploadError(415, "unsupported_media_type", "Send the bundle as multipart/form-data with one or more `file` parts.");
   const declared = Number(request.headers.get("content-length") ?? "0");

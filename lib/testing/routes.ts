@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { createUser, type Role } from "@/lib/auth/users";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -38,6 +39,15 @@ export async function openRouteTestDb(seed: RouteSeed = {}): Promise<RouteTestEn
       await t.cleanup();
     },
   };
+}
+
+/** Directories under app/ holding `file` ("route.ts", "page.tsx"), as route paths ("s/[token]"; "" for app/ itself). */
+export function findInApp(file: string): string[] {
+  return (readdirSync(APP, { recursive: true }) as string[])
+    .filter((p) => path.basename(p) === file)
+    .map((p) => path.dirname(p).split(path.sep).join("/"))
+    .map((p) => (p === "." ? "" : p))
+    .sort();
 }
 
 /** The module of `app/<route>/route.ts`, by its route directory ("s/[token]"). */

@@ -2,8 +2,6 @@ import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
 import { pageIncidentAccess } from "@/lib/auth/access";
 
-export const dynamic = "force-dynamic";
-
 /**
  * Decides access and existence before anything is sent. The pages below stream behind loading.tsx, so by the
  * time a page calls notFound() the 200 status has already gone out; here, outside that boundary, an unknown

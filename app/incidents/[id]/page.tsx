@@ -13,8 +13,6 @@ import { ComparePicker } from "@/components/compare-picker";
 import { ClockPanel } from "@/components/clock-panel";
 import { ChartSkeleton, IdleGapEvidence, PathEvidence } from "./evidence";
 
-export const dynamic = "force-dynamic";
-
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const viewer = await pageIncidentAccess(id);

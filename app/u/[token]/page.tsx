@@ -10,8 +10,6 @@ import { CustomerUpload } from "./customer-upload";
 import { CollectorSteps } from "./collector-steps";
 import { COLLECTOR_PATH, GATHER_STEPS, collectorCommand, uploadUrlOf } from "@/lib/collector/steps";
 
-export const dynamic = "force-dynamic";
-
 /** The page a customer opens from an upload link: no account, one form. A known link that cannot be used says why; unknown tokens get the plain 404. */
 export default async function CustomerUploadPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

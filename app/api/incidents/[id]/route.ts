@@ -2,50 +2,27 @@ import { NextResponse } from "next/server";
 import { app } from "@/lib/server/app";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentPatch } from "@/lib/api/incident-schema";
-import { apiError, handleApiError } from "@/lib/api/errors";
-import { requireEngineer, requireIncidentRead } from "@/lib/auth/access";
+import { notFound } from "@/lib/api/errors";
+import { route } from "@/lib/api/route";
 import { deleteIncident } from "@/lib/incidents/delete";
 
-export const dynamic = "force-dynamic";
+// No `incident: true` on GET and DELETE: their one query already answers "no such incident" (null).
+export const GET = route({ access: "read" }, async ({ params }) => {
+  const view = await getIncidentView(app().db, params.id);
+  if (!view) throw notFound();
+  return NextResponse.json(view);
+});
 
-type Params = { params: Promise<{ id: string }> };
-
-export async function GET(_req: Request, { params }: Params) {
-  try {
-    const { id } = await params;
-    await requireIncidentRead(id);
-    const view = await getIncidentView(app().db, id);
-    return view ? NextResponse.json(view) : apiError(404, "not_found", "No such incident.");
-  } catch (e) {
-    return handleApiError(e);
-  }
-}
-
-export async function PATCH(req: Request, { params }: Params) {
-  try {
-    await requireEngineer();
-    const { id } = await params;
-    const patch = IncidentPatch.parse(await req.json());
-    const { db } = app();
-    const found = await db.incident.findUnique({ where: { id }, select: { id: true } });
-    if (!found) return apiError(404, "not_found", "No such incident.");
-    await db.incident.update({ where: { id }, data: { ...patch, ...(patch.title ? { titleEdited: true } : {}) } });
-    return NextResponse.json(await getIncidentView(db, id));
-  } catch (e) {
-    return handleApiError(e);
-  }
-}
+export const PATCH = route({ access: "edit", incident: true, body: IncidentPatch }, async ({ incident, body }) => {
+  const { db } = app();
+  await db.incident.update({ where: { id: incident.id }, data: { ...body, ...(body.title ? { titleEdited: true } : {}) } });
+  return NextResponse.json(await getIncidentView(db, incident.id));
+});
 
 /** Deletes the incident, its rows and the stored files only it referenced: `{ deleted, files, blobsDeleted }`. */
-export async function DELETE(_req: Request, { params }: Params) {
-  try {
-    await requireEngineer();
-    const { id } = await params;
-    const { db, store, env } = app();
-    const done = await deleteIncident(db, store, env.dataDir, id);
-    if (!done) return apiError(404, "not_found", "No such incident.");
-    return NextResponse.json({ deleted: id, ...done });
-  } catch (e) {
-    return handleApiError(e);
-  }
-}
+export const DELETE = route({ access: "edit" }, async ({ params }) => {
+  const { env, db, store } = app();
+  const done = await deleteIncident(db, store, env.dataDir, params.id);
+  if (!done) throw notFound();
+  return NextResponse.json({ deleted: params.id, ...done });
+});

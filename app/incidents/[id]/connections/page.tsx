@@ -7,8 +7,6 @@ import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
 import { CLASS_LABEL } from "@/components/connection-labels";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function ConnectionsPage({ params, searchParams }: Props) {

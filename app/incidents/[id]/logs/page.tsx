@@ -7,8 +7,6 @@ import { FILTER_KEYS, LineQuery, queryInput } from "@/lib/explore/schema";
 import { LogFilters } from "@/components/log-filters";
 import { LogLines } from "@/components/log-lines";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function LogExplorerPage({ params, searchParams }: Props) {

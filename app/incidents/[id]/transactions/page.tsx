@@ -7,8 +7,6 @@ import { queryInput, TransactionQuery } from "@/lib/explore/schema";
 import { TransactionTable } from "@/components/transaction-table";
 import { fmtTs } from "@/lib/format";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** What the filters select, in words. */

@@ -7,8 +7,6 @@ import { Ladder } from "@/components/ladder";
 import { pageIncidentAccess } from "@/lib/auth/access";
 import { classLabel } from "@/components/connection-labels";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string; connId: string }> };
 export default async function LadderPage({ params }: Props) {
   const { id, connId } = await params;

@@ -5,8 +5,6 @@ import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { lineContext } from "@/lib/explore/context";
 import { ContextQuery } from "@/lib/explore/schema";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string; fileId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const mono: React.CSSProperties = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", fontSize: ".78rem", whiteSpace: "pre-wrap", wordBreak: "break-all" };

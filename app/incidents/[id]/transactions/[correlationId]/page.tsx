@@ -9,8 +9,6 @@ import { classLabel } from "@/components/connection-labels";
 import { LogLines } from "@/components/log-lines";
 import { TransactionCauseBox } from "@/components/transaction-cause";
 
-export const dynamic = "force-dynamic";
-
 type Props = { params: Promise<{ id: string; correlationId: string }> };
 
 /** One client request: its log lines, the TCP connection it died on (ladder) and the cause that explains it. */

@@ -2,9 +2,9 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { AnswersPut } from "@/lib/api/diagnosis-schema";
 import type { IncidentView } from "@/lib/api/incident-schema";
-import { getIncidentView } from "@/lib/incidents/view";
-import { storeVerdict } from "@/lib/incidents/verdict";
-import { parseAnswers } from "./load";
+import { getIncidentView } from "./view";
+import { storeVerdict } from "./verdict";
+import { parseAnswers } from "@/lib/analysis/diagnosis/load";
 
 /**
  * Merges what a person answered in the guided flow into the saved answers (null clears one) and keeps the
