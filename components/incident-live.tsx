@@ -27,6 +27,8 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
 }) {
   const [view, setView] = useState(initial);
   const [tick, setTick] = useState(0);
+  // What the person saved here (title, note) wins over a poll answer fetched before the save landed.
+  const edits = useRef<Partial<Pick<IncidentView, "title" | "note">>>({});
   const router = useRouter();
   // Parsing just finished: the server parts (charts, clock) were rendered without data; fetch them again.
   const wasPending = useRef(initial.pending);
@@ -47,11 +49,14 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
         const changed = p.files.length !== view.files.length || p.files.some((f) => before.get(f.id) !== f.status);
         if (changed) {
           const full = await fetch(`/api/incidents/${view.id}`, { cache: "no-store" });
-          if (full.ok) return setView(await full.json());
+          if (full.ok) {
+            const next = (await full.json()) as IncidentView;
+            return setView({ ...next, ...edits.current });
+          }
           return setTick((n) => n + 1);
         }
         const bytes = new Map(p.files.map((f) => [f.id, f.bytesDone]));
-        setView({ ...view, files: view.files.map((f) => ({ ...f, bytesDone: bytes.get(f.id) ?? f.bytesDone })) });
+        setView((v) => ({ ...v, files: v.files.map((f) => ({ ...f, bytesDone: bytes.get(f.id) ?? f.bytesDone })) }));
       } catch {
         setTick((n) => n + 1);
       }
@@ -73,7 +78,10 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
   return (
     <>
       <div className="incident-head">
-        <IncidentTitle id={view.id} title={view.title} note={view.note} readOnly={readOnly} onSaved={(patch) => setView({ ...view, ...patch })} />
+        <IncidentTitle id={view.id} title={view.title} note={view.note} readOnly={readOnly} onSaved={(patch) => {
+            edits.current = { ...edits.current, ...patch };
+            setView((v) => ({ ...v, ...patch }));
+          }} />
         <p className="muted" data-testid="incident-meta">
           {fmtRange(s.firstTs, s.lastTs)}
           {ready && ` · ${s.status502} × 502 · ${s.status504} × 504 · ${s.transactions} transactions · ${view.files.length} files`}
