@@ -71,8 +71,9 @@ export async function startServer(dataDir: string, databaseUrl?: string): Promis
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS; // start.mjs sets the app's own memory settings (scripts/heap.mjs)
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  // Its own process group, so stop() ends exactly this tree.
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { env, detached: true, stdio: ["ignore", "ignore", "inherit"] });
+  // Its own process group, so stop() ends exactly this tree. BENCH_APP_DIR: another checkout's server (before/after).
+  const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd, env, detached: true, stdio: ["ignore", "ignore", "inherit"] });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15 * 60_000; // a first build on a busy 2-core machine takes minutes
   for (;;) {
