@@ -32,7 +32,7 @@ export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxEntries: 1_000,
   maxDepth: 3,
   // A parse's live set is well under 100 MB (scripts/heap.mjs); two parse at once within the server's 512 MB.
-  parseHeapMb: 160,
+  parseHeapMb: 192,
 });
 
 export function resolveLimits(overrides?: Partial<IngestLimits>): IngestLimits {
