@@ -50,6 +50,18 @@ const watch = (async () => {
   }
 })();
 
+// Stalls over a second, with when they ended (s from enqueue) and the file's progress then: during the parse or after.
+const stalls: Array<{ endS: number; ms: number; bytesDone: number }> = [];
+let tick = performance.now();
+const ticker = setInterval(() => {
+  const now = performance.now();
+  if (now - tick > 1000) {
+    const stall = { endS: +((now - t0) / 1000).toFixed(1), ms: Math.round(now - tick), bytesDone: -1 };
+    stalls.push(stall);
+    void db.bundleFile.findFirst({ select: { bytesDone: true } }).then((f: { bytesDone: bigint } | null) => (stall.bytesDone = Number(f?.bytesDone ?? -1)));
+  }
+  tick = now;
+}, 50);
 const t0 = performance.now();
 loop.enable();
 const incident = await createIncident(db, store, [{ name: path.basename(input), sha256: put.sha256, size: put.size }]);
@@ -57,6 +69,7 @@ const worker = startWorker({ db, dataDir, concurrency: 2, pollMs: 20 });
 await worker.idle();
 const seconds = (performance.now() - t0) / 1000;
 loop.disable();
+clearInterval(ticker);
 watching = false;
 await watch;
 await worker.stop();
@@ -71,4 +84,5 @@ console.log(JSON.stringify({
   queryMs: { n: queryMs.length, p50: Math.round(pct(queryMs, 0.5)), p99: Math.round(pct(queryMs, 0.99)), max: Math.round(Math.max(...queryMs)) },
   // Sampled during the ingest only: the migrations before it (Prisma's schema engine) peak higher on their own.
   peakRssMB: Math.round(peakRss / 2 ** 20),
+  stalls,
 }));

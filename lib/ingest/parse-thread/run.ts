@@ -10,6 +10,8 @@ export interface ThreadOptions {
   onProgress(bytes: number): void;
 }
 
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
 /** Why a thread ended without a result, in words shown on the file. */
 function crashMessage(e: Error & { code?: string }, heapMb: number): string {
   if (e.code === "ERR_WORKER_OUT_OF_MEMORY") return `The parser ran out of memory on this file (limit ${heapMb} MB) and was stopped; the rest of the bundle is parsed.`;
@@ -34,7 +36,9 @@ export async function parseInThread(task: ParseTask, opts: ThreadOptions): Promi
       };
       thread.on("message", (m: FromThread) => {
         if (m.type === "batch") {
-          writes = writes.then(() => opts.onBatch(m.batch)).then(() => post({ type: "ack" }));
+          // Each write starts from a fresh turn of the event loop: PGlite answers through promises alone, so a chain
+          // of writes would otherwise run as one long microtask queue and keep timers and requests waiting.
+          writes = writes.then(nextTurn).then(() => opts.onBatch(m.batch)).then(() => post({ type: "ack" }));
           writes.catch(fail);
         } else if (m.type === "progress") opts.onProgress(m.bytes);
         else if (m.type === "done") writes.then(() => !settled && ((settled = true), resolve(m.result)), fail);
