@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", ".next-*/", "lib/generated/", "test-results/", "playwright-report/", "scripts/lab/.gateway/", "scripts/lab/.scratch/", "scripts/collector/dist/", "bench-data/", "data/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", ".next-*/", "lib/generated/", "test-results/", "playwright-report/", "scripts/lab/.gateway/", "scripts/lab/.scratch/", "scripts/collector/dist/", "scripts/parse-thread/dist/", "bench-data/", "data/", "next-env.d.ts"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx}"],

@@ -109,6 +109,11 @@ async function withFile<T>(ix: LazyLineIndex, f: (readAt: (pos: number, len: num
   }
 }
 
+/** Drops a log's index from this process's cache: another thread (the parse thread) has just written it anew. */
+export function forgetLineIndex(store: BlobStore, fileId: string): void {
+  evict(lineIndexPath(dataDirOf(store), fileId));
+}
+
 function evict(file: string): void {
   const e = cache.get(file);
   if (!e) return;

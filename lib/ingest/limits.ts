@@ -15,6 +15,8 @@ export interface IngestLimits {
   maxEntries: number;
   /** Maximum archive nesting depth (enforced by the caller). */
   maxDepth: number;
+  /** Heap ceiling of the thread a file is parsed in (MB); a file that needs more fails alone (lib/ingest/parse-thread/run.ts). */
+  parseHeapMb: number;
 }
 
 const MiB = 1024 * 1024;
@@ -29,6 +31,8 @@ export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
   // A support bundle holds tens of files; each entry becomes a file row and a job.
   maxEntries: 1_000,
   maxDepth: 3,
+  // A parse's live set is well under 100 MB (scripts/heap.mjs); two parse at once within the server's 512 MB.
+  parseHeapMb: 192,
 });
 
 export function resolveLimits(overrides?: Partial<IngestLimits>): IngestLimits {

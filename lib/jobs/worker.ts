@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Db } from "@/lib/db/client";
 import { blobStore } from "@/lib/ingest/bundle";
-import { resolveLimits } from "@/lib/ingest/limits";
+import { resolveLimits, type IngestLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
 import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
 import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueJob, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
@@ -16,6 +16,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Temporary files older than this, left by a killed process, are swept at start (default an hour: lib/ingest/sweep-temp.ts). */
   staleTempMs?: number;
+  /** Overrides of the ingest limits (lib/ingest/limits.ts), e.g. the parse thread's heap. */
+  limits?: Partial<IngestLimits>;
 }
 
 export interface RunningWorker {
@@ -36,7 +38,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const host = os.hostname();
   const workerId = workerIdOf(host, process.pid, randomBytes(4).toString("hex"));
   const store = blobStore(opts.dataDir);
-  const limits = resolveLimits();
+  const limits = resolveLimits(opts.limits);
   const pollMs = opts.pollMs ?? 500;
   let stopping = false;
   let active = 0;

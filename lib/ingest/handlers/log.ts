@@ -1,116 +1,21 @@
-import { insertIssues, insertStats, insertTransactions, type IssueRow, type StatsRow, type TransactionRow } from "@/lib/db/bulk";
-import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
-import { redactStoredFile } from "../redact-blob";
-import { openLineIndexSink } from "@/lib/explore/line-index-file";
-import { LogAggregator } from "@/lib/analysis/log-aggregates";
+import { insertIssues } from "@/lib/db/bulk";
 import { replaceLogAggregates } from "@/lib/db/bulk-aggregates";
+import { forgetLineIndex } from "@/lib/explore/line-index-file";
+import { adoptRedacted } from "../redact-blob";
+import { parseInThread } from "../parse-thread/run";
+import { writeBatch } from "./write-batch";
 import type { FileCounts, FileJobContext } from "./context";
 
-const BATCH = 5000;
-const MAX_STORED_ISSUES = 200;
-
-/** First URL segment: the proxy's base path when no config names it. */
-function basePathOf(url: string): string | null {
-  const seg = url.split(/[/?]/, 1)[0];
-  return seg ? `/${seg}` : null;
-}
-
-function toRow(t: Transaction): TransactionRow {
-  return {
-    correlationId: t.correlationId,
-    startTs: t.startTs,
-    endTs: t.endTs,
-    method: t.method,
-    url: t.url,
-    proxy: basePathOf(t.url),
-    target: t.target || null,
-    status: t.status,
-    errMessage: t.errMessage || null,
-    errCode: t.errCode || null,
-    durationMs: t.durationMs,
-    lineNo: t.firstLineNo,
-    byteOffset: t.firstOffset,
-    lineCount: t.lineCount,
-  };
-}
-
+/** A log is parsed in a parse thread (lib/ingest/parse-thread/log-task.ts); its rows are written here as they come. */
 export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   const { db, incidentId, file } = ctx;
-  const parser = new LogLineParser();
-  const stitcher = new TransactionStitcher();
-  const stats = new StatsAccumulator();
-  const counts = { lines: 0, events: 0, targetRequests: 0, stats: 0, records: 0, console: 0, malformed: 0, transactions: 0, org: "", env: "", firstTs: 0, lastTs: 0, levels: {} as Record<string, number> };
-  let txBuf: TransactionRow[] = [];
-  let statsBuf: StatsRow[] = [];
-  const issues: IssueRow[] = [];
-  const aggregates = new LogAggregator();
-
-  const flushTx = async (list: Transaction[], force = false) => {
-    // At most BATCH rows wait at a time: the end of a file can hand over tens of thousands of transactions at once.
-    for (const t of list) {
-      const row = toRow(t);
-      txBuf.push(row);
-      aggregates.add({ ...row, targetStatus: t.targetStatus });
-      if (txBuf.length >= BATCH) {
-        await insertTransactions(db, incidentId, file.id, txBuf);
-        txBuf = [];
-      }
-    }
-    counts.transactions += list.length;
-    if (force && txBuf.length) {
-      await insertTransactions(db, incidentId, file.id, txBuf);
-      txBuf = [];
-    }
-    if (statsBuf.length >= BATCH || (force && statsBuf.length)) {
-      await insertStats(db, incidentId, file.id, statsBuf);
-      statsBuf = [];
-    }
-  };
-
-  const consume = async (items: ReturnType<LogLineParser["push"]>) => {
-    const finished: Transaction[] = [];
-    for (const it of items) {
-      lineIndex.add(it); // log explorer: one row per line, on disk (not in the database)
-      counts.lines++;
-      if (it.kind === "malformed") {
-        counts.malformed++;
-        if (issues.length < MAX_STORED_ISSUES) issues.push({ lineNo: it.lineNo, byteOffset: it.offset, reason: it.reason, excerpt: it.excerpt });
-        continue;
-      }
-      if (!counts.firstTs || it.ts < counts.firstTs) counts.firstTs = it.ts;
-      if (it.ts > counts.lastTs) counts.lastTs = it.ts;
-      if (it.kind === "event") {
-        counts.events++;
-        counts.levels[it.level] = (counts.levels[it.level] ?? 0) + 1;
-        if (it.message === "targetRequest") counts.targetRequests++;
-        if (!counts.org && it.org) counts.org = it.org;
-        if (!counts.env && it.env) counts.env = it.env;
-        const done = stitcher.add(it);
-        if (done) finished.push(...done);
-      } else if (it.kind === "stats") {
-        counts.stats++;
-        const d = stats.add(it);
-        statsBuf.push({ ts: it.ts, pid: it.pid, requests: d.requests, responses: d.responses, s5xx: d.s5, treqErrors: d.treqErrors, tresErrors: d.tresErrors });
-      } else if (it.kind === "record") counts.records++;
-      else counts.console++;
-    }
-    await flushTx(finished);
-  };
-
-  // Secrets never outlive ingest: the stored log becomes its redacted copy, and the parser reads the
-  // redacted chunks in the same pass (one read of the upload, one write of the redacted blob).
-  const lineIndex = await openLineIndexSink(ctx.store, file.id);
-  let read = 0;
-  const redacted = await redactStoredFile(db, ctx.store, file, async (chunk) => {
-    read += chunk.length;
-    await consume(parser.push(chunk));
-    ctx.progress(read);
-  });
-  await consume(parser.end());
-  await lineIndex.finish({ sha256: redacted.sha256, size: redacted.size });
-  await flushTx(stitcher.flush(), true);
-  await insertIssues(db, incidentId, file.id, issues);
-  await replaceLogAggregates(db, incidentId, file.id, aggregates.bucketRows(), aggregates.targetRows());
-  const { levels, ...rest } = counts;
-  return { ...rest, levels, statsTotals: stats.totals(), redactions: redacted.report };
+  const task = { kind: "log" as const, blobsDir: ctx.store.rootDir, file: { id: file.id, name: file.name, sha256: file.sha256 } };
+  const result = await parseInThread(task, { heapMb: ctx.limits.parseHeapMb, onBatch: (b) => writeBatch(ctx, b), onProgress: ctx.progress });
+  if (result.kind !== "log") throw new Error(`parse thread answered a ${result.kind} result for a log`);
+  // The thread wrote the line index; a copy this process loaded earlier (a re-run) is stale.
+  forgetLineIndex(ctx.store, file.id);
+  const redactions = await adoptRedacted(db, ctx.store, file, result.redacted);
+  await insertIssues(db, incidentId, file.id, result.issues);
+  await replaceLogAggregates(db, incidentId, file.id, result.buckets, result.targets);
+  return { ...result.counts, redactions };
 }

@@ -1,0 +1,115 @@
+import { createReadStream } from "node:fs";
+import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
+import { ConnectionTracker, classifyConnection, endpointLabel, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import { crossingClose } from "@/lib/analysis/tcp/profile";
+import type { ClassifiedConnection } from "@/lib/db/bulk-connections";
+import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
+import type { BlobStore } from "../blobs";
+import type { CaptureResult, ParseFile, TaskIo } from "./protocol";
+
+const BATCH = 500;
+/** Crossing closes held for the second pass; past this many, the rest are judged on their own connection. */
+const MAX_DEFERRED = 50_000;
+
+/** Parse thread: reads a capture end to end: packets → TCP connections, classified and sent in batches; counts, time range, warnings, idle timeout. */
+export async function parseCapture(store: BlobStore, file: ParseFile, configTargets: Endpoint[], io: TaskIo): Promise<CaptureResult> {
+  const reader = new CaptureReader();
+  // No ladders at ingest: a connection's is read back from the capture by its offsets when opened (#18).
+  const tracker = new ConnectionTracker({ targets: configTargets, ladders: false });
+  let tcpPackets = 0;
+  let firstTs = 0;
+  let lastTs = 0;
+  let read = 0;
+  let connections = 0;
+  const byClass: Record<string, number> = {};
+  // Precomputed for the incident page (no scan of TcpConnection there): connections per target and class,
+  // target-sent closes per time bucket.
+  const byTargetClass: Record<string, Record<string, number>> = {};
+  // The same split by connection state as well: the connections list counts any filter from it.
+  const byTargetClassState: Record<string, Record<string, Record<string, number>>> = {};
+  const closes = new CloseBucketAggregator();
+  // Memory stays bounded by the connections still open: finished ones are written in batches. A close that
+  // crosses a request is judged against its target's whole profile, so those few wait for the end of the file.
+  const profiler = new TargetProfiler();
+  const crossings: Connection[] = [];
+  let pending: ClassifiedConnection[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    await io.emit({ table: "connections", rows });
+  };
+  const racesByTarget: Record<string, Record<string, number>> = {};
+  const prematurePathsByTarget: Record<string, Record<string, number>> = {};
+  const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
+    const key = endpointLabel(c.target.host, c.target.port);
+    const cls = classifyConnection(c, profiles?.get(key));
+    byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
+    const t = (byTargetClass[key] ??= {});
+    t[cls.code] = (t[cls.code] ?? 0) + 1;
+    const st = ((byTargetClassState[key] ??= {})[cls.code] ??= {});
+    st[c.connState] = (st[c.connState] ?? 0) + 1;
+    if (cls.race) { const r = (racesByTarget[key] ??= {}); r[cls.race] = (r[cls.race] ?? 0) + 1; }
+    if (cls.code === "premature-close") {
+      const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
+      const r = (prematurePathsByTarget[key] ??= {});
+      r[path] = (r[path] ?? 0) + 1;
+    }
+    // As stored: closeTs is the close time rounded to the millisecond.
+    if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
+    connections++;
+    pending.push({ ...c, cls });
+  };
+  const finish = (done: Connection[]) => {
+    for (const c of done) {
+      profiler.add(c);
+      if (crossingClose(c) && crossings.length < MAX_DEFERRED) crossings.push(c);
+      else keep(c);
+    }
+  };
+  const take = (packets: Packet[]) => {
+    for (const p of packets) {
+      tcpPackets++;
+      const ms = p.tsUs / 1000;
+      if (!firstTs || ms < firstTs) firstTs = ms;
+      if (ms > lastTs) lastTs = ms;
+      finish(tracker.add(p));
+    }
+  };
+  for await (const chunk of createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 })) {
+    read += (chunk as Buffer).length;
+    take(reader.push(chunk as Buffer));
+    if (pending.length >= BATCH) await flush();
+    io.progress(read);
+  }
+  take(reader.end());
+  finish(tracker.end());
+  const profiles = profiler.profiles();
+  for (const c of crossings) keep(c, profiles);
+  await flush();
+  return {
+    kind: "capture",
+    counts: {
+      frames: reader.frames,
+      tcpPackets,
+      firstTs: Math.floor(firstTs),
+      lastTs: Math.ceil(lastTs),
+      connections,
+      byClass,
+      byTargetClass,
+      byTargetClassState,
+      closeBuckets: closes.result(),
+      targetProfiles: [...profiles.values()],
+      racesByTarget,
+      prematurePathsByTarget: topPaths(prematurePathsByTarget),
+      warnings: reader.warnings.slice(0, 50),
+      // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
+      layout: reader.layout,
+    },
+  };
+}
+
+/** The most frequent paths per target, at most 20 each, most frequent first. */
+function topPaths(byTarget: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(byTarget).map(([t, paths]) => [t, Object.fromEntries(Object.entries(paths).sort((a, b) => b[1] - a[1]).slice(0, 20))]));
+}
