@@ -2,17 +2,16 @@ import { z } from "zod";
 import { TargetConnections } from "./connection-schema";
 import { DiagnosisSchema } from "./diagnosis-schema";
 import { FileCounts } from "./file-counts";
+import { FileKindSchema, FileStatusSchema } from "@/lib/ingest/file-kinds";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
-
-export const FileStatus = z.enum(["queued", "parsing", "done", "failed", "skipped"]);
 
 export const BundleFileView = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.string(),
+  kind: FileKindSchema,
   size: z.number(),
-  status: FileStatus,
+  status: FileStatusSchema,
   bytesDone: z.number(),
   error: z.string().nullable(),
   counts: FileCounts,

@@ -6,6 +6,7 @@ import { readFileCounts } from "@/lib/api/file-counts";
 import { deleteConnectionRows, insertConnections, type ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { FileCounts, FileJobContext } from "./context";
+import type { FileKind, FileStatus } from "../file-kinds";
 
 const BATCH = 500;
 /** Crossing closes held for the second pass; past this many, the rest are judged on their own connection. */
@@ -13,7 +14,7 @@ const MAX_DEFERRED = 50_000;
 
 /** Target endpoints named by any parsed config of the incident (proxies[].target). */
 async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
-  const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config", status: "done" } });
+  const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config" satisfies FileKind, status: "done" satisfies FileStatus } });
   const out: Endpoint[] = [];
   for (const f of files) {
     const cfg = readFileCounts(f.counts).config;
