@@ -2,8 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { randomBytes } from "node:crypto";
 import { hashPassword, passwordProblem } from "./passwords";
-
-export type Role = "admin" | "engineer";
+import { RoleSchema, type Role } from "./roles";
 
 export class AccountError extends Error {
   constructor(
@@ -37,7 +36,8 @@ export async function createUser(db: Db, input: { email: string; password: strin
 }
 
 export async function listUsers(db: Db) {
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  const users = await db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  return users.map((u) => ({ ...u, role: RoleSchema.parse(u.role) }));
 }
 
 /**
@@ -50,7 +50,7 @@ export async function removeUser(db: Db, id: string) {
     await lockAccounts(tx);
     const user = await tx.user.findUnique({ where: { id }, select: { role: true, email: true } });
     if (!user) throw new AccountError("not_found", "No such account.");
-    if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
+    if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" satisfies Role } })) <= 1) {
       throw new AccountError("last_admin", "The last admin cannot be removed.");
     }
     await tx.user.delete({ where: { id } });
