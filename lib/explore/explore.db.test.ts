@@ -3,10 +3,9 @@ import { createReadStream, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { addFiles, blobStore, createIncident } from "@/lib/ingest/bundle";
+import { addFiles, createIncident } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { parseQueued } from "@/lib/testing/worker";
+import { ingestSampleLog, parseQueued } from "@/lib/testing/worker";
 import { lineContext } from "./context";
 import { lineIndexPath } from "./line-index-file";
 import { lineFacets, queryLines } from "./query";
@@ -33,12 +32,8 @@ let logBlob: string;
 
 beforeAll(async () => {
   t = await openTestDb();
-  store = blobStore(t.dataDir);
-  const stored = await storeSamples(store);
-  const db = t.handle.prisma;
-  incidentId = (await createIncident(db, store, stored)).id;
-  await parseQueued(db, t.dataDir);
-  const log = await db.bundleFile.findFirstOrThrow({ where: { incidentId, kind: "gateway-log" } });
+  const { log, ...ingested } = await ingestSampleLog(t);
+  ({ incidentId, store } = ingested);
   logFileId = log.id;
   logBlob = store.pathOf(log.sha256);
 });

@@ -6,9 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { parseQueued } from "@/lib/testing/worker";
+import { ingestBundle } from "@/lib/testing/worker";
 import { queryLines } from "./query";
 import { LineQuery } from "./schema";
 
@@ -22,11 +21,7 @@ let incidentId: string;
 
 beforeAll(async () => {
   t = await openTestDb();
-  store = blobStore(t.dataDir);
-  const [stored] = await storeFiles(store, [FIXTURE]);
-  const db = t.handle.prisma;
-  incidentId = (await createIncident(db, store, [{ ...stored, name: NAME }])).id;
-  await parseQueued(db, t.dataDir);
+  ({ incidentId, store } = await ingestBundle(t, async (s) => (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME }))));
 });
 afterAll(async () => t?.cleanup());
 

@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { ingestBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { loadLabFixture } from "@/lib/analysis/lab-truth";
@@ -23,9 +21,7 @@ let id: string;
 let view: IncidentView;
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
-  await parseQueued(t.handle.prisma, t.dataDir);
+  id = (await ingestBundle(t, files)).incidentId;
   view = IncidentView.parse(await getIncidentView(t.handle.prisma, id));
 }, 300_000);
 afterAll(async () => t?.cleanup());

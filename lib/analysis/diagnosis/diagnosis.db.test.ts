@@ -2,9 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { parseQueued } from "@/lib/testing/worker";
+import { ingestBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
@@ -20,10 +18,7 @@ let t: TestEnv;
 let incidentId: string;
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  const stored = await storeSamples(store);
-  incidentId = (await createIncident(t.handle.prisma, store, stored)).id;
-  await parseQueued(t.handle.prisma, t.dataDir);
+  ({ incidentId } = await ingestBundle(t));
 });
 afterAll(async () => t?.cleanup());
 
