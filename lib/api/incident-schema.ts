@@ -84,16 +84,12 @@ export const IncidentView = z.object({
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
-export const IncidentListItem = z.object({
-  id: z.string(),
-  title: z.string(),
-  createdAt: z.string(),
+/** A row of the incident list: the view's identity fields, with its time range and counts. */
+export const IncidentListItem = IncidentView.pick({ id: true, title: true, createdAt: true, pending: true, url: true }).extend({
   firstTs: z.number().nullable(),
   lastTs: z.number().nullable(),
   status502: z.number(),
   files: z.number(),
-  pending: z.boolean(),
-  url: z.string(),
 });
 export type IncidentListItem = z.infer<typeof IncidentListItem>;
 
