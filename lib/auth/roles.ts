@@ -5,6 +5,9 @@ import { z } from "zod";
 export const ROLES = ["admin", "engineer"] as const;
 export type Role = (typeof ROLES)[number];
 export const RoleSchema = z.enum(ROLES);
+/** A User row's role, checked where rows are read: an error names the column. */
+const RoleColumn = z.object({ role: RoleSchema });
+export const readRole = (role: string): Role => RoleColumn.parse({ role }).role;
 
 /** What a failed try was against: an upload or share link's token, or a sign-in (lib/auth/rate-limit.ts). */
 export const AUTH_FAILURE_KINDS = ["token", "signin"] as const;

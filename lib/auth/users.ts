@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { randomBytes } from "node:crypto";
 import { hashPassword, passwordProblem } from "./passwords";
-import { RoleSchema, type Role } from "./roles";
+import { readRole, type Role } from "./roles";
 
 export class AccountError extends Error {
   constructor(
@@ -37,7 +37,7 @@ export async function createUser(db: Db, input: { email: string; password: strin
 
 export async function listUsers(db: Db) {
   const users = await db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
-  return users.map((u) => ({ ...u, role: RoleSchema.parse(u.role) }));
+  return users.map((u) => ({ ...u, role: readRole(u.role) }));
 }
 
 /**

@@ -2,7 +2,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
-import { FileKindSchema, FileStatusSchema, isCaptureKind, isPending, type FileStatus } from "@/lib/ingest/file-kinds";
+import { FileRowState, isCaptureKind, isPending, type FileStatus } from "@/lib/ingest/file-kinds";
 import { readFileCounts, readTally, type FileCounts } from "@/lib/api/file-counts";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "@/lib/analysis/timeline";
@@ -54,7 +54,7 @@ export function clientLegOf(configs: GatewayConfig[]): (target: string) => boole
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
   const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
   if (!incident) return null;
-  const files = incident.files.map((f) => ({ ...f, kind: FileKindSchema.parse(f.kind), status: FileStatusSchema.parse(f.status), counts: readFileCounts(f.counts) }));
+  const files = incident.files.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
 
   const logFiles = files.filter((f) => f.kind === "gateway-log" && f.status === "done");
   const counts = logFiles.map((f) => f.counts);
@@ -206,7 +206,7 @@ export interface IncidentProgress {
 export async function getIncidentProgress(db: Db, id: string): Promise<IncidentProgress | null> {
   const rows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, bytesDone: true, size: true } });
   if (rows.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;
-  const files = rows.map((f) => ({ id: f.id, status: FileStatusSchema.parse(f.status), bytesDone: Number(f.bytesDone), size: Number(f.size) }));
+  const files = rows.map((f) => ({ id: f.id, status: FileRowState.pick({ status: true }).parse(f).status, bytesDone: Number(f.bytesDone), size: Number(f.size) }));
   return { pending: files.some((f) => isPending(f.status)), files };
 }
 

@@ -23,6 +23,9 @@ export const FILE_STATUSES = ["queued", "parsing", "done", "failed", "skipped"] 
 export type FileStatus = (typeof FILE_STATUSES)[number];
 export const FileStatusSchema = z.enum(FILE_STATUSES);
 
+/** The two columns of a BundleFile row, checked together where rows are read: an error names the column. */
+export const FileRowState = z.object({ kind: FileKindSchema, status: FileStatusSchema });
+
 /** Still to be parsed: the incident shows its progress and the verdict is not final. */
 export const PENDING_STATUSES = ["queued", "parsing"] as const satisfies readonly FileStatus[];
 export const isPending = (s: FileStatus): boolean => (PENDING_STATUSES as readonly FileStatus[]).includes(s);
