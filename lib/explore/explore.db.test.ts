@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { addFiles, createIncident } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { ingestSampleLog, parseQueued } from "@/lib/testing/worker";
+import { openSampleLog, parseQueued } from "@/lib/testing/worker";
 import { lineContext } from "./context";
 import { lineIndexPath } from "./line-index-file";
 import { lineFacets, queryLines } from "./query";
@@ -31,9 +31,8 @@ let logFileId: string;
 let logBlob: string;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  const { log, ...ingested } = await ingestSampleLog(t);
-  ({ incidentId, store } = ingested);
+  let log;
+  ({ t, incidentId, store, log } = await openSampleLog());
   logFileId = log.id;
   logBlob = store.pathOf(log.sha256);
 });

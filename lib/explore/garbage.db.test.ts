@@ -4,10 +4,10 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import type { TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { ingestBundle } from "@/lib/testing/worker";
+import { openIngested } from "@/lib/testing/worker";
 import { queryLines } from "./query";
 import { LineQuery } from "./schema";
 
@@ -20,8 +20,7 @@ let store: BlobStore;
 let incidentId: string;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  ({ incidentId, store } = await ingestBundle(t, async (s) => (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME }))));
+  ({ t, incidentId, store } = await openIngested(async (s) => (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME }))));
 });
 afterAll(async () => t?.cleanup());
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import type { TestEnv } from "@/lib/testing/test-db";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { ingestSampleLog } from "@/lib/testing/worker";
+import { openSampleLog } from "@/lib/testing/worker";
 import { KINDS, readLineIndex, type LineIndex } from "@/lib/parsers/log/line-index";
 import { lineContext } from "./context";
 import { matchedRows, matchRows, resolveFilter, type StringFilter } from "./filter";
@@ -19,9 +19,8 @@ let logFileId: string;
 let eager: LineIndex;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  const { log, ...ingested } = await ingestSampleLog(t);
-  ({ incidentId, store } = ingested);
+  let log;
+  ({ t, incidentId, store, log } = await openSampleLog());
   logFileId = log.id;
   indexFile = lineIndexPath(t.dataDir, log.id);
   // What the explorer loaded before: every column of the file.

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { ingestBundle } from "@/lib/testing/worker";
+import { SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { openIngested } from "@/lib/testing/worker";
 import { blobStore } from "@/lib/ingest/bundle";
 import { insertTransactions } from "@/lib/db/bulk";
 import { parseCsv } from "./csv";
@@ -27,9 +27,8 @@ let incidentId: string;
 let a: AnalysisExport;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  const { store, ...ingested } = await ingestBundle(t);
-  incidentId = ingested.incidentId;
+  let store;
+  ({ t, incidentId, store } = await openIngested());
   const db = t.handle.prisma;
   await db.incident.update({ where: { id: incidentId }, data: { title: "ACME prod: 502s / socket hang up" } });
   a = (await loadAnalysis(db, store, incidentId, new Date("2026-11-24T12:00:00Z")))!;

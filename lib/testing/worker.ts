@@ -3,7 +3,7 @@ import { startWorker } from "@/lib/jobs/worker";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { blobStore, createIncident, type StoredUpload } from "@/lib/ingest/bundle";
 import { storeFiles, storeSamples } from "./samples";
-import type { TestEnv } from "./test-db";
+import { openTestDb, type TestEnv } from "./test-db";
 import type { FileKind } from "@/lib/ingest/file-kinds";
 
 /** Runs the parse worker, two jobs at once as the app does, until every queued job is done. */
@@ -26,9 +26,15 @@ export async function ingestBundle(t: TestEnv, files?: string[] | ((store: BlobS
   return { incidentId: id, store };
 }
 
-/** The sample bundle ingested, with the row of its one gateway log (what the log explorer's tests query). */
-export async function ingestSampleLog(t: TestEnv) {
-  const ingested = await ingestBundle(t);
-  const log = await t.handle.prisma.bundleFile.findFirstOrThrow({ where: { incidentId: ingested.incidentId, kind: "gateway-log" satisfies FileKind } });
+/** A fresh database with `files` ingested (see ingestBundle): the set-up of a test file that reads one incident. */
+export async function openIngested(files?: Parameters<typeof ingestBundle>[1]) {
+  const t = await openTestDb();
+  return { t, ...(await ingestBundle(t, files)) };
+}
+
+/** A fresh database with the sample bundle ingested, and the row of its one gateway log (what the log explorer's tests query). */
+export async function openSampleLog() {
+  const ingested = await openIngested();
+  const log = await ingested.t.handle.prisma.bundleFile.findFirstOrThrow({ where: { incidentId: ingested.incidentId, kind: "gateway-log" satisfies FileKind } });
   return { ...ingested, log };
 }

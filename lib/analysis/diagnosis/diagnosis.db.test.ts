@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { ingestBundle } from "@/lib/testing/worker";
+import type { TestEnv } from "@/lib/testing/test-db";
+import { openIngested } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
@@ -17,8 +17,7 @@ const SECRETS = [
 let t: TestEnv;
 let incidentId: string;
 beforeAll(async () => {
-  t = await openTestDb();
-  ({ incidentId } = await ingestBundle(t));
+  ({ t, incidentId } = await openIngested());
 });
 afterAll(async () => t?.cleanup());
 
