@@ -3,6 +3,7 @@
 import { useRef } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtBytes } from "@/lib/format";
+import { isArchiveKind, isCaptureKind } from "@/lib/ingest/file-kinds";
 import { etaSeconds, fmtEta, percentDone, type ProgressSample } from "@/lib/analysis/progress";
 
 type File = IncidentView["files"][number];
@@ -10,13 +11,13 @@ type File = IncidentView["files"][number];
 function countsLine(f: File): string {
   const c = f.counts;
   if (f.kind === "gateway-log" && f.status === "done") return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
-  if ((f.kind === "pcap" || f.kind === "pcapng") && f.status === "done") return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets`;
+  if (isCaptureKind(f.kind) && f.status === "done") return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets`;
   if (f.kind === "gateway-config" && f.status === "done") {
     const ka = c.config?.edgemicro?.keep_alive_timeout;
     const redacted = (c.redactions ?? []).reduce((a, r) => a + r.count, 0);
     return `keep_alive_timeout ${ka ?? "unset (5000)"} ms · ${c.config?.proxies?.length ?? 0} proxies · ${redacted} secrets redacted`;
   }
-  if (["zip", "tar", "gzip"].includes(f.kind) && f.status === "done") return `${c.entries ?? 0} entries`;
+  if (isArchiveKind(f.kind) && f.status === "done") return `${c.entries ?? 0} entries`;
   return "";
 }
 

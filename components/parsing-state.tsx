@@ -2,6 +2,7 @@
 
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtBytes } from "@/lib/format";
+import { isPending } from "@/lib/ingest/file-kinds";
 import { ParseProgress, useFirstSeen } from "./file-list";
 
 type File = IncidentView["files"][number];
@@ -9,7 +10,7 @@ type File = IncidentView["files"][number];
 /** While files are queued or parsing: how far along they are, and nothing that would read as a verdict. */
 export function ParsingState({ files }: { files: File[] }) {
   const firstSeen = useFirstSeen(files);
-  const pending = files.filter((f) => f.status === "queued" || f.status === "parsing");
+  const pending = files.filter((f) => isPending(f.status));
   const size = pending.reduce((a, f) => a + f.size, 0);
   const done = pending.reduce((a, f) => a + Math.min(f.bytesDone, f.size), 0);
   return (

@@ -9,7 +9,8 @@
 import { createInterface } from "node:readline";
 import { openAppDb } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
-import { AccountError, createUser, listUsers, normalizeEmail, removeUser, type Role } from "../lib/auth/users";
+import { AccountError, createUser, listUsers, normalizeEmail, removeUser } from "../lib/auth/users";
+import type { Role } from "../lib/auth/roles";
 
 async function askPassword(prompt: string): Promise<string> {
   if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;

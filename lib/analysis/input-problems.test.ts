@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { inputProblems, nothingUsable } from "./input-problems";
 
 const file = (over: Partial<Parameters<typeof inputProblems>[0][number]>) => ({
-  id: "f1", name: "x", kind: "gateway-log", size: 10, status: "done" as const, bytesDone: 10, error: null, counts: {}, parentId: null, ...over,
+  id: "f1", name: "x", kind: "gateway-log" as const, size: 10, status: "done" as const, bytesDone: 10, error: null, counts: {}, parentId: null, ...over,
 });
 
 describe("inputProblems", () => {

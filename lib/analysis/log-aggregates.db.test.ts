@@ -1,10 +1,7 @@
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { startWorker } from "@/lib/jobs/worker";
+import { ingestBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { percentileCont } from "./log-aggregates";
 import { synthesizeLog } from "@/scripts/bench/synth-log";
@@ -15,31 +12,20 @@ import { synthesizeLog } from "@/scripts/bench/synth-log";
  * own percentile_cont, on a synthesized log with two targets, 502s, 504s and several durations.
  */
 let t: TestEnv;
-let tmp: string;
 beforeAll(async () => {
   t = await openTestDb();
-  tmp = mkdtempSync(path.join(os.tmpdir(), "agg-"));
 });
-afterAll(async () => {
-  await t?.cleanup();
-  rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(async () => t?.cleanup());
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 describe("log aggregates", () => {
   it("give the numbers of a full scan of the transactions", async () => {
-    const file = path.join(tmp, "edgemicro-agg-api.log");
+    const file = path.join(t.scratch, "edgemicro-agg-api.log");
     await synthesizeLog(file, 20_000, { targets: ["10.9.9.9:8081", "10.9.9.8:9000"], spanMs: 3 * 3_600_000 });
-    const store = blobStore(t.dataDir);
-    const put = await store.put(createReadStream(file));
-    const inc = await createIncident(t.handle.prisma, store, [{ name: "a.log", sha256: put.sha256, size: put.size }]);
-    const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 1, pollMs: 20 });
-    await worker.idle();
-    await worker.stop();
-    const view = (await getIncidentView(t.handle.prisma, inc.id))!;
+    const { incidentId: id } = await ingestBundle(t, [file]);
+    const view = (await getIncidentView(t.handle.prisma, id))!;
     const db = t.handle.prisma;
-    const id = inc.id;
 
     const [tot] = await db.$queryRaw<Array<{ n: bigint; s502: bigint; s504: bigint }>>`
       SELECT count(*) n, count(*) FILTER (WHERE status = 502) s502, count(*) FILTER (WHERE status = 504) s504 FROM "LogTransaction" WHERE "incidentId" = ${id}`;
@@ -73,12 +59,7 @@ describe("log aggregates", () => {
 
 describe("capture aggregates", () => {
   it("give the close markers and per-target connection counts of a full scan of the connections", async () => {
-    const store = blobStore(t.dataDir);
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, "gw01-to-target.pcap")));
-    const inc = await createIncident(t.handle.prisma, store, [{ name: "gw01-to-target.pcap", sha256: put.sha256, size: put.size }]);
-    const worker = startWorker({ db: t.handle.prisma, dataDir: t.dataDir, concurrency: 1, pollMs: 20 });
-    await worker.idle();
-    await worker.stop();
+    const inc = { id: (await ingestBundle(t, [path.join(SAMPLE_DIR, "gw01-to-target.pcap")])).incidentId };
     const view = (await getIncidentView(t.handle.prisma, inc.id))!;
     const db = t.handle.prisma;
     const bucketMs = view.timeline.bucketMs;

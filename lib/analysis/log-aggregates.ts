@@ -50,13 +50,8 @@ export interface TargetStatRow {
   durations: Record<string, number>;
 }
 
-interface TargetAcc {
-  proxy: string | null;
-  requests: number;
-  e502: number;
-  e504: number;
-  targetAnswered502: number;
-  targetAnswered504: number;
+/** A target's row while it is summed: the tallies as maps. */
+interface TargetAcc extends Omit<TargetStatRow, "target" | "errorCodes" | "durations"> {
   errorCodes: Map<string, number>;
   durations: Map<number, number>;
 }
@@ -64,29 +59,39 @@ interface TargetAcc {
 /** The 5xx code key of a transaction: "" when it is not a 5xx. */
 const codeKey = (status: number | null, errCode: string | null) => (status !== null && status >= 500 ? errCode || "none" : "");
 
-export class LogAggregator {
-  /** Per width: bucket start → code key → counts; null once the file's span outgrew the width. */
-  private readonly buckets: Array<Map<number, Map<string, Counter>> | null> = BUCKET_RES_MS.map(() => new Map());
-  private readonly targets = new Map<string, TargetAcc>();
+/** Bucket maps of every width over a file's growing span; a width is dropped (null) once the span outgrows it. */
+class WidthBuckets<V> {
+  readonly maps: Array<Map<number, V> | null> = BUCKET_RES_MS.map(() => new Map());
   private minTs = Infinity;
   private maxTs = -Infinity;
 
+  /** Widens the span by `ts`, drops the widths it outgrew, and hands `fill` the bucket start and map of each width kept. */
+  add(ts: number, fill: (t: number, byT: Map<number, V>) => void): void {
+    if (ts < this.minTs) this.minTs = ts;
+    if (ts > this.maxTs) this.maxTs = ts;
+    for (let i = 0; i < BUCKET_RES_MS.length; i++) {
+      const byT = this.maps[i];
+      if (byT === null) continue;
+      if (this.maxTs - this.minTs > RES_MAX_SPAN_MS[i]) {
+        this.maps[i] = null;
+        continue;
+      }
+      fill(Math.floor(ts / BUCKET_RES_MS[i]) * BUCKET_RES_MS[i], byT);
+    }
+  }
+}
+
+export class LogAggregator {
+  /** Per width: bucket start → code key → counts. */
+  private readonly buckets = new WidthBuckets<Map<string, Counter>>();
+  private readonly targets = new Map<string, TargetAcc>();
+
   add(tx: AggregatedTransaction): void {
     const { startTs, status } = tx;
-    if (startTs < this.minTs) this.minTs = startTs;
-    if (startTs > this.maxTs) this.maxTs = startTs;
     const code = codeKey(status, tx.errCode);
     const is502 = status === 502 ? 1 : 0;
     const is504 = status === 504 ? 1 : 0;
-    for (let i = 0; i < BUCKET_RES_MS.length; i++) {
-      const byT = this.buckets[i];
-      if (byT === null) continue;
-      if (this.maxTs - this.minTs > RES_MAX_SPAN_MS[i]) {
-        this.buckets[i] = null;
-        continue;
-      }
-      const res = BUCKET_RES_MS[i];
-      const t = Math.floor(startTs / res) * res;
+    this.buckets.add(startTs, (t, byT) => {
       let byCode = byT.get(t);
       if (byCode === undefined) byT.set(t, (byCode = new Map()));
       let c = byCode.get(code);
@@ -94,7 +99,7 @@ export class LogAggregator {
       c.n++;
       c.s502 += is502;
       c.s504 += is504;
-    }
+    });
     if (tx.target === null) return;
     let a = this.targets.get(tx.target);
     if (a === undefined) this.targets.set(tx.target, (a = { proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: new Map(), durations: new Map() }));
@@ -114,7 +119,7 @@ export class LogAggregator {
   bucketRows(): BucketRow[] {
     const out: BucketRow[] = [];
     BUCKET_RES_MS.forEach((resMs, i) => {
-      for (const [t, byCode] of this.buckets[i] ?? []) {
+      for (const [t, byCode] of this.buckets.maps[i] ?? []) {
         for (const [code, c] of byCode) out.push({ resMs, t, code: code === "" ? null : code, ...c });
       }
     });
@@ -175,31 +180,20 @@ export type CloseBuckets = Record<string, Array<[number, number, number]>>;
 
 /** Accumulates a capture's target FIN/RST closes for the timeline markers (stored in the file's counts). */
 export class CloseBucketAggregator {
-  private readonly buckets: Array<Map<number, [number, number]> | null> = BUCKET_RES_MS.map(() => new Map());
-  private minTs = Infinity;
-  private maxTs = -Infinity;
+  private readonly buckets = new WidthBuckets<[number, number]>();
 
   add(closeMs: number, kind: "FIN" | "RST" | null): void {
-    if (closeMs < this.minTs) this.minTs = closeMs;
-    if (closeMs > this.maxTs) this.maxTs = closeMs;
-    for (let i = 0; i < BUCKET_RES_MS.length; i++) {
-      const byT = this.buckets[i];
-      if (byT === null) continue;
-      if (this.maxTs - this.minTs > RES_MAX_SPAN_MS[i]) {
-        this.buckets[i] = null;
-        continue;
-      }
-      const t = Math.floor(closeMs / BUCKET_RES_MS[i]) * BUCKET_RES_MS[i];
+    this.buckets.add(closeMs, (t, byT) => {
       let c = byT.get(t);
       if (c === undefined) byT.set(t, (c = [0, 0]));
       c[kind === "RST" ? 1 : 0]++;
-    }
+    });
   }
 
   result(): CloseBuckets {
     const out: CloseBuckets = {};
     BUCKET_RES_MS.forEach((res, i) => {
-      const byT = this.buckets[i];
+      const byT = this.buckets.maps[i];
       if (byT) out[res] = [...byT].map(([t, [fin, rst]]) => [t, fin, rst]);
     });
     return out;

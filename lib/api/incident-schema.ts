@@ -2,17 +2,16 @@ import { z } from "zod";
 import { TargetConnections } from "./connection-schema";
 import { DiagnosisSchema } from "./diagnosis-schema";
 import { FileCounts } from "./file-counts";
+import { FileKindSchema, FileStatusSchema } from "@/lib/ingest/file-kinds";
 
 /** The incident as the page shows it and `GET /api/incidents/{id}` answers it: defined once here. */
-
-export const FileStatus = z.enum(["queued", "parsing", "done", "failed", "skipped"]);
 
 export const BundleFileView = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.string(),
+  kind: FileKindSchema,
   size: z.number(),
-  status: FileStatus,
+  status: FileStatusSchema,
   bytesDone: z.number(),
   error: z.string().nullable(),
   counts: FileCounts,
@@ -85,16 +84,12 @@ export const IncidentView = z.object({
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
-export const IncidentListItem = z.object({
-  id: z.string(),
-  title: z.string(),
-  createdAt: z.string(),
+/** A row of the incident list: the view's identity fields, with its time range and counts. */
+export const IncidentListItem = IncidentView.pick({ id: true, title: true, createdAt: true, pending: true, url: true }).extend({
   firstTs: z.number().nullable(),
   lastTs: z.number().nullable(),
   status502: z.number(),
   files: z.number(),
-  pending: z.boolean(),
-  url: z.string(),
 });
 export type IncidentListItem = z.infer<typeof IncidentListItem>;
 

@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/api/errors";
 import { sessionUser, SESSION_COOKIE } from "./sessions";
 import { findShareLink, SHARE_COOKIE } from "./share-links";
 import { teamMode } from "./users";
+import type { Role } from "./roles";
 import { openModeListener, setupRequiredMessage } from "./listener";
 
 /**
@@ -21,7 +22,7 @@ import { openModeListener, setupRequiredMessage } from "./listener";
  */
 export type Viewer =
   | { kind: "open" }
-  | { kind: "user"; userId: string; email: string; role: "admin" | "engineer" }
+  | { kind: "user"; userId: string; email: string; role: Role }
   | { kind: "share"; linkId: string; incidentId: string; allowDownload: boolean }
   | { kind: "anonymous" }
   | { kind: "setup" };
@@ -44,7 +45,7 @@ export const currentViewer = cache(async (): Promise<Viewer> => {
   const database = db();
   if (!(await teamMode(database))) return openModeListener() ? { kind: "open" } : { kind: "setup" };
   const user = await sessionUser(database, jar.get(SESSION_COOKIE)?.value);
-  if (user) return { kind: "user", userId: user.id, email: user.email, role: user.role === "admin" ? "admin" : "engineer" };
+  if (user) return { kind: "user", userId: user.id, email: user.email, role: user.role };
   const link = await findShareLink(database, jar.get(SHARE_COOKIE)?.value);
   if (link) return { kind: "share", linkId: link.id, incidentId: link.incidentId, allowDownload: link.allowDownload };
   return { kind: "anonymous" };

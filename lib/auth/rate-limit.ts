@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { PEER_HEADER } from "./peer";
+import type { AuthFailureKind } from "./roles";
 
 /**
  * Failed-token and failed-sign-in limiter: a sliding window of failures per client address. The failures are
@@ -18,9 +19,7 @@ export interface LimiterOptions {
   windowMs: number;
 }
 
-export type LimiterKind = "token" | "signin";
-
-export const LIMITS: Record<LimiterKind, LimiterOptions> = {
+export const LIMITS: Record<AuthFailureKind, LimiterOptions> = {
   token: { perIp: 20, windowMs: 10 * 60_000 },
   signin: { perIp: 10, windowMs: 15 * 60_000 },
 };
@@ -35,7 +34,7 @@ const ipKey = (ip: string) => ip.slice(0, 100);
 export class FailureLimiter {
   constructor(
     private readonly db: Db,
-    readonly kind: LimiterKind,
+    readonly kind: AuthFailureKind,
     readonly opts: LimiterOptions = LIMITS[kind],
     private readonly now: () => number = Date.now,
   ) {}
@@ -92,7 +91,7 @@ export class FailureLimiter {
 }
 
 /** The limiters of bad share/upload tokens and bad passwords, on the app's database. */
-export function limiter(db: Db, kind: LimiterKind): FailureLimiter {
+export function limiter(db: Db, kind: AuthFailureKind): FailureLimiter {
   return new FailureLimiter(db, kind);
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { hashToken, newToken, plausibleToken } from "./tokens";
+import { readRole } from "./roles";
 
 export const SESSION_COOKIE = "emg_session";
 /** Sessions last 12 hours from sign-in (fixed, not sliding): a working day, then sign in again. */
@@ -23,7 +24,7 @@ export async function sessionUser(db: Db, token: string | undefined) {
     select: { expiresAt: true, user: { select: { id: true, email: true, role: true } } },
   });
   if (!s || s.expiresAt.getTime() <= Date.now()) return null;
-  return s.user;
+  return { ...s.user, role: readRole(s.user.role) };
 }
 
 export async function endSession(db: Db, token: string | undefined) {

@@ -3,8 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { randomBytes } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { hashPassword, passwordProblem } from "./passwords";
-
-export type Role = "admin" | "engineer";
+import { readRole, type Role } from "./roles";
 
 type AccountErrorCode = "invalid_email" | "weak_password" | "email_taken" | "last_admin" | "not_found";
 const ACCOUNT_STATUS: Record<AccountErrorCode, number> = { invalid_email: 422, weak_password: 422, email_taken: 409, last_admin: 409, not_found: 404 };
@@ -42,7 +41,8 @@ export async function createUser(db: Db, input: { email: string; password: strin
 }
 
 export async function listUsers(db: Db) {
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  const users = await db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  return users.map((u) => ({ ...u, role: readRole(u.role) }));
 }
 
 /**
@@ -55,7 +55,7 @@ export async function removeUser(db: Db, id: string) {
     await lockAccounts(tx);
     const user = await tx.user.findUnique({ where: { id }, select: { role: true, email: true } });
     if (!user) throw new AccountError("not_found", "No such account.");
-    if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
+    if (user.role === "admin" && (await tx.user.count({ where: { role: "admin" satisfies Role } })) <= 1) {
       throw new AccountError("last_admin", "The last admin cannot be removed.");
     }
     await tx.user.delete({ where: { id } });

@@ -9,26 +9,25 @@ export interface TransactionCause {
   readMore: string | null;
 }
 
+/** The connection classes that are evidence of one of the guide's causes: the cause, its title and the guide's section. */
+const GUIDE_CAUSES: Partial<Record<string, { cause: Cause; title: string; anchor: string }>> = {
+  "keepalive-race": {
+    cause: "keepalive-mismatch",
+    title: "Keep-alive timeout mismatch (target closed an idle connection as the gateway reused it)",
+    anchor: "cause-incorrectly-configured-keep-alive-timeout",
+  },
+  "premature-close": {
+    cause: "premature-close",
+    title: "Target closed the connection before answering",
+    anchor: "cause-target-server-prematurely-closes-connection",
+  },
+};
+
 /** A connection class (lib/analysis/tcp/classify.ts) → the documented cause it is evidence of. */
 export function causeOfConnection(classCode: string, classReason: string): TransactionCause {
-  switch (classCode) {
-    case "keepalive-race":
-      return {
-        cause: "keepalive-mismatch",
-        title: "Keep-alive timeout mismatch (target closed an idle connection as the gateway reused it)",
-        explanation: classReason,
-        readMore: `${DOC_502}#cause-incorrectly-configured-keep-alive-timeout`,
-      };
-    case "premature-close":
-      return {
-        cause: "premature-close",
-        title: "Target closed the connection before answering",
-        explanation: classReason,
-        readMore: `${DOC_502}#cause-target-server-prematurely-closes-connection`,
-      };
-    default:
-      return { cause: null, title: `Connection class “${classCode}”: not one of the guide's two causes`, explanation: classReason, readMore: null };
-  }
+  const g = GUIDE_CAUSES[classCode];
+  if (!g) return { cause: null, title: `Connection class “${classCode}”: not one of the guide's two causes`, explanation: classReason, readMore: null };
+  return { cause: g.cause, title: g.title, explanation: classReason, readMore: `${DOC_502}#${g.anchor}` };
 }
 
 /** Without a matched connection: what the log alone says. */

@@ -9,11 +9,12 @@ import { maskLine } from "./mask";
 import type { ViewOptions } from "./query";
 import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues } from "./line-index-file";
 import type { LineContext } from "./schema";
+import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
 
 const CHUNK = 64 * 1024;
 
 export async function lineContext(db: Db, store: BlobStore, incidentId: string, fileId: string, lineNo: number, around: number, opts: ViewOptions = {}): Promise<LineContext | null> {
-  const file = await db.bundleFile.findFirst({ where: { id: fileId, incidentId, kind: "gateway-log", status: "done" }, select: { id: true, name: true } });
+  const file = await db.bundleFile.findFirst({ where: { id: fileId, incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus }, select: { id: true, name: true } });
   if (!file) return null;
   const ix = await loadLineIndex(lineIndexPath(dataDirOf(store), fileId));
   if (!ix) return null;

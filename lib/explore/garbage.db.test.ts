@@ -4,11 +4,10 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import type { TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { parseQueued } from "@/lib/testing/worker";
+import { openIngested } from "@/lib/testing/worker";
 import { queryLines } from "./query";
 import { LineQuery } from "./schema";
 
@@ -21,12 +20,7 @@ let store: BlobStore;
 let incidentId: string;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  store = blobStore(t.dataDir);
-  const [stored] = await storeFiles(store, [FIXTURE]);
-  const db = t.handle.prisma;
-  incidentId = (await createIncident(db, store, [{ ...stored, name: NAME }])).id;
-  await parseQueued(db, t.dataDir);
+  ({ t, incidentId, store } = await openIngested(async (s) => (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME }))));
 });
 afterAll(async () => t?.cleanup());
 

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import type { TestEnv } from "@/lib/testing/test-db";
 import type { BlobStore } from "@/lib/ingest/blobs";
-import { parseQueued } from "@/lib/testing/worker";
+import { openSampleLog } from "@/lib/testing/worker";
 import { KINDS, readLineIndex, type LineIndex } from "@/lib/parsers/log/line-index";
 import { lineContext } from "./context";
 import { matchedRows, matchRows, resolveFilter, type StringFilter } from "./filter";
@@ -21,12 +19,8 @@ let logFileId: string;
 let eager: LineIndex;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  store = blobStore(t.dataDir);
-  const db = t.handle.prisma;
-  incidentId = (await createIncident(db, store, await storeSamples(store))).id;
-  await parseQueued(db, t.dataDir);
-  const log = await db.bundleFile.findFirstOrThrow({ where: { incidentId, kind: "gateway-log" } });
+  let log;
+  ({ t, incidentId, store, log } = await openSampleLog());
   logFileId = log.id;
   indexFile = lineIndexPath(t.dataDir, log.id);
   // What the explorer loaded before: every column of the file.

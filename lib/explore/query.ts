@@ -11,6 +11,7 @@ import { maskLine } from "./mask";
 import { col, filterColumns, matchRows, mergeByTime, resolveFilter, type Merged, type StringFilter } from "./filter";
 import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues, type LazyLineIndex } from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
+import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
 
 /** Free text: stop a page after scanning this many candidate lines (the page says how far it got). */
 const TEXT_SCAN_LINES = 500_000;
@@ -24,7 +25,7 @@ export interface IndexedFile {
 /** The incident's parsed log files, in upload order, with their line indexes loaded (cached). */
 export async function indexedLogFiles(db: Db, store: BlobStore, incidentId: string): Promise<IndexedFile[]> {
   const files = await db.bundleFile.findMany({
-    where: { incidentId, kind: "gateway-log", status: "done" },
+    where: { incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus },
     orderBy: { createdAt: "asc" },
     select: { id: true, name: true },
   });

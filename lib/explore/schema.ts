@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KINDS } from "@/lib/parsers/log/line-index";
+import type { TransactionRow as StoredTransaction } from "@/lib/db/bulk";
 
 /** Epoch ms, or an ISO-8601 date (what a person pastes from a log line). */
 export const Time = z.preprocess((v) => {
@@ -103,21 +104,9 @@ export const TransactionQuery = z.object({
 });
 export type TransactionQuery = z.infer<typeof TransactionQuery>;
 
-export interface TransactionRow {
-  correlationId: string;
+/** A stored transaction as the explorer lists it: the row ingest wrote (lib/db/bulk.ts), its file and its connection. */
+export interface TransactionRow extends Omit<StoredTransaction, "byteOffset"> {
   fileId: string;
-  startTs: number;
-  endTs: number;
-  method: string;
-  url: string;
-  proxy: string | null;
-  target: string | null;
-  status: number | null;
-  errCode: string | null;
-  errMessage: string | null;
-  durationMs: number | null;
-  lineNo: number;
-  lineCount: number;
   connection: { id: string; class: string } | null;
 }
 

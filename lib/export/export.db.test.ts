@@ -1,9 +1,8 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { parseQueued } from "@/lib/testing/worker";
+import { SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { openIngested } from "@/lib/testing/worker";
+import { blobStore } from "@/lib/ingest/bundle";
 import { insertTransactions } from "@/lib/db/bulk";
 import { parseCsv } from "./csv";
 import { loadAnalysis } from "./load";
@@ -28,12 +27,9 @@ let incidentId: string;
 let a: AnalysisExport;
 
 beforeAll(async () => {
-  t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  const stored = await storeSamples(store);
+  let store;
+  ({ t, incidentId, store } = await openIngested());
   const db = t.handle.prisma;
-  incidentId = (await createIncident(db, store, stored)).id;
-  await parseQueued(db, t.dataDir);
   await db.incident.update({ where: { id: incidentId }, data: { title: "ACME prod: 502s / socket hang up" } });
   a = (await loadAnalysis(db, store, incidentId, new Date("2026-11-24T12:00:00Z")))!;
 });

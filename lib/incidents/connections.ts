@@ -8,6 +8,7 @@ import { ApiError } from "@/lib/api/errors";
 import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
+import { CAPTURE_KINDS, FileStatusSchema, type FileStatus } from "@/lib/ingest/file-kinds";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
@@ -20,7 +21,7 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     if (!v) out.set(t, (v = structuredClone(NO_CAPTURE)));
     return v;
   };
-  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] }, status: "done" }, select: { id: true, counts: true } });
+  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: [...CAPTURE_KINDS] }, status: "done" satisfies FileStatus }, select: { id: true, counts: true } });
   // Connections per target and class were counted at ingest; only the matches (set by correlation) are queried,
   // through the index on matchedCorrelationId, never a scan of every connection.
   for (const f of files) {
@@ -196,11 +197,11 @@ type Cell = { fileId: string; target: string; cls: string; state: string | null;
  * counts (still parsing, failed half-way, or older), whose rows only the table knows.
  */
 async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cells: Cell[]; uncounted: string[] }> {
-  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] } }, select: { id: true, status: true, counts: true } });
+  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: [...CAPTURE_KINDS] } }, select: { id: true, status: true, counts: true } });
   const cells: Cell[] = [];
   const uncounted: string[] = [];
   for (const f of files) {
-    const c = f.status === "done" ? readFileCounts(f.counts) : null;
+    const c = FileStatusSchema.parse(f.status) === "done" ? readFileCounts(f.counts) : null;
     if (c?.byTargetClassState) {
       for (const [target, byClass] of Object.entries(c.byTargetClassState)) {
         for (const [cls, byState] of Object.entries(byClass)) for (const [state, n] of Object.entries(byState)) cells.push({ fileId: f.id, target, cls, state, n });

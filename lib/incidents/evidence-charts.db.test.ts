@@ -4,10 +4,8 @@
  * "killed a request" markers and the one line of evidence each verdict leads with.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import type { TestEnv } from "@/lib/testing/test-db";
+import { openIngested } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { loadLabFixture } from "@/lib/analysis/lab-truth";
@@ -22,10 +20,7 @@ let t: TestEnv;
 let id: string;
 let view: IncidentView;
 beforeAll(async () => {
-  t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
-  await parseQueued(t.handle.prisma, t.dataDir);
+  ({ t, incidentId: id } = await openIngested(files));
   view = IncidentView.parse(await getIncidentView(t.handle.prisma, id));
 }, 300_000);
 afterAll(async () => t?.cleanup());

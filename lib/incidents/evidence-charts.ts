@@ -1,9 +1,9 @@
 /** Read side of the incident page's evidence charts: typed aggregates, shaped by the pure functions in chart-data.ts. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { CAPTURE_KINDS } from "@/lib/ingest/file-kinds";
 import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, type IdleGapBin, type IdleGapHistogram, type PathFailures } from "@/lib/analysis/chart-data";
 
-const CAPTURE_KINDS = ["pcap", "pcapng"];
 
 /**
  * Per target, the "target's last byte → its close" gaps of the connections the target closed, counted in fine

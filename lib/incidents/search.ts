@@ -3,7 +3,8 @@ import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import { incidentUrl } from "@/lib/incidents/view";
+import { listItem, type ListItemSql } from "@/lib/incidents/view";
+import type { IncidentListItem } from "@/lib/api/incident-schema";
 import { storeVerdict } from "@/lib/incidents/verdict";
 import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
 
@@ -27,21 +28,13 @@ export function parseIncidentSearch(raw: Record<string, string | string[] | unde
   return { search: {}, error: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
 }
 
-export interface IncidentRow {
-  id: string;
-  title: string;
+/** A row of the searched list: the plain list's item with what the search filters on. */
+export interface IncidentRow extends IncidentListItem {
   org: string | null;
   env: string | null;
   verdict: string | null;
   /** A person typed answers in the guided flow: the list marks the verdict as resting partly on them. */
   answered: boolean;
-  createdAt: string;
-  firstTs: number | null;
-  lastTs: number | null;
-  status502: number;
-  files: number;
-  pending: boolean;
-  url: string;
 }
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -76,26 +69,12 @@ export async function searchIncidents(db: Db, s: IncidentSearch, limit = 500): P
   }
   if (s.from) where.push(Prisma.sql`coalesce(i."lastTs", i."createdAt") >= ${new Date(`${s.from}T00:00:00Z`)}`);
   if (s.to) where.push(Prisma.sql`coalesce(i."firstTs", i."createdAt") < ${new Date(Date.parse(`${s.to}T00:00:00Z`) + DAY_MS)}`);
-  const rows = await db.$queryRaw<Array<{ id: string; title: string; org: string | null; env: string | null; verdict: string | null; answered: boolean; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
+  const rows = await db.$queryRaw<Array<ListItemSql & { org: string | null; env: string | null; verdict: string | null; answered: boolean }>>`
     SELECT i.id, i.title, i.org, i.env, i.verdict, i.answers <> '{}'::jsonb answered, i."createdAt", i."firstTs", i."lastTs",
       (SELECT count(*) FROM "LogTransaction" t WHERE t."incidentId" = i.id AND t.status = 502) s502,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
     FROM "Incident" i WHERE ${Prisma.join(where, " AND ")}
     ORDER BY i."createdAt" DESC LIMIT ${limit}`;
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    org: r.org,
-    env: r.env,
-    verdict: r.verdict,
-    answered: r.answered,
-    createdAt: r.createdAt.toISOString(),
-    firstTs: r.firstTs?.getTime() ?? null,
-    lastTs: r.lastTs?.getTime() ?? null,
-    status502: Number(r.s502),
-    files: Number(r.files),
-    pending: Number(r.pending) > 0,
-    url: incidentUrl(r.id),
-  }));
+  return rows.map((r) => ({ ...listItem(r), org: r.org, env: r.env, verdict: r.verdict, answered: r.answered }));
 }

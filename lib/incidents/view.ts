@@ -1,7 +1,8 @@
 /** The incident read model: the page's view (summary, targets, files, diagnosis), its progress, the list. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { FileStatus, type IncidentListItem, type IncidentView } from "@/lib/api/incident-schema";
+import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
+import { FileRowState, isCaptureKind, isPending, type FileStatus } from "@/lib/ingest/file-kinds";
 import { readFileCounts, readTally, type FileCounts } from "@/lib/api/file-counts";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "@/lib/analysis/timeline";
@@ -53,7 +54,7 @@ export function clientLegOf(configs: GatewayConfig[]): (target: string) => boole
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
   const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
   if (!incident) return null;
-  const files = incident.files.map((f) => ({ ...f, status: FileStatus.parse(f.status), counts: readFileCounts(f.counts) }));
+  const files = incident.files.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
 
   const logFiles = files.filter((f) => f.kind === "gateway-log" && f.status === "done");
   const counts = logFiles.map((f) => f.counts);
@@ -94,7 +95,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // Target FIN/RST closes, bucketed at ingest (capture counts.closeBuckets), re-bucketed to this timeline.
   const res = resFor(bucketMs);
   for (const f of files) {
-    if ((f.kind !== "pcap" && f.kind !== "pcapng") || f.status !== "done") continue;
+    if (!isCaptureKind(f.kind) || f.status !== "done") continue;
     for (const [ct, fin, rst] of f.counts.closeBuckets?.[res] ?? []) {
       const t = Math.floor(ct / bucketMs) * bucketMs;
       if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
@@ -106,7 +107,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   }
   // Which of those closes killed a request: correlation matched them to a 502 (few rows, read through the
   // index on matchedCorrelationId).
-  const doneCaptureIds = files.filter((f) => (f.kind === "pcap" || f.kind === "pcapng") && f.status === "done").map((f) => f.id);
+  const doneCaptureIds = files.filter((f) => isCaptureKind(f.kind) && f.status === "done").map((f) => f.id);
   const kills = doneCaptureIds.length === 0 ? [] : await db.$queryRaw<Array<{ b: bigint; kind: string; n: bigint }>>`
     SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::bigint b, "closeKind" kind, count(*) n
     FROM "TcpConnection" WHERE "incidentId" = ${id} AND "matchedCorrelationId" IS NOT NULL AND closer = 'target' AND "closeTs" IS NOT NULL
@@ -152,7 +153,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     env: incident.env,
     createdAt: incident.createdAt.toISOString(),
     url: incidentUrl(incident.id),
-    pending: files.some((f) => f.status === "queued" || f.status === "parsing"),
+    pending: files.some((f) => isPending(f.status)),
     files: files.map((f) => ({
       id: f.id,
       name: f.name,
@@ -198,28 +199,22 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
 
 export interface IncidentProgress {
   pending: boolean;
-  files: Array<{ id: string; status: string; bytesDone: number; size: number }>;
+  files: Array<{ id: string; status: FileStatus; bytesDone: number; size: number }>;
 }
 
 /** The cheap part of the view the page polls while parsing: one query on BundleFile. */
 export async function getIncidentProgress(db: Db, id: string): Promise<IncidentProgress | null> {
-  const files = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, bytesDone: true, size: true } });
-  if (files.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;
-  return {
-    pending: files.some((f) => f.status === "queued" || f.status === "parsing"),
-    files: files.map((f) => ({ id: f.id, status: f.status, bytesDone: Number(f.bytesDone), size: Number(f.size) })),
-  };
+  const rows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, bytesDone: true, size: true } });
+  if (rows.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;
+  const files = rows.map((f) => ({ id: f.id, status: FileRowState.pick({ status: true }).parse(f).status, bytesDone: Number(f.bytesDone), size: Number(f.size) }));
+  return { pending: files.some((f) => isPending(f.status)), files };
 }
 
-export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
-  const rows = await db.$queryRaw<Array<{ id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }>>`
-    SELECT i.id, i.title, i."createdAt", i."firstTs", i."lastTs",
-      (SELECT coalesce(sum(b.s502), 0) FROM "LogBucket" b JOIN "BundleFile" f ON f.id = b."fileId" AND f.status = 'done'
-        WHERE b."incidentId" = i.id AND b."resMs" = 3600000) s502,
-      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
-      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
-    FROM "Incident" i ORDER BY i."createdAt" DESC LIMIT 500`;
-  return rows.map((r) => ({
+/** The columns both incident lists select (counts as SQL answers them); `listItem` maps them for the plain list and the search. */
+export interface ListItemSql { id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }
+
+export function listItem(r: ListItemSql): IncidentListItem {
+  return {
     id: r.id,
     title: r.title,
     createdAt: r.createdAt.toISOString(),
@@ -229,7 +224,18 @@ export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
     files: num(r.files),
     pending: num(r.pending) > 0,
     url: incidentUrl(r.id),
-  }));
+  };
+}
+
+export async function listIncidents(db: Db): Promise<IncidentListItem[]> {
+  const rows = await db.$queryRaw<ListItemSql[]>`
+    SELECT i.id, i.title, i."createdAt", i."firstTs", i."lastTs",
+      (SELECT coalesce(sum(b.s502), 0) FROM "LogBucket" b JOIN "BundleFile" f ON f.id = b."fileId" AND f.status = 'done'
+        WHERE b."incidentId" = i.id AND b."resMs" = 3600000) s502,
+      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,
+      (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id AND f.status IN ('queued', 'parsing')) pending
+    FROM "Incident" i ORDER BY i."createdAt" DESC LIMIT 500`;
+  return rows.map(listItem);
 }
 
 /** Attaches `diagnosis` to a freshly built view; reads the saved answers from the incident row. */

@@ -3,8 +3,7 @@
  * once crashed it (every entry sniffed at once, 64 KiB each). Now: at most DEFAULT_LIMITS.maxEntries entries per
  * archive, with a note naming the archive and the limit, and a bounded number of files sniffed at once per process.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,19 +15,14 @@ import { DEFAULT_LIMITS } from "./limits";
 import { limiter } from "./pool";
 
 let t: TestEnv;
-let tmp: string;
 beforeAll(async () => {
   t = await openTestDb();
-  tmp = mkdtempSync(path.join(os.tmpdir(), "emg-archive-limits-"));
 });
-afterAll(async () => {
-  rmSync(tmp, { recursive: true, force: true });
-  await t?.cleanup();
-});
+afterAll(async () => t?.cleanup());
 
 describe("tiny archives with many entries", () => {
   it("two tar.gz of 10,000 one-byte entries at once: 1,000 entries each, a note naming archive and limit, bounded memory", async () => {
-    const file = path.join(tmp, "many.tar.gz");
+    const file = path.join(t.scratch, "many.tar.gz");
     await makeTar(file, Array.from({ length: 10_000 }, (_, i) => ({ header: { name: `e/${i}.txt`, size: 1 }, data: Buffer.from("x") })), true);
     const bytes = readFileSync(file);
     expect(bytes.length).toBeLessThan(200_000);

@@ -4,7 +4,8 @@ import path from "node:path";
 import type { Db } from "@/lib/db/client";
 import { BlobStore } from "./blobs";
 import { limiter } from "./pool";
-import { readHead, sniff, SNIFF_HEAD_BYTES, type FileKind } from "./sniff";
+import { readHead, sniff, SNIFF_HEAD_BYTES } from "./sniff";
+import type { FileKind, FileStatus } from "./file-kinds";
 
 export interface StoredUpload {
   name: string;
@@ -36,8 +37,9 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
       sniffing(async () => {
         // The held copy has the same bytes and cannot vanish (the stored blob could, until our row exists).
         const head = f.size === 0 ? null : await readHead(f.held ?? store.pathOf(f.sha256), Math.min(f.size, SNIFF_HEAD_BYTES));
-        const kind = head ? sniff(head) : "empty";
+        const kind: FileKind = head ? sniff(head) : "empty";
         const parseable = PARSEABLE.has(kind);
+        const status: FileStatus = parseable ? "queued" : "skipped";
         return {
           id: newId("f"),
           incidentId,
@@ -46,7 +48,7 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
           sha256: f.sha256,
           size: BigInt(f.size),
           kind,
-          status: parseable ? "queued" : "skipped",
+          status,
           error: parseable ? null : kind === "empty" ? "Empty file (0 bytes)." : "Not recognized as a gateway log, gateway config, capture or archive; kept but not parsed.",
         };
       }),
@@ -54,7 +56,7 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
   );
 }
 
-const jobsFor = (rows: Array<{ id: string; incidentId: string; status: string }>) =>
+const jobsFor = (rows: Array<{ id: string; incidentId: string; status: FileStatus }>) =>
   rows.filter((r) => r.status === "queued").map((r) => ({ incidentId: r.incidentId, fileId: r.id }));
 
 /** Records stored blobs as files of an incident and queues their parse jobs, in one transaction (a crash between would strand queued files). */

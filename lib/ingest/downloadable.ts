@@ -7,19 +7,20 @@
  */
 export type DownloadRule = { ok: true } | { ok: false; status: 403 | 410; code: string; message: string };
 
-const ARCHIVES = new Set(["zip", "tar", "gzip"]);
-const SHAREABLE = new Set(["gateway-log", "gateway-config"]);
+import { isArchiveKind, type FileKind } from "./file-kinds";
+
+const SHAREABLE: readonly string[] = ["gateway-log", "gateway-config"] satisfies FileKind[];
 
 export function downloadRule(file: { name: string; kind: string }, shareVisitor: boolean): DownloadRule {
   const name = file.name.split("/").pop() || file.name;
-  if (ARCHIVES.has(file.kind))
+  if (isArchiveKind(file.kind))
     return {
       ok: false,
       status: 410,
       code: "archive_not_kept",
       message: `'${name}' is an archive: it was unpacked into the files listed under it, which are stored (logs and configs redacted) and downloaded one by one. The archive itself is not kept.`,
     };
-  if (shareVisitor && !SHAREABLE.has(file.kind))
+  if (shareVisitor && !SHAREABLE.includes(file.kind))
     return {
       ok: false,
       status: 403,

@@ -4,9 +4,8 @@
  * bomb, captures with absurd lengths. Each gets a clear per-file error within bounded time and memory, and the
  * real sample files of the same bundle still parse.
  */
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
-import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,12 +23,9 @@ let t: TestEnv;
 let dir: string;
 beforeAll(async () => {
   t = await openTestDb();
-  dir = mkdtempSync(path.join(os.tmpdir(), "emg-hostile-"));
+  dir = t.scratch;
 });
-afterAll(async () => {
-  await t?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => t?.cleanup());
 
 /** A deterministic byte noise (xorshift), so a failure can be reproduced. */
 function noise(n: number, seed: number): Buffer {

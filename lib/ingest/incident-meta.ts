@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { readFileCounts } from "@/lib/api/file-counts";
+import type { FileStatus } from "./file-kinds";
 
 
 const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
@@ -9,7 +10,7 @@ const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T",
 export async function refreshIncidentMeta(db: Db, incidentId: string): Promise<void> {
   const incident = await db.incident.findUnique({ where: { id: incidentId } });
   if (!incident) return;
-  const files = await db.bundleFile.findMany({ where: { incidentId, status: "done" }, select: { counts: true, kind: true } });
+  const files = await db.bundleFile.findMany({ where: { incidentId, status: "done" satisfies FileStatus }, select: { counts: true, kind: true } });
   let org: string | null = null;
   let env: string | null = null;
   let first = Infinity;

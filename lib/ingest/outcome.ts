@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { FileCounts } from "@/lib/api/file-counts";
+import { isArchiveKind, isCaptureKind } from "./file-kinds";
 
 export interface FileOutcome {
   failed: boolean;
@@ -25,7 +26,7 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
       return { failed: true, note: `No line of this file could be read${where ? `; first problem at ${where}` : ""}.` };
     }
   }
-  if (file.kind === "pcap" || file.kind === "pcapng") {
+  if (isCaptureKind(file.kind)) {
     const c = counts;
     const stop = c.warnings?.find((w) => STOPPING.has(w.code));
     if (stop) {
@@ -33,7 +34,7 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
       return c.frames ? { failed: false, note: `Read ${c.frames} frames, then stopped ${at}.` } : { failed: true, note: `Capture unreadable ${at}.` };
     }
   }
-  if (file.kind === "zip" || file.kind === "tar" || file.kind === "gzip") {
+  if (isArchiveKind(file.kind)) {
     const { skipped = [], entries = 0, stopped } = counts;
     // The entry that hit an archive-wide limit is listed once, in the sentence naming the archive and the limit.
     const others = stopped ? skipped.filter((s) => s.reason !== stopped.reason) : skipped;

@@ -1,16 +1,9 @@
 /** Content sniffing of uploaded files: by bytes, never by name. Pure except `sniffFile`. */
 import { open } from "node:fs/promises";
 
-export type FileKind =
-  | "zip"
-  | "tar"
-  | "gzip"
-  | "pcap"
-  | "pcapng"
-  | "gateway-log"
-  | "gateway-config"
-  | "empty"
-  | "unknown";
+import type { FileKind } from "./file-kinds";
+
+export type { FileKind } from "./file-kinds";
 
 export const SNIFF_HEAD_BYTES = 64 * 1024;
 

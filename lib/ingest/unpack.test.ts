@@ -1,5 +1,5 @@
 import { SAMPLE_DIR } from "@/lib/testing/samples";
-import { makeZip } from "@/lib/testing/archives";
+import { makeTar, makeZip } from "@/lib/testing/archives";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -9,7 +9,6 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gzipSync } from "node:zlib";
-import * as tar from "tar-stream";
 import { resolveLimits, type IngestLimits } from "./limits";
 import { ArchiveError, expandArchive, gunzippedName, safeEntryName, type ArchiveKind } from "./unpack";
 
@@ -35,17 +34,6 @@ async function collect(file: string, kind: ArchiveKind, limits: IngestLimits = r
     }, fileName);
   } catch (e) { error = e; }
   return { got, errors, declared, result, error };
-}
-
-async function makeTar(file: string, entries: Array<{ header: tar.Header | { name: string; [k: string]: unknown }; data?: Buffer }>, gz: boolean) {
-  const pack = tar.pack();
-  const out = createWriteStream(file);
-  const done = gz ? pipeline(pack as unknown as Readable, createGzip(), out) : pipeline(pack as unknown as Readable, out);
-  for (const e of entries) {
-    await new Promise<void>((res, rej) => pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())));
-  }
-  pack.finalize();
-  await done;
 }
 
 function expectSamples(got: Map<string, Buffer>, prefix = "") {

@@ -1,5 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import type { FileStatus } from "@/lib/ingest/file-kinds";
+import type { JobStatus } from "./job-status";
 
 export interface ClaimedJob {
   id: bigint;
@@ -29,7 +31,7 @@ export async function claimJob(db: Db, workerId: string): Promise<ClaimedJob | n
 
 /** Keeps a long job's lock fresh so no other worker takes it over as stale while it still runs. */
 export async function heartbeat(db: Db, id: bigint, workerId: string): Promise<void> {
-  await db.parseJob.updateMany({ where: { id, lockedBy: workerId, status: "running" }, data: { lockedAt: new Date() } });
+  await db.parseJob.updateMany({ where: { id, lockedBy: workerId, status: "running" satisfies JobStatus }, data: { lockedAt: new Date() } });
 }
 
 function isAlive(pid: number): boolean {
@@ -48,19 +50,19 @@ export function workerIdOf(host: string, pid: number, boot: string): string {
 
 /** At start-up: jobs held by a dead process of this host (killed mid-parse) are runnable again. */
 export async function requeueOrphans(db: Db, host: string, self: string): Promise<number> {
-  const running = await db.parseJob.findMany({ where: { status: "running", lockedBy: { startsWith: `${host}:` } }, select: { id: true, lockedBy: true } });
+  const running = await db.parseJob.findMany({ where: { status: "running" satisfies JobStatus, lockedBy: { startsWith: `${host}:` } }, select: { id: true, lockedBy: true } });
   const dead = running.filter((j) => {
     if (j.lockedBy === self) return false;
     const pid = Number(j.lockedBy?.slice(host.length + 1).split(":")[0]);
     return pid === process.pid || !isAlive(pid);
   });
   if (dead.length === 0) return 0;
-  const { count } = await db.parseJob.updateMany({ where: { id: { in: dead.map((j) => j.id) }, status: "running" }, data: { status: "queued", lockedBy: null } });
+  const { count } = await db.parseJob.updateMany({ where: { id: { in: dead.map((j) => j.id) }, status: "running" satisfies JobStatus }, data: { status: "queued" satisfies JobStatus, lockedBy: null } });
   return count;
 }
 
 export async function finishJob(db: Db, id: bigint, error?: string): Promise<void> {
-  await db.parseJob.update({ where: { id }, data: { status: error ? "failed" : "done", error: error ?? null, lockedBy: null } });
+  await db.parseJob.update({ where: { id }, data: { status: (error ? "failed" : "done") satisfies JobStatus, error: error ?? null, lockedBy: null } });
 }
 
 /**
@@ -70,9 +72,9 @@ export async function finishJob(db: Db, id: bigint, error?: string): Promise<voi
 export async function requeueJob(db: Db, job: { id: bigint; fileId: string }, workerId: string, refund: boolean): Promise<void> {
   await db.$transaction([
     db.parseJob.updateMany({
-      where: { id: job.id, lockedBy: workerId, status: "running" },
-      data: { status: "queued", lockedBy: null, lockedAt: null, ...(refund ? { attempts: { decrement: 1 } } : {}) },
+      where: { id: job.id, lockedBy: workerId, status: "running" satisfies JobStatus },
+      data: { status: "queued" satisfies JobStatus, lockedBy: null, lockedAt: null, ...(refund ? { attempts: { decrement: 1 } } : {}) },
     }),
-    db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" }, data: { status: "queued" } }),
+    db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" satisfies FileStatus }, data: { status: "queued" satisfies FileStatus } }),
   ]);
 }

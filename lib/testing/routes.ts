@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { createUser, type Role } from "@/lib/auth/users";
+import { createUser } from "@/lib/auth/users";
+import type { Role } from "@/lib/auth/roles";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { openTestDb, type TestEnv } from "./test-db";
 import { PEER_HEADER } from "@/lib/auth/peer";

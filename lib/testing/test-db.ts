@@ -9,6 +9,8 @@ export { SAMPLE_DIR } from "./samples";
 export interface TestEnv {
   handle: DbHandle;
   dataDir: string;
+  /** A folder of its own for the files a test writes (fixtures, archives), removed with the database. */
+  scratch: string;
   cleanup(): Promise<void>;
 }
 
@@ -28,12 +30,15 @@ export async function openTestDb(): Promise<TestEnv> {
   }
   const handle = openDb(url ? { databaseUrl: url } : {});
   await applyMigrations(handle.factory);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "emg-scratch-"));
   return {
     handle,
     dataDir,
+    scratch,
     async cleanup() {
       await handle.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -3,6 +3,7 @@ import "server-only";
 import { app } from "@/lib/server/app";
 import { failurePaths, idleGapCharts } from "@/lib/incidents/evidence-charts";
 import type { IncidentView } from "@/lib/api/incident-schema";
+import { isCaptureKind } from "@/lib/ingest/file-kinds";
 import { IdleGapCharts } from "@/components/idle-gap-chart";
 import { PathCharts } from "@/components/path-chart";
 
@@ -13,7 +14,7 @@ export async function IdleGapEvidence({ view }: { view: IncidentView }) {
   // Failing targets first, in the verdict's order.
   const order = view.diagnosis.targets.map((t) => t.target);
   charts.sort((a, b) => rank(order, a.target) - rank(order, b.target));
-  const hasCapture = view.files.some((f) => (f.kind === "pcap" || f.kind === "pcapng") && f.status === "done");
+  const hasCapture = view.files.some((f) => isCaptureKind(f.kind) && f.status === "done");
   return <IdleGapCharts charts={charts} hasCapture={hasCapture} />;
 }
 

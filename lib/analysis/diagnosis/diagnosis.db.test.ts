@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { parseQueued } from "@/lib/testing/worker";
+import type { TestEnv } from "@/lib/testing/test-db";
+import { openIngested } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 
@@ -19,11 +17,7 @@ const SECRETS = [
 let t: TestEnv;
 let incidentId: string;
 beforeAll(async () => {
-  t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  const stored = await storeSamples(store);
-  incidentId = (await createIncident(t.handle.prisma, store, stored)).id;
-  await parseQueued(t.handle.prisma, t.dataDir);
+  ({ t, incidentId } = await openIngested());
 });
 afterAll(async () => t?.cleanup());
 

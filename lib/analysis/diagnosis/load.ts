@@ -1,10 +1,10 @@
 import type { IncidentView } from "@/lib/api/incident-schema";
+import { isCaptureKind } from "@/lib/ingest/file-kinds";
 import { DiagnosisAnswers, type DiagnosisView } from "@/lib/api/diagnosis-schema";
 import { diagnose } from "./diagnose";
 import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
 type BaseView = Omit<IncidentView, "diagnosis">;
-const CAPTURE_KINDS = new Set(["pcap", "pcapng"]);
 
 /** Saved answers, tolerant of anything odd stored in the JSON column. */
 export function parseAnswers(raw: unknown): DiagnosisEvidence["answers"] {
@@ -14,7 +14,7 @@ export function parseAnswers(raw: unknown): DiagnosisEvidence["answers"] {
 
 /** Capture facts over every target, from the typed target rows of the view. */
 function captureFacts(view: BaseView, targets: TargetEvidence[]): DiagnosisEvidence["capture"] {
-  const hasCapture = view.files.some((f) => CAPTURE_KINDS.has(f.kind) && f.status === "done");
+  const hasCapture = view.files.some((f) => isCaptureKind(f.kind) && f.status === "done");
   const byClass: Record<string, number> = {};
   const explained502: Record<string, number> = {};
   for (const t of targets) {

@@ -1,18 +1,17 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "../blobs";
-import { expandArchive, type ArchiveKind } from "../unpack";
+import { expandArchive } from "../unpack";
+import { isArchiveKind, type ArchiveKind } from "../file-kinds";
 import { addFiles, type StoredUpload } from "../bundle";
 import { readFileCounts, type FileCounts } from "@/lib/api/file-counts";
 import { HandlerError, type FileJobContext } from "./context";
-
-export const ARCHIVE_KINDS: ReadonlySet<string> = new Set(["zip", "tar", "gzip"]);
 
 /** What an archive's row keeps once it is unpacked (entries, skipped, stopped, unpacked, unpackError of FileCounts). */
 type ArchiveCounts = Pick<FileCounts, "entries" | "skipped" | "stopped" | "unpacked" | "unpackError">;
 
 export const wasUnpacked = (file: { kind: string; counts: unknown }) =>
-  ARCHIVE_KINDS.has(file.kind) && readFileCounts(file.counts).unpacked === true;
+  isArchiveKind(file.kind) && readFileCounts(file.counts).unpacked === true;
 
 /**
  * Whether a row still needs the blob `sha256`: any file does, except an archive that is unpacked (marked before

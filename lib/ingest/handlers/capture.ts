@@ -4,10 +4,11 @@ import { deleteConnectionRows } from "@/lib/db/bulk-connections";
 import { parseInThread } from "../parse-thread/run";
 import { writeBatch } from "./write-batch";
 import type { FileCounts, FileJobContext } from "./context";
+import type { FileKind, FileStatus } from "../file-kinds";
 
 /** Target endpoints named by any parsed config of the incident (proxies[].target). */
 async function configTargets(ctx: FileJobContext): Promise<Endpoint[]> {
-  const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config", status: "done" } });
+  const files = await ctx.db.bundleFile.findMany({ where: { incidentId: ctx.incidentId, kind: "gateway-config" satisfies FileKind, status: "done" satisfies FileStatus } });
   const out: Endpoint[] = [];
   for (const f of files) {
     const cfg = readFileCounts(f.counts).config;

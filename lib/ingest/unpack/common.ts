@@ -2,7 +2,7 @@
 import { PassThrough, Transform, type Readable, type TransformCallback } from "node:stream";
 import { LimitError, type IngestLimits } from "../limits";
 
-export type ArchiveKind = "zip" | "tar" | "gzip";
+export type { ArchiveKind } from "../file-kinds";
 export interface ArchiveEntry { name: string; stream: Readable; declaredSize?: number }
 export interface SkippedEntry { name: string; reason: string }
 export interface ExpandResult {
