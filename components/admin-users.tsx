@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { postJson, type ApiAnswer } from "./post-json";
 
 type User = { id: string; email: string; role: string; createdAt: string };
 
@@ -17,13 +18,8 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
     const d = new FormData(form);
     setError(null);
     setMessage(null);
-    const res = await fetch("/api/admin/users", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: d.get("email"), password: d.get("password"), role: d.get("role") }),
-    }).catch(() => null);
-    const body = await res?.json().catch(() => null);
-    if (res?.status !== 201) return setError(body?.error?.message ?? "Could not add the account.");
+    const { res, body } = await postJson<ApiAnswer & { user?: User }>("/api/admin/users", { email: d.get("email"), password: d.get("password"), role: d.get("role") });
+    if (res?.status !== 201 || !body?.user) return setError(body?.error?.message ?? "Could not add the account.");
     form.reset();
     setMessage(`Added ${body.user.email} (${body.user.role}). Give them the temporary password over a separate channel.`);
     if (users.length === 0) {

@@ -2,32 +2,23 @@
 
 import { useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-
-type Phase = { kind: "idle" } | { kind: "uploading"; loaded: number; total: number } | { kind: "error"; message: string };
+import { postFiles, UploadProgress, type UploadPhase } from "./upload-progress";
 
 /** Drag and drop (or pick) files or one archive; a real upload progress bar, then the incident page. */
 export function UploadPanel() {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
-  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [phase, setPhase] = useState<UploadPhase>({ kind: "idle" });
 
   const upload = (files: FileList | File[]) => {
     const list = Array.from(files);
     if (list.length === 0) return;
-    const form = new FormData();
-    for (const f of list) form.append("file", f, f.webkitRelativePath || f.name);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/incidents");
-    xhr.upload.onprogress = (e) => setPhase({ kind: "uploading", loaded: e.loaded, total: e.total || 1 });
-    xhr.onerror = () => setPhase({ kind: "error", message: "The upload did not reach the server. Check the connection and try again." });
-    xhr.onload = () => {
+    postFiles("/api/incidents", list, (f) => f.webkitRelativePath || f.name, setPhase, (xhr) => {
       const body = JSON.parse(xhr.responseText || "{}");
       if (xhr.status === 201) router.push(new URL(body.url).pathname);
       else setPhase({ kind: "error", message: body?.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
-    };
-    setPhase({ kind: "uploading", loaded: 0, total: list.reduce((a, f) => a + f.size, 0) || 1 });
-    xhr.send(form);
+    });
   };
 
   const busy = phase.kind === "uploading";
@@ -53,15 +44,7 @@ export function UploadPanel() {
           Choose files…
         </button>
       </div>
-      <div aria-live="polite" style={{ marginTop: ".8rem" }}>
-        {phase.kind === "uploading" && (
-          <>
-            <progress max={phase.total} value={phase.loaded} aria-label="Upload progress" />
-            <span className="muted">Uploading… {Math.round((phase.loaded / phase.total) * 100)} %</span>
-          </>
-        )}
-        {phase.kind === "error" && <p className="bad" role="alert">{phase.message}</p>}
-      </div>
+      <UploadProgress phase={phase} style={{ marginTop: ".8rem" }} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { postJson } from "@/components/post-json";
 
 export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -9,17 +10,12 @@ export function SignInForm({ next }: { next: string }) {
     const data = new FormData(form);
     setBusy(true);
     setError(null);
-    const res = await fetch("/api/auth/signin", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: data.get("email"), password: data.get("password") }),
-    }).catch(() => null);
+    const { res, body } = await postJson("/api/auth/signin", { email: data.get("email"), password: data.get("password") });
     if (res?.ok) {
       // A full navigation so the server renders the header and pages for the new session.
       window.location.assign(next);
       return;
     }
-    const body = await res?.json().catch(() => null);
     setError(body?.error?.message ?? "Could not reach the server.");
     setBusy(false);
   };

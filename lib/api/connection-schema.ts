@@ -43,21 +43,18 @@ export type ConnectionQuery = z.infer<typeof ConnectionQuery>;
 /** Zeek conn_state of a connection, as the tracker sets it. */
 export const ConnStateSchema = z.enum(CONN_STATES);
 
+/** One request/response exchange on a connection: null where the capture did not show that part. */
 export const Exchange = z.object({
-  method: z.string().nullable(),
-  path: z.string().nullable(),
-  reqTsUs: z.number().nullable(),
-  reqFrame: z.number().nullable(),
-  status: z.number().nullable(),
-  respTsUs: z.number().nullable(),
-  respFrame: z.number().nullable(),
-  connectionHeader: z.string().nullable(),
-  keepAliveTimeoutS: z.number().nullable(),
-  complete: z.boolean(),
-  responseBytes: z.number(),
+  // the request
+  method: z.string().nullable(), path: z.string().nullable(), reqTsUs: z.number().nullable(), reqFrame: z.number().nullable(),
+  // its response, and what the response said about keeping the connection open
+  status: z.number().nullable(), respTsUs: z.number().nullable(), respFrame: z.number().nullable(),
+  connectionHeader: z.string().nullable(), keepAliveTimeoutS: z.number().nullable(),
+  complete: z.boolean(), responseBytes: z.number(),
 }).passthrough();
 
-export const MatchedLog = z.object({
+/** A transaction of a gateway log (a LogTransaction row): which request, and how it ended. */
+export const LoggedTransaction = z.object({
   correlationId: z.string(),
   method: z.string(),
   url: z.string(),
@@ -65,8 +62,10 @@ export const MatchedLog = z.object({
   status: z.number().nullable(),
   errCode: z.string().nullable(),
   errMessage: z.string().nullable(),
-  deltaMs: z.number().nullable(),
 });
+
+/** The logged transaction a connection's close explains; `deltaMs`: log time minus close time. */
+export const MatchedLog = LoggedTransaction.extend({ deltaMs: z.number().nullable() });
 
 export const ConnectionRow = z.object({
   id: z.string(),

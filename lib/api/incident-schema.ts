@@ -40,11 +40,9 @@ export const TargetRow = z.object({
   proxy: z.string().nullable(),
   /** Requests sent to the target; null when the log level hides successful requests. */
   requests: z.number().nullable(),
-  errors502: z.number(),
-  errors504: z.number(),
+  errors502: z.number(), errors504: z.number(),
   /** Of those 502s / 504s, the ones the target answered itself (the gateway passed its response on). */
-  targetAnswered502: z.number(),
-  targetAnswered504: z.number(),
+  targetAnswered502: z.number(), targetAnswered504: z.number(),
   /** 502s / requests; null when the denominator is unknown. */
   errorRate: z.number().nullable(),
   errorCodes: z.record(z.string(), z.number()),

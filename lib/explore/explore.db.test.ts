@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
+import { describe, expect, it } from "vitest";
+import { openForFile, SAMPLE_DIR } from "@/lib/testing/test-db";
 import { addFiles, createIncident } from "@/lib/ingest/bundle";
-import type { BlobStore } from "@/lib/ingest/blobs";
 import { openSampleLog, parseQueued } from "@/lib/testing/worker";
 import { lineContext } from "./context";
 import { lineIndexPath } from "./line-index-file";
@@ -24,25 +23,15 @@ import { getTransaction, listTransactions } from "./transactions";
  *   grep -c 14a95568-eac9-4826-8972-95527389bce5 $F → 4 lines of the 502 for /items/2
  * The README of the sample: 25 requests, 3 answered 502 (the keep-alive races of lib/analysis/connections.db.test.ts).
  */
-let t: TestEnv;
-let store: BlobStore;
-let incidentId: string;
-let logFileId: string;
-let logBlob: string;
+const sample = openForFile(openSampleLog);
+/** The stored copy of the sample log, for `sed` to print lines from. */
+const logBlob = () => sample.store.pathOf(sample.log.sha256);
 
-beforeAll(async () => {
-  let log;
-  ({ t, incidentId, store, log } = await openSampleLog());
-  logFileId = log.id;
-  logBlob = store.pathOf(log.sha256);
-});
-afterAll(async () => t?.cleanup());
-
-const lines = (q: Record<string, unknown>) => queryLines(t.handle.prisma, store, incidentId, LineQuery.parse(q));
+const lines = (q: Record<string, unknown>) => queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
 
 describe("log explorer over the sample incident", () => {
   it("writes the line index beside the blobs and lists every line", async () => {
-    expect(existsSync(lineIndexPath(t.dataDir, logFileId))).toBe(true);
+    expect(existsSync(lineIndexPath(sample.t.dataDir, sample.log.id))).toBe(true);
     const all = await lines({});
     expect(all.candidates).toBe(123);
     expect(all.lines).toHaveLength(100);
@@ -51,7 +40,7 @@ describe("log explorer over the sample incident", () => {
     const first = all.lines[0];
     expect(first).toMatchObject({ lineNo: 1, kind: "record", level: "info" });
     // Each line is the stored (redacted) file's line: sed -n '<n>p'
-    const sed = (a: number, b: number) => execFileSync("sed", ["-n", `${a},${b}p`, logBlob], { encoding: "utf8" }).split("\n").slice(0, b - a + 1);
+    const sed = (a: number, b: number) => execFileSync("sed", ["-n", `${a},${b}p`, logBlob()], { encoding: "utf8" }).split("\n").slice(0, b - a + 1);
     expect(all.lines.slice(0, 20).map((l) => l.text)).toEqual(sed(1, 20));
     const last = await lines({ cursor: "100" });
     expect([last.lines.length, last.nextCursor, last.prevCursor, last.lines.at(-1)!.lineNo]).toEqual([23, null, 0, 123]);
@@ -86,33 +75,33 @@ describe("log explorer over the sample incident", () => {
   });
 
   it("shows a line in context exactly as sed -n prints it", async () => {
-    const ctx = await lineContext(t.handle.prisma, store, incidentId, logFileId, 60, 3);
-    const expected = execFileSync("sed", ["-n", "57,63p", logBlob], { encoding: "utf8" }).trimEnd().split("\n");
+    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3);
+    const expected = execFileSync("sed", ["-n", "57,63p", logBlob()], { encoding: "utf8" }).trimEnd().split("\n");
     expect(ctx!.lines.map((l) => l.lineNo)).toEqual([57, 58, 59, 60, 61, 62, 63]);
     expect(ctx!.lines.map((l) => l.text)).toEqual(expected);
-    const end = await lineContext(t.handle.prisma, store, incidentId, logFileId, 122, 5);
+    const end = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 122, 5);
     expect(end!.lines.map((l) => l.lineNo)).toEqual([117, 118, 119, 120, 121, 122, 123]);
     expect(end!.atEnd).toBe(true);
-    expect(await lineContext(t.handle.prisma, store, "inc_other", logFileId, 1, 1)).toBeNull();
+    expect(await lineContext(sample.t.handle.prisma, sample.store, "inc_other", sample.log.id, 1, 1)).toBeNull();
   });
 
   it("masks the client id (x-api-key) in shared views, in lines, search and context", async () => {
     // grep -c '\[demo-client\]' $F → 122 (every event line carries the key); sed -n 1,100p $F | grep -c … → 99 on page 1
     const own = await lines({});
     expect(own.lines.filter((l) => l.text.includes("[demo-client]"))).toHaveLength(99);
-    const shared = await queryLines(t.handle.prisma, store, incidentId, LineQuery.parse({ limit: "500" }), { maskClientIds: true });
+    const shared = await queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse({ limit: "500" }), { maskClientIds: true });
     expect(shared.lines.some((l) => l.text.includes("demo-client"))).toBe(false);
     expect(shared.lines.filter((l) => l.text.includes("[de*******nt][")).length).toBe(122);
-    const guess = await queryLines(t.handle.prisma, store, incidentId, LineQuery.parse({ q: "demo-client" }), { maskClientIds: true });
+    const guess = await queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse({ q: "demo-client" }), { maskClientIds: true });
     expect(guess.lines).toHaveLength(0);
-    const ctx = await lineContext(t.handle.prisma, store, incidentId, logFileId, 60, 3, { maskClientIds: true });
+    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3, { maskClientIds: true });
     expect(ctx!.lines.every((l) => l.text.includes("[de*******nt]"))).toBe(true);
-    const tx = await getTransaction(t.handle.prisma, store, incidentId, "14a95568-eac9-4826-8972-95527389bce5", { maskClientIds: true });
+    const tx = await getTransaction(sample.t.handle.prisma, sample.store, sample.incidentId, "14a95568-eac9-4826-8972-95527389bce5", { maskClientIds: true });
     expect(tx!.lines.lines.every((l) => !l.text.includes("demo-client"))).toBe(true);
   });
 
   it("offers the filter values found in the logs", async () => {
-    const f = await lineFacets(t.handle.prisma, store, incidentId);
+    const f = await lineFacets(sample.t.handle.prisma, sample.store, sample.incidentId);
     expect(f.errCodes).toEqual(["ECONNRESET"]);
     expect(f.levels).toEqual(["error", "info"]);
     expect(f.statuses).toContain(502);
@@ -123,37 +112,37 @@ describe("log explorer over the sample incident", () => {
 
 describe("drill-down", () => {
   it("lists the 5xx transactions of a time bucket and of a target", async () => {
-    const db = t.handle.prisma;
-    const errs = await listTransactions(db, incidentId, TransactionQuery.parse({ minStatus: "500" }));
+    const db = sample.t.handle.prisma;
+    const errs = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ minStatus: "500" }));
     expect(errs.total).toBe(3);
     expect(errs.transactions.every((x) => x.status === 502 && x.errCode === "ECONNRESET" && x.connection?.class === "keepalive-race")).toBe(true);
     // The first 502 is at 19:33:57.874 (grep -n 502: line 10): a 10 s bucket from 19:33:50 holds it alone.
-    const bucket = await listTransactions(db, incidentId, TransactionQuery.parse({ from: "2026-11-23T19:33:50Z", to: "2026-11-23T19:34:00Z", minStatus: "500", errCode: "ECONNRESET" }));
+    const bucket = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ from: "2026-11-23T19:33:50Z", to: "2026-11-23T19:34:00Z", minStatus: "500", errCode: "ECONNRESET" }));
     expect(bucket.transactions.map((x) => x.url)).toEqual(["emg_badtarget/items/2"]);
-    const all = await listTransactions(db, incidentId, TransactionQuery.parse({ target: "127.0.0.1:28081", pageSize: "10", page: "3" }));
+    const all = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ target: "127.0.0.1:28081", pageSize: "10", page: "3" }));
     expect([all.total, all.transactions.length]).toEqual([25, 5]);
   });
 
   it("opens one 502 with its lines, its keep-alive race and the cause", async () => {
-    const tx = await getTransaction(t.handle.prisma, store, incidentId, "14a95568-eac9-4826-8972-95527389bce5");
+    const tx = await getTransaction(sample.t.handle.prisma, sample.store, sample.incidentId, "14a95568-eac9-4826-8972-95527389bce5");
     expect(tx!.transactions[0]).toMatchObject({ status: 502, errCode: "ECONNRESET", url: "emg_badtarget/items/2" });
     expect(tx!.lines.lines.map((l) => l.lineNo)).toEqual([7, 8, 9, 10]);
     expect(tx!.connection?.class).toBe("keepalive-race");
     expect(tx!.connection?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
     expect(tx!.cause.cause).toBe("keepalive-mismatch");
-    expect(await getTransaction(t.handle.prisma, store, incidentId, "nope")).toBeNull();
+    expect(await getTransaction(sample.t.handle.prisma, sample.store, sample.incidentId, "nope")).toBeNull();
   });
 });
 
 describe("two log files", () => {
   it("merges their lines by time and filters one file", async () => {
-    const db = t.handle.prisma;
+    const db = sample.t.handle.prisma;
     const log = readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!;
-    const put = await store.put(createReadStream(path.join(SAMPLE_DIR, log)));
-    const inc = await createIncident(db, store, []);
-    await addFiles(db, store, inc.id, [{ name: "gw01-a.log", sha256: put.sha256, size: put.size }, { name: "gw01-b.log", sha256: put.sha256, size: put.size }]);
-    await parseQueued(db, t.dataDir);
-    const q = (x: Record<string, unknown>) => queryLines(db, store, inc.id, LineQuery.parse(x));
+    const put = await sample.store.put(createReadStream(path.join(SAMPLE_DIR, log)));
+    const inc = await createIncident(db, sample.store, []);
+    await addFiles(db, sample.store, inc.id, [{ name: "gw01-a.log", sha256: put.sha256, size: put.size }, { name: "gw01-b.log", sha256: put.sha256, size: put.size }]);
+    await parseQueued(db, sample.t.dataDir);
+    const q = (x: Record<string, unknown>) => queryLines(db, sample.store, inc.id, LineQuery.parse(x));
     const all = await q({ limit: "500" });
     expect(all.candidates).toBe(246);
     expect(all.files).toHaveLength(2);

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestEnv } from "@/lib/testing/test-db";
-import type { BlobStore } from "@/lib/ingest/blobs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openForFile } from "@/lib/testing/test-db";
 import { openSampleLog } from "@/lib/testing/worker";
 import { KINDS, readLineIndex, type LineIndex } from "@/lib/parsers/log/line-index";
 import { lineContext } from "./context";
@@ -11,24 +10,16 @@ import { lineFacets, queryLines } from "./query";
 import { LineQuery } from "./schema";
 
 /* The explorer loads a column of a line index when a query first needs it; the sample incident's log shows which. */
-let t: TestEnv;
-let store: BlobStore;
-let incidentId: string;
+const sample = openForFile(openSampleLog);
 let indexFile: string;
-let logFileId: string;
+/** What the explorer loaded before: every column of the file. */
 let eager: LineIndex;
-
-beforeAll(async () => {
-  let log;
-  ({ t, incidentId, store, log } = await openSampleLog());
-  logFileId = log.id;
-  indexFile = lineIndexPath(t.dataDir, log.id);
-  // What the explorer loaded before: every column of the file.
+beforeAll(() => {
+  indexFile = lineIndexPath(sample.t.dataDir, sample.log.id);
   eager = readLineIndex(readFileSync(indexFile));
 });
-afterAll(async () => t?.cleanup());
 
-const lines = (q: Record<string, unknown>) => queryLines(t.handle.prisma, store, incidentId, LineQuery.parse(q));
+const lines = (q: Record<string, unknown>) => queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
 const loaded = async () => loadedColumns((await loadLineIndex(indexFile))!).names;
 
 /** The page the eager index gives for a filter: its rows' values, as the explorer shows them. */
@@ -74,15 +65,15 @@ describe("line index columns loaded on demand", () => {
     const to = Date.parse("2026-11-23T19:34:20Z");
     expect(shown(await lines({ from: "2026-11-23T19:34:10Z", to: "2026-11-23T19:34:20Z" }))).toEqual(eagerPage({ from, to }, 100));
     expect(await loaded()).toEqual(["ts", "errCode", "level"]);
-    await lineFacets(t.handle.prisma, store, incidentId);
+    await lineFacets(sample.t.handle.prisma, sample.store, sample.incidentId);
     expect(await loaded()).toEqual(["ts", "errCode", "level", "status", "kind"]);
-    await lineContext(t.handle.prisma, store, incidentId, logFileId, 60, 3);
+    await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3);
     expect(await loaded()).toEqual(["ts", "lineNo", "errCode", "level", "status", "kind"]);
   });
 
   it("loads offsets and lengths for free text, and finds what the eager index finds", async () => {
     const page = await lines({ q: "SOCKET HANG", limit: "500" });
-    const blob = readFileSync(store.pathOf(eager.meta.blobSha256));
+    const blob = readFileSync(sample.store.pathOf(eager.meta.blobSha256));
     // Without a filter the candidates are the file's rows in order: line i is row i.
     const hits = eagerPage({}, 500).lines.filter((l, r) => blob.toString("utf8", eager.cols.offset[r], eager.cols.offset[r] + l.bytes).toLowerCase().includes("socket hang"));
     expect(hits).toHaveLength(6);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ClockAlignment } from "@/lib/api/clock-schema";
-import { ConnectionClass } from "@/lib/api/connection-schema";
+import { ConnectionClass, LoggedTransaction } from "@/lib/api/connection-schema";
 
 /**
  * `GET /api/incidents/{id}/export/analysis.json`: the whole analysis of one incident, for scripts.
@@ -32,14 +32,9 @@ export const ExampleConnection = z.object({
 });
 
 export const Example = z.object({
-  correlationId: z.string(),
+  ...LoggedTransaction.shape,
   ts: z.number().describe("Time of the transaction's last log line, epoch ms"),
-  method: z.string(),
-  url: z.string(),
   target: z.string().nullable(),
-  status: z.number().nullable(),
-  errCode: z.string().nullable(),
-  errMessage: z.string().nullable(),
   log: z.object({
     fileId: z.string(),
     file: z.string(),

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { parseQueued } from "@/lib/testing/worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { testDbForFile } from "@/lib/testing/test-db";
+import { ingestBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
@@ -14,27 +12,20 @@ import { BadCursor, connectionFacets, countConnections, cursorAtRow, encodeCurso
  * 53466, 42592, 47446 (GET /items/2, /7, /18: see lib/analysis/tcp/sample.test.ts), and the log's 3 502/ECONNRESET
  * transactions are those three URLs.
  */
-let t: TestEnv;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(async () => t?.cleanup());
+const t = testDbForFile();
 
 describe("connections of the sample bundle", () => {
   it("stores 15 classified connections and ties each 502 to a keep-alive race", async () => {
-    const store = blobStore(t.dataDir);
-    const stored = await storeSamples(store);
+    const { incidentId, store } = await ingestBundle(t);
     const db = t.handle.prisma;
-    const incident = await createIncident(db, store, stored);
-    await parseQueued(db, t.dataDir);
 
-    const conns = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { startTs: "asc" } });
+    const conns = await db.tcpConnection.findMany({ where: { incidentId }, orderBy: { startTs: "asc" } });
     expect(conns).toHaveLength(15);
     expect(conns.every((c) => c.target === "127.0.0.1:28081")).toBe(true);
     const races = conns.filter((c) => c.classCode === "keepalive-race");
     expect(races.map((c) => c.gatewayPort).sort()).toEqual([42592, 47446, 53466]);
 
-    const txs = await db.logTransaction.findMany({ where: { incidentId: incident.id, status: 502 } });
+    const txs = await db.logTransaction.findMany({ where: { incidentId, status: 502 } });
     expect(txs).toHaveLength(3);
     for (const tx of txs) {
       const conn = conns.find((c) => c.matchedCorrelationId === tx.correlationId);
@@ -44,7 +35,7 @@ describe("connections of the sample bundle", () => {
     }
     expect(conns.filter((c) => c.matchedCorrelationId !== null)).toHaveLength(3);
 
-    const pcap = await db.bundleFile.findFirst({ where: { incidentId: incident.id, kind: "pcap" } });
+    const pcap = await db.bundleFile.findFirst({ where: { incidentId, kind: "pcap" } });
     const counts = pcap!.counts as unknown as { targetProfiles: TargetProfile[]; racesByTarget: Record<string, Record<string, number>> };
     const [profile] = counts.targetProfiles;
     expect(profile.target).toBe("127.0.0.1:28081");
@@ -54,7 +45,7 @@ describe("connections of the sample bundle", () => {
     // All three races close at that idle timer.
     expect(counts.racesByTarget).toEqual({ "127.0.0.1:28081": { "idle-timer": 3 } });
 
-    const view = IncidentView.parse(await getIncidentView(db, incident.id));
+    const view = IncidentView.parse(await getIncidentView(db, incidentId));
     expect(view.targets).toHaveLength(1);
     expect(view.targets[0]).toMatchObject({
       connections: { total: 15, byClass: { "keepalive-race": 3, normal: 12 } },
@@ -69,26 +60,26 @@ describe("connections of the sample bundle", () => {
     expect(targetFins).toBeGreaterThanOrEqual(6);
     expect(view.timeline.buckets.reduce((n, b) => n + b.targetRst, 0)).toBe(0);
 
-    const list = ConnectionList.parse(await listConnections(db, incident.id, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })));
+    const list = ConnectionList.parse(await listConnections(db, incidentId, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })));
     expect(list.total).toBe(3);
     expect(list.connections.every((c) => c.matched?.status === 502 && c.matched.errCode === "ECONNRESET")).toBe(true);
     // Counts by state, stored by the capture handler, agree with the table.
     const pcapCounts = pcap!.counts as { byTargetClassState: Record<string, Record<string, Record<string, number>>> };
     expect(Object.keys(pcapCounts.byTargetClassState)).toEqual(["127.0.0.1:28081"]);
-    const facets = await connectionFacets(db, incident.id);
+    const facets = await connectionFacets(db, incidentId);
     expect(facets).toEqual({ targets: ["127.0.0.1:28081"], states: [...new Set(conns.map((c) => c.connState))].sort() });
     for (const state of facets.states) {
       const n = conns.filter((c) => c.connState === state).length;
-      expect((await listConnections(db, incident.id, ConnectionQuery.parse({ state }))).total, state).toBe(n);
-      expect(await countConnections(db, incident.id, { state, class: "keepalive-race" })).toBe(conns.filter((c) => c.connState === state && c.classCode === "keepalive-race").length);
+      expect((await listConnections(db, incidentId, ConnectionQuery.parse({ state }))).total, state).toBe(n);
+      expect(await countConnections(db, incidentId, { state, class: "keepalive-race" })).toBe(conns.filter((c) => c.connState === state && c.classCode === "keepalive-race").length);
     }
-    const page1 = await listConnections(db, incident.id, ConnectionQuery.parse({ pageSize: "10" }));
+    const page1 = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "10" }));
     expect([page1.total, page1.connections.length, page1.prevCursor]).toEqual([15, 10, null]);
-    const page2 = await listConnections(db, incident.id, ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }));
+    const page2 = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }));
     expect([page2.total, page2.connections.length, page2.nextCursor]).toEqual([15, 5, null]);
-    const detail = await getConnection(db, store, incident.id, list.connections[0].id);
+    const detail = await getConnection(db, store, incidentId, list.connections[0].id);
     expect(detail?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
-    expect(await getConnection(db, store, incident.id, "x")).toBeNull();
+    expect(await getConnection(db, store, incidentId, "x")).toBeNull();
   });
 });
 

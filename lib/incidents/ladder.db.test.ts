@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { testDbForFile } from "@/lib/testing/test-db";
 import { SAMPLE_DIR, storeFiles, storeSamples } from "@/lib/testing/samples";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
-import { parseQueued } from "@/lib/testing/worker";
+import { ingestBundle } from "@/lib/testing/worker";
 import { getTransaction } from "@/lib/explore/transactions";
 import { ConnectionDetail } from "@/lib/api/connection-schema";
 import { getConnection, listConnections } from "./connections";
@@ -25,20 +24,13 @@ const CAPTURES: Record<string, string> = {
   "__fixtures__/any-sll1.pcap": path.join(FIX, "parsers/pcap/__fixtures__/any-sll1.pcap"),
 };
 
-let t: TestEnv;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(async () => t?.cleanup());
+const t = testDbForFile();
 
 describe("ladders of stored connections", () => {
   it("are the golden ladders for every connection of the sample bundle and of pcap, pcapng and Linux-cooked captures", async () => {
-    const store = blobStore(t.dataDir);
     const db = t.handle.prisma;
-    const stored = [...(await storeSamples(store)), ...(await storeFiles(store, Object.values(CAPTURES).slice(1)))];
-    const incident = await createIncident(db, store, stored);
-    await parseQueued(db, t.dataDir);
-    const files = await db.bundleFile.findMany({ where: { incidentId: incident.id, kind: { in: ["pcap", "pcapng"] } } });
+    const { incidentId, store } = await ingestBundle(t, async (store) => [...(await storeSamples(store)), ...(await storeFiles(store, Object.values(CAPTURES).slice(1)))]);
+    const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] } } });
     expect(files).toHaveLength(Object.keys(CAPTURES).length);
     let compared = 0;
     for (const [key, file] of Object.entries(CAPTURES)) {
@@ -47,7 +39,7 @@ describe("ladders of stored connections", () => {
       const rows = await db.tcpConnection.findMany({ where: { fileId: f!.id }, orderBy: { firstFrame: "asc" }, select: { id: true } });
       expect(rows, key).toHaveLength(want.length);
       for (const r of rows) {
-        const got = ConnectionDetail.parse(await getConnection(db, store, incident.id, String(r.id)));
+        const got = ConnectionDetail.parse(await getConnection(db, store, incidentId, String(r.id)));
         const g = want.find((w) => w.firstFrame === got.firstFrame);
         expect(g, `${key} frame ${got.firstFrame}`).toBeDefined();
         expect({ lastFrame: got.lastFrame, ladderOmitted: got.ladderOmitted, ladder: got.ladder }, `${key} frame ${got.firstFrame}`)
@@ -59,10 +51,10 @@ describe("ladders of stored connections", () => {
     expect(compared).toBe(43);
 
     // The drill-down of each 502 shows its connection's golden ladder.
-    const txs = await db.logTransaction.findMany({ where: { incidentId: incident.id, status: 502 } });
+    const txs = await db.logTransaction.findMany({ where: { incidentId, status: 502 } });
     expect(txs).toHaveLength(3);
     for (const tx of txs) {
-      const detail = await getTransaction(db, store, incident.id, tx.correlationId);
+      const detail = await getTransaction(db, store, incidentId, tx.correlationId);
       const c = detail!.connection!;
       const g = golden["acme-prod-502/gw01-to-target.pcap"].find((w) => w.firstFrame === c.firstFrame)!;
       expect(c.ladder).toEqual(g.ladder);
@@ -71,31 +63,28 @@ describe("ladders of stored connections", () => {
   });
 
   it("stores frame offsets, not ladders; reads rows stored before (no offsets) from the capture's start; says so when the capture is gone", async () => {
-    const store = blobStore(t.dataDir);
     const db = t.handle.prisma;
-    const stored = await storeFiles(store, [CAPTURES["ladder/interleaved.pcap"], CAPTURES["__fixtures__/two-sections.pcapng"]]);
-    const incident = await createIncident(db, store, stored);
-    await parseQueued(db, t.dataDir);
+    const { incidentId, store } = await ingestBundle(t, [CAPTURES["ladder/interleaved.pcap"], CAPTURES["__fixtures__/two-sections.pcapng"]]);
     const cols = await db.$queryRaw<Array<{ column_name: string }>>`
       SELECT column_name FROM information_schema.columns WHERE table_name = 'TcpConnection' AND table_schema = current_schema()`;
     expect(cols.map((c) => c.column_name)).not.toContain("ladder");
-    const rows = await db.tcpConnection.findMany({ where: { incidentId: incident.id }, orderBy: { id: "asc" } });
+    const rows = await db.tcpConnection.findMany({ where: { incidentId }, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(14 + 6);
     // tshark -o frame.show_file_off:TRUE -r interleaved.pcap -T fields -e frame.number -e frame.file_off: frame 1 at 24.
     expect(rows.map((r) => [r.firstFrame, Number(r.firstOffset)])).toContainEqual([1, 24]);
     expect(rows.every((r) => r.firstOffset !== null && r.lastOffset !== null && r.lastOffset >= r.firstOffset)).toBe(true);
     // The list reads no ladder and shows the same rows.
-    const list = await listConnections(db, incident.id, ConnectionQuery.parse({ pageSize: "50" }));
+    const list = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "50" }));
     expect(list.total).toBe(20);
 
     // A row as stored before #18: frame numbers, no offsets, and a capture whose counts have no layout.
-    await db.tcpConnection.updateMany({ where: { incidentId: incident.id }, data: { firstOffset: null, lastOffset: null } });
-    await db.bundleFile.updateMany({ where: { incidentId: incident.id }, data: { counts: { frames: 1 } } });
-    const names = new Map((await db.bundleFile.findMany({ where: { incidentId: incident.id } })).map((f) => [f.id, f.name]));
+    await db.tcpConnection.updateMany({ where: { incidentId }, data: { firstOffset: null, lastOffset: null } });
+    await db.bundleFile.updateMany({ where: { incidentId }, data: { counts: { frames: 1 } } });
+    const names = new Map((await db.bundleFile.findMany({ where: { incidentId } })).map((f) => [f.id, f.name]));
     for (const r of rows) {
       const key = names.get(r.fileId) === "interleaved.pcap" ? "ladder/interleaved.pcap" : "__fixtures__/two-sections.pcapng";
       const g = golden[key].find((w) => w.firstFrame === r.firstFrame)!;
-      const got = await getConnection(db, store, incident.id, String(r.id));
+      const got = await getConnection(db, store, incidentId, String(r.id));
       expect({ ladder: got!.ladder, ladderOmitted: got!.ladderOmitted, note: got!.ladderNote }).toEqual({ ladder: g.ladder, ladderOmitted: g.ladderOmitted, note: null });
     }
 
@@ -103,7 +92,7 @@ describe("ladders of stored connections", () => {
     const file = await db.bundleFile.findFirstOrThrow({ where: { id: rows[0].fileId } });
     renameSync(store.pathOf(file.sha256), store.pathOf(file.sha256) + ".aside");
     try {
-      const got = await getConnection(db, store, incident.id, String(rows[0].id));
+      const got = await getConnection(db, store, incidentId, String(rows[0].id));
       expect(got!.ladder).toEqual([]);
       expect(got!.ladderNote).toMatch(/no longer stored/);
     } finally {

@@ -6,19 +6,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { describe, expect, it } from "vitest";
+import { testDbForFile } from "@/lib/testing/test-db";
 import { makeTar } from "@/lib/testing/archives";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "./bundle";
 import { DEFAULT_LIMITS } from "./limits";
 import { limiter } from "./pool";
 
-let t: TestEnv;
-beforeAll(async () => {
-  t = await openTestDb();
-});
-afterAll(async () => t?.cleanup());
+const t = testDbForFile();
 
 describe("tiny archives with many entries", () => {
   it("two tar.gz of 10,000 one-byte entries at once: 1,000 entries each, a note naming archive and limit, bounded memory", async () => {

@@ -12,6 +12,7 @@ import { refreshIncidentMeta } from "./incident-meta";
 import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/incidents/correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
+import { FileKindSchema, PENDING_STATUSES, type FileKind, type FileStatus } from "./file-kinds";
 
 interface RunArgs {
   db: Db;
@@ -58,14 +59,14 @@ export async function resetFileOutput(db: Db, fileId: string): Promise<void> {
  * incident search by verdict is right at once. Two last files finishing together may both store it: same value.
  */
 async function storeVerdictWhenParsed(db: Db, incidentId: string): Promise<void> {
-  const pending = await db.bundleFile.count({ where: { incidentId, status: { in: ["queued", "parsing"] } } });
+  const pending = await db.bundleFile.count({ where: { incidentId, status: { in: [...PENDING_STATUSES] } } });
   if (pending === 0) await storeVerdict(db, incidentId).catch((e) => console.error(`[worker] verdict: ${e}`));
 }
 
 /** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
 export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
   await resetFileOutput(db, fileId);
-  await db.bundleFile.update({ where: { id: fileId }, data: { status: "failed", error: reason, counts: {} } });
+  await db.bundleFile.update({ where: { id: fileId }, data: { status: "failed" satisfies FileStatus, error: reason, counts: {} } });
   await refreshIncidentMeta(db, incidentId);
   await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   await storeVerdictWhenParsed(db, incidentId);
@@ -78,7 +79,7 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   // An archive is unpacked once: its members are files with their own jobs, and its bytes are gone.
   const unpacked = wasUnpacked(file);
   if (!unpacked) await resetFileOutput(db, fileId);
-  await db.bundleFile.update({ where: { id: fileId }, data: { status: "parsing", bytesDone: 0n, error: null } });
+  await db.bundleFile.update({ where: { id: fileId }, data: { status: "parsing" satisfies FileStatus, bytesDone: 0n, error: null } });
 
   let lastWrite = 0;
   let pendingWrite: Promise<unknown> = Promise.resolve();
@@ -105,7 +106,9 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
       await dropArchiveBytes(db, store, file); // a crash may have come between the mark and the drop
     } else {
       if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);
-      switch (file.kind) {
+      // A kind this version does not know (a row of a newer one) has no parser, as "empty" and "unknown" have none.
+      const kind: FileKind | undefined = FileKindSchema.safeParse(file.kind).data;
+      switch (kind) {
         case "zip":
         case "tar":
         case "gzip":
@@ -135,12 +138,12 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
   // Everything derived from this file is in place before it shows as finished: a bundle with no file
   // pending is a fully analysed one (correlation first, then the status with the incident's time range, at once).
-  if (!error && ["gateway-log", "pcap", "pcapng"].includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
+  if (!error && (["gateway-log", "pcap", "pcapng"] satisfies FileKind[] as string[]).includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   await db.$transaction(async (tx) => {
     await tx.bundleFile.update({
       where: { id: fileId },
       data: {
-        status: outcome.failed ? "failed" : "done",
+        status: (outcome.failed ? "failed" : "done") satisfies FileStatus,
         error: outcome.note,
         counts: JSON.parse(JSON.stringify(counts, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
         bytesDone: outcome.failed ? undefined : (current?.size ?? file.size),

@@ -6,6 +6,7 @@ import { blobStore } from "@/lib/ingest/bundle";
 import { resolveLimits, type IngestLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
 import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
+import type { JobStatus } from "./job-status";
 import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueJob, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
 
 export interface WorkerOptions {
@@ -51,7 +52,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
 
   const checkIdle = async () => {
     if (active > 0 || idleWaiters.length === 0) return;
-    const pending = await opts.db.parseJob.count({ where: { status: { in: ["queued", "running"] } } });
+    const pending = await opts.db.parseJob.count({ where: { status: { in: ["queued", "running"] satisfies JobStatus[] } } });
     if (pending === 0 && active === 0) idleWaiters.splice(0).forEach((r) => r());
   };
 

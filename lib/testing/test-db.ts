@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { openDb, type DbHandle } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 
@@ -41,4 +42,27 @@ export async function openTestDb(): Promise<TestEnv> {
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What `open` gives, opened before the tests of the calling file and cleaned up after them: the set-up and tear-down
+ * of a database test file in one line. The object is filled in `beforeAll`: read its fields in tests and hooks only.
+ */
+export function openForFile<T extends { t: TestEnv }>(open: () => Promise<T>): T {
+  return filledBeforeAll(open, (env) => env.t?.cleanup());
+}
+
+/** A fresh database (openTestDb) for the tests of the calling file; see openForFile. */
+export function testDbForFile(): TestEnv {
+  return filledBeforeAll(openTestDb, (t) => t.cleanup?.());
+}
+
+/** `opened` is partial in `close` when `open` failed. */
+function filledBeforeAll<T extends object>(open: () => Promise<T>, close: (opened: Partial<T>) => Promise<void> | undefined): T {
+  const opened = {} as T;
+  beforeAll(async () => {
+    Object.assign(opened, await open());
+  });
+  afterAll(async () => close(opened));
+  return opened;
 }

@@ -16,18 +16,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CaptureReader, TCP_RST, type Packet } from "./index";
+import { readChunked } from "@/lib/testing/capture";
+import { TCP_RST } from "./index";
 import { classifyConnection, trackAll } from "@/lib/analysis/tcp";
 
 const load = (f: string) => new Uint8Array(readFileSync(path.join(__dirname, "__fixtures__", f)));
 
-function read(bytes: Uint8Array, chunk = 997): { packets: Packet[]; reader: CaptureReader } {
-  const reader = new CaptureReader();
-  const packets: Packet[] = [];
-  for (let i = 0; i < bytes.length; i += chunk) packets.push(...reader.push(bytes.subarray(i, i + chunk)));
-  packets.push(...reader.end());
-  return { packets, reader };
-}
+/** Odd-sized chunks: records straddle chunk boundaries. */
+const read = (bytes: Uint8Array) => readChunked(bytes, 997);
 
 // [file, frames, conversations, resets, first timestamp (µs)]
 const CASES: Array<[string, number, number, number, number]> = [

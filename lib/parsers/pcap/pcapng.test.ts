@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CaptureReader, type Packet } from "./index";
+import { readChunked } from "@/lib/testing/capture";
 import { concatBytes, synthFrame, type SynthPacket } from "./synth";
 
 /** Minimal pcapng writer for tests: every block in the section's byte order. */
@@ -46,13 +46,8 @@ class Ng {
 
 const pkt = (port: number): SynthPacket => ({ tsUs: 0, src: "192.168.1.1", srcPort: port, dst: "192.168.1.2", dstPort: 80, seq: 1, ack: 0, flags: 2 });
 
-function readAll(bytes: Uint8Array, chunk = 13): { packets: Packet[]; reader: CaptureReader } {
-  const reader = new CaptureReader();
-  const packets: Packet[] = [];
-  for (let i = 0; i < bytes.length; i += chunk) packets.push(...reader.push(bytes.subarray(i, i + chunk)));
-  packets.push(...reader.end());
-  return { packets, reader };
-}
+/** Tiny chunks: every block straddles chunk boundaries. */
+const readAll = (bytes: Uint8Array) => readChunked(bytes, 13);
 
 describe("pcapng", () => {
   it("reads sections of both byte orders, several interfaces, resolutions and block kinds", () => {

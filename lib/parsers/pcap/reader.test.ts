@@ -4,17 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { synthesizeCapture } from "./bench";
 import { describe, expect, it } from "vitest";
+import { readChunked } from "@/lib/testing/capture";
 import { CaptureError, CaptureReader, readCapture, TCP_RST, TCP_SYN, type Packet } from "./index";
 
 const SAMPLE = path.join(SAMPLE_DIR, "gw01-to-target.pcap");
 
-function readAll(bytes: Uint8Array, chunk = 1 << 20): { packets: Packet[]; reader: CaptureReader } {
-  const reader = new CaptureReader();
-  const packets: Packet[] = [];
-  for (let i = 0; i < bytes.length; i += chunk) packets.push(...reader.push(bytes.subarray(i, i + chunk)));
-  packets.push(...reader.end());
-  return { packets, reader };
-}
+const readAll = (bytes: Uint8Array, chunk = 1 << 20) => readChunked(bytes, chunk);
 
 describe("CaptureReader on the acme sample (SLL2)", () => {
   const bytes = new Uint8Array(readFileSync(SAMPLE));

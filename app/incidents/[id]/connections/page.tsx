@@ -48,24 +48,9 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
         <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
         <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>TCP connections</h1>
         <form method="get" action={base} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }} aria-label="Filter connections">
-          <label>Class<br />
-            <select name="class" defaultValue={q.class ?? ""}>
-              <option value="">all</option>
-              {ConnectionClass.options.map((c) => <option key={c} value={c}>{CLASS_LABEL[c]}</option>)}
-            </select>
-          </label>
-          <label>Target<br />
-            <select name="target" defaultValue={q.target ?? ""}>
-              <option value="">all</option>
-              {facets.targets.map((t) => <option key={t} value={t}>{t}</option>)}
-            </select>
-          </label>
-          <label>State<br />
-            <select name="state" defaultValue={q.state ?? ""}>
-              <option value="">all</option>
-              {facets.states.map((t) => <option key={t} value={t}>{t}</option>)}
-            </select>
-          </label>
+          <FilterSelect label="Class" name="class" value={q.class} options={ConnectionClass.options.map((c) => [c, CLASS_LABEL[c]])} />
+          <FilterSelect label="Target" name="target" value={q.target} options={facets.targets.map((t) => [t, t])} />
+          <FilterSelect label="State" name="state" value={q.state} options={facets.states.map((s) => [s, s])} />
           <input type="hidden" name="sort" value={q.sort} />
           {q.pageSize !== 50 && <input type="hidden" name="pageSize" value={q.pageSize} />}
           <button className="btn" type="submit">Filter</button>
@@ -124,5 +109,17 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
         )}
       </section>
     </>
+  );
+}
+
+/** One filter of the form: "all" (no value), then its options as [value, label]. */
+function FilterSelect({ label, name, value, options }: { label: string; name: string; value: string | undefined; options: Array<[value: string, label: string]> }) {
+  return (
+    <label>{label}<br />
+      <select name={name} defaultValue={value ?? ""}>
+        <option value="">all</option>
+        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+    </label>
   );
 }
