@@ -4,7 +4,23 @@ import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", ".next-*/", "lib/generated/", "test-results/", "playwright-report/", "scripts/lab/.gateway/", "scripts/lab/.scratch/", "scripts/collector/dist/", "scripts/parse-thread/dist/", "bench-data/", "data/", "next-env.d.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".next/",
+      ".next-*/",
+      "lib/generated/",
+      "test-results/",
+      "playwright-report/",
+      "scripts/lab/.gateway/",
+      "scripts/lab/.scratch/",
+      "scripts/collector/dist/",
+      "scripts/parse-thread/dist/",
+      "bench-data/",
+      "data/",
+      "next-env.d.ts",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx}"],
@@ -16,7 +32,10 @@ export default tseslint.config(
       ...nextPlugin.configs.recommended.rules,
       // A variable closures read before its one assignment (a timer cleared in a callback) cannot be const.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   // CommonJS: the lab's gateway launcher (microgateway-core is CommonJS) and recorded fixtures' programs.

@@ -4,7 +4,9 @@ export default function NotFound() {
   return (
     <section className="panel">
       <h2>Not found</h2>
-      <p>This incident does not exist (or the link is no longer valid). <Link href="/">Back to incidents</Link></p>
+      <p>
+        This incident does not exist (or the link is no longer valid). <Link href="/">Back to incidents</Link>
+      </p>
     </section>
   );
 }

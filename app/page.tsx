@@ -22,25 +22,52 @@ export default async function HomePage({ searchParams }: Props) {
         <h2 id="incidents-h">Incidents</h2>
         <IncidentSearchForm search={search} error={error} />
         {incidents.length === 0 ? (
-          filtered
-            ? <p className="muted">No incident matches these filters.</p>
-            : <p className="muted">No incidents yet. Upload a bundle above: gateway logs, the gateway config and a tcpdump of the gateway↔target leg.</p>
+          filtered ? (
+            <p className="muted">No incident matches these filters.</p>
+          ) : (
+            <p className="muted">
+              No incidents yet. Upload a bundle above: gateway logs, the gateway config and a tcpdump of the
+              gateway↔target leg.
+            </p>
+          )
         ) : (
           <table data-testid="incident-list">
             <thead>
-              <tr><th>Title</th><th>Org / env</th><th>Verdict</th><th>Time range</th><th className="num">502s</th><th className="num">Files</th><th>Uploaded</th><th /></tr>
+              <tr>
+                <th>Title</th>
+                <th>Org / env</th>
+                <th>Verdict</th>
+                <th>Time range</th>
+                <th className="num">502s</th>
+                <th className="num">Files</th>
+                <th>Uploaded</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {incidents.map((i) => (
                 <tr key={i.id}>
-                  <td><Link href={i.url}>{i.title}</Link>{i.pending && <span className="status parsing"> parsing</span>}</td>
+                  <td>
+                    <Link href={i.url}>{i.title}</Link>
+                    {i.pending && <span className="status parsing"> parsing</span>}
+                  </td>
                   <td className="muted">{[i.org, i.env].filter(Boolean).join(" / ") || "—"}</td>
-                  <td data-testid="verdict-cell">{verdictLabel(i.verdict)}{i.answered && i.verdict && <span className="muted" data-testid="answered"> (with your answers)</span>}</td>
+                  <td data-testid="verdict-cell">
+                    {verdictLabel(i.verdict)}
+                    {i.answered && i.verdict && (
+                      <span className="muted" data-testid="answered">
+                        {" "}
+                        (with your answers)
+                      </span>
+                    )}
+                  </td>
                   <td className="muted">{fmtRange(i.firstTs, i.lastTs)}</td>
                   <td className={`num ${i.status502 ? "bad" : ""}`}>{i.status502}</td>
                   <td className="num">{i.files}</td>
                   <td className="muted">{i.createdAt.slice(0, 16).replace("T", " ")}</td>
-                  <td><DeleteIncidentButton id={i.id} title={i.title} /></td>
+                  <td>
+                    <DeleteIncidentButton id={i.id} title={i.title} />
+                  </td>
                 </tr>
               ))}
             </tbody>

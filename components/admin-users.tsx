@@ -18,10 +18,16 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
     const d = new FormData(form);
     setError(null);
     setMessage(null);
-    const { res, body } = await postJson<ApiAnswer & { user?: User }>("/api/admin/users", { email: d.get("email"), password: d.get("password"), role: d.get("role") });
+    const { res, body } = await postJson<ApiAnswer & { user?: User }>("/api/admin/users", {
+      email: d.get("email"),
+      password: d.get("password"),
+      role: d.get("role"),
+    });
     if (res?.status !== 201 || !body?.user) return setError(body?.error?.message ?? "Could not add the account.");
     form.reset();
-    setMessage(`Added ${body.user.email} (${body.user.role}). Give them the temporary password over a separate channel.`);
+    setMessage(
+      `Added ${body.user.email} (${body.user.role}). Give them the temporary password over a separate channel.`,
+    );
     if (users.length === 0) {
       // The first account switches the deployment to team mode: sign in with it.
       window.location.assign("/signin?next=/admin");
@@ -38,36 +44,73 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
   };
   return (
     <>
-      {users.length === 0 ? <p className="muted">No accounts yet.</p> : (
+      {users.length === 0 ? (
+        <p className="muted">No accounts yet.</p>
+      ) : (
         <table data-testid="users">
-          <thead><tr><th>Email</th><th>Role</th><th>Added</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Added</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
                 <td>{u.email}</td>
                 <td>{u.role}</td>
                 <td className="muted">{u.createdAt.slice(0, 10)}</td>
-                <td>{u.id !== selfId && <button className="btn secondary" type="button" onClick={() => void remove(u)}>Remove</button>}</td>
+                <td>
+                  {u.id !== selfId && (
+                    <button className="btn secondary" type="button" onClick={() => void remove(u)}>
+                      Remove
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <h2>Add an account</h2>
-      <form onSubmit={(e) => { e.preventDefault(); void add(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
-        <label>Email<br /><input name="email" type="email" required /></label>
-        <label>Temporary password<br /><input name="password" type="text" minLength={10} required autoComplete="new-password" /></label>
-        <label>Role<br />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add(e.currentTarget);
+        }}
+        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
+      >
+        <label>
+          Email
+          <br />
+          <input name="email" type="email" required />
+        </label>
+        <label>
+          Temporary password
+          <br />
+          <input name="password" type="text" minLength={10} required autoComplete="new-password" />
+        </label>
+        <label>
+          Role
+          <br />
           <select name="role" defaultValue={users.length === 0 ? "admin" : "engineer"}>
             <option value="engineer">engineer</option>
             <option value="admin">admin</option>
           </select>
         </label>
-        <button className="btn" type="submit">Add</button>
+        <button className="btn" type="submit">
+          Add
+        </button>
       </form>
       <div aria-live="polite">
         {message && <p className="good">{message}</p>}
-        {error && <p className="bad" role="alert">{error}</p>}
+        {error && (
+          <p className="bad" role="alert">
+            {error}
+          </p>
+        )}
       </div>
     </>
   );

@@ -6,16 +6,36 @@ const label = (i: CompareCandidate) => `${i.title} · uploaded ${i.createdAt.sli
 export function ComparePicker({ current, others }: { current: string; others: CompareCandidate[] }) {
   if (others.length === 0) return null;
   return (
-    <form action="/compare" method="get" data-testid="compare-picker" style={{ display: "inline-flex", gap: ".4rem", alignItems: "center" }}>
+    <form
+      action="/compare"
+      method="get"
+      data-testid="compare-picker"
+      style={{ display: "inline-flex", gap: ".4rem", alignItems: "center" }}
+    >
       <input type="hidden" name="a" value={current} />
-      <label htmlFor="compare-b" className="muted" style={{ fontSize: ".9rem" }}>Compare with…</label>
-      <select id="compare-b" name="b" required defaultValue="" data-testid="compare-select" style={{ maxWidth: "22rem", padding: ".3rem" }}>
-        <option value="" disabled>choose an incident</option>
+      <label htmlFor="compare-b" className="muted" style={{ fontSize: ".9rem" }}>
+        Compare with…
+      </label>
+      <select
+        id="compare-b"
+        name="b"
+        required
+        defaultValue=""
+        data-testid="compare-select"
+        style={{ maxWidth: "22rem", padding: ".3rem" }}
+      >
+        <option value="" disabled>
+          choose an incident
+        </option>
         {others.map((i) => (
-          <option key={i.id} value={i.id}>{label(i)}</option>
+          <option key={i.id} value={i.id}>
+            {label(i)}
+          </option>
         ))}
       </select>
-      <button className="btn secondary" type="submit">Compare</button>
+      <button className="btn secondary" type="submit">
+        Compare
+      </button>
     </form>
   );
 }
@@ -23,19 +43,35 @@ export function ComparePicker({ current, others }: { current: string; others: Co
 /** Both sides chosen on the compare page itself. */
 export function CompareChooser({ incidents, a, b }: { incidents: CompareCandidate[]; a?: string; b?: string }) {
   return (
-    <form action="/compare" method="get" data-testid="compare-chooser" style={{ display: "flex", gap: ".6rem", alignItems: "end", flexWrap: "wrap" }}>
+    <form
+      action="/compare"
+      method="get"
+      data-testid="compare-chooser"
+      style={{ display: "flex", gap: ".6rem", alignItems: "end", flexWrap: "wrap" }}
+    >
       {(["a", "b"] as const).map((k) => (
         <label key={k} style={{ display: "grid", gap: ".2rem", fontSize: ".9rem" }}>
           {k === "a" ? "Before" : "After"}
-          <select name={k} required defaultValue={(k === "a" ? a : b) ?? ""} style={{ maxWidth: "24rem", padding: ".3rem" }}>
-            <option value="" disabled>choose an incident</option>
+          <select
+            name={k}
+            required
+            defaultValue={(k === "a" ? a : b) ?? ""}
+            style={{ maxWidth: "24rem", padding: ".3rem" }}
+          >
+            <option value="" disabled>
+              choose an incident
+            </option>
             {incidents.map((i) => (
-              <option key={i.id} value={i.id}>{label(i)}</option>
+              <option key={i.id} value={i.id}>
+                {label(i)}
+              </option>
             ))}
           </select>
         </label>
       ))}
-      <button className="btn" type="submit">Compare</button>
+      <button className="btn" type="submit">
+        Compare
+      </button>
     </form>
   );
 }

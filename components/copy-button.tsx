@@ -16,7 +16,9 @@ export function CopyButton({ text, label = "Copy link" }: { text: string; label?
   };
   return (
     <>
-      <button type="button" className="btn secondary" onClick={() => void copy()} data-testid="copy-link">{label}</button>
+      <button type="button" className="btn secondary" onClick={() => void copy()} data-testid="copy-link">
+        {label}
+      </button>
       <span role="status" className="muted" style={{ fontSize: ".85rem" }}>
         {state === "copied" ? "Copied" : state === "failed" ? "Could not copy: select the link and copy it" : ""}
       </span>

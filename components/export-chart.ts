@@ -5,8 +5,19 @@
 
 /** Presentation properties a stylesheet or Recharts may set; copied inline so the file looks the same anywhere. */
 const STYLE_PROPS = [
-  "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity",
-  "font-family", "font-size", "font-weight", "text-anchor", "dominant-baseline", "visibility",
+  "fill",
+  "fill-opacity",
+  "stroke",
+  "stroke-width",
+  "stroke-dasharray",
+  "stroke-opacity",
+  "opacity",
+  "font-family",
+  "font-size",
+  "font-weight",
+  "text-anchor",
+  "dominant-baseline",
+  "visibility",
 ] as const;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const TITLE_H = 28;
@@ -26,7 +37,11 @@ function el(name: string, attrs: Record<string, string | number>, text?: string)
   return e;
 }
 
-export interface SerializedChart { svg: string; width: number; height: number }
+export interface SerializedChart {
+  svg: string;
+  width: number;
+  height: number;
+}
 
 /** The chart as SVG text, with a white background, a title and the legend drawn in; null when no chart is shown. */
 export function serializeTimeline(title: string, root: ParentNode = document): SerializedChart | null {
@@ -76,7 +91,11 @@ export function serializeTimeline(title: string, root: ParentNode = document): S
     out.appendChild(el("text", { x: x + 14, y, "font-size": 12, fill: "#1b1f24" }, label));
     x += 14 + label.length * 7 + 18;
   });
-  return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(out)}`, width, height };
+  return {
+    svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(out)}`,
+    width,
+    height,
+  };
 }
 
 /** Draws the SVG on a canvas (2× for sharp text) and answers a PNG. */
@@ -91,7 +110,9 @@ export async function svgToPng(chart: SerializedChart, scale = 2): Promise<Blob>
   if (!ctx) throw new Error("This browser cannot draw on a canvas.");
   ctx.scale(scale, scale);
   ctx.drawImage(img, 0, 0, chart.width, chart.height);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("Could not encode the PNG."))), "image/png"));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("Could not encode the PNG."))), "image/png"),
+  );
 }
 
 export function saveBlob(blob: Blob, fileName: string) {

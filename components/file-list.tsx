@@ -10,7 +10,8 @@ type File = IncidentView["files"][number];
 
 function countsLine(f: File): string {
   const c = f.counts;
-  if (f.kind === "gateway-log" && f.status === "done") return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
+  if (f.kind === "gateway-log" && f.status === "done")
+    return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
   if (isCaptureKind(f.kind) && f.status === "done") return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets`;
   if (f.kind === "gateway-config" && f.status === "done") {
     const ka = c.config?.edgemicro?.keep_alive_timeout;
@@ -27,10 +28,20 @@ export function ParseProgress({ f, first }: { f: File; first: ProgressSample | u
   const eta = fmtEta(etaSeconds(first, { t: Date.now(), bytes: f.bytesDone }, f.size));
   return (
     <div className="parse-progress" data-testid="parse-progress">
-      <div className="bar" role="progressbar" aria-label={`Parsing ${f.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-valuetext={`${pct} %, ${eta}`}>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-label={`Parsing ${f.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-valuetext={`${pct} %, ${eta}`}
+      >
         <div style={{ width: `${pct}%` }} />
       </div>
-      <span className="muted">{pct} % · {eta}</span>
+      <span className="muted">
+        {pct} % · {eta}
+      </span>
     </div>
   );
 }
@@ -39,7 +50,8 @@ export function ParseProgress({ f, first }: { f: File; first: ProgressSample | u
 export function useFirstSeen(files: File[]): Map<string, ProgressSample> {
   const firstSeen = useRef(new Map<string, ProgressSample>());
   for (const f of files) {
-    if (f.status === "parsing" && !firstSeen.current.has(f.id)) firstSeen.current.set(f.id, { t: Date.now(), bytes: f.bytesDone });
+    if (f.status === "parsing" && !firstSeen.current.has(f.id))
+      firstSeen.current.set(f.id, { t: Date.now(), bytes: f.bytesDone });
   }
   return firstSeen.current;
 }
@@ -49,19 +61,35 @@ export function FileList({ files, downloadHref }: { files: File[]; downloadHref?
   return (
     <table data-testid="file-list">
       <thead>
-        <tr><th>File</th><th>Kind</th><th className="num">Size</th><th>Status</th><th>Result</th></tr>
+        <tr>
+          <th>File</th>
+          <th>Kind</th>
+          <th className="num">Size</th>
+          <th>Status</th>
+          <th>Result</th>
+        </tr>
       </thead>
       <tbody>
         {files.map((f) => (
           <tr key={f.id}>
-            <td>{downloadHref?.(f) && f.status !== "queued" ? <a href={downloadHref(f)} download title="Download the stored file (logs and configs are redacted)"><code>{f.name}</code></a> : <code>{f.name}</code>}</td>
+            <td>
+              {downloadHref?.(f) && f.status !== "queued" ? (
+                <a href={downloadHref(f)} download title="Download the stored file (logs and configs are redacted)">
+                  <code>{f.name}</code>
+                </a>
+              ) : (
+                <code>{f.name}</code>
+              )}
+            </td>
             <td>{f.kind}</td>
             <td className="num">{fmtBytes(f.size)}</td>
             <td>
               <span className={`status ${f.status}`}>{f.status}</span>
               {f.status === "parsing" && f.size > 0 && <ParseProgress f={f} first={firstSeen.get(f.id)} />}
             </td>
-            <td>{f.error ? <span className={f.status === "failed" ? "bad" : "muted"}>{f.error}</span> : countsLine(f)}</td>
+            <td>
+              {f.error ? <span className={f.status === "failed" ? "bad" : "muted"}>{f.error}</span> : countsLine(f)}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -22,8 +22,18 @@ import { TimelineChart } from "./timeline-chart";
  * in as `evidence`), then the guided flow, timeline, targets and files. Refreshes itself while files are parsing,
  * and shows no verdict until they are done: a verdict over half the data would be a wrong answer.
  */
-export function IncidentLive({ initial, readOnly = false, canDownload = false, toolbar, evidence }: {
-  initial: IncidentView; readOnly?: boolean; canDownload?: boolean; toolbar?: ReactNode; evidence?: ReactNode;
+export function IncidentLive({
+  initial,
+  readOnly = false,
+  canDownload = false,
+  toolbar,
+  evidence,
+}: {
+  initial: IncidentView;
+  readOnly?: boolean;
+  canDownload?: boolean;
+  toolbar?: ReactNode;
+  evidence?: ReactNode;
 }) {
   const [view, setView] = useState(initial);
   const [tick, setTick] = useState(0);
@@ -71,20 +81,34 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
   const files = (
     <section className="panel" aria-labelledby="files-h">
       <h2 id="files-h">Files</h2>
-      <FileList files={view.files} downloadHref={canDownload ? (f) => (downloadRule(f, readOnly).ok ? `/api/incidents/${view.id}/files/${f.id}` : undefined) : undefined} />
+      <FileList
+        files={view.files}
+        downloadHref={
+          canDownload
+            ? (f) => (downloadRule(f, readOnly).ok ? `/api/incidents/${view.id}/files/${f.id}` : undefined)
+            : undefined
+        }
+      />
     </section>
   );
 
   return (
     <>
       <div className="incident-head">
-        <IncidentTitle id={view.id} title={view.title} note={view.note} readOnly={readOnly} onSaved={(patch) => {
+        <IncidentTitle
+          id={view.id}
+          title={view.title}
+          note={view.note}
+          readOnly={readOnly}
+          onSaved={(patch) => {
             edits.current = { ...edits.current, ...patch };
             setView((v) => ({ ...v, ...patch }));
-          }} />
+          }}
+        />
         <p className="muted" data-testid="incident-meta">
           {fmtRange(s.firstTs, s.lastTs)}
-          {ready && ` · ${s.status502} × 502 · ${s.status504} × 504 · ${s.transactions} transactions · ${view.files.length} files`}
+          {ready &&
+            ` · ${s.status502} × 502 · ${s.status504} × 504 · ${s.transactions} transactions · ${view.files.length} files`}
           {view.pending && " · parsing…"}
         </p>
       </div>
@@ -93,7 +117,11 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
       {unusable && (
         <section className="panel" data-testid="nothing-usable" role="alert">
           <h2>No file in this upload could be used</h2>
-          <p>Nothing here is a Microgateway log, config or capture the diagnosis can read, so there is no verdict. The banner above says why for each file; upload the gateway&apos;s <code>*-api.log</code>, its config YAML and a tcpdump of the gateway → target leg.</p>
+          <p>
+            Nothing here is a Microgateway log, config or capture the diagnosis can read, so there is no verdict. The
+            banner above says why for each file; upload the gateway&apos;s <code>*-api.log</code>, its config YAML and a
+            tcpdump of the gateway → target leg.
+          </p>
         </section>
       )}
       {ready && view.diagnosis && <VerdictHeader view={view} />}
@@ -103,17 +131,41 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
         <section className="panel" data-testid="summary-panel" aria-labelledby="summary-h">
           <h2 id="summary-h">In numbers</h2>
           <div className="cards" data-testid="summary">
-            <div className="card"><div className="v bad" data-testid="count-502">{s.status502}</div><div className="k">502 responses</div></div>
-            <div className="card"><div className="v">{s.status504}</div><div className="k">504 (gateway timeout)</div></div>
-            <div className="card"><div className="v">{s.transactions}</div><div className="k">transactions in logs</div></div>
-            <div className="card"><div className="v">{Object.entries(s.errorCodes).map(([c, n]) => `${c} ${n}`).join(", ") || "—"}</div><div className="k">error codes</div></div>
-            <div className="card"><div className="v">{view.files.length}</div><div className="k">files{s.malformedLines ? ` · ${s.malformedLines} malformed lines` : ""}</div></div>
+            <div className="card">
+              <div className="v bad" data-testid="count-502">
+                {s.status502}
+              </div>
+              <div className="k">502 responses</div>
+            </div>
+            <div className="card">
+              <div className="v">{s.status504}</div>
+              <div className="k">504 (gateway timeout)</div>
+            </div>
+            <div className="card">
+              <div className="v">{s.transactions}</div>
+              <div className="k">transactions in logs</div>
+            </div>
+            <div className="card">
+              <div className="v">
+                {Object.entries(s.errorCodes)
+                  .map(([c, n]) => `${c} ${n}`)
+                  .join(", ") || "—"}
+              </div>
+              <div className="k">error codes</div>
+            </div>
+            <div className="card">
+              <div className="v">{view.files.length}</div>
+              <div className="k">files{s.malformedLines ? ` · ${s.malformedLines} malformed lines` : ""}</div>
+            </div>
           </div>
           {s.logCoverage === "errors-only" && (
             <p className="note" style={{ marginTop: ".8rem" }}>
-              The logs were written at level <code>error</code>: only failures are logged, so request counts and error rates per target are unknown.
-              {s.statsTotals ? ` The gateway's stats lines count ${s.statsTotals.requests} requests and ${s.statsTotals.s5xx} 5xx responses in all.` : " No stats lines were found either."}
-              {" "}Set <code>edgemicro.logging.level: info</code> to see every request.
+              The logs were written at level <code>error</code>: only failures are logged, so request counts and error
+              rates per target are unknown.
+              {s.statsTotals
+                ? ` The gateway's stats lines count ${s.statsTotals.requests} requests and ${s.statsTotals.s5xx} 5xx responses in all.`
+                : " No stats lines were found either."}{" "}
+              Set <code>edgemicro.logging.level: info</code> to see every request.
             </p>
           )}
         </section>
@@ -121,7 +173,12 @@ export function IncidentLive({ initial, readOnly = false, canDownload = false, t
       {ready && view.diagnosis && <DiagnosisPanel view={view} onView={setView} readOnly={readOnly} />}
       {ready && (
         <section className="panel" aria-labelledby="timeline-h">
-          <h2 id="timeline-h">502 timeline <span className="muted">({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)</span></h2>
+          <h2 id="timeline-h">
+            502 timeline{" "}
+            <span className="muted">
+              ({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)
+            </span>
+          </h2>
           <TimelineChart data={chart} />
         </section>
       )}

@@ -9,7 +9,8 @@ export function DeleteIncidentButton({ id, title }: { id: string; title: string 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const remove = async () => {
-    if (!window.confirm(`Delete "${title}"? Its analysis, share links and uploaded files are removed for good.`)) return;
+    if (!window.confirm(`Delete "${title}"? Its analysis, share links and uploaded files are removed for good.`))
+      return;
     setBusy(true);
     const res = await fetch(`/api/incidents/${id}`, { method: "DELETE" }).catch(() => null);
     setBusy(false);
@@ -18,8 +19,21 @@ export function DeleteIncidentButton({ id, title }: { id: string; title: string 
   };
   return (
     <>
-      <button className="btn secondary" type="button" disabled={busy} onClick={() => void remove()} aria-label={`Delete ${title}`}>{busy ? "Deleting…" : "Delete"}</button>
-      {error && <span className="bad" role="alert"> {error}</span>}
+      <button
+        className="btn secondary"
+        type="button"
+        disabled={busy}
+        onClick={() => void remove()}
+        aria-label={`Delete ${title}`}
+      >
+        {busy ? "Deleting…" : "Delete"}
+      </button>
+      {error && (
+        <span className="bad" role="alert">
+          {" "}
+          {error}
+        </span>
+      )}
     </>
   );
 }

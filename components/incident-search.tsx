@@ -10,22 +10,64 @@ export const verdictLabel = (v: string | null) => (v ? (VERDICTS.find(([k]) => k
 export function IncidentSearchForm({ search, error }: { search: IncidentSearch; error: string | null }) {
   const active = Object.values(search).some(Boolean);
   return (
-    <form method="get" action="/" role="search" aria-label="Search incidents" style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end", marginBottom: ".8rem" }}>
-      <label>Title<br /><input name="q" defaultValue={search.q ?? ""} placeholder="ticket, customer…" /></label>
-      <label>Org<br /><input name="org" defaultValue={search.org ?? ""} size={10} /></label>
-      <label>Env<br /><input name="env" defaultValue={search.env ?? ""} size={8} /></label>
-      <label>Target<br /><input name="target" defaultValue={search.target ?? ""} placeholder="host:port" size={16} /></label>
-      <label>Verdict<br />
+    <form
+      method="get"
+      action="/"
+      role="search"
+      aria-label="Search incidents"
+      style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end", marginBottom: ".8rem" }}
+    >
+      <label>
+        Title
+        <br />
+        <input name="q" defaultValue={search.q ?? ""} placeholder="ticket, customer…" />
+      </label>
+      <label>
+        Org
+        <br />
+        <input name="org" defaultValue={search.org ?? ""} size={10} />
+      </label>
+      <label>
+        Env
+        <br />
+        <input name="env" defaultValue={search.env ?? ""} size={8} />
+      </label>
+      <label>
+        Target
+        <br />
+        <input name="target" defaultValue={search.target ?? ""} placeholder="host:port" size={16} />
+      </label>
+      <label>
+        Verdict
+        <br />
         <select name="verdict" defaultValue={search.verdict ?? ""}>
           <option value="">any</option>
-          {VERDICTS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          {VERDICTS.map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
       </label>
-      <label>From<br /><input type="date" name="from" defaultValue={search.from ?? ""} /></label>
-      <label>To<br /><input type="date" name="to" defaultValue={search.to ?? ""} /></label>
-      <button className="btn" type="submit">Search</button>
+      <label>
+        From
+        <br />
+        <input type="date" name="from" defaultValue={search.from ?? ""} />
+      </label>
+      <label>
+        To
+        <br />
+        <input type="date" name="to" defaultValue={search.to ?? ""} />
+      </label>
+      <button className="btn" type="submit">
+        Search
+      </button>
       {active && <Link href="/">Clear</Link>}
-      {error && <p className="bad" role="alert" style={{ flexBasis: "100%" }}>Ignored an invalid filter: {error}</p>}
+      {error && (
+        <p className="bad" role="alert" style={{ flexBasis: "100%" }}>
+          Ignored an invalid filter: {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -6,9 +6,10 @@
 export function OpenModeNote({ what }: { what: string }) {
   return (
     <p className="note" data-testid="open-mode-note">
-      <strong>Open mode (no accounts):</strong> only this machine can open {what}, because the server listens on this machine only.
-      And without accounts there is no read-only visitor: whoever opens it here can do everything you can (edit, delete, share).
-      To give a colleague or customer a read-only link, create an account first (team mode, see docs/security.md).
+      <strong>Open mode (no accounts):</strong> only this machine can open {what}, because the server listens on this
+      machine only. And without accounts there is no read-only visitor: whoever opens it here can do everything you can
+      (edit, delete, share). To give a colleague or customer a read-only link, create an account first (team mode, see
+      docs/security.md).
     </p>
   );
 }

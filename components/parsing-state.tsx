@@ -15,12 +15,20 @@ export function ParsingState({ files }: { files: File[] }) {
   const done = pending.reduce((a, f) => a + Math.min(f.bytesDone, f.size), 0);
   return (
     <section className="panel" aria-labelledby="parsing-h" data-testid="parsing-state" aria-live="polite">
-      <h2 id="parsing-h">Reading the bundle… <span className="muted">{fmtBytes(done)} of {fmtBytes(size)}</span></h2>
-      <p className="muted">The verdict appears when every file is read: a diagnosis over part of the data could name the wrong cause.</p>
+      <h2 id="parsing-h">
+        Reading the bundle…{" "}
+        <span className="muted">
+          {fmtBytes(done)} of {fmtBytes(size)}
+        </span>
+      </h2>
+      <p className="muted">
+        The verdict appears when every file is read: a diagnosis over part of the data could name the wrong cause.
+      </p>
       <ul className="parsing-files">
         {pending.map((f) => (
           <li key={f.id}>
-            <code>{f.name}</code> <span className={`status ${f.status}`}>{f.status === "queued" ? "waiting" : "parsing"}</span>
+            <code>{f.name}</code>{" "}
+            <span className={`status ${f.status}`}>{f.status === "queued" ? "waiting" : "parsing"}</span>
             {f.status === "parsing" && f.size > 0 && <ParseProgress f={f} first={firstSeen.get(f.id)} />}
           </li>
         ))}

@@ -5,7 +5,12 @@ import type { ShareLinkItem } from "@/lib/auth/share-links";
 import { CopyButton } from "./copy-button";
 import { OpenModeNote } from "./open-mode-note";
 
-const EXPIRY: Array<[string, number | null]> = [["1 day", 24], ["7 days", 168], ["30 days", 720], ["never", null]];
+const EXPIRY: Array<[string, number | null]> = [
+  ["1 day", 24],
+  ["7 days", 168],
+  ["30 days", 720],
+  ["never", null],
+];
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") : "—");
 
 /** Create, list (views, last view) and revoke the read-only links of one incident. */
@@ -31,7 +36,11 @@ export function SharePanelClient({ incidentId, openMode }: { incidentId: string;
     const res = await fetch(base, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ label: data.get("label"), expiresInHours: hours === "never" ? null : Number(hours), allowDownload: data.get("allowDownload") === "on" }),
+      body: JSON.stringify({
+        label: data.get("label"),
+        expiresInHours: hours === "never" ? null : Number(hours),
+        allowDownload: data.get("allowDownload") === "on",
+      }),
     }).catch(() => null);
     const body = await res?.json().catch(() => null);
     setBusy(false);
@@ -50,41 +59,98 @@ export function SharePanelClient({ incidentId, openMode }: { incidentId: string;
   return (
     <section className="panel" aria-labelledby="share-h" data-testid="share-panel">
       <h2 id="share-h">Share</h2>
-      {openMode
-        ? <OpenModeNote what="a share link" />
-        : <p className="muted">A share link shows this incident read-only (analysis, timeline, targets, connections, guided flow) to anyone holding it, without an account.</p>}
-      <form onSubmit={(e) => { e.preventDefault(); void create(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
-        <label>Label<br /><input name="label" placeholder="ticket 12345" maxLength={200} /></label>
-        <label>Expires after<br />
+      {openMode ? (
+        <OpenModeNote what="a share link" />
+      ) : (
+        <p className="muted">
+          A share link shows this incident read-only (analysis, timeline, targets, connections, guided flow) to anyone
+          holding it, without an account.
+        </p>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create(e.currentTarget);
+        }}
+        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
+      >
+        <label>
+          Label
+          <br />
+          <input name="label" placeholder="ticket 12345" maxLength={200} />
+        </label>
+        <label>
+          Expires after
+          <br />
           <select name="expiry" defaultValue="168">
-            {EXPIRY.map(([label, h]) => <option key={label} value={h === null ? "never" : String(h)}>{label}</option>)}
+            {EXPIRY.map(([label, h]) => (
+              <option key={label} value={h === null ? "never" : String(h)}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
-        <label><input type="checkbox" name="allowDownload" /> allow raw file download</label>
-        <button className="btn" type="submit" disabled={busy}>{busy ? "Creating…" : "Create share link"}</button>
+        <label>
+          <input type="checkbox" name="allowDownload" /> allow raw file download
+        </label>
+        <button className="btn" type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create share link"}
+        </button>
       </form>
       <div aria-live="polite">
         {created && (
           <p className="note copy-row" style={{ marginTop: ".8rem" }}>
-            New link (shown only now, copy it): <input readOnly value={created} aria-label="New share link" data-testid="share-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} />
+            New link (shown only now, copy it):{" "}
+            <input
+              readOnly
+              value={created}
+              aria-label="New share link"
+              data-testid="share-url"
+              onFocus={(e) => e.currentTarget.select()}
+              style={{ width: "min(40rem, 100%)" }}
+            />
             <CopyButton text={created} />
           </p>
         )}
-        {error && <p className="bad" role="alert">{error}</p>}
+        {error && (
+          <p className="bad" role="alert">
+            {error}
+          </p>
+        )}
       </div>
-      {links === null ? <p className="muted">Loading links…</p> : links.length === 0 ? <p className="muted">No active share links.</p> : (
+      {links === null ? (
+        <p className="muted">Loading links…</p>
+      ) : links.length === 0 ? (
+        <p className="muted">No active share links.</p>
+      ) : (
         <table data-testid="share-links">
-          <thead><tr><th>Label</th><th>Created</th><th>Expires</th><th className="num">Views</th><th>Last view</th><th>Download</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Label</th>
+              <th>Created</th>
+              <th>Expires</th>
+              <th className="num">Views</th>
+              <th>Last view</th>
+              <th>Download</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {links.map((l) => (
               <tr key={l.id}>
                 <td>{l.label || <span className="muted">unnamed</span>}</td>
                 <td className="muted">{when(l.createdAt)}</td>
                 <td className="muted">{l.expiresAt ? when(l.expiresAt) : "never"}</td>
-                <td className="num" data-testid="view-count">{l.viewCount}</td>
+                <td className="num" data-testid="view-count">
+                  {l.viewCount}
+                </td>
                 <td className="muted">{when(l.lastViewedAt)}</td>
                 <td>{l.allowDownload ? "yes" : "no"}</td>
-                <td><button className="btn secondary" type="button" onClick={() => void revoke(l)}>Revoke</button></td>
+                <td>
+                  <button className="btn secondary" type="button" onClick={() => void revoke(l)}>
+                    Revoke
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -26,7 +26,11 @@ export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
     const res = await fetch("/api/upload-links", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ label: d.get("label"), expiresInHours: Number(d.get("hours")), maxUses: Number(d.get("maxUses")) }),
+      body: JSON.stringify({
+        label: d.get("label"),
+        expiresInHours: Number(d.get("hours")),
+        maxUses: Number(d.get("maxUses")),
+      }),
     }).catch(() => null);
     const body = await res?.json().catch(() => null);
     if (res?.status !== 201) return setError(body?.error?.message ?? "Could not create the upload link.");
@@ -41,38 +45,100 @@ export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
   };
   return (
     <details className="panel" data-testid="upload-links">
-      <summary><h2 style={{ display: "inline" }}>Customer upload links</h2> <span className="muted">{links ? `(${links.filter(usable).length} usable)` : ""}</span></summary>
-      <p className="muted">A customer opens the link, uploads a bundle into a new incident without an account, and gets a read-only link to the result.</p>
+      <summary>
+        <h2 style={{ display: "inline" }}>Customer upload links</h2>{" "}
+        <span className="muted">{links ? `(${links.filter(usable).length} usable)` : ""}</span>
+      </summary>
+      <p className="muted">
+        A customer opens the link, uploads a bundle into a new incident without an account, and gets a read-only link to
+        the result.
+      </p>
       {openMode && <OpenModeNote what="an upload link and the result link it gives" />}
-      <form onSubmit={(e) => { e.preventDefault(); void create(e.currentTarget); }} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}>
-        <label>Ticket<br /><input name="label" required maxLength={200} placeholder="ticket 12345" /></label>
-        <label>Expires after<br />
-          <select name="hours" defaultValue="72"><option value="24">1 day</option><option value="72">3 days</option><option value="168">7 days</option><option value="720">30 days</option></select>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create(e.currentTarget);
+        }}
+        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
+      >
+        <label>
+          Ticket
+          <br />
+          <input name="label" required maxLength={200} placeholder="ticket 12345" />
         </label>
-        <label>Uses<br /><input name="maxUses" type="number" min={1} max={100} defaultValue={3} style={{ width: "4rem" }} /></label>
-        <button className="btn" type="submit">Create upload link</button>
+        <label>
+          Expires after
+          <br />
+          <select name="hours" defaultValue="72">
+            <option value="24">1 day</option>
+            <option value="72">3 days</option>
+            <option value="168">7 days</option>
+            <option value="720">30 days</option>
+          </select>
+        </label>
+        <label>
+          Uses
+          <br />
+          <input name="maxUses" type="number" min={1} max={100} defaultValue={3} style={{ width: "4rem" }} />
+        </label>
+        <button className="btn" type="submit">
+          Create upload link
+        </button>
       </form>
       <div aria-live="polite">
         {created && (
           <p className="note copy-row" style={{ marginTop: ".8rem" }}>
-            New upload link (shown only now): <input readOnly value={created} aria-label="New upload link" data-testid="upload-url" onFocus={(e) => e.currentTarget.select()} style={{ width: "min(40rem, 100%)" }} />
+            New upload link (shown only now):{" "}
+            <input
+              readOnly
+              value={created}
+              aria-label="New upload link"
+              data-testid="upload-url"
+              onFocus={(e) => e.currentTarget.select()}
+              style={{ width: "min(40rem, 100%)" }}
+            />
             <CopyButton text={created} />
           </p>
         )}
-        {error && <p className="bad" role="alert">{error}</p>}
+        {error && (
+          <p className="bad" role="alert">
+            {error}
+          </p>
+        )}
       </div>
       {links && links.length > 0 && (
         <table data-testid="upload-link-list">
-          <thead><tr><th>Ticket</th><th>Expires</th><th className="num">Used</th><th>State</th><th className="num">Incidents</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Ticket</th>
+              <th>Expires</th>
+              <th className="num">Used</th>
+              <th>State</th>
+              <th className="num">Incidents</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {links.map((l) => (
               <tr key={l.id}>
                 <td>{l.label}</td>
                 <td className="muted">{when(l.expiresAt)}</td>
-                <td className="num">{l.uses} / {l.maxUses}</td>
-                <td data-testid="upload-link-state">{usable(l) ? `usable, ${l.maxUses - l.uses} upload${l.maxUses - l.uses === 1 ? "" : "s"} left` : <span className="warn">used up: this link has been used</span>}</td>
+                <td className="num">
+                  {l.uses} / {l.maxUses}
+                </td>
+                <td data-testid="upload-link-state">
+                  {usable(l) ? (
+                    `usable, ${l.maxUses - l.uses} upload${l.maxUses - l.uses === 1 ? "" : "s"} left`
+                  ) : (
+                    <span className="warn">used up: this link has been used</span>
+                  )}
+                </td>
                 <td className="num">{l.incidents}</td>
-                <td><button className="btn secondary" type="button" onClick={() => void revoke(l)}>Revoke</button></td>
+                <td>
+                  <button className="btn secondary" type="button" onClick={() => void revoke(l)}>
+                    Revoke
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -34,8 +34,15 @@ export function TargetTable({ rows, incidentId }: { rows: Row[]; incidentId?: st
       <thead>
         <tr>
           {COLS.map((c) => (
-            <th key={c.key} className={c.num ? "num" : ""} aria-sort={sort.key === c.key ? (sort.desc ? "descending" : "ascending") : "none"}>
-              <button type="button" onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : true })}>
+            <th
+              key={c.key}
+              className={c.num ? "num" : ""}
+              aria-sort={sort.key === c.key ? (sort.desc ? "descending" : "ascending") : "none"}
+            >
+              <button
+                type="button"
+                onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : true })}
+              >
                 {c.label} {sort.key === c.key ? (sort.desc ? "▼" : "▲") : ""}
               </button>
             </th>
@@ -47,20 +54,52 @@ export function TargetTable({ rows, incidentId }: { rows: Row[]; incidentId?: st
       <tbody>
         {sorted.map((r) => (
           <tr key={r.target}>
-            <td>{id ? <Link href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`}><code>{r.target}</code></Link> : <code>{r.target}</code>}</td>
+            <td>
+              {id ? (
+                <Link href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`}>
+                  <code>{r.target}</code>
+                </Link>
+              ) : (
+                <code>{r.target}</code>
+              )}
+            </td>
             <td>{r.proxy ?? "—"}</td>
             <td className="num">{r.requests ?? "hidden by log level"}</td>
             <td className={`num ${r.errors502 ? "bad" : ""}`}>{r.errors502}</td>
             <td className="num">{fmtPct(r.errorRate)}</td>
             <td className="num">{fmtMs(r.p50Ms)}</td>
             <td className="num">{fmtMs(r.p95Ms)}</td>
-            <td>{Object.entries(r.errorCodes).map(([c, n]) => `${c} × ${n}`).join(", ") || "—"}</td>
+            <td>
+              {Object.entries(r.errorCodes)
+                .map(([c, n]) => `${c} × ${n}`)
+                .join(", ") || "—"}
+            </td>
             {id && (
               <td style={{ whiteSpace: "nowrap" }}>
-                <Link href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`} aria-label={`Transactions to ${r.target}`}>transactions</Link>
+                <Link
+                  href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`}
+                  aria-label={`Transactions to ${r.target}`}
+                >
+                  transactions
+                </Link>
                 {" · "}
-                <Link href={`/incidents/${id}/logs?target=${encodeURIComponent(r.target)}`} aria-label={`Log lines of ${r.target}`}>lines</Link>
-                {r.connections.total > 0 && <>{" · "}<Link href={`/incidents/${id}/connections?target=${encodeURIComponent(r.target)}`} aria-label={`TCP connections to ${r.target}`}>connections</Link></>}
+                <Link
+                  href={`/incidents/${id}/logs?target=${encodeURIComponent(r.target)}`}
+                  aria-label={`Log lines of ${r.target}`}
+                >
+                  lines
+                </Link>
+                {r.connections.total > 0 && (
+                  <>
+                    {" · "}
+                    <Link
+                      href={`/incidents/${id}/connections?target=${encodeURIComponent(r.target)}`}
+                      aria-label={`TCP connections to ${r.target}`}
+                    >
+                      connections
+                    </Link>
+                  </>
+                )}
               </td>
             )}
           </tr>

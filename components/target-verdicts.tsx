@@ -18,7 +18,9 @@ export function TargetVerdicts({ targets, rows }: { targets: TargetVerdict[]; ro
   return (
     <div data-testid="target-verdicts">
       <div className="verdict-grid">
-        {failing.map((t, i) => <TargetCard key={t.target} t={t} row={rows.find((r) => r.target === t.target)} primary={i === 0} />)}
+        {failing.map((t, i) => (
+          <TargetCard key={t.target} t={t} row={rows.find((r) => r.target === t.target)} primary={i === 0} />
+        ))}
       </div>
       {healthy.length > 0 && (
         <p className="good healthy-line" data-testid="healthy-targets">
@@ -40,24 +42,40 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       setCopied(false);
     }
   };
-  return <button type="button" className="btn secondary small" onClick={() => void copy()} aria-label={label}>{copied ? "Copied" : "Copy fix"}</button>;
+  return (
+    <button type="button" className="btn secondary small" onClick={() => void copy()} aria-label={label}>
+      {copied ? "Copied" : "Copy fix"}
+    </button>
+  );
 }
 
 function TargetCard({ t, row, primary }: { t: TargetVerdict; row: TargetRow | undefined; primary: boolean }) {
   const proof = keyEvidence(t, row);
   return (
-    <article className="verdict-card" data-testid="target-verdict" data-target={t.target} data-cause={t.cause} aria-labelledby={`tv-${t.target}`}>
+    <article
+      className="verdict-card"
+      data-testid="target-verdict"
+      data-target={t.target}
+      data-cause={t.cause}
+      aria-labelledby={`tv-${t.target}`}
+    >
       <h3 id={`tv-${t.target}`}>
-        <code>{t.target}</code>{t.proxy ? <span className="muted"> · {t.proxy}</span> : null}
+        <code>{t.target}</code>
+        {t.proxy ? <span className="muted"> · {t.proxy}</span> : null}
       </h3>
-      <p className="cause" data-testid="target-cause">{CAUSE_LABEL[t.cause]}</p>
+      <p className="cause" data-testid="target-cause">
+        {CAUSE_LABEL[t.cause]}
+      </p>
       <p className="facts">
         <span className={CONFIDENCE_CLASS[t.confidence]}>confidence {t.confidence}</span>
-        {" · "}explains {t.explains502} failure{t.explains502 === 1 ? "" : "s"}{t.idleTimeoutMs !== null ? ` · target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}
+        {" · "}explains {t.explains502} failure{t.explains502 === 1 ? "" : "s"}
+        {t.idleTimeoutMs !== null ? ` · target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}
       </p>
       {proof.length > 0 && (
         <ul className="proof" aria-label={`Evidence for ${t.target}`} data-testid="key-evidence">
-          {proof.map((e, i) => <li key={i}>{e.href ? <a href={e.href}>{e.text}</a> : e.text}</li>)}
+          {proof.map((e, i) => (
+            <li key={i}>{e.href ? <a href={e.href}>{e.text}</a> : e.text}</li>
+          ))}
         </ul>
       )}
       {t.fix && (
@@ -66,11 +84,17 @@ function TargetCard({ t, row, primary }: { t: TargetVerdict; row: TargetRow | un
             <strong>Fix: {t.fix.title}</strong>
             <CopyButton text={t.fix.snippet} label={`Copy the fix for ${t.target}`} />
           </div>
-          <pre data-testid={primary ? "fix-snippet" : "target-fix-snippet"} className="snippet"><code>{t.fix.snippet}</code></pre>
+          <pre data-testid={primary ? "fix-snippet" : "target-fix-snippet"} className="snippet">
+            <code>{t.fix.snippet}</code>
+          </pre>
           {t.fix.notes.length > 0 && (
             <details>
               <summary>Why this fix ({t.fix.notes.length} notes)</summary>
-              <ul>{t.fix.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>
+              <ul>
+                {t.fix.notes.map((n, i) => (
+                  <li key={i}>{n}</li>
+                ))}
+              </ul>
             </details>
           )}
         </div>

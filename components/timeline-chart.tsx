@@ -2,7 +2,19 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { Bar, ComposedChart, Brush, Line, CartesianGrid, Legend, ResponsiveContainer, Symbols, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  ComposedChart,
+  Brush,
+  Line,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Symbols,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { TimelineChartData } from "@/lib/analysis/chart-data";
 
 const PALETTE = ["#c62828", "#ef6c00", "#6a1b9a", "#283593", "#00838f", "#558b2f", "#8d6e63"];
@@ -14,10 +26,38 @@ type Row = TimelineChartData["rows"][number];
  * 502) is red and a different symbol from the ordinary closes a healthy pool sees all the time.
  */
 const CLOSE_SERIES = [
-  { key: "targetFin", name: "target FIN (ordinary)", symbol: "circle", size: 36, fill: "var(--panel)", stroke: "var(--muted)" },
-  { key: "targetRst", name: "target RST (ordinary)", symbol: "diamond", size: 36, fill: "var(--panel)", stroke: "var(--text)" },
-  { key: "killFin", name: "target FIN that killed a request", symbol: "triangle", size: 90, fill: "var(--bad)", stroke: "var(--bad)" },
-  { key: "killRst", name: "target RST that killed a request", symbol: "cross", size: 90, fill: "var(--bad)", stroke: "var(--bad)" },
+  {
+    key: "targetFin",
+    name: "target FIN (ordinary)",
+    symbol: "circle",
+    size: 36,
+    fill: "var(--panel)",
+    stroke: "var(--muted)",
+  },
+  {
+    key: "targetRst",
+    name: "target RST (ordinary)",
+    symbol: "diamond",
+    size: 36,
+    fill: "var(--panel)",
+    stroke: "var(--text)",
+  },
+  {
+    key: "killFin",
+    name: "target FIN that killed a request",
+    symbol: "triangle",
+    size: 90,
+    fill: "var(--bad)",
+    stroke: "var(--bad)",
+  },
+  {
+    key: "killRst",
+    name: "target RST that killed a request",
+    symbol: "cross",
+    size: 90,
+    fill: "var(--bad)",
+    stroke: "var(--bad)",
+  },
 ] as const;
 
 /** The drill-down link of one bar (or one error code's part of it): that bucket's 5xx transactions. */
@@ -47,34 +87,88 @@ export function TimelineChart({ data, incidentId }: { data: TimelineChartData; i
         <ResponsiveContainer>
           <ComposedChart data={data.rows} margin={{ top: 8, right: 16, left: 12, bottom: 4 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" minTickGap={24} fontSize={12} label={{ value: "time (UTC), bucket start", position: "insideBottom", offset: -4, fontSize: 12 }} height={40} />
-            <YAxis allowDecimals={false} fontSize={12} label={{ value: "5xx responses · target closes", angle: -90, position: "insideLeft", offset: 12, fontSize: 12, style: { textAnchor: "middle" } }} />
+            <XAxis
+              dataKey="label"
+              minTickGap={24}
+              fontSize={12}
+              label={{ value: "time (UTC), bucket start", position: "insideBottom", offset: -4, fontSize: 12 }}
+              height={40}
+            />
+            <YAxis
+              allowDecimals={false}
+              fontSize={12}
+              label={{
+                value: "5xx responses · target closes",
+                angle: -90,
+                position: "insideLeft",
+                offset: 12,
+                fontSize: 12,
+                style: { textAnchor: "middle" },
+              }}
+            />
             <Tooltip />
             <Legend />
             {data.codes.map((c, i) => (
-              <Bar key={c} dataKey={c} stackId="errors" fill={PALETTE[i % PALETTE.length]} name={c} isAnimationActive={false}
+              <Bar
+                key={c}
+                dataKey={c}
+                stackId="errors"
+                fill={PALETTE[i % PALETTE.length]}
+                name={c}
+                isAnimationActive={false}
                 cursor={id ? "pointer" : undefined}
-                onClick={(d, index) => open((d as { payload?: Row }).payload ?? data.rows[index], c)} />
+                onClick={(d, index) => open((d as { payload?: Row }).payload ?? data.rows[index], c)}
+              />
             ))}
-            {data.closes && CLOSE_SERIES.map((c) => (
-              <Line key={c.key} dataKey={c.key} name={c.name} stroke="none" legendType={c.symbol} isAnimationActive={false} connectNulls={false}
-                dot={(p: { cx?: number; cy?: number; value?: number | null; index?: number }) =>
-                  p.value == null || p.cx == null || p.cy == null
-                    ? <g key={`${c.key}-${p.index}`} />
-                    : <Symbols key={`${c.key}-${p.index}`} cx={p.cx} cy={p.cy} type={c.symbol} size={c.size} fill={c.fill} stroke={c.stroke} />}
-                activeDot={false} />
-            ))}
+            {data.closes &&
+              CLOSE_SERIES.map((c) => (
+                <Line
+                  key={c.key}
+                  dataKey={c.key}
+                  name={c.name}
+                  stroke="none"
+                  legendType={c.symbol}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                  dot={(p: { cx?: number; cy?: number; value?: number | null; index?: number }) =>
+                    p.value == null || p.cx == null || p.cy == null ? (
+                      <g key={`${c.key}-${p.index}`} />
+                    ) : (
+                      <Symbols
+                        key={`${c.key}-${p.index}`}
+                        cx={p.cx}
+                        cy={p.cy}
+                        type={c.symbol}
+                        size={c.size}
+                        fill={c.fill}
+                        stroke={c.stroke}
+                      />
+                    )
+                  }
+                  activeDot={false}
+                />
+              ))}
             {data.rows.length > 1 && <Brush dataKey="label" height={20} travellerWidth={8} />}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       {id && errorRows.length > 0 && (
-        <nav aria-label="Bars with 5xx" data-testid="timeline-buckets" style={{ marginTop: ".4rem", fontSize: ".85rem" }}>
+        <nav
+          aria-label="Bars with 5xx"
+          data-testid="timeline-buckets"
+          style={{ marginTop: ".4rem", fontSize: ".85rem" }}
+        >
           <span className="muted">Bars with 5xx: </span>
           {errorRows.map((r, i) => (
             <span key={r.t}>
               {i > 0 && " · "}
-              <Link href={bucketHref(id, data, r)} title={data.codes.filter((c) => Number(r[c] ?? 0) > 0).map((c) => `${c} ${r[c]}`).join(", ")}>
+              <Link
+                href={bucketHref(id, data, r)}
+                title={data.codes
+                  .filter((c) => Number(r[c] ?? 0) > 0)
+                  .map((c) => `${c} ${r[c]}`)
+                  .join(", ")}
+              >
                 {r.label} ({data.codes.reduce((n, c) => n + Number(r[c] ?? 0), 0)})
               </Link>
             </span>

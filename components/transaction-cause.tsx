@@ -10,9 +10,17 @@ export function TransactionCauseBox({ cause }: { cause: TransactionCause }) {
   return (
     <div data-testid="transaction-cause" data-cause={cause.cause ?? "none"}>
       {cause.cause && <p className="bad">{CAUSE_LABEL[cause.cause] ?? cause.cause}</p>}
-      <p><strong>{cause.title}</strong></p>
+      <p>
+        <strong>{cause.title}</strong>
+      </p>
       <p>{cause.explanation}</p>
-      {cause.readMore && <p><a href={cause.readMore} target="_blank" rel="noreferrer">Read the troubleshooting guide</a></p>}
+      {cause.readMore && (
+        <p>
+          <a href={cause.readMore} target="_blank" rel="noreferrer">
+            Read the troubleshooting guide
+          </a>
+        </p>
+      )}
     </div>
   );
 }

@@ -10,20 +10,44 @@ export function TransactionTable({ incidentId, rows }: { incidentId: string; row
     <table data-testid="transaction-table">
       <thead>
         <tr>
-          <th>Start</th><th>Request</th><th className="num">Status</th><th>Error</th><th>Target</th><th>Proxy</th><th className="num">Duration</th><th>Connection</th>
+          <th>Start</th>
+          <th>Request</th>
+          <th className="num">Status</th>
+          <th>Error</th>
+          <th>Target</th>
+          <th>Proxy</th>
+          <th className="num">Duration</th>
+          <th>Connection</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((t) => (
           <tr key={`${t.fileId}:${t.correlationId}:${t.startTs}`}>
             <td style={{ whiteSpace: "nowrap" }}>{fmtTs(t.startTs).slice(11)}</td>
-            <td><Link href={`/incidents/${incidentId}/transactions/${encodeURIComponent(t.correlationId)}`}><code>{t.method} /{t.url}</code></Link></td>
+            <td>
+              <Link href={`/incidents/${incidentId}/transactions/${encodeURIComponent(t.correlationId)}`}>
+                <code>
+                  {t.method} /{t.url}
+                </code>
+              </Link>
+            </td>
             <td className={`num ${t.status !== null && t.status >= 500 ? "bad" : ""}`}>{t.status ?? "—"}</td>
-            <td>{t.errCode ?? ""}{t.errMessage ? <span className="muted"> {t.errMessage}</span> : null}</td>
+            <td>
+              {t.errCode ?? ""}
+              {t.errMessage ? <span className="muted"> {t.errMessage}</span> : null}
+            </td>
             <td>{t.target ? <code>{t.target}</code> : "—"}</td>
             <td>{t.proxy ?? "—"}</td>
             <td className="num">{fmtMs(t.durationMs)}</td>
-            <td>{t.connection ? <Link href={`/incidents/${incidentId}/connections/${t.connection.id}`}>{classLabel(t.connection.class)}</Link> : <span className="muted">—</span>}</td>
+            <td>
+              {t.connection ? (
+                <Link href={`/incidents/${incidentId}/connections/${t.connection.id}`}>
+                  {classLabel(t.connection.class)}
+                </Link>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -14,11 +14,17 @@ export function UploadPanel() {
   const upload = (files: FileList | File[]) => {
     const list = Array.from(files);
     if (list.length === 0) return;
-    postFiles("/api/incidents", list, (f) => f.webkitRelativePath || f.name, setPhase, (xhr) => {
-      const body = JSON.parse(xhr.responseText || "{}");
-      if (xhr.status === 201) router.push(new URL(body.url).pathname);
-      else setPhase({ kind: "error", message: body?.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
-    });
+    postFiles(
+      "/api/incidents",
+      list,
+      (f) => f.webkitRelativePath || f.name,
+      setPhase,
+      (xhr) => {
+        const body = JSON.parse(xhr.responseText || "{}");
+        if (xhr.status === 201) router.push(new URL(body.url).pathname);
+        else setPhase({ kind: "error", message: body?.error?.message ?? `Upload failed (HTTP ${xhr.status}).` });
+      },
+    );
   };
 
   const busy = phase.kind === "uploading";
@@ -39,7 +45,15 @@ export function UploadPanel() {
         }}
       >
         <p>Drop gateway logs, config YAML, pcap/pcapng captures — or one .zip / .tar.gz — here.</p>
-        <input ref={input} type="file" multiple hidden aria-label="Bundle files" data-testid="file-input" onChange={(e) => e.target.files && upload(e.target.files)} />
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          aria-label="Bundle files"
+          data-testid="file-input"
+          onChange={(e) => e.target.files && upload(e.target.files)}
+        />
         <button className="btn" type="button" disabled={busy} onClick={() => input.current?.click()}>
           Choose files…
         </button>

@@ -13,10 +13,14 @@ export function VerdictHeader({ view }: { view: IncidentView }) {
   return (
     <section className="panel verdict-panel" aria-labelledby="verdict-h" data-testid="verdict-header">
       <div className="verdict" role="status" data-testid="verdict" data-cause={d.verdict.cause}>
-        <h2 id="verdict-h"><span className="muted">Verdict: </span><span data-testid="verdict-cause">{CAUSE_LABEL[d.verdict.cause]}</span></h2>
+        <h2 id="verdict-h">
+          <span className="muted">Verdict: </span>
+          <span data-testid="verdict-cause">{CAUSE_LABEL[d.verdict.cause]}</span>
+        </h2>
         <p className="facts">
           <span className={CONFIDENCE_CLASS[d.verdict.confidence]}>confidence {d.verdict.confidence}</span>
-          {" · "}explains {d.verdict.explains502} of {failures} failures <span className="muted">({d.verdict.cause})</span>
+          {" · "}explains {d.verdict.explains502} of {failures} failures{" "}
+          <span className="muted">({d.verdict.cause})</span>
         </p>
       </div>
       <TargetVerdicts targets={d.targets} rows={view.targets} />

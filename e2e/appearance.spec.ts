@@ -1,7 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 
-
 /**
  * Text whose contrast with the background it is drawn on is under 4.5:1 (WCAG AA), as "tag.class: text ratio".
  * The background is the first opaque one up the tree; SVG text (charts, no CSS colour) and aria-hidden glyphs are left out.
@@ -10,7 +9,10 @@ async function lowContrast(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
     const lum = ([r, g, b]: number[]) => {
-      const c = [r, g, b].map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+      const c = [r, g, b].map((v) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      });
       return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
     };
     const bgOf = (el: Element | null): number[] => {
@@ -31,7 +33,10 @@ async function lowContrast(page: Page): Promise<string[]> {
       const fg = rgb(st.color).slice(0, 3);
       const [a, b] = [lum(fg), lum(bgOf(el))];
       const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}.${el.className}: "${n.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      if (ratio < 4.5)
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className}: "${n.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`,
+        );
     }
     return [...new Set(out)];
   });
@@ -46,7 +51,11 @@ async function pagesOf(page: Page): Promise<string[]> {
   await page.goto(`${incident}/connections?class=keepalive-race`);
   const ladder = (await page.getByTestId("connections-table").getByRole("link").first().getAttribute("href"))!;
   await page.goto(`${incident}/transactions?minStatus=500`);
-  const tx = (await page.getByTestId("transaction-table").getByRole("link", { name: /GET / }).first().getAttribute("href"))!;
+  const tx = (await page
+    .getByTestId("transaction-table")
+    .getByRole("link", { name: /GET / })
+    .first()
+    .getAttribute("href"))!;
   return ["/", incident, `${incident}/connections`, ladder, `${incident}/logs`, tx, "/u/" + "A".repeat(43)];
 }
 
@@ -68,7 +77,10 @@ test("dark mode follows the system and every page stays readable", async ({ brow
 });
 
 test("at 800 px wide no page scrolls sideways", async ({ browser }) => {
-  const ctx = await browser.newContext({ viewport: { width: 800, height: 900 }, baseURL: test.info().project.use.baseURL });
+  const ctx = await browser.newContext({
+    viewport: { width: 800, height: 900 },
+    baseURL: test.info().project.use.baseURL,
+  });
   const page = await ctx.newPage();
   for (const url of await pagesOf(page)) {
     await page.goto(url);
@@ -105,5 +117,7 @@ test("open mode: creating a share link says who can open it, and copies it", asy
   // The customer upload links say the same in open mode.
   await page.goto("/");
   await page.getByTestId("upload-links").locator("summary").click();
-  await expect(page.getByTestId("upload-links").getByTestId("open-mode-note")).toContainText("only this machine can open an upload link");
+  await expect(page.getByTestId("upload-links").getByTestId("open-mode-note")).toContainText(
+    "only this machine can open an upload link",
+  );
 });

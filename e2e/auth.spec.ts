@@ -55,7 +55,10 @@ test.describe("team mode", () => {
     expect(adminPage?.status()).toBe(404);
 
     // Removing the engineer ends their session at once.
-    await page.getByRole("row", { name: new RegExp(eng.email) }).getByRole("button", { name: "Remove" }).click();
+    await page
+      .getByRole("row", { name: new RegExp(eng.email) })
+      .getByRole("button", { name: "Remove" })
+      .click();
     await expect(page.getByTestId("users")).not.toContainText(eng.email);
     await ep.goto("/");
     await expect(ep).toHaveURL(/\/signin/);

@@ -22,7 +22,11 @@ test.skip(!tcpdump, "tcpdump is not installed: the collector's capture cannot ru
 function ensureGateway() {
   const pj = path.join(lab, ".gateway/node_modules/microgateway-core/package.json");
   if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).version === "3.3.7") return;
-  execFileSync("npm", ["install", "--prefix", path.join(lab, ".gateway"), "--no-audit", "--no-fund", "microgateway-core@3.3.7"], { stdio: "inherit", timeout: 240_000 });
+  execFileSync(
+    "npm",
+    ["install", "--prefix", path.join(lab, ".gateway"), "--no-audit", "--no-fund", "microgateway-core@3.3.7"],
+    { stdio: "inherit", timeout: 240_000 },
+  );
 }
 
 /** Resolves when the child sends `{ready}` (lab children do), rejects if it exits first. */
@@ -62,7 +66,9 @@ function storedText(dir: string): string {
   return out.join("\n");
 }
 
-test("collector on a gateway host with a racing backend: uploads through the link, no secret reaches the server, verdict keep-alive race", async ({ page }) => {
+test("collector on a gateway host with a racing backend: uploads through the link, no secret reaches the server, verdict keep-alive race", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   ensureGateway();
   const { scenarios } = await import("../scripts/lab/scenarios.mjs");
@@ -83,7 +89,9 @@ test("collector on a gateway host with a racing backend: uploads through the lin
   const customer = await page.context().browser()!.newContext();
   const c = await customer.newPage();
   await c.goto(uploadUrl);
-  await expect(c.getByTestId("collector-command")).toContainText(`/collector/emg-collect.mjs && sudo node emg-collect.mjs --until-502 5 --upload ${uploadUrl}/upload`);
+  await expect(c.getByTestId("collector-command")).toContainText(
+    `/collector/emg-collect.mjs && sudo node emg-collect.mjs --until-502 5 --upload ${uploadUrl}/upload`,
+  );
   await customer.close();
 
   // The "host": ~/.edgemicro/ORG-ENV-config.yaml (with the lab's fake key and secret), logs in its logging.dir.
@@ -108,13 +116,29 @@ test("collector on a gateway host with a racing backend: uploads through the lin
   try {
     world = fork(path.join(lab, "world.mjs"), [SCENARIO, host], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     await ready("world", world);
-    gateway = fork(path.join(lab, "gateway-run.cjs"), [configFile, ORG, ENV], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    gateway = fork(path.join(lab, "gateway-run.cjs"), [configFile, ORG, ENV], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
     await ready("gateway", gateway);
 
-    collector = spawn("node", [collectorFile, "--until-502", "3", "--duration", "90", "--upload", uploadUrl, "--out", path.join(host, "bundle.tar.gz")], {
-      env: { ...process.env, HOME: home },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    collector = spawn(
+      "node",
+      [
+        collectorFile,
+        "--until-502",
+        "3",
+        "--duration",
+        "90",
+        "--upload",
+        uploadUrl,
+        "--out",
+        path.join(host, "bundle.tar.gz"),
+      ],
+      {
+        env: { ...process.env, HOME: home },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     collector.stdout!.on("data", (d) => (stdout += d));
@@ -136,7 +160,9 @@ test("collector on a gateway host with a racing backend: uploads through the lin
     expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
 
     // tcpdump did not outlive the collector.
-    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(path.join(os.tmpdir(), "emg-collect-"));
+    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toContain(
+      path.join(os.tmpdir(), "emg-collect-"),
+    );
 
     // The read-only result shows the verdict for the uploaded bundle.
     await page.goto(shareUrl);

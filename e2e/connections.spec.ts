@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 
-
 // Expected numbers: see lib/analysis/connections.db.test.ts (tshark: 15 conversations; races GET /items/2, /7, /18).
 test("upload the sample bundle, list its connections, open a race's ladder with its 502 log line", async ({ page }) => {
   await page.goto("/");
@@ -11,7 +10,10 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   await expect(page.getByTestId("file-list").locator(".status.done")).toHaveCount(3);
   const incidentUrl = page.url();
 
-  await page.getByTestId("connections-link").getByRole("link", { name: /TCP connections/ }).click();
+  await page
+    .getByTestId("connections-link")
+    .getByRole("link", { name: /TCP connections/ })
+    .click();
   await expect(page).toHaveURL(/\/connections$/);
   const table = page.getByTestId("connections-table");
   await expect(table.locator("tbody tr")).toHaveCount(15);
@@ -30,7 +32,10 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   await expect(page).toHaveURL(/class=keepalive-race/);
   await expect(table.locator("tbody tr")).toHaveCount(3);
 
-  const firstLink = table.locator("tbody tr").first().getByRole("link", { name: /^Ladder of connection/ });
+  const firstLink = table
+    .locator("tbody tr")
+    .first()
+    .getByRole("link", { name: /^Ladder of connection/ });
   const shownNo = (await firstLink.textContent())!.trim();
   await firstLink.click();
   await expect(page).toHaveURL(/\/connections\/\d+$/);
@@ -43,7 +48,13 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   const ladder = page.getByTestId("ladder");
   // Each annotation once per packet (the tracker's note and the exchanges used to both say "FIN", "request …").
   const annotations = await ladder.getByTestId("annotation").allTextContents();
-  const repeated = annotations.filter((a) => { const parts = a.split(" · ").filter(Boolean); return new Set(parts).size !== parts.length || parts.some((p, i) => parts.some((q, j) => i !== j && q.startsWith(`${p} `))); });
+  const repeated = annotations.filter((a) => {
+    const parts = a.split(" · ").filter(Boolean);
+    return (
+      new Set(parts).size !== parts.length ||
+      parts.some((p, i) => parts.some((q, j) => i !== j && q.startsWith(`${p} `)))
+    );
+  });
   expect(repeated).toEqual([]);
   expect(annotations.filter((a) => a.includes("FIN")).length).toBeGreaterThan(0);
   await expect(ladder.locator("[data-frame]").first()).toContainText("SYN");
@@ -60,8 +71,16 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   expect(api.status()).toBe(200);
   const body = await api.json();
   expect([body.total, body.pageSize, body.connections.length, body.prevCursor]).toEqual([3, 2, 2, null]);
-  expect(body.connections[0]).toMatchObject({ class: "keepalive-race", state: "SF", matched: { status: 502, errCode: "ECONNRESET" } });
-  const rest = await (await page.request.get(`/api/incidents/${id}/connections?class=keepalive-race&sort=gap&pageSize=2&cursor=${body.nextCursor}`)).json();
+  expect(body.connections[0]).toMatchObject({
+    class: "keepalive-race",
+    state: "SF",
+    matched: { status: 502, errCode: "ECONNRESET" },
+  });
+  const rest = await (
+    await page.request.get(
+      `/api/incidents/${id}/connections?class=keepalive-race&sort=gap&pageSize=2&cursor=${body.nextCursor}`,
+    )
+  ).json();
   expect([rest.connections.length, rest.nextCursor]).toEqual([1, null]);
   expect((await page.request.get(`/api/incidents/${id}/connections?class=bogus`)).status()).toBe(422);
   expect((await page.request.get(`/api/incidents/inc_nope/connections`)).status()).toBe(404);
@@ -70,14 +89,18 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   await expect(page.getByTestId("connections-link")).toContainText("keep-alive races (3)");
 });
 
-test("connection pages: Next and Previous by keyboard, every page a link that can be shared, a bad cursor explained", async ({ page, browser }) => {
+test("connection pages: Next and Previous by keyboard, every page a link that can be shared, a bad cursor explained", async ({
+  page,
+  browser,
+}) => {
   await page.goto("/");
   await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
   await expect(page).toHaveURL(/\/incidents\/inc_/);
   await expect(page.getByTestId("file-list").locator(".status.done")).toHaveCount(3);
   const id = page.url().split("/incidents/")[1];
   const rows = page.getByTestId("connections-table").locator("tbody tr");
-  const rowIds = async () => (await rows.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).join(" ");
+  const rowIds = async () =>
+    (await rows.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).join(" ");
 
   // 15 connections, 5 a page: three pages.
   await page.goto(`/incidents/${id}/connections?pageSize=5`);
@@ -89,7 +112,8 @@ test("connection pages: Next and Previous by keyboard, every page a link that ca
   // From the table's last link, Tab reaches Next; Enter follows it.
   await rows.last().getByRole("link").focus();
   const next = pager.getByRole("link", { name: "Next page" });
-  for (let i = 0; i < 6 && !(await next.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  for (let i = 0; i < 6 && !(await next.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press("Tab");
   await expect(next).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/[?&]cursor=[\w-]+/);
@@ -111,7 +135,14 @@ test("connection pages: Next and Previous by keyboard, every page a link that ca
   const p2 = await other.newPage();
   await p2.goto(page2Url);
   await expect(p2.getByTestId("connections-table").locator("tbody tr")).toHaveCount(5);
-  expect((await p2.getByTestId("connections-table").locator("tbody tr a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).join(" ")).toBe(page2);
+  expect(
+    (
+      await p2
+        .getByTestId("connections-table")
+        .locator("tbody tr a")
+        .evaluateAll((as) => as.map((a) => a.getAttribute("href")))
+    ).join(" "),
+  ).toBe(page2);
   await other.close();
 
   // Last: the last five, no Next; its Previous is the middle page.
@@ -129,5 +160,7 @@ test("connection pages: Next and Previous by keyboard, every page a link that ca
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.code).toBe("bad_cursor");
   const page2Cursor = new URL(page2Url).searchParams.get("cursor");
-  expect((await page.request.get(`/api/incidents/${id}/connections?sort=gap&cursor=${page2Cursor}`)).status()).toBe(400);
+  expect((await page.request.get(`/api/incidents/${id}/connections?sort=gap&cursor=${page2Cursor}`)).status()).toBe(
+    400,
+  );
 });

@@ -3,7 +3,18 @@
 import path from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { blobPath, OwnServer, SAMPLE_DIR, sampleFiles, scratchDatabase, sha256File, tempDir, withSql, type ServerSpec, type Sql } from "./helpers/server";
+import {
+  blobPath,
+  OwnServer,
+  SAMPLE_DIR,
+  sampleFiles,
+  scratchDatabase,
+  sha256File,
+  tempDir,
+  withSql,
+  type ServerSpec,
+  type Sql,
+} from "./helpers/server";
 import { writeBigLog } from "./helpers/synth";
 
 test.describe.configure({ mode: "serial" });
@@ -13,8 +24,23 @@ const PORT = Number(process.env.E2E_PORT ?? 3100) + 50;
 // About 60 MB / 300k lines: parsing takes several seconds, long enough to be killed in the middle.
 const COPIES = 2500;
 
-interface FileView { id: string; name: string; kind: string; status: string; size: number; bytesDone: number; error: string | null; counts: Record<string, unknown> }
-interface View { pending: boolean; files: FileView[]; summary: unknown; timeline: unknown; targets: unknown }
+interface FileView {
+  id: string;
+  name: string;
+  kind: string;
+  status: string;
+  size: number;
+  bytesDone: number;
+  error: string | null;
+  counts: Record<string, unknown>;
+}
+interface View {
+  pending: boolean;
+  files: FileView[];
+  summary: unknown;
+  timeline: unknown;
+  targets: unknown;
+}
 
 let bundle: Array<{ name: string; path: string }>;
 test.beforeAll(async () => {
@@ -22,10 +48,18 @@ test.beforeAll(async () => {
   const big = path.join(dir, "edgemicro-gw02-big-1-api.log");
   const { lines } = await writeBigLog(big, COPIES);
   expect(lines).toBe(123 * COPIES); // wc -l on the sample log: 123
-  bundle = [{ name: path.basename(big), path: big }, ...sampleFiles().map((n) => ({ name: n, path: path.join(SAMPLE_DIR, n) }))];
+  bundle = [
+    { name: path.basename(big), path: big },
+    ...sampleFiles().map((n) => ({ name: n, path: path.join(SAMPLE_DIR, n) })),
+  ];
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 300_000, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 300_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await fn().catch(() => undefined);
@@ -36,10 +70,20 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 }
 
 const view = (s: OwnServer, id: string) => s.json<View>(`/api/incidents/${id}`);
-const done = (s: OwnServer, id: string) => waitFor(`incident ${id} to finish`, async () => { const v = await view(s, id); return v.pending ? undefined : v; });
+const done = (s: OwnServer, id: string) =>
+  waitFor(`incident ${id} to finish`, async () => {
+    const v = await view(s, id);
+    return v.pending ? undefined : v;
+  });
 /** The moment to kill: the big log is being parsed (past redaction, some bytes read). */
 const bigParsing = (s: OwnServer, id: string) =>
-  waitFor("the big log to be parsing", async () => (await view(s, id)).files.find((f) => f.name === bundle[0].name && f.status === "parsing" && f.bytesDone > 0), 300_000, 50);
+  waitFor(
+    "the big log to be parsing",
+    async () =>
+      (await view(s, id)).files.find((f) => f.name === bundle[0].name && f.status === "parsing" && f.bytesDone > 0),
+    300_000,
+    50,
+  );
 
 /** Everything that must come out the same, without ids and times of the run. */
 function comparable(v: View) {
@@ -58,15 +102,29 @@ async function rowFacts(sql: Sql, incidentId: string) {
     targetStats: await one(`SELECT count(*) n FROM "LogTargetStat" WHERE "incidentId" = $1`),
     files: await one(`SELECT count(*) n FROM "BundleFile" WHERE "incidentId" = $1`),
     jobs: await one(`SELECT count(*) n FROM "ParseJob" WHERE "incidentId" = $1`),
-    duplicateTransactions: await one(`SELECT count(*) n FROM (SELECT 1 FROM "LogTransaction" WHERE "incidentId" = $1 GROUP BY "fileId", "correlationId" HAVING count(*) > 1) d`),
-    duplicateConnections: await one(`SELECT count(*) n FROM (SELECT 1 FROM "TcpConnection" WHERE "incidentId" = $1 GROUP BY "fileId", "connIndex" HAVING count(*) > 1) d`),
-    duplicateStats: await one(`SELECT count(*) n FROM (SELECT 1 FROM "StatsDelta" WHERE "incidentId" = $1 GROUP BY "fileId", ts, pid, requests HAVING count(*) > 1) d`),
-    sums: (await sql(`SELECT coalesce(sum("durationMs"), 0)::text d, coalesce(sum(status), 0)::text s, count(*) FILTER (WHERE status = 502)::text f FROM "LogTransaction" WHERE "incidentId" = $1`, [incidentId]))[0],
+    duplicateTransactions: await one(
+      `SELECT count(*) n FROM (SELECT 1 FROM "LogTransaction" WHERE "incidentId" = $1 GROUP BY "fileId", "correlationId" HAVING count(*) > 1) d`,
+    ),
+    duplicateConnections: await one(
+      `SELECT count(*) n FROM (SELECT 1 FROM "TcpConnection" WHERE "incidentId" = $1 GROUP BY "fileId", "connIndex" HAVING count(*) > 1) d`,
+    ),
+    duplicateStats: await one(
+      `SELECT count(*) n FROM (SELECT 1 FROM "StatsDelta" WHERE "incidentId" = $1 GROUP BY "fileId", ts, pid, requests HAVING count(*) > 1) d`,
+    ),
+    sums: (
+      await sql(
+        `SELECT coalesce(sum("durationMs"), 0)::text d, coalesce(sum(status), 0)::text s, count(*) FILTER (WHERE status = 502)::text f FROM "LogTransaction" WHERE "incidentId" = $1`,
+        [incidentId],
+      )
+    )[0],
   };
 }
 
 async function expectBlobsIntact(sql: Sql, dataDir: string, incidentId: string) {
-  const files = await sql<{ name: string; sha256: string; size: string }>(`SELECT name, sha256, size::text FROM "BundleFile" WHERE "incidentId" = $1`, [incidentId]);
+  const files = await sql<{ name: string; sha256: string; size: string }>(
+    `SELECT name, sha256, size::text FROM "BundleFile" WHERE "incidentId" = $1`,
+    [incidentId],
+  );
   for (const f of files) {
     const p = blobPath(dataDir, f.sha256);
     expect(existsSync(p), `${f.name}: blob on disk`).toBe(true);
@@ -76,7 +134,12 @@ async function expectBlobsIntact(sql: Sql, dataDir: string, incidentId: string) 
 }
 
 async function serverSpec(suffix: string): Promise<ServerSpec> {
-  return { port: PORT, dataDir: tempDir(`emg-${suffix}-`), databaseUrl: await scratchDatabase(suffix), env: { PARSE_CONCURRENCY: "2" } };
+  return {
+    port: PORT,
+    dataDir: tempDir(`emg-${suffix}-`),
+    databaseUrl: await scratchDatabase(suffix),
+    env: { PARSE_CONCURRENCY: "2" },
+  };
 }
 
 test("SIGKILL mid-ingest: after a restart the incident is exactly what an uninterrupted run gives", async () => {
@@ -87,7 +150,10 @@ test("SIGKILL mid-ingest: after a restart the incident is exactly what an uninte
     const crashed = await server.upload(bundle);
     const atKill = await bigParsing(server, crashed);
     await server.kill9();
-    test.info().annotations.push({ type: "killed at", description: `${atKill.bytesDone} of ${atKill.size} bytes of ${atKill.name}` });
+    test.info().annotations.push({
+      type: "killed at",
+      description: `${atKill.bytesDone} of ${atKill.size} bytes of ${atKill.name}`,
+    });
 
     await server.start();
     const after = await done(server, crashed);
@@ -96,7 +162,10 @@ test("SIGKILL mid-ingest: after a restart the incident is exactly what an uninte
     const reference = await done(server, clean);
     await server.stop();
 
-    expect(after.files.every((f) => f.status === "done"), JSON.stringify(after.files.map((f) => [f.name, f.status, f.error]))).toBe(true);
+    expect(
+      after.files.every((f) => f.status === "done"),
+      JSON.stringify(after.files.map((f) => [f.name, f.status, f.error])),
+    ).toBe(true);
     expect(comparable(after)).toEqual(comparable(reference));
     await withSql(spec, async (sql) => {
       const a = await rowFacts(sql, crashed);
@@ -106,7 +175,9 @@ test("SIGKILL mid-ingest: after a restart the incident is exactly what an uninte
       expect(a.duplicateTransactions + a.duplicateConnections + a.duplicateStats).toBe(0);
       // The big log's job ran twice (killed once), every other job once; all ended done.
       const jobs = await sql<{ name: string; status: string; attempts: number }>(
-        `SELECT f.name, j.status, j.attempts FROM "ParseJob" j JOIN "BundleFile" f ON f.id = j."fileId" WHERE j."incidentId" = $1`, [crashed]);
+        `SELECT f.name, j.status, j.attempts FROM "ParseJob" j JOIN "BundleFile" f ON f.id = j."fileId" WHERE j."incidentId" = $1`,
+        [crashed],
+      );
       expect(jobs.find((j) => j.name === bundle[0].name)).toMatchObject({ status: "done", attempts: 2 });
       expect(jobs.every((j) => j.status === "done")).toBe(true);
       await expectBlobsIntact(sql, spec.dataDir, crashed);
@@ -136,7 +207,8 @@ test("a file that stopped the parser twice ends failed with the reason; the rest
     const big = v.files.find((f) => f.name === bundle[0].name)!;
     expect(big.status).toBe("failed");
     expect(big.error).toMatch(/stopped 2 times on this file/);
-    for (const f of v.files.filter((f) => f !== big)) expect([f.name, f.status, f.error]).toEqual([f.name, "done", null]);
+    for (const f of v.files.filter((f) => f !== big))
+      expect([f.name, f.status, f.error]).toEqual([f.name, "done", null]);
     // Only the sample's own numbers: nothing of the failed file's two partial attempts is left.
     expect(v.summary).toMatchObject({ transactions: 25, status502: 3 });
     await withSql(spec, async (sql) => {

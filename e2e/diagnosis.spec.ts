@@ -1,10 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 
-const SECRETS = ["MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls", "Sup3rS3cret!",
-  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"];
+const SECRETS = [
+  "MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls",
+  "Sup3rS3cret!",
+  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3",
+  "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b",
+];
 
-test("walk the guided flow on the sample bundle; a target keep-alive answer updates the verdict and the fix", async ({ page, context }) => {
+test("walk the guided flow on the sample bundle; a target keep-alive answer updates the verdict and the fix", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/");
   await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
@@ -47,7 +54,10 @@ test("walk the guided flow on the sample bundle; a target keep-alive answer upda
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-expanded", "true");
-  await expect(panel.getByTestId("step-which-target").getByRole("link", { name: /Read more/ })).toHaveAttribute("href", /docs\.apigee\.com/);
+  await expect(panel.getByTestId("step-which-target").getByRole("link", { name: /Read more/ })).toHaveAttribute(
+    "href",
+    /docs\.apigee\.com/,
+  );
 
   // The person enters a target keep-alive the capture contradicts: it is shown as their answer, and the measured
   // idle timer keeps deciding the verdict.

@@ -1,12 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 
-
 // Expected numbers: see lib/explore/explore.db.test.ts (grep on the sample log: 123 lines, 6 ECONNRESET lines,
 // 3 transactions answered 502, each a keep-alive race in the capture).
 test.setTimeout(180_000);
 
-test("timeline bar → its 502s → one transaction with its log lines, ladder and cause; explorer filtered by error code and target", async ({ page }) => {
+test("timeline bar → its 502s → one transaction with its log lines, ladder and cause; explorer filtered by error code and target", async ({
+  page,
+}) => {
   await page.goto("/");
   await page.getByTestId("file-input").setInputFiles(SAMPLE_FILES);
   await expect(page).toHaveURL(/\/incidents\/inc_/);
@@ -30,7 +31,10 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
   await expect(txRows.first()).toContainText("keep-alive race");
 
   // Open the transaction: its log lines, the matched connection's ladder, the cause.
-  await txRows.first().getByRole("link", { name: /GET \/emg_badtarget\/items\// }).click();
+  await txRows
+    .first()
+    .getByRole("link", { name: /GET \/emg_badtarget\/items\// })
+    .click();
   await expect(page).toHaveURL(/\/transactions\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("transaction-summary")).toContainText("ECONNRESET");
   const lines = page.getByTestId("log-lines").locator("tbody tr");
@@ -52,7 +56,9 @@ test("timeline bar → its 502s → one transaction with its log lines, ladder a
   await expect(current).toHaveAttribute("data-line-no", lineNo!);
   await expect(current).toContainText("[502]");
   const ln = Number(lineNo);
-  await expect(page.getByTestId("context-lines").locator("tr")).toHaveCount(Math.min(123, ln + 10) - Math.max(1, ln - 10) + 1); // ±10 lines of 123
+  await expect(page.getByTestId("context-lines").locator("tr")).toHaveCount(
+    Math.min(123, ln + 10) - Math.max(1, ln - 10) + 1,
+  ); // ±10 lines of 123
 
   // The explorer, filtered by error code and target from the form.
   await page.goto(incidentUrl);

@@ -30,19 +30,30 @@ async function menuDownload(page: Page, testId: string) {
   return { name: dl.suggestedFilename(), buf, text: buf.toString("utf8") };
 }
 
-test("download the Markdown report, the CSVs and the timeline chart from the Export menu", async ({ page, context }) => {
+test("download the Markdown report, the CSVs and the timeline chart from the Export menu", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const id = await upload(page, SAMPLE_FILES);
 
   const md = await menuDownload(page, "export-md");
   expect(md.name).toMatch(/^acme-prod-[a-z0-9-]+-report\.md$/);
   expect(md.text).toContain("## Verdict");
-  expect(md.text).toContain("**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)");
+  expect(md.text).toContain(
+    "**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)",
+  );
   expect(md.text).toContain("The evidence explains **3 of 3** failures (502 and 504).");
-  expect(md.text).toMatch(/\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/);
+  expect(md.text).toMatch(
+    /\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/,
+  );
   expect(md.text).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
-  expect(md.text).toMatch(/connection `127\.0\.0\.1:53466`, frames \d+–\d+, target FIN in frame \d+; class \*\*keepalive-race\*\*/);
-  expect(md.text).toMatch(/### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer[^\n]*\n\n```sh\n# On 127\.0\.0\.1:28081/);
+  expect(md.text).toMatch(
+    /connection `127\.0\.0\.1:53466`, frames \d+–\d+, target FIN in frame \d+; class \*\*keepalive-race\*\*/,
+  );
+  expect(md.text).toMatch(
+    /### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer[^\n]*\n\n```sh\n# On 127\.0\.0\.1:28081/,
+  );
   expect(md.text).not.toContain("demo-client");
 
   // Copy to the clipboard gives the same report (but for its generation time).
@@ -70,7 +81,9 @@ test("download the Markdown report, the CSVs and the timeline chart from the Exp
   const json = await page.request.get(`/api/incidents/${id}/export/analysis.json`);
   expect(json.headers()["content-disposition"]).toMatch(/attachment; filename=".+-analysis\.json"/);
   const a = AnalysisExport.parse(await json.json());
-  expect([a.clock.matched, a.clock.failures, a.examples.length, a.incident.summary.transactions]).toEqual([3, 3, 3, 25]);
+  expect([a.clock.matched, a.clock.failures, a.examples.length, a.incident.summary.transactions]).toEqual([
+    3, 3, 3, 25,
+  ]);
   const schema = await (await page.request.get("/api/schema/analysis.json")).json();
   expect(schema.properties.schemaVersion.const).toBe(1);
   const tx = await page.request.get(`/api/incidents/${id}/export/transactions.csv`);
@@ -86,7 +99,9 @@ test("download the Markdown report, the CSVs and the timeline chart from the Exp
 test("override the clock offset: matches are lost with a wrong offset and come back on reset", async ({ page }) => {
   const id = await upload(page, SAMPLE_FILES);
   const clock = page.getByTestId("clock-panel");
-  await expect(clock.getByTestId("clock-detected")).toContainText(/Detected offset \+?\d+(\.\d)? ms \(from 3 matched pairs\)/);
+  await expect(clock.getByTestId("clock-detected")).toContainText(
+    /Detected offset \+?\d+(\.\d)? ms \(from 3 matched pairs\)/,
+  );
   await expect(clock.getByTestId("clock-matched")).toHaveText("3 of 3");
   await expect(page.getByTestId("verdict")).toContainText("explains 3 of 3");
 
@@ -111,7 +126,10 @@ test("override the clock offset: matches are lost with a wrong offset and come b
 
 test("compare two incidents side by side: before (capture shows the races) and a log-only bundle", async ({ page }) => {
   const before = await upload(page, SAMPLE_FILES);
-  const after = await upload(page, SAMPLE_FILES.filter((f) => !f.endsWith(".pcap")));
+  const after = await upload(
+    page,
+    SAMPLE_FILES.filter((f) => !f.endsWith(".pcap")),
+  );
   await page.getByTestId("compare-select").selectOption(before);
   await page.getByRole("button", { name: "Compare" }).click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${after}&b=${before}$`));

@@ -4,7 +4,12 @@ import { expect, test } from "@playwright/test";
 import { ADMIN, TEAM_URL } from "./team-server";
 
 test("an unknown incident answers 404 on every incident page", async ({ page }) => {
-  for (const p of ["/incidents/inc_nope", "/incidents/inc_nope/logs", "/incidents/inc_nope/transactions", "/incidents/inc_nope/connections"]) {
+  for (const p of [
+    "/incidents/inc_nope",
+    "/incidents/inc_nope/logs",
+    "/incidents/inc_nope/transactions",
+    "/incidents/inc_nope/connections",
+  ]) {
     const res = await page.goto(p);
     expect(res?.status(), p).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
@@ -24,7 +29,9 @@ test.describe("team mode", () => {
     expect(new URL(page.url()).pathname).toBe("/");
   });
 
-  test("an anonymous visitor of an unknown incident is sent to sign-in, not told it does not exist", async ({ page }) => {
+  test("an anonymous visitor of an unknown incident is sent to sign-in, not told it does not exist", async ({
+    page,
+  }) => {
     await page.goto("/incidents/inc_nope");
     await expect(page).toHaveURL(/\/signin\?next=%2Fincidents%2Finc_nope$/);
   });

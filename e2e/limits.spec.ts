@@ -9,7 +9,12 @@ let server: OwnServer;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  server = new OwnServer({ port: PORT, dataDir: tempDir("emg-limits-"), databaseUrl: await scratchDatabase("limits"), env: { MAX_UPLOAD_BYTES: String(1024 * 1024) } });
+  server = new OwnServer({
+    port: PORT,
+    dataDir: tempDir("emg-limits-"),
+    databaseUrl: await scratchDatabase("limits"),
+    env: { MAX_UPLOAD_BYTES: String(1024 * 1024) },
+  });
   await server.start();
 });
 test.afterAll(async () => {
@@ -19,7 +24,10 @@ test.afterAll(async () => {
 test("a forged X-Forwarded-For does not renew the failed-token budget", async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 22; i++) {
-    const res = await fetch(`${server.base}/s/${"A".repeat(42)}${i % 10}`, { headers: { "x-forwarded-for": `203.0.113.${i}` }, redirect: "manual" });
+    const res = await fetch(`${server.base}/s/${"A".repeat(42)}${i % 10}`, {
+      headers: { "x-forwarded-for": `203.0.113.${i}` },
+      redirect: "manual",
+    });
     statuses.push(res.status);
   }
   expect(statuses.slice(0, 20)).toEqual(new Array(20).fill(404));
@@ -31,7 +39,10 @@ test("a chunked upload over the limit is answered 413 while the client is still 
   const answer = await new Promise<{ status: number; body: string; sentBytes: number }>((resolve, reject) => {
     let sent = 0;
     let timer: NodeJS.Timeout | undefined;
-    const req = http.request(`${server.base}/api/incidents`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" } });
+    const req = http.request(`${server.base}/api/incidents`, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" },
+    });
     req.on("response", (res) => {
       clearInterval(timer);
       let body = "";
@@ -46,7 +57,8 @@ test("a chunked upload over the limit is answered 413 while the client is still 
     const chunk = Buffer.alloc(64 * 1024, "x");
     // Keeps sending (up to 64 MiB, 64 times the limit): the old server never answered and this only ended by timeout.
     timer = setInterval(() => {
-      if (sent > 64 * 1024 * 1024) return void (clearInterval(timer), reject(new Error(`no answer after ${sent} bytes`)));
+      if (sent > 64 * 1024 * 1024)
+        return void (clearInterval(timer), reject(new Error(`no answer after ${sent} bytes`)));
       req.write(chunk);
       sent += chunk.length;
     }, 2);

@@ -10,7 +10,13 @@ test.use({
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     // evil.example resolves to this machine, as a DNS-rebinding attacker's name would after its first answer.
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic", "--host-resolver-rules=MAP evil.example 127.0.0.1"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-quic",
+      "--host-resolver-rules=MAP evil.example 127.0.0.1",
+    ],
   },
 });
 
@@ -36,7 +42,9 @@ test("a page on another port of this host cannot create an admin", async ({ page
   });
   await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
   try {
-    const refused = page.waitForResponse((r) => r.url() === `${OPEN}/api/admin/users` && r.request().method() === "POST");
+    const refused = page.waitForResponse(
+      (r) => r.url() === `${OPEN}/api/admin/users` && r.request().method() === "POST",
+    );
     await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
     expect((await refused).status()).toBe(403);
     await page.evaluate(() => (window as unknown as { attack: Promise<unknown> }).attack);

@@ -7,7 +7,9 @@ import { writeBigLog } from "./helpers/synth";
 // that takes a few seconds to parse: long enough to watch its percent and time left change live.
 const COPIES = 5000;
 
-test("a large log shows percent done and time left while it parses, then the page fills in without a reload", async ({ page }) => {
+test("a large log shows percent done and time left while it parses, then the page fills in without a reload", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const file = path.join(os.tmpdir(), `edgemicro-progress-${Date.now()}-1-api.log`);
   await writeBigLog(file, COPIES);
@@ -21,8 +23,12 @@ test("a large log shows percent done and time left while it parses, then the pag
   const bar = parsing.getByRole("progressbar", { name: /Parsing edgemicro-progress/ });
   await expect(bar).toBeVisible();
   // Percent moves while the file is parsed, and a time estimate appears, with no reload in between.
-  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThan(0);
-  await expect(parsing.getByTestId("parse-progress")).toContainText(/\d+ % · (about \d+ (s|min) left|almost done|estimating…)/);
+  await expect
+    .poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  await expect(parsing.getByTestId("parse-progress")).toContainText(
+    /\d+ % · (about \d+ (s|min) left|almost done|estimating…)/,
+  );
   await expect(parsing.getByTestId("parse-progress")).toContainText(/about \d+ (s|min) left|almost done/);
 
   // Done: the bar is gone and the counts are there, on the same page.

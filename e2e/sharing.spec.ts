@@ -5,8 +5,12 @@ import { SAMPLE_FILES } from "./helpers/samples";
 test.use({ baseURL: TEAM_URL });
 
 // Secrets of the sample config (fake but real-shaped): never in a shared view.
-const SECRETS = ["MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls", "Sup3rS3cret!",
-  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"];
+const SECRETS = [
+  "MIICpDCCAYwCCQDk2Y1vWq0ZlTANBgkqhkiG9w0BAQsFADAUMRIwEAYDVQQDDAls",
+  "Sup3rS3cret!",
+  "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3",
+  "4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b",
+];
 
 async function uploadSample(page: Page): Promise<string> {
   await page.goto("/");
@@ -16,7 +20,10 @@ async function uploadSample(page: Page): Promise<string> {
   return page.url().split("/incidents/")[1];
 }
 
-test("share link: read-only analysis for a fresh browser, nothing else reachable, 404 after revocation", async ({ page, browser }) => {
+test("share link: read-only analysis for a fresh browser, nothing else reachable, 404 after revocation", async ({
+  page,
+  browser,
+}) => {
   page.on("dialog", (d) => void d.accept());
   await signIn(page, ADMIN.email, ADMIN.password);
   const id = await uploadSample(page);
@@ -61,19 +68,36 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await expect(v.getByRole("heading", { name: "Targets" })).toBeVisible();
   await expect(v.getByTestId("hop-check")).toBeVisible();
   await expect(v.getByTestId("incident-note")).toHaveText("Customer sees 502s after idle periods; see capture.");
-  for (const control of [v.getByRole("button", { name: "Rename" }), v.getByRole("button", { name: /note/i }), v.getByTestId("answer-target"), v.getByTestId("share-panel")]) {
+  for (const control of [
+    v.getByRole("button", { name: "Rename" }),
+    v.getByRole("button", { name: /note/i }),
+    v.getByTestId("answer-target"),
+    v.getByTestId("share-panel"),
+  ]) {
     await expect(control).toHaveCount(0);
   }
-  await v.getByTestId("connections-link").getByRole("link", { name: /^TCP connections/ }).click();
+  await v
+    .getByTestId("connections-link")
+    .getByRole("link", { name: /^TCP connections/ })
+    .click();
   await expect(v.getByTestId("connections-table")).toBeVisible();
   const cookie = (await visitor.cookies()).find((c) => c.name === "emg_share");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
   // Nothing secret in what the visitor can fetch.
   // Every incident page and read API works for the visitor (log explorer, transactions, exports included).
-  for (const p of [`/incidents/${id}`, `/incidents/${id}/connections`, `/incidents/${id}/logs`, `/incidents/${id}/transactions`,
-    `/api/incidents/${id}`, `/api/incidents/${id}/connections`, `/api/incidents/${id}/lines`, `/api/incidents/${id}/transactions`,
-    `/api/incidents/${id}/export/report.md`, `/api/incidents/${id}/export/analysis.json`]) {
+  for (const p of [
+    `/incidents/${id}`,
+    `/incidents/${id}/connections`,
+    `/incidents/${id}/logs`,
+    `/incidents/${id}/transactions`,
+    `/api/incidents/${id}`,
+    `/api/incidents/${id}/connections`,
+    `/api/incidents/${id}/lines`,
+    `/api/incidents/${id}/transactions`,
+    `/api/incidents/${id}/export/report.md`,
+    `/api/incidents/${id}/export/analysis.json`,
+  ]) {
     const res = await v.request.get(p);
     expect(res.status(), `${p} for the share visitor`).toBe(200);
     const body = await res.text();
@@ -118,14 +142,20 @@ test("share link: read-only analysis for a fresh browser, nothing else reachable
   await page.getByRole("textbox", { name: "Target" }).fill("127.0.0.1:28081"); // the verdict select's options name targets too
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/verdict=keepalive-mismatch/);
-  const listed = page.getByTestId("incident-list").getByRole("row").filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
+  const listed = page
+    .getByTestId("incident-list")
+    .getByRole("row")
+    .filter({ has: page.locator(`a[href="/incidents/${id}"]`) });
   await expect(listed.getByTestId("verdict-cell")).toHaveText("Keep-alive race: target closes idle pooled sockets");
   await listed.getByRole("button", { name: /^Delete/ }).click();
   await expect(listed).toHaveCount(0);
   expect((await page.request.get(`/api/incidents/${id}`)).status()).toBe(404);
 });
 
-test("customer upload link: a fresh browser uploads a bundle and gets a read-only link to the result", async ({ page, browser }) => {
+test("customer upload link: a fresh browser uploads a bundle and gets a read-only link to the result", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto("/");
   const links = page.getByTestId("upload-links");

@@ -4,7 +4,6 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 
-
 // Expected numbers: see lib/ingest/ingest.db.test.ts (grep counts on the sample log: 25 requests, 3 × 502 ECONNRESET).
 async function expectSampleIncident(page: import("@playwright/test").Page) {
   await expect(page).toHaveURL(/\/incidents\/inc_/);

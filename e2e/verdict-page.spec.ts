@@ -21,7 +21,10 @@ async function expectInFirstScreen(page: Page, l: Locator) {
   expect(box!.x + box!.width).toBeLessThanOrEqual(vp.width);
 }
 
-test("the first screen shows each failing target's cause, proof and fix; the idle-gap chart spikes at the racing target's timer", async ({ page, context }) => {
+test("the first screen shows each failing target's cause, proof and fix; the idle-gap chart spikes at the racing target's timer", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.setViewportSize({ width: 1440, height: 900 });
   await upload(page, threeTargetBundle());
@@ -30,18 +33,30 @@ test("the first screen shows each failing target's cause, proof and fix; the idl
 
   await expectInFirstScreen(page, page.getByTestId("verdict"));
   await expect(page.getByTestId("verdict")).toContainText("explains 21 of 21 failures");
-  for (const [target, cause, fix] of [[RACER, "keepalive-mismatch", "server.keepAliveTimeout"], [HANGER, "premature-close", "grep"]] as const) {
+  for (const [target, cause, fix] of [
+    [RACER, "keepalive-mismatch", "server.keepAliveTimeout"],
+    [HANGER, "premature-close", "grep"],
+  ] as const) {
     const card = page.locator(`[data-testid=target-verdict][data-target="${target}"]`);
     await expect(card).toHaveAttribute("data-cause", cause);
     await expect(card.getByTestId("target-cause")).toHaveText(CAUSE_LABEL[cause]);
     await expect(card).toContainText("confidence high");
     await expect(card.locator("pre")).toContainText(fix);
-    for (const part of [card.getByTestId("target-cause"), card.getByTestId("key-evidence"), card.locator("pre"), card.getByRole("button", { name: `Copy the fix for ${target}` })]) {
+    for (const part of [
+      card.getByTestId("target-cause"),
+      card.getByTestId("key-evidence"),
+      card.locator("pre"),
+      card.getByRole("button", { name: `Copy the fix for ${target}` }),
+    ]) {
       await expectInFirstScreen(page, part);
     }
   }
-  await expect(page.locator(`[data-target="${RACER}"]`).getByTestId("key-evidence")).toContainText(/idle timer ≈ 1\.00 s: (\d+) of \1 idle closes agree/);
-  await expect(page.locator(`[data-target="${HANGER}"]`).getByTestId("key-evidence")).toContainText(/\d+ closes? without a response after the target had the request \(most on \/items\/2\)/);
+  await expect(page.locator(`[data-target="${RACER}"]`).getByTestId("key-evidence")).toContainText(
+    /idle timer ≈ 1\.00 s: (\d+) of \1 idle closes agree/,
+  );
+  await expect(page.locator(`[data-target="${HANGER}"]`).getByTestId("key-evidence")).toContainText(
+    /\d+ closes? without a response after the target had the request \(most on \/items\/2\)/,
+  );
   await expect(page.getByTestId("healthy-targets")).toContainText(HEALTHY);
   await expectInFirstScreen(page, page.getByTestId("healthy-targets"));
   await expect(page.getByTestId("target-verdict")).toHaveCount(2);
@@ -62,11 +77,15 @@ test("the first screen shows each failing target's cause, proof and fix; the idl
   expect(marks[1].ms).toBe(30_000);
   await expect(racer.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(racer.locator(".recharts-reference-line")).toHaveCount(2);
-  const hanger: number[] = JSON.parse((await page.locator(`[data-testid=idle-gap-chart][data-target="${HANGER}"]`).getAttribute("data-counts"))!);
+  const hanger: number[] = JSON.parse(
+    (await page.locator(`[data-testid=idle-gap-chart][data-target="${HANGER}"]`).getAttribute("data-counts"))!,
+  );
   expect(Math.max(...hanger)).toBeLessThan(hanger.reduce((a, b) => a + b, 0));
 
   // 502s by path: the hang-ups live on one endpoint.
-  const paths: Array<{ path: string; s502: number }> = JSON.parse((await page.locator(`[data-testid=path-chart][data-target="${HANGER}"]`).getAttribute("data-paths"))!);
+  const paths: Array<{ path: string; s502: number }> = JSON.parse(
+    (await page.locator(`[data-testid=path-chart][data-target="${HANGER}"]`).getAttribute("data-paths"))!,
+  );
   expect(paths[0].path).toMatch(/\/items\/2$/);
 
   // The timeline's legend tells closes that killed a request from ordinary ones.
@@ -85,7 +104,11 @@ test("the first screen shows each failing target's cause, proof and fix; the idl
       const el = document.activeElement as HTMLElement | null;
       if (!el) return null;
       const cs = getComputedStyle(el);
-      return { label: el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "", outline: cs.outlineStyle, width: parseFloat(cs.outlineWidth) };
+      return {
+        label: el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "",
+        outline: cs.outlineStyle,
+        width: parseFloat(cs.outlineWidth),
+      };
     });
     if (!f) continue;
     if (/^Copy the fix for|^Why this fix/.test(f.label)) {
@@ -104,8 +127,12 @@ test("while a large log parses the page shows progress and no verdict, then the 
   await upload(page, [big, ...labFiles("race-1s").filter((f) => !f.endsWith(".log"))]);
   await expect(page.getByTestId("parsing-state")).toBeVisible();
   const bar = page.getByRole("progressbar", { name: /Parsing verdict-page/ }).first();
-  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThan(0);
-  await expect(page.getByTestId("parsing-state")).toContainText(/\d+ % · (about \d+ (s|min) left|almost done|estimating…)/);
+  await expect
+    .poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId("parsing-state")).toContainText(
+    /\d+ % · (about \d+ (s|min) left|almost done|estimating…)/,
+  );
   // Nothing that reads as an answer while the data is half read.
   await expect(page.getByTestId("verdict")).toHaveCount(0);
   await expect(page.getByTestId("must-gather")).toHaveCount(0);
@@ -139,11 +166,17 @@ function garbageLog(): string {
 }
 
 test("a truncated capture and a log with garbage lines are named in a banner with their reasons", async ({ page }) => {
-  await upload(page, [truncatedCapture(), garbageLog(), labFiles("race-1s").find((f) => f.endsWith("lab-test-config.yaml"))!]);
+  await upload(page, [
+    truncatedCapture(),
+    garbageLog(),
+    labFiles("race-1s").find((f) => f.endsWith("lab-test-config.yaml"))!,
+  ]);
   const banner = page.getByTestId("input-banner");
   await expect(banner).toBeVisible({ timeout: 60_000 });
   await expect(banner.locator('[data-file$="cut.pcap"]')).toContainText(/inside a record/);
-  await expect(banner.locator('[data-file$="garbage-1-api.log"]')).toContainText(/\d+ lines? (was|were) not understood/);
+  await expect(banner.locator('[data-file$="garbage-1-api.log"]')).toContainText(
+    /\d+ lines? (was|were) not understood/,
+  );
   await expectInFirstScreen(page, banner);
 
   // The lines that were not understood are found by free text in the log explorer.

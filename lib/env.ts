@@ -5,7 +5,11 @@ import { z } from "zod";
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default("./data"),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   PARSE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   RUN_WORKER: z.enum(["0", "1"]).default("1"),
   /** The address the server listens on (scripts/start.mjs passes it to `next start -H`). */

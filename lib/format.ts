@@ -1,5 +1,6 @@
 /** Display helpers shared by pages and components (pure). */
-export const fmtTs = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString().replace("T", " ").replace("Z", " UTC"));
+export const fmtTs = (ms: number | null) =>
+  ms === null ? "—" : new Date(ms).toISOString().replace("T", " ").replace("Z", " UTC");
 export const fmtPct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(r < 0.1 ? 2 : 1)} %`);
 export const fmtMs = (v: number | null) => (v === null ? "—" : `${Math.round(v)} ms`);
 export function fmtBytes(n: number): string {

@@ -46,7 +46,11 @@ async function main() {
       case "add-engineer": {
         if (!arg) throw new Error(`usage: npm run admin -- ${cmd} EMAIL`);
         const role: Role = cmd === "create-admin" ? "admin" : "engineer";
-        const user = await createUser(db, { email: arg, password: await askPassword(`Password for ${normalizeEmail(arg)}: `), role });
+        const user = await createUser(db, {
+          email: arg,
+          password: await askPassword(`Password for ${normalizeEmail(arg)}: `),
+          role,
+        });
         console.log(`created ${user.role} ${user.email}`);
         break;
       }
@@ -59,7 +63,8 @@ async function main() {
         break;
       }
       case "list":
-        for (const u of await listUsers(db)) console.log(`${u.role.padEnd(8)} ${u.email}  (since ${u.createdAt.toISOString().slice(0, 10)})`);
+        for (const u of await listUsers(db))
+          console.log(`${u.role.padEnd(8)} ${u.email}  (since ${u.createdAt.toISOString().slice(0, 10)})`);
         break;
       case "bootstrap": {
         const email = process.env.ADMIN_EMAIL;

@@ -31,22 +31,34 @@ const MB = 1e6;
 const mb = (bytes: number) => (bytes / MB).toFixed(0);
 const TARGET = { host: "10.9.9.9", port: 8080 };
 
-interface PageTiming { firstMs: number; medianMs: number }
+interface PageTiming {
+  firstMs: number;
+  medianMs: number;
+}
 interface IngestResult {
-  seconds: number; cpuSeconds: number; bytes: number; transactions: number; peakRssMB: number; baseRssMB: number;
+  seconds: number;
+  cpuSeconds: number;
+  bytes: number;
+  transactions: number;
+  peakRssMB: number;
+  baseRssMB: number;
   pages: Record<string, PageTiming>;
   atPeakMB: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   files: Array<{ name: string; status: string; error: string | null; counts: Record<string, unknown> }>;
 }
 
 function phase<T>(name: string, args: object): T {
-  const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bench/phase.ts", name, JSON.stringify(args)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 64 * 1024 * 1024,
-    // The same memory settings (V8 heap ceiling, malloc tunables) as the app server and `npm run worker`.
-    env: parserEnv(process.env),
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/bench/phase.ts", name, JSON.stringify(args)],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 * 1024 * 1024,
+      // The same memory settings (V8 heap ceiling, malloc tunables) as the app server and `npm run worker`.
+      env: parserEnv(process.env),
+    },
+  );
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH "));
   if (r.status !== 0 || !line) throw new Error(`bench phase ${name} failed (exit ${r.status}):\n${r.stdout}`);
   return JSON.parse(line.slice(6)) as T;
@@ -62,9 +74,11 @@ function printIngest(label: string, r: IngestResult, unit: { name: string; count
       `(${r.baseRssMB.toFixed(0)} MiB before ingest; at the peak V8 heap ${r.atPeakMB.heapTotal.toFixed(0)} MiB, ` +
       `external incl. PGlite ${r.atPeakMB.external.toFixed(0)} MiB of which buffers ${r.atPeakMB.arrayBuffers.toFixed(0)} MiB)`,
   );
-  if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("; ")}`);
+  if (failed.length)
+    console.log(`  !! files not parsed: ${failed.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("; ")}`);
   console.log(`  incident page queries, first call / median of 5 (${r.transactions} transactions):`);
-  for (const [k, v] of Object.entries(r.pages)) console.log(`    ${k.padEnd(20)} ${v.firstMs.toFixed(0).padStart(5)} ms / ${v.medianMs.toFixed(0).padStart(5)} ms`);
+  for (const [k, v] of Object.entries(r.pages))
+    console.log(`    ${k.padEnd(20)} ${v.firstMs.toFixed(0).padStart(5)} ms / ${v.medianMs.toFixed(0).padStart(5)} ms`);
 }
 
 function freshDb(name: string): string {
@@ -72,7 +86,6 @@ function freshDb(name: string): string {
   phase("migrate", { dataDir });
   return dataDir;
 }
-
 
 /** Rows of the markdown table printed at the end. */
 const table: string[][] = [];
@@ -87,9 +100,13 @@ function printServerIngest(label: string, r: IngestRun, bytes: number, unit: { n
     `${label}: upload ${s2(r.uploadS)}, upload → parsed ${s2(r.totalS)}, ${(bytes / MB / r.totalS).toFixed(0)} MB/s, ` +
       `${Math.round(unit.count / r.totalS)} ${unit.name}/s`,
   );
-  const peak = r.peak ? `${r.peak.hwmMiB.toFixed(0)} MiB in pid ${r.peak.pid} [${r.peak.name}]${r.peakIsOwn ? "" : " (since start: VmHWM could not be reset)"}` : "n/a";
+  const peak = r.peak
+    ? `${r.peak.hwmMiB.toFixed(0)} MiB in pid ${r.peak.pid} [${r.peak.name}]${r.peakIsOwn ? "" : " (since start: VmHWM could not be reset)"}`
+    : "n/a";
   console.log(`  server peak RSS (VmHWM) ${peak}`);
-  console.log(`  while parsing, every 200 ms (p50 / p99 / max): ${latency(r)} (${r.page.n} page and ${r.api.n} API samples, ${r.page.errors + r.api.errors} errors)`);
+  console.log(
+    `  while parsing, every 200 ms (p50 / p99 / max): ${latency(r)} (${r.page.n} page and ${r.api.n} API samples, ${r.page.errors + r.api.errors} errors)`,
+  );
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => f.status).join(", ")}`);
 }
 
@@ -97,7 +114,12 @@ const mark = (met: boolean) => (met ? "met" : "**not met**");
 const serverDb = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
 
 try {
-  console.log(`bench in ${dir} (${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, V8 heap ceiling ${HEAP_MB} MiB)`);
+  console.log(
+    `bench in ${dir} (${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}, V8 heap ceiling ${HEAP_MB} MiB)`,
+  );
 
   // ---- files and pure parsers ----
   const logFile = path.join(dir, "edgemicro-bench-1-api.log");
@@ -105,18 +127,38 @@ try {
   const logBytes = statSync(logFile).size;
   const logInput = `log, ${lines.toLocaleString("en")} lines, ${mb(logBytes)} MB`;
   console.log(`\n== gateway log: ${lines} lines, ${mb(logBytes)} MB ==`);
-  const lp = phase<{ seconds: number; lines: number; transactions: number; peakRssMB: number }>("log-parse", { file: logFile });
-  console.log(`parse + stitch (pure): ${lp.seconds.toFixed(2)} s, ${(logBytes / MB / lp.seconds).toFixed(0)} MB/s, ${Math.round(lp.lines / lp.seconds)} lines/s, ${lp.transactions} transactions, peak RSS ${lp.peakRssMB.toFixed(0)} MiB`);
-  table.push([logInput, "parse + stitch (pure parser)", s2(lp.seconds), `${Math.round(lp.lines / lp.seconds / 1000)}k lines/s`, `${lp.peakRssMB.toFixed(0)} MiB`, "—"]);
+  const lp = phase<{ seconds: number; lines: number; transactions: number; peakRssMB: number }>("log-parse", {
+    file: logFile,
+  });
+  console.log(
+    `parse + stitch (pure): ${lp.seconds.toFixed(2)} s, ${(logBytes / MB / lp.seconds).toFixed(0)} MB/s, ${Math.round(lp.lines / lp.seconds)} lines/s, ${lp.transactions} transactions, peak RSS ${lp.peakRssMB.toFixed(0)} MiB`,
+  );
+  table.push([
+    logInput,
+    "parse + stitch (pure parser)",
+    s2(lp.seconds),
+    `${Math.round(lp.lines / lp.seconds / 1000)}k lines/s`,
+    `${lp.peakRssMB.toFixed(0)} MiB`,
+    "—",
+  ]);
   secondsOf("cat", [logFile]); // same page cache for the tools as for us
   const grepS = secondsOf("grep", ["-c", "ECONNRESET", logFile]);
   console.log(`grep -c ECONNRESET: ${grepS.toFixed(3)} s`);
   const lnav = lnavAnchor(logFile);
   if (lnav) {
     const ok = lnav.matchedLines === lines;
-    console.log(`lnav (edgemicro_log format, aggregate per target): ${s2(lnav.seconds)}; format matched ${lnav.matchedLines} of ${lines} lines${ok ? "" : " !! the format does not match every line"}`);
+    console.log(
+      `lnav (edgemicro_log format, aggregate per target): ${s2(lnav.seconds)}; format matched ${lnav.matchedLines} of ${lines} lines${ok ? "" : " !! the format does not match every line"}`,
+    );
     for (const t of lnav.targets) console.log(`  ${t.target}: ${t.lines} lines, ${t.s502} with status 502`);
-    table.push(["same file", "anchor: `lnav` parse + aggregate per target", s2(lnav.seconds), `${Math.round(lines / lnav.seconds / 1000)}k lines/s`, "—", "—"]);
+    table.push([
+      "same file",
+      "anchor: `lnav` parse + aggregate per target",
+      s2(lnav.seconds),
+      `${Math.round(lines / lnav.seconds / 1000)}k lines/s`,
+      "—",
+      "—",
+    ]);
   } else console.log("lnav not installed: no anchor");
 
   const capFile = path.join(dir, "bench.pcap");
@@ -124,14 +166,33 @@ try {
   const capBytes = statSync(capFile).size;
   const capInput = `capture, ${mb(capBytes)} MB`;
   console.log(`\n== capture: ${mb(capBytes)} MB ==`);
-  const cp = phase<{ seconds: number; packets: number; connections: number; races: number; peakRssMB: number }>("capture-parse", { file: capFile, target: TARGET });
-  console.log(`read + track + classify (pure): ${cp.seconds.toFixed(2)} s, ${(capBytes / MB / cp.seconds).toFixed(0)} MB/s, ${Math.round(cp.packets / cp.seconds)} packets/s, ${cp.connections} connections (${cp.races} races), peak RSS ${cp.peakRssMB.toFixed(0)} MiB`);
-  table.push([`${capInput}, ${(cp.packets / 1e6).toFixed(2)} M packets`, "read + track + classify (pure parser)", s2(cp.seconds), `${(capBytes / MB / cp.seconds).toFixed(0)} MB/s`, `${cp.peakRssMB.toFixed(0)} MiB`, "—"]);
+  const cp = phase<{ seconds: number; packets: number; connections: number; races: number; peakRssMB: number }>(
+    "capture-parse",
+    { file: capFile, target: TARGET },
+  );
+  console.log(
+    `read + track + classify (pure): ${cp.seconds.toFixed(2)} s, ${(capBytes / MB / cp.seconds).toFixed(0)} MB/s, ${Math.round(cp.packets / cp.seconds)} packets/s, ${cp.connections} connections (${cp.races} races), peak RSS ${cp.peakRssMB.toFixed(0)} MiB`,
+  );
+  table.push([
+    `${capInput}, ${(cp.packets / 1e6).toFixed(2)} M packets`,
+    "read + track + classify (pure parser)",
+    s2(cp.seconds),
+    `${(capBytes / MB / cp.seconds).toFixed(0)} MB/s`,
+    `${cp.peakRssMB.toFixed(0)} MiB`,
+    "—",
+  ]);
   secondsOf("cat", [capFile]);
   const tshark = tsharkAnchor(capFile);
   if (tshark) {
     console.log(`tshark -q -z conv,tcp: ${s2(tshark.seconds)}`);
-    table.push(["same file", "anchor: `tshark -q -z conv,tcp`", s2(tshark.seconds), `${(capBytes / MB / tshark.seconds).toFixed(0)} MB/s`, "—", "—"]);
+    table.push([
+      "same file",
+      "anchor: `tshark -q -z conv,tcp`",
+      s2(tshark.seconds),
+      `${(capBytes / MB / tshark.seconds).toFixed(0)} MB/s`,
+      "—",
+      "—",
+    ]);
   } else console.log("tshark not installed: no anchor");
 
   // ---- what the user waits for: the real server ----
@@ -152,24 +213,56 @@ try {
   } finally {
     await server.stop();
   }
-  const logRow = ["same file", `**upload → parsed, real server (${serverDb})**`, `**${s2(logRun.totalS)}**`, `${Math.round(lines / logRun.totalS / 1000)}k lines/s`, `${logRun.peak?.hwmMiB.toFixed(0) ?? "?"} MiB`, latency(logRun)];
+  const logRow = [
+    "same file",
+    `**upload → parsed, real server (${serverDb})**`,
+    `**${s2(logRun.totalS)}**`,
+    `${Math.round(lines / logRun.totalS / 1000)}k lines/s`,
+    `${logRun.peak?.hwmMiB.toFixed(0) ?? "?"} MiB`,
+    latency(logRun),
+  ];
   table.splice(lnav ? 2 : 1, 0, logRow);
-  table.push(["same file", `**upload → parsed, real server (${serverDb})**`, `**${s2(capRun.totalS)}**`, `${(capBytes / MB / capRun.totalS).toFixed(0)} MB/s`, `${capRun.peak?.hwmMiB.toFixed(0) ?? "?"} MiB`, latency(capRun)]);
+  table.push([
+    "same file",
+    `**upload → parsed, real server (${serverDb})**`,
+    `**${s2(capRun.totalS)}**`,
+    `${(capBytes / MB / capRun.totalS).toFixed(0)} MB/s`,
+    `${capRun.peak?.hwmMiB.toFixed(0) ?? "?"} MiB`,
+    latency(capRun),
+  ]);
 
   const linesPerS = lines / logRun.totalS;
-  goals.push(`- log upload → parsed ≥ 100k lines/s: ${Math.round(linesPerS / 1000)}k lines/s — ${mark(linesPerS >= 100_000)}`);
-  if (lnav) goals.push(`- log upload → parsed ≤ 3 × lnav: ours / lnav = ${(logRun.totalS / lnav.seconds).toFixed(2)} — ${mark(logRun.totalS <= 3 * lnav.seconds)}`);
-  if (tshark) goals.push(`- capture upload → parsed faster than tshark (aim 3×): ours / tshark = ${(capRun.totalS / tshark.seconds).toFixed(2)} — ${mark(capRun.totalS < tshark.seconds)}${capRun.totalS * 3 <= tshark.seconds ? " (aim met)" : ""}`);
+  goals.push(
+    `- log upload → parsed ≥ 100k lines/s: ${Math.round(linesPerS / 1000)}k lines/s — ${mark(linesPerS >= 100_000)}`,
+  );
+  if (lnav)
+    goals.push(
+      `- log upload → parsed ≤ 3 × lnav: ours / lnav = ${(logRun.totalS / lnav.seconds).toFixed(2)} — ${mark(logRun.totalS <= 3 * lnav.seconds)}`,
+    );
+  if (tshark)
+    goals.push(
+      `- capture upload → parsed faster than tshark (aim 3×): ours / tshark = ${(capRun.totalS / tshark.seconds).toFixed(2)} — ${mark(capRun.totalS < tshark.seconds)}${capRun.totalS * 3 <= tshark.seconds ? " (aim met)" : ""}`,
+    );
   const worstP99 = Math.max(logRun.page.p99, logRun.api.p99, capRun.page.p99, capRun.api.p99);
-  goals.push(`- pages answer in under 300 ms while an ingest runs: worst p99 ${worstP99.toFixed(0)} ms — ${mark(worstP99 < 300)}`);
-  goals.push(`- parse + stitch (pure) vs grep -c ECONNRESET: ${(lp.seconds / grepS).toFixed(0)}×; upload → parsed vs grep: ${(logRun.totalS / grepS).toFixed(0)}×`);
+  goals.push(
+    `- pages answer in under 300 ms while an ingest runs: worst p99 ${worstP99.toFixed(0)} ms — ${mark(worstP99 < 300)}`,
+  );
+  goals.push(
+    `- parse + stitch (pure) vs grep -c ECONNRESET: ${(lp.seconds / grepS).toFixed(0)}×; upload → parsed vs grep: ${(logRun.totalS / grepS).toFixed(0)}×`,
+  );
 
   if (inProcess) {
     console.log("\n== in one process (the worker alone) ==");
     const li = phase<IngestResult>("ingest", { dataDir: freshDb("db-log"), files: [logFile] });
-    printIngest("log: full ingest on PGlite (redact, parse, line index, transactions, aggregates)", li, { name: "lines", count: lines });
+    printIngest("log: full ingest on PGlite (redact, parse, line index, transactions, aggregates)", li, {
+      name: "lines",
+      count: lines,
+    });
     const ci = phase<IngestResult>("ingest", { dataDir: freshDb("db-capture"), files: [capFile] });
-    printIngest("capture: full ingest on PGlite (read, track, classify, store connections)", ci, { name: "packets", count: cp.packets });
+    printIngest("capture: full ingest on PGlite (read, track, classify, store connections)", ci, {
+      name: "packets",
+      count: cp.packets,
+    });
   }
 
   if (scale) {
@@ -179,12 +272,16 @@ try {
     const bigLines = await synthesizeLog(bigLog, 5_000_000);
     const bigCap = path.join(dir, "big.pcap");
     synthesizeCapture(bigCap, 2000);
-    console.log(`\n== scale: one incident, log ${bigLines} lines (${mb(statSync(bigLog).size)} MB) + capture ${mb(statSync(bigCap).size)} MB ==`);
+    console.log(
+      `\n== scale: one incident, log ${bigLines} lines (${mb(statSync(bigLog).size)} MB) + capture ${mb(statSync(bigCap).size)} MB ==`,
+    );
     const si = phase<IngestResult>("ingest", { dataDir: freshDb("db-scale"), files: [bigLog, bigCap] });
     printIngest("full ingest on PGlite, both files", si, { name: "lines", count: bigLines });
   }
 
-  console.log(`\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, load average at the end ${os.loadavg()[0].toFixed(1)})\n`);
+  console.log(
+    `\n## Benchmark (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, load average at the end ${os.loadavg()[0].toFixed(1)})\n`,
+  );
   console.log("| Input | Step | Time | Rate | Peak RSS | Latency while parsing (p50 / p99 / max) |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const row of table) console.log(`| ${row.join(" | ")} |`);

@@ -34,5 +34,9 @@ export function glibcTunables(current = process.env.GLIBC_TUNABLES ?? "") {
 
 /** The environment of a parsing child process: the caller's, with the heap ceiling and the malloc settings. */
 export function parserEnv(env = process.env) {
-  return { ...env, NODE_OPTIONS: nodeOptionsWithHeap(env.NODE_OPTIONS ?? ""), GLIBC_TUNABLES: glibcTunables(env.GLIBC_TUNABLES ?? "") };
+  return {
+    ...env,
+    NODE_OPTIONS: nodeOptionsWithHeap(env.NODE_OPTIONS ?? ""),
+    GLIBC_TUNABLES: glibcTunables(env.GLIBC_TUNABLES ?? ""),
+  };
 }

@@ -5,7 +5,14 @@
 import { subscribe } from "node:diagnostics_channel";
 
 export const PEER_HEADER = "x-emg-peer";
-const FORWARDED = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
+const FORWARDED = [
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-real-ip",
+  "forwarded",
+];
 
 export function markPeer({ request, socket }) {
   const h = request.headers;

@@ -13,9 +13,21 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "..");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "emg-start-"));
 const dist = path.join(tmp, "dist");
-const env = { ...process.env, DATABASE_URL: "", DATA_DIR: path.join(tmp, "data"), NEXT_DIST_DIR: path.relative(root, dist), PORT: "3299", FORCE_BUILD: "0" };
+const env = {
+  ...process.env,
+  DATABASE_URL: "",
+  DATA_DIR: path.join(tmp, "data"),
+  NEXT_DIST_DIR: path.relative(root, dist),
+  PORT: "3299",
+  FORCE_BUILD: "0",
+};
 const start = (extra: Record<string, string>) =>
-  spawnSync(process.execPath, ["scripts/start.mjs"], { cwd: root, env: { ...env, ...extra }, encoding: "utf8", timeout: 120_000 });
+  spawnSync(process.execPath, ["scripts/start.mjs"], {
+    cwd: root,
+    env: { ...env, ...extra },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -28,7 +28,10 @@ const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";
 // Open mode (no accounts) has no sign-in, so it must not be reachable from other machines.
 // ADMIN_EMAIL + ADMIN_PASSWORD create the first admin here when no account exists.
-const accounts = spawnSync(bin("tsx"), ["--conditions=react-server", "scripts/admin.ts", "bootstrap"], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+const accounts = spawnSync(bin("tsx"), ["--conditions=react-server", "scripts/admin.ts", "bootstrap"], {
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+});
 if (accounts.status !== 0) process.exit(accounts.status ?? 1);
 const accountCount = Number(/accounts=(\d+)/.exec(accounts.stdout)?.[1] ?? "0");
 const loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host);
@@ -36,15 +39,25 @@ if (!loopback && accountCount === 0) {
   console.error(
     `Refusing to listen on HOST=${host}: there are no accounts, and open mode (no sign-in) only listens on this machine.\n` +
       "Create the first admin, then start again:\n" +
-      "  ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='…' HOST=" + host + " npm start\n" +
+      "  ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='…' HOST=" +
+      host +
+      " npm start\n" +
       "  or: npm run admin -- create-admin you@example.com",
   );
   process.exit(1);
 }
 if (!loopback && !process.env.ALLOWED_HOSTS && !process.env.PUBLIC_ORIGIN && ["0.0.0.0", "::", "[::]"].includes(host)) {
-  console.warn("[start] HOST=" + host + " but neither ALLOWED_HOSTS nor PUBLIC_ORIGIN is set: only localhost host names are answered (421 otherwise). Set ALLOWED_HOSTS=your.host.name.");
+  console.warn(
+    "[start] HOST=" +
+      host +
+      " but neither ALLOWED_HOSTS nor PUBLIC_ORIGIN is set: only localhost host names are answered (421 otherwise). Set ALLOWED_HOSTS=your.host.name.",
+  );
 }
-console.log(accountCount ? `[start] team mode: ${accountCount} account(s), sign-in required` : "[start] open mode: no accounts, localhost only");
+console.log(
+  accountCount
+    ? `[start] team mode: ${accountCount} account(s), sign-in required`
+    : "[start] open mode: no accounts, localhost only",
+);
 // The server records each request's socket address and drops client-written X-Forwarded-* (unless TRUST_PROXY=1)
 // before Next sees it: scripts/peer-address.mjs.
 function withPeerAddress(nodeOptions = "") {

@@ -5,12 +5,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 mkdirSync("test-results", { recursive: true });
 const db = process.env.DATABASE_URL ? "PostgreSQL" : "PGlite";
-const run = (cmd, args, extraEnv = {}) => spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } }).status ?? 1;
+const run = (cmd, args, extraEnv = {}) =>
+  spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } }).status ?? 1;
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null);
 
 console.log(`\n== unit and integration tests (${db}) ==`);
 rmSync("test-results/unit.json", { force: true });
-const unitStatus = run("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/unit.json"]);
+const unitStatus = run("node_modules/.bin/vitest", [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=test-results/unit.json",
+]);
 const unit = readJson("test-results/unit.json");
 let passed = unit?.numPassedTests ?? 0;
 let failed = unit ? unit.numFailedTests + (unit.numFailedTestSuites ?? 0) : 1;

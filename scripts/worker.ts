@@ -5,7 +5,9 @@ import { startWorker } from "../lib/jobs/worker";
 
 const e = env();
 if (!e.DATABASE_URL) {
-  console.error("npm run worker needs DATABASE_URL: the embedded PGlite database belongs to the app process, which runs its own worker.");
+  console.error(
+    "npm run worker needs DATABASE_URL: the embedded PGlite database belongs to the app process, which runs its own worker.",
+  );
   process.exit(2);
 }
 const handle = openAppDb();

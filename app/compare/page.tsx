@@ -20,9 +20,18 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
     const incidents = await compareCandidates(app().db);
     return (
       <section className="panel" aria-labelledby="cmp-h">
-        <h1 id="cmp-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Compare two incidents</h1>
-        <p className="muted">Put a bundle from before a fix next to one from after it: verdict, 502 rate per target, inferred timeouts and keep-alive config.</p>
-        {incidents.length < 2 ? <p>Upload at least two bundles to compare them.</p> : <CompareChooser incidents={incidents} a={a} b={b} />}
+        <h1 id="cmp-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>
+          Compare two incidents
+        </h1>
+        <p className="muted">
+          Put a bundle from before a fix next to one from after it: verdict, 502 rate per target, inferred timeouts and
+          keep-alive config.
+        </p>
+        {incidents.length < 2 ? (
+          <p>Upload at least two bundles to compare them.</p>
+        ) : (
+          <CompareChooser incidents={incidents} a={a} b={b} />
+        )}
       </section>
     );
   }
@@ -35,10 +44,16 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
   return (
     <>
       <div className="title-row" style={{ marginBottom: ".8rem", flexWrap: "wrap" }}>
-        <h1 data-testid="compare-title">Compare: {va.title} → {vb.title}</h1>
-        <Link href={`/compare?a=${encodeURIComponent(b)}&b=${encodeURIComponent(a)}`} data-testid="compare-swap">Swap before / after</Link>
+        <h1 data-testid="compare-title">
+          Compare: {va.title} → {vb.title}
+        </h1>
+        <Link href={`/compare?a=${encodeURIComponent(b)}&b=${encodeURIComponent(a)}`} data-testid="compare-swap">
+          Swap before / after
+        </Link>
       </div>
-      {(va.pending || vb.pending) && <p className="note">Some files are still parsing; reload for the final numbers.</p>}
+      {(va.pending || vb.pending) && (
+        <p className="note">Some files are still parsing; reload for the final numbers.</p>
+      )}
       <CompareView c={c} />
     </>
   );

@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 
 export const LAB = path.resolve(import.meta.dirname, "../../lib/analysis/__fixtures__/lab");
-export const labFiles = (name: string) => readdirSync(path.join(LAB, name)).filter((f) => /\.(log|pcap|yaml)$/.test(f)).map((f) => path.join(LAB, name, f));
+export const labFiles = (name: string) =>
+  readdirSync(path.join(LAB, name))
+    .filter((f) => /\.(log|pcap|yaml)$/.test(f))
+    .map((f) => path.join(LAB, name, f));
 export const tmp = (name: string) => path.join(os.tmpdir(), `verdict-page-${process.pid}-${name}`);
 export const RACER = "127.0.0.2:9000";
 export const HANGER = "127.0.0.3:9000";

@@ -4,4 +4,6 @@ import path from "node:path";
 
 export const SAMPLE_DIR = path.resolve(import.meta.dirname, "../../../shared/samples/acme-prod-502");
 /** Absolute paths of the bundle's files (its README aside). */
-export const SAMPLE_FILES = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => path.join(SAMPLE_DIR, f));
+export const SAMPLE_FILES = readdirSync(SAMPLE_DIR)
+  .filter((f) => f !== "README.md")
+  .map((f) => path.join(SAMPLE_DIR, f));

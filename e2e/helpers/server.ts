@@ -44,7 +44,12 @@ export class OwnServer {
     delete env.DATABASE_URL;
     if (this.spec.databaseUrl) env.DATABASE_URL = this.spec.databaseUrl;
     // Its own process group: a kill reaches start.mjs, `next start` and everything they spawned.
-    const proc = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["scripts/start.mjs"], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     proc.stdout!.pipe(log);
     proc.stderr!.pipe(log);
     this.proc = proc;
@@ -161,4 +166,5 @@ export function sha256File(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
-export const blobPath = (dataDir: string, sha: string) => path.join(dataDir, "blobs", sha.slice(0, 2), sha.slice(2, 4), sha);
+export const blobPath = (dataDir: string, sha: string) =>
+  path.join(dataDir, "blobs", sha.slice(0, 2), sha.slice(2, 4), sha);

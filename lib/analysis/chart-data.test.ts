@@ -6,7 +6,14 @@ const bin = (ms: number) => Math.floor(Math.log(ms + 1) * IDLE_GAP_FINE);
 
 describe("idleGapHistogram", () => {
   it("keeps a narrow range linear and puts every gap in the bar that holds it", () => {
-    const h = idleGapHistogram("t", [{ bin: bin(990), classCode: "normal", n: 5 }, { bin: bin(1010), classCode: "keepalive-race", n: 3 }], [{ name: "timer", ms: 1000 }]);
+    const h = idleGapHistogram(
+      "t",
+      [
+        { bin: bin(990), classCode: "normal", n: 5 },
+        { bin: bin(1010), classCode: "keepalive-race", n: 3 },
+      ],
+      [{ name: "timer", ms: 1000 }],
+    );
     expect(h.scale).toBe("linear");
     expect(h.total).toBe(8);
     expect(h.bars.reduce((a, b) => a + b.n, 0)).toBe(8);
@@ -17,7 +24,14 @@ describe("idleGapHistogram", () => {
   });
 
   it("switches to a log axis when the gaps or the marks span more than a factor of 20, and widens the range to show the marks", () => {
-    const h = idleGapHistogram("t", [{ bin: bin(1000), classCode: "normal", n: 9 }], [{ name: "gateway", ms: 30_000 }, { name: "none", ms: null }]);
+    const h = idleGapHistogram(
+      "t",
+      [{ bin: bin(1000), classCode: "normal", n: 9 }],
+      [
+        { name: "gateway", ms: 30_000 },
+        { name: "none", ms: null },
+      ],
+    );
     expect(h.scale).toBe("log");
     expect(h.marks.map((m) => m.name)).toEqual(["gateway"]);
     expect(h.bars[h.bars.length - 1].toMs).toBeGreaterThan(30_000);
@@ -25,7 +39,11 @@ describe("idleGapHistogram", () => {
   });
 
   it("has no bars without data", () => {
-    expect(idleGapHistogram("t", [], [{ name: "gateway", ms: 30_000 }])).toMatchObject({ bars: [], marks: [], total: 0 });
+    expect(idleGapHistogram("t", [], [{ name: "gateway", ms: 30_000 }])).toMatchObject({
+      bars: [],
+      marks: [],
+      total: 0,
+    });
   });
 });
 
@@ -40,6 +58,15 @@ describe("failuresByPath", () => {
     ];
     const got = failuresByPath(rows, 2);
     expect(got.map((t) => t.target)).toEqual(["b", "a"]);
-    expect(got[0]).toEqual({ target: "b", paths: [{ path: "/p1", s502: 5, s504: 1 }, { path: "/p2", s502: 2, s504: 0 }], otherPaths: 2, other502: 2, other504: 1 });
+    expect(got[0]).toEqual({
+      target: "b",
+      paths: [
+        { path: "/p1", s502: 5, s504: 1 },
+        { path: "/p2", s502: 2, s504: 0 },
+      ],
+      otherPaths: 2,
+      other502: 2,
+      other504: 1,
+    });
   });
 });

@@ -24,12 +24,24 @@ function clientLegCapture(): string {
   let g = 900;
   const pk: SynthPacket[] = [];
   const send = (ms: number, fromClient: boolean, flags: number, payload = "") => {
-    pk.push({ tsUs: t0 + ms * 1000, src: fromClient ? C.ip : G.ip, srcPort: fromClient ? C.port : G.port, dst: fromClient ? G.ip : C.ip,
-      dstPort: fromClient ? G.port : C.port, seq: fromClient ? c : g, ack: fromClient ? g : c, flags, payload });
+    pk.push({
+      tsUs: t0 + ms * 1000,
+      src: fromClient ? C.ip : G.ip,
+      srcPort: fromClient ? C.port : G.port,
+      dst: fromClient ? G.ip : C.ip,
+      dstPort: fromClient ? G.port : C.port,
+      seq: fromClient ? c : g,
+      ack: fromClient ? g : c,
+      flags,
+      payload,
+    });
     const adv = payload.length + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
-    if (fromClient) c += adv; else g += adv;
+    if (fromClient) c += adv;
+    else g += adv;
   };
-  send(0, true, TCP_SYN); send(0.1, false, TCP_SYN | TCP_ACK); send(0.2, true, TCP_ACK);
+  send(0, true, TCP_SYN);
+  send(0.1, false, TCP_SYN | TCP_ACK);
+  send(0.2, true, TCP_ACK);
   send(1, true, TCP_ACK | TCP_PSH, "GET /emg_badtarget/items/1 HTTP/1.1\r\nHost: g\r\n\r\n");
   send(30, false, TCP_ACK | TCP_PSH, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   send(30.1, true, TCP_ACK);
@@ -54,7 +66,9 @@ afterAll(async () => t?.cleanup());
 
 describe("a capture that holds the client → gateway leg too", () => {
   it("keeps its connection, but the gateway's own port gets no target row and no verdict", async () => {
-    const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: id, target: "127.0.0.1:28000" } });
+    const conns = await t.handle.prisma.tcpConnection.findMany({
+      where: { incidentId: id, target: "127.0.0.1:28000" },
+    });
     expect(conns).toHaveLength(1);
     const view = IncidentView.parse(await getIncidentView(t.handle.prisma, id));
     expect(view.targets.map((x) => x.target)).toEqual(["127.0.0.1:28081"]);

@@ -6,16 +6,24 @@ const fail = (correlationId: string, ts: number, target: string | null = null) =
 
 describe("correlate", () => {
   it("matches each failure to the nearest close on the same target", () => {
-    const r = correlate([fail("a", 1000, "t:1"), fail("b", 5000, "t:1")],
-      [cand("1", 990), cand("2", 5004), cand("3", 5010, "normal"), cand("4", 1000, "keepalive-race", "t:2")]);
-    expect(r.matches.map((m) => [m.correlationId, m.connId]).sort()).toEqual([["a", "1"], ["b", "2"]]);
+    const r = correlate(
+      [fail("a", 1000, "t:1"), fail("b", 5000, "t:1")],
+      [cand("1", 990), cand("2", 5004), cand("3", 5010, "normal"), cand("4", 1000, "keepalive-race", "t:2")],
+    );
+    expect(r.matches.map((m) => [m.correlationId, m.connId]).sort()).toEqual([
+      ["a", "1"],
+      ["b", "2"],
+    ]);
     expect(r.explained).toEqual({ "keepalive-race": 2 });
     expect(r.offsetMs).toBe(0);
     expect(r.source).toBe("none");
   });
 
   it("detects a constant clock offset larger than the tolerance", () => {
-    const r = correlate([fail("a", 11_000), fail("b", 60_000), fail("c", 110_002)], [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)]);
+    const r = correlate(
+      [fail("a", 11_000), fail("b", 60_000), fail("c", 110_002)],
+      [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)],
+    );
     expect(r.detected).toEqual({ offsetMs: 10_000, pairs: 3 });
     expect(r.offsetMs).toBe(10_000);
     expect(r.source).toBe("detected");
@@ -28,13 +36,30 @@ describe("correlate", () => {
     const closes = [cand("1", 1000), cand("2", 4000), cand("3", 7000), cand("4", 2500, "normal")];
     const failures = [fail("a", 3_601_004), fail("b", 3_604_010), fail("c", 3_607_002)];
     expect(detectOffset(failures, closes)).toEqual({ offsetMs: 3_600_004, pairs: 3 });
-    expect(correlate(failures, closes).matches.map((m) => m.connId).sort()).toEqual(["1", "2", "3"]);
+    expect(
+      correlate(failures, closes)
+        .matches.map((m) => m.connId)
+        .sort(),
+    ).toEqual(["1", "2", "3"]);
   });
 
   it("reports the small lag between packet and log line but does not correct for it", () => {
-    const d = detectOffset([fail("a", 1005), fail("b", 4003), fail("c", 7004)], [cand("1", 1000), cand("2", 4000), cand("3", 7000)]);
+    const d = detectOffset(
+      [fail("a", 1005), fail("b", 4003), fail("c", 7004)],
+      [cand("1", 1000), cand("2", 4000), cand("3", 7000)],
+    );
     expect(d).toEqual({ offsetMs: 4, pairs: 3 });
-    expect(effectiveOffset(null, d, matchWindow([fail("a", 1005), fail("b", 4003), fail("c", 7004)], [cand("1", 1000), cand("2", 4000), cand("3", 7000)], d))).toEqual({ offsetMs: 0, source: "none" });
+    expect(
+      effectiveOffset(
+        null,
+        d,
+        matchWindow(
+          [fail("a", 1005), fail("b", 4003), fail("c", 7004)],
+          [cand("1", 1000), cand("2", 4000), cand("3", 7000)],
+          d,
+        ),
+      ),
+    ).toEqual({ offsetMs: 0, source: "none" });
   });
 
   it("needs three agreeing pairs and a majority of the failures", () => {
@@ -75,7 +100,10 @@ describe("correlate", () => {
     const r = correlate(tight, closes);
     expect(r.windowMs).toBe(25);
     // A skew of 300 ms is smaller than the search tolerance but far larger than the window: it is applied.
-    const skew = correlate(tight.map((f) => ({ ...f, ts: f.ts - 7000 + 300 })), closes);
+    const skew = correlate(
+      tight.map((f) => ({ ...f, ts: f.ts - 7000 + 300 })),
+      closes,
+    );
     // median of 301, 302, 303, 304
     expect([skew.source, skew.offsetMs]).toEqual(["detected", 302.5]);
     expect(skew.matches).toHaveLength(4);
@@ -87,11 +115,19 @@ describe("correlate", () => {
 
   it("a log line that lags its close by a busy event loop is still matched, after the pairs within the window", () => {
     const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 150_000), cand("5", 200_000)];
-    const r = correlate([fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 200_099)], closes);
+    const r = correlate(
+      [fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 200_099)],
+      closes,
+    );
     expect(r.windowMs).toBe(25);
     expect(r.matches.find((m) => m.correlationId === "e")).toMatchObject({ connId: "5", deltaMs: 99 });
     // A log line before its close by more than the window is no pair: one host's clock does not run backwards.
-    expect(correlate([fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 199_901)], closes).unmatched).toEqual(["e"]);
+    expect(
+      correlate(
+        [fail("a", 1001), fail("b", 50_002), fail("c", 100_001), fail("d", 150_003), fail("e", 199_901)],
+        closes,
+      ).unmatched,
+    ).toEqual(["e"]);
   });
 
   it("with too few pairs to measure, a failure far from any close stays unmatched", () => {

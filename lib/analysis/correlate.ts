@@ -1,11 +1,28 @@
 /** Ties each 502/ECONNRESET log transaction to the TCP connection whose close/reset it coincides with. */
 
-export interface Failure { correlationId: string; target: string | null; ts: number }
+export interface Failure {
+  correlationId: string;
+  target: string | null;
+  ts: number;
+}
 /** A candidate connection: `ts` is its close/reset time, or the unanswered request's time. */
-export interface Candidate { id: string; target: string; ts: number; classCode: string }
-export interface Match { correlationId: string; connId: string; deltaMs: number; classCode: string }
+export interface Candidate {
+  id: string;
+  target: string;
+  ts: number;
+  classCode: string;
+}
+export interface Match {
+  correlationId: string;
+  connId: string;
+  deltaMs: number;
+  classCode: string;
+}
 /** Log clock minus capture clock, as the failures and the closes agree on it. */
-export interface OffsetEstimate { offsetMs: number; pairs: number }
+export interface OffsetEstimate {
+  offsetMs: number;
+  pairs: number;
+}
 export type OffsetSource = "override" | "detected" | "none";
 export interface Correlation {
   /** What the data say (null: fewer than 3 agreeing pairs, or no majority). */
@@ -65,7 +82,11 @@ function lowerBound(list: Candidate[], t: number): number {
  * ties going to the offset nearest zero. Works for offsets larger than the capture itself, where
  * nearest-neighbour guesses fail. The estimate is the median of the window's differences.
  */
-export function detectOffset(failures: Failure[], candidates: Candidate[], toleranceMs = DEFAULT_TOLERANCE_MS): OffsetEstimate | null {
+export function detectOffset(
+  failures: Failure[],
+  candidates: Candidate[],
+  toleranceMs = DEFAULT_TOLERANCE_MS,
+): OffsetEstimate | null {
   const shaped = candidates.filter((c) => c.classCode !== "normal");
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
   // Too many pairs to look at: every k-th failure votes (evenly over time, so the estimate is not biased).
@@ -85,7 +106,8 @@ export function detectOffset(failures: Failure[], candidates: Candidate[], toler
       hi++;
     }
     const center = (votes[lo].d + votes[hi - 1].d) / 2;
-    if (inWindow.size > best.support || (inWindow.size === best.support && Math.abs(center) < Math.abs(best.center))) best = { support: inWindow.size, lo, hi, center };
+    if (inWindow.size > best.support || (inWindow.size === best.support && Math.abs(center) < Math.abs(best.center)))
+      best = { support: inWindow.size, lo, hi, center };
     const n = inWindow.get(votes[lo].f)! - 1;
     if (n === 0) inWindow.delete(votes[lo].f);
     else inWindow.set(votes[lo].f, n);
@@ -115,7 +137,12 @@ export function detectOffset(failures: Failure[], candidates: Candidate[], toler
  * The match window: three times the typical distance of the agreeing pairs from the offset, plus the log's
  * millisecond rounding; a wrong offset then leaves failures unmatched instead of pairing them with any close nearby.
  */
-export function matchWindow(failures: Failure[], candidates: Candidate[], detected: OffsetEstimate | null, toleranceMs = DEFAULT_TOLERANCE_MS): number {
+export function matchWindow(
+  failures: Failure[],
+  candidates: Candidate[],
+  detected: OffsetEstimate | null,
+  toleranceMs = DEFAULT_TOLERANCE_MS,
+): number {
   if (!detected) return Math.min(FALLBACK_WINDOW_MS, toleranceMs);
   const shaped = candidates.filter((c) => c.classCode !== "normal");
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
@@ -125,7 +152,8 @@ export function matchWindow(failures: Failure[], candidates: Candidate[], detect
     const at = f.ts - detected.offsetMs;
     const i = lowerBound(list, at - toleranceMs);
     let best = Infinity;
-    for (let j = i; j < list.length && list[j].ts <= at + toleranceMs; j++) best = Math.min(best, Math.abs(at - list[j].ts));
+    for (let j = i; j < list.length && list[j].ts <= at + toleranceMs; j++)
+      best = Math.min(best, Math.abs(at - list[j].ts));
     if (best !== Infinity) devs.push(best);
   }
   devs.sort((a, b) => a - b);
@@ -134,20 +162,29 @@ export function matchWindow(failures: Failure[], candidates: Candidate[], detect
 }
 
 /** How late after its close a log line may still be matched, once every pair within the window is taken. */
-export const lateWindow = (windowMs: number, toleranceMs = DEFAULT_TOLERANCE_MS) => Math.min(toleranceMs, 4 * windowMs + 100);
+export const lateWindow = (windowMs: number, toleranceMs = DEFAULT_TOLERANCE_MS) =>
+  Math.min(toleranceMs, 4 * windowMs + 100);
 
 /**
  * The offset to match with: a person's override first; else the detected one when it exceeds the match window
  * (a few ms between a packet and its log line is the gateway's own latency, not clock skew); else none.
  */
-export function effectiveOffset(override: number | null, detected: OffsetEstimate | null, windowMs = MIN_WINDOW_MS): { offsetMs: number; source: OffsetSource } {
+export function effectiveOffset(
+  override: number | null,
+  detected: OffsetEstimate | null,
+  windowMs = MIN_WINDOW_MS,
+): { offsetMs: number; source: OffsetSource } {
   if (override !== null) return { offsetMs: override, source: "override" };
   if (detected && Math.abs(detected.offsetMs) > windowMs) return { offsetMs: detected.offsetMs, source: "detected" };
   return { offsetMs: 0, source: "none" };
 }
 
 /** Pure: matches each failure greedily (failure-shaped connections first, then nearest) within the data's window after the offset. */
-export function correlate(failures: Failure[], candidates: Candidate[], opts: { toleranceMs?: number; overrideMs?: number | null } = {}): Correlation {
+export function correlate(
+  failures: Failure[],
+  candidates: Candidate[],
+  opts: { toleranceMs?: number; overrideMs?: number | null } = {},
+): Correlation {
   const toleranceMs = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
   const detected = detectOffset(failures, candidates, toleranceMs);
   const windowMs = matchWindow(failures, candidates, detected, toleranceMs);
@@ -159,11 +196,16 @@ export function correlate(failures: Failure[], candidates: Candidate[], opts: { 
   const pairs: Array<{ f: Failure; c: Candidate; d: number }> = [];
   for (const f of failures) {
     const list = forTarget(f);
-    for (let i = lowerBound(list, f.ts - offsetMs - lateMs); i < list.length && list[i].ts <= f.ts - offsetMs + windowMs; i++) {
+    for (
+      let i = lowerBound(list, f.ts - offsetMs - lateMs);
+      i < list.length && list[i].ts <= f.ts - offsetMs + windowMs;
+      i++
+    ) {
       pairs.push({ f, c: list[i], d: f.ts - offsetMs - list[i].ts });
     }
   }
-  const rank = (p: { c: Candidate; d: number }) => (Math.abs(p.d) <= windowMs ? 0 : 2) + (p.c.classCode === "normal" ? 1 : 0);
+  const rank = (p: { c: Candidate; d: number }) =>
+    (Math.abs(p.d) <= windowMs ? 0 : 2) + (p.c.classCode === "normal" ? 1 : 0);
   pairs.sort((a, b) => rank(a) - rank(b) || Math.abs(a.d) - Math.abs(b.d));
   const usedF = new Set<string>();
   const usedC = new Set<string>();
@@ -176,5 +218,13 @@ export function correlate(failures: Failure[], candidates: Candidate[], opts: { 
   }
   const explained: Record<string, number> = {};
   for (const m of matches) explained[m.classCode] = (explained[m.classCode] ?? 0) + 1;
-  return { detected, windowMs, offsetMs, source, matches, explained, unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId) };
+  return {
+    detected,
+    windowMs,
+    offsetMs,
+    source,
+    matches,
+    explained,
+    unmatched: failures.filter((f) => !usedF.has(f.correlationId)).map((f) => f.correlationId),
+  };
 }

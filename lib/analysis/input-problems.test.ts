@@ -2,16 +2,41 @@ import { describe, expect, it } from "vitest";
 import { inputProblems, nothingUsable } from "./input-problems";
 
 const file = (over: Partial<Parameters<typeof inputProblems>[0][number]>) => ({
-  id: "f1", name: "x", kind: "gateway-log" as const, size: 10, status: "done" as const, bytesDone: 10, error: null, counts: {}, parentId: null, ...over,
+  id: "f1",
+  name: "x",
+  kind: "gateway-log" as const,
+  size: 10,
+  status: "done" as const,
+  bytesDone: 10,
+  error: null,
+  counts: {},
+  parentId: null,
+  ...over,
 });
 
 describe("inputProblems", () => {
   it("names failed, skipped and partly read files with their reason", () => {
     const got = inputProblems([
       file({ id: "a", name: "api.log", counts: { malformed: 41 } }),
-      file({ id: "b", name: "cut.pcap", kind: "pcap", error: "Read 12 frames, then stopped at byte 900: Capture ends inside a record (7 bytes left over)." }),
-      file({ id: "c", name: "raw.pcap", kind: "pcap", counts: { warnings: [{ code: "unknown-block", offset: 3, message: "Skipped block of unknown type 0x9" }] } }),
-      file({ id: "d", name: "noise.bin", kind: "unknown", status: "skipped", error: "Not recognized as a gateway log." }),
+      file({
+        id: "b",
+        name: "cut.pcap",
+        kind: "pcap",
+        error: "Read 12 frames, then stopped at byte 900: Capture ends inside a record (7 bytes left over).",
+      }),
+      file({
+        id: "c",
+        name: "raw.pcap",
+        kind: "pcap",
+        counts: { warnings: [{ code: "unknown-block", offset: 3, message: "Skipped block of unknown type 0x9" }] },
+      }),
+      file({
+        id: "d",
+        name: "noise.bin",
+        kind: "unknown",
+        status: "skipped",
+        error: "Not recognized as a gateway log.",
+      }),
       file({ id: "e", name: "bad.pcap", kind: "pcap", status: "failed", error: null }),
       file({ id: "f", name: "ok.log", counts: { malformed: 0 } }),
       file({ id: "g", name: "big.log", status: "parsing", counts: { malformed: 3 } }),

@@ -3,7 +3,12 @@ import type { IncidentView } from "@/lib/api/incident-schema";
 import { isArchiveKind, isCaptureKind, isPending } from "@/lib/ingest/file-kinds";
 
 type File = IncidentView["files"][number];
-export interface InputProblem { fileId: string; name: string; status: File["status"]; reason: string }
+export interface InputProblem {
+  fileId: string;
+  name: string;
+  status: File["status"];
+  reason: string;
+}
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -15,8 +20,15 @@ function reasons(f: File): string[] {
   // A file read in part carries the ingest's note (e.g. a capture cut inside a record).
   if (f.error) out.push(f.error);
   const c = f.counts;
-  if (isCaptureKind(f.kind) && !f.error && c.warnings?.length) out.push(`Read only in part: ${c.warnings.map((w) => w.message).filter(Boolean).join("; ")}`);
-  if (f.kind === "gateway-log" && (c.malformed ?? 0) > 0) out.push(`${plural(c.malformed!, "line was", "lines were")} not understood as gateway log lines.`);
+  if (isCaptureKind(f.kind) && !f.error && c.warnings?.length)
+    out.push(
+      `Read only in part: ${c.warnings
+        .map((w) => w.message)
+        .filter(Boolean)
+        .join("; ")}`,
+    );
+  if (f.kind === "gateway-log" && (c.malformed ?? 0) > 0)
+    out.push(`${plural(c.malformed!, "line was", "lines were")} not understood as gateway log lines.`);
   return out;
 }
 

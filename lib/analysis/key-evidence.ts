@@ -3,7 +3,10 @@ import type { IncidentView } from "@/lib/api/incident-schema";
 
 type TargetVerdict = IncidentView["diagnosis"]["targets"][number];
 type TargetRow = IncidentView["targets"][number];
-export interface KeyEvidence { text: string; href?: string }
+export interface KeyEvidence {
+  text: string;
+  href?: string;
+}
 
 const dur = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -33,8 +36,10 @@ export function keyEvidence(v: TargetVerdict, row: TargetRow | undefined): KeyEv
   const timer = timerLine(row);
   const premature = prematureLine(row);
   const capHref = (cls: string) => v.evidence.find((e) => e.href?.includes(`class=${cls}`))?.href;
-  if ((v.cause === "keepalive-mismatch" || v.cause === "both") && timer) out.push({ text: timer, href: capHref("keepalive-race") });
-  if ((v.cause === "premature-close" || v.cause === "both") && premature) out.push({ text: premature, href: capHref("premature-close") });
+  if ((v.cause === "keepalive-mismatch" || v.cause === "both") && timer)
+    out.push({ text: timer, href: capHref("keepalive-race") });
+  if ((v.cause === "premature-close" || v.cause === "both") && premature)
+    out.push({ text: premature, href: capHref("premature-close") });
   if (out.length > 0) return out;
   // Other causes (refused, timeouts, TLS) and verdicts without a capture: the capture's word, else the log's.
   const e = cited("capture") ?? cited("log") ?? cited();

@@ -17,7 +17,7 @@ function walkPcap(file: string): { linkType: number; segs: Seg[] } {
   expect(b.readUInt32LE(0)).toBe(0xa1b2c3d4);
   const linkType = b.readUInt32LE(20);
   const segs: Seg[] = [];
-  for (let off = 24; off + 16 <= b.length; ) {
+  for (let off = 24; off + 16 <= b.length;) {
     const tsUs = b.readUInt32LE(off) * 1e6 + b.readUInt32LE(off + 4);
     const incl = b.readUInt32LE(off + 8);
     const p = off + 16;
@@ -63,11 +63,14 @@ describe("lab fixtures", () => {
 
     it("counts the log's client-facing 502 and 504 lines as the log says", () => {
       // The target's own 502 shows on its targetResponse lines too; the client got one per transaction.
-      const status = (s: string) => logLines.filter((l) => l.includes(`][${s}][`) && !/\]\[targetResponse[^\]]*\]\[[A-Z]+\]\[/.test(l)).length;
+      const status = (s: string) =>
+        logLines.filter((l) => l.includes(`][${s}][`) && !/\]\[targetResponse[^\]]*\]\[[A-Z]+\]\[/.test(l)).length;
       expect(truth.log.status502).toBe(status("502"));
       expect(truth.log.status504).toBe(status("504"));
       for (const t of truth.targets) {
-        const n = logLines.filter((l) => l.includes(`[error][${t.target}]`) && l.includes("[targetRequest error]")).length;
+        const n = logLines.filter(
+          (l) => l.includes(`[error][${t.target}]`) && l.includes("[targetRequest error]"),
+        ).length;
         expect(n, t.target).toBe(t.logTargetRequestErrors);
       }
       // every failing connection on the wire cost the client a 502 (504 for the gateway's own timeout)
@@ -81,7 +84,9 @@ describe("lab fixtures", () => {
       for (const t of truth.targets) {
         const b = truth.backendCrossCheck[t.target];
         if (!b) continue; // nothing listens there
-        const idleByTarget = truth.connections.filter((c) => c.target === t.target && c.class === "normal" && c.closedBy === "target").length;
+        const idleByTarget = truth.connections.filter(
+          (c) => c.target === t.target && c.class === "normal" && c.closedBy === "target",
+        ).length;
         expect(t.counts["keepalive-race"] + idleByTarget, `${t.target} idle closes`).toBe(b.idleCloses);
         expect(t.counts["premature-close"], `${t.target} hang-ups`).toBe(b.hangups);
         // each failing connection of this target has its own targetRequest error line
@@ -111,7 +116,8 @@ describe("lab fixtures", () => {
         );
       }
       const synTimes = new Set(syns.map((s) => `${s.src}@${s.tsUs}`));
-      for (const c of truth.connections) expect(synTimes.has(`127.0.0.1:${c.gatewayPort}@${c.synTimeUs}`), `${c.gatewayPort}`).toBe(true);
+      for (const c of truth.connections)
+        expect(synTimes.has(`127.0.0.1:${c.gatewayPort}@${c.synTimeUs}`), `${c.gatewayPort}`).toBe(true);
       const sum = Object.values(truth.counts).reduce((a, b) => a + b, 0);
       expect(sum).toBe(truth.connections.length);
     });

@@ -7,11 +7,25 @@ import { z } from "zod";
 
 export const LAB_FIXTURES_DIR = path.join(import.meta.dirname, "__fixtures__", "lab");
 
-export const labConnectionClass = z.enum(["refused", "keepalive-race", "premature-close", "gateway-close", "normal", "unknown"]);
+export const labConnectionClass = z.enum([
+  "refused",
+  "keepalive-race",
+  "premature-close",
+  "gateway-close",
+  "normal",
+  "unknown",
+]);
 export type LabConnectionClass = z.infer<typeof labConnectionClass>;
 
 export const labCause = z.enum([
-  "healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "target-error", "insufficient-data",
+  "healthy",
+  "keepalive-mismatch",
+  "premature-close",
+  "both",
+  "target-unreachable",
+  "gateway-timeout",
+  "target-error",
+  "insufficient-data",
 ]);
 export type LabCause = z.infer<typeof labCause>;
 
@@ -115,9 +129,14 @@ export const labTruth = z.object({
   connections: z.array(labConnection),
   captureFilter: z.string(),
   client: z.object({ requests: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
-  backendCrossCheck: z.record(z.string(), z.object({
-    requestsSeen: z.number().int(), idleCloses: z.number().int(), hangups: z.number().int(),
-  })),
+  backendCrossCheck: z.record(
+    z.string(),
+    z.object({
+      requestsSeen: z.number().int(),
+      idleCloses: z.number().int(),
+      hangups: z.number().int(),
+    }),
+  ),
 });
 export type LabTruth = z.infer<typeof labTruth>;
 
@@ -139,19 +158,28 @@ export function loadLabFixture(name: string): { dir: string; files: string[]; tr
   return { dir, files, truth };
 }
 
-export interface StoredConnection { gatewayPort: number; target: string; startTs: Date; classCode: string }
+export interface StoredConnection {
+  gatewayPort: number;
+  target: string;
+  startTs: Date;
+  classCode: string;
+}
 
 /**
  * Each truth connection's stored row: same gateway port and target, the nearest start time (ports are reused within
  * a recording, and the database keeps milliseconds of the µs SYN time).
  */
-export function storedClassOf(truth: LabTruth["connections"], rows: StoredConnection[]): Map<LabTruth["connections"][number], string | undefined> {
+export function storedClassOf(
+  truth: LabTruth["connections"],
+  rows: StoredConnection[],
+): Map<LabTruth["connections"][number], string | undefined> {
   const byKey = new Map<string, StoredConnection[]>();
   for (const r of rows) {
     const key = `${r.gatewayPort} ${r.target}`;
     byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
-  const at = (c: LabTruth["connections"][number], r: StoredConnection) => Math.abs(r.startTs.getTime() - c.synTimeUs / 1000);
+  const at = (c: LabTruth["connections"][number], r: StoredConnection) =>
+    Math.abs(r.startTs.getTime() - c.synTimeUs / 1000);
   return new Map(
     truth.map((c) => {
       const same = byKey.get(`${c.gatewayPort} ${c.target}`) ?? [];

@@ -30,7 +30,10 @@ beforeAll(async () => {
   const named = loadLabFixture("race-1s").files.map((f) => {
     const out = path.join(dir, path.basename(f));
     const data = readFileSync(f);
-    writeFileSync(out, f.endsWith(".pcap") ? data : data.toString("utf8").replaceAll("127.0.0.2:9000", "orders.internal:9000"));
+    writeFileSync(
+      out,
+      f.endsWith(".pcap") ? data : data.toString("utf8").replaceAll("127.0.0.2:9000", "orders.internal:9000"),
+    );
     return out;
   });
   ids.set("named", (await createIncident(t.handle.prisma, store, await storeFiles(store, named))).id);
@@ -42,7 +45,10 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
   const { truth } = loadLabFixture(name);
 
   it("classifies every connection as tshark's truth does", async () => {
-    const rows = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: ids.get(name)! }, select: { gatewayPort: true, target: true, startTs: true, classCode: true } });
+    const rows = await t.handle.prisma.tcpConnection.findMany({
+      where: { incidentId: ids.get(name)! },
+      select: { gatewayPort: true, target: true, startTs: true, classCode: true },
+    });
     expect(rows).toHaveLength(truth.connections.length);
     const got = storedClassOf(truth.connections, rows);
     const mismatches = truth.connections
@@ -59,7 +65,8 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
       expect([tt.target, v!.cause]).toEqual([tt.target, tt.expectedCause]);
       // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire.
       const row = view.targets.find((x) => x.target === tt.target)!;
-      if (tt.targetErrorResponses !== undefined) expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
+      if (tt.targetErrorResponses !== undefined)
+        expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
       if (tt.counts["keepalive-race"] > 0) {
         expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
         expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);
@@ -74,8 +81,14 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     const d = view.diagnosis;
     expect(d.verdict.cause).toBe(truth.expectedCause === "healthy" ? "no-502" : truth.expectedCause);
     // Clock skew included: the failures the wire shows are matched to their connections.
-    const failing = truth.counts["keepalive-race"] + truth.counts["premature-close"] + truth.counts["gateway-close"] + truth.counts.refused;
-    expect(d.verdict.explains502).toBeGreaterThanOrEqual(Math.min(failing, truth.log.status502 + truth.log.status504) - truth.log.status502WithoutWireFailure);
+    const failing =
+      truth.counts["keepalive-race"] +
+      truth.counts["premature-close"] +
+      truth.counts["gateway-close"] +
+      truth.counts.refused;
+    expect(d.verdict.explains502).toBeGreaterThanOrEqual(
+      Math.min(failing, truth.log.status502 + truth.log.status504) - truth.log.status502WithoutWireFailure,
+    );
   });
 });
 

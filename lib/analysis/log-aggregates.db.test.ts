@@ -43,9 +43,21 @@ describe("log aggregates", () => {
     const bars = await db.$queryRaw<Array<{ b: number; total: bigint; s502: bigint }>>`
       SELECT (floor(extract(epoch from "startTs") * 1000 / ${bucketMs}) * ${bucketMs})::float8 b, count(*) total, count(*) FILTER (WHERE status = 502) s502
       FROM "LogTransaction" WHERE "incidentId" = ${id} GROUP BY 1 ORDER BY 1`;
-    expect(view.timeline.buckets.map((b) => [b.t, b.total, b.s502])).toEqual(bars.map((r) => [Number(r.b), Number(r.total), Number(r.s502)]));
+    expect(view.timeline.buckets.map((b) => [b.t, b.total, b.s502])).toEqual(
+      bars.map((r) => [Number(r.b), Number(r.total), Number(r.s502)]),
+    );
 
-    const targets = await db.$queryRaw<Array<{ target: string; proxy: string; requests: bigint; e502: bigint; e504: bigint; p50: number | null; p95: number | null }>>`
+    const targets = await db.$queryRaw<
+      Array<{
+        target: string;
+        proxy: string;
+        requests: bigint;
+        e502: bigint;
+        e504: bigint;
+        p50: number | null;
+        p95: number | null;
+      }>
+    >`
       SELECT target, min(proxy) proxy, count(*) requests, count(*) FILTER (WHERE status = 502) e502, count(*) FILTER (WHERE status = 504) e504,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p50,
              percentile_cont(0.95) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status < 500) p95
@@ -68,12 +80,13 @@ describe("capture aggregates", () => {
              count(*) FILTER (WHERE "closeKind" <> 'RST') fin, count(*) FILTER (WHERE "closeKind" = 'RST') rst
       FROM "TcpConnection" WHERE "incidentId" = ${inc.id} AND closer = 'target' AND "closeTs" IS NOT NULL GROUP BY 1 ORDER BY 1`;
     expect(closes.length).toBeGreaterThan(0);
-    expect(view.timeline.buckets.filter((b) => b.targetFin + b.targetRst > 0).map((b) => [b.t, b.targetFin, b.targetRst])).toEqual(
-      closes.map((r) => [Number(r.b), Number(r.fin), Number(r.rst)]),
-    );
+    expect(
+      view.timeline.buckets.filter((b) => b.targetFin + b.targetRst > 0).map((b) => [b.t, b.targetFin, b.targetRst]),
+    ).toEqual(closes.map((r) => [Number(r.b), Number(r.fin), Number(r.rst)]));
     const byClass = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
       SELECT target, "classCode" code, count(*) n FROM "TcpConnection" WHERE "incidentId" = ${inc.id} GROUP BY 1, 2`;
-    for (const r of byClass) expect(view.targets.find((x) => x.target === r.target)!.connections.byClass[r.code]).toBe(Number(r.n));
+    for (const r of byClass)
+      expect(view.targets.find((x) => x.target === r.target)!.connections.byClass[r.code]).toBe(Number(r.n));
     expect(view.files[0].counts).not.toHaveProperty("closeBuckets");
   });
 });
@@ -81,7 +94,18 @@ describe("capture aggregates", () => {
 describe("percentileCont", () => {
   it("interpolates between the two nearest ranks as PostgreSQL does", () => {
     // SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY v) FROM unnest('{1,2,3,4,10}'::int[]) v → 8.8
-    expect(percentileCont(new Map([[1, 1], [2, 1], [3, 1], [4, 1], [10, 1]]), 0.95)).toBeCloseTo(8.8);
+    expect(
+      percentileCont(
+        new Map([
+          [1, 1],
+          [2, 1],
+          [3, 1],
+          [4, 1],
+          [10, 1],
+        ]),
+        0.95,
+      ),
+    ).toBeCloseTo(8.8);
     expect(percentileCont(new Map([[5, 3]]), 0.5)).toBe(5);
     expect(percentileCont(new Map(), 0.5)).toBeNull();
   });

@@ -57,7 +57,8 @@ interface TargetAcc extends Omit<TargetStatRow, "target" | "errorCodes" | "durat
 }
 
 /** The 5xx code key of a transaction: "" when it is not a 5xx. */
-const codeKey = (status: number | null, errCode: string | null) => (status !== null && status >= 500 ? errCode || "none" : "");
+const codeKey = (status: number | null, errCode: string | null) =>
+  status !== null && status >= 500 ? errCode || "none" : "";
 
 /** Bucket maps of every width over a file's growing span; a width is dropped (null) once the span outgrows it. */
 class WidthBuckets<V> {
@@ -102,7 +103,20 @@ export class LogAggregator {
     });
     if (tx.target === null) return;
     let a = this.targets.get(tx.target);
-    if (a === undefined) this.targets.set(tx.target, (a = { proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: new Map(), durations: new Map() }));
+    if (a === undefined)
+      this.targets.set(
+        tx.target,
+        (a = {
+          proxy: null,
+          requests: 0,
+          e502: 0,
+          e504: 0,
+          targetAnswered502: 0,
+          targetAnswered504: 0,
+          errorCodes: new Map(),
+          durations: new Map(),
+        }),
+      );
     a.requests++;
     a.e502 += is502;
     a.e504 += is504;
@@ -113,7 +127,8 @@ export class LogAggregator {
     if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
     if (code !== "") a.errorCodes.set(code, (a.errorCodes.get(code) ?? 0) + 1);
     // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.
-    else if (status !== null && status < 500 && tx.durationMs !== null) a.durations.set(tx.durationMs, (a.durations.get(tx.durationMs) ?? 0) + 1);
+    else if (status !== null && status < 500 && tx.durationMs !== null)
+      a.durations.set(tx.durationMs, (a.durations.get(tx.durationMs) ?? 0) + 1);
   }
 
   bucketRows(): BucketRow[] {

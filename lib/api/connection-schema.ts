@@ -3,7 +3,15 @@ import { CONN_STATES } from "@/lib/analysis/tcp/types";
 
 /** `GET /api/incidents/{id}/connections` and the connection pages: defined once here. */
 
-export const ConnectionClass = z.enum(["normal", "keepalive-race", "premature-close", "target-reset-mid-response", "refused", "gateway-close", "unknown"]);
+export const ConnectionClass = z.enum([
+  "normal",
+  "keepalive-race",
+  "premature-close",
+  "target-reset-mid-response",
+  "refused",
+  "gateway-close",
+  "unknown",
+]);
 
 export const ConnectionSort = z.enum(["time", "gap"]);
 export type ConnectionSort = z.infer<typeof ConnectionSort>;
@@ -13,19 +21,25 @@ export type ConnectionSort = z.infer<typeof ConnectionSort>;
  * lib/incidents/connections.ts). `d: "next"` with a key: the rows after that row; `d: "prev"` with a key: the
  * rows before it; `d: "prev"` without a key: the last page. No cursor: the first page.
  */
-export const ConnectionCursor = z.strictObject({
-  v: z.literal(1),
-  s: ConnectionSort,
-  d: z.enum(["next", "prev"]),
-  k: z.strictObject({
-    /** startTs, epoch ms */
-    t: z.number().int().min(0).max(8.64e15),
-    /** TcpConnection id */
-    i: z.string().regex(/^\d{1,18}$/),
-    /** idleGapMs (sort "gap" only; null sorts last) */
-    g: z.number().finite().nullable().optional(),
-  }).optional(),
-}).refine((c) => c.k === undefined || (c.s === "gap") === (c.k.g !== undefined), { message: "the key's idle gap belongs to the idle-gap sort only" })
+export const ConnectionCursor = z
+  .strictObject({
+    v: z.literal(1),
+    s: ConnectionSort,
+    d: z.enum(["next", "prev"]),
+    k: z
+      .strictObject({
+        /** startTs, epoch ms */
+        t: z.number().int().min(0).max(8.64e15),
+        /** TcpConnection id */
+        i: z.string().regex(/^\d{1,18}$/),
+        /** idleGapMs (sort "gap" only; null sorts last) */
+        g: z.number().finite().nullable().optional(),
+      })
+      .optional(),
+  })
+  .refine((c) => c.k === undefined || (c.s === "gap") === (c.k.g !== undefined), {
+    message: "the key's idle gap belongs to the idle-gap sort only",
+  })
   .refine((c) => c.k !== undefined || c.d === "prev", { message: "only the last page has no key" });
 export type ConnectionCursor = z.infer<typeof ConnectionCursor>;
 
@@ -44,14 +58,23 @@ export type ConnectionQuery = z.infer<typeof ConnectionQuery>;
 export const ConnStateSchema = z.enum(CONN_STATES);
 
 /** One request/response exchange on a connection: null where the capture did not show that part. */
-export const Exchange = z.object({
-  // the request
-  method: z.string().nullable(), path: z.string().nullable(), reqTsUs: z.number().nullable(), reqFrame: z.number().nullable(),
-  // its response, and what the response said about keeping the connection open
-  status: z.number().nullable(), respTsUs: z.number().nullable(), respFrame: z.number().nullable(),
-  connectionHeader: z.string().nullable(), keepAliveTimeoutS: z.number().nullable(),
-  complete: z.boolean(), responseBytes: z.number(),
-}).passthrough();
+export const Exchange = z
+  .object({
+    // the request
+    method: z.string().nullable(),
+    path: z.string().nullable(),
+    reqTsUs: z.number().nullable(),
+    reqFrame: z.number().nullable(),
+    // its response, and what the response said about keeping the connection open
+    status: z.number().nullable(),
+    respTsUs: z.number().nullable(),
+    respFrame: z.number().nullable(),
+    connectionHeader: z.string().nullable(),
+    keepAliveTimeoutS: z.number().nullable(),
+    complete: z.boolean(),
+    responseBytes: z.number(),
+  })
+  .passthrough();
 
 /** A transaction of a gateway log (a LogTransaction row): which request, and how it ended. */
 export const LoggedTransaction = z.object({
@@ -108,10 +131,21 @@ export const ConnectionList = z.object({
 export type ConnectionList = z.infer<typeof ConnectionList>;
 
 export const LadderStep = z.object({
-  frame: z.number(), tsUs: z.number(), dir: z.enum(["g2t", "t2g"]), flags: z.string(), seq: z.number(), ack: z.number(), len: z.number(), note: z.string().optional(),
+  frame: z.number(),
+  tsUs: z.number(),
+  dir: z.enum(["g2t", "t2g"]),
+  flags: z.string(),
+  seq: z.number(),
+  ack: z.number(),
+  len: z.number(),
+  note: z.string().optional(),
 });
 /** With its ladder, derived from the stored capture when asked for; `ladderNote` says why there is none to show. */
-export const ConnectionDetail = ConnectionRow.extend({ ladder: z.array(LadderStep), ladderOmitted: z.number(), ladderNote: z.string().nullable() });
+export const ConnectionDetail = ConnectionRow.extend({
+  ladder: z.array(LadderStep),
+  ladderOmitted: z.number(),
+  ladderNote: z.string().nullable(),
+});
 export type ConnectionDetail = z.infer<typeof ConnectionDetail>;
 
 /** What a capture shows of a target's timing (lib/analysis/tcp/profile.ts), as stored in the capture's counts. */

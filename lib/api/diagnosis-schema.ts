@@ -4,10 +4,34 @@ import { z } from "zod";
 
 const HopName = z.enum(["client/load balancer", "gateway", "target"]);
 /** Every cause code a target can get (docs: README "Diagnosis"). */
-export const TARGET_CAUSES = ["healthy", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "target-error", "insufficient-data"] as const;
-export const INCIDENT_CAUSES = ["no-502", "keepalive-mismatch", "premature-close", "both", "target-unreachable", "gateway-timeout", "tls-error", "target-error", "insufficient-data"] as const;
+export const TARGET_CAUSES = [
+  "healthy",
+  "keepalive-mismatch",
+  "premature-close",
+  "both",
+  "target-unreachable",
+  "gateway-timeout",
+  "tls-error",
+  "target-error",
+  "insufficient-data",
+] as const;
+export const INCIDENT_CAUSES = [
+  "no-502",
+  "keepalive-mismatch",
+  "premature-close",
+  "both",
+  "target-unreachable",
+  "gateway-timeout",
+  "tls-error",
+  "target-error",
+  "insufficient-data",
+] as const;
 const Confidence = z.enum(["high", "medium", "low"]);
-const EvidenceRef = z.object({ kind: z.enum(["log", "config", "capture", "answer"]), label: z.string(), href: z.string().optional() });
+const EvidenceRef = z.object({
+  kind: z.enum(["log", "config", "capture", "answer"]),
+  label: z.string(),
+  href: z.string().optional(),
+});
 const Fix = z.object({ title: z.string(), snippet: z.string(), notes: z.array(z.string()) });
 
 export const TargetVerdictSchema = z.object({
@@ -39,13 +63,27 @@ export const DiagnosisSchema = z.object({
       why: z.string(),
       evidence: z.array(EvidenceRef),
       readMore: z.string(),
-      question: z.object({ id: z.enum(["targetKeepAliveMs", "lbKeepAliveMs", "targetLogsChecked"]), prompt: z.string(), unit: z.enum(["ms", "choice"]) }).optional(),
+      question: z
+        .object({
+          id: z.enum(["targetKeepAliveMs", "lbKeepAliveMs", "targetLogsChecked"]),
+          prompt: z.string(),
+          unit: z.enum(["ms", "choice"]),
+        })
+        .optional(),
     }),
   ),
-  hops: z.array(z.object({ name: HopName, keepAliveMs: z.number().nullable(), source: z.enum(["config", "capture", "header", "answer", "default"]).nullable() })),
+  hops: z.array(
+    z.object({
+      name: HopName,
+      keepAliveMs: z.number().nullable(),
+      source: z.enum(["config", "capture", "header", "answer", "default"]).nullable(),
+    }),
+  ),
   violations: z.array(z.object({ upstream: HopName, downstream: HopName, byMs: z.number() })),
   fix: Fix.nullable(),
-  mustGather: z.array(z.object({ item: z.string(), why: z.string(), command: z.string().optional(), href: z.string().optional() })),
+  mustGather: z.array(
+    z.object({ item: z.string(), why: z.string(), command: z.string().optional(), href: z.string().optional() }),
+  ),
   /** What the person answered, as saved with the incident. */
   answers: z.lazy(() => DiagnosisAnswers),
 });

@@ -5,7 +5,9 @@ import { z, ZodError } from "zod";
  * The API's one error shape. A leaf module (zod and next/server only): domain errors extend `ApiError`, so this file
  * needs to know none of them, and proxy.ts can build its refusals here without pulling in the database.
  */
-export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** An expected failure: its status, a stable code for clients, a message a person can act on. */
@@ -24,9 +26,11 @@ export const notFound = (message = "No such incident.") => new ApiError(404, "no
 
 /** The one place any thrown value becomes a response: `{ error: { code, message, details? } }`. */
 export function errorResponse(e: unknown): NextResponse {
-  if (e instanceof ApiError) return respond(e.status, { code: e.code, message: e.message, details: e.opts.details }, e.opts.headers);
+  if (e instanceof ApiError)
+    return respond(e.status, { code: e.code, message: e.message, details: e.opts.details }, e.opts.headers);
   // A schema parse the wrapper did not own (a domain function validating what the request brought).
-  if (e instanceof ZodError) return respond(422, { code: "invalid_input", message: "The request is not valid.", details: e.issues });
+  if (e instanceof ZodError)
+    return respond(422, { code: "invalid_input", message: "The request is not valid.", details: e.issues });
   const ref = Math.random().toString(36).slice(2, 10);
   console.error(`[api] unexpected error ref=${ref}`, e);
   return respond(500, { code: "internal", message: `Something went wrong on the server (ref ${ref}).` });

@@ -29,7 +29,9 @@ export const FileCounts = z.looseObject({
   env: z.string().optional(),
   firstTs: z.number().optional(),
   lastTs: z.number().optional(),
-  redactions: z.array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) })).optional(),
+  redactions: z
+    .array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) }))
+    .optional(),
   // pcap / pcapng (handlers/capture.ts)
   frames: z.number().optional(),
   tcpPackets: z.number().optional(),
@@ -41,7 +43,17 @@ export const FileCounts = z.looseObject({
   /** Closes per bucket width: [bucket start ms, FIN, RST] (lib/analysis/log-aggregates.ts CloseBuckets). */
   closeBuckets: z.record(z.string(), z.array(z.tuple([z.number(), z.number(), z.number()]))).optional(),
   // a capture's read warnings (byte offset) and a config's issues (line, column) alike
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), offset: z.number().optional(), line: z.number().nullable().optional(), column: z.number().nullable().optional() })).optional(),
+  warnings: z
+    .array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        offset: z.number().optional(),
+        line: z.number().nullable().optional(),
+        column: z.number().nullable().optional(),
+      }),
+    )
+    .optional(),
   // gateway-config (handlers/config.ts)
   config: StoredConfig.optional(),
   // zip / tar / gzip (handlers/archive.ts)

@@ -40,9 +40,11 @@ export const TargetRow = z.object({
   proxy: z.string().nullable(),
   /** Requests sent to the target; null when the log level hides successful requests. */
   requests: z.number().nullable(),
-  errors502: z.number(), errors504: z.number(),
+  errors502: z.number(),
+  errors504: z.number(),
   /** Of those 502s / 504s, the ones the target answered itself (the gateway passed its response on). */
-  targetAnswered502: z.number(), targetAnswered504: z.number(),
+  targetAnswered502: z.number(),
+  targetAnswered504: z.number(),
   /** 502s / requests; null when the denominator is unknown. */
   errorRate: z.number().nullable(),
   errorCodes: z.record(z.string(), z.number()),
@@ -83,7 +85,13 @@ export const IncidentView = z.object({
 export type IncidentView = z.infer<typeof IncidentView>;
 
 /** A row of the incident list: the view's identity fields, with its time range and counts. */
-export const IncidentListItem = IncidentView.pick({ id: true, title: true, createdAt: true, pending: true, url: true }).extend({
+export const IncidentListItem = IncidentView.pick({
+  id: true,
+  title: true,
+  createdAt: true,
+  pending: true,
+  url: true,
+}).extend({
   firstTs: z.number().nullable(),
   lastTs: z.number().nullable(),
   status502: z.number(),
@@ -91,5 +99,7 @@ export const IncidentListItem = IncidentView.pick({ id: true, title: true, creat
 });
 export type IncidentListItem = z.infer<typeof IncidentListItem>;
 
-export const IncidentPatch = z.object({ title: z.string().trim().min(1).max(200).optional(), note: z.string().max(20_000).optional() });
-
+export const IncidentPatch = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  note: z.string().max(20_000).optional(),
+});

@@ -27,12 +27,18 @@ const BODYLESS: Record<string, string> = {
 const routes = () => findInApp("route.ts");
 
 const INCIDENT = "inc_bodies";
-const urlOf = (route: string) => `http://127.0.0.1/${route.replace(/\[[^\]]+\]/g, (s) => (s === "[id]" ? INCIDENT : "x"))}`;
-const paramsOf = (route: string) => Object.fromEntries([...route.matchAll(/\[([^\]]+)\]/g)].map(([, name]) => [name, name === "id" ? INCIDENT : "x"]));
+const urlOf = (route: string) =>
+  `http://127.0.0.1/${route.replace(/\[[^\]]+\]/g, (s) => (s === "[id]" ? INCIDENT : "x"))}`;
+const paramsOf = (route: string) =>
+  Object.fromEntries([...route.matchAll(/\[([^\]]+)\]/g)].map(([, name]) => [name, name === "id" ? INCIDENT : "x"]));
 
 async function send(route: string, method: string, body: string) {
   const handler = (await routeModule(route))[method]!;
-  const req = new Request(urlOf(route), { method, headers: { "content-type": "application/json", host: "127.0.0.1", [PEER_HEADER]: "127.0.0.1" }, body });
+  const req = new Request(urlOf(route), {
+    method,
+    headers: { "content-type": "application/json", host: "127.0.0.1", [PEER_HEADER]: "127.0.0.1" },
+    body,
+  });
   const res = await handler(req, { params: Promise.resolve(paramsOf(route)) });
   return { status: res.status, error: ApiErrorBody.parse(await res.json()).error };
 }
@@ -53,7 +59,8 @@ describe("every route handler", () => {
       const mod = await routeModule(route);
       const methods = METHODS.filter((m) => mod[m] !== undefined);
       expect(methods.length, `app/${route}/route.ts exports no handler`).toBeGreaterThan(0);
-      for (const m of methods) expect(routeSpecOf(mod[m]), `${m} /${route} is not built by route() (lib/api/route.ts)`).toBeDefined();
+      for (const m of methods)
+        expect(routeSpecOf(mod[m]), `${m} /${route} is not built by route() (lib/api/route.ts)`).toBeDefined();
     }
   });
 
@@ -61,7 +68,8 @@ describe("every route handler", () => {
     const bodyless: string[] = [];
     for (const route of routes()) {
       const mod = await routeModule(route);
-      for (const m of ["POST", "PUT", "PATCH"] as const) if (mod[m] && !routeSpecOf(mod[m])!.body) bodyless.push(`${m} ${route}`);
+      for (const m of ["POST", "PUT", "PATCH"] as const)
+        if (mod[m] && !routeSpecOf(mod[m])!.body) bodyless.push(`${m} ${route}`);
     }
     expect(bodyless.sort()).toEqual(Object.keys(BODYLESS).sort());
   });
@@ -80,7 +88,9 @@ describe("every route handler", () => {
         // A JSON string fits no body schema of this API (all are objects).
         const invalid = await send(route, m, '"not an object"');
         expect([invalid.status, invalid.error.code], at).toEqual([422, "invalid_input"]);
-        expect(invalid.error.details, at).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]));
+        expect(invalid.error.details, at).toEqual(
+          expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]),
+        );
         checked.push(at);
       }
     }
@@ -92,8 +102,14 @@ describe("every route handler", () => {
     expect((await send("api/incidents/[id]/share-links", "POST", "")).status).toBe(400);
     expect(await t.handle.prisma.shareLink.count()).toBe(0);
     // The same route with a whole body does create one: the refusals above are not the only answer.
-    const res = await (await routeModule("api/incidents/[id]/share-links")).POST!(
-      new Request(urlOf("api/incidents/[id]/share-links"), { method: "POST", headers: { host: "127.0.0.1", [PEER_HEADER]: "127.0.0.1" }, body: "{}" }),
+    const res = await (
+      await routeModule("api/incidents/[id]/share-links")
+    ).POST!(
+      new Request(urlOf("api/incidents/[id]/share-links"), {
+        method: "POST",
+        headers: { host: "127.0.0.1", [PEER_HEADER]: "127.0.0.1" },
+        body: "{}",
+      }),
       { params: Promise.resolve(paramsOf("api/incidents/[id]/share-links")) },
     );
     expect(res.status).toBe(201);
@@ -102,7 +118,11 @@ describe("every route handler", () => {
 
   it("answers an unknown incident 404 with the one error shape", async () => {
     const handler = (await routeModule("api/incidents/[id]/clock")).PATCH!;
-    const req = new Request("http://127.0.0.1/api/incidents/inc_nope/clock", { method: "PATCH", headers: { host: "127.0.0.1" }, body: '{"offsetMs": null}' });
+    const req = new Request("http://127.0.0.1/api/incidents/inc_nope/clock", {
+      method: "PATCH",
+      headers: { host: "127.0.0.1" },
+      body: '{"offsetMs": null}',
+    });
     const res = await handler(req, { params: Promise.resolve({ id: "inc_nope" }) });
     expect(res.status).toBe(404);
     expect(ApiErrorBody.parse(await res.json()).error).toEqual({ code: "not_found", message: "No such incident." });

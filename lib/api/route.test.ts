@@ -8,14 +8,18 @@ import { AccessDenied } from "@/lib/auth/access";
 import { ApiError, ApiErrorBody, errorResponse } from "./errors";
 import { route } from "./route";
 
-const call = (h: ReturnType<typeof route>, init: RequestInit & { url?: string } = {}, params: Record<string, string> = {}) =>
-  h(new Request(init.url ?? "http://127.0.0.1/x", { method: "POST", ...init }), { params: Promise.resolve(params) });
+const call = (
+  h: ReturnType<typeof route>,
+  init: RequestInit & { url?: string } = {},
+  params: Record<string, string> = {},
+) => h(new Request(init.url ?? "http://127.0.0.1/x", { method: "POST", ...init }), { params: Promise.resolve(params) });
 const errorOf = async (res: Response) => ApiErrorBody.parse(await res.json()).error;
 
 describe("route()", () => {
   const Body = z.object({ n: z.number().int(), tag: z.string().default("none") });
-  const echo = route({ access: "public", body: Body, query: z.object({ sort: z.enum(["a", "b"]).default("a") }) }, ({ body, query, params }) =>
-    Response.json({ body, query, params }),
+  const echo = route(
+    { access: "public", body: Body, query: z.object({ sort: z.enum(["a", "b"]).default("a") }) },
+    ({ body, query, params }) => Response.json({ body, query, params }),
   );
 
   it("hands the handler the parsed body, query (empty values dropped) and awaited params", async () => {
@@ -41,7 +45,9 @@ describe("route()", () => {
   });
 
   it("never reads the body of a handler without a body spec (uploads stream theirs)", async () => {
-    const raw = route({ access: "public" }, async ({ req, body }) => Response.json({ body: body ?? null, text: await req.text() }));
+    const raw = route({ access: "public" }, async ({ req, body }) =>
+      Response.json({ body: body ?? null, text: await req.text() }),
+    );
     expect(await (await call(raw, { body: "not json" })).json()).toEqual({ body: null, text: "not json" });
   });
 

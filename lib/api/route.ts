@@ -48,7 +48,10 @@ export type RouteHandler = (req: Request, ctx: { params: Promise<Params> }) => P
 const specs = new WeakMap<RouteHandler, RouteSpec>();
 export const routeSpecOf = (handler: unknown): RouteSpec | undefined => specs.get(handler as RouteHandler);
 
-export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<S>) => Promise<Response> | Response): RouteHandler {
+export function route<const S extends RouteSpec>(
+  spec: S,
+  handler: (ctx: RouteContext<S>) => Promise<Response> | Response,
+): RouteHandler {
   const built: RouteHandler = async (req, ctx) => {
     try {
       if (spec.gate) {
@@ -57,7 +60,9 @@ export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteCo
       }
       const params = (await ctx.params) ?? {};
       const viewer = await checkAccess(spec.access, params);
-      const query = spec.query ? parse(spec.query, queryInput(new URL(req.url).searchParams), "The query is not valid.") : undefined;
+      const query = spec.query
+        ? parse(spec.query, queryInput(new URL(req.url).searchParams), "The query is not valid.")
+        : undefined;
       const body = spec.body ? parse(spec.body, await readJson(req), "The request body is not valid.") : undefined;
       const incident = spec.incident ? await loadIncident(params.id) : null;
       return await handler({ req, params, viewer, incident, query, body } as RouteContext<S>);

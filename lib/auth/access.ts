@@ -81,7 +81,11 @@ export async function requireEngineer(): Promise<Viewer> {
   const v = await currentViewer();
   if (canEdit(v)) return v;
   if (v.kind === "setup") throw setupRequired();
-  throw new AccessDenied(v.kind === "share" ? 403 : 401, v.kind === "share" ? "forbidden" : "sign_in_required", "Sign in to do this.");
+  throw new AccessDenied(
+    v.kind === "share" ? 403 : 401,
+    v.kind === "share" ? "forbidden" : "sign_in_required",
+    "Sign in to do this.",
+  );
 }
 
 /** Account management. */

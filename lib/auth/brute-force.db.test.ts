@@ -22,14 +22,28 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const hit = (route: string, method: string, ip: string, params: Params, body?: unknown, headers?: Record<string, string>) =>
-  hitRoute(route, method, { ip, params, body, headers });
-const signIn = (ip: string, password: string, headers?: Record<string, string>) => hit("api/auth/signin", "POST", ip, {}, { email: ADMIN.email, password }, headers);
+const hit = (
+  route: string,
+  method: string,
+  ip: string,
+  params: Params,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => hitRoute(route, method, { ip, params, body, headers });
+const signIn = (ip: string, password: string, headers?: Record<string, string>) =>
+  hit("api/auth/signin", "POST", ip, {}, { email: ADMIN.email, password }, headers);
 
 describe("brute force", () => {
   it("guessing share tokens is cut off with 429 after 20 misses per address; a forged X-Forwarded-For buys nothing", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await hit("s/[token]", "GET", "198.51.100.1", { token: newToken() }, undefined, { "x-forwarded-for": `203.0.113.${i}` })).status);
+    for (let i = 0; i < 25; i++)
+      statuses.push(
+        (
+          await hit("s/[token]", "GET", "198.51.100.1", { token: newToken() }, undefined, {
+            "x-forwarded-for": `203.0.113.${i}`,
+          })
+        ).status,
+      );
     expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
     // The right token still opens, even from that address: a valid link is never refused.
@@ -41,7 +55,9 @@ describe("brute force", () => {
 
   it("500 bogus share tokens from many addresses do not make a valid link answer 429", async () => {
     for (let a = 0; a < 25; a++) {
-      await Promise.all(Array.from({ length: 20 }, () => hit("s/[token]", "GET", `198.18.0.${a}`, { token: newToken() })));
+      await Promise.all(
+        Array.from({ length: 20 }, () => hit("s/[token]", "GET", `198.18.0.${a}`, { token: newToken() })),
+      );
     }
     expect((await hit("s/[token]", "GET", "198.18.0.1", { token: newToken() })).status).toBe(429);
     expect((await hit("s/[token]", "GET", "192.0.2.200", { token: ids.shareToken })).status).toBe(303);
@@ -55,7 +71,8 @@ describe("brute force", () => {
 
   it("password guessing is cut off with 429 after 10 failures per address, whatever X-Forwarded-For says", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await signIn("198.51.100.4", `guess ${i}`, { "x-forwarded-for": `203.0.113.${i}` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await signIn("198.51.100.4", `guess ${i}`, { "x-forwarded-for": `203.0.113.${i}` })).status);
     expect(statuses).toEqual([...new Array(10).fill(401), 429, 429]);
     const right = await signIn("198.51.100.4", ADMIN.password);
     expect(right.status).toBe(429);
@@ -72,7 +89,9 @@ describe("brute force", () => {
     for (let i = 0; i < 10; i++) expect((await signIn("198.19.0.99", `wrong ${i}`)).status).toBe(401);
     const failures = limiter(t.handle.prisma, "signin");
     for (let a = 0; a < 19; a++) for (let i = 0; i < 10; i++) await failures.fail(`198.19.0.${a}`);
-    expect(await t.handle.prisma.authFailure.count({ where: { kind: "signin", ip: { startsWith: "198.19.0." } } })).toBe(200);
+    expect(
+      await t.handle.prisma.authFailure.count({ where: { kind: "signin", ip: { startsWith: "198.19.0." } } }),
+    ).toBe(200);
     const admin = await signIn("192.0.2.10", ADMIN.password);
     expect(admin.status).toBe(200);
   });

@@ -25,6 +25,8 @@ export function crossSiteRefusal(method: string, headers: Headers, e: HostEnv = 
     /* "null" (sandboxed frames, file:) and other unreadable values */
   }
   if (!originHost) return `a ${method} with an unreadable Origin (${origin.slice(0, 100)})`;
-  const ours = [effectiveHost(headers, e), e.PUBLIC_ORIGIN && new URL(e.PUBLIC_ORIGIN).host].flatMap((h) => (h ? [parseHost(h)?.host] : []));
+  const ours = [effectiveHost(headers, e), e.PUBLIC_ORIGIN && new URL(e.PUBLIC_ORIGIN).host].flatMap((h) =>
+    h ? [parseHost(h)?.host] : [],
+  );
   return ours.includes(originHost) ? null : `a ${method} from ${origin.slice(0, 100)}`;
 }

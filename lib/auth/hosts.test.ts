@@ -7,7 +7,16 @@ const host = (h: string, extra: Record<string, string> = {}) => new Headers({ ho
 
 describe("hostRefusal", () => {
   it("answers localhost names and loopback addresses on any port by default", () => {
-    for (const h of ["localhost:3000", "localhost", "LOCALHOST:80", "app.localhost:3000", "127.0.0.1:3000", "127.1.2.3", "[::1]:3000", "localhost.:3000"]) {
+    for (const h of [
+      "localhost:3000",
+      "localhost",
+      "LOCALHOST:80",
+      "app.localhost:3000",
+      "127.0.0.1:3000",
+      "127.1.2.3",
+      "[::1]:3000",
+      "localhost.:3000",
+    ]) {
       expect(hostRefusal(host(h), E), h).toBeNull();
     }
   });
@@ -31,16 +40,31 @@ describe("hostRefusal", () => {
   it("believes X-Forwarded-Host only with TRUST_PROXY=1", () => {
     const spoof = host("evil.example:3000", { "x-forwarded-host": "localhost:3000" });
     expect(hostRefusal(spoof, E)).toMatch(/evil\.example/);
-    expect(hostRefusal(host("127.0.0.1:3000", { "x-forwarded-host": "emg.example.com" }), { ...E, TRUST_PROXY: "1", ALLOWED_HOSTS: "emg.example.com" })).toBeNull();
+    expect(
+      hostRefusal(host("127.0.0.1:3000", { "x-forwarded-host": "emg.example.com" }), {
+        ...E,
+        TRUST_PROXY: "1",
+        ALLOWED_HOSTS: "emg.example.com",
+      }),
+    ).toBeNull();
   });
 });
 
 describe("thisOrigin", () => {
   it("is PUBLIC_ORIGIN when set, else the Host (and a trusted proxy's proto)", () => {
     expect(thisOrigin(host("localhost:3000"), E)).toBe("http://localhost:3000");
-    expect(thisOrigin(host("localhost:3000", { "x-forwarded-proto": "https", "x-forwarded-host": "x.example" }), E)).toBe("http://localhost:3000");
-    expect(thisOrigin(host("10.0.0.5", { "x-forwarded-proto": "https", "x-forwarded-host": "emg.example.com" }), { ...E, TRUST_PROXY: "1" })).toBe("https://emg.example.com");
-    expect(thisOrigin(host("localhost:3000"), { ...E, PUBLIC_ORIGIN: "https://emg.example.com" })).toBe("https://emg.example.com");
+    expect(
+      thisOrigin(host("localhost:3000", { "x-forwarded-proto": "https", "x-forwarded-host": "x.example" }), E),
+    ).toBe("http://localhost:3000");
+    expect(
+      thisOrigin(host("10.0.0.5", { "x-forwarded-proto": "https", "x-forwarded-host": "emg.example.com" }), {
+        ...E,
+        TRUST_PROXY: "1",
+      }),
+    ).toBe("https://emg.example.com");
+    expect(thisOrigin(host("localhost:3000"), { ...E, PUBLIC_ORIGIN: "https://emg.example.com" })).toBe(
+      "https://emg.example.com",
+    );
   });
 });
 
@@ -49,9 +73,15 @@ describe("requestRefusal", () => {
     const read = requestRefusal({ method: "GET", headers: host("evil.example:3000") }, E);
     expect(read?.status).toBe(421);
     expect((await read!.json()).error.code).toBe("unknown_host");
-    const write = requestRefusal({ method: "POST", headers: host("127.0.0.1:3000", { "sec-fetch-site": "same-site" }) }, E);
+    const write = requestRefusal(
+      { method: "POST", headers: host("127.0.0.1:3000", { "sec-fetch-site": "same-site" }) },
+      E,
+    );
     expect(write?.status).toBe(403);
-    expect((await write!.json()).error).toMatchObject({ code: "cross_site", message: expect.stringMatching(/Sec-Fetch-Site: same-site/) });
+    expect((await write!.json()).error).toMatchObject({
+      code: "cross_site",
+      message: expect.stringMatching(/Sec-Fetch-Site: same-site/),
+    });
     expect(requestRefusal({ method: "POST", headers: host("127.0.0.1:3000") }, E)).toBeNull();
   });
 });

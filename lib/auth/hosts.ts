@@ -31,12 +31,19 @@ export function parseHost(value: string): { hostname: string; host: string } | n
 }
 
 export function isLoopbackName(hostname: string): boolean {
-  return hostname === "localhost" || hostname.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]";
+  return (
+    hostname === "localhost" ||
+    hostname.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(hostname) ||
+    hostname === "[::1]"
+  );
 }
 
 /** Host names (and `name:port`s) allowed beside the loopback ones; "*" means any. */
 export function allowedHosts(e: HostEnv = env()): string[] {
-  const names = e.ALLOWED_HOSTS.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = e.ALLOWED_HOSTS.split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (e.PUBLIC_ORIGIN) names.push(new URL(e.PUBLIC_ORIGIN).host);
   // A server bound to one address answers for it (HOST=10.0.0.5); 0.0.0.0 / :: name no host.
   const listener = parseHost(e.HOST.includes(":") && !e.HOST.startsWith("[") ? `[${e.HOST}]` : e.HOST);

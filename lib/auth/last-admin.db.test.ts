@@ -39,7 +39,10 @@ describe("the last admin", () => {
       const a = await createUser(db, { email: `a${round}@example.com`, password: "admin a password", role: "admin" });
       const b = await createUser(db, { email: `b${round}@example.com`, password: "admin b password", role: "admin" });
       const results = await Promise.allSettled([removeUser(db, a.id), removeUser(other?.prisma ?? db, b.id)]);
-      expect(results.filter((r) => r.status === "fulfilled"), `round ${round}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === "fulfilled"),
+        `round ${round}`,
+      ).toHaveLength(1);
       const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
       expect(refused.reason).toBeInstanceOf(AccountError);
       expect((refused.reason as AccountError).code).toBe("last_admin");
@@ -71,7 +74,10 @@ describe("no account on a server listening beyond localhost", () => {
     const err = (await list.json()).error;
     expect(err.code).toBe("setup_required");
     expect(err.message).toMatch(/listens on 0\.0\.0\.0.*npm run admin -- create-admin/);
-    const create = await hit("api/admin/users", "POST", { ip: "192.0.2.1", body: { email: "x@example.com", password: "a long password", role: "admin" } });
+    const create = await hit("api/admin/users", "POST", {
+      ip: "192.0.2.1",
+      body: { email: "x@example.com", password: "a long password", role: "admin" },
+    });
     expect(create.status).toBe(503);
     expect(await t.handle.prisma.user.count()).toBe(0);
   });

@@ -23,7 +23,10 @@ export function tooManyAttempts(retryAfterS: number): NextResponse {
  * never guessed) works whatever others did, from any address. A miss counts against this client's budget and
  * answers 404, or 429 once that budget is used up.
  */
-export async function limitedLookup<T>(req: Request, lookup: () => Promise<T | null>): Promise<{ ok: true; value: T } | { ok: false; res: NextResponse }> {
+export async function limitedLookup<T>(
+  req: Request,
+  lookup: () => Promise<T | null>,
+): Promise<{ ok: true; value: T } | { ok: false; res: NextResponse }> {
   const value = await lookup();
   if (value !== null) return { ok: true, value };
   const ip = clientIp(req.headers);

@@ -67,7 +67,11 @@ describe("share links", () => {
 describe("upload links", () => {
   it("are used at most maxUses times, even by concurrent uploads", async () => {
     const db = t.handle.prisma;
-    const { token, link } = await createUploadLink(db, { label: "ticket 777", expiresAt: new Date(Date.now() + 3600_000), maxUses: 3 });
+    const { token, link } = await createUploadLink(db, {
+      label: "ticket 777",
+      expiresAt: new Date(Date.now() + 3600_000),
+      maxUses: 3,
+    });
     const results = await Promise.all(Array.from({ length: 8 }, () => consumeUploadLink(db, token)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect((await db.uploadLink.findUniqueOrThrow({ where: { id: link.id } })).uses).toBe(3);
@@ -78,7 +82,11 @@ describe("upload links", () => {
     const db = t.handle.prisma;
     const expired = await createUploadLink(db, { label: "old", expiresAt: new Date(Date.now() - 1), maxUses: 5 });
     expect(await consumeUploadLink(db, expired.token)).toBeNull();
-    const revoked = await createUploadLink(db, { label: "rev", expiresAt: new Date(Date.now() + 3600_000), maxUses: 5 });
+    const revoked = await createUploadLink(db, {
+      label: "rev",
+      expiresAt: new Date(Date.now() + 3600_000),
+      maxUses: 5,
+    });
     await db.uploadLink.update({ where: { id: revoked.link.id }, data: { revokedAt: new Date() } });
     expect(await consumeUploadLink(db, revoked.token)).toBeNull();
   });
@@ -86,23 +94,48 @@ describe("upload links", () => {
   it("turn a customer's multipart upload into a new incident of the link with a read-only share link", async () => {
     const db = t.handle.prisma;
     const store = blobStore(t.dataDir);
-    const { token, link } = await createUploadLink(db, { label: "ticket 4242", expiresAt: new Date(Date.now() + 3600_000), maxUses: 1 });
+    const { token, link } = await createUploadLink(db, {
+      label: "ticket 4242",
+      expiresAt: new Date(Date.now() + 3600_000),
+      maxUses: 1,
+    });
     const form = new FormData();
-    for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) form.append("file", new Blob([readFileSync(path.join(SAMPLE_DIR, name))]), name);
-    const done = await customerUpload(db, store, token, new Request("http://x/u/t/upload", { method: "POST", body: form }), 1e9);
+    for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md"))
+      form.append("file", new Blob([readFileSync(path.join(SAMPLE_DIR, name))]), name);
+    const done = await customerUpload(
+      db,
+      store,
+      token,
+      new Request("http://x/u/t/upload", { method: "POST", body: form }),
+      1e9,
+    );
     expect(done?.files).toBe(3);
     const inc = await db.incident.findUniqueOrThrow({ where: { id: done!.incidentId }, include: { files: true } });
     expect(inc.uploadLinkId).toBe(link.id);
     expect(inc.files).toHaveLength(3);
     expect((await findShareLink(db, done!.shareToken))?.incidentId).toBe(inc.id);
     // used up: a second upload is refused before its body is read
-    expect(await customerUpload(db, store, token, new Request("http://x", { method: "POST", body: form }), 1e9)).toBeNull();
+    expect(
+      await customerUpload(db, store, token, new Request("http://x", { method: "POST", body: form }), 1e9),
+    ).toBeNull();
   });
 
   it("give the use back when the upload itself fails", async () => {
     const db = t.handle.prisma;
-    const { token, link } = await createUploadLink(db, { label: "bad", expiresAt: new Date(Date.now() + 3600_000), maxUses: 1 });
-    await expect(customerUpload(db, blobStore(t.dataDir), token, new Request("http://x", { method: "POST", body: "not multipart" }), 1e9)).rejects.toThrow(/multipart/);
+    const { token, link } = await createUploadLink(db, {
+      label: "bad",
+      expiresAt: new Date(Date.now() + 3600_000),
+      maxUses: 1,
+    });
+    await expect(
+      customerUpload(
+        db,
+        blobStore(t.dataDir),
+        token,
+        new Request("http://x", { method: "POST", body: "not multipart" }),
+        1e9,
+      ),
+    ).rejects.toThrow(/multipart/);
     expect((await db.uploadLink.findUniqueOrThrow({ where: { id: link.id } })).uses).toBe(0);
   });
 });
@@ -115,7 +148,9 @@ describe("accounts and sessions", () => {
     const first = await createUser(db, { email: " Lead@Example.com ", password: "first password!", role: "engineer" });
     expect(first).toMatchObject({ email: "lead@example.com", role: "admin" });
     expect(await teamMode(db)).toBe(true);
-    await expect(createUser(db, { email: "lead@example.com", password: "another one 123", role: "engineer" })).rejects.toBeInstanceOf(AccountError);
+    await expect(
+      createUser(db, { email: "lead@example.com", password: "another one 123", role: "engineer" }),
+    ).rejects.toBeInstanceOf(AccountError);
     const eng = await createUser(db, { email: "eng@example.com", password: "engineer pass 1", role: "engineer" });
     expect(eng.role).toBe("engineer");
 

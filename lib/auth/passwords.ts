@@ -12,7 +12,9 @@ const KEY_LEN = 32;
 const MIN_LENGTH = 10;
 
 function scrypt(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password, salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password, salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 const maxmem = (n: number, r: number) => 128 * n * r * 2 + 1024 * 1024;

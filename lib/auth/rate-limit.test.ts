@@ -12,7 +12,11 @@ describe("clientIp", () => {
     expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6" }), { TRUST_PROXY: "0" })).toBe("unknown");
   });
   it("behind a trusted proxy takes the hop it appended (the last)", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 10.0.0.1", [PEER_HEADER]: "127.0.0.1" }), { TRUST_PROXY: "1" })).toBe("10.0.0.1");
+    expect(
+      clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 10.0.0.1", [PEER_HEADER]: "127.0.0.1" }), {
+        TRUST_PROXY: "1",
+      }),
+    ).toBe("10.0.0.1");
     expect(clientIp(new Headers({ [PEER_HEADER]: "127.0.0.1" }), { TRUST_PROXY: "1" })).toBe("127.0.0.1");
   });
 });
@@ -28,7 +32,14 @@ describe("scripts/peer-address.mjs", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
-      await fetch(url, { headers: { "x-forwarded-for": "6.6.6.6", "x-forwarded-host": "localhost", "x-forwarded-proto": "https", [PEER_HEADER]: "6.6.6.6" } });
+      await fetch(url, {
+        headers: {
+          "x-forwarded-for": "6.6.6.6",
+          "x-forwarded-host": "localhost",
+          "x-forwarded-proto": "https",
+          [PEER_HEADER]: "6.6.6.6",
+        },
+      });
       process.env.TRUST_PROXY = "1";
       await fetch(url, { headers: { "x-forwarded-for": "6.6.6.6" } });
     } finally {

@@ -53,7 +53,10 @@ export class FailureLimiter {
     const at = new Date(this.now());
     const row = await this.db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`auth-failure:${this.kind}:${key}`}))`;
-      const used = await tx.authFailure.count({ where: { kind: this.kind, ip: key, at: { gt: this.since() } }, take: this.opts.perIp });
+      const used = await tx.authFailure.count({
+        where: { kind: this.kind, ip: key, at: { gt: this.since() } },
+        take: this.opts.perIp,
+      });
       if (used >= this.opts.perIp) return null;
       return tx.authFailure.create({ data: { kind: this.kind, ip: key, at }, select: { id: true } });
     }, LOCKED_TX);
@@ -74,7 +77,10 @@ export class FailureLimiter {
 
   /** True when this address has used up its failures. */
   async blocked(ip: string): Promise<boolean> {
-    const used = await this.db.authFailure.count({ where: { kind: this.kind, ip: ipKey(ip), at: { gt: this.since() } }, take: this.opts.perIp });
+    const used = await this.db.authFailure.count({
+      where: { kind: this.kind, ip: ipKey(ip), at: { gt: this.since() } },
+      take: this.opts.perIp,
+    });
     return used >= this.opts.perIp;
   }
 
@@ -102,7 +108,12 @@ export function limiter(db: Db, kind: AuthFailureKind): FailureLimiter {
  */
 export function clientIp(headers: Headers, e: { TRUST_PROXY: "0" | "1" } = env()): string {
   if (e.TRUST_PROXY === "1") {
-    const last = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+    const last = headers
+      .get("x-forwarded-for")
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .pop();
     if (last) return last;
   }
   return headers.get(PEER_HEADER) || "unknown";

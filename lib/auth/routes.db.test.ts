@@ -16,11 +16,14 @@ const jar = vi.hoisted(() => new Map<string, string>());
 /** Counts cookie-jar reads: a handler that answered without asking who is looking did not run a guard. */
 const reads = vi.hoisted(() => ({ n: 0 }));
 vi.mock("next/headers", () => ({
-  cookies: async () => (reads.n++, {
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    has: (name: string) => jar.has(name),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-  }),
+  cookies: async () => (
+    reads.n++,
+    {
+      get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+      has: (name: string) => jar.has(name),
+      getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    }
+  ),
   headers: async () => new Headers({ "x-emg-peer": "192.0.2.7" }),
 }));
 
@@ -44,7 +47,17 @@ const API_KEY = "Zq7xKp2LmN9vBc4RtY8wHs3JdF6gA1eU";
 const LOG_WITH_KEY = `2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][orders/1][10.0.0.9][${API_KEY}][1e7af884-4fa5-4dfe-abca-6d2852d5e513][plugins-middleware][sourceRequest][GET][][][][]\n`;
 
 let t: RouteTestEnv;
-const ids = { incidentA: "inc_routesA", incidentB: "inc_routesB", fileA: "f_routesA", fileB: "f_routesB", engineer: "", shareToken: "", sessionToken: "", shareLinkId: "", uploadLinkId: "" };
+const ids = {
+  incidentA: "inc_routesA",
+  incidentB: "inc_routesB",
+  fileA: "f_routesA",
+  fileB: "f_routesB",
+  engineer: "",
+  shareToken: "",
+  sessionToken: "",
+  shareLinkId: "",
+  uploadLinkId: "",
+};
 
 function segmentValue(seg: string): string | string[] {
   const name = seg.replace(/^\[+\.{0,3}|\]+$/g, "");
@@ -78,7 +91,11 @@ function paramsOf(route: string, over: Record<string, string> = {}) {
 
 const BODY = { title: "changed", note: "changed", label: "l", email: "x@example.com", password: "p".repeat(12) };
 
-async function call(route: string, method: string, over: Record<string, string> = {}): Promise<Response & { guarded: boolean }> {
+async function call(
+  route: string,
+  method: string,
+  over: Record<string, string> = {},
+): Promise<Response & { guarded: boolean }> {
   const { params, url } = paramsOf(route, over);
   const body = ["GET", "HEAD", "OPTIONS", "DELETE"].includes(method) ? undefined : BODY;
   const before = reads.n;
@@ -112,14 +129,37 @@ beforeAll(async () => {
   const db = t.handle.prisma;
   ids.engineer = t.users[1].id;
   ids.sessionToken = (await createSession(db, ids.engineer)).token;
-  for (const [inc, file] of [[ids.incidentA, ids.fileA], [ids.incidentB, ids.fileB]]) {
-    await db.bundleFile.create({ data: { id: file, incidentId: inc, name: "a.log", sha256: "0".repeat(64), size: 0n, kind: "empty", status: "skipped" } });
+  for (const [inc, file] of [
+    [ids.incidentA, ids.fileA],
+    [ids.incidentB, ids.fileB],
+  ]) {
+    await db.bundleFile.create({
+      data: {
+        id: file,
+        incidentId: inc,
+        name: "a.log",
+        sha256: "0".repeat(64),
+        size: 0n,
+        kind: "empty",
+        status: "skipped",
+      },
+    });
   }
   // A real stored log whose client id is an API key, for the download checks.
   const { blobStore } = await import("@/lib/ingest/bundle");
   const { Readable } = await import("node:stream");
   const put = await blobStore(t.dataDir).put(Readable.from([Buffer.from(LOG_WITH_KEY)]));
-  await db.bundleFile.create({ data: { id: "f_routesLog", incidentId: ids.incidentA, name: "gw.log", sha256: put.sha256, size: BigInt(put.size), kind: "gateway-log", status: "done" } });
+  await db.bundleFile.create({
+    data: {
+      id: "f_routesLog",
+      incidentId: ids.incidentA,
+      name: "gw.log",
+      sha256: put.sha256,
+      size: BigInt(put.size),
+      kind: "gateway-log",
+      status: "done",
+    },
+  });
   const share = await createShareLink(db, ids.incidentA, { label: "ticket", allowDownload: false });
   ids.shareToken = share.token;
   ids.shareLinkId = share.link.id;
@@ -150,7 +190,8 @@ describe("route handlers in team mode", () => {
         const res = await call(route, method);
         checked.push(`${method} /${route} ${res.status}`);
         expect(DENIED, `${method} /${route} answered ${res.status} to an anonymous visitor`).toContain(res.status);
-        if (!pub) expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
+        if (!pub)
+          expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
       }
     }
     expect(checked.length).toBeGreaterThan(10);
@@ -166,11 +207,14 @@ describe("route handlers in team mode", () => {
         if (pub?.methods.includes(method) && !pub.tokenGated) continue;
         const res = await call(route, method);
         expect(DENIED, `${method} /${route} answered ${res.status} to a share visitor`).toContain(res.status);
-        if (!pub) expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
+        if (!pub)
+          expect(res.guarded, `${method} /${route} answered ${res.status} without asking who is looking`).toBe(true);
       }
     }
     // Nothing changed on the shared incident.
-    expect((await t.handle.prisma.incident.findUniqueOrThrow({ where: { id: ids.incidentA } })).title).toBe(ids.incidentA);
+    expect((await t.handle.prisma.incident.findUniqueOrThrow({ where: { id: ids.incidentA } })).title).toBe(
+      ids.incidentA,
+    );
   });
 
   it("let a share-link visitor read only their incident", async () => {
@@ -180,11 +224,15 @@ describe("route handlers in team mode", () => {
         if (method !== "GET" || PUBLIC[route]?.methods.includes("GET")) continue;
         if (!underIncident(route)) {
           const res = await call(route, method);
-          expect(DENIED, `GET /${route} answered ${res.status} to a share visitor (lists across incidents?)`).toContain(res.status);
+          expect(DENIED, `GET /${route} answered ${res.status} to a share visitor (lists across incidents?)`).toContain(
+            res.status,
+          );
           continue;
         }
         const other = await call(route, method, { id: ids.incidentB, fileId: ids.fileB });
-        expect(DENIED, `GET /${route} of another incident answered ${other.status} to a share visitor`).toContain(other.status);
+        expect(DENIED, `GET /${route} of another incident answered ${other.status} to a share visitor`).toContain(
+          other.status,
+        );
         expect(other.guarded, `GET /${route} answered ${other.status} without asking who is looking`).toBe(true);
       }
     }
@@ -219,7 +267,9 @@ describe("raw file download", () => {
     const text = await shared.text();
     expect(text).not.toContain(API_KEY);
     expect(text).toContain("[Zq****************************eU][1e7af884-");
-    expect((await call("api/incidents/[id]/files/[fileId]", "GET", { id: ids.incidentB, fileId: ids.fileB })).status).toBe(404);
+    expect(
+      (await call("api/incidents/[id]/files/[fileId]", "GET", { id: ids.incidentB, fileId: ids.fileB })).status,
+    ).toBe(404);
     as("engineer");
     const raw = await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" });
     expect(await raw.text()).toBe(LOG_WITH_KEY);
@@ -228,7 +278,9 @@ describe("raw file download", () => {
 
 describe("pages in team mode", () => {
   const digest = async (page: string, over: Record<string, string> = {}): Promise<string | null> => {
-    const mod = (await import(/* @vite-ignore */ path.join(APP, page, "page.tsx"))) as { default: (p: unknown) => Promise<unknown> };
+    const mod = (await import(/* @vite-ignore */ path.join(APP, page, "page.tsx"))) as {
+      default: (p: unknown) => Promise<unknown>;
+    };
     const { params } = paramsOf(page, over);
     try {
       await mod.default({ params: Promise.resolve(params), searchParams: Promise.resolve({}) });
@@ -239,7 +291,9 @@ describe("pages in team mode", () => {
       return d;
     }
   };
-  const refused = (d: string | null) => d !== null && (d.startsWith("NEXT_REDIRECT") ? d.includes("/signin") : d.startsWith("NEXT_HTTP_ERROR_FALLBACK;404"));
+  const refused = (d: string | null) =>
+    d !== null &&
+    (d.startsWith("NEXT_REDIRECT") ? d.includes("/signin") : d.startsWith("NEXT_HTTP_ERROR_FALLBACK;404"));
 
   it("send an anonymous visitor to sign-in or the 404 page", async () => {
     as("anonymous");
@@ -267,7 +321,10 @@ describe("pages in team mode", () => {
 describe("server actions", () => {
   it("do not exist yet; a file declaring one must be added to this test", () => {
     const files = (readdirSync(ROOT, { recursive: true }) as string[]).filter(
-      (p) => /^(app|components|lib)\//.test(p.split(path.sep).join("/")) && /\.(ts|tsx)$/.test(p) && !p.includes("generated"),
+      (p) =>
+        /^(app|components|lib)\//.test(p.split(path.sep).join("/")) &&
+        /\.(ts|tsx)$/.test(p) &&
+        !p.includes("generated"),
     );
     const withActions = files.filter((p) => /^\s*["']use server["']/m.test(readFileSync(path.join(ROOT, p), "utf8")));
     expect(withActions).toEqual([]);

@@ -48,7 +48,10 @@ export async function findShareLink(db: Db, token: string | undefined) {
 export async function visitShareLink(db: Db, token: string) {
   const link = await findShareLink(db, token);
   if (!link) return null;
-  await db.shareLink.update({ where: { id: link.id }, data: { viewCount: { increment: 1 }, lastViewedAt: new Date() } });
+  await db.shareLink.update({
+    where: { id: link.id },
+    data: { viewCount: { increment: 1 }, lastViewedAt: new Date() },
+  });
   return link;
 }
 
@@ -57,7 +60,15 @@ export async function listShareLinks(db: Db, incidentId: string) {
   const rows = await db.shareLink.findMany({
     where: { incidentId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
     orderBy: { createdAt: "desc" },
-    select: { id: true, label: true, allowDownload: true, createdAt: true, expiresAt: true, viewCount: true, lastViewedAt: true },
+    select: {
+      id: true,
+      label: true,
+      allowDownload: true,
+      createdAt: true,
+      expiresAt: true,
+      viewCount: true,
+      lastViewedAt: true,
+    },
   });
   return rows.map((r) => ({
     ...r,
@@ -70,6 +81,9 @@ export type ShareLinkItem = Awaited<ReturnType<typeof listShareLinks>>[number];
 
 /** Revokes a link of this incident; false when there is no such link. */
 export async function revokeShareLink(db: Db, incidentId: string, linkId: string): Promise<boolean> {
-  const r = await db.shareLink.updateMany({ where: { id: linkId, incidentId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const r = await db.shareLink.updateMany({
+    where: { id: linkId, incidentId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   return r.count > 0;
 }

@@ -33,7 +33,8 @@ describe("tokens", () => {
   });
 
   it("refuse malformed strings before any lookup", () => {
-    for (const bad of ["", "abc", `${newToken()}x`, "a".repeat(42) + "/", "../../etc/passwd"]) expect(plausibleToken(bad)).toBe(false);
+    for (const bad of ["", "abc", `${newToken()}x`, "a".repeat(42) + "/", "../../etc/passwd"])
+      expect(plausibleToken(bad)).toBe(false);
   });
 });
 
@@ -49,7 +50,13 @@ describe("passwords", () => {
   });
 
   it("reject malformed stored hashes instead of throwing", async () => {
-    for (const bad of ["", "plain", "scrypt$1$1$1$x$y", "bcrypt$10$8$1$AAAA$BBBB", "scrypt$999999999$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]) {
+    for (const bad of [
+      "",
+      "plain",
+      "scrypt$1$1$1$x$y",
+      "bcrypt$10$8$1$AAAA$BBBB",
+      "scrypt$999999999$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ]) {
       expect(await verifyPassword("whatever", bad)).toBe(false);
     }
   });

@@ -5,7 +5,10 @@ import { hashToken, newToken, plausibleToken } from "./tokens";
 
 export const uploadPath = (token: string) => `/u/${token}`;
 
-export async function createUploadLink(db: Db, opts: { label: string; expiresAt: Date; maxUses: number; createdById?: string | null }) {
+export async function createUploadLink(
+  db: Db,
+  opts: { label: string; expiresAt: Date; maxUses: number; createdById?: string | null },
+) {
   const token = newToken();
   const link = await db.uploadLink.create({
     data: {
@@ -50,9 +53,22 @@ export async function listUploadLinks(db: Db) {
   const rows = await db.uploadLink.findMany({
     where: { revokedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, label: true, createdAt: true, expiresAt: true, maxUses: true, uses: true, _count: { select: { incidents: true } } },
+    select: {
+      id: true,
+      label: true,
+      createdAt: true,
+      expiresAt: true,
+      maxUses: true,
+      uses: true,
+      _count: { select: { incidents: true } },
+    },
   });
-  return rows.map(({ _count, ...r }) => ({ ...r, incidents: _count.incidents, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() }));
+  return rows.map(({ _count, ...r }) => ({
+    ...r,
+    incidents: _count.incidents,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+  }));
 }
 export type UploadLinkItem = Awaited<ReturnType<typeof listUploadLinks>>[number];
 

@@ -26,8 +26,14 @@ afterAll(async () => t?.cleanup());
 
 describe("the customer upload page", () => {
   it("says what is masked, truthfully", async () => {
-    const { token } = await createUploadLink(t.handle.prisma, { label: "ticket 1", expiresAt: new Date(Date.now() + 3600_000), maxUses: 1 });
-    const page = (await import(path.resolve(import.meta.dirname, "../../app/u/[token]/page.tsx"))) as { default: (p: unknown) => Promise<ReactElement> };
+    const { token } = await createUploadLink(t.handle.prisma, {
+      label: "ticket 1",
+      expiresAt: new Date(Date.now() + 3600_000),
+      maxUses: 1,
+    });
+    const page = (await import(path.resolve(import.meta.dirname, "../../app/u/[token]/page.tsx"))) as {
+      default: (p: unknown) => Promise<ReactElement>;
+    };
     const html = renderToStaticMarkup(await page.default({ params: Promise.resolve({ token }) }));
     expect(html).toContain("ticket 1");
     expect(html).not.toMatch(/API keys in the logs are masked when they are stored/);
@@ -35,11 +41,15 @@ describe("the customer upload page", () => {
 
     // The claims, against the code that makes them true.
     const r = new LineRedactor();
-    const secrets = r.redactLine("2026-11-23T19:33:55.000Z [info] agent config password=hunter2 Authorization: Bearer abc.def.ghi", 1);
+    const secrets = r.redactLine(
+      "2026-11-23T19:33:55.000Z [info] agent config password=hunter2 Authorization: Bearer abc.def.ghi",
+      1,
+    );
     expect(secrets).not.toContain("hunter2");
     expect(secrets).not.toContain("abc.def.ghi");
     expect(secrets).toContain(REDACTED);
-    const event = "2026-11-23T19:33:57.874Z [error][127.0.0.1:28000][7600][acme][prod][emg_badtarget/items/1][127.0.0.1][demo-client-key][14a95568-eac9-4826-8972-95527389bce5][plugins-middleware][targetResponse][GET][502][][ECONNRESET][]";
+    const event =
+      "2026-11-23T19:33:57.874Z [error][127.0.0.1:28000][7600][acme][prod][emg_badtarget/items/1][127.0.0.1][demo-client-key][14a95568-eac9-4826-8972-95527389bce5][plugins-middleware][targetResponse][GET][502][][ECONNRESET][]";
     const stored = r.redactLine(event, 2);
     expect(stored).toContain("demo-client-key"); // "stays in the stored logs"
     expect(maskLine(stored)).not.toContain("demo-client-key"); // "masked in the read-only link"

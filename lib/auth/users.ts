@@ -6,7 +6,13 @@ import { hashPassword, passwordProblem } from "./passwords";
 import { readRole, type Role } from "./roles";
 
 type AccountErrorCode = "invalid_email" | "weak_password" | "email_taken" | "last_admin" | "not_found";
-const ACCOUNT_STATUS: Record<AccountErrorCode, number> = { invalid_email: 422, weak_password: 422, email_taken: 409, last_admin: 409, not_found: 404 };
+const ACCOUNT_STATUS: Record<AccountErrorCode, number> = {
+  invalid_email: 422,
+  weak_password: 422,
+  email_taken: 409,
+  last_admin: 409,
+  not_found: 404,
+};
 
 /** An account rule broken (also by the admin CLI): the status the API answers it with goes with the code. */
 export class AccountError extends ApiError {
@@ -22,13 +28,15 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function createUser(db: Db, input: { email: string; password: string; role: Role; name?: string }) {
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new AccountError("invalid_email", `"${input.email}" is not an email address.`);
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254)
+    throw new AccountError("invalid_email", `"${input.email}" is not an email address.`);
   const weak = passwordProblem(input.password);
   if (weak) throw new AccountError("weak_password", `Password refused: ${weak}`);
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
     await lockAccounts(tx);
-    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) throw new AccountError("email_taken", `${email} already has an account.`);
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } }))
+      throw new AccountError("email_taken", `${email} already has an account.`);
     // The very first account of a deployment is always an admin, or nobody could manage the others.
     const role: Role = (await tx.user.count()) === 0 ? "admin" : input.role;
     return tx.user.create({
@@ -41,7 +49,10 @@ export async function createUser(db: Db, input: { email: string; password: strin
 }
 
 export async function listUsers(db: Db) {
-  const users = await db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, createdAt: true } });
+  const users = await db.user.findMany({
+    orderBy: { createdAt: "asc" },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
   return users.map((u) => ({ ...u, role: readRole(u.role) }));
 }
 

@@ -32,7 +32,13 @@ ${GATHER_STEPS.map((s) => `  - ${s.what}`).join("\n")}
 Ctrl-C stops the capture early; the bundle is still written.`;
 
 export function parseArgs(argv: string[]): CollectorArgs {
-  const a: CollectorArgs = { durationS: DEFAULT_DURATION_S, until502: null, capture: true, logsAndConfig: true, help: false };
+  const a: CollectorArgs = {
+    durationS: DEFAULT_DURATION_S,
+    until502: null,
+    capture: true,
+    logsAndConfig: true,
+    help: false,
+  };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new CollectError(`${flag} needs a value.\n\n${USAGE}`);
@@ -46,19 +52,41 @@ export function parseArgs(argv: string[]): CollectorArgs {
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     switch (f) {
-      case "--config": a.config = value(i++, f); break;
-      case "--log-dir": a.logDir = value(i++, f); break;
-      case "--duration": a.durationS = positive(value(i++, f), f); break;
-      case "--until-502": a.until502 = positive(value(i++, f), f); break;
-      case "--upload": a.upload = value(i++, f); break;
-      case "--out": a.out = value(i++, f); break;
-      case "--capture-only": a.logsAndConfig = false; break;
-      case "--no-capture": a.capture = false; break;
-      case "-h": case "--help": a.help = true; break;
-      default: throw new CollectError(`Unknown option ${f}.\n\n${USAGE}`);
+      case "--config":
+        a.config = value(i++, f);
+        break;
+      case "--log-dir":
+        a.logDir = value(i++, f);
+        break;
+      case "--duration":
+        a.durationS = positive(value(i++, f), f);
+        break;
+      case "--until-502":
+        a.until502 = positive(value(i++, f), f);
+        break;
+      case "--upload":
+        a.upload = value(i++, f);
+        break;
+      case "--out":
+        a.out = value(i++, f);
+        break;
+      case "--capture-only":
+        a.logsAndConfig = false;
+        break;
+      case "--no-capture":
+        a.capture = false;
+        break;
+      case "-h":
+      case "--help":
+        a.help = true;
+        break;
+      default:
+        throw new CollectError(`Unknown option ${f}.\n\n${USAGE}`);
     }
   }
-  if (!a.capture && !a.logsAndConfig) throw new CollectError("--capture-only and --no-capture leave nothing to gather: use one of them.");
-  if (!a.capture && a.until502 !== null) throw new CollectError("--until-502 stops a capture: it has no meaning with --no-capture.");
+  if (!a.capture && !a.logsAndConfig)
+    throw new CollectError("--capture-only and --no-capture leave nothing to gather: use one of them.");
+  if (!a.capture && a.until502 !== null)
+    throw new CollectError("--until-502 stops a capture: it has no meaning with --no-capture.");
   return a;
 }

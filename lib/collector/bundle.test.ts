@@ -25,7 +25,13 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 async function serverRedaction(data: Buffer): Promise<Buffer> {
   const out: Buffer[] = [];
-  for await (const c of redactLines((async function* () { yield data; })(), new LineRedactor())) out.push(c);
+  for await (const c of redactLines(
+    (async function* () {
+      yield data;
+    })(),
+    new LineRedactor(),
+  ))
+    out.push(c);
   return Buffer.concat(out);
 }
 
@@ -48,9 +54,34 @@ function untar(file: string): Map<string, Buffer> {
 describe("built collector", () => {
   it("is one file importing nothing but node: builtins", () => {
     const src = fs.readFileSync(collector, "utf8");
-    const imports = [...src.matchAll(/(?:^|\n)\s*import\s[^;]*?from\s+["']([^"']+)["']|require\(["']([^"']+)["']\)/g)].map((m) => m[1] ?? m[2]);
+    const imports = [
+      ...src.matchAll(/(?:^|\n)\s*import\s[^;]*?from\s+["']([^"']+)["']|require\(["']([^"']+)["']\)/g),
+    ].map((m) => m[1] ?? m[2]);
     expect(imports.length).toBeGreaterThan(0);
-    expect(imports.filter((s) => !s.startsWith("node:") && !["fs", "path", "os", "zlib", "http", "https", "crypto", "child_process", "net", "dns", "process", "stream", "url", "util", "events", "buffer"].includes(s))).toEqual([]);
+    expect(
+      imports.filter(
+        (s) =>
+          !s.startsWith("node:") &&
+          ![
+            "fs",
+            "path",
+            "os",
+            "zlib",
+            "http",
+            "https",
+            "crypto",
+            "child_process",
+            "net",
+            "dns",
+            "process",
+            "stream",
+            "url",
+            "util",
+            "events",
+            "buffer",
+          ].includes(s),
+      ),
+    ).toEqual([]);
   });
 
   it("--no-capture: config and rotated/gzipped logs redacted exactly as the server does, and the list of what it redacted", () => {
@@ -59,17 +90,28 @@ describe("built collector", () => {
     const logDir = path.join(work, "logs");
     fs.mkdirSync(path.join(home, ".edgemicro"), { recursive: true });
     fs.mkdirSync(logDir);
-    const config = fs.readFileSync(path.join(lab, "lab-test-config.yaml"), "latin1")
+    const config = fs
+      .readFileSync(path.join(lab, "lab-test-config.yaml"), "latin1")
       .replace(/dir: .*/, `dir: ${logDir}`)
-      .concat("targets:\n  - host: 127.0.0.2\n    ssl:\n      client:\n        key: |\n          -----BEGIN PRIVATE KEY-----\n          MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n          -----END PRIVATE KEY-----\n        passphrase: hunter2hunter2\nproxy_url: http://squid:s3cretpass@proxy:3128\n");
+      .concat(
+        "targets:\n  - host: 127.0.0.2\n    ssl:\n      client:\n        key: |\n          -----BEGIN PRIVATE KEY-----\n          MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n          -----END PRIVATE KEY-----\n        passphrase: hunter2hunter2\nproxy_url: http://squid:s3cretpass@proxy:3128\n",
+      );
     fs.writeFileSync(path.join(home, ".edgemicro/lab-test-config.yaml"), config);
     const log = fs.readdirSync(lab).find((f) => f.endsWith("-api.log"))!;
     const logText = fs.readFileSync(path.join(lab, log));
     fs.writeFileSync(path.join(logDir, log), logText);
-    fs.writeFileSync(path.join(logDir, log.replace("-1-api.log", "-0-api.log.gz")), zlib.gzipSync(Buffer.from("2026-11-23T19:00:00.000Z [error] Authorization: Bearer abc.def.ghi\n")));
+    fs.writeFileSync(
+      path.join(logDir, log.replace("-1-api.log", "-0-api.log.gz")),
+      zlib.gzipSync(Buffer.from("2026-11-23T19:00:00.000Z [error] Authorization: Bearer abc.def.ghi\n")),
+    );
     const out = path.join(work, "b.tar.gz");
-    const r = spawnSync("node", [collector, "--no-capture", "--out", out], { env: { ...process.env, HOME: home }, encoding: "utf8" });
-    expect(r.stderr).toContain(`config: ${path.join(home, ".edgemicro/lab-test-config.yaml")} (the only ORG-ENV-config.yaml`);
+    const r = spawnSync("node", [collector, "--no-capture", "--out", out], {
+      env: { ...process.env, HOME: home },
+      encoding: "utf8",
+    });
+    expect(r.stderr).toContain(
+      `config: ${path.join(home, ".edgemicro/lab-test-config.yaml")} (the only ORG-ENV-config.yaml`,
+    );
     expect(r.stderr).toContain(`logs: 2 file(s) in ${logDir} (edgemicro.logging.dir of the config)`);
     expect(r.stderr).toMatch(/config\/lab-test-config\.yaml: secret-key-value ×\d+ \(lines/);
     expect(r.stderr).toMatch(/config\/lab-test-config\.yaml: secret-block-scalar ×1 \(line 54\)/);
@@ -78,23 +120,36 @@ describe("built collector", () => {
     expect(r.status).toBe(0);
 
     const entries = untar(out);
-    expect([...entries.keys()].sort()).toEqual(["config/lab-test-config.yaml", "emg-collect-report.txt", `logs/${log}`, `logs/${log.replace("-1-api.log", "-0-api.log")}`].sort());
+    expect([...entries.keys()].sort()).toEqual(
+      [
+        "config/lab-test-config.yaml",
+        "emg-collect-report.txt",
+        `logs/${log}`,
+        `logs/${log.replace("-1-api.log", "-0-api.log")}`,
+      ].sort(),
+    );
     return (async () => {
       expect(entries.get("config/lab-test-config.yaml")).toEqual(await serverRedaction(Buffer.from(config, "latin1")));
       expect(entries.get(`logs/${log}`)).toEqual(await serverRedaction(logText));
       const all = Buffer.concat([...entries.values()]).toString("latin1");
-      for (const secret of [KEY, "hunter2hunter2", "s3cretpass", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "abc.def.ghi"]) expect(all).not.toContain(secret);
+      for (const secret of [KEY, "hunter2hunter2", "s3cretpass", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "abc.def.ghi"])
+        expect(all).not.toContain(secret);
     })();
   }, 30_000);
 
   it("says when no log is found, and exits 1", () => {
     const home = path.join(work, "home2");
     fs.mkdirSync(path.join(home, ".edgemicro"), { recursive: true });
-    fs.writeFileSync(path.join(home, ".edgemicro/a-b-config.yaml"), `edgemicro:\n  logging:\n    dir: ${path.join(work, "empty")}\n`);
+    fs.writeFileSync(
+      path.join(home, ".edgemicro/a-b-config.yaml"),
+      `edgemicro:\n  logging:\n    dir: ${path.join(work, "empty")}\n`,
+    );
     fs.mkdirSync(path.join(work, "empty"));
     const r = spawnSync("node", [collector, "--no-capture"], { env: { ...process.env, HOME: home }, encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`emg-collect: No gateway log (edgemicro-*-api.log) found in ${path.join(work, "empty")} (edgemicro.logging.dir of the config)`);
+    expect(r.stderr).toContain(
+      `emg-collect: No gateway log (edgemicro-*-api.log) found in ${path.join(work, "empty")} (edgemicro.logging.dir of the config)`,
+    );
   });
 });
 
@@ -110,7 +165,9 @@ describe("uploadBundle", () => {
       req.on("data", (c) => chunks.push(c));
       req.on("end", () => {
         bodies.push(Buffer.concat(chunks).toString("latin1"));
-        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ shareUrl: "http://127.0.0.1/s/abc" }));
+        res
+          .writeHead(201, { "content-type": "application/json" })
+          .end(JSON.stringify({ shareUrl: "http://127.0.0.1/s/abc" }));
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -130,7 +187,9 @@ describe("uploadBundle", () => {
       expect(bodies[0]).toContain('name="file"; filename="b.tar.gz"');
       expect(bodies[0].length).toBeGreaterThan(data.length);
       posts = 10;
-      await expect(uploadBundle(`http://127.0.0.1:${port}/u/spent`, "b.tar.gz", data, { wait: async () => undefined })).rejects.toThrow(/not valid any more/);
+      await expect(
+        uploadBundle(`http://127.0.0.1:${port}/u/spent`, "b.tar.gz", data, { wait: async () => undefined }),
+      ).rejects.toThrow(/not valid any more/);
       expect(posts).toBe(11);
     } finally {
       server.close();

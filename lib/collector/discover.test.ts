@@ -14,8 +14,20 @@ const tmp = () => {
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 const config = (logDir?: string) =>
-  ["edge_config:", "  bootstrap: https://x/edgemicro/bootstrap/organization/acme/environment/prod", "edgemicro:", "  port: 8000", "  logging:", "    level: info",
-    ...(logDir ? [`    dir: ${logDir}`] : []), "proxies:", "  - name: p", "    base_path: /p", "    url: http://10.0.0.5:8080/", ""].join("\n");
+  [
+    "edge_config:",
+    "  bootstrap: https://x/edgemicro/bootstrap/organization/acme/environment/prod",
+    "edgemicro:",
+    "  port: 8000",
+    "  logging:",
+    "    level: info",
+    ...(logDir ? [`    dir: ${logDir}`] : []),
+    "proxies:",
+    "  - name: p",
+    "    base_path: /p",
+    "    url: http://10.0.0.5:8080/",
+    "",
+  ].join("\n");
 
 function write(file: string, text: string, mtime?: number) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,7 +61,9 @@ describe("findConfig", () => {
     write(path.join(home, ".edgemicro/acme-prod-config.yaml"), config());
     write(path.join(home, "elsewhere.yaml"), config("/x"));
     expect(findConfig({ home, configPath: path.join(home, "elsewhere.yaml") }).why).toBe("given with --config");
-    expect(() => findConfig({ home, configPath: path.join(home, "nope.yaml") })).toThrow(/--config does not exist: .*nope\.yaml/);
+    expect(() => findConfig({ home, configPath: path.join(home, "nope.yaml") })).toThrow(
+      /--config does not exist: .*nope\.yaml/,
+    );
   });
 
   it("explains when only the default.yaml template is there", () => {
@@ -73,14 +87,21 @@ describe("findLogs", () => {
     const logs = findLogs({ config: findConfig({ home }).config, hostname: "gw1" });
     expect(logs.dir).toBe(logDir);
     expect(logs.why).toBe("edgemicro.logging.dir of the config");
-    expect(logs.files.map((f) => path.basename(f))).toEqual(["edgemicro-gw1-uid-0-api.log.gz", "edgemicro-gw1-uid-1-api.log", "edgemicro-gw1-uid-2-api.log"]);
+    expect(logs.files.map((f) => path.basename(f))).toEqual([
+      "edgemicro-gw1-uid-0-api.log.gz",
+      "edgemicro-gw1-uid-1-api.log",
+      "edgemicro-gw1-uid-2-api.log",
+    ]);
   });
 
   it("takes every gateway log when none is named after this host; --log-dir wins over the config", () => {
     const a = tmp();
     const b = tmp();
     write(path.join(b, "edgemicro-vm-1-api.log"), "x\n");
-    const cfg = findConfig({ home: a, configPath: (write(path.join(a, "c.yaml"), config(a)), path.join(a, "c.yaml")) }).config;
+    const cfg = findConfig({
+      home: a,
+      configPath: (write(path.join(a, "c.yaml"), config(a)), path.join(a, "c.yaml")),
+    }).config;
     const logs = findLogs({ logDir: b, config: cfg, hostname: "gw1" });
     expect(logs.why).toBe("given with --log-dir");
     expect(logs.files).toEqual([path.join(b, "edgemicro-vm-1-api.log")]);
@@ -90,8 +111,12 @@ describe("findLogs", () => {
     const home = tmp();
     write(path.join(home, ".edgemicro/acme-prod-config.yaml"), config());
     const cfg = findConfig({ home }).config;
-    expect(() => findLogs({ config: cfg, logDir: home })).toThrow(new RegExp(`No gateway log \\(edgemicro-\\*-api\\.log\\) found in ${home} \\(given with --log-dir\\)`));
-    expect(() => findLogs({ config: cfg, logDir: path.join(home, "missing") })).toThrow(/does not exist.*--log-dir DIR/);
+    expect(() => findLogs({ config: cfg, logDir: home })).toThrow(
+      new RegExp(`No gateway log \\(edgemicro-\\*-api\\.log\\) found in ${home} \\(given with --log-dir\\)`),
+    );
+    expect(() => findLogs({ config: cfg, logDir: path.join(home, "missing") })).toThrow(
+      /does not exist.*--log-dir DIR/,
+    );
     const def = tmp();
     write(path.join(def, "edgemicro-vm-1-api.log"), "x\n");
     const logs = findLogs({ config: cfg, defaultDir: def });

@@ -42,7 +42,8 @@ async function main(): Promise<number> {
   const cfg = findConfig({ configPath: args.config, home: os.homedir() });
   say(`config: ${cfg.path} (${cfg.why})`);
   for (const o of cfg.others) say(`  not taken: ${o}`);
-  if (!cfg.config) say("  warning: the config could not be read as YAML; logs are looked for in the default directory.");
+  if (!cfg.config)
+    say("  warning: the config could not be read as YAML; logs are looked for in the default directory.");
   const logs: FoundLogs = findLogs({ logDir: args.logDir, config: cfg.config, hostname: host });
   say(`logs: ${logs.files.length} file(s) in ${logs.dir} (${logs.why})`);
   for (const f of logs.files) say(`  ${path.basename(f)}`);
@@ -58,7 +59,11 @@ async function main(): Promise<number> {
   if (problems.length) throw new CollectError(problems.join("\n"));
 
   const entries: TarEntry[] = [];
-  const report: string[] = [`emg-collect on ${host} at ${new Date().toISOString()}`, `config: ${cfg.path} (${cfg.why})`, `logs: ${logs.dir} (${logs.why})`];
+  const report: string[] = [
+    `emg-collect on ${host} at ${new Date().toISOString()}`,
+    `config: ${cfg.path} (${cfg.why})`,
+    `logs: ${logs.dir} (${logs.why})`,
+  ];
   let stopped: StopReason | null = null;
   if (args.capture) {
     const captured = await capture(args, cfg.config, logs, report);
@@ -74,7 +79,11 @@ async function main(): Promise<number> {
     for (const f of logs.files) redacted.push(await redactFile(f, `logs/${path.basename(f)}`));
   }
   const lines = describeRedactions(redacted);
-  say(lines.length ? `redacted on this host before packing:\n${lines.map((l) => `  ${l}`).join("\n")}` : "redacted: nothing (no secret found)");
+  say(
+    lines.length
+      ? `redacted on this host before packing:\n${lines.map((l) => `  ${l}`).join("\n")}`
+      : "redacted: nothing (no secret found)",
+  );
   report.push("redacted:", ...(lines.length ? lines : ["(nothing)"]));
   entries.push(...redacted.map((r) => ({ name: r.name, data: r.data })));
   entries.push({ name: "emg-collect-report.txt", data: Buffer.from(report.join("\n") + "\n") });
@@ -96,14 +105,27 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function capture(args: ReturnType<typeof parseArgs>, config: ReturnType<typeof findConfig>["config"], logs: FoundLogs, report: string[]) {
-  if (!config) throw new CollectError("The config could not be read, so the targets to capture are unknown. Give the config with --config PATH.");
+async function capture(
+  args: ReturnType<typeof parseArgs>,
+  config: ReturnType<typeof findConfig>["config"],
+  logs: FoundLogs,
+  report: string[],
+) {
+  if (!config)
+    throw new CollectError(
+      "The config could not be read, so the targets to capture are unknown. Give the config with --config PATH.",
+    );
   const wanted = targetsOf(config);
-  if (wanted.length === 0) throw new CollectError("The config lists no proxy with a target url: nothing to capture. Run with --no-capture.");
+  if (wanted.length === 0)
+    throw new CollectError("The config lists no proxy with a target url: nothing to capture. Run with --no-capture.");
   const targets = await resolveTargets(wanted, async (h) => (await dns.lookup(h, { all: true })).map((a) => a.address));
-  for (const t of targets) if (t.addresses.length === 0) say(`warning: ${t.host} does not resolve here; capturing port ${t.port} on any host for it.`);
+  for (const t of targets)
+    if (t.addresses.length === 0)
+      say(`warning: ${t.host} does not resolve here; capturing port ${t.port} on any host for it.`);
   const filter = buildFilter(targets);
-  say(`targets: ${targets.map((t) => `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}${t.addresses.length && t.addresses[0] !== t.host ? ` (${t.addresses.join(", ")})` : ""}`).join(", ")}`);
+  say(
+    `targets: ${targets.map((t) => `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}${t.addresses.length && t.addresses[0] !== t.host ? ` (${t.addresses.join(", ")})` : ""}`).join(", ")}`,
+  );
   say(`tcpdump ${tcpdumpArgs("capture.pcap", `'${filter}'`).join(" ")}`);
   report.push(`capture filter: ${filter}`);
 
@@ -122,13 +144,28 @@ async function capture(args: ReturnType<typeof parseArgs>, config: ReturnType<ty
   const counter = new PcapCounter(file);
   const started = Date.now();
   const durationMs = args.durationS * 1000;
-  say(args.until502 ? `capturing until ${args.until502} new 502(s) are logged or ${clock(durationMs)} passed; reproduce the problem now (Ctrl-C stops)` : `capturing for ${clock(durationMs)} (Ctrl-C stops)`);
+  say(
+    args.until502
+      ? `capturing until ${args.until502} new 502(s) are logged or ${clock(durationMs)} passed; reproduce the problem now (Ctrl-C stops)`
+      : `capturing for ${clock(durationMs)} (Ctrl-C stops)`,
+  );
   let reason: StopReason | null = null;
   try {
-    while (!(reason = stopReason({ new502: watcher.poll(), until502: args.until502, elapsedMs: Date.now() - started, durationMs, interrupted }))) {
-      if (tcpdump.proc.exitCode !== null) throw new CollectError(`tcpdump stopped on its own: ${tcpdump.stderr().trim()}`);
+    while (
+      !(reason = stopReason({
+        new502: watcher.poll(),
+        until502: args.until502,
+        elapsedMs: Date.now() - started,
+        durationMs,
+        interrupted,
+      }))
+    ) {
+      if (tcpdump.proc.exitCode !== null)
+        throw new CollectError(`tcpdump stopped on its own: ${tcpdump.stderr().trim()}`);
       const left = durationMs - (Date.now() - started);
-      status(`capturing: ${counter.poll()} packets, ${watcher.count}${args.until502 ? `/${args.until502}` : ""} new 502s, ${clock(left)} left`);
+      status(
+        `capturing: ${counter.poll()} packets, ${watcher.count}${args.until502 ? `/${args.until502}` : ""} new 502s, ${clock(left)} left`,
+      );
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
@@ -147,7 +184,11 @@ main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     if (tty) process.stderr.write("\n");
-    say(e instanceof CollectError || e instanceof UploadFailed ? `emg-collect: ${(e as Error).message}` : `emg-collect failed: ${(e as Error).stack ?? e}`);
+    say(
+      e instanceof CollectError || e instanceof UploadFailed
+        ? `emg-collect: ${(e as Error).message}`
+        : `emg-collect failed: ${(e as Error).stack ?? e}`,
+    );
     process.exit(1);
   },
 );

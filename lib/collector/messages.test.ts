@@ -15,19 +15,32 @@ describe("preflight messages", () => {
     expect(preflightProblems({ ...facts, uid: 1000 }, { capture: false, bundleBytes: 0 })).toEqual([]);
   });
   it("tcpdump missing: how to install it", () => {
-    expect(preflightProblems({ ...facts, tcpdump: null }, { capture: true, bundleBytes: 0 })[0]).toMatch(/^tcpdump is not installed.*apt-get install tcpdump.*--no-capture/);
+    expect(preflightProblems({ ...facts, tcpdump: null }, { capture: true, bundleBytes: 0 })[0]).toMatch(
+      /^tcpdump is not installed.*apt-get install tcpdump.*--no-capture/,
+    );
   });
   it("disk space: free and needed, in MB", () => {
-    const p = preflightProblems({ ...facts, freeBytes: 50 * 1024 * 1024 }, { capture: true, bundleBytes: 10 * 1024 * 1024 });
-    expect(p).toEqual([`Not enough disk space in /root: 50 MB free, about ${10 + CAPTURE_RESERVE_BYTES / 1024 / 1024} MB needed. Free some space or run from another directory (--out DIR/FILE.tar.gz).`]);
+    const p = preflightProblems(
+      { ...facts, freeBytes: 50 * 1024 * 1024 },
+      { capture: true, bundleBytes: 10 * 1024 * 1024 },
+    );
+    expect(p).toEqual([
+      `Not enough disk space in /root: 50 MB free, about ${10 + CAPTURE_RESERVE_BYTES / 1024 / 1024} MB needed. Free some space or run from another directory (--out DIR/FILE.tar.gz).`,
+    ]);
   });
 });
 
 describe("argument messages", () => {
   it("defaults and flags", () => {
     expect(parseArgs([])).toMatchObject({ durationS: 600, until502: null, capture: true, logsAndConfig: true });
-    expect(parseArgs(["--capture-only", "--until-502", "3", "--duration", "60", "--upload", "http://127.0.0.1/u/t"])).toMatchObject({
-      capture: true, logsAndConfig: false, until502: 3, durationS: 60, upload: "http://127.0.0.1/u/t",
+    expect(
+      parseArgs(["--capture-only", "--until-502", "3", "--duration", "60", "--upload", "http://127.0.0.1/u/t"]),
+    ).toMatchObject({
+      capture: true,
+      logsAndConfig: false,
+      until502: 3,
+      durationS: 60,
+      upload: "http://127.0.0.1/u/t",
     });
   });
   it("says what is wrong", () => {

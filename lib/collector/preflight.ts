@@ -18,12 +18,20 @@ export const CAPTURE_RESERVE_BYTES = 200 * 1024 * 1024;
 export function preflightProblems(f: HostFacts, need: { capture: boolean; bundleBytes: number }): string[] {
   const out: string[] = [];
   if (need.capture) {
-    if (!f.tcpdump) out.push("tcpdump is not installed (or not on PATH). Install it (apt-get install tcpdump / yum install tcpdump), or run with --no-capture to send logs and config only.");
-    if (f.uid !== null && f.uid !== 0) out.push("Capturing needs root: run the command with sudo, or run with --no-capture to send logs and config only.");
+    if (!f.tcpdump)
+      out.push(
+        "tcpdump is not installed (or not on PATH). Install it (apt-get install tcpdump / yum install tcpdump), or run with --no-capture to send logs and config only.",
+      );
+    if (f.uid !== null && f.uid !== 0)
+      out.push(
+        "Capturing needs root: run the command with sudo, or run with --no-capture to send logs and config only.",
+      );
   }
   const needed = need.bundleBytes + (need.capture ? CAPTURE_RESERVE_BYTES : 0);
   if (f.freeBytes !== null && f.freeBytes < needed)
-    out.push(`Not enough disk space in ${f.outDir}: ${mb(f.freeBytes)} free, about ${mb(needed)} needed. Free some space or run from another directory (--out DIR/FILE.tar.gz).`);
+    out.push(
+      `Not enough disk space in ${f.outDir}: ${mb(f.freeBytes)} free, about ${mb(needed)} needed. Free some space or run from another directory (--out DIR/FILE.tar.gz).`,
+    );
   return out;
 }
 

@@ -25,7 +25,8 @@ export const GATHER_STEPS: GatherStep[] = [
   {
     id: "logs",
     what: "The gateway's event logs: edgemicro-HOSTNAME-*-api.log, rotated and gzipped ones included, from edgemicro.logging.dir of the config (default /var/tmp).",
-    manual: "Copy every edgemicro-*-api.log (and .gz) file from the logging dir (edgemicro.logging.dir, default /var/tmp).",
+    manual:
+      "Copy every edgemicro-*-api.log (and .gz) file from the logging dir (edgemicro.logging.dir, default /var/tmp).",
   },
   {
     id: "config",
@@ -35,16 +36,22 @@ export const GATHER_STEPS: GatherStep[] = [
   {
     id: "capture",
     what: "A tcpdump capture of the gateway↔target connections only (the targets are read from the config's proxies), until enough new 502s were logged or the time is up.",
-    manual: "As root, while the problem happens: tcpdump -i any -s 0 -w capture.pcap 'tcp and (host TARGET_HOST and port TARGET_PORT)' — one host/port pair per proxy url in the config; stop it with Ctrl-C after a few 502s.",
+    manual:
+      "As root, while the problem happens: tcpdump -i any -s 0 -w capture.pcap 'tcp and (host TARGET_HOST and port TARGET_PORT)' — one host/port pair per proxy url in the config; stop it with Ctrl-C after a few 502s.",
   },
   {
     id: "redact",
     what: "Secrets (keys, secrets, passwords, tokens, PEM blocks, credentials in URLs) are replaced by [REDACTED] on the host before anything leaves it, with the same rules as the server; the list of what was redacted is printed and packed with the bundle.",
-    manual: "Remove edgemicro_key, edgemicro_secret, passwords and certificates/keys from the config before sending it.",
+    manual:
+      "Remove edgemicro_key, edgemicro_secret, passwords and certificates/keys from the config before sending it.",
   },
 ];
 
-const MODE_FLAG: Record<CollectMode, string> = { all: "", "capture-only": " --capture-only", "no-capture": " --no-capture" };
+const MODE_FLAG: Record<CollectMode, string> = {
+  all: "",
+  "capture-only": " --capture-only",
+  "no-capture": " --no-capture",
+};
 
 /** The upload route of a customer upload link (`/u/TOKEN` → `/u/TOKEN/upload`). */
 export function uploadUrlOf(origin: string, token: string): string {

@@ -16,7 +16,8 @@ export function uploadTarget(link: string): URL {
   } catch {
     throw new UploadFailed(`--upload needs the upload link you were given (https://…/u/TOKEN), not "${link}".`);
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UploadFailed(`--upload needs an http(s) link, not "${link}".`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new UploadFailed(`--upload needs an http(s) link, not "${link}".`);
   const m = /^(.*\/u\/[A-Za-z0-9_-]+)(\/upload)?\/?$/.exec(u.pathname);
   if (!m) throw new UploadFailed(`--upload needs the upload link you were given (…/u/TOKEN), not "${link}".`);
   u.pathname = `${m[1]}/upload`;
@@ -24,26 +25,54 @@ export function uploadTarget(link: string): URL {
 }
 
 /** Network errors worth another try: the connection dropped or could not be made for a moment. */
-const RETRYABLE = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_SOCKET"]);
+const RETRYABLE = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+]);
 
-function postOnce(url: URL, name: string, data: Buffer, onProgress: (sent: number, total: number) => void): Promise<{ status: number; body: string }> {
+function postOnce(
+  url: URL,
+  name: string,
+  data: Buffer,
+  onProgress: (sent: number, total: number) => void,
+): Promise<{ status: number; body: string }> {
   const boundary = `----emg-collect-${randomBytes(12).toString("hex")}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/gzip\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/gzip\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const total = head.length + data.length + tail.length;
   const lib = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": total } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = lib.request(
+      url,
+      {
+        method: "POST",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": total },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.setTimeout(120_000, () => req.destroy(Object.assign(new Error("no answer for 120 s"), { code: "ETIMEDOUT" })));
     let sent = 0;
     const CHUNK = 256 * 1024;
-    const parts = [head, ...Array.from({ length: Math.ceil(data.length / CHUNK) }, (_, i) => data.subarray(i * CHUNK, (i + 1) * CHUNK)), tail];
+    const parts = [
+      head,
+      ...Array.from({ length: Math.ceil(data.length / CHUNK) }, (_, i) => data.subarray(i * CHUNK, (i + 1) * CHUNK)),
+      tail,
+    ];
     // Writes wait for the socket to drain, so the progress follows what was really sent.
     const next = () => {
       while (parts.length) {
@@ -66,7 +95,12 @@ export async function uploadBundle(
   link: string,
   name: string,
   data: Buffer,
-  opts: { attempts?: number; onProgress?: (sent: number, total: number) => void; onRetry?: (attempt: number, why: string) => void; wait?: (ms: number) => Promise<void> } = {},
+  opts: {
+    attempts?: number;
+    onProgress?: (sent: number, total: number) => void;
+    onRetry?: (attempt: number, why: string) => void;
+    wait?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<string> {
   const url = uploadTarget(link);
   const attempts = opts.attempts ?? 4;
@@ -79,8 +113,14 @@ export async function uploadBundle(
         if (!shareUrl) throw new UploadFailed("The server accepted the upload but sent no result link.");
         return shareUrl;
       }
-      if (r.status === 404) throw new UploadFailed("The upload link is not valid any more (expired, revoked or used up). Ask for a new one; the bundle file is kept.");
-      if (r.status === 429) throw new UploadFailed("The server refused the upload for now (too many attempts). Try again later; the bundle file is kept.");
+      if (r.status === 404)
+        throw new UploadFailed(
+          "The upload link is not valid any more (expired, revoked or used up). Ask for a new one; the bundle file is kept.",
+        );
+      if (r.status === 429)
+        throw new UploadFailed(
+          "The server refused the upload for now (too many attempts). Try again later; the bundle file is kept.",
+        );
       let msg = "";
       try {
         msg = (JSON.parse(r.body) as { error?: { message?: string } }).error?.message ?? "";
@@ -92,7 +132,9 @@ export async function uploadBundle(
       const code = (e as { code?: string }).code ?? "";
       if (e instanceof UploadFailed || !RETRYABLE.has(code) || i >= attempts) {
         if (e instanceof UploadFailed) throw e;
-        throw new UploadFailed(`The upload did not reach ${url.origin} (${code || (e as Error).message}) after ${i} attempt(s). The bundle file is kept; upload it on the page of your link.`);
+        throw new UploadFailed(
+          `The upload did not reach ${url.origin} (${code || (e as Error).message}) after ${i} attempt(s). The bundle file is kept; upload it on the page of your link.`,
+        );
       }
       opts.onRetry?.(i, code);
       await wait(1000 * 2 ** (i - 1));

@@ -61,7 +61,10 @@ describe("count502 on real gateway logs", () => {
     const { loadLabFixture } = await import("@/lib/analysis/lab-truth");
     for (const name of ["race-1s", "refused", "both"]) {
       const { files, truth } = loadLabFixture(name);
-      const text = files.filter((f) => f.endsWith("-api.log")).map((f) => fs.readFileSync(f, "latin1")).join("");
+      const text = files
+        .filter((f) => f.endsWith("-api.log"))
+        .map((f) => fs.readFileSync(f, "latin1"))
+        .join("");
       expect(count502(text), name).toBe(truth.log.status502);
     }
   });

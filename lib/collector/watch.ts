@@ -19,7 +19,13 @@ export function count502(text: string): number {
 export type StopReason = "502s" | "duration" | "interrupted";
 
 /** The stop rule: N new 502s (when asked for) or the duration over, whichever comes first. */
-export function stopReason(s: { new502: number; until502: number | null; elapsedMs: number; durationMs: number; interrupted: boolean }): StopReason | null {
+export function stopReason(s: {
+  new502: number;
+  until502: number | null;
+  elapsedMs: number;
+  durationMs: number;
+  interrupted: boolean;
+}): StopReason | null {
   if (s.interrupted) return "interrupted";
   if (s.until502 !== null && s.new502 >= s.until502) return "502s";
   if (s.elapsedMs >= s.durationMs) return "duration";
@@ -75,6 +81,9 @@ export class LogWatcher {
 
   private files(): string[] {
     if (!fs.existsSync(this.dir)) return [];
-    return fs.readdirSync(this.dir).filter(this.match).map((n) => path.join(this.dir, n));
+    return fs
+      .readdirSync(this.dir)
+      .filter(this.match)
+      .map((n) => path.join(this.dir, n));
   }
 }

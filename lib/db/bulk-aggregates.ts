@@ -6,7 +6,13 @@ import type { BucketRow, TargetStatRow } from "@/lib/analysis/log-aggregates";
  * Stores one log file's aggregates (lib/analysis/log-aggregates.ts), replacing any of an earlier attempt,
  * in one transaction so a reader never sees half of them.
  */
-export async function replaceLogAggregates(db: Db, incidentId: string, fileId: string, buckets: BucketRow[], targets: TargetStatRow[]): Promise<void> {
+export async function replaceLogAggregates(
+  db: Db,
+  incidentId: string,
+  fileId: string,
+  buckets: BucketRow[],
+  targets: TargetStatRow[],
+): Promise<void> {
   const col = <T>(f: (b: BucketRow) => T) => buckets.map(f);
   await db.$transaction([
     db.logBucket.deleteMany({ where: { fileId } }),

@@ -10,7 +10,12 @@ export type ClassifiedConnection = Connection & { cls: Classification };
 const iso = (us: number) => new Date(Math.round(us / 1000)).toISOString();
 const BATCH = 500;
 
-export async function insertConnections(db: Db, incidentId: string, fileId: string, conns: ClassifiedConnection[]): Promise<void> {
+export async function insertConnections(
+  db: Db,
+  incidentId: string,
+  fileId: string,
+  conns: ClassifiedConnection[],
+): Promise<void> {
   for (let i = 0; i < conns.length; i += BATCH) {
     const rows = conns.slice(i, i + BATCH);
     const col = <T>(f: (c: ClassifiedConnection) => T) => rows.map(f);
@@ -18,12 +23,32 @@ export async function insertConnections(db: Db, incidentId: string, fileId: stri
     // more than the rest of the insert. Ladders are not stored: read back from the capture by offsets (#18).
     const json = JSON.stringify(rows.map((c) => c.exchanges));
     const cols = [
-      col((c) => c.id), col((c) => c.gateway.host), col((c) => c.gateway.port), col((c) => c.target.host), col((c) => c.target.port),
-      col((c) => endpointLabel(c.target.host, c.target.port)), col((c) => iso(c.startUs)), col((c) => iso(c.endUs)),
-      col((c) => (c.closeUs === null ? null : iso(c.closeUs))), col((c) => c.firstFrame), col((c) => c.lastFrame), col((c) => c.closeFrame),
-      col((c) => c.packetsG2T), col((c) => c.packetsT2G), col((c) => c.bytesG2T), col((c) => c.bytesT2G),
-      col((c) => c.closer), col((c) => c.closeKind), col((c) => c.retransmissions), col((c) => c.connState), col((c) => c.history),
-      col((c) => c.idleGapMs), col((c) => c.cls.code), col((c) => c.cls.reason), col((c) => c.firstOffset), col((c) => c.lastOffset),
+      col((c) => c.id),
+      col((c) => c.gateway.host),
+      col((c) => c.gateway.port),
+      col((c) => c.target.host),
+      col((c) => c.target.port),
+      col((c) => endpointLabel(c.target.host, c.target.port)),
+      col((c) => iso(c.startUs)),
+      col((c) => iso(c.endUs)),
+      col((c) => (c.closeUs === null ? null : iso(c.closeUs))),
+      col((c) => c.firstFrame),
+      col((c) => c.lastFrame),
+      col((c) => c.closeFrame),
+      col((c) => c.packetsG2T),
+      col((c) => c.packetsT2G),
+      col((c) => c.bytesG2T),
+      col((c) => c.bytesT2G),
+      col((c) => c.closer),
+      col((c) => c.closeKind),
+      col((c) => c.retransmissions),
+      col((c) => c.connState),
+      col((c) => c.history),
+      col((c) => c.idleGapMs),
+      col((c) => c.cls.code),
+      col((c) => c.cls.reason),
+      col((c) => c.firstOffset),
+      col((c) => c.lastOffset),
     ];
     await bulkQuery(db)(
       `INSERT INTO "TcpConnection" ("incidentId","fileId","connIndex","gatewayHost","gatewayPort","targetHost","targetPort","target",

@@ -23,7 +23,12 @@ export interface TransactionRow {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function insertTransactions(db: Db, incidentId: string, fileId: string, rows: TransactionRow[]): Promise<void> {
+export async function insertTransactions(
+  db: Db,
+  incidentId: string,
+  fileId: string,
+  rows: TransactionRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const col = <K extends keyof TransactionRow>(k: K) => rows.map((r) => r[k]);
   await bulkQuery(db)(
@@ -32,9 +37,22 @@ export async function insertTransactions(db: Db, incidentId: string, fileId: str
     SELECT $1, $2, * FROM unnest($3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[],
       $10::int[], $11::text[], $12::text[], $13::int[], $14::int[], $15::bigint[], $16::int[])`,
     [
-      incidentId, fileId, col("correlationId"), rows.map((r) => iso(r.startTs)), rows.map((r) => iso(r.endTs)),
-      col("method"), col("url"), col("proxy"), col("target"), col("status"), col("errMessage"), col("errCode"), col("durationMs"),
-      col("lineNo"), col("byteOffset"), col("lineCount"),
+      incidentId,
+      fileId,
+      col("correlationId"),
+      rows.map((r) => iso(r.startTs)),
+      rows.map((r) => iso(r.endTs)),
+      col("method"),
+      col("url"),
+      col("proxy"),
+      col("target"),
+      col("status"),
+      col("errMessage"),
+      col("errCode"),
+      col("durationMs"),
+      col("lineNo"),
+      col("byteOffset"),
+      col("lineCount"),
     ],
   );
 }
@@ -55,7 +73,17 @@ export async function insertStats(db: Db, incidentId: string, fileId: string, ro
   await bulkQuery(db)(
     `INSERT INTO "StatsDelta" ("incidentId","fileId","ts","pid","requests","responses","s5xx","treqErrors","tresErrors")
     SELECT $1, $2, * FROM unnest($3::timestamptz[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])`,
-    [incidentId, fileId, rows.map((r) => iso(r.ts)), col("pid"), col("requests"), col("responses"), col("s5xx"), col("treqErrors"), col("tresErrors")],
+    [
+      incidentId,
+      fileId,
+      rows.map((r) => iso(r.ts)),
+      col("pid"),
+      col("requests"),
+      col("responses"),
+      col("s5xx"),
+      col("treqErrors"),
+      col("tresErrors"),
+    ],
   );
 }
 
@@ -69,7 +97,13 @@ export interface IssueRow {
 export async function insertIssues(db: Db, incidentId: string, fileId: string, rows: IssueRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db.parseIssue.createMany({
-    data: rows.map((r) => ({ incidentId, fileId, lineNo: r.lineNo, byteOffset: r.byteOffset === null ? null : BigInt(r.byteOffset), reason: r.reason, excerpt: r.excerpt.slice(0, 200) })),
+    data: rows.map((r) => ({
+      incidentId,
+      fileId,
+      lineNo: r.lineNo,
+      byteOffset: r.byteOffset === null ? null : BigInt(r.byteOffset),
+      reason: r.reason,
+      excerpt: r.excerpt.slice(0, 200),
+    })),
   });
 }
-

@@ -32,7 +32,10 @@ export function openDb(opts: DbOptions): DbHandle {
     // listener that is an uncaught exception and the process (the app, or `npm run worker`) dies. Logged instead:
     // the pool opens a new connection for the next query, and a query that was running fails on its own.
     const onPoolError = (err: Error) => console.error(`[db] connection lost: ${err.message}`);
-    const factory = new PrismaPg({ connectionString: opts.databaseUrl, max: 10 }, { onPoolError, onConnectionError: onPoolError });
+    const factory = new PrismaPg(
+      { connectionString: opts.databaseUrl, max: 10 },
+      { onPoolError, onConnectionError: onPoolError },
+    );
     const prisma = new PrismaClient({ adapter: factory });
     let bulkPool: pg.Pool | null = null;
     const bulk = () => {
@@ -43,12 +46,22 @@ export function openDb(opts: DbOptions): DbHandle {
       return bulkPool;
     };
     registerBulkDriver(prisma, (sql, params) => bulk().query(sql, params));
-    return { prisma, factory, kind: "postgresql", close: async () => { await prisma.$disconnect(); await bulkPool?.end(); } };
+    return {
+      prisma,
+      factory,
+      kind: "postgresql",
+      close: async () => {
+        await prisma.$disconnect();
+        await bulkPool?.end();
+      },
+    };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   // PGlite's WebAssembly heap never shrinks; 16 MB of shared buffers instead of 128 keeps the server process
   // ~130 MB smaller and costs no measurable ingest time (the OS page cache holds the data files anyway).
-  const pglite = new PGlite(opts.pgliteDir, { startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"] });
+  const pglite = new PGlite(opts.pgliteDir, {
+    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
+  });
   const factory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: factory });
   registerBulkDriver(prisma, (sql, params) => pglite.query(sql, params));

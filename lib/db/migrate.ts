@@ -1,7 +1,10 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 
 /**
  * Applies prisma/migrations/* with Prisma's own schema engine compiled to WebAssembly
@@ -37,7 +40,10 @@ export function projectRoot(): string {
 function migrationsList(root: string) {
   const baseDir = path.join(root, "prisma", "migrations");
   const dirs = existsSync(baseDir)
-    ? readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? readdirSync(baseDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = path.join(baseDir, "migration_lock.toml");
   return {
@@ -46,12 +52,18 @@ function migrationsList(root: string) {
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => ({
       path: name,
-      migrationFile: { path: "migration.sql", content: { tag: "ok", value: readFileSync(path.join(baseDir, name, "migration.sql"), "utf8") } },
+      migrationFile: {
+        path: "migration.sql",
+        content: { tag: "ok", value: readFileSync(path.join(baseDir, name, "migration.sql"), "utf8") },
+      },
     })),
   };
 }
 
-async function withEngine<T>(factory: SqlMigrationAwareDriverAdapterFactory, fn: (e: Engine, root: string) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  fn: (e: Engine, root: string) => Promise<T>,
+): Promise<T> {
   engineModule ??= loadEngineModule();
   const mod = await engineModule;
   const root = projectRoot();
@@ -93,7 +105,10 @@ export async function createMigration(factory: SqlMigrationAwareDriverAdapterFac
 }
 
 /** SQL that takes the database described by the migrations to schema.prisma (empty when they agree). */
-export async function diffMigrationsToSchema(factory: SqlMigrationAwareDriverAdapterFactory, fromEmpty: boolean): Promise<string> {
+export async function diffMigrationsToSchema(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  fromEmpty: boolean,
+): Promise<string> {
   return withEngine(factory, async (engine, root) => {
     const schema = readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8");
     const out = await (engine as unknown as { diff(p: unknown): Promise<{ stdout: string | null }> }).diff({

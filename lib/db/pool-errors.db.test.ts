@@ -33,7 +33,9 @@ describe.skipIf(!url)("connections dropped by the server", () => {
     try {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
-      const { rows } = await admin.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      const { rows } = await admin.query(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
       await admin.end();
       expect(rows[0].n).toBeGreaterThanOrEqual(2); // the Prisma pool's and the bulk pool's connections at least
       await new Promise((r) => setTimeout(r, 500));

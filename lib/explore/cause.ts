@@ -26,7 +26,13 @@ const GUIDE_CAUSES: Partial<Record<string, { cause: Cause; title: string; anchor
 /** A connection class (lib/analysis/tcp/classify.ts) → the documented cause it is evidence of. */
 export function causeOfConnection(classCode: string, classReason: string): TransactionCause {
   const g = GUIDE_CAUSES[classCode];
-  if (!g) return { cause: null, title: `Connection class “${classCode}”: not one of the guide's two causes`, explanation: classReason, readMore: null };
+  if (!g)
+    return {
+      cause: null,
+      title: `Connection class “${classCode}”: not one of the guide's two causes`,
+      explanation: classReason,
+      readMore: null,
+    };
   return { cause: g.cause, title: g.title, explanation: classReason, readMore: `${DOC_502}#${g.anchor}` };
 }
 
@@ -36,8 +42,15 @@ export function causeWithoutCapture(status: number | null, errCode: string | nul
     return {
       cause: null,
       title: "No captured connection matches this 502",
-      explanation: "socket hang up / ECONNRESET fits both documented causes; a capture of the gateway↔target leg taken at the same time tells them apart.",
+      explanation:
+        "socket hang up / ECONNRESET fits both documented causes; a capture of the gateway↔target leg taken at the same time tells them apart.",
       readMore: `${DOC_502}#common-diagnosis-steps`,
     };
-  return { cause: null, title: "No captured connection matches this transaction", explanation: status !== null && status < 500 ? "The request succeeded." : "No capture evidence for this transaction.", readMore: null };
+  return {
+    cause: null,
+    title: "No captured connection matches this transaction",
+    explanation:
+      status !== null && status < 500 ? "The request succeeded." : "No capture evidence for this transaction.",
+    readMore: null,
+  };
 }

@@ -13,8 +13,19 @@ import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
 
 const CHUNK = 64 * 1024;
 
-export async function lineContext(db: Db, store: BlobStore, incidentId: string, fileId: string, lineNo: number, around: number, opts: ViewOptions = {}): Promise<LineContext | null> {
-  const file = await db.bundleFile.findFirst({ where: { id: fileId, incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus }, select: { id: true, name: true } });
+export async function lineContext(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  fileId: string,
+  lineNo: number,
+  around: number,
+  opts: ViewOptions = {},
+): Promise<LineContext | null> {
+  const file = await db.bundleFile.findFirst({
+    where: { id: fileId, incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus },
+    select: { id: true, name: true },
+  });
   if (!file) return null;
   const ix = await loadLineIndex(lineIndexPath(dataDirOf(store), fileId));
   if (!ix) return null;

@@ -18,13 +18,15 @@ const t0 = Date.UTC(2026, 10, 23);
 const parts: string[] = [];
 for (let i = 0; i < N; i++) {
   const tx = Math.floor(i / 5);
-  const cid = `${(tx * 2654435761 >>> 0).toString(16).padStart(8, "0")}-${String(tx).padStart(4, "0").slice(-4)}-470c-9c2b-a8b70c7bfa67`;
+  const cid = `${((tx * 2654435761) >>> 0).toString(16).padStart(8, "0")}-${String(tx).padStart(4, "0").slice(-4)}-470c-9c2b-a8b70c7bfa67`;
   const bad = tx % 50 === 0 && i % 5 === 2;
   const ts = new Date(t0 + i * 3).toISOString();
   const host = i % 5 === 1 || i % 5 === 2 ? `10.0.0.${tx % 7}:8080` : "10.9.9.9:8000";
-  parts.push(bad
-    ? `${ts} [error][${host}][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][4]`
-    : `${ts} [info][${host}][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][${MSGS[i % 5]}][GET][200][][][12]`);
+  parts.push(
+    bad
+      ? `${ts} [error][${host}][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][4]`
+      : `${ts} [info][${host}][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][${MSGS[i % 5]}][GET][200][][][12]`,
+  );
 }
 const buf = Buffer.from(parts.join("\n") + "\n");
 parts.length = 0;
@@ -37,7 +39,10 @@ const inc = await createIncident(db, store, [{ name: "edgemicro-big-api.log", sh
 const w = startWorker({ db, dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
 await w.idle();
 await w.stop();
-console.log(`ingest ${((performance.now() - s) / 1000).toFixed(1)} s`, (await db.bundleFile.findFirst({ where: { incidentId: inc.id } }))?.status);
+console.log(
+  `ingest ${((performance.now() - s) / 1000).toFixed(1)} s`,
+  (await db.bundleFile.findFirst({ where: { incidentId: inc.id } }))?.status,
+);
 const file = await db.bundleFile.findFirstOrThrow({ where: { incidentId: inc.id } });
 const MB = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 // Columns in memory after each query, against what loading every column (the eager loader) held.
@@ -52,7 +57,13 @@ const time = async (label: string, f: () => Promise<unknown>) => {
   const r = await f();
   console.log(`${label}: ${(performance.now() - a).toFixed(0)} ms`, JSON.stringify(r).slice(0, 100), await loaded());
 };
-const q = (x: Record<string, unknown>) => queryLines(db, store, inc.id, LineQuery.parse(x)).then((p) => ({ c: p.candidates, n: p.lines.length, next: p.nextCursor, text: p.text }));
+const q = (x: Record<string, unknown>) =>
+  queryLines(db, store, inc.id, LineQuery.parse(x)).then((p) => ({
+    c: p.candidates,
+    n: p.lines.length,
+    next: p.nextCursor,
+    text: p.text,
+  }));
 await time("first page (cold load)", () => q({}));
 await time("first page (warm)", () => q({}));
 await time("last page", () => q({ cursor: "999950" }));
@@ -63,6 +74,10 @@ await time("target again (cached)", () => q({ target: "10.0.0.3:8080", cursor: "
 await time("free text hit rare", () => q({ q: "items/199950]" }));
 await time("free text no hit", () => q({ q: "no such thing" }));
 await time("facets", () => lineFacets(db, store, inc.id).then((f) => f.targets.length));
-await time("context line 900000", () => lineContext(db, store, inc.id, file.id, 900000, 10).then((c) => c?.lines.length));
-console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, array buffers ${MB(process.memoryUsage().arrayBuffers)}`);
+await time("context line 900000", () =>
+  lineContext(db, store, inc.id, file.id, 900000, 10).then((c) => c?.lines.length),
+);
+console.log(
+  `rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, array buffers ${MB(process.memoryUsage().arrayBuffers)}`,
+);
 await t.cleanup();

@@ -27,7 +27,8 @@ const sample = openForFile(openSampleLog);
 /** The stored copy of the sample log, for `sed` to print lines from. */
 const logBlob = () => sample.store.pathOf(sample.log.sha256);
 
-const lines = (q: Record<string, unknown>) => queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
+const lines = (q: Record<string, unknown>) =>
+  queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
 
 describe("log explorer over the sample incident", () => {
   it("writes the line index beside the blobs and lists every line", async () => {
@@ -40,10 +41,18 @@ describe("log explorer over the sample incident", () => {
     const first = all.lines[0];
     expect(first).toMatchObject({ lineNo: 1, kind: "record", level: "info" });
     // Each line is the stored (redacted) file's line: sed -n '<n>p'
-    const sed = (a: number, b: number) => execFileSync("sed", ["-n", `${a},${b}p`, logBlob()], { encoding: "utf8" }).split("\n").slice(0, b - a + 1);
+    const sed = (a: number, b: number) =>
+      execFileSync("sed", ["-n", `${a},${b}p`, logBlob()], { encoding: "utf8" })
+        .split("\n")
+        .slice(0, b - a + 1);
     expect(all.lines.slice(0, 20).map((l) => l.text)).toEqual(sed(1, 20));
     const last = await lines({ cursor: "100" });
-    expect([last.lines.length, last.nextCursor, last.prevCursor, last.lines.at(-1)!.lineNo]).toEqual([23, null, 0, 123]);
+    expect([last.lines.length, last.nextCursor, last.prevCursor, last.lines.at(-1)!.lineNo]).toEqual([
+      23,
+      null,
+      0,
+      123,
+    ]);
   });
 
   it("filters by error code, level, status, target, correlation id and time range", async () => {
@@ -89,14 +98,34 @@ describe("log explorer over the sample incident", () => {
     // grep -c '\[demo-client\]' $F → 122 (every event line carries the key); sed -n 1,100p $F | grep -c … → 99 on page 1
     const own = await lines({});
     expect(own.lines.filter((l) => l.text.includes("[demo-client]"))).toHaveLength(99);
-    const shared = await queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse({ limit: "500" }), { maskClientIds: true });
+    const shared = await queryLines(
+      sample.t.handle.prisma,
+      sample.store,
+      sample.incidentId,
+      LineQuery.parse({ limit: "500" }),
+      { maskClientIds: true },
+    );
     expect(shared.lines.some((l) => l.text.includes("demo-client"))).toBe(false);
     expect(shared.lines.filter((l) => l.text.includes("[de*******nt][")).length).toBe(122);
-    const guess = await queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse({ q: "demo-client" }), { maskClientIds: true });
+    const guess = await queryLines(
+      sample.t.handle.prisma,
+      sample.store,
+      sample.incidentId,
+      LineQuery.parse({ q: "demo-client" }),
+      { maskClientIds: true },
+    );
     expect(guess.lines).toHaveLength(0);
-    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3, { maskClientIds: true });
+    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3, {
+      maskClientIds: true,
+    });
     expect(ctx!.lines.every((l) => l.text.includes("[de*******nt]"))).toBe(true);
-    const tx = await getTransaction(sample.t.handle.prisma, sample.store, sample.incidentId, "14a95568-eac9-4826-8972-95527389bce5", { maskClientIds: true });
+    const tx = await getTransaction(
+      sample.t.handle.prisma,
+      sample.store,
+      sample.incidentId,
+      "14a95568-eac9-4826-8972-95527389bce5",
+      { maskClientIds: true },
+    );
     expect(tx!.lines.lines.every((l) => !l.text.includes("demo-client"))).toBe(true);
   });
 
@@ -115,16 +144,38 @@ describe("drill-down", () => {
     const db = sample.t.handle.prisma;
     const errs = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ minStatus: "500" }));
     expect(errs.total).toBe(3);
-    expect(errs.transactions.every((x) => x.status === 502 && x.errCode === "ECONNRESET" && x.connection?.class === "keepalive-race")).toBe(true);
+    expect(
+      errs.transactions.every(
+        (x) => x.status === 502 && x.errCode === "ECONNRESET" && x.connection?.class === "keepalive-race",
+      ),
+    ).toBe(true);
     // The first 502 is at 19:33:57.874 (grep -n 502: line 10): a 10 s bucket from 19:33:50 holds it alone.
-    const bucket = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ from: "2026-11-23T19:33:50Z", to: "2026-11-23T19:34:00Z", minStatus: "500", errCode: "ECONNRESET" }));
+    const bucket = await listTransactions(
+      db,
+      sample.incidentId,
+      TransactionQuery.parse({
+        from: "2026-11-23T19:33:50Z",
+        to: "2026-11-23T19:34:00Z",
+        minStatus: "500",
+        errCode: "ECONNRESET",
+      }),
+    );
     expect(bucket.transactions.map((x) => x.url)).toEqual(["emg_badtarget/items/2"]);
-    const all = await listTransactions(db, sample.incidentId, TransactionQuery.parse({ target: "127.0.0.1:28081", pageSize: "10", page: "3" }));
+    const all = await listTransactions(
+      db,
+      sample.incidentId,
+      TransactionQuery.parse({ target: "127.0.0.1:28081", pageSize: "10", page: "3" }),
+    );
     expect([all.total, all.transactions.length]).toEqual([25, 5]);
   });
 
   it("opens one 502 with its lines, its keep-alive race and the cause", async () => {
-    const tx = await getTransaction(sample.t.handle.prisma, sample.store, sample.incidentId, "14a95568-eac9-4826-8972-95527389bce5");
+    const tx = await getTransaction(
+      sample.t.handle.prisma,
+      sample.store,
+      sample.incidentId,
+      "14a95568-eac9-4826-8972-95527389bce5",
+    );
     expect(tx!.transactions[0]).toMatchObject({ status: 502, errCode: "ECONNRESET", url: "emg_badtarget/items/2" });
     expect(tx!.lines.lines.map((l) => l.lineNo)).toEqual([7, 8, 9, 10]);
     expect(tx!.connection?.class).toBe("keepalive-race");
@@ -140,7 +191,10 @@ describe("two log files", () => {
     const log = readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!;
     const put = await sample.store.put(createReadStream(path.join(SAMPLE_DIR, log)));
     const inc = await createIncident(db, sample.store, []);
-    await addFiles(db, sample.store, inc.id, [{ name: "gw01-a.log", sha256: put.sha256, size: put.size }, { name: "gw01-b.log", sha256: put.sha256, size: put.size }]);
+    await addFiles(db, sample.store, inc.id, [
+      { name: "gw01-a.log", sha256: put.sha256, size: put.size },
+      { name: "gw01-b.log", sha256: put.sha256, size: put.size },
+    ]);
     await parseQueued(db, sample.t.dataDir);
     const q = (x: Record<string, unknown>) => queryLines(db, sample.store, inc.id, LineQuery.parse(x));
     const all = await q({ limit: "500" });
@@ -149,7 +203,10 @@ describe("two log files", () => {
     const ts = all.lines.map((l) => l.ts ?? 0);
     expect(ts.every((v, i) => i === 0 || v >= ts[i - 1])).toBe(true);
     // Same line of both files side by side (equal time stamps: the first file first).
-    expect(all.lines.slice(0, 2).map((l) => [l.file, l.lineNo])).toEqual([["gw01-a.log", 1], ["gw01-b.log", 1]]);
+    expect(all.lines.slice(0, 2).map((l) => [l.file, l.lineNo])).toEqual([
+      ["gw01-a.log", 1],
+      ["gw01-b.log", 1],
+    ]);
     const one = await q({ file: all.files[1].id, errCode: "ECONNRESET" });
     expect(one.candidates).toBe(6);
     expect(one.lines.every((l) => l.file === "gw01-b.log")).toBe(true);

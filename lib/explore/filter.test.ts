@@ -21,17 +21,35 @@ describe("explorer filters", () => {
     expect([...matchedRows(matchRows(a, resolveFilter(a, { status: "5xx" })!))]).toEqual([0, 2]);
     expect([...matchedRows(matchRows(a, resolveFilter(a, { errCode: "ECONNRESET" })!))]).toEqual([0]);
     expect(resolveFilter(a, { errCode: "EPIPE" })).toBeNull();
-    expect([...matchedRows(matchRows(a, resolveFilter(a, { from: Date.parse("2026-11-23T19:00:00.005Z"), to: Date.parse("2026-11-23T19:00:00.009Z") })!))]).toEqual([1]);
+    expect([
+      ...matchedRows(
+        matchRows(
+          a,
+          resolveFilter(a, {
+            from: Date.parse("2026-11-23T19:00:00.005Z"),
+            to: Date.parse("2026-11-23T19:00:00.009Z"),
+          })!,
+        ),
+      ),
+    ]).toEqual([1]);
     // Transactions of a target: their correlation ids, or lines naming the target as host.
     expect([...matchedRows(matchRows(a, resolveFilter(a, { correlationIds: new Set(["c2"]) })!))]).toEqual([1]);
-    expect([...matchedRows(matchRows(b, resolveFilter(b, { correlationIds: new Set(["c9"]), hosts: new Set(["u:2"]) })!))]).toEqual([0]);
+    expect([
+      ...matchedRows(matchRows(b, resolveFilter(b, { correlationIds: new Set(["c9"]), hosts: new Set(["u:2"]) })!)),
+    ]).toEqual([0]);
     expect(resolveFilter(b, { correlationIds: new Set(["c9"]), hosts: new Set(["z:9"]) })).toBeNull();
   });
 
   it("merges files by time, each file keeping its order", () => {
     const m = mergeByTime([a, b], [matchRows(a, {}), matchRows(b, {})]);
     const at = Array.from({ length: m.total }, (_, p) => [m.fileAt(p), m.rowAt(p)]);
-    expect(at).toEqual([[0, 0], [1, 0], [0, 1], [1, 1], [0, 2]]);
+    expect(at).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0, 2],
+    ]);
   });
 
   it("without a filter every row matches, and one file's candidates need no array", () => {
@@ -39,7 +57,11 @@ describe("explorer filters", () => {
     expect(all).toEqual({ all: 3 });
     expect([...matchedRows(all)]).toEqual([0, 1, 2]);
     const m = mergeByTime([a], [all]);
-    expect(Array.from({ length: m.total }, (_, p) => [m.fileAt(p), m.rowAt(p)])).toEqual([[0, 0], [0, 1], [0, 2]]);
+    expect(Array.from({ length: m.total }, (_, p) => [m.fileAt(p), m.rowAt(p)])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+    ]);
     const some = mergeByTime([a], [matchRows(a, resolveFilter(a, { status: "5xx" })!)]);
     expect(Array.from({ length: some.total }, (_, p) => some.rowAt(p))).toEqual([0, 2]);
   });

@@ -57,7 +57,11 @@ export function resolveFilter(ix: PartialLineIndex, f: StringFilter): RowFilter 
   }
   if (f.correlationId !== undefined || f.correlationIds) {
     const { correlationId, correlationIds, hosts } = f;
-    const corrMask = maskOf(ix.dicts.corr, (c) => c !== "" && (correlationId === undefined || c === correlationId) && (!correlationIds || correlationIds.has(c)));
+    const corrMask = maskOf(
+      ix.dicts.corr,
+      (c) =>
+        c !== "" && (correlationId === undefined || c === correlationId) && (!correlationIds || correlationIds.has(c)),
+    );
     const hostMask = hosts ? maskOf(ix.dicts.host, (h) => hosts.has(h)) : null;
     if (!corrMask && !hostMask) return null;
     out.corrMask = corrMask ?? new Uint8Array(ix.dicts.corr.length);
@@ -122,7 +126,8 @@ export function matchRows(ix: PartialLineIndex, f: RowFilter): Matches {
     if (errCode !== undefined && errCode[c.errCode![i]] !== 1) continue;
     if (component !== undefined && component[c.component![i]] !== 1) continue;
     if (pid !== undefined && pid[c.pid![i]] !== 1) continue;
-    if (corrMask !== undefined && corrMask[c.corr![i]] !== 1 && !(hostMask !== undefined && hostMask[c.host![i]] === 1)) continue;
+    if (corrMask !== undefined && corrMask[c.corr![i]] !== 1 && !(hostMask !== undefined && hostMask[c.host![i]] === 1))
+      continue;
     if (from !== undefined && !(c.ts![i] >= from)) continue;
     if (to !== undefined && !(c.ts![i] < to)) continue;
     out[k++] = i;
@@ -150,7 +155,9 @@ export function mergeByTime(ixs: PartialLineIndex[], matches: Matches[]): Merged
   // One file (the usual case) needs no copy, and no array at all without a filter.
   if (matches.length === 1) {
     const m = matches[0];
-    return m instanceof Uint32Array ? { total: m.length, fileAt: () => 0, rowAt: (p) => m[p] } : { total: m.all, fileAt: () => 0, rowAt: (p) => p };
+    return m instanceof Uint32Array
+      ? { total: m.length, fileAt: () => 0, rowAt: (p) => m[p] }
+      : { total: m.all, fileAt: () => 0, rowAt: (p) => p };
   }
   const rows = matches.map(matchedRows);
   let total = 0;

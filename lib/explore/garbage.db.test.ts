@@ -20,7 +20,9 @@ let store: BlobStore;
 let incidentId: string;
 
 beforeAll(async () => {
-  ({ t, incidentId, store } = await openIngested(async (s) => (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME }))));
+  ({ t, incidentId, store } = await openIngested(async (s) =>
+    (await storeFiles(s, [FIXTURE])).map((f) => ({ ...f, name: NAME })),
+  ));
 });
 afterAll(async () => t?.cleanup());
 
@@ -36,7 +38,10 @@ describe("a log with 41 garbage lines", () => {
     const issues = await db.parseIssue.findMany({ where: { fileId: file.id }, orderBy: { lineNo: "asc" } });
     expect(issues).toHaveLength(41);
     // grep -n ' #[0-9]*$' FIXTURE | head -2 -> 6: and 21:
-    expect(issues.slice(0, 2).map((i) => [i.lineNo, i.reason])).toEqual([[6, "no timestamp"], [21, "no timestamp"]]);
+    expect(issues.slice(0, 2).map((i) => [i.lineNo, i.reason])).toEqual([
+      [6, "no timestamp"],
+      [21, "no timestamp"],
+    ]);
     expect(issues[1].excerpt).toBe("$ tail -f /var/tmp/edgemicro-vm-api.log | grep 502 #2");
   });
 

@@ -19,7 +19,8 @@ beforeAll(() => {
   eager = readLineIndex(readFileSync(indexFile));
 });
 
-const lines = (q: Record<string, unknown>) => queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
+const lines = (q: Record<string, unknown>) =>
+  queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
 const loaded = async () => loadedColumns((await loadLineIndex(indexFile))!).names;
 
 /** The page the eager index gives for a filter: its rows' values, as the explorer shows them. */
@@ -43,7 +44,16 @@ function eagerPage(f: StringFilter, limit: number) {
 
 const shown = (p: Awaited<ReturnType<typeof lines>>) => ({
   candidates: p.candidates,
-  lines: p.lines.map(({ lineNo, ts, kind, level, status, errCode, correlationId, bytes }) => ({ lineNo, ts, kind, level, status, errCode, correlationId, bytes })),
+  lines: p.lines.map(({ lineNo, ts, kind, level, status, errCode, correlationId, bytes }) => ({
+    lineNo,
+    ts,
+    kind,
+    level,
+    status,
+    errCode,
+    correlationId,
+    bytes,
+  })),
 });
 
 describe("line index columns loaded on demand", () => {
@@ -59,11 +69,15 @@ describe("line index columns loaded on demand", () => {
   });
 
   it("adds the columns of each further filter, the facets and the context, and nothing else", async () => {
-    expect(shown(await lines({ errCode: "ECONNRESET", cursor: "2", limit: "3" })).lines).toEqual(eagerPage({ errCode: "ECONNRESET" }, 5).lines.slice(2));
+    expect(shown(await lines({ errCode: "ECONNRESET", cursor: "2", limit: "3" })).lines).toEqual(
+      eagerPage({ errCode: "ECONNRESET" }, 5).lines.slice(2),
+    );
     expect(await loaded()).toEqual(["errCode", "level"]);
     const from = Date.parse("2026-11-23T19:34:10Z");
     const to = Date.parse("2026-11-23T19:34:20Z");
-    expect(shown(await lines({ from: "2026-11-23T19:34:10Z", to: "2026-11-23T19:34:20Z" }))).toEqual(eagerPage({ from, to }, 100));
+    expect(shown(await lines({ from: "2026-11-23T19:34:10Z", to: "2026-11-23T19:34:20Z" }))).toEqual(
+      eagerPage({ from, to }, 100),
+    );
     expect(await loaded()).toEqual(["ts", "errCode", "level"]);
     await lineFacets(sample.t.handle.prisma, sample.store, sample.incidentId);
     expect(await loaded()).toEqual(["ts", "errCode", "level", "status", "kind"]);
@@ -75,7 +89,12 @@ describe("line index columns loaded on demand", () => {
     const page = await lines({ q: "SOCKET HANG", limit: "500" });
     const blob = readFileSync(sample.store.pathOf(eager.meta.blobSha256));
     // Without a filter the candidates are the file's rows in order: line i is row i.
-    const hits = eagerPage({}, 500).lines.filter((l, r) => blob.toString("utf8", eager.cols.offset[r], eager.cols.offset[r] + l.bytes).toLowerCase().includes("socket hang"));
+    const hits = eagerPage({}, 500).lines.filter((l, r) =>
+      blob
+        .toString("utf8", eager.cols.offset[r], eager.cols.offset[r] + l.bytes)
+        .toLowerCase()
+        .includes("socket hang"),
+    );
     expect(hits).toHaveLength(6);
     expect(shown(page).lines).toEqual(hits);
     expect(await loaded()).toEqual(["offset", "ts", "length", "lineNo", "errCode", "level", "status", "kind"]);

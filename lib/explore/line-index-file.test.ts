@@ -7,7 +7,12 @@ import { LogLineParser } from "@/lib/parsers/log/parse";
 import { BLOCK_ROWS, COLUMN_NAMES, LineIndexWriter, readLineIndex } from "@/lib/parsers/log/line-index";
 import { ensureColumns, loadedColumns, loadLineIndex, readRowValues } from "./line-index-file";
 
-const LOG = readFileSync(path.join(SAMPLE_DIR, readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!));
+const LOG = readFileSync(
+  path.join(
+    SAMPLE_DIR,
+    readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!,
+  ),
+);
 const dir = mkdtempSync(path.join(tmpdir(), "lazy-index-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,7 +58,18 @@ describe("lazily loaded line index", () => {
   it("finds rows in every block of a file of several blocks", async () => {
     // The sample log 1,300 times: 159,900 rows in three blocks.
     const big = Buffer.concat(Array.from({ length: 1300 }, () => LOG));
-    const rows = [0, 1, BLOCK_ROWS - 1, BLOCK_ROWS, BLOCK_ROWS + 1, 2 * BLOCK_ROWS - 2, 2 * BLOCK_ROWS, 159_899, 70_000, 12];
+    const rows = [
+      0,
+      1,
+      BLOCK_ROWS - 1,
+      BLOCK_ROWS,
+      BLOCK_ROWS + 1,
+      2 * BLOCK_ROWS - 2,
+      2 * BLOCK_ROWS,
+      159_899,
+      70_000,
+      12,
+    ];
     // A page that crosses a block boundary, read in runs.
     for (let r = BLOCK_ROWS - 30; r < BLOCK_ROWS + 30; r++) rows.push(r);
     await expectSameAsEager("big.lines", indexBytes(big), rows);

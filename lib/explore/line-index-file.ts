@@ -4,8 +4,18 @@ import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import {
-  blockOf, COLUMN_BYTES, COLUMN_NAMES, decodeValue, DICT_COLUMNS, LineIndexWriter, readColumnFrom, readLineIndexLayoutFrom, valueAt,
-  type ColName, type LineIndexLayout, type PartialLineIndex,
+  blockOf,
+  COLUMN_BYTES,
+  COLUMN_NAMES,
+  decodeValue,
+  DICT_COLUMNS,
+  LineIndexWriter,
+  readColumnFrom,
+  readLineIndexLayoutFrom,
+  valueAt,
+  type ColName,
+  type LineIndexLayout,
+  type PartialLineIndex,
 } from "@/lib/parsers/log/line-index";
 import type { LogItem } from "@/lib/parsers/log/types";
 
@@ -66,7 +76,10 @@ export interface LazyLineIndex extends PartialLineIndex {
 
 // The server process also ingests (issue 5: flat memory); every column of a 5M-line log would be about 270 MB.
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-interface Entry { index: LazyLineIndex; bytes: number }
+interface Entry {
+  index: LazyLineIndex;
+  bytes: number;
+}
 interface CacheState {
   cache: Map<string, Entry>;
   bytes: number;
@@ -77,7 +90,12 @@ interface CacheState {
 // Pages and route handlers are separate server bundles, each with its own copy of this module: one cache per
 // process, or an index open in both would be held twice (measured: +50 MB per copy for a 5M-line log's dictionaries).
 const g = globalThis as unknown as { __emgLineIndexCache?: CacheState };
-const state = (g.__emgLineIndexCache ??= { cache: new Map(), bytes: 0, loading: new Map(), loadingCols: new WeakMap() });
+const state = (g.__emgLineIndexCache ??= {
+  cache: new Map(),
+  bytes: 0,
+  loading: new Map(),
+  loadingCols: new WeakMap(),
+});
 const { cache, loading, loadingCols } = state;
 
 /** Dictionaries' strings at a rough 64 bytes each. */
@@ -94,7 +112,10 @@ function makeRoom(room: number, keep?: string): void {
 }
 
 /** Opens the index file, failing when it is no longer the one `ix` was read from (re-parsed meanwhile). */
-async function withFile<T>(ix: LazyLineIndex, f: (readAt: (pos: number, len: number) => Promise<Uint8Array>) => Promise<T>): Promise<T> {
+async function withFile<T>(
+  ix: LazyLineIndex,
+  f: (readAt: (pos: number, len: number) => Promise<Uint8Array>) => Promise<T>,
+): Promise<T> {
   const fh = await open(ix.file, "r");
   try {
     const st = await fh.stat();
@@ -201,7 +222,11 @@ const RUN_ROWS = 4096;
  * Values of columns `names` at `rows` (one record per row, in the given order): from loaded columns where
  * there are, else by positioned reads of the index file, so a page of lines never loads a column whole.
  */
-export async function readRowValues<C extends ColName>(ix: LazyLineIndex, names: readonly C[], rows: readonly number[]): Promise<Array<Record<C, number>>> {
+export async function readRowValues<C extends ColName>(
+  ix: LazyLineIndex,
+  names: readonly C[],
+  rows: readonly number[],
+): Promise<Array<Record<C, number>>> {
   const out = rows.map(() => ({}) as Record<C, number>);
   const missing: C[] = [];
   for (const name of names) {

@@ -16,12 +16,14 @@ const t0 = Date.UTC(2026, 10, 23);
 const parts: string[] = [];
 for (let i = 0; i < N; i++) {
   const tx = Math.floor(i / 5);
-  const cid = `${(tx * 2654435761 >>> 0).toString(16).padStart(8, "0")}-0193-470c-9c2b-a8b70c7bfa67`;
+  const cid = `${((tx * 2654435761) >>> 0).toString(16).padStart(8, "0")}-0193-470c-9c2b-a8b70c7bfa67`;
   const bad = tx % 50 === 0 && i % 5 === 2;
   const ts = new Date(t0 + i * 3).toISOString();
-  parts.push(bad
-    ? `${ts} [error][10.0.0.${tx % 7}:8080][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][4]`
-    : `${ts} [info][10.0.0.${tx % 7}:8080][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][${MSGS[i % 5]}][GET][200][][][12]`);
+  parts.push(
+    bad
+      ? `${ts} [error][10.0.0.${tx % 7}:8080][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][4]`
+      : `${ts} [info][10.0.0.${tx % 7}:8080][${3 + (tx % 4)}][acme][prod][emg_x/items/${tx}][10.1.1.1][key][${cid}][plugins-middleware][${MSGS[i % 5]}][GET][200][][][12]`,
+  );
 }
 const buf = Buffer.from(parts.join("\n") + "\n");
 parts.length = 0;
@@ -71,9 +73,15 @@ const rows = matchedRows(matchRows(ix, resolveFilter(ix, { errCode: "ECONNRESET"
 const filter = performance.now() - t;
 console.log(`${N} lines, ${(buf.length / 2 ** 20).toFixed(0)} MB of log`);
 console.log(`parse alone:               ${(parse / 1000).toFixed(2)} s`);
-console.log(`parse + line index + write: ${(withIdx / 1000).toFixed(2)} s, of which the line index writer and its writes: ${(idxOnly / 1000).toFixed(2)} s (best of 3)`);
-console.log(`index file:                ${(bytes.length / 2 ** 20).toFixed(1)} MB (${(bytes.length / N).toFixed(1)} bytes/line)`);
-console.log(`load into typed arrays:    ${load.toFixed(0)} ms; filter errCode+level: ${filter.toFixed(0)} ms (${rows.length} rows)`);
+console.log(
+  `parse + line index + write: ${(withIdx / 1000).toFixed(2)} s, of which the line index writer and its writes: ${(idxOnly / 1000).toFixed(2)} s (best of 3)`,
+);
+console.log(
+  `index file:                ${(bytes.length / 2 ** 20).toFixed(1)} MB (${(bytes.length / N).toFixed(1)} bytes/line)`,
+);
+console.log(
+  `load into typed arrays:    ${load.toFixed(0)} ms; filter errCode+level: ${filter.toFixed(0)} ms (${rows.length} rows)`,
+);
 console.log(`rss after: ${rssMb.toFixed(0)} MB`);
 
 // Free text: the explorer scans at most 200,000 candidate lines per page, reading them from the log by offset.
@@ -85,7 +93,12 @@ const reader = new BlobReader(logFile);
 t = performance.now();
 let _hits = 0;
 for (let r = 0; r < Math.min(200_000, ix.meta.rows); r++) {
-  if (lineText(await reader.read(ix.cols.offset[r], ix.cols.length[r])).toLowerCase().includes("no such text")) _hits++;
+  if (
+    lineText(await reader.read(ix.cols.offset[r], ix.cols.length[r]))
+      .toLowerCase()
+      .includes("no such text")
+  )
+    _hits++;
 }
 await reader.close();
 console.log(`free text, 200,000 lines scanned without a hit: ${(performance.now() - t).toFixed(0)} ms`);

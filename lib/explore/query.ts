@@ -9,7 +9,14 @@ import { KINDS, type ColName } from "@/lib/parsers/log/line-index";
 import { BlobReader, lineText } from "./blob-reader";
 import { maskLine } from "./mask";
 import { col, filterColumns, matchRows, mergeByTime, resolveFilter, type Merged, type StringFilter } from "./filter";
-import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues, type LazyLineIndex } from "./line-index-file";
+import {
+  dataDirOf,
+  ensureColumns,
+  lineIndexPath,
+  loadLineIndex,
+  readRowValues,
+  type LazyLineIndex,
+} from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
 import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
 
@@ -40,7 +47,17 @@ export async function indexedLogFiles(db: Db, store: BlobStore, incidentId: stri
 }
 
 async function stringFilter(db: Db, incidentId: string, q: LineQuery): Promise<StringFilter> {
-  const f: StringFilter = { level: q.level, kind: q.kind, status: q.status, errCode: q.errCode, component: q.component, pid: q.pid, correlationId: q.correlationId, from: q.from, to: q.to };
+  const f: StringFilter = {
+    level: q.level,
+    kind: q.kind,
+    status: q.status,
+    errCode: q.errCode,
+    component: q.component,
+    pid: q.pid,
+    correlationId: q.correlationId,
+    from: q.from,
+    to: q.to,
+  };
   if (q.target || q.proxy) {
     // Target and proxy are properties of transactions: every line of a matching transaction passes.
     const txs = await db.logTransaction.findMany({
@@ -55,12 +72,22 @@ async function stringFilter(db: Db, incidentId: string, q: LineQuery): Promise<S
 }
 
 // Shared by the page and route-handler bundles, as the line index cache is (lib/explore/line-index-file.ts).
-const mergedCache = ((globalThis as unknown as { __emgMergedCache?: Map<string, Merged> }).__emgMergedCache ??= new Map());
+const mergedCache = ((globalThis as unknown as { __emgMergedCache?: Map<string, Merged> }).__emgMergedCache ??=
+  new Map());
 
-async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: LineQuery): Promise<{ ixs: LazyLineIndex[]; names: IndexedFile[]; merged: Merged }> {
+async function candidates(
+  db: Db,
+  incidentId: string,
+  files: IndexedFile[],
+  q: LineQuery,
+): Promise<{ ixs: LazyLineIndex[]; names: IndexedFile[]; merged: Merged }> {
   const usable = files.filter((f) => f.index && (!q.file || f.id === q.file));
   const { cursor: _c, limit: _l, q: _q, ...filters } = q;
-  const key = JSON.stringify([incidentId, usable.map((f) => [f.id, f.index!.meta.rows, f.index!.meta.blobSha256]), filters]);
+  const key = JSON.stringify([
+    incidentId,
+    usable.map((f) => [f.id, f.index!.meta.rows, f.index!.meta.blobSha256]),
+    filters,
+  ]);
   const ixs = usable.map((f) => f.index!);
   const hit = mergedCache.get(key);
   if (hit) return { ixs, names: usable, merged: hit };
@@ -81,7 +108,17 @@ async function candidates(db: Db, incidentId: string, files: IndexedFile[], q: L
 }
 
 /** What a shown line needs of its index row: read for the page's rows only. */
-const SHOWN = ["offset", "length", "lineNo", "ts", "kind", "level", "status", "errCode", "corr"] as const satisfies readonly ColName[];
+const SHOWN = [
+  "offset",
+  "length",
+  "lineNo",
+  "ts",
+  "kind",
+  "level",
+  "status",
+  "errCode",
+  "corr",
+] as const satisfies readonly ColName[];
 type Shown = Record<(typeof SHOWN)[number], number>;
 
 function describe(f: IndexedFile, ix: LazyLineIndex, v: Shown, raw: Buffer, mask: boolean): ExploreLine {
@@ -108,7 +145,11 @@ async function shownValues(ixs: LazyLineIndex[], merged: Merged, positions: numb
   await Promise.all(
     ixs.map(async (ix, fi) => {
       const mine = positions.flatMap((p, k) => (merged.fileAt(p) === fi ? [k] : []));
-      const vals = await readRowValues(ix, SHOWN, mine.map((k) => merged.rowAt(positions[k])));
+      const vals = await readRowValues(
+        ix,
+        SHOWN,
+        mine.map((k) => merged.rowAt(positions[k])),
+      );
       mine.forEach((k, j) => (out[k] = vals[j]));
     }),
   );
@@ -120,7 +161,13 @@ export interface ViewOptions {
   maskClientIds?: boolean;
 }
 
-export async function queryLines(db: Db, store: BlobStore, incidentId: string, q: LineQuery, opts: ViewOptions = {}): Promise<LinePage> {
+export async function queryLines(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  q: LineQuery,
+  opts: ViewOptions = {},
+): Promise<LinePage> {
   const mask = opts.maskClientIds === true;
   const files = await indexedLogFiles(db, store, incidentId);
   const { ixs, names, merged } = await candidates(db, incidentId, files, q);
@@ -139,7 +186,9 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
       }
     } else {
       // Free text reads up to TEXT_SCAN_LINES lines: their offsets and lengths are loaded whole.
-      await Promise.all(ixs.map((ix) => ensureColumns(ix, ["offset", "length", ...(mask ? (["kind", "corr"] as const) : [])])));
+      await Promise.all(
+        ixs.map((ix) => ensureColumns(ix, ["offset", "length", ...(mask ? (["kind", "corr"] as const) : [])])),
+      );
       const needle = q.q.toLowerCase();
       const stop = Math.min(total, pos + TEXT_SCAN_LINES);
       const offset = ixs.map((ix) => col(ix, "offset"));
@@ -155,7 +204,11 @@ export async function queryLines(db: Db, store: BlobStore, incidentId: string, q
         const shown = mask && col(ix, "kind")[r] === 0 ? maskLine(text, ix.dicts.corr[col(ix, "corr")[r]]) : text;
         if (shown.toLowerCase().includes(needle)) hits.push({ pos, raw: Buffer.from(raw) }); // a copy: `raw` is a view of the reader's 64 KiB window
       }
-      const vals = await shownValues(ixs, merged, hits.map((h) => h.pos));
+      const vals = await shownValues(
+        ixs,
+        merged,
+        hits.map((h) => h.pos),
+      );
       hits.forEach((h, k) => {
         const fi = merged.fileAt(h.pos);
         lines.push(describe(names[fi], ixs[fi], vals[k], h.raw, mask));
@@ -183,7 +236,14 @@ const facetCache = new WeakMap<LazyLineIndex, { statuses: Set<number>; kinds: Se
 /** Values the explorer's filters can take, from the indexes' dictionaries and the transactions. */
 export async function lineFacets(db: Db, store: BlobStore, incidentId: string): Promise<LineFacets> {
   const files = await indexedLogFiles(db, store, incidentId);
-  const sets = { levels: new Set<string>(), kinds: new Set<string>(), statuses: new Set<number>(), errCodes: new Set<string>(), components: new Set<string>(), pids: new Set<string>() };
+  const sets = {
+    levels: new Set<string>(),
+    kinds: new Set<string>(),
+    statuses: new Set<number>(),
+    errCodes: new Set<string>(),
+    components: new Set<string>(),
+    pids: new Set<string>(),
+  };
   for (const { index: ix } of files) {
     if (!ix) continue;
     let seen = facetCache.get(ix);
@@ -207,8 +267,12 @@ export async function lineFacets(db: Db, store: BlobStore, incidentId: string): 
   }
   // Prisma's `distinct` dedupes in memory after reading every row: ask the database instead.
   const [targets, proxies] = await Promise.all([
-    db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT target v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND target IS NOT NULL`,
-    db.$queryRaw<Array<{ v: string }>>`SELECT DISTINCT proxy v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND proxy IS NOT NULL`,
+    db.$queryRaw<
+      Array<{ v: string }>
+    >`SELECT DISTINCT target v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND target IS NOT NULL`,
+    db.$queryRaw<
+      Array<{ v: string }>
+    >`SELECT DISTINCT proxy v FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND proxy IS NOT NULL`,
   ]);
   const sorted = (s: Set<string>) => [...s].sort();
   return {

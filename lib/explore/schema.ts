@@ -3,19 +3,25 @@ import { KINDS } from "@/lib/parsers/log/line-index";
 import type { TransactionRow as StoredTransaction } from "@/lib/db/bulk";
 
 /** Epoch ms, or an ISO-8601 date (what a person pastes from a log line). */
-export const Time = z.preprocess((v) => {
-  if (typeof v !== "string") return v;
-  if (/^\d{1,15}$/.test(v)) return Number(v);
-  const t = Date.parse(v.trim().replace(" UTC", "Z").replace(" ", "T"));
-  return Number.isNaN(t) ? v : t;
-}, z.number({ error: "a time: epoch milliseconds or an ISO-8601 date" }).finite());
+export const Time = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    if (/^\d{1,15}$/.test(v)) return Number(v);
+    const t = Date.parse(v.trim().replace(" UTC", "Z").replace(" ", "T"));
+    return Number.isNaN(t) ? v : t;
+  },
+  z.number({ error: "a time: epoch milliseconds or an ISO-8601 date" }).finite(),
+);
 
 /** `GET /api/incidents/{id}/lines` and the log explorer page: defined once here. */
 export const LineQuery = z.object({
   file: z.string().max(100).optional(),
   level: z.string().max(40).optional(),
   kind: z.enum(KINDS).optional(),
-  status: z.string().regex(/^(\d{3}|[1-5]xx)$/, "a status such as 502, or a class such as 5xx").optional(),
+  status: z
+    .string()
+    .regex(/^(\d{3}|[1-5]xx)$/, "a status such as 502, or a class such as 5xx")
+    .optional(),
   errCode: z.string().max(100).optional(),
   target: z.string().max(300).optional(),
   proxy: z.string().max(300).optional(),
@@ -30,11 +36,30 @@ export const LineQuery = z.object({
 });
 export type LineQuery = z.infer<typeof LineQuery>;
 
-export const FILTER_KEYS = ["file", "level", "kind", "status", "errCode", "target", "proxy", "component", "pid", "correlationId", "from", "to", "q"] as const;
+export const FILTER_KEYS = [
+  "file",
+  "level",
+  "kind",
+  "status",
+  "errCode",
+  "target",
+  "proxy",
+  "component",
+  "pid",
+  "correlationId",
+  "from",
+  "to",
+  "q",
+] as const;
 
 /** Query-string params (as Next hands them over) → LineQuery input: blank values dropped. */
-export function queryInput(sp: Record<string, string | string[] | undefined> | URLSearchParams): Record<string, string> {
-  const entries = sp instanceof URLSearchParams ? [...sp.entries()] : Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as const] : []));
+export function queryInput(
+  sp: Record<string, string | string[] | undefined> | URLSearchParams,
+): Record<string, string> {
+  const entries =
+    sp instanceof URLSearchParams
+      ? [...sp.entries()]
+      : Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as const] : []));
   return Object.fromEntries(entries.filter(([, v]) => v.trim() !== ""));
 }
 
@@ -93,7 +118,10 @@ export interface LineContext {
 export const TransactionQuery = z.object({
   from: Time.optional(),
   to: Time.optional(),
-  status: z.string().regex(/^(\d{3}|[1-5]xx)$/, "a status such as 502, or a class such as 5xx").optional(),
+  status: z
+    .string()
+    .regex(/^(\d{3}|[1-5]xx)$/, "a status such as 502, or a class such as 5xx")
+    .optional(),
   minStatus: z.coerce.number().int().min(100).max(599).optional(),
   /** `none`: transactions without an error code. */
   errCode: z.string().max(100).optional(),

@@ -22,7 +22,12 @@ function where(incidentId: string, q: TransactionQuery): Prisma.LogTransactionWh
     ...(q.target ? { target: q.target } : {}),
     ...(q.proxy ? { proxy: q.proxy } : {}),
     ...(q.from !== undefined || q.to !== undefined
-      ? { startTs: { ...(q.from !== undefined ? { gte: new Date(q.from) } : {}), ...(q.to !== undefined ? { lt: new Date(q.to) } : {}) } }
+      ? {
+          startTs: {
+            ...(q.from !== undefined ? { gte: new Date(q.from) } : {}),
+            ...(q.to !== undefined ? { lt: new Date(q.to) } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -62,10 +67,24 @@ export async function listTransactions(db: Db, incidentId: string, q: Transactio
   const w = where(incidentId, q);
   const [total, txs] = await Promise.all([
     db.logTransaction.count({ where: w }),
-    db.logTransaction.findMany({ where: w, orderBy: [{ startTs: "asc" }, { id: "asc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db.logTransaction.findMany({
+      where: w,
+      orderBy: [{ startTs: "asc" }, { id: "asc" }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    }),
   ]);
-  const conns = await connectionsOf(db, incidentId, txs.map((t) => t.correlationId));
-  return { total, page: q.page, pageSize: q.pageSize, transactions: txs.map((t) => toRow(t, conns.get(t.correlationId))) };
+  const conns = await connectionsOf(
+    db,
+    incidentId,
+    txs.map((t) => t.correlationId),
+  );
+  return {
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+    transactions: txs.map((t) => toRow(t, conns.get(t.correlationId))),
+  };
 }
 
 export interface TransactionDetail {
@@ -77,7 +96,13 @@ export interface TransactionDetail {
   cause: TransactionCause;
 }
 
-export async function getTransaction(db: Db, store: BlobStore, incidentId: string, correlationId: string, opts: ViewOptions = {}): Promise<TransactionDetail | null> {
+export async function getTransaction(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  correlationId: string,
+  opts: ViewOptions = {},
+): Promise<TransactionDetail | null> {
   const txs = await db.logTransaction.findMany({ where: { incidentId, correlationId }, orderBy: { startTs: "asc" } });
   if (txs.length === 0) return null;
   const conns = await connectionsOf(db, incidentId, [correlationId]);
@@ -90,6 +115,8 @@ export async function getTransaction(db: Db, store: BlobStore, incidentId: strin
     transactions: txs.map((t) => toRow(t, c)),
     lines,
     connection,
-    cause: connection ? causeOfConnection(connection.class, connection.reason) : causeWithoutCapture(main.status, main.errCode),
+    cause: connection
+      ? causeOfConnection(connection.class, connection.reason)
+      : causeWithoutCapture(main.status, main.errCode),
   };
 }

@@ -1,7 +1,11 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 
-export interface CompareCandidate { id: string; title: string; createdAt: string }
+export interface CompareCandidate {
+  id: string;
+  title: string;
+  createdAt: string;
+}
 
 /** Incidents to pick the other side of a comparison from, newest first (no counts: this runs on every incident page). */
 export async function compareCandidates(db: Db, excludeId?: string, limit = 200): Promise<CompareCandidate[]> {

@@ -2,18 +2,44 @@ import { describe, expect, it } from "vitest";
 import { compareIncidents } from "./compare";
 import type { IncidentView } from "@/lib/api/incident-schema";
 
-const conn = (race: number) => ({ connections: { total: 10, byClass: { "keepalive-race": race } }, inferredIdleTimeoutMs: 2000, idleTimeoutSupport: 4, explained502: {} });
+const conn = (race: number) => ({
+  connections: { total: 10, byClass: { "keepalive-race": race } },
+  inferredIdleTimeoutMs: 2000,
+  idleTimeoutSupport: 4,
+  explained502: {},
+});
 const target = (name: string, requests: number | null, errors502: number, race = 0) => ({
-  target: name, proxy: null, requests, errors502, errors504: 0, errorRate: requests ? errors502 / requests : null, errorCodes: {}, p50Ms: null, p95Ms: null, ...conn(race),
+  target: name,
+  proxy: null,
+  requests,
+  errors502,
+  errors504: 0,
+  errorRate: requests ? errors502 / requests : null,
+  errorCodes: {},
+  p50Ms: null,
+  p95Ms: null,
+  ...conn(race),
 });
 const view = (id: string, targets: ReturnType<typeof target>[], gatewayMs: number, cause: string): IncidentView =>
   ({
-    id, title: id, url: `/incidents/${id}`,
-    summary: { firstTs: 1, lastTs: 2, transactions: 100, status502: targets.reduce((n, t) => n + t.errors502, 0), logCoverage: "full" },
+    id,
+    title: id,
+    url: `/incidents/${id}`,
+    summary: {
+      firstTs: 1,
+      lastTs: 2,
+      transactions: 100,
+      status502: targets.reduce((n, t) => n + t.errors502, 0),
+      logCoverage: "full",
+    },
     targets,
     diagnosis: {
       verdict: { cause, confidence: "high", explains502: 0, summary: "" },
-      hops: [{ name: "client/load balancer", keepAliveMs: null, source: null }, { name: "gateway", keepAliveMs: gatewayMs, source: "config" }, { name: "target", keepAliveMs: 2000, source: "capture" }],
+      hops: [
+        { name: "client/load balancer", keepAliveMs: null, source: null },
+        { name: "gateway", keepAliveMs: gatewayMs, source: "config" },
+        { name: "target", keepAliveMs: 2000, source: "capture" },
+      ],
       violations: gatewayMs >= 2000 ? [{ upstream: "target", downstream: "gateway", byMs: gatewayMs - 2000 }] : [],
     },
   }) as unknown as IncidentView;
@@ -29,11 +55,19 @@ describe("compareIncidents", () => {
     expect(c.targets[1]).toMatchObject({ a: null, rateChange: null });
     expect(c.a.hops.gateway).toEqual({ keepAliveMs: 65000, source: "config" });
     expect(c.b.hops.gateway.keepAliveMs).toBe(1500);
-    expect([c.a.verdict.cause, c.b.verdict.cause, c.a.violations, c.b.violations]).toEqual(["keepalive-mismatch", "no-502", 1, 0]);
+    expect([c.a.verdict.cause, c.b.verdict.cause, c.a.violations, c.b.violations]).toEqual([
+      "keepalive-mismatch",
+      "no-502",
+      1,
+      0,
+    ]);
   });
 
   it("an unknown request count (errors-only logs) gives no rate and no change", () => {
-    const c = compareIncidents(view("a", [target("t:1", null, 3)], 65000, "x"), view("b", [target("t:1", 10, 0)], 65000, "x"));
+    const c = compareIncidents(
+      view("a", [target("t:1", null, 3)], 65000, "x"),
+      view("b", [target("t:1", 10, 0)], 65000, "x"),
+    );
     expect(c.targets[0]).toMatchObject({ rateChange: null, a: { errorRate: null } });
   });
 });

@@ -34,18 +34,34 @@ export interface Comparison {
 const HOP_KEY = { "client/load balancer": "lb", gateway: "gateway", target: "target" } as const;
 
 function side(v: IncidentView): CompareSide {
-  const hops = { lb: { keepAliveMs: null, source: null }, gateway: { keepAliveMs: null, source: null }, target: { keepAliveMs: null, source: null } } as CompareSide["hops"];
+  const hops = {
+    lb: { keepAliveMs: null, source: null },
+    gateway: { keepAliveMs: null, source: null },
+    target: { keepAliveMs: null, source: null },
+  } as CompareSide["hops"];
   for (const h of v.diagnosis.hops) hops[HOP_KEY[h.name]] = { keepAliveMs: h.keepAliveMs, source: h.source };
   return {
-    id: v.id, title: v.title, url: v.url, firstTs: v.summary.firstTs, lastTs: v.summary.lastTs,
-    transactions: v.summary.transactions, status502: v.summary.status502, logCoverage: v.summary.logCoverage,
-    verdict: v.diagnosis.verdict, hops, violations: v.diagnosis.violations.length,
+    id: v.id,
+    title: v.title,
+    url: v.url,
+    firstTs: v.summary.firstTs,
+    lastTs: v.summary.lastTs,
+    transactions: v.summary.transactions,
+    status502: v.summary.status502,
+    logCoverage: v.summary.logCoverage,
+    verdict: v.diagnosis.verdict,
+    hops,
+    violations: v.diagnosis.violations.length,
   };
 }
 
 const targetSide = (t: IncidentView["targets"][number]): TargetSide => ({
-  requests: t.requests, errors502: t.errors502, errorRate: t.errorRate, inferredIdleTimeoutMs: t.inferredIdleTimeoutMs,
-  races: t.connections.byClass["keepalive-race"] ?? 0, prematureCloses: t.connections.byClass["premature-close"] ?? 0,
+  requests: t.requests,
+  errors502: t.errors502,
+  errorRate: t.errorRate,
+  inferredIdleTimeoutMs: t.inferredIdleTimeoutMs,
+  races: t.connections.byClass["keepalive-race"] ?? 0,
+  prematureCloses: t.connections.byClass["premature-close"] ?? 0,
 });
 
 /** Targets of either incident, the worst (by 502s in either) first; `rateChange` is b − a when both rates are known. */

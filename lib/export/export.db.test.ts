@@ -49,7 +49,14 @@ describe("analysis.json", () => {
     expect(a.incident.summary.transactions).toBe(await db.logTransaction.count({ where: { incidentId } }));
     expect(a.incident.summary.transactions).toBe(25);
     expect(a.incident.summary.status502).toBe(3);
-    expect(a.clock).toMatchObject({ failures: 3, matched: 3, connections: 15, source: "none", overrideMs: null, detectedPairs: 3 });
+    expect(a.clock).toMatchObject({
+      failures: 3,
+      matched: 3,
+      connections: 15,
+      source: "none",
+      overrideMs: null,
+      detectedPairs: 3,
+    });
     expect(Math.abs(a.clock.detectedOffsetMs!)).toBeLessThan(50);
     expect(a.incident.diagnosis.verdict).toMatchObject({ cause: "keepalive-mismatch", explains502: 3 });
     expect(a.examples).toHaveLength(3);
@@ -60,13 +67,31 @@ describe("analysis.json", () => {
     expect(ex.log.file).toBe(LOG);
     expect(ex.log.lineNo).toBe(7);
     expect(ex.log.lines.map((l) => l.lineNo)).toEqual([7, 8, 9, 10]);
-    expect(ex.log.lines[3].text).toMatch(/^2026-11-23T19:33:57\.874Z \[error\].*\[GET\]\[502\]\[socket hang up\]\[ECONNRESET\]/);
-    expect(a.examples.flatMap((e) => e.log.lines).every((l) => !l.text.includes("demo-client") && l.text.includes("[de*******nt]"))).toBe(true);
-    const conn = await t.handle.prisma.tcpConnection.findFirst({ where: { incidentId, matchedCorrelationId: FIRST_502 } });
-    expect(ex.connection).toMatchObject({ id: String(conn!.id), class: "keepalive-race", closeFrame: conn!.closeFrame, firstFrame: conn!.firstFrame, captureFile: "gw01-to-target.pcap" });
+    expect(ex.log.lines[3].text).toMatch(
+      /^2026-11-23T19:33:57\.874Z \[error\].*\[GET\]\[502\]\[socket hang up\]\[ECONNRESET\]/,
+    );
+    expect(
+      a.examples
+        .flatMap((e) => e.log.lines)
+        .every((l) => !l.text.includes("demo-client") && l.text.includes("[de*******nt]")),
+    ).toBe(true);
+    const conn = await t.handle.prisma.tcpConnection.findFirst({
+      where: { incidentId, matchedCorrelationId: FIRST_502 },
+    });
+    expect(ex.connection).toMatchObject({
+      id: String(conn!.id),
+      class: "keepalive-race",
+      closeFrame: conn!.closeFrame,
+      firstFrame: conn!.firstFrame,
+      captureFile: "gw01-to-target.pcap",
+    });
     expect(ex.connection!.firstFrame).toBeGreaterThanOrEqual(1);
     expect(ex.connection!.closeFrame).toBeGreaterThan(ex.connection!.firstFrame);
-    expect(a.examples.map((e) => e.url).sort()).toEqual(["emg_badtarget/items/18", "emg_badtarget/items/2", "emg_badtarget/items/7"]);
+    expect(a.examples.map((e) => e.url).sort()).toEqual([
+      "emg_badtarget/items/18",
+      "emg_badtarget/items/2",
+      "emg_badtarget/items/7",
+    ]);
   });
 
   it("the published JSON Schema describes every top-level field and keeps objects open", () => {
@@ -84,9 +109,25 @@ describe("targets.csv", () => {
     expect(rows[0]).toEqual([...TARGET_COLUMNS]);
     expect(rows).toHaveLength(2);
     const r = Object.fromEntries(TARGET_COLUMNS.map((c, i) => [c, rows[1][i]]));
-    expect(r).toMatchObject({ target: "127.0.0.1:28081", requests: "25", errors_502: "3", error_rate_502: "0.12", error_codes: "ECONNRESET=3", connections: "15", keepalive_races: "3", premature_closes: "0", explained_502: "3" });
+    expect(r).toMatchObject({
+      target: "127.0.0.1:28081",
+      requests: "25",
+      errors_502: "3",
+      error_rate_502: "0.12",
+      error_codes: "ECONNRESET=3",
+      connections: "15",
+      keepalive_races: "3",
+      premature_closes: "0",
+      explained_502: "3",
+    });
     expect(Number(r.inferred_idle_timeout_ms)).toBeGreaterThan(1900);
-    expect(r).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", failures_explained: "3", idle_timeout_ms: r.inferred_idle_timeout_ms, answers_used: "" });
+    expect(r).toMatchObject({
+      cause: "keepalive-mismatch",
+      confidence: "high",
+      failures_explained: "3",
+      idle_timeout_ms: r.inferred_idle_timeout_ms,
+      answers_used: "",
+    });
     expect(r.fix).toMatch(/^Make 127\.0\.0\.1:28081 keep idle sockets open longer/);
   });
 });
@@ -105,7 +146,13 @@ describe("transactions.csv", () => {
     expect(col("start")).toEqual([...col("start")].sort());
     const failed = body.filter((r) => r[TRANSACTION_COLUMNS.indexOf("status")] === "502");
     expect(failed.map((r) => r[TRANSACTION_COLUMNS.indexOf("line_no")])).toEqual(["7", "31", "85"]);
-    expect(failed.every((r) => r[TRANSACTION_COLUMNS.indexOf("connection_class")] === "keepalive-race" && r[TRANSACTION_COLUMNS.indexOf("err_code")] === "ECONNRESET")).toBe(true);
+    expect(
+      failed.every(
+        (r) =>
+          r[TRANSACTION_COLUMNS.indexOf("connection_class")] === "keepalive-race" &&
+          r[TRANSACTION_COLUMNS.indexOf("err_code")] === "ECONNRESET",
+      ),
+    ).toBe(true);
     expect(col("target").every((x) => x === "127.0.0.1:28081")).toBe(true);
 
     let paged = "";
@@ -121,16 +168,46 @@ describe("transactions.csv", () => {
   it("quotes per RFC 4180 and neutralizes spreadsheet formulas in stored text", async () => {
     const db = t.handle.prisma;
     const other = await db.incident.create({ data: { id: "inc_csv", title: "csv" } });
-    await db.bundleFile.create({ data: { id: "f_csv", incidentId: other.id, name: "x.log", sha256: "0".repeat(64), size: 1n, kind: "gateway-log", status: "done" } });
-    const base = { startTs: Date.parse("2026-11-23T00:00:00Z"), endTs: Date.parse("2026-11-23T00:00:01Z"), method: "GET", proxy: null, target: "t:1", status: 502, errCode: "ECONNRESET", durationMs: 3, byteOffset: 0, lineCount: 1 };
+    await db.bundleFile.create({
+      data: {
+        id: "f_csv",
+        incidentId: other.id,
+        name: "x.log",
+        sha256: "0".repeat(64),
+        size: 1n,
+        kind: "gateway-log",
+        status: "done",
+      },
+    });
+    const base = {
+      startTs: Date.parse("2026-11-23T00:00:00Z"),
+      endTs: Date.parse("2026-11-23T00:00:01Z"),
+      method: "GET",
+      proxy: null,
+      target: "t:1",
+      status: 502,
+      errCode: "ECONNRESET",
+      durationMs: 3,
+      byteOffset: 0,
+      lineCount: 1,
+    };
     await insertTransactions(db, other.id, "f_csv", [
-      { ...base, correlationId: "c1", url: "=HYPERLINK(\"http://evil\")", errMessage: 'said "no", then\nhung up', lineNo: 1 },
+      {
+        ...base,
+        correlationId: "c1",
+        url: '=HYPERLINK("http://evil")',
+        errMessage: 'said "no", then\nhung up',
+        lineNo: 1,
+      },
       { ...base, correlationId: "c2", url: "@SUM(A1)", errMessage: "-1+2", lineNo: 2 },
     ]);
     const rows = parseCsv(await readAll(transactionsCsvStream(db, other.id))).slice(1);
     const url = TRANSACTION_COLUMNS.indexOf("url");
     const msg = TRANSACTION_COLUMNS.indexOf("err_message");
-    expect(rows.map((r) => [r[url], r[msg]])).toEqual([["'=HYPERLINK(\"http://evil\")", 'said "no", then\nhung up'], ["'@SUM(A1)", "'-1+2"]]);
+    expect(rows.map((r) => [r[url], r[msg]])).toEqual([
+      ['\'=HYPERLINK("http://evil")', 'said "no", then\nhung up'],
+      ["'@SUM(A1)", "'-1+2"],
+    ]);
   });
 });
 
@@ -138,17 +215,27 @@ describe("report.md", () => {
   it("has the verdict, the evidence counts, the per-target table, examples with file:line and frames, and the fix", () => {
     const md = reportMarkdown(a, { origin: "http://localhost:3000" });
     expect(md).toContain("# 502 report: ACME prod: 502s / socket hang up");
-    expect(md).toContain("**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)");
+    expect(md).toContain(
+      "**Keep-alive race: target closes idle pooled sockets** (keepalive-mismatch, confidence high)",
+    );
     expect(md).toContain("The evidence explains **3 of 3** failures (502 and 504).");
-    expect(md).toMatch(/### 127\.0\.0\.1:28081 \(edgemicro_orders \/emg_badtarget\): Keep-alive race.*\n\nkeepalive-mismatch, confidence high, 3 failure\(s\) explained, target idle timeout ≈ 20\d\d ms/);
+    expect(md).toMatch(
+      /### 127\.0\.0\.1:28081 \(edgemicro_orders \/emg_badtarget\): Keep-alive race.*\n\nkeepalive-mismatch, confidence high, 3 failure\(s\) explained, target idle timeout ≈ 20\d\d ms/,
+    );
     expect(md).toMatch(/\| 502 \/ ECONNRESET matched to a connection close \| 3 of 3 \|/);
     expect(md).toMatch(/\| Keep-alive races \(target closed an idle socket as it was reused\) \| 3 \|/);
-    expect(md).toMatch(/\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/);
+    expect(md).toMatch(
+      /\| 127\.0\.0\.1:28081 \| edgemicro_orders \/emg_badtarget \| 25 \| 3 \| 12\.0 % \| ECONNRESET 3 \|/,
+    );
     expect(md).toContain(`\`${LOG}:10\``.replace(":10", ":7"));
     expect(md).toContain(`${LOG}:10  2026-11-23T19:33:57.874Z [error]`);
     const ex = a.examples.find((e) => e.correlationId === FIRST_502)!;
-    expect(md).toContain(`frames ${ex.connection!.firstFrame}–${ex.connection!.lastFrame}, target FIN in frame ${ex.connection!.closeFrame}`);
-    expect(md).toMatch(/## Fix\n\n### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer.*\n\n```sh\n# On 127\.0\.0\.1:28081/);
+    expect(md).toContain(
+      `frames ${ex.connection!.firstFrame}–${ex.connection!.lastFrame}, target FIN in frame ${ex.connection!.closeFrame}`,
+    );
+    expect(md).toMatch(
+      /## Fix\n\n### 127\.0\.0\.1:28081: Make 127\.0\.0\.1:28081 keep idle sockets open longer.*\n\n```sh\n# On 127\.0\.0\.1:28081/,
+    );
     expect(md).toContain("client → gateway) only");
     expect(md).toContain(`http://localhost:3000/incidents/${incidentId}`);
     expect(md).not.toContain("demo-client");
@@ -165,7 +252,9 @@ describe("an incident with nothing parsed yet", () => {
     expect(md).toContain("_No 502 / ECONNRESET transaction in the logs._");
     expect(md).toContain("_No target in the logs or captures._");
     expect(parseCsv(targetsCsv(e.incident))).toEqual([[...TARGET_COLUMNS]]);
-    expect(parseCsv(await new Response(transactionsCsvStream(db, "inc_empty")).text())).toEqual([[...TRANSACTION_COLUMNS]]);
+    expect(parseCsv(await new Response(transactionsCsvStream(db, "inc_empty")).text())).toEqual([
+      [...TRANSACTION_COLUMNS],
+    ]);
     expect(await loadAnalysis(db, blobStore(t.dataDir), "inc_nope")).toBeNull();
   });
 });

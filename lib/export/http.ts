@@ -8,7 +8,12 @@ export const CONTENT_TYPE = {
 } as const;
 
 /** A download: the file name carries the incident title's slug; never cached (the analysis changes with answers). */
-export function download(body: BodyInit, kind: keyof typeof CONTENT_TYPE, incident: { id: string; title: string }, what: string): Response {
+export function download(
+  body: BodyInit,
+  kind: keyof typeof CONTENT_TYPE,
+  incident: { id: string; title: string },
+  what: string,
+): Response {
   return new Response(body, {
     headers: {
       "Content-Type": CONTENT_TYPE[kind],

@@ -13,16 +13,41 @@ export const EXAMPLE_LIMIT = 20;
 const LINES_PER_EXAMPLE = 8;
 
 type ExampleRow = {
-  correlationId: string; endTs: Date; method: string; url: string; target: string | null; status: number | null;
-  errCode: string | null; errMessage: string | null; lineNo: number; byteOffset: bigint; lineCount: number;
-  fileId: string; fileName: string; sha256: string;
-  connId: bigint | null; classCode: string | null; closer: string | null; closeKind: string | null; firstFrame: number | null;
-  closeFrame: number | null; lastFrame: number | null; idleGapMs: number | null; deltaMs: number | null;
-  gatewayHost: string | null; gatewayPort: number | null; captureFile: string | null;
+  correlationId: string;
+  endTs: Date;
+  method: string;
+  url: string;
+  target: string | null;
+  status: number | null;
+  errCode: string | null;
+  errMessage: string | null;
+  lineNo: number;
+  byteOffset: bigint;
+  lineCount: number;
+  fileId: string;
+  fileName: string;
+  sha256: string;
+  connId: bigint | null;
+  classCode: string | null;
+  closer: string | null;
+  closeKind: string | null;
+  firstFrame: number | null;
+  closeFrame: number | null;
+  lastFrame: number | null;
+  idleGapMs: number | null;
+  deltaMs: number | null;
+  gatewayHost: string | null;
+  gatewayPort: number | null;
+  captureFile: string | null;
 };
 
 /** The 502 / ECONNRESET transactions, those a captured connection explains first, with their log lines and frames. */
-export async function loadExamples(db: Db, store: BlobStore, incidentId: string, limit = EXAMPLE_LIMIT): Promise<Example[]> {
+export async function loadExamples(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  limit = EXAMPLE_LIMIT,
+): Promise<Example[]> {
   const rows = await db.$queryRaw<ExampleRow[]>`
     SELECT t."correlationId", t."endTs", t.method, t.url, t.target, t.status, t."errCode", t."errMessage",
            t."lineNo", t."byteOffset", t."lineCount", t."fileId", f.name "fileName", f.sha256,
@@ -37,7 +62,13 @@ export async function loadExamples(db: Db, store: BlobStore, incidentId: string,
     LIMIT ${limit}`;
   return Promise.all(
     rows.map(async (r): Promise<Example> => {
-      const lines = await readTransactionLines(store.pathOf(r.sha256), Number(r.byteOffset), r.lineNo, r.correlationId, Math.min(r.lineCount, LINES_PER_EXAMPLE)).catch(() => []);
+      const lines = await readTransactionLines(
+        store.pathOf(r.sha256),
+        Number(r.byteOffset),
+        r.lineNo,
+        r.correlationId,
+        Math.min(r.lineCount, LINES_PER_EXAMPLE),
+      ).catch(() => []);
       return {
         correlationId: r.correlationId,
         ts: r.endTs.getTime(),
@@ -70,8 +101,19 @@ export async function loadExamples(db: Db, store: BlobStore, incidentId: string,
 }
 
 /** Everything the exports are built from; null when the incident does not exist. */
-export async function loadAnalysis(db: Db, store: BlobStore, incidentId: string, now = new Date()): Promise<AnalysisExport | null> {
+export async function loadAnalysis(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  now = new Date(),
+): Promise<AnalysisExport | null> {
   const [incident, clock] = await Promise.all([getIncidentView(db, incidentId), getClockAlignment(db, incidentId)]);
   if (!incident || !clock) return null;
-  return { schemaVersion: SCHEMA_VERSION, generatedAt: now.toISOString(), incident, clock, examples: await loadExamples(db, store, incidentId) };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    generatedAt: now.toISOString(),
+    incident,
+    clock,
+    examples: await loadExamples(db, store, incidentId),
+  };
 }

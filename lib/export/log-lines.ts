@@ -23,20 +23,31 @@ export function maskClientIdField(line: string, correlationId: string): string {
  * byte offset: every line carrying `[correlationId]`, with its line number. Bytes are read as latin1, like the
  * redactor, so offsets match; the text is then decoded as UTF-8.
  */
-export async function readTransactionLines(path: string, byteOffset: number, firstLineNo: number, correlationId: string, count: number): Promise<Array<{ lineNo: number; text: string }>> {
+export async function readTransactionLines(
+  path: string,
+  byteOffset: number,
+  firstLineNo: number,
+  correlationId: string,
+  count: number,
+): Promise<Array<{ lineNo: number; text: string }>> {
   const needle = Buffer.from(`[${correlationId}]`);
   const out: Array<{ lineNo: number; text: string }> = [];
   let pending = Buffer.alloc(0);
   let lineNo = firstLineNo;
   let scanned = 0;
-  const stream = createReadStream(path, { start: byteOffset, end: byteOffset + MAX_SCAN_BYTES - 1, highWaterMark: 64 << 10 });
+  const stream = createReadStream(path, {
+    start: byteOffset,
+    end: byteOffset + MAX_SCAN_BYTES - 1,
+    highWaterMark: 64 << 10,
+  });
   try {
     for await (const chunk of stream) {
       let buf = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
       let start = 0;
       for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
         const line = buf.subarray(start, nl);
-        if (line.includes(needle)) out.push({ lineNo, text: maskClientIdField(line.toString("utf8").replace(/\r$/, ""), correlationId) });
+        if (line.includes(needle))
+          out.push({ lineNo, text: maskClientIdField(line.toString("utf8").replace(/\r$/, ""), correlationId) });
         lineNo++;
         scanned++;
         start = nl + 1;
@@ -45,7 +56,8 @@ export async function readTransactionLines(path: string, byteOffset: number, fir
       pending = Buffer.from(buf.subarray(start));
       buf = Buffer.alloc(0);
     }
-    if (pending.length && pending.includes(needle)) out.push({ lineNo, text: maskClientIdField(pending.toString("utf8"), correlationId) });
+    if (pending.length && pending.includes(needle))
+      out.push({ lineNo, text: maskClientIdField(pending.toString("utf8"), correlationId) });
     return out;
   } finally {
     stream.destroy();

@@ -5,7 +5,8 @@ import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
 export { CAUSE_LABEL };
 
 const iso = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOString());
-const dur = (ms: number | null) => (ms === null ? "—" : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms * 10) / 10} ms`);
+const dur = (ms: number | null) =>
+  ms === null ? "—" : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${Math.round(ms * 10) / 10} ms`;
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(r < 0.1 ? 2 : 1)} %`);
 const signed = (ms: number) => `${ms > 0 ? "+" : ""}${Math.round(ms * 10) / 10} ms`;
 /**
@@ -30,27 +31,52 @@ const fence = (lang: string, body: string) => {
   return `${ticks}${lang}\n${body}\n${ticks}`;
 };
 const table = (head: string[], rows: Array<Array<string | number | null>>) =>
-  [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
+  [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ].join("\n");
 
 function clockLine(c: AnalysisExport["clock"]): string {
-  const detected = c.detectedOffsetMs === null ? "none detected" : `detected ${signed(c.detectedOffsetMs)} from ${c.detectedPairs} matched pairs`;
-  const applied = c.source === "override" ? `${signed(c.appliedOffsetMs)} set by hand` : c.source === "detected" ? `${signed(c.appliedOffsetMs)} (detected)` : "none applied";
+  const detected =
+    c.detectedOffsetMs === null
+      ? "none detected"
+      : `detected ${signed(c.detectedOffsetMs)} from ${c.detectedPairs} matched pairs`;
+  const applied =
+    c.source === "override"
+      ? `${signed(c.appliedOffsetMs)} set by hand`
+      : c.source === "detected"
+        ? `${signed(c.appliedOffsetMs)} (detected)`
+        : "none applied";
   return `${applied}; ${detected}`;
 }
 
 function example(e: Example, i: number, hasCapture: boolean): string {
-  const head = mdText(`### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`).replace(/\r?\n/g, " ");
+  const head = mdText(
+    `### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`,
+  ).replace(/\r?\n/g, " ");
   const facts = [
     `- Time: ${iso(e.ts)} · target ${code(e.target ?? "unknown")} · correlation id ${code(e.correlationId)}`,
     `- Log: ${code(`${e.log.file}:${e.log.lineNo}`)} (byte offset ${e.log.byteOffset})`,
   ];
   const c = e.connection;
   if (c) {
-    const close = c.closeFrame === null ? "no close captured" : `${c.closer ?? "?"} ${c.closeKind ?? "close"} in frame ${c.closeFrame}`;
-    const delta = c.deltaMs === null ? "" : `; the log line is ${Math.abs(Math.round(c.deltaMs * 10) / 10)} ms ${c.deltaMs >= 0 ? "after" : "before"} the close`;
-    facts.push(`- Capture: ${code(c.captureFile)} connection ${code(c.gateway)}, frames ${c.firstFrame}–${c.lastFrame}, ${close}; class **${c.class}**${c.idleGapMs !== null ? `, idle ${dur(c.idleGapMs)} before the request` : ""}${delta}`);
-  } else facts.push(hasCapture ? "- Capture: no captured connection matches this failure" : "- Capture: none in the bundle");
-  const lines = e.log.lines.length ? fence("text", e.log.lines.map((l) => `${e.log.file}:${l.lineNo}  ${l.text}`).join("\n")) : "_(log lines not readable)_";
+    const close =
+      c.closeFrame === null
+        ? "no close captured"
+        : `${c.closer ?? "?"} ${c.closeKind ?? "close"} in frame ${c.closeFrame}`;
+    const delta =
+      c.deltaMs === null
+        ? ""
+        : `; the log line is ${Math.abs(Math.round(c.deltaMs * 10) / 10)} ms ${c.deltaMs >= 0 ? "after" : "before"} the close`;
+    facts.push(
+      `- Capture: ${code(c.captureFile)} connection ${code(c.gateway)}, frames ${c.firstFrame}–${c.lastFrame}, ${close}; class **${c.class}**${c.idleGapMs !== null ? `, idle ${dur(c.idleGapMs)} before the request` : ""}${delta}`,
+    );
+  } else
+    facts.push(hasCapture ? "- Capture: no captured connection matches this failure" : "- Capture: none in the bundle");
+  const lines = e.log.lines.length
+    ? fence("text", e.log.lines.map((l) => `${e.log.file}:${l.lineNo}  ${l.text}`).join("\n"))
+    : "_(log lines not readable)_";
   return [head, "", ...facts, "", lines].join("\n");
 }
 
@@ -62,52 +88,106 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const byClass = (cls: string) => v.targets.reduce((n, t) => n + (t.connections.byClass[cls] ?? 0), 0);
   const out: string[] = [];
   out.push(`# 502 report: ${mdText(v.title).replace(/\r?\n/g, " ")}`, "");
-  out.push(`Incident ${code(v.id)}${v.org ? ` · ${mdText(v.org)}${v.env ? `/${mdText(v.env)}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`);
+  out.push(
+    `Incident ${code(v.id)}${v.org ? ` · ${mdText(v.org)}${v.env ? `/${mdText(v.env)}` : ""}` : ""} · logs ${iso(s.firstTs)} → ${iso(s.lastTs)} · report generated ${a.generatedAt}`,
+  );
   out.push(`Dashboard: ${opts.origin ? `${opts.origin}${v.url}` : v.url}`, "");
   if (v.note.trim()) out.push(`> ${mdText(v.note.trim()).replace(/\r?\n/g, "\n> ")}`, "");
 
   out.push("## Verdict", "");
-  out.push(`**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${line(d.verdict.summary)}`, "");
-  out.push(`The evidence explains **${d.verdict.explains502} of ${s.status502 + s.status504}** failures (502 and 504).`, "");
+  out.push(
+    `**${CAUSE_LABEL[d.verdict.cause]}** (${d.verdict.cause}, confidence ${d.verdict.confidence}): ${line(d.verdict.summary)}`,
+    "",
+  );
+  out.push(
+    `The evidence explains **${d.verdict.explains502} of ${s.status502 + s.status504}** failures (502 and 504).`,
+    "",
+  );
   const failing = d.targets.filter((t) => t.cause !== "healthy");
   for (const t of failing) {
     out.push(`### ${line(t.target)}${t.proxy ? ` (${line(t.proxy)})` : ""}: ${CAUSE_LABEL[t.cause]}`, "");
-    out.push(`${t.cause}, confidence ${t.confidence}, ${t.explains502} failure(s) explained${t.idleTimeoutMs !== null ? `, target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}. ${line(t.summary)}`, "");
-    out.push(...t.evidence.map((x) => `- ${x.kind === "answer" ? "**Your answer:** " : `${x.kind}: `}${line(x.label)}`), "");
+    out.push(
+      `${t.cause}, confidence ${t.confidence}, ${t.explains502} failure(s) explained${t.idleTimeoutMs !== null ? `, target idle timeout ≈ ${dur(t.idleTimeoutMs)}` : ""}. ${line(t.summary)}`,
+      "",
+    );
+    out.push(
+      ...t.evidence.map((x) => `- ${x.kind === "answer" ? "**Your answer:** " : `${x.kind}: `}${line(x.label)}`),
+      "",
+    );
   }
   const healthy = d.targets.filter((t) => t.cause === "healthy").map((t) => t.target);
   if (healthy.length) out.push(`Healthy: ${line(healthy.join(", "))}.`, "");
 
   out.push("## Evidence", "");
   out.push(
-    table(["Evidence", "Count"], [
-      ["502 responses in the logs", s.status502],
-      ["504 (gateway request_timeout)", s.status504],
-      ...Object.entries(s.errorCodes).map(([k, n]): [string, number] => [`5xx with error code ${k}`, n]),
-      ["Transactions in the logs", s.transactions],
-      ["Log coverage", s.logCoverage],
-      ["Captured gateway↔target connections", conns],
-      ["Keep-alive races (target closed an idle socket as it was reused)", byClass("keepalive-race")],
-      ["Premature closes (target closed without answering)", byClass("premature-close")],
-      ["502 / ECONNRESET matched to a connection close", `${a.clock.matched} of ${a.clock.failures}`],
-      ["Clock offset, log − capture", clockLine(a.clock)],
-      ["Files in the bundle", v.files.map((f) => `${f.name} (${f.kind}, ${f.status})`).join(", ")],
-    ]),
+    table(
+      ["Evidence", "Count"],
+      [
+        ["502 responses in the logs", s.status502],
+        ["504 (gateway request_timeout)", s.status504],
+        ...Object.entries(s.errorCodes).map(([k, n]): [string, number] => [`5xx with error code ${k}`, n]),
+        ["Transactions in the logs", s.transactions],
+        ["Log coverage", s.logCoverage],
+        ["Captured gateway↔target connections", conns],
+        ["Keep-alive races (target closed an idle socket as it was reused)", byClass("keepalive-race")],
+        ["Premature closes (target closed without answering)", byClass("premature-close")],
+        ["502 / ECONNRESET matched to a connection close", `${a.clock.matched} of ${a.clock.failures}`],
+        ["Clock offset, log − capture", clockLine(a.clock)],
+        ["Files in the bundle", v.files.map((f) => `${f.name} (${f.kind}, ${f.status})`).join(", ")],
+      ],
+    ),
     "",
   );
 
   out.push("## Keep-alive timeouts (client/LB < gateway < target)", "");
-  out.push(table(["Hop", "Keep-alive", "Source"], d.hops.map((h) => [h.name, dur(h.keepAliveMs), h.source ?? "unknown"])), "");
-  for (const x of d.violations) out.push(`- **Broken:** the ${x.downstream} keeps idle connections ${x.byMs ? `${dur(x.byMs)} longer than` : "as long as"} the ${x.upstream}.`);
+  out.push(
+    table(
+      ["Hop", "Keep-alive", "Source"],
+      d.hops.map((h) => [h.name, dur(h.keepAliveMs), h.source ?? "unknown"]),
+    ),
+    "",
+  );
+  for (const x of d.violations)
+    out.push(
+      `- **Broken:** the ${x.downstream} keeps idle connections ${x.byMs ? `${dur(x.byMs)} longer than` : "as long as"} the ${x.upstream}.`,
+    );
   if (d.violations.length) out.push("");
 
   out.push("## Targets", "");
   out.push(
     v.targets.length
-      ? table(["Target", "Proxy", "Requests", "502", "502 rate", "Error codes", "p50", "p95", "Connections", "Races", "Premature closes", "Inferred idle timeout"],
-          v.targets.map((t) => [t.target, t.proxy, t.requests, t.errors502, pct(t.errorRate), Object.entries(t.errorCodes).map(([k, n]) => `${k} ${n}`).join(", "),
-            t.p50Ms === null ? null : dur(t.p50Ms), t.p95Ms === null ? null : dur(t.p95Ms), t.connections.total,
-            t.connections.byClass["keepalive-race"] ?? 0, t.connections.byClass["premature-close"] ?? 0, t.inferredIdleTimeoutMs === null ? null : `${dur(t.inferredIdleTimeoutMs)} (${t.idleTimeoutSupport} gaps)`]))
+      ? table(
+          [
+            "Target",
+            "Proxy",
+            "Requests",
+            "502",
+            "502 rate",
+            "Error codes",
+            "p50",
+            "p95",
+            "Connections",
+            "Races",
+            "Premature closes",
+            "Inferred idle timeout",
+          ],
+          v.targets.map((t) => [
+            t.target,
+            t.proxy,
+            t.requests,
+            t.errors502,
+            pct(t.errorRate),
+            Object.entries(t.errorCodes)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(", "),
+            t.p50Ms === null ? null : dur(t.p50Ms),
+            t.p95Ms === null ? null : dur(t.p95Ms),
+            t.connections.total,
+            t.connections.byClass["keepalive-race"] ?? 0,
+            t.connections.byClass["premature-close"] ?? 0,
+            t.inferredIdleTimeoutMs === null ? null : `${dur(t.inferredIdleTimeoutMs)} (${t.idleTimeoutSupport} gaps)`,
+          ]),
+        )
       : "_No target in the logs or captures._",
     "",
   );
@@ -121,14 +201,27 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
   const fixes = failing.filter((t) => t.fix);
   for (const t of fixes) {
     const f = t.fix!;
-    out.push(`### ${line(t.target)}: ${line(f.title)}`, "", fence(/^edgemicro:/m.test(f.snippet) ? "yaml" : "sh", f.snippet), "", ...f.notes.map((n) => `- ${line(n)}`), "");
+    out.push(
+      `### ${line(t.target)}: ${line(f.title)}`,
+      "",
+      fence(/^edgemicro:/m.test(f.snippet) ? "yaml" : "sh", f.snippet),
+      "",
+      ...f.notes.map((n) => `- ${line(n)}`),
+      "",
+    );
   }
   if (fixes.length === 0) out.push("_No fix yet: the evidence does not name a cause._", "");
   if (d.mustGather.length) {
     out.push("## Still needed", "", ...d.mustGather.map((m) => `- **${m.item}**: ${m.why}`), "");
   }
   const answers = Object.entries(d.answers);
-  if (answers.length) out.push("## Answers given (typed by a person, not measured)", "", ...answers.map(([k, val]) => `- ${mdText(k)}: ${mdText(String(val)).replace(/\r?\n/g, " ")}`), "");
+  if (answers.length)
+    out.push(
+      "## Answers given (typed by a person, not measured)",
+      "",
+      ...answers.map(([k, val]) => `- ${mdText(k)}: ${mdText(String(val)).replace(/\r?\n/g, " ")}`),
+      "",
+    );
   out.push(`<sub>analysis.json schemaVersion ${a.schemaVersion}</sub>`, "");
   return out.join("\n");
 }

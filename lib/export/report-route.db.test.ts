@@ -15,14 +15,45 @@ vi.mock("next/headers", () => ({
 const EVIL = `<img src=x onerror=alert(1)>![t](https://tracker.example/p.png)[click](javascript:alert(1))`;
 let t: RouteTestEnv;
 beforeAll(async () => {
-  t = await openRouteTestDb({ incidents: [{ id: "inc_md", title: `502s ${EVIL}`, note: `see <script>alert(1)</script>\n![x](https://tracker.example/n.png)` }] });
+  t = await openRouteTestDb({
+    incidents: [
+      {
+        id: "inc_md",
+        title: `502s ${EVIL}`,
+        note: `see <script>alert(1)</script>\n![x](https://tracker.example/n.png)`,
+      },
+    ],
+  });
   const db = t.handle.prisma;
-  await db.bundleFile.create({ data: { id: "f_md", incidentId: "inc_md", name: `gw<b>1</b>.log`, sha256: "0".repeat(64), size: 1n, kind: "gateway-log", status: "done" } });
+  await db.bundleFile.create({
+    data: {
+      id: "f_md",
+      incidentId: "inc_md",
+      name: `gw<b>1</b>.log`,
+      sha256: "0".repeat(64),
+      size: 1n,
+      kind: "gateway-log",
+      status: "done",
+    },
+  });
   await db.logTransaction.create({
     data: {
-      incidentId: "inc_md", fileId: "f_md", correlationId: "c1", startTs: new Date(1_700_000_000_000), endTs: new Date(1_700_000_000_100), method: "GET",
-      url: `x${EVIL}`, proxy: "p", target: "t:80", status: 502, errCode: "ECONNRESET", errMessage: `<iframe src=//evil.example>`,
-      durationMs: 100, lineNo: 1, byteOffset: 0n, lineCount: 1,
+      incidentId: "inc_md",
+      fileId: "f_md",
+      correlationId: "c1",
+      startTs: new Date(1_700_000_000_000),
+      endTs: new Date(1_700_000_000_100),
+      method: "GET",
+      url: `x${EVIL}`,
+      proxy: "p",
+      target: "t:80",
+      status: 502,
+      errCode: "ECONNRESET",
+      errMessage: `<iframe src=//evil.example>`,
+      durationMs: 100,
+      lineNo: 1,
+      byteOffset: 0n,
+      lineCount: 1,
     },
   });
 });
@@ -33,7 +64,12 @@ afterAll(async () => {
 });
 
 const report = async (headers: Record<string, string> = {}) => {
-  const res = await hit("api/incidents/[id]/export/report.md", "GET", { ip: "127.0.0.1", params: { id: "inc_md" }, url: "http://0.0.0.0:3000/api/incidents/inc_md/export/report.md", headers });
+  const res = await hit("api/incidents/[id]/export/report.md", "GET", {
+    ip: "127.0.0.1",
+    params: { id: "inc_md" },
+    url: "http://0.0.0.0:3000/api/incidents/inc_md/export/report.md",
+    headers,
+  });
   expect(res.status).toBe(200);
   return res.text();
 };
@@ -41,10 +77,15 @@ const report = async (headers: Record<string, string> = {}) => {
 describe("report.md", () => {
   it("escapes HTML, images and links from titles, notes, log fields and file names", async () => {
     const md = await report();
-    expect(md).toContain("# 502 report: 502s \\<img src=x onerror=alert(1)\\>!\\[t\\](https://tracker.example/p.png)\\[click\\](javascript:alert(1))");
+    expect(md).toContain(
+      "# 502 report: 502s \\<img src=x onerror=alert(1)\\>!\\[t\\](https://tracker.example/p.png)\\[click\\](javascript:alert(1))",
+    );
     expect(md).toContain("> see \\<script\\>alert(1)\\</script\\>\n> !\\[x\\](https://tracker.example/n.png)");
     // Outside code spans, fences and the report's own footer no tag start (`<` + letter, / ! ?) or `](` is left unescaped.
-    const prose = md.replace(/```[\s\S]*?```/g, "").replace(/`[^`]*`/g, "").replace(/<sub>analysis\.json schemaVersion \d+<\/sub>/, "");
+    const prose = md
+      .replace(/```[\s\S]*?```/g, "")
+      .replace(/`[^`]*`/g, "")
+      .replace(/<sub>analysis\.json schemaVersion \d+<\/sub>/, "");
     expect(prose).not.toMatch(/(^|[^\\])<[A-Za-z/!?]/);
     expect(prose).not.toMatch(/(^|[^\\])\]\(/);
   });

@@ -42,19 +42,32 @@ export const Example = z.object({
     byteOffset: z.number(),
     lines: z.array(ExampleLogLine).describe("The transaction's lines (same correlation id), read from the stored log"),
   }),
-  connection: ExampleConnection.nullable().describe("The captured connection whose close explains this failure, if any"),
+  connection: ExampleConnection.nullable().describe(
+    "The captured connection whose close explains this failure, if any",
+  ),
 });
 export type Example = z.infer<typeof Example>;
 
 export const AnalysisExport = z
   .object({
-    schemaVersion: z.literal(SCHEMA_VERSION).describe("Bumped on any incompatible change; new fields may appear without a bump"),
+    schemaVersion: z
+      .literal(SCHEMA_VERSION)
+      .describe("Bumped on any incompatible change; new fields may appear without a bump"),
     generatedAt: z.string().describe("ISO-8601 time the export was made"),
-    incident: IncidentView.describe("The incident exactly as GET /api/incidents/{id} answers it: files, summary, timeline, targets, diagnosis"),
+    incident: IncidentView.describe(
+      "The incident exactly as GET /api/incidents/{id} answers it: files, summary, timeline, targets, diagnosis",
+    ),
     clock: ClockAlignment.describe("Log clock minus capture clock used to match 502s to connection closes"),
-    examples: z.array(Example).describe("The 502 / ECONNRESET transactions, those explained by a captured connection first, then by time; at most 20"),
+    examples: z
+      .array(Example)
+      .describe(
+        "The 502 / ECONNRESET transactions, those explained by a captured connection first, then by time; at most 20",
+      ),
   })
-  .meta({ title: "EMG 502 incident analysis", description: "Export of one incident's analysis (schemaVersion policy in README, section Exports)." });
+  .meta({
+    title: "EMG 502 incident analysis",
+    description: "Export of one incident's analysis (schemaVersion policy in README, section Exports).",
+  });
 export type AnalysisExport = z.infer<typeof AnalysisExport>;
 
 /**

@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(async () => t?.cleanup());
 
 const put = (body: unknown) => hit("api/incidents/[id]/answers", "PUT", { ip: "127.0.0.1", params: { id: ID }, body });
-const stored = async () => (await t.handle.prisma.incident.findUniqueOrThrow({ where: { id: ID }, select: { verdict: true, answers: true } }));
+const stored = async () =>
+  await t.handle.prisma.incident.findUniqueOrThrow({ where: { id: ID }, select: { verdict: true, answers: true } });
 
 describe("answers of an incident with no files", () => {
   it("are merged and saved, and the stored verdict stays what storeVerdict decides: none", async () => {
@@ -37,7 +38,10 @@ describe("answers of an incident with no files", () => {
   });
 
   it("are refused for an unknown incident, and for a key the flow does not ask", async () => {
-    expect((await hit("api/incidents/[id]/answers", "PUT", { ip: "127.0.0.1", params: { id: "inc_none" }, body: {} })).status).toBe(404);
+    expect(
+      (await hit("api/incidents/[id]/answers", "PUT", { ip: "127.0.0.1", params: { id: "inc_none" }, body: {} }))
+        .status,
+    ).toBe(404);
     expect((await put({ lbKeepAliveMs: 1, bogus: true })).status).toBe(422);
   });
 });

@@ -26,7 +26,10 @@ beforeAll(async () => {
   for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md")) {
     let src: Readable = createReadStream(path.join(SAMPLE_DIR, name));
     if (name.endsWith(".log")) {
-      const shifted = readFileSync(path.join(SAMPLE_DIR, name), "utf8").replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/gm, (ts) => new Date(Date.parse(ts) + SHIFT_MS).toISOString());
+      const shifted = readFileSync(path.join(SAMPLE_DIR, name), "utf8").replace(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/gm,
+        (ts) => new Date(Date.parse(ts) + SHIFT_MS).toISOString(),
+      );
       src = Readable.from([Buffer.from(shifted)]);
     }
     const put = await store.put(src);
@@ -39,8 +42,14 @@ afterAll(async () => t?.cleanup());
 
 const explained = async () => (await getIncidentView(t.handle.prisma, incidentId))!.diagnosis.verdict.explains502;
 const matchedUrls = async () => {
-  const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId, matchedCorrelationId: { not: null } }, select: { matchedCorrelationId: true, classCode: true } });
-  const txs = await t.handle.prisma.logTransaction.findMany({ where: { incidentId, correlationId: { in: conns.map((c) => c.matchedCorrelationId!) } }, select: { url: true } });
+  const conns = await t.handle.prisma.tcpConnection.findMany({
+    where: { incidentId, matchedCorrelationId: { not: null } },
+    select: { matchedCorrelationId: true, classCode: true },
+  });
+  const txs = await t.handle.prisma.logTransaction.findMany({
+    where: { incidentId, correlationId: { in: conns.map((c) => c.matchedCorrelationId!) } },
+    select: { url: true },
+  });
   return txs.map((x) => x.url).sort();
 };
 
@@ -71,7 +80,10 @@ describe("clock alignment of a log whose clock runs 37.25 s ahead of the capture
     const a = await setClockOffset(t.handle.prisma, incidentId, SHIFT_MS);
     expect(a).toMatchObject({ source: "override", appliedOffsetMs: SHIFT_MS, matched: 3 });
     expect(await explained()).toBe(3);
-    const deltas = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId, matchedDeltaMs: { not: null } }, select: { matchedDeltaMs: true } });
+    const deltas = await t.handle.prisma.tcpConnection.findMany({
+      where: { incidentId, matchedDeltaMs: { not: null } },
+      select: { matchedDeltaMs: true },
+    });
     expect(deltas.every((d) => Math.abs(d.matchedDeltaMs!) < 50)).toBe(true);
   });
 

@@ -12,12 +12,17 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
     select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true, clockWindowMs: true },
   });
   if (!inc) return null;
-  const [counts] = await db.$queryRaw<Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>>`
+  const [counts] = await db.$queryRaw<
+    Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>
+  >`
     SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND (status = 502 OR "errCode" = 'ECONNRESET')) failures,
            (SELECT count("matchedCorrelationId") FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) matched,
            (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
            (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing')) pending`;
-  const detected = inc.detectedClockOffsetMs === null ? null : { offsetMs: inc.detectedClockOffsetMs, pairs: inc.detectedClockPairs ?? 0 };
+  const detected =
+    inc.detectedClockOffsetMs === null
+      ? null
+      : { offsetMs: inc.detectedClockOffsetMs, pairs: inc.detectedClockPairs ?? 0 };
   const windowMs = inc.clockWindowMs ?? FALLBACK_WINDOW_MS;
   const applied = effectiveOffset(inc.clockOffsetMs, detected, windowMs);
   return {
@@ -38,7 +43,11 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
  * Saves a person's offset (null: back to the detected one) and re-matches 502s to connections with it; the
  * verdict stored for the incident search follows the new matches.
  */
-export async function setClockOffset(db: Db, incidentId: string, offsetMs: number | null): Promise<ClockAlignment | null> {
+export async function setClockOffset(
+  db: Db,
+  incidentId: string,
+  offsetMs: number | null,
+): Promise<ClockAlignment | null> {
   const found = await db.incident.updateMany({ where: { id: incidentId }, data: { clockOffsetMs: offsetMs } });
   if (found.count === 0) return null;
   await correlateIncident(db, incidentId);

@@ -14,12 +14,23 @@ import { LadderBuilder, type LadderStep } from "@/lib/analysis/tcp";
 
 /** The capture's header blocks (CaptureReader.layout), stored in its file's counts at ingest. */
 const CaptureCounts = z.object({
-  layout: z.object({ blocks: z.array(z.object({ offset: z.number(), length: z.number(), section: z.boolean() })), complete: z.boolean() }).optional(),
+  layout: z
+    .object({
+      blocks: z.array(z.object({ offset: z.number(), length: z.number(), section: z.boolean() })),
+      complete: z.boolean(),
+    })
+    .optional(),
 });
 
 export interface LadderRow {
-  gatewayHost: string; gatewayPort: number; targetHost: string; targetPort: number;
-  firstFrame: number; lastFrame: number; firstOffset: bigint | null; lastOffset: bigint | null;
+  gatewayHost: string;
+  gatewayPort: number;
+  targetHost: string;
+  targetPort: number;
+  firstFrame: number;
+  lastFrame: number;
+  firstOffset: bigint | null;
+  lastOffset: bigint | null;
 }
 
 export interface ConnectionLadder {
@@ -29,18 +40,28 @@ export interface ConnectionLadder {
   note: string | null;
 }
 
-export async function connectionLadder(store: BlobStore, file: { sha256: string; counts: unknown }, c: LadderRow): Promise<ConnectionLadder> {
+export async function connectionLadder(
+  store: BlobStore,
+  file: { sha256: string; counts: unknown },
+  c: LadderRow,
+): Promise<ConnectionLadder> {
   let fh;
   try {
     fh = await open(store.pathOf(file.sha256), "r");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    return { ladder: [], ladderOmitted: 0, note: "The capture file is no longer stored, so this connection's packets cannot be shown." };
+    return {
+      ladder: [],
+      ladderOmitted: 0,
+      note: "The capture file is no longer stored, so this connection's packets cannot be shown.",
+    };
   }
   try {
     const builder = new LadderBuilder({
-      gateway: { host: c.gatewayHost, port: c.gatewayPort }, target: { host: c.targetHost, port: c.targetPort },
-      firstFrame: c.firstFrame, lastFrame: c.lastFrame,
+      gateway: { host: c.gatewayHost, port: c.gatewayPort },
+      target: { host: c.targetHost, port: c.targetPort },
+      firstFrame: c.firstFrame,
+      lastFrame: c.lastFrame,
     });
     const counts = CaptureCounts.safeParse(file.counts);
     await readFrameRange(
@@ -51,13 +72,22 @@ export async function connectionLadder(store: BlobStore, file: { sha256: string;
       },
       counts.success ? (counts.data.layout ?? null) : null,
       {
-        firstFrame: c.firstFrame, lastFrame: c.lastFrame,
-        firstOffset: c.firstOffset === null ? null : Number(c.firstOffset), lastOffset: c.lastOffset === null ? null : Number(c.lastOffset),
+        firstFrame: c.firstFrame,
+        lastFrame: c.lastFrame,
+        firstOffset: c.firstOffset === null ? null : Number(c.firstOffset),
+        lastOffset: c.lastOffset === null ? null : Number(c.lastOffset),
       },
       (packets) => builder.add(packets),
     );
     const { ladder, ladderOmitted, packets } = builder.finish();
-    return { ladder, ladderOmitted, note: packets === 0 ? `The capture holds no packets of this connection in frames ${c.firstFrame}–${c.lastFrame}.` : null };
+    return {
+      ladder,
+      ladderOmitted,
+      note:
+        packets === 0
+          ? `The capture holds no packets of this connection in frames ${c.firstFrame}–${c.lastFrame}.`
+          : null,
+    };
   } finally {
     await fh.close();
   }

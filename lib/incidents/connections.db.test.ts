@@ -5,7 +5,15 @@ import { getIncidentView } from "@/lib/incidents/view";
 import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
-import { BadCursor, connectionFacets, countConnections, cursorAtRow, encodeCursor, getConnection, listConnections } from "@/lib/incidents/connections";
+import {
+  BadCursor,
+  connectionFacets,
+  countConnections,
+  cursorAtRow,
+  encodeCursor,
+  getConnection,
+  listConnections,
+} from "@/lib/incidents/connections";
 
 /*
  * Expected numbers: tshark -r gw01-to-target.pcap -q -z conv,tcp → 15 conversations; the races are tcp ports
@@ -36,7 +44,10 @@ describe("connections of the sample bundle", () => {
     expect(conns.filter((c) => c.matchedCorrelationId !== null)).toHaveLength(3);
 
     const pcap = await db.bundleFile.findFirst({ where: { incidentId, kind: "pcap" } });
-    const counts = pcap!.counts as unknown as { targetProfiles: TargetProfile[]; racesByTarget: Record<string, Record<string, number>> };
+    const counts = pcap!.counts as unknown as {
+      targetProfiles: TargetProfile[];
+      racesByTarget: Record<string, Record<string, number>>;
+    };
     const [profile] = counts.targetProfiles;
     expect(profile.target).toBe("127.0.0.1:28081");
     expect(profile.cluster!.ms).toBeGreaterThanOrEqual(1950);
@@ -60,22 +71,33 @@ describe("connections of the sample bundle", () => {
     expect(targetFins).toBeGreaterThanOrEqual(6);
     expect(view.timeline.buckets.reduce((n, b) => n + b.targetRst, 0)).toBe(0);
 
-    const list = ConnectionList.parse(await listConnections(db, incidentId, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })));
+    const list = ConnectionList.parse(
+      await listConnections(db, incidentId, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })),
+    );
     expect(list.total).toBe(3);
     expect(list.connections.every((c) => c.matched?.status === 502 && c.matched.errCode === "ECONNRESET")).toBe(true);
     // Counts by state, stored by the capture handler, agree with the table.
     const pcapCounts = pcap!.counts as { byTargetClassState: Record<string, Record<string, Record<string, number>>> };
     expect(Object.keys(pcapCounts.byTargetClassState)).toEqual(["127.0.0.1:28081"]);
     const facets = await connectionFacets(db, incidentId);
-    expect(facets).toEqual({ targets: ["127.0.0.1:28081"], states: [...new Set(conns.map((c) => c.connState))].sort() });
+    expect(facets).toEqual({
+      targets: ["127.0.0.1:28081"],
+      states: [...new Set(conns.map((c) => c.connState))].sort(),
+    });
     for (const state of facets.states) {
       const n = conns.filter((c) => c.connState === state).length;
       expect((await listConnections(db, incidentId, ConnectionQuery.parse({ state }))).total, state).toBe(n);
-      expect(await countConnections(db, incidentId, { state, class: "keepalive-race" })).toBe(conns.filter((c) => c.connState === state && c.classCode === "keepalive-race").length);
+      expect(await countConnections(db, incidentId, { state, class: "keepalive-race" })).toBe(
+        conns.filter((c) => c.connState === state && c.classCode === "keepalive-race").length,
+      );
     }
     const page1 = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "10" }));
     expect([page1.total, page1.connections.length, page1.prevCursor]).toEqual([15, 10, null]);
-    const page2 = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }));
+    const page2 = await listConnections(
+      db,
+      incidentId,
+      ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }),
+    );
     expect([page2.total, page2.connections.length, page2.nextCursor]).toEqual([15, 5, null]);
     const detail = await getConnection(db, store, incidentId, list.connections[0].id);
     expect(detail?.ladder.some((s) => s.flags.includes("FIN"))).toBe(true);
@@ -95,21 +117,32 @@ describe("connection pages (keyset)", () => {
   const GAPS = [null, 0, 0.1 + 0.2, 2000, 2000, 5000.5, 12];
   const T0 = Date.parse("2026-11-24T10:00:00.000Z");
   const incidentId = "inc_keyset";
-  let expected: Array<{ id: string; startTs: number; idleGapMs: number | null; class: string; target: string; state: string }> = [];
+  let expected: Array<{
+    id: string;
+    startTs: number;
+    idleGapMs: number | null;
+    class: string;
+    target: string;
+    state: string;
+  }> = [];
 
   beforeAll(async () => {
     const db = t.handle.prisma;
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const make = (n: number) => Array.from({ length: n }, (_, i) => ({
-      connIndex: i,
-      startTs: new Date(T0 + Math.floor(rnd() * 3) * 1000),
-      gap: GAPS[Math.floor(rnd() * GAPS.length)],
-      cls: CLASSES[Math.floor(rnd() * CLASSES.length)],
-      target: TARGETS[Math.floor(rnd() * TARGETS.length)],
-      state: STATES[Math.floor(rnd() * STATES.length)],
-    }));
-    for (const [id, n] of [[incidentId, 113], ["inc_other", 40]] as const) {
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const make = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        connIndex: i,
+        startTs: new Date(T0 + Math.floor(rnd() * 3) * 1000),
+        gap: GAPS[Math.floor(rnd() * GAPS.length)],
+        cls: CLASSES[Math.floor(rnd() * CLASSES.length)],
+        target: TARGETS[Math.floor(rnd() * TARGETS.length)],
+        state: STATES[Math.floor(rnd() * STATES.length)],
+      }));
+    for (const [id, n] of [
+      [incidentId, 113],
+      ["inc_other", 40],
+    ] as const) {
       await db.incident.create({ data: { id, title: id } });
       // Three captures: one parsed (its connections counted per target, class and state at ingest), one parsed
       // before the state was counted (per target and class only), one still parsing (its rows so far only in the table).
@@ -121,24 +154,66 @@ describe("connection pages (keyset)", () => {
         if (fileOf(i) === `new_${id}`) {
           const s = ((byTargetClassState[c.target] ??= {})[c.cls] ??= {});
           s[c.state] = (s[c.state] ?? 0) + 1;
-        } else if (fileOf(i) === `old_${id}`) (byTargetClass[c.target] ??= {})[c.cls] = (byTargetClass[c.target][c.cls] ?? 0) + 1;
+        } else if (fileOf(i) === `old_${id}`)
+          (byTargetClass[c.target] ??= {})[c.cls] = (byTargetClass[c.target][c.cls] ?? 0) + 1;
       });
-      const file = (fid: string, status: string, counts: object) => ({ id: fid, incidentId: id, name: `${fid}.pcap`, sha256: fid, size: 1n, kind: "pcap", status, counts });
+      const file = (fid: string, status: string, counts: object) => ({
+        id: fid,
+        incidentId: id,
+        name: `${fid}.pcap`,
+        sha256: fid,
+        size: 1n,
+        kind: "pcap",
+        status,
+        counts,
+      });
       await db.bundleFile.createMany({
-        data: [file(`new_${id}`, "done", { byTargetClassState, byTargetClass: {} }), file(`old_${id}`, "done", { byTargetClass }), file(`parsing_${id}`, "parsing", {})],
+        data: [
+          file(`new_${id}`, "done", { byTargetClassState, byTargetClass: {} }),
+          file(`old_${id}`, "done", { byTargetClass }),
+          file(`parsing_${id}`, "parsing", {}),
+        ],
       });
       await db.tcpConnection.createMany({
         data: conns.map((c, i) => ({
-          incidentId: id, fileId: fileOf(i), connIndex: c.connIndex, gatewayHost: "10.1.0.1", gatewayPort: 40000 + c.connIndex,
-          targetHost: c.target.split(":")[0], targetPort: Number(c.target.split(":")[1]), target: c.target,
-          startTs: c.startTs, endTs: new Date(c.startTs.getTime() + 9000), closeTs: null, firstFrame: 1, lastFrame: 9, closeFrame: null,
-          packetsG2T: 3, packetsT2G: 3, bytesG2T: 10n, bytesT2G: 10n, closer: null, closeKind: null, retransmissions: 0,
-          connState: c.state, history: "ShADadFf", idleGapMs: c.gap, classCode: c.cls, classReason: "fixture",
+          incidentId: id,
+          fileId: fileOf(i),
+          connIndex: c.connIndex,
+          gatewayHost: "10.1.0.1",
+          gatewayPort: 40000 + c.connIndex,
+          targetHost: c.target.split(":")[0],
+          targetPort: Number(c.target.split(":")[1]),
+          target: c.target,
+          startTs: c.startTs,
+          endTs: new Date(c.startTs.getTime() + 9000),
+          closeTs: null,
+          firstFrame: 1,
+          lastFrame: 9,
+          closeFrame: null,
+          packetsG2T: 3,
+          packetsT2G: 3,
+          bytesG2T: 10n,
+          bytesT2G: 10n,
+          closer: null,
+          closeKind: null,
+          retransmissions: 0,
+          connState: c.state,
+          history: "ShADadFf",
+          idleGapMs: c.gap,
+          classCode: c.cls,
+          classReason: "fixture",
         })),
       });
     }
     const rows = await db.tcpConnection.findMany({ where: { incidentId } });
-    expected = rows.map((r) => ({ id: String(r.id), startTs: r.startTs.getTime(), idleGapMs: r.idleGapMs, class: r.classCode, target: r.target, state: r.connState }));
+    expected = rows.map((r) => ({
+      id: String(r.id),
+      startTs: r.startTs.getTime(),
+      idleGapMs: r.idleGapMs,
+      class: r.classCode,
+      target: r.target,
+      state: r.connState,
+    }));
     // The fixture does what it is for: ties on startTs across many ids, on gaps, and rows without a gap.
     expect(new Set(expected.map((r) => r.startTs)).size).toBe(3);
     expect(expected.filter((r) => r.idleGapMs === null).length).toBeGreaterThan(5);
@@ -146,22 +221,41 @@ describe("connection pages (keyset)", () => {
     expect(expected.some((r) => r.idleGapMs === 0.1 + 0.2)).toBe(true);
   });
 
-  const byTime = (a: (typeof expected)[number], b: (typeof expected)[number]) => a.startTs - b.startTs || Number(BigInt(a.id) - BigInt(b.id));
+  const byTime = (a: (typeof expected)[number], b: (typeof expected)[number]) =>
+    a.startTs - b.startTs || Number(BigInt(a.id) - BigInt(b.id));
   const byGap = (a: (typeof expected)[number], b: (typeof expected)[number]) =>
-    a.idleGapMs === b.idleGapMs ? byTime(a, b) : a.idleGapMs === null ? 1 : b.idleGapMs === null ? -1 : b.idleGapMs - a.idleGapMs;
+    a.idleGapMs === b.idleGapMs
+      ? byTime(a, b)
+      : a.idleGapMs === null
+        ? 1
+        : b.idleGapMs === null
+          ? -1
+          : b.idleGapMs - a.idleGapMs;
   const want = (sort: "time" | "gap", f: { class?: string; target?: string; state?: string }) =>
     expected
-      .filter((r) => (!f.class || r.class === f.class) && (!f.target || r.target === f.target) && (!f.state || r.state === f.state))
+      .filter(
+        (r) =>
+          (!f.class || r.class === f.class) &&
+          (!f.target || r.target === f.target) &&
+          (!f.state || r.state === f.state),
+      )
       .sort(sort === "time" ? byTime : byGap)
       .map((r) => r.id);
 
   type Filter = { class?: "normal" | "keepalive-race" | "premature-close"; target?: string; state?: string };
-  const FILTERS: Filter[] = [{}, { class: "keepalive-race" }, { target: TARGETS[1] }, { state: "RSTO" }, { class: "normal", target: TARGETS[0], state: "SF" }];
+  const FILTERS: Filter[] = [
+    {},
+    { class: "keepalive-race" },
+    { target: TARGETS[1] },
+    { state: "RSTO" },
+    { class: "normal", target: TARGETS[0], state: "SF" },
+  ];
 
   /** Every page from the first by Next, and every page from the last by Previous. */
   async function walk(sort: "time" | "gap", f: Filter, pageSize: number) {
     const db = t.handle.prisma;
-    const q = (cursor?: string) => listConnections(db, incidentId, ConnectionQuery.parse({ ...f, sort, pageSize: String(pageSize), cursor }));
+    const q = (cursor?: string) =>
+      listConnections(db, incidentId, ConnectionQuery.parse({ ...f, sort, pageSize: String(pageSize), cursor }));
     const forward: string[][] = [];
     let page = ConnectionList.parse(await q());
     const total = page.total;
@@ -221,27 +315,54 @@ describe("connection pages (keyset)", () => {
     const first = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
     const again = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
     expect(again.nextCursor).toBe(first.nextCursor);
-    const a = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }));
-    const b = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }));
+    const a = await listConnections(
+      db,
+      incidentId,
+      ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }),
+    );
+    const b = await listConnections(
+      db,
+      incidentId,
+      ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }),
+    );
     expect(b).toEqual(a);
     const all = want("time", {});
     expect(a.connections.map((c) => c.id)).toEqual(all.slice(20, 40));
     // Class filter from the unfiltered page's position: the races after row 20, in order.
-    const races = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "5", class: "keepalive-race", cursor: first.nextCursor }));
+    const races = await listConnections(
+      db,
+      incidentId,
+      ConnectionQuery.parse({ pageSize: "5", class: "keepalive-race", cursor: first.nextCursor }),
+    );
     const after = new Set(all.slice(20));
-    expect(races.connections.map((c) => c.id)).toEqual(want("time", { class: "keepalive-race" }).filter((id) => after.has(id)).slice(0, 5));
+    expect(races.connections.map((c) => c.id)).toEqual(
+      want("time", { class: "keepalive-race" })
+        .filter((id) => after.has(id))
+        .slice(0, 5),
+    );
   });
 
   it("counts and facets: stored counts where a file has them, the table for the others", async () => {
     const db = t.handle.prisma;
     const facets = await connectionFacets(db, incidentId);
-    expect(facets).toEqual({ targets: [...new Set(expected.map((r) => r.target))].sort(), states: [...new Set(expected.map((r) => r.state))].sort() });
+    expect(facets).toEqual({
+      targets: [...new Set(expected.map((r) => r.target))].sort(),
+      states: [...new Set(expected.map((r) => r.state))].sort(),
+    });
     for (const f of [{}, ...FILTERS, { state: "S0", target: TARGETS[0] }, { state: "nope" }]) {
       expect(await countConnections(db, incidentId, f), JSON.stringify(f)).toBe(want("time", f).length);
     }
     // The other incident: all its rows in one file with counts by state; none of this incident's rows counted.
     for (const f of [{}, { class: "normal" as const }, { state: "SF" }]) {
-      expect(await countConnections(db, "inc_other", f)).toBe(await db.tcpConnection.count({ where: { incidentId: "inc_other", ...(f.class ? { classCode: f.class } : {}), ...(f.state ? { connState: f.state } : {}) } }));
+      expect(await countConnections(db, "inc_other", f)).toBe(
+        await db.tcpConnection.count({
+          where: {
+            incidentId: "inc_other",
+            ...(f.class ? { classCode: f.class } : {}),
+            ...(f.state ? { connState: f.state } : {}),
+          },
+        }),
+      );
     }
   });
 
@@ -250,7 +371,11 @@ describe("connection pages (keyset)", () => {
     for (const sort of ["time", "gap"] as const) {
       const ids = want(sort, {});
       for (const n of [0, 1, 50, ids.length - 1]) {
-        const page = await listConnections(db, incidentId, ConnectionQuery.parse({ sort, pageSize: "10", cursor: await cursorAtRow(db, incidentId, { sort }, n) }));
+        const page = await listConnections(
+          db,
+          incidentId,
+          ConnectionQuery.parse({ sort, pageSize: "10", cursor: await cursorAtRow(db, incidentId, { sort }, n) }),
+        );
         expect(page.connections.map((c) => c.id)).toEqual(ids.slice(n, n + 10));
       }
     }
@@ -258,16 +383,26 @@ describe("connection pages (keyset)", () => {
 
   it("rejects cursors that are not its own", async () => {
     const db = t.handle.prisma;
-    const list = (sort: "time" | "gap", cursor: string) => listConnections(db, incidentId, ConnectionQuery.parse({ sort, cursor }));
+    const list = (sort: "time" | "gap", cursor: string) =>
+      listConnections(db, incidentId, ConnectionQuery.parse({ sort, cursor }));
     const byTimeFirst = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "5" }));
     const good = byTimeFirst.nextCursor!;
     const json = Buffer.from(good, "base64url").toString("utf8");
     const b64 = (s: string) => Buffer.from(s).toString("base64url");
     for (const bad of [
-      "x", "!!!!", "", b64("not json"), b64("{}"), b64(json.replace("{", "{ ")), // not canonical
-      b64(json.replace('"d":"next"', '"d":"sideways"')), b64(json.replace(/"i":"\d+"/, '"i":"1e3"')),
-      b64(json.replace('"v":1', '"v":2')), encodeCursor({ v: 1, s: "time", d: "next", k: { t: 1, i: "1", g: 5 } }),
-      encodeCursor({ v: 1, s: "time", d: "next" }), good + "A", "a".repeat(5000),
+      "x",
+      "!!!!",
+      "",
+      b64("not json"),
+      b64("{}"),
+      b64(json.replace("{", "{ ")), // not canonical
+      b64(json.replace('"d":"next"', '"d":"sideways"')),
+      b64(json.replace(/"i":"\d+"/, '"i":"1e3"')),
+      b64(json.replace('"v":1', '"v":2')),
+      encodeCursor({ v: 1, s: "time", d: "next", k: { t: 1, i: "1", g: 5 } }),
+      encodeCursor({ v: 1, s: "time", d: "next" }),
+      good + "A",
+      "a".repeat(5000),
     ]) {
       await expect(list("time", bad), bad).rejects.toBeInstanceOf(BadCursor);
     }

@@ -5,14 +5,33 @@ import type { BlobStore } from "@/lib/ingest/blobs";
 import { connectionLadder } from "./connection-ladder";
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import { ConnectionClass, ConnectionCursor, ConnStateSchema, Exchange, type ConnectionDetail, type ConnectionList, type ConnectionQuery, type ConnectionRow, type ConnectionSort, type TargetConnections } from "@/lib/api/connection-schema";
+import {
+  ConnectionClass,
+  ConnectionCursor,
+  ConnStateSchema,
+  Exchange,
+  type ConnectionDetail,
+  type ConnectionList,
+  type ConnectionQuery,
+  type ConnectionRow,
+  type ConnectionSort,
+  type TargetConnections,
+} from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { CAPTURE_KINDS, FileStatusSchema, type FileStatus } from "@/lib/ingest/file-kinds";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
-export const NO_CAPTURE: TargetConnections = { connections: { total: 0, byClass: {} }, inferredIdleTimeoutMs: null, idleTimeoutSupport: 0, explained502: {}, races: {}, profile: null, prematurePaths: {} };
+export const NO_CAPTURE: TargetConnections = {
+  connections: { total: 0, byClass: {} },
+  inferredIdleTimeoutMs: null,
+  idleTimeoutSupport: 0,
+  explained502: {},
+  races: {},
+  profile: null,
+  prematurePaths: {},
+};
 
 export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
   const out = new Map<string, TargetConnections>();
@@ -21,7 +40,10 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     if (!v) out.set(t, (v = structuredClone(NO_CAPTURE)));
     return v;
   };
-  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: [...CAPTURE_KINDS] }, status: "done" satisfies FileStatus }, select: { id: true, counts: true } });
+  const files = await db.bundleFile.findMany({
+    where: { incidentId, kind: { in: [...CAPTURE_KINDS] }, status: "done" satisfies FileStatus },
+    select: { id: true, counts: true },
+  });
   // Connections per target and class were counted at ingest; only the matches (set by correlation) are queried,
   // through the index on matchedCorrelationId, never a scan of every connection.
   for (const f of files) {
@@ -60,7 +82,15 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
   return out;
 }
 
-type Tx = { correlationId: string; method: string; url: string; endTs: Date; status: number | null; errCode: string | null; errMessage: string | null };
+type Tx = {
+  correlationId: string;
+  method: string;
+  url: string;
+  endTs: Date;
+  status: number | null;
+  errCode: string | null;
+  errMessage: string | null;
+};
 
 function toRow(c: TcpConnection, tx: Tx | undefined): ConnectionRow {
   return {
@@ -87,7 +117,16 @@ function toRow(c: TcpConnection, tx: Tx | undefined): ConnectionRow {
     reason: c.classReason,
     exchanges: z.array(Exchange).parse(c.exchanges),
     matched: tx
-      ? { correlationId: tx.correlationId, method: tx.method, url: tx.url, ts: tx.endTs.getTime(), status: tx.status, errCode: tx.errCode, errMessage: tx.errMessage, deltaMs: c.matchedDeltaMs }
+      ? {
+          correlationId: tx.correlationId,
+          method: tx.method,
+          url: tx.url,
+          ts: tx.endTs.getTime(),
+          status: tx.status,
+          errCode: tx.errCode,
+          errMessage: tx.errMessage,
+          deltaMs: c.matchedDeltaMs,
+        }
       : null,
   };
 }
@@ -97,7 +136,15 @@ async function matchedTxs(db: Db, incidentId: string, conns: TcpConnection[]): P
   if (ids.length === 0) return new Map();
   const txs = await db.logTransaction.findMany({
     where: { incidentId, correlationId: { in: ids } },
-    select: { correlationId: true, method: true, url: true, endTs: true, status: true, errCode: true, errMessage: true },
+    select: {
+      correlationId: true,
+      method: true,
+      url: true,
+      endTs: true,
+      status: true,
+      errCode: true,
+      errMessage: true,
+    },
   });
   return new Map(txs.map((t) => [t.correlationId, t]));
 }
@@ -127,13 +174,18 @@ export function decodeCursor(token: string, sort: ConnectionSort): ConnectionCur
     }
   }
   const parsed = ConnectionCursor.safeParse(json);
-  if (!parsed.success || encodeCursor(parsed.data) !== token) throw new BadCursor("The cursor is not a page position of this list; start again from the first page.");
-  if (parsed.data.s !== sort) throw new BadCursor(`The cursor belongs to the "${parsed.data.s}" sort order, not "${sort}".`);
+  if (!parsed.success || encodeCursor(parsed.data) !== token)
+    throw new BadCursor("The cursor is not a page position of this list; start again from the first page.");
+  if (parsed.data.s !== sort)
+    throw new BadCursor(`The cursor belongs to the "${parsed.data.s}" sort order, not "${sort}".`);
   return parsed.data;
 }
 
-const keyOf = (sort: ConnectionSort, c: { startTs: Date; id: bigint; idleGapMs: number | null }): Key =>
-  ({ t: c.startTs.getTime(), i: String(c.id), ...(sort === "gap" ? { g: c.idleGapMs } : {}) });
+const keyOf = (sort: ConnectionSort, c: { startTs: Date; id: bigint; idleGapMs: number | null }): Key => ({
+  t: c.startTs.getTime(),
+  i: String(c.id),
+  ...(sort === "gap" ? { g: c.idleGapMs } : {}),
+});
 
 /*
  * Keyset paging. Each sort order is cut into segments that are each one range of one index, in order:
@@ -156,12 +208,17 @@ const TRUE = Prisma.sql`TRUE`;
 function segments(sort: ConnectionSort, dir: "next" | "prev", k: Key | null): Segment[] {
   const after = k && Prisma.sql`("startTs", id) > (${new Date(k.t)}, ${BigInt(k.i)})`;
   const before = k && Prisma.sql`("startTs", id) < (${new Date(k.t)}, ${BigInt(k.i)})`;
-  if (sort === "time") return dir === "next" ? [{ where: after ?? TRUE, order: TIME_ASC }] : [{ where: before ?? TRUE, order: TIME_DESC }];
+  if (sort === "time")
+    return dir === "next" ? [{ where: after ?? TRUE, order: TIME_ASC }] : [{ where: before ?? TRUE, order: TIME_DESC }];
   const nullGap = Prisma.sql`"idleGapMs" IS NULL`;
   const anyGap = Prisma.sql`"idleGapMs" IS NOT NULL`;
   const g = k?.g;
   if (dir === "next") {
-    if (!k) return [{ where: anyGap, order: GAP_DESC }, { where: nullGap, order: GAP_DESC }];
+    if (!k)
+      return [
+        { where: anyGap, order: GAP_DESC },
+        { where: nullGap, order: GAP_DESC },
+      ];
     if (g === null || g === undefined) return [{ where: Prisma.sql`${nullGap} AND ${after}`, order: GAP_DESC }];
     return [
       { where: Prisma.sql`"idleGapMs" = ${g}::float8 AND ${after}`, order: GAP_DESC },
@@ -169,8 +226,16 @@ function segments(sort: ConnectionSort, dir: "next" | "prev", k: Key | null): Se
       { where: nullGap, order: GAP_DESC },
     ];
   }
-  if (!k) return [{ where: nullGap, order: GAP_ASC }, { where: anyGap, order: GAP_ASC }];
-  if (g === null || g === undefined) return [{ where: Prisma.sql`${nullGap} AND ${before}`, order: GAP_ASC }, { where: anyGap, order: GAP_ASC }];
+  if (!k)
+    return [
+      { where: nullGap, order: GAP_ASC },
+      { where: anyGap, order: GAP_ASC },
+    ];
+  if (g === null || g === undefined)
+    return [
+      { where: Prisma.sql`${nullGap} AND ${before}`, order: GAP_ASC },
+      { where: anyGap, order: GAP_ASC },
+    ];
   return [
     { where: Prisma.sql`"idleGapMs" = ${g}::float8 AND ${before}`, order: GAP_ASC },
     { where: Prisma.sql`"idleGapMs" > ${g}::float8`, order: GAP_ASC },
@@ -178,7 +243,12 @@ function segments(sort: ConnectionSort, dir: "next" | "prev", k: Key | null): Se
 }
 
 /** Ids of up to `limit` rows along the segments, in walking order. */
-async function walk(db: Prisma.TransactionClient, filter: Prisma.Sql, segs: Segment[], limit: number): Promise<bigint[]> {
+async function walk(
+  db: Prisma.TransactionClient,
+  filter: Prisma.Sql,
+  segs: Segment[],
+  limit: number,
+): Promise<bigint[]> {
   const out: bigint[] = [];
   for (const s of segs) {
     if (out.length >= limit) break;
@@ -197,17 +267,22 @@ type Cell = { fileId: string; target: string; cls: string; state: string | null;
  * counts (still parsing, failed half-way, or older), whose rows only the table knows.
  */
 async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cells: Cell[]; uncounted: string[] }> {
-  const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: [...CAPTURE_KINDS] } }, select: { id: true, status: true, counts: true } });
+  const files = await db.bundleFile.findMany({
+    where: { incidentId, kind: { in: [...CAPTURE_KINDS] } },
+    select: { id: true, status: true, counts: true },
+  });
   const cells: Cell[] = [];
   const uncounted: string[] = [];
   for (const f of files) {
     const c = FileStatusSchema.parse(f.status) === "done" ? readFileCounts(f.counts) : null;
     if (c?.byTargetClassState) {
       for (const [target, byClass] of Object.entries(c.byTargetClassState)) {
-        for (const [cls, byState] of Object.entries(byClass)) for (const [state, n] of Object.entries(byState)) cells.push({ fileId: f.id, target, cls, state, n });
+        for (const [cls, byState] of Object.entries(byClass))
+          for (const [state, n] of Object.entries(byState)) cells.push({ fileId: f.id, target, cls, state, n });
       }
     } else if (c?.byTargetClass) {
-      for (const [target, byClass] of Object.entries(c.byTargetClass)) for (const [cls, n] of Object.entries(byClass)) cells.push({ fileId: f.id, target, cls, state: null, n });
+      for (const [target, byClass] of Object.entries(c.byTargetClass))
+        for (const [cls, n] of Object.entries(byClass)) cells.push({ fileId: f.id, target, cls, state: null, n });
     } else uncounted.push(f.id);
   }
   return { cells, uncounted };
@@ -217,13 +292,23 @@ async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cel
  * Connections matching the filters, exact and without reading every row: from the counts stored at ingest, plus
  * count(*) over the rows of the files without them (through the fileId index; none once every capture is parsed).
  */
-export async function countConnections(db: Db, incidentId: string, q: Pick<ConnectionQuery, "class" | "target" | "state">): Promise<number> {
+export async function countConnections(
+  db: Db,
+  incidentId: string,
+  q: Pick<ConnectionQuery, "class" | "target" | "state">,
+): Promise<number> {
   const { cells, uncounted } = await storedConnectionCounts(db, incidentId);
   const inTable = new Set(uncounted);
   if (q.state) for (const c of cells) if (c.state === null) inTable.add(c.fileId);
   let total = 0;
   for (const c of cells) {
-    if (!inTable.has(c.fileId) && (!q.class || c.cls === q.class) && (!q.target || c.target === q.target) && (!q.state || c.state === q.state)) total += c.n;
+    if (
+      !inTable.has(c.fileId) &&
+      (!q.class || c.cls === q.class) &&
+      (!q.target || c.target === q.target) &&
+      (!q.state || c.state === q.state)
+    )
+      total += c.n;
   }
   if (inTable.size) {
     total += await db.tcpConnection.count({
@@ -247,35 +332,43 @@ export async function listConnections(db: Db, incidentId: string, q: ConnectionQ
   const cur = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   const dir = cur?.d ?? "next";
   const key = cur?.k ?? null;
-  const filter = Prisma.join([
-    Prisma.sql`"incidentId" = ${incidentId}`,
-    ...(q.class ? [Prisma.sql`"classCode" = ${q.class}`] : []),
-    ...(q.target ? [Prisma.sql`target = ${q.target}`] : []),
-    ...(q.state ? [Prisma.sql`"connState" = ${q.state}`] : []),
-  ], " AND ");
+  const filter = Prisma.join(
+    [
+      Prisma.sql`"incidentId" = ${incidentId}`,
+      ...(q.class ? [Prisma.sql`"classCode" = ${q.class}`] : []),
+      ...(q.target ? [Prisma.sql`target = ${q.target}`] : []),
+      ...(q.state ? [Prisma.sql`"connState" = ${q.state}`] : []),
+    ],
+    " AND ",
+  );
   const total = await countConnections(db, incidentId, q);
-  const page = total === 0 ? { conns: [] as TcpConnection[], hasBefore: false, hasAfter: false } : await db.$transaction(async (tx) => {
-    // Ordered index scans only. Without statistics (PGlite never analyzes) the planner may take a filtered page
-    // for a few rows and read every matching row to sort them (20k races: 140 ms); walking the sort's index, a
-    // filter is checked on the index tuple (its columns are in both indexes), so a page costs at most one pass
-    // over the incident's index entries, with table reads for the rows shown only.
-    await tx.$executeRaw`SET LOCAL enable_sort = off`;
-    const walked = await walk(tx, filter, segments(q.sort, dir, key), q.pageSize + 1);
-    const ids = walked.slice(0, q.pageSize);
-    if (dir === "prev") ids.reverse();
-    const found = ids.length ? await tx.tcpConnection.findMany({ where: { id: { in: ids } } }) : [];
-    const byId = new Map(found.map((c) => [c.id, c as TcpConnection]));
-    const conns = ids.flatMap((id) => byId.get(id) ?? []);
-    const more = walked.length > q.pageSize;
-    const first = conns[0];
-    const last = conns[conns.length - 1];
-    // The far side of the walk: is there a row before the first (after the last)? Arrived from a cursor row, almost
-    // always; checked anyway so that no link leads to an empty page.
-    const exists = async (d: "next" | "prev", c: TcpConnection) => (await walk(tx, filter, segments(q.sort, d, keyOf(q.sort, c)), 1)).length > 0;
-    const hasBefore = first !== undefined && (dir === "prev" ? more : key !== null && (await exists("prev", first)));
-    const hasAfter = last !== undefined && (dir === "next" ? more : key !== null && (await exists("next", last)));
-    return { conns, hasBefore, hasAfter };
-  });
+  const page =
+    total === 0
+      ? { conns: [] as TcpConnection[], hasBefore: false, hasAfter: false }
+      : await db.$transaction(async (tx) => {
+          // Ordered index scans only. Without statistics (PGlite never analyzes) the planner may take a filtered page
+          // for a few rows and read every matching row to sort them (20k races: 140 ms); walking the sort's index, a
+          // filter is checked on the index tuple (its columns are in both indexes), so a page costs at most one pass
+          // over the incident's index entries, with table reads for the rows shown only.
+          await tx.$executeRaw`SET LOCAL enable_sort = off`;
+          const walked = await walk(tx, filter, segments(q.sort, dir, key), q.pageSize + 1);
+          const ids = walked.slice(0, q.pageSize);
+          if (dir === "prev") ids.reverse();
+          const found = ids.length ? await tx.tcpConnection.findMany({ where: { id: { in: ids } } }) : [];
+          const byId = new Map(found.map((c) => [c.id, c as TcpConnection]));
+          const conns = ids.flatMap((id) => byId.get(id) ?? []);
+          const more = walked.length > q.pageSize;
+          const first = conns[0];
+          const last = conns[conns.length - 1];
+          // The far side of the walk: is there a row before the first (after the last)? Arrived from a cursor row, almost
+          // always; checked anyway so that no link leads to an empty page.
+          const exists = async (d: "next" | "prev", c: TcpConnection) =>
+            (await walk(tx, filter, segments(q.sort, d, keyOf(q.sort, c)), 1)).length > 0;
+          const hasBefore =
+            first !== undefined && (dir === "prev" ? more : key !== null && (await exists("prev", first)));
+          const hasAfter = last !== undefined && (dir === "next" ? more : key !== null && (await exists("next", last)));
+          return { conns, hasBefore, hasAfter };
+        });
   const { conns, hasBefore, hasAfter } = page;
   const first = conns[0];
   const last = conns[conns.length - 1];
@@ -296,11 +389,24 @@ export async function listConnections(db: Db, incidentId: string, q: ConnectionQ
  * The cursor of the page that starts at row `n` (0-based) of the query's order, for benches and tests: found with an
  * OFFSET read, which costs O(n), the cost the cursors avoid. Undefined for row 0 (the first page needs none).
  */
-export async function cursorAtRow(db: Db, incidentId: string, q: Pick<ConnectionQuery, "sort" | "class" | "target" | "state">, n: number): Promise<string | undefined> {
+export async function cursorAtRow(
+  db: Db,
+  incidentId: string,
+  q: Pick<ConnectionQuery, "sort" | "class" | "target" | "state">,
+  n: number,
+): Promise<string | undefined> {
   if (n <= 0) return undefined;
   const row = await db.tcpConnection.findFirst({
-    where: { incidentId, ...(q.class ? { classCode: q.class } : {}), ...(q.target ? { target: q.target } : {}), ...(q.state ? { connState: q.state } : {}) },
-    orderBy: q.sort === "gap" ? [{ idleGapMs: { sort: "desc", nulls: "last" } }, { startTs: "asc" }, { id: "asc" }] : [{ startTs: "asc" }, { id: "asc" }],
+    where: {
+      incidentId,
+      ...(q.class ? { classCode: q.class } : {}),
+      ...(q.target ? { target: q.target } : {}),
+      ...(q.state ? { connState: q.state } : {}),
+    },
+    orderBy:
+      q.sort === "gap"
+        ? [{ idleGapMs: { sort: "desc", nulls: "last" } }, { startTs: "asc" }, { id: "asc" }]
+        : [{ startTs: "asc" }, { id: "asc" }],
     skip: n - 1,
     select: { id: true, startTs: true, idleGapMs: true },
   });
@@ -308,7 +414,12 @@ export async function cursorAtRow(db: Db, incidentId: string, q: Pick<Connection
 }
 
 /** One connection with its ladder, read back from the stored capture (connection-ladder.ts). */
-export async function getConnection(db: Db, store: BlobStore, incidentId: string, connId: string): Promise<ConnectionDetail | null> {
+export async function getConnection(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  connId: string,
+): Promise<ConnectionDetail | null> {
   if (!/^\d{1,18}$/.test(connId)) return null;
   const c = await db.tcpConnection.findFirst({ where: { incidentId, id: BigInt(connId) } });
   if (!c) return null;
@@ -317,7 +428,12 @@ export async function getConnection(db: Db, store: BlobStore, incidentId: string
     db.bundleFile.findUniqueOrThrow({ where: { id: c.fileId }, select: { sha256: true, counts: true } }),
   ]);
   const { ladder, ladderOmitted, note } = await connectionLadder(store, file, c);
-  return { ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined), ladder, ladderOmitted, ladderNote: note };
+  return {
+    ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined),
+    ladder,
+    ladderOmitted,
+    ladderNote: note,
+  };
 }
 
 /** Distinct targets and states, for the page's filters: from the stored counts, and the table for files without. */

@@ -8,7 +8,11 @@ import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
  * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
  * of the incident with the saved override (Incident.clockOffsetMs) and keeps what was detected.
  */
-export async function correlateIncident(db: Db, incidentId: string, toleranceMs = DEFAULT_TOLERANCE_MS): Promise<Correlation> {
+export async function correlateIncident(
+  db: Db,
+  incidentId: string,
+  toleranceMs = DEFAULT_TOLERANCE_MS,
+): Promise<Correlation> {
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
   const txs = await db.logTransaction.findMany({
     where: { incidentId, OR: [{ status: 502 }, { errCode: "ECONNRESET" }] },
@@ -21,22 +25,52 @@ export async function correlateIncident(db: Db, incidentId: string, toleranceMs 
         WHERE x.e->>'complete' = 'false' AND x.e->>'reqTsUs' IS NOT NULL ORDER BY x.n LIMIT 1),
       extract(epoch from "endTs") * 1000)::float8 ts
     FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
-  const candidates: Candidate[] = rows.map((r) => ({ id: String(r.id), target: r.target, ts: Number(r.ts), classCode: r.cls }));
+  const candidates: Candidate[] = rows.map((r) => ({
+    id: String(r.id),
+    target: r.target,
+    ts: Number(r.ts),
+    classCode: r.cls,
+  }));
   // A log that names the target by host name is matched to the capture's address for it (lib/analysis/target-alias.ts).
-  const logTargets = await db.logTargetStat.findMany({ where: { incidentId }, select: { target: true }, distinct: ["target"] });
-  const alias = aliasCaptureTargets(logTargets.map((t) => t.target), [...new Set(candidates.map((c) => c.target))]);
-  const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
-  const result = correlate(txs.map((t) => ({ correlationId: t.correlationId, target: t.target === null ? null : (addressOf.get(t.target) ?? t.target), ts: t.endTs.getTime() })), candidates, {
-    toleranceMs,
-    overrideMs: incident?.clockOffsetMs ?? null,
+  const logTargets = await db.logTargetStat.findMany({
+    where: { incidentId },
+    select: { target: true },
+    distinct: ["target"],
   });
+  const alias = aliasCaptureTargets(
+    logTargets.map((t) => t.target),
+    [...new Set(candidates.map((c) => c.target))],
+  );
+  const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
+  const result = correlate(
+    txs.map((t) => ({
+      correlationId: t.correlationId,
+      target: t.target === null ? null : (addressOf.get(t.target) ?? t.target),
+      ts: t.endTs.getTime(),
+    })),
+    candidates,
+    {
+      toleranceMs,
+      overrideMs: incident?.clockOffsetMs ?? null,
+    },
+  );
   await db.$transaction([
-    db.tcpConnection.updateMany({ where: { incidentId, matchedCorrelationId: { not: null } }, data: { matchedCorrelationId: null, matchedDeltaMs: null } }),
+    db.tcpConnection.updateMany({
+      where: { incidentId, matchedCorrelationId: { not: null } },
+      data: { matchedCorrelationId: null, matchedDeltaMs: null },
+    }),
     db.$executeRaw`
       UPDATE "TcpConnection" c SET "matchedCorrelationId" = m.cid, "matchedDeltaMs" = m.d
       FROM unnest(${result.matches.map((m) => m.connId)}::bigint[], ${result.matches.map((m) => m.correlationId)}::text[], ${result.matches.map((m) => m.deltaMs)}::float8[]) AS m(id, cid, d)
       WHERE c.id = m.id AND c."incidentId" = ${incidentId}`,
-    db.incident.updateMany({ where: { id: incidentId }, data: { detectedClockOffsetMs: result.detected?.offsetMs ?? null, detectedClockPairs: result.detected?.pairs ?? 0, clockWindowMs: result.windowMs } }),
+    db.incident.updateMany({
+      where: { id: incidentId },
+      data: {
+        detectedClockOffsetMs: result.detected?.offsetMs ?? null,
+        detectedClockPairs: result.detected?.pairs ?? 0,
+        clockWindowMs: result.windowMs,
+      },
+    }),
   ]);
   return result;
 }

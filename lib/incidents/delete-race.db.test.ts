@@ -43,9 +43,11 @@ beforeEach(async () => {
 afterEach(async () => t?.cleanup());
 
 const put = (): Promise<PutResult> => store.put(createReadStream(SOURCE), { hold: true });
-const incidentOf = (p: PutResult) => createIncident(db(), store, [{ name: NAME, sha256: p.sha256, size: p.size, held: p.held }]);
+const incidentOf = (p: PutResult) =>
+  createIncident(db(), store, [{ name: NAME, sha256: p.sha256, size: p.size, held: p.held }]);
 const intact = (sha256: string) => existsSync(store.pathOf(sha256)) && readFileSync(store.pathOf(sha256)).equals(BYTES);
-const leftovers = () => (existsSync(path.join(store.rootDir, "tmp")) ? readdirSync(path.join(store.rootDir, "tmp")) : []);
+const leftovers = () =>
+  existsSync(path.join(store.rootDir, "tmp")) ? readdirSync(path.join(store.rootDir, "tmp")) : [];
 
 /** The new incident's file parses from the blob it points at. */
 async function parsesFine(incidentId: string) {

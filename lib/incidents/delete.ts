@@ -23,7 +23,8 @@ export async function deleteIncident(db: Db, store: BlobStore, dataDir: string, 
   // An upload of the same bytes may write its row at any moment (its held copy settles only then): the store
   // looks for a row, moves the blob aside and looks again before it is gone, so such an upload keeps its blob.
   for (const sha of shas) {
-    if (await store.deleteUnused(sha, async () => (await db.bundleFile.count({ where: { sha256: sha } })) > 0)) blobsDeleted++;
+    if (await store.deleteUnused(sha, async () => (await db.bundleFile.count({ where: { sha256: sha } })) > 0))
+      blobsDeleted++;
   }
   const fileIds = new Set(files.map((f) => f.id));
   let sidecarsDeleted = 0;

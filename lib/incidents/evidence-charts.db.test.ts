@@ -30,7 +30,10 @@ const truthOf = (target: string) => truth.targets.find((x) => x.target === targe
 describe("idle-gap histograms", () => {
   it("show the racing target's closes as one spike at its idle timer, marked with the timer and the gateway's setting", async () => {
     const row = view.targets.find((r) => r.target === RACER)!;
-    const charts = await idleGapCharts(t.handle.prisma, id, { timerMs: (x) => view.targets.find((r) => r.target === x)?.profile?.cluster?.ms ?? null, gatewayKeepAliveMs: 30_000 });
+    const charts = await idleGapCharts(t.handle.prisma, id, {
+      timerMs: (x) => view.targets.find((r) => r.target === x)?.profile?.cluster?.ms ?? null,
+      gatewayKeepAliveMs: 30_000,
+    });
     const h = charts.find((c) => c.target === RACER)!;
     const tt = truthOf(RACER);
     // Every connection the target closed: its idle closes and the races (tshark's truth).
@@ -50,7 +53,9 @@ describe("idle-gap histograms", () => {
   it("scatter the premature-closing target's closes (no bar holds most of them)", async () => {
     const charts = await idleGapCharts(t.handle.prisma, id, { timerMs: () => null, gatewayKeepAliveMs: null });
     const h = charts.find((c) => c.target === HANGER)!;
-    expect(h.bars.reduce((a, b) => a + b.premature, 0)).toBe(view.targets.find((r) => r.target === HANGER)!.connections.byClass["premature-close"]);
+    expect(h.bars.reduce((a, b) => a + b.premature, 0)).toBe(
+      view.targets.find((r) => r.target === HANGER)!.connections.byClass["premature-close"],
+    );
     expect(Math.max(...h.bars.map((b) => b.n))).toBeLessThan(h.total);
   });
 });
@@ -80,10 +85,16 @@ it("marks the closes that killed a request apart from ordinary closes on the tim
 });
 
 it("leads each verdict with its strongest evidence", () => {
-  const line = (target: string) => keyEvidence(view.diagnosis.targets.find((v) => v.target === target)!, view.targets.find((r) => r.target === target));
+  const line = (target: string) =>
+    keyEvidence(
+      view.diagnosis.targets.find((v) => v.target === target)!,
+      view.targets.find((r) => r.target === target),
+    );
   const c = view.targets.find((r) => r.target === RACER)!.profile!.cluster!;
   expect(line(RACER).map((e) => e.text)).toEqual([`idle timer ≈ 1.00 s: ${c.n} of ${c.of} idle closes agree`]);
   expect(line(RACER)[0].href).toContain("class=keepalive-race");
   const n = view.targets.find((r) => r.target === HANGER)!.connections.byClass["premature-close"];
-  expect(line(HANGER).map((e) => e.text)).toEqual([`${n} closes without a response after the target had the request (most on /items/2)`]);
+  expect(line(HANGER).map((e) => e.text)).toEqual([
+    `${n} closes without a response after the target had the request (most on /items/2)`,
+  ]);
 });

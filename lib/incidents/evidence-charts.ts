@@ -2,8 +2,14 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { CAPTURE_KINDS } from "@/lib/ingest/file-kinds";
-import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, type IdleGapBin, type IdleGapHistogram, type PathFailures } from "@/lib/analysis/chart-data";
-
+import {
+  IDLE_GAP_FINE,
+  failuresByPath,
+  idleGapHistogram,
+  type IdleGapBin,
+  type IdleGapHistogram,
+  type PathFailures,
+} from "@/lib/analysis/chart-data";
 
 /**
  * Per target, the "target's last byte → its close" gaps of the connections the target closed, counted in fine
@@ -25,7 +31,11 @@ export async function idleGapBins(db: Db, incidentId: string): Promise<Map<strin
 }
 
 /** One histogram per target that closed connections, marked with its idle timer and the gateway's keep_alive_timeout. */
-export async function idleGapCharts(db: Db, incidentId: string, marks: { timerMs: (target: string) => number | null; gatewayKeepAliveMs: number | null }): Promise<IdleGapHistogram[]> {
+export async function idleGapCharts(
+  db: Db,
+  incidentId: string,
+  marks: { timerMs: (target: string) => number | null; gatewayKeepAliveMs: number | null },
+): Promise<IdleGapHistogram[]> {
   const bins = await idleGapBins(db, incidentId);
   return [...bins.entries()].map(([target, b]) =>
     idleGapHistogram(target, b, [
@@ -44,5 +54,8 @@ export async function failurePaths(db: Db, incidentId: string, topN = 8): Promis
     WHERE t."incidentId" = ${incidentId} AND t.status IN (502, 504)
     GROUP BY 1, 2`;
   const withSlash = (p: string) => (p === "" ? "/" : p.startsWith("/") ? p : `/${p}`);
-  return failuresByPath(rows.map((r) => ({ target: r.target, path: withSlash(r.path), s502: Number(r.s502), s504: Number(r.s504) })), topN);
+  return failuresByPath(
+    rows.map((r) => ({ target: r.target, path: withSlash(r.path), s502: Number(r.s502), s504: Number(r.s504) })),
+    topN,
+  );
 }

@@ -13,8 +13,19 @@ import { ConnectionQuery } from "@/lib/api/connection-schema";
  * The connection page and the transaction drill-down show the ladder each connection had when ladders were built at
  * ingest and stored: golden.json holds them, written by scripts/ladder-golden.ts on that code (commit 3bfe104).
  */
-type Golden = Record<string, Array<{ gateway: { host: string; port: number }; firstFrame: number; lastFrame: number; ladderOmitted: number; ladder: unknown[] }>>;
-const golden = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../analysis/__fixtures__/ladder/golden.json"), "utf8")) as Golden;
+type Golden = Record<
+  string,
+  Array<{
+    gateway: { host: string; port: number };
+    firstFrame: number;
+    lastFrame: number;
+    ladderOmitted: number;
+    ladder: unknown[];
+  }>
+>;
+const golden = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, "../analysis/__fixtures__/ladder/golden.json"), "utf8"),
+) as Golden;
 const FIX = path.resolve(import.meta.dirname, "..");
 const CAPTURES: Record<string, string> = {
   "acme-prod-502/gw01-to-target.pcap": path.join(SAMPLE_DIR, "gw01-to-target.pcap"),
@@ -29,21 +40,32 @@ const t = testDbForFile();
 describe("ladders of stored connections", () => {
   it("are the golden ladders for every connection of the sample bundle and of pcap, pcapng and Linux-cooked captures", async () => {
     const db = t.handle.prisma;
-    const { incidentId, store } = await ingestBundle(t, async (store) => [...(await storeSamples(store)), ...(await storeFiles(store, Object.values(CAPTURES).slice(1)))]);
+    const { incidentId, store } = await ingestBundle(t, async (store) => [
+      ...(await storeSamples(store)),
+      ...(await storeFiles(store, Object.values(CAPTURES).slice(1))),
+    ]);
     const files = await db.bundleFile.findMany({ where: { incidentId, kind: { in: ["pcap", "pcapng"] } } });
     expect(files).toHaveLength(Object.keys(CAPTURES).length);
     let compared = 0;
     for (const [key, file] of Object.entries(CAPTURES)) {
-      const f = files.find((x) => x.name === path.basename(file) && (key.startsWith("acme") || x.name !== "gw01-to-target.pcap"));
+      const f = files.find(
+        (x) => x.name === path.basename(file) && (key.startsWith("acme") || x.name !== "gw01-to-target.pcap"),
+      );
       const want = golden[key];
-      const rows = await db.tcpConnection.findMany({ where: { fileId: f!.id }, orderBy: { firstFrame: "asc" }, select: { id: true } });
+      const rows = await db.tcpConnection.findMany({
+        where: { fileId: f!.id },
+        orderBy: { firstFrame: "asc" },
+        select: { id: true },
+      });
       expect(rows, key).toHaveLength(want.length);
       for (const r of rows) {
         const got = ConnectionDetail.parse(await getConnection(db, store, incidentId, String(r.id)));
         const g = want.find((w) => w.firstFrame === got.firstFrame);
         expect(g, `${key} frame ${got.firstFrame}`).toBeDefined();
-        expect({ lastFrame: got.lastFrame, ladderOmitted: got.ladderOmitted, ladder: got.ladder }, `${key} frame ${got.firstFrame}`)
-          .toEqual({ lastFrame: g!.lastFrame, ladderOmitted: g!.ladderOmitted, ladder: g!.ladder });
+        expect(
+          { lastFrame: got.lastFrame, ladderOmitted: got.ladderOmitted, ladder: got.ladder },
+          `${key} frame ${got.firstFrame}`,
+        ).toEqual({ lastFrame: g!.lastFrame, ladderOmitted: g!.ladderOmitted, ladder: g!.ladder });
         compared++;
       }
     }
@@ -64,7 +86,10 @@ describe("ladders of stored connections", () => {
 
   it("stores frame offsets, not ladders; reads rows stored before (no offsets) from the capture's start; says so when the capture is gone", async () => {
     const db = t.handle.prisma;
-    const { incidentId, store } = await ingestBundle(t, [CAPTURES["ladder/interleaved.pcap"], CAPTURES["__fixtures__/two-sections.pcapng"]]);
+    const { incidentId, store } = await ingestBundle(t, [
+      CAPTURES["ladder/interleaved.pcap"],
+      CAPTURES["__fixtures__/two-sections.pcapng"],
+    ]);
     const cols = await db.$queryRaw<Array<{ column_name: string }>>`
       SELECT column_name FROM information_schema.columns WHERE table_name = 'TcpConnection' AND table_schema = current_schema()`;
     expect(cols.map((c) => c.column_name)).not.toContain("ladder");
@@ -72,7 +97,9 @@ describe("ladders of stored connections", () => {
     expect(rows).toHaveLength(14 + 6);
     // tshark -o frame.show_file_off:TRUE -r interleaved.pcap -T fields -e frame.number -e frame.file_off: frame 1 at 24.
     expect(rows.map((r) => [r.firstFrame, Number(r.firstOffset)])).toContainEqual([1, 24]);
-    expect(rows.every((r) => r.firstOffset !== null && r.lastOffset !== null && r.lastOffset >= r.firstOffset)).toBe(true);
+    expect(rows.every((r) => r.firstOffset !== null && r.lastOffset !== null && r.lastOffset >= r.firstOffset)).toBe(
+      true,
+    );
     // The list reads no ladder and shows the same rows.
     const list = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "50" }));
     expect(list.total).toBe(20);
@@ -82,10 +109,15 @@ describe("ladders of stored connections", () => {
     await db.bundleFile.updateMany({ where: { incidentId }, data: { counts: { frames: 1 } } });
     const names = new Map((await db.bundleFile.findMany({ where: { incidentId } })).map((f) => [f.id, f.name]));
     for (const r of rows) {
-      const key = names.get(r.fileId) === "interleaved.pcap" ? "ladder/interleaved.pcap" : "__fixtures__/two-sections.pcapng";
+      const key =
+        names.get(r.fileId) === "interleaved.pcap" ? "ladder/interleaved.pcap" : "__fixtures__/two-sections.pcapng";
       const g = golden[key].find((w) => w.firstFrame === r.firstFrame)!;
       const got = await getConnection(db, store, incidentId, String(r.id));
-      expect({ ladder: got!.ladder, ladderOmitted: got!.ladderOmitted, note: got!.ladderNote }).toEqual({ ladder: g.ladder, ladderOmitted: g.ladderOmitted, note: null });
+      expect({ ladder: got!.ladder, ladderOmitted: got!.ladderOmitted, note: got!.ladderNote }).toEqual({
+        ladder: g.ladder,
+        ladderOmitted: g.ladderOmitted,
+        note: null,
+      });
     }
 
     // The capture's blob removed from disk: the page says why there is no ladder.

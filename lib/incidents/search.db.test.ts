@@ -43,7 +43,10 @@ describe("incident search", () => {
   let configOnly: string;
   beforeAll(async () => {
     full = await upload(SAMPLE_FILES, "Ticket 12345 acme checkout");
-    configOnly = await upload(SAMPLE_FILES.filter((f) => f.endsWith(".yaml")), "config only 999");
+    configOnly = await upload(
+      SAMPLE_FILES.filter((f) => f.endsWith(".yaml")),
+      "config only 999",
+    );
     await parseAll();
   });
 
@@ -54,7 +57,9 @@ describe("incident search", () => {
     expect(stored.verdict).not.toBeNull();
     const hit = await searchIncidents(db(), { verdict: stored.verdict as "keepalive-mismatch" });
     expect(hit.map((r) => r.id)).toContain(full);
-    const other = (["keepalive-mismatch", "premature-close", "both", "insufficient-data", "no-502"] as const).find((v) => v !== stored.verdict)!;
+    const other = (["keepalive-mismatch", "premature-close", "both", "insufficient-data", "no-502"] as const).find(
+      (v) => v !== stored.verdict,
+    )!;
     expect((await searchIncidents(db(), { verdict: other })).map((r) => r.id)).not.toContain(full);
   });
 
@@ -69,25 +74,36 @@ describe("incident search", () => {
 
   it("matches title (case-insensitive), org, env, target and date range", async () => {
     expect((await searchIncidents(db(), { q: "TICKET 12345" })).map((r) => r.id)).toEqual([full]);
-    expect((await searchIncidents(db(), { q: "100%" }))).toEqual([]); // LIKE wildcards are literal
+    expect(await searchIncidents(db(), { q: "100%" })).toEqual([]); // LIKE wildcards are literal
     expect((await searchIncidents(db(), { org: "acme", env: "prod" })).map((r) => r.id)).toContain(full);
     expect(await searchIncidents(db(), { org: "globex" })).toEqual([]);
-    const target = (await db().logTransaction.findFirstOrThrow({ where: { incidentId: full, target: { not: null } }, select: { target: true } })).target!;
+    const target = (
+      await db().logTransaction.findFirstOrThrow({
+        where: { incidentId: full, target: { not: null } },
+        select: { target: true },
+      })
+    ).target!;
     expect((await searchIncidents(db(), { target: target.split(":")[0] })).map((r) => r.id)).toEqual([full]);
     expect(await searchIncidents(db(), { target: "no-such-host.invalid" })).toEqual([]);
     const row = (await searchIncidents(db(), { q: "12345" }))[0];
     const day = new Date(row.firstTs!).toISOString().slice(0, 10);
     expect((await searchIncidents(db(), { from: day, to: day })).map((r) => r.id)).toContain(full);
-    expect((await searchIncidents(db(), { to: "2001-01-01" }))).toEqual([]);
+    expect(await searchIncidents(db(), { to: "2001-01-01" })).toEqual([]);
   });
 });
 
 describe("deleting an incident", () => {
   it("removes its rows, its blobs and sidecars from disk, but keeps blobs another incident shares", async () => {
     const a = await upload(SAMPLE_FILES, "to delete");
-    const b = await upload(SAMPLE_FILES.filter((f) => f.endsWith(".yaml")), "shares the config blob");
+    const b = await upload(
+      SAMPLE_FILES.filter((f) => f.endsWith(".yaml")),
+      "shares the config blob",
+    );
     await parseAll();
-    const files = await db().bundleFile.findMany({ where: { incidentId: a }, select: { id: true, sha256: true, name: true } });
+    const files = await db().bundleFile.findMany({
+      where: { incidentId: a },
+      select: { id: true, sha256: true, name: true },
+    });
     const config = files.find((f) => f.name.endsWith(".yaml"))!;
     const others = files.filter((f) => f !== config);
     // A sidecar of one of its files, as the log explorer keeps them (DATA_DIR/index/<fileId>.lines).
@@ -102,7 +118,9 @@ describe("deleting an incident", () => {
     expect(done?.files).toBe(files.length);
     expect(await db().incident.count({ where: { id: a } })).toBe(0);
     for (const table of ["bundleFile", "logTransaction", "parseJob", "tcpConnection"] as const) {
-      expect(await (db()[table] as unknown as { count(a: object): Promise<number> }).count({ where: { incidentId: a } })).toBe(0);
+      expect(
+        await (db()[table] as unknown as { count(a: object): Promise<number> }).count({ where: { incidentId: a } }),
+      ).toBe(0);
     }
     // Other incidents of this test still reference the same content, so count only blobs nobody references now.
     const still = new Set((await db().bundleFile.findMany({ select: { sha256: true } })).map((f) => f.sha256));
@@ -117,7 +135,8 @@ describe("deleting an incident", () => {
   it("removes the blobs once the last incident using them goes", async () => {
     const blobs = () => readdirSync(store.rootDir, { recursive: true }).filter((p) => /[0-9a-f]{64}$/.test(String(p)));
     expect(blobs().length).toBeGreaterThan(0);
-    for (const r of await db().incident.findMany({ select: { id: true } })) expect((await deleteIncident(db(), store, t.dataDir, r.id))?.files).toBeGreaterThan(0);
+    for (const r of await db().incident.findMany({ select: { id: true } }))
+      expect((await deleteIncident(db(), store, t.dataDir, r.id))?.files).toBeGreaterThan(0);
     expect(blobs()).toEqual([]);
   });
 });

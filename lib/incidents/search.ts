@@ -21,8 +21,13 @@ export const IncidentSearch = z.object({
 });
 export type IncidentSearch = z.infer<typeof IncidentSearch>;
 
-export function parseIncidentSearch(raw: Record<string, string | string[] | undefined>): { search: IncidentSearch; error: string | null } {
-  const flat = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" && v.trim() !== "" ? [[k, v]] : [])));
+export function parseIncidentSearch(raw: Record<string, string | string[] | undefined>): {
+  search: IncidentSearch;
+  error: string | null;
+} {
+  const flat = Object.fromEntries(
+    Object.entries(raw).flatMap(([k, v]) => (typeof v === "string" && v.trim() !== "" ? [[k, v]] : [])),
+  );
   const r = IncidentSearch.safeParse(flat);
   if (r.success) return { search: r.data, error: null };
   return { search: {}, error: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
@@ -68,8 +73,13 @@ export async function searchIncidents(db: Db, s: IncidentSearch, limit = 500): P
       OR EXISTS (SELECT 1 FROM "TcpConnection" c WHERE c."incidentId" = i.id AND c.target ILIKE ${t}))`);
   }
   if (s.from) where.push(Prisma.sql`coalesce(i."lastTs", i."createdAt") >= ${new Date(`${s.from}T00:00:00Z`)}`);
-  if (s.to) where.push(Prisma.sql`coalesce(i."firstTs", i."createdAt") < ${new Date(Date.parse(`${s.to}T00:00:00Z`) + DAY_MS)}`);
-  const rows = await db.$queryRaw<Array<ListItemSql & { org: string | null; env: string | null; verdict: string | null; answered: boolean }>>`
+  if (s.to)
+    where.push(
+      Prisma.sql`coalesce(i."firstTs", i."createdAt") < ${new Date(Date.parse(`${s.to}T00:00:00Z`) + DAY_MS)}`,
+    );
+  const rows = await db.$queryRaw<
+    Array<ListItemSql & { org: string | null; env: string | null; verdict: string | null; answered: boolean }>
+  >`
     SELECT i.id, i.title, i.org, i.env, i.verdict, i.answers <> '{}'::jsonb answered, i."createdAt", i."firstTs", i."lastTs",
       (SELECT count(*) FROM "LogTransaction" t WHERE t."incidentId" = i.id AND t.status = 502) s502,
       (SELECT count(*) FROM "BundleFile" f WHERE f."incidentId" = i.id) files,

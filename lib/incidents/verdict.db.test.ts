@@ -15,7 +15,8 @@ import { setClockOffset } from "@/lib/incidents/clock";
 let t: TestEnv;
 let incidentId: string;
 const db = () => t.handle.prisma;
-const stored = async () => (await db().incident.findUniqueOrThrow({ where: { id: incidentId }, select: { verdict: true } })).verdict;
+const stored = async () =>
+  (await db().incident.findUniqueOrThrow({ where: { id: incidentId }, select: { verdict: true } })).verdict;
 const computed = async () => (await getIncidentView(db(), incidentId))!.diagnosis.verdict.cause;
 
 beforeAll(async () => {

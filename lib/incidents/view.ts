@@ -14,7 +14,18 @@ import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
-interface TargetTotals { target: string; proxy: string | null; requests: number; e502: number; e504: number; targetAnswered502: number; targetAnswered504: number; errorCodes: Record<string, number>; p50: number | null; p95: number | null }
+interface TargetTotals {
+  target: string;
+  proxy: string | null;
+  requests: number;
+  e502: number;
+  e504: number;
+  targetAnswered502: number;
+  targetAnswered504: number;
+  errorCodes: Record<string, number>;
+  p50: number | null;
+  p95: number | null;
+}
 
 /** Per-target rows summed over the parsed log files; p50/p95 exact from the merged duration histograms. */
 async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Promise<TargetTotals[]> {
@@ -22,7 +33,23 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
   const by = new Map<string, TargetTotals & { hist: Map<number, number> }>();
   for (const r of rows) {
     let a = by.get(r.target);
-    if (!a) by.set(r.target, (a = { target: r.target, proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: {}, p50: null, p95: null, hist: new Map() }));
+    if (!a)
+      by.set(
+        r.target,
+        (a = {
+          target: r.target,
+          proxy: null,
+          requests: 0,
+          e502: 0,
+          e504: 0,
+          targetAnswered502: 0,
+          targetAnswered504: 0,
+          errorCodes: {},
+          p50: null,
+          p95: null,
+          hist: new Map(),
+        }),
+      );
     a.requests += r.requests;
     a.e502 += r.e502;
     a.e504 += r.e504;
@@ -32,7 +59,11 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
     for (const [code, n] of Object.entries(readTally(r.errorCodes))) a.errorCodes[code] = (a.errorCodes[code] ?? 0) + n;
     mergeHistogram(a.hist, readTally(r.durations));
   }
-  const out = [...by.values()].map(({ hist, ...a }) => ({ ...a, p50: percentileCont(hist, 0.5), p95: percentileCont(hist, 0.95) }));
+  const out = [...by.values()].map(({ hist, ...a }) => ({
+    ...a,
+    p50: percentileCont(hist, 0.5),
+    p95: percentileCont(hist, 0.95),
+  }));
   return out.sort((x, y) => y.e502 - x.e502 || (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
 }
 
@@ -47,12 +78,19 @@ export const incidentUrl = (id: string) => `/incidents/${id}`;
 /** An endpoint on the gateway's own port (edgemicro.port) that no proxy targets: the client → gateway leg. */
 export function clientLegOf(configs: GatewayConfig[]): (target: string) => boolean {
   const ports = new Set(configs.map((c) => c.edgemicro?.port).filter((p): p is number => typeof p === "number"));
-  const proxied = new Set(configs.flatMap((c) => (c.proxies ?? []).flatMap((p) => (p.target ? [endpointLabel(p.target.host, p.target.port)] : []))));
+  const proxied = new Set(
+    configs.flatMap((c) =>
+      (c.proxies ?? []).flatMap((p) => (p.target ? [endpointLabel(p.target.host, p.target.port)] : [])),
+    ),
+  );
   return (target) => !proxied.has(target) && ports.has(Number(target.slice(target.lastIndexOf(":") + 1)));
 }
 
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
-  const incident = await db.incident.findUnique({ where: { id }, include: { files: { orderBy: { createdAt: "asc" } } } });
+  const incident = await db.incident.findUnique({
+    where: { id },
+    include: { files: { orderBy: { createdAt: "asc" } } },
+  });
   if (!incident) return null;
   const files = incident.files.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
 
@@ -64,13 +102,17 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
 
   // Aggregates precomputed at ingest (lib/analysis/log-aggregates.ts), of parsed files only.
   const doneLogIds = logFiles.map((f) => f.id);
-  const [stats] = await db.$queryRaw<Array<{ rows: bigint; requests: bigint | null; responses: bigint | null; s5xx: bigint | null }>>`
+  const [stats] = await db.$queryRaw<
+    Array<{ rows: bigint; requests: bigint | null; responses: bigint | null; s5xx: bigint | null }>
+  >`
     SELECT count(*) "rows", sum(requests) requests, sum(responses) responses, sum(s5xx) s5xx FROM "StatsDelta" WHERE "incidentId" = ${id}`;
 
   const firstTs = incident.firstTs?.getTime() ?? null;
   const lastTs = incident.lastTs?.getTime() ?? null;
   const bucketMs = pickBucketMs(firstTs, lastTs);
-  const bucketRows = await db.$queryRaw<Array<{ b: bigint; code: string | null; n: bigint; s502: bigint; s504: bigint }>>`
+  const bucketRows = await db.$queryRaw<
+    Array<{ b: bigint; code: string | null; n: bigint; s502: bigint; s504: bigint }>
+  >`
     SELECT (t / ${bucketMs}::bigint) * ${bucketMs}::bigint b, code, sum(n) n, sum(s502) s502, sum(s504) s504
     FROM "LogBucket" WHERE "incidentId" = ${id} AND "resMs" = ${resFor(bucketMs)} AND "fileId" = ANY(${doneLogIds}::text[])
     GROUP BY 1, 2 ORDER BY 1`;
@@ -79,7 +121,17 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
   for (const r of bucketRows) {
     const t = Number(r.b);
-    const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 };
+    const b = buckets.get(t) ?? {
+      t,
+      total: 0,
+      errors: {},
+      s502: 0,
+      s504: 0,
+      targetFin: 0,
+      targetRst: 0,
+      killFin: 0,
+      killRst: 0,
+    };
     b.total += num(r.n);
     b.s502 += num(r.s502);
     b.s504 += num(r.s504);
@@ -99,7 +151,17 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     for (const [ct, fin, rst] of f.counts.closeBuckets?.[res] ?? []) {
       const t = Math.floor(ct / bucketMs) * bucketMs;
       if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
-      const b = buckets.get(t) ?? { t, total: 0, errors: {}, s502: 0, s504: 0, targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 };
+      const b = buckets.get(t) ?? {
+        t,
+        total: 0,
+        errors: {},
+        s502: 0,
+        s504: 0,
+        targetFin: 0,
+        targetRst: 0,
+        killFin: 0,
+        killRst: 0,
+      };
       b.targetFin += fin;
       b.targetRst += rst;
       buckets.set(t, b);
@@ -108,7 +170,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // Which of those closes killed a request: correlation matched them to a 502 (few rows, read through the
   // index on matchedCorrelationId).
   const doneCaptureIds = files.filter((f) => isCaptureKind(f.kind) && f.status === "done").map((f) => f.id);
-  const kills = doneCaptureIds.length === 0 ? [] : await db.$queryRaw<Array<{ b: bigint; kind: string; n: bigint }>>`
+  const kills =
+    doneCaptureIds.length === 0
+      ? []
+      : await db.$queryRaw<Array<{ b: bigint; kind: string; n: bigint }>>`
     SELECT (floor(extract(epoch from "closeTs") * 1000 / ${bucketMs}) * ${bucketMs})::bigint b, "closeKind" kind, count(*) n
     FROM "TcpConnection" WHERE "incidentId" = ${id} AND "matchedCorrelationId" IS NOT NULL AND closer = 'target' AND "closeTs" IS NOT NULL
       AND "fileId" = ANY(${doneCaptureIds}::text[])
@@ -124,7 +189,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
   const byAddress = await targetConnectionSummary(db, id);
-  const alias = aliasCaptureTargets(targetRows.map((r) => r.target), [...byAddress.keys()]);
+  const alias = aliasCaptureTargets(
+    targetRows.map((r) => r.target),
+    [...byAddress.keys()],
+  );
   const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
   const configs = files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
@@ -134,7 +202,19 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
   const clientLeg = clientLegOf(configs);
   for (const t of capture.keys()) {
-    if (!targetRows.some((r) => r.target === t) && !clientLeg(t)) targetRows.push({ target: t, proxy: null, requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: {}, p50: null, p95: null });
+    if (!targetRows.some((r) => r.target === t) && !clientLeg(t))
+      targetRows.push({
+        target: t,
+        proxy: null,
+        requests: 0,
+        e502: 0,
+        e504: 0,
+        targetAnswered502: 0,
+        targetAnswered504: 0,
+        errorCodes: {},
+        p50: null,
+        p95: null,
+      });
   }
   // Config files name the proxies: "edgemicro_orders /emg_badtarget" rather than the bare base path.
   const proxyLabel = (basePath: string | null) => {
@@ -174,7 +254,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       errorCodes: Object.fromEntries([...codeTotals].sort((a, b) => b[1] - a[1])),
       malformedLines: counts.reduce((a, c) => a + (c.malformed ?? 0), 0),
       logCoverage,
-      statsTotals: num(stats.rows) > 0 ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) } : null,
+      statsTotals:
+        num(stats.rows) > 0
+          ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) }
+          : null,
     },
     timeline: { bucketMs, buckets: [...buckets.values()].sort((x, y) => x.t - y.t) },
     targets: targetRows.map((r) => {
@@ -204,14 +287,32 @@ export interface IncidentProgress {
 
 /** The cheap part of the view the page polls while parsing: one query on BundleFile. */
 export async function getIncidentProgress(db: Db, id: string): Promise<IncidentProgress | null> {
-  const rows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" }, select: { id: true, status: true, bytesDone: true, size: true } });
+  const rows = await db.bundleFile.findMany({
+    where: { incidentId: id },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, status: true, bytesDone: true, size: true },
+  });
   if (rows.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;
-  const files = rows.map((f) => ({ id: f.id, status: FileRowState.pick({ status: true }).parse(f).status, bytesDone: Number(f.bytesDone), size: Number(f.size) }));
+  const files = rows.map((f) => ({
+    id: f.id,
+    status: FileRowState.pick({ status: true }).parse(f).status,
+    bytesDone: Number(f.bytesDone),
+    size: Number(f.size),
+  }));
   return { pending: files.some((f) => isPending(f.status)), files };
 }
 
 /** The columns both incident lists select (counts as SQL answers them); `listItem` maps them for the plain list and the search. */
-export interface ListItemSql { id: string; title: string; createdAt: Date; firstTs: Date | null; lastTs: Date | null; s502: bigint; files: bigint; pending: bigint }
+export interface ListItemSql {
+  id: string;
+  title: string;
+  createdAt: Date;
+  firstTs: Date | null;
+  lastTs: Date | null;
+  s502: bigint;
+  files: bigint;
+  pending: bigint;
+}
 
 export function listItem(r: ListItemSql): IncidentListItem {
   return {

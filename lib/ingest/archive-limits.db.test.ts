@@ -19,7 +19,11 @@ const t = testDbForFile();
 describe("tiny archives with many entries", () => {
   it("two tar.gz of 10,000 one-byte entries at once: 1,000 entries each, a note naming archive and limit, bounded memory", async () => {
     const file = path.join(t.scratch, "many.tar.gz");
-    await makeTar(file, Array.from({ length: 10_000 }, (_, i) => ({ header: { name: `e/${i}.txt`, size: 1 }, data: Buffer.from("x") })), true);
+    await makeTar(
+      file,
+      Array.from({ length: 10_000 }, (_, i) => ({ header: { name: `e/${i}.txt`, size: 1 }, data: Buffer.from("x") })),
+      true,
+    );
     const bytes = readFileSync(file);
     expect(bytes.length).toBeLessThan(200_000);
     const db = t.handle.prisma;
@@ -27,7 +31,11 @@ describe("tiny archives with many entries", () => {
     const incidents = [];
     for (let i = 0; i < 2; i++) {
       const put = await store.put(Readable.from([bytes]), { hold: true });
-      incidents.push(await createIncident(db, store, [{ name: `many-${i}.tar.gz`, sha256: put.sha256, size: put.size, held: put.held }]));
+      incidents.push(
+        await createIncident(db, store, [
+          { name: `many-${i}.tar.gz`, sha256: put.sha256, size: put.size, held: put.held },
+        ]),
+      );
     }
     global.gc?.();
     const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
@@ -60,7 +68,11 @@ describe("tiny archives with many entries", () => {
     };
     await Promise.all(Array.from({ length: 50 }, () => run(task)));
     expect(most).toBe(3);
-    await expect(run(async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      run(async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     await Promise.all(Array.from({ length: 10 }, () => run(task))); // a failed task gave its slot back
     expect(most).toBe(3);
   });

@@ -51,9 +51,15 @@ const CONFIGS = INPUTS.filter((i) => /\.ya?ml$/.test(i.name));
 function secretsOf(yaml: string): string[] {
   const out: string[] = [];
   for (const m of yaml.matchAll(/^\s*(?:-\s+)?([\w.-]+):[ \t]+["']?([^"'\n#]+?)["']?[ \t]*$/gm)) {
-    if (/(^|[_.-])(key|secret|password|passphrase|token)$/i.test(m[1]) && !/public/i.test(m[1]) && !/^(https?:|[|>])/.test(m[2])) out.push(m[2]);
+    if (
+      /(^|[_.-])(key|secret|password|passphrase|token)$/i.test(m[1]) &&
+      !/public/i.test(m[1]) &&
+      !/^(https?:|[|>])/.test(m[2])
+    )
+      out.push(m[2]);
   }
-  for (const m of yaml.matchAll(/-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/g)) out.push(...m[1].split(/\s+/).filter((l) => l.length >= 16));
+  for (const m of yaml.matchAll(/-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/g))
+    out.push(...m[1].split(/\s+/).filter((l) => l.length >= 16));
   for (const m of yaml.matchAll(/\/\/([^\s/@:]+):([^\s/@]+)@/g)) out.push(m[1], m[2]);
   return out;
 }
@@ -79,7 +85,11 @@ async function uploads(form: "zip" | "tar.gz" | "gz"): Promise<Array<{ name: str
   if (form === "zip") return [{ name: "bundle.zip", data: makeZip(entries.map((e) => ({ ...e, deflate: true }))) }];
   if (form === "gz") return INPUTS.map((i) => ({ name: `${i.name}.gz`, data: gzipSync(readFileSync(i.file)) }));
   const file = path.join(tmp, "bundle.tar.gz");
-  await makeTar(file, entries.map((e) => ({ header: { name: e.name, size: e.data.length }, data: e.data })), true);
+  await makeTar(
+    file,
+    entries.map((e) => ({ header: { name: e.name, size: e.data.length }, data: e.data })),
+    true,
+  );
   return [{ name: "bundle.tar.gz", data: readFileSync(file) }];
 }
 
@@ -100,11 +110,17 @@ async function unpacked(name: string, data: Buffer): Promise<Buffer[]> {
   const file = path.join(tmp, `dl-${Math.random().toString(36).slice(2)}`);
   await writeFile(file, data);
   const members: Buffer[] = [];
-  await expandArchive(file, kind as ArchiveKind, resolveLimits(), async (e) => {
-    const parts: Buffer[] = [];
-    for await (const c of e.stream) parts.push(c as Buffer);
-    members.push(...(await unpacked(e.name, Buffer.concat(parts))));
-  }, name);
+  await expandArchive(
+    file,
+    kind as ArchiveKind,
+    resolveLimits(),
+    async (e) => {
+      const parts: Buffer[] = [];
+      for await (const c of e.stream) parts.push(c as Buffer);
+      members.push(...(await unpacked(e.name, Buffer.concat(parts))));
+    },
+    name,
+  );
   return members;
 }
 
@@ -114,19 +130,30 @@ async function download(incidentId: string, fileId: string, as: "share" | "engin
   jar.clear();
   if (as === "engineer") jar.set("emg_session", who.session);
   else jar.set("emg_share", who.share.get(incidentId)!);
-  const res = await hit("api/incidents/[id]/files/[fileId]", "GET", { ip: "192.0.2.9", params: { id: incidentId, fileId } });
+  const res = await hit("api/incidents/[id]/files/[fileId]", "GET", {
+    ip: "192.0.2.9",
+    params: { id: incidentId, fileId },
+  });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }
 
 /** Every regular file under the data directory (blobs, line indexes), archives unpacked. */
 function storedFiles(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).map((p) => path.join(dir, p)).filter((p) => statSync(p).isFile());
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((p) => path.join(dir, p))
+    .filter((p) => statSync(p).isFile());
 }
 
 describe("no config secret comes back from an uploaded archive", () => {
   it("finds the secrets in the raw configs (so the search below can fail)", () => {
     expect(CONFIGS.map((c) => c.name).sort()).toEqual(["acme-prod-config.yaml", "secrets-config.yaml"]);
-    for (const s of ["9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3", "Sup3rS3cret!", "Tr0ub4dor&3-correct-horse", "8e2d4f6a1c3b5d7f9e0a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b0d2f4a6c8e0b1d", "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"]) {
+    for (const s of [
+      "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3",
+      "Sup3rS3cret!",
+      "Tr0ub4dor&3-correct-horse",
+      "8e2d4f6a1c3b5d7f9e0a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b0d2f4a6c8e0b1d",
+      "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+    ]) {
       expect(SECRETS).toContain(s);
     }
     for (const c of CONFIGS) expect(leaks(readFileSync(c.file)).length).toBeGreaterThan(3);
@@ -135,16 +162,21 @@ describe("no config secret comes back from an uploaded archive", () => {
   it("zip, tar.gz and gzip (the zip twice at once): downloads as share visitor and engineer, and the disk, hold none", async () => {
     const db = t.handle.prisma;
     const incidents = [];
-    for (const form of ["zip", "zip", "tar.gz", "gz"] as const) incidents.push({ form, incident: await upload(await uploads(form)) });
+    for (const form of ["zip", "zip", "tar.gz", "gz"] as const)
+      incidents.push({ form, incident: await upload(await uploads(form)) });
     await parseQueued(db, t.dataDir);
-    for (const { incident } of incidents) who.share.set(incident.id, (await createShareLink(db, incident.id, { allowDownload: true })).token);
+    for (const { incident } of incidents)
+      who.share.set(incident.id, (await createShareLink(db, incident.id, { allowDownload: true })).token);
 
     for (const { form, incident } of incidents) {
       const files = await db.bundleFile.findMany({ where: { incidentId: incident.id }, orderBy: { name: "asc" } });
       // Every input came out of its container and was parsed (the two identical zips did not lose each other's bytes).
       const members = files.filter((f) => f.parentId);
       expect(members.map((f) => f.name.split("/").pop()).sort(), form).toEqual(INPUTS.map((i) => i.name).sort());
-      expect(members.filter((f) => f.status !== "done" && f.status !== "skipped"), form).toEqual([]);
+      expect(
+        members.filter((f) => f.status !== "done" && f.status !== "skipped"),
+        form,
+      ).toEqual([]);
       for (const f of files) {
         for (const as of ["share", "engineer"] as const) {
           const { status, body } = await download(incident.id, f.id, as);
@@ -163,11 +195,15 @@ describe("no config secret comes back from an uploaded archive", () => {
     }
 
     // A copy of an archive a killed process left aside is not put back by the start-up sweep: its row needs no bytes.
-    const zipRow = await db.bundleFile.findFirstOrThrow({ where: { incidentId: incidents[0].incident.id, kind: "zip" } });
+    const zipRow = await db.bundleFile.findFirstOrThrow({
+      where: { incidentId: incidents[0].incident.id, kind: "zip" },
+    });
     const store = blobStore(t.dataDir);
     await mkdir(store.tempDir, { recursive: true });
     await writeFile(path.join(store.tempDir, `${zipRow.sha256}-${Date.now()}-0a.gone`), (await uploads("zip"))[0].data);
-    expect(await sweepStaleTemporaries(db, t.dataDir, { maxAgeMs: 0, now: Date.now() + 1000 })).toMatchObject({ restored: 0 });
+    expect(await sweepStaleTemporaries(db, t.dataDir, { maxAgeMs: 0, now: Date.now() + 1000 })).toMatchObject({
+      restored: 0,
+    });
     expect(await store.has(zipRow.sha256)).toBe(false);
 
     // What is stored: no archive kept, no secret in any blob, line index or temporary.

@@ -20,7 +20,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const put = (hold = true) => store.put(Readable.from([BYTES]), { hold });
-const intact = (p: PutResult) => existsSync(store.pathOf(p.sha256)) && readFileSync(store.pathOf(p.sha256)).equals(BYTES);
+const intact = (p: PutResult) =>
+  existsSync(store.pathOf(p.sha256)) && readFileSync(store.pathOf(p.sha256)).equals(BYTES);
 const leftovers = () => (existsSync(path.join(dir, "tmp")) ? readdirSync(path.join(dir, "tmp")) : []);
 
 describe("blob clean-up racing an upload of the same bytes", () => {

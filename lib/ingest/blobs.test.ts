@@ -10,7 +10,9 @@ import { LimitError } from "./limits";
 
 const LOG = path.join(SAMPLE_DIR, "acme-prod-config.yaml");
 let root: string;
-beforeAll(() => { root = mkdtempSync(path.join(os.tmpdir(), "blobs-")); });
+beforeAll(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), "blobs-"));
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function readAll(r: Readable): Promise<Buffer> {
@@ -22,7 +24,9 @@ async function readAll(r: Readable): Promise<Buffer> {
 function* chunksOf(buf: Buffer, n: number): Generator<Uint8Array> {
   for (let i = 0; i < buf.length; i += n) yield buf.subarray(i, i + n);
 }
-async function* asyncChunks(buf: Buffer, n: number): AsyncGenerator<Uint8Array> { yield* chunksOf(buf, n); }
+async function* asyncChunks(buf: Buffer, n: number): AsyncGenerator<Uint8Array> {
+  yield* chunksOf(buf, n);
+}
 
 describe("BlobStore", () => {
   it("stores by sha256 under ab/cd/ and dedups identical content", async () => {

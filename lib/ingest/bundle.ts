@@ -22,7 +22,15 @@ export function blobStore(dataDir: string): BlobStore {
 }
 
 /** Kinds the worker can do something with; everything else is kept and listed. */
-const PARSEABLE: ReadonlySet<FileKind> = new Set(["zip", "tar", "gzip", "gateway-log", "gateway-config", "pcap", "pcapng"]);
+const PARSEABLE: ReadonlySet<FileKind> = new Set([
+  "zip",
+  "tar",
+  "gzip",
+  "gateway-log",
+  "gateway-config",
+  "pcap",
+  "pcapng",
+]);
 
 /**
  * Files sniffed at once in this process, whatever the number of uploads and archives: an archive of 10,000
@@ -36,7 +44,8 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
     files.map((f) =>
       sniffing(async () => {
         // The held copy has the same bytes and cannot vanish (the stored blob could, until our row exists).
-        const head = f.size === 0 ? null : await readHead(f.held ?? store.pathOf(f.sha256), Math.min(f.size, SNIFF_HEAD_BYTES));
+        const head =
+          f.size === 0 ? null : await readHead(f.held ?? store.pathOf(f.sha256), Math.min(f.size, SNIFF_HEAD_BYTES));
         const kind: FileKind = head ? sniff(head) : "empty";
         const parseable = PARSEABLE.has(kind);
         const status: FileStatus = parseable ? "queued" : "skipped";
@@ -49,7 +58,11 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
           size: BigInt(f.size),
           kind,
           status,
-          error: parseable ? null : kind === "empty" ? "Empty file (0 bytes)." : "Not recognized as a gateway log, gateway config, capture or archive; kept but not parsed.",
+          error: parseable
+            ? null
+            : kind === "empty"
+              ? "Empty file (0 bytes)."
+              : "Not recognized as a gateway log, gateway config, capture or archive; kept but not parsed.",
         };
       }),
     ),
@@ -60,10 +73,20 @@ const jobsFor = (rows: Array<{ id: string; incidentId: string; status: FileStatu
   rows.filter((r) => r.status === "queued").map((r) => ({ incidentId: r.incidentId, fileId: r.id }));
 
 /** Records stored blobs as files of an incident and queues their parse jobs, in one transaction (a crash between would strand queued files). */
-export async function addFiles(db: Db, store: BlobStore, incidentId: string, files: StoredUpload[], parentId: string | null = null) {
+export async function addFiles(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  files: StoredUpload[],
+  parentId: string | null = null,
+) {
   try {
     const rows = await fileRows(store, incidentId, files, parentId);
-    if (rows.length) await db.$transaction([db.bundleFile.createMany({ data: rows }), db.parseJob.createMany({ data: jobsFor(rows) })]);
+    if (rows.length)
+      await db.$transaction([
+        db.bundleFile.createMany({ data: rows }),
+        db.parseJob.createMany({ data: jobsFor(rows) }),
+      ]);
     return rows;
   } finally {
     await Promise.all(files.map((f) => store.settle(f)));

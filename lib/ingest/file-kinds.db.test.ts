@@ -14,14 +14,20 @@ let t: TestEnv;
 let incidentId: string;
 beforeAll(async () => {
   t = await openTestDb();
-  ({ incidentId } = await ingestBundle(t, ["acme-prod-config.yaml", "gw01-to-target.pcap"].map((f) => path.join(SAMPLE_DIR, f))));
+  ({ incidentId } = await ingestBundle(
+    t,
+    ["acme-prod-config.yaml", "gw01-to-target.pcap"].map((f) => path.join(SAMPLE_DIR, f)),
+  ));
 });
 afterAll(async () => t?.cleanup());
 
 describe("the kind and status of a bundle file", () => {
   it("are values of their one definition once the sample files are parsed", async () => {
     const view = (await getIncidentView(t.handle.prisma, incidentId))!;
-    expect(view.files.map((f) => [f.kind, f.status]).sort()).toEqual([["gateway-config", "done"], ["pcap", "done"]]);
+    expect(view.files.map((f) => [f.kind, f.status]).sort()).toEqual([
+      ["gateway-config", "done"],
+      ["pcap", "done"],
+    ]);
     for (const f of view.files) {
       expect(FILE_KINDS).toContain(f.kind);
       expect(FILE_STATUSES).toContain(f.status);

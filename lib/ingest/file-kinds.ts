@@ -6,7 +6,17 @@
 import { z } from "zod";
 
 /** What sniffing found in the bytes (lib/ingest/sniff.ts); never taken from the file name. */
-export const FILE_KINDS = ["zip", "tar", "gzip", "pcap", "pcapng", "gateway-log", "gateway-config", "empty", "unknown"] as const;
+export const FILE_KINDS = [
+  "zip",
+  "tar",
+  "gzip",
+  "pcap",
+  "pcapng",
+  "gateway-log",
+  "gateway-config",
+  "empty",
+  "unknown",
+] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 export const FileKindSchema = z.enum(FILE_KINDS);
 

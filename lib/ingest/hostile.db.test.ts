@@ -32,7 +32,11 @@ function noise(n: number, seed: number): Buffer {
   const b = Buffer.alloc(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     b[i] = x & 0xff;
   }
   return b;
@@ -52,22 +56,36 @@ async function writeHugeLine(file: string): Promise<void> {
 /** "Billion laughs": each alias level multiplies the previous by ten. */
 function aliasBomb(): string {
   const lines = ["edgemicro:", "  port: 8000", "lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
-  for (let i = 1; i <= 9; i++) lines.push(`lol${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(", ")}]`);
+  for (let i = 1; i <= 9; i++)
+    lines.push(`lol${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(", ")}]`);
   return lines.join("\n") + "\n";
 }
 
 function pcapHeader(): Buffer {
   const h = Buffer.alloc(24);
-  h.writeUInt32LE(0xa1b2c3d4, 0); h.writeUInt16LE(2, 4); h.writeUInt16LE(4, 6); h.writeUInt32LE(65535, 16); h.writeUInt32LE(1, 20);
+  h.writeUInt32LE(0xa1b2c3d4, 0);
+  h.writeUInt16LE(2, 4);
+  h.writeUInt16LE(4, 6);
+  h.writeUInt32LE(65535, 16);
+  h.writeUInt32LE(1, 20);
   return h;
 }
 
 function pcapngHead(): Buffer {
   const shb = Buffer.alloc(28);
-  shb.writeUInt32LE(0x0a0d0d0a, 0); shb.writeUInt32LE(28, 4); shb.writeUInt32LE(0x1a2b3c4d, 8);
-  shb.writeUInt16LE(1, 12); shb.writeInt32LE(-1, 16); shb.writeInt32LE(-1, 20); shb.writeUInt32LE(28, 24);
+  shb.writeUInt32LE(0x0a0d0d0a, 0);
+  shb.writeUInt32LE(28, 4);
+  shb.writeUInt32LE(0x1a2b3c4d, 8);
+  shb.writeUInt16LE(1, 12);
+  shb.writeInt32LE(-1, 16);
+  shb.writeInt32LE(-1, 20);
+  shb.writeUInt32LE(28, 24);
   const idb = Buffer.alloc(20);
-  idb.writeUInt32LE(1, 0); idb.writeUInt32LE(20, 4); idb.writeUInt16LE(1, 8); idb.writeUInt32LE(0, 12); idb.writeUInt32LE(20, 16);
+  idb.writeUInt32LE(1, 0);
+  idb.writeUInt32LE(20, 4);
+  idb.writeUInt16LE(1, 8);
+  idb.writeUInt32LE(0, 12);
+  idb.writeUInt32LE(20, 16);
   return Buffer.concat([shb, idb]);
 }
 
@@ -101,8 +119,15 @@ async function buildBundle(): Promise<Array<{ name: string; path: string }>> {
   files["noise.pcap"] = Buffer.concat([pcapHeader(), n(4)]);
   files["noise.pcapng"] = Buffer.concat([pcapngHead(), n(5)]);
   // Log-shaped noise: every line starts with a time stamp and a bracket, then garbage (no newline inside).
-  files["noise.log"] = Buffer.concat(Array.from({ length: 200 }, (_, i) =>
-    Buffer.concat([Buffer.from("2026-11-23T19:33:55.775Z ["), noise(100, 100 + i).map((b) => (b === 10 || b === 0 ? 32 : b)), Buffer.from("\n")])));
+  files["noise.log"] = Buffer.concat(
+    Array.from({ length: 200 }, (_, i) =>
+      Buffer.concat([
+        Buffer.from("2026-11-23T19:33:55.775Z ["),
+        noise(100, 100 + i).map((b) => (b === 10 || b === 0 ? 32 : b)),
+        Buffer.from("\n"),
+      ]),
+    ),
+  );
   files["noise.bin"] = n(6);
   for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), data);
 
@@ -116,8 +141,13 @@ async function buildBundle(): Promise<Array<{ name: string; path: string }>> {
     { header: { name: "logs/good.log", size: log.length }, data: log },
   ]);
   await writeHugeLine(path.join(dir, "huge-line.log"));
-  return [...Object.keys(files), "evil.tar", "huge-line.log"].map((name) => ({ name, path: path.join(dir, name) }))
-    .concat([{ name: "gateway.log", path: SAMPLE_LOG }, { name: "acme-prod-config.yaml", path: path.join(SAMPLE_DIR, "acme-prod-config.yaml") }, { name: "gw01-to-target.pcap", path: path.join(SAMPLE_DIR, "gw01-to-target.pcap") }]);
+  return [...Object.keys(files), "evil.tar", "huge-line.log"]
+    .map((name) => ({ name, path: path.join(dir, name) }))
+    .concat([
+      { name: "gateway.log", path: SAMPLE_LOG },
+      { name: "acme-prod-config.yaml", path: path.join(SAMPLE_DIR, "acme-prod-config.yaml") },
+      { name: "gw01-to-target.pcap", path: path.join(SAMPLE_DIR, "gw01-to-target.pcap") },
+    ]);
 }
 
 describe("hostile input", () => {
@@ -152,46 +182,81 @@ describe("hostile input", () => {
     };
     const report = files.map((f) => `${f.name}: ${f.status} ${f.error ?? ""}`).join("\n");
     // Nothing is left queued or parsing.
-    expect(files.filter((f) => f.status === "queued" || f.status === "parsing"), report).toEqual([]);
+    expect(
+      files.filter((f) => f.status === "queued" || f.status === "parsing"),
+      report,
+    ).toEqual([]);
 
     // Bombs: caught by the declared ratio (zip) and while streaming (gzip), before being materialised.
-    expect(byName("zip-bomb.zip")).toMatchObject({ status: "failed", error: expect.stringMatching(/'zeros\.log' \(declared compression ratio \d+ exceeds 200\)/) });
-    expect(byName("gzip-bomb.log.gz")).toMatchObject({ status: "failed", error: expect.stringMatching(/compression ratio \d+ exceeds 200/) });
+    expect(byName("zip-bomb.zip")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/'zeros\.log' \(declared compression ratio \d+ exceeds 200\)/),
+    });
+    expect(byName("gzip-bomb.log.gz")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/compression ratio \d+ exceeds 200/),
+    });
     expect(files.some((f) => f.name.startsWith("zip-bomb.zip/") || f.name.startsWith("gzip-bomb.log.gz/"))).toBe(false);
 
     // Nesting: expanded to the depth limit, the next archive fails with the reason, nothing deeper exists.
     const nested = files.filter((f) => f.name.startsWith("nested-20.zip/"));
     expect(nested).toHaveLength(DEFAULT_LIMITS.maxDepth);
-    expect(nested.at(-1)).toMatchObject({ status: "failed", error: `Archive nested more than ${DEFAULT_LIMITS.maxDepth} levels deep; not expanded.` });
+    expect(nested.at(-1)).toMatchObject({
+      status: "failed",
+      error: `Archive nested more than ${DEFAULT_LIMITS.maxDepth} levels deep; not expanded.`,
+    });
 
     // Traversal and links are refused by name; the good entry is unpacked and parsed.
     const evil = byName("evil.tar");
     expect(evil.status).toBe("done");
-    expect(evil.error).toMatch(/^4 entries not unpacked: '\.\.\/\.\.\/escape\.log' \(path contains a '\.\.' segment\); '\/etc\/cron\.d\/evil' \(absolute path\); 'link-to-passwd' \(symlink to '\/etc\/passwd' not allowed\); and 1 more\.$/);
-    expect((evil.counts as { skipped: Array<{ name: string; reason: string }> }).skipped[3]).toEqual({ name: "hard-link", reason: "hard link to '../../etc/shadow' not allowed" });
-    expect(files.filter((f) => f.parentId === evil.id).map((f) => [f.name, f.status])).toEqual([["evil.tar/logs/good.log", "done"]]);
+    expect(evil.error).toMatch(
+      /^4 entries not unpacked: '\.\.\/\.\.\/escape\.log' \(path contains a '\.\.' segment\); '\/etc\/cron\.d\/evil' \(absolute path\); 'link-to-passwd' \(symlink to '\/etc\/passwd' not allowed\); and 1 more\.$/,
+    );
+    expect((evil.counts as { skipped: Array<{ name: string; reason: string }> }).skipped[3]).toEqual({
+      name: "hard-link",
+      reason: "hard link to '../../etc/shadow' not allowed",
+    });
+    expect(files.filter((f) => f.parentId === evil.id).map((f) => [f.name, f.status])).toEqual([
+      ["evil.tar/logs/good.log", "done"],
+    ]);
 
     // The 1 GiB line: reported as too long at its own line and byte offset; the line before it parsed.
     const huge = byName("huge-line.log");
     expect(huge.status).toBe("done");
     expect(huge.counts).toMatchObject({ lines: 2, records: 1, malformed: 1 });
     const issues = await db.parseIssue.findMany({ where: { fileId: huge.id } });
-    expect(issues.map((i) => [i.lineNo, Number(i.byteOffset), i.reason])).toEqual([[2, Buffer.byteLength(SAMPLE_FIRST_LINE), "line too long"]]);
+    expect(issues.map((i) => [i.lineNo, Number(i.byteOffset), i.reason])).toEqual([
+      [2, Buffer.byteLength(SAMPLE_FIRST_LINE), "line too long"],
+    ]);
 
-    expect(byName("alias-bomb.yaml")).toMatchObject({ status: "failed", error: "line 4: YAML aliases expand too much (limit 50); refusing a possible alias bomb" });
-    expect(byName("caplen.pcap")).toMatchObject({ status: "failed", error: "Capture unreadable at byte 24: Record length 4294967295 exceeds 262144; rest of capture skipped." });
-    expect(byName("block-length.pcapng")).toMatchObject({ status: "failed", error: "Capture unreadable at byte 48: Block length 4294967280 is invalid; rest of capture skipped." });
+    expect(byName("alias-bomb.yaml")).toMatchObject({
+      status: "failed",
+      error: "line 4: YAML aliases expand too much (limit 50); refusing a possible alias bomb",
+    });
+    expect(byName("caplen.pcap")).toMatchObject({
+      status: "failed",
+      error: "Capture unreadable at byte 24: Record length 4294967295 exceeds 262144; rest of capture skipped.",
+    });
+    expect(byName("block-length.pcapng")).toMatchObject({
+      status: "failed",
+      error: "Capture unreadable at byte 48: Block length 4294967280 is invalid; rest of capture skipped.",
+    });
 
     // Noise: a failure names where (byte offset or line); a capture read in part says where it stopped.
-    for (const n of ["noise.gz", "noise.tar", "noise.pcapng"]) expect(byName(n), report).toMatchObject({ status: "failed", error: expect.stringMatching(/byte (offset )?\d+/) });
+    for (const n of ["noise.gz", "noise.tar", "noise.pcapng"])
+      expect(byName(n), report).toMatchObject({ status: "failed", error: expect.stringMatching(/byte (offset )?\d+/) });
     expect(byName("noise.zip")).toMatchObject({ status: "failed", error: expect.stringMatching(/^zip: /) });
     expect(byName("noise.pcap").error, report).toMatch(/byte \d+/);
-    expect(byName("noise.log")).toMatchObject({ status: "failed", error: expect.stringMatching(/^No line of this file could be read; first problem at line 1 \(byte 0\): /) });
+    expect(byName("noise.log")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^No line of this file could be read; first problem at line 1 \(byte 0\): /),
+    });
     expect(byName("noise.log").counts).toMatchObject({ lines: 200, malformed: 200 });
     expect(byName("noise.bin")).toMatchObject({ status: "skipped", error: expect.stringMatching(/not recognized/i) });
 
     // Nothing else is lost: the sample's log, config and capture, and the log out of the tar, all parsed.
-    for (const n of ["gateway.log", "acme-prod-config.yaml", "gw01-to-target.pcap"]) expect([n, byName(n).status, byName(n).error]).toEqual([n, "done", null]);
+    for (const n of ["gateway.log", "acme-prod-config.yaml", "gw01-to-target.pcap"])
+      expect([n, byName(n).status, byName(n).error]).toEqual([n, "done", null]);
     const fiveOhTwo = await db.logTransaction.count({ where: { incidentId: incident.id, status: 502 } });
     expect(fiveOhTwo).toBe(6); // grep -c '\]\[502\]\[' sample log → 3, twice (loose and inside evil.tar)
     expect(await db.tcpConnection.count({ where: { fileId: byName("gw01-to-target.pcap").id } })).toBeGreaterThan(0);

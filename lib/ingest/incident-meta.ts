@@ -3,14 +3,16 @@ import type { Db } from "@/lib/db/client";
 import { readFileCounts } from "@/lib/api/file-counts";
 import type { FileStatus } from "./file-kinds";
 
-
 const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 /** Org, env and time range from the parsed files; the default title unless a person renamed it. */
 export async function refreshIncidentMeta(db: Db, incidentId: string): Promise<void> {
   const incident = await db.incident.findUnique({ where: { id: incidentId } });
   if (!incident) return;
-  const files = await db.bundleFile.findMany({ where: { incidentId, status: "done" satisfies FileStatus }, select: { counts: true, kind: true } });
+  const files = await db.bundleFile.findMany({
+    where: { incidentId, status: "done" satisfies FileStatus },
+    select: { counts: true, kind: true },
+  });
   let org: string | null = null;
   let env: string | null = null;
   let first = Infinity;

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import {
+  createReadStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  copyFileSync,
+  mkdirSync,
+} from "node:fs";
 import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -49,7 +57,13 @@ function expectSampleNumbers(view: IncidentView) {
   expect(view.title).toMatch(/^acme\/prod · 2026-11-23 19:33/);
   expect(view.targets).toHaveLength(1);
   const target = view.targets[0];
-  expect(target).toMatchObject({ target: "127.0.0.1:28081", proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errorCodes: { ECONNRESET: 3 } });
+  expect(target).toMatchObject({
+    target: "127.0.0.1:28081",
+    proxy: "edgemicro_orders /emg_badtarget",
+    requests: 25,
+    errors502: 3,
+    errorCodes: { ECONNRESET: 3 },
+  });
   expect(target.errorRate).toBeCloseTo(3 / 25);
   const bars = view.timeline.buckets.reduce((a, b) => a + b.s502, 0);
   expect(bars).toBe(3);
@@ -68,7 +82,12 @@ describe("ingest of the sample bundle", () => {
   it("gives the same numbers from a .tar.gz and from a .zip of the bundle", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "emg-bundle-"));
     execFileSync("tar", ["czf", path.join(dir, "bundle.tgz"), "-C", SAMPLE_DIR, ...SAMPLE_FILES]);
-    execFileSync("zip", ["-q", "-j", path.join(dir, "bundle.zip"), ...SAMPLE_FILES.map((f) => path.join(SAMPLE_DIR, f))]);
+    execFileSync("zip", [
+      "-q",
+      "-j",
+      path.join(dir, "bundle.zip"),
+      ...SAMPLE_FILES.map((f) => path.join(SAMPLE_DIR, f)),
+    ]);
     for (const archive of ["bundle.tgz", "bundle.zip"]) {
       const view = await ingest([{ name: archive, path: path.join(dir, archive) }]);
       expectSampleNumbers(view);
@@ -87,7 +106,13 @@ describe("ingest of the sample bundle", () => {
 describe("error-only logs (the gateway's default level)", () => {
   it("does not invent a rate: requests are unknown and the stats lines give the totals", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "emg-errlog-"));
-    const log = readFileSync(path.join(SAMPLE_DIR, SAMPLE_FILES.find((f) => f.endsWith(".log"))!), "utf8");
+    const log = readFileSync(
+      path.join(
+        SAMPLE_DIR,
+        SAMPLE_FILES.find((f) => f.endsWith(".log"))!,
+      ),
+      "utf8",
+    );
     // What level `error` would have written: the sample's [error] lines (grep -c '^[^ ]* \[error\]' → 6),
     // plus cumulative stats lines of two processes; the second one restarted (counters from zero).
     const errorLines = log.split("\n").filter((l) => / \[error\]/.test(l));
@@ -110,7 +135,10 @@ describe("error-only logs (the gateway's default level)", () => {
 describe("bad input never loses the rest of the bundle", () => {
   it("reports each broken file and still parses the good ones", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "emg-bad-"));
-    const log = path.join(SAMPLE_DIR, SAMPLE_FILES.find((f) => f.endsWith(".log"))!);
+    const log = path.join(
+      SAMPLE_DIR,
+      SAMPLE_FILES.find((f) => f.endsWith(".log"))!,
+    );
     writeFileSync(path.join(dir, "empty.log"), "");
     writeFileSync(path.join(dir, "binary.log"), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     const gz = gzipSync(Buffer.alloc(200_000, "2026-11-23T19:33:55.775Z info 1 x\n"));
@@ -121,11 +149,23 @@ describe("bad input never loses the rest of the bundle", () => {
     const evil = path.join(dir, "evil");
     mkdirSync(path.join(evil, "a"), { recursive: true });
     copyFileSync(log, path.join(evil, "a", "good.log"));
-    execFileSync("tar", ["cf", path.join(dir, "evil.tar"), "-C", evil, "a/good.log", "--transform", "s,^a/good.log,../../escape.log,", "-P"]);
+    execFileSync("tar", [
+      "cf",
+      path.join(dir, "evil.tar"),
+      "-C",
+      evil,
+      "a/good.log",
+      "--transform",
+      "s,^a/good.log,../../escape.log,",
+      "-P",
+    ]);
     execFileSync("tar", ["rf", path.join(dir, "evil.tar"), "-C", evil, "a/good.log"]);
 
     const names = ["empty.log", "binary.log", "truncated.log.gz", "oneline.log", "evil.tar"];
-    const view = await ingest([...names.map((n) => ({ name: n, path: path.join(dir, n) })), { name: "gateway.log", path: log }]);
+    const view = await ingest([
+      ...names.map((n) => ({ name: n, path: path.join(dir, n) })),
+      { name: "gateway.log", path: log },
+    ]);
     const byName = (n: string) => view.files.find((f) => f.name === n)!;
 
     expect(byName("empty.log")).toMatchObject({ status: "skipped", kind: "empty" });

@@ -41,7 +41,8 @@ export function resolveLimits(overrides?: Partial<IngestLimits>): IngestLimits {
     for (const k of Object.keys(out) as Array<keyof IngestLimits>) {
       const v = overrides[k];
       if (v !== undefined) {
-        if (typeof v !== "number" || !(v >= 0) || Number.isNaN(v)) throw new TypeError(`invalid limit ${k}: ${String(v)}`);
+        if (typeof v !== "number" || !(v >= 0) || Number.isNaN(v))
+          throw new TypeError(`invalid limit ${k}: ${String(v)}`);
         out[k] = v;
       }
     }
@@ -50,12 +51,7 @@ export function resolveLimits(overrides?: Partial<IngestLimits>): IngestLimits {
 }
 
 export type LimitCode =
-  | "upload-too-large"
-  | "entry-too-large"
-  | "total-too-large"
-  | "compression-ratio"
-  | "too-many-entries"
-  | "too-deep";
+  "upload-too-large" | "entry-too-large" | "total-too-large" | "compression-ratio" | "too-many-entries" | "too-deep";
 
 export class LimitError extends Error {
   readonly code: LimitCode;

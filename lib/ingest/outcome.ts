@@ -17,7 +17,11 @@ const MAX_LISTED = 3;
  * Turns a parser's counts into the file's verdict: a file of which nothing at all could be read fails with
  * its first problem (where and why); one that was read only in part is done, with a note saying what was lost.
  */
-export async function fileOutcome(db: Db, file: { id: string; name: string; kind: string }, counts: FileCounts): Promise<FileOutcome> {
+export async function fileOutcome(
+  db: Db,
+  file: { id: string; name: string; kind: string },
+  counts: FileCounts,
+): Promise<FileOutcome> {
   if (file.kind === "gateway-log") {
     const c = counts;
     if (c.lines && c.malformed === c.lines) {
@@ -31,7 +35,9 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
     const stop = c.warnings?.find((w) => STOPPING.has(w.code));
     if (stop) {
       const at = `at byte ${stop.offset}: ${stop.message}`;
-      return c.frames ? { failed: false, note: `Read ${c.frames} frames, then stopped ${at}.` } : { failed: true, note: `Capture unreadable ${at}.` };
+      return c.frames
+        ? { failed: false, note: `Read ${c.frames} frames, then stopped ${at}.` }
+        : { failed: true, note: `Capture unreadable ${at}.` };
     }
   }
   if (isArchiveKind(file.kind)) {
@@ -39,9 +45,15 @@ export async function fileOutcome(db: Db, file: { id: string; name: string; kind
     // The entry that hit an archive-wide limit is listed once, in the sentence naming the archive and the limit.
     const others = stopped ? skipped.filter((s) => s.reason !== stopped.reason) : skipped;
     const notes: string[] = [];
-    if (stopped) notes.push(`Unpacking '${file.name}' stopped after ${entries} ${entries === 1 ? "entry" : "entries"}: ${stopped.reason}.`);
+    if (stopped)
+      notes.push(
+        `Unpacking '${file.name}' stopped after ${entries} ${entries === 1 ? "entry" : "entries"}: ${stopped.reason}.`,
+      );
     if (others.length) {
-      const listed = others.slice(0, MAX_LISTED).map((s) => `'${s.name}' (${s.reason})`).join("; ");
+      const listed = others
+        .slice(0, MAX_LISTED)
+        .map((s) => `'${s.name}' (${s.reason})`)
+        .join("; ");
       const more = others.length > MAX_LISTED ? `; and ${others.length - MAX_LISTED} more` : "";
       notes.push(`${others.length} ${others.length === 1 ? "entry" : "entries"} not unpacked: ${listed}${more}.`);
     }

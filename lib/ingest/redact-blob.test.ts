@@ -5,7 +5,13 @@ import { redactLines } from "./redact-blob";
 async function run(chunks: string[]) {
   const redactor = new LineRedactor();
   const out: Buffer[] = [];
-  for await (const b of redactLines((async function* () { for (const c of chunks) yield Buffer.from(c, "latin1"); })(), redactor)) out.push(b);
+  for await (const b of redactLines(
+    (async function* () {
+      for (const c of chunks) yield Buffer.from(c, "latin1");
+    })(),
+    redactor,
+  ))
+    out.push(b);
   return { text: Buffer.concat(out).toString("latin1"), report: redactor.report() };
 }
 

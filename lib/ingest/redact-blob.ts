@@ -47,12 +47,23 @@ export async function redactToStore(
  * Replaces a file's stored blob by its redacted copy; the original bytes are deleted unless another
  * file (another incident's upload of the same content) still points at them. Returns the report kept with the file.
  */
-export async function adoptRedacted(db: Db, store: BlobStore, file: { id: string; sha256: string }, { put, report }: RedactedBlob): Promise<RedactionReport> {
+export async function adoptRedacted(
+  db: Db,
+  store: BlobStore,
+  file: { id: string; sha256: string },
+  { put, report }: RedactedBlob,
+): Promise<RedactionReport> {
   if (put.sha256 !== file.sha256) {
     // The report is kept with the swap: a re-run after a crash reads the redacted copy and would find nothing.
-    await db.bundleFile.update({ where: { id: file.id }, data: { sha256: put.sha256, size: BigInt(put.size), counts: { redactions: report } } });
+    await db.bundleFile.update({
+      where: { id: file.id },
+      data: { sha256: put.sha256, size: BigInt(put.size), counts: { redactions: report } },
+    });
     await store.settle(put);
-    await store.deleteUnused(file.sha256, async () => (await db.bundleFile.count({ where: { sha256: file.sha256 } })) > 0);
+    await store.deleteUnused(
+      file.sha256,
+      async () => (await db.bundleFile.count({ where: { sha256: file.sha256 } })) > 0,
+    );
     return report;
   }
   await store.settle(put);

@@ -28,12 +28,39 @@ async function runAll() {
 
 async function snapshot(incidentId: string) {
   const db = t.handle.prisma;
-  const files = await db.bundleFile.findMany({ where: { incidentId }, select: { name: true, kind: true, status: true, error: true, counts: true, sha256: true, size: true } });
-  const count = async (table: string) => Number((await db.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) n FROM "${table}" WHERE "incidentId" = $1`, incidentId))[0].n);
+  const files = await db.bundleFile.findMany({
+    where: { incidentId },
+    select: { name: true, kind: true, status: true, error: true, counts: true, sha256: true, size: true },
+  });
+  const count = async (table: string) =>
+    Number(
+      (
+        await db.$queryRawUnsafe<Array<{ n: bigint }>>(
+          `SELECT count(*) n FROM "${table}" WHERE "incidentId" = $1`,
+          incidentId,
+        )
+      )[0].n,
+    );
   const rows: Record<string, number> = {};
-  for (const table of ["LogTransaction", "StatsDelta", "ParseIssue", "TcpConnection", "LogBucket", "LogTargetStat", "BundleFile", "ParseJob"]) rows[table] = await count(table);
+  for (const table of [
+    "LogTransaction",
+    "StatsDelta",
+    "ParseIssue",
+    "TcpConnection",
+    "LogBucket",
+    "LogTargetStat",
+    "BundleFile",
+    "ParseJob",
+  ])
+    rows[table] = await count(table);
   const view = await getIncidentView(db, incidentId);
-  return { files: files.sort((a, b) => a.name.localeCompare(b.name)), rows, summary: view?.summary, timeline: view?.timeline, targets: view?.targets };
+  return {
+    files: files.sort((a, b) => a.name.localeCompare(b.name)),
+    rows,
+    summary: view?.summary,
+    timeline: view?.timeline,
+    targets: view?.targets,
+  };
 }
 
 describe("re-running jobs", () => {
@@ -41,7 +68,9 @@ describe("re-running jobs", () => {
     const db = t.handle.prisma;
     const store = blobStore(t.dataDir);
     const stored = await storeSamples(store);
-    const zip = makeZip(SAMPLES.map((f) => ({ name: `bundle/${f}`, data: readFileSync(path.join(SAMPLE_DIR, f)), deflate: true })));
+    const zip = makeZip(
+      SAMPLES.map((f) => ({ name: `bundle/${f}`, data: readFileSync(path.join(SAMPLE_DIR, f)), deflate: true })),
+    );
     const put = await store.put(Readable.from([zip]));
     stored.push({ name: "bundle.zip", sha256: put.sha256, size: put.size });
     const incident = await createIncident(db, store, stored);
@@ -50,7 +79,9 @@ describe("re-running jobs", () => {
     expect(first.files.every((f) => f.status === "done")).toBe(true);
     expect(first.summary?.status502).toBe(6); // grep -c '\]\[502\]\[' sample log → 3, loose and in the zip
     // The config's secrets were found on the first pass (the stored copy is redacted since).
-    expect(JSON.stringify(first.files.find((f) => f.name === "acme-prod-config.yaml")?.counts)).toMatch(/"redactions":\[\{/);
+    expect(JSON.stringify(first.files.find((f) => f.name === "acme-prod-config.yaml")?.counts)).toMatch(
+      /"redactions":\[\{/,
+    );
 
     // As after a crash: every job runnable again, every file mid-parse.
     await db.parseJob.updateMany({ where: { incidentId: incident.id }, data: { status: "queued" } });

@@ -66,7 +66,10 @@ async function storeVerdictWhenParsed(db: Db, incidentId: string): Promise<void>
 /** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
 export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
   await resetFileOutput(db, fileId);
-  await db.bundleFile.update({ where: { id: fileId }, data: { status: "failed" satisfies FileStatus, error: reason, counts: {} } });
+  await db.bundleFile.update({
+    where: { id: fileId },
+    data: { status: "failed" satisfies FileStatus, error: reason, counts: {} },
+  });
   await refreshIncidentMeta(db, incidentId);
   await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   await storeVerdictWhenParsed(db, incidentId);
@@ -79,7 +82,10 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   // An archive is unpacked once: its members are files with their own jobs, and its bytes are gone.
   const unpacked = wasUnpacked(file);
   if (!unpacked) await resetFileOutput(db, fileId);
-  await db.bundleFile.update({ where: { id: fileId }, data: { status: "parsing" satisfies FileStatus, bytesDone: 0n, error: null } });
+  await db.bundleFile.update({
+    where: { id: fileId },
+    data: { status: "parsing" satisfies FileStatus, bytesDone: 0n, error: null },
+  });
 
   let lastWrite = 0;
   let pendingWrite: Promise<unknown> = Promise.resolve();
@@ -93,7 +99,9 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
       const now = Date.now();
       if (now - lastWrite < 500) return;
       lastWrite = now;
-      pendingWrite = pendingWrite.then(() => db.bundleFile.update({ where: { id: fileId }, data: { bytesDone: BigInt(bytesDone) } }));
+      pendingWrite = pendingWrite.then(() =>
+        db.bundleFile.update({ where: { id: fileId }, data: { bytesDone: BigInt(bytesDone) } }),
+      );
     },
   };
 
@@ -105,7 +113,10 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
       error = counts.unpackError ?? null;
       await dropArchiveBytes(db, store, file); // a crash may have come between the mark and the drop
     } else {
-      if (!(await store.has(file.sha256))) throw new Error(`The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`);
+      if (!(await store.has(file.sha256)))
+        throw new Error(
+          `The stored copy of this file is missing (blob ${file.sha256.slice(0, 12)}…); upload it again.`,
+        );
       // A kind this version does not know (a row of a newer one) has no parser, as "empty" and "unknown" have none.
       const kind: FileKind | undefined = FileKindSchema.safeParse(file.kind).data;
       switch (kind) {
@@ -138,7 +149,8 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
   // Everything derived from this file is in place before it shows as finished: a bundle with no file
   // pending is a fully analysed one (correlation first, then the status with the incident's time range, at once).
-  if (!error && (["gateway-log", "pcap", "pcapng"] satisfies FileKind[] as string[]).includes(file.kind)) await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
+  if (!error && (["gateway-log", "pcap", "pcapng"] satisfies FileKind[] as string[]).includes(file.kind))
+    await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   await db.$transaction(async (tx) => {
     await tx.bundleFile.update({
       where: { id: fileId },

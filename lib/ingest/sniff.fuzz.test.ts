@@ -7,8 +7,20 @@ import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { applyMutations, FUZZ_RUNS, mutationsArb } from "@/lib/testing/fuzz";
 import { sniff, type FileKind } from "./sniff";
 
-const KINDS = new Set<FileKind>(["zip", "tar", "gzip", "pcap", "pcapng", "gateway-log", "gateway-config", "empty", "unknown"]);
-const samples = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => readFileSync(path.join(SAMPLE_DIR, f)));
+const KINDS = new Set<FileKind>([
+  "zip",
+  "tar",
+  "gzip",
+  "pcap",
+  "pcapng",
+  "gateway-log",
+  "gateway-config",
+  "empty",
+  "unknown",
+]);
+const samples = readdirSync(SAMPLE_DIR)
+  .filter((f) => f !== "README.md")
+  .map((f) => readFileSync(path.join(SAMPLE_DIR, f)));
 
 describe("sniff fuzz", () => {
   it("any bytes: one known kind, the same every time", () => {
@@ -26,8 +38,11 @@ describe("sniff fuzz", () => {
 
   it("a magic number decides whatever follows it", () => {
     const magics: Array<[number[], FileKind]> = [
-      [[0x50, 0x4b, 3, 4], "zip"], [[0xd4, 0xc3, 0xb2, 0xa1], "pcap"], [[0xa1, 0xb2, 0xc3, 0xd4], "pcap"],
-      [[0x0a, 0x0d, 0x0d, 0x0a], "pcapng"], [[0x1f, 0x8b], "gzip"],
+      [[0x50, 0x4b, 3, 4], "zip"],
+      [[0xd4, 0xc3, 0xb2, 0xa1], "pcap"],
+      [[0xa1, 0xb2, 0xc3, 0xd4], "pcap"],
+      [[0x0a, 0x0d, 0x0d, 0x0a], "pcapng"],
+      [[0x1f, 0x8b], "gzip"],
     ];
     fc.assert(
       fc.property(fc.constantFrom(...magics), fc.uint8Array({ maxLength: 1024 }), ([m, kind], rest) => {

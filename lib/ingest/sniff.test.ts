@@ -28,7 +28,12 @@ describe("sniff", () => {
     expect(sniff(pad([0x50, 0x4b, 0x03, 0x04]))).toBe("zip");
     expect(sniff(pad([0x50, 0x4b, 0x05, 0x06]))).toBe("zip");
     expect(sniff(gzipSync("hello"))).toBe("gzip");
-    for (const m of [[0xa1, 0xb2, 0xc3, 0xd4], [0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d], [0x4d, 0x3c, 0xb2, 0xa1]])
+    for (const m of [
+      [0xa1, 0xb2, 0xc3, 0xd4],
+      [0xd4, 0xc3, 0xb2, 0xa1],
+      [0xa1, 0xb2, 0x3c, 0x4d],
+      [0x4d, 0x3c, 0xb2, 0xa1],
+    ])
       expect(sniff(pad(m))).toBe("pcap");
     expect(sniff(pad([0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a]))).toBe("pcapng");
     const tar = Buffer.alloc(1024);
@@ -49,7 +54,8 @@ describe("sniff", () => {
   });
 
   it("detects the three gateway log line shapes, after blank lines", () => {
-    const ev = "2026-11-23T19:33:55.816Z [info][h:1][7600][acme][prod][x][1.2.3.4][c][id][core][sourceRequest][GET][][][][]";
+    const ev =
+      "2026-11-23T19:33:55.816Z [info][h:1][7600][acme][prod][x][1.2.3.4][c][id][core][sourceRequest][GET][][][][]";
     const plain = "2026-11-23T19:28:29.685Z info 3657 edge micro listening on port 18000 port=18000";
     const stats = "2026-11-23T19:28:29.685Z stats 3657 treqErrors=0, requests=24";
     const con = "2026-11-23T19:28:29.685Z [3657] [microgateway] started";
@@ -57,7 +63,8 @@ describe("sniff", () => {
     expect(sniff(Buffer.from(`${stats}\n`))).toBe("gateway-log");
     expect(sniff(Buffer.from(`${ev}\n    at foo (bar.js:1:1)\n${ev}\n`))).toBe("gateway-log");
     expect(sniff(Buffer.from(`hello\nworld\nfoo\n${ev}\n`))).toBe("unknown");
-    const trace = "Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n    at Socket.socketOnEnd (node:_http_client:525:23)\n";
+    const trace =
+      "Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n    at Socket.socketOnEnd (node:_http_client:525:23)\n";
     expect(sniff(Buffer.from(`${ev}\n${trace}${ev}\n${trace}${ev}\n${trace}`))).toBe("gateway-log");
   });
 
@@ -74,7 +81,13 @@ describe("limits", () => {
     expect(resolveLimits({ maxDepth: 1 }).maxDepth).toBe(1);
     expect(() => resolveLimits({ maxEntries: -1 })).toThrow(TypeError);
     expect(() => assertDepth(3, DEFAULT_LIMITS)).not.toThrow();
-    const e = (() => { try { assertDepth(4, DEFAULT_LIMITS); } catch (x) { return x; } })();
+    const e = (() => {
+      try {
+        assertDepth(4, DEFAULT_LIMITS);
+      } catch (x) {
+        return x;
+      }
+    })();
     expect(e).toBeInstanceOf(LimitError);
     expect((e as LimitError).code).toBe("too-deep");
   });

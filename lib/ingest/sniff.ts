@@ -21,13 +21,7 @@ const CONFIG_KEY_RE = /^\uFEFF?(?:edgemicro|edge_config|proxies)\s*:(?:\s|$)/m;
 export function isTarHeader(head: Uint8Array): boolean {
   if (head.length < 262) return false;
   // "ustar\0" (POSIX) or "ustar " (GNU) at offset 257
-  return (
-    head[257] === 0x75 &&
-    head[258] === 0x73 &&
-    head[259] === 0x74 &&
-    head[260] === 0x61 &&
-    head[261] === 0x72
-  );
+  return head[257] === 0x75 && head[258] === 0x73 && head[259] === 0x74 && head[260] === 0x61 && head[261] === 0x72;
 }
 
 function looksBinary(head: Buffer): boolean {

@@ -67,7 +67,10 @@ describe("sweeping stale temporary files", () => {
     age(write(path.join(store.tempDir, `${Date.now() - tenMinutes}-0123456789abcdef.part`), "x"), tenMinutes);
     expect(await sweepStaleTemporaries(db(), t.dataDir)).toEqual({ removed: 0, restored: 0 }); // within the hour
     expect(STALE_TEMP_MS).toBe(HOUR);
-    expect(await sweepStaleTemporaries(db(), t.dataDir, { maxAgeMs: 5 * 60 * 1000 })).toEqual({ removed: 1, restored: 0 });
+    expect(await sweepStaleTemporaries(db(), t.dataDir, { maxAgeMs: 5 * 60 * 1000 })).toEqual({
+      removed: 1,
+      restored: 0,
+    });
     expect(temps()).toEqual([]);
   });
 
@@ -97,13 +100,24 @@ describe("sweeping stale temporary files", () => {
     expect(await store.deleteUnused(first.sha256, async () => false)).toBe(true);
     await db().$transaction([
       db().incident.create({ data: { id: "inc_killed", title: "killed before settle" } }),
-      db().bundleFile.create({ data: { id: "f_killed", incidentId: "inc_killed", name: "gw01-to-target.pcap", sha256: held.sha256, size: BigInt(held.size), kind: "pcap", status: "queued" } }),
+      db().bundleFile.create({
+        data: {
+          id: "f_killed",
+          incidentId: "inc_killed",
+          name: "gw01-to-target.pcap",
+          sha256: held.sha256,
+          size: BigInt(held.size),
+          kind: "pcap",
+          status: "queued",
+        },
+      }),
     ]);
     // And a clean-up killed after moving aside bytes no row points at.
     const orphan = await store.put(Readable.from([Buffer.from("a deleted incident's bytes\n")]));
     await expect(
       store.deleteUnused(orphan.sha256, async () => {
-        if (temps().some((n) => n.endsWith(".gone"))) throw new Error("killed between the move aside and the second look");
+        if (temps().some((n) => n.endsWith(".gone")))
+          throw new Error("killed between the move aside and the second look");
         return false;
       }),
     ).rejects.toThrow(/killed/);
@@ -112,7 +126,10 @@ describe("sweeping stale temporary files", () => {
 
     expect(await sweepStaleTemporaries(db(), t.dataDir)).toEqual({ removed: 0, restored: 0 }); // too recent
     // The next start, two hours later.
-    expect(await sweepStaleTemporaries(db(), t.dataDir, { now: Date.now() + 2 * HOUR })).toEqual({ removed: 1, restored: 1 });
+    expect(await sweepStaleTemporaries(db(), t.dataDir, { now: Date.now() + 2 * HOUR })).toEqual({
+      removed: 1,
+      restored: 1,
+    });
     expect(readFileSync(store.pathOf(held.sha256)).equals(bytes)).toBe(true);
     expect(existsSync(store.pathOf(orphan.sha256))).toBe(false);
     expect(temps()).toEqual([]);
@@ -121,12 +138,16 @@ describe("sweeping stale temporary files", () => {
   it("runs when a worker starts (stop() waits for it)", async () => {
     leftovers();
     const put = await store.put(createReadStream(CAPTURE));
-    const incident = await createIncident(db(), store, [{ name: "gw01-to-target.pcap", sha256: put.sha256, size: put.size }]);
+    const incident = await createIncident(db(), store, [
+      { name: "gw01-to-target.pcap", sha256: put.sha256, size: put.size },
+    ]);
     const worker = startWorker({ db: db(), dataDir: t.dataDir, concurrency: 1, pollMs: 50, staleTempMs: HOUR });
     await worker.idle();
     await worker.stop();
     expect(temps()).toEqual([expect.stringMatching(/-44ee55ff66aa77bb\.part$/)]);
     expect(indexFiles()).toEqual(["f_done.lines", "f_parsing.lines.tmp"]);
-    expect(await db().bundleFile.findMany({ where: { incidentId: incident.id }, select: { status: true } })).toEqual([{ status: "done" }]);
+    expect(await db().bundleFile.findMany({ where: { incidentId: incident.id }, select: { status: true } })).toEqual([
+      { status: "done" },
+    ]);
   });
 });

@@ -30,7 +30,11 @@ export interface SweepResult {
  * points at its hash and the blob is missing (the process died between the two steps that would have put it
  * back), it is put back instead of deleted.
  */
-export async function sweepStaleTemporaries(db: Db, dataDir: string, opts: { maxAgeMs?: number; now?: number } = {}): Promise<SweepResult> {
+export async function sweepStaleTemporaries(
+  db: Db,
+  dataDir: string,
+  opts: { maxAgeMs?: number; now?: number } = {},
+): Promise<SweepResult> {
   const cutoff = (opts.now ?? Date.now()) - (opts.maxAgeMs ?? STALE_TEMP_MS);
   const store = blobStore(dataDir);
   const result: SweepResult = { removed: 0, restored: 0 };

@@ -11,13 +11,18 @@ import { applyMutations, FUZZ_RUNS, mutationsArb } from "@/lib/testing/fuzz";
 import { resolveLimits } from "./limits";
 import { ArchiveError, expandArchive, type ArchiveKind } from "./unpack";
 
-const samples = readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md").map((f) => ({ name: f, data: readFileSync(path.join(SAMPLE_DIR, f)) }));
+const samples = readdirSync(SAMPLE_DIR)
+  .filter((f) => f !== "README.md")
+  .map((f) => ({ name: f, data: readFileSync(path.join(SAMPLE_DIR, f)) }));
 let tmp: string;
 let n = 0;
 let originals: Array<{ kind: ArchiveKind; bytes: Buffer }>;
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "emg-unpack-fuzz-"));
-  const tar = await tarBuffer([{ header: { name: "dir", type: "directory" } }, ...samples.map((s) => ({ header: { name: `dir/${s.name}`, size: s.data.length }, data: s.data }))]);
+  const tar = await tarBuffer([
+    { header: { name: "dir", type: "directory" } },
+    ...samples.map((s) => ({ header: { name: `dir/${s.name}`, size: s.data.length }, data: s.data })),
+  ]);
   originals = [
     { kind: "zip", bytes: makeZip(samples.map((s) => ({ ...s, deflate: true }))) },
     { kind: "zip", bytes: makeZip(samples) },
@@ -29,7 +34,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // Small caps so that limit paths are exercised too.
-const limitsArb = fc.constantFrom(resolveLimits(), resolveLimits({ maxEntryBytes: 20_000, maxTotalExpandedBytes: 40_000, ratioMinBytes: 1000, maxCompressionRatio: 3, maxEntries: 2 }));
+const limitsArb = fc.constantFrom(
+  resolveLimits(),
+  resolveLimits({
+    maxEntryBytes: 20_000,
+    maxTotalExpandedBytes: 40_000,
+    ratioMinBytes: 1000,
+    maxCompressionRatio: 3,
+    maxEntries: 2,
+  }),
+);
 
 /** Expands, reading every entry fully; returns what came out or the error. */
 async function expand(bytes: Buffer, kind: ArchiveKind, limits = resolveLimits()) {
@@ -37,11 +51,17 @@ async function expand(bytes: Buffer, kind: ArchiveKind, limits = resolveLimits()
   writeFileSync(file, bytes);
   const got: Array<{ name: string; size: number }> = [];
   try {
-    const result = await expandArchive(file, kind, limits, async ({ name, stream }) => {
-      let size = 0;
-      for await (const c of stream) size += (c as Buffer).length;
-      got.push({ name, size });
-    }, "bundle.gz");
+    const result = await expandArchive(
+      file,
+      kind,
+      limits,
+      async ({ name, stream }) => {
+        let size = 0;
+        for await (const c of stream) size += (c as Buffer).length;
+        got.push({ name, size });
+      },
+      "bundle.gz",
+    );
     return { result, got, error: null };
   } catch (error) {
     return { result: null, got, error };
@@ -72,7 +92,11 @@ function checkOutcome(o: Awaited<ReturnType<typeof expand>>, limits: ReturnType<
 describe("archive expansion fuzz", () => {
   it("a missing file rejects with an ArchiveError for every kind (no uncaught read error, no hang)", async () => {
     for (const kind of ["zip", "tar", "gzip"] as const) {
-      await expect(expandArchive(path.join(tmp, "gone"), kind, resolveLimits(), async ({ stream }) => { for await (const _ of stream); })).rejects.toBeInstanceOf(ArchiveError);
+      await expect(
+        expandArchive(path.join(tmp, "gone"), kind, resolveLimits(), async ({ stream }) => {
+          for await (const _ of stream);
+        }),
+      ).rejects.toBeInstanceOf(ArchiveError);
     }
   });
 
@@ -87,13 +111,21 @@ describe("archive expansion fuzz", () => {
   });
 
   it("noise behind each archive magic", async () => {
-    const magic: Record<ArchiveKind, Buffer> = { zip: Buffer.from([0x50, 0x4b, 3, 4]), gzip: Buffer.from([0x1f, 0x8b, 8, 0]), tar: Buffer.alloc(0) };
+    const magic: Record<ArchiveKind, Buffer> = {
+      zip: Buffer.from([0x50, 0x4b, 3, 4]),
+      gzip: Buffer.from([0x1f, 0x8b, 8, 0]),
+      tar: Buffer.alloc(0),
+    };
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<ArchiveKind>("zip", "gzip", "tar"), fc.uint8Array({ maxLength: 4096 }), async (kind, body) => {
-        const bytes = Buffer.concat([magic[kind], body]);
-        if (kind === "tar" && bytes.length >= 262) bytes.write("ustar\0", 257, "latin1");
-        checkOutcome(await expand(bytes, kind), resolveLimits());
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<ArchiveKind>("zip", "gzip", "tar"),
+        fc.uint8Array({ maxLength: 4096 }),
+        async (kind, body) => {
+          const bytes = Buffer.concat([magic[kind], body]);
+          if (kind === "tar" && bytes.length >= 262) bytes.write("ustar\0", 257, "latin1");
+          checkOutcome(await expand(bytes, kind), resolveLimits());
+        },
+      ),
       { ...FUZZ_RUNS, timeout: 10_000 },
     );
   });

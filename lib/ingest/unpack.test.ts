@@ -16,9 +16,18 @@ const SAMPLES = SAMPLE_DIR;
 const SAMPLE_FILES = readdirSync(SAMPLES).sort();
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 let tmp: string;
-beforeAll(() => { tmp = mkdtempSync(path.join(os.tmpdir(), "unpack-")); });
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), "unpack-"));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const has = (cmd: string) => { try { execFileSync("which", [cmd], { stdio: "ignore" }); return true; } catch { return false; } };
+const has = (cmd: string) => {
+  try {
+    execFileSync("which", [cmd], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 async function collect(file: string, kind: ArchiveKind, limits: IngestLimits = resolveLimits(), fileName?: string) {
   const got = new Map<string, Buffer>();
@@ -26,13 +35,26 @@ async function collect(file: string, kind: ArchiveKind, limits: IngestLimits = r
   const declared = new Map<string, number | undefined>();
   let result, error: unknown;
   try {
-    result = await expandArchive(file, kind, limits, async ({ name, stream, declaredSize }) => {
-      declared.set(name, declaredSize);
-      const chunks: Buffer[] = [];
-      try { for await (const c of stream) chunks.push(c as Buffer); } catch (e) { errors.push(`${name}: ${(e as Error).message}`); throw e; }
-      got.set(name, Buffer.concat(chunks));
-    }, fileName);
-  } catch (e) { error = e; }
+    result = await expandArchive(
+      file,
+      kind,
+      limits,
+      async ({ name, stream, declaredSize }) => {
+        declared.set(name, declaredSize);
+        const chunks: Buffer[] = [];
+        try {
+          for await (const c of stream) chunks.push(c as Buffer);
+        } catch (e) {
+          errors.push(`${name}: ${(e as Error).message}`);
+          throw e;
+        }
+        got.set(name, Buffer.concat(chunks));
+      },
+      fileName,
+    );
+  } catch (e) {
+    error = e;
+  }
   return { got, errors, declared, result, error };
 }
 
@@ -62,7 +84,10 @@ describe("expandArchive: sample bundle", () => {
   });
 
   it.runIf(has("tar"))("tar and tar.gz built by the tar CLI", async () => {
-    for (const [file, flags, kind] of [["b.tar", "-cf", "tar"], ["b.tar.gz", "-czf", "gzip"]] as const) {
+    for (const [file, flags, kind] of [
+      ["b.tar", "-cf", "tar"],
+      ["b.tar.gz", "-czf", "gzip"],
+    ] as const) {
       const t = path.join(tmp, file);
       execFileSync("tar", [flags, t, "-C", SAMPLES, ...SAMPLE_FILES]);
       const { got, result, error, declared } = await collect(t, kind);
@@ -86,22 +111,31 @@ describe("expandArchive: sample bundle", () => {
 describe("expandArchive: hostile archives", () => {
   it("zip: skips traversal, absolute, drive-letter and symlink entries; ignores directories", async () => {
     const z = path.join(tmp, "evil.zip");
-    writeFileSync(z, makeZip([
-      { name: "ok/a.txt", data: Buffer.from("fine") },
-      { name: "../evil", data: Buffer.from("x") },
-      { name: "/etc/passwd", data: Buffer.from("x") },
-      { name: "C:/evil.txt", data: Buffer.from("x") },
-      { name: "a/../../evil", data: Buffer.from("x") },
-      { name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
-      { name: "dir/", data: Buffer.alloc(0), unixMode: 0o040755 },
-      { name: "b.txt", data: Buffer.from("deflated ".repeat(100)), deflate: true },
-    ]));
+    writeFileSync(
+      z,
+      makeZip([
+        { name: "ok/a.txt", data: Buffer.from("fine") },
+        { name: "../evil", data: Buffer.from("x") },
+        { name: "/etc/passwd", data: Buffer.from("x") },
+        { name: "C:/evil.txt", data: Buffer.from("x") },
+        { name: "a/../../evil", data: Buffer.from("x") },
+        { name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
+        { name: "dir/", data: Buffer.alloc(0), unixMode: 0o040755 },
+        { name: "b.txt", data: Buffer.from("deflated ".repeat(100)), deflate: true },
+      ]),
+    );
     const { got, result, error } = await collect(z, "zip");
     expect(error).toBeUndefined();
     expect([...got.keys()]).toEqual(["ok/a.txt", "b.txt"]);
     expect(got.get("b.txt")!.toString()).toBe("deflated ".repeat(100));
     expect(result!.entries).toBe(2);
-    expect(result!.skipped.map((s) => s.name)).toEqual(["../evil", "/etc/passwd", "C:/evil.txt", "a/../../evil", "link"]);
+    expect(result!.skipped.map((s) => s.name)).toEqual([
+      "../evil",
+      "/etc/passwd",
+      "C:/evil.txt",
+      "a/../../evil",
+      "link",
+    ]);
     expect(result!.skipped[0].reason).toMatch(/\.\./);
     expect(result!.skipped[1].reason).toMatch(/absolute/);
     expect(result!.skipped[2].reason).toMatch(/drive letter/);
@@ -110,19 +144,26 @@ describe("expandArchive: hostile archives", () => {
 
   it("tar: skips traversal, absolute, symlink, hard link and device entries", async () => {
     const t = path.join(tmp, "evil.tar");
-    await makeTar(t, [
-      { header: { name: "good.log", type: "file" }, data: Buffer.from("good") },
-      { header: { name: "../evil", type: "file" }, data: Buffer.from("x") },
-      { header: { name: "/etc/cron.d/x", type: "file" }, data: Buffer.from("x") },
-      { header: { name: "sl", type: "symlink", linkname: "/etc/passwd" } },
-      { header: { name: "hl", type: "link", linkname: "good.log" } },
-      { header: { name: "dev", type: "character-device" } },
-      { header: { name: "d", type: "directory" } },
-      { header: { name: "d/after.log", type: "file" }, data: Buffer.from("after") },
-    ], false);
+    await makeTar(
+      t,
+      [
+        { header: { name: "good.log", type: "file" }, data: Buffer.from("good") },
+        { header: { name: "../evil", type: "file" }, data: Buffer.from("x") },
+        { header: { name: "/etc/cron.d/x", type: "file" }, data: Buffer.from("x") },
+        { header: { name: "sl", type: "symlink", linkname: "/etc/passwd" } },
+        { header: { name: "hl", type: "link", linkname: "good.log" } },
+        { header: { name: "dev", type: "character-device" } },
+        { header: { name: "d", type: "directory" } },
+        { header: { name: "d/after.log", type: "file" }, data: Buffer.from("after") },
+      ],
+      false,
+    );
     const { got, result, error } = await collect(t, "tar");
     expect(error).toBeUndefined();
-    expect(Object.fromEntries([...got].map(([k, v]) => [k, v.toString()]))).toEqual({ "good.log": "good", "d/after.log": "after" });
+    expect(Object.fromEntries([...got].map(([k, v]) => [k, v.toString()]))).toEqual({
+      "good.log": "good",
+      "d/after.log": "after",
+    });
     expect(result!.skipped.map((s) => s.name)).toEqual(["../evil", "/etc/cron.d/x", "sl", "hl", "dev"]);
     expect(result!.skipped[2].reason).toMatch(/symlink to '\/etc\/passwd'/);
     expect(result!.skipped[3].reason).toMatch(/hard link/);
@@ -140,7 +181,14 @@ describe("expandArchive: hostile archives", () => {
 
   it("truncated tar.gz → earlier entries stay delivered, then ArchiveError naming the entry", async () => {
     const t = path.join(tmp, "trunc.tar.gz");
-    await makeTar(t, ["a", "b", "c", "d"].map((n) => ({ header: { name: `${n}.bin`, type: "file" as const }, data: randomBytes(50_000) })), true);
+    await makeTar(
+      t,
+      ["a", "b", "c", "d"].map((n) => ({
+        header: { name: `${n}.bin`, type: "file" as const },
+        data: randomBytes(50_000),
+      })),
+      true,
+    );
     const buf = readFileSync(t);
     writeFileSync(t, buf.subarray(0, Math.floor(buf.length * 0.6)));
     const { got, error } = await collect(t, "gzip");
@@ -167,7 +215,9 @@ describe("expandArchive: limits", () => {
   it("gzip bomb: 200 MB of zeros is cut off by the ratio cap without being materialised", async () => {
     const g = path.join(tmp, "bomb.gz");
     const zeros = Buffer.alloc(1 << 20);
-    async function* gen() { for (let i = 0; i < 200; i++) yield zeros; }
+    async function* gen() {
+      for (let i = 0; i < 200; i++) yield zeros;
+    }
     await pipeline(Readable.from(gen()), createGzip({ level: 9 }), createWriteStream(g));
     expect(statSync(g).size).toBeLessThan(1_000_000);
     const { got, result, error, errors } = await collect(g, "gzip", resolveLimits(), "bomb.gz");
@@ -181,7 +231,13 @@ describe("expandArchive: limits", () => {
 
   it("zip: declared ratio and entry size are enforced; tar.gz bomb stops the archive", async () => {
     const z = path.join(tmp, "zbomb.zip");
-    writeFileSync(z, makeZip([{ name: "small.txt", data: Buffer.from("hi") }, { name: "zeros", data: Buffer.alloc(5 << 20), deflate: true }]));
+    writeFileSync(
+      z,
+      makeZip([
+        { name: "small.txt", data: Buffer.from("hi") },
+        { name: "zeros", data: Buffer.alloc(5 << 20), deflate: true },
+      ]),
+    );
     const r1 = await collect(z, "zip");
     expect([...r1.got.keys()]).toEqual(["small.txt"]);
     expect(r1.result!.skipped[0].reason).toMatch(/compression ratio/);
@@ -189,7 +245,15 @@ describe("expandArchive: limits", () => {
     expect(r2.result!.skipped[0].reason).toMatch(/declared size/);
 
     const t = path.join(tmp, "bomb.tar.gz");
-    await makeTar(t, [{ header: { name: "ok", type: "file" }, data: Buffer.from("ok") }, { header: { name: "z", type: "file" }, data: Buffer.alloc(30 << 20) }, { header: { name: "later", type: "file" }, data: Buffer.from("x") }], true);
+    await makeTar(
+      t,
+      [
+        { header: { name: "ok", type: "file" }, data: Buffer.from("ok") },
+        { header: { name: "z", type: "file" }, data: Buffer.alloc(30 << 20) },
+        { header: { name: "later", type: "file" }, data: Buffer.from("x") },
+      ],
+      true,
+    );
     const r3 = await collect(t, "gzip");
     expect([...r3.got.keys()]).toEqual(["ok"]);
     expect(r3.result!.stopped?.code).toBe("compression-ratio");
@@ -197,7 +261,14 @@ describe("expandArchive: limits", () => {
 
   it("entry size (streamed), total size and entry count limits", async () => {
     const t = path.join(tmp, "many.tar");
-    await makeTar(t, Array.from({ length: 6 }, (_, i) => ({ header: { name: `f${i}`, type: "file" as const }, data: Buffer.alloc(1000 * (i + 1), 65) })), false);
+    await makeTar(
+      t,
+      Array.from({ length: 6 }, (_, i) => ({
+        header: { name: `f${i}`, type: "file" as const },
+        data: Buffer.alloc(1000 * (i + 1), 65),
+      })),
+      false,
+    );
     const a = await collect(t, "tar", resolveLimits({ maxEntries: 3 }));
     expect(a.result).toMatchObject({ entries: 3, stopped: { code: "too-many-entries" } });
     expect(a.result!.skipped).toEqual([{ name: "f3", reason: expect.stringMatching(/more than 3 entries/) }]);
@@ -209,7 +280,13 @@ describe("expandArchive: limits", () => {
     expect(c.result!.skipped.map((s) => s.name)).toEqual(["f3"]);
     // zip with a lying declared size is caught while streaming
     const z = path.join(tmp, "big.zip");
-    writeFileSync(z, makeZip([{ name: "a", data: Buffer.alloc(5000, 66) }, { name: "b", data: Buffer.from("b") }]));
+    writeFileSync(
+      z,
+      makeZip([
+        { name: "a", data: Buffer.alloc(5000, 66) },
+        { name: "b", data: Buffer.from("b") },
+      ]),
+    );
     const d = await collect(z, "zip", resolveLimits({ maxTotalExpandedBytes: 4000 }));
     expect(d.result).toMatchObject({ entries: 0, stopped: { code: "total-too-large" } });
   });
@@ -218,15 +295,23 @@ describe("expandArchive: limits", () => {
 describe("expandArchive: consumer behaviour", () => {
   it("consumers may ignore the stream, or stop early; later entries still arrive", async () => {
     const t = path.join(tmp, "ignore.tar.gz");
-    const entries = ["a", "b", "c"].map((n) => ({ header: { name: n, type: "file" as const }, data: randomBytes(300_000) }));
+    const entries = ["a", "b", "c"].map((n) => ({
+      header: { name: n, type: "file" as const },
+      data: randomBytes(300_000),
+    }));
     await makeTar(t, entries, true);
     const z = path.join(tmp, "ignore.zip");
     writeFileSync(z, makeZip(entries.map((e) => ({ name: e.header.name, data: e.data, deflate: true }))));
-    for (const [file, kind] of [[t, "gzip"], [z, "zip"]] as const) {
+    for (const [file, kind] of [
+      [t, "gzip"],
+      [z, "zip"],
+    ] as const) {
       const names: string[] = [];
       const r = await expandArchive(file, kind, resolveLimits(), async ({ name, stream }) => {
         names.push(name);
-        if (name === "b") { for await (const _ of stream) break; }
+        if (name === "b") {
+          for await (const _ of stream) break;
+        }
       });
       expect(names).toEqual(["a", "b", "c"]);
       expect(r.entries).toBe(3);
@@ -235,12 +320,25 @@ describe("expandArchive: consumer behaviour", () => {
 
   it("an error thrown by the consumer propagates", async () => {
     const z = path.join(tmp, "throw.zip");
-    writeFileSync(z, makeZip([{ name: "a", data: Buffer.from("a") }, { name: "b", data: Buffer.from("b") }]));
-    await expect(expandArchive(z, "zip", resolveLimits(), async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    writeFileSync(
+      z,
+      makeZip([
+        { name: "a", data: Buffer.from("a") },
+        { name: "b", data: Buffer.from("b") },
+      ]),
+    );
+    await expect(
+      expandArchive(z, "zip", resolveLimits(), async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
   });
 
   it("corrupt zip entry data → ArchiveError naming the entry, earlier entries delivered", async () => {
-    const zbuf = makeZip([{ name: "good", data: Buffer.from("good") }, { name: "bad", data: randomBytes(50_000), deflate: false }]);
+    const zbuf = makeZip([
+      { name: "good", data: Buffer.from("good") },
+      { name: "bad", data: randomBytes(50_000), deflate: false },
+    ]);
     zbuf.writeUInt32LE(0xdeadbeef, 30 + 4 + 4 + 14); // clobber the crc of "bad" in its local header
     const cdCrc = zbuf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), zbuf.length - 200);
     const second = zbuf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), cdCrc + 4);
@@ -251,7 +349,10 @@ describe("expandArchive: consumer behaviour", () => {
     expect([...got.keys()]).toEqual(["good"]);
     expect((error as Error).message).toMatch(/zip: corrupt or truncated entry data \(at entry 'bad'.*CRC-32 mismatch/);
     // garbage in a deflate stream
-    const zb2 = makeZip([{ name: "good", data: Buffer.from("good") }, { name: "bad", data: randomBytes(50_000), deflate: true }]);
+    const zb2 = makeZip([
+      { name: "good", data: Buffer.from("good") },
+      { name: "bad", data: randomBytes(50_000), deflate: true },
+    ]);
     const start = zb2.indexOf(Buffer.from("bad")) + 3;
     zb2.fill(0xff, start + 10, start + 2000);
     const z2 = path.join(tmp, "corrupt.zip");

@@ -8,11 +8,23 @@ import { expandZip } from "./unpack/zip";
 import type { ArchiveKind, ExpandResult, OnEntry } from "./unpack/common";
 
 export { LimitError, DEFAULT_LIMITS, resolveLimits, type IngestLimits } from "./limits";
-export { ArchiveError, safeEntryName, type ArchiveEntry, type ArchiveKind, type ExpandResult, type OnEntry, type SkippedEntry } from "./unpack/common";
+export {
+  ArchiveError,
+  safeEntryName,
+  type ArchiveEntry,
+  type ArchiveKind,
+  type ExpandResult,
+  type OnEntry,
+  type SkippedEntry,
+} from "./unpack/common";
 export { gunzippedName } from "./unpack/gzip";
 
 export async function expandArchive(
-  filePath: string, kind: ArchiveKind, limits: IngestLimits, onEntry: OnEntry, fileName?: string,
+  filePath: string,
+  kind: ArchiveKind,
+  limits: IngestLimits,
+  onEntry: OnEntry,
+  fileName?: string,
 ): Promise<ExpandResult> {
   if (kind === "zip") return expandZip(filePath, limits, onEntry);
   if (kind === "tar") return expandTar(filePath, false, limits, onEntry);

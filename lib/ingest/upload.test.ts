@@ -14,7 +14,8 @@ const store = blobStore(dir);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const BOUNDARY = "----emgtestboundary";
-const partHead = (name: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+const partHead = (name: string) =>
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
 const multipart = (body: ReadableStream<Uint8Array> | string) =>
   new Request("http://127.0.0.1/api/incidents", {
     method: "POST",
@@ -61,16 +62,25 @@ describe("receiveUpload", () => {
   });
 
   it(`refuses more than ${MAX_FILES} files with 413 instead of dropping the rest`, async () => {
-    const body = Array.from({ length: MAX_FILES + 1 }, (_, i) => `${partHead(`f${i}.log`)}line ${i}\r\n`).join("") + `--${BOUNDARY}--\r\n`;
+    const body =
+      Array.from({ length: MAX_FILES + 1 }, (_, i) => `${partHead(`f${i}.log`)}line ${i}\r\n`).join("") +
+      `--${BOUNDARY}--\r\n`;
     const err = await receiveUpload(multipart(body), store, 1024 * 1024).catch((e) => e);
     expect(err).toBeInstanceOf(UploadError);
-    expect(err).toMatchObject({ status: 413, code: "too_many_files", message: expect.stringMatching(/more than 1000 files/) });
+    expect(err).toMatchObject({
+      status: 413,
+      code: "too_many_files",
+      message: expect.stringMatching(/more than 1000 files/),
+    });
   });
 
   it("still takes an upload within the limits", async () => {
     const body = `${partHead("a.log")}alpha\r\n${partHead("b.log")}beta\r\n--${BOUNDARY}--\r\n`;
     const files = await receiveUpload(multipart(body), store, 1024 * 1024);
-    expect(files.map((f) => [f.name, f.size])).toEqual([["a.log", 5], ["b.log", 4]]);
+    expect(files.map((f) => [f.name, f.size])).toEqual([
+      ["a.log", 5],
+      ["b.log", 4],
+    ]);
     await Promise.all(files.map((f) => store.settle(f)));
   });
 });

@@ -18,9 +18,19 @@ export const MAX_FILES = 1000;
 export async function receiveUpload(request: Request, store: BlobStore, maxBytes: number): Promise<StoredUpload[]> {
   // The upload routes bypass proxy.ts (it would buffer, and cut off, bodies over 10 MB): route({ gate: true }) runs its gate.
   const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.startsWith("multipart/form-data")) throw new UploadError(415, "unsupported_media_type", "Send the bundle as multipart/form-data with one or more `file` parts.");
+  if (!contentType.startsWith("multipart/form-data"))
+    throw new UploadError(
+      415,
+      "unsupported_media_type",
+      "Send the bundle as multipart/form-data with one or more `file` parts.",
+    );
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new UploadError(413, "too_large", `Upload of ${declared} bytes exceeds the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES).`);
+  if (declared > maxBytes)
+    throw new UploadError(
+      413,
+      "too_large",
+      `Upload of ${declared} bytes exceeds the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES).`,
+    );
   if (!request.body) throw new UploadError(400, "empty_body", "The request has no body.");
 
   const bb = busboy({ headers: { "content-type": contentType }, limits: { fileSize: maxBytes, files: MAX_FILES } });
@@ -44,21 +54,37 @@ export async function receiveUpload(request: Request, store: BlobStore, maxBytes
     let bodyBytes = 0;
     source.on("data", (chunk: Buffer) => {
       bodyBytes += chunk.length;
-      if (bodyBytes > maxBytes) refuse(new UploadError(413, "too_large", `The upload exceeds the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES).`));
+      if (bodyBytes > maxBytes)
+        refuse(
+          new UploadError(413, "too_large", `The upload exceeds the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES).`),
+        );
     });
     source.on("error", (e) => refuse(new UploadError(400, "bad_body", `The upload was interrupted: ${e.message}`)));
     bb.on("filesLimit", () =>
-      refuse(new UploadError(413, "too_many_files", `The upload has more than ${MAX_FILES} files; send them as one .zip or .tar.gz, or in several uploads.`)),
+      refuse(
+        new UploadError(
+          413,
+          "too_many_files",
+          `The upload has more than ${MAX_FILES} files; send them as one .zip or .tar.gz, or in several uploads.`,
+        ),
+      ),
     );
     bb.on("file", (field, stream, info) => {
       if (field !== "file" || refused) {
         stream.resume();
         return;
       }
-      const name = (info.filename || "upload").replace(/\\/g, "/").split("/").filter((s) => s && s !== "..").join("/") || "upload";
+      const name =
+        (info.filename || "upload")
+          .replace(/\\/g, "/")
+          .split("/")
+          .filter((s) => s && s !== "..")
+          .join("/") || "upload";
       open.add(stream);
       stream.on("close", () => open.delete(stream));
-      stream.on("limit", () => refuse(new UploadError(413, "too_large", `${name} exceeds the upload limit of ${maxBytes} bytes.`)));
+      stream.on("limit", () =>
+        refuse(new UploadError(413, "too_large", `${name} exceeds the upload limit of ${maxBytes} bytes.`)),
+      );
       stored.push(
         // Held: an identical blob that a clean-up removes before our rows exist is restored from this copy.
         store.put(stream, { maxBytes, hold: true }).then((put) => {
@@ -71,11 +97,16 @@ export async function receiveUpload(request: Request, store: BlobStore, maxBytes
         }),
       );
     });
-    bb.on("error", (e) => refuse(new UploadError(400, "bad_multipart", `Could not read the multipart body: ${(e as Error).message}`)));
+    bb.on("error", (e) =>
+      refuse(new UploadError(400, "bad_multipart", `Could not read the multipart body: ${(e as Error).message}`)),
+    );
     bb.on("close", resolve);
   });
   source.pipe(bb);
-  const failure = await done.then(() => null, (e: unknown) => e);
+  const failure = await done.then(
+    () => null,
+    (e: unknown) => e,
+  );
   const settled = await Promise.allSettled(stored);
   const files = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failed = failure ?? (settled.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined)?.reason;

@@ -32,7 +32,9 @@ function withOutage(db: Db, state: { down: boolean; outages: number }): Db {
             return state.down ? fail() : value.apply(obj, args);
           };
         }
-        return top && value && typeof value === "object" && typeof prop === "string" && !prop.startsWith("_") ? wrap(value, false) : value;
+        return top && value && typeof value === "object" && typeof prop === "string" && !prop.startsWith("_")
+          ? wrap(value, false)
+          : value;
       },
     });
   return wrap(db, true);
@@ -43,17 +45,34 @@ describe("a database outage under a parse job", () => {
     const db = t.handle.prisma;
     await db.incident.create({ data: { id: "inc_outage", title: "outage" } });
     // No stored copy: the job fails its file quickly with that reason, through the same final write as a parse.
-    await db.bundleFile.create({ data: { id: "f_outage", incidentId: "inc_outage", name: "gw.log", sha256: "0".repeat(64), size: 1n, kind: "gateway-log", status: "queued" } });
+    await db.bundleFile.create({
+      data: {
+        id: "f_outage",
+        incidentId: "inc_outage",
+        name: "gw.log",
+        sha256: "0".repeat(64),
+        size: 1n,
+        kind: "gateway-log",
+        status: "queued",
+      },
+    });
     await db.parseJob.create({ data: { incidentId: "inc_outage", fileId: "f_outage" } });
     const state = { down: false, outages: 0 };
     const worker = startWorker({ db: withOutage(db, state), dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
     try {
       // The file's status is written first, the job's right after: wait for both (or 20 s; the old code left both
       // `parsing` / `running` for 10 minutes).
-      const read = () => Promise.all([db.bundleFile.findUniqueOrThrow({ where: { id: "f_outage" } }), db.parseJob.findUniqueOrThrow({ where: { fileId: "f_outage" } })]);
+      const read = () =>
+        Promise.all([
+          db.bundleFile.findUniqueOrThrow({ where: { id: "f_outage" } }),
+          db.parseJob.findUniqueOrThrow({ where: { fileId: "f_outage" } }),
+        ]);
       const deadline = Date.now() + 20_000;
       let [file, job] = await read();
-      while (Date.now() < deadline && (["queued", "parsing"].includes(file.status) || ["queued", "running"].includes(job.status))) {
+      while (
+        Date.now() < deadline &&
+        (["queued", "parsing"].includes(file.status) || ["queued", "running"].includes(job.status))
+      ) {
         await new Promise((r) => setTimeout(r, 100));
         [file, job] = await read();
       }

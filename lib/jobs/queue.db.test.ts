@@ -17,7 +17,17 @@ async function incidentWithFiles(n: number) {
   const incidentId = `inc_q${Math.random().toString(36).slice(2, 8)}`;
   await db.incident.create({ data: { id: incidentId, title: "q" } });
   const ids = Array.from({ length: n }, (_, i) => `${incidentId}_f${i}`);
-  await db.bundleFile.createMany({ data: ids.map((id) => ({ id, incidentId, name: id, sha256: "0".repeat(64), size: 1n, kind: "gateway-log", status: "queued" })) });
+  await db.bundleFile.createMany({
+    data: ids.map((id) => ({
+      id,
+      incidentId,
+      name: id,
+      sha256: "0".repeat(64),
+      size: 1n,
+      kind: "gateway-log",
+      status: "queued",
+    })),
+  });
   await db.parseJob.createMany({ data: ids.map((fileId) => ({ incidentId, fileId })) });
   return { incidentId, ids };
 }
@@ -41,7 +51,12 @@ describe("job queue", () => {
       }
       expect(await requeueOrphans(db, host, me)).toBe(2);
       const jobs = await db.parseJob.findMany({ where: { fileId: { in: ids } }, orderBy: { id: "asc" } });
-      expect(jobs.map((j) => [j.status, j.lockedBy])).toEqual([["queued", null], ["queued", null], ["running", holders[2]], ["running", me]]);
+      expect(jobs.map((j) => [j.status, j.lockedBy])).toEqual([
+        ["queued", null],
+        ["queued", null],
+        ["running", holders[2]],
+        ["running", me],
+      ]);
     } finally {
       alive.kill();
       await db.parseJob.deleteMany({ where: { fileId: { in: ids } } });
@@ -52,7 +67,8 @@ describe("job queue", () => {
     const db = t.handle.prisma;
     const { ids } = await incidentWithFiles(6);
     const kinds = ["gateway-log", "gateway-config", "pcap", "zip", "tar", "gzip"];
-    for (let i = 0; i < ids.length; i++) await db.bundleFile.update({ where: { id: ids[i] }, data: { kind: kinds[i] } });
+    for (let i = 0; i < ids.length; i++)
+      await db.bundleFile.update({ where: { id: ids[i] }, data: { kind: kinds[i] } });
     const uncaught: unknown[] = [];
     const onUncaught = (e: unknown) => uncaught.push(e);
     process.on("uncaughtException", onUncaught);
@@ -65,7 +81,12 @@ describe("job queue", () => {
     }
     expect(uncaught).toEqual([]);
     const files = await db.bundleFile.findMany({ where: { id: { in: ids } } });
-    for (const f of files) expect([f.kind, f.status, f.error]).toEqual([f.kind, "failed", "The stored copy of this file is missing (blob 000000000000…); upload it again."]);
+    for (const f of files)
+      expect([f.kind, f.status, f.error]).toEqual([
+        f.kind,
+        "failed",
+        "The stored copy of this file is missing (blob 000000000000…); upload it again.",
+      ]);
   });
 
   it(`a job interrupted ${MAX_ATTEMPTS} times fails its file with the reason, and the partial rows of those attempts are gone`, async () => {
@@ -74,13 +95,29 @@ describe("job queue", () => {
     // Two attempts already made by processes that died mid-parse, leaving rows behind.
     await db.parseJob.updateMany({ where: { fileId: ids[0] }, data: { status: "queued", attempts: MAX_ATTEMPTS } });
     await db.bundleFile.update({ where: { id: ids[0] }, data: { status: "parsing" } });
-    await db.logTransaction.create({ data: { incidentId, fileId: ids[0], correlationId: "c", startTs: new Date(), endTs: new Date(), method: "GET", url: "u", lineNo: 1, byteOffset: 0n, lineCount: 1 } });
+    await db.logTransaction.create({
+      data: {
+        incidentId,
+        fileId: ids[0],
+        correlationId: "c",
+        startTs: new Date(),
+        endTs: new Date(),
+        method: "GET",
+        url: "u",
+        lineNo: 1,
+        byteOffset: 0n,
+        lineCount: 1,
+      },
+    });
     const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 20 });
     await worker.idle();
     await worker.stop();
     const file = await db.bundleFile.findUniqueOrThrow({ where: { id: ids[0] } });
     expect([file.status, file.error]).toEqual(["failed", crashReason(MAX_ATTEMPTS)]);
     expect(await db.logTransaction.count({ where: { fileId: ids[0] } })).toBe(0);
-    expect(await db.parseJob.findFirst({ where: { fileId: ids[0] } })).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS + 1 });
+    expect(await db.parseJob.findFirst({ where: { fileId: ids[0] } })).toMatchObject({
+      status: "failed",
+      attempts: MAX_ATTEMPTS + 1,
+    });
   });
 });

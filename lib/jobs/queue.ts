@@ -31,7 +31,10 @@ export async function claimJob(db: Db, workerId: string): Promise<ClaimedJob | n
 
 /** Keeps a long job's lock fresh so no other worker takes it over as stale while it still runs. */
 export async function heartbeat(db: Db, id: bigint, workerId: string): Promise<void> {
-  await db.parseJob.updateMany({ where: { id, lockedBy: workerId, status: "running" satisfies JobStatus }, data: { lockedAt: new Date() } });
+  await db.parseJob.updateMany({
+    where: { id, lockedBy: workerId, status: "running" satisfies JobStatus },
+    data: { lockedAt: new Date() },
+  });
 }
 
 function isAlive(pid: number): boolean {
@@ -50,31 +53,53 @@ export function workerIdOf(host: string, pid: number, boot: string): string {
 
 /** At start-up: jobs held by a dead process of this host (killed mid-parse) are runnable again. */
 export async function requeueOrphans(db: Db, host: string, self: string): Promise<number> {
-  const running = await db.parseJob.findMany({ where: { status: "running" satisfies JobStatus, lockedBy: { startsWith: `${host}:` } }, select: { id: true, lockedBy: true } });
+  const running = await db.parseJob.findMany({
+    where: { status: "running" satisfies JobStatus, lockedBy: { startsWith: `${host}:` } },
+    select: { id: true, lockedBy: true },
+  });
   const dead = running.filter((j) => {
     if (j.lockedBy === self) return false;
     const pid = Number(j.lockedBy?.slice(host.length + 1).split(":")[0]);
     return pid === process.pid || !isAlive(pid);
   });
   if (dead.length === 0) return 0;
-  const { count } = await db.parseJob.updateMany({ where: { id: { in: dead.map((j) => j.id) }, status: "running" satisfies JobStatus }, data: { status: "queued" satisfies JobStatus, lockedBy: null } });
+  const { count } = await db.parseJob.updateMany({
+    where: { id: { in: dead.map((j) => j.id) }, status: "running" satisfies JobStatus },
+    data: { status: "queued" satisfies JobStatus, lockedBy: null },
+  });
   return count;
 }
 
 export async function finishJob(db: Db, id: bigint, error?: string): Promise<void> {
-  await db.parseJob.update({ where: { id }, data: { status: (error ? "failed" : "done") satisfies JobStatus, error: error ?? null, lockedBy: null } });
+  await db.parseJob.update({
+    where: { id },
+    data: { status: (error ? "failed" : "done") satisfies JobStatus, error: error ?? null, lockedBy: null },
+  });
 }
 
 /**
  * Puts a job this worker holds back in the queue (its file back to `queued`). `refund`: the attempt is given back,
  * for a job the database failed under (an outage is not the file's fault; see lib/jobs/worker.ts).
  */
-export async function requeueJob(db: Db, job: { id: bigint; fileId: string }, workerId: string, refund: boolean): Promise<void> {
+export async function requeueJob(
+  db: Db,
+  job: { id: bigint; fileId: string },
+  workerId: string,
+  refund: boolean,
+): Promise<void> {
   await db.$transaction([
     db.parseJob.updateMany({
       where: { id: job.id, lockedBy: workerId, status: "running" satisfies JobStatus },
-      data: { status: "queued" satisfies JobStatus, lockedBy: null, lockedAt: null, ...(refund ? { attempts: { decrement: 1 } } : {}) },
+      data: {
+        status: "queued" satisfies JobStatus,
+        lockedBy: null,
+        lockedAt: null,
+        ...(refund ? { attempts: { decrement: 1 } } : {}),
+      },
     }),
-    db.bundleFile.updateMany({ where: { id: job.fileId, status: "parsing" satisfies FileStatus }, data: { status: "queued" satisfies FileStatus } }),
+    db.bundleFile.updateMany({
+      where: { id: job.fileId, status: "parsing" satisfies FileStatus },
+      data: { status: "queued" satisfies FileStatus },
+    }),
   ]);
 }

@@ -55,14 +55,18 @@ describe.skipIf(!url)("several worker processes on PostgreSQL", () => {
     for (const s of stored) {
       const text = await new Promise<string>((res) => {
         let acc = "";
-        createReadStream(store.pathOf(s.sha256), "utf8").on("data", (c) => (acc += c)).on("end", () => res(acc));
+        createReadStream(store.pathOf(s.sha256), "utf8")
+          .on("data", (c) => (acc += c))
+          .on("end", () => res(acc));
       });
       expectedTx.set(s.name, new Set(text.match(/\]\[[0-9a-f]{8}-4fa5-/g)).size);
     }
 
     const ready = Array.from({ length: 3 }, () => {
       const w = startWorkerProcess(t.dataDir);
-      return new Promise<void>((resolve) => w.stdout!.on("data", (d: Buffer) => d.toString().includes("running") && resolve()));
+      return new Promise<void>((resolve) =>
+        w.stdout!.on("data", (d: Buffer) => d.toString().includes("running") && resolve()),
+      );
     });
     await Promise.all(ready);
     const incident = await createIncident(t.handle.prisma, store, stored);
@@ -71,8 +75,12 @@ describe.skipIf(!url)("several worker processes on PostgreSQL", () => {
     const holders = new Map<string, Set<string>>();
     const db = t.handle.prisma;
     for (;;) {
-      const jobs = await db.parseJob.findMany({ where: { incidentId: incident.id }, select: { fileId: true, status: true, lockedBy: true } });
-      for (const j of jobs) if (j.lockedBy) (holders.get(j.fileId) ?? holders.set(j.fileId, new Set()).get(j.fileId)!).add(j.lockedBy);
+      const jobs = await db.parseJob.findMany({
+        where: { incidentId: incident.id },
+        select: { fileId: true, status: true, lockedBy: true },
+      });
+      for (const j of jobs)
+        if (j.lockedBy) (holders.get(j.fileId) ?? holders.set(j.fileId, new Set()).get(j.fileId)!).add(j.lockedBy);
       if (jobs.every((j) => j.status === "done" || j.status === "failed")) break;
       await new Promise((r) => setTimeout(r, 25));
     }

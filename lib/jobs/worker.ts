@@ -7,7 +7,17 @@ import { resolveLimits, type IngestLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
 import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
 import type { JobStatus } from "./job-status";
-import { claimJob, finishJob, heartbeat, HEARTBEAT_MS, MAX_ATTEMPTS, requeueJob, requeueOrphans, workerIdOf, type ClaimedJob } from "./queue";
+import {
+  claimJob,
+  finishJob,
+  heartbeat,
+  HEARTBEAT_MS,
+  MAX_ATTEMPTS,
+  requeueJob,
+  requeueOrphans,
+  workerIdOf,
+  type ClaimedJob,
+} from "./queue";
 
 export interface WorkerOptions {
   db: Db;
@@ -52,7 +62,9 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
 
   const checkIdle = async () => {
     if (active > 0 || idleWaiters.length === 0) return;
-    const pending = await opts.db.parseJob.count({ where: { status: { in: ["queued", "running"] satisfies JobStatus[] } } });
+    const pending = await opts.db.parseJob.count({
+      where: { status: { in: ["queued", "running"] satisfies JobStatus[] } },
+    });
     if (pending === 0 && active === 0) idleWaiters.splice(0).forEach((r) => r());
   };
 
@@ -79,7 +91,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       // Parsers never throw for bad input: this is the database failing under the job (an outage), so its result
       // could not be written. Left alone, the file would show `parsing` until the lock went stale (10 minutes);
       // instead the job goes back to the queue as soon as the database answers again.
-      console.error(`[worker] job ${job.id} (${job.fileId}) interrupted by a database error; queued again once the database answers:`, e);
+      console.error(
+        `[worker] job ${job.id} (${job.fileId}) interrupted by a database error; queued again once the database answers:`,
+        e,
+      );
       await requeueWhenDatabaseAnswers(job);
     }
   };
@@ -162,7 +177,11 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     .then((n) => n && console.log(`[worker] ${n} interrupted parse job(s) queued again`))
     .catch((e) => console.error("[worker] orphan recovery failed", e));
   const swept = sweepStaleTemporaries(opts.db, opts.dataDir, { maxAgeMs: opts.staleTempMs ?? STALE_TEMP_MS })
-    .then((r) => (r.removed || r.restored) && console.log(`[worker] ${r.removed} stale temporary file(s) removed, ${r.restored} blob(s) put back`))
+    .then(
+      (r) =>
+        (r.removed || r.restored) &&
+        console.log(`[worker] ${r.removed} stale temporary file(s) removed, ${r.restored} blob(s) put back`),
+    )
     .catch((e) => console.error("[worker] temporary file sweep failed", e));
   // Jobs start once both are done, so `stop()` also waits for them.
   const started = Promise.all([recovered, swept]);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { mayHoldSecret, openPem, redactBearer, redactInlinePem, redactKeyValues, redactUrlCredentials, secretContinuation } from "./rules";
+import {
+  mayHoldSecret,
+  openPem,
+  redactBearer,
+  redactInlinePem,
+  redactKeyValues,
+  redactUrlCredentials,
+  secretContinuation,
+} from "./rules";
 import { LineRedactor } from "./index";
 
 /** True when any rule would touch the line, run without the pre-check. */
@@ -17,9 +25,49 @@ function anyRuleFires(line: string): boolean {
 }
 
 const TOKENS = [
-  "key", "Key", "KEY", "apiKey", "x-api-key", "secret", "clientSecret", "password", "passwd", "passphrase", "token", "Token",
-  "authorization", "Authorization", "credentials", "Bearer ", "bearer ", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----",
-  "http://", "https://u:p", "@", ":", "=", " ", "  ", "\"", "'", "|", "#", "[", "]", "{", "}", ",", "&", "?", "/", "abc", "x1", "monkey", "public_key", "\r",
+  "key",
+  "Key",
+  "KEY",
+  "apiKey",
+  "x-api-key",
+  "secret",
+  "clientSecret",
+  "password",
+  "passwd",
+  "passphrase",
+  "token",
+  "Token",
+  "authorization",
+  "Authorization",
+  "credentials",
+  "Bearer ",
+  "bearer ",
+  "-----BEGIN RSA PRIVATE KEY-----",
+  "-----END RSA PRIVATE KEY-----",
+  "http://",
+  "https://u:p",
+  "@",
+  ":",
+  "=",
+  " ",
+  "  ",
+  '"',
+  "'",
+  "|",
+  "#",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "&",
+  "?",
+  "/",
+  "abc",
+  "x1",
+  "monkey",
+  "public_key",
+  "\r",
 ];
 
 describe("mayHoldSecret (the redactor's fast path)", () => {
@@ -34,14 +82,20 @@ describe("mayHoldSecret (the redactor's fast path)", () => {
   });
 
   it("skips ordinary gateway log lines, which come back unchanged", () => {
-    const line = "2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][emg/items/1][127.0.0.1][demo-client][1e7a][plugins-middleware][sourceRequest][GET][][][][]";
+    const line =
+      "2026-11-23T19:33:55.816Z [info][127.0.0.1:28000][7600][acme][prod][emg/items/1][127.0.0.1][demo-client][1e7a][plugins-middleware][sourceRequest][GET][][][][]";
     expect(mayHoldSecret(line)).toBe(false);
     expect(new LineRedactor().redactLine(line, 1)).toBe(line);
   });
 
   it("still redacts the lines inside a PEM block, which carry no trigger of their own", () => {
     const r = new LineRedactor();
-    const out = ["-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "-----END PRIVATE KEY-----", "plain"].map((l, i) => r.redactLine(l, i + 1));
+    const out = [
+      "-----BEGIN PRIVATE KEY-----",
+      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+      "-----END PRIVATE KEY-----",
+      "plain",
+    ].map((l, i) => r.redactLine(l, i + 1));
     expect(out[1]).toBe("");
     expect(out[3]).toBe("plain");
   });

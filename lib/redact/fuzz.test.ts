@@ -7,12 +7,35 @@ import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { applyMutations, FUZZ_RUNS, mutationsArb } from "@/lib/testing/fuzz";
 import { redactText } from ".";
 
-const samples = readdirSync(SAMPLE_DIR).filter((f) => /\.(log|yaml)$/.test(f)).map((f) => readFileSync(path.join(SAMPLE_DIR, f)));
+const samples = readdirSync(SAMPLE_DIR)
+  .filter((f) => /\.(log|yaml)$/.test(f))
+  .map((f) => readFileSync(path.join(SAMPLE_DIR, f)));
 const secretish = fc.oneof(
-  fc.constantFrom("password: ", "secret: ", "key: ", "passphrase: ", "token: ", "Authorization: Bearer ", "http://user:pass@proxy:3128", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "  ", "|", ">", "'", '"', "\r"),
+  fc.constantFrom(
+    "password: ",
+    "secret: ",
+    "key: ",
+    "passphrase: ",
+    "token: ",
+    "Authorization: Bearer ",
+    "http://user:pass@proxy:3128",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END RSA PRIVATE KEY-----",
+    "  ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "\r",
+  ),
   fc.string({ maxLength: 30 }),
 );
-const textArb = fc.array(fc.array(secretish, { maxLength: 5 }).map((t) => t.join("")), { maxLength: 30 }).map((ls) => ls.join("\n"));
+const textArb = fc
+  .array(
+    fc.array(secretish, { maxLength: 5 }).map((t) => t.join("")),
+    { maxLength: 30 },
+  )
+  .map((ls) => ls.join("\n"));
 
 /**
  * Idempotence matters beyond tidiness: a parse job re-run after a crash redacts the already-redacted blob,
@@ -26,15 +49,26 @@ function check(text: string): void {
 
 describe("redactor fuzz", () => {
   it("secret-shaped text: lines kept, idempotent", () => {
-    fc.assert(fc.property(textArb, (t) => check(t)), FUZZ_RUNS);
+    fc.assert(
+      fc.property(textArb, (t) => check(t)),
+      FUZZ_RUNS,
+    );
   });
 
   it("arbitrary text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (t) => check(t)), FUZZ_RUNS);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (t) => check(t)),
+      FUZZ_RUNS,
+    );
   });
 
   it("damaged copies of the real config and log", () => {
-    fc.assert(fc.property(fc.constantFrom(...samples), mutationsArb, (s, ms) => check(applyMutations(s, ms).toString("latin1"))), FUZZ_RUNS);
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), mutationsArb, (s, ms) =>
+        check(applyMutations(s, ms).toString("latin1")),
+      ),
+      FUZZ_RUNS,
+    );
   });
 });
 

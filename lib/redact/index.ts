@@ -32,7 +32,13 @@ export type RedactionReport = Array<{ rule: RedactionRule; count: number; lines:
 export class LineRedactor {
   private pemLabel: string | null = null;
   /** A secret value continuing on more indented lines: block scalar, plain or quoted. */
-  private cont: { kind: "block" | "plain" | "quote"; indent: number; quote?: string; keepClose?: boolean; hit: boolean } | null = null;
+  private cont: {
+    kind: "block" | "plain" | "quote";
+    indent: number;
+    quote?: string;
+    keepClose?: boolean;
+    hit: boolean;
+  } | null = null;
   private readonly stats = new Map<RedactionRule, { count: number; lines: number[] }>();
 
   redactLine(line: string, lineNo: number): string {
@@ -99,7 +105,8 @@ export class LineRedactor {
     if (cont.kind === "block") return `${pad}${REDACTED}`;
     if (!first) return "";
     const q = body[indent];
-    if ((q === '"' || q === "'") && quotedEnd(body, indent) < 0) this.cont = { kind: "quote", indent: cont.indent, quote: q, hit: true };
+    if ((q === '"' || q === "'") && quotedEnd(body, indent) < 0)
+      this.cont = { kind: "quote", indent: cont.indent, quote: q, hit: true };
     return `${pad}"${REDACTED}"`;
   }
 

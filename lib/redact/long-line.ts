@@ -8,7 +8,17 @@
  * the rest of the line is replaced by one [REDACTED] (fail closed). Memory: at most CAP characters.
  */
 import type { LineRedactor } from "./index";
-import { openPem, quotedEnd, redactBearer, redactInlinePem, redactKeyValues, redactUrlCredentials, REDACTED, TRIGGER, type Hit } from "./rules";
+import {
+  openPem,
+  quotedEnd,
+  redactBearer,
+  redactInlinePem,
+  redactKeyValues,
+  redactUrlCredentials,
+  REDACTED,
+  TRIGGER,
+  type Hit,
+} from "./rules";
 
 const WINDOW = 1 << 20;
 const CONTEXT = 64 * 1024;
@@ -33,7 +43,8 @@ function redactPiece(text: string, hit: Hit): { text: string; open: Open } {
   out = redactBearer(out, hit);
   out = redactKeyValues(out, hit, undefined, (quote) => (open ??= { kind: "quote", quote }));
   // A value redacted up to the very end of the piece may go on in the next one.
-  if (!open && /\[REDACTED\]["']?$/.test(out) && !DELIMITER.test(text[text.length - 1] ?? " ")) open = { kind: "value" };
+  if (!open && /\[REDACTED\]["']?$/.test(out) && !DELIMITER.test(text[text.length - 1] ?? " "))
+    open = { kind: "value" };
   return { text: out, open };
 }
 

@@ -57,7 +57,13 @@ describe("redaction rules", () => {
   });
 
   it("leaves innocent keys alone", () => {
-    for (const line of ["keep_alive_timeout: 1", "key_file: /etc/k.pem", "monkey: banana", "keySecretMessage: hello", "stack_trace: false"]) {
+    for (const line of [
+      "keep_alive_timeout: 1",
+      "key_file: /etc/k.pem",
+      "monkey: banana",
+      "keySecretMessage: hello",
+      "stack_trace: false",
+    ]) {
       expect(r(line)).toBe(line);
     }
     expect(isSecretKey("x-api-key")).toBe(true);
@@ -78,7 +84,8 @@ describe("redaction rules", () => {
   });
 
   it("redacts multi-line PEM blocks keeping the line count, and one-line PEMs", () => {
-    const pem = "a: 1\nkey: |\n  -----BEGIN RSA PRIVATE KEY-----\n  QUJDREVGRw==\n  SElKS0xN\n  -----END RSA PRIVATE KEY-----\nb: 2\n";
+    const pem =
+      "a: 1\nkey: |\n  -----BEGIN RSA PRIVATE KEY-----\n  QUJDREVGRw==\n  SElKS0xN\n  -----END RSA PRIVATE KEY-----\nb: 2\n";
     const out = r(pem);
     expect(out.split("\n").length).toBe(pem.split("\n").length);
     expect(out).not.toMatch(/QUJDREVGRw|SElKS0xN/);
@@ -96,8 +103,10 @@ describe("redaction rules", () => {
   it("redacts values continued on following lines (plain and multi-line quoted)", () => {
     expect(r("edgemicro_key:\n  abcdef0123\n  more0123\nport: 1")).toBe('edgemicro_key:\n  "[REDACTED]"\n\nport: 1');
     expect(r('secret: "abc\n   def\n   ghi" # c\nport: 1')).toBe('secret: "[REDACTED]"\n\n   # c\nport: 1');
-    expect(r("ssl:\n  client_secret:\n    nested: 1\n    key: abc\n")).toBe('ssl:\n  client_secret:\n    nested: 1\n    key: "[REDACTED]"\n');
-    expect(r("- password:\n    'x y\n    z'\nb: 1")).toBe("- password:\n    \"[REDACTED]\"\n\nb: 1");
+    expect(r("ssl:\n  client_secret:\n    nested: 1\n    key: abc\n")).toBe(
+      'ssl:\n  client_secret:\n    nested: 1\n    key: "[REDACTED]"\n',
+    );
+    expect(r("- password:\n    'x y\n    z'\nb: 1")).toBe('- password:\n    "[REDACTED]"\n\nb: 1');
   });
 
   it("keeps CRLF line endings", () => {
@@ -122,7 +131,11 @@ describe("LineRedactor", () => {
     const lr = new LineRedactor();
     const lines = ["x -----BEGIN CERTIFICATE-----", "QUJDREVG", "2026-01-01T00:00:00.000Z [info] token=abc"];
     const out = lines.map((l, i) => lr.redactLine(l, i + 1));
-    expect(out).toEqual(["x -----BEGIN CERTIFICATE----- [REDACTED] -----END CERTIFICATE-----", "", "2026-01-01T00:00:00.000Z [info] token=[REDACTED]"]);
+    expect(out).toEqual([
+      "x -----BEGIN CERTIFICATE----- [REDACTED] -----END CERTIFICATE-----",
+      "",
+      "2026-01-01T00:00:00.000Z [info] token=[REDACTED]",
+    ]);
     expect(lr.report()).toEqual([
       { rule: "pem-block", count: 1, lines: [1] },
       { rule: "secret-key-value", count: 1, lines: [3] },

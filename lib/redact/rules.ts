@@ -6,7 +6,13 @@
 export const REDACTED = "[REDACTED]";
 
 /** Rule ids used in reports. */
-export const REDACTION_RULES = ["pem-block", "url-credentials", "bearer-token", "secret-key-value", "secret-block-scalar"] as const;
+export const REDACTION_RULES = [
+  "pem-block",
+  "url-credentials",
+  "bearer-token",
+  "secret-key-value",
+  "secret-block-scalar",
+] as const;
 export type RedactionRule = (typeof REDACTION_RULES)[number];
 
 /**
@@ -15,8 +21,20 @@ export type RedactionRule = (typeof REDACTION_RULES)[number];
  * `monkey`, `key_file`, `keep_alive_timeout` and `keySecretMessage` are not secret.
  */
 const SECRET_WORDS = [
-  "secret", "key", "password", "passwd", "passphrase", "token", "api_key", "apikey",
-  "client_secret", "private_key", "edgemicro_key", "edgemicro_secret", "authorization", "credentials",
+  "secret",
+  "key",
+  "password",
+  "passwd",
+  "passphrase",
+  "token",
+  "api_key",
+  "apikey",
+  "client_secret",
+  "private_key",
+  "edgemicro_key",
+  "edgemicro_secret",
+  "authorization",
+  "credentials",
 ];
 
 /** Public keys are not secrets (a PEM public key is still blanked by the PEM rule). */
@@ -97,7 +115,10 @@ export function openPem(line: string): { line: string; label: string } | null {
 }
 
 /** Inside an open PEM block: `end` gives what follows the END marker; `body` a blanked line. */
-export function pemContinuation(line: string, label: string): { kind: "end"; rest: string } | { kind: "body" } | { kind: "exit" } {
+export function pemContinuation(
+  line: string,
+  label: string,
+): { kind: "end"; rest: string } | { kind: "body" } | { kind: "exit" } {
   const endMarker = `-----END ${label}-----`;
   const i = line.indexOf(endMarker);
   if (i >= 0) return { kind: "end", rest: line.slice(i + endMarker.length) };
@@ -124,9 +145,15 @@ export function isStructuralLine(line: string): boolean {
 export function quotedEnd(line: string, i: number): number {
   const q = line[i];
   for (let j = i + 1; j < line.length; j++) {
-    if (q === '"' && line[j] === "\\") { j++; continue; }
+    if (q === '"' && line[j] === "\\") {
+      j++;
+      continue;
+    }
     if (line[j] === q) {
-      if (q === "'" && line[j + 1] === "'") { j++; continue; }
+      if (q === "'" && line[j + 1] === "'") {
+        j++;
+        continue;
+      }
       return j + 1;
     }
   }
@@ -168,7 +195,8 @@ export function redactKeyValues(
     let vStart = m.index + m[0].length;
     const afterSep = line[vStart];
     // YAML plain keys need a space (or end of line) after `:`, which keeps `http://` out.
-    if (sep === ":" && quotedKey === undefined && afterSep !== undefined && afterSep !== " " && afterSep !== "\t") continue;
+    if (sep === ":" && quotedKey === undefined && afterSep !== undefined && afterSep !== " " && afterSep !== "\t")
+      continue;
     if (!isSecretKey(key)) continue;
     while (line[vStart] === " " || line[vStart] === "\t") vStart++;
     if (vStart >= line.length) continue;
@@ -185,7 +213,10 @@ export function redactKeyValues(
       // An opening line left as it is (empty or already redacted) stays open, so its closing quote must survive for the YAML (and a re-run) to read the same.
       if (open && yamlLine) onOpenQuote?.(c, m.index, inner === "" || inner.includes(REDACTED));
       if (open) onOpenQuoteAnywhere?.(c);
-      if (inner === "" || inner.includes(REDACTED)) { KEY_SEP.lastIndex = vEnd; continue; }
+      if (inner === "" || inner.includes(REDACTED)) {
+        KEY_SEP.lastIndex = vEnd;
+        continue;
+      }
       replacement = `${c}${REDACTED}${c}`;
     } else {
       const rest = line.slice(vStart);
@@ -200,7 +231,10 @@ export function redactKeyValues(
       } else vEnd = vStart + rest.search(/[\s,;\])}]|$/);
       if (auth && vStart + auth[0].length > vEnd) vEnd = vStart + auth[0].length;
       const value = line.slice(vStart, vEnd);
-      if (value === "" || HARMLESS_VALUE.test(value) || value.includes(REDACTED)) { KEY_SEP.lastIndex = Math.max(vEnd, vStart + 1); continue; }
+      if (value === "" || HARMLESS_VALUE.test(value) || value.includes(REDACTED)) {
+        KEY_SEP.lastIndex = Math.max(vEnd, vStart + 1);
+        continue;
+      }
       replacement = sep === ":" ? `"${REDACTED}"` : REDACTED;
     }
     hit("secret-key-value");

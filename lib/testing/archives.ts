@@ -5,7 +5,12 @@ import { pipeline } from "node:stream/promises";
 import { crc32, createGzip, deflateRawSync } from "node:zlib";
 import * as tar from "tar-stream";
 
-export interface ZipEntrySpec { name: string; data: Buffer; deflate?: boolean; unixMode?: number }
+export interface ZipEntrySpec {
+  name: string;
+  data: Buffer;
+  deflate?: boolean;
+  unixMode?: number;
+}
 
 /** A zip with the given entries (stored or deflated), names and unix modes as given, no validation. */
 export function makeZip(entries: ZipEntrySpec[]): Buffer {
@@ -17,22 +22,37 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     const body = e.deflate ? deflateRawSync(e.data) : e.data;
     const crc = crc32(e.data);
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x800, 6);
-    lh.writeUInt16LE(e.deflate ? 8 : 0, 8); lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(body.length, 18); lh.writeUInt32LE(e.data.length, 22); lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(0x800, 6);
+    lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(body.length, 18);
+    lh.writeUInt32LE(e.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE((3 << 8) | 20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x800, 8);
-    ch.writeUInt16LE(e.deflate ? 8 : 0, 10); ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(e.data.length, 24); ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(((e.unixMode ?? 0o100644) << 16) >>> 0, 38); ch.writeUInt32LE(off, 42);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE((3 << 8) | 20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(0x800, 8);
+    ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(((e.unixMode ?? 0o100644) << 16) >>> 0, 38);
+    ch.writeUInt32LE(off, 42);
     locals.push(lh, name, body);
     centrals.push(ch, name);
     off += 30 + name.length + body.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(off, 16);
   return Buffer.concat([...locals, cd, end]);
 }
 
@@ -41,9 +61,13 @@ export type TarEntrySpec = { header: Partial<tar.Header> & { name: string }; dat
 export async function makeTar(file: string, entries: TarEntrySpec[], gz = false): Promise<void> {
   const pack = tar.pack();
   const out = createWriteStream(file);
-  const done = gz ? pipeline(pack as unknown as Readable, createGzip(), out) : pipeline(pack as unknown as Readable, out);
+  const done = gz
+    ? pipeline(pack as unknown as Readable, createGzip(), out)
+    : pipeline(pack as unknown as Readable, out);
   for (const e of entries) {
-    await new Promise<void>((res, rej) => pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())));
+    await new Promise<void>((res, rej) =>
+      pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())),
+    );
   }
   pack.finalize();
   await done;
@@ -53,9 +77,13 @@ export async function makeTar(file: string, entries: TarEntrySpec[], gz = false)
 export async function tarBuffer(entries: TarEntrySpec[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  const collected = (async () => { for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c); })();
+  const collected = (async () => {
+    for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  })();
   for (const e of entries) {
-    await new Promise<void>((res, rej) => pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())));
+    await new Promise<void>((res, rej) =>
+      pack.entry(e.header as tar.Header, e.data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())),
+    );
   }
   pack.finalize();
   await collected;

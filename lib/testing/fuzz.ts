@@ -29,7 +29,11 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), at, len: fc.integer({ min: 1, max: 512 }) }),
   fc.record({ kind: fc.constant("duplicate" as const), at, len: fc.integer({ min: 1, max: 2048 }) }),
   fc.record({ kind: fc.constant("truncate" as const), at }),
-  fc.record({ kind: fc.constant("u32" as const), at, value: fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff) }),
+  fc.record({
+    kind: fc.constant("u32" as const),
+    at,
+    value: fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff),
+  }),
 );
 
 export function applyMutations(input: Uint8Array, ms: Mutation[]): Buffer {

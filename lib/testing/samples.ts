@@ -11,7 +11,10 @@ export const sampleFileNames = (): string[] => readdirSync(SAMPLE_DIR).filter((f
 
 /** Puts sample files into a blob store as an upload would, ready for `createIncident`. */
 export async function storeSamples(store: BlobStore, names: string[] = sampleFileNames()): Promise<StoredUpload[]> {
-  return storeFiles(store, names.map((n) => path.join(SAMPLE_DIR, n)));
+  return storeFiles(
+    store,
+    names.map((n) => path.join(SAMPLE_DIR, n)),
+  );
 }
 
 /** Puts files (absolute paths) into a blob store as an upload would, named by their base names. */

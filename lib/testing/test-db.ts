@@ -58,7 +58,10 @@ export function testDbForFile(): TestEnv {
 }
 
 /** `opened` is partial in `close` when `open` failed. */
-function filledBeforeAll<T extends object>(open: () => Promise<T>, close: (opened: Partial<T>) => Promise<void> | undefined): T {
+function filledBeforeAll<T extends object>(
+  open: () => Promise<T>,
+  close: (opened: Partial<T>) => Promise<void> | undefined,
+): T {
   const opened = {} as T;
   beforeAll(async () => {
     Object.assign(opened, await open());

@@ -18,9 +18,17 @@ export async function parseQueued(db: Db, dataDir: string): Promise<void> {
  * them, every parse job run. `files`: absolute paths (named by their base names), or uploads already stored (a
  * renamed file); the sample bundle when omitted.
  */
-export async function ingestBundle(t: TestEnv, files?: string[] | ((store: BlobStore) => Promise<StoredUpload[]>)): Promise<{ incidentId: string; store: BlobStore }> {
+export async function ingestBundle(
+  t: TestEnv,
+  files?: string[] | ((store: BlobStore) => Promise<StoredUpload[]>),
+): Promise<{ incidentId: string; store: BlobStore }> {
   const store = blobStore(t.dataDir);
-  const uploads = files === undefined ? await storeSamples(store) : Array.isArray(files) ? await storeFiles(store, files) : await files(store);
+  const uploads =
+    files === undefined
+      ? await storeSamples(store)
+      : Array.isArray(files)
+        ? await storeFiles(store, files)
+        : await files(store);
   const { id } = await createIncident(t.handle.prisma, store, uploads);
   await parseQueued(t.handle.prisma, t.dataDir);
   return { incidentId: id, store };
@@ -35,6 +43,8 @@ export async function openIngested(files?: Parameters<typeof ingestBundle>[1]) {
 /** A fresh database with the sample bundle ingested, and the row of its one gateway log (what the log explorer's tests query). */
 export async function openSampleLog() {
   const ingested = await openIngested();
-  const log = await ingested.t.handle.prisma.bundleFile.findFirstOrThrow({ where: { incidentId: ingested.incidentId, kind: "gateway-log" satisfies FileKind } });
+  const log = await ingested.t.handle.prisma.bundleFile.findFirstOrThrow({
+    where: { incidentId: ingested.incidentId, kind: "gateway-log" satisfies FileKind },
+  });
   return { ...ingested, log };
 }

@@ -11,11 +11,20 @@ const installed = (cmd: string, flag: string) => spawnSync(cmd, [flag], { stdio:
 /** Wall time of a command and its stdout. Output goes to a pipe: GNU grep stops at the first match when stdout is /dev/null. */
 export function timeCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv): { seconds: number; stdout: string } {
   const t0 = performance.now();
-  const stdout = execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30, encoding: "utf8", env: env ?? process.env });
+  const stdout = execFileSync(cmd, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+    encoding: "utf8",
+    env: env ?? process.env,
+  });
   return { seconds: (performance.now() - t0) / 1000, stdout };
 }
 
-export interface LnavAnchor { seconds: number; matchedLines: number; targets: Array<{ target: string; lines: number; s502: number }> }
+export interface LnavAnchor {
+  seconds: number;
+  matchedLines: number;
+  targets: Array<{ target: string; lines: number; s502: number }>;
+}
 
 /** Per-target aggregate of the log's lines: what the incident page's target table is built from. */
 export const LNAV_QUERY =
@@ -28,7 +37,10 @@ export function lnavAnchor(file: string): LnavAnchor | null {
   const home = mkdtempSync(path.join(os.tmpdir(), "emg-bench-lnav-"));
   try {
     const formats = path.resolve("scripts/bench/lnav");
-    const r = timeCommand("lnav", ["-n", "-I", formats, "-c", LNAV_QUERY, "-c", ":write-csv-to -", file], { ...process.env, HOME: home });
+    const r = timeCommand("lnav", ["-n", "-I", formats, "-c", LNAV_QUERY, "-c", ":write-csv-to -", file], {
+      ...process.env,
+      HOME: home,
+    });
     const [, ...rows] = r.stdout.trim().split("\n");
     const targets = rows.map((row) => {
       const [target, lines, s502] = row.split(",");

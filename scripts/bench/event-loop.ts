@@ -35,7 +35,8 @@ const db = handle.prisma;
 const store = blobStore(dataDir);
 const put = await store.put(createReadStream(input));
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 const loop = monitorEventLoopDelay({ resolution: 10 });
 const queryMs: number[] = [];
 let peakRss = 0;
@@ -58,7 +59,9 @@ const ticker = setInterval(() => {
   if (now - tick > 1000) {
     const stall = { endS: +((now - t0) / 1000).toFixed(1), ms: Math.round(now - tick), bytesDone: -1 };
     stalls.push(stall);
-    void db.bundleFile.findFirst({ select: { bytesDone: true } }).then((f: { bytesDone: bigint } | null) => (stall.bytesDone = Number(f?.bytesDone ?? -1)));
+    void db.bundleFile
+      .findFirst({ select: { bytesDone: true } })
+      .then((f: { bytesDone: bigint } | null) => (stall.bytesDone = Number(f?.bytesDone ?? -1)));
   }
   tick = now;
 }, 50);
@@ -73,16 +76,31 @@ clearInterval(ticker);
 watching = false;
 await watch;
 await worker.stop();
-const files = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { status: true, error: true } });
+const files = await db.bundleFile.findMany({
+  where: { incidentId: incident.id },
+  select: { status: true, error: true },
+});
 const rows = kind === "log" ? await db.logTransaction.count() : await db.tcpConnection.count();
 await handle.close();
 rmSync(dataDir, { recursive: true, force: true });
 const ms = (ns: number) => Math.round(ns / 1e6);
-console.log(JSON.stringify({
-  root, kind, input: `${(statSync(input).size / 1e6).toFixed(0)} MB`, files, rows, seconds: +seconds.toFixed(1),
-  loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
-  queryMs: { n: queryMs.length, p50: Math.round(pct(queryMs, 0.5)), p99: Math.round(pct(queryMs, 0.99)), max: Math.round(Math.max(...queryMs)) },
-  // Sampled during the ingest only: the migrations before it (Prisma's schema engine) peak higher on their own.
-  peakRssMB: Math.round(peakRss / 2 ** 20),
-  stalls,
-}));
+console.log(
+  JSON.stringify({
+    root,
+    kind,
+    input: `${(statSync(input).size / 1e6).toFixed(0)} MB`,
+    files,
+    rows,
+    seconds: +seconds.toFixed(1),
+    loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    queryMs: {
+      n: queryMs.length,
+      p50: Math.round(pct(queryMs, 0.5)),
+      p99: Math.round(pct(queryMs, 0.99)),
+      max: Math.round(Math.max(...queryMs)),
+    },
+    // Sampled during the ingest only: the migrations before it (Prisma's schema engine) peak higher on their own.
+    peakRssMB: Math.round(peakRss / 2 ** 20),
+    stalls,
+  }),
+);

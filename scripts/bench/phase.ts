@@ -35,7 +35,13 @@ async function logParse(file: string) {
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) take(parser.push(chunk as Buffer));
   take(parser.end());
   transactions += stitcher.flush().length;
-  return { seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, lines, transactions, peakRssMB: peakRssMB() };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    bytes: statSync(file).size,
+    lines,
+    transactions,
+    peakRssMB: peakRssMB(),
+  };
 }
 
 async function captureParse(file: string, target: { host: string; port: number }) {
@@ -56,7 +62,14 @@ async function captureParse(file: string, target: { host: string; port: number }
     }
   }
   count(tracker.end());
-  return { seconds: (performance.now() - t0) / 1000, bytes: statSync(file).size, packets, connections, races, peakRssMB: peakRssMB() };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    bytes: statSync(file).size,
+    packets,
+    connections,
+    races,
+    peakRssMB: peakRssMB(),
+  };
 }
 
 async function migrate(dataDir: string) {
@@ -108,7 +121,10 @@ async function ingest(dataDir: string, files: string[]) {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
-  const files_ = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { name: true, status: true, error: true, counts: true } });
+  const files_ = await db.bundleFile.findMany({
+    where: { incidentId: incident.id },
+    select: { name: true, status: true, error: true, counts: true },
+  });
 
   const id = incident.id;
   const view = await getIncidentView(db, id);
@@ -119,10 +135,20 @@ async function ingest(dataDir: string, files: string[]) {
     connectionsByTime: await timed(() => listConnections(db, id, { sort: "time", pageSize: 50 })),
     connectionsByGap: await timed(() => listConnections(db, id, { sort: "gap", pageSize: 50 })),
     // Deep pages through the cursors a page link carries: page 500 (its cursor found outside the clock) and the last.
-    connectionsPage500: await (async (cursor) => timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor })))(await cursorAtRow(db, id, { sort: "time" }, 499 * 50)),
-    connectionsLastPage: await timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor: encodeCursor({ v: 1, s: "time", d: "prev" }) })),
-    connectionsGap500: await (async (cursor) => timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor })))(await cursorAtRow(db, id, { sort: "gap" }, 499 * 50)),
-    connectionsGapLast: await timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor: encodeCursor({ v: 1, s: "gap", d: "prev" }) })),
+    connectionsPage500: await (async (cursor) =>
+      timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor })))(
+      await cursorAtRow(db, id, { sort: "time" }, 499 * 50),
+    ),
+    connectionsLastPage: await timed(() =>
+      listConnections(db, id, { sort: "time", pageSize: 50, cursor: encodeCursor({ v: 1, s: "time", d: "prev" }) }),
+    ),
+    connectionsGap500: await (async (cursor) =>
+      timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor })))(
+      await cursorAtRow(db, id, { sort: "gap" }, 499 * 50),
+    ),
+    connectionsGapLast: await timed(() =>
+      listConnections(db, id, { sort: "gap", pageSize: 50, cursor: encodeCursor({ v: 1, s: "gap", d: "prev" }) }),
+    ),
     connectionFacets: await timed(() => connectionFacets(db, id)),
   };
   await handle.close();
@@ -134,7 +160,12 @@ async function ingest(dataDir: string, files: string[]) {
     transactions: view?.summary.transactions ?? 0,
     baseRssMB,
     peakRssMB: Math.max(peakRssMB(), atPeak.rss / mib),
-    atPeakMB: { heapTotal: atPeak.heapTotal / mib, heapUsed: atPeak.heapUsed / mib, external: atPeak.external / mib, arrayBuffers: atPeak.arrayBuffers / mib },
+    atPeakMB: {
+      heapTotal: atPeak.heapTotal / mib,
+      heapUsed: atPeak.heapUsed / mib,
+      external: atPeak.external / mib,
+      arrayBuffers: atPeak.arrayBuffers / mib,
+    },
     pages,
   };
 }

@@ -21,7 +21,10 @@ export interface BenchServer {
  * closes while the bench sends on it (the server idles connections out after 5 s, and the busy event loop widens
  * the window) fails the request with ECONNRESET: the very race this app diagnoses, not something to measure here.
  */
-function request(url: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; send?: (req: http.ClientRequest) => Promise<void> } = {}): Promise<{ status: number; text: string }> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: http.OutgoingHttpHeaders; send?: (req: http.ClientRequest) => Promise<void> } = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -39,7 +42,9 @@ function request(url: string, opts: { method?: string; headers?: http.OutgoingHt
 function postFiles(url: string, files: string[], headers: http.OutgoingHttpHeaders) {
   const boundary = `----emgbench${Date.now().toString(16)}`;
   const head = (f: string) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
   const tail = Buffer.from(`--${boundary}--\r\n`);
   const length = files.reduce((n, f) => n + head(f).length + statSync(f).size + 2, tail.length);
   return request(url, {
@@ -67,13 +72,24 @@ async function freePort(): Promise<number> {
 /** Starts the server as `npm start` does (building first when there is no build) and waits for /api/health. */
 export async function startServer(dataDir: string, databaseUrl?: string): Promise<BenchServer> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS; // start.mjs sets the app's own memory settings (scripts/heap.mjs)
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   // Its own process group, so stop() ends exactly this tree. BENCH_APP_DIR: another checkout's server (before/after).
   const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd, env, detached: true, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15 * 60_000; // a first build on a busy 2-core machine takes minutes
   for (;;) {
@@ -113,12 +129,20 @@ export function processTree(root: number): number[] {
     }
   }
   const out: number[] = [];
-  const walk = (pid: number) => { out.push(pid); for (const c of children.get(pid) ?? []) walk(c); };
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
   walk(root);
   return out;
 }
 
-interface ProcMem { pid: number; name: string; hwmMiB: number; rssMiB: number }
+interface ProcMem {
+  pid: number;
+  name: string;
+  hwmMiB: number;
+  rssMiB: number;
+}
 
 function procMem(pid: number): ProcMem | null {
   try {
@@ -132,7 +156,9 @@ function procMem(pid: number): ProcMem | null {
 
 /** The largest process of the tree (the Next.js server, where parsing runs in open mode) and its peak RSS. */
 export function peakMemory(root: number): ProcMem | null {
-  const all = processTree(root).map(procMem).filter((m): m is ProcMem => m !== null);
+  const all = processTree(root)
+    .map(procMem)
+    .filter((m): m is ProcMem => m !== null);
   return all.sort((a, b) => b.hwmMiB - a.hwmMiB)[0] ?? null;
 }
 
@@ -149,7 +175,13 @@ export function resetPeakMemory(root: number): boolean {
   return ok;
 }
 
-export interface LatencyStats { n: number; p50: number; p99: number; max: number; errors: number }
+export interface LatencyStats {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
 
 function stats(ms: number[], errors: number): LatencyStats {
   const s = [...ms].sort((a, b) => a - b);
@@ -180,7 +212,8 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
   const t0 = performance.now();
   const res = await postFiles(`${server.base}/api/incidents`, files, headers);
   const body = JSON.parse(res.text) as { id?: string; url?: string; error?: { message: string } };
-  if (res.status !== 201 || !body.id || !body.url) throw new Error(`upload: HTTP ${res.status} ${body.error?.message ?? ""}`);
+  if (res.status !== 201 || !body.id || !body.url)
+    throw new Error(`upload: HTTP ${res.status} ${body.error?.message ?? ""}`);
   const uploadS = (performance.now() - t0) / 1000;
   const { id } = body;
   const pagePath = new URL(body.url).pathname;
@@ -224,5 +257,13 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
   const totalS = (performance.now() - t0) / 1000;
   done = true;
   await sampler;
-  return { uploadS, totalS, files: progress.files, page: stats(page, pageErrors), api: stats(api, apiErrors), peak: peakMemory(server.child.pid!), peakIsOwn };
+  return {
+    uploadS,
+    totalS,
+    files: progress.files,
+    page: stats(page, pageErrors),
+    api: stats(api, apiErrors),
+    peak: peakMemory(server.child.pid!),
+    peakIsOwn,
+  };
 }

@@ -25,7 +25,8 @@ export async function synthesizeLog(file: string, lines: number, opts: SynthLogO
     const base = t0 + Math.floor(tx * stepMs);
     const ts = (d: number) => new Date(base + d).toISOString();
     const target = targets[tx % targets.length];
-    const pre = (d: number, lvl: string, host: string) => `${ts(d)} [${lvl}][${host}][7600][acme][prod][emg_badtarget/items/${tx}][10.0.0.7][demo-client][${id}]`;
+    const pre = (d: number, lvl: string, host: string) =>
+      `${ts(d)} [${lvl}][${host}][7600][acme][prod][emg_badtarget/items/${tx}][10.0.0.7][demo-client][${id}]`;
     const ms = 39 + (tx % 17);
     const rows =
       tx % 20 === 7

@@ -8,19 +8,23 @@
 //
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
-import net from 'node:net';
-import fs from 'node:fs';
+import net from "node:net";
+import fs from "node:fs";
 
 const between = ([a, b]) => a + Math.random() * (b - a);
 export const HANGUP_DELAY_MS = [20, 60];
 
 export function startBackend(opts, eventsFile) {
-  const log = (ev) => fs.appendFileSync(eventsFile, JSON.stringify({ t: Date.now(), backend: `${opts.host}:${opts.port}`, ...ev }) + '\n');
+  const log = (ev) =>
+    fs.appendFileSync(
+      eventsFile,
+      JSON.stringify({ t: Date.now(), backend: `${opts.host}:${opts.port}`, ...ev }) + "\n",
+    );
   const sockets = new Set();
   const server = net.createServer({ allowHalfOpen: false }, (sock) => {
     sockets.add(sock);
     const peer = sock.remotePort;
-    let buf = '';
+    let buf = "";
     let idle = null;
     let closed = false;
     let served = 0;
@@ -28,34 +32,36 @@ export function startBackend(opts, eventsFile) {
       if (closed) return;
       closed = true;
       clearTimeout(idle);
-      log({ ev: 'close', peerPort: peer, how, reason, served });
-      if (how === 'rst') sock.resetAndDestroy();
+      log({ ev: "close", peerPort: peer, how, reason, served });
+      if (how === "rst") sock.resetAndDestroy();
       else sock.destroy(); // close(2): FIN now, RST for anything that arrives later
     };
     const touch = () => {
       clearTimeout(idle);
-      if (!closed) idle = setTimeout(() => close(opts.idleClose, 'idle'), opts.idleMs);
+      if (!closed) idle = setTimeout(() => close(opts.idleClose, "idle"), opts.idleMs);
     };
     const respond = (path) => {
       if (closed) return;
       const own = opts.status && path.startsWith(opts.status.prefix) && Math.random() < opts.status.share;
-      const body = own ? JSON.stringify({ error: 'upstream unavailable' }) : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
+      const body = own
+        ? JSON.stringify({ error: "upstream unavailable" })
+        : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
       const head = [
-        own ? `HTTP/1.1 ${opts.status.code} Bad Gateway` : 'HTTP/1.1 200 OK',
-        'Content-Type: application/json',
+        own ? `HTTP/1.1 ${opts.status.code} Bad Gateway` : "HTTP/1.1 200 OK",
+        "Content-Type: application/json",
         `Content-Length: ${Buffer.byteLength(body)}`,
         `Date: ${new Date().toUTCString()}`,
-        'Connection: keep-alive',
+        "Connection: keep-alive",
       ];
       if (opts.keepAliveHint != null) head.push(`Keep-Alive: timeout=${opts.keepAliveHint}`);
-      sock.write(head.join('\r\n') + '\r\n\r\n' + body);
+      sock.write(head.join("\r\n") + "\r\n\r\n" + body);
       served++;
       touch();
     };
     const onRequest = (method, path) => {
-      log({ ev: 'request', peerPort: peer, method, path });
+      log({ ev: "request", peerPort: peer, method, path });
       if (opts.hangup && path.startsWith(opts.hangup.prefix) && Math.random() < opts.hangup.share) {
-        setTimeout(() => close(opts.hangup.close, 'hangup'), between(HANGUP_DELAY_MS));
+        setTimeout(() => close(opts.hangup.close, "hangup"), between(HANGUP_DELAY_MS));
         return;
       }
       if (opts.slow && path.startsWith(opts.slow.prefix)) {
@@ -64,30 +70,45 @@ export function startBackend(opts, eventsFile) {
       }
       setTimeout(() => respond(path), between(opts.respMs));
     };
-    sock.on('data', (chunk) => {
+    sock.on("data", (chunk) => {
       touch();
-      buf += chunk.toString('latin1');
+      buf += chunk.toString("latin1");
       for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
+        const end = buf.indexOf("\r\n\r\n");
         if (end < 0) break;
         const head = buf.slice(0, end);
         const m = /content-length:\s*(\d+)/i.exec(head);
         const len = m ? Number(m[1]) : 0;
         if (buf.length < end + 4 + len) break;
         buf = buf.slice(end + 4 + len);
-        const [method, path] = head.split('\r\n')[0].split(' ');
+        const [method, path] = head.split("\r\n")[0].split(" ");
         onRequest(method, path);
       }
     });
-    sock.on('end', () => close('fin', 'peer-fin'));
-    sock.on('error', (e) => { if (!closed) { closed = true; clearTimeout(idle); log({ ev: 'error', peerPort: peer, code: e.code }); } });
-    sock.on('close', () => { clearTimeout(idle); sockets.delete(sock); });
+    sock.on("end", () => close("fin", "peer-fin"));
+    sock.on("error", (e) => {
+      if (!closed) {
+        closed = true;
+        clearTimeout(idle);
+        log({ ev: "error", peerPort: peer, code: e.code });
+      }
+    });
+    sock.on("close", () => {
+      clearTimeout(idle);
+      sockets.delete(sock);
+    });
     touch();
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve({
-      close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-    }));
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () =>
+      resolve({
+        close: () =>
+          new Promise((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      }),
+    );
   });
 }

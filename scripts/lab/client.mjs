@@ -1,8 +1,8 @@
 // Drives traffic through the gateway. Each lane of the scenario loops until the deadline:
 // a burst of 1..burst concurrent requests, then a gap drawn from the lane's gap mixture.
 // Client→gateway connections are not pooled (one per request): that leg is not under study.
-import http from 'node:http';
-import fs from 'node:fs';
+import http from "node:http";
+import fs from "node:fs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pick = (arr) => arr[Math.floor(Math.random() * arr.length)];
@@ -11,8 +11,8 @@ function drawGap(gaps) {
   let x = Math.random();
   for (const g of gaps) {
     if ((x -= g.p) <= 0 || g === gaps[gaps.length - 1]) {
-      if (g.near != null) return { kind: 'near', ms: g.near + g.from + Math.random() * (g.to - g.from) };
-      return { kind: 'range', ms: g.min + Math.random() * (g.max - g.min) };
+      if (g.near != null) return { kind: "near", ms: g.near + g.from + Math.random() * (g.to - g.from) };
+      return { kind: "range", ms: g.min + Math.random() * (g.max - g.min) };
     }
   }
 }
@@ -20,16 +20,22 @@ function drawGap(gaps) {
 function get(port, urlPath) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const req = http.request({
-      host: '127.0.0.1', port, path: urlPath, method: 'GET',
-      headers: { 'x-api-key': 'lab-client', accept: 'application/json' },
-      agent: false,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
-    });
-    req.setTimeout(30000, () => req.destroy(new Error('client timeout')));
-    req.on('error', (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method: "GET",
+        headers: { "x-api-key": "lab-client", accept: "application/json" },
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
+      },
+    );
+    req.setTimeout(30000, () => req.destroy(new Error("client timeout")));
+    req.on("error", (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
     req.end();
   });
 }
@@ -45,9 +51,11 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
       const reqs = [];
       for (let i = 0; i < k; i++) {
         const p = `${t.basePath}/${pick(L.paths)}?n=${++n}`;
-        reqs.push(get(gatewayPort, p).then((r) => {
-          fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...r }) + '\n');
-        }));
+        reqs.push(
+          get(gatewayPort, p).then((r) => {
+            fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...r }) + "\n");
+          }),
+        );
       }
       await Promise.all(reqs);
       const gap = drawGap(L.gaps);

@@ -1,37 +1,61 @@
 // Writes one fixture directory: gateway log(s) as written, the config, the gateway-leg capture cut
 // out of the full capture with tshark, truth.json and a README describing the world and the counts.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ORG, ENV, defaultYaml } from './config.mjs';
-import { TSHARK_ARGS } from './truth.mjs';
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ORG, ENV, defaultYaml } from "./config.mjs";
+import { TSHARK_ARGS } from "./truth.mjs";
 
-export const captureFilter = (sc) => sc.targets
-  .map((t) => `(ip.addr==${t.listen.host} && tcp.port==${t.listen.port})`).join(' || ');
+export const captureFilter = (sc) =>
+  sc.targets.map((t) => `(ip.addr==${t.listen.host} && tcp.port==${t.listen.port})`).join(" || ");
 
-const readJsonl = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const readJsonl = (f) =>
+  fs.existsSync(f)
+    ? fs
+        .readFileSync(f, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
-export function writeFixture({ name, sc, scratch, configFile, logFiles, fullPcap, truth, client, withDefault, fixturesRoot }) {
+export function writeFixture({
+  name,
+  sc,
+  scratch,
+  configFile,
+  logFiles,
+  fullPcap,
+  truth,
+  client,
+  withDefault,
+  fixturesRoot,
+}) {
   const dir = path.join(fixturesRoot, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const f of logFiles) fs.copyFileSync(f, path.join(dir, path.basename(f)));
   fs.copyFileSync(configFile, path.join(dir, `${ORG}-${ENV}-config.yaml`));
-  if (withDefault) fs.writeFileSync(path.join(dir, 'default.yaml'), defaultYaml);
+  if (withDefault) fs.writeFileSync(path.join(dir, "default.yaml"), defaultYaml);
   const filter = captureFilter(sc);
-  execFileSync('tshark', ['-r', fullPcap, '-Y', filter, '-F', 'pcap', '-w', path.join(dir, 'capture.pcap')], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const map = path.join(scratch, 'relay-map.jsonl');
-  if (fs.existsSync(map) && fs.statSync(map).size < 64 * 1024) fs.copyFileSync(map, path.join(dir, 'relay-map.jsonl'));
-  const events = readJsonl(path.join(scratch, 'backend-events.jsonl'));
+  execFileSync("tshark", ["-r", fullPcap, "-Y", filter, "-F", "pcap", "-w", path.join(dir, "capture.pcap")], {
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  const map = path.join(scratch, "relay-map.jsonl");
+  if (fs.existsSync(map) && fs.statSync(map).size < 64 * 1024) fs.copyFileSync(map, path.join(dir, "relay-map.jsonl"));
+  const events = readJsonl(path.join(scratch, "backend-events.jsonl"));
   truth.captureFilter = filter;
   truth.client = summarizeClient(client);
   truth.backendCrossCheck = crossCheck(events, sc);
-  fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
-  const hasMap = fs.existsSync(path.join(dir, 'relay-map.jsonl'));
-  const tcpdumpFile = path.join(scratch, 'tcpdump.txt');
-  const tcpdump = fs.existsSync(tcpdumpFile) ? fs.readFileSync(tcpdumpFile, 'utf8').trim()
+  fs.writeFileSync(path.join(dir, "truth.json"), JSON.stringify(truth, null, 2) + "\n");
+  const hasMap = fs.existsSync(path.join(dir, "relay-map.jsonl"));
+  const tcpdumpFile = path.join(scratch, "tcpdump.txt");
+  const tcpdump = fs.existsSync(tcpdumpFile)
+    ? fs.readFileSync(tcpdumpFile, "utf8").trim()
     : `tcpdump -i any -s 0 -U -n -w full.pcap 'tcp and net 127.0.0.0/8 and not port ${sc.gateway.port}'`;
-  fs.writeFileSync(path.join(dir, 'README.md'), readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }));
+  fs.writeFileSync(
+    path.join(dir, "README.md"),
+    readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }),
+  );
   return dir;
 }
 
@@ -49,20 +73,25 @@ function crossCheck(events, sc) {
     const b = `${t.backend.host}:${t.backend.port}`;
     const ev = events.filter((e) => e.backend === b);
     out[`${t.listen.host}:${t.listen.port}`] = {
-      requestsSeen: ev.filter((e) => e.ev === 'request').length,
-      idleCloses: ev.filter((e) => e.ev === 'close' && e.reason === 'idle').length,
-      hangups: ev.filter((e) => e.ev === 'close' && e.reason === 'hangup').length,
+      requestsSeen: ev.filter((e) => e.ev === "request").length,
+      idleCloses: ev.filter((e) => e.ev === "close" && e.reason === "idle").length,
+      hangups: ev.filter((e) => e.ev === "close" && e.reason === "hangup").length,
     };
   }
   return out;
 }
 
-
 function readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdump }) {
   const g = sc.gateway;
   const t = truth.targets;
-  const rows = t.map((x) => `| ${x.target} | ${x.proxy} | ${x.backend ?? '(nothing listens)'} | ${x.latencyMs ? `${x.latencyMs.upMs}/${x.latencyMs.downMs}` : '-'} | ${x.idleTimeoutMs ?? '-'} ${x.idleClose ?? ''} | ${x.keepAliveHintS ?? 'none'} | ${x.hangupShare ? `${x.hangupShare * 100}% of ${x.hangupPathPrefix} (${x.hangupClose})` : '-'} | ${x.slowPath ? `${x.slowPath.prefix} after ${x.slowPath.delayMs} ms` : '-'} |`);
-  const counts = t.map((x) => `| ${x.target} | ${x.counts.total} | ${x.counts['keepalive-race']} | ${x.counts['premature-close']} | ${x.counts.refused} | ${x.counts['gateway-close']} | ${x.counts.normal} | ${x.counts.unknown} | ${x.idleCloses.byTarget.count} (${x.idleCloses.byTarget.minMs ?? '-'}–${x.idleCloses.byTarget.maxMs ?? '-'} ms) | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} |`);
+  const rows = t.map(
+    (x) =>
+      `| ${x.target} | ${x.proxy} | ${x.backend ?? "(nothing listens)"} | ${x.latencyMs ? `${x.latencyMs.upMs}/${x.latencyMs.downMs}` : "-"} | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""} | ${x.keepAliveHintS ?? "none"} | ${x.hangupShare ? `${x.hangupShare * 100}% of ${x.hangupPathPrefix} (${x.hangupClose})` : "-"} | ${x.slowPath ? `${x.slowPath.prefix} after ${x.slowPath.delayMs} ms` : "-"} |`,
+  );
+  const counts = t.map(
+    (x) =>
+      `| ${x.target} | ${x.counts.total} | ${x.counts["keepalive-race"]} | ${x.counts["premature-close"]} | ${x.counts.refused} | ${x.counts["gateway-close"]} | ${x.counts.normal} | ${x.counts.unknown} | ${x.idleCloses.byTarget.count} (${x.idleCloses.byTarget.minMs ?? "-"}–${x.idleCloses.byTarget.maxMs ?? "-"} ms) | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} |`,
+  );
   return `# Lab fixture: ${name}
 
 ${sc.description}
@@ -72,28 +101,34 @@ as the gateway, started as a library with \`${ORG}-${ENV}-config.yaml\`. Real tr
 
 ## The world
 
-- Gateway: port ${g.port}, \`keep_alive_timeout: ${g.keepAliveTimeout}\`, ${g.requestTimeout != null ? `\`request_timeout: ${g.requestTimeout}\`` : 'no request_timeout'}, \`logging.level: ${g.level}\`, stats every ${g.statsLogInterval} s, \`plugins.sequence: []\`.
+- Gateway: port ${g.port}, \`keep_alive_timeout: ${g.keepAliveTimeout}\`, ${g.requestTimeout != null ? `\`request_timeout: ${g.requestTimeout}\`` : "no request_timeout"}, \`logging.level: ${g.level}\`, stats every ${g.statsLogInterval} s, \`plugins.sequence: []\`.
 - Each target is seen by the gateway at a userspace TCP relay (the proxy \`url\`) that adds one-way latency and forwards data, FIN and RST to the backend; like a load balancer, it ACKs on the target's behalf.
-- Client: ${sc.lanes.length} lane(s) for ${sc.durationS} s, bursts of concurrent requests separated by gaps (${sc.lanes.map((l) => l.gaps.map((x) => x.near != null ? `${Math.round(x.p * 100)}% at ${x.near} ms ${x.from}…+${x.to} ms` : `${Math.round(x.p * 100)}% ${Math.round(x.min)}–${Math.round(x.max)} ms`).join(', ')).join(' / ')}). The client saw ${truth.client.requests} responses: ${Object.entries(truth.client.byStatus).map(([k, v]) => `${v}× ${k}`).join(', ')}.
+- Client: ${sc.lanes.length} lane(s) for ${sc.durationS} s, bursts of concurrent requests separated by gaps (${sc.lanes.map((l) => l.gaps.map((x) => (x.near != null ? `${Math.round(x.p * 100)}% at ${x.near} ms ${x.from}…+${x.to} ms` : `${Math.round(x.p * 100)}% ${Math.round(x.min)}–${Math.round(x.max)} ms`)).join(", ")).join(" / ")}). The client saw ${truth.client.requests} responses: ${Object.entries(
+    truth.client.byStatus,
+  )
+    .map(([k, v]) => `${v}× ${k}`)
+    .join(", ")}.
 
 | target (as the gateway sees it) | proxy | backend | latency up/down ms | idle timeout ms | Keep-Alive hint (s) | hang-ups | slow path |
 |---|---|---|---|---|---|---|---|
-${rows.join('\n')}
+${rows.join("\n")}
 
 ## Files
 
-- ${logFiles.map((f) => `\`${path.basename(f)}\``).join(', ')}: the gateway's log, exactly as it wrote it.
-- \`${ORG}-${ENV}-config.yaml\`: the configuration it ran with${withDefault ? '; `default.yaml`: the edgemicro template beside it, as in real bundles' : ''}.
+- ${logFiles.map((f) => `\`${path.basename(f)}\``).join(", ")}: the gateway's log, exactly as it wrote it.
+- \`${ORG}-${ENV}-config.yaml\`: the configuration it ran with${withDefault ? "; `default.yaml`: the edgemicro template beside it, as in real bundles" : ""}.
 - \`capture.pcap\`: only the gateway↔target leg, as \`tcpdump -i any -s 0 host TARGET\` on the gateway host would record it (Linux cooked link type). Cut out of the full two-leg recording with
   \`tshark -r full.pcap -Y "${filter}" -F pcap -w capture.pcap\`.
-- \`truth.json\`: the ground truth below, machine-readable.${hasMap ? ' `relay-map.jsonl`: the relay\'s pairs (gateway port ↔ relay upstream port).' : ''}
+- \`truth.json\`: the ground truth below, machine-readable.${hasMap ? " `relay-map.jsonl`: the relay's pairs (gateway port ↔ relay upstream port)." : ""}
 
 ## How the truth was computed
 
 From the full capture of both legs (\`${tcpdump}\`, not committed) with one tshark command:
 
 \`\`\`
-tshark ${TSHARK_ARGS('full.pcap').map((a) => (/[ ()=|&]/.test(a) ? `'${a}'` : a)).join(' ')}
+tshark ${TSHARK_ARGS("full.pcap")
+    .map((a) => (/[ ()=|&]/.test(a) ? `'${a}'` : a))
+    .join(" ")}
 \`\`\`
 
 and the relay's port map, by these rules per gateway-leg TCP connection (tcp.stream):
@@ -113,34 +148,50 @@ Incident cause: the distinct non-healthy target causes; one → it; only races/p
 
 | target | connections | keepalive-race | premature-close | refused | gateway-close | normal | unknown | idle closes by target | idle closes by gateway | targetRequest errors in log | expected cause |
 |---|---|---|---|---|---|---|---|---|---|---|---|
-${counts.join('\n')}
+${counts.join("\n")}
 
-Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ''}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? 's' : 've'} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ''}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(', ')})` : ''}.
+Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ""}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? "s" : "ve"} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ""}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(", ")})` : ""}.
 
-Cross-check (not used by the truth) — what the backends logged about themselves: ${Object.entries(truth.backendCrossCheck).map(([k, v]) => `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups`).join('; ')}.
+Cross-check (not used by the truth) — what the backends logged about themselves: ${Object.entries(
+    truth.backendCrossCheck,
+  )
+    .map(([k, v]) => `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups`)
+    .join("; ")}.
 `;
 }
 
 export function writeDerived({ name, d, fixturesRoot }) {
   const src = path.join(fixturesRoot, d.from);
   const dir = path.join(fixturesRoot, name);
-  if (!fs.existsSync(path.join(src, 'truth.json'))) throw new Error(`record ${d.from} first`);
+  if (!fs.existsSync(path.join(src, "truth.json"))) throw new Error(`record ${d.from} first`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const f of fs.readdirSync(src)) {
-    if (f === 'README.md' || f === 'truth.json' || f === 'capture.pcap') continue;
+    if (f === "README.md" || f === "truth.json" || f === "capture.pcap") continue;
     fs.copyFileSync(path.join(src, f), path.join(dir, f));
   }
-  execFileSync('editcap', ['-F', 'pcap', '-t', String(d.shiftS), path.join(src, 'capture.pcap'), path.join(dir, 'capture.pcap')]);
-  const truth = JSON.parse(fs.readFileSync(path.join(src, 'truth.json'), 'utf8'));
+  execFileSync("editcap", [
+    "-F",
+    "pcap",
+    "-t",
+    String(d.shiftS),
+    path.join(src, "capture.pcap"),
+    path.join(dir, "capture.pcap"),
+  ]);
+  const truth = JSON.parse(fs.readFileSync(path.join(src, "truth.json"), "utf8"));
   const shiftUs = Math.round(d.shiftS * 1e6);
   truth.scenario = name;
   truth.description = d.description;
   truth.derivedFrom = d.from;
-  truth.clockSkew = { captureMinusLogS: d.shiftS, command: `editcap -F pcap -t ${d.shiftS} ${d.from}/capture.pcap capture.pcap` };
+  truth.clockSkew = {
+    captureMinusLogS: d.shiftS,
+    command: `editcap -F pcap -t ${d.shiftS} ${d.from}/capture.pcap capture.pcap`,
+  };
   for (const c of truth.connections) c.synTimeUs += shiftUs;
-  fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'README.md'), `# Lab fixture: ${name}
+  fs.writeFileSync(path.join(dir, "truth.json"), JSON.stringify(truth, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(dir, "README.md"),
+    `# Lab fixture: ${name}
 
 ${d.description}
 
@@ -151,5 +202,6 @@ as if the capture host's clock ran ${d.shiftS} s ahead of the gateway's. The log
 \`truth.json\` is \`../${d.from}/truth.json\` with \`scenario\`, \`clockSkew\` added and every connection's \`synTimeUs\` shifted by
 ${d.shiftS} s so it matches this capture. Classes and counts are the same as \`${d.from}\`: ${JSON.stringify(truth.counts)};
 log ${truth.log.status502} × 502. Expected cause: **${truth.expectedCause}**.
-`);
+`,
+  );
 }

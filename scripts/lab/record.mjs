@@ -3,58 +3,79 @@
 // Usage: node scripts/lab/record.mjs <scenario|all> [...more]   (npm run lab -- race-1s)
 //        node scripts/lab/record.mjs --refixture <scenario...>   (truth + fixture again from .scratch, no recording)
 // Needs root (tcpdump), tshark, editcap, and the npm registry the first time (gateway install).
-import { spawn, fork, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { scenarios, derived } from './scenarios.mjs';
-import { configYaml, ORG, ENV } from './config.mjs';
-import { runClient } from './client.mjs';
-import { computeTruth } from './truth.mjs';
-import { writeFixture, writeDerived } from './fixture.mjs';
+import { spawn, fork, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarios, derived } from "./scenarios.mjs";
+import { configYaml, ORG, ENV } from "./config.mjs";
+import { runClient } from "./client.mjs";
+import { computeTruth } from "./truth.mjs";
+import { writeFixture, writeDerived } from "./fixture.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const gatewayDir = path.join(here, '.gateway');
-const scratchRoot = path.join(here, '.scratch');
-export const fixturesRoot = path.join(repo, 'lib/analysis/__fixtures__/lab');
-const GATEWAY_VERSION = '3.3.7';
+const repo = path.resolve(here, "../..");
+const gatewayDir = path.join(here, ".gateway");
+const scratchRoot = path.join(here, ".scratch");
+export const fixturesRoot = path.join(repo, "lib/analysis/__fixtures__/lab");
+const GATEWAY_VERSION = "3.3.7";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = new Set();
 function killAll() {
-  for (const c of children) { try { process.kill(c.pid, 'SIGKILL'); } catch {} }
+  for (const c of children) {
+    try {
+      process.kill(c.pid, "SIGKILL");
+    } catch {}
+  }
   children.clear();
 }
-process.on('exit', killAll);
-for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => { killAll(); process.exit(130); });
+process.on("exit", killAll);
+for (const s of ["SIGINT", "SIGTERM"])
+  process.on(s, () => {
+    killAll();
+    process.exit(130);
+  });
 
 function ensureGateway() {
-  const pj = path.join(gatewayDir, 'node_modules/microgateway-core/package.json');
-  if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).version === GATEWAY_VERSION) return;
+  const pj = path.join(gatewayDir, "node_modules/microgateway-core/package.json");
+  if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, "utf8")).version === GATEWAY_VERSION) return;
   fs.mkdirSync(gatewayDir, { recursive: true });
   console.log(`installing microgateway-core@${GATEWAY_VERSION} into ${gatewayDir}`);
-  execFileSync('npm', ['install', '--prefix', gatewayDir, '--no-audit', '--no-fund', `microgateway-core@${GATEWAY_VERSION}`], { stdio: 'inherit' });
+  execFileSync(
+    "npm",
+    ["install", "--prefix", gatewayDir, "--no-audit", "--no-fund", `microgateway-core@${GATEWAY_VERSION}`],
+    { stdio: "inherit" },
+  );
 }
 
 // Start a child and wait for it to say it is ready (IPC message or a stderr line).
 function startChild(kind, proc, readyTest, timeoutMs = 10000) {
   children.add(proc);
-  proc.on('exit', () => children.delete(proc));
+  proc.on("exit", () => children.delete(proc));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} not ready after ${timeoutMs} ms`)), timeoutMs);
-    const ok = (v) => { clearTimeout(timer); resolve(v); };
-    proc.on('message', (m) => { if (m?.ready) ok(m); });
-    proc.stderr?.on('data', (d) => { const s = d.toString(); if (readyTest?.(s)) ok(s); else process.stderr.write(`[${kind}] ${s}`); });
-    proc.on('exit', (code) => reject(new Error(`${kind} exited early (${code})`)));
+    const ok = (v) => {
+      clearTimeout(timer);
+      resolve(v);
+    };
+    proc.on("message", (m) => {
+      if (m?.ready) ok(m);
+    });
+    proc.stderr?.on("data", (d) => {
+      const s = d.toString();
+      if (readyTest?.(s)) ok(s);
+      else process.stderr.write(`[${kind}] ${s}`);
+    });
+    proc.on("exit", (code) => reject(new Error(`${kind} exited early (${code})`)));
   });
 }
-async function stopChild(proc, signal = 'SIGTERM', waitMs = 5000) {
+async function stopChild(proc, signal = "SIGTERM", waitMs = 5000) {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
+  const exited = new Promise((r) => proc.once("exit", r));
   proc.kill(signal);
   if (await Promise.race([exited.then(() => true), sleep(waitMs).then(() => false)])) return;
-  proc.kill('SIGKILL');
+  proc.kill("SIGKILL");
   await exited;
 }
 
@@ -63,7 +84,7 @@ async function record(name, { refixture = false } = {}) {
   if (!sc) throw new Error(`unknown scenario ${name}`);
   const scratch = path.join(scratchRoot, name);
   const logDir = `/var/tmp/emg-lab/${name}`;
-  const fullPcap = path.join(scratch, 'full.pcap');
+  const fullPcap = path.join(scratch, "full.pcap");
   const configFile = path.join(scratch, `${ORG}-${ENV}-config.yaml`);
   if (!refixture) await recordRun(name, sc, scratch, logDir, configFile, fullPcap);
   return writeOut(name, sc, scratch, logDir, configFile, fullPcap);
@@ -76,23 +97,29 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
   fs.writeFileSync(configFile, configYaml(sc, logDir));
   const started = Date.now();
   let tcpdump, world, gateway;
-  let tcpdumpErr = '';
+  let tcpdumpErr = "";
   try {
     // Both legs (gateway↔relay, relay↔backend) on loopback; the client→gateway leg is left out,
     // and so is anything else on the machine's loopback.
     const hosts = [...new Set(sc.targets.flatMap((t) => [t.listen.host, t.backend?.host].filter(Boolean)))];
-    const bpf = `tcp and (${hosts.map((h) => `host ${h}`).join(' or ')}) and not port ${sc.gateway.port}`;
-    fs.writeFileSync(path.join(scratch, 'tcpdump.txt'), `tcpdump -i any -s 0 -U -n -B 16384 -w full.pcap '${bpf}'\n`);
-    tcpdump = spawn('tcpdump', ['-i', 'any', '-s', '0', '-U', '-n', '-B', '16384', '-w', fullPcap, bpf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    tcpdump.stderr.on('data', (d) => { tcpdumpErr += d; });
-    await startChild('tcpdump', tcpdump, (s) => s.includes('listening on'));
-    world = fork(path.join(here, 'world.mjs'), [name, scratch], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    await startChild('world', world);
-    gateway = fork(path.join(here, 'gateway-run.cjs'), [configFile, ORG, ENV], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    gateway.stdout.on('data', (d) => fs.appendFileSync(path.join(scratch, 'gateway-console.log'), d));
-    await startChild('gateway', gateway);
+    const bpf = `tcp and (${hosts.map((h) => `host ${h}`).join(" or ")}) and not port ${sc.gateway.port}`;
+    fs.writeFileSync(path.join(scratch, "tcpdump.txt"), `tcpdump -i any -s 0 -U -n -B 16384 -w full.pcap '${bpf}'\n`);
+    tcpdump = spawn("tcpdump", ["-i", "any", "-s", "0", "-U", "-n", "-B", "16384", "-w", fullPcap, bpf], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    tcpdump.stderr.on("data", (d) => {
+      tcpdumpErr += d;
+    });
+    await startChild("tcpdump", tcpdump, (s) => s.includes("listening on"));
+    world = fork(path.join(here, "world.mjs"), [name, scratch], { stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    await startChild("world", world);
+    gateway = fork(path.join(here, "gateway-run.cjs"), [configFile, ORG, ENV], {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    gateway.stdout.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));
+    await startChild("gateway", gateway);
     console.log(`[${name}] recording ${sc.durationS} s …`);
-    await runClient(sc, sc.gateway.port, sc.durationS * 1000, path.join(scratch, 'client.jsonl'));
+    await runClient(sc, sc.gateway.port, sc.durationS * 1000, path.join(scratch, "client.jsonl"));
     await sleep(1500);
   } finally {
     if (gateway) await stopChild(gateway);
@@ -100,34 +127,55 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     if (world) await stopChild(world);
     // tcpdump hands packets over in blocks retired after ≤ 1 s: let the last closes reach the file
     await sleep(2500);
-    if (tcpdump) await stopChild(tcpdump, 'SIGINT');
+    if (tcpdump) await stopChild(tcpdump, "SIGINT");
     killAll();
   }
   const dropped = /(\d+) packets dropped by kernel/.exec(tcpdumpErr);
-  if (!dropped || Number(dropped[1]) !== 0) throw new Error(`tcpdump lost packets (${dropped?.[0] ?? 'no stats'}): record again`);
+  if (!dropped || Number(dropped[1]) !== 0)
+    throw new Error(`tcpdump lost packets (${dropped?.[0] ?? "no stats"}): record again`);
   console.log(`[${name}] recorded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 // Truth and fixture from a recording's scratch dir (also: --refixture NAME redoes only this part).
 function writeOut(name, sc, scratch, logDir, configFile, fullPcap) {
-  const logFiles = fs.readdirSync(logDir).filter((f) => /^edgemicro-.*-api\.log$/.test(f)).map((f) => path.join(logDir, f));
-  const truth = computeTruth({ name, sc, fullPcap, mapFile: path.join(scratch, 'relay-map.jsonl'), logFiles });
-  const client = fs.readFileSync(path.join(scratch, 'client.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const dir = writeFixture({ name, sc, scratch, configFile, logFiles, fullPcap, truth, client, withDefault: name === 'race-1s', fixturesRoot });
+  const logFiles = fs
+    .readdirSync(logDir)
+    .filter((f) => /^edgemicro-.*-api\.log$/.test(f))
+    .map((f) => path.join(logDir, f));
+  const truth = computeTruth({ name, sc, fullPcap, mapFile: path.join(scratch, "relay-map.jsonl"), logFiles });
+  const client = fs
+    .readFileSync(path.join(scratch, "client.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const dir = writeFixture({
+    name,
+    sc,
+    scratch,
+    configFile,
+    logFiles,
+    fullPcap,
+    truth,
+    client,
+    withDefault: name === "race-1s",
+    fixturesRoot,
+  });
   console.log(`[${name}] fixture ${path.relative(repo, dir)}`);
-  console.log(`[${name}] counts ${JSON.stringify(truth.counts)} 502=${truth.log.status502} 504=${truth.log.status504} cause=${truth.expectedCause}`);
+  console.log(
+    `[${name}] counts ${JSON.stringify(truth.counts)} 502=${truth.log.status502} 504=${truth.log.status504} cause=${truth.expectedCause}`,
+  );
   return truth;
 }
 
 const argv = process.argv.slice(2);
-const refixture = argv.includes('--refixture');
-const args = argv.filter((a) => a !== '--refixture');
+const refixture = argv.includes("--refixture");
+const args = argv.filter((a) => a !== "--refixture");
 if (!args.length) {
-  console.error(`usage: record.mjs <${[...Object.keys(scenarios), ...Object.keys(derived)].join('|')}|all>`);
+  console.error(`usage: record.mjs <${[...Object.keys(scenarios), ...Object.keys(derived)].join("|")}|all>`);
   process.exit(2);
 }
 ensureGateway();
-const names = args.includes('all') ? [...Object.keys(scenarios), ...Object.keys(derived)] : args;
+const names = args.includes("all") ? [...Object.keys(scenarios), ...Object.keys(derived)] : args;
 const failed = [];
 for (const n of names) {
   try {
@@ -139,6 +187,6 @@ for (const n of names) {
   }
 }
 if (failed.length) {
-  console.error(`failed: ${failed.join(' ')}`);
+  console.error(`failed: ${failed.join(" ")}`);
   process.exitCode = 1;
 }

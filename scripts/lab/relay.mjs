@@ -5,8 +5,8 @@
 //
 // Every pair is logged to `mapFile` (JSON lines): the gateway's port on the downstream leg and
 // the relay's local port on the upstream leg, so connections can be followed across the relay.
-import net from 'node:net';
-import fs from 'node:fs';
+import net from "node:net";
+import fs from "node:fs";
 
 // A delay line: run fn after `ms`, never before an earlier-scheduled event of the same line.
 function delayLine(ms) {
@@ -27,37 +27,72 @@ export function startRelay({ listen, upstream, latency, mapFile }) {
     const pair = { down, up };
     pairs.add(pair);
     const gwPort = down.remotePort;
-    up.on('connect', () => {
-      fs.appendFileSync(mapFile, JSON.stringify({
-        t: Date.now(),
-        listen: `${listen.host}:${listen.port}`,
-        gatewayAddr: down.remoteAddress,
-        gatewayPort: gwPort,
-        relayPort: up.localPort,
-        upstream: `${upstream.host}:${upstream.port}`,
-      }) + '\n');
+    up.on("connect", () => {
+      fs.appendFileSync(
+        mapFile,
+        JSON.stringify({
+          t: Date.now(),
+          listen: `${listen.host}:${listen.port}`,
+          gatewayAddr: down.remoteAddress,
+          gatewayPort: gwPort,
+          relayPort: up.localPort,
+          upstream: `${upstream.host}:${upstream.port}`,
+        }) + "\n",
+      );
     });
     const alive = (s) => !s.destroyed;
     // gateway -> target
-    down.on('data', (c) => toTarget(() => { if (alive(up)) up.write(c); }));
-    down.on('end', () => toTarget(() => { if (alive(up)) up.end(); }));
-    down.on('error', () => toTarget(() => { if (alive(up)) up.resetAndDestroy(); }));
+    down.on("data", (c) =>
+      toTarget(() => {
+        if (alive(up)) up.write(c);
+      }),
+    );
+    down.on("end", () =>
+      toTarget(() => {
+        if (alive(up)) up.end();
+      }),
+    );
+    down.on("error", () =>
+      toTarget(() => {
+        if (alive(up)) up.resetAndDestroy();
+      }),
+    );
     // target -> gateway
-    up.on('data', (c) => toGateway(() => { if (alive(down)) down.write(c); }));
-    up.on('end', () => toGateway(() => { if (alive(down)) down.end(); }));
-    up.on('error', () => toGateway(() => { if (alive(down)) down.resetAndDestroy(); }));
+    up.on("data", (c) =>
+      toGateway(() => {
+        if (alive(down)) down.write(c);
+      }),
+    );
+    up.on("end", () =>
+      toGateway(() => {
+        if (alive(down)) down.end();
+      }),
+    );
+    up.on("error", () =>
+      toGateway(() => {
+        if (alive(down)) down.resetAndDestroy();
+      }),
+    );
     // Once both directions have ended cleanly, Node destroys each socket itself.
-    const done = () => { if (down.destroyed && up.destroyed) pairs.delete(pair); };
-    down.on('close', done);
-    up.on('close', done);
+    const done = () => {
+      if (down.destroyed && up.destroyed) pairs.delete(pair);
+    };
+    down.on("close", done);
+    up.on("close", done);
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, listen.host, () => resolve({
-      close: () => new Promise((r) => {
-        for (const { down, up } of pairs) { down.destroy(); up.destroy(); }
-        server.close(() => r());
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () =>
+      resolve({
+        close: () =>
+          new Promise((r) => {
+            for (const { down, up } of pairs) {
+              down.destroy();
+              up.destroy();
+            }
+            server.close(() => r());
+          }),
       }),
-    }));
+    );
   });
 }

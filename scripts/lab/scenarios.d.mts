@@ -2,7 +2,13 @@
 export interface LabScenario {
   description: string;
   durationS: number;
-  gateway: { port: number; keepAliveTimeout: number; requestTimeout: number | null; level: string; statsLogInterval: number };
+  gateway: {
+    port: number;
+    keepAliveTimeout: number;
+    requestTimeout: number | null;
+    level: string;
+    statsLogInterval: number;
+  };
   targets: Array<{ proxy: string; basePath: string; listen: { host: string; port: number } }>;
   lanes: unknown[];
 }

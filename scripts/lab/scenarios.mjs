@@ -15,33 +15,36 @@ const gw = (over = {}) => ({
   port: 8000,
   keepAliveTimeout: 30000,
   requestTimeout: null,
-  level: 'info',
+  level: "info",
   statsLogInterval: 10,
   ...over,
 });
 
 const target = (over) => ({
-  proxy: 'edgemicro_orders',
-  basePath: '/orders',
-  listen: { host: '127.0.0.2', port: 9000 },
+  proxy: "edgemicro_orders",
+  basePath: "/orders",
+  listen: { host: "127.0.0.2", port: 9000 },
   latency: { upMs: 20, downMs: 20 },
   relay: true,
   ...over,
-  backend: over.backend === null ? null : {
-    host: '127.0.1.2',
-    port: 9000,
-    idleMs: 60000,
-    idleClose: 'fin',
-    keepAliveHint: null,
-    hangup: null,
-    slow: null,
-    status: null,
-    respMs: [2, 8],
-    ...(over.backend ?? {}),
-  },
+  backend:
+    over.backend === null
+      ? null
+      : {
+          host: "127.0.1.2",
+          port: 9000,
+          idleMs: 60000,
+          idleClose: "fin",
+          keepAliveHint: null,
+          hangup: null,
+          slow: null,
+          status: null,
+          respMs: [2, 8],
+          ...(over.backend ?? {}),
+        },
 });
 
-const paths = ['items/1', 'items/2', 'items/3', 'stock', 'users/7'];
+const paths = ["items/1", "items/2", "items/3", "stock", "users/7"];
 
 // A race lane: bursts whose gaps often land just under the target's idle timeout (the window
 // is about one round trip wide), sometimes well past it (idle closes), sometimes short.
@@ -69,149 +72,233 @@ const scatterLane = (t, p, burst = 2) => ({
 });
 
 export const scenarios = {
-  'race-300ms': {
-    description: 'Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.',
+  "race-300ms": {
+    description: "Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.",
     durationS: 35,
     gateway: gw({ keepAliveTimeout: 5000 }),
     targets: [target({ latency: { upMs: 18, downMs: 21 }, backend: { idleMs: 300 } })],
     lanes: [raceLane(0, 300, 2)],
   },
-  'race-1s': {
-    description: 'Target closes idle keep-alive connections after 1 s with FIN, no hint.',
+  "race-1s": {
+    description: "Target closes idle keep-alive connections after 1 s with FIN, no hint.",
     durationS: 45,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [target({ latency: { upMs: 22, downMs: 19 }, backend: { idleMs: 1000, respMs: [3, 12] } })],
     lanes: [raceLane(0, 1000, 3)],
   },
-  'race-2s': {
-    description: 'Target closes idle keep-alive connections after 2 s with FIN, no hint.',
+  "race-2s": {
+    description: "Target closes idle keep-alive connections after 2 s with FIN, no hint.",
     durationS: 55,
     gateway: gw({ keepAliveTimeout: 5000 }),
-    targets: [target({ listen: { host: '127.0.0.5', port: 8080 }, latency: { upMs: 16, downMs: 24 },
-      backend: { host: '127.0.1.5', port: 8080, idleMs: 2000 } })],
+    targets: [
+      target({
+        listen: { host: "127.0.0.5", port: 8080 },
+        latency: { upMs: 16, downMs: 24 },
+        backend: { host: "127.0.1.5", port: 8080, idleMs: 2000 },
+      }),
+    ],
     lanes: [raceLane(0, 2000, 3)],
   },
-  'race-5s-rst': {
-    description: 'Target closes idle keep-alive connections after 5 s with RST (abortive close), no hint.',
+  "race-5s-rst": {
+    description: "Target closes idle keep-alive connections after 5 s with RST (abortive close), no hint.",
     durationS: 60,
     gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [target({ latency: { upMs: 24, downMs: 17 }, backend: { idleMs: 5000, idleClose: 'rst' } })],
+    targets: [target({ latency: { upMs: 24, downMs: 17 }, backend: { idleMs: 5000, idleClose: "rst" } })],
     lanes: [raceLane(0, 5000, 4, { nearP: 0.65, longP: 0.2 })],
   },
-  'premature-15': {
-    description: 'Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests; one client lane, so pooled sockets sit idle for the lane\'s gaps (75 % of them ≥ 500 ms).',
+  "premature-15": {
+    description:
+      "Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests; one client lane, so pooled sockets sit idle for the lane's gaps (75 % of them ≥ 500 ms).",
     durationS: 55,
     gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [target({ latency: { upMs: 19, downMs: 20 },
-      backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.15, close: 'fin' } } })],
+    targets: [
+      target({
+        latency: { upMs: 19, downMs: 20 },
+        backend: { idleMs: 60000, hangup: { prefix: "/items", share: 0.15, close: "fin" } },
+      }),
+    ],
     // a single lane: every pooled socket idles at least the lane's gap between bursts
-    lanes: [{ ...scatterLane(0, ['items/1', 'items/2', 'items/3', 'stock'], 3),
-      gaps: [{ p: 0.25, min: 5, max: 200 }, { p: 0.45, min: 500, max: 1500 }, { p: 0.3, min: 1500, max: 3000 }] }],
+    lanes: [
+      {
+        ...scatterLane(0, ["items/1", "items/2", "items/3", "stock"], 3),
+        gaps: [
+          { p: 0.25, min: 5, max: 200 },
+          { p: 0.45, min: 500, max: 1500 },
+          { p: 0.3, min: 1500, max: 3000 },
+        ],
+      },
+    ],
   },
-  'premature-3': {
-    description: 'Target keeps idle connections 60 s but resets (RST, no response) 3 % of /orders/items requests.',
+  "premature-3": {
+    description: "Target keeps idle connections 60 s but resets (RST, no response) 3 % of /orders/items requests.",
     durationS: 45,
     gateway: gw({ keepAliveTimeout: 5000 }),
-    targets: [target({ latency: { upMs: 15, downMs: 17 },
-      backend: { idleMs: 60000, hangup: { prefix: '/items', share: 0.03, close: 'rst' } } })],
-    lanes: [scatterLane(0, ['items/1', 'items/2', 'items/3', 'stock'], 2),
-      { ...scatterLane(0, ['items/4', 'items/5'], 1), gaps: [{ p: 1, min: 100, max: 600 }] }],
+    targets: [
+      target({
+        latency: { upMs: 15, downMs: 17 },
+        backend: { idleMs: 60000, hangup: { prefix: "/items", share: 0.03, close: "rst" } },
+      }),
+    ],
+    lanes: [
+      scatterLane(0, ["items/1", "items/2", "items/3", "stock"], 2),
+      { ...scatterLane(0, ["items/4", "items/5"], 1), gaps: [{ p: 1, min: 100, max: 600 }] },
+    ],
   },
   healthy: {
-    description: 'Target keeps idle connections 120 s, never hangs up: no errors.',
+    description: "Target keeps idle connections 120 s, never hangs up: no errors.",
     durationS: 25,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [target({ latency: { upMs: 20, downMs: 23 }, backend: { idleMs: 120000 } })],
     lanes: [scatterLane(0, paths, 3)],
   },
   refused: {
-    description: 'Proxy edgemicro_legacy points at 127.0.0.4:9009 where nothing listens (ECONNREFUSED); edgemicro_orders is healthy.',
+    description:
+      "Proxy edgemicro_legacy points at 127.0.0.4:9009 where nothing listens (ECONNREFUSED); edgemicro_orders is healthy.",
     durationS: 20,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [
       target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({ proxy: 'edgemicro_legacy', basePath: '/legacy', listen: { host: '127.0.0.4', port: 9009 }, relay: false,
-        backend: null }),
+      target({
+        proxy: "edgemicro_legacy",
+        basePath: "/legacy",
+        listen: { host: "127.0.0.4", port: 9009 },
+        relay: false,
+        backend: null,
+      }),
     ],
-    lanes: [scatterLane(0, paths, 2), scatterLane(1, ['v1/orders', 'v1/stock'], 1)],
+    lanes: [scatterLane(0, paths, 2), scatterLane(1, ["v1/orders", "v1/stock"], 1)],
   },
-  'gateway-timeout': {
-    description: 'request_timeout 3 s; /orders/report answers after 6 s, so the gateway aborts it (504). Other paths are fast.',
+  "gateway-timeout": {
+    description:
+      "request_timeout 3 s; /orders/report answers after 6 s, so the gateway aborts it (504). Other paths are fast.",
     durationS: 30,
     gateway: gw({ keepAliveTimeout: 30000, requestTimeout: 3 }),
-    targets: [target({ latency: { upMs: 21, downMs: 18 }, backend: { idleMs: 60000, slow: { prefix: '/report', delayMs: 6000 } } })],
-    lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ['report'], 1), gaps: [{ p: 1, min: 500, max: 2500 }] }],
+    targets: [
+      target({
+        latency: { upMs: 21, downMs: 18 },
+        backend: { idleMs: 60000, slow: { prefix: "/report", delayMs: 6000 } },
+      }),
+    ],
+    lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ["report"], 1), gaps: [{ p: 1, min: 500, max: 2500 }] }],
   },
-  'two-hosts-one-port': {
-    description: 'Two targets on the same port of two hosts: 127.0.0.2:9000 closes idle at 1 s (FIN, races); 127.0.0.3:9000 keeps 60 s but hangs up on 12 % of /items.',
+  "two-hosts-one-port": {
+    description:
+      "Two targets on the same port of two hosts: 127.0.0.2:9000 closes idle at 1 s (FIN, races); 127.0.0.3:9000 keeps 60 s but hangs up on 12 % of /items.",
     durationS: 50,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [
       target({ latency: { upMs: 20, downMs: 22 }, backend: { idleMs: 1000 } }),
-      target({ proxy: 'edgemicro_catalog', basePath: '/catalog', listen: { host: '127.0.0.3', port: 9000 },
+      target({
+        proxy: "edgemicro_catalog",
+        basePath: "/catalog",
+        listen: { host: "127.0.0.3", port: 9000 },
         latency: { upMs: 17, downMs: 19 },
-        backend: { host: '127.0.1.3', port: 9000, idleMs: 60000, hangup: { prefix: '/items', share: 0.12, close: 'fin' } } }),
+        backend: {
+          host: "127.0.1.3",
+          port: 9000,
+          idleMs: 60000,
+          hangup: { prefix: "/items", share: 0.12, close: "fin" },
+        },
+      }),
     ],
-    lanes: [raceLane(0, 1000, 2), scatterLane(1, ['items/1', 'items/2', 'search'], 2)],
+    lanes: [raceLane(0, 1000, 2), scatterLane(1, ["items/1", "items/2", "search"], 2)],
   },
   both: {
-    description: 'One target that closes idle at 1.2 s (FIN, no hint) and also hangs up (FIN) on 10 % of /items requests.',
+    description:
+      "One target that closes idle at 1.2 s (FIN, no hint) and also hangs up (FIN) on 10 % of /items requests.",
     durationS: 50,
     gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [target({ latency: { upMs: 19, downMs: 23 },
-      backend: { idleMs: 1200, hangup: { prefix: '/items', share: 0.1, close: 'fin' } } })],
-    lanes: [raceLane(0, 1200, 2, { nearP: 0.45, longP: 0.3 }), scatterLane(0, ['items/1', 'items/2'], 1)],
+    targets: [
+      target({
+        latency: { upMs: 19, downMs: 23 },
+        backend: { idleMs: 1200, hangup: { prefix: "/items", share: 0.1, close: "fin" } },
+      }),
+    ],
+    lanes: [raceLane(0, 1200, 2, { nearP: 0.45, longP: 0.3 }), scatterLane(0, ["items/1", "items/2"], 1)],
   },
-  'race-1s-error-level': {
-    description: 'Like race-1s, but logging.level error: only failures and stats lines are logged.',
+  "race-1s-error-level": {
+    description: "Like race-1s, but logging.level error: only failures and stats lines are logged.",
     durationS: 45,
-    gateway: gw({ keepAliveTimeout: 5000, level: 'error' }),
+    gateway: gw({ keepAliveTimeout: 5000, level: "error" }),
     targets: [target({ latency: { upMs: 18, downMs: 20 }, backend: { idleMs: 1000, respMs: [2, 10] } })],
     lanes: [raceLane(0, 1000, 3)],
   },
-  'keepalive-hint': {
-    description: 'Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?',
+  "keepalive-hint": {
+    description:
+      "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",
     durationS: 50,
     gateway: gw({ keepAliveTimeout: 30000 }),
     targets: [target({ latency: { upMs: 20, downMs: 21 }, backend: { idleMs: 2000, keepAliveHint: 2 } })],
     lanes: [raceLane(0, 2000, 3)],
   },
-  'mixed-four': {
-    description: 'Four targets in one incident: 127.0.0.2:9000 closes idle at 500 ms (FIN), 127.0.0.3:9000 at 3 s (RST), 127.0.0.6:7000 keeps 60 s but hangs up (FIN) on 8 % of /items, 127.0.0.4:9009 refuses; log level warn.',
+  "mixed-four": {
+    description:
+      "Four targets in one incident: 127.0.0.2:9000 closes idle at 500 ms (FIN), 127.0.0.3:9000 at 3 s (RST), 127.0.0.6:7000 keeps 60 s but hangs up (FIN) on 8 % of /items, 127.0.0.4:9009 refuses; log level warn.",
     durationS: 60,
-    gateway: gw({ keepAliveTimeout: 30000, level: 'warn' }),
+    gateway: gw({ keepAliveTimeout: 30000, level: "warn" }),
     targets: [
       target({ latency: { upMs: 12, downMs: 15 }, backend: { idleMs: 500 } }),
-      target({ proxy: 'edgemicro_catalog', basePath: '/catalog', listen: { host: '127.0.0.3', port: 9000 },
-        latency: { upMs: 25, downMs: 22 }, backend: { host: '127.0.1.3', port: 9000, idleMs: 3000, idleClose: 'rst' } }),
-      target({ proxy: 'edgemicro_billing', basePath: '/billing', listen: { host: '127.0.0.6', port: 7000 },
+      target({
+        proxy: "edgemicro_catalog",
+        basePath: "/catalog",
+        listen: { host: "127.0.0.3", port: 9000 },
+        latency: { upMs: 25, downMs: 22 },
+        backend: { host: "127.0.1.3", port: 9000, idleMs: 3000, idleClose: "rst" },
+      }),
+      target({
+        proxy: "edgemicro_billing",
+        basePath: "/billing",
+        listen: { host: "127.0.0.6", port: 7000 },
         latency: { upMs: 18, downMs: 18 },
-        backend: { host: '127.0.1.6', port: 7000, idleMs: 60000, hangup: { prefix: '/items', share: 0.08, close: 'fin' } } }),
-      target({ proxy: 'edgemicro_legacy', basePath: '/legacy', listen: { host: '127.0.0.4', port: 9009 }, relay: false,
-        backend: null }),
+        backend: {
+          host: "127.0.1.6",
+          port: 7000,
+          idleMs: 60000,
+          hangup: { prefix: "/items", share: 0.08, close: "fin" },
+        },
+      }),
+      target({
+        proxy: "edgemicro_legacy",
+        basePath: "/legacy",
+        listen: { host: "127.0.0.4", port: 9009 },
+        relay: false,
+        backend: null,
+      }),
     ],
-    lanes: [raceLane(0, 500, 3), raceLane(0, 500, 2), raceLane(1, 3000, 3), scatterLane(2, ['items/1', 'items/2', 'stock'], 2),
-      { ...scatterLane(3, ['v1/orders'], 1), gaps: [{ p: 1, min: 1500, max: 4000 }] }],
+    lanes: [
+      raceLane(0, 500, 3),
+      raceLane(0, 500, 2),
+      raceLane(1, 3000, 3),
+      scatterLane(2, ["items/1", "items/2", "stock"], 2),
+      { ...scatterLane(3, ["v1/orders"], 1), gaps: [{ p: 1, min: 1500, max: 4000 }] },
+    ],
   },
-  'target-502': {
-    description: 'Target keeps idle connections 60 s and never hangs up, but answers HTTP 502 itself on 20 % of /orders/items requests (its own upstream failing).',
+  "target-502": {
+    description:
+      "Target keeps idle connections 60 s and never hangs up, but answers HTTP 502 itself on 20 % of /orders/items requests (its own upstream failing).",
     durationS: 30,
     gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000, status: { prefix: '/items', share: 0.2, code: 502 } } })],
-    lanes: [scatterLane(0, ['items/1', 'items/2', 'stock'], 2)],
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, status: { prefix: "/items", share: 0.2, code: 502 } },
+      }),
+    ],
+    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
   },
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.
 export const derived = {
-  'mixed-four-skew': {
-    from: 'mixed-four',
+  "mixed-four-skew": {
+    from: "mixed-four",
     shiftS: -95.25,
-    description: 'mixed-four with capture.pcap shifted by editcap -t -95.25 (capture clock 95.25 s behind the log clock, longer than the whole recording).',
+    description:
+      "mixed-four with capture.pcap shifted by editcap -t -95.25 (capture clock 95.25 s behind the log clock, longer than the whole recording).",
   },
-  'clock-skew': {
-    from: 'race-1s',
+  "clock-skew": {
+    from: "race-1s",
     shiftS: 7.5,
-    description: 'race-1s with capture.pcap shifted by editcap -t 7.5 (capture clock 7.5 s ahead of the log clock).',
+    description: "race-1s with capture.pcap shifted by editcap -t 7.5 (capture clock 7.5 s ahead of the log clock).",
   },
 };

@@ -18,14 +18,19 @@ for (const name of labFixtureNames()) {
   const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
-  const conns = await t.handle.prisma.tcpConnection.findMany({ where: { incidentId: id }, select: { gatewayPort: true, target: true, startTs: true, classCode: true } });
+  const conns = await t.handle.prisma.tcpConnection.findMany({
+    where: { incidentId: id },
+    select: { gatewayPort: true, target: true, startTs: true, classCode: true },
+  });
   const stored = storedClassOf(truth.connections, conns);
   for (const [i, tt] of truth.targets.entries()) {
     const v = view.diagnosis.targets.find((x) => x.target === tt.target);
     const mine = truth.connections.filter((c) => c.target === tt.target);
     const same = mine.filter((c) => stored.get(c) === c.class).length;
     const races = tt.counts["keepalive-race"];
-    rows.push(`| ${i ? "" : name} | ${tt.target} | ${tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`);
+    rows.push(
+      `| ${i ? "" : name} | ${tt.target} | ${tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`,
+    );
   }
 }
 console.log(rows.join("\n"));

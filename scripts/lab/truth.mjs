@@ -24,35 +24,68 @@
 //   normal           otherwise (answered; idle closes by either side; open at the end)
 // Idle closes: a target-first FIN/RST with nothing pending; idle = that FIN/RST time minus the
 // target's last payload segment, both on the gateway leg.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import { HANGUP_DELAY_MS } from './backend.mjs';
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { HANGUP_DELAY_MS } from "./backend.mjs";
 
 export const TSHARK_FIELDS = [
-  'frame.time_epoch', 'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'tcp.stream',
-  'tcp.flags.syn', 'tcp.flags.ack', 'tcp.flags.fin', 'tcp.flags.reset', 'tcp.len', 'tcp.seq',
+  "frame.time_epoch",
+  "ip.src",
+  "tcp.srcport",
+  "ip.dst",
+  "tcp.dstport",
+  "tcp.stream",
+  "tcp.flags.syn",
+  "tcp.flags.ack",
+  "tcp.flags.fin",
+  "tcp.flags.reset",
+  "tcp.len",
+  "tcp.seq",
 ];
 export const TSHARK_ARGS = (pcap) => [
-  '-r', pcap, '-Y', 'tcp', '-T', 'fields', '-E', 'separator=/t',
-  '-o', 'tcp.relative_sequence_numbers:TRUE', ...TSHARK_FIELDS.flatMap((f) => ['-e', f]),
+  "-r",
+  pcap,
+  "-Y",
+  "tcp",
+  "-T",
+  "fields",
+  "-E",
+  "separator=/t",
+  "-o",
+  "tcp.relative_sequence_numbers:TRUE",
+  ...TSHARK_FIELDS.flatMap((f) => ["-e", f]),
 ];
 
-const flag = (v) => v === '1' || v === 'True' || v === 'true';
+const flag = (v) => v === "1" || v === "True" || v === "true";
 // epoch "1732390435.775123000" -> integer µs, without float rounding
 const epochUs = (s) => {
-  const [sec, frac = ''] = s.split('.');
-  return Number(sec) * 1e6 + Number((frac + '000000').slice(0, 6));
+  const [sec, frac = ""] = s.split(".");
+  return Number(sec) * 1e6 + Number((frac + "000000").slice(0, 6));
 };
 
 export function tsharkSegments(pcap) {
-  const out = execFileSync('tshark', TSHARK_ARGS(pcap), { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  return out.split('\n').filter(Boolean).map((line) => {
-    const f = line.split('\t');
-    return {
-      t: epochUs(f[0]), src: `${f[1]}:${f[2]}`, dst: `${f[3]}:${f[4]}`, stream: Number(f[5]),
-      syn: flag(f[6]), ack: flag(f[7]), fin: flag(f[8]), rst: flag(f[9]), len: Number(f[10]), seq: Number(f[11]),
-    };
-  });
+  const out = execFileSync("tshark", TSHARK_ARGS(pcap), {
+    maxBuffer: 1 << 28,
+    stdio: ["ignore", "pipe", "ignore"],
+  }).toString();
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const f = line.split("\t");
+      return {
+        t: epochUs(f[0]),
+        src: `${f[1]}:${f[2]}`,
+        dst: `${f[3]}:${f[4]}`,
+        stream: Number(f[5]),
+        syn: flag(f[6]),
+        ack: flag(f[7]),
+        fin: flag(f[8]),
+        rst: flag(f[9]),
+        len: Number(f[10]),
+        seq: Number(f[11]),
+      };
+    });
 }
 
 const byStream = (segs) => {
@@ -70,49 +103,60 @@ const payloads = (pk) => {
 const ms = (us) => Math.round(us / 100) / 10;
 const pushTo = (m, k, v) => (m.has(k) ? m.get(k).push(v) : m.set(k, [v]), m);
 const groupBy = (xs, key) => xs.reduce((m, x) => pushTo(m, key(x), x), new Map());
-const nearest = (xs, tUs, timeOf) => xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
+const nearest = (xs, tUs, timeOf) =>
+  xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
 
 function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs) {
   const g2t = pk.filter((p) => p.dst === tgt);
   const t2g = pk.filter((p) => p.src === tgt);
   const gwEnd = pk[0].src === tgt ? pk[0].dst : pk[0].src;
-  const gwPort = Number(gwEnd.split(':')[1]);
+  const gwPort = Number(gwEnd.split(":")[1]);
   const syn = g2t.find((p) => p.syn && !p.ack);
   const synack = t2g.find((p) => p.syn && p.ack);
   const base = { gatewayPort: gwPort, target: tgt, synTimeUs: (syn ?? pk[0]).t };
   if (!synack && syn && t2g.some((p) => p.rst)) {
-    return { ...base, class: 'refused', why: 'SYN answered by RST, no handshake' };
+    return { ...base, class: "refused", why: "SYN answered by RST, no handshake" };
   }
   const reqs = payloads(g2t);
   const resps = payloads(t2g);
   const tClose = t2g.find((p) => p.fin || p.rst);
   const gClose = g2t.find((p) => p.fin || p.rst);
   const lastReq = reqs.reduce((a, b) => (a && a.seq > b.seq ? a : b), null);
-  const firstCloseAfterReq = lastReq && [tClose, gClose].filter(Boolean).map((c) => c.t).sort((a, b) => a - b)[0];
-  const answered = lastReq && resps.some((r) => r.t > lastReq.t && (firstCloseAfterReq == null || r.t <= firstCloseAfterReq));
+  const firstCloseAfterReq =
+    lastReq &&
+    [tClose, gClose]
+      .filter(Boolean)
+      .map((c) => c.t)
+      .sort((a, b) => a - b)[0];
+  const answered =
+    lastReq && resps.some((r) => r.t > lastReq.t && (firstCloseAfterReq == null || r.t <= firstCloseAfterReq));
   const pending = lastReq && !answered && (tClose || gClose);
   const info = { requests: reqs.length, responses: resps.length };
   if (!pending) {
-    const out = { ...base, class: 'normal', ...info };
+    const out = { ...base, class: "normal", ...info };
     if (tClose && (!gClose || tClose.t <= gClose.t)) {
       const lastT = resps.filter((r) => r.t <= tClose.t).at(-1);
-      out.closedBy = 'target';
-      out.closeFlag = tClose.rst ? 'RST' : 'FIN';
+      out.closedBy = "target";
+      out.closeFlag = tClose.rst ? "RST" : "FIN";
       if (lastT) out.idleBeforeCloseMs = ms(tClose.t - lastT.t);
-      out.why = `target ${out.closeFlag} after ${out.idleBeforeCloseMs ?? '?'} ms idle, nothing pending`;
+      out.why = `target ${out.closeFlag} after ${out.idleBeforeCloseMs ?? "?"} ms idle, nothing pending`;
     } else if (gClose) {
       const lastT = resps.filter((r) => r.t <= gClose.t).at(-1);
-      out.closedBy = 'gateway';
+      out.closedBy = "gateway";
       if (lastT) out.idleBeforeCloseMs = ms(gClose.t - lastT.t);
-      out.why = `gateway ${gClose.rst ? 'RST' : 'FIN'} after ${out.idleBeforeCloseMs ?? '?'} ms idle, nothing pending`;
+      out.why = `gateway ${gClose.rst ? "RST" : "FIN"} after ${out.idleBeforeCloseMs ?? "?"} ms idle, nothing pending`;
     } else {
-      out.why = 'open at the end of the capture';
+      out.why = "open at the end of the capture";
     }
     return out;
   }
   if (gClose && (!tClose || gClose.t < tClose.t)) {
-    return { ...base, class: 'gateway-close', ...info,
-      why: `gateway ${gClose.rst ? 'RST' : 'FIN'} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed` };
+    return {
+      ...base,
+      class: "gateway-close",
+      ...info,
+      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed`,
+    };
   }
   const lastT = resps.filter((r) => r.t <= tClose.t).at(-1);
   const sinceLastByte = lastT ? ms(tClose.t - lastT.t) : null;
@@ -120,47 +164,93 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   const m = nearest(mapByGwPort.get(gwPort), base.synTimeUs, (x) => x.t * 1000);
   const up = m && nearest(targetLegByRelayPort.get(m.relayPort), m.t * 1000, (pk) => pk[0].t);
   if (!up) {
-    return { ...base, class: 'unknown', ...info, why: 'target closed with a request pending but the relay map has no upstream leg' };
+    return {
+      ...base,
+      class: "unknown",
+      ...info,
+      why: "target closed with a request pending but the relay map has no upstream leg",
+    };
   }
   const r2b = payloads(up.filter((p) => p.dst === backendAddr));
   const bClose = up.find((p) => p.src === backendAddr && (p.fin || p.rst));
   // the pending request starts with the first request segment after the last answered byte
   const lastAnswer = resps.filter((r) => r.t < lastReq.t).at(-1);
-  const reqStart = reqs.filter((r) => !lastAnswer || r.t > lastAnswer.t).reduce((a, b) => (a.seq < b.seq ? a : b), lastReq);
+  const reqStart = reqs
+    .filter((r) => !lastAnswer || r.t > lastAnswer.t)
+    .reduce((a, b) => (a.seq < b.seq ? a : b), lastReq);
   const reqArr = r2b.find((p) => p.seq <= reqStart.seq && reqStart.seq < p.seq + p.len);
-  const flagT = tClose.rst ? 'RST' : 'FIN';
-  const bFlag = bClose ? (bClose.rst ? 'RST' : 'FIN') : '?';
+  const flagT = tClose.rst ? "RST" : "FIN";
+  const bFlag = bClose ? (bClose.rst ? "RST" : "FIN") : "?";
   // how long the connection sat idle (gateway leg) before the pending request: last response byte → request
   const gapBeforeRequestMs = lastAnswer ? ms(reqStart.t - lastAnswer.t) : null;
-  const common = { ...info, relayPort: m.relayPort, closeFlag: flagT, targetIdleBeforeCloseMs: sinceLastByte, gapBeforeRequestMs };
+  const common = {
+    ...info,
+    relayPort: m.relayPort,
+    closeFlag: flagT,
+    targetIdleBeforeCloseMs: sinceLastByte,
+    gapBeforeRequestMs,
+  };
   if (!reqArr || (bClose && bClose.t < reqArr.t)) {
-    return { ...base, class: 'keepalive-race', ...common,
+    return {
+      ...base,
+      class: "keepalive-race",
+      ...common,
       why: reqArr
         ? `backend ${bFlag} left ${ms(reqArr.t - bClose.t)} ms before the request reached it (target leg); ${sinceLastByte} ms after target's last byte (gateway leg)`
         : `backend ${bFlag} before the request; the request never reached the backend (target leg); ${sinceLastByte} ms after target's last byte`,
     };
   }
   if (bClose && bClose.t >= reqArr.t && bClose.t - reqArr.t < reactionFloorUs) {
-    return { ...base, class: 'keepalive-race', ...common, unreadRequest: true,
-      why: `backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms after the request reached it (target leg), quicker than it can react (${reactionFloorUs / 1000} ms): idle close with the request unread; ${sinceLastByte} ms after target's last byte` };
+    return {
+      ...base,
+      class: "keepalive-race",
+      ...common,
+      unreadRequest: true,
+      why: `backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms after the request reached it (target leg), quicker than it can react (${reactionFloorUs / 1000} ms): idle close with the request unread; ${sinceLastByte} ms after target's last byte`,
+    };
   }
-  if (!bClose) return { ...base, class: 'unknown', ...common, why: 'request reached backend but no backend close on the target leg' };
+  if (!bClose)
+    return {
+      ...base,
+      class: "unknown",
+      ...common,
+      why: "request reached backend but no backend close on the target leg",
+    };
   const bResp = payloads(up.filter((p) => p.src === backendAddr)).some((p) => p.t > reqArr.t && p.t < bClose.t);
-  return { ...base, class: bResp ? 'unknown' : 'premature-close', ...common,
-    why: `request reached backend (target leg), backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms later with no response byte${bResp ? ' (but response bytes seen: unknown)' : ''}` };
+  return {
+    ...base,
+    class: bResp ? "unknown" : "premature-close",
+    ...common,
+    why: `request reached backend (target leg), backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms later with no response byte${bResp ? " (but response bytes seen: unknown)" : ""}`,
+  };
 }
 
-export const CLASSES = ['refused', 'keepalive-race', 'premature-close', 'gateway-close', 'normal', 'unknown'];
+export const CLASSES = ["refused", "keepalive-race", "premature-close", "gateway-close", "normal", "unknown"];
 
 // The target's own HTTP 502 / 504 responses on the gateway leg, by target address:
 // tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504' -T fields -e ip.src -e tcp.srcport
 function ownErrorResponses(pcap, ports) {
-  const decode = [...new Set(ports)].flatMap((p) => ['-d', `tcp.port==${p},http`]);
-  const out = execFileSync('tshark', ['-r', pcap, ...decode, '-Y', 'http.response.code == 502 || http.response.code == 504', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'],
-    { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      ...decode,
+      "-Y",
+      "http.response.code == 502 || http.response.code == 504",
+      "-T",
+      "fields",
+      "-e",
+      "ip.src",
+      "-e",
+      "tcp.srcport",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
   const by = new Map();
-  for (const line of out.split('\n').filter(Boolean)) {
-    const key = line.split('\t').join(':');
+  for (const line of out.split("\n").filter(Boolean)) {
+    const key = line.split("\t").join(":");
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   return by;
@@ -168,36 +258,50 @@ function ownErrorResponses(pcap, ports) {
 
 function targetCause(counts, ownErrors) {
   const real = counts.total - counts.refused;
-  if (counts.refused > 0 && real === 0) return 'target-unreachable';
-  const race = counts['keepalive-race'] > 0;
-  const prem = counts['premature-close'] > 0;
-  if (race && prem) return 'both';
-  if (race) return 'keepalive-mismatch';
-  if (prem) return 'premature-close';
-  if (counts['gateway-close'] > 0) return 'gateway-timeout';
-  if (counts.refused > 0) return 'target-unreachable';
-  if (counts.total === 0) return 'insufficient-data';
-  if (ownErrors > 0) return 'target-error';
-  return 'healthy';
+  if (counts.refused > 0 && real === 0) return "target-unreachable";
+  const race = counts["keepalive-race"] > 0;
+  const prem = counts["premature-close"] > 0;
+  if (race && prem) return "both";
+  if (race) return "keepalive-mismatch";
+  if (prem) return "premature-close";
+  if (counts["gateway-close"] > 0) return "gateway-timeout";
+  if (counts.refused > 0) return "target-unreachable";
+  if (counts.total === 0) return "insufficient-data";
+  if (ownErrors > 0) return "target-error";
+  return "healthy";
 }
 
 function incidentCause(targets) {
-  const bad = targets.filter((t) => t.expectedCause !== 'healthy');
+  const bad = targets.filter((t) => t.expectedCause !== "healthy");
   const causes = [...new Set(bad.map((t) => t.expectedCause))];
-  if (causes.length === 0) return { cause: 'healthy', causes };
+  if (causes.length === 0) return { cause: "healthy", causes };
   if (causes.length === 1) return { cause: causes[0], causes };
-  if (causes.every((c) => ['keepalive-mismatch', 'premature-close', 'both'].includes(c))) return { cause: 'both', causes };
+  if (causes.every((c) => ["keepalive-mismatch", "premature-close", "both"].includes(c)))
+    return { cause: "both", causes };
   const worst = bad.sort((a, b) => b.failingConnections - a.failingConnections)[0];
   return { cause: worst.expectedCause, causes };
 }
 
-const grepCount = (pattern, files, fixed = true) => files.reduce((n, f) => {
-  try {
-    return n + Number(execFileSync('grep', [fixed ? '-cF' : '-cE', pattern, f]).toString().trim());
-  } catch { return n; } // grep exits 1 on no match
-}, 0);
+const grepCount = (pattern, files, fixed = true) =>
+  files.reduce((n, f) => {
+    try {
+      return (
+        n +
+        Number(
+          execFileSync("grep", [fixed ? "-cF" : "-cE", pattern, f])
+            .toString()
+            .trim(),
+        )
+      );
+    } catch {
+      return n;
+    } // grep exits 1 on no match
+  }, 0);
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : null; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? s[Math.floor(s.length / 2)] : null;
+};
 
 // A 502 normally has a failing connection on the wire. Not always: when the gateway hands a request
 // to a pooled socket whose FIN has arrived but not yet been processed, Node gives up before any
@@ -206,25 +310,31 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length 
 function logCounts(logFiles, c, fromTargets) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
-  const status502 = grepCount('\\]\\[502\\]\\[', logFiles, false) - grepCount('\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[502\\]\\[', logFiles, false);
-  const status504 = grepCount('\\]\\[504\\]\\[', logFiles, false) - grepCount('\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[504\\]\\[', logFiles, false);
+  const status502 =
+    grepCount("\\]\\[502\\]\\[", logFiles, false) -
+    grepCount("\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[502\\]\\[", logFiles, false);
+  const status504 =
+    grepCount("\\]\\[504\\]\\[", logFiles, false) -
+    grepCount("\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[504\\]\\[", logFiles, false);
   return {
-    files: logFiles.map((f) => f.split('/').at(-1)),
+    files: logFiles.map((f) => f.split("/").at(-1)),
     status502,
     status504,
     // the targets' own 502 / 504 answers, passed on (tshark: http.response.code on the gateway leg)
     statusFromTargets: fromTargets,
-    status502WithoutWireFailure: status502 - (c['keepalive-race'] + c['premature-close'] + c.refused) - fromTargets,
-    status504WithoutWireFailure: status504 - c['gateway-close'],
+    status502WithoutWireFailure: status502 - (c["keepalive-race"] + c["premature-close"] + c.refused) - fromTargets,
+    status504WithoutWireFailure: status504 - c["gateway-close"],
   };
 }
 
 // Segments tshark sees as missing (tcp.analysis.lost_segment / ack_lost_segment): must be 0, or the
 // truth could misread a connection.
-export const LOST_FILTER = 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment';
+export const LOST_FILTER = "tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment";
 export function lostSegments(pcap) {
-  const out = execFileSync('tshark', ['-r', pcap, '-Y', LOST_FILTER, '-T', 'fields', '-e', 'frame.number'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return out.toString().split('\n').filter(Boolean).length;
+  const out = execFileSync("tshark", ["-r", pcap, "-Y", LOST_FILTER, "-T", "fields", "-e", "frame.number"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  return out.toString().split("\n").filter(Boolean).length;
 }
 
 export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
@@ -232,19 +342,31 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
   if (lost > 0) throw new Error(`${name}: tshark finds ${lost} lost segments in the full capture: record again`);
   const segs = tsharkSegments(fullPcap);
   const streams = byStream(segs);
-  const map = fs.existsSync(mapFile) ? fs.readFileSync(mapFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const map = fs.existsSync(mapFile)
+    ? fs
+        .readFileSync(mapFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
   const targets = [];
   const connections = [];
-  const ownErrors = ownErrorResponses(fullPcap, sc.targets.map((t) => t.listen.port));
+  const ownErrors = ownErrorResponses(
+    fullPcap,
+    sc.targets.map((t) => t.listen.port),
+  );
   for (const t of sc.targets) {
     const tgt = `${t.listen.host}:${t.listen.port}`;
     const backendAddr = t.backend ? `${t.backend.host}:${t.backend.port}` : null;
-    const mapByGwPort = groupBy(map.filter((m) => m.listen === tgt), (m) => m.gatewayPort);
+    const mapByGwPort = groupBy(
+      map.filter((m) => m.listen === tgt),
+      (m) => m.gatewayPort,
+    );
     const targetLegByRelayPort = new Map();
     if (backendAddr && t.relay) {
       for (const pk of streams.values()) {
         const relayEnd = pk[0].src === backendAddr ? pk[0].dst : pk[0].dst === backendAddr ? pk[0].src : null;
-        if (relayEnd) pushTo(targetLegByRelayPort, Number(relayEnd.split(':')[1]), pk);
+        if (relayEnd) pushTo(targetLegByRelayPort, Number(relayEnd.split(":")[1]), pk);
       }
     }
     // the quickest the backend can act on a request: its minimum response time or hang-up delay
@@ -257,12 +379,25 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     conns.sort((a, b) => a.synTimeUs - b.synTimeUs);
     const counts = { total: conns.length };
     for (const c of CLASSES) counts[c] = conns.filter((x) => x.class === c).length;
-    const idle = conns.filter((c) => c.class === 'normal' && c.closedBy === 'target' && c.idleBeforeCloseMs != null).map((c) => c.idleBeforeCloseMs);
-    const gwIdle = conns.filter((c) => c.class === 'normal' && c.closedBy === 'gateway' && c.idleBeforeCloseMs != null).map((c) => c.idleBeforeCloseMs);
-    const raceIdle = conns.filter((c) => c.class === 'keepalive-race' && c.targetIdleBeforeCloseMs != null).map((c) => c.targetIdleBeforeCloseMs);
+    const idle = conns
+      .filter((c) => c.class === "normal" && c.closedBy === "target" && c.idleBeforeCloseMs != null)
+      .map((c) => c.idleBeforeCloseMs);
+    const gwIdle = conns
+      .filter((c) => c.class === "normal" && c.closedBy === "gateway" && c.idleBeforeCloseMs != null)
+      .map((c) => c.idleBeforeCloseMs);
+    const raceIdle = conns
+      .filter((c) => c.class === "keepalive-race" && c.targetIdleBeforeCloseMs != null)
+      .map((c) => c.targetIdleBeforeCloseMs);
     // grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'
     const logLines502 = logFiles.length
-      ? Number(execFileSync('sh', ['-c', `cat ${logFiles.map((f) => `'${f}'`).join(' ')} | grep -F '[error][${tgt}]' | grep -cF '[targetRequest error]'; true`]).toString().trim())
+      ? Number(
+          execFileSync("sh", [
+            "-c",
+            `cat ${logFiles.map((f) => `'${f}'`).join(" ")} | grep -F '[error][${tgt}]' | grep -cF '[targetRequest error]'; true`,
+          ])
+            .toString()
+            .trim(),
+        )
       : 0;
     const rec = {
       target: tgt,
@@ -278,17 +413,34 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       hangupPathPrefix: t.backend?.hangup ? t.basePath + t.backend.hangup.prefix : null,
       hangupClose: t.backend?.hangup ? t.backend.hangup.close.toUpperCase() : null,
       reactionFloorMs: reactionFloorUs / 1000,
-      slowPath: t.backend?.slow ? { prefix: t.basePath + t.backend.slow.prefix, delayMs: t.backend.slow.delayMs } : null,
+      slowPath: t.backend?.slow
+        ? { prefix: t.basePath + t.backend.slow.prefix, delayMs: t.backend.slow.delayMs }
+        : null,
       counts,
       idleCloses: {
-        byTarget: { count: idle.length, minMs: idle.length ? Math.min(...idle) : null, medianMs: median(idle), maxMs: idle.length ? Math.max(...idle) : null },
-        byGateway: { count: gwIdle.length, minMs: gwIdle.length ? Math.min(...gwIdle) : null, medianMs: median(gwIdle), maxMs: gwIdle.length ? Math.max(...gwIdle) : null },
-        racingTargetIdleMs: { count: raceIdle.length, minMs: raceIdle.length ? Math.min(...raceIdle) : null, maxMs: raceIdle.length ? Math.max(...raceIdle) : null },
+        byTarget: {
+          count: idle.length,
+          minMs: idle.length ? Math.min(...idle) : null,
+          medianMs: median(idle),
+          maxMs: idle.length ? Math.max(...idle) : null,
+        },
+        byGateway: {
+          count: gwIdle.length,
+          minMs: gwIdle.length ? Math.min(...gwIdle) : null,
+          medianMs: median(gwIdle),
+          maxMs: gwIdle.length ? Math.max(...gwIdle) : null,
+        },
+        racingTargetIdleMs: {
+          count: raceIdle.length,
+          minMs: raceIdle.length ? Math.min(...raceIdle) : null,
+          maxMs: raceIdle.length ? Math.max(...raceIdle) : null,
+        },
       },
       logTargetRequestErrors: logLines502,
       targetErrorResponses: ownErrors.get(tgt) ?? 0,
     };
-    rec.failingConnections = counts.refused + counts['keepalive-race'] + counts['premature-close'] + counts['gateway-close'];
+    rec.failingConnections =
+      counts.refused + counts["keepalive-race"] + counts["premature-close"] + counts["gateway-close"];
     rec.expectedCause = targetCause(counts, rec.targetErrorResponses);
     targets.push(rec);
     connections.push(...conns);
@@ -301,7 +453,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     scenario: name,
     description: sc.description,
     gateway: {
-      software: 'microgateway-core@3.3.7',
+      software: "microgateway-core@3.3.7",
       node: process.version,
       keepAliveTimeoutMs: sc.gateway.keepAliveTimeout,
       requestTimeoutS: sc.gateway.requestTimeout,
@@ -311,7 +463,11 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     expectedCauses: causes,
     targets,
     counts: classCounts,
-    log: logCounts(logFiles, classCounts, targets.reduce((n, t) => n + t.targetErrorResponses, 0)),
+    log: logCounts(
+      logFiles,
+      classCounts,
+      targets.reduce((n, t) => n + t.targetErrorResponses, 0),
+    ),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,
   };

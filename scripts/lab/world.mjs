@@ -1,23 +1,25 @@
 // Runs one scenario's backends and relays in their own process (own event loop, apart from the
 // gateway and the client). Usage: node world.mjs SCENARIO SCRATCHDIR   (stops on SIGTERM)
-import path from 'node:path';
-import { scenarios } from './scenarios.mjs';
-import { startBackend } from './backend.mjs';
-import { startRelay } from './relay.mjs';
+import path from "node:path";
+import { scenarios } from "./scenarios.mjs";
+import { startBackend } from "./backend.mjs";
+import { startRelay } from "./relay.mjs";
 
 const [name, scratch] = process.argv.slice(2);
 const sc = scenarios[name];
 const running = [];
 for (const t of sc.targets) {
   if (!t.backend) continue; // a target nobody listens on
-  running.push(await startBackend(t.backend, path.join(scratch, 'backend-events.jsonl')));
+  running.push(await startBackend(t.backend, path.join(scratch, "backend-events.jsonl")));
   if (t.relay) {
-    running.push(await startRelay({
-      listen: t.listen,
-      upstream: { host: t.backend.host, port: t.backend.port },
-      latency: t.latency,
-      mapFile: path.join(scratch, 'relay-map.jsonl'),
-    }));
+    running.push(
+      await startRelay({
+        listen: t.listen,
+        upstream: { host: t.backend.host, port: t.backend.port },
+        latency: t.latency,
+        mapFile: path.join(scratch, "relay-map.jsonl"),
+      }),
+    );
   }
 }
 process.send?.({ ready: true });
@@ -25,6 +27,6 @@ const stop = async () => {
   await Promise.race([Promise.all(running.map((r) => r.close())), new Promise((r) => setTimeout(r, 1000))]);
   process.exit(0);
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+process.on("disconnect", stop);

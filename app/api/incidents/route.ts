@@ -21,7 +21,10 @@ export const POST = route({ access: "edit", gate: true }, async ({ req }) => {
   const { db, store, env } = app();
   const files = await receiveUpload(req, store, env.MAX_UPLOAD_BYTES);
   const incident = await createIncident(db, store, files);
-  const rows = await db.bundleFile.findMany({ where: { incidentId: incident.id }, select: { name: true, kind: true, status: true } });
+  const rows = await db.bundleFile.findMany({
+    where: { incidentId: incident.id },
+    select: { name: true, kind: true, status: true },
+  });
   const url = `${requestOrigin(req)}${incidentUrl(incident.id)}`;
   return NextResponse.json({ id: incident.id, url, files: rows }, { status: 201 });
 });

@@ -10,7 +10,14 @@ import { COLLECTOR_FILE } from "@/lib/collector/steps";
 export const GET = route({ access: "public" }, async ({ params }) => {
   if (params.file !== COLLECTOR_FILE) return new Response("Not found", { status: 404 });
   const body = await readFile(path.join(process.cwd(), "scripts/collector/dist", COLLECTOR_FILE)).catch(() => null);
-  if (!body) return new Response("The collector is not built on this server: run `node scripts/collector/build.mjs`.\n", { status: 503 });
-  const headers = { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache", "content-disposition": `attachment; filename="${COLLECTOR_FILE}"` };
+  if (!body)
+    return new Response("The collector is not built on this server: run `node scripts/collector/build.mjs`.\n", {
+      status: 503,
+    });
+  const headers = {
+    "content-type": "text/javascript; charset=utf-8",
+    "cache-control": "no-cache",
+    "content-disposition": `attachment; filename="${COLLECTOR_FILE}"`,
+  };
   return new Response(body, { headers });
 });

@@ -10,7 +10,10 @@ import { PathCharts } from "@/components/path-chart";
 export async function IdleGapEvidence({ view }: { view: IncidentView }) {
   const timers = new Map(view.targets.map((t) => [t.target, t.profile?.cluster?.ms ?? null]));
   const gateway = view.diagnosis.hops.find((h) => h.name === "gateway")?.keepAliveMs ?? null;
-  const charts = await idleGapCharts(app().db, view.id, { timerMs: (t) => timers.get(t) ?? null, gatewayKeepAliveMs: gateway });
+  const charts = await idleGapCharts(app().db, view.id, {
+    timerMs: (t) => timers.get(t) ?? null,
+    gatewayKeepAliveMs: gateway,
+  });
   // Failing targets first, in the verdict's order.
   const order = view.diagnosis.targets.map((t) => t.target);
   charts.sort((a, b) => rank(order, a.target) - rank(order, b.target));

@@ -7,7 +7,13 @@ import { pageIncidentAccess } from "@/lib/auth/access";
  * time a page calls notFound() the 200 status has already gone out; here, outside that boundary, an unknown
  * incident is a real 404 (and an anonymous visitor is sent to sign-in before learning whether it exists).
  */
-export default async function IncidentLayout({ children, params }: { children: React.ReactNode; params: Promise<{ id: string }> }) {
+export default async function IncidentLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ id: string }>;
+}) {
   const { id } = await params;
   await pageIncidentAccess(id);
   const found = await app().db.incident.findUnique({ where: { id }, select: { id: true } });

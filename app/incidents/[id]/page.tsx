@@ -19,15 +19,24 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const view = await getIncidentView(app().db, id);
   if (!view) notFound();
   const conns = view.targets.reduce((n, t) => n + t.connections.total, 0);
-  const [clock, others] = await Promise.all([getClockAlignment(app().db, id), canEdit(viewer) ? compareCandidates(app().db, id) : []]);
+  const [clock, others] = await Promise.all([
+    getClockAlignment(app().db, id),
+    canEdit(viewer) ? compareCandidates(app().db, id) : [],
+  ]);
   const toolbar = (
     <nav className="toolbar" aria-label="Incident tools" data-testid="connections-link">
       <span className="links">
-        <Link href={`/incidents/${view.id}/logs`}>Explore logs</Link>{" · "}
-        <Link href={`/incidents/${view.id}/transactions`}>Transactions ({view.summary.transactions})</Link>{" · "}
+        <Link href={`/incidents/${view.id}/logs`}>Explore logs</Link>
+        {" · "}
+        <Link href={`/incidents/${view.id}/transactions`}>Transactions ({view.summary.transactions})</Link>
+        {" · "}
         <Link href={`/incidents/${view.id}/connections`}>TCP connections{conns ? ` (${conns})` : ""}</Link>
         {conns > 0 && " · "}
-        {conns > 0 && <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})</Link>}
+        {conns > 0 && (
+          <Link href={`/incidents/${view.id}/connections?class=keepalive-race`}>
+            keep-alive races ({view.targets.reduce((n, t) => n + (t.connections.byClass["keepalive-race"] ?? 0), 0)})
+          </Link>
+        )}
       </span>
       <span className="actions">
         <ExportMenu incidentId={view.id} title={view.title} />
@@ -42,11 +51,15 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
       <div className="evidence-cols">
         <div>
           <h3>When the target closes: last byte → close</h3>
-          <Suspense fallback={<ChartSkeleton label="Loading the idle-gap charts" />}><IdleGapEvidence view={view} /></Suspense>
+          <Suspense fallback={<ChartSkeleton label="Loading the idle-gap charts" />}>
+            <IdleGapEvidence view={view} />
+          </Suspense>
         </div>
         <div>
           <h3>502s by request path</h3>
-          <Suspense fallback={<ChartSkeleton label="Loading the failures by path" />}><PathEvidence view={view} /></Suspense>
+          <Suspense fallback={<ChartSkeleton label="Loading the failures by path" />}>
+            <PathEvidence view={view} />
+          </Suspense>
         </div>
       </div>
     </section>
@@ -54,7 +67,14 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   return (
     <>
       {/* Remounted when the clock offset changes the matches, so the diagnosis shows the re-matched evidence. */}
-      <IncidentLive key={`${clock?.appliedOffsetMs}:${clock?.matched}`} initial={view} readOnly={!canEdit(viewer)} canDownload={canDownload(viewer)} toolbar={toolbar} evidence={evidence} />
+      <IncidentLive
+        key={`${clock?.appliedOffsetMs}:${clock?.matched}`}
+        initial={view}
+        readOnly={!canEdit(viewer)}
+        canDownload={canDownload(viewer)}
+        toolbar={toolbar}
+        evidence={evidence}
+      />
       {clock && <ClockPanel incidentId={view.id} initial={clock} readOnly={!canEdit(viewer)} />}
       {canEdit(viewer) && <SharePanel incidentId={view.id} />}
     </>

@@ -13,7 +13,14 @@ import { incidentUrl } from "@/lib/incidents/view";
 export const GET = route({ access: "public" }, async ({ req, params: { token } }) => {
   const found = await limitedLookup(req, () => visitShareLink(app().db, token));
   if (!found.ok) return found.res;
-  const res = new NextResponse(null, { status: 303, headers: { location: incidentUrl(found.value.incidentId), "cache-control": "no-store", "referrer-policy": "no-referrer" } });
+  const res = new NextResponse(null, {
+    status: 303,
+    headers: {
+      location: incidentUrl(found.value.incidentId),
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+    },
+  });
   res.cookies.set(SHARE_COOKIE, token, cookieOptions(isHttps(req.headers), found.value.expiresAt ?? undefined));
   return res;
 });

@@ -27,12 +27,23 @@ export default async function CustomerUploadPage({ params }: { params: Promise<{
   const origin = thisOrigin(h);
   return (
     <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }}>
-      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>Upload a diagnostic bundle</h1>
-      <p>For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config YAML and a tcpdump capture of
-        the gateway↔target leg (or one .zip / .tar.gz with all of them).</p>
+      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>
+        Upload a diagnostic bundle
+      </h1>
+      <p>
+        For <strong data-testid="upload-label">{link.label}</strong>. Add the Edge Microgateway logs, the gateway config
+        YAML and a tcpdump capture of the gateway↔target leg (or one .zip / .tar.gz with all of them).
+      </p>
       <p data-testid="masking-notice">{UPLOAD_MASKING_NOTICE}</p>
-      <p className="muted">This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used {link.usesLeft} more time(s).</p>
-      <CollectorSteps command={collectorCommand({ origin, uploadUrl: uploadUrlOf(origin, token) })} collectorHref={COLLECTOR_PATH} steps={GATHER_STEPS} />
+      <p className="muted">
+        This link expires {link.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC and can be used{" "}
+        {link.usesLeft} more time(s).
+      </p>
+      <CollectorSteps
+        command={collectorCommand({ origin, uploadUrl: uploadUrlOf(origin, token) })}
+        collectorHref={COLLECTOR_PATH}
+        steps={GATHER_STEPS}
+      />
       <h2 style={{ fontSize: "1.1rem" }}>Upload files</h2>
       <CustomerUpload token={token} />
     </section>
@@ -47,11 +58,23 @@ const WHY = {
 
 function UnusableLink({ reason, label, uses }: { reason: keyof typeof WHY; label: string; uses: number }) {
   return (
-    <section className="panel" aria-labelledby="cu-h" style={{ maxWidth: "44rem", margin: "1rem auto" }} data-testid="upload-link-unusable" data-reason={reason}>
-      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>{WHY[reason]}</h1>
-      <p>For <strong>{label}</strong>{reason === "used" ? ` (${uses} upload${uses === 1 ? "" : "s"} received)` : ""}.
-        {reason === "used" && " If you uploaded with it, your bundle was received: use the read-only link shown after the upload to see the result."}
-        {" "}To send more files, ask your support engineer for a new upload link.</p>
+    <section
+      className="panel"
+      aria-labelledby="cu-h"
+      style={{ maxWidth: "44rem", margin: "1rem auto" }}
+      data-testid="upload-link-unusable"
+      data-reason={reason}
+    >
+      <h1 id="cu-h" style={{ fontSize: "1.3rem", marginTop: 0 }}>
+        {WHY[reason]}
+      </h1>
+      <p>
+        For <strong>{label}</strong>
+        {reason === "used" ? ` (${uses} upload${uses === 1 ? "" : "s"} received)` : ""}.
+        {reason === "used" &&
+          " If you uploaded with it, your bundle was received: use the read-only link shown after the upload to see the result."}{" "}
+        To send more files, ask your support engineer for a new upload link.
+      </p>
     </section>
   );
 }

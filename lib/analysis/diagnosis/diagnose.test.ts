@@ -4,40 +4,99 @@ import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 
 const T1 = "127.0.0.1:28081";
 const config = (keepAliveTimeoutMs: number | null = 65000): NonNullable<DiagnosisEvidence["config"]> => ({
-  present: true, keepAliveTimeoutMs, requestTimeoutS: 30, loggingLevel: "info", fileName: "acme-prod-config.yaml",
-  proxies: [{ name: "edgemicro_orders", basePath: "/emg_badtarget", target: T1 }], configLine: { keepAliveTimeout: 4, proxies: 20 },
+  present: true,
+  keepAliveTimeoutMs,
+  requestTimeoutS: 30,
+  loggingLevel: "info",
+  fileName: "acme-prod-config.yaml",
+  proxies: [{ name: "edgemicro_orders", basePath: "/emg_badtarget", target: T1 }],
+  configLine: { keepAliveTimeout: 4, proxies: 20 },
 });
 const profile = (timerMs: number | null, n = 5): TargetProfile => ({
-  target: T1, responseFloorMs: 41, answered: 30, maxReuseGapMs: 900, idleCloses: n, quickCloses: 0,
-  cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n }, clusterNote: null, keepAliveHeaderS: null, serverErrors: {},
+  target: T1,
+  responseFloorMs: 41,
+  answered: 30,
+  maxReuseGapMs: 900,
+  idleCloses: n,
+  quickCloses: 0,
+  cluster: timerMs === null ? null : { ms: timerMs, n, spreadMs: 4, of: n },
+  clusterNote: null,
+  keepAliveHeaderS: null,
+  serverErrors: {},
 });
 type Cap = NonNullable<TargetEvidence["capture"]>;
 const cap = (byClass: Record<string, number>, p: Partial<Cap> = {}): Cap => ({
-  total: 20 + Object.values(byClass).reduce((a, b) => a + b, 0), byClass: { normal: 20, ...byClass }, explained502: { ...byClass }, races: {}, profile: profile(null), prematurePaths: {}, ...p,
+  total: 20 + Object.values(byClass).reduce((a, b) => a + b, 0),
+  byClass: { normal: 20, ...byClass },
+  explained502: { ...byClass },
+  races: {},
+  profile: profile(null),
+  prematurePaths: {},
+  ...p,
 });
 const target = (p: Partial<TargetEvidence> = {}): TargetEvidence => ({
-  target: T1, proxy: "edgemicro_orders /emg_badtarget", requests: 25, errors502: 3, errors504: 0, targetAnswered502: 0, targetAnswered504: 0, errorCodes: { ECONNRESET: 3 }, capture: null, ...p,
+  target: T1,
+  proxy: "edgemicro_orders /emg_badtarget",
+  requests: 25,
+  errors502: 3,
+  errors504: 0,
+  targetAnswered502: 0,
+  targetAnswered504: 0,
+  errorCodes: { ECONNRESET: 3 },
+  capture: null,
+  ...p,
 });
 const ev = (targets: TargetEvidence[], p: Partial<DiagnosisEvidence> = {}): DiagnosisEvidence => {
   const status502 = targets.reduce((a, t) => a + t.errors502, 0);
   const byClass: Record<string, number> = {};
-  for (const t of targets) for (const [k, v] of Object.entries(t.capture?.byClass ?? {})) byClass[k] = (byClass[k] ?? 0) + v;
+  for (const t of targets)
+    for (const [k, v] of Object.entries(t.capture?.byClass ?? {})) byClass[k] = (byClass[k] ?? 0) + v;
   const racer = targets.find((t) => t.capture?.profile?.cluster);
   return {
-    logs: { present: true, coverage: "full", status502, econnreset: status502, byTarget: targets.map((t) => ({ target: t.target, proxy: t.proxy, errors502: t.errors502, requests: t.requests })) },
-    targets, config: config(),
-    capture: targets.some((t) => t.capture) ? { present: true, byClass, explained502: byClass, inferredTargetIdleMs: racer?.capture?.profile?.cluster?.ms ?? null, support: racer?.capture?.profile?.cluster?.n ?? 0, keepAliveHeaderS: null, target: racer?.target ?? null } : null,
-    answers: {}, ...p,
+    logs: {
+      present: true,
+      coverage: "full",
+      status502,
+      econnreset: status502,
+      byTarget: targets.map((t) => ({
+        target: t.target,
+        proxy: t.proxy,
+        errors502: t.errors502,
+        requests: t.requests,
+      })),
+    },
+    targets,
+    config: config(),
+    capture: targets.some((t) => t.capture)
+      ? {
+          present: true,
+          byClass,
+          explained502: byClass,
+          inferredTargetIdleMs: racer?.capture?.profile?.cluster?.ms ?? null,
+          support: racer?.capture?.profile?.cluster?.n ?? 0,
+          keepAliveHeaderS: null,
+          target: racer?.target ?? null,
+        }
+      : null,
+    answers: {},
+    ...p,
   };
 };
 const step = (d: ReturnType<typeof diagnose>, id: string) => d.steps.find((s) => s.id === id)!;
-const racing = (p: Partial<TargetEvidence> = {}) => target({ capture: cap({ "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(2000) }), ...p });
+const racing = (p: Partial<TargetEvidence> = {}) =>
+  target({ capture: cap({ "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(2000) }), ...p });
 
 describe("diagnose: a verdict per target", () => {
   it("races at an idle timer → keepalive-mismatch, high, with the timer; the fix is at the target, not keep_alive_timeout", () => {
     const d = diagnose(ev([racing()]));
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", explains502: 3 });
-    expect(d.targets[0]).toMatchObject({ target: T1, cause: "keepalive-mismatch", confidence: "high", explains502: 3, idleTimeoutMs: 2000 });
+    expect(d.targets[0]).toMatchObject({
+      target: T1,
+      cause: "keepalive-mismatch",
+      confidence: "high",
+      explains502: 3,
+      idleTimeoutMs: 2000,
+    });
     const fix = d.targets[0].fix!;
     expect(fix.notes.join(" ")).toMatch(/client → gateway\) only/);
     expect(fix.notes.join(" ")).toMatch(/does not help/);
@@ -48,7 +107,16 @@ describe("diagnose: a verdict per target", () => {
   });
 
   it("a premature-closing target with one close that only timing calls a race is premature-close, never both", () => {
-    const d = diagnose(ev([target({ capture: cap({ "premature-close": 5, "keepalive-race": 1 }, { races: { timing: 1 }, prematurePaths: { "/orders": 5 } }) })]));
+    const d = diagnose(
+      ev([
+        target({
+          capture: cap(
+            { "premature-close": 5, "keepalive-race": 1 },
+            { races: { timing: 1 }, prematurePaths: { "/orders": 5 } },
+          ),
+        }),
+      ]),
+    );
     expect(d.verdict.cause).toBe("premature-close");
     expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium", idleTimeoutMs: null });
     expect(d.targets[0].summary).toMatch(/possibly races, possibly hang-ups/);
@@ -57,7 +125,17 @@ describe("diagnose: a verdict per target", () => {
   });
 
   it("races at the timer plus premature closes on one target → both", () => {
-    const d = diagnose(ev([target({ errors502: 5, capture: cap({ "premature-close": 2, "keepalive-race": 3 }, { races: { "idle-timer": 3 }, profile: profile(1000) }) })]));
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 5,
+          capture: cap(
+            { "premature-close": 2, "keepalive-race": 3 },
+            { races: { "idle-timer": 3 }, profile: profile(1000) },
+          ),
+        }),
+      ]),
+    );
     expect(d.targets[0]).toMatchObject({ cause: "both", confidence: "high", explains502: 5, idleTimeoutMs: 1000 });
   });
 
@@ -88,7 +166,15 @@ describe("diagnose: a verdict per target", () => {
   });
 
   it("502s the capture shows the target answering itself → target-error, not a connection cause", () => {
-    const d = diagnose(ev([target({ errors502: 2, errorCodes: { none: 2 }, capture: cap({}, { profile: { ...profile(null), serverErrors: { "502": 2 } } }) })]));
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 2,
+          errorCodes: { none: 2 },
+          capture: cap({}, { profile: { ...profile(null), serverErrors: { "502": 2 } } }),
+        }),
+      ]),
+    );
     expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 2 });
     expect(d.targets[0].evidence.map((x) => x.label)).toContain("HTTP 502 × 2 sent by the target");
     expect(d.verdict.cause).toBe("target-error");
@@ -120,10 +206,16 @@ describe("diagnose: a verdict per target", () => {
 
   it("two targets, one racing and one closing prematurely → incident both, each with its own fix", () => {
     const other = target({ target: "127.0.0.3:9000", proxy: "p2", capture: cap({ "premature-close": 4 }) });
-    const d = diagnose(ev([racing(), other, target({ target: "127.0.0.4:80", errors502: 0, errorCodes: {}, capture: cap({}) })]));
+    const d = diagnose(
+      ev([racing(), other, target({ target: "127.0.0.4:80", errors502: 0, errorCodes: {}, capture: cap({}) })]),
+    );
     expect(d.verdict.cause).toBe("both");
     // Failing targets first, the one with most failures explained first.
-    expect(d.targets.map((t) => [t.target, t.cause])).toEqual([["127.0.0.3:9000", "premature-close"], [T1, "keepalive-mismatch"], ["127.0.0.4:80", "healthy"]]);
+    expect(d.targets.map((t) => [t.target, t.cause])).toEqual([
+      ["127.0.0.3:9000", "premature-close"],
+      [T1, "keepalive-mismatch"],
+      ["127.0.0.4:80", "healthy"],
+    ]);
     expect(d.targets[2].fix).toBeNull();
     expect(d.verdict.summary).toMatch(/127\.0\.0\.3:9000: premature-close/);
   });
@@ -151,13 +243,20 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
   it("the capture's idle timer outweighs a contradicting answer, and says so", () => {
     const d = diagnose(ev([racing()], { answers: { targetKeepAliveMs: 120000 } }));
     expect(d.hops[2]).toMatchObject({ keepAliveMs: 2000, source: "capture" });
-    const labels = step(d, "keepalive-order").evidence.map((x) => x.label).join("\n");
+    const labels = step(d, "keepalive-order")
+      .evidence.map((x) => x.label)
+      .join("\n");
     expect(labels).toMatch(/Your answer \(target keep-alive 120000 ms\) disagrees with the capture/);
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
   });
 
   it("a load balancer keeping idle connections longer than the gateway is a violation", () => {
-    const d = diagnose(ev([target({ errors502: 0, errorCodes: {}, capture: cap({}) })], { config: config(60000), answers: { lbKeepAliveMs: 75000 } }));
+    const d = diagnose(
+      ev([target({ errors502: 0, errorCodes: {}, capture: cap({}) })], {
+        config: config(60000),
+        answers: { lbKeepAliveMs: 75000 },
+      }),
+    );
     expect(d.violations).toEqual([{ upstream: "gateway", downstream: "client/load balancer", byMs: 15000 }]);
     expect(step(d, "keepalive-order").outcome).toBe("warn");
   });
@@ -168,7 +267,13 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
   });
 
   it("config only → insufficient-data; must-gather lists the logs and the capture", () => {
-    const d = diagnose({ logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] }, targets: [], config: config(null), capture: null, answers: {} });
+    const d = diagnose({
+      logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
+      targets: [],
+      config: config(null),
+      capture: null,
+      answers: {},
+    });
     expect(d.verdict.cause).toBe("insufficient-data");
     expect(d.hops[1]).toMatchObject({ keepAliveMs: 5000, source: "default" });
     expect(d.mustGather.map((m) => m.item).join("\n")).toMatch(/Gateway log files[\s\S]*packet capture/i);
@@ -185,16 +290,32 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
   it("must-gather names the collector command for what the bundle lacks", () => {
     const noCapture = diagnose(ev([target({ capture: undefined })], { capture: null }));
     const capItem = noCapture.mustGather.find((m) => /packet capture/i.test(m.item));
-    expect(capItem).toMatchObject({ command: "sudo node emg-collect.mjs --capture-only --until-502 5", href: "/collector/emg-collect.mjs" });
-    const configOnly = diagnose({ logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] }, targets: [], config: config(null), capture: null, answers: {} });
-    expect(configOnly.mustGather.filter((m) => m.command).map((m) => m.command)).toEqual(["sudo node emg-collect.mjs --until-502 5", "sudo node emg-collect.mjs --until-502 5"]);
+    expect(capItem).toMatchObject({
+      command: "sudo node emg-collect.mjs --capture-only --until-502 5",
+      href: "/collector/emg-collect.mjs",
+    });
+    const configOnly = diagnose({
+      logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
+      targets: [],
+      config: config(null),
+      capture: null,
+      answers: {},
+    });
+    expect(configOnly.mustGather.filter((m) => m.command).map((m) => m.command)).toEqual([
+      "sudo node emg-collect.mjs --until-502 5",
+      "sudo node emg-collect.mjs --until-502 5",
+    ]);
     const complete = diagnose(ev([racing()]));
     expect(complete.mustGather.filter((m) => m.command)).toEqual([]);
   });
 
   it("errors-only logs → must-gather asks for level info", () => {
     const e = ev([racing()]);
-    const d = diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only" }, config: { ...config(), loggingLevel: "error" } });
+    const d = diagnose({
+      ...e,
+      logs: { ...e.logs, coverage: "errors-only" },
+      config: { ...config(), loggingLevel: "error" },
+    });
     expect(d.mustGather.map((m) => m.item).join("\n")).toMatch(/level info/);
   });
 });

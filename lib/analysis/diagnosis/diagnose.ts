@@ -28,9 +28,20 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const prematureByAnswer = e.answers.targetLogsChecked === "yes-closed";
   const gwTgViolation = violations.find((v) => v.downstream === "gateway");
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
-  const logRef = (label: string): EvidenceRef => ({ kind: "log", label, ...(base ? { href: `${base}#targets-h` } : {}) });
-  const capRef = (cls: string, label: string): EvidenceRef => ({ kind: "capture", label, ...(base ? { href: `${base}/connections?class=${cls}` } : {}) });
-  const cfgRef = (label: string, line?: number): EvidenceRef => ({ kind: "config", label: line ? `${label} (${e.config?.fileName ?? "config"} line ${line})` : label });
+  const logRef = (label: string): EvidenceRef => ({
+    kind: "log",
+    label,
+    ...(base ? { href: `${base}#targets-h` } : {}),
+  });
+  const capRef = (cls: string, label: string): EvidenceRef => ({
+    kind: "capture",
+    label,
+    ...(base ? { href: `${base}/connections?class=${cls}` } : {}),
+  });
+  const cfgRef = (label: string, line?: number): EvidenceRef => ({
+    kind: "config",
+    label: line ? `${label} (${e.config?.fileName ?? "config"} line ${line})` : label,
+  });
 
   // --- verdict: one per target, summarised ---
   const targets = judgeTargets(e);
@@ -40,79 +51,194 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
 
   // --- must gather ---
   const mustGather: Diagnosis["mustGather"] = [];
-  if (!logs.present) mustGather.push({ item: "Gateway log files (edgemicro-HOSTNAME-*-api.log, default dir /var/tmp)", why: "They show the 502 / ECONNRESET lines, when they happened and which target failed." });
+  if (!logs.present)
+    mustGather.push({
+      item: "Gateway log files (edgemicro-HOSTNAME-*-api.log, default dir /var/tmp)",
+      why: "They show the 502 / ECONNRESET lines, when they happened and which target failed.",
+    });
   const level = e.config?.loggingLevel ?? null;
   if (logs.coverage === "errors-only" || (level !== null && ["error", "warn"].includes(level.toLowerCase())))
-    mustGather.push({ item: "Logs at level info or lower (edgemicro.logging.level: info)", why: "At level error only failures are logged, so request counts, error rates and the target of each failure are unknown." });
-  if (!e.config?.present) mustGather.push({ item: "The gateway config ~/.edgemicro/ORG-ENV-config.yaml", why: "It holds keep_alive_timeout and the proxies' targets, needed for the keep-alive order check." });
-  if (!cap) mustGather.push({ item: "A packet capture of the gateway↔target leg (tcpdump -i any -s 0 host TARGET -w FILE.pcap)", why: "Only the capture shows whether the target closed idle sockets (keep-alive race) or closed without answering (premature close)." });
+    mustGather.push({
+      item: "Logs at level info or lower (edgemicro.logging.level: info)",
+      why: "At level error only failures are logged, so request counts, error rates and the target of each failure are unknown.",
+    });
+  if (!e.config?.present)
+    mustGather.push({
+      item: "The gateway config ~/.edgemicro/ORG-ENV-config.yaml",
+      why: "It holds keep_alive_timeout and the proxies' targets, needed for the keep-alive order check.",
+    });
+  if (!cap)
+    mustGather.push({
+      item: "A packet capture of the gateway↔target leg (tcpdump -i any -s 0 host TARGET -w FILE.pcap)",
+      why: "Only the capture shows whether the target closed idle sockets (keep-alive race) or closed without answering (premature close).",
+    });
   if (logs.present && logs.status502 === 0 && races + prem === 0)
-    mustGather.push({ item: "The time window of the failure", why: "These logs hold no 502: gather logs and a capture covering the time the 502s happened." });
+    mustGather.push({
+      item: "The time window of the failure",
+      why: "These logs hold no 502: gather logs and a capture covering the time the 502s happened.",
+    });
   if (cause === "insufficient-data" && cap && tg.keepAliveMs === null)
-    mustGather.push({ item: "The target's keep-alive (idle) timeout", why: "Without it the keep-alive order cannot be checked: enter it below." });
+    mustGather.push({
+      item: "The target's keep-alive (idle) timeout",
+      why: "Without it the keep-alive order cannot be checked: enter it below.",
+    });
   // The collector gathers logs, config and capture: point at the one command for what this bundle lacks.
   const mode = modeFor({ logs: !logs.present, config: !e.config?.present, capture: !cap });
   if (mode) {
     const command = collectorCommand({ mode });
-    for (const m of mustGather) if (/log files|config|packet capture/i.test(m.item)) Object.assign(m, { command, href: COLLECTOR_PATH });
+    for (const m of mustGather)
+      if (/log files|config|packet capture/i.test(m.item)) Object.assign(m, { command, href: COLLECTOR_PATH });
   }
 
   // --- steps ---
   const failingTargets = targets.filter((t) => t.cause !== "healthy");
   // Only resets nothing explains yet make the target's keep-alive worth asking for.
-  const asksKeepAlive = failingTargets.length === 0 || failingTargets.some((t) => t.cause === "insufficient-data" || t.cause === "keepalive-mismatch");
+  const asksKeepAlive =
+    failingTargets.length === 0 ||
+    failingTargets.some((t) => t.cause === "insufficient-data" || t.cause === "keepalive-mismatch");
   const steps: Step[] = [
     {
-      id: "find-502s", title: "Find the 502 / ECONNRESET lines",
+      id: "find-502s",
+      title: "Find the 502 / ECONNRESET lines",
       outcome: !logs.present ? "unknown" : logs.status502 > 0 ? "fail" : "pass",
-      why: !logs.present ? "No gateway log in the bundle." : logs.status502 > 0 ? `${logs.status502} × 502 in the logs, ${logs.econnreset} with socket hang up / ECONNRESET.` : "No 502 in the logs.",
+      why: !logs.present
+        ? "No gateway log in the bundle."
+        : logs.status502 > 0
+          ? `${logs.status502} × 502 in the logs, ${logs.econnreset} with socket hang up / ECONNRESET.`
+          : "No 502 in the logs.",
       evidence: logs.present ? [logRef(`${logs.status502} × 502, ${logs.econnreset} × ECONNRESET`)] : [],
       readMore: READ_MORE.find,
     },
     {
-      id: "which-target", title: "Which targets fail, and why",
+      id: "which-target",
+      title: "Which targets fail, and why",
       outcome: failingTargets.length === 0 ? (logs.present || cap ? "pass" : "unknown") : "warn",
       why: failingTargets.length
-        ? failingTargets.map((t) => `${t.target}${t.proxy ? ` (${t.proxy})` : ""}: ${t.cause}, ${t.explains502} failure(s) explained, confidence ${t.confidence}`).join("; ") + "."
-        : logs.present ? "No target has failures." : "No log lines name a target.",
-      evidence: failingTargets.length ? [...failingTargets.map((t) => logRef(`target ${t.target}`)), ...(e.config?.present ? [cfgRef("proxies", e.config.configLine.proxies)] : [])] : [],
+        ? failingTargets
+            .map(
+              (t) =>
+                `${t.target}${t.proxy ? ` (${t.proxy})` : ""}: ${t.cause}, ${t.explains502} failure(s) explained, confidence ${t.confidence}`,
+            )
+            .join("; ") + "."
+        : logs.present
+          ? "No target has failures."
+          : "No log lines name a target.",
+      evidence: failingTargets.length
+        ? [
+            ...failingTargets.map((t) => logRef(`target ${t.target}`)),
+            ...(e.config?.present ? [cfgRef("proxies", e.config.configLine.proxies)] : []),
+          ]
+        : [],
       readMore: READ_MORE.target,
     },
     {
-      id: "keepalive-order", title: "Keep-alive timeouts in order (client/LB < gateway < target)",
-      outcome: races > 0 || gwTgViolation ? "fail" : violations.length ? "warn" : tg.keepAliveMs === null ? "ask" : "pass",
+      id: "keepalive-order",
+      title: "Keep-alive timeouts in order (client/LB < gateway < target)",
+      outcome:
+        races > 0 || gwTgViolation ? "fail" : violations.length ? "warn" : tg.keepAliveMs === null ? "ask" : "pass",
       why: gwTgViolation
         ? `The gateway's ${ms(gw.keepAliveMs!)} is not shorter than the target's ${ms(tg.keepAliveMs!)} (by ${ms(gwTgViolation.byMs)})${races ? `; the capture shows ${races} keep-alive race(s)` : ""}.`
-        : races > 0 ? `The capture shows ${races} keep-alive race(s): the target closed idle sockets the gateway reused. ${KEEP_ALIVE_SCOPE}`
-        : violations.length ? `The load balancer's ${ms(lb.keepAliveMs!)} is not shorter than the gateway's ${ms(gw.keepAliveMs!)}.`
-        : tg.keepAliveMs === null ? "The target's keep-alive timeout is unknown: enter it to check the order."
-        : "Every known hop is shorter than the next hop upstream.",
+        : races > 0
+          ? `The capture shows ${races} keep-alive race(s): the target closed idle sockets the gateway reused. ${KEEP_ALIVE_SCOPE}`
+          : violations.length
+            ? `The load balancer's ${ms(lb.keepAliveMs!)} is not shorter than the gateway's ${ms(gw.keepAliveMs!)}.`
+            : tg.keepAliveMs === null
+              ? "The target's keep-alive timeout is unknown: enter it to check the order."
+              : "Every known hop is shorter than the next hop upstream.",
       evidence: [
-        ...(gw.source === "config" || gw.source === "default" ? [cfgRef(`keep_alive_timeout ${gw.source === "default" ? "unset (Node default 5000 ms)" : `${gw.keepAliveMs} ms`}`, e.config?.configLine.keepAliveTimeout)] : []),
-        ...(cap ? [capRef(RACE, `${races} keep-alive race(s)${cap.inferredTargetIdleMs !== null ? `, target idle ≈ ${ms(cap.inferredTargetIdleMs)} (${cap.support} gaps)` : ""}`)] : []),
-        ...(tg.source === "answer" ? [{ kind: "answer" as const, label: `target keep-alive ${ms(tg.keepAliveMs!)} (your answer)` }] : []),
+        ...(gw.source === "config" || gw.source === "default"
+          ? [
+              cfgRef(
+                `keep_alive_timeout ${gw.source === "default" ? "unset (Node default 5000 ms)" : `${gw.keepAliveMs} ms`}`,
+                e.config?.configLine.keepAliveTimeout,
+              ),
+            ]
+          : []),
+        ...(cap
+          ? [
+              capRef(
+                RACE,
+                `${races} keep-alive race(s)${cap.inferredTargetIdleMs !== null ? `, target idle ≈ ${ms(cap.inferredTargetIdleMs)} (${cap.support} gaps)` : ""}`,
+              ),
+            ]
+          : []),
+        ...(tg.source === "answer"
+          ? [{ kind: "answer" as const, label: `target keep-alive ${ms(tg.keepAliveMs!)} (your answer)` }]
+          : []),
         ...(answerConflict(e) ? [{ kind: "answer" as const, label: answerConflict(e)! }] : []),
-        ...(lb.source === "answer" ? [{ kind: "answer" as const, label: `load balancer keep-alive ${ms(lb.keepAliveMs!)} (your answer)` }] : []),
+        ...(lb.source === "answer"
+          ? [{ kind: "answer" as const, label: `load balancer keep-alive ${ms(lb.keepAliveMs!)} (your answer)` }]
+          : []),
       ],
       readMore: READ_MORE.keepalive,
-      ...(!asksKeepAlive ? {} : tg.keepAliveMs === null ? { question: { id: "targetKeepAliveMs" as const, prompt: "What is the target's keep-alive (idle) timeout?", unit: "ms" as const } }
-        : lb.keepAliveMs === null ? { question: { id: "lbKeepAliveMs" as const, prompt: "What is the idle timeout of the load balancer in front of the gateway?", unit: "ms" as const } } : {}),
+      ...(!asksKeepAlive
+        ? {}
+        : tg.keepAliveMs === null
+          ? {
+              question: {
+                id: "targetKeepAliveMs" as const,
+                prompt: "What is the target's keep-alive (idle) timeout?",
+                unit: "ms" as const,
+              },
+            }
+          : lb.keepAliveMs === null
+            ? {
+                question: {
+                  id: "lbKeepAliveMs" as const,
+                  prompt: "What is the idle timeout of the load balancer in front of the gateway?",
+                  unit: "ms" as const,
+                },
+              }
+            : {}),
     },
     {
-      id: "premature-close", title: "Does the target close before answering",
-      outcome: prem > 0 || prematureByAnswer ? "fail" : cap ? "pass" : e.answers.targetLogsChecked === "yes-nothing" ? "pass" : "ask",
-      why: prem > 0 ? `The capture shows ${prem} connection(s) where the target had the request long enough to answer and closed without a response.`
-        : prematureByAnswer ? "The target's logs show it closing connections."
-        : cap ? "No premature close in the capture." : e.answers.targetLogsChecked === "yes-nothing" ? "The target's logs show nothing." : "No capture: check the target's logs at the times of the 502s.",
-      evidence: [...(cap ? [capRef(PREMATURE, `${prem} premature close(s)`)] : []), ...(e.answers.targetLogsChecked ? [{ kind: "answer" as const, label: `target logs: ${e.answers.targetLogsChecked}` }] : [])],
+      id: "premature-close",
+      title: "Does the target close before answering",
+      outcome:
+        prem > 0 || prematureByAnswer
+          ? "fail"
+          : cap
+            ? "pass"
+            : e.answers.targetLogsChecked === "yes-nothing"
+              ? "pass"
+              : "ask",
+      why:
+        prem > 0
+          ? `The capture shows ${prem} connection(s) where the target had the request long enough to answer and closed without a response.`
+          : prematureByAnswer
+            ? "The target's logs show it closing connections."
+            : cap
+              ? "No premature close in the capture."
+              : e.answers.targetLogsChecked === "yes-nothing"
+                ? "The target's logs show nothing."
+                : "No capture: check the target's logs at the times of the 502s.",
+      evidence: [
+        ...(cap ? [capRef(PREMATURE, `${prem} premature close(s)`)] : []),
+        ...(e.answers.targetLogsChecked
+          ? [{ kind: "answer" as const, label: `target logs: ${e.answers.targetLogsChecked}` }]
+          : []),
+      ],
       readMore: READ_MORE.premature,
-      ...(!cap && !e.answers.targetLogsChecked ? { question: { id: "targetLogsChecked" as const, prompt: "Did the target's logs show it closing connections at those times?", unit: "choice" as const } } : {}),
+      ...(!cap && !e.answers.targetLogsChecked
+        ? {
+            question: {
+              id: "targetLogsChecked" as const,
+              prompt: "Did the target's logs show it closing connections at those times?",
+              unit: "choice" as const,
+            },
+          }
+        : {}),
     },
     {
-      id: "must-gather", title: "Must-gather diagnostics",
+      id: "must-gather",
+      title: "Must-gather diagnostics",
       outcome: mustGather.length === 0 ? "pass" : cause === "insufficient-data" ? "fail" : "warn",
-      why: mustGather.length === 0 ? "The bundle holds everything the flow needs." : `The bundle lacks ${mustGather.length} item(s).`,
-      evidence: [], readMore: READ_MORE.gather,
+      why:
+        mustGather.length === 0
+          ? "The bundle holds everything the flow needs."
+          : `The bundle lacks ${mustGather.length} item(s).`,
+      evidence: [],
+      readMore: READ_MORE.gather,
     },
   ];
 
@@ -132,21 +258,40 @@ const CAUSE_WORDS: Record<Cause, string> = {
 };
 
 /** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
-function summarise(targets: TargetVerdict[], noFailures: boolean, coverage: DiagnosisEvidence["logs"]["coverage"]): Diagnosis["verdict"] {
+function summarise(
+  targets: TargetVerdict[],
+  noFailures: boolean,
+  coverage: DiagnosisEvidence["logs"]["coverage"],
+): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   if (failing.length === 0) {
     const cause: Cause = noFailures || targets.length > 0 ? "no-502" : "insufficient-data";
-    return { cause, confidence: cause === "no-502" ? (coverage === "full" ? "high" : "medium") : "low", explains502: 0, summary: CAUSE_WORDS[cause] };
+    return {
+      cause,
+      confidence: cause === "no-502" ? (coverage === "full" ? "high" : "medium") : "low",
+      explains502: 0,
+      summary: CAUSE_WORDS[cause],
+    };
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");
   const pool = known.length ? known : failing;
   const causes = new Set(pool.map((t) => t.cause));
-  const byWeight = [...causes].map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) })).sort((a, b) => b.n - a.n);
+  const byWeight = [...causes]
+    .map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) }))
+    .sort((a, b) => b.n - a.n);
   const closeCauses = [...causes].every((c) => c === "keepalive-mismatch" || c === "premature-close" || c === "both");
   const cause: Cause = causes.size > 1 && closeCauses ? "both" : (byWeight[0].c as Cause);
-  let confidence: Confidence = pool.filter((t) => t.cause === cause || (cause === "both" && closeCauses)).map((t) => t.confidence).reduce(minConfidence, "high");
+  let confidence: Confidence = pool
+    .filter((t) => t.cause === cause || (cause === "both" && closeCauses))
+    .map((t) => t.confidence)
+    .reduce(minConfidence, "high");
   // Failures nothing accounts for weaken the whole verdict.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
-  return { cause, confidence, explains502: pool.reduce((a, t) => a + t.explains502, 0), summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}` };
+  return {
+    cause,
+    confidence,
+    explains502: pool.reduce((a, t) => a + t.explains502, 0),
+    summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}`,
+  };
 }

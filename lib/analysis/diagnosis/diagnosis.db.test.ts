@@ -30,9 +30,15 @@ describe("diagnosis of the sample bundle", () => {
     const d = v.diagnosis;
     expect(step(v, "find-502s")).toMatchObject({ outcome: "fail" });
     expect(step(v, "find-502s").why).toMatch(/3 × 502 .* 3 with socket hang up/);
-    expect(step(v, "which-target").why).toContain("127.0.0.1:28081 (edgemicro_orders /emg_badtarget): keepalive-mismatch");
+    expect(step(v, "which-target").why).toContain(
+      "127.0.0.1:28081 (edgemicro_orders /emg_badtarget): keepalive-mismatch",
+    );
     expect(d.hops[1]).toEqual({ name: "gateway", keepAliveMs: 65000, source: "config" });
-    expect(step(v, "keepalive-order").evidence.some((e) => e.kind === "config" && /acme-prod-config\.yaml line \d+/.test(e.label))).toBe(true);
+    expect(
+      step(v, "keepalive-order").evidence.some(
+        (e) => e.kind === "config" && /acme-prod-config\.yaml line \d+/.test(e.label),
+      ),
+    ).toBe(true);
     // The capture is in the bundle, so it is never asked for.
     expect(d.mustGather.map((m) => m.item).join("\n")).not.toMatch(/packet capture/i);
     // The capture's races at the target's ≈2 s idle timeout explain the 502s: the gateway's pooled
@@ -43,23 +49,41 @@ describe("diagnosis of the sample bundle", () => {
     expect(d.hops[2].keepAliveMs).toBeLessThan(2100);
     expect(d.violations).toHaveLength(1);
     expect(d.violations[0]).toMatchObject({ upstream: "target", downstream: "gateway" });
-    expect(d.targets).toEqual([expect.objectContaining({ target: "127.0.0.1:28081", proxy: "edgemicro_orders /emg_badtarget", cause: "keepalive-mismatch", confidence: "high", explains502: 3 })]);
+    expect(d.targets).toEqual([
+      expect.objectContaining({
+        target: "127.0.0.1:28081",
+        proxy: "edgemicro_orders /emg_badtarget",
+        cause: "keepalive-mismatch",
+        confidence: "high",
+        explains502: 3,
+      }),
+    ]);
     expect(d.targets[0].idleTimeoutMs).toBe(d.hops[2].keepAliveMs);
     // The fix is at the target, and names the config file that runs.
     expect(d.fix).toEqual(d.targets[0].fix);
-    expect(d.fix!.notes.join(" ")).toMatch(/client → gateway\) only[\s\S]*keep_alive_timeout \(65 s in acme-prod-config\.yaml\)/);
+    expect(d.fix!.notes.join(" ")).toMatch(
+      /client → gateway\) only[\s\S]*keep_alive_timeout \(65 s in acme-prod-config\.yaml\)/,
+    );
     expect(step(v, "keepalive-order").outcome).toBe("fail");
     expect(step(v, "premature-close").outcome).toBe("pass");
     expect(d.mustGather).toEqual([]);
   });
 
   it("a saved target keep-alive the capture contradicts is shown as an answer and does not change the verdict", async () => {
-    await t.handle.prisma.incident.update({ where: { id: incidentId }, data: { answers: { targetKeepAliveMs: 60000 } } });
+    await t.handle.prisma.incident.update({
+      where: { id: incidentId },
+      data: { answers: { targetKeepAliveMs: 60000 } },
+    });
     const v = await view();
     const d = v.diagnosis;
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
     expect(d.hops[2].source).toBe("capture");
-    expect(step(v, "keepalive-order").evidence.filter((e) => e.kind === "answer").map((e) => e.label).join("\n")).toMatch(/target keep-alive 60000 ms\) disagrees with the capture/);
+    expect(
+      step(v, "keepalive-order")
+        .evidence.filter((e) => e.kind === "answer")
+        .map((e) => e.label)
+        .join("\n"),
+    ).toMatch(/target keep-alive 60000 ms\) disagrees with the capture/);
     expect(d.answers).toEqual({ targetKeepAliveMs: 60000 });
   });
 
@@ -70,7 +94,9 @@ describe("diagnosis of the sample bundle", () => {
     expect(tables.map((r) => r.name)).toEqual(expect.arrayContaining(["Incident", "BundleFile", "LogTransaction"]));
     let dump = "";
     for (const { name } of tables) {
-      const rows = await t.handle.prisma.$queryRawUnsafe<Array<{ row: string }>>(`SELECT t::text AS row FROM "${name}" t`);
+      const rows = await t.handle.prisma.$queryRawUnsafe<Array<{ row: string }>>(
+        `SELECT t::text AS row FROM "${name}" t`,
+      );
       dump += rows.map((r) => r.row).join("\n");
     }
     expect(dump).toContain("edgemicro_orders");
@@ -87,7 +113,10 @@ describe("diagnosis of the sample bundle", () => {
     for (const secret of SECRETS) {
       expect(dump.includes(secret), `database holds ${secret.slice(0, 8)}…`).toBe(false);
       expect(json.includes(secret), `view JSON holds ${secret.slice(0, 8)}…`).toBe(false);
-      expect(blobs.some((b) => b.includes(secret)), `blob store holds ${secret.slice(0, 8)}…`).toBe(false);
+      expect(
+        blobs.some((b) => b.includes(secret)),
+        `blob store holds ${secret.slice(0, 8)}…`,
+      ).toBe(false);
     }
     // The redaction report names what was removed, never the secret itself.
     const cfg = (await view()).files.find((f) => f.kind === "gateway-config")!;

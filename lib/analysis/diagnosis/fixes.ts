@@ -17,7 +17,12 @@ export const configName = (e: DiagnosisEvidence) => e.config?.fileName ?? "~/.ed
 export const KEEP_ALIVE_SCOPE =
   "edgemicro.keep_alive_timeout is the gateway's idle timeout toward its clients (client → gateway) only. The gateway's sockets to the target are pooled by a keep-alive agent with no idle timeout of its own: they stay open until the target closes them.";
 
-export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEvidence, idleMs: number | null): TargetVerdict["fix"] {
+export function fixFor(
+  cause: TargetCause,
+  t: TargetEvidence,
+  e: DiagnosisEvidence,
+  idleMs: number | null,
+): TargetVerdict["fix"] {
   const cfg = configName(e);
   const gw = e.config?.present ? (e.config.keepAliveTimeoutMs ?? 5000) : null;
   switch (cause) {
@@ -30,7 +35,9 @@ export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEviden
         `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and a request the gateway sends on a pooled socket at that moment dies. Raise the target's idle (keep-alive) timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""} and above the idle gaps of your traffic, as the guide's order client/LB < gateway < target asks: the longer it is, the fewer pooled sockets ever sit idle that long.`,
         "A `Keep-Alive: timeout=N` header from the target does not help here: microgateway-core's target agents set no timeout of their own, and Node.js then ignores the hint.",
         "Changing keep_alive_timeout in the gateway config does not help; OS TCP keep-alive does not either. If the target's timeout cannot change, retrying idempotent requests on ECONNRESET (a custom plugin) hides the remaining races.",
-        ...(cause === "both" ? ["The premature closes are a second problem: see the target's logs at the times of those connections."] : []),
+        ...(cause === "both"
+          ? ["The premature closes are a second problem: see the target's logs at the times of those connections."]
+          : []),
       ];
       return {
         title: `Make ${t.target} keep idle sockets open longer than the gateway does`,
@@ -60,7 +67,9 @@ export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEviden
       return {
         title: `Make ${t.target} reachable from the gateway host`,
         snippet: `# from the gateway host:\ncurl -sv http://${t.target}/ -o /dev/null\n# and check the proxy's url in ${cfg} (proxies[].url)`,
-        notes: [`Check that the target runs and listens on port ${port}, that its host name resolves from the gateway host, and that no firewall or security group refuses the connection.`],
+        notes: [
+          `Check that the target runs and listens on port ${port}, that its host name resolves from the gateway host, and that no firewall or security group refuses the connection.`,
+        ],
       };
     }
     case "gateway-timeout": {
@@ -68,14 +77,18 @@ export function fixFor(cause: TargetCause, t: TargetEvidence, e: DiagnosisEviden
       return {
         title: `Find why ${t.target} answers slower than the gateway waits`,
         snippet: `# ${cfg}\nedgemicro:\n  request_timeout: ${rt ?? "N"}   # seconds; raise only if slow answers are expected`,
-        notes: [`The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, or ETIMEDOUT): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`],
+        notes: [
+          `The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, or ETIMEDOUT): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`,
+        ],
       };
     }
     case "tls-error":
       return {
         title: `Fix TLS between the gateway and ${t.target}`,
         snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
-        notes: [`Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`],
+        notes: [
+          `Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`,
+        ],
       };
     case "target-error":
       return {

@@ -5,7 +5,8 @@ export const NODE_DEFAULT_KEEP_ALIVE_MS = 5000;
 /** The gateway's keep-alive as the guide compares it: edgemicro.keep_alive_timeout, Node's 5000 ms when unset. */
 export function gatewayHop(e: DiagnosisEvidence): Hop {
   if (!e.config?.present) return { name: "gateway", keepAliveMs: null, source: null };
-  if (e.config.keepAliveTimeoutMs === null) return { name: "gateway", keepAliveMs: NODE_DEFAULT_KEEP_ALIVE_MS, source: "default" };
+  if (e.config.keepAliveTimeoutMs === null)
+    return { name: "gateway", keepAliveMs: NODE_DEFAULT_KEEP_ALIVE_MS, source: "default" };
   return { name: "gateway", keepAliveMs: e.config.keepAliveTimeoutMs, source: "config" };
 }
 
@@ -14,9 +15,12 @@ export function gatewayHop(e: DiagnosisEvidence): Hop {
  * person's answer, then the Keep-Alive header the target announces.
  */
 export function targetHop(e: DiagnosisEvidence): Hop {
-  if (e.capture?.present && e.capture.inferredTargetIdleMs !== null) return { name: "target", keepAliveMs: e.capture.inferredTargetIdleMs, source: "capture" };
-  if (e.answers.targetKeepAliveMs !== undefined) return { name: "target", keepAliveMs: e.answers.targetKeepAliveMs, source: "answer" };
-  if (e.capture?.present && e.capture.keepAliveHeaderS !== null) return { name: "target", keepAliveMs: e.capture.keepAliveHeaderS * 1000, source: "header" };
+  if (e.capture?.present && e.capture.inferredTargetIdleMs !== null)
+    return { name: "target", keepAliveMs: e.capture.inferredTargetIdleMs, source: "capture" };
+  if (e.answers.targetKeepAliveMs !== undefined)
+    return { name: "target", keepAliveMs: e.answers.targetKeepAliveMs, source: "answer" };
+  if (e.capture?.present && e.capture.keepAliveHeaderS !== null)
+    return { name: "target", keepAliveMs: e.capture.keepAliveHeaderS * 1000, source: "header" };
   return { name: "target", keepAliveMs: null, source: null };
 }
 
@@ -29,7 +33,8 @@ export function answerConflict(e: DiagnosisEvidence): string | null {
 }
 
 export function lbHop(e: DiagnosisEvidence): Hop {
-  if (e.answers.lbKeepAliveMs !== undefined) return { name: "client/load balancer", keepAliveMs: e.answers.lbKeepAliveMs, source: "answer" };
+  if (e.answers.lbKeepAliveMs !== undefined)
+    return { name: "client/load balancer", keepAliveMs: e.answers.lbKeepAliveMs, source: "answer" };
   return { name: "client/load balancer", keepAliveMs: null, source: null };
 }
 
@@ -44,7 +49,8 @@ export function hopCheck(e: DiagnosisEvidence): { hops: Hop[]; violations: Viola
     const down = hops[i];
     const up = hops[i + 1];
     if (down.keepAliveMs === null || up.keepAliveMs === null) continue;
-    if (down.keepAliveMs >= up.keepAliveMs) violations.push({ upstream: up.name, downstream: down.name, byMs: down.keepAliveMs - up.keepAliveMs });
+    if (down.keepAliveMs >= up.keepAliveMs)
+      violations.push({ upstream: up.name, downstream: down.name, byMs: down.keepAliveMs - up.keepAliveMs });
   }
   return { hops, violations };
 }

@@ -3,14 +3,49 @@ import { evidenceFromView, parseAnswers } from "./load";
 
 import { NO_CAPTURE } from "@/lib/incidents/connections";
 
-const profile = { target: "t:1", responseFloorMs: 40, answered: 9, maxReuseGapMs: 800, idleCloses: 2, quickCloses: 0, cluster: { ms: 2003, n: 4, spreadMs: 3, of: 4 }, clusterNote: null, keepAliveHeaderS: null, serverErrors: {} };
+const profile = {
+  target: "t:1",
+  responseFloorMs: 40,
+  answered: 9,
+  maxReuseGapMs: 800,
+  idleCloses: 2,
+  quickCloses: 0,
+  cluster: { ms: 2003, n: 4, spreadMs: 3, of: 4 },
+  clusterNote: null,
+  keepAliveHeaderS: null,
+  serverErrors: {},
+};
 const cfg = (keep: number) => ({ config: { edgemicro: { keep_alive_timeout: keep }, proxies: [], lines: {} } });
-const baseView = (files: Array<{ kind: string; name?: string; counts?: unknown }>, conn: Record<string, unknown> = {}) =>
+const baseView = (
+  files: Array<{ kind: string; name?: string; counts?: unknown }>,
+  conn: Record<string, unknown> = {},
+) =>
   ({
     id: "inc_x",
-    files: files.map((f, i) => ({ id: `f${i}`, name: f.name ?? `f${i}`, kind: f.kind, size: 1, status: "done", bytesDone: 1, error: null, counts: f.counts ?? {}, parentId: null })),
+    files: files.map((f, i) => ({
+      id: `f${i}`,
+      name: f.name ?? `f${i}`,
+      kind: f.kind,
+      size: 1,
+      status: "done",
+      bytesDone: 1,
+      error: null,
+      counts: f.counts ?? {},
+      parentId: null,
+    })),
     summary: { status502: 2, errorCodes: { ECONNRESET: 2 }, logCoverage: "full" },
-    targets: [{ target: "t:1", proxy: null, requests: 10, errors502: 2, errors504: 0, errorCodes: { ECONNRESET: 2 }, ...NO_CAPTURE, ...conn }],
+    targets: [
+      {
+        target: "t:1",
+        proxy: null,
+        requests: 10,
+        errors502: 2,
+        errors504: 0,
+        errorCodes: { ECONNRESET: 2 },
+        ...NO_CAPTURE,
+        ...conn,
+      },
+    ],
   }) as never;
 
 describe("evidence loader", () => {
@@ -18,18 +53,39 @@ describe("evidence loader", () => {
     expect(evidenceFromView(baseView([{ kind: "gateway-log" }]), {}).capture).toBeNull();
   });
   it("a parsed capture with no connection facts is present with zero counts", () => {
-    expect(evidenceFromView(baseView([{ kind: "pcapng" }]), {}).capture).toMatchObject({ present: true, byClass: {}, inferredTargetIdleMs: null });
+    expect(evidenceFromView(baseView([{ kind: "pcapng" }]), {}).capture).toMatchObject({
+      present: true,
+      byClass: {},
+      inferredTargetIdleMs: null,
+    });
   });
   it("reads classes, the target's idle timer and the 502s explained, per target and in total", () => {
-    const conn = { connections: { total: 5, byClass: { "keepalive-race": 2 } }, explained502: { "keepalive-race": 2 }, races: { "idle-timer": 2 }, profile };
+    const conn = {
+      connections: { total: 5, byClass: { "keepalive-race": 2 } },
+      explained502: { "keepalive-race": 2 },
+      races: { "idle-timer": 2 },
+      profile,
+    };
     const e = evidenceFromView(baseView([{ kind: "pcap" }], conn), { targetKeepAliveMs: 3000 });
-    expect(e.capture).toMatchObject({ byClass: { "keepalive-race": 2 }, inferredTargetIdleMs: 2003, support: 4, explained502: { "keepalive-race": 2 }, target: "t:1" });
+    expect(e.capture).toMatchObject({
+      byClass: { "keepalive-race": 2 },
+      inferredTargetIdleMs: 2003,
+      support: 4,
+      explained502: { "keepalive-race": 2 },
+      target: "t:1",
+    });
     expect(e.targets[0].capture).toMatchObject({ races: { "idle-timer": 2 }, profile: { cluster: { ms: 2003 } } });
     expect(e.answers).toEqual({ targetKeepAliveMs: 3000 });
     expect(e.config).toBeNull();
   });
   it("takes the running ORG-ENV-config.yaml, not the default.yaml template beside it", () => {
-    const e = evidenceFromView(baseView([{ kind: "gateway-config", name: "b.zip/default.yaml", counts: cfg(1) }, { kind: "gateway-config", name: "b.zip/acme-prod-config.yaml", counts: cfg(2) }]), {});
+    const e = evidenceFromView(
+      baseView([
+        { kind: "gateway-config", name: "b.zip/default.yaml", counts: cfg(1) },
+        { kind: "gateway-config", name: "b.zip/acme-prod-config.yaml", counts: cfg(2) },
+      ]),
+      {},
+    );
     expect(e.config).toMatchObject({ fileName: "acme-prod-config.yaml", keepAliveTimeoutMs: 2 });
   });
   it("ignores malformed saved answers", () => {

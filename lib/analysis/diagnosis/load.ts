@@ -23,9 +23,19 @@ function captureFacts(view: BaseView, targets: TargetEvidence[]): DiagnosisEvide
   }
   if (!hasCapture && !targets.some((t) => t.capture)) return null;
   // The hop check speaks of the target that races most; its idle timer and announced timeout.
-  const racer = [...targets].filter((t) => t.capture?.profile).sort((a, b) => (b.capture!.byClass["keepalive-race"] ?? 0) - (a.capture!.byClass["keepalive-race"] ?? 0))[0];
+  const racer = [...targets]
+    .filter((t) => t.capture?.profile)
+    .sort((a, b) => (b.capture!.byClass["keepalive-race"] ?? 0) - (a.capture!.byClass["keepalive-race"] ?? 0))[0];
   const p = racer?.capture?.profile ?? null;
-  return { present: true, byClass, inferredTargetIdleMs: p?.cluster?.ms ?? null, support: p?.cluster?.n ?? 0, keepAliveHeaderS: p?.keepAliveHeaderS ?? null, explained502, target: racer?.target ?? null };
+  return {
+    present: true,
+    byClass,
+    inferredTargetIdleMs: p?.cluster?.ms ?? null,
+    support: p?.cluster?.n ?? 0,
+    keepAliveHeaderS: p?.keepAliveHeaderS ?? null,
+    explained502,
+    target: racer?.target ?? null,
+  };
 }
 
 function targetEvidence(view: BaseView): TargetEvidence[] {
@@ -38,9 +48,17 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     targetAnswered502: t.targetAnswered502,
     targetAnswered504: t.targetAnswered504,
     errorCodes: t.errorCodes,
-    capture: t.connections.total > 0
-      ? { total: t.connections.total, byClass: t.connections.byClass, explained502: t.explained502, races: t.races, profile: t.profile, prematurePaths: t.prematurePaths }
-      : null,
+    capture:
+      t.connections.total > 0
+        ? {
+            total: t.connections.total,
+            byClass: t.connections.byClass,
+            explained502: t.explained502,
+            races: t.races,
+            profile: t.profile,
+            prematurePaths: t.prematurePaths,
+          }
+        : null,
   }));
 }
 
@@ -64,7 +82,12 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
       coverage: s.logCoverage,
       status502: s.status502,
       econnreset: s.errorCodes.ECONNRESET ?? 0,
-      byTarget: view.targets.map((t) => ({ target: t.target, proxy: t.proxy, errors502: t.errors502, requests: t.requests })),
+      byTarget: view.targets.map((t) => ({
+        target: t.target,
+        proxy: t.proxy,
+        errors502: t.errors502,
+        requests: t.requests,
+      })),
     },
     targets,
     config: cfg
@@ -73,8 +96,17 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
           keepAliveTimeoutMs: cfg.edgemicro?.keep_alive_timeout ?? null,
           requestTimeoutS: cfg.edgemicro?.request_timeout ?? null,
           loggingLevel: cfg.edgemicro?.logging?.level ?? null,
-          proxies: (cfg.proxies ?? []).map((p) => ({ name: p.name, basePath: p.base_path, target: p.target ? `${p.target.host}:${p.target.port}` : null })),
-          configLine: { keepAliveTimeout: cfg.lines?.keepAliveTimeout, loggingLevel: cfg.lines?.loggingLevel, requestTimeout: cfg.lines?.requestTimeout, proxies: cfg.lines?.proxies },
+          proxies: (cfg.proxies ?? []).map((p) => ({
+            name: p.name,
+            basePath: p.base_path,
+            target: p.target ? `${p.target.host}:${p.target.port}` : null,
+          })),
+          configLine: {
+            keepAliveTimeout: cfg.lines?.keepAliveTimeout,
+            loggingLevel: cfg.lines?.loggingLevel,
+            requestTimeout: cfg.lines?.requestTimeout,
+            proxies: cfg.lines?.proxies,
+          },
           fileName: configFile!.name.split("/").pop(),
         }
       : null,

@@ -6,27 +6,54 @@
 import type { Confidence, DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 
-const UNREACHABLE = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "EADDRNOTAVAIL"];
+const UNREACHABLE = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EADDRNOTAVAIL",
+];
 const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
 const RESET = ["ECONNRESET", "EPIPE"];
-const isTls = (code: string) => /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
-const sum = (r: Record<string, number>, keys: (k: string) => boolean) => Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
-const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+const isTls = (code: string) =>
+  /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
+const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
+  Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
+const ms = (n: number) =>
+  n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 export const minConfidence = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
 
 export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
-  return e.targets.map((t) => judgeTarget(t, e)).sort((a, b) => failing(b) - failing(a) || b.explains502 - a.explains502 || (a.target < b.target ? -1 : 1));
+  return e.targets
+    .map((t) => judgeTarget(t, e))
+    .sort((a, b) => failing(b) - failing(a) || b.explains502 - a.explains502 || (a.target < b.target ? -1 : 1));
 }
 
 const failing = (v: TargetVerdict) => (v.cause === "healthy" ? 0 : 1);
 
-interface Candidate { cause: TargetCause; confidence: Confidence; explains: number; summary: string; evidence: EvidenceRef[] }
+interface Candidate {
+  cause: TargetCause;
+  confidence: Confidence;
+  explains: number;
+  summary: string;
+  evidence: EvidenceRef[];
+}
 
 function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
-  const capRef = (cls: string, label: string): EvidenceRef => ({ kind: "capture", label, ...(base ? { href: `${base}/connections?class=${cls}&target=${encodeURIComponent(t.target)}` } : {}) });
-  const logRef = (label: string): EvidenceRef => ({ kind: "log", label, ...(base ? { href: `${base}#targets-h` } : {}) });
+  const capRef = (cls: string, label: string): EvidenceRef => ({
+    kind: "capture",
+    label,
+    ...(base ? { href: `${base}/connections?class=${cls}&target=${encodeURIComponent(t.target)}` } : {}),
+  });
+  const logRef = (label: string): EvidenceRef => ({
+    kind: "log",
+    label,
+    ...(base ? { href: `${base}#targets-h` } : {}),
+  });
   const codes = t.errorCodes;
   const failures = t.errors502 + t.errors504;
   const candidates: Candidate[] = [];
@@ -36,9 +63,14 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     const named = UNREACHABLE.filter((k) => codes[k]).map((k) => `${k} × ${codes[k]}`);
     const refused = t.capture?.byClass.refused ?? 0;
     candidates.push({
-      cause: "target-unreachable", confidence: "high", explains: Math.min(failures || unreachable, sum(codes, (k) => UNREACHABLE.includes(k)) || refused),
+      cause: "target-unreachable",
+      confidence: "high",
+      explains: Math.min(failures || unreachable, sum(codes, (k) => UNREACHABLE.includes(k)) || refused),
       summary: `The gateway could not connect to ${t.target}${named.length ? ` (${named.join(", ")})` : ""}.`,
-      evidence: [...(named.length ? [logRef(named.join(", "))] : []), ...(refused ? [capRef("refused", `${refused} SYN(s) answered with RST (connection refused)`)] : [])],
+      evidence: [
+        ...(named.length ? [logRef(named.join(", "))] : []),
+        ...(refused ? [capRef("refused", `${refused} SYN(s) answered with RST (connection refused)`)] : []),
+      ],
     });
   }
   // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the capture.
@@ -49,29 +81,70 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   if (timeouts > 0) {
     const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
     candidates.push({
-      cause: "gateway-timeout", confidence: "high", explains: Math.max(gw504, sum(codes, (k) => TIMEOUT.includes(k))),
+      cause: "gateway-timeout",
+      confidence: "high",
+      explains: Math.max(
+        gw504,
+        sum(codes, (k) => TIMEOUT.includes(k)),
+      ),
       summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.`,
-      evidence: [logRef(`${gw504} × 504${TIMEOUT.filter((k) => codes[k]).map((k) => `, ${k} × ${codes[k]}`).join("")}`), ...(gwClose ? [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)] : [])],
+      evidence: [
+        logRef(
+          `${gw504} × 504${TIMEOUT.filter((k) => codes[k])
+            .map((k) => `, ${k} × ${codes[k]}`)
+            .join("")}`,
+        ),
+        ...(gwClose
+          ? [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)]
+          : []),
+      ],
     });
   }
   if (own502 + own504 > 0) {
     const what = [own502 ? `${own502} × 502` : "", own504 ? `${own504} × 504` : ""].filter(Boolean).join(" and ");
     const fromLog = t.targetAnswered502 + t.targetAnswered504 > 0;
     candidates.push({
-      cause: "target-error", confidence: "high", explains: own502 + own504,
+      cause: "target-error",
+      confidence: "high",
+      explains: own502 + own504,
       summary: `${t.target} answered ${what} itself: the gateway passed the target's own error response on. Its TCP connections are not the cause; look at the target and what is behind it.`,
       evidence: [
-        ...(fromLog ? [logRef(`${t.targetAnswered502 + t.targetAnswered504} transaction(s) whose targetResponse line carries the 502 / 504 (no gateway error)`)] : []),
+        ...(fromLog
+          ? [
+              logRef(
+                `${t.targetAnswered502 + t.targetAnswered504} transaction(s) whose targetResponse line carries the 502 / 504 (no gateway error)`,
+              ),
+            ]
+          : []),
         ...(t.capture?.profile?.serverErrors["502"] || t.capture?.profile?.serverErrors["504"]
-          ? [{ kind: "capture" as const, label: `HTTP ${[["502", t.capture.profile.serverErrors["502"]], ["504", t.capture.profile.serverErrors["504"]]].filter(([, n]) => n).map(([c, n]) => `${c} × ${n}`).join(", ")} sent by the target` }]
+          ? [
+              {
+                kind: "capture" as const,
+                label: `HTTP ${[
+                  ["502", t.capture.profile.serverErrors["502"]],
+                  ["504", t.capture.profile.serverErrors["504"]],
+                ]
+                  .filter(([, n]) => n)
+                  .map(([c, n]) => `${c} × ${n}`)
+                  .join(", ")} sent by the target`,
+              },
+            ]
           : []),
       ],
     });
   }
   const tls = sum(codes, isTls);
   if (tls > 0) {
-    const named = Object.keys(codes).filter(isTls).map((k) => `${k} × ${codes[k]}`);
-    candidates.push({ cause: "tls-error", confidence: "high", explains: tls, summary: `TLS with ${t.target} failed (${named.join(", ")}).`, evidence: [logRef(named.join(", "))] });
+    const named = Object.keys(codes)
+      .filter(isTls)
+      .map((k) => `${k} × ${codes[k]}`);
+    candidates.push({
+      cause: "tls-error",
+      confidence: "high",
+      explains: tls,
+      summary: `TLS with ${t.target} failed (${named.join(", ")}).`,
+      evidence: [logRef(named.join(", "))],
+    });
   }
   const closes = t.capture ? judgeCloses(t, t.capture, capRef) : null;
   if (closes) candidates.push(closes);
@@ -83,13 +156,29 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   candidates.sort((a, b) => b.explains - a.explains || RANK[b.confidence] - RANK[a.confidence]);
   const main = candidates[0];
   if (!main) {
-    if (failures === 0) return verdict(t, e, { cause: "healthy", confidence: t.capture || t.requests ? "high" : "medium", explains: 0, summary: `${t.target}: no failures.`, evidence: [] });
+    if (failures === 0)
+      return verdict(t, e, {
+        cause: "healthy",
+        confidence: t.capture || t.requests ? "high" : "medium",
+        explains: 0,
+        summary: `${t.target}: no failures.`,
+        evidence: [],
+      });
     const summary = `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
-    return verdict(t, e, { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`)] });
+    return verdict(t, e, {
+      cause: "insufficient-data",
+      confidence: "low",
+      explains: 0,
+      summary,
+      evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`)],
+    });
   }
   // Other causes of the same target stay visible as evidence.
   const others = candidates.slice(1).filter((c) => c.explains > 0);
-  const confidence = others.length && others[0].explains * 2 > main.explains ? minConfidence(main.confidence, "medium") : main.confidence;
+  const confidence =
+    others.length && others[0].explains * 2 > main.explains
+      ? minConfidence(main.confidence, "medium")
+      : main.confidence;
   const evidence = [...main.evidence, ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` }))];
   return verdict(t, e, { ...main, confidence, evidence });
 }
@@ -98,13 +187,24 @@ function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetV
   const races = c.cause === "keepalive-mismatch" || c.cause === "both";
   const idleTimeoutMs = races ? (t.capture?.profile?.cluster?.ms ?? null) : null;
   return {
-    target: t.target, proxy: t.proxy, cause: c.cause, confidence: c.confidence, explains502: c.explains, idleTimeoutMs,
-    summary: c.summary, evidence: c.evidence, fix: fixFor(c.cause, t, e, idleTimeoutMs),
+    target: t.target,
+    proxy: t.proxy,
+    cause: c.cause,
+    confidence: c.confidence,
+    explains502: c.explains,
+    idleTimeoutMs,
+    summary: c.summary,
+    evidence: c.evidence,
+    fix: fixFor(c.cause, t, e, idleTimeoutMs),
   };
 }
 
 /** What the capture's closes say: races at the target's idle timer, premature closes, or both. */
-function judgeCloses(t: TargetEvidence, cap: NonNullable<TargetEvidence["capture"]>, capRef: (cls: string, label: string) => EvidenceRef): Candidate | null {
+function judgeCloses(
+  t: TargetEvidence,
+  cap: NonNullable<TargetEvidence["capture"]>,
+  capRef: (cls: string, label: string) => EvidenceRef,
+): Candidate | null {
   const races = cap.byClass["keepalive-race"] ?? 0;
   const atTimer = cap.races["idle-timer"] ?? 0;
   const prem = (cap.byClass["premature-close"] ?? 0) + (cap.byClass["target-reset-mid-response"] ?? 0);
@@ -118,46 +218,109 @@ function judgeCloses(t: TargetEvidence, cap: NonNullable<TargetEvidence["capture
   const floor = p?.responseFloorMs ?? null;
   const evidence: EvidenceRef[] = [];
   if (races) {
-    evidence.push(capRef("keepalive-race", `${races} keep-alive race(s): ${atTimer} at the target's idle timer, ${races - atTimer} by timing alone`));
+    evidence.push(
+      capRef(
+        "keepalive-race",
+        `${races} keep-alive race(s): ${atTimer} at the target's idle timer, ${races - atTimer} by timing alone`,
+      ),
+    );
   }
-  if (beforeWrite) evidence.push({ kind: "capture", label: `${beforeWrite} × 502 at the moment the target closed an idle socket: the gateway took the socket as the close arrived, before sending the request` });
-  if (timer) evidence.push({ kind: "capture", label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}` });
+  if (beforeWrite)
+    evidence.push({
+      kind: "capture",
+      label: `${beforeWrite} × 502 at the moment the target closed an idle socket: the gateway took the socket as the close arrived, before sending the request`,
+    });
+  if (timer)
+    evidence.push({
+      kind: "capture",
+      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}`,
+    });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
   if (prem) {
-    const paths = Object.entries(cap.prematurePaths).slice(0, 3).map(([path, n]) => `${path} × ${n}`).join(", ");
-    evidence.push(capRef("premature-close", `${prem} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}`));
+    const paths = Object.entries(cap.prematurePaths)
+      .slice(0, 3)
+      .map(([path, n]) => `${path} × ${n}`)
+      .join(", ");
+    evidence.push(
+      capRef(
+        "premature-close",
+        `${prem} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}`,
+      ),
+    );
   }
-  if (p?.keepAliveHeaderS != null) evidence.push({ kind: "capture", label: `the target announces Keep-Alive: timeout=${p.keepAliveHeaderS}` });
+  if (p?.keepAliveHeaderS != null)
+    evidence.push({ kind: "capture", label: `the target announces Keep-Alive: timeout=${p.keepAliveHeaderS}` });
   // Races are established at the idle timer; by timing alone they could be hang-ups the instant a request arrived.
   const raceConfirmed = atTimer > 0 && timer !== null;
   if (races && prem && raceConfirmed) {
     const conf: Confidence = atTimer >= 2 && prem >= 2 ? "high" : "medium";
-    return { cause: "both", confidence: conf, explains: raceExpl + premExpl, summary: `${t.target} closes idle sockets after ≈ ${ms(timer.ms)} as the gateway reuses them (${races} race(s)), and also closes connections without answering (${prem}).`, evidence };
+    return {
+      cause: "both",
+      confidence: conf,
+      explains: raceExpl + premExpl,
+      summary: `${t.target} closes idle sockets after ≈ ${ms(timer.ms)} as the gateway reuses them (${races} race(s)), and also closes connections without answering (${prem}).`,
+      evidence,
+    };
   }
   if (prem) {
     const conf: Confidence = floor === null ? "medium" : prem >= 2 || premExpl > 0 ? "high" : "medium";
-    const note = races ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.` : "";
-    return { cause: "premature-close", confidence: races ? minConfidence(conf, "medium") : conf, explains: premExpl + (races ? raceExpl : 0), summary: `${t.target} closes connections after receiving a request, without answering (${prem}).${note}`, evidence };
+    const note = races
+      ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.`
+      : "";
+    return {
+      cause: "premature-close",
+      confidence: races ? minConfidence(conf, "medium") : conf,
+      explains: premExpl + (races ? raceExpl : 0),
+      summary: `${t.target} closes connections after receiving a request, without answering (${prem}).${note}`,
+      evidence,
+    };
   }
   if (races || beforeWrite) {
-    const conf: Confidence = raceConfirmed ? (atTimer >= 2 && timer.n >= 3 ? "high" : "medium") : timer && beforeWrite >= 2 ? "medium" : "low";
-    const when = timer ? `after ≈ ${ms(timer.ms)} idle` : "when idle (no idle timer could be inferred: too few closes agree)";
-    return { cause: "keepalive-mismatch", confidence: conf, explains: raceExpl, summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`, evidence };
+    const conf: Confidence = raceConfirmed
+      ? atTimer >= 2 && timer.n >= 3
+        ? "high"
+        : "medium"
+      : timer && beforeWrite >= 2
+        ? "medium"
+        : "low";
+    const when = timer
+      ? `after ≈ ${ms(timer.ms)} idle`
+      : "when idle (no idle timer could be inferred: too few closes agree)";
+    return {
+      cause: "keepalive-mismatch",
+      confidence: conf,
+      explains: raceExpl,
+      summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`,
+      evidence,
+    };
   }
   return null;
 }
 
 /** ECONNRESET / socket hang up without a capture of this target: only answers can point anywhere, and weakly. */
-function fromAnswersOrUnknown(t: TargetEvidence, e: DiagnosisEvidence, resets: number, logRef: (l: string) => EvidenceRef): Candidate {
+function fromAnswersOrUnknown(
+  t: TargetEvidence,
+  e: DiagnosisEvidence,
+  resets: number,
+  logRef: (l: string) => EvidenceRef,
+): Candidate {
   const a = e.answers;
   const gw = e.config?.present ? (e.config.keepAliveTimeoutMs ?? 5000) : null;
   const evidence = [logRef(`${resets} × socket hang up / ECONNRESET`)];
   if (a.targetLogsChecked === "yes-closed") {
-    return { cause: "premature-close", confidence: "low", explains: resets, summary: `${t.target}: the target's logs show it closing connections (your answer); no capture confirms it.`, evidence: [...evidence, { kind: "answer", label: "target logs: closing connections" }] };
+    return {
+      cause: "premature-close",
+      confidence: "low",
+      explains: resets,
+      summary: `${t.target}: the target's logs show it closing connections (your answer); no capture confirms it.`,
+      evidence: [...evidence, { kind: "answer", label: "target logs: closing connections" }],
+    };
   }
   if (a.targetKeepAliveMs !== undefined && gw !== null && a.targetKeepAliveMs <= gw) {
     return {
-      cause: "keepalive-mismatch", confidence: "low", explains: resets,
+      cause: "keepalive-mismatch",
+      confidence: "low",
+      explains: resets,
       summary: `${t.target}: its keep-alive of ${ms(a.targetKeepAliveMs)} (your answer) is not longer than the gateway's ${ms(gw)}; a capture would show whether its idle closes cause these resets.`,
       evidence: [...evidence, { kind: "answer", label: `target keep-alive ${ms(a.targetKeepAliveMs)}` }],
     };
@@ -165,5 +328,11 @@ function fromAnswersOrUnknown(t: TargetEvidence, e: DiagnosisEvidence, resets: n
   const why = t.capture
     ? "and the capture shows no failing close on this target: it may not cover the time of the failures, or the clocks differ (set the clock offset)"
     : "but no capture of this target to tell a keep-alive race from a premature close";
-  return { cause: "insufficient-data", confidence: "low", explains: 0, summary: `${resets} socket hang up / ECONNRESET on ${t.target}, ${why}.`, evidence };
+  return {
+    cause: "insufficient-data",
+    confidence: "low",
+    explains: 0,
+    summary: `${resets} socket hang up / ECONNRESET on ${t.target}, ${why}.`,
+    evidence,
+  };
 }

@@ -5,7 +5,15 @@ export type CaptureClass = "keepalive-race" | "premature-close" | (string & {});
 export type Outcome = "pass" | "warn" | "fail" | "unknown" | "ask";
 /** A target's cause (docs/formats.md §3 and the other 502 causes of the log). */
 export type TargetCause =
-  | "healthy" | "keepalive-mismatch" | "premature-close" | "both" | "target-unreachable" | "gateway-timeout" | "tls-error" | "target-error" | "insufficient-data";
+  | "healthy"
+  | "keepalive-mismatch"
+  | "premature-close"
+  | "both"
+  | "target-unreachable"
+  | "gateway-timeout"
+  | "tls-error"
+  | "target-error"
+  | "insufficient-data";
 /** The incident's: the failing targets' causes summarised; `no-502` when nothing failed. */
 export type Cause = Exclude<TargetCause, "healthy"> | "no-502";
 export type Confidence = "high" | "medium" | "low";
@@ -90,8 +98,16 @@ export interface TargetVerdict {
   fix: { title: string; snippet: string; notes: string[] } | null;
 }
 
-export interface EvidenceRef { kind: "log" | "config" | "capture" | "answer"; label: string; href?: string }
-export interface Question { id: "targetKeepAliveMs" | "lbKeepAliveMs" | "targetLogsChecked"; prompt: string; unit: "ms" | "choice" }
+export interface EvidenceRef {
+  kind: "log" | "config" | "capture" | "answer";
+  label: string;
+  href?: string;
+}
+export interface Question {
+  id: "targetKeepAliveMs" | "lbKeepAliveMs" | "targetLogsChecked";
+  prompt: string;
+  unit: "ms" | "choice";
+}
 
 export interface Step {
   id: "find-502s" | "which-target" | "keepalive-order" | "premature-close" | "must-gather";
@@ -103,8 +119,16 @@ export interface Step {
   question?: Question;
 }
 
-export interface Hop { name: HopName; keepAliveMs: number | null; source: HopSource | null }
-export interface Violation { upstream: HopName; downstream: HopName; byMs: number }
+export interface Hop {
+  name: HopName;
+  keepAliveMs: number | null;
+  source: HopSource | null;
+}
+export interface Violation {
+  upstream: HopName;
+  downstream: HopName;
+  byMs: number;
+}
 
 export interface Diagnosis {
   verdict: { cause: Cause; confidence: Confidence; explains502: number; summary: string };

@@ -34,7 +34,12 @@ function idleClose(at: number, timerMs: number, kind: "FIN" | "RST" = "FIN"): Sc
  * A race: the target's timer fires `timerMs` after its last byte; the gateway reused the socket `leadMs`
  * before that close reached it (0 … one round trip), so its request met a closed socket: RST a round trip later.
  */
-function race(at: number, timerMs: number, leadMs: number, opts: { kind?: "FIN" | "RST"; proxyAck?: boolean } = {}): Script {
+function race(
+  at: number,
+  timerMs: number,
+  leadMs: number,
+  opts: { kind?: "FIN" | "RST"; proxyAck?: boolean } = {},
+): Script {
   const s = new Script(port++).handshake(at);
   const last = exchange(s, at + 1, "/ok");
   const close = last + timerMs;
@@ -75,8 +80,12 @@ function classify(scripts: Script[]) {
 describe("keep-alive races at any idle timeout", () => {
   it("races at a 300 ms timer are races, and the timer is inferred within 10 %", () => {
     const { codes, classes, profile } = classify([
-      race(0, 300, 5), race(2000, 301, 22), race(4000, 299, 38),
-      idleClose(6000, 300), idleClose(8000, 302), reuses(10_000, [100, 200, 250]),
+      race(0, 300, 5),
+      race(2000, 301, 22),
+      race(4000, 299, 38),
+      idleClose(6000, 300),
+      idleClose(8000, 302),
+      reuses(10_000, [100, 200, 250]),
     ]);
     expect(codes).toEqual(["keepalive-race", "keepalive-race", "keepalive-race", "normal", "normal", "normal"]);
     expect(classes.slice(0, 3).map((c) => c.race)).toEqual(["idle-timer", "idle-timer", "idle-timer"]);
@@ -86,19 +95,33 @@ describe("keep-alive races at any idle timeout", () => {
   });
 
   it("races at a 60 s timer, with its scheduling jitter, are races", () => {
-    const { codes, profile } = classify([race(0, 60_040, 10), race(70_000, 59_980, 30), idleClose(140_000, 60_010), idleClose(210_000, 60_100)]);
+    const { codes, profile } = classify([
+      race(0, 60_040, 10),
+      race(70_000, 59_980, 30),
+      idleClose(140_000, 60_010),
+      idleClose(210_000, 60_100),
+    ]);
     expect(codes).toEqual(["keepalive-race", "keepalive-race", "normal", "normal"]);
     expect(Math.abs(profile.cluster!.ms - 60_000)).toBeLessThan(6000);
   });
 
   it("RST closes count like FIN closes: idle resets form the timer, a reset crossing a request races", () => {
-    const { codes, profile } = classify([race(0, 1000, 12, { kind: "RST" }), idleClose(3000, 1001, "RST"), idleClose(6000, 999, "RST"), idleClose(9000, 1003, "RST")]);
+    const { codes, profile } = classify([
+      race(0, 1000, 12, { kind: "RST" }),
+      idleClose(3000, 1001, "RST"),
+      idleClose(6000, 999, "RST"),
+      idleClose(9000, 1003, "RST"),
+    ]);
     expect(codes).toEqual(["keepalive-race", "normal", "normal", "normal"]);
     expect(profile.cluster).toMatchObject({ n: 4 });
   });
 
   it("a proxy that ACKs the request on the target's behalf does not make a race a premature close", () => {
-    const { codes } = classify([race(0, 2000, 30, { proxyAck: true }), race(5000, 2002, 8, { proxyAck: true }), idleClose(10_000, 2001)]);
+    const { codes } = classify([
+      race(0, 2000, 30, { proxyAck: true }),
+      race(5000, 2002, 8, { proxyAck: true }),
+      idleClose(10_000, 2001),
+    ]);
     expect(codes).toEqual(["keepalive-race", "keepalive-race", "normal"]);
   });
 
@@ -114,7 +137,13 @@ describe("keep-alive races at any idle timeout", () => {
 describe("premature closes", () => {
   it("a target that hangs up 40 ms after requests that follow a 1 s pause is premature, with no idle timer", () => {
     // The pauses are all 1 s: the closes' quiet times agree, but each came after the target had the request.
-    const { codes, classes, profile } = classify([premature(0, 1000, 40), premature(3000, 1000, 40), premature(6000, 1000, 41), premature(9000, 1000, 39), reuses(12_000, [1000, 1000])]);
+    const { codes, classes, profile } = classify([
+      premature(0, 1000, 40),
+      premature(3000, 1000, 40),
+      premature(6000, 1000, 41),
+      premature(9000, 1000, 39),
+      reuses(12_000, [1000, 1000]),
+    ]);
     expect(codes).toEqual(["premature-close", "premature-close", "premature-close", "premature-close", "normal"]);
     expect(classes[0].reason).toMatch(/time enough to receive it/);
     expect(profile.cluster).toBeNull();
@@ -127,7 +156,11 @@ describe("premature closes", () => {
 
   it("a slow target's quick hang-ups are premature when their quiet times agree on no idle timer", () => {
     // Every answer takes 500 ms, so a hang-up 40 ms after a request is 'sooner than it ever answers'.
-    const { codes, classes } = classify([premature(0, 700, 40, "FIN", 500), premature(3000, 1300, 40, "FIN", 500), premature(6000, 2900, 40, "FIN", 500)]);
+    const { codes, classes } = classify([
+      premature(0, 700, 40, "FIN", 500),
+      premature(3000, 1300, 40, "FIN", 500),
+      premature(6000, 2900, 40, "FIN", 500),
+    ]);
     expect(codes).toEqual(["premature-close", "premature-close", "premature-close"]);
     expect(classes[0].reason).toMatch(/3 such closes came at no idle timer/);
   });
@@ -142,12 +175,19 @@ describe("premature closes", () => {
 
 describe("what an idle timer is", () => {
   it("closes that agree are no timer when a socket idle longer was still answered", () => {
-    const { profile, classes } = classify([race(0, 1000, 10), race(3000, 1001, 20), race(6000, 1002, 15), reuses(9000, [3000])]);
+    const { profile, classes } = classify([
+      race(0, 1000, 10),
+      race(3000, 1001, 20),
+      race(6000, 1002, 15),
+      reuses(9000, [3000]),
+    ]);
     expect(profile.cluster).toBeNull();
     expect(profile.clusterNote).toMatch(/idle 3000 ms was reused/);
     // Quick as they were, three closes that are no idle timer are hang-ups, not races.
     expect(classes.slice(0, 3).map((c) => c.code)).toEqual(Array(3).fill("premature-close"));
-    expect(classes[0].reason).toMatch(/3 such closes came at no idle timer \(3 closes agree on 1001 ms idle, but a socket idle 3000 ms was reused/);
+    expect(classes[0].reason).toMatch(
+      /3 such closes came at no idle timer \(3 closes agree on 1001 ms idle, but a socket idle 3000 ms was reused/,
+    );
   });
 
   it("one or two agreeing closes are no timer", () => {

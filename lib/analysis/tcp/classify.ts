@@ -1,13 +1,32 @@
 /** Failure-shape classification of one connection, judged in its target's context (docs/formats.md §3). */
-import { closedBeforeSeeing, clusterTolerance, MIN_SUPPORT, crossingClose, endpointLabel, hadTimeToAnswer, TargetProfiler, type TargetProfile } from "./profile";
+import {
+  closedBeforeSeeing,
+  clusterTolerance,
+  MIN_SUPPORT,
+  crossingClose,
+  endpointLabel,
+  hadTimeToAnswer,
+  TargetProfiler,
+  type TargetProfile,
+} from "./profile";
 import type { Connection, HttpExchange } from "./types";
 
 export type ConnectionCode =
-  | "normal" | "keepalive-race" | "premature-close" | "target-reset-mid-response" | "refused" | "gateway-close" | "unknown";
+  | "normal"
+  | "keepalive-race"
+  | "premature-close"
+  | "target-reset-mid-response"
+  | "refused"
+  | "gateway-close"
+  | "unknown";
 
 /** How a race was recognised: its quiet time matches the target's idle timer, or timing alone. */
 export type RaceEvidence = "idle-timer" | "timing";
-export interface Classification { code: ConnectionCode; reason: string; race?: RaceEvidence }
+export interface Classification {
+  code: ConnectionCode;
+  reason: string;
+  race?: RaceEvidence;
+}
 
 const ms = (us: number) => Math.round(us / 1000);
 const sec = (msv: number) => (msv / 1000).toFixed(2);
@@ -19,7 +38,10 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   const n = c.exchanges.length;
   const last: HttpExchange | undefined = c.exchanges[n - 1];
   if (c.connState === "REJ") {
-    return { code: "refused", reason: `The target answered the SYN at frame ${c.firstFrame} with RST: connection refused.` };
+    return {
+      code: "refused",
+      reason: `The target answered the SYN at frame ${c.firstFrame} with RST: connection refused.`,
+    };
   }
   if (c.connState === "S0") {
     return { code: "unknown", reason: `The SYN at frame ${c.firstFrame} was never answered.` };
@@ -30,14 +52,16 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   if (c.closer === "target" && pending && (c.closeKind === "RST" || c.targetRst)) {
     return {
       code: "target-reset-mid-response",
-      reason: `The target reset the connection at frame ${c.closeFrame} after ${pending.responseBytes} response bytes of ${reqName(pending)}` +
+      reason:
+        `The target reset the connection at frame ${c.closeFrame} after ${pending.responseBytes} response bytes of ${reqName(pending)}` +
         `${pending.status !== null ? ` (status ${pending.status})` : ""}.`,
     };
   }
   if (c.closer === "gateway" && pending) {
     return {
       code: "gateway-close",
-      reason: `The gateway sent ${c.closeKind} at frame ${c.closeFrame}, ${ms((c.closeUs as number) - (pending.reqTsUs as number))} ms after ` +
+      reason:
+        `The gateway sent ${c.closeKind} at frame ${c.closeFrame}, ${ms((c.closeUs as number) - (pending.reqTsUs as number))} ms after ` +
         `${reqName(pending)}, before the response was complete (${pending.responseBytes} response bytes).`,
     };
   }
@@ -47,7 +71,10 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
     const idle = c.idleGapMs !== null ? ` after ${sec(c.idleGapMs)} s idle` : "";
     return { code: "normal", reason: `${n} exchange(s), all answered; ${how}${c.closer ? idle : ""}.` };
   }
-  return { code: "unknown", reason: `State ${c.connState}, history ${c.history}, ${n} exchange(s); closer ${c.closer ?? "none"} with ${c.closeKind ?? "nothing"}.` };
+  return {
+    code: "unknown",
+    reason: `State ${c.connState}, history ${c.history}, ${n} exchange(s); closer ${c.closer ?? "none"} with ${c.closeKind ?? "nothing"}.`,
+  };
 }
 
 /**
@@ -55,30 +82,52 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
  * close comes after the target had the request. Timing against the target's quickest answer decides when it
  * is clear; in between, only a quiet time that matches the target's idle timer makes it a race.
  */
-function judgeCrossing(c: Connection, x: NonNullable<ReturnType<typeof crossingClose>>, p: TargetProfile): Classification {
+function judgeCrossing(
+  c: Connection,
+  x: NonNullable<ReturnType<typeof crossingClose>>,
+  p: TargetProfile,
+): Classification {
   const floor = p.responseFloorMs;
   const timer = p.cluster;
   if (x.quietMs === null) {
-    return { code: "premature-close", reason: `Premature close: the target sent ${c.closeKind} at frame ${c.closeFrame} ${f1(x.afterRequestMs)} ms after the first request ${reqName(x.pending)} of a new connection, without any response bytes.` };
+    return {
+      code: "premature-close",
+      reason: `Premature close: the target sent ${c.closeKind} at frame ${c.closeFrame} ${f1(x.afterRequestMs)} ms after the first request ${reqName(x.pending)} of a new connection, without any response bytes.`,
+    };
   }
   const timerMatch = timer !== null && Math.abs(x.quietMs - timer.ms) <= clusterTolerance(timer.ms);
   const after = x.afterRequestMs >= 0 ? `${f1(x.afterRequestMs)} ms after` : `${f1(-x.afterRequestMs)} ms before`;
   const what = `the target sent ${c.closeKind} at frame ${c.closeFrame} ${after} the gateway's request ${reqName(x.pending)} (frame ${x.pending.reqFrame})`;
   const quiet = `${sec(x.quietMs)} s after the connection's last byte`;
-  const floorText = floor === null ? "the target answered no request in this capture" : `its quickest answer in this capture took ${f1(floor)} ms`;
-  const timerText = timer ? `its idle closes agree on ${sec(timer.ms)} s (${timer.n} closes)` : "no idle timer could be inferred for this target";
+  const floorText =
+    floor === null
+      ? "the target answered no request in this capture"
+      : `its quickest answer in this capture took ${f1(floor)} ms`;
+  const timerText = timer
+    ? `its idle closes agree on ${sec(timer.ms)} s (${timer.n} closes)`
+    : "no idle timer could be inferred for this target";
   // Races all close at one idle timer: several quick closes whose quiet times agree on none are hang-ups.
   const scattered = timer === null && p.quickCloses >= MIN_SUPPORT;
-  if (!hadTimeToAnswer(x.afterRequestMs, floor) && (timerMatch || (closedBeforeSeeing(x.afterRequestMs, floor) && !scattered))) {
+  if (
+    !hadTimeToAnswer(x.afterRequestMs, floor) &&
+    (timerMatch || (closedBeforeSeeing(x.afterRequestMs, floor) && !scattered))
+  ) {
     const race: RaceEvidence = timerMatch ? "idle-timer" : "timing";
-    const why = timerMatch ? `${quiet}, where ${timerText}` : `sooner than the target could have reacted (${floorText}); ${timerText}`;
+    const why = timerMatch
+      ? `${quiet}, where ${timerText}`
+      : `sooner than the target could have reacted (${floorText}); ${timerText}`;
     return { code: "keepalive-race", race, reason: `Keep-alive race: ${what}, ${why}.` };
   }
   const acked = x.pending.reqAckedUs !== null ? " (its TCP peer ACKed the request)" : "";
-  const why = hadTimeToAnswer(x.afterRequestMs, floor) ? `time enough to receive it (${floorText})`
-    : scattered ? `quick, but ${p.quickCloses} such closes came at no idle timer${p.clusterNote ? ` (${p.clusterNote.replace(/\.$/, "")})` : ""}`
-    : `not at its idle timer (${timerText})`;
-  return { code: "premature-close", reason: `Premature close: ${what}${acked}, ${quiet}, without any response bytes: ${why}.` };
+  const why = hadTimeToAnswer(x.afterRequestMs, floor)
+    ? `time enough to receive it (${floorText})`
+    : scattered
+      ? `quick, but ${p.quickCloses} such closes came at no idle timer${p.clusterNote ? ` (${p.clusterNote.replace(/\.$/, "")})` : ""}`
+      : `not at its idle timer (${timerText})`;
+  return {
+    code: "premature-close",
+    reason: `Premature close: ${what}${acked}, ${quiet}, without any response bytes: ${why}.`,
+  };
 }
 
 /** Context from the connection itself, for callers that classify one connection alone. */
@@ -93,5 +142,8 @@ export function classifyAll(conns: Connection[]): { classes: Classification[]; p
   const profiler = new TargetProfiler();
   for (const c of conns) profiler.add(c);
   const profiles = profiler.profiles();
-  return { classes: conns.map((c) => classifyConnection(c, profiles.get(endpointLabel(c.target.host, c.target.port)))), profiles };
+  return {
+    classes: conns.map((c) => classifyConnection(c, profiles.get(endpointLabel(c.target.host, c.target.port)))),
+    profiles,
+  };
 }

@@ -2,7 +2,16 @@
 import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
-import { LADDER_HEAD, LADDER_TAIL, type ZeekConnState, type Connection, type Dir, type Endpoint, type HttpExchange, type LadderStep } from "./types";
+import {
+  LADDER_HEAD,
+  LADDER_TAIL,
+  type ZeekConnState,
+  type Connection,
+  type Dir,
+  type Endpoint,
+  type HttpExchange,
+  type LadderStep,
+} from "./types";
 
 interface DirState {
   stream: ByteStream;
@@ -31,13 +40,41 @@ export class ConnState {
   private history = "";
 
   /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
-  constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet, private readonly ladder = true) {
+  constructor(
+    id: number,
+    gateway: Endpoint,
+    target: Endpoint,
+    p: Packet,
+    private readonly ladder = true,
+  ) {
     this.c = {
-      id, gateway, target, startUs: p.tsUs, endUs: p.tsUs, firstFrame: p.frame, lastFrame: p.frame,
-      firstOffset: p.offset, lastOffset: p.offset,
-      packetsG2T: 0, packetsT2G: 0, bytesG2T: 0, bytesT2G: 0, closer: null, closeKind: null, closeUs: null,
-      closeFrame: null, targetRst: false, gatewayRst: false, retransmissions: 0, gaps: 0, connState: "OTH",
-      history: "", exchanges: [], idleGapMs: null, ladder: [], ladderOmitted: 0,
+      id,
+      gateway,
+      target,
+      startUs: p.tsUs,
+      endUs: p.tsUs,
+      firstFrame: p.frame,
+      lastFrame: p.frame,
+      firstOffset: p.offset,
+      lastOffset: p.offset,
+      packetsG2T: 0,
+      packetsT2G: 0,
+      bytesG2T: 0,
+      bytesT2G: 0,
+      closer: null,
+      closeKind: null,
+      closeUs: null,
+      closeFrame: null,
+      targetRst: false,
+      gatewayRst: false,
+      retransmissions: 0,
+      gaps: 0,
+      connState: "OTH",
+      history: "",
+      exchanges: [],
+      idleGapMs: null,
+      ladder: [],
+      ladderOmitted: 0,
     };
     this.g2t = this.dirState(false);
     this.t2g = this.dirState(true);
@@ -46,11 +83,16 @@ export class ConnState {
   private dirState(isResponse: boolean): DirState {
     const http = new HttpStream(isResponse, {
       head: (h) => (isResponse ? this.onResponse(h) : this.onRequest(h)),
-      done: () => { if (isResponse) this.onResponseDone(); },
+      done: () => {
+        if (isResponse) this.onResponseDone();
+      },
     });
     const stream = new ByteStream({
       data: (b) => {
-        if (isResponse) { const ex = this.c.exchanges[this.respIdx]; if (ex) ex.responseBytes += b.length; }
+        if (isResponse) {
+          const ex = this.c.exchanges[this.respIdx];
+          if (ex) ex.responseBytes += b.length;
+        }
         http.data(b);
       },
       gap: (n) => http.gap(n),
@@ -67,12 +109,19 @@ export class ConnState {
     c.endUs = p.tsUs;
     c.lastFrame = p.frame;
     c.lastOffset = p.offset;
-    if (fromGateway) { c.packetsG2T++; c.bytesG2T += p.payloadLen; } else { c.packetsT2G++; c.bytesT2G += p.payloadLen; }
+    if (fromGateway) {
+      c.packetsG2T++;
+      c.bytesG2T += p.payloadLen;
+    } else {
+      c.packetsT2G++;
+      c.bytesT2G += p.payloadLen;
+    }
 
     if (f & TCP_SYN) {
       if (d.isn === null) d.isn = p.seq;
       d.stream.syn(p.seq);
-      if (f & TCP_ACK) this.synAckSeen = true; else this.synSeen = true;
+      if (f & TCP_ACK) this.synAckSeen = true;
+      else this.synSeen = true;
       this.letter(d, fromGateway, f & TCP_ACK ? "H" : "S");
     }
     if (d.isn === null) d.isn = (p.seq - 1) >>> 0;
@@ -83,8 +132,13 @@ export class ConnState {
     if (f & TCP_ACK) other.stream.acked(p.ack);
     if (p.payloadLen > 0) {
       const r = d.stream.segment(p.seq, p.payload, p.payloadLen);
-      if (r === "duplicate") { c.retransmissions++; this.letter(d, fromGateway, "T"); }
-      else { this.letter(d, fromGateway, "D"); this.lastDataUs = p.tsUs; }
+      if (r === "duplicate") {
+        c.retransmissions++;
+        this.letter(d, fromGateway, "T");
+      } else {
+        this.letter(d, fromGateway, "D");
+        this.lastDataUs = p.tsUs;
+      }
     } else if ((f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && f & TCP_ACK) {
       this.letter(d, fromGateway, "A");
     }
@@ -98,7 +152,8 @@ export class ConnState {
     const rst = (p.flags & TCP_RST) !== 0;
     if (rst) {
       d.rst = true;
-      if (fromGateway) c.gatewayRst = true; else c.targetRst = true;
+      if (fromGateway) c.gatewayRst = true;
+      else c.targetRst = true;
       if (this.firstRst === null) this.firstRst = fromGateway ? "g2t" : "t2g";
       this.letter(d, fromGateway, "R");
       this.closed = true;
@@ -109,7 +164,10 @@ export class ConnState {
       this.letter(d, fromGateway, "F");
       if (this.g2t.fin && this.t2g.fin) this.closed = true;
     }
-    if (c.closeKind !== null) { this.note(step, rst ? "RST" : "FIN"); return; }
+    if (c.closeKind !== null) {
+      this.note(step, rst ? "RST" : "FIN");
+      return;
+    }
     c.closer = fromGateway ? "gateway" : "target";
     c.closeKind = rst ? "RST" : "FIN";
     c.closeUs = p.tsUs;
@@ -127,14 +185,28 @@ export class ConnState {
   private onRequest(h: HttpHead): boolean {
     const p = this.cur?.p;
     const ex: HttpExchange = {
-      method: h.method, path: h.path, reqTsUs: p?.tsUs ?? null, reqFrame: p?.frame ?? null, status: null,
-      respTsUs: null, respFrame: null, connectionHeader: h.connection, keepAliveTimeoutS: h.keepAliveTimeoutS,
-      contentLength: null, chunked: false, complete: false, reqAckedUs: null, responseBytes: 0,
+      method: h.method,
+      path: h.path,
+      reqTsUs: p?.tsUs ?? null,
+      reqFrame: p?.frame ?? null,
+      status: null,
+      respTsUs: null,
+      respFrame: null,
+      connectionHeader: h.connection,
+      keepAliveTimeoutS: h.keepAliveTimeoutS,
+      contentLength: null,
+      chunked: false,
+      complete: false,
+      reqAckedUs: null,
+      responseBytes: 0,
       prevActivityUs: this.lastDataUs,
     };
     this.c.exchanges.push(ex);
     this.reqSeqs[this.c.exchanges.length - 1] = this.g2t.stream.next ?? 0;
-    const idle = p && ex.prevActivityUs !== null && p.tsUs - ex.prevActivityUs >= 1e6 ? `; idle ${fmtS(p.tsUs - ex.prevActivityUs)}` : "";
+    const idle =
+      p && ex.prevActivityUs !== null && p.tsUs - ex.prevActivityUs >= 1e6
+        ? `; idle ${fmtS(p.tsUs - ex.prevActivityUs)}`
+        : "";
     this.note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
     return false;
   }
@@ -147,9 +219,23 @@ export class ConnState {
     const p = this.cur?.p;
     let ex = this.c.exchanges[this.respIdx];
     if (!ex) {
-      ex = { method: null, path: null, reqTsUs: null, reqFrame: null, status: null, respTsUs: null, respFrame: null,
-        connectionHeader: null, keepAliveTimeoutS: null, contentLength: null, chunked: false, complete: false,
-        reqAckedUs: null, responseBytes: 0, prevActivityUs: null };
+      ex = {
+        method: null,
+        path: null,
+        reqTsUs: null,
+        reqFrame: null,
+        status: null,
+        respTsUs: null,
+        respFrame: null,
+        connectionHeader: null,
+        keepAliveTimeoutS: null,
+        contentLength: null,
+        chunked: false,
+        complete: false,
+        reqAckedUs: null,
+        responseBytes: 0,
+        prevActivityUs: null,
+      };
       this.c.exchanges.push(ex);
     }
     ex.status = h.status;
@@ -165,7 +251,10 @@ export class ConnState {
 
   private onResponseDone(): void {
     const ex = this.c.exchanges[this.respIdx];
-    if (ex && ex.status !== null) { ex.complete = true; this.respIdx++; }
+    if (ex && ex.status !== null) {
+      ex.complete = true;
+      this.respIdx++;
+    }
   }
 
   private markAcked(p: Packet): void {
@@ -186,14 +275,20 @@ export class ConnState {
     if (!this.ladder) return null;
     const n = this.c.packetsG2T + this.c.packetsT2G;
     const step: LadderStep = {
-      frame: p.frame, tsUs: p.tsUs, dir, flags: tcpFlagsString(p.flags),
+      frame: p.frame,
+      tsUs: p.tsUs,
+      dir,
+      flags: tcpFlagsString(p.flags),
       seq: (p.seq - (d.isn ?? p.seq)) >>> 0,
       ack: p.flags & TCP_ACK && other.isn !== null ? (p.ack - other.isn) >>> 0 : 0,
       len: p.payloadLen,
     };
     if (n <= LADDER_HEAD) this.c.ladder.push(step);
     else {
-      if (this.ring.length >= LADDER_TAIL) { this.ring.shift(); this.c.ladderOmitted++; }
+      if (this.ring.length >= LADDER_TAIL) {
+        this.ring.shift();
+        this.c.ladderOmitted++;
+      }
       this.ring.push(step);
     }
     return step;
@@ -206,9 +301,15 @@ export class ConnState {
   /** Flush buffered data and compute the summary fields. */
   finish(): Connection {
     const c = this.c;
-    for (const d of [this.g2t, this.t2g]) { d.stream.flush(); d.http.close(); }
+    for (const d of [this.g2t, this.t2g]) {
+      d.stream.flush();
+      d.http.close();
+    }
     c.gaps = this.g2t.stream.gaps + this.t2g.stream.gaps;
-    if (this.ring.length) { c.ladder.push(...this.ring); this.ring = []; }
+    if (this.ring.length) {
+      c.ladder.push(...this.ring);
+      this.ring = [];
+    }
     c.history = this.history;
     c.connState = this.zeekState();
     return c;

@@ -31,7 +31,10 @@ export class HttpStream {
   private remaining = 0;
   private line = "";
 
-  constructor(private readonly isResponse: boolean, private readonly ev: HttpEvents) {}
+  constructor(
+    private readonly isResponse: boolean,
+    private readonly ev: HttpEvents,
+  ) {}
 
   /** Consume in-order bytes. */
   data(b: Uint8Array): void {
@@ -43,33 +46,52 @@ export class HttpStream {
     }
     while (i < b.length) {
       switch (this.state) {
-        case "head": i = this.readHead(b, i); break;
+        case "head":
+          i = this.readHead(b, i);
+          break;
         case "body": {
           const n = Math.min(this.remaining, b.length - i);
-          i += n; this.remaining -= n;
+          i += n;
+          this.remaining -= n;
           if (this.remaining === 0) this.finish();
           break;
         }
         case "chunk-data": {
           const n = Math.min(this.remaining, b.length - i);
-          i += n; this.remaining -= n;
+          i += n;
+          this.remaining -= n;
           if (this.remaining === 0) this.state = "chunk-line";
           break;
         }
-        case "chunk-line": case "trailer": {
+        case "chunk-line":
+        case "trailer": {
           const c = b[i++];
-          if (c !== 10) { if (this.line.length < 1024) this.line += String.fromCharCode(c); break; }
+          if (c !== 10) {
+            if (this.line.length < 1024) this.line += String.fromCharCode(c);
+            break;
+          }
           const ln = this.line.trim();
           this.line = "";
-          if (this.state === "trailer") { if (ln === "") this.finish(); break; }
+          if (this.state === "trailer") {
+            if (ln === "") this.finish();
+            break;
+          }
           const size = parseInt(ln.split(";")[0], 16);
-          if (!Number.isFinite(size)) { this.state = "lost"; return; }
+          if (!Number.isFinite(size)) {
+            this.state = "lost";
+            return;
+          }
           if (size === 0) this.state = "trailer";
-          else { this.remaining = size + 2; this.state = "chunk-data"; }
+          else {
+            this.remaining = size + 2;
+            this.state = "chunk-data";
+          }
           break;
         }
-        case "until-close": return;
-        default: return;
+        case "until-close":
+          return;
+        default:
+          return;
       }
     }
   }
@@ -78,7 +100,10 @@ export class HttpStream {
   gap(len: number): void {
     if ((this.state === "body" || this.state === "chunk-data") && this.remaining >= len) {
       this.remaining -= len;
-      if (this.remaining === 0) { if (this.state === "body") this.finish(); else this.state = "chunk-line"; }
+      if (this.remaining === 0) {
+        if (this.state === "body") this.finish();
+        else this.state = "chunk-line";
+      }
     } else if (this.state !== "until-close") {
       this.state = "lost";
     }
@@ -99,14 +124,20 @@ export class HttpStream {
     for (; i < b.length; i++) {
       const c = b[i];
       if (this.headLen === this.head.length) {
-        if (this.headLen >= MAX_HEAD_BYTES) { this.state = "lost"; return b.length; }
+        if (this.headLen >= MAX_HEAD_BYTES) {
+          this.state = "lost";
+          return b.length;
+        }
         const bigger = new Uint8Array(this.head.length * 2);
         bigger.set(this.head);
         this.head = bigger;
       }
       this.head[this.headLen++] = c;
       const n = this.headLen;
-      if (c === 10 && ((n >= 2 && this.head[n - 2] === 10) || (n >= 4 && this.head[n - 2] === 13 && this.head[n - 3] === 10))) {
+      if (
+        c === 10 &&
+        ((n >= 2 && this.head[n - 2] === 10) || (n >= 4 && this.head[n - 2] === 13 && this.head[n - 3] === 10))
+      ) {
         this.parseHead(Buffer.from(this.head.buffer, 0, n).toString("latin1"));
         this.headLen = 0;
         return i + 1;
@@ -118,13 +149,27 @@ export class HttpStream {
   private parseHead(text: string): void {
     const lines = text.split(/\r?\n/);
     const first = lines[0];
-    const h: HttpHead = { method: null, path: null, status: null, connection: null, keepAliveTimeoutS: null, contentLength: null, chunked: false };
+    const h: HttpHead = {
+      method: null,
+      path: null,
+      status: null,
+      connection: null,
+      keepAliveTimeoutS: null,
+      contentLength: null,
+      chunked: false,
+    };
     if (this.isResponse) {
       const m = STATUS_RE.exec(first);
-      if (!m) { this.state = "lost"; return; }
+      if (!m) {
+        this.state = "lost";
+        return;
+      }
       h.status = Number(m[1]);
     } else {
-      if (!METHOD_RE.test(first)) { this.state = "lost"; return; }
+      if (!METHOD_RE.test(first)) {
+        this.state = "lost";
+        return;
+      }
       const parts = first.split(" ");
       h.method = parts[0];
       h.path = parts[1];
@@ -149,7 +194,8 @@ export class HttpStream {
     else if (h.chunked) this.state = "chunk-line";
     else if (h.contentLength !== null && Number.isFinite(h.contentLength) && h.contentLength >= 0) {
       this.remaining = h.contentLength;
-      if (this.remaining === 0) this.finish(); else this.state = "body";
+      if (this.remaining === 0) this.finish();
+      else this.state = "body";
     } else if (this.isResponse) this.state = "until-close";
     else this.finish();
   }

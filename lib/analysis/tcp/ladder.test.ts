@@ -9,7 +9,10 @@ import { ConnectionTracker, LadderBuilder, type Connection } from ".";
  * Ladders derived from a connection's frames equal the ones the tracker built at ingest before #18 (golden.json,
  * written by scripts/ladder-golden.ts on commit 3bfe104), for every connection of each capture.
  */
-type Golden = Record<string, Array<{ id: number; firstFrame: number; lastFrame: number; ladderOmitted: number; ladder: unknown[] }>>;
+type Golden = Record<
+  string,
+  Array<{ id: number; firstFrame: number; lastFrame: number; ladderOmitted: number; ladder: unknown[] }>
+>;
 const fixtures = path.resolve(import.meta.dirname, "../__fixtures__");
 const golden = JSON.parse(readFileSync(path.join(fixtures, "ladder/golden.json"), "utf8")) as Golden;
 const FILES: Record<string, string> = {
@@ -18,7 +21,10 @@ const FILES: Record<string, string> = {
   "premature-3/capture.pcap": path.join(fixtures, "lab/premature-3/capture.pcap"),
   "two-hosts-one-port/capture.pcap": path.join(fixtures, "lab/two-hosts-one-port/capture.pcap"),
   "__fixtures__/multi-if.pcapng": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/multi-if.pcapng"),
-  "__fixtures__/two-sections.pcapng": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/two-sections.pcapng"),
+  "__fixtures__/two-sections.pcapng": path.resolve(
+    import.meta.dirname,
+    "../../parsers/pcap/__fixtures__/two-sections.pcapng",
+  ),
   "__fixtures__/lo-nano.pcapng": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/lo-nano.pcapng"),
   "__fixtures__/any-sll1.pcap": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/any-sll1.pcap"),
   "__fixtures__/raw.pcap": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/raw.pcap"),
@@ -30,14 +36,16 @@ function ingest(bytes: Uint8Array) {
   const reader = new CaptureReader();
   const tracker = new ConnectionTracker({ ladders: false });
   const conns: Connection[] = [];
-  for (let o = 0; o < bytes.length; o += 4096) for (const p of reader.push(bytes.subarray(o, o + 4096))) conns.push(...tracker.add(p));
+  for (let o = 0; o < bytes.length; o += 4096)
+    for (const p of reader.push(bytes.subarray(o, o + 4096))) conns.push(...tracker.add(p));
   reader.end();
   conns.push(...tracker.end());
   return { conns: conns.sort((a, b) => a.firstFrame - b.firstFrame), layout: reader.layout };
 }
 
 describe("ladders derived on demand", () => {
-  it("golden.json covers every capture listed here", () => expect(Object.keys(golden).sort()).toEqual(Object.keys(FILES).sort()));
+  it("golden.json covers every capture listed here", () =>
+    expect(Object.keys(golden).sort()).toEqual(Object.keys(FILES).sort()));
 
   it.each(Object.keys(FILES))("are the ingest-time ladders of every connection of %s", async (key) => {
     const bytes = readFileSync(FILES[key]);
@@ -51,7 +59,10 @@ describe("ladders derived on demand", () => {
       const r = await readFrameRange(read, layout, c, (ps) => b.add(ps));
       expect(r.seeked).toBe(true);
       const got = b.finish();
-      expect({ ladder: got.ladder, ladderOmitted: got.ladderOmitted }, `frame ${c.firstFrame}`).toEqual({ ladder: want.ladder, ladderOmitted: want.ladderOmitted });
+      expect({ ladder: got.ladder, ladderOmitted: got.ladderOmitted }, `frame ${c.firstFrame}`).toEqual({
+        ladder: want.ladder,
+        ladderOmitted: want.ladderOmitted,
+      });
       expect(got.packets).toBe(c.packetsG2T + c.packetsT2G);
     }
   });
@@ -62,7 +73,12 @@ describe("ladders derived on demand", () => {
     // tshark -q -z conv,tcp: 10.1.0.45:40045 ↔ 10.9.9.9:8080, 10 frames, starting 0.066668 s in.
     const c = conns.find((x) => x.gateway.host === "10.1.0.45")!;
     expect(c.packetsG2T + c.packetsT2G).toBe(10);
-    const r = await readFrameRange(async (o, n) => bytes.subarray(o, o + n), layout, c, () => {});
+    const r = await readFrameRange(
+      async (o, n) => bytes.subarray(o, o + n),
+      layout,
+      c,
+      () => {},
+    );
     expect(r.bytesRead).toBeLessThan(c.lastOffset - c.firstOffset + 24 + (1 << 16) + 1);
     expect(r.bytesRead).toBeLessThan(bytes.length / 2);
   });

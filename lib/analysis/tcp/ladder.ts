@@ -7,9 +7,18 @@ import type { Packet } from "@/lib/parsers/pcap";
 import { ConnState } from "./connection";
 import type { Endpoint, LadderStep } from "./types";
 
-export interface LadderSource { gateway: Endpoint; target: Endpoint; firstFrame: number; lastFrame: number }
+export interface LadderSource {
+  gateway: Endpoint;
+  target: Endpoint;
+  firstFrame: number;
+  lastFrame: number;
+}
 
-export interface DerivedLadder { ladder: LadderStep[]; ladderOmitted: number; packets: number }
+export interface DerivedLadder {
+  ladder: LadderStep[];
+  ladderOmitted: number;
+  packets: number;
+}
 
 /**
  * Feed it the capture's packets of frames firstFrame..lastFrame (others are ignored). Within its frame range a
@@ -27,7 +36,12 @@ export class LadderBuilder {
     for (const p of packets) {
       if (p.frame < firstFrame || p.frame > lastFrame) continue;
       const fromGateway = p.src === g.host && p.srcPort === g.port;
-      if (!(fromGateway ? p.dst === t.host && p.dstPort === t.port : p.src === t.host && p.srcPort === t.port && p.dst === g.host && p.dstPort === g.port)) continue;
+      if (
+        !(fromGateway
+          ? p.dst === t.host && p.dstPort === t.port
+          : p.src === t.host && p.srcPort === t.port && p.dst === g.host && p.dstPort === g.port)
+      )
+        continue;
       this.s ??= new ConnState(0, g, t, p);
       this.s.add(p, fromGateway);
       this.n++;

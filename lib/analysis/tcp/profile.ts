@@ -6,7 +6,12 @@
 import type { Connection, HttpExchange } from "./types";
 
 /** Closes that agree on one idle time: the target's idle timer. */
-export interface IdleCluster { ms: number; n: number; spreadMs: number; of: number }
+export interface IdleCluster {
+  ms: number;
+  n: number;
+  spreadMs: number;
+  of: number;
+}
 
 export interface TargetProfile {
   target: string;
@@ -33,7 +38,8 @@ export const MIN_SUPPORT = 3;
 /** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
 export const clusterTolerance = (ms: number) => Math.max(30, ms * 0.04);
 
-export const endpointLabel = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
+export const endpointLabel = (host: string, port: number) =>
+  host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 
 /** The last exchange when its request got no response byte at all. */
 export function unansweredRequest(c: Connection): HttpExchange | null {
@@ -42,11 +48,17 @@ export function unansweredRequest(c: Connection): HttpExchange | null {
 }
 
 /** A target close that crosses an unanswered request: a race or a premature close, decided in context. */
-export function crossingClose(c: Connection): { quietMs: number | null; afterRequestMs: number; pending: HttpExchange } | null {
+export function crossingClose(
+  c: Connection,
+): { quietMs: number | null; afterRequestMs: number; pending: HttpExchange } | null {
   const pending = unansweredRequest(c);
   if (c.closer !== "target" || c.closeUs === null || !pending) return null;
   // Null on a new connection: nothing came before the request, so no idle timer was running.
-  return { quietMs: c.exchanges.length > 1 ? c.idleGapMs : null, afterRequestMs: (c.closeUs - (pending.reqTsUs as number)) / 1000, pending };
+  return {
+    quietMs: c.exchanges.length > 1 ? c.idleGapMs : null,
+    afterRequestMs: (c.closeUs - (pending.reqTsUs as number)) / 1000,
+    pending,
+  };
 }
 
 /**
@@ -79,9 +91,22 @@ export class TargetProfiler {
   add(c: Connection): void {
     const key = endpointLabel(c.target.host, c.target.port);
     let a = this.byTarget.get(key);
-    if (!a) this.byTarget.set(key, (a = { floorUs: null, answered: 0, maxReuseUs: null, idleQuiets: [], crossings: [], headers: new Map(), serverErrors: {} }));
+    if (!a)
+      this.byTarget.set(
+        key,
+        (a = {
+          floorUs: null,
+          answered: 0,
+          maxReuseUs: null,
+          idleQuiets: [],
+          crossings: [],
+          headers: new Map(),
+          serverErrors: {},
+        }),
+      );
     c.exchanges.forEach((e, i) => {
-      if (e.keepAliveTimeoutS !== null && e.status !== null) a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
+      if (e.keepAliveTimeoutS !== null && e.status !== null)
+        a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
       if (e.status !== null && e.status >= 500) a.serverErrors[e.status] = (a.serverErrors[e.status] ?? 0) + 1;
       if (e.reqTsUs === null || e.respTsUs === null) return;
       a.answered++;
@@ -130,15 +155,35 @@ function profileOf(target: string, a: Acc): TargetProfile {
     if (maxReuseGapMs !== null && maxReuseGapMs > ms + clusterTolerance(ms)) {
       clusterNote = `${best.length} closes agree on ${Math.round(ms)} ms idle, but a socket idle ${Math.round(maxReuseGapMs)} ms was reused and answered: not an idle timeout.`;
     } else {
-      cluster = { ms: Math.round(ms), n: best.length, spreadMs: Math.round(best[best.length - 1] - best[0]), of: values.length };
+      cluster = {
+        ms: Math.round(ms),
+        n: best.length,
+        spreadMs: Math.round(best[best.length - 1] - best[0]),
+        of: values.length,
+      };
     }
   } else if (best.length > 0) {
     clusterNote = `${values.length} idle close(s); at most ${best.length} agree on one idle time (${MIN_SUPPORT} needed, and at least 30 %).`;
   }
   let keepAliveHeaderS: number | null = null;
   let most = 0;
-  for (const [v, n] of a.headers) if (n > most) { most = n; keepAliveHeaderS = v; }
-  return { target, responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10, answered: a.answered, maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs), idleCloses: a.idleQuiets.length, quickCloses, cluster, clusterNote, keepAliveHeaderS, serverErrors: a.serverErrors };
+  for (const [v, n] of a.headers)
+    if (n > most) {
+      most = n;
+      keepAliveHeaderS = v;
+    }
+  return {
+    target,
+    responseFloorMs: floorMs === null ? null : Math.round(floorMs * 10) / 10,
+    answered: a.answered,
+    maxReuseGapMs: maxReuseGapMs === null ? null : Math.round(maxReuseGapMs),
+    idleCloses: a.idleQuiets.length,
+    quickCloses,
+    cluster,
+    clusterNote,
+    keepAliveHeaderS,
+    serverErrors: a.serverErrors,
+  };
 }
 
 /** Largest set of sorted values within the tolerance of its smallest member. */

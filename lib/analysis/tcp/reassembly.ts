@@ -12,7 +12,11 @@ export type SegmentResult = "in-order" | "out-of-order" | "duplicate" | "empty";
 export const MAX_OOO_BYTES = 256 * 1024;
 const MAX_OOO_SEGMENTS = 256;
 
-interface Held { seq: number; data: Uint8Array; len: number }
+interface Held {
+  seq: number;
+  data: Uint8Array;
+  len: number;
+}
 
 export class ByteStream {
   /** Next expected absolute sequence number (null until the ISN or first data is known). */
@@ -57,14 +61,17 @@ export class ByteStream {
     const first = this.held[0];
     const upTo = ((ack - first.seq) | 0) > 0 ? first.seq : ack;
     const d = (upTo - this.next) | 0;
-    if (d > 0) { this.skip(d); this.drain(); }
+    if (d > 0) {
+      this.skip(d);
+      this.drain();
+    }
   }
 
   /** End of stream: deliver whatever is held, with gaps between. */
   flush(): void {
     while (this.held.length > 0) {
       const h = this.held[0];
-      const d = ((h.seq - (this.next as number)) | 0);
+      const d = (h.seq - (this.next as number)) | 0;
       if (d > 0) this.skip(d);
       this.drain();
     }
@@ -72,7 +79,10 @@ export class ByteStream {
 
   private deliver(data: Uint8Array, len: number): void {
     if (data.length > 0) this.sink.data(data);
-    if (len > data.length) { this.gaps++; this.sink.gap(len - data.length); }
+    if (len > data.length) {
+      this.gaps++;
+      this.sink.gap(len - data.length);
+    }
     this.next = ((this.next as number) + len) >>> 0;
   }
 

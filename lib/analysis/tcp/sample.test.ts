@@ -39,7 +39,10 @@ describe("acme-prod-502 sample", () => {
     expect(codes.filter(([, k]) => k === "premature-close")).toEqual([]);
     expect(codes.filter(([, k]) => k !== "normal" && k !== "keepalive-race")).toEqual([]);
     const race = conns.find((c) => c.gateway.port === 53466)!;
-    expect(race.exchanges.map((e) => [e.path, e.status, e.complete])).toEqual([["/items/1", 200, true], ["/items/2", null, false]]);
+    expect(race.exchanges.map((e) => [e.path, e.status, e.complete])).toEqual([
+      ["/items/1", 200, true],
+      ["/items/2", null, false],
+    ]);
     expect(race.closer).toBe("target");
     expect(race.closeFrame).toBe(12);
     // frame 6 (last response, t=0.048499) → frame 12 (FIN, t=2.053373): 2004.9 ms
@@ -58,7 +61,10 @@ describe("acme-prod-502 sample", () => {
     const c = conns.find((x) => x.gateway.port === 42604)!;
     // tshark: POST /orders?id=8 (chunked, frames 60+62) → one segment with two "HTTP/1.1 200 OK" (frame 64):
     // the backend reads the chunk as a second request, so there is an extra response without a request.
-    expect(c.exchanges.map((e) => [e.method, e.status, e.contentLength])).toEqual([["POST", 200, 46], [null, 200, 21]]);
+    expect(c.exchanges.map((e) => [e.method, e.status, e.contentLength])).toEqual([
+      ["POST", 200, 46],
+      [null, 200, 21],
+    ]);
     expect(c.closer).toBe("gateway");
     expect(c.history).toBe("ShADadFf");
   });

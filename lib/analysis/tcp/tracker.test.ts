@@ -13,10 +13,13 @@ describe("ConnectionTracker on synthetic conversations", () => {
     // deliver 3rd, 2nd, 1st, then 1st again
     const [p3, p2, p1] = [s.pk.pop()!, s.pk.pop()!, s.pk.pop()!];
     s.pk.push(p3, p2, p1, { ...p1, tsUs: p1.tsUs + 5 });
-    void a; void b;
+    void a;
+    void b;
     s.tg(10, DATA, RESP("hi", "Keep-Alive: timeout=5\r\n"));
     const [c] = run(s.pk);
-    expect(c.exchanges.map((e) => [e.method, e.path, e.status, e.complete, e.keepAliveTimeoutS])).toEqual([["GET", "/ooo", 200, true, 5]]);
+    expect(c.exchanges.map((e) => [e.method, e.path, e.status, e.complete, e.keepAliveTimeoutS])).toEqual([
+      ["GET", "/ooo", 200, true, 5],
+    ]);
     expect(c.retransmissions).toBe(1);
     expect(c.gaps).toBe(0);
     expect(c.connState).toBe("S1");
@@ -94,8 +97,13 @@ describe("ConnectionTracker on synthetic conversations", () => {
 
   it("starts a new connection on a SYN after close and keeps a bounded ladder", () => {
     const s = new Script().handshake(0);
-    for (let i = 0; i < 60; i++) { s.gw(10 + i * 10, DATA, REQ(`/${i}`)); s.tg(15 + i * 10, DATA, RESP("k")); }
-    s.gw(700, TCP_FIN | TCP_ACK); s.tg(701, TCP_FIN | TCP_ACK); s.gw(702, TCP_ACK);
+    for (let i = 0; i < 60; i++) {
+      s.gw(10 + i * 10, DATA, REQ(`/${i}`));
+      s.tg(15 + i * 10, DATA, RESP("k"));
+    }
+    s.gw(700, TCP_FIN | TCP_ACK);
+    s.tg(701, TCP_FIN | TCP_ACK);
+    s.gw(702, TCP_ACK);
     const again = new Script(40000, 1_700_000_002_000_000).handshake(0);
     const conns = run([...s.pk, ...again.pk]);
     expect(conns.length).toBe(2);

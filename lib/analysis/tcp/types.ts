@@ -1,10 +1,27 @@
 /** Public shapes of the TCP connection analysis. */
 
 /** Zeek's conn_state values the tracker produces (lib/analysis/tcp/connection.ts `zeekState`). */
-export const CONN_STATES = ["OTH", "REJ", "RSTOS0", "SH", "S0", "RSTRH", "SHR", "RSTO", "RSTR", "SF", "S1", "S2", "S3"] as const;
+export const CONN_STATES = [
+  "OTH",
+  "REJ",
+  "RSTOS0",
+  "SH",
+  "S0",
+  "RSTRH",
+  "SHR",
+  "RSTO",
+  "RSTR",
+  "SF",
+  "S1",
+  "S2",
+  "S3",
+] as const;
 export type ZeekConnState = (typeof CONN_STATES)[number];
 
-export interface Endpoint { host: string; port: number }
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 
 export interface HttpExchange {
   /** Null when the response was seen but its request was not (capture started mid-stream). */

@@ -48,7 +48,8 @@ export async function expandArchiveFile(ctx: FileJobContext, depth: number): Pro
   let failure: string | undefined;
   let recorded = false;
   try {
-    if (depth >= ctx.limits.maxDepth) throw new Error(`Archive nested more than ${ctx.limits.maxDepth} levels deep; not expanded.`);
+    if (depth >= ctx.limits.maxDepth)
+      throw new Error(`Archive nested more than ${ctx.limits.maxDepth} levels deep; not expanded.`);
     const result = await expandArchive(
       store.pathOf(file.sha256),
       file.kind as ArchiveKind,
@@ -63,13 +64,22 @@ export async function expandArchiveFile(ctx: FileJobContext, depth: number): Pro
       await addFiles(db, store, ctx.incidentId, stored, file.id);
       recorded = true;
     });
-    counts = { entries: result.entries, skipped: result.skipped, ...(result.stopped ? { stopped: result.stopped } : {}) };
+    counts = {
+      entries: result.entries,
+      skipped: result.skipped,
+      ...(result.stopped ? { stopped: result.stopped } : {}),
+    };
   } catch (e) {
     // Not the archive's fault (the database failed before the members' rows existed): keep it for a re-run.
     if (!recorded && depth < ctx.limits.maxDepth) throw e;
     failure = e instanceof Error ? e.message : String(e);
   }
-  counts = { ...counts, entries: counts.entries ?? stored.length, unpacked: true, ...(failure ? { unpackError: failure } : {}) };
+  counts = {
+    ...counts,
+    entries: counts.entries ?? stored.length,
+    unpacked: true,
+    ...(failure ? { unpackError: failure } : {}),
+  };
   // Marked before the bytes go, so a re-run after a crash here knows not to look for them.
   await db.bundleFile.update({ where: { id: file.id }, data: { counts } });
   await dropArchiveBytes(db, store, file);

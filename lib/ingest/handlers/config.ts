@@ -8,8 +8,16 @@ import type { FileCounts, FileJobContext } from "./context";
  */
 export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> {
   const { db, store, file } = ctx;
-  const task = { kind: "config" as const, blobsDir: store.rootDir, file: { id: file.id, name: file.name, sha256: file.sha256 } };
-  const result = await parseInThread(task, { heapMb: ctx.limits.parseHeapMb, onBatch: async () => undefined, onProgress: ctx.progress });
+  const task = {
+    kind: "config" as const,
+    blobsDir: store.rootDir,
+    file: { id: file.id, name: file.name, sha256: file.sha256 },
+  };
+  const result = await parseInThread(task, {
+    heapMb: ctx.limits.parseHeapMb,
+    onBatch: async () => undefined,
+    onProgress: ctx.progress,
+  });
   if (result.kind !== "config") throw new Error(`parse thread answered a ${result.kind} result for a config`);
   // Adopted even when the text does not parse: the secrets go either way.
   const redactions = await adoptRedacted(db, store, file, result.redacted);

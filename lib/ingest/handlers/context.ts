@@ -17,8 +17,6 @@ export interface FileJobContext {
   progress(bytesDone: number): void;
 }
 
-
-
 /** A handler's failure that still has counts worth keeping (an archive's members unpacked before a corrupt tail). */
 export class HandlerError extends Error {
   constructor(

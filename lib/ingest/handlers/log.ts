@@ -9,8 +9,16 @@ import type { FileCounts, FileJobContext } from "./context";
 /** A log is parsed in a parse thread (lib/ingest/parse-thread/log-task.ts); its rows are written here as they come. */
 export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   const { db, incidentId, file } = ctx;
-  const task = { kind: "log" as const, blobsDir: ctx.store.rootDir, file: { id: file.id, name: file.name, sha256: file.sha256 } };
-  const result = await parseInThread(task, { heapMb: ctx.limits.parseHeapMb, onBatch: (b) => writeBatch(ctx, b), onProgress: ctx.progress });
+  const task = {
+    kind: "log" as const,
+    blobsDir: ctx.store.rootDir,
+    file: { id: file.id, name: file.name, sha256: file.sha256 },
+  };
+  const result = await parseInThread(task, {
+    heapMb: ctx.limits.parseHeapMb,
+    onBatch: (b) => writeBatch(ctx, b),
+    onProgress: ctx.progress,
+  });
   if (result.kind !== "log") throw new Error(`parse thread answered a ${result.kind} result for a log`);
   // The thread wrote the line index; a copy this process loaded earlier (a re-run) is stale.
   forgetLineIndex(ctx.store, file.id);

@@ -15,7 +15,14 @@ async function fresh(): Promise<boolean> {
   try {
     const built = (await stat(OUT)).mtimeMs;
     const inputs = JSON.parse(await readFile(`${OUT}.inputs.json`, "utf8")) as string[];
-    const times = await Promise.all(inputs.map((p) => stat(p).then((s) => s.mtimeMs, () => Infinity)));
+    const times = await Promise.all(
+      inputs.map((p) =>
+        stat(p).then(
+          (s) => s.mtimeMs,
+          () => Infinity,
+        ),
+      ),
+    );
     return times.every((t) => t <= built);
   } catch {
     return false;

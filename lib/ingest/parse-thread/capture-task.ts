@@ -1,6 +1,13 @@
 import { createReadStream } from "node:fs";
 import { CaptureReader, type Packet } from "@/lib/parsers/pcap";
-import { ConnectionTracker, classifyConnection, endpointLabel, TargetProfiler, type Connection, type Endpoint } from "@/lib/analysis/tcp";
+import {
+  ConnectionTracker,
+  classifyConnection,
+  endpointLabel,
+  TargetProfiler,
+  type Connection,
+  type Endpoint,
+} from "@/lib/analysis/tcp";
 import { crossingClose } from "@/lib/analysis/tcp/profile";
 import type { ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
@@ -12,7 +19,12 @@ const BATCH = 500;
 const MAX_DEFERRED = 50_000;
 
 /** Parse thread: reads a capture end to end: packets → TCP connections, classified and sent in batches; counts, time range, warnings, idle timeout. */
-export async function parseCapture(store: BlobStore, file: ParseFile, configTargets: Endpoint[], io: TaskIo): Promise<CaptureResult> {
+export async function parseCapture(
+  store: BlobStore,
+  file: ParseFile,
+  configTargets: Endpoint[],
+  io: TaskIo,
+): Promise<CaptureResult> {
   const reader = new CaptureReader();
   // No ladders at ingest: a connection's is read back from the capture by its offsets when opened (#18).
   const tracker = new ConnectionTracker({ targets: configTargets, ladders: false });
@@ -49,7 +61,10 @@ export async function parseCapture(store: BlobStore, file: ParseFile, configTarg
     t[cls.code] = (t[cls.code] ?? 0) + 1;
     const st = ((byTargetClassState[key] ??= {})[cls.code] ??= {});
     st[c.connState] = (st[c.connState] ?? 0) + 1;
-    if (cls.race) { const r = (racesByTarget[key] ??= {}); r[cls.race] = (r[cls.race] ?? 0) + 1; }
+    if (cls.race) {
+      const r = (racesByTarget[key] ??= {});
+      r[cls.race] = (r[cls.race] ?? 0) + 1;
+    }
     if (cls.code === "premature-close") {
       const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
       const r = (prematurePathsByTarget[key] ??= {});
@@ -111,5 +126,14 @@ export async function parseCapture(store: BlobStore, file: ParseFile, configTarg
 
 /** The most frequent paths per target, at most 20 each, most frequent first. */
 function topPaths(byTarget: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
-  return Object.fromEntries(Object.entries(byTarget).map(([t, paths]) => [t, Object.fromEntries(Object.entries(paths).sort((a, b) => b[1] - a[1]).slice(0, 20))]));
+  return Object.fromEntries(
+    Object.entries(byTarget).map(([t, paths]) => [
+      t,
+      Object.fromEntries(
+        Object.entries(paths)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 20),
+      ),
+    ]),
+  );
 }

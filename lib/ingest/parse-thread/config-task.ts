@@ -12,7 +12,13 @@ export async function parseConfig(store: BlobStore, file: ParseFile): Promise<Co
   // Redacted first (streaming), so an oversized one is not kept with its secrets either (the caller adopts the copy, then fails).
   const redacted = await redactToStore(store, file.sha256);
   const path = redacted.put.held ?? store.pathOf(redacted.put.sha256);
-  if ((await stat(path)).size > MAX_CONFIG_BYTES) return { kind: "config", redacted, counts: {}, error: `Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.` };
+  if ((await stat(path)).size > MAX_CONFIG_BYTES)
+    return {
+      kind: "config",
+      redacted,
+      counts: {},
+      error: `Config file is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a gateway config is a few KiB. Not parsed.`,
+    };
   const result = parseGatewayConfig(await readFile(path, "utf8"), { maxBytes: MAX_CONFIG_BYTES });
   if (!result.ok) {
     const first = result.errors[0];
@@ -20,5 +26,9 @@ export async function parseConfig(store: BlobStore, file: ParseFile): Promise<Co
     return { kind: "config", redacted, counts: {}, error };
   }
   const c = result.config;
-  return { kind: "config", redacted, counts: { org: c.org ?? "", env: c.env ?? "", config: c, warnings: result.warnings } };
+  return {
+    kind: "config",
+    redacted,
+    counts: { org: c.org ?? "", env: c.env ?? "", config: c, warnings: result.warnings },
+  };
 }

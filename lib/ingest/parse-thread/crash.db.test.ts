@@ -32,7 +32,10 @@ it("a parse thread out of memory fails its file with the reason; the other files
   const store = blobStore(t.dataDir);
   const big = path.join(dir, "big-gateway.log");
   await synthesizeLog(big, 300_000);
-  const incident = await createIncident(db, store, [...(await storeSamples(store)), ...(await storeFiles(store, [big]))]);
+  const incident = await createIncident(db, store, [
+    ...(await storeSamples(store)),
+    ...(await storeFiles(store, [big])),
+  ]);
 
   const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 20, limits: { parseHeapMb: HEAP_MB } });
   await worker.idle();
@@ -41,7 +44,11 @@ it("a parse thread out of memory fails its file with the reason; the other files
   const files = await db.bundleFile.findMany({ where: { incidentId: incident.id }, orderBy: { name: "asc" } });
   expect(files.map((f) => [f.name, f.status, f.error])).toEqual([
     ["acme-prod-config.yaml", "done", null],
-    ["big-gateway.log", "failed", `The parser ran out of memory on this file (limit ${HEAP_MB} MB) and was stopped; the rest of the bundle is parsed.`],
+    [
+      "big-gateway.log",
+      "failed",
+      `The parser ran out of memory on this file (limit ${HEAP_MB} MB) and was stopped; the rest of the bundle is parsed.`,
+    ],
     ["edgemicro-gw01-7a1f352d-0193-470c-9c2b-a8b70c7bfa67-1-api.log", "done", null],
     ["gw01-to-target.pcap", "done", null],
   ]);
@@ -51,5 +58,7 @@ it("a parse thread out of memory fails its file with the reason; the other files
   expect(await db.logTransaction.count({ where: { fileId: logId, status: 502 } })).toBe(3);
   expect(await db.tcpConnection.count({ where: { fileId: files[3].id } })).toBeGreaterThan(0);
   // The job is over (not retried as a crash of the process), and its rows are those written before the thread died, at most.
-  expect(await db.parseJob.findMany({ where: { fileId: bigId }, select: { status: true } })).toEqual([{ status: expect.not.stringMatching(/queued|running/) }]);
+  expect(await db.parseJob.findMany({ where: { fileId: bigId }, select: { status: true } })).toEqual([
+    { status: expect.not.stringMatching(/queued|running/) },
+  ]);
 });

@@ -40,7 +40,21 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
   const parser = new LogLineParser();
   const stitcher = new TransactionStitcher();
   const stats = new StatsAccumulator();
-  const counts = { lines: 0, events: 0, targetRequests: 0, stats: 0, records: 0, console: 0, malformed: 0, transactions: 0, org: "", env: "", firstTs: 0, lastTs: 0, levels: {} as Record<string, number> };
+  const counts = {
+    lines: 0,
+    events: 0,
+    targetRequests: 0,
+    stats: 0,
+    records: 0,
+    console: 0,
+    malformed: 0,
+    transactions: 0,
+    org: "",
+    env: "",
+    firstTs: 0,
+    lastTs: 0,
+    levels: {} as Record<string, number>,
+  };
   let txBuf: TransactionRow[] = [];
   let statsBuf: StatsRow[] = [];
   const issues: IssueRow[] = [];
@@ -75,7 +89,8 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
       counts.lines++;
       if (it.kind === "malformed") {
         counts.malformed++;
-        if (issues.length < MAX_STORED_ISSUES) issues.push({ lineNo: it.lineNo, byteOffset: it.offset, reason: it.reason, excerpt: it.excerpt });
+        if (issues.length < MAX_STORED_ISSUES)
+          issues.push({ lineNo: it.lineNo, byteOffset: it.offset, reason: it.reason, excerpt: it.excerpt });
         continue;
       }
       if (!counts.firstTs || it.ts < counts.firstTs) counts.firstTs = it.ts;
@@ -91,7 +106,15 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
       } else if (it.kind === "stats") {
         counts.stats++;
         const d = stats.add(it);
-        statsBuf.push({ ts: it.ts, pid: it.pid, requests: d.requests, responses: d.responses, s5xx: d.s5, treqErrors: d.treqErrors, tresErrors: d.tresErrors });
+        statsBuf.push({
+          ts: it.ts,
+          pid: it.pid,
+          requests: d.requests,
+          responses: d.responses,
+          s5xx: d.s5,
+          treqErrors: d.treqErrors,
+          tresErrors: d.tresErrors,
+        });
       } else if (it.kind === "record") counts.records++;
       else counts.console++;
     }

@@ -14,7 +14,8 @@ const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Why a thread ended without a result, in words shown on the file. */
 function crashMessage(e: Error & { code?: string }, heapMb: number): string {
-  if (e.code === "ERR_WORKER_OUT_OF_MEMORY") return `The parser ran out of memory on this file (limit ${heapMb} MB) and was stopped; the rest of the bundle is parsed.`;
+  if (e.code === "ERR_WORKER_OUT_OF_MEMORY")
+    return `The parser ran out of memory on this file (limit ${heapMb} MB) and was stopped; the rest of the bundle is parsed.`;
   return `The parser crashed on this file: ${e.message}`;
 }
 
@@ -38,7 +39,10 @@ export async function parseInThread(task: ParseTask, opts: ThreadOptions): Promi
         if (m.type === "batch") {
           // Each write starts from a fresh turn of the event loop: PGlite answers through promises alone, so a chain
           // of writes would otherwise run as one long microtask queue and keep timers and requests waiting.
-          writes = writes.then(nextTurn).then(() => opts.onBatch(m.batch)).then(() => post({ type: "ack" }));
+          writes = writes
+            .then(nextTurn)
+            .then(() => opts.onBatch(m.batch))
+            .then(() => post({ type: "ack" }));
           writes.catch(fail);
         } else if (m.type === "progress") opts.onProgress(m.bytes);
         else if (m.type === "done") writes.then(() => !settled && ((settled = true), resolve(m.result)), fail);

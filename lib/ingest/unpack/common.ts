@@ -3,8 +3,15 @@ import { PassThrough, Transform, type Readable, type TransformCallback } from "n
 import { LimitError, type IngestLimits } from "../limits";
 
 export type { ArchiveKind } from "../file-kinds";
-export interface ArchiveEntry { name: string; stream: Readable; declaredSize?: number }
-export interface SkippedEntry { name: string; reason: string }
+export interface ArchiveEntry {
+  name: string;
+  stream: Readable;
+  declaredSize?: number;
+}
+export interface SkippedEntry {
+  name: string;
+  reason: string;
+}
 export interface ExpandResult {
   /** Entries delivered to onEntry. */
   entries: number;
@@ -22,7 +29,9 @@ export class ArchiveError extends Error {
     const where = [
       opts.entryName !== undefined ? `at entry '${opts.entryName}'` : undefined,
       opts.offset !== undefined ? `at byte offset ${opts.offset}` : undefined,
-    ].filter(Boolean).join(", ");
+    ]
+      .filter(Boolean)
+      .join(", ");
     const causeMsg = opts.cause instanceof Error ? `: ${opts.cause.message}` : "";
     super(`${kind}: ${what}${where ? ` (${where})` : ""}${causeMsg}`);
     this.name = "ArchiveError";
@@ -67,7 +76,12 @@ interface Pump {
 export function noop(): void {}
 
 /** Copies `src` into a PassThrough with backpressure while enforcing limits on every chunk. */
-export function pump(src: Readable, check: Check, onSkip: "drain" | "destroy", what: () => ArchiveError | undefined): Pump {
+export function pump(
+  src: Readable,
+  check: Check,
+  onSkip: "drain" | "destroy",
+  what: () => ArchiveError | undefined,
+): Pump {
   const out = new PassThrough();
   out.on("error", noop);
   let discard = false;
@@ -91,13 +105,22 @@ export function pump(src: Readable, check: Check, onSkip: "drain" | "destroy", w
       resolveDone();
     } else src.resume();
   };
-  out.on("close", () => { if (!out.writableFinished) stop(undefined); });
+  out.on("close", () => {
+    if (!out.writableFinished) stop(undefined);
+  });
   src.on("data", (chunk: Buffer) => {
     bytes += chunk.length;
     const err = check(bytes, chunk.length);
-    if (err && !p.limit) { p.limit = err; stop(err); return; }
+    if (err && !p.limit) {
+      p.limit = err;
+      stop(err);
+      return;
+    }
     if (discard) return;
-    if (!out.write(chunk)) { src.pause(); out.once("drain", () => src.resume()); }
+    if (!out.write(chunk)) {
+      src.pause();
+      out.once("drain", () => src.resume());
+    }
   });
   let ended = false;
   const fail = (e: unknown) => {
@@ -105,19 +128,34 @@ export function pump(src: Readable, check: Check, onSkip: "drain" | "destroy", w
     out.destroy(ae as Error);
     rejectDone(ae);
   };
-  src.on("end", () => { ended = true; if (!discard) out.end(); resolveDone(); });
+  src.on("end", () => {
+    ended = true;
+    if (!discard) out.end();
+    resolveDone();
+  });
   src.on("error", fail);
-  src.on("close", () => { if (!ended) setImmediate(() => fail(new Error("entry stream closed before its end"))); });
+  src.on("close", () => {
+    if (!ended) setImmediate(() => fail(new Error("entry stream closed before its end")));
+  });
   return p;
 }
 
 /** Delivers one entry through onEntry and classifies the outcome. Returns a fatal limit, if any. */
 export async function deliver(
-  name: string, declaredSize: number | undefined, p: Pump, onEntry: OnEntry, res: ExpandResult,
+  name: string,
+  declaredSize: number | undefined,
+  p: Pump,
+  onEntry: OnEntry,
+  res: ExpandResult,
 ): Promise<LimitError | undefined> {
   let cbErr: unknown;
   let cbFailed = false;
-  try { await onEntry({ name, stream: p.out, declaredSize }); } catch (e) { cbErr = e; cbFailed = true; }
+  try {
+    await onEntry({ name, stream: p.out, declaredSize });
+  } catch (e) {
+    cbErr = e;
+    cbFailed = true;
+  }
   p.finish();
   await p.done; // rejects with ArchiveError when the source is corrupt/truncated
   if (p.limit) {
@@ -130,18 +168,34 @@ export async function deliver(
   return undefined;
 }
 
-export function entryCheck(limits: IngestLimits, state: { total: number }, ratioOf?: (entryBytes: number) => number,
-  ratioCode: "compression-ratio" = "compression-ratio"): Check {
+export function entryCheck(
+  limits: IngestLimits,
+  state: { total: number },
+  ratioOf?: (entryBytes: number) => number,
+  ratioCode: "compression-ratio" = "compression-ratio",
+): Check {
   return (entryBytes, chunkLen) => {
     state.total += chunkLen;
     if (state.total > limits.maxTotalExpandedBytes)
-      return new LimitError("total-too-large", `archive expands to more than ${limits.maxTotalExpandedBytes} bytes; expansion stopped`, limits.maxTotalExpandedBytes);
+      return new LimitError(
+        "total-too-large",
+        `archive expands to more than ${limits.maxTotalExpandedBytes} bytes; expansion stopped`,
+        limits.maxTotalExpandedBytes,
+      );
     if (entryBytes > limits.maxEntryBytes)
-      return new LimitError("entry-too-large", `entry expands to more than ${limits.maxEntryBytes} bytes`, limits.maxEntryBytes);
+      return new LimitError(
+        "entry-too-large",
+        `entry expands to more than ${limits.maxEntryBytes} bytes`,
+        limits.maxEntryBytes,
+      );
     if (ratioOf && entryBytes > limits.ratioMinBytes) {
       const r = ratioOf(entryBytes);
       if (r > limits.maxCompressionRatio)
-        return new LimitError(ratioCode, `compression ratio ${Math.round(r)} exceeds ${limits.maxCompressionRatio}`, limits.maxCompressionRatio);
+        return new LimitError(
+          ratioCode,
+          `compression ratio ${Math.round(r)} exceeds ${limits.maxCompressionRatio}`,
+          limits.maxCompressionRatio,
+        );
     }
     return undefined;
   };
@@ -154,4 +208,8 @@ export function stopWith(res: ExpandResult, e: LimitError, skippedName?: string)
 }
 
 export const tooMany = (limits: IngestLimits) =>
-  new LimitError("too-many-entries", `more than ${limits.maxEntries} entries (the limit per archive); the rest were not unpacked`, limits.maxEntries);
+  new LimitError(
+    "too-many-entries",
+    `more than ${limits.maxEntries} entries (the limit per archive); the rest were not unpacked`,
+    limits.maxEntries,
+  );

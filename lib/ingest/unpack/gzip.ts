@@ -14,9 +14,16 @@ export async function gunzipHead(file: string, bytes = 512): Promise<Buffer> {
   src.on("error", (e) => gz.destroy(e));
   src.pipe(gz);
   try {
-    for await (const c of gz as AsyncIterable<Buffer>) { chunks.push(c); n += c.length; if (n >= bytes) break; }
-  } catch { /* truncated/corrupt: decide with what we have */ }
-  src.destroy(); gz.destroy();
+    for await (const c of gz as AsyncIterable<Buffer>) {
+      chunks.push(c);
+      n += c.length;
+      if (n >= bytes) break;
+    }
+  } catch {
+    /* truncated/corrupt: decide with what we have */
+  }
+  src.destroy();
+  gz.destroy();
   return Buffer.concat(chunks);
 }
 
@@ -27,7 +34,12 @@ export function gunzippedName(fileName: string): string {
   return n && n !== base ? n : n ? `${n}.out` : "data";
 }
 
-export async function expandGzip(filePath: string, limits: IngestLimits, onEntry: OnEntry, fileName: string): Promise<ExpandResult> {
+export async function expandGzip(
+  filePath: string,
+  limits: IngestLimits,
+  onEntry: OnEntry,
+  fileName: string,
+): Promise<ExpandResult> {
   const res: ExpandResult = { entries: 0, skipped: [] };
   const name = gunzippedName(fileName);
   const countIn = new Counter();
@@ -36,11 +48,17 @@ export async function expandGzip(filePath: string, limits: IngestLimits, onEntry
   src.on("error", (e) => gz.destroy(e));
   src.pipe(countIn).pipe(gz);
   const state = { total: 0 };
-  const p = pump(gz, entryCheck(limits, state, (b) => b / Math.max(1, countIn.bytes)), "destroy",
-    () => new ArchiveError("gzip", "corrupt or truncated gzip stream", { entryName: name, offset: countIn.bytes }));
+  const p = pump(
+    gz,
+    entryCheck(limits, state, (b) => b / Math.max(1, countIn.bytes)),
+    "destroy",
+    () => new ArchiveError("gzip", "corrupt or truncated gzip stream", { entryName: name, offset: countIn.bytes }),
+  );
   try {
     const fatal = await deliver(name, undefined, p, onEntry, res);
     if (fatal) return stopWith(res, fatal);
-  } finally { src.destroy(); }
+  } finally {
+    src.destroy();
+  }
   return res;
 }

@@ -33,27 +33,69 @@ const parse = (text: string) => {
 
 describe("config parser fuzz", () => {
   it("arbitrary text: a result, never a throw", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (s) => void parse(s)), FUZZ_RUNS);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (s) => void parse(s)),
+      FUZZ_RUNS,
+    );
   });
 
   it("YAML-shaped text built from the real config's lines and YAML syntax", () => {
     const token = fc.oneof(
       fc.constantFrom(...sampleLines),
-      fc.constantFrom("&a", "*a", "<<: *a", "- ", ": ", "{", "}", "[", "]", "!!binary", "!!str", "? ", "|", ">", "---", "...", "%YAML 1.2", "'", '"', "#", "\t"),
+      fc.constantFrom(
+        "&a",
+        "*a",
+        "<<: *a",
+        "- ",
+        ": ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "!!binary",
+        "!!str",
+        "? ",
+        "|",
+        ">",
+        "---",
+        "...",
+        "%YAML 1.2",
+        "'",
+        '"',
+        "#",
+        "\t",
+      ),
       fc.string({ maxLength: 20 }),
     );
-    fc.assert(fc.property(fc.array(fc.array(token, { maxLength: 6 }).map((t) => t.join("")), { maxLength: 40 }), (ls) => void parse(ls.join("\n"))), FUZZ_RUNS);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(token, { maxLength: 6 }).map((t) => t.join("")),
+          { maxLength: 40 },
+        ),
+        (ls) => void parse(ls.join("\n")),
+      ),
+      FUZZ_RUNS,
+    );
   });
 
   it("damaged copies of the real config", () => {
-    fc.assert(fc.property(mutationsArb, (ms) => void parse(applyMutations(sample, ms).toString("utf8"))), FUZZ_RUNS);
+    fc.assert(
+      fc.property(mutationsArb, (ms) => void parse(applyMutations(sample, ms).toString("utf8"))),
+      FUZZ_RUNS,
+    );
   });
 
   it("alias bombs of any width and depth are refused, never expanded", () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 3, max: 12 }), (width, depth) => {
         const ls = ["edgemicro:", "  port: 8000", `a0: &a0 [${Array(width).fill("x").join(", ")}]`];
-        for (let i = 1; i <= depth; i++) ls.push(`a${i}: &a${i} [${Array(width).fill(`*a${i - 1}`).join(", ")}]`);
+        for (let i = 1; i <= depth; i++)
+          ls.push(
+            `a${i}: &a${i} [${Array(width)
+              .fill(`*a${i - 1}`)
+              .join(", ")}]`,
+          );
         const r = parse(ls.join("\n"));
         if (!r.ok && r.errors[0].code === "yaml-alias-limit") expect(r.errors[0].line).toBe(4); // the first `*a0`
       }),

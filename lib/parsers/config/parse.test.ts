@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { redactText } from "@/lib/redact";
-import { matchProxy, orgEnvOf, parseGatewayConfig, targetOf, type ConfigParseResult, type GatewayConfig } from "./index";
+import {
+  matchProxy,
+  orgEnvOf,
+  parseGatewayConfig,
+  targetOf,
+  type ConfigParseResult,
+  type GatewayConfig,
+} from "./index";
 
 const SAMPLE = path.resolve(__dirname, "../../../../shared/samples/acme-prod-502/acme-prod-config.yaml");
 const sample = readFileSync(SAMPLE, "utf8");
@@ -17,7 +24,10 @@ function errors(r: ConfigParseResult) {
 }
 
 describe("parseGatewayConfig on the sample config", () => {
-  for (const [label, text] of [["original", sample], ["redacted", redactText(sample).text]] as const) {
+  for (const [label, text] of [
+    ["original", sample],
+    ["redacted", redactText(sample).text],
+  ] as const) {
     it(`reads the fields that matter (${label})`, () => {
       const c = ok(parseGatewayConfig(text));
       expect(c.org).toBe("acme");
@@ -26,12 +36,24 @@ describe("parseGatewayConfig on the sample config", () => {
       expect(c.edgemicro.request_timeout).toBeNull();
       expect(c.edgemicro.port).toBe(28000);
       expect(c.edgemicro.max_connections).toBe(1000);
-      expect(c.edgemicro.logging).toEqual({ level: "info", dir: "/var/tmp", stats_log_interval: 60, rotate_interval: 24, stack_trace: false });
+      expect(c.edgemicro.logging).toEqual({
+        level: "info",
+        dir: "/var/tmp",
+        stats_log_interval: 60,
+        rotate_interval: 24,
+        stack_trace: false,
+      });
       expect(c.edgemicro.plugins.sequence).toEqual(["oauth"]);
       expect(c.proxies).toHaveLength(1);
       expect(c.proxies[0]).toMatchObject({
-        name: "edgemicro_orders", base_path: "/emg_badtarget", url: "http://127.0.0.1:28081/", revision: "3",
-        max_connections: 1000, timeout: 0, target: { scheme: "http", host: "127.0.0.1", port: 28081 }, line: 55,
+        name: "edgemicro_orders",
+        base_path: "/emg_badtarget",
+        url: "http://127.0.0.1:28081/",
+        revision: "3",
+        max_connections: 1000,
+        timeout: 0,
+        target: { scheme: "http", host: "127.0.0.1", port: 28081 },
+        line: 55,
       });
       expect(c.targets).toEqual([]);
       expect(c.lines).toMatchObject({ keepAliveTimeout: 15, loggingLevel: 17, bootstrap: 2, port: 12, proxies: 54 });
@@ -85,7 +107,9 @@ describe("parseGatewayConfig on hand-written configs", () => {
   });
 
   it("wrong types cite the offending line", () => {
-    const errs = errors(parseGatewayConfig("edgemicro:\n  port: 8000\n  logging:\n    level: info\n  keep_alive_timeout: abc\n"));
+    const errs = errors(
+      parseGatewayConfig("edgemicro:\n  port: 8000\n  logging:\n    level: info\n  keep_alive_timeout: abc\n"),
+    );
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ line: 5, code: "schema" });
     expect(errs[0].message).toMatch(/^edgemicro\.keep_alive_timeout: must be a number/);

@@ -49,9 +49,17 @@ function duplicateKeys(doc: Document, lc: LineCounter): ConfigIssue[] {
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const k = pair.key.value;
-        if (!seen.has(k)) { seen.add(k); continue; }
+        if (!seen.has(k)) {
+          seen.add(k);
+          continue;
+        }
         const p = pair.key.range ? lc.linePos(pair.key.range[0]) : null;
-        issues.push({ line: p?.line ?? null, column: p?.col ?? null, code: "yaml-DUPLICATE_KEY", message: `Map keys must be unique: ${String(k).slice(0, 80)} repeats` });
+        issues.push({
+          line: p?.line ?? null,
+          column: p?.col ?? null,
+          code: "yaml-DUPLICATE_KEY",
+          message: `Map keys must be unique: ${String(k).slice(0, 80)} repeats`,
+        });
         if (issues.length >= 20) return visit.BREAK;
       }
       return undefined;
@@ -69,8 +77,10 @@ function utf8LengthExceeds(text: string, limit: number): boolean {
     const c = text.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) { bytes += 4; i++; }
-    else bytes += 3;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
     if (bytes > limit) return true;
   }
   return false;
@@ -116,7 +126,10 @@ function keyLine(doc: Document, lc: LineCounter, path: Path): number | undefined
 }
 
 function firstLine(message: string): string {
-  return message.split("\n")[0].replace(/\s+at line \d+, column \d+:?\s*$/, "").trim();
+  return message
+    .split("\n")[0]
+    .replace(/\s+at line \d+, column \d+:?\s*$/, "")
+    .trim();
 }
 
 function yamlIssue(e: YAMLError): ConfigIssue {
@@ -173,10 +186,18 @@ function build(raw: RawGatewayConfig, doc: Document, lc: LineCounter, warnings: 
   put("proxies", ["proxies"]);
   put("targets", ["targets"]);
 
-  if (raw.edgemicro == null) warnings.push({ line: null, column: null, message: "No edgemicro section: gateway defaults apply", code: "no-edgemicro" });
+  if (raw.edgemicro == null)
+    warnings.push({
+      line: null,
+      column: null,
+      message: "No edgemicro section: gateway defaults apply",
+      code: "no-edgemicro",
+    });
   if (em.keep_alive_timeout == null) {
     warnings.push({
-      line: lines.edgemicro ?? null, column: null, code: "keep-alive-default",
+      line: lines.edgemicro ?? null,
+      column: null,
+      code: "keep-alive-default",
       message: "edgemicro.keep_alive_timeout is not set: Node's default of 5000 ms applies to client connections",
     });
   }
@@ -184,7 +205,13 @@ function build(raw: RawGatewayConfig, doc: Document, lc: LineCounter, warnings: 
   const proxies = (raw.proxies ?? []).map((p, i) => {
     const line = locate(doc, lc, ["proxies", i])?.line ?? null;
     const target = targetOf(p.url);
-    if (!target) warnings.push({ line, column: null, code: "proxy-url", message: `proxies.${i}.url is not an absolute http(s) URL; target unknown` });
+    if (!target)
+      warnings.push({
+        line,
+        column: null,
+        code: "proxy-url",
+        message: `proxies.${i}.url is not an absolute http(s) URL; target unknown`,
+      });
     return {
       name: p.name == null ? null : String(p.name),
       base_path: p.base_path,
@@ -199,7 +226,13 @@ function build(raw: RawGatewayConfig, doc: Document, lc: LineCounter, warnings: 
   const seen = new Map<string, number>();
   proxies.forEach((p, i) => {
     const prev = seen.get(p.base_path);
-    if (prev !== undefined) warnings.push({ line: p.line, column: null, code: "duplicate-base-path", message: `proxies.${i} repeats base_path ${p.base_path} of proxies.${prev}` });
+    if (prev !== undefined)
+      warnings.push({
+        line: p.line,
+        column: null,
+        code: "duplicate-base-path",
+        message: `proxies.${i} repeats base_path ${p.base_path} of proxies.${prev}`,
+      });
     else seen.set(p.base_path, i);
   });
 
@@ -237,14 +270,31 @@ export function parseGatewayConfig(text: string, opts: ConfigParseOptions = {}):
   if (utf8LengthExceeds(text, maxBytes)) {
     return {
       ok: false,
-      errors: [{ line: null, column: null, code: "too-large", message: `Config is larger than ${maxBytes} bytes; a gateway config is a few KiB. Not parsed.` }],
+      errors: [
+        {
+          line: null,
+          column: null,
+          code: "too-large",
+          message: `Config is larger than ${maxBytes} bytes; a gateway config is a few KiB. Not parsed.`,
+        },
+      ],
     };
   }
   const lc = new LineCounter();
   const deep = flowDepthExceeds(text, MAX_FLOW_DEPTH);
   if (deep !== null) {
     const line = text.slice(0, deep).split("\n").length;
-    return { ok: false, errors: [{ line, column: null, code: "too-deep", message: `Flow collections nest deeper than ${MAX_FLOW_DEPTH} levels. Not parsed.` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          line,
+          column: null,
+          code: "too-deep",
+          message: `Flow collections nest deeper than ${MAX_FLOW_DEPTH} levels. Not parsed.`,
+        },
+      ],
+    };
   }
   const doc = parseDocument(text, { prettyErrors: true, lineCounter: lc, uniqueKeys: false });
   if (doc.errors.length) return { ok: false, errors: doc.errors.slice(0, 20).map(yamlIssue) };
@@ -260,17 +310,31 @@ export function parseGatewayConfig(text: string, opts: ConfigParseOptions = {}):
     const at = bomb ? firstAlias(doc, lc) : null;
     return {
       ok: false,
-      errors: [{
-        line: at?.line ?? null, column: at?.column ?? null, code: bomb ? "yaml-alias-limit" : "yaml-convert",
-        message: bomb
-          ? `YAML aliases expand too much (limit ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`
-          : `YAML could not be converted: ${firstLine(e instanceof Error ? e.message : String(e))}`,
-      }],
+      errors: [
+        {
+          line: at?.line ?? null,
+          column: at?.column ?? null,
+          code: bomb ? "yaml-alias-limit" : "yaml-convert",
+          message: bomb
+            ? `YAML aliases expand too much (limit ${MAX_ALIAS_COUNT}); refusing a possible alias bomb`
+            : `YAML could not be converted: ${firstLine(e instanceof Error ? e.message : String(e))}`,
+        },
+      ],
     };
   }
   if (js == null || typeof js !== "object" || Array.isArray(js)) {
     const at = locate(doc, lc, []);
-    return { ok: false, errors: [{ line: at?.line ?? null, column: at?.column ?? null, code: "not-a-mapping", message: "The config must be a YAML mapping (key: value) at the top level" }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          line: at?.line ?? null,
+          column: at?.column ?? null,
+          code: "not-a-mapping",
+          message: "The config must be a YAML mapping (key: value) at the top level",
+        },
+      ],
+    };
   }
   const parsed = GatewayConfigSchema.safeParse(js);
   if (!parsed.success) return { ok: false, errors: schemaIssues(doc, lc, parsed.error.issues) };

@@ -13,7 +13,12 @@ const number = (unit = "") =>
   z.preprocess(toNumber, z.number({ error: `must be a number${unit}` }).finite({ error: "must be a finite number" }));
 const nonNegative = (unit = "") => number(unit).pipe(z.number().min(0, { error: "must not be negative" }));
 const integer = (min: number) =>
-  number().pipe(z.number().int({ error: "must be a whole number" }).min(min, { error: `must be at least ${min}` }));
+  number().pipe(
+    z
+      .number()
+      .int({ error: "must be a whole number" })
+      .min(min, { error: `must be at least ${min}` }),
+  );
 const text = () => z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") });
 
 const LoggingSchema = z.looseObject({
@@ -25,14 +30,14 @@ const LoggingSchema = z.looseObject({
 });
 
 const EdgemicroSchema = z.looseObject({
-  port: integer(0).pipe(z.number().max(65535, { error: "must be at most 65535" })).nullish(),
+  port: integer(0)
+    .pipe(z.number().max(65535, { error: "must be at most 65535" }))
+    .nullish(),
   keep_alive_timeout: nonNegative(" of milliseconds").nullish(),
   request_timeout: nonNegative(" of seconds").nullish(),
   max_connections: integer(-1).nullish(),
   logging: LoggingSchema.nullish(),
-  plugins: z
-    .looseObject({ sequence: z.array(text(), { error: "must be a list" }).nullish() })
-    .nullish(),
+  plugins: z.looseObject({ sequence: z.array(text(), { error: "must be a list" }).nullish() }).nullish(),
 });
 
 const ProxySchema = z.looseObject({

@@ -84,8 +84,7 @@ export interface GatewayConfig {
 }
 
 export type ConfigParseResult =
-  | { ok: true; config: GatewayConfig; warnings: ConfigIssue[] }
-  | { ok: false; errors: ConfigIssue[] };
+  { ok: true; config: GatewayConfig; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
 
 export interface ConfigParseOptions {
   /** Inputs larger than this (UTF-8 bytes) are refused before parsing. Default 5 MiB. */

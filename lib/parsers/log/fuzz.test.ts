@@ -7,9 +7,24 @@ import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { applyMutations, chunkingArb, FUZZ_RUNS, mutationsArb, splitBy } from "@/lib/testing/fuzz";
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type LogItem } from ".";
 
-const sample = readFileSync(path.join(SAMPLE_DIR, readdirSync(SAMPLE_DIR).find((f) => f.endsWith(".log"))!));
+const sample = readFileSync(
+  path.join(
+    SAMPLE_DIR,
+    readdirSync(SAMPLE_DIR).find((f) => f.endsWith(".log"))!,
+  ),
+);
 const sampleLines = sample.toString("utf8").split("\n").filter(Boolean);
-const REASONS = new Set(["no timestamp", "bad date", "wrong bracket count", "bad stats line", "bad record line", "bad console line", "line too long", "binary", "invalid utf-8"]);
+const REASONS = new Set([
+  "no timestamp",
+  "bad date",
+  "wrong bracket count",
+  "bad stats line",
+  "bad record line",
+  "bad console line",
+  "line too long",
+  "binary",
+  "invalid utf-8",
+]);
 
 function parseChunks(chunks: Uint8Array[], maxLineBytes?: number): LogItem[] {
   const p = new LogLineParser({ maxLineBytes });
@@ -60,22 +75,33 @@ function checkInvariants(input: Uint8Array, items: LogItem[]): void {
 /** Lines that look like the gateway's, with damaged fields, so the deep paths of the line parser get exercised. */
 const lineArb = fc.oneof(
   fc.constantFrom(...sampleLines),
-  fc.tuple(fc.constantFrom(...sampleLines), fc.nat(), fc.string({ maxLength: 8 })).map(([l, i, s]) => l.slice(0, i % (l.length + 1)) + s + l.slice(i % (l.length + 1))),
-  fc.tuple(fc.constantFrom(...sampleLines), fc.nat(), fc.nat()).map(([l, a, b]) => l.slice(0, a % (l.length + 1)) + l.slice(b % (l.length + 1))),
+  fc
+    .tuple(fc.constantFrom(...sampleLines), fc.nat(), fc.string({ maxLength: 8 }))
+    .map(([l, i, s]) => l.slice(0, i % (l.length + 1)) + s + l.slice(i % (l.length + 1))),
+  fc
+    .tuple(fc.constantFrom(...sampleLines), fc.nat(), fc.nat())
+    .map(([l, a, b]) => l.slice(0, a % (l.length + 1)) + l.slice(b % (l.length + 1))),
   fc.string({ maxLength: 80 }).map((s) => `2026-11-23T19:33:55.775Z ${s}`),
   fc.string({ maxLength: 80 }).map((s) => `2026-11-23T19:33:55.775Z stats 7600 ${s}`),
   fc.string({ maxLength: 80 }),
 );
-const textArb = fc.tuple(fc.array(lineArb, { maxLength: 40 }), fc.constantFrom("\n", "\r\n")).map(([ls, nl]) => Buffer.from(ls.join(nl)));
+const textArb = fc
+  .tuple(fc.array(lineArb, { maxLength: 40 }), fc.constantFrom("\n", "\r\n"))
+  .map(([ls, nl]) => Buffer.from(ls.join(nl)));
 
 describe("log parser fuzz", () => {
   it("arbitrary bytes, any chunking: no throw, positions in range and in order, same result however chunked", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 4096 }), chunkingArb, fc.constantFrom(undefined, 16, 300), (input, sizes, maxLineBytes) => {
-        const whole = parseChunks([input], maxLineBytes);
-        checkInvariants(input, whole);
-        expect(parseChunks(splitBy(input, sizes), maxLineBytes)).toEqual(whole);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 4096 }),
+        chunkingArb,
+        fc.constantFrom(undefined, 16, 300),
+        (input, sizes, maxLineBytes) => {
+          const whole = parseChunks([input], maxLineBytes);
+          checkInvariants(input, whole);
+          expect(parseChunks(splitBy(input, sizes), maxLineBytes)).toEqual(whole);
+        },
+      ),
       FUZZ_RUNS,
     );
   });

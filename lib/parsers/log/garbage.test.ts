@@ -31,7 +31,10 @@ describe("garbage inside a real log", () => {
     // grep -c ' #[0-9]*$' FIXTURE -> 41
     expect(bad).toHaveLength(41);
     // grep -n ' #[0-9]*$' FIXTURE | cut -d: -f1 -> the same line numbers (read here from the raw text, not the parser)
-    const expected = buf.toString("utf8").split("\n").flatMap((l, i) => (/ #\d+$/.test(l) ? [i + 1] : []));
+    const expected = buf
+      .toString("utf8")
+      .split("\n")
+      .flatMap((l, i) => (/ #\d+$/.test(l) ? [i + 1] : []));
     expect(bad.map((b) => b.lineNo)).toEqual(expected);
     expect(new Set(bad.map((b) => b.reason))).toEqual(new Set(["no timestamp"]));
     expect(bad[0].excerpt.startsWith("Dec  1 10:50:47 vm kernel:")).toBe(true);
@@ -47,7 +50,13 @@ describe("garbage inside a real log", () => {
     const traced = items.filter((i): i is EventLine => i.kind === "event" && i.stack !== null);
     // grep -c 'targetRequest error' FIXTURE -> 17
     expect(traced).toHaveLength(17);
-    expect(traced.every((e) => e.message === "targetRequest error" && e.stack!.startsWith("Error: socket hang up\n    at Socket.socketOnEnd"))).toBe(true);
+    expect(
+      traced.every(
+        (e) =>
+          e.message === "targetRequest error" &&
+          e.stack!.startsWith("Error: socket hang up\n    at Socket.socketOnEnd"),
+      ),
+    ).toBe(true);
     expect(traced[16].stack!.endsWith("{\n  code: 'ECONNRESET'\n}")).toBe(true);
   });
 
@@ -65,14 +74,21 @@ describe("continuation lines", () => {
   const EV = `${TS} [error][127.0.0.2:9000][22959][lab][test][orders/stock?n=2][127.0.0.1][lab-client][d1a92c50-3a21-43fb-8fd6-8d6b2d7578d1][plugins-middleware][targetRequest error][GET][][socket hang up][ECONNRESET][]`;
   const REC = `${TS} error 22959 failed name=Error, message=socket hang up, code=ECONNRESET, stack=Error: socket hang up`;
   const STATS = `${TS} stats 22959 treqErrors=0, tresErrors=1, statusCodes={1=0, 2=1, 3=0, 4=0, 5=1}, requests=2, responses=2, connections=1`;
-  const kinds = (s: string) => parseAll(Buffer.from(s)).map((i) => (i.kind === "malformed" ? `malformed:${i.lineNo}` : i.kind));
+  const kinds = (s: string) =>
+    parseAll(Buffer.from(s)).map((i) => (i.kind === "malformed" ? `malformed:${i.lineNo}` : i.kind));
 
   it("a record's `stack=` value continues over the next lines (plain records with stack_trace: true)", () => {
-    expect(kinds(`${REC}\n    at Socket.socketOnEnd (node:_http_client:528:25), component=microgateway\n${STATS}\n`)).toEqual(["record", "stats"]);
+    expect(
+      kinds(`${REC}\n    at Socket.socketOnEnd (node:_http_client:528:25), component=microgateway\n${STATS}\n`),
+    ).toEqual(["record", "stats"]);
   });
 
   it("error headers with a code, a bare Error, and an inspected error's closing brace continue a trace", () => {
-    expect(kinds(`${EV}\nError [ERR_STREAM_PREMATURE_CLOSE]: Premature close\n    at x\n${EV}\nError\n    at y {\n  code: 'ECONNRESET'\n}\n`)).toEqual(["event", "event"]);
+    expect(
+      kinds(
+        `${EV}\nError [ERR_STREAM_PREMATURE_CLOSE]: Premature close\n    at x\n${EV}\nError\n    at y {\n  code: 'ECONNRESET'\n}\n`,
+      ),
+    ).toEqual(["event", "event"]);
   });
 
   it("a garbage line ends the trace: a frame after it is malformed too", () => {
@@ -86,8 +102,14 @@ describe("continuation lines", () => {
 
 describe("real gateway logs have no malformed lines", () => {
   const logs = [
-    ...readdirSync(SAMPLE_DIR).filter((f) => f.endsWith(".log")).map((f) => path.join(SAMPLE_DIR, f)),
-    ...readdirSync(LAB).flatMap((d) => readdirSync(path.join(LAB, d)).filter((f) => f.endsWith(".log")).map((f) => path.join(LAB, d, f))),
+    ...readdirSync(SAMPLE_DIR)
+      .filter((f) => f.endsWith(".log"))
+      .map((f) => path.join(SAMPLE_DIR, f)),
+    ...readdirSync(LAB).flatMap((d) =>
+      readdirSync(path.join(LAB, d))
+        .filter((f) => f.endsWith(".log"))
+        .map((f) => path.join(LAB, d, f)),
+    ),
   ];
 
   it.each(logs.map((f) => [path.relative(path.resolve(LAB, "../../../.."), f), f]))("%s", (_name, file) => {

@@ -51,7 +51,13 @@ export const COLUMN_NAMES: readonly ColName[] = COLUMNS.map(([name]) => name);
 export const DICT_COLUMNS = ["pid", "component", "errCode", "corr", "host", "message", "level"] as const;
 export type DictName = (typeof DICT_COLUMNS)[number];
 
-type ArrayOf<T extends ColType> = T extends "f64" ? Float64Array : T extends "u32" ? Uint32Array : T extends "u16" ? Uint16Array : Uint8Array;
+type ArrayOf<T extends ColType> = T extends "f64"
+  ? Float64Array
+  : T extends "u32"
+    ? Uint32Array
+    : T extends "u16"
+      ? Uint16Array
+      : Uint8Array;
 export type LineColumns = { [C in (typeof COLUMNS)[number] as C[0]]: ArrayOf<C[1]> };
 
 export const CTOR = { f64: Float64Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;

@@ -1,5 +1,24 @@
 /** Reads line index files (format: ./line-index-format.ts); pure, the caller answers the read requests. */
-import { BLOCK_DICT_TYPE, BLOCK_ROWS_TYPE, BPE, COLUMNS, COLUMN_BYTES, COLUMN_TYPE, CTOR, DICT_COLUMNS, LINE_INDEX_MAGIC, LineIndexFormatError, TAIL_BYTES, TAIL_MAGIC, pad8, type ColName, type DictName, type LineColumns, type LineIndex, type LineIndexMeta } from "./line-index-format";
+import {
+  BLOCK_DICT_TYPE,
+  BLOCK_ROWS_TYPE,
+  BPE,
+  COLUMNS,
+  COLUMN_BYTES,
+  COLUMN_TYPE,
+  CTOR,
+  DICT_COLUMNS,
+  LINE_INDEX_MAGIC,
+  LineIndexFormatError,
+  TAIL_BYTES,
+  TAIL_MAGIC,
+  pad8,
+  type ColName,
+  type DictName,
+  type LineColumns,
+  type LineIndex,
+  type LineIndexMeta,
+} from "./line-index-format";
 
 /** A request for `len` bytes at `pos` of the index file; the reader answers with exactly those bytes. */
 type ReadRequest = readonly [pos: number, len: number];
@@ -36,7 +55,10 @@ function* decodeLayout(size: number): Generator<ReadRequest, LineIndexLayout, Ui
   const trailerAt = tv.getFloat64(0, true);
   const trailerLen = tv.getUint32(8, true);
   if (trailerAt + trailerLen !== tailAt) fail("trailer out of place");
-  const trailer = JSON.parse(dec.decode(yield [trailerAt, trailerLen])) as { meta: LineIndexMeta; dicts?: Record<DictName, string[]> };
+  const trailer = JSON.parse(dec.decode(yield [trailerAt, trailerLen])) as {
+    meta: LineIndexMeta;
+    dicts?: Record<DictName, string[]>;
+  };
   const { meta } = trailer;
   // Version 1: whole dictionaries in the trailer. Version 2: "" then the strings of the dictionary blocks.
   const dicts = trailer.dicts ?? (Object.fromEntries(DICT_COLUMNS.map((d) => [d, [""]])) as Record<DictName, string[]>);
@@ -74,10 +96,14 @@ function* decodeLayout(size: number): Generator<ReadRequest, LineIndexLayout, Ui
 }
 
 /** Reads one whole column, a block at a time. */
-function* decodeColumn<C extends ColName>(layout: LineIndexLayout, name: C): Generator<ReadRequest, LineColumns[C], Uint8Array> {
+function* decodeColumn<C extends ColName>(
+  layout: LineIndexLayout,
+  name: C,
+): Generator<ReadRequest, LineColumns[C], Uint8Array> {
   const bpe = COLUMN_BYTES[name];
   const col = new CTOR[COLUMN_TYPE[name]](layout.meta.rows) as LineColumns[C];
-  for (const b of layout.blocks) new Uint8Array(col.buffer, b.row * bpe, b.rows * bpe).set(yield [b.at[name], b.rows * bpe]);
+  for (const b of layout.blocks)
+    new Uint8Array(col.buffer, b.row * bpe, b.rows * bpe).set(yield [b.at[name], b.rows * bpe]);
   return col;
 }
 
@@ -89,8 +115,11 @@ function* decodeLineIndex(size: number): Generator<ReadRequest, LineIndex, Uint8
 }
 
 /** Answers a decoder's read requests through `readAt`. */
-async function drive<T>(g: Generator<ReadRequest, T, Uint8Array>, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<T> {
-  for (let r = g.next(); ; ) {
+async function drive<T>(
+  g: Generator<ReadRequest, T, Uint8Array>,
+  readAt: (pos: number, len: number) => Promise<Uint8Array>,
+): Promise<T> {
+  for (let r = g.next(); ;) {
     if (r.done) return r.value;
     const [pos, len] = r.value;
     r = g.next(await readAt(pos, len));
@@ -100,7 +129,7 @@ async function drive<T>(g: Generator<ReadRequest, T, Uint8Array>, readAt: (pos: 
 /** Reads an index held whole in memory. */
 export function readLineIndex(buf: Uint8Array): LineIndex {
   const g = decodeLineIndex(buf.length);
-  for (let r = g.next(); ; ) {
+  for (let r = g.next(); ;) {
     if (r.done) return r.value;
     const [pos, len] = r.value;
     r = g.next(buf.subarray(pos, pos + len));
@@ -108,12 +137,19 @@ export function readLineIndex(buf: Uint8Array): LineIndex {
 }
 
 /** Reads an index's meta, dictionaries and column positions, but no column data. */
-export function readLineIndexLayoutFrom(size: number, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineIndexLayout> {
+export function readLineIndexLayoutFrom(
+  size: number,
+  readAt: (pos: number, len: number) => Promise<Uint8Array>,
+): Promise<LineIndexLayout> {
   return drive(decodeLayout(size), readAt);
 }
 
 /** Reads one whole column of an index whose layout is known. */
-export function readColumnFrom<C extends ColName>(layout: LineIndexLayout, name: C, readAt: (pos: number, len: number) => Promise<Uint8Array>): Promise<LineColumns[C]> {
+export function readColumnFrom<C extends ColName>(
+  layout: LineIndexLayout,
+  name: C,
+  readAt: (pos: number, len: number) => Promise<Uint8Array>,
+): Promise<LineColumns[C]> {
   return drive(decodeColumn(layout, name), readAt);
 }
 
@@ -140,10 +176,13 @@ export function valueAt(layout: LineIndexLayout, name: ColName, row: number): nu
 export function decodeValue(name: ColName, b: Uint8Array, at = 0): number {
   const dv = new DataView(b.buffer, b.byteOffset + at, COLUMN_BYTES[name]);
   switch (COLUMN_TYPE[name]) {
-    case "f64": return dv.getFloat64(0, true);
-    case "u32": return dv.getUint32(0, true);
-    case "u16": return dv.getUint16(0, true);
-    default: return dv.getUint8(0);
+    case "f64":
+      return dv.getFloat64(0, true);
+    case "u32":
+      return dv.getUint32(0, true);
+    case "u16":
+      return dv.getUint16(0, true);
+    default:
+      return dv.getUint8(0);
   }
 }
-

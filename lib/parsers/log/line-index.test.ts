@@ -3,10 +3,23 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { LogLineParser } from "./parse";
-import { BLOCK_ROWS, DICT_GENERATION, FLAG_NO_TS, FLAG_STACK, KINDS, LineIndexFormatError, LineIndexWriter, readLineIndex, type LineIndex } from "./line-index";
+import {
+  BLOCK_ROWS,
+  DICT_GENERATION,
+  FLAG_NO_TS,
+  FLAG_STACK,
+  KINDS,
+  LineIndexFormatError,
+  LineIndexWriter,
+  readLineIndex,
+  type LineIndex,
+} from "./line-index";
 import { matchedRows, matchRows, resolveFilter } from "@/lib/explore/filter";
 
-const LOG = path.join(SAMPLE_DIR, readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!);
+const LOG = path.join(
+  SAMPLE_DIR,
+  readdirSync(SAMPLE_DIR).find((f) => f.endsWith("-api.log"))!,
+);
 
 function indexOf(bytes: Buffer, chunk = 1000, out: Uint8Array[] = []) {
   const p = new LogLineParser();
@@ -51,7 +64,9 @@ describe("line index of the sample log", () => {
   it("counts levels, error codes and statuses as grep does", () => {
     const lv = (name: string) => dicts.level.indexOf(name);
     // grep -c '^2026-.*Z \[info\]'  → 116
-    expect(countWhere(meta.rows, (i) => cols.level[i] === lv("info") && cols.kind[i] === KINDS.indexOf("event"))).toBe(116);
+    expect(countWhere(meta.rows, (i) => cols.level[i] === lv("info") && cols.kind[i] === KINDS.indexOf("event"))).toBe(
+      116,
+    );
     // grep -c '^2026-.*Z \[error\]' → 6
     expect(countWhere(meta.rows, (i) => cols.level[i] === lv("error"))).toBe(6);
     // grep -c '^[0-9-]*T[0-9:.]*Z [a-z]* [0-9]' → 1 plain record line (the "listening" line)
@@ -61,7 +76,9 @@ describe("line index of the sample log", () => {
     // grep -c '\]\[502\]\[' → 3
     expect(countWhere(meta.rows, (i) => cols.status[i] === 502)).toBe(3);
     // grep -c '14a95568-eac9-4826-8972-95527389bce5' → 4 lines of that transaction
-    expect(countWhere(meta.rows, (i) => cols.corr[i] === dicts.corr.indexOf("14a95568-eac9-4826-8972-95527389bce5"))).toBe(4);
+    expect(
+      countWhere(meta.rows, (i) => cols.corr[i] === dicts.corr.indexOf("14a95568-eac9-4826-8972-95527389bce5")),
+    ).toBe(4);
     // grep -c '\[127.0.0.1:28081\]' → 72 target-side lines
     expect(countWhere(meta.rows, (i) => cols.host[i] === dicts.host.indexOf("127.0.0.1:28081"))).toBe(72);
     expect(dicts.pid).toEqual(["", "7600"]);
@@ -81,7 +98,9 @@ describe("line index across blocks", () => {
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       const ts = new Date(Date.UTC(2026, 10, 23) + i).toISOString();
-      parts.push(`${ts} [error][t:80][${i % 3}][o][e][p/x][ip][c][cid-${i % 1000}][core][targetRequest error][GET][${i % 2 ? 502 : 200}][m][E${i % 5}][1]`);
+      parts.push(
+        `${ts} [error][t:80][${i % 3}][o][e][p/x][ip][c][cid-${i % 1000}][core][targetRequest error][GET][${i % 2 ? 502 : 200}][m][E${i % 5}][1]`,
+      );
       if (i === 5) parts.push("    at Socket.foo (net.js:1:1)");
       if (i === 9) parts.push("2026-99-99 not a real date");
     }
@@ -109,7 +128,8 @@ describe("line index across blocks", () => {
 });
 
 /** The strings of a dictionary column, row by row (ids differ between files; strings must not). */
-const strings = (ix: LineIndex, col: "corr" | "level" | "host" | "errCode") => Array.from(ix.cols[col], (id) => ix.dicts[col][id]);
+const strings = (ix: LineIndex, col: "corr" | "level" | "host" | "errCode") =>
+  Array.from(ix.cols[col], (id) => ix.dicts[col][id]);
 
 describe("line index versions", () => {
   it("reads a version 1 file (whole dictionaries in the trailer) as the same lines as version 2", () => {
@@ -152,6 +172,8 @@ describe("line index dictionaries of a file with many correlation ids", () => {
     // The first id was forgotten by the writer: it holds two ids now, and lookups by string find both rows.
     expect(ix.dicts.corr.filter((c) => c === "cid-0")).toHaveLength(2);
     expect([...matchedRows(matchRows(ix, resolveFilter(ix, { correlationId: "cid-0" })!))]).toEqual([0, ids]);
-    expect([...matchedRows(matchRows(ix, resolveFilter(ix, { correlationIds: new Set(["cid-1", "cid-7"]) })!))]).toEqual([1, 7, ids + 1]);
+    expect([
+      ...matchedRows(matchRows(ix, resolveFilter(ix, { correlationIds: new Set(["cid-1", "cid-7"]) })!)),
+    ]).toEqual([1, 7, ids + 1]);
   });
 });

@@ -1,5 +1,23 @@
 /** Writes line index files (format: ./line-index-format.ts); pure, the caller appends the bytes. */
-import { BLOCK_DICT_TYPE, BLOCK_ROWS, BLOCK_ROWS_TYPE, BPE, COLUMNS, DICT_COLUMNS, FLAG_NO_TS, FLAG_STACK, KIND_CODE, LINE_INDEX_MAGIC, TAIL_BYTES, TAIL_MAGIC, allocColumns, pad8, type ColName, type DictName, type LineIndexMeta } from "./line-index-format";
+import {
+  BLOCK_DICT_TYPE,
+  BLOCK_ROWS,
+  BLOCK_ROWS_TYPE,
+  BPE,
+  COLUMNS,
+  DICT_COLUMNS,
+  FLAG_NO_TS,
+  FLAG_STACK,
+  KIND_CODE,
+  LINE_INDEX_MAGIC,
+  TAIL_BYTES,
+  TAIL_MAGIC,
+  allocColumns,
+  pad8,
+  type ColName,
+  type DictName,
+  type LineIndexMeta,
+} from "./line-index-format";
 import type { LogItem } from "./types";
 
 /** Strings remembered per generation: two generations bound a dictionary's memory whatever the file holds. */
@@ -67,7 +85,14 @@ export class LineIndexWriter {
     b.lineNo[i] = it.lineNo;
     b.kind[i] = KIND_CODE[it.kind];
     let flags = 0;
-    let pid = 0, component = 0, errCode = 0, corr = 0, host = 0, message = 0, level = 0, status = 0;
+    let pid = 0,
+      component = 0,
+      errCode = 0,
+      corr = 0,
+      host = 0,
+      message = 0,
+      level = 0,
+      status = 0;
     if (it.kind === "malformed") {
       flags |= FLAG_NO_TS;
       b.ts[i] = this.lastTs;

@@ -2,14 +2,7 @@
  * Parsing of one decoded log line (without its terminator) into a typed item.
  * Hand-written scanning, no regular expressions: this runs once per line.
  */
-import type {
-  ConsoleLine,
-  LogItem,
-  MalformedLine,
-  MalformedReason,
-  RecordLine,
-  StatsLine,
-} from "./types";
+import type { ConsoleLine, LogItem, MalformedLine, MalformedReason, RecordLine, StatsLine } from "./types";
 
 const TS_LEN = 24; // 2026-11-23T19:33:55.775Z
 const EVENT_FIELDS = 16;
@@ -25,9 +18,15 @@ function isDigit(c: number): boolean {
 export function hasDatePrefix(l: string): boolean {
   if (l.length < 10) return false;
   return (
-    isDigit(l.charCodeAt(0)) && isDigit(l.charCodeAt(1)) && isDigit(l.charCodeAt(2)) &&
-    isDigit(l.charCodeAt(3)) && l.charCodeAt(4) === 45 && isDigit(l.charCodeAt(5)) &&
-    isDigit(l.charCodeAt(6)) && l.charCodeAt(7) === 45 && isDigit(l.charCodeAt(8)) &&
+    isDigit(l.charCodeAt(0)) &&
+    isDigit(l.charCodeAt(1)) &&
+    isDigit(l.charCodeAt(2)) &&
+    isDigit(l.charCodeAt(3)) &&
+    l.charCodeAt(4) === 45 &&
+    isDigit(l.charCodeAt(5)) &&
+    isDigit(l.charCodeAt(6)) &&
+    l.charCodeAt(7) === 45 &&
+    isDigit(l.charCodeAt(8)) &&
     isDigit(l.charCodeAt(9))
   );
 }
@@ -120,7 +119,11 @@ export function makeExcerpt(l: string): string {
 }
 
 export function malformed(
-  lineNo: number, offset: number, length: number, reason: MalformedReason, text: string,
+  lineNo: number,
+  offset: number,
+  length: number,
+  reason: MalformedReason,
+  text: string,
 ): MalformedLine {
   return { kind: "malformed", lineNo, offset, length, reason, excerpt: makeExcerpt(text) };
 }
@@ -145,13 +148,28 @@ function parseEvent(l: string, ts: number, lineNo: number, offset: number, lengt
   // so a "][" inside a URL does not shift the other fields.
   const r = n - RIGHT_FIELDS; // index of the separator that ends the URL
   return {
-    kind: "event", lineNo, offset, length, ts,
-    level: l.slice(TS_LEN + 2, seps[0]), host: leftField(l, 1), pid: leftField(l, 2), org: leftField(l, 3), env: leftField(l, 4),
+    kind: "event",
+    lineNo,
+    offset,
+    length,
+    ts,
+    level: l.slice(TS_LEN + 2, seps[0]),
+    host: leftField(l, 1),
+    pid: leftField(l, 2),
+    org: leftField(l, 3),
+    env: leftField(l, 4),
     url: l.slice(seps[LEFT_FIELDS - 1] + 2, seps[r]),
-    clientIp: rightField(l, r, 0, end), clientId: rightField(l, r, 1, end), correlationId: flat(rightField(l, r, 2, end)),
-    component: rightField(l, r, 3, end), message: rightField(l, r, 4, end), method: rightField(l, r, 5, end),
-    status: parseUint(rightField(l, r, 6, end)), errMessage: rightField(l, r, 7, end), errCode: rightField(l, r, 8, end),
-    durationMs: parseUint(rightField(l, r, 9, end)), stack: null,
+    clientIp: rightField(l, r, 0, end),
+    clientId: rightField(l, r, 1, end),
+    correlationId: flat(rightField(l, r, 2, end)),
+    component: rightField(l, r, 3, end),
+    message: rightField(l, r, 4, end),
+    method: rightField(l, r, 5, end),
+    status: parseUint(rightField(l, r, 6, end)),
+    errMessage: rightField(l, r, 7, end),
+    errCode: rightField(l, r, 8, end),
+    durationMs: parseUint(rightField(l, r, 9, end)),
+    stack: null,
   };
 }
 
@@ -177,12 +195,20 @@ function rightField(l: string, r: number, k: number, end: number): string {
 
 function parseConsole(l: string, ts: number, j: number, lineNo: number, offset: number, length: number): LogItem {
   // `TS [PID] [COMPONENT] text`; j is the index of the first ']'.
-  if (l.charCodeAt(j + 1) !== 32 || l.charCodeAt(j + 2) !== 91) return malformed(lineNo, offset, length, "bad console line", l);
+  if (l.charCodeAt(j + 1) !== 32 || l.charCodeAt(j + 2) !== 91)
+    return malformed(lineNo, offset, length, "bad console line", l);
   const k = l.indexOf("]", j + 3);
   if (k === -1) return malformed(lineNo, offset, length, "bad console line", l);
   const text = l.charCodeAt(k + 1) === 32 ? l.slice(k + 2) : l.slice(k + 1);
   const c: ConsoleLine = {
-    kind: "console", lineNo, offset, length, ts, pid: l.slice(TS_LEN + 2, j), component: l.slice(j + 3, k), text,
+    kind: "console",
+    lineNo,
+    offset,
+    length,
+    ts,
+    pid: l.slice(TS_LEN + 2, j),
+    component: l.slice(j + 3, k),
+    text,
   };
   return c;
 }
@@ -218,17 +244,28 @@ function parseStats(l: string, ts: number, rest: number, lineNo: number, offset:
   const responses = numField(body, "responses");
   const sc = body.indexOf("statusCodes={");
   const scEnd = sc === -1 ? -1 : body.indexOf("}", sc);
-  if (requests === null || responses === null || scEnd === -1) return malformed(lineNo, offset, length, "bad stats line", l);
+  if (requests === null || responses === null || scEnd === -1)
+    return malformed(lineNo, offset, length, "bad stats line", l);
   const codes = body.slice(sc + 12, scEnd + 1);
   const s: StatsLine = {
-    kind: "stats", lineNo, offset, length, ts, pid,
+    kind: "stats",
+    lineNo,
+    offset,
+    length,
+    ts,
+    pid,
     treqErrors: numField(body, "treqErrors") ?? 0,
     tresErrors: numField(body, "tresErrors") ?? 0,
     statusCodes: {
-      s1: numField(codes, "1") ?? 0, s2: numField(codes, "2") ?? 0, s3: numField(codes, "3") ?? 0,
-      s4: numField(codes, "4") ?? 0, s5: numField(codes, "5") ?? 0,
+      s1: numField(codes, "1") ?? 0,
+      s2: numField(codes, "2") ?? 0,
+      s3: numField(codes, "3") ?? 0,
+      s4: numField(codes, "4") ?? 0,
+      s5: numField(codes, "5") ?? 0,
     },
-    requests, responses, connections: numField(body, "connections") ?? 0,
+    requests,
+    responses,
+    connections: numField(body, "connections") ?? 0,
   };
   return s;
 }

@@ -40,7 +40,10 @@ describe.skipIf(!sampleName)("real sample acme-prod-502", () => {
     expect(rec.pid).toBe("7600");
     expect(rec.text).toBe("7a1f352d-0193-470c-9c2b-a8b70c7bfa67 edge micro listening on port 28000");
     expect({ ...rec.fields }).toEqual({
-      uid: "7a1f352d-0193-470c-9c2b-a8b70c7bfa67", port: "28000", err: "undefined", component: "microgateway",
+      uid: "7a1f352d-0193-470c-9c2b-a8b70c7bfa67",
+      port: "28000",
+      err: "undefined",
+      component: "microgateway",
     });
     expect(rec.ts).toBe(Date.parse("2026-11-23T19:33:55.775Z"));
     // awk 'NR==1{print length($0)+1}' FILE  -> 199
@@ -58,13 +61,26 @@ describe.skipIf(!sampleName)("real sample acme-prod-502", () => {
     expect(e502.length).toBe(3);
     // grep '\]\[502\]\[' FILE | cut -c1-24 -> 19:33:57.874Z, 19:34:06.147Z, 19:34:20.895Z
     expect(e502.map((e) => new Date(e.ts).toISOString())).toEqual([
-      "2026-11-23T19:33:57.874Z", "2026-11-23T19:34:06.147Z", "2026-11-23T19:34:20.895Z",
+      "2026-11-23T19:33:57.874Z",
+      "2026-11-23T19:34:06.147Z",
+      "2026-11-23T19:34:20.895Z",
     ]);
     for (const e of e502) {
       expect(e).toMatchObject({
-        level: "error", host: "127.0.0.1:28000", pid: "7600", org: "acme", env: "prod", clientIp: "127.0.0.1",
-        clientId: "demo-client", component: "microgateway-core", message: "", method: "GET",
-        errMessage: "socket hang up", errCode: "ECONNRESET", durationMs: null, stack: null,
+        level: "error",
+        host: "127.0.0.1:28000",
+        pid: "7600",
+        org: "acme",
+        env: "prod",
+        clientIp: "127.0.0.1",
+        clientId: "demo-client",
+        component: "microgateway-core",
+        message: "",
+        method: "GET",
+        errMessage: "socket hang up",
+        errCode: "ECONNRESET",
+        durationMs: null,
+        stack: null,
       });
     }
     // grep -c '\]\[targetRequest\]\[' FILE  -> 25
@@ -100,8 +116,15 @@ describe("LogLineParser synthetic", () => {
   it("parses an event line with all fields", () => {
     const [e] = parseAll(EV_502 + "\n") as EventLine[];
     expect(e).toMatchObject({
-      kind: "event", lineNo: 1, offset: 0, length: EV_502.length + 1, ts: Date.parse(TS), level: "error",
-      correlationId: "14a95568-eac9-4826-8972-95527389bce5", url: "emg_badtarget/items/2", status: 502,
+      kind: "event",
+      lineNo: 1,
+      offset: 0,
+      length: EV_502.length + 1,
+      ts: Date.parse(TS),
+      level: "error",
+      correlationId: "14a95568-eac9-4826-8972-95527389bce5",
+      url: "emg_badtarget/items/2",
+      status: 502,
     });
   });
 
@@ -115,21 +138,34 @@ describe("LogLineParser synthetic", () => {
   it("stats lines", () => {
     const [s] = parseAll(STATS) as StatsLine[];
     expect(s).toMatchObject({
-      kind: "stats", pid: "7600", treqErrors: 1, tresErrors: 2, requests: 25, responses: 24, connections: 3,
+      kind: "stats",
+      pid: "7600",
+      treqErrors: 1,
+      tresErrors: 2,
+      requests: 25,
+      responses: 24,
+      connections: 3,
       statusCodes: { s1: 0, s2: 18, s3: 0, s4: 1, s5: 6 },
     });
   });
 
   it("console lines", () => {
     const [c] = parseAll(`${TS} [3] [microgateway-core] worker started, port 8000`) as ConsoleLine[];
-    expect(c).toMatchObject({ kind: "console", pid: "3", component: "microgateway-core", text: "worker started, port 8000" });
+    expect(c).toMatchObject({
+      kind: "console",
+      pid: "3",
+      component: "microgateway-core",
+      text: "worker started, port 8000",
+    });
   });
 
   it("attaches a stack trace to the preceding event line", () => {
     const text = `${EV_502}\nError: socket hang up\n    at connResetException (node:internal/errors:720:14)\n${STATS}\n`;
     const items = parseAll(text);
     expect(items.map((i) => i.kind)).toEqual(["event", "stats"]);
-    expect((items[0] as EventLine).stack).toBe("Error: socket hang up\n    at connResetException (node:internal/errors:720:14)");
+    expect((items[0] as EventLine).stack).toBe(
+      "Error: socket hang up\n    at connResetException (node:internal/errors:720:14)",
+    );
     expect(items[1].lineNo).toBe(4);
   });
 
@@ -176,7 +212,12 @@ describe("LogLineParser synthetic", () => {
   it("a NUL-filled binary chunk", () => {
     const bin = Buffer.alloc(5000);
     const p = new LogLineParser();
-    const items = [...p.push(Buffer.from(STATS + "\n")), ...p.push(bin), ...p.push(Buffer.from("\n" + STATS)), ...p.end()];
+    const items = [
+      ...p.push(Buffer.from(STATS + "\n")),
+      ...p.push(bin),
+      ...p.push(Buffer.from("\n" + STATS)),
+      ...p.end(),
+    ];
     expect(items.map((i) => i.kind)).toEqual(["stats", "malformed", "stats"]);
     const m = items[1] as MalformedLine;
     expect(m.reason).toBe("binary");

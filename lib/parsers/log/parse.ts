@@ -170,10 +170,7 @@ export class LogLineParser {
 }
 
 /** Parses a byte stream; yields the (non-empty) batch of items completed by each chunk, then the tail. */
-export async function* parseLog(
-  source: AsyncIterable<Uint8Array>,
-  opts?: LogParserOptions,
-): AsyncGenerator<LogItem[]> {
+export async function* parseLog(source: AsyncIterable<Uint8Array>, opts?: LogParserOptions): AsyncGenerator<LogItem[]> {
   const p = new LogLineParser(opts);
   for await (const chunk of source) {
     const items = p.push(chunk);

@@ -32,19 +32,34 @@ describe("StatsAccumulator", () => {
     ]);
     expect(d[1].ts).toBe(Date.parse("2026-11-23T19:01:00.000Z"));
     expect(acc.totals()).toEqual({
-      requests: 32, responses: 32, treqErrors: 1, tresErrors: 0, s1: 0, s2: 26, s3: 0, s4: 0, s5: 6,
+      requests: 32,
+      responses: 32,
+      treqErrors: 1,
+      tresErrors: 0,
+      s1: 0,
+      s2: 26,
+      s3: 0,
+      s4: 0,
+      s5: 6,
     });
   });
 
   it("interleaved workers are tracked separately", () => {
     const acc = new StatsAccumulator();
     const p = new LogLineParser();
-    const lines = [...p.push(Buffer.from([
-      statsLine("2026-11-23T19:00:00.000Z", 1, 5, 5, 0),
-      statsLine("2026-11-23T19:00:00.000Z", 2, 7, 6, 1),
-      statsLine("2026-11-23T19:01:00.000Z", 1, 6, 6, 0),
-      statsLine("2026-11-23T19:01:00.000Z", 2, 9, 7, 2),
-    ].join("\n"))), ...p.end()] as StatsLine[];
+    const lines = [
+      ...p.push(
+        Buffer.from(
+          [
+            statsLine("2026-11-23T19:00:00.000Z", 1, 5, 5, 0),
+            statsLine("2026-11-23T19:00:00.000Z", 2, 7, 6, 1),
+            statsLine("2026-11-23T19:01:00.000Z", 1, 6, 6, 0),
+            statsLine("2026-11-23T19:01:00.000Z", 2, 9, 7, 2),
+          ].join("\n"),
+        ),
+      ),
+      ...p.end(),
+    ] as StatsLine[];
     const d = lines.map((l) => acc.add(l));
     expect(d.map((x) => x.requests)).toEqual([5, 7, 1, 2]);
     expect(acc.totals().requests).toBe(15);

@@ -22,8 +22,15 @@ const KEYS: (keyof Counters)[] = ["requests", "responses", "treqErrors", "tresEr
 function countersOf(s: StatsLine): Counters {
   const c = s.statusCodes;
   return {
-    requests: s.requests, responses: s.responses, treqErrors: s.treqErrors, tresErrors: s.tresErrors,
-    s1: c.s1, s2: c.s2, s3: c.s3, s4: c.s4, s5: c.s5,
+    requests: s.requests,
+    responses: s.responses,
+    treqErrors: s.treqErrors,
+    tresErrors: s.tresErrors,
+    s1: c.s1,
+    s2: c.s2,
+    s3: c.s3,
+    s4: c.s4,
+    s5: c.s5,
   };
 }
 

@@ -23,7 +23,18 @@ function stitch(evs: EventLine[], windowMs?: number): Transaction[] {
   return out.concat(s.flush());
 }
 
-function ev(ts: string, host: string, corr: string, component: string, message: string, status = "", err = "", code = "", dur = "", level = "info"): string {
+function ev(
+  ts: string,
+  host: string,
+  corr: string,
+  component: string,
+  message: string,
+  status = "",
+  err = "",
+  code = "",
+  dur = "",
+  level = "info",
+): string {
   return `${ts} [${level}][${host}][3][acme][prod][emg/x][10.0.0.9][key1][${corr}][${component}][${message}][GET][${status}][${err}][${code}][${dur}]`;
 }
 
@@ -43,7 +54,13 @@ describe.skipIf(!sampleName)("transactions of the real sample", () => {
     for (const t of txs) {
       expect(t.target).toBe("127.0.0.1:28081");
       expect(t.gatewayHost).toBe("127.0.0.1:28000");
-      expect(t).toMatchObject({ org: "acme", env: "prod", pid: "7600", clientIp: "127.0.0.1", clientId: "demo-client" });
+      expect(t).toMatchObject({
+        org: "acme",
+        env: "prod",
+        pid: "7600",
+        clientIp: "127.0.0.1",
+        clientId: "demo-client",
+      });
     }
   });
 
@@ -59,13 +76,22 @@ describe.skipIf(!sampleName)("transactions of the real sample", () => {
       ["77169099-af12-4d6a-a16b-387a988bb534", "emg_badtarget/items/18"],
     ]);
     for (const t of bad) {
-      expect(t).toMatchObject({ errMessage: "socket hang up", errCode: "ECONNRESET", targetStatus: null, method: "GET" });
+      expect(t).toMatchObject({
+        errMessage: "socket hang up",
+        errCode: "ECONNRESET",
+        targetStatus: null,
+        method: "GET",
+      });
     }
     // grep 14a95568-eac9-4826-8972-95527389bce5 FILE | cut -c1-24 -> 19:33:57.869Z ... 19:33:57.874Z
     // grep -n 14a95568 FILE | head -1 -> line 7; head -6 FILE | wc -c -> 1223
     expect(bad[0]).toMatchObject({
-      startTs: Date.parse("2026-11-23T19:33:57.869Z"), endTs: Date.parse("2026-11-23T19:33:57.874Z"),
-      firstLineNo: 7, firstOffset: 1223, lineCount: 4, durationMs: 4,
+      startTs: Date.parse("2026-11-23T19:33:57.869Z"),
+      endTs: Date.parse("2026-11-23T19:33:57.874Z"),
+      firstLineNo: 7,
+      firstOffset: 1223,
+      lineCount: 4,
+      durationMs: 4,
     });
   });
 });
@@ -75,31 +101,68 @@ describe("TransactionStitcher synthetic", () => {
   const T1 = "2026-11-23T19:00:00.030Z";
 
   it("error-only log: two lines per failure, 504 from errors-middleware", () => {
-    const txs = stitch(events([
-      ev(T0, "10.9.9.9:8443", "c1", "plugins-middleware", "targetRequest error", "", "ETIMEDOUT", "ETIMEDOUT", "30000", "error"),
-      ev(T1, "10.1.2.3:8000", "c1", "errors-middleware", "", "504", "timeout", "", "", "error"),
-    ].join("\n")));
+    const txs = stitch(
+      events(
+        [
+          ev(
+            T0,
+            "10.9.9.9:8443",
+            "c1",
+            "plugins-middleware",
+            "targetRequest error",
+            "",
+            "ETIMEDOUT",
+            "ETIMEDOUT",
+            "30000",
+            "error",
+          ),
+          ev(T1, "10.1.2.3:8000", "c1", "errors-middleware", "", "504", "timeout", "", "", "error"),
+        ].join("\n"),
+      ),
+    );
     expect(txs).toHaveLength(1);
     expect(txs[0]).toMatchObject({
-      correlationId: "c1", target: "10.9.9.9:8443", gatewayHost: "10.1.2.3:8000", status: 504, targetStatus: null,
-      errMessage: "ETIMEDOUT", errCode: "ETIMEDOUT", durationMs: 30000, lineCount: 2, clientId: "key1",
+      correlationId: "c1",
+      target: "10.9.9.9:8443",
+      gatewayHost: "10.1.2.3:8000",
+      status: 504,
+      targetStatus: null,
+      errMessage: "ETIMEDOUT",
+      errCode: "ETIMEDOUT",
+      durationMs: 30000,
+      lineCount: 2,
+      clientId: "key1",
     });
   });
 
   it("sourceResponse status wins over targetResponse", () => {
-    const txs = stitch(events([
-      ev(T0, "gw:8000", "c2", "plugins-middleware", "sourceRequest"),
-      ev(T0, "t:80", "c2", "plugins-middleware", "targetResponse", "404", "", "", "10"),
-      ev(T1, "gw:8000", "c2", "plugins-middleware", "sourceResponse", "401", "", "", "30"),
-    ].join("\n")));
-    expect(txs[0]).toMatchObject({ status: 401, targetStatus: 404, durationMs: 30, target: "t:80", gatewayHost: "gw:8000" });
+    const txs = stitch(
+      events(
+        [
+          ev(T0, "gw:8000", "c2", "plugins-middleware", "sourceRequest"),
+          ev(T0, "t:80", "c2", "plugins-middleware", "targetResponse", "404", "", "", "10"),
+          ev(T1, "gw:8000", "c2", "plugins-middleware", "sourceResponse", "401", "", "", "30"),
+        ].join("\n"),
+      ),
+    );
+    expect(txs[0]).toMatchObject({
+      status: 401,
+      targetStatus: 404,
+      durationMs: 30,
+      target: "t:80",
+      gatewayHost: "gw:8000",
+    });
   });
 
   it("empty correlation id gives single-line transactions", () => {
-    const txs = stitch(events([
-      ev(T0, "gw:8000", "", "microgateway-core", "", "502", "socket hang up", "ECONNRESET"),
-      ev(T0, "gw:8000", "", "microgateway-core", "", "502", "socket hang up", "ECONNRESET"),
-    ].join("\n")));
+    const txs = stitch(
+      events(
+        [
+          ev(T0, "gw:8000", "", "microgateway-core", "", "502", "socket hang up", "ECONNRESET"),
+          ev(T0, "gw:8000", "", "microgateway-core", "", "502", "socket hang up", "ECONNRESET"),
+        ].join("\n"),
+      ),
+    );
     expect(txs).toHaveLength(2);
     expect(txs.every((t) => t.lineCount === 1 && t.status === 502)).toBe(true);
   });
@@ -107,7 +170,8 @@ describe("TransactionStitcher synthetic", () => {
   it("emits transactions once they are 120 s of log time old, keeping memory flat", () => {
     const s = new TransactionStitcher();
     const base = Date.parse(T0);
-    const mk = (i: number, tsMs: number): EventLine => events(ev(new Date(tsMs).toISOString(), "gw:8000", `id${i}`, "plugins-middleware", "sourceRequest"))[0];
+    const mk = (i: number, tsMs: number): EventLine =>
+      events(ev(new Date(tsMs).toISOString(), "gw:8000", `id${i}`, "plugins-middleware", "sourceRequest"))[0];
     let emitted = 0;
     for (let i = 0; i < 10_000; i++) emitted += s.add(mk(i, base + i * 100)).length; // 10 lines/s for 1000 s
     expect(s.size).toBeLessThanOrEqual(1201);
@@ -120,7 +184,15 @@ describe("TransactionStitcher synthetic", () => {
     const out = s2.add(mk(3, base + 190_000));
     expect(out.map((t) => t.correlationId)).toEqual(["id2"]);
     expect(s2.drain()).toEqual([]);
-    expect(s2.flush().map((t) => [t.correlationId, t.lineCount]).sort()).toEqual([["id1", 2], ["id3", 1]]);
+    expect(
+      s2
+        .flush()
+        .map((t) => [t.correlationId, t.lineCount])
+        .sort(),
+    ).toEqual([
+      ["id1", 2],
+      ["id3", 1],
+    ]);
     // a transaction due within windowMs/16 holds the queue briefly instead of being requeued
     const s3 = new TransactionStitcher();
     s3.add(mk(1, base));
@@ -139,7 +211,19 @@ describe("a log whose time stands still (copies of one file)", () => {
     for (let t = 0; t < 3; t++) {
       const corr = `${String(k).padStart(8, "0")}-0000-4000-8000-00000000000${t}`;
       lines.push(ev("2026-11-23T19:00:00.000Z", "10.1.2.3:8000", corr, "plugins-middleware", "sourceRequest"));
-      lines.push(ev("2026-11-23T19:00:00.010Z", "10.1.2.3:8000", corr, "microgateway-core", "sourceResponse", "200", "", "", "10"));
+      lines.push(
+        ev(
+          "2026-11-23T19:00:00.010Z",
+          "10.1.2.3:8000",
+          corr,
+          "microgateway-core",
+          "sourceResponse",
+          "200",
+          "",
+          "",
+          "10",
+        ),
+      );
     }
   }
   const evs = events(lines.join("\n") + "\n");

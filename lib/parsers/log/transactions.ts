@@ -35,12 +35,32 @@ interface Open {
 function newOpen(e: EventLine): Open {
   return {
     tx: {
-      correlationId: own(e.correlationId), startTs: e.ts, endTs: e.ts, method: "", url: "", target: "",
-      gatewayHost: "", clientIp: "", clientId: "", org: "", env: "", pid: "", status: null,
-      targetStatus: null, errMessage: "", errCode: "", durationMs: null,
-      firstLineNo: e.lineNo, firstOffset: e.offset, lineCount: 0,
+      correlationId: own(e.correlationId),
+      startTs: e.ts,
+      endTs: e.ts,
+      method: "",
+      url: "",
+      target: "",
+      gatewayHost: "",
+      clientIp: "",
+      clientId: "",
+      org: "",
+      env: "",
+      pid: "",
+      status: null,
+      targetStatus: null,
+      errMessage: "",
+      errCode: "",
+      durationMs: null,
+      firstLineNo: e.lineNo,
+      firstOffset: e.offset,
+      lineCount: 0,
     },
-    lastTs: e.ts, orderTs: e.ts, statusRank: 0, sourceDuration: null, maxDuration: null,
+    lastTs: e.ts,
+    orderTs: e.ts,
+    statusRank: 0,
+    sourceDuration: null,
+    maxDuration: null,
   };
 }
 

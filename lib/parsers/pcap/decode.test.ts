@@ -3,13 +3,28 @@ import { decodeFrame, ipv6String } from "./decode";
 import { concatBytes, synthFrame } from "./synth";
 import { TCP_ACK, TCP_PSH } from "./types";
 
-const base = { tsUs: 0, src: "10.0.0.1", srcPort: 1234, dst: "10.0.0.2", dstPort: 80, seq: 7, ack: 9, flags: TCP_ACK | TCP_PSH, payload: "hello" };
-const dec = (link: number, f: Uint8Array) => decodeFrame(link, f, new DataView(f.buffer, f.byteOffset, f.byteLength), 0, f.length, 1, 0);
+const base = {
+  tsUs: 0,
+  src: "10.0.0.1",
+  srcPort: 1234,
+  dst: "10.0.0.2",
+  dstPort: 80,
+  seq: 7,
+  ack: 9,
+  flags: TCP_ACK | TCP_PSH,
+  payload: "hello",
+};
+const dec = (link: number, f: Uint8Array) =>
+  decodeFrame(link, f, new DataView(f.buffer, f.byteOffset, f.byteLength), 0, f.length, 1, 0);
 
 describe("decodeFrame", () => {
   it("reads Ethernet with stacked 802.1Q tags", () => {
     const eth = synthFrame(base, 1);
-    const tagged = concatBytes([eth.subarray(0, 12), new Uint8Array([0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2]), eth.subarray(12)]);
+    const tagged = concatBytes([
+      eth.subarray(0, 12),
+      new Uint8Array([0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2]),
+      eth.subarray(12),
+    ]);
     expect(dec(1, tagged)).toMatchObject({ src: "10.0.0.1", dstPort: 80, payloadLen: 5, seq: 7, ack: 9 });
   });
 
@@ -38,8 +53,10 @@ describe("decodeFrame", () => {
     dv.setUint16(4, 16 + tcp.length);
     v6[6] = 0; // hop-by-hop
     v6[23] = 1; // src ::1
-    v6.set([0x20, 0x01, 0x0d, 0xb8], 24); v6[39] = 5; // dst 2001:db8::5
-    v6[40] = 44; v6[41] = 0; // hop-by-hop → fragment header
+    v6.set([0x20, 0x01, 0x0d, 0xb8], 24);
+    v6[39] = 5; // dst 2001:db8::5
+    v6[40] = 44;
+    v6[41] = 0; // hop-by-hop → fragment header
     v6[48] = 6; // fragment (offset 0) → TCP
     v6.set(tcp, 56);
     expect(dec(101, v6)).toMatchObject({ src: "::1", dst: "2001:db8::5", srcPort: 1234, payloadLen: 5 });

@@ -22,11 +22,17 @@ export function ipv6String(dv: DataView, off: number): string {
   for (let i = 0; i < 8; i++) g.push(dv.getUint16(off + i * 2, false));
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = (a: number[]) => a.map((x) => x.toString(16)).join(":");
@@ -60,7 +66,11 @@ function networkOffset(linkType: number, buf: Uint8Array, dv: DataView, start: n
     }
     case 0:
       return start + 4 < end ? start + 4 : -1;
-    case 12: case 14: case 101: case 228: case 229:
+    case 12:
+    case 14:
+    case 101:
+    case 228:
+    case 229:
       return start < end ? start : -1;
     default:
       return -1;
@@ -72,7 +82,14 @@ function networkOffset(linkType: number, buf: Uint8Array, dv: DataView, start: n
  * `frame` and `tsUs` are copied into the result.
  */
 export function decodeFrame(
-  linkType: number, buf: Uint8Array, dv: DataView, start: number, capLen: number, frame: number, tsUs: number, offset = 0,
+  linkType: number,
+  buf: Uint8Array,
+  dv: DataView,
+  start: number,
+  capLen: number,
+  frame: number,
+  tsUs: number,
+  offset = 0,
 ): Packet | null {
   const end = start + capLen;
   const ip = networkOffset(linkType, buf, dv, start, end);
@@ -98,13 +115,19 @@ export function decodeFrame(
       if (hops > 8 || off + 8 > end) return null;
       if (next === 0 || next === 43 || next === 60) {
         const len = (buf[off + 1] + 1) * 8;
-        next = buf[off]; off += len; ipPayloadLen -= len;
+        next = buf[off];
+        off += len;
+        ipPayloadLen -= len;
       } else if (next === 44) {
         if ((dv.getUint16(off + 2, false) & 0xfff8) !== 0) return null; // non-first fragment
-        next = buf[off]; off += 8; ipPayloadLen -= 8;
+        next = buf[off];
+        off += 8;
+        ipPayloadLen -= 8;
       } else if (next === 51) {
         const len = (buf[off + 1] + 2) * 4;
-        next = buf[off]; off += len; ipPayloadLen -= len;
+        next = buf[off];
+        off += len;
+        ipPayloadLen -= len;
       } else {
         return null;
       }

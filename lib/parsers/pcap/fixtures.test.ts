@@ -58,8 +58,10 @@ describe("loopback session, analysed", () => {
     // tshark -Y http.request: frames 4 GET /a, 8 GET /b, 12 POST /post (chunked), 15 GET /chunked; responses 6 9 14 16.
     // reqFrame is where a request starts: the POST head is in frame 10 ("TCP segment of a reassembled PDU").
     expect(c.exchanges.map((e) => [e.method, e.path, e.reqFrame, e.status, e.respFrame, e.complete])).toEqual([
-      ["GET", "/a", 4, 200, 6, true], ["GET", "/b", 8, 200, 9, true],
-      ["POST", "/post", 10, 200, 14, true], ["GET", "/chunked", 15, 200, 16, true],
+      ["GET", "/a", 4, 200, 6, true],
+      ["GET", "/b", 8, 200, 9, true],
+      ["POST", "/post", 10, 200, 14, true],
+      ["GET", "/chunked", 15, 200, 16, true],
     ]);
     expect(c.exchanges[0].keepAliveTimeoutS).toBe(1);
     expect(c.exchanges[3].chunked).toBe(true);
@@ -71,7 +73,10 @@ describe("loopback session, analysed", () => {
   it("reads the IPv6 connection with a HEAD", () => {
     const c = conns[1];
     expect(c.gateway.host).toBe("::1");
-    expect(c.exchanges.map((e) => [e.method, e.status, e.complete])).toEqual([["GET", 200, true], ["HEAD", 200, true]]);
+    expect(c.exchanges.map((e) => [e.method, e.status, e.complete])).toEqual([
+      ["GET", 200, true],
+      ["HEAD", 200, true],
+    ]);
     expect([c.closer, c.connState]).toEqual(["gateway", "SF"]);
   });
   it("sees the refused connection", () => {
@@ -89,14 +94,25 @@ describe("byte order", () => {
     const dst = new DataView(be.buffer);
     const swap32 = (o: number) => dst.setUint32(o, src.getUint32(o, true), false);
     const swap16 = (o: number) => dst.setUint16(o, src.getUint16(o, true), false);
-    swap32(0); swap16(4); swap16(6); swap32(8); swap32(12); swap32(16); swap32(20);
-    for (let o = 24; o < le.length; ) {
+    swap32(0);
+    swap16(4);
+    swap16(6);
+    swap32(8);
+    swap32(12);
+    swap32(16);
+    swap32(20);
+    for (let o = 24; o < le.length;) {
       const incl = src.getUint32(o + 8, true);
-      swap32(o); swap32(o + 4); swap32(o + 8); swap32(o + 12);
+      swap32(o);
+      swap32(o + 4);
+      swap32(o + 8);
+      swap32(o + 12);
       o += 16 + incl;
     }
     const a = read(le).packets;
     const b = read(be).packets;
-    expect(b.map((p) => [p.frame, p.tsUs, p.seq, p.payloadLen])).toEqual(a.map((p) => [p.frame, p.tsUs, p.seq, p.payloadLen]));
+    expect(b.map((p) => [p.frame, p.tsUs, p.seq, p.payloadLen])).toEqual(
+      a.map((p) => [p.frame, p.tsUs, p.seq, p.payloadLen]),
+    );
   });
 });

@@ -10,7 +10,9 @@ import { CaptureError, CaptureReader, type CaptureWarning, type Packet } from ".
 
 const FIX = path.join(import.meta.dirname, "__fixtures__");
 const captures = [
-  ...readdirSync(FIX).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => readFileSync(path.join(FIX, f))),
+  ...readdirSync(FIX)
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .map((f) => readFileSync(path.join(FIX, f))),
   readFileSync(path.join(SAMPLE_DIR, "gw01-to-target.pcap")),
 ];
 const PCAP_HEADER = captures.find((c) => c.readUInt32LE(0) === 0xa1b2c3d4)!.subarray(0, 24);
@@ -19,7 +21,12 @@ const shbLen = PCAPNG_SHB.readUInt32LE(4);
 const idbLen = PCAPNG_SHB.readUInt32LE(shbLen + 4);
 const PCAPNG_HEAD = PCAPNG_SHB.subarray(0, shbLen + idbLen); // section header + first interface
 
-interface Read { packets: Packet[]; warnings: CaptureWarning[]; frames: number; error: CaptureError | null }
+interface Read {
+  packets: Packet[];
+  warnings: CaptureWarning[];
+  frames: number;
+  error: CaptureError | null;
+}
 
 function read(chunks: Uint8Array[]): Read {
   const r = new CaptureReader();

@@ -22,46 +22,82 @@ class Ng {
     const b = new Uint8Array(v.reduce((n, [, s]) => n + s, 0));
     const dv = new DataView(b.buffer);
     let o = 0;
-    for (const [x, s] of v) { if (s === 2) dv.setUint16(o, x, this.le); else dv.setUint32(o, x, this.le); o += s; }
+    for (const [x, s] of v) {
+      if (s === 2) dv.setUint16(o, x, this.le);
+      else dv.setUint32(o, x, this.le);
+      o += s;
+    }
     return b;
   }
   shb(): this {
     return this.block(0x0a0d0d0a, this.words([0x1a2b3c4d, 4], [1, 2], [0, 2], [0xffffffff, 4], [0xffffffff, 4]));
   }
   idb(linkType: number, tsresol?: number): this {
-    const opt = tsresol === undefined ? new Uint8Array(0) : concatBytes([this.words([9, 2], [1, 2]), new Uint8Array([tsresol, 0, 0, 0]), this.words([0, 2], [0, 2])]);
+    const opt =
+      tsresol === undefined
+        ? new Uint8Array(0)
+        : concatBytes([this.words([9, 2], [1, 2]), new Uint8Array([tsresol, 0, 0, 0]), this.words([0, 2], [0, 2])]);
     return this.block(1, concatBytes([this.words([linkType, 2], [0, 2], [65535, 4]), opt]));
   }
   epb(iface: number, ts: bigint, frame: Uint8Array): this {
     const [hi, lo] = [Number(ts >> 32n), Number(ts & 0xffffffffn)];
-    return this.block(6, concatBytes([this.words([iface, 4], [hi, 4], [lo, 4], [frame.length, 4], [frame.length, 4]), frame]));
+    return this.block(
+      6,
+      concatBytes([this.words([iface, 4], [hi, 4], [lo, 4], [frame.length, 4], [frame.length, 4]), frame]),
+    );
   }
-  spb(frame: Uint8Array): this { return this.block(3, concatBytes([this.words([frame.length, 4]), frame])); }
+  spb(frame: Uint8Array): this {
+    return this.block(3, concatBytes([this.words([frame.length, 4]), frame]));
+  }
   pb(iface: number, ts: bigint, frame: Uint8Array): this {
     const [hi, lo] = [Number(ts >> 32n), Number(ts & 0xffffffffn)];
-    return this.block(2, concatBytes([this.words([iface, 2], [0, 2], [hi, 4], [lo, 4], [frame.length, 4], [frame.length, 4]), frame]));
+    return this.block(
+      2,
+      concatBytes([this.words([iface, 2], [0, 2], [hi, 4], [lo, 4], [frame.length, 4], [frame.length, 4]), frame]),
+    );
   }
-  bytes(): Uint8Array { return concatBytes(this.parts); }
+  bytes(): Uint8Array {
+    return concatBytes(this.parts);
+  }
 }
 
-const pkt = (port: number): SynthPacket => ({ tsUs: 0, src: "192.168.1.1", srcPort: port, dst: "192.168.1.2", dstPort: 80, seq: 1, ack: 0, flags: 2 });
+const pkt = (port: number): SynthPacket => ({
+  tsUs: 0,
+  src: "192.168.1.1",
+  srcPort: port,
+  dst: "192.168.1.2",
+  dstPort: 80,
+  seq: 1,
+  ack: 0,
+  flags: 2,
+});
 
 /** Tiny chunks: every block straddles chunk boundaries. */
 const readAll = (bytes: Uint8Array) => readChunked(bytes, 13);
 
 describe("pcapng", () => {
   it("reads sections of both byte orders, several interfaces, resolutions and block kinds", () => {
-    const a = new Ng(true).shb().idb(101).idb(1, 9) // iface 0 raw IP µs, iface 1 Ethernet ns
+    const a = new Ng(true)
+      .shb()
+      .idb(101)
+      .idb(1, 9) // iface 0 raw IP µs, iface 1 Ethernet ns
       .epb(0, 1_700_000_000_000_001n, synthFrame(pkt(1)))
       .epb(1, 1_700_000_000_000_002_999n, synthFrame(pkt(2), 1))
       .block(0x0bad0bad, new Uint8Array(8)) // unknown block type: skipped with a warning
       .spb(synthFrame(pkt(3)))
       .bytes();
-    const b = new Ng(false).shb().idb(1, 0x80 | 20) // big-endian section, 2^-20 s units
+    const b = new Ng(false)
+      .shb()
+      .idb(1, 0x80 | 20) // big-endian section, 2^-20 s units
       .pb(0, 1_700_000_000n * 2n ** 20n + 2n ** 19n, synthFrame(pkt(4), 1))
       .bytes();
     const { packets, reader } = readAll(concatBytes([a, b]));
-    expect(packets.map((p) => [p.frame, p.srcPort])).toEqual([[1, 1], [2, 2], [3, 3], [4, 4]]);
+    expect(packets.map((p) => [p.frame, p.srcPort])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
     expect(packets[0].tsUs).toBe(1_700_000_000_000_001);
     expect(packets[1].tsUs).toBe(1_700_000_000_000_002);
     expect(packets[3].tsUs).toBe(1_700_000_000_500_000);
@@ -69,7 +105,11 @@ describe("pcapng", () => {
   });
 
   it("warns about packets on undeclared interfaces and absurd block lengths, without throwing", () => {
-    const ng = new Ng(true).shb().idb(101).epb(3, 0n, synthFrame(pkt(1))).bytes();
+    const ng = new Ng(true)
+      .shb()
+      .idb(101)
+      .epb(3, 0n, synthFrame(pkt(1)))
+      .bytes();
     const bad = concatBytes([ng, new Uint8Array([6, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0])]);
     const { packets, reader } = readAll(bad);
     expect(packets).toEqual([]);
@@ -78,7 +118,11 @@ describe("pcapng", () => {
   });
 
   it("warns about an unsupported link type", () => {
-    const ng = new Ng(true).shb().idb(147).epb(0, 0n, synthFrame(pkt(1))).bytes();
+    const ng = new Ng(true)
+      .shb()
+      .idb(147)
+      .epb(0, 0n, synthFrame(pkt(1)))
+      .bytes();
     const { packets, reader } = readAll(ng);
     expect(packets).toEqual([]);
     expect(reader.frames).toBe(1);

@@ -26,7 +26,9 @@ function headerBefore(layout: CaptureLayout, offset: number): CaptureLayout["blo
   if (!layout.complete) return null;
   const before = layout.blocks.filter((b) => b.offset + b.length <= offset);
   let s = -1;
-  before.forEach((b, i) => { if (b.section) s = i; });
+  before.forEach((b, i) => {
+    if (b.section) s = i;
+  });
   return s < 0 ? null : before.slice(s);
 }
 
@@ -36,12 +38,16 @@ function headerBefore(layout: CaptureLayout, offset: number): CaptureLayout["blo
  * last one's; otherwise from the start of the capture, still stopping after the last frame.
  */
 export async function readFrameRange(
-  read: ReadAt, layout: CaptureLayout | null, range: FrameRange, onPackets: (packets: Packet[]) => void,
+  read: ReadAt,
+  layout: CaptureLayout | null,
+  range: FrameRange,
+  onPackets: (packets: Packet[]) => void,
 ): Promise<{ bytesRead: number; seeked: boolean }> {
   const reader = new CaptureReader();
   let pos = 0;
   let bytesRead = 0;
-  const header = range.firstOffset !== null && range.lastOffset !== null && layout ? headerBefore(layout, range.firstOffset) : null;
+  const header =
+    range.firstOffset !== null && range.lastOffset !== null && layout ? headerBefore(layout, range.firstOffset) : null;
   if (header) {
     for (const b of header) {
       const bytes = await read(b.offset, b.length);

@@ -26,7 +26,14 @@ describe("CaptureReader on the acme sample (SLL2)", () => {
     const { packets } = readAll(bytes);
     const p = packets[0];
     // tshark: frame 1 2026-11-23 19:33:55.819607 53466 → 28081 [SYN]
-    expect(p).toMatchObject({ frame: 1, src: "127.0.0.1", srcPort: 53466, dst: "127.0.0.1", dstPort: 28081, payloadLen: 0 });
+    expect(p).toMatchObject({
+      frame: 1,
+      src: "127.0.0.1",
+      srcPort: 53466,
+      dst: "127.0.0.1",
+      dstPort: 28081,
+      payloadLen: 0,
+    });
     expect(p.flags & TCP_SYN).toBeTruthy();
     expect(new Date(p.tsUs / 1000).toISOString()).toBe("2026-11-23T19:33:55.819Z");
     expect(p.tsUs % 1000).toBe(607);
@@ -37,7 +44,9 @@ describe("CaptureReader on the acme sample (SLL2)", () => {
     expect(packets.filter((q) => q.flags & TCP_RST).length).toBe(0);
   });
   it("streams through readCapture", async () => {
-    async function* src() { for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096); }
+    async function* src() {
+      for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+    }
     let n = 0;
     for await (const batch of readCapture(src())) n += batch.length;
     expect(n).toBe(217);
@@ -53,7 +62,11 @@ describe("CaptureReader on a multi-MB capture in big chunks", () => {
       const bytes = new Uint8Array(readFileSync(file));
       const whole = readAll(bytes, bytes.length);
       expect(whole.packets.length).toBeGreaterThan(5000);
-      const view = (ps: Packet[]) => ps.map((q) => `${q.frame} ${q.tsUs} ${q.srcPort}>${q.dstPort} ${q.flags} ${q.payloadLen} ${Buffer.from(q.payload.subarray(0, 8)).toString("hex")}`);
+      const view = (ps: Packet[]) =>
+        ps.map(
+          (q) =>
+            `${q.frame} ${q.tsUs} ${q.srcPort}>${q.dstPort} ${q.flags} ${q.payloadLen} ${Buffer.from(q.payload.subarray(0, 8)).toString("hex")}`,
+        );
       // 1 MiB (what the ingest reads), just over and under the join window, and an odd size.
       for (const chunk of [1 << 20, 256 * 1024 + 65, 256 * 1024 + 63, 300_007]) {
         const { packets, reader } = readAll(bytes, chunk);
@@ -68,8 +81,14 @@ describe("CaptureReader on a multi-MB capture in big chunks", () => {
 
 describe("CaptureReader errors", () => {
   it("throws a typed error at offset 0 on an unknown header", () => {
-    expect(() => new CaptureReader().push(new TextEncoder().encode("hello world, not a capture"))).toThrow(CaptureError);
-    try { new CaptureReader().push(new Uint8Array(32)); } catch (e) { expect((e as CaptureError).offset).toBe(0); }
+    expect(() => new CaptureReader().push(new TextEncoder().encode("hello world, not a capture"))).toThrow(
+      CaptureError,
+    );
+    try {
+      new CaptureReader().push(new Uint8Array(32));
+    } catch (e) {
+      expect((e as CaptureError).offset).toBe(0);
+    }
   });
   it("accepts a 0-length input quietly", () => {
     const r = new CaptureReader();
@@ -87,10 +106,12 @@ describe("CaptureReader errors", () => {
   it("warns on random bytes after a pcap magic and never throws", () => {
     const bytes = new Uint8Array(readFileSync(SAMPLE)).slice(0, 24 + 4096);
     let seed = 7;
-    for (let i = 24; i < bytes.length; i++) { seed = (seed * 1103515245 + 12345) >>> 0; bytes[i] = seed >>> 24; }
+    for (let i = 24; i < bytes.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      bytes[i] = seed >>> 24;
+    }
     const { reader } = readAll(bytes);
     expect(reader.warnings.length).toBeGreaterThan(0);
     expect(reader.warnings[0].offset).toBeGreaterThanOrEqual(24);
   });
 });
-

@@ -8,14 +8,22 @@ const MAX_WARNINGS = 200;
 /** Bytes of a new chunk joined to an unfinished record: enough for the largest record (pcap or pcapng) to complete. */
 const JOIN_BYTES = MAX_RECORD_BYTES + 64;
 
-interface Iface { linkType: number; snaplen: number; unitsPerUs: number; offsetUs: number }
+interface Iface {
+  linkType: number;
+  snaplen: number;
+  unitsPerUs: number;
+  offsetUs: number;
+}
 
 /**
  * Where the bytes lie that a reader needs before it can read a frame in the middle of a capture: the pcap file header,
  * or pcapng's section headers and interface descriptions. `complete` is false when there were more than
  * MAX_HEADER_BLOCKS (a reader resumed past them would lack some): see lib/parsers/pcap/range.ts.
  */
-export interface CaptureLayout { blocks: Array<{ offset: number; length: number; section: boolean }>; complete: boolean }
+export interface CaptureLayout {
+  blocks: Array<{ offset: number; length: number; section: boolean }>;
+  complete: boolean;
+}
 const MAX_HEADER_BLOCKS = 256;
 
 /** (hi·2^32 + lo) / unitsPerUs, exact for integer unit ratios (µs, ns, ...) where a double product would round. */
@@ -57,14 +65,18 @@ export class CaptureReader {
    * of frames after the header blocks (`layout`) were pushed. Only between records (nothing pending).
    */
   resumeAt(offset: number, framesBefore: number): void {
-    if (this.mode === "start" || this.pending.length > 0) throw new Error("resumeAt: push the capture's header first, and whole records only");
+    if (this.mode === "start" || this.pending.length > 0)
+      throw new Error("resumeAt: push the capture's header first, and whole records only");
     this.base = offset;
     this.frames = framesBefore;
   }
 
   private headerBlock(offset: number, length: number, section: boolean): void {
     if (this.layout.blocks.some((b) => b.offset === offset)) return; // pushed again by a resumed reader
-    if (this.layout.blocks.length >= MAX_HEADER_BLOCKS) { this.layout.complete = false; return; }
+    if (this.layout.blocks.length >= MAX_HEADER_BLOCKS) {
+      this.layout.complete = false;
+      return;
+    }
     this.layout.blocks.push({ offset, length, section });
   }
 
@@ -94,11 +106,17 @@ export class CaptureReader {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;
     if (this.mode === "start") {
-      if (buf.length < 4) { this.pending = buf.slice(); return out; }
+      if (buf.length < 4) {
+        this.pending = buf.slice();
+        return out;
+      }
       const m = dv.getUint32(0, false);
       if (m === 0x0a0d0d0a) this.mode = "pcapng";
       else if (m === 0xa1b2c3d4 || m === 0xa1b23c4d || m === 0xd4c3b2a1 || m === 0x4d3cb2a1) {
-        if (buf.length < 24) { this.pending = buf.slice(); return out; }
+        if (buf.length < 24) {
+          this.pending = buf.slice();
+          return out;
+        }
         this.mode = "pcap";
         this.le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
         this.nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
@@ -112,7 +130,10 @@ export class CaptureReader {
       }
     }
     pos = this.mode === "pcap" ? this.readPcap(buf, dv, pos, out) : this.readPcapng(buf, dv, pos, out);
-    if ((this.mode as Mode) === "stopped") { this.pending = new Uint8Array(0); return out; }
+    if ((this.mode as Mode) === "stopped") {
+      this.pending = new Uint8Array(0);
+      return out;
+    }
     // Copy the small tail so the big chunk can be garbage collected.
     this.pending = buf.slice(pos);
     this.base += pos;
@@ -133,7 +154,11 @@ export class CaptureReader {
     while (pos + 16 <= buf.length) {
       const incl = dv.getUint32(pos + 8, le);
       if (incl > MAX_RECORD_BYTES) {
-        this.stop("absurd-length", this.base + pos, `Record length ${incl} exceeds ${MAX_RECORD_BYTES}; rest of capture skipped`);
+        this.stop(
+          "absurd-length",
+          this.base + pos,
+          `Record length ${incl} exceeds ${MAX_RECORD_BYTES}; rest of capture skipped`,
+        );
         return pos;
       }
       if (pos + 16 + incl > buf.length) break;
@@ -156,12 +181,18 @@ export class CaptureReader {
         const bom = dv.getUint32(pos + 8, false);
         if (bom === 0x1a2b3c4d) this.le = false;
         else if (bom === 0x4d3c2b1a) this.le = true;
-        else { this.stop("bad-block", this.base + pos, "Section header with a bad byte-order magic"); return pos; }
+        else {
+          this.stop("bad-block", this.base + pos, "Section header with a bad byte-order magic");
+          return pos;
+        }
       }
       const len = dv.getUint32(pos + 4, this.le);
       if (len < 12 || len % 4 !== 0 || len > MAX_RECORD_BYTES + 64) {
-        this.stop(len > MAX_RECORD_BYTES ? "absurd-length" : "bad-block", this.base + pos,
-          `Block length ${len} is invalid; rest of capture skipped`);
+        this.stop(
+          len > MAX_RECORD_BYTES ? "absurd-length" : "bad-block",
+          this.base + pos,
+          `Block length ${len} is invalid; rest of capture skipped`,
+        );
         return pos;
       }
       if (pos + len > buf.length) break;
@@ -180,7 +211,12 @@ export class CaptureReader {
         this.headerBlock(at, len, true);
         return;
       case 1: {
-        const iface: Iface = { linkType: dv.getUint16(pos + 8, le), snaplen: dv.getUint32(pos + 12, le), unitsPerUs: 1, offsetUs: 0 };
+        const iface: Iface = {
+          linkType: dv.getUint16(pos + 8, le),
+          snaplen: dv.getUint32(pos + 12, le),
+          unitsPerUs: 1,
+          offsetUs: 0,
+        };
         let o = pos + 16;
         while (o + 4 <= pos + len - 4) {
           const code = dv.getUint16(o, le);
@@ -191,7 +227,8 @@ export class CaptureReader {
             const unitsPerSec = v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v;
             iface.unitsPerUs = unitsPerSec / 1e6;
           } else if (code === 14 && olen >= 8) {
-            iface.offsetUs = (dv.getUint32(o + 4 + (le ? 4 : 0), le) * 2 ** 32 + dv.getUint32(o + 4 + (le ? 0 : 4), le)) * 1e6;
+            iface.offsetUs =
+              (dv.getUint32(o + 4 + (le ? 4 : 0), le) * 2 ** 32 + dv.getUint32(o + 4 + (le ? 0 : 4), le)) * 1e6;
           }
           o += 4 + ((olen + 3) & ~3);
         }
@@ -200,15 +237,22 @@ export class CaptureReader {
         this.headerBlock(at, len, false);
         return;
       }
-      case 6: case 2: {
+      case 6:
+      case 2: {
         const ifId = type === 6 ? dv.getUint32(pos + 8, le) : dv.getUint16(pos + 8, le);
         const tsHi = dv.getUint32(pos + 12, le);
         const tsLo = dv.getUint32(pos + 16, le);
         const cap = dv.getUint32(pos + 20, le);
         this.frames++;
         const iface = this.ifaces[ifId];
-        if (!iface) { this.warn("unknown-interface", at, `Packet refers to undeclared interface ${ifId}`); return; }
-        if (28 + cap > len) { this.warn("malformed-packet", at, `Captured length ${cap} overflows its block`); return; }
+        if (!iface) {
+          this.warn("unknown-interface", at, `Packet refers to undeclared interface ${ifId}`);
+          return;
+        }
+        if (28 + cap > len) {
+          this.warn("malformed-packet", at, `Captured length ${cap} overflows its block`);
+          return;
+        }
         const tsUs = toMicros(tsHi, tsLo, iface.unitsPerUs) + iface.offsetUs;
         const p = decodeFrame(iface.linkType, buf, dv, pos + 28, cap, this.frames, tsUs, at);
         if (p) out.push(p);
@@ -217,7 +261,10 @@ export class CaptureReader {
       case 3: {
         this.frames++;
         const iface = this.ifaces[0];
-        if (!iface) { this.warn("unknown-interface", at, "Simple packet block without an interface"); return; }
+        if (!iface) {
+          this.warn("unknown-interface", at, "Simple packet block without an interface");
+          return;
+        }
         const orig = dv.getUint32(pos + 8, le);
         let cap = Math.min(orig, len - 16);
         if (iface.snaplen > 0) cap = Math.min(cap, iface.snaplen);

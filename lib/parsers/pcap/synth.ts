@@ -2,16 +2,23 @@
 
 export interface SynthPacket {
   tsUs: number;
-  src: string; srcPort: number; dst: string; dstPort: number;
-  seq: number; ack: number; flags: number;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: number;
   payload?: Uint8Array | string;
 }
 
-function ipv4Bytes(s: string): number[] { return s.split(".").map(Number); }
+function ipv4Bytes(s: string): number[] {
+  return s.split(".").map(Number);
+}
 
 /** One frame: link header (Ethernet for 1, none for 101) + IPv4 + 20-byte TCP header + payload. */
 export function synthFrame(p: SynthPacket, linkType: 1 | 101 = 101): Uint8Array {
-  const body = typeof p.payload === "string" ? new TextEncoder().encode(p.payload) : p.payload ?? new Uint8Array(0);
+  const body = typeof p.payload === "string" ? new TextEncoder().encode(p.payload) : (p.payload ?? new Uint8Array(0));
   const link = linkType === 1 ? 14 : 0;
   const f = new Uint8Array(link + 40 + body.length);
   const dv = new DataView(f.buffer);
@@ -62,7 +69,10 @@ export function pcapRecord(tsUs: number, frame: Uint8Array): Uint8Array {
 export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

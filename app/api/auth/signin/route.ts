@@ -20,7 +20,12 @@ export const POST = route({ access: "public", body: SignIn }, async ({ req, body
   const attempt = await limit.attempt(ip);
   if (attempt === null) {
     const headers = { "retry-after": String(await limit.retryAfterS(ip)) };
-    throw new ApiError(429, "rate_limited", "Too many failed sign-ins from this address. Wait a few minutes and try again.", { headers });
+    throw new ApiError(
+      429,
+      "rate_limited",
+      "Too many failed sign-ins from this address. Wait a few minutes and try again.",
+      { headers },
+    );
   }
   const user = await checkCredentials(db, body.email, body.password);
   if (!user) throw new ApiError(401, "bad_credentials", "Wrong email or password.");

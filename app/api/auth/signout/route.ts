@@ -10,7 +10,9 @@ export const POST = route({ access: "public" }, async ({ req }) => {
   const jar = await cookies();
   await endSession(app().db, jar.get(SESSION_COOKIE)?.value);
   const wantsJson = (req.headers.get("accept") ?? "").includes("application/json");
-  const res = wantsJson ? NextResponse.json({ ok: true }) : new NextResponse(null, { status: 303, headers: { location: "/signin" } });
+  const res = wantsJson
+    ? NextResponse.json({ ok: true })
+    : new NextResponse(null, { status: 303, headers: { location: "/signin" } });
   res.cookies.delete(SESSION_COOKIE);
   res.cookies.delete(SHARE_COOKIE);
   return res;

@@ -15,7 +15,10 @@ export const GET = route({ access: "read" }, async ({ params }) => {
 
 export const PATCH = route({ access: "edit", incident: true, body: IncidentPatch }, async ({ incident, body }) => {
   const { db } = app();
-  await db.incident.update({ where: { id: incident.id }, data: { ...body, ...(body.title ? { titleEdited: true } : {}) } });
+  await db.incident.update({
+    where: { id: incident.id },
+    data: { ...body, ...(body.title ? { titleEdited: true } : {}) },
+  });
   return NextResponse.json(await getIncidentView(db, incident.id));
 });
 

@@ -13,7 +13,9 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   const { id } = await params;
   await pageIncidentAccess(id);
   const sp = await searchParams;
-  const raw = Object.fromEntries(Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
+  const raw = Object.fromEntries(
+    Object.entries(sp).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])),
+  );
   const parsed = ConnectionQuery.safeParse(raw);
   const q0 = parsed.success ? parsed.data : ConnectionQuery.parse({});
   const { db } = app();
@@ -32,8 +34,17 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   const base = `/incidents/${id}/connections`;
   const href = (over: Record<string, string | number | undefined>) => {
     const u = new URLSearchParams();
-    const merged: Record<string, string | number | undefined> = { class: q.class, target: q.target, state: q.state, sort: q.sort, pageSize: q.pageSize, ...over };
-    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "sort" && v === "time") && !(k === "pageSize" && v === 50)) u.set(k, String(v));
+    const merged: Record<string, string | number | undefined> = {
+      class: q.class,
+      target: q.target,
+      state: q.state,
+      sort: q.sort,
+      pageSize: q.pageSize,
+      ...over,
+    };
+    for (const [k, v] of Object.entries(merged))
+      if (v !== undefined && v !== "" && !(k === "sort" && v === "time") && !(k === "pageSize" && v === 50))
+        u.set(k, String(v));
     const s = u.toString();
     return s ? `${base}?${s}` : base;
   };
@@ -45,48 +56,107 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   return (
     <>
       <section className="panel">
-        <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
+        <p>
+          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
+        </p>
         <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>TCP connections</h1>
-        <form method="get" action={base} style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }} aria-label="Filter connections">
-          <FilterSelect label="Class" name="class" value={q.class} options={ConnectionClass.options.map((c) => [c, CLASS_LABEL[c]])} />
+        <form
+          method="get"
+          action={base}
+          style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
+          aria-label="Filter connections"
+        >
+          <FilterSelect
+            label="Class"
+            name="class"
+            value={q.class}
+            options={ConnectionClass.options.map((c) => [c, CLASS_LABEL[c]])}
+          />
           <FilterSelect label="Target" name="target" value={q.target} options={facets.targets.map((t) => [t, t])} />
           <FilterSelect label="State" name="state" value={q.state} options={facets.states.map((s) => [s, s])} />
           <input type="hidden" name="sort" value={q.sort} />
           {q.pageSize !== 50 && <input type="hidden" name="pageSize" value={q.pageSize} />}
-          <button className="btn" type="submit">Filter</button>
-          <span className="muted">Sort: {q.sort === "time"
-            ? <><strong>time</strong> · <Link href={href({ sort: "gap" })}>idle gap</Link></>
-            : <><Link href={href({ sort: "time" })}>time</Link> · <strong>idle gap</strong></>}</span>
+          <button className="btn" type="submit">
+            Filter
+          </button>
+          <span className="muted">
+            Sort:{" "}
+            {q.sort === "time" ? (
+              <>
+                <strong>time</strong> · <Link href={href({ sort: "gap" })}>idle gap</Link>
+              </>
+            ) : (
+              <>
+                <Link href={href({ sort: "time" })}>time</Link> · <strong>idle gap</strong>
+              </>
+            )}
+          </span>
         </form>
       </section>
       <section className="panel" aria-labelledby="conns-h">
         <h2 id="conns-h">{list.total} connection(s)</h2>
-        {badCursor && <p role="status" className="muted" data-testid="bad-cursor">That page link is not valid (any more): showing the first page.</p>}
-        {list.total === 0 ? <p className="muted">No connections match. Upload a capture of the gateway↔target leg to see them.</p> : (
+        {badCursor && (
+          <p role="status" className="muted" data-testid="bad-cursor">
+            That page link is not valid (any more): showing the first page.
+          </p>
+        )}
+        {list.total === 0 ? (
+          <p className="muted">No connections match. Upload a capture of the gateway↔target leg to see them.</p>
+        ) : (
           <table data-testid="connections-table" className="one-line">
             <thead>
               <tr>
-                <th>No.</th><th>Start</th><th>Gateway → target</th><th>Class</th><th>State</th><th>History</th>
-                <th className="num">Idle gap</th><th>Closed by</th><th>Requests</th><th>Matched 502</th>
+                <th>No.</th>
+                <th>Start</th>
+                <th>Gateway → target</th>
+                <th>Class</th>
+                <th>State</th>
+                <th>History</th>
+                <th className="num">Idle gap</th>
+                <th>Closed by</th>
+                <th>Requests</th>
+                <th>Matched 502</th>
               </tr>
             </thead>
             <tbody>
               {list.connections.map((c) => (
                 <tr key={c.id} data-class={c.class}>
-                  <td><Link href={`${base}/${c.id}`} aria-label={`Ladder of connection ${c.id} (${c.gateway})`}>{c.id}</Link></td>
+                  <td>
+                    <Link href={`${base}/${c.id}`} aria-label={`Ladder of connection ${c.id} (${c.gateway})`}>
+                      {c.id}
+                    </Link>
+                  </td>
                   <td>{fmtTs(c.startTs)}</td>
-                  <td>{c.gateway} → {c.target}</td>
-                  <td className={c.class === "normal" ? "" : "bad"} title={c.reason}>{CLASS_LABEL[c.class]}</td>
-                  <td><code>{c.state}</code></td>
-                  <td><code>{c.history}</code></td>
+                  <td>
+                    {c.gateway} → {c.target}
+                  </td>
+                  <td className={c.class === "normal" ? "" : "bad"} title={c.reason}>
+                    {CLASS_LABEL[c.class]}
+                  </td>
+                  <td>
+                    <code>{c.state}</code>
+                  </td>
+                  <td>
+                    <code>{c.history}</code>
+                  </td>
                   <td className="num">{fmtMs(c.idleGapMs)}</td>
                   <td>{c.closer ? `${c.closer} ${c.closeKind}` : "—"}</td>
                   <td>
                     {/* One line per connection: its requests open on demand (a keep-alive connection may carry hundreds). */}
-                    {c.exchanges.length === 0 ? <span className="muted">none</span> : (
+                    {c.exchanges.length === 0 ? (
+                      <span className="muted">none</span>
+                    ) : (
                       <details data-testid="requests">
-                        <summary>{c.exchanges.length} request{c.exchanges.length === 1 ? "" : "s"}</summary>
-                        <ol>{c.exchanges.map((e, i) => <li key={i}>{e.method ?? "?"} {e.path ?? "?"} → {e.status ?? "none"}</li>)}</ol>
+                        <summary>
+                          {c.exchanges.length} request{c.exchanges.length === 1 ? "" : "s"}
+                        </summary>
+                        <ol>
+                          {c.exchanges.map((e, i) => (
+                            <li key={i}>
+                              {e.method ?? "?"} {e.path ?? "?"} → {e.status ?? "none"}
+                            </li>
+                          ))}
+                        </ol>
                       </details>
                     )}
                   </td>
@@ -99,12 +169,50 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
         {(toFirst || toLast) && (
           // Keyset pages (no page numbers: reaching page N would need an OFFSET scan). Each link carries the
           // cursor of the row it continues from, so the URL of any page can be shared.
-          <nav aria-label="Pages" data-testid="connections-pager" style={{ marginTop: ".6rem", display: "flex", gap: ".8rem", alignItems: "baseline" }}>
-            {!toFirst ? <span className="muted" aria-disabled="true">« first</span> : <Link href={href({})} aria-label="First page">« first</Link>}
-            {list.prevCursor === null ? <span className="muted" aria-disabled="true">‹ previous</span> : <Link href={href({ cursor: list.prevCursor })} rel="prev" aria-label="Previous page">‹ previous</Link>}
-            <span className="muted">{list.connections.length} of {list.total} shown, {q.pageSize} per page</span>
-            {list.nextCursor === null ? <span className="muted" aria-disabled="true">next ›</span> : <Link href={href({ cursor: list.nextCursor })} rel="next" aria-label="Next page">next ›</Link>}
-            {!toLast || list.lastCursor === null ? <span className="muted" aria-disabled="true">last »</span> : <Link href={href({ cursor: list.lastCursor })} aria-label="Last page">last »</Link>}
+          <nav
+            aria-label="Pages"
+            data-testid="connections-pager"
+            style={{ marginTop: ".6rem", display: "flex", gap: ".8rem", alignItems: "baseline" }}
+          >
+            {!toFirst ? (
+              <span className="muted" aria-disabled="true">
+                « first
+              </span>
+            ) : (
+              <Link href={href({})} aria-label="First page">
+                « first
+              </Link>
+            )}
+            {list.prevCursor === null ? (
+              <span className="muted" aria-disabled="true">
+                ‹ previous
+              </span>
+            ) : (
+              <Link href={href({ cursor: list.prevCursor })} rel="prev" aria-label="Previous page">
+                ‹ previous
+              </Link>
+            )}
+            <span className="muted">
+              {list.connections.length} of {list.total} shown, {q.pageSize} per page
+            </span>
+            {list.nextCursor === null ? (
+              <span className="muted" aria-disabled="true">
+                next ›
+              </span>
+            ) : (
+              <Link href={href({ cursor: list.nextCursor })} rel="next" aria-label="Next page">
+                next ›
+              </Link>
+            )}
+            {!toLast || list.lastCursor === null ? (
+              <span className="muted" aria-disabled="true">
+                last »
+              </span>
+            ) : (
+              <Link href={href({ cursor: list.lastCursor })} aria-label="Last page">
+                last »
+              </Link>
+            )}
           </nav>
         )}
       </section>
@@ -113,12 +221,28 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
 }
 
 /** One filter of the form: "all" (no value), then its options as [value, label]. */
-function FilterSelect({ label, name, value, options }: { label: string; name: string; value: string | undefined; options: Array<[value: string, label: string]> }) {
+function FilterSelect({
+  label,
+  name,
+  value,
+  options,
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  options: Array<[value: string, label: string]>;
+}) {
   return (
-    <label>{label}<br />
+    <label>
+      {label}
+      <br />
       <select name={name} defaultValue={value ?? ""}>
         <option value="">all</option>
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -14,7 +14,10 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
   const viewer = await pageIncidentAccess(id);
   const input = queryInput(await searchParams);
   const { db, store } = app();
-  const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true, firstTs: true, lastTs: true } });
+  const incident = await db.incident.findUnique({
+    where: { id },
+    select: { id: true, title: true, firstTs: true, lastTs: true },
+  });
   if (!incident) notFound();
   const parsed = LineQuery.safeParse(input);
   const base = `/incidents/${id}/logs`;
@@ -34,9 +37,17 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
   return (
     <>
       <section className="panel">
-        <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
+        <p>
+          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
+        </p>
         <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>Log explorer</h1>
-        <LogFilters action={base} facets={facets} files={page?.files ?? []} values={values} span={{ first: incident.firstTs?.getTime() ?? null, last: incident.lastTs?.getTime() ?? null }} />
+        <LogFilters
+          action={base}
+          facets={facets}
+          files={page?.files ?? []}
+          values={values}
+          span={{ first: incident.firstTs?.getTime() ?? null, last: incident.lastTs?.getTime() ?? null }}
+        />
         {!parsed.success && (
           <p className="note bad" role="alert" style={{ marginTop: ".6rem" }}>
             {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
@@ -49,7 +60,12 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
             {page.text
               ? `${page.lines.length} line(s) containing “${parsed.data!.q}”`
               : `${page.candidates} of ${totalLines} line(s)`}
-            {!page.text && page.candidates > 0 && <span className="muted"> · showing {page.cursor + 1}–{page.cursor + page.lines.length}</span>}
+            {!page.text && page.candidates > 0 && (
+              <span className="muted">
+                {" "}
+                · showing {page.cursor + 1}–{page.cursor + page.lines.length}
+              </span>
+            )}
           </h2>
           {page.text && (
             <p className="muted" data-testid="scan-progress" aria-live="polite">
@@ -58,12 +74,22 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
             </p>
           )}
           {page.unindexed.length > 0 && (
-            <p className="note">Not searchable (parsed before the explorer existed; upload again to index): {page.unindexed.join(", ")}</p>
+            <p className="note">
+              Not searchable (parsed before the explorer existed; upload again to index): {page.unindexed.join(", ")}
+            </p>
           )}
-          {page.files.length === 0 ? <p className="muted">No parsed gateway logs in this incident yet.</p> : <LogLines incidentId={id} lines={page.lines} />}
+          {page.files.length === 0 ? (
+            <p className="muted">No parsed gateway logs in this incident yet.</p>
+          ) : (
+            <LogLines incidentId={id} lines={page.lines} />
+          )}
           <nav aria-label="Pages" style={{ marginTop: ".6rem", display: "flex", gap: ".8rem" }}>
-            {page.cursor > 0 && <Link href={href(page.prevCursor ?? 0)}>{page.text ? "← back to the start" : "← previous"}</Link>}
-            {page.nextCursor !== null && <Link href={href(page.nextCursor)}>{page.text ? "continue scanning →" : "next →"}</Link>}
+            {page.cursor > 0 && (
+              <Link href={href(page.prevCursor ?? 0)}>{page.text ? "← back to the start" : "← previous"}</Link>
+            )}
+            {page.nextCursor !== null && (
+              <Link href={href(page.nextCursor)}>{page.text ? "continue scanning →" : "next →"}</Link>
+            )}
           </nav>
         </section>
       )}

@@ -34,9 +34,15 @@ export default async function TransactionsPage({ params, searchParams }: Props) 
   if (!parsed.success) {
     return (
       <section className="panel">
-        <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
-        <p className="note bad" role="alert">{parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}</p>
-        <p><Link href={base}>All transactions</Link></p>
+        <p>
+          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
+        </p>
+        <p className="note bad" role="alert">
+          {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
+        </p>
+        <p>
+          <Link href={base}>All transactions</Link>
+        </p>
       </section>
     );
   }
@@ -49,18 +55,42 @@ export default async function TransactionsPage({ params, searchParams }: Props) 
     return `${base}?${u}`;
   };
   // The same selection in the log explorer: every line of these transactions' time, target and code.
-  const logs = new URLSearchParams(Object.fromEntries(["from", "to", "target", "proxy", "errCode", "status"].flatMap((k) => (input[k] && !(k === "errCode" && input[k] === "none") ? [[k, input[k]]] : []))));
+  const logs = new URLSearchParams(
+    Object.fromEntries(
+      ["from", "to", "target", "proxy", "errCode", "status"].flatMap((k) =>
+        input[k] && !(k === "errCode" && input[k] === "none") ? [[k, input[k]]] : [],
+      ),
+    ),
+  );
   const what = describe(q);
 
   return (
     <>
       <section className="panel">
-        <p><Link href={`/incidents/${id}`}>← {incident.title}</Link></p>
+        <p>
+          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
+        </p>
         <h1 style={{ fontSize: "1.3rem", margin: "0 0 .4rem" }}>Transactions</h1>
-        <p data-testid="transactions-filter">{what ? <>Showing transactions with {what}. <Link href={base}>Show all</Link></> : "All transactions of the incident."}</p>
+        <p data-testid="transactions-filter">
+          {what ? (
+            <>
+              Showing transactions with {what}. <Link href={base}>Show all</Link>
+            </>
+          ) : (
+            "All transactions of the incident."
+          )}
+        </p>
         <p className="muted">
           <Link href={`/incidents/${id}/logs${logs.size ? `?${logs}` : ""}`}>These in the log explorer</Link>
-          {q.target && <> · <Link href={`/incidents/${id}/connections?target=${encodeURIComponent(q.target)}`}>TCP connections to {q.target}</Link></>}
+          {q.target && (
+            <>
+              {" "}
+              ·{" "}
+              <Link href={`/incidents/${id}/connections?target=${encodeURIComponent(q.target)}`}>
+                TCP connections to {q.target}
+              </Link>
+            </>
+          )}
         </p>
       </section>
       <section className="panel" aria-labelledby="tx-h">
@@ -69,7 +99,9 @@ export default async function TransactionsPage({ params, searchParams }: Props) 
         {pages > 1 && (
           <nav aria-label="Pages" style={{ marginTop: ".6rem", display: "flex", gap: ".8rem" }}>
             {q.page > 1 && <Link href={href(q.page - 1)}>← previous</Link>}
-            <span className="muted">page {q.page} of {pages}</span>
+            <span className="muted">
+              page {q.page} of {pages}
+            </span>
             {q.page < pages && <Link href={href(q.page + 1)}>next →</Link>}
           </nav>
         )}

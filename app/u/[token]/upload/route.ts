@@ -14,5 +14,8 @@ export const POST = route({ access: "public", gate: true }, async ({ req, params
   const { db, store, env } = app();
   const done = await limitedLookup(req, () => customerUpload(db, store, token, req, env.MAX_UPLOAD_BYTES));
   if (!done.ok) return done.res;
-  return NextResponse.json({ shareUrl: `${requestOrigin(req)}${sharePath(done.value.shareToken)}`, files: done.value.files }, { status: 201 });
+  return NextResponse.json(
+    { shareUrl: `${requestOrigin(req)}${sharePath(done.value.shareToken)}`, files: done.value.files },
+    { status: 201 },
+  );
 });

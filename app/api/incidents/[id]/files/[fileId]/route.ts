@@ -12,9 +12,13 @@ import { downloadRule } from "@/lib/ingest/downloadable";
  * with the client ids (API keys) of log lines masked, like every shared view.
  */
 export const GET = route({ access: "read", incident: true }, async ({ viewer, incident, params }) => {
-  if (!canDownload(viewer)) throw new ApiError(403, "download_not_allowed", "This share link does not allow downloading the raw files.");
+  if (!canDownload(viewer))
+    throw new ApiError(403, "download_not_allowed", "This share link does not allow downloading the raw files.");
   const { db, store } = app();
-  const f = await db.bundleFile.findFirst({ where: { id: params.fileId, incidentId: incident.id }, select: { name: true, sha256: true, size: true, kind: true } });
+  const f = await db.bundleFile.findFirst({
+    where: { id: params.fileId, incidentId: incident.id },
+    select: { name: true, sha256: true, size: true, kind: true },
+  });
   if (!f) throw notFound("No such file.");
   const rule = downloadRule(f, !canEdit(viewer));
   if (!rule.ok) throw new ApiError(rule.status, rule.code, rule.message);
