@@ -13,6 +13,7 @@ import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { makeTar, makeZip } from "@/lib/testing/archives";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident, type StoredUpload } from "./bundle";
+import { pcapHeader } from "@/lib/parsers/pcap/synth";
 import { DEFAULT_LIMITS } from "./limits";
 
 const SAMPLE_LOG = path.join(SAMPLE_DIR, "edgemicro-gw01-7a1f352d-0193-470c-9c2b-a8b70c7bfa67-1-api.log");
@@ -61,15 +62,8 @@ function aliasBomb(): string {
   return lines.join("\n") + "\n";
 }
 
-function pcapHeader(): Buffer {
-  const h = Buffer.alloc(24);
-  h.writeUInt32LE(0xa1b2c3d4, 0);
-  h.writeUInt16LE(2, 4);
-  h.writeUInt16LE(4, 6);
-  h.writeUInt32LE(65535, 16);
-  h.writeUInt32LE(1, 20);
-  return h;
-}
+/** A classic pcap file header: Ethernet, snaplen 65535. */
+const ethernetPcapHeader = () => Buffer.from(pcapHeader(1, 65535));
 
 function pcapngHead(): Buffer {
   const shb = Buffer.alloc(28);
@@ -100,7 +94,7 @@ async function buildBundle(): Promise<Array<{ name: string; path: string }>> {
   files["nested-20.zip"] = nested;
   files["alias-bomb.yaml"] = aliasBomb();
   // Captures with absurd lengths: a pcap record of 0xFFFFFFFF bytes, a pcapng block of 0xFFFFFFF0 bytes.
-  const caplen = Buffer.concat([pcapHeader(), Buffer.alloc(16 + 64)]);
+  const caplen = Buffer.concat([ethernetPcapHeader(), Buffer.alloc(16 + 64)]);
   caplen.writeUInt32LE(0xffffffff, 24 + 8);
   caplen.writeUInt32LE(0xffffffff, 24 + 12);
   files["caplen.pcap"] = caplen;
@@ -116,7 +110,7 @@ async function buildBundle(): Promise<Array<{ name: string; path: string }>> {
   const tarNoise = n(3);
   tarNoise.write("ustar\0", 257, "latin1");
   files["noise.tar"] = tarNoise;
-  files["noise.pcap"] = Buffer.concat([pcapHeader(), n(4)]);
+  files["noise.pcap"] = Buffer.concat([ethernetPcapHeader(), n(4)]);
   files["noise.pcapng"] = Buffer.concat([pcapngHead(), n(5)]);
   // Log-shaped noise: every line starts with a time stamp and a bracket, then garbage (no newline inside).
   files["noise.log"] = Buffer.concat(
