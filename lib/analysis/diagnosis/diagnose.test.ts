@@ -46,6 +46,14 @@ const target = (p: Partial<TargetEvidence> = {}): TargetEvidence => ({
   capture: null,
   ...p,
 });
+/** A bundle of only a config that leaves keep_alive_timeout unset: no logs, no capture. */
+const configOnlyEvidence = (): DiagnosisEvidence => ({
+  logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
+  targets: [],
+  config: config(null),
+  capture: null,
+  answers: {},
+});
 const ev = (targets: TargetEvidence[], p: Partial<DiagnosisEvidence> = {}): DiagnosisEvidence => {
   const status502 = targets.reduce((a, t) => a + t.errors502, 0);
   const byClass: Record<string, number> = {};
@@ -267,13 +275,7 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
   });
 
   it("config only → insufficient-data; must-gather lists the logs and the capture", () => {
-    const d = diagnose({
-      logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
-      targets: [],
-      config: config(null),
-      capture: null,
-      answers: {},
-    });
+    const d = diagnose(configOnlyEvidence());
     expect(d.verdict.cause).toBe("insufficient-data");
     expect(d.hops[1]).toMatchObject({ keepAliveMs: 5000, source: "default" });
     expect(d.mustGather.map((m) => m.item).join("\n")).toMatch(/Gateway log files[\s\S]*packet capture/i);
@@ -294,13 +296,7 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
       command: "sudo node emg-collect.mjs --capture-only --until-502 5",
       href: "/collector/emg-collect.mjs",
     });
-    const configOnly = diagnose({
-      logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
-      targets: [],
-      config: config(null),
-      capture: null,
-      answers: {},
-    });
+    const configOnly = diagnose(configOnlyEvidence());
     expect(configOnly.mustGather.filter((m) => m.command).map((m) => m.command)).toEqual([
       "sudo node emg-collect.mjs --until-502 5",
       "sudo node emg-collect.mjs --until-502 5",
