@@ -22,6 +22,8 @@ afterAll(async () => {
 });
 
 const incident = async (id: string) => t.handle.prisma.incident.create({ data: { id, title: id } });
+const uploadLinkForAnHour = (label: string, maxUses: number) =>
+  createUploadLink(t.handle.prisma, { label, expiresAt: new Date(Date.now() + 3600_000), maxUses });
 
 describe("share links", () => {
   it("store only the token's hash, count views, and stop at revocation", async () => {
@@ -67,11 +69,7 @@ describe("share links", () => {
 describe("upload links", () => {
   it("are used at most maxUses times, even by concurrent uploads", async () => {
     const db = t.handle.prisma;
-    const { token, link } = await createUploadLink(db, {
-      label: "ticket 777",
-      expiresAt: new Date(Date.now() + 3600_000),
-      maxUses: 3,
-    });
+    const { token, link } = await uploadLinkForAnHour("ticket 777", 3);
     const results = await Promise.all(Array.from({ length: 8 }, () => consumeUploadLink(db, token)));
     expect(results.filter(Boolean)).toHaveLength(3);
     expect((await db.uploadLink.findUniqueOrThrow({ where: { id: link.id } })).uses).toBe(3);
@@ -82,11 +80,7 @@ describe("upload links", () => {
     const db = t.handle.prisma;
     const expired = await createUploadLink(db, { label: "old", expiresAt: new Date(Date.now() - 1), maxUses: 5 });
     expect(await consumeUploadLink(db, expired.token)).toBeNull();
-    const revoked = await createUploadLink(db, {
-      label: "rev",
-      expiresAt: new Date(Date.now() + 3600_000),
-      maxUses: 5,
-    });
+    const revoked = await uploadLinkForAnHour("rev", 5);
     await db.uploadLink.update({ where: { id: revoked.link.id }, data: { revokedAt: new Date() } });
     expect(await consumeUploadLink(db, revoked.token)).toBeNull();
   });
@@ -94,11 +88,7 @@ describe("upload links", () => {
   it("turn a customer's multipart upload into a new incident of the link with a read-only share link", async () => {
     const db = t.handle.prisma;
     const store = blobStore(t.dataDir);
-    const { token, link } = await createUploadLink(db, {
-      label: "ticket 4242",
-      expiresAt: new Date(Date.now() + 3600_000),
-      maxUses: 1,
-    });
+    const { token, link } = await uploadLinkForAnHour("ticket 4242", 1);
     const form = new FormData();
     for (const name of readdirSync(SAMPLE_DIR).filter((f) => f !== "README.md"))
       form.append("file", new Blob([readFileSync(path.join(SAMPLE_DIR, name))]), name);
@@ -122,11 +112,7 @@ describe("upload links", () => {
 
   it("give the use back when the upload itself fails", async () => {
     const db = t.handle.prisma;
-    const { token, link } = await createUploadLink(db, {
-      label: "bad",
-      expiresAt: new Date(Date.now() + 3600_000),
-      maxUses: 1,
-    });
+    const { token, link } = await uploadLinkForAnHour("bad", 1);
     await expect(
       customerUpload(
         db,
