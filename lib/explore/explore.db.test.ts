@@ -7,7 +7,7 @@ import { addFiles, createIncident } from "@/lib/ingest/bundle";
 import { openSampleLog, parseQueued } from "@/lib/testing/worker";
 import { lineContext } from "./context";
 import { lineIndexPath } from "./line-index-file";
-import { lineFacets, queryLines } from "./query";
+import { lineFacets, queryLines, type ViewOptions } from "./query";
 import { LineQuery, TransactionQuery } from "./schema";
 import { getTransaction, listTransactions } from "./transactions";
 
@@ -27,8 +27,8 @@ const sample = openForFile(openSampleLog);
 /** The stored copy of the sample log, for `sed` to print lines from. */
 const logBlob = () => sample.store.pathOf(sample.log.sha256);
 
-const lines = (q: Record<string, unknown>) =>
-  queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q));
+const lines = (q: Record<string, unknown>, opts?: ViewOptions) =>
+  queryLines(sample.t.handle.prisma, sample.store, sample.incidentId, LineQuery.parse(q), opts);
 
 describe("log explorer over the sample incident", () => {
   it("writes the line index beside the blobs and lists every line", async () => {
@@ -98,22 +98,10 @@ describe("log explorer over the sample incident", () => {
     // grep -c '\[demo-client\]' $F → 122 (every event line carries the key); sed -n 1,100p $F | grep -c … → 99 on page 1
     const own = await lines({});
     expect(own.lines.filter((l) => l.text.includes("[demo-client]"))).toHaveLength(99);
-    const shared = await queryLines(
-      sample.t.handle.prisma,
-      sample.store,
-      sample.incidentId,
-      LineQuery.parse({ limit: "500" }),
-      { maskClientIds: true },
-    );
+    const shared = await lines({ limit: "500" }, { maskClientIds: true });
     expect(shared.lines.some((l) => l.text.includes("demo-client"))).toBe(false);
     expect(shared.lines.filter((l) => l.text.includes("[de*******nt][")).length).toBe(122);
-    const guess = await queryLines(
-      sample.t.handle.prisma,
-      sample.store,
-      sample.incidentId,
-      LineQuery.parse({ q: "demo-client" }),
-      { maskClientIds: true },
-    );
+    const guess = await lines({ q: "demo-client" }, { maskClientIds: true });
     expect(guess.lines).toHaveLength(0);
     const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3, {
       maskClientIds: true,
