@@ -20,6 +20,13 @@ beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "unpack-"));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Writes a zip of the entries into the scratch folder and returns its path. */
+function writeZip(name: string, entries: Parameters<typeof makeZip>[0]): string {
+  const z = path.join(tmp, name);
+  writeFileSync(z, makeZip(entries));
+  return z;
+}
 const has = (cmd: string) => {
   try {
     execFileSync("which", [cmd], { stdio: "ignore" });
@@ -110,20 +117,16 @@ describe("expandArchive: sample bundle", () => {
 
 describe("expandArchive: hostile archives", () => {
   it("zip: skips traversal, absolute, drive-letter and symlink entries; ignores directories", async () => {
-    const z = path.join(tmp, "evil.zip");
-    writeFileSync(
-      z,
-      makeZip([
-        { name: "ok/a.txt", data: Buffer.from("fine") },
-        { name: "../evil", data: Buffer.from("x") },
-        { name: "/etc/passwd", data: Buffer.from("x") },
-        { name: "C:/evil.txt", data: Buffer.from("x") },
-        { name: "a/../../evil", data: Buffer.from("x") },
-        { name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
-        { name: "dir/", data: Buffer.alloc(0), unixMode: 0o040755 },
-        { name: "b.txt", data: Buffer.from("deflated ".repeat(100)), deflate: true },
-      ]),
-    );
+    const z = writeZip("evil.zip", [
+      { name: "ok/a.txt", data: Buffer.from("fine") },
+      { name: "../evil", data: Buffer.from("x") },
+      { name: "/etc/passwd", data: Buffer.from("x") },
+      { name: "C:/evil.txt", data: Buffer.from("x") },
+      { name: "a/../../evil", data: Buffer.from("x") },
+      { name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
+      { name: "dir/", data: Buffer.alloc(0), unixMode: 0o040755 },
+      { name: "b.txt", data: Buffer.from("deflated ".repeat(100)), deflate: true },
+    ]);
     const { got, result, error } = await collect(z, "zip");
     expect(error).toBeUndefined();
     expect([...got.keys()]).toEqual(["ok/a.txt", "b.txt"]);
@@ -199,8 +202,7 @@ describe("expandArchive: hostile archives", () => {
   });
 
   it("empty zip (end record only) expands to nothing", async () => {
-    const z = path.join(tmp, "empty.zip");
-    writeFileSync(z, makeZip([]));
+    const z = writeZip("empty.zip", []);
     expect((await collect(z, "zip")).result).toEqual({ entries: 0, skipped: [] });
   });
 
@@ -230,14 +232,10 @@ describe("expandArchive: limits", () => {
   });
 
   it("zip: declared ratio and entry size are enforced; tar.gz bomb stops the archive", async () => {
-    const z = path.join(tmp, "zbomb.zip");
-    writeFileSync(
-      z,
-      makeZip([
-        { name: "small.txt", data: Buffer.from("hi") },
-        { name: "zeros", data: Buffer.alloc(5 << 20), deflate: true },
-      ]),
-    );
+    const z = writeZip("zbomb.zip", [
+      { name: "small.txt", data: Buffer.from("hi") },
+      { name: "zeros", data: Buffer.alloc(5 << 20), deflate: true },
+    ]);
     const r1 = await collect(z, "zip");
     expect([...r1.got.keys()]).toEqual(["small.txt"]);
     expect(r1.result!.skipped[0].reason).toMatch(/compression ratio/);
@@ -279,14 +277,10 @@ describe("expandArchive: limits", () => {
     expect(c.result).toMatchObject({ entries: 3, stopped: { code: "total-too-large" } });
     expect(c.result!.skipped.map((s) => s.name)).toEqual(["f3"]);
     // zip with a lying declared size is caught while streaming
-    const z = path.join(tmp, "big.zip");
-    writeFileSync(
-      z,
-      makeZip([
-        { name: "a", data: Buffer.alloc(5000, 66) },
-        { name: "b", data: Buffer.from("b") },
-      ]),
-    );
+    const z = writeZip("big.zip", [
+      { name: "a", data: Buffer.alloc(5000, 66) },
+      { name: "b", data: Buffer.from("b") },
+    ]);
     const d = await collect(z, "zip", resolveLimits({ maxTotalExpandedBytes: 4000 }));
     expect(d.result).toMatchObject({ entries: 0, stopped: { code: "total-too-large" } });
   });
@@ -300,8 +294,10 @@ describe("expandArchive: consumer behaviour", () => {
       data: randomBytes(300_000),
     }));
     await makeTar(t, entries, true);
-    const z = path.join(tmp, "ignore.zip");
-    writeFileSync(z, makeZip(entries.map((e) => ({ name: e.header.name, data: e.data, deflate: true }))));
+    const z = writeZip(
+      "ignore.zip",
+      entries.map((e) => ({ name: e.header.name, data: e.data, deflate: true })),
+    );
     for (const [file, kind] of [
       [t, "gzip"],
       [z, "zip"],
@@ -319,14 +315,10 @@ describe("expandArchive: consumer behaviour", () => {
   });
 
   it("an error thrown by the consumer propagates", async () => {
-    const z = path.join(tmp, "throw.zip");
-    writeFileSync(
-      z,
-      makeZip([
-        { name: "a", data: Buffer.from("a") },
-        { name: "b", data: Buffer.from("b") },
-      ]),
-    );
+    const z = writeZip("throw.zip", [
+      { name: "a", data: Buffer.from("a") },
+      { name: "b", data: Buffer.from("b") },
+    ]);
     await expect(
       expandArchive(z, "zip", resolveLimits(), async () => {
         throw new Error("boom");
