@@ -74,6 +74,13 @@ const pkt = (port: number): SynthPacket => ({
 
 /** Tiny chunks: every block straddles chunk boundaries. */
 const readAll = (bytes: Uint8Array) => readChunked(bytes, 13);
+/** A little-endian section with one interface of the link type and one packet, at time 0, on interface `iface`. */
+const onePacket = (linkType: number, iface: number) =>
+  new Ng(true)
+    .shb()
+    .idb(linkType)
+    .epb(iface, 0n, synthFrame(pkt(1)))
+    .bytes();
 
 describe("pcapng", () => {
   it("reads sections of both byte orders, several interfaces, resolutions and block kinds", () => {
@@ -105,11 +112,7 @@ describe("pcapng", () => {
   });
 
   it("warns about packets on undeclared interfaces and absurd block lengths, without throwing", () => {
-    const ng = new Ng(true)
-      .shb()
-      .idb(101)
-      .epb(3, 0n, synthFrame(pkt(1)))
-      .bytes();
+    const ng = onePacket(101, 3);
     const bad = concatBytes([ng, new Uint8Array([6, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0])]);
     const { packets, reader } = readAll(bad);
     expect(packets).toEqual([]);
@@ -118,11 +121,7 @@ describe("pcapng", () => {
   });
 
   it("warns about an unsupported link type", () => {
-    const ng = new Ng(true)
-      .shb()
-      .idb(147)
-      .epb(0, 0n, synthFrame(pkt(1)))
-      .bytes();
+    const ng = onePacket(147, 0);
     const { packets, reader } = readAll(ng);
     expect(packets).toEqual([]);
     expect(reader.frames).toBe(1);
