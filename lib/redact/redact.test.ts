@@ -56,16 +56,15 @@ describe("redaction rules", () => {
     expect(r("clientSecret=abc private_key=def")).toBe("clientSecret=[REDACTED] private_key=[REDACTED]");
   });
 
-  it("leaves innocent keys alone", () => {
-    for (const line of [
-      "keep_alive_timeout: 1",
-      "key_file: /etc/k.pem",
-      "monkey: banana",
-      "keySecretMessage: hello",
-      "stack_trace: false",
-    ]) {
-      expect(r(line)).toBe(line);
-    }
+  it.each([
+    "keep_alive_timeout: 1",
+    "key_file: /etc/k.pem",
+    "monkey: banana",
+    "keySecretMessage: hello",
+    "stack_trace: false",
+  ])("leaves the innocent key in %j alone", (line) => expect(r(line)).toBe(line));
+
+  it("tells secret key names from innocent ones", () => {
     expect(isSecretKey("x-api-key")).toBe(true);
     expect(isSecretKey("EDGEMICRO_SECRET")).toBe(true);
     expect(isSecretKey("publicKey")).toBe(false);
@@ -100,13 +99,17 @@ describe("redaction rules", () => {
     expect(out).toBe("edgemicro_secret: |\n  [REDACTED]\n  [REDACTED]\nport: 1\n");
   });
 
-  it("redacts values continued on following lines (plain and multi-line quoted)", () => {
-    expect(r("edgemicro_key:\n  abcdef0123\n  more0123\nport: 1")).toBe('edgemicro_key:\n  "[REDACTED]"\n\nport: 1');
-    expect(r('secret: "abc\n   def\n   ghi" # c\nport: 1')).toBe('secret: "[REDACTED]"\n\n   # c\nport: 1');
-    expect(r("ssl:\n  client_secret:\n    nested: 1\n    key: abc\n")).toBe(
+  it.each([
+    ["plain", "edgemicro_key:\n  abcdef0123\n  more0123\nport: 1", 'edgemicro_key:\n  "[REDACTED]"\n\nport: 1'],
+    ["double-quoted", 'secret: "abc\n   def\n   ghi" # c\nport: 1', 'secret: "[REDACTED]"\n\n   # c\nport: 1'],
+    [
+      "under a nested secret key",
+      "ssl:\n  client_secret:\n    nested: 1\n    key: abc\n",
       'ssl:\n  client_secret:\n    nested: 1\n    key: "[REDACTED]"\n',
-    );
-    expect(r("- password:\n    'x y\n    z'\nb: 1")).toBe('- password:\n    "[REDACTED]"\n\nb: 1');
+    ],
+    ["single-quoted under a list item", "- password:\n    'x y\n    z'\nb: 1", '- password:\n    "[REDACTED]"\n\nb: 1'],
+  ])("redacts a value continued on following lines (%s)", (_, input, expected) => {
+    expect(r(input)).toBe(expected);
   });
 
   it("keeps CRLF line endings", () => {
