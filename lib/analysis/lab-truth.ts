@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { TARGET_CAUSES } from "@/lib/api/diagnosis-schema";
 
 export const LAB_FIXTURES_DIR = path.join(import.meta.dirname, "__fixtures__", "lab");
 
@@ -17,16 +18,8 @@ export const labConnectionClass = z.enum([
 ]);
 export type LabConnectionClass = z.infer<typeof labConnectionClass>;
 
-export const labCause = z.enum([
-  "healthy",
-  "keepalive-mismatch",
-  "premature-close",
-  "both",
-  "target-unreachable",
-  "gateway-timeout",
-  "target-error",
-  "insufficient-data",
-]);
+/** The target causes the lab records: every one but a TLS error (the lab has no TLS scenario). */
+export const labCause = z.enum(TARGET_CAUSES).exclude(["tls-error"]);
 export type LabCause = z.infer<typeof labCause>;
 
 const classCounts = z.object({

@@ -50,6 +50,9 @@ export interface TargetStatRow {
   durations: Record<string, number>;
 }
 
+/** The counts of a target's row before anything is summed into it. */
+export const zeroTargetCounts = () => ({ requests: 0, e502: 0, e504: 0, targetAnswered502: 0, targetAnswered504: 0 });
+
 /** A target's row while it is summed: the tallies as maps. */
 interface TargetAcc extends Omit<TargetStatRow, "target" | "errorCodes" | "durations"> {
   errorCodes: Map<string, number>;
@@ -106,16 +109,7 @@ export class LogAggregator {
     if (a === undefined)
       this.targets.set(
         tx.target,
-        (a = {
-          proxy: null,
-          requests: 0,
-          e502: 0,
-          e504: 0,
-          targetAnswered502: 0,
-          targetAnswered504: 0,
-          errorCodes: new Map(),
-          durations: new Map(),
-        }),
+        (a = { proxy: null, ...zeroTargetCounts(), errorCodes: new Map(), durations: new Map() }),
       );
     a.requests++;
     a.e502 += is502;
@@ -144,12 +138,7 @@ export class LogAggregator {
   targetRows(): TargetStatRow[] {
     return [...this.targets].map(([target, a]) => ({
       target,
-      proxy: a.proxy,
-      requests: a.requests,
-      e502: a.e502,
-      e504: a.e504,
-      targetAnswered502: a.targetAnswered502,
-      targetAnswered504: a.targetAnswered504,
+      ...a,
       errorCodes: Object.fromEntries(a.errorCodes),
       durations: Object.fromEntries(a.durations),
     }));

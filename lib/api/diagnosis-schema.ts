@@ -4,8 +4,8 @@ import { z } from "zod";
 
 const HopName = z.enum(["client/load balancer", "gateway", "target"]);
 /** Every cause code a target can get (docs: README "Diagnosis"). */
-export const TARGET_CAUSES = [
-  "healthy",
+/** The causes a target and the whole incident share; a target can also be healthy, an incident have no 502. */
+const SHARED_CAUSES = [
   "keepalive-mismatch",
   "premature-close",
   "both",
@@ -15,17 +15,8 @@ export const TARGET_CAUSES = [
   "target-error",
   "insufficient-data",
 ] as const;
-export const INCIDENT_CAUSES = [
-  "no-502",
-  "keepalive-mismatch",
-  "premature-close",
-  "both",
-  "target-unreachable",
-  "gateway-timeout",
-  "tls-error",
-  "target-error",
-  "insufficient-data",
-] as const;
+export const TARGET_CAUSES = ["healthy", ...SHARED_CAUSES] as const;
+export const INCIDENT_CAUSES = ["no-502", ...SHARED_CAUSES] as const;
 const Confidence = z.enum(["high", "medium", "low"]);
 const EvidenceRef = z.object({
   kind: z.enum(["log", "config", "capture", "answer"]),

@@ -31,6 +31,14 @@ What it gathers:
 ${GATHER_STEPS.map((s) => `  - ${s.what}`).join("\n")}
 Ctrl-C stops the capture early; the bundle is still written.`;
 
+/** The options that take a path or a link, and the field each one sets. */
+const TEXT_OPTIONS = new Map<string, "config" | "logDir" | "upload" | "out">([
+  ["--config", "config"],
+  ["--log-dir", "logDir"],
+  ["--upload", "upload"],
+  ["--out", "out"],
+]);
+
 export function parseArgs(argv: string[]): CollectorArgs {
   const a: CollectorArgs = {
     durationS: DEFAULT_DURATION_S,
@@ -51,24 +59,17 @@ export function parseArgs(argv: string[]): CollectorArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
+    const field = TEXT_OPTIONS.get(f);
+    if (field !== undefined) {
+      a[field] = value(i++, f);
+      continue;
+    }
     switch (f) {
-      case "--config":
-        a.config = value(i++, f);
-        break;
-      case "--log-dir":
-        a.logDir = value(i++, f);
-        break;
       case "--duration":
         a.durationS = positive(value(i++, f), f);
         break;
       case "--until-502":
         a.until502 = positive(value(i++, f), f);
-        break;
-      case "--upload":
-        a.upload = value(i++, f);
-        break;
-      case "--out":
-        a.out = value(i++, f);
         break;
       case "--capture-only":
         a.logsAndConfig = false;

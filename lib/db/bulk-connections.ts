@@ -19,6 +19,8 @@ export async function insertConnections(
   for (let i = 0; i < conns.length; i += BATCH) {
     const rows = conns.slice(i, i + BATCH);
     const col = <T>(f: (c: ClassifiedConnection) => T) => rows.map(f);
+    /** One column per field, each the field's value in every row. */
+    const fields = (...keys: Array<keyof ClassifiedConnection>) => keys.map((k) => col((c) => c[k]));
     // Exchanges go as one JSON document, not as a jsonb[] literal: escaping every quote into an array literal cost
     // more than the rest of the insert. Ladders are not stored: read back from the capture by offsets (#18).
     const json = JSON.stringify(rows.map((c) => c.exchanges));
@@ -32,23 +34,11 @@ export async function insertConnections(
       col((c) => iso(c.startUs)),
       col((c) => iso(c.endUs)),
       col((c) => (c.closeUs === null ? null : iso(c.closeUs))),
-      col((c) => c.firstFrame),
-      col((c) => c.lastFrame),
-      col((c) => c.closeFrame),
-      col((c) => c.packetsG2T),
-      col((c) => c.packetsT2G),
-      col((c) => c.bytesG2T),
-      col((c) => c.bytesT2G),
-      col((c) => c.closer),
-      col((c) => c.closeKind),
-      col((c) => c.retransmissions),
-      col((c) => c.connState),
-      col((c) => c.history),
-      col((c) => c.idleGapMs),
+      ...fields("firstFrame", "lastFrame", "closeFrame", "packetsG2T", "packetsT2G", "bytesG2T", "bytesT2G"),
+      ...fields("closer", "closeKind", "retransmissions", "connState", "history", "idleGapMs"),
       col((c) => c.cls.code),
       col((c) => c.cls.reason),
-      col((c) => c.firstOffset),
-      col((c) => c.lastOffset),
+      ...fields("firstOffset", "lastOffset"),
     ];
     await bulkQuery(db)(
       `INSERT INTO "TcpConnection" ("incidentId","fileId","connIndex","gatewayHost","gatewayPort","targetHost","targetPort","target",

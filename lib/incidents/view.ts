@@ -6,7 +6,13 @@ import { FileRowState, isCaptureKind, isPending, type FileStatus } from "@/lib/i
 import { readFileCounts, readTally, type FileCounts } from "@/lib/api/file-counts";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "@/lib/analysis/timeline";
-import { mergeHistogram, percentileCont, resFor } from "@/lib/analysis/log-aggregates";
+import {
+  mergeHistogram,
+  percentileCont,
+  resFor,
+  zeroTargetCounts,
+  type TargetStatRow,
+} from "@/lib/analysis/log-aggregates";
 import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
 import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
@@ -14,42 +20,31 @@ import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
-interface TargetTotals {
-  target: string;
-  proxy: string | null;
-  requests: number;
-  e502: number;
-  e504: number;
-  targetAnswered502: number;
-  targetAnswered504: number;
-  errorCodes: Record<string, number>;
-  p50: number | null;
-  p95: number | null;
-}
+type TargetTotals = Omit<TargetStatRow, "durations"> & { p50: number | null; p95: number | null };
+
+type TimelineBucket = IncidentView["timeline"]["buckets"][number];
+
+/** A timeline bucket starting at `t` with nothing counted yet. */
+const emptyBucket = (t: number): TimelineBucket => ({
+  t,
+  total: 0,
+  errors: {},
+  s502: 0,
+  s504: 0,
+  targetFin: 0,
+  targetRst: 0,
+  killFin: 0,
+  killRst: 0,
+});
 
 /** Per-target rows summed over the parsed log files; p50/p95 exact from the merged duration histograms. */
 async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Promise<TargetTotals[]> {
   const rows = await db.logTargetStat.findMany({ where: { incidentId, fileId: { in: fileIds } } });
-  const by = new Map<string, TargetTotals & { hist: Map<number, number> }>();
+  const by = new Map<string, Omit<TargetTotals, "p50" | "p95"> & { hist: Map<number, number> }>();
   for (const r of rows) {
     let a = by.get(r.target);
     if (!a)
-      by.set(
-        r.target,
-        (a = {
-          target: r.target,
-          proxy: null,
-          requests: 0,
-          e502: 0,
-          e504: 0,
-          targetAnswered502: 0,
-          targetAnswered504: 0,
-          errorCodes: {},
-          p50: null,
-          p95: null,
-          hist: new Map(),
-        }),
-      );
+      by.set(r.target, (a = { target: r.target, proxy: null, ...zeroTargetCounts(), errorCodes: {}, hist: new Map() }));
     a.requests += r.requests;
     a.e502 += r.e502;
     a.e504 += r.e504;
@@ -118,20 +113,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     GROUP BY 1, 2 ORDER BY 1`;
   const totals = { n: 0, s502: 0, s504: 0 };
   const codeTotals = new Map<string, number>();
-  const buckets = new Map<number, IncidentView["timeline"]["buckets"][number]>();
+  const buckets = new Map<number, TimelineBucket>();
   for (const r of bucketRows) {
     const t = Number(r.b);
-    const b = buckets.get(t) ?? {
-      t,
-      total: 0,
-      errors: {},
-      s502: 0,
-      s504: 0,
-      targetFin: 0,
-      targetRst: 0,
-      killFin: 0,
-      killRst: 0,
-    };
+    const b = buckets.get(t) ?? emptyBucket(t);
     b.total += num(r.n);
     b.s502 += num(r.s502);
     b.s504 += num(r.s504);
@@ -151,17 +136,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     for (const [ct, fin, rst] of f.counts.closeBuckets?.[res] ?? []) {
       const t = Math.floor(ct / bucketMs) * bucketMs;
       if (firstTs !== null && lastTs !== null && (t < firstTs - bucketMs || t > lastTs)) continue;
-      const b = buckets.get(t) ?? {
-        t,
-        total: 0,
-        errors: {},
-        s502: 0,
-        s504: 0,
-        targetFin: 0,
-        targetRst: 0,
-        killFin: 0,
-        killRst: 0,
-      };
+      const b = buckets.get(t) ?? emptyBucket(t);
       b.targetFin += fin;
       b.targetRst += rst;
       buckets.set(t, b);

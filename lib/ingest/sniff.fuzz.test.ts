@@ -6,18 +6,9 @@ import { describe, expect, it } from "vitest";
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { applyMutations, FUZZ_RUNS, mutationsArb } from "@/lib/testing/fuzz";
 import { sniff, type FileKind } from "./sniff";
+import { FILE_KINDS } from "./file-kinds";
 
-const KINDS = new Set<FileKind>([
-  "zip",
-  "tar",
-  "gzip",
-  "pcap",
-  "pcapng",
-  "gateway-log",
-  "gateway-config",
-  "empty",
-  "unknown",
-]);
+const KINDS = new Set<FileKind>(FILE_KINDS);
 const samples = readdirSync(SAMPLE_DIR)
   .filter((f) => f !== "README.md")
   .map((f) => readFileSync(path.join(SAMPLE_DIR, f)));

@@ -21,25 +21,23 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     const name = Buffer.from(e.name, "utf8");
     const body = e.deflate ? deflateRawSync(e.data) : e.data;
     const crc = crc32(e.data);
+    /** The fields the central header repeats from the local one: version needed to the name length, from `at`. */
+    const writeShared = (h: Buffer, at: number) => {
+      h.writeUInt16LE(20, at);
+      h.writeUInt16LE(0x800, at + 2);
+      h.writeUInt16LE(e.deflate ? 8 : 0, at + 4);
+      h.writeUInt32LE(crc, at + 10);
+      h.writeUInt32LE(body.length, at + 14);
+      h.writeUInt32LE(e.data.length, at + 18);
+      h.writeUInt16LE(name.length, at + 22);
+    };
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x800, 6);
-    lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(body.length, 18);
-    lh.writeUInt32LE(e.data.length, 22);
-    lh.writeUInt16LE(name.length, 26);
+    writeShared(lh, 4);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE((3 << 8) | 20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x800, 8);
-    ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(e.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
+    writeShared(ch, 6);
     ch.writeUInt32LE(((e.unixMode ?? 0o100644) << 16) >>> 0, 38);
     ch.writeUInt32LE(off, 42);
     locals.push(lh, name, body);

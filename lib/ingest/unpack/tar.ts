@@ -5,19 +5,8 @@ import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import * as tar from "tar-stream";
 import type { IngestLimits, LimitError } from "../limits";
-import {
-  ArchiveError,
-  Counter,
-  deliver,
-  entryCheck,
-  noop,
-  pump,
-  safeEntryName,
-  stopWith,
-  tooMany,
-  type ExpandResult,
-  type OnEntry,
-} from "./common";
+import { ArchiveError, Counter, deliver, entryCheck, noop, pump, safeEntryName, stopWith, tooMany } from "./common";
+import type { ExpandResult, OnEntry } from "./common";
 
 type TarEntry = NodeJS.EventEmitter & { header: tar.Header; resume(): unknown };
 const TAR_FILE_TYPES = new Set(["file", "contiguous-file"]);

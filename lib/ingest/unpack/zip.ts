@@ -3,18 +3,8 @@ import { pipeline, Transform, type Readable, type TransformCallback } from "node
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import type { IngestLimits } from "../limits";
-import {
-  ArchiveError,
-  deliver,
-  entryCheck,
-  noop,
-  pump,
-  safeEntryName,
-  stopWith,
-  tooMany,
-  type ExpandResult,
-  type OnEntry,
-} from "./common";
+import { ArchiveError, deliver, entryCheck, noop, pump, safeEntryName, stopWith, tooMany } from "./common";
+import type { ExpandResult, OnEntry } from "./common";
 
 type ZipEntry = yauzl.Entry;
 

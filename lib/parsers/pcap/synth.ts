@@ -1,16 +1,10 @@
 /** Builders of small synthetic captures (tests, benchmark). IPv4 + TCP over raw IP or Ethernet. */
+import type { Packet } from "./types";
 
-export interface SynthPacket {
-  tsUs: number;
-  src: string;
-  srcPort: number;
-  dst: string;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
+/** A packet to write: the parsed packet's addressing and TCP fields, and an optional payload (a string as UTF-8). */
+export type SynthPacket = Pick<Packet, "tsUs" | "src" | "srcPort" | "dst" | "dstPort" | "seq" | "ack" | "flags"> & {
   payload?: Uint8Array | string;
-}
+};
 
 function ipv4Bytes(s: string): number[] {
   return s.split(".").map(Number);
