@@ -8,18 +8,17 @@ import { rowAtOrBefore } from "./filter";
 import { maskLine } from "./mask";
 import type { ViewOptions } from "./query";
 import { dataDirOf, ensureColumns, lineIndexPath, loadLineIndex, readRowValues } from "./line-index-file";
-import type { LineContext } from "./schema";
+import type { ContextQuery, LineContext } from "./schema";
 import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
 
 const CHUNK = 64 * 1024;
 
+/** The physical lines `around` a line (`line`, 1-based) of one stored log (`file`) of the incident. */
 export async function lineContext(
   db: Db,
   store: BlobStore,
   incidentId: string,
-  fileId: string,
-  lineNo: number,
-  around: number,
+  { file: fileId, line: lineNo, around }: ContextQuery,
   opts: ViewOptions = {},
 ): Promise<LineContext | null> {
   const file = await db.bundleFile.findFirst({

@@ -75,7 +75,7 @@ await time("free text hit rare", () => q({ q: "items/199950]" }));
 await time("free text no hit", () => q({ q: "no such thing" }));
 await time("facets", () => lineFacets(db, store, inc.id).then((f) => f.targets.length));
 await time("context line 900000", () =>
-  lineContext(db, store, inc.id, file.id, 900000, 10).then((c) => c?.lines.length),
+  lineContext(db, store, inc.id, { file: file.id, line: 900000, around: 10 }).then((c) => c?.lines.length),
 );
 console.log(
   `rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, array buffers ${MB(process.memoryUsage().arrayBuffers)}`,

@@ -84,14 +84,24 @@ describe("log explorer over the sample incident", () => {
   });
 
   it("shows a line in context exactly as sed -n prints it", async () => {
-    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3);
+    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, {
+      file: sample.log.id,
+      line: 60,
+      around: 3,
+    });
     const expected = execFileSync("sed", ["-n", "57,63p", logBlob()], { encoding: "utf8" }).trimEnd().split("\n");
     expect(ctx!.lines.map((l) => l.lineNo)).toEqual([57, 58, 59, 60, 61, 62, 63]);
     expect(ctx!.lines.map((l) => l.text)).toEqual(expected);
-    const end = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 122, 5);
+    const end = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, {
+      file: sample.log.id,
+      line: 122,
+      around: 5,
+    });
     expect(end!.lines.map((l) => l.lineNo)).toEqual([117, 118, 119, 120, 121, 122, 123]);
     expect(end!.atEnd).toBe(true);
-    expect(await lineContext(sample.t.handle.prisma, sample.store, "inc_other", sample.log.id, 1, 1)).toBeNull();
+    expect(
+      await lineContext(sample.t.handle.prisma, sample.store, "inc_other", { file: sample.log.id, line: 1, around: 1 }),
+    ).toBeNull();
   });
 
   it("masks the client id (x-api-key) in shared views, in lines, search and context", async () => {
@@ -103,9 +113,15 @@ describe("log explorer over the sample incident", () => {
     expect(shared.lines.filter((l) => l.text.includes("[de*******nt][")).length).toBe(122);
     const guess = await lines({ q: "demo-client" }, { maskClientIds: true });
     expect(guess.lines).toHaveLength(0);
-    const ctx = await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3, {
-      maskClientIds: true,
-    });
+    const ctx = await lineContext(
+      sample.t.handle.prisma,
+      sample.store,
+      sample.incidentId,
+      { file: sample.log.id, line: 60, around: 3 },
+      {
+        maskClientIds: true,
+      },
+    );
     expect(ctx!.lines.every((l) => l.text.includes("[de*******nt]"))).toBe(true);
     const tx = await getTransaction(
       sample.t.handle.prisma,

@@ -81,7 +81,11 @@ describe("line index columns loaded on demand", () => {
     expect(await loaded()).toEqual(["ts", "errCode", "level"]);
     await lineFacets(sample.t.handle.prisma, sample.store, sample.incidentId);
     expect(await loaded()).toEqual(["ts", "errCode", "level", "status", "kind"]);
-    await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, sample.log.id, 60, 3);
+    await lineContext(sample.t.handle.prisma, sample.store, sample.incidentId, {
+      file: sample.log.id,
+      line: 60,
+      around: 3,
+    });
     expect(await loaded()).toEqual(["ts", "lineNo", "errCode", "level", "status", "kind"]);
   });
 

@@ -30,7 +30,7 @@ export default async function LineContextPage({ params, searchParams }: Props) {
   if (!parsed.success) notFound();
   const q = parsed.data;
   const { db, store } = app();
-  const ctx = await lineContext(db, store, id, fileId, q.line, q.around, { maskClientIds: !canEdit(viewer) });
+  const ctx = await lineContext(db, store, id, q, { maskClientIds: !canEdit(viewer) });
   if (!ctx) notFound();
   const at = (line: number, around = q.around) =>
     `/incidents/${id}/logs/${fileId}?line=${line}${around !== 10 ? `&around=${around}` : ""}#L${line}`;

@@ -11,7 +11,7 @@ export const GET = route(
   { access: "read", incident: true, query: ContextQuery },
   async ({ viewer, incident, query: q }) => {
     const { db, store } = app();
-    const ctx = await lineContext(db, store, incident.id, q.file, q.line, q.around, {
+    const ctx = await lineContext(db, store, incident.id, q, {
       maskClientIds: !canEdit(viewer),
     });
     if (!ctx) throw notFound("No such log file in this incident (or it has no line index).");
