@@ -18,53 +18,46 @@ const StoredConfig = z.custom<GatewayConfig>(
   "not a parsed gateway config",
 );
 
-export const FileCounts = z.looseObject({
-  // gateway-log (handlers/log.ts)
-  lines: z.number().optional(),
-  events: z.number().optional(),
-  targetRequests: z.number().optional(),
-  transactions: z.number().optional(),
-  malformed: z.number().optional(),
-  org: z.string().optional(),
-  env: z.string().optional(),
-  firstTs: z.number().optional(),
-  lastTs: z.number().optional(),
-  redactions: z
-    .array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) }))
-    .optional(),
-  // pcap / pcapng (handlers/capture.ts)
-  frames: z.number().optional(),
-  tcpPackets: z.number().optional(),
-  byTargetClass: tallyBy.optional(),
-  byTargetClassState: z.record(z.string(), tallyBy).optional(),
-  racesByTarget: tallyBy.optional(),
-  prematurePathsByTarget: tallyBy.optional(),
-  targetProfiles: z.array(TargetProfileSchema).optional(),
-  /** Closes per bucket width: [bucket start ms, FIN, RST] (lib/analysis/log-aggregates.ts CloseBuckets). */
-  closeBuckets: z.record(z.string(), z.array(z.tuple([z.number(), z.number(), z.number()]))).optional(),
-  // a capture's read warnings (byte offset) and a config's issues (line, column) alike
-  warnings: z
-    .array(
-      z.object({
-        code: z.string(),
-        message: z.string(),
-        offset: z.number().optional(),
-        line: z.number().nullable().optional(),
-        column: z.number().nullable().optional(),
-      }),
-    )
-    .optional(),
-  // gateway-config (handlers/config.ts)
-  config: StoredConfig.optional(),
-  // zip / tar / gzip (handlers/archive.ts)
-  entries: z.number().optional(),
-  skipped: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
-  stopped: z.object({ code: z.string(), reason: z.string() }).optional(),
-  /** Set once the members' rows exist and the archive's own bytes may go: a re-run does nothing more. */
-  unpacked: z.boolean().optional(),
-  /** Why unpacking ended early (a corrupt tail, too deep), when it did. */
-  unpackError: z.string().optional(),
-});
+/** Plain counters: a log's lines and time range (handlers/log.ts), a capture's frames, an archive's entries. */
+const LOG_COUNTERS = ["lines", "events", "targetRequests", "transactions", "malformed", "firstTs", "lastTs"] as const;
+const OTHER_COUNTERS = ["frames", "tcpPackets", "entries"] as const;
+const counters = Object.fromEntries([...LOG_COUNTERS, ...OTHER_COUNTERS].map((k) => [k, z.number()])) as Record<
+  (typeof LOG_COUNTERS)[number] | (typeof OTHER_COUNTERS)[number],
+  z.ZodNumber
+>;
+
+/** A capture's read warning (where: byte offset) or a config's issue (where: line, column). */
+const Where = z.object({ offset: z.number(), line: z.number().nullable(), column: z.number().nullable() }).partial();
+const Warning = Where.extend({ code: z.string(), message: z.string() });
+
+/** Every field is optional: each handler reports its own. */
+export const FileCounts = z
+  .looseObject({
+    ...counters,
+    // gateway-log (handlers/log.ts)
+    org: z.string(),
+    env: z.string(),
+    redactions: z.array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) })),
+    // pcap / pcapng (handlers/capture.ts)
+    byTargetClass: tallyBy,
+    byTargetClassState: z.record(z.string(), tallyBy),
+    racesByTarget: tallyBy,
+    prematurePathsByTarget: tallyBy,
+    targetProfiles: z.array(TargetProfileSchema),
+    /** Closes per bucket width: [bucket start ms, FIN, RST] (lib/analysis/log-aggregates.ts CloseBuckets). */
+    closeBuckets: z.record(z.string(), z.array(z.tuple([z.number(), z.number(), z.number()]))),
+    warnings: z.array(Warning),
+    // gateway-config (handlers/config.ts)
+    config: StoredConfig,
+    // zip / tar / gzip (handlers/archive.ts)
+    skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+    stopped: z.object({ code: z.string(), reason: z.string() }),
+    /** Set once the members' rows exist and the archive's own bytes may go: a re-run does nothing more. */
+    unpacked: z.boolean(),
+    /** Why unpacking ended early (a corrupt tail, too deep), when it did. */
+    unpackError: z.string(),
+  })
+  .partial();
 export type FileCounts = z.infer<typeof FileCounts>;
 
 /**

@@ -54,14 +54,18 @@ export const TargetRow = z.object({
   ...TargetConnections.shape,
 });
 
-export const IncidentView = z.object({
-  id: z.string(),
-  title: z.string(),
-  note: z.string(),
+/** An incident's id with the title and note a person edits; the log's org and env, when made, and its link. */
+const IncidentName = z.object({ id: z.string(), title: z.string(), note: z.string() });
+const IncidentOrigin = z.object({
   org: z.string().nullable(),
   env: z.string().nullable(),
   createdAt: z.string(),
   url: z.string(),
+});
+
+export const IncidentView = z.object({
+  ...IncidentName.shape,
+  ...IncidentOrigin.shape,
   /** True while any file is queued or parsing. */
   pending: z.boolean(),
   files: z.array(BundleFileView),
