@@ -9,29 +9,19 @@ export const metadata: Metadata = {
     "Upload an Edge Microgateway diagnostic bundle and find why it answers 502 / socket hang up / ECONNRESET.",
 };
 
+/** What the header says of every viewer but a signed-in user. */
+const MODE: Record<Exclude<Viewer["kind"], "user">, React.ReactNode> = {
+  open: "Open mode · only this machine can reach it",
+  share: "Shared incident · read only",
+  setup: "No account · create an admin on the server",
+  anonymous: <Link href="/signin">Sign in</Link>,
+};
+
 function Who({ v }: { v: Viewer }) {
-  if (v.kind === "open")
+  if (v.kind !== "user")
     return (
       <span className="mode" data-testid="mode">
-        Open mode · only this machine can reach it
-      </span>
-    );
-  if (v.kind === "share")
-    return (
-      <span className="mode" data-testid="mode">
-        Shared incident · read only
-      </span>
-    );
-  if (v.kind === "setup")
-    return (
-      <span className="mode" data-testid="mode">
-        No account · create an admin on the server
-      </span>
-    );
-  if (v.kind === "anonymous")
-    return (
-      <span className="mode" data-testid="mode">
-        <Link href="/signin">Sign in</Link>
+        {MODE[v.kind]}
       </span>
     );
   return (

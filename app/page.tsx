@@ -7,6 +7,9 @@ import { IncidentSearchForm, verdictLabel } from "@/components/incident-search";
 import { DeleteIncidentButton } from "@/components/incident-search-delete";
 import { UploadLinksPanel } from "@/components/share-upload-links";
 import { pageEngineer } from "@/lib/auth/access";
+import { TableHead } from "@/components/table-head";
+
+const COLUMNS = ["Title", "Org / env", "Verdict", "Time range", "502s", "Files", "Uploaded", ""];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -32,18 +35,7 @@ export default async function HomePage({ searchParams }: Props) {
           )
         ) : (
           <table data-testid="incident-list">
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Org / env</th>
-                <th>Verdict</th>
-                <th>Time range</th>
-                <th className="num">502s</th>
-                <th className="num">Files</th>
-                <th>Uploaded</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead cols={COLUMNS} num={["502s", "Files"]} />
             <tbody>
               {incidents.map((i) => (
                 <tr key={i.id}>

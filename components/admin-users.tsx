@@ -1,7 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { FormStatus } from "./form-status";
+import { InlineForm } from "./inline-form";
 import { postJson, type ApiAnswer } from "./post-json";
+import { TableHead } from "./table-head";
 
 type User = { id: string; email: string; role: string; createdAt: string };
 
@@ -48,14 +51,7 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
         <p className="muted">No accounts yet.</p>
       ) : (
         <table data-testid="users">
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Added</th>
-              <th />
-            </tr>
-          </thead>
+          <TableHead cols={["Email", "Role", "Added", ""]} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -75,13 +71,7 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
         </table>
       )}
       <h2>Add an account</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add(e.currentTarget);
-        }}
-        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
-      >
+      <InlineForm onSubmit={add}>
         <label>
           Email
           <br />
@@ -103,15 +93,8 @@ export function AdminUsers({ initial, selfId }: { initial: User[]; selfId: strin
         <button className="btn" type="submit">
           Add
         </button>
-      </form>
-      <div aria-live="polite">
-        {message && <p className="good">{message}</p>}
-        {error && (
-          <p className="bad" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      </InlineForm>
+      <FormStatus error={error}>{message && <p className="good">{message}</p>}</FormStatus>
     </>
   );
 }

@@ -1,6 +1,23 @@
+import type { ComponentProps } from "react";
 import type { CompareCandidate } from "@/lib/export/compare-candidates";
 
 const label = (i: CompareCandidate) => `${i.title} · uploaded ${i.createdAt.slice(0, 16).replace("T", " ")}`;
+
+/** A required choice among the incidents, starting on a disabled "choose an incident". */
+function IncidentSelect({ incidents, ...select }: { incidents: CompareCandidate[] } & ComponentProps<"select">) {
+  return (
+    <select required defaultValue="" {...select}>
+      <option value="" disabled>
+        choose an incident
+      </option>
+      {incidents.map((i) => (
+        <option key={i.id} value={i.id}>
+          {label(i)}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** "Compare with…": a plain GET form to /compare, so it works without JavaScript and with the keyboard. */
 export function ComparePicker({ current, others }: { current: string; others: CompareCandidate[] }) {
@@ -16,23 +33,13 @@ export function ComparePicker({ current, others }: { current: string; others: Co
       <label htmlFor="compare-b" className="muted" style={{ fontSize: ".9rem" }}>
         Compare with…
       </label>
-      <select
+      <IncidentSelect
+        incidents={others}
         id="compare-b"
         name="b"
-        required
-        defaultValue=""
         data-testid="compare-select"
         style={{ maxWidth: "22rem", padding: ".3rem" }}
-      >
-        <option value="" disabled>
-          choose an incident
-        </option>
-        {others.map((i) => (
-          <option key={i.id} value={i.id}>
-            {label(i)}
-          </option>
-        ))}
-      </select>
+      />
       <button className="btn secondary" type="submit">
         Compare
       </button>
@@ -52,21 +59,12 @@ export function CompareChooser({ incidents, a, b }: { incidents: CompareCandidat
       {(["a", "b"] as const).map((k) => (
         <label key={k} style={{ display: "grid", gap: ".2rem", fontSize: ".9rem" }}>
           {k === "a" ? "Before" : "After"}
-          <select
+          <IncidentSelect
+            incidents={incidents}
             name={k}
-            required
             defaultValue={(k === "a" ? a : b) ?? ""}
             style={{ maxWidth: "24rem", padding: ".3rem" }}
-          >
-            <option value="" disabled>
-              choose an incident
-            </option>
-            {incidents.map((i) => (
-              <option key={i.id} value={i.id}>
-                {label(i)}
-              </option>
-            ))}
-          </select>
+          />
         </label>
       ))}
       <button className="btn" type="submit">

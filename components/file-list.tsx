@@ -5,6 +5,7 @@ import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtBytes } from "@/lib/format";
 import { isArchiveKind, isCaptureKind } from "@/lib/ingest/file-kinds";
 import { etaSeconds, fmtEta, percentDone, type ProgressSample } from "@/lib/analysis/progress";
+import { TableHead } from "./table-head";
 
 type File = IncidentView["files"][number];
 
@@ -60,15 +61,7 @@ export function FileList({ files, downloadHref }: { files: File[]; downloadHref?
   const firstSeen = useFirstSeen(files);
   return (
     <table data-testid="file-list">
-      <thead>
-        <tr>
-          <th>File</th>
-          <th>Kind</th>
-          <th className="num">Size</th>
-          <th>Status</th>
-          <th>Result</th>
-        </tr>
-      </thead>
+      <TableHead cols={["File", "Kind", "Size", "Status", "Result"]} num={["Size"]} />
       <tbody>
         {files.map((f) => (
           <tr key={f.id}>

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { DiagnosisView } from "@/lib/api/diagnosis-schema";
+import { InlineForm } from "./inline-form";
 
 type Answers = { targetKeepAliveMs?: number | null; lbKeepAliveMs?: number | null };
 const fmt = (ms: number | null) =>
@@ -34,6 +35,10 @@ export function HopCheck({
     setError(await onSave({ targetKeepAliveMs: toMs(target), lbKeepAliveMs: toMs(lb) }));
     setSaving(false);
   };
+  const answers = [
+    { label: "Target keep-alive (ms)", value: target, set: setTarget, testId: "answer-target" },
+    { label: "Load balancer keep-alive (ms)", value: lb, set: setLb, testId: "answer-lb" },
+  ];
   const broken = (name: string) => d.violations.find((v) => v.downstream === name);
   return (
     <div data-testid="hop-check">
@@ -77,37 +82,21 @@ export function HopCheck({
         Rule: each hop keeps idle connections shorter than the next hop upstream: client/LB &lt; gateway &lt; target.
       </p>
       {!readOnly && (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save();
-          }}
-          style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
-        >
-          <label>
-            Target keep-alive (ms)
-            <br />
-            <input
-              type="number"
-              min={1}
-              inputMode="numeric"
-              value={target}
-              onChange={(e) => setTarget(e.target.value)}
-              data-testid="answer-target"
-            />
-          </label>
-          <label>
-            Load balancer keep-alive (ms)
-            <br />
-            <input
-              type="number"
-              min={1}
-              inputMode="numeric"
-              value={lb}
-              onChange={(e) => setLb(e.target.value)}
-              data-testid="answer-lb"
-            />
-          </label>
+        <InlineForm onSubmit={save}>
+          {answers.map((a) => (
+            <label key={a.testId}>
+              {a.label}
+              <br />
+              <input
+                type="number"
+                min={1}
+                inputMode="numeric"
+                value={a.value}
+                onChange={(e) => a.set(e.target.value)}
+                data-testid={a.testId}
+              />
+            </label>
+          ))}
           <button className="btn" type="submit" disabled={saving}>
             {saving ? "Saving…" : "Save answers"}
           </button>
@@ -116,7 +105,7 @@ export function HopCheck({
               {error}
             </span>
           )}
-        </form>
+        </InlineForm>
       )}
     </div>
   );

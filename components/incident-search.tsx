@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { IncidentSearch } from "@/lib/incidents/search";
 import { INCIDENT_CAUSES } from "@/lib/api/diagnosis-schema";
 import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
+import { FilterSelect } from "./filter-select";
 
 const VERDICTS: Array<[string, string]> = INCIDENT_CAUSES.map((c) => [c, CAUSE_LABEL[c]]);
 export const verdictLabel = (v: string | null) => (v ? (VERDICTS.find(([k]) => k === v)?.[1] ?? v) : "—");
@@ -37,18 +38,7 @@ export function IncidentSearchForm({ search, error }: { search: IncidentSearch; 
         <br />
         <input name="target" defaultValue={search.target ?? ""} placeholder="host:port" size={16} />
       </label>
-      <label>
-        Verdict
-        <br />
-        <select name="verdict" defaultValue={search.verdict ?? ""}>
-          <option value="">any</option>
-          {VERDICTS.map(([k, label]) => (
-            <option key={k} value={k}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect label="Verdict" name="verdict" value={search.verdict} options={VERDICTS} none="any" />
       <label>
         From
         <br />

@@ -33,6 +33,12 @@ export function IncidentTitle({
     setError(null);
     onSaved({ title: patch.title ?? title, note: patch.note ?? note });
   };
+  /** Opens the title or the note for editing, starting from what is saved. */
+  const edit = (field: "title" | "note") => {
+    if (field === "title") setValue(title);
+    else setNoteValue(note);
+    setEditing(field);
+  };
   const noteView = note ? (
     <p data-testid="incident-note" style={{ whiteSpace: "pre-wrap", margin: ".3rem 0" }}>
       {note}
@@ -79,25 +85,11 @@ export function IncidentTitle({
     <>
       <div className="title-row">
         <h1>{title}</h1>
-        <button
-          className="btn secondary"
-          type="button"
-          onClick={() => {
-            setValue(title);
-            setEditing("title");
-          }}
-        >
+        <button className="btn secondary" type="button" onClick={() => edit("title")}>
           Rename
         </button>
         {editing !== "note" && (
-          <button
-            className="btn secondary"
-            type="button"
-            onClick={() => {
-              setNoteValue(note);
-              setEditing("note");
-            }}
-          >
+          <button className="btn secondary" type="button" onClick={() => edit("note")}>
             {note ? "Edit note" : "Add note"}
           </button>
         )}

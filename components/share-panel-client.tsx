@@ -2,8 +2,11 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { ShareLinkItem } from "@/lib/auth/share-links";
-import { CopyButton } from "./copy-button";
+import { FormStatus, NewLink } from "./form-status";
+import { InlineForm } from "./inline-form";
 import { OpenModeNote } from "./open-mode-note";
+import { RevokeCell } from "./revoke-cell";
+import { TableHead } from "./table-head";
 
 const EXPIRY: Array<[string, number | null]> = [
   ["1 day", 24],
@@ -67,13 +70,7 @@ export function SharePanelClient({ incidentId, openMode }: { incidentId: string;
           holding it, without an account.
         </p>
       )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create(e.currentTarget);
-        }}
-        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
-      >
+      <InlineForm onSubmit={create}>
         <label>
           Label
           <br />
@@ -96,45 +93,17 @@ export function SharePanelClient({ incidentId, openMode }: { incidentId: string;
         <button className="btn" type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create share link"}
         </button>
-      </form>
-      <div aria-live="polite">
-        {created && (
-          <p className="note copy-row" style={{ marginTop: ".8rem" }}>
-            New link (shown only now, copy it):{" "}
-            <input
-              readOnly
-              value={created}
-              aria-label="New share link"
-              data-testid="share-url"
-              onFocus={(e) => e.currentTarget.select()}
-              style={{ width: "min(40rem, 100%)" }}
-            />
-            <CopyButton text={created} />
-          </p>
-        )}
-        {error && (
-          <p className="bad" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      </InlineForm>
+      <FormStatus error={error}>
+        <NewLink url={created} lead="New link (shown only now, copy it):" label="New share link" testId="share-url" />
+      </FormStatus>
       {links === null ? (
         <p className="muted">Loading links…</p>
       ) : links.length === 0 ? (
         <p className="muted">No active share links.</p>
       ) : (
         <table data-testid="share-links">
-          <thead>
-            <tr>
-              <th>Label</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th className="num">Views</th>
-              <th>Last view</th>
-              <th>Download</th>
-              <th />
-            </tr>
-          </thead>
+          <TableHead cols={["Label", "Created", "Expires", "Views", "Last view", "Download", ""]} num={["Views"]} />
           <tbody>
             {links.map((l) => (
               <tr key={l.id}>
@@ -146,11 +115,7 @@ export function SharePanelClient({ incidentId, openMode }: { incidentId: string;
                 </td>
                 <td className="muted">{when(l.lastViewedAt)}</td>
                 <td>{l.allowDownload ? "yes" : "no"}</td>
-                <td>
-                  <button className="btn secondary" type="button" onClick={() => void revoke(l)}>
-                    Revoke
-                  </button>
-                </td>
+                <RevokeCell onRevoke={() => revoke(l)} />
               </tr>
             ))}
           </tbody>

@@ -2,8 +2,11 @@
 
 import { useCallback, useEffect, useState } from "react";
 import type { UploadLinkItem } from "@/lib/auth/upload-links";
-import { CopyButton } from "./copy-button";
+import { FormStatus, NewLink } from "./form-status";
+import { InlineForm } from "./inline-form";
 import { OpenModeNote } from "./open-mode-note";
+import { RevokeCell } from "./revoke-cell";
+import { TableHead } from "./table-head";
 
 const when = (iso: string) => iso.slice(0, 16).replace("T", " ");
 /** The list holds unexpired, unrevoked links; a used-up one stays listed, saying so, until it expires. */
@@ -54,13 +57,7 @@ export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
         the result.
       </p>
       {openMode && <OpenModeNote what="an upload link and the result link it gives" />}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create(e.currentTarget);
-        }}
-        style={{ display: "flex", gap: ".8rem", flexWrap: "wrap", alignItems: "end" }}
-      >
+      <InlineForm onSubmit={create}>
         <label>
           Ticket
           <br />
@@ -84,40 +81,13 @@ export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
         <button className="btn" type="submit">
           Create upload link
         </button>
-      </form>
-      <div aria-live="polite">
-        {created && (
-          <p className="note copy-row" style={{ marginTop: ".8rem" }}>
-            New upload link (shown only now):{" "}
-            <input
-              readOnly
-              value={created}
-              aria-label="New upload link"
-              data-testid="upload-url"
-              onFocus={(e) => e.currentTarget.select()}
-              style={{ width: "min(40rem, 100%)" }}
-            />
-            <CopyButton text={created} />
-          </p>
-        )}
-        {error && (
-          <p className="bad" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
+      </InlineForm>
+      <FormStatus error={error}>
+        <NewLink url={created} lead="New upload link (shown only now):" label="New upload link" testId="upload-url" />
+      </FormStatus>
       {links && links.length > 0 && (
         <table data-testid="upload-link-list">
-          <thead>
-            <tr>
-              <th>Ticket</th>
-              <th>Expires</th>
-              <th className="num">Used</th>
-              <th>State</th>
-              <th className="num">Incidents</th>
-              <th />
-            </tr>
-          </thead>
+          <TableHead cols={["Ticket", "Expires", "Used", "State", "Incidents", ""]} num={["Used", "Incidents"]} />
           <tbody>
             {links.map((l) => (
               <tr key={l.id}>
@@ -134,11 +104,7 @@ export function UploadLinksPanel({ openMode }: { openMode: boolean }) {
                   )}
                 </td>
                 <td className="num">{l.incidents}</td>
-                <td>
-                  <button className="btn secondary" type="button" onClick={() => void revoke(l)}>
-                    Revoke
-                  </button>
-                </td>
+                <RevokeCell onRevoke={() => revoke(l)} />
               </tr>
             ))}
           </tbody>

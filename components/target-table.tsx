@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtMs, fmtPct } from "@/lib/format";
 
@@ -16,6 +16,12 @@ const COLS: Array<{ key: Key; label: string; num?: boolean }> = [
   { key: "errorRate", label: "Error rate", num: true },
   { key: "p50Ms", label: "p50", num: true },
   { key: "p95Ms", label: "p95", num: true },
+];
+/** The explorer pages a target's row links to (connections only where the capture saw some). */
+const DRILL_DOWN = [
+  { page: "transactions", label: "Transactions to", text: "transactions" },
+  { page: "logs", label: "Log lines of", text: "lines" },
+  { page: "connections", label: "TCP connections to", text: "connections" },
 ];
 
 export function TargetTable({ rows, incidentId }: { rows: Row[]; incidentId?: string }) {
@@ -76,30 +82,17 @@ export function TargetTable({ rows, incidentId }: { rows: Row[]; incidentId?: st
             </td>
             {id && (
               <td style={{ whiteSpace: "nowrap" }}>
-                <Link
-                  href={`/incidents/${id}/transactions?target=${encodeURIComponent(r.target)}`}
-                  aria-label={`Transactions to ${r.target}`}
-                >
-                  transactions
-                </Link>
-                {" · "}
-                <Link
-                  href={`/incidents/${id}/logs?target=${encodeURIComponent(r.target)}`}
-                  aria-label={`Log lines of ${r.target}`}
-                >
-                  lines
-                </Link>
-                {r.connections.total > 0 && (
-                  <>
-                    {" · "}
+                {DRILL_DOWN.filter((d) => d.page !== "connections" || r.connections.total > 0).map((d, i) => (
+                  <Fragment key={d.page}>
+                    {i > 0 && " · "}
                     <Link
-                      href={`/incidents/${id}/connections?target=${encodeURIComponent(r.target)}`}
-                      aria-label={`TCP connections to ${r.target}`}
+                      href={`/incidents/${id}/${d.page}?target=${encodeURIComponent(r.target)}`}
+                      aria-label={`${d.label} ${r.target}`}
                     >
-                      connections
+                      {d.text}
                     </Link>
-                  </>
-                )}
+                  </Fragment>
+                ))}
               </td>
             )}
           </tr>

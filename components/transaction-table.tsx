@@ -2,24 +2,17 @@ import Link from "next/link";
 import type { TransactionRow } from "@/lib/explore/schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { classLabel } from "./connection-labels";
+import { TableHead } from "./table-head";
 
 /** Transactions (one client request each) with links to their detail, log lines and connection. */
 export function TransactionTable({ incidentId, rows }: { incidentId: string; rows: TransactionRow[] }) {
   if (rows.length === 0) return <p className="muted">No transactions match.</p>;
   return (
     <table data-testid="transaction-table">
-      <thead>
-        <tr>
-          <th>Start</th>
-          <th>Request</th>
-          <th className="num">Status</th>
-          <th>Error</th>
-          <th>Target</th>
-          <th>Proxy</th>
-          <th className="num">Duration</th>
-          <th>Connection</th>
-        </tr>
-      </thead>
+      <TableHead
+        cols={["Start", "Request", "Status", "Error", "Target", "Proxy", "Duration", "Connection"]}
+        num={["Status", "Duration"]}
+      />
       <tbody>
         {rows.map((t) => (
           <tr key={`${t.fileId}:${t.correlationId}:${t.startTs}`}>

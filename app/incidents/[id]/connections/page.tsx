@@ -6,6 +6,8 @@ import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
 import { CLASS_LABEL } from "@/components/connection-labels";
+import { BackHeading } from "@/components/back-heading";
+import { FilterSelect } from "@/components/filter-select";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -56,10 +58,7 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   return (
     <>
       <section className="panel">
-        <p>
-          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
-        </p>
-        <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>TCP connections</h1>
+        <BackHeading id={id} title={incident.title} heading="TCP connections" />
         <form
           method="get"
           action={base}
@@ -217,33 +216,5 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
         )}
       </section>
     </>
-  );
-}
-
-/** One filter of the form: "all" (no value), then its options as [value, label]. */
-function FilterSelect({
-  label,
-  name,
-  value,
-  options,
-}: {
-  label: string;
-  name: string;
-  value: string | undefined;
-  options: Array<[value: string, label: string]>;
-}) {
-  return (
-    <label>
-      {label}
-      <br />
-      <select name={name} defaultValue={value ?? ""}>
-        <option value="">all</option>
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -4,6 +4,7 @@ import { app } from "@/lib/server/app";
 import { canEdit, pageIncidentAccess } from "@/lib/auth/access";
 import { lineFacets, queryLines } from "@/lib/explore/query";
 import { FILTER_KEYS, LineQuery, queryInput } from "@/lib/explore/schema";
+import { BackHeading } from "@/components/back-heading";
 import { LogFilters } from "@/components/log-filters";
 import { LogLines } from "@/components/log-lines";
 
@@ -37,10 +38,7 @@ export default async function LogExplorerPage({ params, searchParams }: Props) {
   return (
     <>
       <section className="panel">
-        <p>
-          <Link href={`/incidents/${id}`}>← {incident.title}</Link>
-        </p>
-        <h1 style={{ fontSize: "1.3rem", margin: "0 0 .6rem" }}>Log explorer</h1>
+        <BackHeading id={id} title={incident.title} heading="Log explorer" />
         <LogFilters
           action={base}
           facets={facets}
