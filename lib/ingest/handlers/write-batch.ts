@@ -3,15 +3,30 @@ import { insertConnections } from "@/lib/db/bulk-connections";
 import type { RowBatch } from "../parse-thread/protocol";
 import type { FileJobContext } from "./context";
 
-/** Writes one batch of rows a parse thread sent, with the bulk insert of its table. */
+/**
+ * Rows per statement. With PGlite every statement runs on this thread, so one 5000-row insert held page requests
+ * for its whole length; smaller statements with a turn of the event loop between them let requests in (#18).
+ */
+const SLICE = { transactions: 1000, stats: 1000, connections: 200 } as const;
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+async function inSlices<T>(rows: T[], size: number, write: (slice: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) {
+    if (i > 0) await nextTurn();
+    await write(rows.slice(i, i + size));
+  }
+}
+
+/** Writes one batch of rows a parse thread sent, with the bulk insert of its table, a slice per statement. */
 export async function writeBatch(ctx: FileJobContext, batch: RowBatch): Promise<void> {
   const { db, incidentId, file } = ctx;
   switch (batch.table) {
     case "transactions":
-      return insertTransactions(db, incidentId, file.id, batch.rows);
+      return inSlices(batch.rows, SLICE.transactions, (rows) => insertTransactions(db, incidentId, file.id, rows));
     case "stats":
-      return insertStats(db, incidentId, file.id, batch.rows);
+      return inSlices(batch.rows, SLICE.stats, (rows) => insertStats(db, incidentId, file.id, rows));
     case "connections":
-      return insertConnections(db, incidentId, file.id, batch.rows);
+      return inSlices(batch.rows, SLICE.connections, (rows) => insertConnections(db, incidentId, file.id, rows));
   }
 }
