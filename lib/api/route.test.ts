@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AccountError } from "@/lib/auth/users";
 import { UploadError } from "@/lib/ingest/upload";
-import { BadCursor } from "@/lib/incidents/connections";
+import { BadCursor } from "@/lib/incidents/connection-cursor";
 import { AccessDenied } from "@/lib/auth/access";
 import { ApiError, ApiErrorBody, errorResponse } from "./errors";
 import { route } from "./route";

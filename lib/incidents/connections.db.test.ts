@@ -6,14 +6,13 @@ import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionList, ConnectionQuery } from "@/lib/api/connection-schema";
 import {
-  BadCursor,
   connectionFacets,
   countConnections,
   cursorAtRow,
-  encodeCursor,
   getConnection,
   listConnections,
 } from "@/lib/incidents/connections";
+import { BadCursor, encodeCursor } from "@/lib/incidents/connection-cursor";
 
 /*
  * Expected numbers: tshark -r gw01-to-target.pcap -q -z conv,tcp → 15 conversations; the races are tcp ports

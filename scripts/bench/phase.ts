@@ -13,7 +13,8 @@ import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { startWorker } from "../../lib/jobs/worker";
 import { getIncidentView, listIncidents } from "../../lib/incidents/view";
 import { timelineChartData } from "../../lib/analysis/chart-data";
-import { connectionFacets, cursorAtRow, encodeCursor, listConnections } from "../../lib/incidents/connections";
+import { connectionFacets, cursorAtRow, listConnections } from "../../lib/incidents/connections";
+import { encodeCursor } from "../../lib/incidents/connection-cursor";
 
 const [phase, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson ?? "{}");

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { app } from "@/lib/server/app";
-import { BadCursor, connectionFacets, listConnections } from "@/lib/incidents/connections";
+import { connectionFacets, listConnections } from "@/lib/incidents/connections";
+import { BadCursor } from "@/lib/incidents/connection-cursor";
 import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
