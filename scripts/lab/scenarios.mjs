@@ -20,10 +20,19 @@ const gw = (over = {}) => ({
   ...over,
 });
 
-const target = (over) => ({
+// The backend behind a relay listening at 127.0.0.N:P is at 127.0.1.N:P (the full capture tells the legs apart).
+const backendOf = ({ host, port }) => ({ host: host.replace(/^127\.0\.0\./, "127.0.1."), port });
+
+// A proxy edgemicro_NAME with base path /NAME whose target the gateway sees at host:port.
+const proxyAt = (name, hostPort) => {
+  const [host, port] = hostPort.split(":");
+  return { proxy: `edgemicro_${name}`, basePath: `/${name}`, listen: { host, port: Number(port) } };
+};
+
+const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) => ({
   proxy: "edgemicro_orders",
   basePath: "/orders",
-  listen: { host: "127.0.0.2", port: 9000 },
+  listen,
   latency: { upMs: 20, downMs: 20 },
   relay: true,
   ...over,
@@ -31,8 +40,7 @@ const target = (over) => ({
     over.backend === null
       ? null
       : {
-          host: "127.0.1.2",
-          port: 9000,
+          ...backendOf(listen),
           idleMs: 60000,
           idleClose: "fin",
           keepAliveHint: null,
@@ -94,7 +102,7 @@ export const scenarios = {
       target({
         listen: { host: "127.0.0.5", port: 8080 },
         latency: { upMs: 16, downMs: 24 },
-        backend: { host: "127.0.1.5", port: 8080, idleMs: 2000 },
+        backend: { idleMs: 2000 },
       }),
     ],
     lanes: [raceLane(0, 2000, 3)],
@@ -159,9 +167,7 @@ export const scenarios = {
     targets: [
       target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
       target({
-        proxy: "edgemicro_legacy",
-        basePath: "/legacy",
-        listen: { host: "127.0.0.4", port: 9009 },
+        ...proxyAt("legacy", "127.0.0.4:9009"),
         relay: false,
         backend: null,
       }),
@@ -189,13 +195,9 @@ export const scenarios = {
     targets: [
       target({ latency: { upMs: 20, downMs: 22 }, backend: { idleMs: 1000 } }),
       target({
-        proxy: "edgemicro_catalog",
-        basePath: "/catalog",
-        listen: { host: "127.0.0.3", port: 9000 },
+        ...proxyAt("catalog", "127.0.0.3:9000"),
         latency: { upMs: 17, downMs: 19 },
         backend: {
-          host: "127.0.1.3",
-          port: 9000,
           idleMs: 60000,
           hangup: { prefix: "/items", share: 0.12, close: "fin" },
         },
@@ -239,28 +241,20 @@ export const scenarios = {
     targets: [
       target({ latency: { upMs: 12, downMs: 15 }, backend: { idleMs: 500 } }),
       target({
-        proxy: "edgemicro_catalog",
-        basePath: "/catalog",
-        listen: { host: "127.0.0.3", port: 9000 },
+        ...proxyAt("catalog", "127.0.0.3:9000"),
         latency: { upMs: 25, downMs: 22 },
-        backend: { host: "127.0.1.3", port: 9000, idleMs: 3000, idleClose: "rst" },
+        backend: { idleMs: 3000, idleClose: "rst" },
       }),
       target({
-        proxy: "edgemicro_billing",
-        basePath: "/billing",
-        listen: { host: "127.0.0.6", port: 7000 },
+        ...proxyAt("billing", "127.0.0.6:7000"),
         latency: { upMs: 18, downMs: 18 },
         backend: {
-          host: "127.0.1.6",
-          port: 7000,
           idleMs: 60000,
           hangup: { prefix: "/items", share: 0.08, close: "fin" },
         },
       }),
       target({
-        proxy: "edgemicro_legacy",
-        basePath: "/legacy",
-        listen: { host: "127.0.0.4", port: 9009 },
+        ...proxyAt("legacy", "127.0.0.4:9009"),
         relay: false,
         backend: null,
       }),
