@@ -5,6 +5,7 @@ export const CLASS_LABEL: Record<string, string> = {
   "premature-close": "premature close",
   "target-reset-mid-response": "target reset mid-response",
   refused: "connection refused",
+  "syn-unanswered": "SYN unanswered",
   "gateway-close": "gateway-side close",
   unknown: "unknown",
 };

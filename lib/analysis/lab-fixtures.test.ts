@@ -115,9 +115,10 @@ describe("lab fixtures", () => {
           new Set(segs.filter((s) => s.dst === t.target).map((s) => Number(s.src.split(":")[1]))),
         );
       }
-      const synTimes = new Set(syns.map((s) => `${s.src}@${s.tsUs}`));
+      // The gateway's own address is the loopback, or its address on the route to the target (the blackhole's).
+      const synTimes = new Set(syns.map((s) => `${s.src.split(":")[1]}>${s.dst}@${s.tsUs}`));
       for (const c of truth.connections)
-        expect(synTimes.has(`127.0.0.1:${c.gatewayPort}@${c.synTimeUs}`), `${c.gatewayPort}`).toBe(true);
+        expect(synTimes.has(`${c.gatewayPort}>${c.target}@${c.synTimeUs}`), `${c.gatewayPort}`).toBe(true);
       const sum = Object.values(truth.counts).reduce((a, b) => a + b, 0);
       expect(sum).toBe(truth.connections.length);
     });

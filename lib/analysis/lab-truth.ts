@@ -10,6 +10,7 @@ export const LAB_FIXTURES_DIR = path.join(import.meta.dirname, "__fixtures__", "
 
 export const labConnectionClass = z.enum([
   "refused",
+  "syn-unanswered",
   "keepalive-race",
   "premature-close",
   "gateway-close",
@@ -24,6 +25,8 @@ export type LabCause = z.infer<typeof labCause>;
 
 const classCounts = z.object({
   refused: z.number().int().nonnegative(),
+  /** Recordings before the blackhole scenario had no such class. */
+  "syn-unanswered": z.number().int().nonnegative().default(0),
   "keepalive-race": z.number().int().nonnegative(),
   "premature-close": z.number().int().nonnegative(),
   "gateway-close": z.number().int().nonnegative(),

@@ -37,6 +37,11 @@ beforeAll(async () => {
     return out;
   });
   ids.set("named", (await createIncident(t.handle.prisma, store, await storeFiles(store, named))).id);
+  // The blackhole recordings without their captures: what the log alone can say.
+  for (const name of ["blackhole", "blackhole-connect"]) {
+    const logOnly = loadLabFixture(name).files.filter((f) => !f.endsWith(".pcap"));
+    ids.set(`${name}/log`, (await createIncident(t.handle.prisma, store, await storeFiles(store, logOnly))).id);
+  }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
 afterAll(async () => t?.cleanup());
@@ -117,5 +122,23 @@ describe("lab recording keepalive-hint: the target's Keep-Alive header", () => {
   it("is absent where the target sends no Keep-Alive header", async () => {
     const view = (await getIncidentView(t.handle.prisma, ids.get("race-1s")!))!;
     expect(view.targets.map((x) => x.profile?.keepAliveHeaderS ?? null).every((s) => s === null)).toBe(true);
+  });
+});
+
+// 10.9.9.2:9009 drops SYNs. Its log lines: blackhole `[504][Gateway timed out trying to reach target]` after a
+// `targetRequest error` of `socket hang up` / `ECONNRESET` (grep -c '\]\[504\]\[' → 8); blackhole-connect
+// `[502][connect ETIMEDOUT 10.9.9.2:9009][ETIMEDOUT]` (grep -c 'connect ETIMEDOUT' on client lines → 8).
+describe("lab recordings blackhole and blackhole-connect without their captures", () => {
+  const verdictOf = async (id: string) =>
+    IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis.targets.find(
+      (x) => x.target === "10.9.9.2:9009",
+    )!;
+  it("a connect that timed out is named by the log's message: the target was unreachable", async () => {
+    expect(await verdictOf("blackhole-connect/log")).toMatchObject({ cause: "target-unreachable", explains502: 8 });
+  });
+  it("a 504 alone is a timeout whose fix says only a capture tells it from a connection that never opened", async () => {
+    const v = await verdictOf("blackhole/log");
+    expect(v).toMatchObject({ cause: "gateway-timeout", explains502: 8 });
+    expect(v.fix!.notes.join(" ")).toMatch(/never opened/);
   });
 });

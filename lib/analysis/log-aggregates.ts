@@ -16,6 +16,8 @@ export interface AggregatedTransaction {
   startTs: number;
   status: number | null;
   errCode: string | null;
+  /** Node's error text ("connect ETIMEDOUT 10.0.0.5:443"): tells a connect that timed out from a read that did. */
+  errMessage?: string | null;
   target: string | null;
   proxy: string | null;
   durationMs: number | null;
@@ -62,6 +64,11 @@ interface TargetAcc extends Omit<TargetStatRow, "target" | "errorCodes" | "durat
 /** The 5xx code key of a transaction: "" when it is not a 5xx. */
 const codeKey = (status: number | null, errCode: string | null) =>
   status !== null && status >= 500 ? errCode || "none" : "";
+
+/** A target's SYNs went unanswered until the kernel gave up: the target was unreachable, not slow. */
+export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
+const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
+  code === "ETIMEDOUT" && errMessage?.startsWith("connect ") ? CONNECT_TIMEOUT : code;
 
 /** Bucket maps of every width over a file's growing span; a width is dropped (null) once the span outgrows it. */
 class WidthBuckets<V> {
@@ -119,7 +126,10 @@ export class LogAggregator {
       a.targetAnswered504 += is504;
     }
     if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
-    if (code !== "") a.errorCodes.set(code, (a.errorCodes.get(code) ?? 0) + 1);
+    if (code !== "") {
+      const key = targetCodeKey(code, tx.errMessage);
+      a.errorCodes.set(key, (a.errorCodes.get(key) ?? 0) + 1);
+    }
     // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.
     else if (status !== null && status < 500 && tx.durationMs !== null)
       a.durations.set(tx.durationMs, (a.durations.get(tx.durationMs) ?? 0) + 1);

@@ -9,6 +9,7 @@ export const ConnectionClass = z.enum([
   "premature-close",
   "target-reset-mid-response",
   "refused",
+  "syn-unanswered",
   "gateway-close",
   "unknown",
 ]);

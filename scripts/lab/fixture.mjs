@@ -90,7 +90,7 @@ function readme({ name, sc, truth, filter, logFiles, withDefault, hasMap, tcpdum
   );
   const counts = t.map(
     (x) =>
-      `| ${x.target} | ${x.counts.total} | ${x.counts["keepalive-race"]} | ${x.counts["premature-close"]} | ${x.counts.refused} | ${x.counts["gateway-close"]} | ${x.counts.normal} | ${x.counts.unknown} | ${x.idleCloses.byTarget.count} (${x.idleCloses.byTarget.minMs ?? "-"}–${x.idleCloses.byTarget.maxMs ?? "-"} ms) | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} |`,
+      `| ${x.target} | ${x.counts.total} | ${x.counts["keepalive-race"]} | ${x.counts["premature-close"]} | ${x.counts.refused} | ${x.counts["syn-unanswered"] ?? 0} | ${x.counts["gateway-close"]} | ${x.counts.normal} | ${x.counts.unknown} | ${x.idleCloses.byTarget.count} (${x.idleCloses.byTarget.minMs ?? "-"}–${x.idleCloses.byTarget.maxMs ?? "-"} ms) | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} |`,
   );
   return `# Lab fixture: ${name}
 
@@ -133,6 +133,7 @@ tshark ${TSHARK_ARGS("full.pcap")
 
 and the relay's port map, by these rules per gateway-leg TCP connection (tcp.stream):
 - \`refused\`: the gateway's SYN got a RST and no SYN-ACK.
+- \`syn-unanswered\`: the gateway's SYN got nothing back at all (dropped on the way).
 - A request is *pending* when the gateway's last request segment (highest tcp.seq with tcp.len > 0) got no response byte before the first FIN/RST of either side.
 - \`gateway-close\`: pending, and the gateway's FIN/RST came first.
 - \`keepalive-race\`: pending, the target closed first, and on the target leg (the relay's upstream connection) the backend's FIN/RST precedes the segment carrying the pending request's first byte (the first request segment after the last response byte; same relative sequence number on both legs), or that segment never appears: the target could not have seen the request. Also a race: the backend's FIN/RST follows the request's arrival by less than the backend's quickest possible reaction (its configured minimum response time / hang-up delay, \`reactionFloorMs\` in truth.json): its idle timer fired with the request unread in its receive buffer (\`unreadRequest: true\`, the close is a RST).
@@ -141,13 +142,13 @@ and the relay's port map, by these rules per gateway-leg TCP connection (tcp.str
 
 Idle closes: a target-first FIN/RST with nothing pending; idle = FIN/RST time − target's last payload segment, both on the gateway leg.
 Log counts: \`grep -cF '][502]['\` and \`grep -cF '][504]['\` on the log file(s), less the target's own lines (\`][targetResponse…][METHOD][502][\`): the client-facing status of the gateway's error line or sourceResponse; per target \`grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'\`.
-Target cause from the classes: races and premature closes → \`keepalive-mismatch\` / \`premature-close\` / \`both\`; else gateway-first closes → \`gateway-timeout\`; refused → \`target-unreachable\`; else the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; else \`healthy\`.
+Target cause from the classes: races and premature closes → \`keepalive-mismatch\` / \`premature-close\` / \`both\`; else gateway-first closes → \`gateway-timeout\`; refused or syn-unanswered → \`target-unreachable\`; else the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; else \`healthy\`.
 Incident cause: the distinct non-healthy target causes; one → it; only races/premature → \`both\`; otherwise that of the target with most failing connections.
 
 ## Counts
 
-| target | connections | keepalive-race | premature-close | refused | gateway-close | normal | unknown | idle closes by target | idle closes by gateway | targetRequest errors in log | expected cause |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| target | connections | keepalive-race | premature-close | refused | syn-unanswered | gateway-close | normal | unknown | idle closes by target | idle closes by gateway | targetRequest errors in log | expected cause |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${counts.join("\n")}
 
 Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ""}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? "s" : "ve"} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ""}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(", ")})` : ""}.

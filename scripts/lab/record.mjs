@@ -12,6 +12,7 @@ import { configYaml, ORG, ENV } from "./config.mjs";
 import { runClient } from "./client.mjs";
 import { computeTruth } from "./truth.mjs";
 import { writeFixture, writeDerived } from "./fixture.mjs";
+import { setupNet } from "./net.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -98,6 +99,7 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
   const started = Date.now();
   let tcpdump, world, gateway;
   let tcpdumpErr = "";
+  const teardownNet = setupNet(sc.net);
   try {
     // Both legs (gateway↔relay, relay↔backend) on loopback; the client→gateway leg is left out,
     // and so is anything else on the machine's loopback.
@@ -129,6 +131,7 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     await sleep(2500);
     if (tcpdump) await stopChild(tcpdump, "SIGINT");
     killAll();
+    teardownNet();
   }
   const dropped = /(\d+) packets dropped by kernel/.exec(tcpdumpErr);
   if (!dropped || Number(dropped[1]) !== 0)

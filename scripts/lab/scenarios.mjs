@@ -280,6 +280,38 @@ export const scenarios = {
     ],
     lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
   },
+  // A target whose SYNs vanish (a firewall that drops, a host that is gone): the address is routed out of a
+  // veth whose far end never answers (scripts/lab/net.mjs), so recordings with `net` run in a network namespace.
+  blackhole: {
+    description:
+      "Proxy edgemicro_legacy points at 10.9.9.2:9009, whose SYNs are dropped on the way (no SYN-ACK, no RST); request_timeout 3 s, so each request there ends in a 504. edgemicro_orders is healthy.",
+    durationS: 30,
+    net: { blackhole: "10.9.9.0/24", synRetries: 6 },
+    gateway: gw({ keepAliveTimeout: 30000, requestTimeout: 3 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      target({ ...proxyAt("legacy", "10.9.9.2:9009"), relay: false, backend: null }),
+    ],
+    lanes: [
+      scatterLane(0, paths, 2),
+      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
+    ],
+  },
+  "blackhole-connect": {
+    description:
+      "Like blackhole, but no request_timeout: the kernel gives up the connect after its SYN retries (net.ipv4.tcp_syn_retries 1 in the namespace, ≈ 3 s), so the gateway logs 502 connect ETIMEDOUT.",
+    durationS: 30,
+    net: { blackhole: "10.9.9.0/24", synRetries: 1 },
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      target({ ...proxyAt("legacy", "10.9.9.2:9009"), relay: false, backend: null }),
+    ],
+    lanes: [
+      scatterLane(0, paths, 2),
+      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
+    ],
+  },
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.

@@ -1,5 +1,5 @@
 // Scores the diagnosis on every lab recording as the app would run it (upload, parse, view) and prints the
-// Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
+// Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts [name…]` (all by default). lib/analysis/lab.db.test.ts asserts it.
 import { openTestDb } from "../../lib/testing/test-db";
 import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
@@ -13,7 +13,8 @@ const rows: string[] = [
   "| recording | target | truth: cause, idle timeout | diagnosis: cause (confidence), idle timeout | connections as truth | incident: truth → diagnosis |",
   "|---|---|---|---|---|---|",
 ];
-for (const name of labFixtureNames()) {
+const only = process.argv.slice(2);
+for (const name of labFixtureNames().filter((n) => !only.length || only.includes(n))) {
   const { files, truth } = loadLabFixture(name);
   const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
   await parseQueued(t.handle.prisma, t.dataDir);

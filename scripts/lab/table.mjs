@@ -14,7 +14,7 @@ for (const name of fs.readdirSync(root).sort()) {
     const c = x.counts;
     const idle = x.idleCloses.byTarget;
     rows.push(
-      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused} | ${c["gateway-close"]} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
+      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused}${c["syn-unanswered"] ? ` + ${c["syn-unanswered"]} SYN unanswered` : ""} | ${c["gateway-close"]} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
     );
   });
 }

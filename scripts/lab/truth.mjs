@@ -7,6 +7,7 @@
 //   target leg  = segments to/from that target's backend address
 // Per gateway-leg connection (tcp.stream):
 //   refused          the gateway's SYN got a RST and no SYN-ACK
+//   syn-unanswered   the gateway's SYN got nothing back at all (dropped on the way: a blackhole)
 //   pending request  the gateway's last request segment (highest tcp.seq with tcp.len > 0) got no
 //                    response byte before the first FIN/RST of either side
 //   gateway-close    pending, and the gateway's FIN/RST came before any FIN/RST of the target
@@ -117,6 +118,10 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   if (!synack && syn && t2g.some((p) => p.rst)) {
     return { ...base, class: "refused", why: "SYN answered by RST, no handshake" };
   }
+  if (syn && t2g.length === 0) {
+    const n = g2t.filter((p) => p.syn && !p.ack).length;
+    return { ...base, class: "syn-unanswered", why: `${n} SYN(s), nothing came back` };
+  }
   const reqs = payloads(g2t);
   const resps = payloads(t2g);
   const tClose = t2g.find((p) => p.fin || p.rst);
@@ -225,7 +230,15 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   };
 }
 
-export const CLASSES = ["refused", "keepalive-race", "premature-close", "gateway-close", "normal", "unknown"];
+export const CLASSES = [
+  "refused",
+  "syn-unanswered",
+  "keepalive-race",
+  "premature-close",
+  "gateway-close",
+  "normal",
+  "unknown",
+];
 
 // The target's own HTTP 502 / 504 responses on the gateway leg, by target address:
 // tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504' -T fields -e ip.src -e tcp.srcport
@@ -257,15 +270,15 @@ function ownErrorResponses(pcap, ports) {
 }
 
 function targetCause(counts, ownErrors) {
-  const real = counts.total - counts.refused;
-  if (counts.refused > 0 && real === 0) return "target-unreachable";
+  const unreachable = counts.refused + counts["syn-unanswered"];
+  if (unreachable > 0 && counts.total === unreachable) return "target-unreachable";
   const race = counts["keepalive-race"] > 0;
   const prem = counts["premature-close"] > 0;
   if (race && prem) return "both";
   if (race) return "keepalive-mismatch";
   if (prem) return "premature-close";
   if (counts["gateway-close"] > 0) return "gateway-timeout";
-  if (counts.refused > 0) return "target-unreachable";
+  if (unreachable > 0) return "target-unreachable";
   if (counts.total === 0) return "insufficient-data";
   if (ownErrors > 0) return "target-error";
   return "healthy";
@@ -316,14 +329,18 @@ function logCounts(logFiles, c, fromTargets) {
   const status504 =
     grepCount("\\]\\[504\\]\\[", logFiles, false) -
     grepCount("\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[504\\]\\[", logFiles, false);
+  // Unanswered SYNs end in a 504 when request_timeout fires first, else in a 502 (connect ETIMEDOUT).
+  const syn504 = Math.min(c["syn-unanswered"], Math.max(0, status504 - c["gateway-close"]));
+  const syn502 = c["syn-unanswered"] - syn504;
   return {
     files: logFiles.map((f) => f.split("/").at(-1)),
     status502,
     status504,
     // the targets' own 502 / 504 answers, passed on (tshark: http.response.code on the gateway leg)
     statusFromTargets: fromTargets,
-    status502WithoutWireFailure: status502 - (c["keepalive-race"] + c["premature-close"] + c.refused) - fromTargets,
-    status504WithoutWireFailure: status504 - c["gateway-close"],
+    status502WithoutWireFailure:
+      status502 - (c["keepalive-race"] + c["premature-close"] + c.refused + syn502) - fromTargets,
+    status504WithoutWireFailure: status504 - c["gateway-close"] - syn504,
   };
 }
 
@@ -440,7 +457,11 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       targetErrorResponses: ownErrors.get(tgt) ?? 0,
     };
     rec.failingConnections =
-      counts.refused + counts["keepalive-race"] + counts["premature-close"] + counts["gateway-close"];
+      counts.refused +
+      counts["syn-unanswered"] +
+      counts["keepalive-race"] +
+      counts["premature-close"] +
+      counts["gateway-close"];
     rec.expectedCause = targetCause(counts, rec.targetErrorResponses);
     targets.push(rec);
     connections.push(...conns);

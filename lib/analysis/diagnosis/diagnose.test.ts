@@ -162,6 +162,25 @@ describe("diagnose: a verdict per target", () => {
     expect(answered.verdict.cause).toBe("target-unreachable");
   });
 
+  it("504s on connections whose SYNs went unanswered → target-unreachable, not a timeout", () => {
+    // As recorded in scripts/lab `blackhole`: request_timeout fired while the gateway was still connecting.
+    const blackhole = target({ errors502: 0, errors504: 8, errorCodes: { ECONNRESET: 8 } });
+    const withCapture = diagnose(ev([{ ...blackhole, capture: cap({ "syn-unanswered": 8 }) }]));
+    expect(withCapture.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high", explains502: 8 });
+    expect(withCapture.targets[0].evidence.map((e) => e.label).join("\n")).not.toMatch(/also:/);
+    // The log alone cannot tell: a timeout, whose fix says so.
+    const logOnly = diagnose(ev([blackhole]));
+    expect(logOnly.targets[0].cause).toBe("gateway-timeout");
+    expect(logOnly.targets[0].fix!.notes.join(" ")).toMatch(/never opened/);
+  });
+
+  it("connect ETIMEDOUT in the log → target-unreachable; ETIMEDOUT on an open connection → gateway-timeout", () => {
+    const connect = diagnose(ev([target({ errors502: 3, errorCodes: { "ETIMEDOUT (connect)": 3 } })]));
+    expect(connect.targets[0]).toMatchObject({ cause: "target-unreachable", explains502: 3 });
+    const read = diagnose(ev([target({ errors502: 3, errorCodes: { ETIMEDOUT: 3 } })]));
+    expect(read.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 3 });
+  });
+
   it("DNS failures in the log alone → target-unreachable", () => {
     const d = diagnose(ev([target({ errors502: 2, errorCodes: { ENOTFOUND: 2 } })]));
     expect(d.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });

@@ -79,6 +79,11 @@ export function fixFor(
         snippet: `# ${cfg}\nedgemicro:\n  request_timeout: ${rt ?? "N"}   # seconds; raise only if slow answers are expected`,
         notes: [
           `The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, or ETIMEDOUT): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`,
+          ...(t.capture
+            ? []
+            : [
+                "The log alone cannot tell a slow answer from a connection that never opened (SYNs dropped by a firewall or a host that is gone end in the same 504): a capture of this target shows which.",
+              ]),
         ],
       };
     }

@@ -5,6 +5,7 @@
  */
 import type { Confidence, DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
+import { CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
 const UNREACHABLE = [
   "ECONNREFUSED",
@@ -14,6 +15,7 @@ const UNREACHABLE = [
   "ENETUNREACH",
   "EHOSTDOWN",
   "EADDRNOTAVAIL",
+  CONNECT_TIMEOUT,
 ];
 const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
 const RESET = ["ECONNRESET", "EPIPE"];
@@ -58,25 +60,38 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const failures = t.errors502 + t.errors504;
   const candidates: Candidate[] = [];
 
-  const unreachable = sum(codes, (k) => UNREACHABLE.includes(k)) + (t.capture?.byClass.refused ?? 0);
-  if (unreachable > 0) {
+  const refused = t.capture?.byClass.refused ?? 0;
+  // SYNs nothing answered: a request_timeout that fires meanwhile is a 504, but the target was never reached.
+  const noAnswer = t.capture?.byClass["syn-unanswered"] ?? 0;
+  const unreachableCodes = sum(codes, (k) => UNREACHABLE.includes(k));
+  if (unreachableCodes + refused + noAnswer > 0) {
     const named = UNREACHABLE.filter((k) => codes[k]).map((k) => `${k} × ${codes[k]}`);
-    const refused = t.capture?.byClass.refused ?? 0;
+    const onWire = [refused ? `${refused} refused` : "", noAnswer ? `${noAnswer} with no answer to the SYN` : ""]
+      .filter(Boolean)
+      .join(", ");
     candidates.push({
       cause: "target-unreachable",
       confidence: "high",
-      explains: Math.min(failures || unreachable, sum(codes, (k) => UNREACHABLE.includes(k)) || refused),
-      summary: `The gateway could not connect to ${t.target}${named.length ? ` (${named.join(", ")})` : ""}.`,
+      explains: Math.min(failures || Infinity, Math.max(unreachableCodes, refused + noAnswer)),
+      summary: `The gateway could not connect to ${t.target}${named.length ? ` (${named.join(", ")})` : onWire ? ` (${onWire})` : ""}.`,
       evidence: [
         ...(named.length ? [logRef(named.join(", "))] : []),
         ...(refused ? [capRef("refused", `${refused} SYN(s) answered with RST (connection refused)`)] : []),
+        ...(noAnswer
+          ? [
+              capRef(
+                "syn-unanswered",
+                `${noAnswer} connection(s) whose SYN, sent again, got no SYN-ACK and no RST (dropped on the way: a firewall, a host that is gone)`,
+              ),
+            ]
+          : []),
       ],
     });
   }
   // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the capture.
   const own502 = Math.min(t.errors502, Math.max(t.targetAnswered502, t.capture?.profile?.serverErrors["502"] ?? 0));
   const own504 = Math.min(t.errors504, Math.max(t.targetAnswered504, t.capture?.profile?.serverErrors["504"] ?? 0));
-  const gw504 = t.errors504 - own504;
+  const gw504 = Math.max(0, t.errors504 - own504 - noAnswer);
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
   if (timeouts > 0) {
     const gwClose = t.capture?.byClass["gateway-close"] ?? 0;

@@ -4,7 +4,7 @@
  * idle timer runs from its last byte, so the capture sees its close exactly that timer after that byte.
  */
 import { describe, expect, it } from "vitest";
-import { TCP_ACK, TCP_FIN, TCP_RST } from "@/lib/parsers/pcap";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "@/lib/parsers/pcap";
 import { DATA, REQ, RESP, Script, run } from "@/lib/testing/tcp-script";
 import { classifyAll, type Connection } from "./index";
 
@@ -158,6 +158,16 @@ describe("premature closes", () => {
     ]);
     expect(codes).toEqual(["premature-close", "premature-close", "premature-close"]);
     expect(classes[0].reason).toMatch(/3 such closes came at no idle timer/);
+  });
+
+  it("a SYN sent again and never answered is syn-unanswered; a lone SYN may have met the capture's end", () => {
+    const dropped = new Script(port++);
+    for (const at of [0, 1000, 3000]) dropped.gw(at, TCP_SYN, "", 0);
+    const lone = new Script(port++);
+    lone.gw(5000, TCP_SYN, "", 0);
+    const { codes, classes } = classify([dropped, lone]);
+    expect(codes).toEqual(["syn-unanswered", "unknown"]);
+    expect(classes[0].reason).toMatch(/SYN 3 times .* over 3000 ms and nothing came back/);
   });
 
   it("a close after the first request of a new connection is premature", () => {

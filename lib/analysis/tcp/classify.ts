@@ -17,6 +17,7 @@ export type ConnectionCode =
   | "premature-close"
   | "target-reset-mid-response"
   | "refused"
+  | "syn-unanswered"
   | "gateway-close"
   | "unknown";
 
@@ -44,6 +45,13 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
     };
   }
   if (c.connState === "S0") {
+    // Sent again after the kernel's retransmission timeout (1 s at first) and still nothing: dropped on the way
+    // (a firewall, a host that is gone). A lone SYN may only have met the end of the capture.
+    if (c.packetsG2T >= 2 && c.packetsT2G === 0)
+      return {
+        code: "syn-unanswered",
+        reason: `The gateway sent its SYN ${c.packetsG2T} times from frame ${c.firstFrame} over ${ms(c.endUs - c.startUs)} ms and nothing came back: no SYN-ACK, no RST.`,
+      };
     return { code: "unknown", reason: `The SYN at frame ${c.firstFrame} was never answered.` };
   }
   const crossing = crossingClose(c);
