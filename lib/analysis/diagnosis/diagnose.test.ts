@@ -181,6 +181,12 @@ describe("diagnose: a verdict per target", () => {
     expect(read.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 3 });
   });
 
+  it("error codes no cause covers are named in an insufficient-data verdict, never a guess", () => {
+    const d = diagnose(ev([target({ errors502: 3, errorCodes: { HPE_INVALID_CONSTANT: 3 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+    expect(d.targets[0].summary).toMatch(/HPE_INVALID_CONSTANT × 3 \(Node's HTTP parser rejected/);
+  });
+
   it("DNS failures in the log alone → target-unreachable", () => {
     const d = diagnose(ev([target({ errors502: 2, errorCodes: { ENOTFOUND: 2 } })]));
     expect(d.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });

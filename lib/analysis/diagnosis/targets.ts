@@ -179,13 +179,20 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
         summary: `${t.target}: no failures.`,
         evidence: [],
       });
-    const summary = `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
+    // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
+    const named = Object.entries(codes)
+      .filter(([k]) => k !== "none")
+      .map(([k, n]) => `${k} × ${n}`);
+    const parse = Object.keys(codes).some((k) => k.startsWith("HPE_"));
+    const summary = named.length
+      ? `${failures} failure(s) on ${t.target} with error code(s) ${named.join(", ")}${parse ? " (Node's HTTP parser rejected the target's response: it was not valid HTTP)" : ""}, which none of the documented causes covers${t.capture ? "" : ", and no capture of this target"}.`
+      : `${failures} failure(s) on ${t.target} with no error code${t.capture ? "" : " and no capture of this target"}: nothing names a cause.`;
     return verdict(t, e, {
       cause: "insufficient-data",
       confidence: "low",
       explains: 0,
       summary,
-      evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504`)],
+      evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504${named.length ? `: ${named.join(", ")}` : ""}`)],
     });
   }
   // Other causes of the same target stay visible as evidence.
