@@ -28,7 +28,7 @@ export function configYaml(sc, logDir) {
     `    dir: ${logDir}`,
     `    stats_log_interval: ${g.statsLogInterval}`,
     "    rotate_interval: 24",
-    "    stack_trace: false",
+    `    stack_trace: ${g.stackTrace ?? false}`,
     "  plugins:",
     "    sequence: []",
     "headers:",

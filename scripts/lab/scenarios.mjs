@@ -280,6 +280,19 @@ export const scenarios = {
     ],
     lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
   },
+  "both-trace": {
+    description:
+      "Like both (idle close at 1.2 s, FIN; hang-ups on 10 % of /items), logged at level trace: every error line is followed by its stack trace, every other event by an empty line.",
+    durationS: 40,
+    gateway: gw({ keepAliveTimeout: 30000, level: "trace" }),
+    targets: [
+      target({
+        latency: { upMs: 19, downMs: 23 },
+        backend: { idleMs: 1200, hangup: { prefix: "/items", share: 0.1, close: "fin" } },
+      }),
+    ],
+    lanes: [raceLane(0, 1200, 2, { nearP: 0.45, longP: 0.3 }), scatterLane(0, ["items/1", "items/2"], 1)],
+  },
   // A target whose SYNs vanish (a firewall that drops, a host that is gone): the address is routed out of a
   // veth whose far end never answers (scripts/lab/net.mjs), so recordings with `net` run in a network namespace.
   blackhole: {

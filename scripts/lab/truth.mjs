@@ -295,21 +295,16 @@ function incidentCause(targets) {
   return { cause: worst.expectedCause, causes };
 }
 
-const grepCount = (pattern, files, fixed = true) =>
-  files.reduce((n, f) => {
-    try {
-      return (
-        n +
-        Number(
-          execFileSync("grep", [fixed ? "-cF" : "-cE", pattern, f])
-            .toString()
-            .trim(),
-        )
-      );
-    } catch {
-      return n;
-    } // grep exits 1 on no match
-  }, 0);
+// Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
+function clientFailures(files, status) {
+  const ids = new Set();
+  for (const f of files)
+    for (const line of fs.readFileSync(f, "utf8").split("\n")) {
+      const fields = line.split("][");
+      if (fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) ids.add(fields[8]);
+    }
+  return ids.size;
+}
 
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
@@ -323,12 +318,9 @@ const median = (a) => {
 function logCounts(logFiles, c, fromTargets) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
-  const status502 =
-    grepCount("\\]\\[502\\]\\[", logFiles, false) -
-    grepCount("\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[502\\]\\[", logFiles, false);
-  const status504 =
-    grepCount("\\]\\[504\\]\\[", logFiles, false) -
-    grepCount("\\]\\[targetResponse[^]]*\\]\\[[A-Z]+\\]\\[504\\]\\[", logFiles, false);
+  // At level trace the gateway writes its error line twice ([error] and [trace], one correlation id): one failure.
+  const status502 = clientFailures(logFiles, "502");
+  const status504 = clientFailures(logFiles, "504");
   // Unanswered SYNs end in a 504 when request_timeout fires first, else in a 502 (connect ETIMEDOUT).
   const syn504 = Math.min(c["syn-unanswered"], Math.max(0, status504 - c["gateway-close"]));
   const syn502 = c["syn-unanswered"] - syn504;
