@@ -161,6 +161,8 @@ export const TargetProfileSchema = z.object({
   clusterNote: z.string().nullable(),
   keepAliveHeaderS: z.number().nullable(),
   serverErrors: z.record(z.string(), z.number()).default({}),
+  /** Captures parsed before TLS was recognised have no such count. */
+  encrypted: z.number().default(0),
 });
 
 /** Per target, added to the incident's target rows. */

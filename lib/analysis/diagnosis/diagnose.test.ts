@@ -23,6 +23,7 @@ const profile = (timerMs: number | null, n = 5): TargetProfile => ({
   clusterNote: null,
   keepAliveHeaderS: null,
   serverErrors: {},
+  encrypted: 0,
 });
 type Cap = NonNullable<TargetEvidence["capture"]>;
 const cap = (byClass: Record<string, number>, p: Partial<Cap> = {}): Cap => ({
@@ -185,6 +186,14 @@ describe("diagnose: a verdict per target", () => {
     const d = diagnose(ev([target({ errors502: 3, errorCodes: { HPE_INVALID_CONSTANT: 3 } })]));
     expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
     expect(d.targets[0].summary).toMatch(/HPE_INVALID_CONSTANT × 3 \(Node's HTTP parser rejected/);
+  });
+
+  it("resets on a target whose capture is TLS: insufficient data, saying why and asking for its keep-alive", () => {
+    const tls = target({ capture: cap({}, { profile: { ...profile(null, 0), encrypted: 12 } }) });
+    const d = diagnose(ev([tls]));
+    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+    expect(d.targets[0].summary).toMatch(/capture of this target is TLS \(12 encrypted connection/);
+    expect(d.mustGather.map((m) => m.item)).toContain("The target's keep-alive (idle) timeout");
   });
 
   it("DNS failures in the log alone → target-unreachable", () => {

@@ -72,6 +72,7 @@ export class ConnState {
       connState: "OTH",
       history: "",
       exchanges: [],
+      tls: false,
       idleGapMs: null,
       ladder: [],
       ladderOmitted: 0,
@@ -110,6 +111,8 @@ export class ConnState {
     c.lastFrame = p.frame;
     c.lastOffset = p.offset;
     if (fromGateway) {
+      // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
+      if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) c.tls = true;
       c.packetsG2T++;
       c.bytesG2T += p.payloadLen;
     } else {

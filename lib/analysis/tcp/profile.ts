@@ -32,6 +32,8 @@ export interface TargetProfile {
   keepAliveHeaderS: number | null;
   /** 5xx responses the target itself sent, by status: a 502 the gateway passed on rather than made. */
   serverErrors: Record<string, number>;
+  /** Connections the gateway spoke TLS on: their requests and responses cannot be read. */
+  encrypted: number;
 }
 
 export const MIN_SUPPORT = 3;
@@ -83,6 +85,7 @@ interface Acc {
   crossings: Array<{ quietMs: number | null; afterRequestMs: number }>;
   headers: Map<number, number>;
   serverErrors: Record<string, number>;
+  encrypted: number;
 }
 
 export class TargetProfiler {
@@ -102,8 +105,10 @@ export class TargetProfiler {
           crossings: [],
           headers: new Map(),
           serverErrors: {},
+          encrypted: 0,
         }),
       );
+    if (c.tls) a.encrypted++;
     c.exchanges.forEach((e, i) => {
       if (e.keepAliveTimeoutS !== null && e.status !== null)
         a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
@@ -183,6 +188,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
     clusterNote,
     keepAliveHeaderS,
     serverErrors: a.serverErrors,
+    encrypted: a.encrypted,
   };
 }
 

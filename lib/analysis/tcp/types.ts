@@ -92,6 +92,8 @@ export interface Connection {
   connState: ZeekConnState;
   history: string;
   exchanges: HttpExchange[];
+  /** The gateway spoke TLS on it (a ClientHello first): no exchange can be read, so no close can be judged. */
+  tls: boolean;
   /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */
   idleGapMs: number | null;
   /** Empty when the tracker was asked for no ladders (ingest): lib/analysis/tcp/ladder.ts derives it on demand. */
