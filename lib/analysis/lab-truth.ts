@@ -133,16 +133,19 @@ export const labTruth = z.object({
 });
 export type LabTruth = z.infer<typeof labTruth>;
 
-export function labFixtureNames(): string[] {
-  return readdirSync(LAB_FIXTURES_DIR, { withFileTypes: true })
+export function labFixtureNames(root: string = LAB_FIXTURES_DIR): string[] {
+  return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
 }
 
 /** The bundle files of a fixture (logs, configs, capture) as absolute paths, and its truth. */
-export function loadLabFixture(name: string): { dir: string; files: string[]; truth: LabTruth } {
-  const dir = path.join(LAB_FIXTURES_DIR, name);
+export function loadLabFixture(
+  name: string,
+  root: string = LAB_FIXTURES_DIR,
+): { dir: string; files: string[]; truth: LabTruth } {
+  const dir = path.join(root, name);
   const files = readdirSync(dir)
     .filter((f) => /\.(log|ya?ml|pcap)$/.test(f))
     .sort()
