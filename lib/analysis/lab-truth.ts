@@ -64,6 +64,11 @@ export const labTarget = z.object({
   targetErrorResponses: z.number().int().nonnegative().optional(),
   failingConnections: z.number().int().nonnegative(),
   expectedCause: labCause,
+  /**
+   * Failure kinds with as many failing connections each (races and premature closes together, gateway-closes,
+   * refusals): the target fails in several ways equally and expectedCause is only the first by the truth's order.
+   */
+  tiedCauses: z.array(labCause).optional(),
 });
 
 export const labConnection = z.object({
@@ -128,6 +133,8 @@ export const labTruth = z.object({
       requestsSeen: z.number().int(),
       idleCloses: z.number().int(),
       hangups: z.number().int(),
+      /** idle-timer closes while a response was still owed (slow path longer than the idle timeout): after the request was read */
+      idleDuringRequest: z.number().int().optional(),
     }),
   ),
 });
