@@ -67,6 +67,11 @@ export const labTarget = z.object({
   targetErrorResponses: z.number().int().nonnegative().optional(),
   failingConnections: z.number().int().nonnegative(),
   expectedCause: labCause,
+  /**
+   * Failure kinds with as many failing connections each (races and premature closes together, gateway-closes,
+   * refusals): the target fails in several ways equally and expectedCause is only the first by the truth's order.
+   */
+  tiedCauses: z.array(labCause).optional(),
 });
 
 export const labConnection = z.object({
@@ -131,21 +136,26 @@ export const labTruth = z.object({
       requestsSeen: z.number().int(),
       idleCloses: z.number().int(),
       hangups: z.number().int(),
+      /** idle-timer closes while a response was still owed (slow path longer than the idle timeout): after the request was read */
+      idleDuringRequest: z.number().int().optional(),
     }),
   ),
 });
 export type LabTruth = z.infer<typeof labTruth>;
 
-export function labFixtureNames(): string[] {
-  return readdirSync(LAB_FIXTURES_DIR, { withFileTypes: true })
+export function labFixtureNames(root: string = LAB_FIXTURES_DIR): string[] {
+  return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
 }
 
 /** The bundle files of a fixture (logs, configs, capture) as absolute paths, and its truth. */
-export function loadLabFixture(name: string): { dir: string; files: string[]; truth: LabTruth } {
-  const dir = path.join(LAB_FIXTURES_DIR, name);
+export function loadLabFixture(
+  name: string,
+  root: string = LAB_FIXTURES_DIR,
+): { dir: string; files: string[]; truth: LabTruth } {
+  const dir = path.join(root, name);
   const files = readdirSync(dir)
     .filter((f) => /\.(log|ya?ml|pcap)$/.test(f))
     .sort()

@@ -13,6 +13,7 @@ import fs from "node:fs";
 
 const between = ([a, b]) => a + Math.random() * (b - a);
 export const HANGUP_DELAY_MS = [20, 60];
+const REASON = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
 
 export function startBackend(opts, eventsFile) {
   const log = (ev) =>
@@ -47,7 +48,7 @@ export function startBackend(opts, eventsFile) {
         ? JSON.stringify({ error: "upstream unavailable" })
         : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
       const head = [
-        own ? `HTTP/1.1 ${opts.status.code} Bad Gateway` : "HTTP/1.1 200 OK",
+        own ? `HTTP/1.1 ${opts.status.code} ${REASON[opts.status.code] ?? "Error"}` : "HTTP/1.1 200 OK",
         "Content-Type: application/json",
         `Content-Length: ${Buffer.byteLength(body)}`,
         `Date: ${new Date().toUTCString()}`,

@@ -21,7 +21,7 @@ export function configYaml(sc, logDir) {
     `  port: ${g.port}`,
     "  max_connections: 1000",
     "  config_change_poll_interval: 600",
-    `  keep_alive_timeout: ${g.keepAliveTimeout}`,
+    ...(g.keepAliveTimeout != null ? [`  keep_alive_timeout: ${g.keepAliveTimeout}`] : []),
     ...(g.requestTimeout != null ? [`  request_timeout: ${g.requestTimeout}`] : []),
     "  logging:",
     `    level: ${g.level}`,

@@ -72,10 +72,23 @@ function crossCheck(events, sc) {
     if (!t.backend) continue;
     const b = `${t.backend.host}:${t.backend.port}`;
     const ev = events.filter((e) => e.backend === b);
+    // An idle-timer close while the backend still owed a response (a slow path longer than its idle timeout: the
+    // timer restarts only on bytes) closes after the request was read, like a hang-up: requests on that peer port
+    // since its previous close > responses served.
+    const since = new Map();
+    let idleDuringRequest = 0;
+    for (const e of ev) {
+      if (e.ev === "request") since.set(e.peerPort, (since.get(e.peerPort) ?? 0) + 1);
+      else if (e.ev === "close" || e.ev === "error") {
+        if (e.ev === "close" && e.reason === "idle" && (since.get(e.peerPort) ?? 0) > e.served) idleDuringRequest++;
+        since.delete(e.peerPort);
+      }
+    }
     out[`${t.listen.host}:${t.listen.port}`] = {
       requestsSeen: ev.filter((e) => e.ev === "request").length,
-      idleCloses: ev.filter((e) => e.ev === "close" && e.reason === "idle").length,
+      idleCloses: ev.filter((e) => e.ev === "close" && e.reason === "idle").length - idleDuringRequest,
       hangups: ev.filter((e) => e.ev === "close" && e.reason === "hangup").length,
+      ...(idleDuringRequest ? { idleDuringRequest } : {}),
     };
   }
   return out;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Records lab scenarios with the real gateway and writes fixtures.
 // Usage: node scripts/lab/record.mjs <scenario|all> [...more]   (npm run lab -- race-1s)
+//        node scripts/lab/record.mjs random:SEED [--out DIR]   (a seeded random world, random.mjs; fixture random-SEED)
 //        node scripts/lab/record.mjs --refixture <scenario...>   (truth + fixture again from .scratch, no recording)
 // Needs root (tcpdump), tshark, editcap, and the npm registry the first time (gateway install).
 import { spawn, fork, execFileSync } from "node:child_process";
@@ -8,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scenarios, derived } from "./scenarios.mjs";
+import { scenarioByName } from "./random.mjs";
 import { configYaml, ORG, ENV } from "./config.mjs";
 import { runClient } from "./client.mjs";
 import { computeTruth } from "./truth.mjs";
@@ -18,7 +20,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const gatewayDir = path.join(here, ".gateway");
 const scratchRoot = path.join(here, ".scratch");
-export const fixturesRoot = path.join(repo, "lib/analysis/__fixtures__/lab");
+export const defaultFixturesRoot = path.join(repo, "lib/analysis/__fixtures__/lab");
+const outAt = process.argv.indexOf("--out");
+// --out DIR: write the fixture under DIR instead of the app's fixture set (blind runs, scored with score.ts --dir DIR)
+export const fixturesRoot = outAt > 0 ? path.resolve(process.argv[outAt + 1]) : defaultFixturesRoot;
 const GATEWAY_VERSION = "3.3.7";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -80,8 +85,8 @@ async function stopChild(proc, signal = "SIGTERM", waitMs = 5000) {
   await exited;
 }
 
-async function record(name, { refixture = false } = {}) {
-  const sc = scenarios[name];
+async function record(asked, { refixture = false } = {}) {
+  const { name, sc } = scenarioByName(asked);
   if (!sc) throw new Error(`unknown scenario ${name}`);
   const scratch = path.join(scratchRoot, name);
   const logDir = `/var/tmp/emg-lab/${name}`;
@@ -172,7 +177,7 @@ function writeOut(name, sc, scratch, logDir, configFile, fullPcap) {
 
 const argv = process.argv.slice(2);
 const refixture = argv.includes("--refixture");
-const args = argv.filter((a) => a !== "--refixture");
+const args = argv.filter((a, i) => a !== "--refixture" && a !== "--out" && argv[i - 1] !== "--out");
 if (!args.length) {
   console.error(`usage: record.mjs <${[...Object.keys(scenarios), ...Object.keys(derived)].join("|")}|all>`);
   process.exit(2);
@@ -182,7 +187,7 @@ const names = args.includes("all") ? [...Object.keys(scenarios), ...Object.keys(
 const failed = [];
 for (const n of names) {
   try {
-    if (derived[n]) writeDerived({ name: n, d: derived[n], fixturesRoot });
+    if (derived[n]) writeDerived({ name: n, d: derived[n], fixturesRoot: defaultFixturesRoot });
     else await record(n, { refixture });
   } catch (e) {
     console.error(`[${n}] FAILED: ${e.stack ?? e}`);

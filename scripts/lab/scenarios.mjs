@@ -11,7 +11,7 @@
 // A gap {near: X, from, to} sleeps X+U(from,to) ms: used to land the next request on a pooled
 // socket whose idle age is close to the target's idle timeout, which is when races happen.
 
-const gw = (over = {}) => ({
+export const gw = (over = {}) => ({
   port: 8000,
   keepAliveTimeout: 30000,
   requestTimeout: null,
@@ -24,12 +24,12 @@ const gw = (over = {}) => ({
 const backendOf = ({ host, port }) => ({ host: host.replace(/^127\.0\.0\./, "127.0.1."), port });
 
 // A proxy edgemicro_NAME with base path /NAME whose target the gateway sees at host:port.
-const proxyAt = (name, hostPort) => {
+export const proxyAt = (name, hostPort) => {
   const [host, port] = hostPort.split(":");
   return { proxy: `edgemicro_${name}`, basePath: `/${name}`, listen: { host, port: Number(port) } };
 };
 
-const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) => ({
+export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) => ({
   proxy: "edgemicro_orders",
   basePath: "/orders",
   listen,
@@ -56,7 +56,7 @@ const paths = ["items/1", "items/2", "items/3", "stock", "users/7"];
 
 // A race lane: bursts whose gaps often land just under the target's idle timeout (the window
 // is about one round trip wide), sometimes well past it (idle closes), sometimes short.
-const raceLane = (t, idleMs, burst, { nearP = 0.55, longP = 0.25 } = {}) => ({
+export const raceLane = (t, idleMs, burst, { nearP = 0.55, longP = 0.25 } = {}) => ({
   target: t,
   paths,
   burst,
@@ -68,7 +68,7 @@ const raceLane = (t, idleMs, burst, { nearP = 0.55, longP = 0.25 } = {}) => ({
 });
 
 // Scattered gaps, many of them ≥ 500 ms, for premature closes.
-const scatterLane = (t, p, burst = 2) => ({
+export const scatterLane = (t, p, burst = 2) => ({
   target: t,
   paths: p,
   burst,

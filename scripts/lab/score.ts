@@ -1,5 +1,8 @@
 // Scores the diagnosis on every lab recording as the app would run it (upload, parse, view) and prints the
-// Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts [name…]` (all by default). lib/analysis/lab.db.test.ts asserts it.
+// Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
+// Options: `--dir DIR` scores the fixtures under DIR (e.g. blind random worlds recorded with record.mjs --out DIR), names
+// after the options restrict it to those fixtures, `--detail` lists every connection whose class differs from the truth
+// (truth's why, the classifier's reason) and each target's verdict summary.
 import { openTestDb } from "../../lib/testing/test-db";
 import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
@@ -7,32 +10,62 @@ import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
 
+const argv = process.argv.slice(2);
+const dirAt = argv.indexOf("--dir");
+const root = dirAt >= 0 ? argv[dirAt + 1] : undefined;
+const detail = argv.includes("--detail");
+const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
+const details: string[] = [];
+
 const t = await openTestDb();
 const store = blobStore(t.dataDir);
 const rows: string[] = [
   "| recording | target | truth: cause, idle timeout | diagnosis: cause (confidence), idle timeout | connections as truth | incident: truth → diagnosis |",
   "|---|---|---|---|---|---|",
 ];
-const only = process.argv.slice(2);
-for (const name of labFixtureNames().filter((n) => !only.length || only.includes(n))) {
-  const { files, truth } = loadLabFixture(name);
+for (const name of labFixtureNames(root)) {
+  if (only.length && !only.includes(name)) continue;
+  const { files, truth } = loadLabFixture(name, root);
   const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
   const conns = await t.handle.prisma.tcpConnection.findMany({
     where: { incidentId: id },
-    select: { gatewayPort: true, target: true, startTs: true, classCode: true },
+    select: { gatewayPort: true, target: true, startTs: true, classCode: true, classReason: true },
   });
   const stored = storedClassOf(truth.connections, conns);
+  if (detail) {
+    details.push(`\n## ${name}\n`);
+    for (const v of view.diagnosis.targets)
+      details.push(`- verdict ${v.target}: ${v.cause} (${v.confidence}): ${v.summary}`);
+    details.push(
+      `- incident: ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence}): ${view.diagnosis.verdict.summary}`,
+    );
+    for (const c of truth.connections) {
+      const got = stored.get(c);
+      if (got === c.class) continue;
+      const row = conns.find(
+        (r) =>
+          r.gatewayPort === c.gatewayPort &&
+          r.target === c.target &&
+          Math.abs(r.startTs.getTime() - c.synTimeUs / 1000) < 5,
+      );
+      details.push(
+        `- ${c.target} port ${c.gatewayPort} @${c.synTimeUs}: truth ${c.class} (${c.why}; gap before request ${c.gapBeforeRequestMs ?? "-"} ms)` +
+          ` / classifier ${got ?? "missing"}: ${row?.classReason ?? "-"}`,
+      );
+    }
+  }
   for (const [i, tt] of truth.targets.entries()) {
     const v = view.diagnosis.targets.find((x) => x.target === tt.target);
     const mine = truth.connections.filter((c) => c.target === tt.target);
     const same = mine.filter((c) => stored.get(c) === c.class).length;
     const races = tt.counts["keepalive-race"];
     rows.push(
-      `| ${i ? "" : name} | ${tt.target} | ${tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`,
+      `| ${i ? "" : name} | ${tt.target} | ${tt.tiedCauses ? tt.tiedCauses.join(" = ") : tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`,
     );
   }
 }
 console.log(rows.join("\n"));
+if (detail) console.log(details.join("\n"));
 await t.cleanup();

@@ -284,6 +284,21 @@ function targetCause(counts, ownErrors) {
   return "healthy";
 }
 
+// A target failing in more than one way (e.g. races on its pooled sockets and a slow path the gateway times out):
+// the failure kinds with as many failing connections as the first one's, where targetCause's order would otherwise
+// pick one arbitrarily. Absent when one kind leads.
+function tiedCauses(counts, first) {
+  const kinds = [
+    ["keepalive-mismatch", counts["keepalive-race"] + counts["premature-close"]],
+    ["gateway-timeout", counts["gateway-close"]],
+    ["target-unreachable", counts.refused],
+  ].filter(([, n]) => n > 0);
+  if (kinds.length < 2) return undefined;
+  const top = Math.max(...kinds.map(([, n]) => n));
+  const tied = kinds.filter(([, n]) => n === top).map(([c]) => (c === "keepalive-mismatch" ? first : c));
+  return tied.length > 1 ? tied : undefined;
+}
+
 function incidentCause(targets) {
   const bad = targets.filter((t) => t.expectedCause !== "healthy");
   const causes = [...new Set(bad.map((t) => t.expectedCause))];
@@ -455,6 +470,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       counts["premature-close"] +
       counts["gateway-close"];
     rec.expectedCause = targetCause(counts, rec.targetErrorResponses);
+    const tied = tiedCauses(counts, rec.expectedCause);
+    if (tied) rec.tiedCauses = tied;
     targets.push(rec);
     connections.push(...conns);
   }

@@ -1,12 +1,12 @@
 // Runs one scenario's backends and relays in their own process (own event loop, apart from the
 // gateway and the client). Usage: node world.mjs SCENARIO SCRATCHDIR   (stops on SIGTERM)
 import path from "node:path";
-import { scenarios } from "./scenarios.mjs";
+import { scenarioByName } from "./random.mjs";
 import { startBackend } from "./backend.mjs";
 import { startRelay } from "./relay.mjs";
 
 const [name, scratch] = process.argv.slice(2);
-const sc = scenarios[name];
+const { sc } = scenarioByName(name);
 const running = [];
 for (const t of sc.targets) {
   if (!t.backend) continue; // a target nobody listens on

@@ -202,7 +202,11 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ? minConfidence(main.confidence, "medium")
       : main.confidence;
   const evidence = [...main.evidence, ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` }))];
-  return verdict(t, e, { ...main, confidence, evidence });
+  // Each kind of evidence explains its own failures (refusals, 504s, the target's own answers, closes on the wire):
+  // a target failing in several ways has them all explained, not only the main cause's.
+  const all = main.explains + others.reduce((n, c) => n + c.explains, 0);
+  const explains = failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
+  return verdict(t, e, { ...main, explains, confidence, evidence });
 }
 
 function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {

@@ -1,0 +1,155 @@
+// Seeded random worlds for blind tests of the classifier: `npm run lab -- random:SEED` records
+// randomScenario(SEED) as the fixture `random-SEED`. The world (targets, their behaviours, the gateway's
+// config, the client's lanes) is a pure function of the seed; the traffic drawn from it (client.mjs,
+// backend.mjs) is not, as with the hand-written scenarios.
+//
+// What is drawn, per world: 1–4 targets at distinct host:port (some sharing a port on different
+// 127.0.0.x addresses); per target one or more behaviours — a long idle timeout (healthy), an idle
+// timeout from 200 ms to 20 s closed by FIN or RST, hang-ups (FIN or RST, no response) on 2–20 % of one
+// path, the target's own 502 / 503 / 504 on a share of one path, a slow path beyond request_timeout,
+// or nothing listening (refused); one-way latency 0–40 ms; the gateway's log level (error / warn /
+// info / debug), keep_alive_timeout set or unset, request_timeout set or unset. Client lanes mix gaps
+// that land just under a target's idle timer (races), far beyond it (plain idle closes), short reuse
+// gaps and scattered ones.
+import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
+
+// mulberry32: small, fast, good enough to draw worlds from.
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ["orders", "catalog", "billing", "legacy", "users", "search", "stock", "ledger"];
+const HOSTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9"];
+const PORTS = [9000, 8080, 7000, 9009, 8443, 3000];
+
+export function randomScenario(seed) {
+  const r = prng(seed);
+  const u = (a, b) => a + r() * (b - a);
+  const int = (a, b) => Math.floor(u(a, b + 1));
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const chance = (p) => r() < p;
+  const round = (x, to = 1) => Math.round(x / to) * to;
+  const weighted = (pairs) => {
+    let x = r() * pairs.reduce((n, [, w]) => n + w, 0);
+    for (const [v, w] of pairs) if ((x -= w) <= 0) return v;
+    return pairs[pairs.length - 1][0];
+  };
+
+  const n = weighted([
+    [1, 2],
+    [2, 3.5],
+    [3, 3],
+    [4, 1.5],
+  ]);
+  const hosts = [...HOSTS].sort(() => r() - 0.5);
+  const usedPorts = [];
+  const names = [...NAMES].sort(() => r() - 0.5);
+  const durationS = int(55, 80);
+  const level = pick(["error", "warn", "info", "debug"]);
+  const keepAliveTimeout = chance(0.4) ? null : pick([5000, 10000, 30000, 60000]);
+  // Decided before the targets: a slow path needs request_timeout, and it is global.
+  const wantSlow = chance(0.35);
+  const requestTimeout = wantSlow ? int(2, 5) : chance(0.3) ? int(15, 30) : null;
+  let refusing = 0;
+
+  const targets = [];
+  const lanes = [];
+  const summary = [];
+  for (let i = 0; i < n; i++) {
+    const host = hosts[i];
+    const port = usedPorts.length && chance(0.45) ? pick(usedPorts) : pick(PORTS.filter((p) => !usedPorts.includes(p)));
+    if (!usedPorts.includes(port)) usedPorts.push(port);
+    const name = names[i];
+    const at = proxyAt(name, `${host}:${port}`);
+    const paths = ["items/1", "items/2", "items/3", "stock", "users/7", "search"];
+
+    if (n > 1 && refusing === 0 && chance(0.2)) {
+      refusing++;
+      targets.push(target({ ...at, relay: false, backend: null }));
+      lanes.push({ target: i, paths: ["v1/orders", "v1/stock"], burst: 1, gaps: [{ p: 1, min: 1500, max: 5000 }] });
+      summary.push(`${host}:${port} refuses`);
+      continue;
+    }
+
+    const base = u(0, 40);
+    const latency = { upMs: round(Math.max(0, base + u(-3, 3))), downMs: round(Math.max(0, base + u(-3, 3))) };
+    const longIdle = chance(0.3);
+    // log-uniform 200 ms .. 20 s
+    const idleMs = longIdle ? pick([60000, 90000, 120000]) : round(Math.exp(u(Math.log(200), Math.log(20000))), 10);
+    const idleClose = chance(0.6) ? "fin" : "rst";
+    const keepAliveHint = !longIdle && idleMs >= 1000 && chance(0.15) ? Math.round(idleMs / 1000) : null;
+    const hangup = chance(0.3)
+      ? { prefix: pick(["/items", "/users", "/stock"]), share: round(u(0.02, 0.2), 0.01), close: pick(["fin", "rst"]) }
+      : null;
+    const status = chance(0.2)
+      ? { prefix: pick(["/items", "/stock", "/search"]), share: round(u(0.05, 0.3), 0.01), code: pick([502, 503, 504]) }
+      : null;
+    const slow =
+      wantSlow && (i === 0 || chance(0.3))
+        ? { prefix: "/report", delayMs: requestTimeout * 1000 + int(1000, 3000) }
+        : null;
+    const lo = u(1, 10);
+    const respMs = [round(lo, 0.5), round(lo + u(2, 15), 0.5)];
+    targets.push(
+      target({ ...at, latency, backend: { idleMs, idleClose, keepAliveHint, hangup, slow, status, respMs } }),
+    );
+
+    const parts = [
+      longIdle ? `keeps idle ${idleMs / 1000} s` : `closes idle at ${idleMs} ms (${idleClose.toUpperCase()})`,
+    ];
+    if (keepAliveHint) parts.push(`Keep-Alive: timeout=${keepAliveHint}`);
+    if (hangup)
+      parts.push(`hangs up (${hangup.close.toUpperCase()}) on ${Math.round(hangup.share * 100)} % of ${hangup.prefix}`);
+    if (status) parts.push(`answers ${status.code} itself on ${Math.round(status.share * 100)} % of ${status.prefix}`);
+    if (slow) parts.push(`${slow.prefix} answers after ${slow.delayMs} ms`);
+    parts.push(`latency ${latency.upMs}/${latency.downMs} ms`);
+    summary.push(`${host}:${port} ${parts.join(", ")}`);
+
+    // Lanes: 1–3 per target, each a mixture of gaps.
+    const k = int(1, 3);
+    for (let j = 0; j < k; j++) {
+      const gaps = [];
+      if (!longIdle) {
+        const near = idleMs <= 8000 ? u(0, 0.55) : u(0, 0.3);
+        const beyond = u(0.05, 0.35);
+        if (near > 0.02) gaps.push({ p: near, near: idleMs, from: -round(u(20, 90)), to: round(u(0, 10)) });
+        gaps.push({ p: beyond, min: idleMs + 100, max: Math.min(idleMs * 1.5 + 500, 30000) });
+        gaps.push({ p: u(0.1, 0.4), min: 20, max: Math.max(60, Math.min(idleMs * 0.6, 2000)) });
+      } else {
+        gaps.push({ p: 0.4, min: 5, max: 300 });
+        gaps.push({ p: 0.6, min: 500, max: 3000 });
+      }
+      if (chance(0.5)) gaps.push({ p: u(0.1, 0.3), min: 300, max: 3000 });
+      const total = gaps.reduce((s, g) => s + g.p, 0);
+      for (const g of gaps) g.p = Math.round((g.p / total) * 1000) / 1000;
+      const lanePaths = slow && j === k - 1 ? [...paths, "report"] : paths;
+      lanes.push({ target: i, paths: lanePaths, burst: int(1, 4), gaps });
+    }
+  }
+  return {
+    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.`,
+    durationS,
+    gateway: gw({ keepAliveTimeout, requestTimeout, level }),
+    targets,
+    lanes,
+  };
+}
+
+/** The scenario a recording name stands for: a hand-written one, or `random-SEED` / `random:SEED`. */
+export function scenarioByName(name) {
+  if (scenarios[name]) return { name, sc: scenarios[name] };
+  const m = /^random[-:](\d+)$/.exec(name);
+  if (m) return { name: `random-${m[1]}`, sc: randomScenario(Number(m[1])) };
+  return { name, sc: undefined };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const s of process.argv.slice(2)) console.log(JSON.stringify(randomScenario(Number(s)), null, 2));
+}
