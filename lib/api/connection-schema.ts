@@ -175,6 +175,8 @@ export const TargetConnections = z.object({
   explained502: z.record(z.string(), z.number()),
   /** Races by how they were recognised: at the idle timer, or by timing alone. */
   races: z.record(z.string(), z.number()),
+  /** Premature closes by how they were recognised (lib/analysis/tcp/classify.ts PrematureEvidence). */
+  premature: z.record(z.string(), z.number()).default({}),
   profile: TargetProfileSchema.nullable(),
   /** Requests the target closed on without answering: path → count, most frequent first. */
   prematurePaths: z.record(z.string(), z.number()),

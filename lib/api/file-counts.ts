@@ -42,6 +42,7 @@ export const FileCounts = z
     byTargetClass: tallyBy,
     byTargetClassState: z.record(z.string(), tallyBy),
     racesByTarget: tallyBy,
+    prematureByTarget: tallyBy,
     prematurePathsByTarget: tallyBy,
     targetProfiles: z.array(TargetProfileSchema),
     /** Closes per bucket width: [bucket start ms, FIN, RST] (lib/analysis/log-aggregates.ts CloseBuckets). */

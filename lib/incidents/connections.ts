@@ -27,6 +27,7 @@ export const NO_CAPTURE: TargetConnections = {
   idleTimeoutSupport: 0,
   explained502: {},
   races: {},
+  premature: {},
   profile: null,
   prematurePaths: {},
 };
@@ -57,6 +58,10 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     for (const [target, races] of Object.entries(counts.racesByTarget ?? {})) {
       const v = get(target);
       for (const [how, n] of Object.entries(races)) v.races[how] = (v.races[how] ?? 0) + n;
+    }
+    for (const [target, kinds] of Object.entries(counts.prematureByTarget ?? {})) {
+      const v = get(target);
+      for (const [how, n] of Object.entries(kinds)) v.premature[how] = (v.premature[how] ?? 0) + n;
     }
     for (const [target, paths] of Object.entries(counts.prematurePathsByTarget ?? {})) {
       const v = get(target);

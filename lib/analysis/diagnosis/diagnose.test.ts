@@ -148,6 +148,28 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0]).toMatchObject({ cause: "both", confidence: "high", explains502: 5, idleTimeoutMs: 1000 });
   });
 
+  it("premature closes that only missed the idle timer do not make a second cause next to confirmed races", () => {
+    // As in the blind lab world random-5: 31 races at a 320 ms timer, and one close 60 ms late under load.
+    const races = (premature: Record<string, number>) =>
+      diagnose(
+        ev([
+          target({
+            errors502: 32,
+            errorCodes: { ECONNRESET: 32 },
+            capture: cap(
+              { "keepalive-race": 31, "premature-close": 1 },
+              { races: { "idle-timer": 31 }, premature, profile: profile(320, 119) },
+            ),
+          }),
+        ]),
+      ).targets[0];
+    const offTimer = races({ "off-timer": 1 });
+    expect(offTimer).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", explains502: 32 });
+    expect(offTimer.summary).toMatch(/1 other close\(s\) crossing a request came off that timer/);
+    // A close after the target had time to answer is a hang-up: both.
+    expect(races({ "answer-time": 1 })).toMatchObject({ cause: "both" });
+  });
+
   it("races by timing alone, with no idle timer, are a keep-alive mismatch of low confidence", () => {
     const d = diagnose(ev([target({ capture: cap({ "keepalive-race": 2 }, { races: { timing: 2 } }) })]));
     expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low", idleTimeoutMs: null });

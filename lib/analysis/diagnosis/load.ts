@@ -55,6 +55,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
             byClass: t.connections.byClass,
             explained502: t.explained502,
             races: t.races,
+            premature: t.premature,
             profile: t.profile,
             prematurePaths: t.prematurePaths,
           }

@@ -234,6 +234,9 @@ function judgeCloses(
   const races = cap.byClass["keepalive-race"] ?? 0;
   const atTimer = cap.races["idle-timer"] ?? 0;
   const prem = (cap.byClass["premature-close"] ?? 0) + (cap.byClass["target-reset-mid-response"] ?? 0);
+  // Premature only by missing the idle timer (sooner than the target answers, later than a race would reach the
+  // capture): a race delayed on its way looks the same, so these alone never make a second cause.
+  const offTimer = Math.min(cap.premature?.["off-timer"] ?? 0, cap.byClass["premature-close"] ?? 0);
   // A 502 matched to an idle close: the gateway took the socket as the target's close arrived, before writing
   // the request (Node says "socket hang up" and nothing goes on the wire). The same race, one step earlier.
   const beforeWrite = cap.explained502["target-idle-close"] ?? 0;
@@ -270,7 +273,7 @@ function judgeCloses(
     evidence.push(
       capRef(
         "premature-close",
-        `${prem} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}`,
+        `${prem} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}${offTimer ? `; ${offTimer} of them only because they missed the idle timer, sooner than the target answers` : ""}`,
       ),
     );
   }
@@ -278,6 +281,16 @@ function judgeCloses(
     evidence.push({ kind: "capture", label: `the target announces Keep-Alive: timeout=${p.keepAliveHeaderS}` });
   // Races are established at the idle timer; by timing alone they could be hang-ups the instant a request arrived.
   const raceConfirmed = atTimer > 0 && timer !== null;
+  if (races && raceConfirmed && prem > 0 && prem === offTimer) {
+    const conf: Confidence = atTimer >= 2 && timer.n >= 3 && offTimer * 4 <= atTimer ? "high" : "medium";
+    return {
+      cause: "keepalive-mismatch",
+      confidence: conf,
+      explains: raceExpl + premExpl,
+      summary: `${t.target} closes pooled sockets after ≈ ${ms(timer.ms)} idle just as the gateway reuses them (${races + beforeWrite} race(s)). ${offTimer} other close(s) crossing a request came off that timer but sooner than the target answers: races delayed on their way, or hang-ups; nothing else points at hang-ups.`,
+      evidence,
+    };
+  }
   if (races && prem && raceConfirmed) {
     const conf: Confidence = atTimer >= 2 && prem >= 2 ? "high" : "medium";
     return {
@@ -289,7 +302,8 @@ function judgeCloses(
     };
   }
   if (prem) {
-    const conf: Confidence = floor === null ? "medium" : prem >= 2 || premExpl > 0 ? "high" : "medium";
+    const conf: Confidence =
+      floor === null || prem === offTimer ? "medium" : prem >= 2 || premExpl > 0 ? "high" : "medium";
     const note = races
       ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.`
       : "";

@@ -78,6 +78,8 @@ export interface TargetEvidence {
     explained502: Record<string, number>;
     /** Races by how they were recognised: `idle-timer` (quiet time at the target's idle timer) or `timing` alone. */
     races: Record<string, number>;
+    /** Premature closes by how they were recognised; `off-timer` alone is weak (a delayed race looks the same). Absent on captures parsed before. */
+    premature?: Record<string, number>;
     profile: TargetProfile | null;
     /** Requests the target closed on without answering: path → count (most frequent first). */
     prematurePaths: Record<string, number>;

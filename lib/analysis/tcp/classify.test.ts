@@ -131,6 +131,8 @@ describe("keep-alive races at any idle timeout", () => {
     expect(at.codes[0]).toBe("keepalive-race");
     const off = classify([race(0, 500, 40), idleClose(2000, 800), idleClose(4000, 801), idleClose(6000, 799)]);
     expect(off.codes[0]).toBe("premature-close");
+    // Premature only by missing the timer: the weak kind, which a race delayed on its way would also be.
+    expect(off.classes[0].premature).toBe("off-timer");
   });
 });
 
@@ -141,6 +143,7 @@ describe("premature closes", () => {
     const { codes, classes, profile } = classify([...hangUps, reuses(12_000, [1000, 1000])]);
     expect(codes).toEqual(["premature-close", "premature-close", "premature-close", "premature-close", "normal"]);
     expect(classes[0].reason).toMatch(/time enough to receive it/);
+    expect(classes[0].premature).toBe("answer-time");
     expect(profile.cluster).toBeNull();
   });
 
@@ -158,6 +161,7 @@ describe("premature closes", () => {
     ]);
     expect(codes).toEqual(["premature-close", "premature-close", "premature-close"]);
     expect(classes[0].reason).toMatch(/3 such closes came at no idle timer/);
+    expect(classes[0].premature).toBe("no-timer");
   });
 
   it("a SYN sent again and never answered is syn-unanswered; a lone SYN may have met the capture's end", () => {
@@ -174,7 +178,9 @@ describe("premature closes", () => {
     const s = new Script(port++).handshake(0);
     s.gw(1, DATA, REQ("/first"));
     s.tg(90, TCP_FIN | TCP_ACK);
-    expect(classify([s]).codes).toEqual(["premature-close"]);
+    const { codes, classes } = classify([s]);
+    expect(codes).toEqual(["premature-close"]);
+    expect(classes[0].premature).toBe("new-connection");
   });
 });
 

@@ -23,10 +23,18 @@ export type ConnectionCode =
 
 /** How a race was recognised: its quiet time matches the target's idle timer, or timing alone. */
 export type RaceEvidence = "idle-timer" | "timing";
+/**
+ * How a premature close was recognised: on a new connection (no idle timer was running), after the target had
+ * time enough to answer, quick but at no idle timer among several such closes, or only by missing the idle
+ * timer (`off-timer`: sooner than the target answers, later than a race would be; the weak kind, since a
+ * race delayed on its way to the capture looks the same).
+ */
+export type PrematureEvidence = "new-connection" | "answer-time" | "no-timer" | "off-timer";
 export interface Classification {
   code: ConnectionCode;
   reason: string;
   race?: RaceEvidence;
+  premature?: PrematureEvidence;
 }
 
 const ms = (us: number) => Math.round(us / 1000);
@@ -100,6 +108,7 @@ function judgeCrossing(
   if (x.quietMs === null) {
     return {
       code: "premature-close",
+      premature: "new-connection",
       reason: `Premature close: the target sent ${c.closeKind} at frame ${c.closeFrame} ${f1(x.afterRequestMs)} ms after the first request ${reqName(x.pending)} of a new connection, without any response bytes.`,
     };
   }
@@ -127,13 +136,20 @@ function judgeCrossing(
     return { code: "keepalive-race", race, reason: `Keep-alive race: ${what}, ${why}.` };
   }
   const acked = x.pending.reqAckedUs !== null ? " (its TCP peer ACKed the request)" : "";
-  const why = hadTimeToAnswer(x.afterRequestMs, floor)
-    ? `time enough to receive it (${floorText})`
+  const premature: PrematureEvidence = hadTimeToAnswer(x.afterRequestMs, floor)
+    ? "answer-time"
     : scattered
-      ? `quick, but ${p.quickCloses} such closes came at no idle timer${p.clusterNote ? ` (${p.clusterNote.replace(/\.$/, "")})` : ""}`
-      : `not at its idle timer (${timerText})`;
+      ? "no-timer"
+      : "off-timer";
+  const why =
+    premature === "answer-time"
+      ? `time enough to receive it (${floorText})`
+      : premature === "no-timer"
+        ? `quick, but ${p.quickCloses} such closes came at no idle timer${p.clusterNote ? ` (${p.clusterNote.replace(/\.$/, "")})` : ""}`
+        : `not at its idle timer (${timerText})`;
   return {
     code: "premature-close",
+    premature,
     reason: `Premature close: ${what}${acked}, ${quiet}, without any response bytes: ${why}.`,
   };
 }

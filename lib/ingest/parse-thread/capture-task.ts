@@ -52,6 +52,7 @@ export async function parseCapture(
     await io.emit({ table: "connections", rows });
   };
   const racesByTarget: Record<string, Record<string, number>> = {};
+  const prematureByTarget: Record<string, Record<string, number>> = {};
   const prematurePathsByTarget: Record<string, Record<string, number>> = {};
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
     const key = endpointLabel(c.target.host, c.target.port);
@@ -64,6 +65,10 @@ export async function parseCapture(
     if (cls.race) {
       const r = (racesByTarget[key] ??= {});
       r[cls.race] = (r[cls.race] ?? 0) + 1;
+    }
+    if (cls.premature) {
+      const r = (prematureByTarget[key] ??= {});
+      r[cls.premature] = (r[cls.premature] ?? 0) + 1;
     }
     if (cls.code === "premature-close") {
       const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
@@ -116,6 +121,7 @@ export async function parseCapture(
       closeBuckets: closes.result(),
       targetProfiles: [...profiles.values()],
       racesByTarget,
+      prematureByTarget,
       prematurePathsByTarget: topPaths(prematurePathsByTarget),
       warnings: reader.warnings.slice(0, 50),
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
