@@ -13,16 +13,36 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
+import { snapCut } from "@/lib/testing/capture";
+import { readFileCounts } from "@/lib/api/file-counts";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
+
+/**
+ * Each recording also as a capture taken with `tcpdump -s 96` (old tcpdump's default): the payloads, HTTP heads
+ * included, are cut (snapCut writes what `editcap -F pcap -s 96` does), so exchanges are read from packet timing.
+ */
+const SNAP = 96;
+const VARIANTS = [
+  { key: "", label: "" },
+  { key: `@s${SNAP}`, label: ` (capture cut to ${SNAP} bytes)` },
+];
 
 let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
   const store = blobStore(t.dataDir);
+  const cutDir = mkdtempSync(path.join(os.tmpdir(), "lab-snap-"));
   for (const name of labFixtureNames()) {
-    const stored = await storeFiles(store, loadLabFixture(name).files);
-    ids.set(name, (await createIncident(t.handle.prisma, store, stored)).id);
+    const files = loadLabFixture(name).files;
+    ids.set(name, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    const cut = files.map((f) => {
+      if (!f.endsWith(".pcap")) return f;
+      const out = path.join(cutDir, `${name}-${path.basename(f)}`);
+      writeFileSync(out, snapCut(new Uint8Array(readFileSync(f)), SNAP));
+      return out;
+    });
+    ids.set(`${name}@s${SNAP}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, cut))).id);
   }
   // race-1s as it would be had the config named the target by host name: the log then says orders.internal:9000,
   // the capture still 127.0.0.2:9000 (the files' text with that one name replaced).
@@ -49,9 +69,9 @@ afterAll(async () => t?.cleanup());
 describe.each(labFixtureNames())("lab recording %s", (name) => {
   const { truth } = loadLabFixture(name);
 
-  it("classifies every connection as tshark's truth does", async () => {
+  it.each(VARIANTS)("classifies every connection as tshark's truth does$label", async ({ key }) => {
     const rows = await t.handle.prisma.tcpConnection.findMany({
-      where: { incidentId: ids.get(name)! },
+      where: { incidentId: ids.get(name + key)! },
       select: { gatewayPort: true, target: true, startTs: true, classCode: true },
     });
     expect(rows).toHaveLength(truth.connections.length);
@@ -62,26 +82,29 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     expect(mismatches).toEqual([]);
   });
 
-  it("gives each target the true cause, with its idle timeout within 10 % only where it races", async () => {
-    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
-    for (const tt of truth.targets) {
-      const v = view.diagnosis.targets.find((x) => x.target === tt.target);
-      expect(v, tt.target).toBeDefined();
-      // A target failing equally in several ways (tiedCauses) may be named by any of them.
-      const causes = tt.tiedCauses ?? [tt.expectedCause];
-      expect(causes, `${tt.target}: ${v!.cause}`).toContain(v!.cause);
-      // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire.
-      const row = view.targets.find((x) => x.target === tt.target)!;
-      if (tt.targetErrorResponses !== undefined)
-        expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
-      if (tt.counts["keepalive-race"] > 0 && ["keepalive-mismatch", "both"].includes(v!.cause)) {
-        expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
-        expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);
-      } else {
-        expect(v!.idleTimeoutMs, tt.target).toBeNull();
+  it.each(VARIANTS)(
+    "gives each target the true cause, with its idle timeout within 10 % only where it races$label",
+    async ({ key }) => {
+      const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name + key)!));
+      for (const tt of truth.targets) {
+        const v = view.diagnosis.targets.find((x) => x.target === tt.target);
+        expect(v, tt.target).toBeDefined();
+        // A target failing equally in several ways (tiedCauses) may be named by any of them.
+        const causes = tt.tiedCauses ?? [tt.expectedCause];
+        expect(causes, `${tt.target}: ${v!.cause}`).toContain(v!.cause);
+        // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire.
+        const row = view.targets.find((x) => x.target === tt.target)!;
+        if (tt.targetErrorResponses !== undefined)
+          expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
+        if (tt.counts["keepalive-race"] > 0 && ["keepalive-mismatch", "both"].includes(v!.cause)) {
+          expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
+          expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);
+        } else {
+          expect(v!.idleTimeoutMs, tt.target).toBeNull();
+        }
       }
-    }
-  });
+    },
+  );
 
   it("gives the incident the true verdict and explains its failures", async () => {
     const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
@@ -111,6 +134,19 @@ describe("a target the log names by host name and the capture by address", () =>
     expect(v).toMatchObject({ target: "orders.internal:9000", cause: "keepalive-mismatch", confidence: "high" });
     expect(Math.abs(v.idleTimeoutMs! - 1000)).toBeLessThan(100);
     expect(v.explains502).toBe(truth.log.status502);
+  });
+});
+
+describe("a capture cut by its snap length", () => {
+  it("says so in the capture's warnings, with the frame and the bytes kept", async () => {
+    const f = await t.handle.prisma.bundleFile.findFirstOrThrow({
+      where: { incidentId: ids.get(`race-1s@s${SNAP}`)!, kind: "pcap" },
+    });
+    const w = readFileCounts(f.counts).warnings?.[0];
+    // tshark -r capture.pcap -c 5 -T fields -e frame.number -e tcp.len -e tcp.hdr_len: frame 4 is the first with a
+    // payload, 366 bytes; 96 - 20 (Linux cooked v2) - 20 (IP) - 32 (TCP) = 24 are kept.
+    expect(w).toMatchObject({ code: "snap-length" });
+    expect(w?.message).toMatch(/first at frame 4: 24 of 366 bytes kept/);
   });
 });
 

@@ -2,6 +2,7 @@
 import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
+import { addBurstSegment, truncated } from "./bursts";
 import {
   LADDER_HEAD,
   LADDER_TAIL,
@@ -38,6 +39,8 @@ export class ConnState {
   private ring: LadderStep[] = [];
   private cur: { p: Packet; step: LadderStep | null; dir: Dir } | null = null;
   private history = "";
+  /** The snap length cut a payload: exchanges are read from packet timing (bursts.ts), the HTTP parser is left out. */
+  private byTiming = false;
 
   /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
   constructor(
@@ -90,13 +93,16 @@ export class ConnState {
     });
     const stream = new ByteStream({
       data: (b) => {
+        if (this.byTiming) return;
         if (isResponse) {
           const ex = this.c.exchanges[this.respIdx];
           if (ex) ex.responseBytes += b.length;
         }
         http.data(b);
       },
-      gap: (n) => http.gap(n),
+      gap: (n) => {
+        if (!this.byTiming) http.gap(n);
+      },
     });
     return { stream, http, isn: null, fin: false, rst: false, hist: new Set() };
   }
@@ -134,12 +140,14 @@ export class ConnState {
     const before = this.lastDataUs;
     if (f & TCP_ACK) other.stream.acked(p.ack);
     if (p.payloadLen > 0) {
+      if (!this.byTiming && truncated(p)) this.byTiming = true;
       const r = d.stream.segment(p.seq, p.payload, p.payloadLen);
       if (r === "duplicate") {
         c.retransmissions++;
         this.letter(d, fromGateway, "T");
       } else {
         this.letter(d, fromGateway, "D");
+        if (this.byTiming) this.onTimedSegment(p, fromGateway, before);
         this.lastDataUs = p.tsUs;
       }
     } else if ((f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && f & TCP_ACK) {
@@ -179,7 +187,7 @@ export class ConnState {
     // The target's idle timer, as a race would run it, counts from the last byte before a request still
     // unanswered: that request cannot have restarted a timer that fired before it arrived.
     let from = p.payloadLen > 0 ? before : this.lastDataUs;
-    if (last && last.status === null && last.reqTsUs !== null) from = last.prevActivityUs;
+    if (last && last.status === null && last.responseBytes === 0 && last.reqTsUs !== null) from = last.prevActivityUs;
     c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
     const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
     this.note(step, (rst ? "RST" : "FIN") + idle);
@@ -212,6 +220,19 @@ export class ConnState {
         : "";
     this.note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
     return false;
+  }
+
+  private onTimedSegment(p: Packet, fromGateway: boolean, prevActivityUs: number | null): void {
+    const ex = addBurstSegment(this.c.exchanges, p, fromGateway, prevActivityUs);
+    if (!ex) return;
+    this.reqSeqs[this.c.exchanges.length - 1] = p.seq;
+    this.respIdx = this.c.exchanges.length - 1;
+    const idle =
+      prevActivityUs !== null && p.tsUs - prevActivityUs >= 1e6 ? `; idle ${fmtS(p.tsUs - prevActivityUs)}` : "";
+    this.note(
+      this.cur?.step ?? null,
+      `request ${ex.method ?? "?"} ${ex.path ?? "?"} (heads cut by the snap length)${idle}`,
+    );
   }
 
   /** Sequence number where each exchange's request starts (parallel to `exchanges`). */

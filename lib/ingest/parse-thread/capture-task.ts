@@ -9,6 +9,7 @@ import {
   type Endpoint,
 } from "@/lib/analysis/tcp";
 import { crossingClose } from "@/lib/analysis/tcp/profile";
+import { truncated } from "@/lib/analysis/tcp/bursts";
 import type { ClassifiedConnection } from "@/lib/db/bulk-connections";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { BlobStore } from "../blobs";
@@ -87,9 +88,12 @@ export async function parseCapture(
       else keep(c);
     }
   };
+  // The first TCP payload the snap length cut: from there on exchanges are read by timing (lib/analysis/tcp/bursts.ts).
+  let cut: Packet | null = null;
   const take = (packets: Packet[]) => {
     for (const p of packets) {
       tcpPackets++;
+      if (cut === null && truncated(p)) cut = p;
       const ms = p.tsUs / 1000;
       if (!firstTs || ms < firstTs) firstTs = ms;
       if (ms > lastTs) lastTs = ms;
@@ -123,7 +127,7 @@ export async function parseCapture(
       racesByTarget,
       prematureByTarget,
       prematurePathsByTarget: topPaths(prematurePathsByTarget),
-      warnings: reader.warnings.slice(0, 50),
+      warnings: [...(cut ? [snapWarning(cut)] : []), ...reader.warnings.slice(0, cut ? 49 : 50)],
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
       layout: reader.layout,
     },
@@ -142,4 +146,12 @@ function topPaths(byTarget: Record<string, Record<string, number>>): Record<stri
       ),
     ]),
   );
+}
+
+function snapWarning(p: Packet) {
+  return {
+    code: "snap-length",
+    offset: p.offset,
+    message: `The capture's snap length cut TCP payloads (first at frame ${p.frame}: ${p.payload.length} of ${p.payloadLen} bytes kept), so HTTP heads are incomplete: requests and answers are read from packet timing, and methods, paths and statuses may be missing. tcpdump -s 0 keeps whole packets.`,
+  };
 }
