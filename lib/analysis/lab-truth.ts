@@ -66,6 +66,8 @@ export const labTarget = z.object({
   /** the target's own HTTP 502 / 504 responses on the gateway leg (tshark; absent in fixtures recorded before it was counted) */
   targetErrorResponses: z.number().int().nonnegative().optional(),
   failingConnections: z.number().int().nonnegative(),
+  /** Failing connections plus the target's own 502 / 504 answers (recordings before this count lack it). */
+  failures: z.number().int().nonnegative().optional(),
   expectedCause: labCause,
   /**
    * Failure kinds with as many failing connections each (races and premature closes together, gateway-closes,

@@ -155,8 +155,8 @@ and the relay's port map, by these rules per gateway-leg TCP connection (tcp.str
 
 Idle closes: a target-first FIN/RST with nothing pending; idle = FIN/RST time − target's last payload segment, both on the gateway leg.
 Log counts: \`grep -cF '][502]['\` and \`grep -cF '][504]['\` on the log file(s), less the target's own lines (\`][targetResponse…][METHOD][502][\`): the client-facing status of the gateway's error line or sourceResponse; per target \`grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'\`.
-Target cause from the classes: races and premature closes → \`keepalive-mismatch\` / \`premature-close\` / \`both\`; else gateway-first closes → \`gateway-timeout\`; refused or syn-unanswered → \`target-unreachable\`; else the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; else \`healthy\`.
-Incident cause: the distinct non-healthy target causes; one → it; only races/premature → \`both\`; otherwise that of the target with most failing connections.
+Target cause: the failure kind behind most of its failures: closes crossing a request (races and premature closes → \`both\`, races only → \`keepalive-mismatch\`, premature only → \`premature-close\`), gateway-first closes → \`gateway-timeout\`, refused or syn-unanswered → \`target-unreachable\`, the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; ties listed in \`tiedCauses\`; no failure → \`healthy\`.
+Incident cause: the distinct non-healthy target causes; one → it; only races/premature → \`both\`; otherwise the cause whose targets have the most failures.
 
 ## Counts
 

@@ -269,45 +269,40 @@ function ownErrorResponses(pcap, ports) {
   return by;
 }
 
-function targetCause(counts, ownErrors) {
-  const unreachable = counts.refused + counts["syn-unanswered"];
-  if (unreachable > 0 && counts.total === unreachable) return "target-unreachable";
-  const race = counts["keepalive-race"] > 0;
-  const prem = counts["premature-close"] > 0;
-  if (race && prem) return "both";
-  if (race) return "keepalive-mismatch";
-  if (prem) return "premature-close";
-  if (counts["gateway-close"] > 0) return "gateway-timeout";
-  if (unreachable > 0) return "target-unreachable";
-  if (counts.total === 0) return "insufficient-data";
-  if (ownErrors > 0) return "target-error";
-  return "healthy";
-}
-
-// A target failing in more than one way (e.g. races on its pooled sockets and a slow path the gateway times out):
-// the failure kinds with as many failing connections as the first one's, where targetCause's order would otherwise
-// pick one arbitrarily. Absent when one kind leads.
-function tiedCauses(counts, first) {
-  const kinds = [
-    ["keepalive-mismatch", counts["keepalive-race"] + counts["premature-close"]],
+// A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
+// hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.
+function failureKinds(counts, ownErrors) {
+  const race = counts["keepalive-race"];
+  const prem = counts["premature-close"];
+  return [
+    [race && prem ? "both" : race ? "keepalive-mismatch" : "premature-close", race + prem],
     ["gateway-timeout", counts["gateway-close"]],
-    ["target-unreachable", counts.refused],
+    ["target-unreachable", counts.refused + (counts["syn-unanswered"] ?? 0)],
+    ["target-error", ownErrors],
   ].filter(([, n]) => n > 0);
-  if (kinds.length < 2) return undefined;
-  const top = Math.max(...kinds.map(([, n]) => n));
-  const tied = kinds.filter(([, n]) => n === top).map(([c]) => (c === "keepalive-mismatch" ? first : c));
-  return tied.length > 1 ? tied : undefined;
 }
 
-function incidentCause(targets) {
+// The cause behind most of a target's failures (a target failing in several ways has one main cause, and the
+// others beside it); `tiedCauses` when kinds tie, in this order, the first being the cause.
+export function targetCauses(counts, ownErrors) {
+  const kinds = failureKinds(counts, ownErrors);
+  if (!kinds.length) return { cause: counts.total === 0 ? "insufficient-data" : "healthy" };
+  const top = Math.max(...kinds.map(([, n]) => n));
+  const tied = kinds.filter(([, n]) => n === top).map(([c]) => c);
+  return { cause: tied[0], ...(tied.length > 1 ? { tiedCauses: tied } : {}) };
+}
+
+const CLOSE_CAUSES = ["keepalive-mismatch", "premature-close", "both"];
+
+// The incident's: its targets' distinct causes; only close kinds → both; else the cause behind most failures.
+export function incidentCause(targets) {
   const bad = targets.filter((t) => t.expectedCause !== "healthy");
   const causes = [...new Set(bad.map((t) => t.expectedCause))];
   if (causes.length === 0) return { cause: "healthy", causes };
   if (causes.length === 1) return { cause: causes[0], causes };
-  if (causes.every((c) => ["keepalive-mismatch", "premature-close", "both"].includes(c)))
-    return { cause: "both", causes };
-  const worst = bad.sort((a, b) => b.failingConnections - a.failingConnections)[0];
-  return { cause: worst.expectedCause, causes };
+  if (causes.every((c) => CLOSE_CAUSES.includes(c))) return { cause: "both", causes };
+  const weight = (c) => bad.filter((t) => t.expectedCause === c).reduce((n, t) => n + (t.failures ?? 0), 0);
+  return { cause: [...causes].sort((a, b) => weight(b) - weight(a))[0], causes };
 }
 
 // Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
@@ -469,9 +464,10 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       counts["keepalive-race"] +
       counts["premature-close"] +
       counts["gateway-close"];
-    rec.expectedCause = targetCause(counts, rec.targetErrorResponses);
-    const tied = tiedCauses(counts, rec.expectedCause);
-    if (tied) rec.tiedCauses = tied;
+    rec.failures = rec.failingConnections + rec.targetErrorResponses;
+    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses);
+    rec.expectedCause = cause;
+    if (tiedCauses) rec.tiedCauses = tiedCauses;
     targets.push(rec);
     connections.push(...conns);
   }

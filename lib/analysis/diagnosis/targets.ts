@@ -232,7 +232,7 @@ function judgeCloses(
   capRef: (cls: string, label: string) => EvidenceRef,
 ): Candidate | null {
   const races = cap.byClass["keepalive-race"] ?? 0;
-  const atTimer = cap.races["idle-timer"] ?? 0;
+  const atTimer = (cap.races["idle-timer"] ?? 0) + (cap.races["after-timer"] ?? 0);
   const prem = (cap.byClass["premature-close"] ?? 0) + (cap.byClass["target-reset-mid-response"] ?? 0);
   // Premature only by missing the idle timer (sooner than the target answers, later than a race would reach the
   // capture): a race delayed on its way looks the same, so these alone never make a second cause.

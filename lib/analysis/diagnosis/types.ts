@@ -76,7 +76,7 @@ export interface TargetEvidence {
     total: number;
     byClass: Record<string, number>;
     explained502: Record<string, number>;
-    /** Races by how they were recognised: `idle-timer` (quiet time at the target's idle timer) or `timing` alone. */
+    /** Races by how they were recognised: `idle-timer` (quiet time at the target's idle timer), `after-timer` (a late close of a request sent after it), or `timing` alone. */
     races: Record<string, number>;
     /** Premature closes by how they were recognised; `off-timer` alone is weak (a delayed race looks the same). Absent on captures parsed before. */
     premature?: Record<string, number>;

@@ -136,6 +136,33 @@ describe("keep-alive races at any idle timeout", () => {
   });
 });
 
+describe("a race whose close reaches the capture late", () => {
+  // Idle closes agree on 500 ms (spread 2 ms). The quickest answer takes 41.5 ms, an upper bound of the round trip.
+  const timer = () => [idleClose(2000, 500), idleClose(4000, 501), idleClose(6000, 499)];
+
+  it("is a race when the request left too late to reach the target before its timer fired", () => {
+    // Sent 460 ms after the last byte: 460 + 41.5 ≥ 500, so the timer had fired; the close came 40 ms late (as
+    // in the blind lab worlds random-15 and random-16, under load), 80 ms after the request.
+    const { codes, classes } = classify([race(0, 540, 80), ...timer()]);
+    expect(codes[0]).toBe("keepalive-race");
+    expect(classes[0].race).toBe("after-timer");
+    expect(classes[0].reason).toMatch(/too late to reach the target before that timer fired/);
+  });
+
+  it("is a hang-up when the request reached the target well before its timer", () => {
+    // Sent 400 ms after the last byte (400 + 41.5 < 490): the target had it; a close at 540 ms is its own doing.
+    const { codes, classes } = classify([premature(0, 400, 98.5), ...timer()]);
+    expect(codes[0]).toBe("premature-close");
+    expect(classes[0].premature).toBe("answer-time");
+  });
+
+  it("is a hang-up when the close comes later than a held-up close could be", () => {
+    // Sent after the timer, but the close came 150 ms late: more than a round trip or twice the timer's spread.
+    const { codes } = classify([race(0, 650, 180), ...timer()]);
+    expect(codes[0]).toBe("premature-close");
+  });
+});
+
 describe("premature closes", () => {
   it("a target that hangs up 40 ms after requests that follow a 1 s pause is premature, with no idle timer", () => {
     // The pauses are all 1 s: the closes' quiet times agree, but each came after the target had the request.

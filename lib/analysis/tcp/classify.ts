@@ -21,8 +21,12 @@ export type ConnectionCode =
   | "gateway-close"
   | "unknown";
 
-/** How a race was recognised: its quiet time matches the target's idle timer, or timing alone. */
-export type RaceEvidence = "idle-timer" | "timing";
+/**
+ * How a race was recognised: its quiet time matches the target's idle timer; it came after that timer on a request
+ * sent too late to reach the target before the timer fired (`after-timer`: the close was held up on its way); or
+ * timing alone.
+ */
+export type RaceEvidence = "idle-timer" | "after-timer" | "timing";
 /**
  * How a premature close was recognised: on a new connection (no idle timer was running), after the target had
  * time enough to answer, quick but at no idle timer among several such closes, or only by missing the idle
@@ -134,6 +138,23 @@ function judgeCrossing(
       ? `${quiet}, where ${timerText}`
       : `sooner than the target could have reacted (${floorText}); ${timerText}`;
     return { code: "keepalive-race", race, reason: `Keep-alive race: ${what}, ${why}.` };
+  }
+  if (timer !== null && floor !== null) {
+    // A close is never early, but it can reach the capture late (a busy target, a proxy in between). The request left
+    // `gap` after the last byte and needs at most the target's quickest answer (an upper bound of the round trip) to
+    // arrive: when that is past the timer, the timer had fired first, and a close after it is that timer's, late.
+    // How precisely this target's timer shows on this capture is the spread of its idle closes; how late a close may
+    // be held up, about a round trip or twice that spread.
+    const jitter = Math.max(timer.spreadMs, 10);
+    const gap = x.quietMs - x.afterRequestMs;
+    const late = x.quietMs - timer.ms;
+    if (gap + floor >= timer.ms - jitter && late >= -jitter && late <= Math.max(2 * jitter, floor)) {
+      return {
+        code: "keepalive-race",
+        race: "after-timer",
+        reason: `Keep-alive race: ${what}, ${quiet}, ${f1(late)} ms after ${timerText}: the request left ${f1(gap)} ms after the last byte, too late to reach the target before that timer fired (${floorText}, more than the round trip); the close was held up on its way.`,
+      };
+    }
   }
   const acked = x.pending.reqAckedUs !== null ? " (its TCP peer ACKed the request)" : "";
   const premature: PrematureEvidence = hadTimeToAnswer(x.afterRequestMs, floor)
