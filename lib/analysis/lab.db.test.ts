@@ -13,7 +13,7 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
-import { snapCut } from "@/lib/testing/capture";
+import { snapCut, splitPcap } from "@/lib/testing/capture";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
 
@@ -57,6 +57,16 @@ beforeAll(async () => {
     return out;
   });
   ids.set("named", (await createIncident(t.handle.prisma, store, await storeFiles(store, named))).id);
+  // race-1s as a rotating capture (tcpdump -C) would leave it: 16 files of 40 packets, connections cut at each seam.
+  const rotated = loadLabFixture("race-1s").files.flatMap((f) => {
+    if (!f.endsWith(".pcap")) return [f];
+    return splitPcap(new Uint8Array(readFileSync(f)), 40).map((part, i) => {
+      const out = path.join(cutDir, `race-1s-part${String(i).padStart(2, "0")}.pcap`);
+      writeFileSync(out, part);
+      return out;
+    });
+  });
+  ids.set("race-1s/rotated", (await createIncident(t.handle.prisma, store, await storeFiles(store, rotated))).id);
   // The blackhole recordings without their captures: what the log alone can say.
   for (const name of ["blackhole", "blackhole-connect"]) {
     const logOnly = loadLabFixture(name).files.filter((f) => !f.endsWith(".pcap"));
@@ -134,6 +144,21 @@ describe("a target the log names by host name and the capture by address", () =>
     expect(v).toMatchObject({ target: "orders.internal:9000", cause: "keepalive-mismatch", confidence: "high" });
     expect(Math.abs(v.idleTimeoutMs! - 1000)).toBeLessThan(100);
     expect(v.explains502).toBe(truth.log.status502);
+  });
+});
+
+describe("a capture rotated into many files (race-1s in 16 files of 40 packets)", () => {
+  it("calls no connection the capture entered mid-way premature, and keeps the verdict", async () => {
+    const id = ids.get("race-1s/rotated")!;
+    const rows = await t.handle.prisma.tcpConnection.findMany({
+      where: { incidentId: id },
+      select: { classCode: true },
+    });
+    const count = (cls: string) => rows.filter((r) => r.classCode === cls).length;
+    expect(count("premature-close")).toBe(0);
+    expect(count("keepalive-race")).toBeGreaterThan(0);
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, id));
+    expect(view.diagnosis.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
   });
 });
 

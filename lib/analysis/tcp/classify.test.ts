@@ -201,6 +201,16 @@ describe("premature closes", () => {
     expect(classes[0].reason).toMatch(/SYN 3 times .* over 3000 ms and nothing came back/);
   });
 
+  it("a capture that starts inside a connection cannot tell a pending request's close (a rotated capture's next file)", () => {
+    // No handshake: the request may not be the connection's first, so no quiet time is known.
+    const s = new Script(port++);
+    s.gw(1, DATA, REQ("/reused"), 1000);
+    s.tg(20, TCP_FIN | TCP_ACK, "", 5000);
+    const { codes, classes } = classify([s]);
+    expect(codes).toEqual(["unknown"]);
+    expect(classes[0].reason).toMatch(/capture starts inside this connection/);
+  });
+
   it("a close after the first request of a new connection is premature", () => {
     const s = new Script(port++).handshake(0);
     s.gw(1, DATA, REQ("/first"));

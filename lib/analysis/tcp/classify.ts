@@ -109,6 +109,13 @@ function judgeCrossing(
 ): Classification {
   const floor = p.responseFloorMs;
   const timer = p.cluster;
+  if (x.quietMs === null && !c.history.includes("S")) {
+    // No SYN: the capture (or this file of a rotated capture, tcpdump -C / -G) starts inside the connection.
+    return {
+      code: "unknown",
+      reason: `The capture starts inside this connection (no SYN): the request ${reqName(x.pending)} at frame ${x.pending.reqFrame} may not be its first, so whether the target's ${c.closeKind} at frame ${c.closeFrame} was its idle timer or a hang-up cannot be told. Upload the capture file before this one.`,
+    };
+  }
   if (x.quietMs === null) {
     return {
       code: "premature-close",
