@@ -292,7 +292,7 @@ function judgeCloses(
     };
   }
   if (races && prem && raceConfirmed) {
-    const conf: Confidence = atTimer >= 2 && prem >= 2 ? "high" : "medium";
+    const conf: Confidence = atTimer >= 2 && prem - offTimer >= 2 ? "high" : "medium";
     return {
       cause: "both",
       confidence: conf,
