@@ -1,0 +1,248 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { Mutex, messages, protocol, type PGlite } from "@electric-sql/pglite";
+import { PGliteWorker } from "@electric-sql/pglite/worker";
+
+/**
+ * PGlite in a worker thread of its own (lib/db/pglite-thread.mjs), seen from this thread as a PGlite instance.
+ *
+ * PGlite runs every statement synchronously on the thread that owns it: on the server's main thread, page requests
+ * waited behind each insert and shared its core (issue 18). Here the thread owns it, and this object is the
+ * client: it extends PGlite's own base class (the one `PGlite` and `PGliteWorker` extend; reached through
+ * `PGliteWorker`, as the package exports it by no name), which builds `query`, `exec` and `transaction` on four
+ * primitives: the wire-protocol round trip (`execProtocolRaw`, sent to the thread), and the query and transaction
+ * locks (held here, so the thread only ever sees one client's statements, in order). Parameters are serialized
+ * and results parsed on this side, exactly as in process, so pglite-prisma-adapter works unchanged (its parsers,
+ * `DatabaseError` checks and transactions). `bulk` sends a whole statement instead: the thread serializes its
+ * (large) array parameters, so an ingest's inserts cost this thread a message, not the work.
+ */
+type Base = abstract new () => Pick<PGlite, "query" | "exec" | "transaction" | "serializers" | "parsers"> & {
+  _initArrayTypes(): Promise<void>;
+};
+const BasePGlite = Object.getPrototypeOf(PGliteWorker) as Base;
+
+type Request =
+  | { op: "raw"; data: Uint8Array }
+  | { op: "query"; sql: string; params: unknown[] }
+  | { op: "sync" }
+  | { op: "close" }
+  | { op: "threadId" };
+
+interface PlainError {
+  message: string;
+  name?: string;
+  stack?: string;
+  databaseError?: boolean;
+  [field: string]: unknown;
+}
+
+function toError(e: PlainError): Error {
+  const err = e.databaseError
+    ? new messages.DatabaseError(e.message, 0, "error")
+    : Object.assign(new Error(e.message), { name: e.name ?? "Error" });
+  for (const [k, v] of Object.entries(e)) {
+    if (k === "databaseError" || k === "message" || k === "length" || k === "name") continue;
+    (err as unknown as Record<string, unknown>)[k] = v;
+  }
+  return err;
+}
+
+export interface ThreadPGliteOptions {
+  /** Data directory; undefined means in memory. */
+  dataDir?: string;
+  /** Postgres settings after PGlite's defaults (`-c name=value` pairs). */
+  startParams?: string[];
+}
+
+export class ThreadPGlite extends BasePGlite {
+  debug = 0;
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  #nextId = 1;
+  #stopped: Error | null = null;
+  #closing = false;
+  readonly #queryLock = new Mutex();
+  readonly #transactionLock = new Mutex();
+  /** The thread's PGlite is up; then this side loads the array types (as PGlite does when it starts). */
+  readonly #threadUp: Promise<void>;
+  readonly waitReady: Promise<void>;
+  #initQuery = false;
+  #failStart: (e: Error) => void = () => undefined;
+
+  constructor(opts: ThreadPGliteOptions = {}) {
+    super();
+    const entry = path.join(process.env.APP_ROOT ?? process.cwd(), "lib/db/pglite-thread.mjs");
+    this.#worker = new Worker(entry, { workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] } });
+    // Idle, the thread does not keep the process alive (a script that forgot close() still exits); starting, or
+    // with a request in flight, it does (#call refs it).
+    this.#threadUp = new Promise<void>((resolve, reject) => {
+      this.#failStart = reject;
+      const onReady = (m: { ready?: boolean; error?: PlainError }) => {
+        if (m.ready === undefined) return;
+        this.#worker.off("message", onReady);
+        if (this.#pending.size === 0) this.#worker.unref();
+        if (m.ready) resolve();
+        else reject(toError(m.error ?? { message: "the database thread failed to start" }));
+      };
+      this.#worker.on("message", onReady);
+    });
+    this.#threadUp.catch(() => undefined);
+    this.#worker.on("message", (m: { id?: number; result?: unknown; error?: PlainError }) => {
+      if (m.id === undefined) return;
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (m.error) p.reject(toError(m.error));
+      else p.resolve(m.result);
+    });
+    const stop = (e: Error) => {
+      this.#stopped ??= e;
+      this.#failStart(this.#stopped);
+      for (const p of this.#pending.values()) p.reject(this.#stopped);
+      this.#pending.clear();
+    };
+    this.#worker.on("error", (e) => {
+      console.error(`[db] the database thread failed: ${e.message}`);
+      stop(new Error(`The database thread failed: ${e.message}`));
+    });
+    this.#worker.on("exit", (code) => stop(new Error(`The database thread has stopped (exit code ${code}).`)));
+    this.waitReady = this.#threadUp.then(() => {
+      // _initArrayTypes runs a query, whose first step (synchronously) is _checkReady: that one call passes.
+      this.#initQuery = true;
+      return this._initArrayTypes();
+    });
+    // A failed start surfaces on the first query; not an unhandled rejection meanwhile.
+    this.waitReady.catch(() => undefined);
+  }
+
+  #call<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (this.#pending.size === 1) this.#worker.ref();
+      this.#worker.postMessage({ id, ...req }, transfer);
+    });
+  }
+
+  get ready(): boolean {
+    return !this.#closing && !this.#stopped;
+  }
+  get closed(): boolean {
+    return this.#stopped !== null;
+  }
+
+  /** The thread's id (worker_threads), for tests: a query runs elsewhere than on `threadId` of this thread. */
+  threadId(): Promise<number> {
+    return this.#call<number>({ op: "threadId" });
+  }
+
+  /**
+   * One statement sent whole: the thread serializes the parameters and runs it (bulk inserts, lib/db/bulk-raw.ts).
+   * Waits for the locks like `query`, so it never runs inside another caller's transaction.
+   */
+  async bulk(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
+    await this._checkReady();
+    return this._runExclusiveTransaction(() => this._runExclusiveQuery(() => this.#call({ op: "query", sql, params })));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing || this.#stopped) return;
+    await this.waitReady.catch(() => undefined);
+    await this.#transactionLock.runExclusive(() =>
+      this.#queryLock.runExclusive(async () => {
+        this.#closing = true;
+        try {
+          if (!this.#stopped) await this.#call({ op: "close" });
+        } finally {
+          await this.#worker.terminate();
+        }
+      }),
+    );
+  }
+
+  // The primitives of PGlite's base class.
+
+  async execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
+    // A copy of the message alone, moved to the thread: the serializer's own buffer is reused for the next
+    // message (transferring it would detach it), and cloning a view would copy that whole buffer.
+    const own = message.slice();
+    return this.#call<Uint8Array>({ op: "raw", data: own }, [own.buffer as ArrayBuffer]);
+  }
+
+  async execProtocolStream(
+    message: Uint8Array,
+    { throwOnError = true, onNotice }: { throwOnError?: boolean; onNotice?: (n: messages.NoticeMessage) => void } = {},
+  ): Promise<messages.BackendMessage[]> {
+    const data = await this.execProtocolRaw(message);
+    // As PGlite does in process: the first error is kept (and thrown), and nothing after it.
+    const results: messages.BackendMessage[] = [];
+    let error: messages.DatabaseError | null = null;
+    new protocol.Parser().parse(data, (m) => {
+      if (error) return;
+      if (m instanceof messages.DatabaseError) {
+        if (throwOnError) error = m;
+      } else if (m instanceof messages.NoticeMessage) onNotice?.(m);
+      results.push(m);
+    });
+    if (error) throw error;
+    return results;
+  }
+
+  async execProtocol(
+    message: Uint8Array,
+    opts: { throwOnError?: boolean; onNotice?: (n: messages.NoticeMessage) => void } = {},
+  ): Promise<{ messages: messages.BackendMessage[]; data: Uint8Array }> {
+    const data = await this.execProtocolRaw(message);
+    const results: messages.BackendMessage[] = [];
+    let error: messages.DatabaseError | null = null;
+    new protocol.Parser().parse(data, (m) => {
+      if (error) return;
+      if (m instanceof messages.DatabaseError) {
+        if (opts.throwOnError ?? true) error = m;
+      } else if (m instanceof messages.NoticeMessage) opts.onNotice?.(m);
+      results.push(m);
+    });
+    if (error) throw error;
+    return { messages: results, data };
+  }
+
+  async execProtocolRawStream(message: Uint8Array, { onRawData }: { onRawData: (d: Uint8Array) => void }) {
+    onRawData(await this.execProtocolRaw(message));
+  }
+
+  async syncToFs(): Promise<void> {
+    await this.#call({ op: "sync" });
+  }
+
+  async _checkReady(): Promise<void> {
+    if (this.#closing) throw new Error("PGlite is closing");
+    if (this.#stopped) throw this.#stopped;
+    if (this.#initQuery) {
+      this.#initQuery = false;
+      return this.#threadUp;
+    }
+    await this.waitReady;
+  }
+
+  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#queryLock.runExclusive(fn);
+  }
+
+  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#transactionLock.runExclusive(fn);
+  }
+
+  // Blobs (COPY … '/dev/blob') and LISTEN are not used by this app.
+  async _handleBlob(blob?: Blob): Promise<void> {
+    if (blob) throw new Error("blobs are not supported by the database thread");
+  }
+  async _getWrittenBlob(): Promise<undefined> {
+    return undefined;
+  }
+  async _cleanupBlob(): Promise<void> {}
+  async listen(): Promise<never> {
+    throw new Error("LISTEN is not supported by the database thread");
+  }
+}
