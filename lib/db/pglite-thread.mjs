@@ -4,12 +4,16 @@
 // transaction at a time, as PGlite does in process); this side runs requests in the order they arrive.
 //
 // Requests: { id, op, ... } → { id, result } or { id, error }.
-//   raw    { data: Uint8Array }       → the backend's answer to those wire-protocol messages (execProtocolRaw)
-//   query  { sql, params }            → { affectedRows } (bulk inserts: the parameters are serialized here too)
-//   sync   {}                         → flushes the file system (a no-op on Node's)
-//   close  {}                         → closes PGlite; the thread then exits
+//   query  { sql, params, paramTypes? } → [raw answers]: the whole extended-protocol exchange of one statement
+//          (parse, describe, bind with the parameters serialized here, execute, sync) in one round trip; the
+//          caller parses the answers as PGlite's own query() would
+//   exec   { sql }                       → [raw answer] of a simple query (one or more statements) and a sync
+//   raw    { data: Uint8Array }          → the backend's answer to those wire-protocol messages (execProtocolRaw)
+//   close  {}                            → closes PGlite; the thread then exits
 import { parentPort, threadId, workerData } from "node:worker_threads";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, messages, protocol } from "@electric-sql/pglite";
+
+const { serialize } = protocol;
 
 if (!parentPort) throw new Error("lib/db/pglite-thread.mjs runs as a worker thread only");
 const port = parentPort;
@@ -30,15 +34,57 @@ function plainError(e) {
   };
 }
 
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const raw = (parts) => pglite.execProtocolRaw(concat(parts), { syncToFs: false });
+
+/** Answers of a statement, as BasePGlite's query() exchanges them, in two backend calls instead of six. */
+async function runQuery(sql, params, paramTypes) {
+  const described = await raw([serialize.parse({ text: sql, types: paramTypes }), serialize.describe({ type: "S" })]);
+  let types = null;
+  let failed = false;
+  new protocol.Parser().parse(described, (msg) => {
+    if (msg instanceof messages.DatabaseError) failed = true;
+    else if (msg.name === "parameterDescription") types = msg.dataTypeIDs;
+  });
+  if (failed) return [described, await raw([serialize.sync()])];
+  const values = params.map((v, i) => {
+    if (v === null || v === undefined) return null;
+    const serializer = pglite.serializers[types?.[i]];
+    return serializer ? serializer(v) : v.toString();
+  });
+  const executed = await raw([
+    serialize.bind({ values }),
+    serialize.describe({ type: "P" }),
+    serialize.execute({}),
+    serialize.sync(),
+  ]);
+  return [described, executed];
+}
+
 async function handle(m) {
   switch (m.op) {
+    case "query":
+    case "exec": {
+      const answers =
+        m.op === "query"
+          ? await runQuery(m.sql, m.params, m.paramTypes)
+          : [await raw([serialize.query(m.sql)]), await raw([serialize.sync()])];
+      // As PGlite does after a statement outside a transaction (a no-op on Node's file system).
+      if (!pglite.isInTransaction()) await pglite.syncToFs();
+      return { result: answers, transfer: answers.map((a) => a.buffer) };
+    }
     case "raw": {
       const data = await pglite.execProtocolRaw(m.data, { syncToFs: false });
       return { result: data, transfer: [data.buffer] };
-    }
-    case "query": {
-      const r = await pglite.query(m.sql, m.params);
-      return { result: { affectedRows: r.affectedRows ?? 0 } };
     }
     case "sync":
       await pglite.syncToFs();

@@ -1,6 +1,16 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { Mutex, messages, protocol, type PGlite } from "@electric-sql/pglite";
+import {
+  Mutex,
+  TransactionAbortedError,
+  messages,
+  parse,
+  protocol,
+  type PGlite,
+  type QueryOptions,
+  type Results,
+  type Transaction,
+} from "@electric-sql/pglite";
 import { PGliteWorker } from "@electric-sql/pglite/worker";
 
 /**
@@ -16,14 +26,16 @@ import { PGliteWorker } from "@electric-sql/pglite/worker";
  * `DatabaseError` checks and transactions). `bulk` sends a whole statement instead: the thread serializes its
  * (large) array parameters, so an ingest's inserts cost this thread a message, not the work.
  */
-type Base = abstract new () => Pick<PGlite, "query" | "exec" | "transaction" | "serializers" | "parsers"> & {
-  _initArrayTypes(): Promise<void>;
-};
+type Base = abstract new () => Pick<PGlite, "serializers" | "parsers"> & { _initArrayTypes(): Promise<void> };
 const BasePGlite = Object.getPrototypeOf(PGliteWorker) as Base;
+
+/** The thread's code, from the project root (APP_ROOT, else the working directory, as for migrations). */
+const THREAD_ENTRY = "lib/db/pglite-thread.mjs";
 
 type Request =
   | { op: "raw"; data: Uint8Array }
-  | { op: "query"; sql: string; params: unknown[] }
+  | { op: "query"; sql: string; params: unknown[]; paramTypes?: number[] }
+  | { op: "exec"; sql: string }
   | { op: "sync" }
   | { op: "close" }
   | { op: "threadId" };
@@ -71,8 +83,13 @@ export class ThreadPGlite extends BasePGlite {
 
   constructor(opts: ThreadPGliteOptions = {}) {
     super();
-    const entry = path.join(process.env.APP_ROOT ?? process.cwd(), "lib/db/pglite-thread.mjs");
-    this.#worker = new Worker(entry, { workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] } });
+    const entry = path.join(process.env.APP_ROOT ?? process.cwd(), THREAD_ENTRY);
+    // Not `new Worker(…)`: Turbopack rewrites that expression to load a bundle of its own making (and failed to find
+    // it); the thread is a plain module loaded from the project root, under `next start` as under tsx and vitest.
+    this.#worker = Reflect.construct(Worker, [
+      entry,
+      { workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] } },
+    ]) as Worker;
     // Idle, the thread does not keep the process alive (a script that forgot close() still exits); starting, or
     // with a request in flight, it does (#call refs it).
     this.#threadUp = new Promise<void>((resolve, reject) => {
@@ -139,12 +156,105 @@ export class ThreadPGlite extends BasePGlite {
   }
 
   /**
-   * One statement sent whole: the thread serializes the parameters and runs it (bulk inserts, lib/db/bulk-raw.ts).
-   * Waits for the locks like `query`, so it never runs inside another caller's transaction.
+   * A bulk statement (lib/db/bulk-raw.ts): like `query`, its (large) array parameters serialized by the thread,
+   * and only the count of affected rows parsed here.
    */
   async bulk(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
+    const r = await this.query(sql, params);
+    return { affectedRows: r.affectedRows ?? 0 };
+  }
+
+  // query, exec and transaction: one round trip to the thread per statement (PGlite's base class makes six, one per
+  // protocol message; each costs a wake-up of both threads, which a busy 2-core machine made slow). Same locks and
+  // the same parsing of the answers (parse.parseResults) as the base class.
+
+  async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     await this._checkReady();
-    return this._runExclusiveTransaction(() => this._runExclusiveQuery(() => this.#call({ op: "query", sql, params })));
+    return this._runExclusiveTransaction(() => this.#query<T>(sql, params, options));
+  }
+
+  async exec(sql: string, options?: QueryOptions): Promise<Array<Results>> {
+    await this._checkReady();
+    return this._runExclusiveTransaction(() => this.#exec(sql, options));
+  }
+
+  async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+    await this._checkReady();
+    return this._runExclusiveTransaction(async () => {
+      await this.#exec("BEGIN");
+      let closed = false;
+      const open = () => {
+        if (closed) throw new Error("Transaction is closed");
+      };
+      const tx = {
+        query: async <R>(q: string, p?: unknown[], o?: QueryOptions) => (open(), this.#query<R>(q, p ?? [], o)),
+        exec: async (q: string, o?: QueryOptions) => (open(), this.#exec(q, o)),
+        sql: async () => {
+          throw new Error("tx.sql is not supported by the database thread");
+        },
+        listen: async () => this.listen(),
+        rollback: async () => {
+          open();
+          await this.#exec("ROLLBACK");
+          closed = true;
+        },
+        get closed() {
+          return closed;
+        },
+      } as unknown as Transaction;
+      try {
+        const result = await callback(tx);
+        if (!closed) {
+          closed = true;
+          const [done] = await this.#exec("COMMIT");
+          if ((done as { command?: string }).command === "ROLLBACK")
+            throw Object.assign(new TransactionAbortedError(), { query: "COMMIT" });
+        }
+        return result;
+      } catch (e) {
+        if (!closed) {
+          closed = true;
+          await this.#exec("ROLLBACK");
+        }
+        throw e;
+      }
+    });
+  }
+
+  #query<T>(sql: string, params: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    if (options?.blob || options?.serializers) throw new Error("blobs and custom serializers are not supported here");
+    return this._runExclusiveQuery(async () => {
+      const answers = await this.#call<Uint8Array[]>({ op: "query", sql, params, paramTypes: options?.paramTypes });
+      const msgs = this.#messagesOf(answers, options, { query: sql, params });
+      return parse.parseResults(msgs, this.parsers, options)[0] as Results<T>;
+    });
+  }
+
+  #exec(sql: string, options?: QueryOptions): Promise<Array<Results>> {
+    if (options?.blob) throw new Error("blobs are not supported by the database thread");
+    return this._runExclusiveQuery(async () => {
+      const answers = await this.#call<Uint8Array[]>({ op: "exec", sql });
+      return parse.parseResults(this.#messagesOf(answers, options, { query: sql }), this.parsers, options);
+    });
+  }
+
+  /** The backend's messages; its first error thrown, with the statement attached (as PGlite does). */
+  #messagesOf(
+    answers: Uint8Array[],
+    options: QueryOptions | undefined,
+    context: { query: string; params?: unknown[] },
+  ): messages.BackendMessage[] {
+    const out: messages.BackendMessage[] = [];
+    let error: messages.DatabaseError | null = null;
+    const parser = new protocol.Parser();
+    for (const data of answers)
+      parser.parse(data, (m) => {
+        if (m instanceof messages.DatabaseError) error ??= m;
+        else if (m instanceof messages.NoticeMessage) options?.onNotice?.(m);
+        out.push(m);
+      });
+    if (error) throw Object.assign(error, { ...context, queryOptions: options });
+    return out;
   }
 
   async close(): Promise<void> {
