@@ -29,6 +29,9 @@ import { PGliteWorker } from "@electric-sql/pglite/worker";
 type Base = abstract new () => Pick<PGlite, "serializers" | "parsers"> & { _initArrayTypes(): Promise<void> };
 const BasePGlite = Object.getPrototypeOf(PGliteWorker) as Base;
 
+/** How long a bulk statement lets other statements go first after the last one finished (see bulk()). */
+const BULK_GRACE_MS = 8;
+
 /** The thread's code, from the project root (APP_ROOT, else the working directory, as for migrations). */
 const THREAD_ENTRY = "lib/db/pglite-thread.mjs";
 
@@ -79,6 +82,8 @@ export class ThreadPGlite extends BasePGlite {
   readonly #threadUp: Promise<void>;
   readonly waitReady: Promise<void>;
   #initQuery = false;
+  #othersWaiting = 0;
+  #lastOther = -Infinity;
   #failStart: (e: Error) => void = () => undefined;
 
   constructor(opts: ThreadPGliteOptions = {}) {
@@ -88,7 +93,12 @@ export class ThreadPGlite extends BasePGlite {
     // it); the thread is a plain module loaded from the project root, under `next start` as under tsx and vitest.
     this.#worker = Reflect.construct(Worker, [
       entry,
-      { workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] } },
+      {
+        workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] },
+        // The thread's JavaScript holds one statement's parameters and answers at a time (PGlite's WebAssembly
+        // memory is not part of this heap): a ceiling keeps V8 from letting garbage pile up (issue 5's budget).
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+      },
     ]) as Worker;
     // Idle, the thread does not keep the process alive (a script that forgot close() still exits); starting, or
     // with a request in flight, it does (#call refs it).
@@ -160,7 +170,16 @@ export class ThreadPGlite extends BasePGlite {
    * and only the count of affected rows parsed here.
    */
   async bulk(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
-    const r = await this.query(sql, params);
+    // Requests first: a page runs its queries one after another, with a little rendering between them; were a
+    // bulk insert to take each gap, every one of its queries would wait for a whole insert. So a bulk statement
+    // starts only once no other statement is waiting and none has finished for BULK_GRACE_MS.
+    for (;;) {
+      const quiet = performance.now() - this.#lastOther;
+      if (this.#othersWaiting === 0 && quiet >= BULK_GRACE_MS) break;
+      await new Promise((r) => setTimeout(r, Math.max(1, BULK_GRACE_MS - quiet)));
+    }
+    await this._checkReady();
+    const r = await this._runExclusiveTransaction(() => this.#query(sql, params));
     return { affectedRows: r.affectedRows ?? 0 };
   }
 
@@ -170,55 +189,68 @@ export class ThreadPGlite extends BasePGlite {
 
   async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     await this._checkReady();
-    return this._runExclusiveTransaction(() => this.#query<T>(sql, params, options));
+    return this.#other(() => this._runExclusiveTransaction(() => this.#query<T>(sql, params, options)));
+  }
+
+  /** A statement other than a bulk insert: counted for bulk(). */
+  async #other<T>(run: () => Promise<T>): Promise<T> {
+    this.#othersWaiting++;
+    try {
+      return await run();
+    } finally {
+      this.#othersWaiting--;
+      this.#lastOther = performance.now();
+    }
   }
 
   async exec(sql: string, options?: QueryOptions): Promise<Array<Results>> {
     await this._checkReady();
-    return this._runExclusiveTransaction(() => this.#exec(sql, options));
+    return this.#other(() => this._runExclusiveTransaction(() => this.#exec(sql, options)));
   }
 
   async transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
     await this._checkReady();
-    return this._runExclusiveTransaction(async () => {
-      await this.#exec("BEGIN");
-      let closed = false;
-      const open = () => {
-        if (closed) throw new Error("Transaction is closed");
-      };
-      const tx = {
-        query: async <R>(q: string, p?: unknown[], o?: QueryOptions) => (open(), this.#query<R>(q, p ?? [], o)),
-        exec: async (q: string, o?: QueryOptions) => (open(), this.#exec(q, o)),
-        sql: async () => {
-          throw new Error("tx.sql is not supported by the database thread");
-        },
-        listen: async () => this.listen(),
-        rollback: async () => {
-          open();
-          await this.#exec("ROLLBACK");
-          closed = true;
-        },
-        get closed() {
-          return closed;
-        },
-      } as unknown as Transaction;
-      try {
-        const result = await callback(tx);
-        if (!closed) {
-          closed = true;
-          const [done] = await this.#exec("COMMIT");
-          if ((done as { command?: string }).command === "ROLLBACK")
-            throw Object.assign(new TransactionAbortedError(), { query: "COMMIT" });
+    return this.#other(() =>
+      this._runExclusiveTransaction(async () => {
+        await this.#exec("BEGIN");
+        let closed = false;
+        const open = () => {
+          if (closed) throw new Error("Transaction is closed");
+        };
+        const tx = {
+          query: async <R>(q: string, p?: unknown[], o?: QueryOptions) => (open(), this.#query<R>(q, p ?? [], o)),
+          exec: async (q: string, o?: QueryOptions) => (open(), this.#exec(q, o)),
+          sql: async () => {
+            throw new Error("tx.sql is not supported by the database thread");
+          },
+          listen: async () => this.listen(),
+          rollback: async () => {
+            open();
+            await this.#exec("ROLLBACK");
+            closed = true;
+          },
+          get closed() {
+            return closed;
+          },
+        } as unknown as Transaction;
+        try {
+          const result = await callback(tx);
+          if (!closed) {
+            closed = true;
+            const [done] = await this.#exec("COMMIT");
+            if ((done as { command?: string }).command === "ROLLBACK")
+              throw Object.assign(new TransactionAbortedError(), { query: "COMMIT" });
+          }
+          return result;
+        } catch (e) {
+          if (!closed) {
+            closed = true;
+            await this.#exec("ROLLBACK");
+          }
+          throw e;
         }
-        return result;
-      } catch (e) {
-        if (!closed) {
-          closed = true;
-          await this.#exec("ROLLBACK");
-        }
-        throw e;
-      }
-    });
+      }),
+    );
   }
 
   #query<T>(sql: string, params: unknown[], options?: QueryOptions): Promise<Results<T>> {
