@@ -30,7 +30,7 @@ type Base = abstract new () => Pick<PGlite, "serializers" | "parsers"> & { _init
 const BasePGlite = Object.getPrototypeOf(PGliteWorker) as Base;
 
 /** How long a bulk statement lets other statements go first after the last one finished (see bulk()). */
-const BULK_GRACE_MS = 8;
+const BULK_GRACE_MS = 4;
 
 /** The thread's code, from the project root (APP_ROOT, else the working directory, as for migrations). */
 const THREAD_ENTRY = "lib/db/pglite-thread.mjs";
@@ -97,7 +97,7 @@ export class ThreadPGlite extends BasePGlite {
         workerData: { dataDir: opts.dataDir, startParams: opts.startParams ?? [] },
         // The thread's JavaScript holds one statement's parameters and answers at a time (PGlite's WebAssembly
         // memory is not part of this heap): a ceiling keeps V8 from letting garbage pile up (issue 5's budget).
-        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+        resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
       },
     ]) as Worker;
     // Idle, the thread does not keep the process alive (a script that forgot close() still exits); starting, or
