@@ -19,12 +19,12 @@ import { PGliteWorker } from "@electric-sql/pglite/worker";
  * PGlite runs every statement synchronously on the thread that owns it: on the server's main thread, page requests
  * waited behind each insert and shared its core (issue 18). Here the thread owns it, and this object is the
  * client: it extends PGlite's own base class (the one `PGlite` and `PGliteWorker` extend; reached through
- * `PGliteWorker`, as the package exports it by no name), which builds `query`, `exec` and `transaction` on four
- * primitives: the wire-protocol round trip (`execProtocolRaw`, sent to the thread), and the query and transaction
- * locks (held here, so the thread only ever sees one client's statements, in order). Parameters are serialized
- * and results parsed on this side, exactly as in process, so pglite-prisma-adapter works unchanged (its parsers,
- * `DatabaseError` checks and transactions). `bulk` sends a whole statement instead: the thread serializes its
- * (large) array parameters, so an ingest's inserts cost this thread a message, not the work.
+ * `PGliteWorker`, as the package exports it by no name) and overrides `query`, `exec` and `transaction` so that
+ * each statement is one round trip: the thread serializes the parameters and runs the whole protocol exchange,
+ * and the answer's bytes are parsed here with PGlite's parsers, so pglite-prisma-adapter works unchanged (its
+ * parsers, `DatabaseError` checks and transactions). The query and transaction locks are held here, so the
+ * thread only ever sees one statement at a time, in order. The base class's protocol primitives
+ * (`execProtocolRaw` and the rest) are kept for anything else that calls them.
  */
 type Base = abstract new () => Pick<PGlite, "serializers" | "parsers"> & { _initArrayTypes(): Promise<void> };
 const BasePGlite = Object.getPrototypeOf(PGliteWorker) as Base;
