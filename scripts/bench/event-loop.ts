@@ -29,7 +29,8 @@ if (!existsSync(input)) {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "emg-loop-"));
-const handle = openDb({ pgliteDir: path.join(dataDir, "pglite") });
+// DB_THREAD=0: PGlite on this thread (as before lib/db/thread-pglite.ts); older checkouts ignore the option.
+const handle = openDb({ pgliteDir: path.join(dataDir, "pglite"), thread: process.env.DB_THREAD !== "0" });
 await applyMigrations(handle.factory);
 const db = handle.prisma;
 const store = blobStore(dataDir);
