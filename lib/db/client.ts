@@ -6,7 +6,6 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { registerBulkDriver } from "./bulk-raw";
-import { ThreadPGlite } from "./thread-pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -25,11 +24,6 @@ export interface DbOptions {
   databaseUrl?: string;
   /** PGlite data directory; undefined means in memory. */
   pgliteDir?: string;
-  /**
-   * PGlite in a worker thread of its own (lib/db/thread-pglite.ts) instead of on the calling thread: the app and
-   * its scripts (openAppDb). Tests open it in process (faster to start; the same queries).
-   */
-  thread?: boolean;
 }
 
 export function openDb(opts: DbOptions): DbHandle {
@@ -65,17 +59,12 @@ export function openDb(opts: DbOptions): DbHandle {
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   // PGlite's WebAssembly heap never shrinks; 16 MB of shared buffers instead of 128 keeps the server process
   // ~130 MB smaller and costs no measurable ingest time (the OS page cache holds the data files anyway).
-  const startParams = ["-c", "shared_buffers=16MB"];
-  const thread = opts.thread ? new ThreadPGlite({ dataDir: opts.pgliteDir, startParams }) : null;
-  const pglite = thread
-    ? (thread as unknown as PGlite)
-    : new PGlite(opts.pgliteDir, { startParams: [...PGlite.defaultStartParams, ...startParams] });
+  const pglite = new PGlite(opts.pgliteDir, {
+    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
+  });
   const factory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: factory });
-  registerBulkDriver(
-    prisma,
-    thread ? (sql, params) => thread.bulk(sql, params) : (sql, params) => pglite.query(sql, params),
-  );
+  registerBulkDriver(prisma, (sql, params) => pglite.query(sql, params));
   return {
     prisma,
     factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,
@@ -89,7 +78,7 @@ export function openDb(opts: DbOptions): DbHandle {
 
 export function openAppDb(): DbHandle {
   const e = env();
-  return openDb({ databaseUrl: e.DATABASE_URL, pgliteDir: path.join(e.dataDir, "pglite"), thread: true });
+  return openDb({ databaseUrl: e.DATABASE_URL, pgliteDir: path.join(e.dataDir, "pglite") });
 }
 
 // One instance per process: PGlite is single-owner, and hot reload must not open a second one.

@@ -9,7 +9,6 @@ import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
-import { ingestTrace } from "./trace";
 import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/incidents/correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
@@ -108,7 +107,6 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
 
   let counts: FileCounts = {};
   let error: string | null = null;
-  const trace = ingestTrace(file.name);
   try {
     if (unpacked) {
       counts = readFileCounts(file.counts);
@@ -146,16 +144,13 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     if (e instanceof HandlerError) counts = e.counts;
     console.error(`[worker] ${file.name}: ${error}`);
   }
-  trace("handler done");
   await pendingWrite.catch(() => undefined);
   const outcome = error ? { failed: true, note: error } : await fileOutcome(db, file, counts);
-  trace("outcome");
   const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
   // Everything derived from this file is in place before it shows as finished: a bundle with no file
   // pending is a fully analysed one (correlation first, then the status with the incident's time range, at once).
   if (!error && (["gateway-log", "pcap", "pcapng"] satisfies FileKind[] as string[]).includes(file.kind))
     await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
-  trace("correlated");
   await db.$transaction(async (tx) => {
     await tx.bundleFile.update({
       where: { id: fileId },
@@ -168,8 +163,6 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     });
     await refreshIncidentMeta(tx as unknown as Db, incidentId);
   });
-  trace("status written");
   await storeVerdictWhenParsed(db, incidentId);
-  trace("verdict stored");
   return outcome.failed ? outcome.note : null;
 }

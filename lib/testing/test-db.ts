@@ -16,8 +16,7 @@ export interface TestEnv {
 }
 
 /**
- * A migrated, empty database on whichever engine this run targets: PGlite in memory by default (in process, or in
- * its own thread as the app runs it with TEST_DB_THREAD=1),
+ * A migrated, empty database on whichever engine this run targets: PGlite in memory by default,
  * the PostgreSQL server of DATABASE_URL when set (its public schema is wiped first, so DB test
  * files run one at a time: see vitest.config.ts).
  */
@@ -30,8 +29,7 @@ export async function openTestDb(): Promise<TestEnv> {
     await reset.prisma.$executeRawUnsafe(`CREATE SCHEMA public`);
     await reset.close();
   }
-  // TEST_DB_THREAD=1: PGlite in its own thread, as the app opens it (lib/db/thread-pglite.ts), instead of in process.
-  const handle = openDb(url ? { databaseUrl: url } : { thread: process.env.TEST_DB_THREAD === "1" });
+  const handle = openDb(url ? { databaseUrl: url } : {});
   await applyMigrations(handle.factory);
   const scratch = mkdtempSync(path.join(os.tmpdir(), "emg-scratch-"));
   return {

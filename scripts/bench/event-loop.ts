@@ -29,8 +29,7 @@ if (!existsSync(input)) {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "emg-loop-"));
-// DB_THREAD=0: PGlite on this thread (as before lib/db/thread-pglite.ts); older checkouts ignore the option.
-const handle = openDb({ pgliteDir: path.join(dataDir, "pglite"), thread: process.env.DB_THREAD !== "0" });
+const handle = openDb({ pgliteDir: path.join(dataDir, "pglite") });
 await applyMigrations(handle.factory);
 const db = handle.prisma;
 const store = blobStore(dataDir);

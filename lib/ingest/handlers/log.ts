@@ -5,7 +5,6 @@ import { adoptRedacted } from "../redact-blob";
 import { parseInThread } from "../parse-thread/run";
 import { writeBatch } from "./write-batch";
 import type { FileCounts, FileJobContext } from "./context";
-import { ingestTrace } from "../trace";
 
 /** A log is parsed in a parse thread (lib/ingest/parse-thread/log-task.ts); its rows are written here as they come. */
 export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
@@ -15,27 +14,16 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
     blobsDir: ctx.store.rootDir,
     file: { id: file.id, name: file.name, sha256: file.sha256 },
   };
-  const trace = ingestTrace(file.name);
-  let writeMs = 0;
-  let rows = 0;
   const result = await parseInThread(task, {
     heapMb: ctx.limits.parseHeapMb,
-    onBatch: async (b) => {
-      const t = performance.now();
-      await writeBatch(ctx, b);
-      writeMs += performance.now() - t;
-      rows += b.rows.length;
-    },
+    onBatch: (b) => writeBatch(ctx, b),
     onProgress: ctx.progress,
   });
-  trace(`parse thread done; ${rows} rows written in ${Math.round(writeMs)} ms of writes`);
   if (result.kind !== "log") throw new Error(`parse thread answered a ${result.kind} result for a log`);
   // The thread wrote the line index; a copy this process loaded earlier (a re-run) is stale.
   forgetLineIndex(ctx.store, file.id);
   const redactions = await adoptRedacted(db, ctx.store, file, result.redacted);
-  trace("redacted copy adopted");
   await insertIssues(db, incidentId, file.id, result.issues);
   await replaceLogAggregates(db, incidentId, file.id, result.buckets, result.targets);
-  trace("issues and aggregates written");
   return { ...result.counts, redactions };
 }

@@ -4,14 +4,10 @@ import type { RowBatch } from "../parse-thread/protocol";
 import type { FileJobContext } from "./context";
 
 /**
- * Rows per statement. PGlite used to run every statement on this thread, so one 5000-row insert held page requests
- * for its whole length, and 1,000-row slices with a turn of the event loop between them let requests in (#18).
- * PGlite now runs in a thread of its own (lib/db/thread-pglite.ts), where pages wait only for the insert in
- * progress (bulk inserts let other statements go first); each statement costs a round trip between the threads,
- * so transactions go 2,500 at a time (a 300k-line log: 5.6 s against 8.1 s with 1,000, docs/benchmark.md) and
- * connections 500 (a whole batch: with 200, a capture's many small statements kept yielding to page queries).
+ * Rows per statement. With PGlite every statement runs on this thread, so one 5000-row insert held page requests
+ * for its whole length; smaller statements with a turn of the event loop between them let requests in (#18).
  */
-const SLICE = { transactions: 2500, stats: 1000, connections: 500 } as const;
+const SLICE = { transactions: 1000, stats: 1000, connections: 200 } as const;
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
