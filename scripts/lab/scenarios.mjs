@@ -79,6 +79,23 @@ export const scatterLane = (t, p, burst = 2) => ({
   ],
 });
 
+// A healthy target beside one at 10.9.9.2:9009 whose SYNs are dropped; the gateway's request_timeout and the
+// namespace's SYN retries decide whether a request there ends in a 504 or a 502 connect ETIMEDOUT.
+const blackholeWorld = ({ description, synRetries, requestTimeout }) => ({
+  description,
+  durationS: 30,
+  net: { blackhole: "10.9.9.0/24", synRetries },
+  gateway: gw({ keepAliveTimeout: 30000, ...(requestTimeout !== null ? { requestTimeout } : {}) }),
+  targets: [
+    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+    target({ ...proxyAt("legacy", "10.9.9.2:9009"), relay: false, backend: null }),
+  ],
+  lanes: [
+    scatterLane(0, paths, 2),
+    { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
+  ],
+});
+
 export const scenarios = {
   "race-300ms": {
     description: "Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.",
@@ -295,36 +312,18 @@ export const scenarios = {
   },
   // A target whose SYNs vanish (a firewall that drops, a host that is gone): the address is routed out of a
   // veth whose far end never answers (scripts/lab/net.mjs), so recordings with `net` run in a network namespace.
-  blackhole: {
+  blackhole: blackholeWorld({
     description:
       "Proxy edgemicro_legacy points at 10.9.9.2:9009, whose SYNs are dropped on the way (no SYN-ACK, no RST); request_timeout 3 s, so each request there ends in a 504. edgemicro_orders is healthy.",
-    durationS: 30,
-    net: { blackhole: "10.9.9.0/24", synRetries: 6 },
-    gateway: gw({ keepAliveTimeout: 30000, requestTimeout: 3 }),
-    targets: [
-      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({ ...proxyAt("legacy", "10.9.9.2:9009"), relay: false, backend: null }),
-    ],
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
-    ],
-  },
-  "blackhole-connect": {
+    synRetries: 6,
+    requestTimeout: 3,
+  }),
+  "blackhole-connect": blackholeWorld({
     description:
       "Like blackhole, but no request_timeout: the kernel gives up the connect after its SYN retries (net.ipv4.tcp_syn_retries 1 in the namespace, ≈ 3 s), so the gateway logs 502 connect ETIMEDOUT.",
-    durationS: 30,
-    net: { blackhole: "10.9.9.0/24", synRetries: 1 },
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({ ...proxyAt("legacy", "10.9.9.2:9009"), relay: false, backend: null }),
-    ],
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
-    ],
-  },
+    synRetries: 1,
+    requestTimeout: null,
+  }),
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.

@@ -16,7 +16,8 @@ const text = (b: Uint8Array) => String.fromCharCode(...b.subarray(0, Math.min(b.
 /** A captured payload that lacks bytes its IP length says it carried. */
 export const truncated = (p: Packet) => p.payloadLen > 0 && p.payload.length < p.payloadLen;
 
-function exchange(over: Partial<HttpExchange>): HttpExchange {
+/** An exchange with nothing seen yet but what `over` sets (the HTTP reader's and the timing reader's one shape). */
+export function exchange(over: Partial<HttpExchange>): HttpExchange {
   return {
     method: null,
     path: null,

@@ -2,7 +2,7 @@
 import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
-import { addBurstSegment, truncated } from "./bursts";
+import { addBurstSegment, exchange, truncated } from "./bursts";
 import {
   LADDER_HEAD,
   LADDER_TAIL,
@@ -10,7 +10,6 @@ import {
   type Connection,
   type Dir,
   type Endpoint,
-  type HttpExchange,
   type LadderStep,
 } from "./types";
 
@@ -195,23 +194,15 @@ export class ConnState {
 
   private onRequest(h: HttpHead): boolean {
     const p = this.cur?.p;
-    const ex: HttpExchange = {
+    const ex = exchange({
       method: h.method,
       path: h.path,
       reqTsUs: p?.tsUs ?? null,
       reqFrame: p?.frame ?? null,
-      status: null,
-      respTsUs: null,
-      respFrame: null,
       connectionHeader: h.connection,
       keepAliveTimeoutS: h.keepAliveTimeoutS,
-      contentLength: null,
-      chunked: false,
-      complete: false,
-      reqAckedUs: null,
-      responseBytes: 0,
       prevActivityUs: this.lastDataUs,
-    };
+    });
     this.c.exchanges.push(ex);
     this.reqSeqs[this.c.exchanges.length - 1] = this.g2t.stream.next ?? 0;
     const idle =
@@ -243,23 +234,7 @@ export class ConnState {
     const p = this.cur?.p;
     let ex = this.c.exchanges[this.respIdx];
     if (!ex) {
-      ex = {
-        method: null,
-        path: null,
-        reqTsUs: null,
-        reqFrame: null,
-        status: null,
-        respTsUs: null,
-        respFrame: null,
-        connectionHeader: null,
-        keepAliveTimeoutS: null,
-        contentLength: null,
-        chunked: false,
-        complete: false,
-        reqAckedUs: null,
-        responseBytes: 0,
-        prevActivityUs: null,
-      };
+      ex = exchange({});
       this.c.exchanges.push(ex);
     }
     ex.status = h.status;
