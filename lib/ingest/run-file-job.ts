@@ -39,11 +39,12 @@ async function descendants(db: Db, fileId: string): Promise<string[]> {
  * archive the files it unpacked (with their rows and jobs). A re-run then starts from nothing, so nothing
  * is ever counted twice.
  */
-export async function resetFileOutput(db: Db, fileId: string): Promise<void> {
+export async function resetFileOutput(db: Db, incidentId: string, fileId: string): Promise<void> {
   const children = await descendants(db, fileId);
   const ids = [fileId, ...children];
   await db.$transaction([
-    db.logTransaction.deleteMany({ where: { fileId: { in: ids } } }),
+    // Through the incident's index: transactions have no index of their own by file (#18).
+    db.logTransaction.deleteMany({ where: { incidentId, fileId: { in: ids } } }),
     db.statsDelta.deleteMany({ where: { fileId: { in: ids } } }),
     db.parseIssue.deleteMany({ where: { fileId: { in: ids } } }),
     db.logBucket.deleteMany({ where: { fileId: { in: ids } } }),
@@ -65,7 +66,7 @@ async function storeVerdictWhenParsed(db: Db, incidentId: string): Promise<void>
 
 /** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
 export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
-  await resetFileOutput(db, fileId);
+  await resetFileOutput(db, incidentId, fileId);
   await db.bundleFile.update({
     where: { id: fileId },
     data: { status: "failed" satisfies FileStatus, error: reason, counts: {} },
@@ -81,7 +82,7 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
   if (!file) return "file row missing";
   // An archive is unpacked once: its members are files with their own jobs, and its bytes are gone.
   const unpacked = wasUnpacked(file);
-  if (!unpacked) await resetFileOutput(db, fileId);
+  if (!unpacked) await resetFileOutput(db, incidentId, fileId);
   await db.bundleFile.update({
     where: { id: fileId },
     data: { status: "parsing" satisfies FileStatus, bytesDone: 0n, error: null },
