@@ -67,8 +67,8 @@ beforeAll(async () => {
     });
   });
   ids.set("race-1s/rotated", (await createIncident(t.handle.prisma, store, await storeFiles(store, rotated))).id);
-  // The blackhole recordings without their captures: what the log alone can say.
-  for (const name of ["blackhole", "blackhole-connect"]) {
+  // Every recording without its capture: what the log and config alone can say.
+  for (const name of labFixtureNames()) {
     const logOnly = loadLabFixture(name).files.filter((f) => !f.endsWith(".pcap"));
     ids.set(`${name}/log`, (await createIncident(t.handle.prisma, store, await storeFiles(store, logOnly))).id);
   }
@@ -115,6 +115,17 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
       }
     },
   );
+
+  it("without its capture, is never given a cause the truth contradicts with high confidence", async () => {
+    const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/log`)!)).diagnosis;
+    const wrongAndSure = d.targets
+      .filter((v) => v.confidence === "high")
+      .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
+      .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause));
+    expect(wrongAndSure).toEqual([]);
+    const incidentCauses = [truth.expectedCause, ...truth.expectedCauses].map((c) => (c === "healthy" ? "no-502" : c));
+    if (d.verdict.confidence === "high") expect(incidentCauses).toContain(d.verdict.cause);
+  });
 
   it("gives the incident the true verdict and explains its failures", async () => {
     const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
@@ -204,7 +215,7 @@ describe("lab recordings blackhole and blackhole-connect without their captures"
   });
   it("a 504 alone is a timeout whose fix says only a capture tells it from a connection that never opened", async () => {
     const v = await verdictOf("blackhole/log");
-    expect(v).toMatchObject({ cause: "gateway-timeout", explains502: 8 });
+    expect(v).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: 8 });
     expect(v.fix!.notes.join(" ")).toMatch(/never opened/);
   });
 });

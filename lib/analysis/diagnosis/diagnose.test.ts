@@ -229,6 +229,30 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].summary).toMatch(/request_timeout is 30 s/);
   });
 
+  it("504s without a capture are a timeout of medium confidence: a target whose SYNs are dropped logs the same", () => {
+    const logOnly = diagnose(ev([target({ errors502: 0, errors504: 3, errorCodes: { ECONNRESET: 3 } })]));
+    expect(logOnly.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: 3 });
+    const captured = diagnose(
+      ev([target({ errors502: 0, errors504: 3, errorCodes: { ECONNRESET: 3 }, capture: cap({ "gateway-close": 3 }) })]),
+    );
+    expect(captured.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "high" });
+  });
+
+  it("a 504 beside more resets no capture explains → insufficient-data, the timeout named beside it", () => {
+    // Real log shape: the timed-out request's targetRequest error line says socket hang up / ECONNRESET too.
+    const d = diagnose(ev([target({ errors502: 5, errors504: 1, errorCodes: { ECONNRESET: 6 } })], { config: null }));
+    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+    expect(d.targets[0].summary).toMatch(/no capture of this target/);
+    expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: The gateway gave up waiting/);
+    expect(d.verdict.confidence).not.toBe("high");
+  });
+
+  it("more 504s than resets left unexplained → gateway-timeout, but not high while those resets are open", () => {
+    const d = diagnose(ev([target({ errors502: 1, errors504: 4, errorCodes: { ECONNRESET: 5 } })], { config: null }));
+    expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium" });
+    expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: 5 socket hang up/);
+  });
+
   it("502s the capture shows the target answering itself → target-error, not a connection cause", () => {
     const d = diagnose(
       ev([

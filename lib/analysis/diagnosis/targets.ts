@@ -97,7 +97,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
     candidates.push({
       cause: "gateway-timeout",
-      confidence: "high",
+      // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells.
+      confidence: t.capture ? "high" : "medium",
       explains: Math.max(
         gw504,
         sum(codes, (k) => TIMEOUT.includes(k)),
@@ -166,9 +167,21 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
 
   const resets = sum(codes, (k) => RESET.includes(k));
   const unexplained = failures - candidates.reduce((n, c) => n + c.explains, 0);
-  if (!closes && resets > 0 && unexplained > 0) candidates.push(fromAnswersOrUnknown(t, e, resets, logRef));
+  // Resets nothing here explains (no capture shows their closes): a cause found for other failures of this target
+  // says nothing about them, so it cannot stand for the target if they are more, nor with high confidence at all.
+  let unknown: Candidate | null = null;
+  let unknownResets = 0;
+  if (!closes && resets > 0 && unexplained > 0) {
+    const fromAnswers = fromAnswersOrUnknown(t, e, resets, logRef);
+    if (fromAnswers.cause !== "insufficient-data") candidates.push(fromAnswers);
+    else {
+      unknown = fromAnswers;
+      unknownResets = Math.min(resets, unexplained);
+    }
+  }
 
   candidates.sort((a, b) => b.explains - a.explains || RANK[b.confidence] - RANK[a.confidence]);
+  if (unknown) candidates.splice(candidates.length && candidates[0].explains >= unknownResets ? 1 : 0, 0, unknown);
   const main = candidates[0];
   if (!main) {
     if (failures === 0)
@@ -196,9 +209,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     });
   }
   // Other causes of the same target stay visible as evidence.
-  const others = candidates.slice(1).filter((c) => c.explains > 0);
+  const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
   const confidence =
-    others.length && others[0].explains * 2 > main.explains
+    (others.length && others[0].explains * 2 > main.explains) || (unknownResets > 0 && main !== unknown)
       ? minConfidence(main.confidence, "medium")
       : main.confidence;
   const evidence = [...main.evidence, ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` }))];
