@@ -27,6 +27,12 @@ const VARIANTS = [
   { key: `@s${SNAP}`, label: ` (capture cut to ${SNAP} bytes)` },
 ];
 
+/** Bundles missing a part: the log and config without the capture, the capture and config without the log. */
+const PARTIAL = {
+  log: (f: string) => !f.endsWith(".pcap"),
+  capture: (f: string) => !f.endsWith(".log"),
+};
+
 let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
@@ -67,10 +73,12 @@ beforeAll(async () => {
     });
   });
   ids.set("race-1s/rotated", (await createIncident(t.handle.prisma, store, await storeFiles(store, rotated))).id);
-  // Every recording without its capture: what the log and config alone can say.
+  // Every recording without its capture (what the log and config alone can say), and without its log.
   for (const name of labFixtureNames()) {
-    const logOnly = loadLabFixture(name).files.filter((f) => !f.endsWith(".pcap"));
-    ids.set(`${name}/log`, (await createIncident(t.handle.prisma, store, await storeFiles(store, logOnly))).id);
+    for (const [part, keep] of Object.entries(PARTIAL)) {
+      const files = loadLabFixture(name).files.filter(keep);
+      ids.set(`${name}/${part}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    }
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
@@ -116,16 +124,21 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     },
   );
 
-  it("without its capture, is never given a cause the truth contradicts with high confidence", async () => {
-    const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/log`)!)).diagnosis;
-    const wrongAndSure = d.targets
-      .filter((v) => v.confidence === "high")
-      .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
-      .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause));
-    expect(wrongAndSure).toEqual([]);
-    const incidentCauses = [truth.expectedCause, ...truth.expectedCauses].map((c) => (c === "healthy" ? "no-502" : c));
-    if (d.verdict.confidence === "high") expect(incidentCauses).toContain(d.verdict.cause);
-  });
+  it.each(Object.keys(PARTIAL))(
+    "with only its %s and config, is never given a cause the truth contradicts with high confidence",
+    async (part) => {
+      const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/${part}`)!)).diagnosis;
+      const wrongAndSure = d.targets
+        .filter((v) => v.confidence === "high")
+        .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
+        .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause));
+      expect(wrongAndSure).toEqual([]);
+      const incidentCauses = [truth.expectedCause, ...truth.expectedCauses].map((c) =>
+        c === "healthy" ? "no-502" : c,
+      );
+      if (d.verdict.confidence === "high") expect(incidentCauses).toContain(d.verdict.cause);
+    },
+  );
 
   it("gives the incident the true verdict and explains its failures", async () => {
     const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));

@@ -268,6 +268,40 @@ describe("diagnose: a verdict per target", () => {
     expect(d.verdict.cause).toBe("target-error");
   });
 
+  describe("a capture without any log", () => {
+    const noLog = { logs: { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] } };
+    const unlogged = (capture: Cap) =>
+      target({ requests: 0, errors502: 0, errorCodes: {}, capture: { ...capture, explained502: {} } });
+
+    it("the target's own 502s on the wire → target-error", () => {
+      const serverErrors = { "502": 4 };
+      const d = diagnose(ev([unlogged(cap({}, { profile: { ...profile(null), serverErrors } }))], noLog));
+      expect(d.targets[0]).toMatchObject({ cause: "target-error", explains502: 4 });
+    });
+
+    it("connections the gateway closed with a request pending → gateway-timeout, medium (or the client left)", () => {
+      const d = diagnose(ev([unlogged(cap({ "gateway-close": 3 }))], noLog));
+      expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: 3 });
+      expect(d.targets[0].summary).toMatch(/client went away/);
+    });
+
+    it("nothing failing on the wire is healthy at medium: DNS or TLS failures never reach it", () => {
+      const d = diagnose(ev([unlogged(cap({}))], noLog));
+      expect(d.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
+    });
+  });
+
+  it("two targets failing in different ways by near the same count → the larger cause, at medium", () => {
+    const d = diagnose(
+      ev([racing(), target({ target: "10.0.0.9:443", errors502: 2, errorCodes: { ECONNREFUSED: 2 } })]),
+    );
+    expect(d.targets.map((x) => [x.cause, x.confidence])).toEqual([
+      ["keepalive-mismatch", "high"],
+      ["target-unreachable", "high"],
+    ]);
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+  });
+
   it("the log alone (targetResponse lines carrying the 502) is enough for target-error", () => {
     const d = diagnose(ev([target({ errors502: 3, targetAnswered502: 3, errorCodes: { none: 3 } })]));
     expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 3 });

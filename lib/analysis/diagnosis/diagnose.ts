@@ -285,8 +285,10 @@ function summarise(
     .filter((t) => t.cause === cause || (cause === "both" && closeCauses))
     .map((t) => t.confidence)
     .reduce(minConfidence, "high");
-  // Failures nothing accounts for weaken the whole verdict.
+  // Failures nothing accounts for weaken the whole verdict; so does another cause of near the same weight.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
+  const second = byWeight.find((w) => w.c !== cause && !(cause === "both" && closeCauses));
+  if (second && second.n * 2 > byWeight[0].n) confidence = minConfidence(confidence, "medium");
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   return {
     cause,

@@ -88,13 +88,27 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ],
     });
   }
-  // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the capture.
-  const own502 = Math.min(t.errors502, Math.max(t.targetAnswered502, t.capture?.profile?.serverErrors["502"] ?? 0));
-  const own504 = Math.min(t.errors504, Math.max(t.targetAnswered504, t.capture?.profile?.serverErrors["504"] ?? 0));
+  // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the
+  // capture. Without any log the gateway's count of failures is unknown, so what the capture shows failing stands.
+  const logged = e.logs.present;
+  const wire502 = t.capture?.profile?.serverErrors["502"] ?? 0;
+  const wire504 = t.capture?.profile?.serverErrors["504"] ?? 0;
+  const own502 = logged ? Math.min(t.errors502, Math.max(t.targetAnswered502, wire502)) : wire502;
+  const own504 = logged ? Math.min(t.errors504, Math.max(t.targetAnswered504, wire504)) : wire504;
   const gw504 = Math.max(0, t.errors504 - own504 - noAnswer);
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
+  const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
+  if (!logged && gwClose > 0) {
+    // The gateway closing a connection with a request pending: its request_timeout, or the client going away.
+    candidates.push({
+      cause: "gateway-timeout",
+      confidence: "medium",
+      explains: gwClose,
+      summary: `The gateway closed ${gwClose} connection(s) to ${t.target} with a request pending: it gave up waiting (request_timeout${e.config?.requestTimeoutS ? ` is ${e.config.requestTimeoutS} s` : ""}) or its client went away; the gateway's log tells which.`,
+      evidence: [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)],
+    });
+  }
   if (timeouts > 0) {
-    const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
     candidates.push({
       cause: "gateway-timeout",
       // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells.
@@ -187,7 +201,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     if (failures === 0)
       return verdict(t, e, {
         cause: "healthy",
-        confidence: t.capture || t.requests ? "high" : "medium",
+        // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log.
+        confidence: logged && (t.capture || t.requests) ? "high" : "medium",
         explains: 0,
         summary: `${t.target}: no failures.`,
         evidence: [],
