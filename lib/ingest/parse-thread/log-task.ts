@@ -65,7 +65,7 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
     for (const t of list) {
       const row = toRow(t);
       txBuf.push(row);
-      aggregates.add({ ...row, targetStatus: t.targetStatus });
+      aggregates.add({ ...row, targetStatus: t.targetStatus, targetAborted: t.targetAborted });
       if (txBuf.length >= BATCH) {
         await io.emit({ table: "transactions", rows: txBuf });
         txBuf = [];
