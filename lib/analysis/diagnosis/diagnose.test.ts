@@ -300,6 +300,20 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
   });
 
+  it("responses the log shows aborted, without a capture → premature-close, medium; low when the log holds errors only", () => {
+    // lab: mid-response-fin at level info. The log cannot tell the target's close from a load balancer's, and at level
+    // error it cannot show a client's own abort (the gateway then aborts the target's response itself).
+    const aborted = target({ errors502: 0, errorCodes: { "ECONNRESET (aborted)": 5 } });
+    const d = diagnose(ev([aborted]));
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium", explains502: 0 });
+    expect(d.targets[0].summary).toMatch(/^5 response\(s\) from 127\.0\.0\.1:28081 were cut short/);
+    expect(d.verdict.cause).toBe("premature-close");
+    const errorsOnly = ev([aborted]);
+    const low = diagnose({ ...errorsOnly, logs: { ...errorsOnly.logs, coverage: "errors-only" } });
+    expect(low.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(low.targets[0].summary).toMatch(/a client that gave up mid-response .* reads the same/);
+  });
+
   it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {
     // A FIN in the middle of an answer: the gateway logs targetResponse error aborted / ECONNRESET with status 200.
     const d = diagnose(

@@ -183,11 +183,13 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const aborted = codes[ABORTED_RESPONSE] ?? 0;
   const cutOnWire = t.capture?.byClass["target-reset-mid-response"] ?? 0;
   if (aborted > 0 && cutOnWire === 0) {
+    // At level info the gateway logs a client's own abort (then not counted here); a log of errors only cannot show it.
+    const full = e.logs.coverage === "full";
     candidates.push({
       cause: "premature-close",
-      confidence: "medium",
+      confidence: full ? "medium" : "low",
       explains: Math.min(aborted, failures),
-      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}`,
+      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}${full ? "" : " The log holds errors only: a client that gave up mid-response (the gateway then aborts the target's response itself, logged at level info) reads the same."}`,
       evidence: [logRef(`${ABORTED_RESPONSE} × ${aborted}: targetResponse error / aborted`)],
     });
   }

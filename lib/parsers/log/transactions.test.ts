@@ -128,6 +128,34 @@ describe("TransactionStitcher synthetic", () => {
       ),
     );
     expect(plain.targetAborted).toBe(false);
+    // The client left first: the gateway aborted the target request itself and says so at level info.
+    const [left] = stitch(
+      events(
+        [
+          ev(
+            T0,
+            "127.0.0.2:9000",
+            "c3",
+            "plugins-middleware",
+            "targetResponse error",
+            "200",
+            "aborted",
+            "ECONNRESET",
+            "9",
+            "error",
+          ),
+          ev(
+            T1,
+            "10.1.2.3:8000",
+            "c3",
+            "plugins-middleware",
+            "sourceResponse on close, source request aborted - abort target request",
+            "499",
+          ),
+        ].join("\n"),
+      ),
+    );
+    expect(left).toMatchObject({ targetAborted: true, clientAborted: true });
   });
 
   it("error-only log: two lines per failure, 504 from errors-middleware", () => {

@@ -58,6 +58,7 @@ function newOpen(e: EventLine): Open {
       status: null,
       targetStatus: null,
       targetAborted: false,
+      clientAborted: false,
       errMessage: "",
       errCode: "",
       durationMs: null,
@@ -117,6 +118,9 @@ function apply(o: Open, e: EventLine): void {
     }
     if (m === "sourceResponse" && e.durationMs !== null) o.sourceDuration = e.durationMs;
   }
+  // The client went away first: the gateway aborts the target request itself (info: `sourceResponse on close, source
+  // request aborted - abort target request`), and a response it had begun ends aborted too.
+  if (m.includes("source request aborted") || e.errMessage === "source request aborted") t.clientAborted = true;
   if (e.durationMs !== null && (o.maxDuration === null || e.durationMs > o.maxDuration)) o.maxDuration = e.durationMs;
 }
 

@@ -130,6 +130,8 @@ export interface Transaction {
    * message `aborted`, or `targetResponse aborted`): the gateway may already have passed a 200 on. Not stored.
    */
   targetAborted: boolean;
+  /** The client went away first and the gateway aborted the target request itself (its own log line). Not stored. */
+  clientAborted: boolean;
   errMessage: string;
   errCode: string;
   durationMs: number | null;
