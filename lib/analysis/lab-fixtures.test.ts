@@ -95,8 +95,19 @@ describe("lab fixtures", () => {
         expect(t.counts["keepalive-race"] + idleByTarget, `${t.target} idle closes`).toBe(b.idleCloses);
         // its idle timer firing while a slow response was owed closes after the request was read, as a hang-up does
         expect(t.counts["premature-close"], `${t.target} hang-ups`).toBe(b.hangups + (b.idleDuringRequest ?? 0));
-        // each failing connection of this target has its own targetRequest error line
-        expect(t.failingConnections).toBeLessThanOrEqual(t.logTargetRequestErrors);
+        // responses it cut short, handshakes its TLS server saw fail
+        expect(t.counts["target-reset-mid-response"], `${t.target} cut short`).toBe(b.truncated ?? 0);
+        expect(t.counts["tls-handshake-failed"], `${t.target} TLS`).toBe(b.tlsErrors ?? 0);
+        // each failing connection of this target has its own targetRequest error line, but a response cut short by a
+        // FIN: the gateway had the response and logs only `targetResponse error` (aborted / ECONNRESET), no 502
+        const cutByFin = truth.connections.filter(
+          (c) => c.target === t.target && c.class === "target-reset-mid-response" && c.closeFlag === "FIN",
+        ).length;
+        expect(t.failingConnections - cutByFin).toBeLessThanOrEqual(t.logTargetRequestErrors);
+        const responseErrors = logLines.filter(
+          (l) => l.includes(`[${t.target}]`) && l.includes("[targetResponse error]") && l.includes("[aborted]"),
+        ).length;
+        expect(t.counts["target-reset-mid-response"]).toBeLessThanOrEqual(responseErrors);
       }
     });
 

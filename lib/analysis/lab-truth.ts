@@ -11,6 +11,8 @@ export const LAB_FIXTURES_DIR = path.join(import.meta.dirname, "__fixtures__", "
 export const labConnectionClass = z.enum([
   "refused",
   "syn-unanswered",
+  "tls-handshake-failed",
+  "target-reset-mid-response",
   "keepalive-race",
   "premature-close",
   "gateway-close",
@@ -19,14 +21,17 @@ export const labConnectionClass = z.enum([
 ]);
 export type LabConnectionClass = z.infer<typeof labConnectionClass>;
 
-/** The target causes the lab records: every one but a TLS error (the lab has no TLS scenario). */
-export const labCause = z.enum(TARGET_CAUSES).exclude(["tls-error"]);
+/** The target causes the lab records: all of them. */
+export const labCause = z.enum(TARGET_CAUSES);
 export type LabCause = z.infer<typeof labCause>;
 
 const classCounts = z.object({
   refused: z.number().int().nonnegative(),
   /** Recordings before the blackhole scenario had no such class. */
   "syn-unanswered": z.number().int().nonnegative().default(0),
+  /** Recordings before the TLS and mid-response scenarios had no such classes. */
+  "tls-handshake-failed": z.number().int().nonnegative().default(0),
+  "target-reset-mid-response": z.number().int().nonnegative().default(0),
   "keepalive-race": z.number().int().nonnegative(),
   "premature-close": z.number().int().nonnegative(),
   "gateway-close": z.number().int().nonnegative(),
@@ -42,8 +47,26 @@ const idleStats = z.object({
 });
 
 export const labTarget = z.object({
-  /** host:port as the gateway sees it (the relay's listen address, or the unreachable target) */
-  target: z.string().regex(/^[\d.]+:\d+$/),
+  /** host:port as the gateway sees it (the relay's listen address, the unreachable target, or a name that never resolved) */
+  target: z.string().regex(/^[\w.-]+:\d+$/),
+  /** https targets (absent: http) */
+  scheme: z.literal("https").optional(),
+  /** A target named by a host name with no connection on the wire: what its lookups got (tshark, udp port 53). */
+  dns: z
+    .object({
+      name: z.string(),
+      queries: z.number().int().nonnegative(),
+      answers: z.number().int().nonnegative(),
+      nxdomain: z.number().int().nonnegative(),
+      other: z.number().int().nonnegative(),
+      /** the scenario's resolver: a stub answering NXDOMAIN, or none reachable */
+      world: z.enum(["nxdomain", "unreachable"]).nullable(),
+      clientFailures: z.number().int().nonnegative(),
+      why: z.string(),
+    })
+    .optional(),
+  /** Failed lookups (the client's failed requests on its base path), counted as failures (absent before dns-*). */
+  lookupFailures: z.number().int().nonnegative().optional(),
   proxy: z.string(),
   basePath: z.string(),
   backend: z.string().nullable(),
@@ -140,6 +163,10 @@ export const labTruth = z.object({
       hangups: z.number().int(),
       /** idle-timer closes while a response was still owed (slow path longer than the idle timeout): after the request was read */
       idleDuringRequest: z.number().int().optional(),
+      /** responses the backend cut short on purpose (mid-response-*) */
+      truncated: z.number().int().optional(),
+      /** handshakes the backend's TLS server saw fail (tls-*) */
+      tlsErrors: z.number().int().optional(),
     }),
   ),
 });

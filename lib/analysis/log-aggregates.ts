@@ -23,6 +23,8 @@ export interface AggregatedTransaction {
   durationMs: number | null;
   /** Status of the target's own response line (targetResponse), when the log has one. */
   targetStatus?: number | null;
+  /** The target's response began and its connection closed before it was complete (lib/parsers/log/types.ts). */
+  targetAborted?: boolean;
 }
 
 interface Counter {
@@ -69,6 +71,12 @@ const codeKey = (status: number | null, errCode: string | null) =>
 export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
 const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
   code === "ETIMEDOUT" && errMessage?.startsWith("connect ") ? CONNECT_TIMEOUT : code;
+
+/**
+ * A target's response cut short (its connection closed mid-response): counted under this key whatever the status the
+ * client got (a 502 after a RST; none, the 200 already passed on, after a FIN). A 504 stays the gateway's timeout.
+ */
+export const ABORTED_RESPONSE = "ECONNRESET (aborted)";
 
 /** Bucket maps of every width over a file's growing span; a width is dropped (null) once the span outgrows it. */
 class WidthBuckets<V> {
@@ -126,7 +134,9 @@ export class LogAggregator {
       a.targetAnswered504 += is504;
     }
     if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
-    if (code !== "") {
+    if (tx.targetAborted && status !== 504)
+      a.errorCodes.set(ABORTED_RESPONSE, (a.errorCodes.get(ABORTED_RESPONSE) ?? 0) + 1);
+    else if (code !== "") {
       const key = targetCodeKey(code, tx.errMessage);
       a.errorCodes.set(key, (a.errorCodes.get(key) ?? 0) + 1);
     }

@@ -8,6 +8,7 @@ export const ConnectionClass = z.enum([
   "keepalive-race",
   "premature-close",
   "target-reset-mid-response",
+  "tls-handshake-failed",
   "refused",
   "syn-unanswered",
   "gateway-close",

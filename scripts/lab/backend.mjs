@@ -4,11 +4,15 @@
 // read or written), idleClose 'fin' | 'rst', keepAliveHint (seconds, or null for no header),
 // hangup {prefix, share, close} (on such a request wait 20–60 ms, then close without answering),
 // slow {prefix, delayMs}, status {prefix, share, code} (answer that HTTP status itself, keep-alive),
-// respMs [min, max] normal response time.
+// respMs [min, max] normal response time, truncate {prefix, share, close, bodyBytes} (on such a request
+// send the status line, the headers with the full Content-Length and only the first bodyBytes of the body,
+// then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert} (PEM file paths:
+// an https target; the handshake's outcome is the gateway's to decide).
 //
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
 import net from "node:net";
+import tls from "node:tls";
 import fs from "node:fs";
 
 const between = ([a, b]) => a + Math.random() * (b - a);
@@ -22,7 +26,7 @@ export function startBackend(opts, eventsFile) {
       JSON.stringify({ t: Date.now(), backend: `${opts.host}:${opts.port}`, ...ev }) + "\n",
     );
   const sockets = new Set();
-  const server = net.createServer({ allowHalfOpen: false }, (sock) => {
+  const onConnection = (sock) => {
     sockets.add(sock);
     const peer = sock.remotePort;
     let buf = "";
@@ -41,12 +45,18 @@ export function startBackend(opts, eventsFile) {
       clearTimeout(idle);
       if (!closed) idle = setTimeout(() => close(opts.idleClose, "idle"), opts.idleMs);
     };
-    const respond = (path) => {
+    const respond = (path, cut = null) => {
       if (closed) return;
       const own = opts.status && path.startsWith(opts.status.prefix) && Math.random() < opts.status.share;
       const body = own
         ? JSON.stringify({ error: "upstream unavailable" })
-        : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
+        : cut
+          ? JSON.stringify({
+              path,
+              ok: true,
+              items: Array.from({ length: 60 }, (_, i) => ({ id: i, name: `item ${i}` })),
+            })
+          : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
       const head = [
         own ? `HTTP/1.1 ${opts.status.code} ${REASON[opts.status.code] ?? "Error"}` : "HTTP/1.1 200 OK",
         "Content-Type: application/json",
@@ -55,6 +65,13 @@ export function startBackend(opts, eventsFile) {
         "Connection: keep-alive",
       ];
       if (opts.keepAliveHint != null) head.push(`Keep-Alive: timeout=${opts.keepAliveHint}`);
+      if (cut) {
+        // the head and part of the body, then the close: Content-Length is never reached
+        sock.write(head.join("\r\n") + "\r\n\r\n" + body.slice(0, cut.bodyBytes));
+        log({ ev: "truncate", peerPort: peer, path, sent: cut.bodyBytes, of: Buffer.byteLength(body) });
+        setTimeout(() => close(cut.close, "truncate"), 5);
+        return;
+      }
       sock.write(head.join("\r\n") + "\r\n\r\n" + body);
       served++;
       touch();
@@ -69,7 +86,11 @@ export function startBackend(opts, eventsFile) {
         setTimeout(() => respond(path), opts.slow.delayMs);
         return;
       }
-      setTimeout(() => respond(path), between(opts.respMs));
+      const cut =
+        opts.truncate && path.startsWith(opts.truncate.prefix) && Math.random() < opts.truncate.share
+          ? opts.truncate
+          : null;
+      setTimeout(() => respond(path, cut), between(opts.respMs));
     };
     sock.on("data", (chunk) => {
       touch();
@@ -99,7 +120,17 @@ export function startBackend(opts, eventsFile) {
       sockets.delete(sock);
     });
     touch();
-  });
+  };
+  const server = opts.tls
+    ? tls.createServer(
+        { key: fs.readFileSync(opts.tls.key), cert: fs.readFileSync(opts.tls.cert), allowHalfOpen: false },
+        onConnection,
+      )
+    : net.createServer({ allowHalfOpen: false }, onConnection);
+  // a handshake the gateway refused (its alert) never becomes a connection here
+  server.on("tlsClientError", (e, sock) =>
+    log({ ev: "tls-error", peerPort: sock.remotePort, code: e.code ?? null, message: e.message }),
+  );
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () =>

@@ -1,6 +1,7 @@
 // Drives traffic through the gateway. Each lane of the scenario loops until the deadline:
 // a burst of 1..burst concurrent requests, then a gap drawn from the lane's gap mixture.
-// Client→gateway connections are not pooled (one per request): that leg is not under study.
+// Client→gateway connections are not pooled (one per request): that leg is not under study. The client gives up
+// on a request after the scenario's clientTimeoutMs (30 s unless set): a response the gateway never ends hangs until then.
 import http from "node:http";
 import fs from "node:fs";
 
@@ -17,7 +18,7 @@ function drawGap(gaps) {
   }
 }
 
-function get(port, urlPath) {
+function get(port, urlPath, timeoutMs) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const req = http.request(
@@ -34,7 +35,7 @@ function get(port, urlPath) {
         res.on("end", () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
       },
     );
-    req.setTimeout(30000, () => req.destroy(new Error("client timeout")));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error("client timeout")));
     req.on("error", (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
     req.end();
   });
@@ -52,7 +53,7 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
       for (let i = 0; i < k; i++) {
         const p = `${t.basePath}/${pick(L.paths)}?n=${++n}`;
         reqs.push(
-          get(gatewayPort, p).then((r) => {
+          get(gatewayPort, p, sc.clientTimeoutMs ?? 30000).then((r) => {
             fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...r }) + "\n");
           }),
         );

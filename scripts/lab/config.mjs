@@ -4,7 +4,8 @@
 export const ORG = "lab";
 export const ENV = "test";
 
-export function configYaml(sc, logDir) {
+// certs: target host:port → the certificate file the gateway is to trust for it (tls.mjs), for `trusted` https targets.
+export function configYaml(sc, logDir, certs = new Map()) {
   const g = sc.gateway;
   const lines = [
     "edge_config:",
@@ -52,14 +53,31 @@ export function configYaml(sc, logDir) {
       `    revision: '${i + 1}'`,
       `    base_path: ${t.basePath}`,
       "    target_name: default",
-      `    url: http://${t.listen.host}:${t.listen.port}/`,
+      `    url: ${t.scheme ?? "http"}://${t.listen.host}:${t.listen.port}/`,
       "    timeout: 0",
     ]),
+    ...sslTargets(sc, certs),
     "product_to_proxy:",
     `  ${ORG}-${ENV}-product:`,
     ...sc.targets.map((t) => `    - ${t.proxy}`),
   ];
   return lines.join("\n") + "\n";
+}
+
+// targets[].ssl.client: the TLS options microgateway-core gives the https agent of a proxy whose url host is `host`
+// (lib/config.js copies them to httpsOptions and reads `ca`, `cert`, `key`, `pfx`, `crl` as file names).
+function sslTargets(sc, certs) {
+  const trusted = sc.targets.filter((t) => t.backend?.tls?.trusted);
+  if (!trusted.length) return [];
+  return [
+    "targets:",
+    ...trusted.flatMap((t) => [
+      `  - host: ${t.listen.host}`,
+      "    ssl:",
+      "      client:",
+      `        ca: ${certs.get(`${t.listen.host}:${t.listen.port}`)}`,
+    ]),
+  ];
 }
 
 export const defaultYaml = `edge_config:

@@ -6,8 +6,12 @@ import path from "node:path";
 import { ORG, ENV, defaultYaml } from "./config.mjs";
 import { TSHARK_ARGS } from "./truth.mjs";
 
+// A target named by a host name that never resolved (dns-*) has no packets of its own: it is left out.
 export const captureFilter = (sc) =>
-  sc.targets.map((t) => `(ip.addr==${t.listen.host} && tcp.port==${t.listen.port})`).join(" || ");
+  sc.targets
+    .filter((t) => /^[\d.]+$/.test(t.listen.host))
+    .map((t) => `(ip.addr==${t.listen.host} && tcp.port==${t.listen.port})`)
+    .join(" || ");
 
 const readJsonl = (f) =>
   fs.existsSync(f)
@@ -89,6 +93,9 @@ function crossCheck(events, sc) {
       idleCloses: ev.filter((e) => e.ev === "close" && e.reason === "idle").length - idleDuringRequest,
       hangups: ev.filter((e) => e.ev === "close" && e.reason === "hangup").length,
       ...(idleDuringRequest ? { idleDuringRequest } : {}),
+      // responses it cut short on purpose (truncate), handshakes its TLS server saw fail (tlsClientError)
+      ...(t.backend.truncate ? { truncated: ev.filter((e) => e.ev === "truncate").length } : {}),
+      ...(t.backend.tls ? { tlsErrors: ev.filter((e) => e.ev === "tls-error").length } : {}),
     };
   }
   return out;
@@ -151,11 +158,13 @@ and the relay's port map, by these rules per gateway-leg TCP connection (tcp.str
 - \`gateway-close\`: pending, and the gateway's FIN/RST came first.
 - \`keepalive-race\`: pending, the target closed first, and on the target leg (the relay's upstream connection) the backend's FIN/RST precedes the segment carrying the pending request's first byte (the first request segment after the last response byte; same relative sequence number on both legs), or that segment never appears: the target could not have seen the request. Also a race: the backend's FIN/RST follows the request's arrival by less than the backend's quickest possible reaction (its configured minimum response time / hang-up delay, \`reactionFloorMs\` in truth.json): its idle timer fired with the request unread in its receive buffer (\`unreadRequest: true\`, the close is a RST).
 - \`premature-close\`: pending, the target closed first, and the request reached the backend on the target leg at least that reaction floor before its FIN/RST (no response byte in between).
+- \`tls-handshake-failed\` (https targets): the gateway's ClientHello got the target's ServerHello, and the gateway closed without ever sending its handshake Finished or any application data (tshark decrypts the TLS 1.3 handshake with the gateway's own session keys, Node's \`--tls-keylog\`; they are not in the fixture).
+- \`target-reset-mid-response\`: nothing pending, but the target closed first after response bytes to the last request, and tshark's HTTP dissector (\`-d tcp.port==PORT,http\`, body reassembly on) completed fewer responses than the connection carried requests: the last response stopped short of its Content-Length (FIN or RST).
 - \`normal\`: everything else (answered; idle closes; still open at the end).
 
 Idle closes: a target-first FIN/RST with nothing pending; idle = FIN/RST time − target's last payload segment, both on the gateway leg.
 Log counts: \`grep -cF '][502]['\` and \`grep -cF '][504]['\` on the log file(s), less the target's own lines (\`][targetResponse…][METHOD][502][\`): the client-facing status of the gateway's error line or sourceResponse; per target \`grep -F '[error][HOST:PORT]' LOG | grep -cF '[targetRequest error]'\`.
-Target cause: the failure kind behind most of its failures: closes crossing a request (races and premature closes → \`both\`, races only → \`keepalive-mismatch\`, premature only → \`premature-close\`), gateway-first closes → \`gateway-timeout\`, refused or syn-unanswered → \`target-unreachable\`, the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; ties listed in \`tiedCauses\`; no failure → \`healthy\`.
+Target cause: the failure kind behind most of its failures: closes crossing a request (races and premature closes → \`both\`, races only → \`keepalive-mismatch\`, premature only → \`premature-close\`; a close mid-response counts as premature), gateway-first closes → \`gateway-timeout\`, refused or syn-unanswered, or a host name whose lookups got NXDOMAIN or nothing → \`target-unreachable\`, failed TLS handshakes → \`tls-error\`, the target's own HTTP 502 / 504 responses on the gateway leg (\`tshark -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504'\`, \`targetErrorResponses\`) → \`target-error\`; ties listed in \`tiedCauses\`; no failure → \`healthy\`.
 Incident cause: the distinct non-healthy target causes; one → it; only races/premature → \`both\`; otherwise the cause whose targets have the most failures.
 
 ## Counts
@@ -164,12 +173,38 @@ Incident cause: the distinct non-healthy target causes; one → it; only races/p
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${counts.join("\n")}
 
-Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ""}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? "s" : "ve"} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ""}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(", ")})` : ""}.
+${
+  t.some((x) => x.counts["tls-handshake-failed"] || x.counts["target-reset-mid-response"] || x.dns)
+    ? `${t
+        .map((x) =>
+          [
+            x.counts["tls-handshake-failed"]
+              ? `${x.target}: ${x.counts["tls-handshake-failed"]} × tls-handshake-failed`
+              : "",
+            x.counts["target-reset-mid-response"]
+              ? `${x.target}: ${x.counts["target-reset-mid-response"]} × target-reset-mid-response (${truth.connections.filter((c) => c.target === x.target && c.class === "target-reset-mid-response" && c.closeFlag === "RST").length} by RST)`
+              : "",
+            x.dns
+              ? `${x.target}: no TCP connection; lookups: ${x.dns.why}; ${x.dns.clientFailures} failed client request(s) on ${x.basePath} (\`lookupFailures\`)`
+              : "",
+          ]
+            .filter(Boolean)
+            .join("; "),
+        )
+        .filter(Boolean)
+        .join("; ")}.
+
+`
+    : ""
+}Log: ${truth.log.status502} × 502, ${truth.log.status504} × 504${truth.log.statusFromTargets ? ` — ${truth.log.statusFromTargets} answered by the target itself (its HTTP response on the gateway leg; the gateway passed it on)` : ""}${truth.log.status502WithoutWireFailure > 0 ? ` — ${truth.log.status502WithoutWireFailure} of the 502s ha${truth.log.status502WithoutWireFailure === 1 ? "s" : "ve"} no failing connection on the wire: the gateway gave the request to a pooled socket whose FIN (or RST) had arrived but was not yet processed, and no request byte was sent (the capture shows a target idle close and, after a FIN, the gateway's FIN a few ms later)` : ""}. Incident expected cause: **${truth.expectedCause}**${truth.expectedCauses.length > 1 ? ` (target causes: ${truth.expectedCauses.join(", ")})` : ""}.
 
 Cross-check (not used by the truth) — what the backends logged about themselves: ${Object.entries(
     truth.backendCrossCheck,
   )
-    .map(([k, v]) => `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${v.requestsSeen} requests, ${v.idleCloses} idle closes, ${v.hangups} hang-ups${v.truncated !== undefined ? `, ${v.truncated} responses cut short` : ""}${v.tlsErrors !== undefined ? `, ${v.tlsErrors} failed TLS handshakes` : ""}`,
+    )
     .join("; ")}.
 `;
 }

@@ -15,6 +15,7 @@ import { runClient } from "./client.mjs";
 import { computeTruth } from "./truth.mjs";
 import { writeFixture, writeDerived } from "./fixture.mjs";
 import { setupNet } from "./net.mjs";
+import { makeCerts } from "./tls.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -100,7 +101,10 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(scratch, { recursive: true });
-  fs.writeFileSync(configFile, configYaml(sc, logDir));
+  fs.writeFileSync(configFile, configYaml(sc, logDir, makeCerts(sc, scratch)));
+  // https targets: the gateway writes its TLS session keys (Node's --tls-keylog), so tshark can read the handshake's
+  // encrypted end (TLS 1.3) for the truth; the keys stay in .scratch, the fixture's capture is as a customer's.
+  const https = sc.targets.some((t) => t.scheme === "https");
   const started = Date.now();
   let tcpdump, world, gateway;
   let tcpdumpErr = "";
@@ -108,8 +112,11 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
   try {
     // Both legs (gateway↔relay, relay↔backend) on loopback; the client→gateway leg is left out,
     // and so is anything else on the machine's loopback.
-    const hosts = [...new Set(sc.targets.flatMap((t) => [t.listen.host, t.backend?.host].filter(Boolean)))];
-    const bpf = `tcp and (${hosts.map((h) => `host ${h}`).join(" or ")}) and not port ${sc.gateway.port}`;
+    // Targets named by a host name (dns-*) have no address: their lookups are recorded instead (udp port 53).
+    const isIp = (h) => /^[\d.]+$/.test(h);
+    const hosts = [...new Set(sc.targets.flatMap((t) => [t.listen.host, t.backend?.host].filter((h) => h && isIp(h))))];
+    const tcp = `tcp and (${hosts.map((h) => `host ${h}`).join(" or ")}) and not port ${sc.gateway.port}`;
+    const bpf = sc.targets.some((t) => !isIp(t.listen.host)) ? `(${tcp}) or udp port 53` : tcp;
     fs.writeFileSync(path.join(scratch, "tcpdump.txt"), `tcpdump -i any -s 0 -U -n -B 16384 -w full.pcap '${bpf}'\n`);
     tcpdump = spawn("tcpdump", ["-i", "any", "-s", "0", "-U", "-n", "-B", "16384", "-w", fullPcap, bpf], {
       stdio: ["ignore", "ignore", "pipe"],
@@ -122,6 +129,7 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     await startChild("world", world);
     gateway = fork(path.join(here, "gateway-run.cjs"), [configFile, ORG, ENV], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      execArgv: https ? [`--tls-keylog=${path.join(scratch, "tls-keys.log")}`] : [],
     });
     gateway.stdout.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));
     await startChild("gateway", gateway);
@@ -150,12 +158,12 @@ function writeOut(name, sc, scratch, logDir, configFile, fullPcap) {
     .readdirSync(logDir)
     .filter((f) => /^edgemicro-.*-api\.log$/.test(f))
     .map((f) => path.join(logDir, f));
-  const truth = computeTruth({ name, sc, fullPcap, mapFile: path.join(scratch, "relay-map.jsonl"), logFiles });
   const client = fs
     .readFileSync(path.join(scratch, "client.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l));
+  const truth = computeTruth({ name, sc, fullPcap, mapFile: path.join(scratch, "relay-map.jsonl"), logFiles, client });
   const dir = writeFixture({
     name,
     sc,

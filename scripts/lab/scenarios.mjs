@@ -32,6 +32,8 @@ export const proxyAt = (name, hostPort) => {
 export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) => ({
   proxy: "edgemicro_orders",
   basePath: "/orders",
+  // the proxy url's scheme: https makes the gateway speak TLS to the target (backend.tls gives it a certificate)
+  scheme: "http",
   listen,
   latency: { upMs: 20, downMs: 20 },
   relay: true,
@@ -47,6 +49,8 @@ export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) 
           hangup: null,
           slow: null,
           status: null,
+          truncate: null,
+          tls: null,
           respMs: [2, 8],
           ...(over.backend ?? {}),
         },
@@ -93,6 +97,24 @@ const blackholeWorld = ({ description, synRetries, requestTimeout }) => ({
   lanes: [
     scatterLane(0, paths, 2),
     { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 200, max: 1500 }] },
+  ],
+});
+
+// A healthy target beside one whose proxy url names a host no resolver knows (.invalid is reserved, RFC 6761). In the
+// recording's namespace the resolver of /etc/resolv.conf is either a stub on loopback that answers NXDOMAIN
+// (`dns: "nxdomain"`) or not reachable at all (`dns: "unreachable"`: nothing is set up, the namespace has no route).
+const dnsWorld = ({ description, dns }) => ({
+  description,
+  durationS: 25,
+  net: { dns },
+  gateway: gw({ keepAliveTimeout: 30000 }),
+  targets: [
+    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+    target({ ...proxyAt("legacy", "legacy-orders.invalid:9009"), relay: false, backend: null }),
+  ],
+  lanes: [
+    scatterLane(0, paths, 2),
+    { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
   ],
 });
 
@@ -324,6 +346,114 @@ export const scenarios = {
     synRetries: 1,
     requestTimeout: null,
   }),
+  "dns-nxdomain": dnsWorld({
+    description:
+      "Proxy edgemicro_legacy points at legacy-orders.invalid:9009, a name the resolver answers NXDOMAIN for (a stub on the namespace's resolver address); edgemicro_orders is healthy.",
+    dns: "nxdomain",
+  }),
+  "dns-unreachable": dnsWorld({
+    description:
+      "Proxy edgemicro_legacy points at legacy-orders.invalid:9009, and the resolver of /etc/resolv.conf cannot be reached (no route in the namespace), so no lookup gets an answer; edgemicro_orders is healthy.",
+    dns: "unreachable",
+  }),
+  // https targets: the backend speaks TLS with a certificate made for the recording (openssl, in .scratch). The
+  // gateway trusts only the default CAs, plus a target's own certificate when `trusted` (targets[].ssl.client.ca, a file).
+  "tls-self-signed": {
+    description:
+      "Proxy edgemicro_secure points at https://127.0.0.3:9443 whose certificate is self-signed (CN and SAN 127.0.0.3) and not trusted by the gateway; edgemicro_orders is healthy (http).",
+    durationS: 25,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      target({
+        ...proxyAt("secure", "127.0.0.3:9443"),
+        scheme: "https",
+        latency: { upMs: 18, downMs: 18 },
+        backend: { idleMs: 60000, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: false } },
+      }),
+    ],
+    lanes: [
+      scatterLane(0, paths, 2),
+      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
+    ],
+  },
+  "tls-hostname": {
+    description:
+      "Proxy edgemicro_secure points at https://127.0.0.3:9443; the gateway trusts its certificate (targets[].ssl.client.ca), but the certificate is for wrong-host.example (SAN DNS:wrong-host.example), not 127.0.0.3; edgemicro_orders is healthy (http).",
+    durationS: 25,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      target({
+        ...proxyAt("secure", "127.0.0.3:9443"),
+        scheme: "https",
+        latency: { upMs: 18, downMs: 18 },
+        backend: {
+          idleMs: 60000,
+          tls: { cn: "wrong-host.example", san: "DNS:wrong-host.example", trusted: true },
+        },
+      }),
+    ],
+    lanes: [
+      scatterLane(0, paths, 2),
+      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
+    ],
+  },
+  "mid-response-fin": {
+    description:
+      "Target keeps idle connections 60 s, but on 25 % of /orders/items requests sends the status line, headers (Content-Length 1.9 kB) and 400 body bytes, then closes with FIN: the response is cut short. The client gives up after 3 s (the gateway never ends such a response).",
+    durationS: 30,
+    clientTimeoutMs: 3000,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, truncate: { prefix: "/items", share: 0.25, close: "fin", bodyBytes: 400 } },
+      }),
+    ],
+    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+  },
+  "mid-response-rst": {
+    description: "Like mid-response-fin, but the target resets (RST) after the 400 body bytes.",
+    durationS: 30,
+    clientTimeoutMs: 3000,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, truncate: { prefix: "/items", share: 0.25, close: "rst", bodyBytes: 400 } },
+      }),
+    ],
+    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+  },
+  "mixed-causes": {
+    description:
+      "Three causes in one incident: 127.0.0.2:9000 answers HTTP 502 itself on 30 % of /orders/items (its own upstream failing), 127.0.0.5:8080 closes idle connections after 1 s (FIN, races), https://127.0.0.3:9443 presents a self-signed certificate.",
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, status: { prefix: "/items", share: 0.3, code: 502 } },
+      }),
+      target({
+        ...proxyAt("catalog", "127.0.0.5:8080"),
+        latency: { upMs: 18, downMs: 21 },
+        backend: { idleMs: 1000 },
+      }),
+      target({
+        ...proxyAt("secure", "127.0.0.3:9443"),
+        scheme: "https",
+        latency: { upMs: 18, downMs: 18 },
+        backend: { idleMs: 60000, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: false } },
+      }),
+    ],
+    lanes: [
+      scatterLane(0, ["items/1", "items/2", "stock"], 2),
+      raceLane(1, 1000, 3),
+      { ...scatterLane(2, ["v1/orders"], 1), gaps: [{ p: 1, min: 800, max: 2500 }] },
+    ],
+  },
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.

@@ -13,14 +13,22 @@ for (const name of fs.readdirSync(root).sort()) {
   t.targets.forEach((x, i) => {
     const c = x.counts;
     const idle = x.idleCloses.byTarget;
+    const other =
+      [
+        c["tls-handshake-failed"] ? `${c["tls-handshake-failed"]} TLS handshake failed` : "",
+        c["target-reset-mid-response"] ? `${c["target-reset-mid-response"]} cut mid-response` : "",
+        x.dns ? `${x.lookupFailures} lookups failed (${x.dns.nxdomain ? "NXDOMAIN" : "no resolver"})` : "",
+      ]
+        .filter(Boolean)
+        .join(", ") || "-";
     rows.push(
-      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused}${c["syn-unanswered"] ? ` + ${c["syn-unanswered"]} SYN unanswered` : ""} | ${c["gateway-close"]} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
+      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused}${c["syn-unanswered"] ? ` + ${c["syn-unanswered"]} SYN unanswered` : ""} | ${c["gateway-close"]} | ${other} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
     );
   });
 }
 const table = [
-  "| fixture | target (proxy) | idle ms | hang-ups | conns | race | premature | refused | gw-close | normal | unknown | idle closes by target (ms) | by gateway | targetRequest errors | target cause | 502 / 504 in log | incident cause |",
-  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  "| fixture | target (proxy) | idle ms | hang-ups | conns | race | premature | refused | gw-close | other | normal | unknown | idle closes by target (ms) | by gateway | targetRequest errors | target cause | 502 / 504 in log | incident cause |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");
 const readme = path.join(here, "README.md");

@@ -22,11 +22,19 @@
 //                    receive buffer (the close is then a RST); it did not react to the request
 //   premature-close  pending, the target closed first, and the request's first byte reached the
 //                    backend on the target leg at least that reaction floor before its FIN/RST
+//   tls-handshake-failed  (https targets) the gateway's ClientHello got the target's ServerHello, and the gateway
+//                    closed (FIN/RST) without ever sending its handshake Finished or any application data: it
+//                    rejected the handshake. Read with the gateway's own TLS session keys (Node's --tls-keylog),
+//                    which decrypt the TLS 1.3 handshake for tshark; the fixture's capture is as a customer's
+//   target-reset-mid-response  nothing pending by the rule above, but the target closed first after response bytes
+//                    to the last request and tshark's HTTP dissector (body reassembly on) completed fewer responses
+//                    than the connection carried requests: the last response stopped short of its Content-Length
 //   normal           otherwise (answered; idle closes by either side; open at the end)
 // Idle closes: a target-first FIN/RST with nothing pending; idle = that FIN/RST time minus the
 // target's last payload segment, both on the gateway leg.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { HANGUP_DELAY_MS } from "./backend.mjs";
 
 export const TSHARK_FIELDS = [
@@ -107,7 +115,7 @@ const groupBy = (xs, key) => xs.reduce((m, x) => pushTo(m, key(x), x), new Map()
 const nearest = (xs, tUs, timeOf) =>
   xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
 
-function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs) {
+function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs, http, tlsOf) {
   const g2t = pk.filter((p) => p.dst === tgt);
   const t2g = pk.filter((p) => p.src === tgt);
   const gwEnd = pk[0].src === tgt ? pk[0].dst : pk[0].src;
@@ -126,6 +134,23 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
   const resps = payloads(t2g);
   const tClose = t2g.find((p) => p.fin || p.rst);
   const gClose = g2t.find((p) => p.fin || p.rst);
+  const tls = tlsOf?.(pk[0].stream);
+  if (tls) {
+    const hs = tls.filter((r) => r.hs.length).map((r) => `${r.fromGateway ? "gateway" : "target"} ${r.hs.join(",")}`);
+    const gwFinished = tls.some((r) => r.fromGateway && r.hs.includes(20));
+    const gwAppData = tls.some((r) => r.fromGateway && r.appData);
+    const serverHello = tls.some((r) => !r.fromGateway && r.hs.includes(2));
+    const gwFirst = gClose && (!tClose || gClose.t <= tClose.t);
+    if (tls.some((r) => r.fromGateway && r.hs.includes(1)) && serverHello && !gwFinished && !gwAppData && gwFirst) {
+      return {
+        ...base,
+        class: "tls-handshake-failed",
+        requests: 0,
+        responses: 0,
+        why: `TLS handshake records (decrypted with the gateway's keys): ${hs.join("; ")}${tls.some((r) => r.alert.length) ? `; alert ${tls.flatMap((r) => r.alert).join(",")}` : ""}; then the gateway's ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - (resps.at(-1)?.t ?? gClose.t))} ms after the target's last handshake bytes, without its Finished or any request`,
+      };
+    }
+  }
   const lastReq = reqs.reduce((a, b) => (a && a.seq > b.seq ? a : b), null);
   const firstCloseAfterReq =
     lastReq &&
@@ -137,6 +162,25 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
     lastReq && resps.some((r) => r.t > lastReq.t && (firstCloseAfterReq == null || r.t <= firstCloseAfterReq));
   const pending = lastReq && !answered && (tClose || gClose);
   const info = { requests: reqs.length, responses: resps.length };
+  const h = http?.get(pk[0].stream);
+  const targetFirst = tClose && (!gClose || tClose.t <= gClose.t);
+  if (
+    !pending &&
+    targetFirst &&
+    h &&
+    h.responses < h.requests &&
+    lastReq &&
+    resps.some((r) => r.t > lastReq.t && r.t <= tClose.t)
+  ) {
+    const bytes = resps.filter((r) => r.t > lastReq.t && r.t <= tClose.t).reduce((n, r) => n + r.len, 0);
+    return {
+      ...base,
+      class: "target-reset-mid-response",
+      ...info,
+      closeFlag: tClose.rst ? "RST" : "FIN",
+      why: `target ${tClose.rst ? "RST" : "FIN"} ${ms(tClose.t - lastReq.t)} ms after the last request, after ${bytes} response bytes; tshark's HTTP dissector completed ${h.responses} response(s) of ${h.requests} request(s): the last one stopped short`,
+    };
+  }
   if (!pending) {
     const out = { ...base, class: "normal", ...info };
     if (tClose && (!gClose || tClose.t <= gClose.t)) {
@@ -233,6 +277,8 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
 export const CLASSES = [
   "refused",
   "syn-unanswered",
+  "tls-handshake-failed",
+  "target-reset-mid-response",
   "keepalive-race",
   "premature-close",
   "gateway-close",
@@ -271,21 +317,24 @@ function ownErrorResponses(pcap, ports) {
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.
-function failureKinds(counts, ownErrors) {
+// A close in the middle of a response is the target hanging up after it had the request: a premature close.
+// Lookups that failed (dns-*) never reach the wire as TCP: they count for an unreachable target.
+function failureKinds(counts, ownErrors, lookupFailures = 0) {
   const race = counts["keepalive-race"];
-  const prem = counts["premature-close"];
+  const prem = counts["premature-close"] + (counts["target-reset-mid-response"] ?? 0);
   return [
     [race && prem ? "both" : race ? "keepalive-mismatch" : "premature-close", race + prem],
     ["gateway-timeout", counts["gateway-close"]],
-    ["target-unreachable", counts.refused + (counts["syn-unanswered"] ?? 0)],
+    ["target-unreachable", counts.refused + (counts["syn-unanswered"] ?? 0) + lookupFailures],
     ["target-error", ownErrors],
+    ["tls-error", counts["tls-handshake-failed"] ?? 0],
   ].filter(([, n]) => n > 0);
 }
 
 // The cause behind most of a target's failures (a target failing in several ways has one main cause, and the
 // others beside it); `tiedCauses` when kinds tie, in this order, the first being the cause.
-export function targetCauses(counts, ownErrors) {
-  const kinds = failureKinds(counts, ownErrors);
+export function targetCauses(counts, ownErrors, lookupFailures = 0) {
+  const kinds = failureKinds(counts, ownErrors, lookupFailures);
   if (!kinds.length) return { cause: counts.total === 0 ? "insufficient-data" : "healthy" };
   const top = Math.max(...kinds.map(([, n]) => n));
   const tied = kinds.filter(([, n]) => n === top).map(([c]) => c);
@@ -325,7 +374,9 @@ const median = (a) => {
 // to a pooled socket whose FIN has arrived but not yet been processed, Node gives up before any
 // request byte is sent ("socket hang up"), and on the wire the connection is a plain target idle
 // close. The difference is recorded, not hidden.
-function logCounts(logFiles, c, fromTargets) {
+// Each failed TLS handshake and each failed lookup costs a 502, and so does a response cut by a RST (read ECONNRESET);
+// a response cut by a FIN does not: the gateway logs targetResponse aborted and never ends the client's 200.
+function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst = 0) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
   // At level trace the gateway writes its error line twice ([error] and [trace], one correlation id): one failure.
@@ -341,8 +392,125 @@ function logCounts(logFiles, c, fromTargets) {
     // the targets' own 502 / 504 answers, passed on (tshark: http.response.code on the gateway leg)
     statusFromTargets: fromTargets,
     status502WithoutWireFailure:
-      status502 - (c["keepalive-race"] + c["premature-close"] + c.refused + syn502) - fromTargets,
+      status502 -
+      (c["keepalive-race"] + c["premature-close"] + c.refused + syn502) -
+      fromTargets -
+      (c["tls-handshake-failed"] ?? 0) -
+      lookupFailures -
+      midResponseRst,
     status504WithoutWireFailure: status504 - c["gateway-close"] - syn504,
+  };
+}
+
+// Requests and completed responses per tcp.stream, as tshark's HTTP dissector reads them (body reassembly on, its
+// default: a response whose body stops short of its Content-Length is never completed):
+// tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.request || http.response' -T fields -e tcp.stream -e http.request -e http.response
+function httpMessages(pcap, ports) {
+  const by = new Map();
+  if (!ports.length) return by;
+  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      ...decode,
+      "-Y",
+      "http.request || http.response",
+      "-T",
+      "fields",
+      "-e",
+      "tcp.stream",
+      "-e",
+      "http.request",
+      "-e",
+      "http.response",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
+  for (const line of out.split("\n").filter(Boolean)) {
+    const [stream, req, resp] = line.split("\t");
+    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0 };
+    if (req) h.requests++;
+    if (resp) h.responses++;
+    by.set(Number(stream), h);
+  }
+  return by;
+}
+
+// TLS records per tcp.stream on an https target's port, decrypted with the gateway's session keys (TLS 1.3 encrypts
+// all but the hellos): tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -Y tls -T fields
+//   -e tcp.stream -e tcp.srcport -e tls.handshake.type -e tls.alert_message.desc -e tls.app_data
+function tlsRecords(pcap, port, keylog) {
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      "-o",
+      `tls.keylog_file:${keylog}`,
+      "-d",
+      `tcp.port==${port},tls`,
+      "-Y",
+      `tls && tcp.port==${port}`,
+      "-T",
+      "fields",
+      "-e",
+      "tcp.stream",
+      "-e",
+      "tcp.srcport",
+      "-e",
+      "tls.handshake.type",
+      "-e",
+      "tls.alert_message.desc",
+      "-e",
+      "tls.app_data",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
+  const by = new Map();
+  for (const line of out.split("\n").filter(Boolean)) {
+    const [stream, srcPort, hs, alert, app] = line.split("\t");
+    const list = (v) => (v ? v.split(",").map(Number) : []);
+    pushTo(by, Number(stream), {
+      fromGateway: Number(srcPort) !== port,
+      hs: list(hs),
+      alert: list(alert),
+      appData: !!app,
+    });
+  }
+  return by;
+}
+
+// The lookups of a target named by a host name: queries for it and their answers' rcodes on the wire (udp port 53):
+// tshark -r full.pcap -Y 'dns.qry.name == "NAME"' -T fields -e dns.flags.response -e dns.flags.rcode
+function dnsLookups(pcap, name) {
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      "-Y",
+      `dns.qry.name == "${name}"`,
+      "-T",
+      "fields",
+      "-e",
+      "dns.flags.response",
+      "-e",
+      "dns.flags.rcode",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
+  const rows = out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split("\t"));
+  const answers = rows.filter(([r]) => flag(r));
+  return {
+    queries: rows.length - answers.length,
+    answers: answers.length,
+    nxdomain: answers.filter(([, rc]) => rc === "3").length,
+    other: answers.filter(([, rc]) => rc !== "3" && rc !== "0").length,
   };
 }
 
@@ -356,7 +524,7 @@ export function lostSegments(pcap) {
   return out.toString().split("\n").filter(Boolean).length;
 }
 
-export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
+export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [] }) {
   const lost = lostSegments(fullPcap);
   if (lost > 0) throw new Error(`${name}: tshark finds ${lost} lost segments in the full capture: record again`);
   const segs = tsharkSegments(fullPcap);
@@ -374,6 +542,12 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     fullPcap,
     sc.targets.map((t) => t.listen.port),
   );
+  const isIp = (h) => /^[\d.]+$/.test(h);
+  const http = httpMessages(
+    fullPcap,
+    sc.targets.filter((t) => t.scheme !== "https" && isIp(t.listen.host)).map((t) => t.listen.port),
+  );
+  const keylog = path.join(path.dirname(mapFile), "tls-keys.log");
   for (const t of sc.targets) {
     const tgt = `${t.listen.host}:${t.listen.port}`;
     const backendAddr = t.backend ? `${t.backend.host}:${t.backend.port}` : null;
@@ -390,10 +564,12 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
     }
     // the quickest the backend can act on a request: its minimum response time or hang-up delay
     const reactionFloorUs = t.backend ? Math.min(t.backend.respMs[0], HANGUP_DELAY_MS[0]) * 1000 : 0;
+    const tls = t.scheme === "https" ? tlsRecords(fullPcap, t.listen.port, keylog) : null;
+    const tlsOf = tls ? (stream) => tls.get(stream) ?? [] : null;
     const conns = [];
     for (const pk of streams.values()) {
       if (pk[0].src !== tgt && pk[0].dst !== tgt) continue;
-      conns.push(classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs));
+      conns.push(classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs, http, tlsOf));
     }
     conns.sort((a, b) => a.synTimeUs - b.synTimeUs);
     const counts = { total: conns.length };
@@ -458,14 +634,39 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       logTargetRequestErrors: logLines502,
       targetErrorResponses: ownErrors.get(tgt) ?? 0,
     };
+    if (t.scheme === "https") rec.scheme = "https";
+    // A target named by a host name that has no TCP connection on the wire: its lookups failed. The wire shows the
+    // resolver's NXDOMAIN answers, or no answer at all (no query either when the resolver cannot be reached); the
+    // failures are the client's failed requests on its base path (client.jsonl: the client's own view).
+    let lookupFailures = 0;
+    if (!isIp(t.listen.host) && counts.total === 0) {
+      const d = dnsLookups(fullPcap, t.listen.host);
+      const failed = client.filter((c) => c.path.startsWith(`${t.basePath}/`) && !(c.status >= 200 && c.status < 300));
+      if (d.answers === d.nxdomain) lookupFailures = failed.length;
+      rec.dns = {
+        name: t.listen.host,
+        ...d,
+        world: sc.net?.dns ?? null,
+        clientFailures: failed.length,
+        why:
+          d.nxdomain > 0
+            ? `${d.nxdomain} NXDOMAIN answer(s) to ${d.queries} quer(ies) for ${t.listen.host}, no other answer`
+            : d.queries > 0
+              ? `${d.queries} quer(ies) for ${t.listen.host}, none answered`
+              : `no query for ${t.listen.host} on the wire: the resolver could not be reached (world: ${sc.net?.dns ?? "?"})`,
+      };
+    }
+    rec.lookupFailures = lookupFailures;
     rec.failingConnections =
       counts.refused +
       counts["syn-unanswered"] +
       counts["keepalive-race"] +
       counts["premature-close"] +
-      counts["gateway-close"];
-    rec.failures = rec.failingConnections + rec.targetErrorResponses;
-    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses);
+      counts["gateway-close"] +
+      counts["tls-handshake-failed"] +
+      counts["target-reset-mid-response"];
+    rec.failures = rec.failingConnections + rec.targetErrorResponses + lookupFailures;
+    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses, lookupFailures);
     rec.expectedCause = cause;
     if (tiedCauses) rec.tiedCauses = tiedCauses;
     targets.push(rec);
@@ -493,6 +694,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles }) {
       logFiles,
       classCounts,
       targets.reduce((n, t) => n + t.targetErrorResponses, 0),
+      targets.reduce((n, t) => n + t.lookupFailures, 0),
+      connections.filter((c) => c.class === "target-reset-mid-response" && c.closeFlag === "RST").length,
     ),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,

@@ -4,13 +4,19 @@ import path from "node:path";
 import { scenarioByName } from "./random.mjs";
 import { startBackend } from "./backend.mjs";
 import { startRelay } from "./relay.mjs";
+import { resolverAddress, startDnsStub } from "./dns.mjs";
+import { tlsFiles } from "./tls.mjs";
 
 const [name, scratch] = process.argv.slice(2);
 const { sc } = scenarioByName(name);
 const running = [];
+if (sc.net?.dns === "nxdomain")
+  running.push(await startDnsStub(resolverAddress(), path.join(scratch, "dns-events.jsonl")));
 for (const t of sc.targets) {
   if (!t.backend) continue; // a target nobody listens on
-  running.push(await startBackend(t.backend, path.join(scratch, "backend-events.jsonl")));
+  // an https target's key and certificate, made by record.mjs before the gateway's config (tls.mjs)
+  const backend = t.backend.tls ? { ...t.backend, tls: tlsFiles(scratch, t) } : t.backend;
+  running.push(await startBackend(backend, path.join(scratch, "backend-events.jsonl")));
   if (t.relay) {
     running.push(
       await startRelay({

@@ -327,6 +327,68 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].cause).toBe("tls-error");
   });
 
+  it("TLS errors with the capture's abandoned handshakes → tls-error citing both (lab: tls-self-signed)", () => {
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 2,
+          errorCodes: { ERR_TLS_CERT_ALTNAME_INVALID: 2 },
+          capture: cap({ "tls-handshake-failed": 2 }, { explained502: {} }),
+        }),
+      ]),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 2 });
+    expect(d.targets[0].evidence.map((x) => x.label)).toContain(
+      "2 TLS handshake(s) the gateway did not complete: after the target's hello and certificate it sent no Finished and no request, and closed",
+    );
+  });
+
+  it("abandoned handshakes with resets but no TLS code in the log name no TLS cause", () => {
+    // A handshake also ends unfinished when the client gives up or the gateway stops; a rejected one is always logged.
+    const d = diagnose(
+      ev([
+        target({
+          capture: cap(
+            { "tls-handshake-failed": 1 },
+            { explained502: {}, profile: { ...profile(null), encrypted: 9 } },
+          ),
+        }),
+      ]),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+  });
+
+  it("responses the log shows aborted, without a capture → premature-close, medium; low when the log holds errors only", () => {
+    // lab: mid-response-fin at level info. The log cannot tell the target's close from a load balancer's, and at level
+    // error it cannot show a client's own abort (the gateway then aborts the target's response itself).
+    const aborted = target({ errors502: 0, errorCodes: { "ECONNRESET (aborted)": 5 } });
+    const d = diagnose(ev([aborted]));
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium", explains502: 0 });
+    expect(d.targets[0].summary).toMatch(/^5 response\(s\) from 127\.0\.0\.1:28081 were cut short/);
+    expect(d.verdict.cause).toBe("premature-close");
+    const errorsOnly = ev([aborted]);
+    const low = diagnose({ ...errorsOnly, logs: { ...errorsOnly.logs, coverage: "errors-only" } });
+    expect(low.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(low.targets[0].summary).toMatch(/a client that gave up mid-response .* reads the same/);
+  });
+
+  it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {
+    // A FIN in the middle of an answer: the gateway logs targetResponse error aborted / ECONNRESET with status 200.
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 0,
+          errorCodes: {},
+          capture: cap({ "target-reset-mid-response": 5 }, { explained502: {} }),
+        }),
+      ]),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
+    expect(d.targets[0].summary).toMatch(/cuts responses short, closing in the middle of its answer \(5\)/);
+    expect(d.targets[0].evidence.map((x) => x.label).join(" ")).toMatch(/5 response\(s\) the target cut short/);
+    expect(d.verdict.cause).toBe("premature-close");
+  });
+
   it("two targets, one racing and one closing prematurely → incident both, each with its own fix", () => {
     const other = target({ target: "127.0.0.3:9000", proxy: "p2", capture: cap({ "premature-close": 4 }) });
     const d = diagnose(

@@ -5,7 +5,7 @@
  */
 import type { Confidence, DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
-import { CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
+import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
 const UNREACHABLE = [
   "ECONNREFUSED",
@@ -164,6 +164,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     });
   }
   const tls = sum(codes, isTls);
+  // Handshakes the capture shows abandoned (tls-handshake-failed) back the log's TLS codes up. Alone they name no
+  // cause: the gateway logs every handshake it rejects with its TLS code, and a handshake also ends unfinished when
+  // the client gives up or the gateway stops.
+  const tlsFailed = t.capture?.byClass["tls-handshake-failed"] ?? 0;
   if (tls > 0) {
     const named = Object.keys(codes)
       .filter(isTls)
@@ -173,11 +177,37 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       confidence: "high",
       explains: tls,
       summary: `TLS with ${t.target} failed (${named.join(", ")}).`,
-      evidence: [logRef(named.join(", "))],
+      evidence: [
+        logRef(named.join(", ")),
+        ...(tlsFailed
+          ? [
+              capRef(
+                "tls-handshake-failed",
+                `${tlsFailed} TLS handshake(s) the gateway did not complete: after the target's hello and certificate it sent no Finished and no request, and closed`,
+              ),
+            ]
+          : []),
+      ],
     });
   }
   const closes = t.capture ? judgeCloses(t, t.capture, capRef) : null;
   if (closes) candidates.push(closes);
+  // Responses whose connection closed mid-response (the log's `targetResponse error` aborted / `targetResponse
+  // aborted`): the target had the request and began to answer, so no race. The capture, when it shows them, has
+  // said so above; the log alone cannot tell the target's close from one by a load balancer in between.
+  const aborted = codes[ABORTED_RESPONSE] ?? 0;
+  const cutOnWire = t.capture?.byClass["target-reset-mid-response"] ?? 0;
+  if (aborted > 0 && cutOnWire === 0) {
+    // At level info the gateway logs a client's own abort (then not counted here); a log of errors only cannot show it.
+    const full = e.logs.coverage === "full";
+    candidates.push({
+      cause: "premature-close",
+      confidence: full ? "medium" : "low",
+      explains: Math.min(aborted, failures),
+      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}${full ? "" : " The log holds errors only: a client that gave up mid-response (the gateway then aborts the target's response itself, logged at level info) reads the same."}`,
+      evidence: [logRef(`${ABORTED_RESPONSE} × ${aborted}: targetResponse error / aborted`)],
+    });
+  }
 
   const resets = sum(codes, (k) => RESET.includes(k));
   const unexplained = failures - candidates.reduce((n, c) => n + c.explains, 0);
@@ -261,13 +291,21 @@ function judgeCloses(
 ): Candidate | null {
   const races = cap.byClass["keepalive-race"] ?? 0;
   const atTimer = (cap.races["idle-timer"] ?? 0) + (cap.races["after-timer"] ?? 0);
-  const prem = (cap.byClass["premature-close"] ?? 0) + (cap.byClass["target-reset-mid-response"] ?? 0);
+  const cut = cap.byClass["target-reset-mid-response"] ?? 0;
+  const prem = (cap.byClass["premature-close"] ?? 0) + cut;
   // Premature only by missing the idle timer (sooner than the target answers, later than a race would reach the
   // capture): a race delayed on its way looks the same, so these alone never make a second cause.
   const offTimer = Math.min(cap.premature?.["off-timer"] ?? 0, cap.byClass["premature-close"] ?? 0);
   // A 502 matched to an idle close: the gateway took the socket as the target's close arrived, before writing
   // the request (Node says "socket hang up" and nothing goes on the wire). The same race, one step earlier.
-  const beforeWrite = cap.explained502["target-idle-close"] ?? 0;
+  // Not a failure whose response had begun (the log's aborted responses): its close came after the target answered.
+  // A capture whose snap length cut the heads shows such a close as an idle one; those the capture did not show as
+  // cut short are taken off.
+  const abortedOffWire = Math.max(
+    0,
+    (t.errorCodes[ABORTED_RESPONSE] ?? 0) - (cap.byClass["target-reset-mid-response"] ?? 0),
+  );
+  const beforeWrite = Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire);
   const raceExpl = (cap.explained502["keepalive-race"] ?? 0) + beforeWrite;
   const premExpl = (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0);
   const p = cap.profile;
@@ -293,7 +331,7 @@ function judgeCloses(
       label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}`,
     });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
-  if (prem) {
+  if (prem - cut) {
     const paths = Object.entries(cap.prematurePaths)
       .slice(0, 3)
       .map(([path, n]) => `${path} × ${n}`)
@@ -301,10 +339,17 @@ function judgeCloses(
     evidence.push(
       capRef(
         "premature-close",
-        `${prem} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}${offTimer ? `; ${offTimer} of them only because they missed the idle timer, sooner than the target answers` : ""}`,
+        `${prem - cut} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}${offTimer ? `; ${offTimer} of them only because they missed the idle timer, sooner than the target answers` : ""}`,
       ),
     );
   }
+  if (cut)
+    evidence.push(
+      capRef(
+        "target-reset-mid-response",
+        `${cut} response(s) the target cut short: it closed (FIN or RST) after part of its answer, before the Content-Length or last chunk`,
+      ),
+    );
   if (p?.keepAliveHeaderS != null)
     evidence.push({ kind: "capture", label: `the target announces Keep-Alive: timeout=${p.keepAliveHeaderS}` });
   // Races are established at the idle timer; by timing alone they could be hang-ups the instant a request arrived.
@@ -335,11 +380,19 @@ function judgeCloses(
     const note = races
       ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.`
       : "";
+    // A response cut short is a close after the request too; the gateway had begun passing it on, so when the close
+    // is a FIN it logs `targetResponse aborted` (ECONNRESET) and no 502 (lab: mid-response-fin).
+    const what = [
+      prem - cut ? `closes connections after receiving a request, without answering (${prem - cut})` : "",
+      cut ? `cuts responses short, closing in the middle of its answer (${cut})` : "",
+    ]
+      .filter(Boolean)
+      .join(", and ");
     return {
       cause: "premature-close",
       confidence: races ? minConfidence(conf, "medium") : conf,
       explains: premExpl + (races ? raceExpl : 0),
-      summary: `${t.target} closes connections after receiving a request, without answering (${prem}).${note}`,
+      summary: `${t.target} ${what}.${note}`,
       evidence,
     };
   }

@@ -16,6 +16,7 @@ export type ConnectionCode =
   | "keepalive-race"
   | "premature-close"
   | "target-reset-mid-response"
+  | "tls-handshake-failed"
   | "refused"
   | "syn-unanswered"
   | "gateway-close"
@@ -66,15 +67,33 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
       };
     return { code: "unknown", reason: `The SYN at frame ${c.firstFrame} was never answered.` };
   }
+  // A TLS client that accepts the server's flight always answers it (Finished, key exchange) before any request; one
+  // that rejects it (certificate, host name, protocol) sends nothing more, or an alert, and closes. A server that
+  // rejects the ClientHello closes without a flight.
+  if (c.tls && c.closer !== null && !c.tlsContinued && (c.bytesT2G > 0 || c.closer === "target")) {
+    return {
+      code: "tls-handshake-failed",
+      reason:
+        c.bytesT2G > 0
+          ? `TLS handshake not completed: the target answered the gateway's ClientHello with ${c.bytesT2G} bytes (its hello and certificate), and the gateway never went on with the handshake (no Finished, no request); the ${c.closer} closed with ${c.closeKind} at frame ${c.closeFrame}. The gateway rejected the target's certificate or handshake: its log names why.`
+          : `TLS handshake not completed: the target closed with ${c.closeKind} at frame ${c.closeFrame} without answering the gateway's ClientHello: it refused the handshake (protocol, cipher, server name).`,
+    };
+  }
   const crossing = crossingClose(c);
   if (crossing) return judgeCrossing(c, crossing, profile ?? ownProfile(c));
   const pending = last && !last.complete && last.reqTsUs !== null ? last : undefined;
-  if (c.closer === "target" && pending && (c.closeKind === "RST" || c.targetRst)) {
+  // A response cut short: the target closed (RST, or FIN before its Content-Length or last chunk) after part of it.
+  // A FIN ends a response short only when every byte before it was captured (no reassembly gap).
+  if (
+    c.closer === "target" &&
+    pending &&
+    (c.closeKind === "RST" || c.targetRst || (pending.responseBytes > 0 && c.gaps === 0))
+  ) {
     return {
       code: "target-reset-mid-response",
       reason:
-        `The target reset the connection at frame ${c.closeFrame} after ${pending.responseBytes} response bytes of ${reqName(pending)}` +
-        `${pending.status !== null ? ` (status ${pending.status})` : ""}.`,
+        `The target ${c.closeKind === "RST" || c.targetRst ? "reset" : "closed (FIN)"} the connection at frame ${c.closeFrame} after ${pending.responseBytes} response bytes of ${reqName(pending)}` +
+        `${pending.status !== null ? ` (status ${pending.status})` : ""}${pending.contentLength !== null ? `, of a Content-Length of ${pending.contentLength}` : ""}: the response stopped short.`,
     };
   }
   if (c.closer === "gateway" && pending) {

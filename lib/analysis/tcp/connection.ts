@@ -24,6 +24,22 @@ interface DirState {
 
 const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
 
+/**
+ * Whether a segment of the gateway's, sent after the target's first bytes, holds a TLS record other than an alert (21)
+ * or change_cipher_spec (20, which TLS 1.3 clients send for middlebox compatibility before anything else): the
+ * handshake's Finished, a key exchange, application data. The segment opens with a record header (the target's flight
+ * ends a record); records are walked as far as the captured bytes go.
+ */
+function carriesHandshakeOn(b: Uint8Array): boolean {
+  let o = 0;
+  while (o < b.length) {
+    if (b[o] !== 0x15 && b[o] !== 0x14) return true;
+    if (o + 5 > b.length) return false;
+    o += 5 + ((b[o + 3] << 8) | b[o + 4]);
+  }
+  return false;
+}
+
 export class ConnState {
   readonly c: Connection;
   /** Closed (both FINs or an RST): the next SYN on the same 4-tuple starts a new connection. */
@@ -75,6 +91,7 @@ export class ConnState {
       history: "",
       exchanges: [],
       tls: false,
+      tlsContinued: false,
       idleGapMs: null,
       ladder: [],
       ladderOmitted: 0,
@@ -118,6 +135,7 @@ export class ConnState {
     if (fromGateway) {
       // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
       if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) c.tls = true;
+      else if (c.tls && c.bytesT2G > 0 && !c.tlsContinued && carriesHandshakeOn(p.payload)) c.tlsContinued = true;
       c.packetsG2T++;
       c.bytesG2T += p.payloadLen;
     } else {

@@ -95,6 +95,78 @@ describe("ConnectionTracker on synthetic conversations", () => {
     expect(classifyConnection(run(g.pk)[0]).code).toBe("gateway-close");
   });
 
+  it("tells a response cut short by a FIN from one whose end is the close", () => {
+    // Content-Length 100000, 7 bytes of it, then the target's FIN: the answer stopped short (lab: mid-response-fin).
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/big"));
+    s.tg(10, DATA, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial");
+    s.tg(11, TCP_FIN | TCP_ACK);
+    s.gw(12, TCP_FIN | TCP_ACK);
+    const k = classifyConnection(run(s.pk)[0]);
+    expect(k.code).toBe("target-reset-mid-response");
+    expect(k.reason).toMatch(/closed \(FIN\).*of a Content-Length of 100000: the response stopped short/);
+
+    // No Content-Length, not chunked: the body runs to the close, so the FIN ends a complete answer.
+    const e = new Script(40001).handshake(0);
+    e.gw(1, DATA, REQ("/stream"));
+    e.tg(10, DATA, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it");
+    e.tg(11, TCP_FIN | TCP_ACK);
+    e.gw(12, TCP_FIN | TCP_ACK);
+    expect(classifyConnection(run(e.pk)[0]).code).toBe("normal");
+  });
+
+  describe("TLS handshakes (records: type, version, length; lengths kept under 0x80)", () => {
+    const HELLO = "\x16\x03\x01\x00\x05hello";
+    // ServerHello, change_cipher_spec, then the encrypted rest of TLS 1.3's flight (certificate, Finished)
+    const FLIGHT = "\x16\x03\x03\x00\x05shell\x14\x03\x03\x00\x01\x01\x17\x03\x03\x00\x06certif";
+    const handshake = (port: number) => {
+      const s = new Script(port).handshake(0);
+      s.gw(1, DATA, HELLO);
+      s.tg(20, DATA, FLIGHT);
+      return s;
+    };
+    it("the gateway closing after the target's flight without going on: the handshake failed (lab: tls-self-signed)", () => {
+      const s = handshake(40010);
+      s.gw(23, TCP_FIN | TCP_ACK);
+      s.tg(43, TCP_FIN | TCP_ACK);
+      const [c] = run(s.pk);
+      expect([c.tls, c.tlsContinued]).toEqual([true, false]);
+      const k = classifyConnection(c);
+      expect(k.code).toBe("tls-handshake-failed");
+      expect(k.reason).toMatch(/target answered the gateway's ClientHello with 27 bytes.*gateway closed with FIN/);
+    });
+    it("an alert alone does not carry the handshake on", () => {
+      const s = handshake(40011);
+      s.gw(23, DATA, "\x15\x03\x03\x00\x02\x02\x30");
+      s.gw(23.1, TCP_RST | TCP_ACK);
+      expect(classifyConnection(run(s.pk)[0]).code).toBe("tls-handshake-failed");
+    });
+    it("a target closing on the ClientHello without a flight refused the handshake", () => {
+      const s = new Script(40012).handshake(0);
+      s.gw(1, DATA, HELLO);
+      s.tg(2, TCP_FIN | TCP_ACK);
+      s.gw(3, TCP_FIN | TCP_ACK);
+      const k = classifyConnection(run(s.pk)[0]);
+      expect(k.code).toBe("tls-handshake-failed");
+      expect(k.reason).toMatch(/without answering the gateway's ClientHello/);
+    });
+    it("the gateway answering the flight (change_cipher_spec and Finished in one segment) completed it", () => {
+      const s = handshake(40013);
+      s.gw(22, DATA, "\x14\x03\x03\x00\x01\x01\x17\x03\x03\x00\x05finis");
+      s.gw(23, DATA, "\x17\x03\x03\x00\x07request");
+      s.tg(60, DATA, "\x17\x03\x03\x00\x06answer");
+      s.gw(5060, TCP_FIN | TCP_ACK);
+      s.tg(5061, TCP_FIN | TCP_ACK);
+      const [c] = run(s.pk);
+      expect(c.tlsContinued).toBe(true);
+      expect(classifyConnection(c).code).toBe("normal");
+    });
+    it("a handshake the capture ends in is not judged", () => {
+      const s = handshake(40014);
+      expect(classifyConnection(run(s.pk)[0]).code).not.toBe("tls-handshake-failed");
+    });
+  });
+
   it("starts a new connection on a SYN after close and keeps a bounded ladder", () => {
     const s = new Script().handshake(0);
     for (let i = 0; i < 60; i++) {

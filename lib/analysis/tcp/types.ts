@@ -94,6 +94,12 @@ export interface Connection {
   exchanges: HttpExchange[];
   /** The gateway spoke TLS on it (a ClientHello first): no exchange can be read, so no close can be judged. */
   tls: boolean;
+  /**
+   * TLS: after the target's first bytes the gateway sent a record other than an alert (its handshake Finished, its
+   * key exchange, then requests). A client that rejects the handshake (the certificate, the host name, the protocol)
+   * sends nothing more, or only an alert, and closes.
+   */
+  tlsContinued: boolean;
   /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */
   idleGapMs: number | null;
   /** Empty when the tracker was asked for no ladders (ingest): lib/analysis/tcp/ladder.ts derives it on demand. */

@@ -65,7 +65,8 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
     for (const t of list) {
       const row = toRow(t);
       txBuf.push(row);
-      aggregates.add({ ...row, targetStatus: t.targetStatus });
+      // a response the gateway aborted because its client left is not one the target cut short
+      aggregates.add({ ...row, targetStatus: t.targetStatus, targetAborted: t.targetAborted && !t.clientAborted });
       if (txBuf.length >= BATCH) {
         await io.emit({ table: "transactions", rows: txBuf });
         txBuf = [];

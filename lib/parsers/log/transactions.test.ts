@@ -100,6 +100,64 @@ describe("TransactionStitcher synthetic", () => {
   const T0 = "2026-11-23T19:00:00.000Z";
   const T1 = "2026-11-23T19:00:00.030Z";
 
+  it("a response cut short: its lines name the target, and the transaction is marked aborted (lab: mid-response-*)", () => {
+    // As microgateway-core 3.3.7 logs a target FIN in the middle of its answer at level warn: no 502, status 200.
+    const [tx] = stitch(
+      events(
+        [
+          ev(
+            T0,
+            "127.0.0.2:9000",
+            "c1",
+            "plugins-middleware",
+            "targetResponse error",
+            "200",
+            "aborted",
+            "ECONNRESET",
+            "67",
+            "error",
+          ),
+          ev(T0, "127.0.0.2:9000", "c1", "plugins-middleware", "targetResponse aborted", "200", "", "", "67", "warn"),
+        ].join("\n"),
+      ),
+    );
+    expect(tx).toMatchObject({ target: "127.0.0.2:9000", gatewayHost: "", targetAborted: true, errCode: "ECONNRESET" });
+    const [plain] = stitch(
+      events(
+        ev(T0, "127.0.0.2:9000", "c2", "plugins-middleware", "targetRequest error", "", "socket hang up", "ECONNRESET"),
+      ),
+    );
+    expect(plain.targetAborted).toBe(false);
+    // The client left first: the gateway aborted the target request itself and says so at level info.
+    const [left] = stitch(
+      events(
+        [
+          ev(
+            T0,
+            "127.0.0.2:9000",
+            "c3",
+            "plugins-middleware",
+            "targetResponse error",
+            "200",
+            "aborted",
+            "ECONNRESET",
+            "9",
+            "error",
+          ),
+          ev(
+            T1,
+            "10.1.2.3:8000",
+            "c3",
+            "plugins-middleware",
+            "sourceResponse on close, source request aborted - abort target request",
+            "499",
+          ),
+        ].join("\n"),
+      ),
+    );
+    expect(left).toMatchObject({ targetAborted: true, clientAborted: true });
+  });
+
   it("error-only log: two lines per failure, 504 from errors-middleware", () => {
     const txs = stitch(
       events(

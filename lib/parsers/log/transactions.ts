@@ -19,7 +19,15 @@ export const DEFAULT_MAX_OPEN = 100_000;
 /** A field is a slice of its log line: keep a copy, or an open transaction keeps its whole lines alive. */
 const own = (s: string) => (s.length > 12 ? (" " + s).slice(1) : s);
 
-const TARGET_SIDE = new Set(["targetRequest", "targetResponse", "targetResponse close", "targetRequest error"]);
+const TARGET_SIDE = new Set([
+  "targetRequest",
+  "targetResponse",
+  "targetResponse close",
+  "targetRequest error",
+  // the target's response ended before it was complete (its connection closed mid-response): Node's `aborted`
+  "targetResponse error",
+  "targetResponse aborted",
+]);
 
 interface Open {
   tx: Transaction;
@@ -49,6 +57,8 @@ function newOpen(e: EventLine): Open {
       pid: "",
       status: null,
       targetStatus: null,
+      targetAborted: false,
+      clientAborted: false,
       errMessage: "",
       errCode: "",
       durationMs: null,
@@ -89,6 +99,8 @@ function apply(o: Open, e: EventLine): void {
     if ((m === "targetResponse" || m === "targetResponse close") && e.status !== null && t.targetStatus === null) {
       t.targetStatus = e.status;
     }
+    if (m === "targetResponse aborted" || (m === "targetResponse error" && e.errMessage === "aborted"))
+      t.targetAborted = true;
     if (m === "targetResponse" && e.status !== null && o.statusRank < 1) {
       t.status = e.status;
       o.statusRank = 1;
@@ -106,6 +118,9 @@ function apply(o: Open, e: EventLine): void {
     }
     if (m === "sourceResponse" && e.durationMs !== null) o.sourceDuration = e.durationMs;
   }
+  // The client went away first: the gateway aborts the target request itself (info: `sourceResponse on close, source
+  // request aborted - abort target request`), and a response it had begun ends aborted too.
+  if (m.includes("source request aborted") || e.errMessage === "source request aborted") t.clientAborted = true;
   if (e.durationMs !== null && (o.maxDuration === null || e.durationMs > o.maxDuration)) o.maxDuration = e.durationMs;
 }
 

@@ -125,6 +125,13 @@ export interface Transaction {
   /** Client-facing status: sourceResponse, else the microgateway-core/errors-middleware line, else targetResponse. */
   status: number | null;
   targetStatus: number | null;
+  /**
+   * The target's response began but its connection closed before it was complete (`targetResponse error` with
+   * message `aborted`, or `targetResponse aborted`): the gateway may already have passed a 200 on. Not stored.
+   */
+  targetAborted: boolean;
+  /** The client went away first and the gateway aborted the target request itself (its own log line). Not stored. */
+  clientAborted: boolean;
   errMessage: string;
   errCode: string;
   durationMs: number | null;

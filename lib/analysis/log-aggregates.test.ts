@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ABORTED_RESPONSE, LogAggregator } from "./log-aggregates";
+
+const tx = (p: Partial<Parameters<LogAggregator["add"]>[0]>) => ({
+  startTs: 1_796_153_900_000,
+  status: 200,
+  errCode: null,
+  target: "127.0.0.2:9000",
+  proxy: "edgemicro_orders",
+  durationMs: 60,
+  ...p,
+});
+
+describe("LogAggregator: responses cut short", () => {
+  it("counts them under their own key, whatever status the client got, and keeps them out of the durations", () => {
+    const a = new LogAggregator();
+    a.add(tx({}));
+    // a FIN mid-response: the 200 had been passed on, nothing more is logged for the client (lab: mid-response-fin)
+    a.add(tx({ errCode: "ECONNRESET", errMessage: "aborted", targetAborted: true }));
+    // a RST mid-response: the gateway also logs a 502 read ECONNRESET (lab: mid-response-rst)
+    a.add(tx({ status: 502, errCode: "ECONNRESET", errMessage: "read ECONNRESET", targetAborted: true }));
+    // a race: a 502 with no response begun
+    a.add(tx({ status: 502, errCode: "ECONNRESET", errMessage: "socket hang up" }));
+    // the gateway's own timeout stays a 504, even with the response begun
+    a.add(tx({ status: 504, errCode: "ECONNRESET", targetAborted: true }));
+    const [row] = a.targetRows();
+    expect(row.errorCodes).toEqual({ [ABORTED_RESPONSE]: 2, ECONNRESET: 2 });
+    expect(row).toMatchObject({ requests: 5, e502: 2, e504: 1, durations: { 60: 1 } });
+  });
+});
