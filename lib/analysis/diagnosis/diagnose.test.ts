@@ -273,6 +273,8 @@ describe("diagnose: a verdict per target", () => {
       expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 2 });
       expect(d.targets[0].summary).toMatch(/2 of them only the capture shows/);
       expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "high" });
+      // The bundle does cover the failures: no call for another time window.
+      expect(d.mustGather.map((m) => m.item)).not.toContain("The time window of the failure");
     }
     // A log at level info has a line for every transaction: 504s it does not show lie outside its time.
     expect(diagnose(ev([answered({})])).targets[0].cause).toBe("healthy");
