@@ -112,10 +112,14 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
         // A target failing equally in several ways (tiedCauses) may be named by any of them.
         const causes = tt.tiedCauses ?? [tt.expectedCause];
         expect(causes, `${tt.target}: ${v!.cause}`).toContain(v!.cause);
-        // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire.
+        // The target's own 502s the log shows (targetResponse lines) are those tshark finds on the wire. The gateway
+        // writes those lines at level info: below it the log shows none, and the verdict has them from the capture.
         const row = view.targets.find((x) => x.target === tt.target)!;
+        const logsAnswers = !["error", "warn"].includes(truth.gateway.logLevel);
         if (tt.targetErrorResponses !== undefined)
-          expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(tt.targetErrorResponses);
+          expect(row.targetAnswered502 + row.targetAnswered504, tt.target).toBe(
+            logsAnswers ? tt.targetErrorResponses : 0,
+          );
         if (tt.counts["keepalive-race"] > 0 && ["keepalive-mismatch", "both"].includes(v!.cause)) {
           expect(v!.idleTimeoutMs, tt.target).not.toBeNull();
           expect(Math.abs(v!.idleTimeoutMs! - tt.idleTimeoutMs!) / tt.idleTimeoutMs!).toBeLessThan(0.1);

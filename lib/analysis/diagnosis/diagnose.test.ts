@@ -316,6 +316,34 @@ describe("diagnose: a verdict per target", () => {
     expect(gw.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 3 });
   });
 
+  it("504s the target answered itself that a log below level info never shows → target-error from the capture", () => {
+    // Blind lab world random-33 (logging.level warn): the log holds only stats lines, the capture the target's own 504s.
+    const answered = (p: Partial<TargetEvidence>) =>
+      target({
+        errors502: 0,
+        errors504: 0,
+        errorCodes: {},
+        capture: cap({}, { profile: { ...profile(null), serverErrors: { "504": 2 } } }),
+        ...p,
+      });
+    for (const coverage of ["none", "errors-only"] as const) {
+      const d = diagnose(ev([answered({ requests: null })], { logs: { ...ev([]).logs, coverage } }));
+      expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 2 });
+      expect(d.targets[0].summary).toMatch(/2 of them only the capture shows/);
+      expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "high" });
+      // The bundle does cover the failures: no call for another time window.
+      expect(d.mustGather.map((m) => m.item)).not.toContain("The time window of the failure");
+    }
+    // A log at level info has a line for every transaction: 504s it does not show lie outside its time.
+    expect(diagnose(ev([answered({})])).targets[0].cause).toBe("healthy");
+    // Below info, the gateway's own 504s (logged) and the target's (not logged) are each explained, none taken twice.
+    const both = diagnose(
+      ev([answered({ requests: null, errors504: 3 })], { logs: { ...ev([]).logs, coverage: "errors-only" } }),
+    );
+    expect(both.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 5 });
+    expect(both.targets[0].evidence.some((x) => /also: .* answered 2 × 504 itself/.test(x.label))).toBe(true);
+  });
+
   it("a few target 502s beside many races leave the races the verdict", () => {
     const d = diagnose(ev([racing({ errors502: 4, targetAnswered502: 1, errorCodes: { ECONNRESET: 3, none: 1 } })]));
     expect(d.targets[0].cause).toBe("keepalive-mismatch");

@@ -72,7 +72,8 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
       item: "A packet capture of the gateway↔target leg (tcpdump -i any -s 0 host TARGET -w FILE.pcap)",
       why: "Only the capture shows whether the target closed idle sockets (keep-alive race) or closed without answering (premature close).",
     });
-  if (logs.present && logs.status502 === 0 && races + prem === 0)
+  // Only when nothing in the bundle failed: 504s and a target's own answers (which a log below info never shows) count.
+  if (logs.present && logs.status502 === 0 && races + prem === 0 && targets.every((t) => t.cause === "healthy"))
     mustGather.push({
       item: "The time window of the failure",
       why: "These logs hold no 502: gather logs and a capture covering the time the 502s happened.",

@@ -5,7 +5,8 @@
  * come from `new http.Agent({ maxSockets, keepAlive: true })`, with no idle timeout of its own, so they stay
  * pooled until the target closes them. Node's agent applies a target's `Keep-Alive: timeout=N` hint only when
  * it is shorter than the agent's own `timeout` option, which these agents do not set: the hint is ignored
- * (recorded in the lab: scripts/lab/README.md). No gateway setting stops a target's idle close from racing a reuse.
+ * (recorded in the lab: scripts/lab/README.md), except `timeout=1`, less the agent's 1 s buffer 0: then the agent
+ * pools nothing at all. No gateway setting stops a target's idle close from racing a reuse.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 
@@ -33,7 +34,7 @@ export function fixFor(
       const notes = [
         KEEP_ALIVE_SCOPE,
         `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and a request the gateway sends on a pooled socket at that moment dies. Raise the target's idle (keep-alive) timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""} and above the idle gaps of your traffic, as the guide's order client/LB < gateway < target asks: the longer it is, the fewer pooled sockets ever sit idle that long.`,
-        "A `Keep-Alive: timeout=N` header from the target does not help here: microgateway-core's target agents set no timeout of their own, and Node.js then ignores the hint.",
+        "A `Keep-Alive: timeout=N` header from the target does not help here: microgateway-core's target agents set no timeout of their own, and Node.js then ignores the hint (only `timeout=1` is heeded, and it turns pooling off: a new connection for every request).",
         "Changing keep_alive_timeout in the gateway config does not help; OS TCP keep-alive does not either. If the target's timeout cannot change, retrying idempotent requests on ECONNRESET (a custom plugin) hides the remaining races.",
         ...(cause === "both"
           ? ["The premature closes are a second problem: see the target's logs at the times of those connections."]

@@ -57,7 +57,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ...(base ? { href: `${base}#targets-h` } : {}),
   });
   const codes = t.errorCodes;
-  const failures = t.errors502 + t.errors504;
+  const own = ownAnswers(t, e.logs.coverage === "full");
+  // The target's own answers the log does not show were failures all the same: the gateway passed them on.
+  const failures = t.errors502 + t.errors504 + own.unlogged502 + own.unlogged504;
   const candidates: Candidate[] = [];
 
   const refused = t.capture?.byClass.refused ?? 0;
@@ -88,14 +90,11 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ],
     });
   }
-  // The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the
-  // capture. Without any log the gateway's count of failures is unknown, so what the capture shows failing stands.
+  // Without any log the gateway's count of failures is unknown: what the capture shows failing stands for it.
   const logged = e.logs.present;
-  const wire502 = t.capture?.profile?.serverErrors["502"] ?? 0;
-  const wire504 = t.capture?.profile?.serverErrors["504"] ?? 0;
-  const own502 = logged ? Math.min(t.errors502, Math.max(t.targetAnswered502, wire502)) : wire502;
-  const own504 = logged ? Math.min(t.errors504, Math.max(t.targetAnswered504, wire504)) : wire504;
-  const gw504 = Math.max(0, t.errors504 - own504 - noAnswer);
+  const own502 = own.logged502 + own.unlogged502;
+  const own504 = own.logged504 + own.unlogged504;
+  const gw504 = Math.max(0, t.errors504 - own.logged504 - noAnswer);
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
   if (!logged && gwClose > 0) {
@@ -133,11 +132,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   if (own502 + own504 > 0) {
     const what = [own502 ? `${own502} × 502` : "", own504 ? `${own504} × 504` : ""].filter(Boolean).join(" and ");
     const fromLog = t.targetAnswered502 + t.targetAnswered504 > 0;
+    const unlogged = own.unlogged502 + own.unlogged504;
     candidates.push({
       cause: "target-error",
       confidence: "high",
       explains: own502 + own504,
-      summary: `${t.target} answered ${what} itself: the gateway passed the target's own error response on. Its TCP connections are not the cause; look at the target and what is behind it.`,
+      summary: `${t.target} answered ${what} itself: the gateway passed the target's own error response on.${unlogged ? ` ${unlogged} of them only the capture shows: below level info the gateway writes no line for a response the target answered itself.` : ""} Its TCP connections are not the cause; look at the target and what is behind it.`,
       evidence: [
         ...(fromLog
           ? [
@@ -265,6 +265,31 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const all = main.explains + others.reduce((n, c) => n + c.explains, 0);
   const explains = failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
+}
+
+/**
+ * The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the
+ * capture. A log at level info has a line for every transaction, so its 502 / 504s bound what the capture shows (the
+ * capture may cover more time). Below info the gateway logs a target's answer only when `edgemicro.logTargetErrorsAs`
+ * says so (microgateway-core writes targetResponse at info; a 5xx the target sent is no gateway error): the answers
+ * the capture shows beyond the log's are then failures the log does not show, not answers outside its time.
+ */
+function ownAnswers(t: TargetEvidence, logShowsAll: boolean) {
+  const seen502 = t.capture?.profile?.serverErrors["502"] ?? 0;
+  const seen504 = t.capture?.profile?.serverErrors["504"] ?? 0;
+  if (logShowsAll)
+    return {
+      logged502: Math.min(t.errors502, Math.max(t.targetAnswered502, seen502)),
+      logged504: Math.min(t.errors504, Math.max(t.targetAnswered504, seen504)),
+      unlogged502: 0,
+      unlogged504: 0,
+    };
+  return {
+    logged502: t.targetAnswered502,
+    logged504: t.targetAnswered504,
+    unlogged502: Math.max(0, seen502 - t.targetAnswered502),
+    unlogged504: Math.max(0, seen504 - t.targetAnswered504),
+  };
 }
 
 function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {
