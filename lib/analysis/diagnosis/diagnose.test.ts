@@ -285,6 +285,20 @@ describe("diagnose: a verdict per target", () => {
       expect(d.targets[0].summary).toMatch(/client went away/);
     });
 
+    it("each failing close counts as a failure, so races outweigh two of the target's own 504s", () => {
+      // Blind lab world random-29 without its log: 5 races, 9 hang-ups and 2 answers of 504 on one target.
+      const closes = cap(
+        { "keepalive-race": 5, "premature-close": 9 },
+        {
+          races: { "idle-timer": 5 },
+          premature: { "answer-time": 9 },
+          profile: { ...profile(1760), serverErrors: { "504": 2 } },
+        },
+      );
+      const d = diagnose(ev([unlogged(closes)], noLog));
+      expect(d.targets[0]).toMatchObject({ cause: "both", explains502: 16 });
+    });
+
     it("nothing failing on the wire is healthy at medium: DNS or TLS failures never reach it", () => {
       const d = diagnose(ev([unlogged(cap({}))], noLog));
       expect(d.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });

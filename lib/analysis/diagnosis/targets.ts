@@ -190,7 +190,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ],
     });
   }
-  const closes = t.capture ? judgeCloses(t, t.capture, capRef) : null;
+  const closes = t.capture ? judgeCloses(t, t.capture, capRef, logged) : null;
   if (closes) candidates.push(closes);
   // Responses whose connection closed mid-response (the log's `targetResponse error` aborted / `targetResponse
   // aborted`): the target had the request and began to answer, so no race. The capture, when it shows them, has
@@ -263,7 +263,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // Each kind of evidence explains its own failures (refusals, 504s, the target's own answers, closes on the wire):
   // a target failing in several ways has them all explained, not only the main cause's.
   const all = main.explains + others.reduce((n, c) => n + c.explains, 0);
-  const explains = failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
+  // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
+  const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
 }
 
@@ -313,6 +314,7 @@ function judgeCloses(
   t: TargetEvidence,
   cap: NonNullable<TargetEvidence["capture"]>,
   capRef: (cls: string, label: string) => EvidenceRef,
+  logged: boolean,
 ): Candidate | null {
   const races = cap.byClass["keepalive-race"] ?? 0;
   const atTimer = (cap.races["idle-timer"] ?? 0) + (cap.races["after-timer"] ?? 0);
@@ -331,8 +333,11 @@ function judgeCloses(
     (t.errorCodes[ABORTED_RESPONSE] ?? 0) - (cap.byClass["target-reset-mid-response"] ?? 0),
   );
   const beforeWrite = Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire);
-  const raceExpl = (cap.explained502["keepalive-race"] ?? 0) + beforeWrite;
-  const premExpl = (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0);
+  // Without a log there is no 502 to match a close to: each failing connection is a failure the gateway passed on.
+  const raceExpl = logged ? (cap.explained502["keepalive-race"] ?? 0) + beforeWrite : races;
+  const premExpl = logged
+    ? (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0)
+    : prem;
   const p = cap.profile;
   const timer = p?.cluster ?? null;
   const floor = p?.responseFloorMs ?? null;
