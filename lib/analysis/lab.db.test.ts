@@ -79,6 +79,18 @@ beforeAll(async () => {
       const files = loadLabFixture(name).files.filter(keep);
       ids.set(`${name}/${part}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
     }
+    // The log as level error leaves it: its error and stats lines only (race-1s-error-level, recorded so, holds
+    // nothing else).
+    const errorsOnly = loadLabFixture(name).files.map((f) => {
+      if (!f.endsWith(".log")) return f;
+      const out = path.join(cutDir, `${name}-errors-${path.basename(f)}`);
+      const kept = readFileSync(f, "utf8")
+        .split("\n")
+        .filter((line) => /^\S+ (\[error\]|stats )/.test(line));
+      writeFileSync(out, kept.join("\n") + "\n");
+      return out;
+    });
+    ids.set(`${name}/errors`, (await createIncident(t.handle.prisma, store, await storeFiles(store, errorsOnly))).id);
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
@@ -145,6 +157,16 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
       if (d.verdict.confidence === "high") expect(incidentCauses).toContain(d.verdict.cause);
     },
   );
+
+  it("with its log cut to level error, gives each target and the incident a cause the truth names", async () => {
+    const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/errors`)!)).diagnosis;
+    const wrong = d.targets
+      .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
+      .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause));
+    expect(wrong).toEqual([]);
+    const incidentCauses = [truth.expectedCause, ...truth.expectedCauses].map((c) => (c === "healthy" ? "no-502" : c));
+    expect(incidentCauses).toContain(d.verdict.cause);
+  });
 
   it("gives the incident the true verdict and explains its failures", async () => {
     const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
