@@ -13,7 +13,7 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
-import { snapCut, splitPcap } from "@/lib/testing/capture";
+import { readChunked, snapCut, splitPcap } from "@/lib/testing/capture";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
 
@@ -91,6 +91,18 @@ beforeAll(async () => {
       return out;
     });
     ids.set(`${name}/errors`, (await createIncident(t.handle.prisma, store, await storeFiles(store, errorsOnly))).id);
+    // The capture as a rotating tcpdump (-C) would leave it in three files, each read on its own.
+    const inThree = loadLabFixture(name).files.flatMap((f) => {
+      if (!f.endsWith(".pcap")) return [f];
+      const data = new Uint8Array(readFileSync(f));
+      const perFile = Math.max(1, Math.ceil(readChunked(data, 1 << 20).packets.length / 3));
+      return splitPcap(data, perFile).map((part, i) => {
+        const out = path.join(cutDir, `${name}-third${i}.pcap`);
+        writeFileSync(out, part);
+        return out;
+      });
+    });
+    ids.set(`${name}/rotated`, (await createIncident(t.handle.prisma, store, await storeFiles(store, inThree))).id);
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
@@ -158,8 +170,11 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     },
   );
 
-  it("with its log cut to level error, gives each target and the incident a cause the truth names", async () => {
-    const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/errors`)!)).diagnosis;
+  it.each([
+    { variant: "errors", label: "its log cut to level error" },
+    { variant: "rotated", label: "its capture rotated into three files" },
+  ])("with $label, gives each target and the incident a cause the truth names", async ({ variant }) => {
+    const d = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/${variant}`)!)).diagnosis;
     const wrong = d.targets
       .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
       .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause));

@@ -17,6 +17,7 @@ import {
 } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
+import { mergeProfiles } from "@/lib/analysis/tcp/profile";
 import { CAPTURE_KINDS, FileStatusSchema, type FileStatus } from "@/lib/ingest/file-kinds";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
@@ -69,8 +70,7 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     }
     for (const p of counts.targetProfiles ?? []) {
       const v = get(p.target);
-      // Several captures: the profile whose idle timer has the most support wins.
-      if (!v.profile || (p.cluster?.n ?? 0) > (v.profile.cluster?.n ?? 0)) v.profile = p;
+      v.profile = v.profile ? mergeProfiles(v.profile, p) : p;
       if (p.cluster && p.cluster.n > v.idleTimeoutSupport) {
         v.inferredIdleTimeoutMs = p.cluster.ms;
         v.idleTimeoutSupport = p.cluster.n;

@@ -208,3 +208,31 @@ function median(v: number[]): number {
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
+
+const addCounts = (a: Record<string, number>, b: Record<string, number>) => {
+  const out = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
+};
+const pick = (a: number | null, b: number | null, f: (x: number, y: number) => number) =>
+  a === null ? b : b === null ? a : f(a, b);
+
+/**
+ * One target seen in several captures (a rotated set, two capture points): what is counted adds up, the quickest
+ * answer and the longest reuse hold across all, and the idle timer is the best-supported capture's (closes of one
+ * timer in two files are not pooled: their clocks or the timer may differ).
+ */
+export function mergeProfiles(a: TargetProfile, b: TargetProfile): TargetProfile {
+  const [best, other] = (b.cluster?.n ?? 0) > (a.cluster?.n ?? 0) ? [b, a] : [a, b];
+  return {
+    ...best,
+    responseFloorMs: pick(a.responseFloorMs, b.responseFloorMs, Math.min),
+    answered: a.answered + b.answered,
+    maxReuseGapMs: pick(a.maxReuseGapMs, b.maxReuseGapMs, Math.max),
+    idleCloses: a.idleCloses + b.idleCloses,
+    quickCloses: a.quickCloses + b.quickCloses,
+    keepAliveHeaderS: best.keepAliveHeaderS ?? other.keepAliveHeaderS,
+    serverErrors: addCounts(a.serverErrors, b.serverErrors),
+    encrypted: a.encrypted + b.encrypted,
+  };
+}

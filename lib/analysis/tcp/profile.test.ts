@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { mergeProfiles, type TargetProfile } from "./profile";
+
+const profile = (p: Partial<TargetProfile>): TargetProfile => ({
+  target: "10.0.0.1:8080",
+  responseFloorMs: null,
+  answered: 0,
+  maxReuseGapMs: null,
+  idleCloses: 0,
+  quickCloses: 0,
+  cluster: null,
+  clusterNote: null,
+  keepAliveHeaderS: null,
+  serverErrors: {},
+  encrypted: 0,
+  ...p,
+});
+
+describe("one target in several captures (a rotated set)", () => {
+  // The first file holds the idle timer's closes; the second the target's own 504s and quicker answers.
+  const first = profile({
+    responseFloorMs: 40,
+    answered: 30,
+    maxReuseGapMs: 900,
+    idleCloses: 6,
+    cluster: { ms: 1000, n: 6, spreadMs: 3, of: 6 },
+    serverErrors: { "502": 1 },
+  });
+  const second = profile({
+    responseFloorMs: 35,
+    answered: 12,
+    maxReuseGapMs: 400,
+    idleCloses: 1,
+    quickCloses: 2,
+    keepAliveHeaderS: 5,
+    serverErrors: { "502": 1, "504": 2 },
+    encrypted: 3,
+  });
+
+  it("adds what is counted and keeps the best-supported idle timer, whichever file comes first", () => {
+    for (const merged of [mergeProfiles(first, second), mergeProfiles(second, first)])
+      expect(merged).toEqual({
+        target: "10.0.0.1:8080",
+        responseFloorMs: 35,
+        answered: 42,
+        maxReuseGapMs: 900,
+        idleCloses: 7,
+        quickCloses: 2,
+        cluster: { ms: 1000, n: 6, spreadMs: 3, of: 6 },
+        clusterNote: null,
+        keepAliveHeaderS: 5,
+        serverErrors: { "502": 2, "504": 2 },
+        encrypted: 3,
+      });
+  });
+});
