@@ -118,6 +118,21 @@ const dnsWorld = ({ description, dns }) => ({
   ],
 });
 
+// A target that cuts a quarter of its /items responses short (400 of 1.9 kB body bytes, then FIN or RST).
+const midResponseWorld = (close, description) => ({
+  description,
+  durationS: 30,
+  clientTimeoutMs: 3000,
+  gateway: gw({ keepAliveTimeout: 30000 }),
+  targets: [
+    target({
+      latency: { upMs: 20, downMs: 20 },
+      backend: { idleMs: 60000, truncate: { prefix: "/items", share: 0.25, close, bodyBytes: 400 } },
+    }),
+  ],
+  lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+});
+
 export const scenarios = {
   "race-300ms": {
     description: "Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.",
@@ -399,33 +414,14 @@ export const scenarios = {
       { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
     ],
   },
-  "mid-response-fin": {
-    description:
-      "Target keeps idle connections 60 s, but on 25 % of /orders/items requests sends the status line, headers (Content-Length 1.9 kB) and 400 body bytes, then closes with FIN: the response is cut short. The client gives up after 3 s (the gateway never ends such a response).",
-    durationS: 30,
-    clientTimeoutMs: 3000,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({
-        latency: { upMs: 20, downMs: 20 },
-        backend: { idleMs: 60000, truncate: { prefix: "/items", share: 0.25, close: "fin", bodyBytes: 400 } },
-      }),
-    ],
-    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
-  },
-  "mid-response-rst": {
-    description: "Like mid-response-fin, but the target resets (RST) after the 400 body bytes.",
-    durationS: 30,
-    clientTimeoutMs: 3000,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({
-        latency: { upMs: 20, downMs: 20 },
-        backend: { idleMs: 60000, truncate: { prefix: "/items", share: 0.25, close: "rst", bodyBytes: 400 } },
-      }),
-    ],
-    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
-  },
+  "mid-response-fin": midResponseWorld(
+    "fin",
+    "Target keeps idle connections 60 s, but on 25 % of /orders/items requests sends the status line, headers (Content-Length 1.9 kB) and 400 body bytes, then closes with FIN: the response is cut short. The client gives up after 3 s (the gateway never ends such a response).",
+  ),
+  "mid-response-rst": midResponseWorld(
+    "rst",
+    "Like mid-response-fin, but the target resets (RST) after the 400 body bytes.",
+  ),
   "mixed-causes": {
     description:
       "Three causes in one incident: 127.0.0.2:9000 answers HTTP 502 itself on 30 % of /orders/items (its own upstream failing), 127.0.0.5:8080 closes idle connections after 1 s (FIN, races), https://127.0.0.3:9443 presents a self-signed certificate.",

@@ -286,27 +286,20 @@ export const CLASSES = [
   "unknown",
 ];
 
+// tshark -r PCAP -d tcp.port==PORT,http … -Y FILTER -T fields -e FIELD …: the targets' ports decoded as HTTP.
+function tsharkHttpFields(pcap, ports, filter, fields) {
+  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
+  const args = ["-r", pcap, ...decode, "-Y", filter, "-T", "fields", ...fields.flatMap((f) => ["-e", f])];
+  return execFileSync("tshark", args, { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] }).toString();
+}
+
 // The target's own HTTP 502 / 504 responses on the gateway leg, by target address:
 // tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504' -T fields -e ip.src -e tcp.srcport
 function ownErrorResponses(pcap, ports) {
-  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
-  const out = execFileSync(
-    "tshark",
-    [
-      "-r",
-      pcap,
-      ...decode,
-      "-Y",
-      "http.response.code == 502 || http.response.code == 504",
-      "-T",
-      "fields",
-      "-e",
-      "ip.src",
-      "-e",
-      "tcp.srcport",
-    ],
-    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
-  ).toString();
+  const out = tsharkHttpFields(pcap, ports, "http.response.code == 502 || http.response.code == 504", [
+    "ip.src",
+    "tcp.srcport",
+  ]);
   const by = new Map();
   for (const line of out.split("\n").filter(Boolean)) {
     const key = line.split("\t").join(":");
@@ -408,26 +401,11 @@ function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst 
 function httpMessages(pcap, ports) {
   const by = new Map();
   if (!ports.length) return by;
-  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
-  const out = execFileSync(
-    "tshark",
-    [
-      "-r",
-      pcap,
-      ...decode,
-      "-Y",
-      "http.request || http.response",
-      "-T",
-      "fields",
-      "-e",
-      "tcp.stream",
-      "-e",
-      "http.request",
-      "-e",
-      "http.response",
-    ],
-    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
-  ).toString();
+  const out = tsharkHttpFields(pcap, ports, "http.request || http.response", [
+    "tcp.stream",
+    "http.request",
+    "http.response",
+  ]);
   for (const line of out.split("\n").filter(Boolean)) {
     const [stream, req, resp] = line.split("\t");
     const h = by.get(Number(stream)) ?? { requests: 0, responses: 0 };
