@@ -133,6 +133,26 @@ const midResponseWorld = (close, description) => ({
   lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
 });
 
+// A healthy http target beside an https one whose certificate (made for the recording) the gateway rejects.
+const tlsWorld = (description, tls) => ({
+  description,
+  durationS: 25,
+  gateway: gw({ keepAliveTimeout: 30000 }),
+  targets: [
+    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+    target({
+      ...proxyAt("secure", "127.0.0.3:9443"),
+      scheme: "https",
+      latency: { upMs: 18, downMs: 18 },
+      backend: { idleMs: 60000, tls },
+    }),
+  ],
+  lanes: [
+    scatterLane(0, paths, 2),
+    { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
+  ],
+});
+
 export const scenarios = {
   "race-300ms": {
     description: "Target closes idle keep-alive connections after 300 ms with FIN, sends no Keep-Alive hint.",
@@ -373,47 +393,14 @@ export const scenarios = {
   }),
   // https targets: the backend speaks TLS with a certificate made for the recording (openssl, in .scratch). The
   // gateway trusts only the default CAs, plus a target's own certificate when `trusted` (targets[].ssl.client.ca, a file).
-  "tls-self-signed": {
-    description:
-      "Proxy edgemicro_secure points at https://127.0.0.3:9443 whose certificate is self-signed (CN and SAN 127.0.0.3) and not trusted by the gateway; edgemicro_orders is healthy (http).",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({
-        ...proxyAt("secure", "127.0.0.3:9443"),
-        scheme: "https",
-        latency: { upMs: 18, downMs: 18 },
-        backend: { idleMs: 60000, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: false } },
-      }),
-    ],
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
-    ],
-  },
-  "tls-hostname": {
-    description:
-      "Proxy edgemicro_secure points at https://127.0.0.3:9443; the gateway trusts its certificate (targets[].ssl.client.ca), but the certificate is for wrong-host.example (SAN DNS:wrong-host.example), not 127.0.0.3; edgemicro_orders is healthy (http).",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({
-        ...proxyAt("secure", "127.0.0.3:9443"),
-        scheme: "https",
-        latency: { upMs: 18, downMs: 18 },
-        backend: {
-          idleMs: 60000,
-          tls: { cn: "wrong-host.example", san: "DNS:wrong-host.example", trusted: true },
-        },
-      }),
-    ],
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
-    ],
-  },
+  "tls-self-signed": tlsWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443 whose certificate is self-signed (CN and SAN 127.0.0.3) and not trusted by the gateway; edgemicro_orders is healthy (http).",
+    { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: false },
+  ),
+  "tls-hostname": tlsWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443; the gateway trusts its certificate (targets[].ssl.client.ca), but the certificate is for wrong-host.example (SAN DNS:wrong-host.example), not 127.0.0.3; edgemicro_orders is healthy (http).",
+    { cn: "wrong-host.example", san: "DNS:wrong-host.example", trusted: true },
+  ),
   "mid-response-fin": midResponseWorld(
     "fin",
     "Target keeps idle connections 60 s, but on 25 % of /orders/items requests sends the status line, headers (Content-Length 1.9 kB) and 400 body bytes, then closes with FIN: the response is cut short. The client gives up after 3 s (the gateway never ends such a response).",
