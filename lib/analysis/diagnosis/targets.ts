@@ -3,9 +3,13 @@
  * error codes for the causes a capture does not show (refused, DNS, timeouts, TLS), a person's answers last
  * and marked as such. Pure.
  */
-import type { Confidence, DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
+import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
+import { judgeCloses } from "./closes";
+import { minConfidence, ms, RANK, type Candidate } from "./candidate";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
+
+export { minConfidence } from "./candidate";
 
 const UNREACHABLE = [
   "ECONNREFUSED",
@@ -23,10 +27,6 @@ const isTls = (code: string) =>
   /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
 const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
   Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
-const ms = (n: number) =>
-  n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
-const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
-export const minConfidence = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
 
 export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
   return e.targets
@@ -35,14 +35,6 @@ export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
 }
 
 const failing = (v: TargetVerdict) => (v.cause === "healthy" ? 0 : 1);
-
-interface Candidate {
-  cause: TargetCause;
-  confidence: Confidence;
-  explains: number;
-  summary: string;
-  evidence: EvidenceRef[];
-}
 
 function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
@@ -307,145 +299,6 @@ function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetV
     evidence: c.evidence,
     fix: fixFor(c.cause, t, e, idleTimeoutMs),
   };
-}
-
-/** What the capture's closes say: races at the target's idle timer, premature closes, or both. */
-function judgeCloses(
-  t: TargetEvidence,
-  cap: NonNullable<TargetEvidence["capture"]>,
-  capRef: (cls: string, label: string) => EvidenceRef,
-  logged: boolean,
-): Candidate | null {
-  const races = cap.byClass["keepalive-race"] ?? 0;
-  const atTimer = (cap.races["idle-timer"] ?? 0) + (cap.races["after-timer"] ?? 0);
-  const cut = cap.byClass["target-reset-mid-response"] ?? 0;
-  const prem = (cap.byClass["premature-close"] ?? 0) + cut;
-  // Premature only by missing the idle timer (sooner than the target answers, later than a race would reach the
-  // capture): a race delayed on its way looks the same, so these alone never make a second cause.
-  const offTimer = Math.min(cap.premature?.["off-timer"] ?? 0, cap.byClass["premature-close"] ?? 0);
-  // A 502 matched to an idle close: the gateway took the socket as the target's close arrived, before writing
-  // the request (Node says "socket hang up" and nothing goes on the wire). The same race, one step earlier.
-  // Not a failure whose response had begun (the log's aborted responses): its close came after the target answered.
-  // A capture whose snap length cut the heads shows such a close as an idle one; those the capture did not show as
-  // cut short are taken off.
-  const abortedOffWire = Math.max(
-    0,
-    (t.errorCodes[ABORTED_RESPONSE] ?? 0) - (cap.byClass["target-reset-mid-response"] ?? 0),
-  );
-  const beforeWrite = Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire);
-  // Without a log there is no 502 to match a close to: each failing connection is a failure the gateway passed on.
-  const raceExpl = logged ? (cap.explained502["keepalive-race"] ?? 0) + beforeWrite : races;
-  const premExpl = logged
-    ? (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0)
-    : prem;
-  const p = cap.profile;
-  const timer = p?.cluster ?? null;
-  const floor = p?.responseFloorMs ?? null;
-  const evidence: EvidenceRef[] = [];
-  if (races) {
-    evidence.push(
-      capRef(
-        "keepalive-race",
-        `${races} keep-alive race(s): ${atTimer} at the target's idle timer, ${races - atTimer} by timing alone`,
-      ),
-    );
-  }
-  if (beforeWrite)
-    evidence.push({
-      kind: "capture",
-      label: `${beforeWrite} × 502 at the moment the target closed an idle socket: the gateway took the socket as the close arrived, before sending the request`,
-    });
-  if (timer)
-    evidence.push({
-      kind: "capture",
-      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}`,
-    });
-  else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
-  if (prem - cut) {
-    const paths = Object.entries(cap.prematurePaths)
-      .slice(0, 3)
-      .map(([path, n]) => `${path} × ${n}`)
-      .join(", ");
-    evidence.push(
-      capRef(
-        "premature-close",
-        `${prem - cut} close(s) without a response after the target had the request${floor !== null ? ` (it answers in ≥ ${floor} ms)` : ""}${paths ? `: ${paths}` : ""}${offTimer ? `; ${offTimer} of them only because they missed the idle timer, sooner than the target answers` : ""}`,
-      ),
-    );
-  }
-  if (cut)
-    evidence.push(
-      capRef(
-        "target-reset-mid-response",
-        `${cut} response(s) the target cut short: it closed (FIN or RST) after part of its answer, before the Content-Length or last chunk`,
-      ),
-    );
-  if (p?.keepAliveHeaderS != null)
-    evidence.push({ kind: "capture", label: `the target announces Keep-Alive: timeout=${p.keepAliveHeaderS}` });
-  // Races are established at the idle timer; by timing alone they could be hang-ups the instant a request arrived.
-  const raceConfirmed = atTimer > 0 && timer !== null;
-  if (races && raceConfirmed && prem > 0 && prem === offTimer) {
-    const conf: Confidence = atTimer >= 2 && timer.n >= 3 && offTimer * 4 <= atTimer ? "high" : "medium";
-    return {
-      cause: "keepalive-mismatch",
-      confidence: conf,
-      explains: raceExpl + premExpl,
-      summary: `${t.target} closes pooled sockets after ≈ ${ms(timer.ms)} idle just as the gateway reuses them (${races + beforeWrite} race(s)). ${offTimer} other close(s) crossing a request came off that timer but sooner than the target answers: races delayed on their way, or hang-ups; nothing else points at hang-ups.`,
-      evidence,
-    };
-  }
-  if (races && prem && raceConfirmed) {
-    const conf: Confidence = atTimer >= 2 && prem - offTimer >= 2 ? "high" : "medium";
-    return {
-      cause: "both",
-      confidence: conf,
-      explains: raceExpl + premExpl,
-      summary: `${t.target} closes idle sockets after ≈ ${ms(timer.ms)} as the gateway reuses them (${races} race(s)), and also closes connections without answering (${prem}).`,
-      evidence,
-    };
-  }
-  if (prem) {
-    const conf: Confidence =
-      floor === null || prem === offTimer ? "medium" : prem >= 2 || premExpl > 0 ? "high" : "medium";
-    const note = races
-      ? ` ${races} other close(s) came sooner than the target answers but not at an idle timer: possibly races, possibly hang-ups.`
-      : "";
-    // A response cut short is a close after the request too; the gateway had begun passing it on, so when the close
-    // is a FIN it logs `targetResponse aborted` (ECONNRESET) and no 502 (lab: mid-response-fin).
-    const what = [
-      prem - cut ? `closes connections after receiving a request, without answering (${prem - cut})` : "",
-      cut ? `cuts responses short, closing in the middle of its answer (${cut})` : "",
-    ]
-      .filter(Boolean)
-      .join(", and ");
-    return {
-      cause: "premature-close",
-      confidence: races ? minConfidence(conf, "medium") : conf,
-      explains: premExpl + (races ? raceExpl : 0),
-      summary: `${t.target} ${what}.${note}`,
-      evidence,
-    };
-  }
-  if (races || beforeWrite) {
-    const conf: Confidence = raceConfirmed
-      ? atTimer >= 2 && timer.n >= 3
-        ? "high"
-        : "medium"
-      : timer && beforeWrite >= 2
-        ? "medium"
-        : "low";
-    const when = timer
-      ? `after ≈ ${ms(timer.ms)} idle`
-      : "when idle (no idle timer could be inferred: too few closes agree)";
-    return {
-      cause: "keepalive-mismatch",
-      confidence: conf,
-      explains: raceExpl,
-      summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`,
-      evidence,
-    };
-  }
-  return null;
 }
 
 /** ECONNRESET / socket hang up without a capture of this target: only answers can point anywhere, and weakly. */

@@ -1,0 +1,15 @@
+/** What one kind of evidence says about a target, before the strongest is chosen (targets.ts). */
+import type { Confidence, EvidenceRef, TargetCause } from "./types";
+
+export interface Candidate {
+  cause: TargetCause;
+  confidence: Confidence;
+  explains: number;
+  summary: string;
+  evidence: EvidenceRef[];
+}
+
+export const ms = (n: number) =>
+  n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
+export const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+export const minConfidence = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
