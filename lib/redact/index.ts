@@ -148,6 +148,14 @@ export function redactText(text: string): { text: string; report: RedactionRepor
   return { text: out.join("\n"), report: r.report() };
 }
 
+/**
+ * One line on its own, no state and no report: a request path read from a capture (`?apikey=…`), which is
+ * shown and stored like a log line but belongs to no redacted file.
+ */
+export function redactInline(text: string): string {
+  return mayHoldSecret(text) ? new LineRedactor().redactLine(text, 0) : text;
+}
+
 /** `ab******yz`: first and last two characters kept; ids shorter than 8 are fully masked. */
 export function maskClientId(id: string): string {
   if (id.length < 8) return "*".repeat(id.length);

@@ -7,6 +7,7 @@
  */
 import type { Packet } from "@/lib/parsers/pcap";
 import type { HttpExchange } from "./types";
+import { redactInline } from "@/lib/redact";
 
 const REQUEST_LINE = /^([A-Z]{3,10}) (\S+)/;
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
@@ -55,7 +56,7 @@ export function addBurstSegment(
     const line = REQUEST_LINE.exec(text(p.payload));
     const ex = exchange({
       method: line?.[1] ?? null,
-      path: line?.[2] ?? null,
+      path: line ? redactInline(line[2]) : null,
       reqTsUs: p.tsUs,
       reqFrame: p.frame,
       prevActivityUs,

@@ -1,4 +1,5 @@
 /** Incremental HTTP/1.x message framing over one direction's byte stream. Reads heads, skips bodies. */
+import { redactInline } from "@/lib/redact";
 
 export interface HttpHead {
   method: string | null;
@@ -172,7 +173,8 @@ export class HttpStream {
       }
       const parts = first.split(" ");
       h.method = parts[0];
-      h.path = parts[1];
+      // Query strings carry API keys and tokens: the path is redacted before anything stores or shows it.
+      h.path = redactInline(parts[1]);
     }
     for (let k = 1; k < lines.length; k++) {
       const ln = lines[k];
