@@ -68,6 +68,43 @@ describe("correlate", () => {
     expect(detectOffset([fail("a", 1)], [])).toBeNull();
   });
 
+  it("failures logged after a capture stopped do not line up an offset by chance", () => {
+    // Lab recording `refused` with the first third of its capture (ms from 1796121750000): its six refusals pair
+    // with the 502s at offset 0; the thirteen 502s after it, shifted about 12 s, each found one of them within 1 s.
+    const base = 1_796_121_750_000;
+    const closes = [
+      ...[2_664, 4_718, 6_091, 8_654, 9_217, 9_325].map((ts, i) => cand(`r${i}`, base + ts, "refused", "t:1")),
+      cand("n", base + 10_343, "normal"),
+      cand("u", base + 10_775.721, "unknown"),
+    ];
+    const failures = [
+      2_665, 4_719, 6_093, 8_654, 9_217, 9_325, 12_086, 13_755, 15_442, 15_556, 16_876, 18_197, 20_710, 20_809, 21_461,
+      21_505, 21_642, 21_752, 21_909,
+    ].map((ts, i) => fail(String(i), base + ts, "t:1"));
+    const r = correlate(failures, closes);
+    expect(r.detected?.offsetMs).toBeCloseTo(0.5, 3);
+    expect(r.offsetMs).toBe(0);
+    expect(r.matches).toHaveLength(6);
+  });
+
+  it("judges the offset on the failures within the capture's recording time, not within its closes' span", () => {
+    // Lab recording keepalive-hint, first third of its capture (ms from 1796122000000, recording 55.36–69.61 s): its
+    // four 502s pair at offset 0; three after it, shifted 7.5 s, meet one close, as many as within the closes' span.
+    const base = 1_796_122_000_000;
+    const closes = [
+      ...[57_436, 62_960, 65_033].map((ts, i) => cand(`k${i}`, base + ts)),
+      cand("u", base + 69_611.633, "unknown"),
+      ...[61_514, 65_028, 69_091, 69_092, 69_614].map((ts, i) => cand(`n${i}`, base + ts, "normal")),
+    ];
+    const failures = [
+      57_443, 62_965, 65_033, 69_097, 72_530, 72_520, 72_515, 80_433, 87_091, 89_101, 91_924, 96_001,
+    ].map((ts, i) => fail(String(i), base + ts, "t:1"));
+    const recording = (ts: number) => ts >= base + 55_360 && ts <= base + 69_614;
+    expect(detectOffset(failures, closes)).toEqual({ offsetMs: 7492, pairs: 3 });
+    expect(detectOffset(failures, closes, 1000, recording)).toBeNull();
+    expect(correlate(failures, closes, { recording }).matches).toHaveLength(4);
+  });
+
   it("a person's override wins over the detected offset, and a wrong one loses the matches", () => {
     const failures = [fail("a", 11_000), fail("b", 60_000), fail("c", 110_000)];
     const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)];

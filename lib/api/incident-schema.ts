@@ -50,6 +50,8 @@ export const TargetRow = z.object({
   errorCodes: z.record(z.string(), z.number()),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
+  /** Of its 502s / 504s, those logged at a time no capture covers (clock offset applied): the captures cannot explain them. */
+  failuresOutsideCapture: z.number().default(0),
   /** From captures (lib/incidents/connections.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
   ...TargetConnections.shape,
 });
@@ -79,6 +81,8 @@ export const IncidentView = z.object({
     malformedLines: z.number(),
     /** "full" when logs show every request (level info or lower); "errors-only" when only failures are logged. */
     logCoverage: z.enum(["full", "errors-only", "none"]),
+    /** Whether the captures cover the log's whole time (clock offset applied); null without a log or capture. */
+    captureCoversLog: z.boolean().nullable().default(null),
     /** Gateway stats lines: per-process deltas summed (exist whatever the log level). */
     statsTotals: z.object({ requests: z.number(), responses: z.number(), s5xx: z.number() }).nullable(),
   }),

@@ -3,6 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
 import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
+import { captureWindows, inWindows } from "@/lib/analysis/capture-window";
 
 /**
  * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
@@ -14,17 +15,33 @@ export async function correlateIncident(
   toleranceMs = DEFAULT_TOLERANCE_MS,
 ): Promise<Correlation> {
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
+
   const txs = await db.logTransaction.findMany({
     where: { incidentId, OR: [{ status: 502 }, { errCode: "ECONNRESET" }] },
     select: { correlationId: true, target: true, endTs: true },
   });
   // The close time, else the first unanswered request's time, else the connection's end.
-  const rows = await db.$queryRaw<Array<{ id: bigint; target: string; cls: string; ts: number }>>`
-    SELECT id, target, "classCode" cls, coalesce(extract(epoch from "closeTs") * 1000,
+  const rows = await db.$queryRaw<
+    Array<{ id: bigint; target: string; cls: string; ts: number; fileId: string; start: number; end: number }>
+  >`
+    SELECT id, target, "classCode" cls, "fileId",
+      extract(epoch from "startTs") * 1000 start, extract(epoch from "endTs") * 1000 "end", coalesce(extract(epoch from "closeTs") * 1000,
       (SELECT (x.e->>'reqTsUs')::float8 / 1000 FROM jsonb_array_elements(exchanges) WITH ORDINALITY AS x(e, n)
         WHERE x.e->>'complete' = 'false' AND x.e->>'reqTsUs' IS NOT NULL ORDER BY x.n LIMIT 1),
       extract(epoch from "endTs") * 1000)::float8 ts
     FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
+  // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
+  // from its first connection's start to its last one's end. The offset is judged on the failures they could show.
+  const byFile = new Map<string, { firstTs: number; lastTs: number }>();
+  for (const r of rows) {
+    const f = byFile.get(r.fileId);
+    if (!f) byFile.set(r.fileId, { firstTs: Number(r.start), lastTs: Number(r.end) });
+    else {
+      f.firstTs = Math.min(f.firstTs, Number(r.start));
+      f.lastTs = Math.max(f.lastTs, Number(r.end));
+    }
+  }
+  const recording = captureWindows([...byFile.values()], 0);
   const candidates: Candidate[] = rows.map((r) => ({
     id: String(r.id),
     target: r.target,
@@ -52,6 +69,7 @@ export async function correlateIncident(
     {
       toleranceMs,
       overrideMs: incident?.clockOffsetMs ?? null,
+      ...(recording.length ? { recording: (ts: number) => inWindows(recording, ts) } : {}),
     },
   );
   await db.$transaction([

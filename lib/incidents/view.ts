@@ -17,6 +17,8 @@ import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections
 import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
+import { captureWindows, coversSpan, type Window } from "@/lib/analysis/capture-window";
+import { DEFAULT_TOLERANCE_MS } from "@/lib/analysis/correlate";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
@@ -66,6 +68,17 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
 function withoutCloseBuckets(counts: FileCounts): FileCounts {
   const { closeBuckets: _omit, ...rest } = counts;
   return rest;
+}
+
+/** Per target, its 502 / 504s the log shows at a time no capture covers (the clock offset applied). */
+async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws: Window[]) {
+  const rows = await db.$queryRaw<Array<{ target: string | null; n: bigint }>>`
+    SELECT target, count(*) n FROM "LogTransaction" t
+    WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
+      AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
+        WHERE extract(epoch from t."endTs") * 1000 BETWEEN w.s - ${DEFAULT_TOLERANCE_MS} AND w.e + ${DEFAULT_TOLERANCE_MS})
+    GROUP BY target`;
+  return new Map(rows.filter((r) => r.target !== null).map((r) => [r.target!, Number(r.n)]));
 }
 
 export const incidentUrl = (id: string) => `/incidents/${id}`;
@@ -161,6 +174,15 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   }
 
   const targetRows = await targetTotals(db, id, doneLogIds);
+  // What the captures can speak for: their time on the log's clock.
+  const offsetMs = incident.clockOffsetMs ?? incident.detectedClockOffsetMs ?? 0;
+  const windows = captureWindows(
+    files.filter((f) => isCaptureKind(f.kind) && f.status === "done").map((f) => f.counts),
+    offsetMs,
+  );
+  const logFirst = Math.min(...counts.map((c) => c.firstTs || Infinity));
+  const logLast = Math.max(...counts.map((c) => c.lastTs || -Infinity));
+  const outside = windows.length && doneLogIds.length ? await failuresOutside(db, id, doneLogIds, windows) : new Map();
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
   const byAddress = await targetConnectionSummary(db, id);
@@ -229,6 +251,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       errorCodes: Object.fromEntries([...codeTotals].sort((a, b) => b[1] - a[1])),
       malformedLines: counts.reduce((a, c) => a + (c.malformed ?? 0), 0),
       logCoverage,
+      captureCoversLog: windows.length && Number.isFinite(logFirst) ? coversSpan(windows, logFirst, logLast) : null,
       statsTotals:
         num(stats.rows) > 0
           ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) }
@@ -249,6 +272,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         errorCodes: r.errorCodes,
         p50Ms: r.p50,
         p95Ms: r.p95,
+        failuresOutsideCapture: outside.get(r.target) ?? 0,
         ...(capture.get(r.target) ?? NO_CAPTURE),
       };
     }),

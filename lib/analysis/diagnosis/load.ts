@@ -35,6 +35,7 @@ function captureFacts(view: BaseView, targets: TargetEvidence[]): DiagnosisEvide
     keepAliveHeaderS: p?.keepAliveHeaderS ?? null,
     explained502,
     target: racer?.target ?? null,
+    coversLog: view.summary.captureCoversLog,
   };
 }
 
@@ -48,6 +49,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     targetAnswered502: t.targetAnswered502,
     targetAnswered504: t.targetAnswered504,
     errorCodes: t.errorCodes,
+    outsideCapture: t.failuresOutsideCapture,
     capture:
       t.connections.total > 0
         ? {
@@ -89,6 +91,7 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
         errors502: t.errors502,
         requests: t.requests,
       })),
+      stats5xx: s.statsTotals?.s5xx ?? null,
     },
     targets,
     config: cfg

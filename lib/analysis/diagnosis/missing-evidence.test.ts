@@ -39,6 +39,70 @@ describe("a capture without any log", () => {
   });
 });
 
+describe("a capture that covers only part of the log's time", () => {
+  // Lab recording `both` with only the middle third of its capture: 3 hang-ups on the wire, 9 of 13 502s outside it.
+  const middle = (outsideCapture: number) =>
+    target({
+      errors502: 13,
+      errorCodes: { ECONNRESET: 13 },
+      outsideCapture,
+      capture: cap({ "premature-close": 3 }, { premature: { "answer-time": 3 } }),
+    });
+
+  it("what the capture shows stands for the target, sure only when the failures outside it could not outweigh it", () => {
+    const d = diagnose(ev([middle(9)]));
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
+    expect(d.targets[0].evidence.map((x) => x.label)).toContain(
+      "9 of its 13 failure(s) were logged while no capture was recording: the capture cannot tell what caused them",
+    );
+    expect(diagnose(ev([middle(1)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
+    expect(
+      diagnose(ev([middle(0)]))
+        .targets[0].evidence.map((x) => x.label)
+        .join(),
+    ).not.toMatch(/no capture was/);
+  });
+
+  it("failures whose log code names the cause need no capture", () => {
+    const refused = target({
+      errors502: 19,
+      errorCodes: { ECONNREFUSED: 19 },
+      outsideCapture: 12,
+      capture: cap({ refused: 7 }),
+    });
+    expect(diagnose(ev([refused])).targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+  });
+
+  it("a 504 outside the capture may be a dropped SYN as well as a slow target", () => {
+    // Lab recording `blackhole`, first third of its capture: 2 SYNs unanswered in it, 6 of the 8 × 504 after it.
+    const blackhole = target({
+      errors502: 0,
+      errors504: 8,
+      errorCodes: {},
+      outsideCapture: 6,
+      capture: cap({ "syn-unanswered": 2 }, { explained502: {} }),
+    });
+    expect(diagnose(ev([blackhole])).targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium" });
+  });
+
+  it("below level info, healthy is sure only if the capture covers the log or the stats lines' 5xx are all seen", () => {
+    const quiet = target({ requests: null, errors502: 0, errorCodes: {}, capture: cap({}) });
+    const errorsOnly = (stats5xx: number | null, coversLog: boolean) => {
+      const e = ev([quiet]);
+      return diagnose({
+        ...e,
+        logs: { ...e.logs, coverage: "errors-only", stats5xx },
+        capture: { ...e.capture!, coversLog },
+      }).targets[0];
+    };
+    // Lab recording random-33 (level warn), first third of its capture: the target's own 504s came later.
+    expect(errorsOnly(3, false)).toMatchObject({ cause: "healthy", confidence: "medium" });
+    expect(errorsOnly(null, false)).toMatchObject({ cause: "healthy", confidence: "medium" });
+    expect(errorsOnly(0, false)).toMatchObject({ cause: "healthy", confidence: "high" });
+    expect(errorsOnly(3, true)).toMatchObject({ cause: "healthy", confidence: "high" });
+  });
+});
+
 describe("diagnose: evidence that is missing or typed by a person", () => {
   it("resets without a capture → insufficient-data; must-gather names the capture", () => {
     const d = diagnose(ev([target()], { config: null }));

@@ -224,7 +224,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       return verdict(t, e, {
         cause: "healthy",
         // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log.
-        confidence: logged && (t.capture || t.requests) ? "high" : "medium",
+        confidence: logged && (t.capture || t.requests) && !unseenAnswers(e) ? "high" : "medium",
         explains: 0,
         summary: `${t.target}: no failures.`,
         evidence: [],
@@ -247,17 +247,48 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   }
   // Other causes of the same target stay visible as evidence.
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
+  // Failures logged while no capture was recording, which no log code names either: of a cause the capture cannot
+  // show, perhaps another one. Weighed as a second cause would be.
+  const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
+  const outsideUnnamed = Math.max(0, outside - unreachableCodes - tls - own.logged502 - own.logged504);
   const confidence =
-    (others.length && others[0].explains * 2 > main.explains) || (unknownResets > 0 && main !== unknown)
+    (others.length && others[0].explains * 2 > main.explains) ||
+    (unknownResets > 0 && main !== unknown) ||
+    outsideUnnamed * 2 > main.explains
       ? minConfidence(main.confidence, "medium")
       : main.confidence;
-  const evidence = [...main.evidence, ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` }))];
+  const evidence = [
+    ...main.evidence,
+    ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
+    ...(outside
+      ? [
+          logRef(
+            `${outside} of its ${failures} failure(s) were logged while no capture was recording: the capture cannot tell what caused them`,
+          ),
+        ]
+      : []),
+  ];
   // Each kind of evidence explains its own failures (refusals, 504s, the target's own answers, closes on the wire):
   // a target failing in several ways has them all explained, not only the main cause's.
   const all = main.explains + others.reduce((n, c) => n + c.explains, 0);
   // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
   const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
+}
+
+/**
+ * Whether a target's own 5xx answers may have gone unseen: below level info the gateway writes no line for them, so
+ * only a capture of the log's whole time shows them; else its stats lines count every 5xx it answered, and those the
+ * log and captures show account for them or not.
+ */
+function unseenAnswers(e: DiagnosisEvidence): boolean {
+  if (e.logs.coverage === "full" || e.capture?.coversLog !== false) return false;
+  if (e.logs.stats5xx == null) return true;
+  const seen = e.targets.reduce((n, t) => {
+    const own = ownAnswers(t, false);
+    return n + t.errors502 + t.errors504 + own.unlogged502 + own.unlogged504;
+  }, 0);
+  return e.logs.stats5xx > seen;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface DiagnosisEvidence {
     status502: number;
     econnreset: number;
     byTarget: Array<{ target: string; proxy?: string | null; errors502: number; requests: number | null }>;
+    /** 5xx answers the gateway's stats lines counted (every level logs them); null without stats lines. */
+    stats5xx?: number | null;
   };
   /** Everything known per target: its log counts and, when a capture covers it, its connections. */
   targets: TargetEvidence[];
@@ -57,6 +59,8 @@ export interface DiagnosisEvidence {
     explained502: Record<string, number>;
     /** The target the idle timer and header above belong to (the one that races most). */
     target?: string | null;
+    /** Whether the captures cover all of the log's time (null: no log to compare with). */
+    coversLog?: boolean | null;
   } | null;
   answers: DiagnosisAnswers;
 }
@@ -72,6 +76,8 @@ export interface TargetEvidence {
   targetAnswered504: number;
   /** Error codes of the target's failed transactions in the log (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...). */
   errorCodes: Record<string, number>;
+  /** Of its 502 / 504s, those logged while no capture was recording: the capture says nothing of them. */
+  outsideCapture?: number;
   capture: {
     total: number;
     byClass: Record<string, number>;

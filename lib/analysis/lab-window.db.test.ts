@@ -1,0 +1,97 @@
+/**
+ * The lab recordings (scripts/lab) as a customer's bundle often holds them: the whole log, but a capture started
+ * late or stopped early. A capture speaks only for its own time, so the log's failures outside it must not be
+ * taken as explained by what it shows: no cause the truth contradicts may come out with high confidence.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeFiles } from "@/lib/testing/samples";
+import { parseQueued } from "@/lib/testing/worker";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { getIncidentView } from "@/lib/incidents/view";
+import { IncidentView } from "@/lib/api/incident-schema";
+import { readChunked, splitPcap } from "@/lib/testing/capture";
+import { DEFAULT_TOLERANCE_MS } from "./correlate";
+import { labFixtureNames, loadLabFixture } from "./lab-truth";
+
+/** The capture cut in three by packet count (as `editcap -c`), one part kept. */
+const THIRDS = { early: 0, middle: 1, late: 2 } as const;
+type Third = keyof typeof THIRDS;
+
+let t: TestEnv;
+const ids = new Map<string, string>();
+/** Per recording and third: its first and last packet (ms), read from the part by the pcap reader. */
+const windows = new Map<string, { first: number; last: number }>();
+beforeAll(async () => {
+  t = await openTestDb();
+  const store = blobStore(t.dataDir);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lab-window-"));
+  for (const name of labFixtureNames()) {
+    for (const [third, i] of Object.entries(THIRDS)) {
+      const files = loadLabFixture(name).files.map((f) => {
+        if (!f.endsWith(".pcap")) return f;
+        const data = new Uint8Array(readFileSync(f));
+        const parts = splitPcap(data, Math.max(1, Math.ceil(readChunked(data, 1 << 20).packets.length / 3)));
+        const part = parts[Math.min(i, parts.length - 1)];
+        const ts = readChunked(part, 1 << 20).packets.map((p) => p.tsUs / 1000);
+        windows.set(`${name}/${third}`, { first: Math.min(...ts), last: Math.max(...ts) });
+        const out = path.join(dir, `${name}-${third}.pcap`);
+        writeFileSync(out, part);
+        return out;
+      });
+      ids.set(`${name}/${third}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    }
+  }
+  await parseQueued(t.handle.prisma, t.dataDir);
+}, 900_000);
+afterAll(async () => t?.cleanup());
+
+/**
+ * The failed transactions of a log (a line of theirs carries status 502 or 504: the gateway's error line, or at level
+ * info the target's own answer passed on), each at its last line's time; at level trace error lines come twice.
+ */
+function failureTimes(logFile: string): number[] {
+  const last = new Map<string, number>();
+  const failed = new Set<string>();
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    const f = line.split("][");
+    if (f.length < 14) continue;
+    const id = f[8];
+    last.set(id, Date.parse(line.slice(0, line.indexOf(" "))));
+    if (f[12] === "502" || f[12] === "504") failed.add(id);
+  }
+  return [...failed].map((id) => last.get(id)!);
+}
+
+describe.each(labFixtureNames())("lab recording %s, one third of its capture", (name) => {
+  const { truth, files } = loadLabFixture(name);
+
+  it.each(Object.keys(THIRDS) as Third[])(
+    "%s: is never given a cause the truth contradicts with high confidence",
+    async (third) => {
+      const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/${third}`)!));
+      const d = view.diagnosis;
+      const wrongAndSure = d.targets
+        .filter((v) => v.confidence === "high")
+        .map((v) => ({ target: v.target, cause: v.cause, truth: truth.targets.find((x) => x.target === v.target) }))
+        .filter(({ cause, truth: tt }) => !tt || !(tt.tiedCauses ?? [tt.expectedCause]).some((c) => c === cause))
+        .map((x) => ({ ...x, truth: x.truth?.expectedCause }));
+      expect(wrongAndSure).toEqual([]);
+      const incidentCauses = [truth.expectedCause, ...truth.expectedCauses].map((c) =>
+        c === "healthy" ? "no-502" : c,
+      );
+      if (d.verdict.confidence === "high") expect(incidentCauses).toContain(d.verdict.cause);
+      // Where log and capture share a clock, the failures outside the part's time are counted from the log's lines.
+      if (truth.clockSkew) return;
+      const w = windows.get(`${name}/${third}`)!;
+      const outside = files
+        .filter((f) => f.endsWith(".log"))
+        .flatMap(failureTimes)
+        .filter((ts) => ts < w.first - DEFAULT_TOLERANCE_MS || ts > w.last + DEFAULT_TOLERANCE_MS).length;
+      expect(view.targets.reduce((n, r) => n + r.failuresOutsideCapture, 0)).toBe(outside);
+    },
+  );
+});
