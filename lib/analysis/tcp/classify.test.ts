@@ -259,6 +259,14 @@ describe("a response that is not valid HTTP", () => {
     expect(conns[0].exchanges[1]).toMatchObject({ invalidResponse: "HTTP/1.1 abc OK", complete: false });
     expect(profile.invalidResponses).toBe(1);
   });
+  it("keeps such a status line redacted, like a request path", () => {
+    const s = new Script(port++).handshake(0);
+    s.gw(1, DATA, REQ("/items/1"));
+    s.tg(1 + RTT, DATA, "HTTP/1.1 abc ?apikey=Zk3hQ9xLm2Pw7Rt5\r\nContent-Length: 0\r\n\r\n");
+    s.gw(1 + RTT + 0.5, TCP_FIN | TCP_ACK);
+    const { conns } = classify([s]);
+    expect(conns[0].exchanges[0].invalidResponse).toBe("HTTP/1.1 abc ?apikey=[REDACTED]");
+  });
   it("bytes that do not begin like a status line (a capture that starts inside a body) are not counted", () => {
     const s = new Script(port++).handshake(0);
     s.gw(1, DATA, REQ("/items/1"));

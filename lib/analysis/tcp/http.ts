@@ -169,7 +169,8 @@ export class HttpStream {
       if (!m) {
         this.state = "lost";
         // Only what begins like a status line: other bytes may be a capture that starts inside a body.
-        if (first.startsWith("HTTP/")) this.ev.invalid?.(first.slice(0, 80));
+        // What follows `HTTP/` is the target's, whatever it is: redacted like a request path before anything keeps it.
+        if (first.startsWith("HTTP/")) this.ev.invalid?.(redactInline(first.slice(0, 80)));
         return;
       }
       h.status = Number(m[1]);
