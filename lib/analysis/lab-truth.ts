@@ -88,6 +88,12 @@ export const labTarget = z.object({
   logTargetRequestErrors: z.number().int().nonnegative(),
   /** the target's own HTTP 502 / 504 responses on the gateway leg (tshark; absent in fixtures recorded before it was counted) */
   targetErrorResponses: z.number().int().nonnegative().optional(),
+  /** The target closes (FIN) this long after every complete response, without `Connection: close` (ms, min–max). */
+  closesAfterResponseMs: z.tuple([z.number(), z.number()]).optional(),
+  /** The target sends `Connection: close` on every response and closes after it. */
+  connectionClose: z.boolean().optional(),
+  /** Responses whose status line Node's parser rejects (HPE_INVALID_STATUS): tshark's http.response.code 0. */
+  invalidResponses: z.number().int().nonnegative().optional(),
   failingConnections: z.number().int().nonnegative(),
   /** Failing connections plus the target's own 502 / 504 answers (recordings before this count lack it). */
   failures: z.number().int().nonnegative().optional(),
@@ -167,6 +173,10 @@ export const labTruth = z.object({
       truncated: z.number().int().optional(),
       /** handshakes the backend's TLS server saw fail (tls-*) */
       tlsErrors: z.number().int().optional(),
+      /** closes it announced with Connection: close (connection-close); the gateway may close first on the wire */
+      announcedCloses: z.number().int().optional(),
+      /** responses it sent with a status line that is not valid HTTP (malformed-response) */
+      malformed: z.number().int().optional(),
     }),
   ),
 });

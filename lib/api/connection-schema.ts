@@ -162,6 +162,8 @@ export const TargetProfileSchema = z.object({
   clusterNote: z.string().nullable(),
   keepAliveHeaderS: z.number().nullable(),
   serverErrors: z.record(z.string(), z.number()).default({}),
+  /** Responses that are not valid HTTP; captures parsed before they were recognised have no such count. */
+  invalidResponses: z.number().default(0),
   /** Captures parsed before TLS was recognised have no such count. */
   encrypted: z.number().default(0),
 });

@@ -7,7 +7,11 @@
 // respMs [min, max] normal response time, truncate {prefix, share, close, bodyBytes} (on such a request
 // send the status line, the headers with the full Content-Length and only the first bodyBytes of the body,
 // then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert} (PEM file paths:
-// an https target; the handshake's outcome is the gateway's to decide).
+// an https target; the handshake's outcome is the gateway's to decide), malformed {prefix, share, statusLine}
+// (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
+// parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
+// `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
+// `Connection: close` on every response and close right after it: the announced, healthy way).
 //
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
@@ -18,6 +22,24 @@ import fs from "node:fs";
 const between = ([a, b]) => a + Math.random() * (b - a);
 export const HANGUP_DELAY_MS = [20, 60];
 const REASON = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+
+// Bytes from `from` to the end of a chunked body (its last chunk and trailer included), or null while incomplete.
+function chunkedLength(buf, from) {
+  let i = from;
+  for (;;) {
+    const eol = buf.indexOf("\r\n", i);
+    if (eol < 0) return null;
+    const size = parseInt(buf.slice(i, eol).split(";")[0], 16);
+    if (!Number.isFinite(size)) return buf.length - from; // not chunked after all: take what is there
+    if (size === 0) {
+      // "0\r\n" then an optional trailer, then an empty line
+      const end = buf.indexOf("\r\n\r\n", eol);
+      return end < 0 ? null : end + 4 - from;
+    }
+    i = eol + 2 + size + 2;
+    if (buf.length < i) return null;
+  }
+}
 
 export function startBackend(opts, eventsFile) {
   const log = (ev) =>
@@ -48,6 +70,7 @@ export function startBackend(opts, eventsFile) {
     const respond = (path, cut = null) => {
       if (closed) return;
       const own = opts.status && path.startsWith(opts.status.prefix) && Math.random() < opts.status.share;
+      const bad = opts.malformed && path.startsWith(opts.malformed.prefix) && Math.random() < opts.malformed.share;
       const body = own
         ? JSON.stringify({ error: "upstream unavailable" })
         : cut
@@ -58,12 +81,17 @@ export function startBackend(opts, eventsFile) {
             })
           : JSON.stringify({ path, ok: true, at: new Date().toISOString() });
       const head = [
-        own ? `HTTP/1.1 ${opts.status.code} ${REASON[opts.status.code] ?? "Error"}` : "HTTP/1.1 200 OK",
+        bad
+          ? opts.malformed.statusLine
+          : own
+            ? `HTTP/1.1 ${opts.status.code} ${REASON[opts.status.code] ?? "Error"}`
+            : "HTTP/1.1 200 OK",
         "Content-Type: application/json",
         `Content-Length: ${Buffer.byteLength(body)}`,
         `Date: ${new Date().toUTCString()}`,
-        "Connection: keep-alive",
+        opts.connectionClose ? "Connection: close" : "Connection: keep-alive",
       ];
+      if (bad) log({ ev: "malformed", peerPort: peer, path, statusLine: opts.malformed.statusLine });
       if (opts.keepAliveHint != null) head.push(`Keep-Alive: timeout=${opts.keepAliveHint}`);
       if (cut) {
         // the head and part of the body, then the close: Content-Length is never reached
@@ -75,6 +103,8 @@ export function startBackend(opts, eventsFile) {
       sock.write(head.join("\r\n") + "\r\n\r\n" + body);
       served++;
       touch();
+      if (opts.connectionClose) close("fin", "connection-close");
+      else if (opts.closeAfter) setTimeout(() => close("fin", "after-response"), between(opts.closeAfter));
     };
     const onRequest = (method, path) => {
       log({ ev: "request", peerPort: peer, method, path });
@@ -99,8 +129,15 @@ export function startBackend(opts, eventsFile) {
         const end = buf.indexOf("\r\n\r\n");
         if (end < 0) break;
         const head = buf.slice(0, end);
-        const m = /content-length:\s*(\d+)/i.exec(head);
-        const len = m ? Number(m[1]) : 0;
+        let len;
+        if (/transfer-encoding:\s*chunked/i.test(head)) {
+          // the gateway streams a client's body it has no length for in chunks: the request ends at the 0-size chunk
+          len = chunkedLength(buf, end + 4);
+          if (len === null) break;
+        } else {
+          const m = /content-length:\s*(\d+)/i.exec(head);
+          len = m ? Number(m[1]) : 0;
+        }
         if (buf.length < end + 4 + len) break;
         buf = buf.slice(end + 4 + len);
         const [method, path] = head.split("\r\n")[0].split(" ");

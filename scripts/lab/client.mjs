@@ -18,7 +18,8 @@ function drawGap(gaps) {
   }
 }
 
-function get(port, urlPath, timeoutMs) {
+// A lane's `post: {share, bytes: [min, max]}` makes that share of its requests POSTs with a body of that many bytes.
+function send(port, urlPath, timeoutMs, body = null) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const req = http.request(
@@ -26,8 +27,12 @@ function get(port, urlPath, timeoutMs) {
         host: "127.0.0.1",
         port,
         path: urlPath,
-        method: "GET",
-        headers: { "x-api-key": "lab-client", accept: "application/json" },
+        method: body ? "POST" : "GET",
+        headers: {
+          "x-api-key": "lab-client",
+          accept: "application/json",
+          ...(body ? { "content-type": "application/octet-stream", "content-length": body.length } : {}),
+        },
         agent: false,
       },
       (res) => {
@@ -37,7 +42,7 @@ function get(port, urlPath, timeoutMs) {
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error("client timeout")));
     req.on("error", (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
-    req.end();
+    req.end(body ?? undefined);
   });
 }
 
@@ -52,9 +57,14 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
       const reqs = [];
       for (let i = 0; i < k; i++) {
         const p = `${t.basePath}/${pick(L.paths)}?n=${++n}`;
+        const body =
+          L.post && Math.random() < L.post.share
+            ? Buffer.alloc(Math.round(L.post.bytes[0] + Math.random() * (L.post.bytes[1] - L.post.bytes[0])), 0x61)
+            : null;
         reqs.push(
-          get(gatewayPort, p, sc.clientTimeoutMs ?? 30000).then((r) => {
-            fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...r }) + "\n");
+          send(gatewayPort, p, sc.clientTimeoutMs ?? 30000, body).then((r) => {
+            const sent = body ? { method: "POST", bytes: body.length } : {};
+            fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...sent, ...r }) + "\n");
           }),
         );
       }

@@ -41,9 +41,15 @@ export function writeFixture({
   fs.copyFileSync(configFile, path.join(dir, `${ORG}-${ENV}-config.yaml`));
   if (withDefault) fs.writeFileSync(path.join(dir, "default.yaml"), defaultYaml);
   const filter = captureFilter(sc);
-  execFileSync("tshark", ["-r", fullPcap, "-Y", filter, "-F", "pcap", "-w", path.join(dir, "capture.pcap")], {
+  const cut = sc.captureSnapLen ? path.join(scratch, "capture-full.pcap") : path.join(dir, "capture.pcap");
+  execFileSync("tshark", ["-r", fullPcap, "-Y", filter, "-F", "pcap", "-w", cut], {
     stdio: ["ignore", "ignore", "ignore"],
   });
+  // Large bodies (large-post): the fixture keeps each packet's first captureSnapLen bytes, as `tcpdump -s N` would.
+  if (sc.captureSnapLen)
+    execFileSync("editcap", ["-F", "pcap", "-s", String(sc.captureSnapLen), cut, path.join(dir, "capture.pcap")], {
+      stdio: ["ignore", "ignore", "ignore"],
+    });
   const map = path.join(scratch, "relay-map.jsonl");
   if (fs.existsSync(map) && fs.statSync(map).size < 64 * 1024) fs.copyFileSync(map, path.join(dir, "relay-map.jsonl"));
   const events = readJsonl(path.join(scratch, "backend-events.jsonl"));
@@ -90,12 +96,20 @@ function crossCheck(events, sc) {
     }
     out[`${t.listen.host}:${t.listen.port}`] = {
       requestsSeen: ev.filter((e) => e.ev === "request").length,
-      idleCloses: ev.filter((e) => e.ev === "close" && e.reason === "idle").length - idleDuringRequest,
+      // closes after a response without saying so (closeAfter) leave nothing pending: on the wire they are idle closes
+      idleCloses:
+        ev.filter((e) => e.ev === "close" && ["idle", "after-response"].includes(e.reason)).length - idleDuringRequest,
       hangups: ev.filter((e) => e.ev === "close" && e.reason === "hangup").length,
       ...(idleDuringRequest ? { idleDuringRequest } : {}),
       // responses it cut short on purpose (truncate), handshakes its TLS server saw fail (tlsClientError)
       ...(t.backend.truncate ? { truncated: ev.filter((e) => e.ev === "truncate").length } : {}),
       ...(t.backend.tls ? { tlsErrors: ev.filter((e) => e.ev === "tls-error").length } : {}),
+      // closes it announced (Connection: close): the gateway, told so, may close first on the wire
+      ...(t.backend.connectionClose
+        ? { announcedCloses: ev.filter((e) => e.ev === "close" && e.reason === "connection-close").length }
+        : {}),
+      // responses it sent with a status line that is not valid HTTP (malformed)
+      ...(t.backend.malformed ? { malformed: ev.filter((e) => e.ev === "malformed").length } : {}),
     };
   }
   return out;
@@ -137,8 +151,8 @@ ${rows.join("\n")}
 
 - ${logFiles.map((f) => `\`${path.basename(f)}\``).join(", ")}: the gateway's log, exactly as it wrote it.
 - \`${ORG}-${ENV}-config.yaml\`: the configuration it ran with${withDefault ? "; `default.yaml`: the edgemicro template beside it, as in real bundles" : ""}.
-- \`capture.pcap\`: only the gateway↔target leg, as \`tcpdump -i any -s 0 host TARGET\` on the gateway host would record it (Linux cooked link type). Cut out of the full two-leg recording with
-  \`tshark -r full.pcap -Y "${filter}" -F pcap -w capture.pcap\`.
+- \`capture.pcap\`: only the gateway↔target leg, as \`tcpdump -i any -s ${sc.captureSnapLen ?? 0} host TARGET\` on the gateway host would record it (Linux cooked link type). Cut out of the full two-leg recording with
+  \`tshark -r full.pcap -Y "${filter}" -F pcap -w capture.pcap\`${sc.captureSnapLen ? `, then \`editcap -F pcap -s ${sc.captureSnapLen}\`: each packet's first ${sc.captureSnapLen} bytes (the request bodies are large; the truth is computed from the full capture)` : ""}.
 - \`truth.json\`: the ground truth below, machine-readable.${hasMap ? " `relay-map.jsonl`: the relay's pairs (gateway port ↔ relay upstream port)." : ""}
 
 ## How the truth was computed

@@ -132,6 +132,7 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
       execArgv: https ? [`--tls-keylog=${path.join(scratch, "tls-keys.log")}`] : [],
     });
     gateway.stdout.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));
+    gateway.stderr.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));
     await startChild("gateway", gateway);
     console.log(`[${name}] recording ${sc.durationS} s …`);
     await runClient(sc, sc.gateway.port, sc.durationS * 1000, path.join(scratch, "client.jsonl"));

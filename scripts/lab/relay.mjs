@@ -3,6 +3,10 @@
 // after the direction's latency and in order. Like a load balancer, its kernel ACKs on the
 // target's behalf.
 //
+// `latency.upKBps` (optional) caps the gateway → target direction's throughput: after each chunk the relay stops
+// reading from the gateway for as long as the chunk takes at that rate, so TCP flow control holds a large request
+// body back on the wire (what a slow link or a busy target does), and a close can meet it mid-body.
+//
 // Every pair is logged to `mapFile` (JSON lines): the gateway's port on the downstream leg and
 // the relay's local port on the upstream leg, so connections can be followed across the relay.
 import net from "node:net";
@@ -42,11 +46,15 @@ export function startRelay({ listen, upstream, latency, mapFile }) {
     });
     const alive = (s) => !s.destroyed;
     // gateway -> target
-    down.on("data", (c) =>
+    down.on("data", (c) => {
+      if (latency.upKBps) {
+        down.pause();
+        setTimeout(() => down.resume(), c.length / latency.upKBps);
+      }
       toTarget(() => {
         if (alive(up)) up.write(c);
-      }),
-    );
+      });
+    });
     down.on("end", () =>
       toTarget(() => {
         if (alive(up)) up.end();

@@ -51,6 +51,9 @@ export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) 
           status: null,
           truncate: null,
           tls: null,
+          malformed: null,
+          closeAfter: null,
+          connectionClose: false,
           respMs: [2, 8],
           ...(over.backend ?? {}),
         },
@@ -436,6 +439,73 @@ export const scenarios = {
       raceLane(1, 1000, 3),
       { ...scatterLane(2, ["v1/orders"], 1), gaps: [{ p: 1, min: 800, max: 2500 }] },
     ],
+  },
+
+  "malformed-response": {
+    description:
+      "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with the status line `HTTP/1.1 abc OK` (not valid HTTP: Node's parser rejects it) and the rest normally.",
+    durationS: 25,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, malformed: { prefix: "/items", share: 0.2, statusLine: "HTTP/1.1 abc OK" } },
+      }),
+    ],
+    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+  },
+  "close-after-response": {
+    description:
+      "Target closes every connection (FIN) 0–30 ms after a complete response, without a `Connection: close` header (an HTTP/1.0-style server or a badly configured load balancer); concurrent bursts with short gaps make the gateway reuse sockets the target is closing.",
+    durationS: 10,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, closeAfter: [0, 30] },
+      }),
+    ],
+    lanes: [
+      {
+        target: 0,
+        paths,
+        burst: 3,
+        gaps: [
+          { p: 0.7, min: 0, max: 60 },
+          { p: 0.3, min: 100, max: 600 },
+        ],
+      },
+      { target: 0, paths, burst: 2, gaps: [{ p: 1, min: 0, max: 80 }] },
+    ],
+  },
+  "connection-close": {
+    description:
+      "Healthy negative control: the target sends `Connection: close` on every response and closes (FIN) right after it; the gateway opens a new connection for every request.",
+    durationS: 10,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000, connectionClose: true } })],
+    lanes: [
+      {
+        target: 0,
+        paths,
+        burst: 3,
+        gaps: [
+          { p: 0.7, min: 0, max: 60 },
+          { p: 0.3, min: 100, max: 600 },
+        ],
+      },
+      scatterLane(0, paths, 2),
+    ],
+  },
+  "large-post": {
+    description:
+      "Target closes idle keep-alive connections after 1 s with RST (gateway keep-alive 30 s); half the requests are POSTs of 100 kB–1 MB, so some races happen while the gateway is writing a large body (the relay passes 4 MB/s toward the target, so a body is on the wire for up to ≈ 250 ms). The fixture's capture keeps 256 bytes of each packet (tcpdump -s 256).",
+    durationS: 30,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    captureSnapLen: 256,
+    // 4 MB/s toward the target: a 1 MB body takes ≈ 250 ms on the wire, so a reset can arrive while it is sent
+    targets: [target({ latency: { upMs: 20, downMs: 20, upKBps: 4000 }, backend: { idleMs: 1000, idleClose: "rst" } })],
+    lanes: [{ ...raceLane(0, 1000, 2), post: { share: 0.5, bytes: [100_000, 1_000_000] } }],
   },
 };
 

@@ -62,7 +62,7 @@ for (const name of labFixtureNames(root)) {
     const same = mine.filter((c) => stored.get(c) === c.class).length;
     const races = tt.counts["keepalive-race"];
     rows.push(
-      `| ${i ? "" : name} | ${tt.target} | ${tt.tiedCauses ? tt.tiedCauses.join(" = ") : tt.expectedCause}${races ? `, ${tt.idleTimeoutMs} ms (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`,
+      `| ${i ? "" : name} | ${tt.target} | ${tt.tiedCauses ? tt.tiedCauses.join(" = ") : tt.expectedCause}${races ? `, ${tt.closesAfterResponseMs ? `closes ${tt.closesAfterResponseMs.join("–")} ms after each response` : `${tt.idleTimeoutMs} ms`} (${races} races)` : ""} | ${v ? `${v.cause} (${v.confidence})${v.idleTimeoutMs !== null ? `, ${v.idleTimeoutMs} ms` : ""}` : "—"} | ${same} of ${mine.length} | ${i ? "" : `${truth.expectedCause} → ${view.diagnosis.verdict.cause} (${view.diagnosis.verdict.confidence})`} |`,
     );
   }
 }

@@ -18,11 +18,12 @@ for (const name of fs.readdirSync(root).sort()) {
         c["tls-handshake-failed"] ? `${c["tls-handshake-failed"]} TLS handshake failed` : "",
         c["target-reset-mid-response"] ? `${c["target-reset-mid-response"]} cut mid-response` : "",
         x.dns ? `${x.lookupFailures} lookups failed (${x.dns.nxdomain ? "NXDOMAIN" : "no resolver"})` : "",
+        x.invalidResponses ? `${x.invalidResponses} responses not valid HTTP` : "",
       ]
         .filter(Boolean)
         .join(", ") || "-";
     rows.push(
-      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.idleTimeoutMs ?? "-"} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused}${c["syn-unanswered"] ? ` + ${c["syn-unanswered"]} SYN unanswered` : ""} | ${c["gateway-close"]} | ${other} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
+      `| ${i ? "" : name} | ${x.target} (${x.proxy}) | ${x.closesAfterResponseMs ? `closes ${x.closesAfterResponseMs.join("–")} ms after each response` : x.connectionClose ? "Connection: close" : (x.idleTimeoutMs ?? "-")} ${x.idleClose ?? ""}${x.keepAliveHintS != null ? ` hint ${x.keepAliveHintS}s` : ""} | ${x.hangupShare ? `${x.hangupShare * 100}% ${x.hangupClose}` : "-"} | ${c.total} | ${c["keepalive-race"]} | ${c["premature-close"]} | ${c.refused}${c["syn-unanswered"] ? ` + ${c["syn-unanswered"]} SYN unanswered` : ""} | ${c["gateway-close"]} | ${other} | ${c.normal} | ${c.unknown} | ${idle.count}${idle.count ? ` (${idle.minMs}–${idle.maxMs})` : ""} | ${x.idleCloses.byGateway.count} | ${x.logTargetRequestErrors} | ${x.expectedCause} | ${i ? "" : `${t.log.status502} / ${t.log.status504}${t.log.status502WithoutWireFailure ? ` (${t.log.status502WithoutWireFailure} not on wire)` : ""}`} | ${i ? "" : t.expectedCause} |`,
     );
   });
 }

@@ -308,6 +308,23 @@ function ownErrorResponses(pcap, ports) {
   return by;
 }
 
+// Responses Node's HTTP parser rejects (HPE_INVALID_STATUS): a status line whose code is not three digits, which
+// tshark reads as http.response.code 0 (`HTTP/1.1 abc OK`), by target address:
+// tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code < 100 || http.response.code > 999' -T fields -e ip.src -e tcp.srcport
+// Bytes that do not begin like a response at all are not counted here (no scenario sends them).
+function invalidResponses(pcap, ports) {
+  const out = tsharkHttpFields(pcap, ports, "http.response.code < 100 || http.response.code > 999", [
+    "ip.src",
+    "tcp.srcport",
+  ]);
+  const by = new Map();
+  for (const line of out.split("\n").filter(Boolean)) {
+    const key = line.split("\t").join(":");
+    by.set(key, (by.get(key) ?? 0) + 1);
+  }
+  return by;
+}
+
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.
 // A close in the middle of a response is the target hanging up after it had the request: a premature close.
@@ -319,6 +336,7 @@ function failureKinds(counts, ownErrors, lookupFailures = 0) {
     [race && prem ? "both" : race ? "keepalive-mismatch" : "premature-close", race + prem],
     ["gateway-timeout", counts["gateway-close"]],
     ["target-unreachable", counts.refused + (counts["syn-unanswered"] ?? 0) + lookupFailures],
+    // the target's own 502 / 504 answers and its answers that are not valid HTTP (each a 502 from the gateway)
     ["target-error", ownErrors],
     ["tls-error", counts["tls-handshake-failed"] ?? 0],
   ].filter(([, n]) => n > 0);
@@ -382,7 +400,7 @@ function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst 
     files: logFiles.map((f) => f.split("/").at(-1)),
     status502,
     status504,
-    // the targets' own 502 / 504 answers, passed on (tshark: http.response.code on the gateway leg)
+    // the targets' own 502 / 504 answers, passed on, and their answers that are not valid HTTP (tshark: http.response.code on the gateway leg)
     statusFromTargets: fromTargets,
     status502WithoutWireFailure:
       status502 -
@@ -520,6 +538,10 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     fullPcap,
     sc.targets.map((t) => t.listen.port),
   );
+  const invalid = invalidResponses(
+    fullPcap,
+    sc.targets.map((t) => t.listen.port),
+  );
   const isIp = (h) => /^[\d.]+$/.test(h);
   const http = httpMessages(
     fullPcap,
@@ -579,7 +601,10 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       backend: backendAddr,
       relayed: !!t.relay,
       latencyMs: t.relay ? t.latency : null,
-      idleTimeoutMs: t.backend ? t.backend.idleMs : null,
+      // a target that closes after every response (closeAfter, connectionClose) runs no idle timer that matters
+      idleTimeoutMs: t.backend && !t.backend.closeAfter && !t.backend.connectionClose ? t.backend.idleMs : null,
+      ...(t.backend?.closeAfter ? { closesAfterResponseMs: t.backend.closeAfter } : {}),
+      ...(t.backend?.connectionClose ? { connectionClose: true } : {}),
       idleClose: t.backend ? t.backend.idleClose.toUpperCase() : null,
       keepAliveHintS: t.backend?.keepAliveHint ?? null,
       hangupShare: t.backend?.hangup ? t.backend.hangup.share : 0,
@@ -611,6 +636,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       },
       logTargetRequestErrors: logLines502,
       targetErrorResponses: ownErrors.get(tgt) ?? 0,
+      invalidResponses: invalid.get(tgt) ?? 0,
     };
     if (t.scheme === "https") rec.scheme = "https";
     // A target named by a host name that has no TCP connection on the wire: its lookups failed. The wire shows the
@@ -643,8 +669,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       counts["gateway-close"] +
       counts["tls-handshake-failed"] +
       counts["target-reset-mid-response"];
-    rec.failures = rec.failingConnections + rec.targetErrorResponses + lookupFailures;
-    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses, lookupFailures);
+    rec.failures = rec.failingConnections + rec.targetErrorResponses + rec.invalidResponses + lookupFailures;
+    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses + rec.invalidResponses, lookupFailures);
     rec.expectedCause = cause;
     if (tiedCauses) rec.tiedCauses = tiedCauses;
     targets.push(rec);
@@ -671,7 +697,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     log: logCounts(
       logFiles,
       classCounts,
-      targets.reduce((n, t) => n + t.targetErrorResponses, 0),
+      targets.reduce((n, t) => n + t.targetErrorResponses + t.invalidResponses, 0),
       targets.reduce((n, t) => n + t.lookupFailures, 0),
       connections.filter((c) => c.class === "target-reset-mid-response" && c.closeFlag === "RST").length,
     ),

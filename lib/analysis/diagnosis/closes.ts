@@ -1,7 +1,21 @@
 /** A target's closes on the wire, judged: keep-alive races at its idle timer, premature closes, or both. Pure. */
 import type { Confidence, EvidenceRef, TargetEvidence } from "./types";
+import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 import { ABORTED_RESPONSE } from "@/lib/analysis/log-aggregates";
 import { minConfidence, ms, type Candidate } from "./candidate";
+
+/**
+ * The target never answered a second request on one connection, yet the gateway reused its sockets and the target
+ * closed idle ones: it closes each connection right after its response (an HTTP/1.0-style server, a load balancer
+ * set so) without saying `Connection: close`, which would have kept Node's agent from pooling the socket. The quiet
+ * before those closes is then no keep-alive timer, only how soon after answering the target closes.
+ */
+export function closesAfterEveryResponse(p: TargetProfile | null | undefined): boolean {
+  return !!p && p.answered > 0 && p.maxReuseGapMs === null && p.idleCloses > 0;
+}
+
+const afterEach = (t: TargetEvidence, quietMs: number, races: number) =>
+  `${t.target} closes every connection ≈ ${ms(quietMs)} after its response (no connection carried a second answered request), without \`Connection: close\`, so the gateway pools the socket and reuses it as the close arrives (${races} race(s)).`;
 
 /** What the capture's closes say: races at the target's idle timer, premature closes, or both. */
 export function judgeCloses(
@@ -135,7 +149,10 @@ export function judgeCloses(
       cause: "keepalive-mismatch",
       confidence: conf,
       explains: raceExpl,
-      summary: `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`,
+      summary:
+        timer && closesAfterEveryResponse(p)
+          ? afterEach(t, timer.ms, races + beforeWrite)
+          : `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`,
       evidence,
     };
   }

@@ -112,9 +112,9 @@ describe("diagnose: a verdict per target", () => {
   });
 
   it("error codes no cause covers are named in an insufficient-data verdict, never a guess", () => {
-    const d = diagnose(ev([target({ errors502: 3, errorCodes: { HPE_INVALID_CONSTANT: 3 } })]));
+    const d = diagnose(ev([target({ errors502: 3, errorCodes: { ERR_STREAM_PREMATURE_CLOSE: 3 } })]));
     expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
-    expect(d.targets[0].summary).toMatch(/HPE_INVALID_CONSTANT × 3 \(Node's HTTP parser rejected/);
+    expect(d.targets[0].summary).toMatch(/error code\(s\) ERR_STREAM_PREMATURE_CLOSE × 3, which none/);
   });
 
   it("resets on a target whose capture is TLS: insufficient data, saying why and asking for its keep-alive", () => {

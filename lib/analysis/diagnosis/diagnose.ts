@@ -254,7 +254,8 @@ const CAUSE_WORDS: Record<Cause, string> = {
   "target-unreachable": "The gateway cannot connect to the target.",
   "gateway-timeout": "The target answers slower than the gateway waits.",
   "tls-error": "TLS between the gateway and the target fails.",
-  "target-error": "The target itself answers 502 / 504; the gateway passes its response on.",
+  "target-error":
+    "The target itself answers 502 / 504 (the gateway passes its response on), or answers with bytes that are not valid HTTP (the gateway answers 502).",
   "insufficient-data": "Not enough evidence for a cause: see the must-gather list.",
 };
 

@@ -9,6 +9,7 @@
  * pools nothing at all. No gateway setting stops a target's idle close from racing a reuse.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
+import { closesAfterEveryResponse } from "./closes";
 
 const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 
@@ -31,6 +32,17 @@ export function fixFor(
     case "both": {
       const idle = idleMs !== null ? ms(idleMs) : "its idle timeout";
       const longer = Math.max(gw ?? 0, 60_000) + 5000;
+      // A target that closes right after every response runs no idle timer worth raising: it must announce the close.
+      if (closesAfterEveryResponse(t.capture?.profile))
+        return {
+          title: `Make ${t.target} keep connections open, or say Connection: close`,
+          snippet: `# from the gateway host: does the target announce its close? (look for "Connection: close" in the response)\ncurl -sv --http1.1 http://${t.target}/<path> -o /dev/null`,
+          notes: [
+            `${t.target} answered no second request on any connection: it closes each one${idleMs !== null ? ` ≈ ${ms(idleMs)}` : ""} after its response, without a \`Connection: close\` header. The gateway's keep-alive agent then pools the socket and reuses it while the close is on its way, and that request dies (socket hang up / ECONNRESET).`,
+            "Either make the target (or the load balancer in front of it) keep HTTP/1.1 connections open, with an idle timeout well above the gateway's traffic gaps, or have it send `Connection: close` on every response it closes after: Node's agent then opens a new connection for the next request instead of reusing one being closed.",
+            KEEP_ALIVE_SCOPE,
+          ],
+        };
       const notes = [
         KEEP_ALIVE_SCOPE,
         `So the fix is at ${t.target}: it closes idle sockets after ${idle}, and a request the gateway sends on a pooled socket at that moment dies. Raise the target's idle (keep-alive) timeout well above the gateway's keep_alive_timeout${gw !== null ? ` (${ms(gw)} in ${cfg})` : ""} and above the idle gaps of your traffic, as the guide's order client/LB < gateway < target asks: the longer it is, the fewer pooled sockets ever sit idle that long.`,
@@ -97,6 +109,21 @@ export function fixFor(
         ],
       };
     case "target-error":
+      if (answersInvalidHttp(t))
+        return {
+          title: `Find why ${t.target} answers with bytes that are not valid HTTP`,
+          snippet: `# from the gateway host, one of the failing requests straight to the target (the raw status line and headers):\ncurl -sv --http1.1 http://${t.target}/<path> -o /dev/null`,
+          notes: [
+            `The gateway's HTTP parser (Node.js) rejected the target's response${
+              Object.keys(t.errorCodes).some((k) => k.startsWith("HPE_"))
+                ? ` (${Object.keys(t.errorCodes)
+                    .filter((k) => k.startsWith("HPE_"))
+                    .join(", ")})`
+                : ""
+            } and answered 502: the status line or a header is not HTTP/1.1 (HPE_INVALID_STATUS: a status code that is not three digits; HPE_INVALID_HEADER_TOKEN: a bad header name; HPE_INVALID_CONSTANT: not HTTP at all, e.g. TLS or another protocol on that port).`,
+            "No gateway setting changes this and its TCP connections to the target are fine. Fix the target, or whatever answers at its address (a load balancer, a proxy); if the target speaks https, the proxy's target url must say https.",
+          ],
+        };
       return {
         title: `Find why ${t.target} answers 502 / 504 itself`,
         snippet: `# from the gateway host, one of the failing requests straight to the target:\ncurl -sv http://${t.target}/<path> -o /dev/null`,
@@ -108,4 +135,12 @@ export function fixFor(
     default:
       return null;
   }
+}
+
+/** The target's failures are answers Node's HTTP parser rejected (HPE_* in the log, or such status lines on the wire). */
+function answersInvalidHttp(t: TargetEvidence): boolean {
+  const parse = Object.entries(t.errorCodes).reduce((n, [k, v]) => (k.startsWith("HPE_") ? n + v : n), 0);
+  const invalid = parse + (t.capture?.profile?.invalidResponses ?? 0);
+  const own = t.targetAnswered502 + t.targetAnswered504;
+  return invalid > own;
 }

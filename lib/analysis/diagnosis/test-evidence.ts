@@ -23,6 +23,7 @@ export const profile = (timerMs: number | null, n = 5): TargetProfile => ({
   clusterNote: null,
   keepAliveHeaderS: null,
   serverErrors: {},
+  invalidResponses: 0,
   encrypted: 0,
 });
 export type Cap = NonNullable<TargetEvidence["capture"]>;

@@ -242,3 +242,37 @@ describe("what an idle timer is", () => {
     expect(classify([idleClose(0, 2000), idleClose(5000, 2001)]).profile.cluster).toBeNull();
   });
 });
+
+// lab: malformed-response (a target answering `HTTP/1.1 abc OK`; the gateway logs HPE_INVALID_STATUS and closes).
+describe("a response that is not valid HTTP", () => {
+  it("is an answer, not a request pending when the gateway closes, and is counted in the target's profile", () => {
+    const s = new Script(port++).handshake(0);
+    exchange(s, 1, "/ok");
+    s.gw(100, DATA, REQ("/items/1"));
+    s.tg(100 + RTT + WORK, DATA, "HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\n{}");
+    // Node's parser rejects it: the gateway destroys the socket at once, the target answers the FIN
+    s.gw(100 + RTT + WORK + 0.5, TCP_FIN | TCP_ACK);
+    s.tg(100 + RTT + WORK + 0.6, TCP_FIN | TCP_ACK);
+    const { codes, classes, profile, conns } = classify([s]);
+    expect(codes).toEqual(["normal"]);
+    expect(classes[0].reason).toMatch(/not valid HTTP, `HTTP\/1\.1 abc OK`/);
+    expect(conns[0].exchanges[1]).toMatchObject({ invalidResponse: "HTTP/1.1 abc OK", complete: false });
+    expect(profile.invalidResponses).toBe(1);
+  });
+  it("keeps such a status line redacted, like a request path", () => {
+    const s = new Script(port++).handshake(0);
+    s.gw(1, DATA, REQ("/items/1"));
+    s.tg(1 + RTT, DATA, "HTTP/1.1 abc ?apikey=Zk3hQ9xLm2Pw7Rt5\r\nContent-Length: 0\r\n\r\n");
+    s.gw(1 + RTT + 0.5, TCP_FIN | TCP_ACK);
+    const { conns } = classify([s]);
+    expect(conns[0].exchanges[0].invalidResponse).toBe("HTTP/1.1 abc ?apikey=[REDACTED]");
+  });
+  it("bytes that do not begin like a status line (a capture that starts inside a body) are not counted", () => {
+    const s = new Script(port++).handshake(0);
+    s.gw(1, DATA, REQ("/items/1"));
+    s.tg(1 + RTT, DATA, '{"id": 1}\r\n\r\n');
+    s.gw(1 + RTT + 0.5, TCP_FIN | TCP_ACK);
+    const { profile } = classify([s]);
+    expect(profile.invalidResponses).toBe(0);
+  });
+});

@@ -81,7 +81,8 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   }
   const crossing = crossingClose(c);
   if (crossing) return judgeCrossing(c, crossing, profile ?? ownProfile(c));
-  const pending = last && !last.complete && last.reqTsUs !== null ? last : undefined;
+  // A response that is not valid HTTP was an answer all the same (the gateway's parser rejected it and closed).
+  const pending = last && !last.complete && !last.invalidResponse && last.reqTsUs !== null ? last : undefined;
   // A response cut short: the target closed (RST, or FIN before its Content-Length or last chunk) after part of it.
   // A FIN ends a response short only when every byte before it was captured (no reassembly gap).
   if (
@@ -108,7 +109,11 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   if (!pending && (c.closeKind !== "RST" || c.closer === "gateway" || c.idleGapMs !== null)) {
     const how = c.closer ? `${c.closer} closed with ${c.closeKind}` : "still open at end of capture";
     const idle = c.idleGapMs !== null ? ` after ${sec(c.idleGapMs)} s idle` : "";
-    return { code: "normal", reason: `${n} exchange(s), all answered; ${how}${c.closer ? idle : ""}.` };
+    const invalid = c.exchanges.filter((e) => e.invalidResponse);
+    const bad = invalid.length
+      ? ` (${invalid.length} with a response that is not valid HTTP, \`${invalid[0].invalidResponse}\` at frame ${invalid[0].respFrame}: the gateway's parser rejects it, HPE_INVALID_STATUS)`
+      : "";
+    return { code: "normal", reason: `${n} exchange(s), all answered${bad}; ${how}${c.closer ? idle : ""}.` };
   }
   return {
     code: "unknown",

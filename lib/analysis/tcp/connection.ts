@@ -106,6 +106,9 @@ export class ConnState {
       done: () => {
         if (isResponse) this.onResponseDone();
       },
+      invalid: (line) => {
+        if (isResponse) this.onInvalidResponse(line);
+      },
     });
     const stream = new ByteStream({
       data: (b) => {
@@ -264,6 +267,21 @@ export class ConnState {
     ex.chunked = h.chunked;
     this.note(this.cur?.step ?? null, `response ${h.status}`);
     return ex.method === "HEAD";
+  }
+
+  /** The target answered with a head Node's parser rejects: an answer all the same, not a pending request. */
+  private onInvalidResponse(line: string): void {
+    const p = this.cur?.p;
+    let ex = this.c.exchanges[this.respIdx];
+    if (!ex) {
+      ex = exchange({});
+      this.c.exchanges.push(ex);
+    }
+    ex.invalidResponse = line;
+    ex.respTsUs = p?.tsUs ?? null;
+    ex.respFrame = p?.frame ?? null;
+    this.note(this.cur?.step ?? null, `response not valid HTTP: ${line}`);
+    this.respIdx++;
   }
 
   private onResponseDone(): void {

@@ -16,6 +16,11 @@ export interface HttpEvents {
   head(h: HttpHead): boolean;
   /** The current message (head + body) is complete. */
   done(): void;
+  /**
+   * A response head whose status line begins `HTTP/` but is not `HTTP/1.x NNN` (e.g. `HTTP/1.1 abc OK`): Node's
+   * HTTP parser rejects it (HPE_INVALID_STATUS and kin). The stream is lost after it.
+   */
+  invalid?(firstLine: string): void;
 }
 
 /** Longest message head we buffer before giving up on the stream. */
@@ -163,6 +168,9 @@ export class HttpStream {
       const m = STATUS_RE.exec(first);
       if (!m) {
         this.state = "lost";
+        // Only what begins like a status line: other bytes may be a capture that starts inside a body.
+        // What follows `HTTP/` is the target's, whatever it is: redacted like a request path before anything keeps it.
+        if (first.startsWith("HTTP/")) this.ev.invalid?.(redactInline(first.slice(0, 80)));
         return;
       }
       h.status = Number(m[1]);

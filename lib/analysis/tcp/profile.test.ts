@@ -12,6 +12,7 @@ const profile = (p: Partial<TargetProfile>): TargetProfile => ({
   clusterNote: null,
   keepAliveHeaderS: null,
   serverErrors: {},
+  invalidResponses: 0,
   encrypted: 0,
   ...p,
 });
@@ -50,6 +51,7 @@ describe("one target in several captures (a rotated set)", () => {
         clusterNote: null,
         keepAliveHeaderS: 5,
         serverErrors: { "502": 2, "504": 2 },
+        invalidResponses: 0,
         encrypted: 3,
       });
   });

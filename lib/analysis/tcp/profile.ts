@@ -32,6 +32,8 @@ export interface TargetProfile {
   keepAliveHeaderS: number | null;
   /** 5xx responses the target itself sent, by status: a 502 the gateway passed on rather than made. */
   serverErrors: Record<string, number>;
+  /** Responses whose status line is not valid HTTP (`HTTP/1.1 abc OK`): Node's parser rejects them, a 502 each. */
+  invalidResponses: number;
   /** Connections the gateway spoke TLS on: their requests and responses cannot be read. */
   encrypted: number;
 }
@@ -85,6 +87,7 @@ interface Acc {
   crossings: Array<{ quietMs: number | null; afterRequestMs: number }>;
   headers: Map<number, number>;
   serverErrors: Record<string, number>;
+  invalidResponses: number;
   encrypted: number;
 }
 
@@ -105,6 +108,7 @@ export class TargetProfiler {
           crossings: [],
           headers: new Map(),
           serverErrors: {},
+          invalidResponses: 0,
           encrypted: 0,
         }),
       );
@@ -113,6 +117,7 @@ export class TargetProfiler {
       if (e.keepAliveTimeoutS !== null && e.status !== null)
         a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
       if (e.status !== null && e.status >= 500) a.serverErrors[e.status] = (a.serverErrors[e.status] ?? 0) + 1;
+      if (e.invalidResponse) a.invalidResponses++;
       if (e.reqTsUs === null || e.respTsUs === null) return;
       a.answered++;
       const rt = e.respTsUs - e.reqTsUs;
@@ -188,6 +193,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
     clusterNote,
     keepAliveHeaderS,
     serverErrors: a.serverErrors,
+    invalidResponses: a.invalidResponses,
     encrypted: a.encrypted,
   };
 }
@@ -233,6 +239,7 @@ export function mergeProfiles(a: TargetProfile, b: TargetProfile): TargetProfile
     quickCloses: a.quickCloses + b.quickCloses,
     keepAliveHeaderS: best.keepAliveHeaderS ?? other.keepAliveHeaderS,
     serverErrors: addCounts(a.serverErrors, b.serverErrors),
+    invalidResponses: a.invalidResponses + b.invalidResponses,
     encrypted: a.encrypted + b.encrypted,
   };
 }

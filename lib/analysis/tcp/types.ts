@@ -46,6 +46,8 @@ export interface HttpExchange {
   responseBytes: number;
   /** Last payload activity on the connection before this request (for idle gaps). */
   prevActivityUs: number | null;
+  /** The response's status line when it is not valid HTTP (`HTTP/1.1 abc OK`): the target answered, unreadably. */
+  invalidResponse?: string;
 }
 
 export type Dir = "g2t" | "t2g";

@@ -1,0 +1,69 @@
+/**
+ * Failures that are the target's own answers, not its TCP connections: responses Node's HTTP parser rejects
+ * (lab: malformed-response), and a target that closes after every response without saying so (lab:
+ * close-after-response).
+ */
+import { describe, expect, it } from "vitest";
+import { diagnose } from "./index";
+import { cap, ev, profile, target } from "./test-evidence";
+
+describe("a target answering with bytes that are not valid HTTP", () => {
+  it("HPE_* codes in the log name the target's answers, at high, with a fix at the target", () => {
+    const d = diagnose(ev([target({ errors502: 10, errorCodes: { HPE_INVALID_STATUS: 10 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 10 });
+    expect(d.targets[0].summary).toMatch(/not valid HTTP \(HPE_INVALID_STATUS × 10/);
+    expect(d.targets[0].fix!.title).toMatch(/not valid HTTP/);
+    expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "high" });
+  });
+  it("such responses in a capture without a log are the target's answers at medium, never a close", () => {
+    const d = diagnose(
+      ev(
+        [
+          target({
+            errors502: 0,
+            errorCodes: {},
+            capture: cap({}, { profile: { ...profile(null), invalidResponses: 4 } }),
+          }),
+        ],
+        {
+          logs: { present: false, coverage: "none", status502: 0, econnreset: 0, byTarget: [] },
+        },
+      ),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "medium", explains502: 4 });
+  });
+});
+
+describe("a target that closes every connection right after its response", () => {
+  // No reused socket was ever answered, yet the gateway reused them (races) and the target closed idle ones.
+  const afterEach = { ...profile(14), maxReuseGapMs: null, idleCloses: 40, answered: 60 };
+  it("is a keep-alive race whose summary and fix speak of Connection: close, not of raising an idle timeout", () => {
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 9,
+          errorCodes: { ECONNRESET: 9 },
+          capture: cap({ "keepalive-race": 9 }, { races: { "idle-timer": 9 }, profile: afterEach }),
+        }),
+      ]),
+    );
+    const v = d.targets[0];
+    expect(v).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", idleTimeoutMs: 14 });
+    expect(v.summary).toMatch(/closes every connection ≈ 14 ms after its response/);
+    expect(v.fix!.title).toMatch(/Connection: close/);
+    expect(v.fix!.notes.join(" ")).not.toMatch(/Raise the target's idle/);
+  });
+  it("a target whose reused sockets were answered keeps the idle-timer wording", () => {
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 9,
+          errorCodes: { ECONNRESET: 9 },
+          capture: cap({ "keepalive-race": 9 }, { races: { "idle-timer": 9 }, profile: profile(1000) }),
+        }),
+      ]),
+    );
+    expect(d.targets[0].summary).toMatch(/closes pooled sockets after ≈ 1.00 s idle/);
+    expect(d.targets[0].fix!.notes.join(" ")).toMatch(/Raise the target's idle/);
+  });
+});
