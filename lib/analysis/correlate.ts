@@ -1,4 +1,5 @@
 /** Ties each 502/ECONNRESET log transaction to the TCP connection whose close/reset it coincides with. */
+import type { Window } from "./capture-window";
 
 export interface Failure {
   correlationId: string;
@@ -82,21 +83,59 @@ function lowerBound(list: Candidate[], t: number): number {
   return lo;
 }
 
+/** Whether a time (capture clock) lies within the captures' recording, or else within the span of their closes. */
+function capturedAt(candidates: Candidate[], recording: Window[], marginMs: number) {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const c of candidates) {
+    first = Math.min(first, c.ts);
+    last = Math.max(last, c.ts);
+  }
+  const windows = recording.length ? recording : [{ start: first, end: last }];
+  return (ts: number) => windows.some((w) => ts >= w.start - marginMs && ts <= w.end + marginMs);
+}
+
 /**
- * Pure. Each failure votes with its difference to every failure-shaped close on its target (all closes
- * when the capture has none); the window of width 2 × VOTE_MS (at most 2 × tolerance) holding the most distinct
- * failures wins, ties going to the offset nearest zero. Works for offsets larger than the capture itself, where
- * nearest-neighbour guesses fail. The estimate is the median of the window's differences. It stands when most of
- * the failures that fall within the capture's time at that offset have a close there.
+ * Pure. One host, one clock is the usual case: when most failures within the captures' time close there (within
+ * VOTE_MS) with no offset, that stands, the estimate being the median of those differences. Else each failure votes
+ * with its difference to every failure-shaped close on its target (all closes when the capture has none); the window
+ * of width 2 × VOTE_MS (at most 2 × tolerance) holding the most distinct failures wins, ties going to the offset
+ * nearest zero. Works for offsets larger than the capture itself, where nearest-neighbour guesses fail. An offset
+ * stands when at least MIN_PAIRS and most of the failures falling within the captures' time at it (`recording`, on
+ * the capture's clock; else the span of its closes) have a close there: failures logged after a capture stopped,
+ * many and regular, line up with its closes at some offset by chance.
  */
 export function detectOffset(
   failures: Failure[],
   candidates: Candidate[],
   toleranceMs = DEFAULT_TOLERANCE_MS,
-  recording?: (captureTs: number) => boolean,
+  recording: Window[] = [],
 ): OffsetEstimate | null {
   const shaped = candidates.filter((c) => c.classCode !== "normal");
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
+  const net = Math.min(toleranceMs, VOTE_MS);
+  const captured = capturedAt(candidates, recording, net);
+  // Counted over every failure (not only the voters): the differences (log − capture) of those with a close within
+  // the net at `offsetMs`, of how many the captures could show.
+  const support = (offsetMs: number) => {
+    const diffs: number[] = [];
+    let inCapture = 0;
+    for (const f of failures) {
+      const list = forTarget(f);
+      const at = f.ts - offsetMs;
+      if (list.length === 0 || !captured(at)) continue;
+      inCapture++;
+      let nearest = Infinity;
+      for (let i = lowerBound(list, at - net); i < list.length && list[i].ts <= at + net; i++)
+        if (Math.abs(at - list[i].ts) < Math.abs(nearest)) nearest = at - list[i].ts;
+      if (nearest !== Infinity) diffs.push(offsetMs + nearest);
+    }
+    return { diffs, stands: diffs.length >= MIN_PAIRS && diffs.length * 2 > inCapture };
+  };
+  const estimate = (diffs: number[]) => Math.round(median(diffs) * 1000) / 1000;
+  const unskewed = support(0);
+  if (unskewed.stands) return { offsetMs: estimate(unskewed.diffs), pairs: unskewed.diffs.length };
+
   // Too many pairs to look at: every k-th failure votes (evenly over time, so the estimate is not biased).
   const total = failures.reduce((n, f) => n + forTarget(f).length, 0);
   const every = Math.max(1, Math.ceil(total / MAX_VOTES));
@@ -106,7 +145,6 @@ export function detectOffset(
   }
   if (votes.length === 0) return null;
   votes.sort((a, b) => a.d - b.d);
-  const net = Math.min(toleranceMs, VOTE_MS);
   const inWindow = new Map<number, number>();
   let best = { support: 0, lo: 0, hi: 0, center: 0 };
   for (let lo = 0, hi = 0; lo < votes.length; lo++) {
@@ -127,29 +165,9 @@ export function detectOffset(
     const prev = perFailure.get(v.f);
     if (prev === undefined || Math.abs(v.d - best.center) < Math.abs(prev - best.center)) perFailure.set(v.f, v.d);
   }
-  const offsetMs = Math.round(median([...perFailure.values()]) * 1000) / 1000;
-  // Support counted over every failure (not only the voters): those with a close within the net at that offset, of
-  // those falling within the capture's time (a log often runs longer than its capture; without its recording times,
-  // the span of the connections' closes).
-  let first = Infinity;
-  let last = -Infinity;
-  for (const c of candidates) {
-    first = Math.min(first, c.ts);
-    last = Math.max(last, c.ts);
-  }
-  const captured = recording ?? ((ts: number) => ts >= first - net && ts <= last + net);
-  let pairs = 0;
-  let inCapture = 0;
-  for (const f of failures) {
-    const list = forTarget(f);
-    const at = f.ts - offsetMs;
-    if (list.length === 0 || !captured(at)) continue;
-    inCapture++;
-    const i = lowerBound(list, at - net);
-    if (i < list.length && list[i].ts <= at + net) pairs++;
-  }
-  if (pairs < MIN_PAIRS || pairs * 2 <= inCapture) return null;
-  return { offsetMs, pairs };
+  const offsetMs = estimate([...perFailure.values()]);
+  const voted = support(offsetMs);
+  return voted.stands ? { offsetMs, pairs: voted.diffs.length } : null;
 }
 
 /**
@@ -161,14 +179,18 @@ export function matchWindow(
   candidates: Candidate[],
   detected: OffsetEstimate | null,
   toleranceMs = DEFAULT_TOLERANCE_MS,
+  recording: Window[] = [],
 ): number {
   if (!detected) return Math.min(FALLBACK_WINDOW_MS, toleranceMs);
   const shaped = candidates.filter((c) => c.classCode !== "normal");
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
+  // Only failures the captures could show: one logged after a capture stopped is near some close by chance.
+  const captured = capturedAt(candidates, recording, Math.min(toleranceMs, VOTE_MS));
   const devs: number[] = [];
   for (const f of failures) {
     const list = forTarget(f);
     const at = f.ts - detected.offsetMs;
+    if (!captured(at)) continue;
     const i = lowerBound(list, at - toleranceMs);
     let best = Infinity;
     for (let j = i; j < list.length && list[j].ts <= at + toleranceMs; j++)
@@ -202,11 +224,11 @@ export function effectiveOffset(
 export function correlate(
   failures: Failure[],
   candidates: Candidate[],
-  opts: { toleranceMs?: number; overrideMs?: number | null; recording?: (captureTs: number) => boolean } = {},
+  opts: { toleranceMs?: number; overrideMs?: number | null; recording?: Window[] } = {},
 ): Correlation {
   const toleranceMs = opts.toleranceMs ?? DEFAULT_TOLERANCE_MS;
   const detected = detectOffset(failures, candidates, toleranceMs, opts.recording);
-  const windowMs = matchWindow(failures, candidates, detected, toleranceMs);
+  const windowMs = matchWindow(failures, candidates, detected, toleranceMs, opts.recording);
   const { offsetMs, source } = effectiveOffset(opts.overrideMs ?? null, detected, windowMs);
   const forTarget = indexCandidates(candidates);
   // A log line follows its close (one host, one clock) but can lag it by a busy event loop: late pairs are

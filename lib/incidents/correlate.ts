@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
 import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
-import { captureWindows, inWindows } from "@/lib/analysis/capture-window";
+import { captureWindows } from "@/lib/analysis/capture-window";
 
 /**
  * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
@@ -69,7 +69,7 @@ export async function correlateIncident(
     {
       toleranceMs,
       overrideMs: incident?.clockOffsetMs ?? null,
-      ...(recording.length ? { recording: (ts: number) => inWindows(recording, ts) } : {}),
+      recording,
     },
   );
   await db.$transaction([
