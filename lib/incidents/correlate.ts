@@ -19,6 +19,8 @@ export async function correlateIncident(
   const txs = await db.logTransaction.findMany({
     where: { incidentId, OR: [{ status: 502 }, { errCode: "ECONNRESET" }] },
     select: { correlationId: true, target: true, endTs: true },
+    // Ordered, so that two equally good matches go the same way on every run (the matching keeps input order on ties).
+    orderBy: [{ endTs: "asc" }, { correlationId: "asc" }],
   });
   // The close time, else the first unanswered request's time, else the connection's end.
   const rows = await db.$queryRaw<
@@ -29,7 +31,7 @@ export async function correlateIncident(
       (SELECT (x.e->>'reqTsUs')::float8 / 1000 FROM jsonb_array_elements(exchanges) WITH ORDINALITY AS x(e, n)
         WHERE x.e->>'complete' = 'false' AND x.e->>'reqTsUs' IS NOT NULL ORDER BY x.n LIMIT 1),
       extract(epoch from "endTs") * 1000)::float8 ts
-    FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
+    FROM "TcpConnection" WHERE "incidentId" = ${incidentId} ORDER BY id`;
   // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
   // from its first connection's start to its last one's end. The offset is judged on the failures they could show.
   const byFile = new Map<string, { firstTs: number; lastTs: number }>();
