@@ -55,6 +55,29 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0]).toMatchObject({ cause: "both", confidence: "high", explains502: 5, idleTimeoutMs: 1000 });
   });
 
+  it("hang-ups fewer than a quarter of the races at the timer leave both at medium: delayed races read the same", () => {
+    // Blind lab world random-36: 49 races at a 230 ms timer by RST, and 4 of them held up by the lab's relay under
+    // load, reaching the gateway leg after the target could have answered.
+    const both = (races: number, hangups: number) =>
+      diagnose(
+        ev([
+          target({
+            errors502: races + hangups,
+            errorCodes: { ECONNRESET: races + hangups },
+            capture: cap(
+              { "keepalive-race": races, "premature-close": hangups },
+              { races: { "idle-timer": races }, premature: { "answer-time": hangups }, profile: profile(230, 60) },
+            ),
+          }),
+        ]),
+      ).targets[0];
+    expect(both(49, 4)).toMatchObject({ cause: "both", confidence: "medium" });
+    expect(both(49, 4).summary).toMatch(/the hang-ups may not be real/);
+    // The recorded both targets: at least half as many hang-ups as races (random-9: 6 races, 4 hang-ups).
+    expect(both(6, 4)).toMatchObject({ cause: "both", confidence: "high" });
+    expect(both(6, 4).summary).not.toMatch(/may not be real/);
+  });
+
   it("premature closes that only missed the idle timer do not make a second cause next to confirmed races", () => {
     // As in the blind lab world random-5: 31 races at a 320 ms timer, and one close 60 ms late under load.
     const races = (premature: Record<string, number>) =>
