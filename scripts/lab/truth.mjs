@@ -293,37 +293,26 @@ function tsharkHttpFields(pcap, ports, filter, fields) {
   return execFileSync("tshark", args, { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] }).toString();
 }
 
-// The target's own HTTP 502 / 504 responses on the gateway leg, by target address:
-// tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code == 502 || http.response.code == 504' -T fields -e ip.src -e tcp.srcport
-function ownErrorResponses(pcap, ports) {
-  const out = tsharkHttpFields(pcap, ports, "http.response.code == 502 || http.response.code == 504", [
-    "ip.src",
-    "tcp.srcport",
-  ]);
+// Responses matching a tshark filter on the gateway leg, counted by target address:
+// tshark -r full.pcap -d tcp.port==PORT,http -Y FILTER -T fields -e ip.src -e tcp.srcport
+function responsesBy(pcap, ports, filter) {
   const by = new Map();
-  for (const line of out.split("\n").filter(Boolean)) {
+  for (const line of tsharkHttpFields(pcap, ports, filter, ["ip.src", "tcp.srcport"]).split("\n").filter(Boolean)) {
     const key = line.split("\t").join(":");
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   return by;
 }
 
+// The target's own HTTP 502 / 504 responses.
+const ownErrorResponses = (pcap, ports) =>
+  responsesBy(pcap, ports, "http.response.code == 502 || http.response.code == 504");
+
 // Responses Node's HTTP parser rejects (HPE_INVALID_STATUS): a status line whose code is not three digits, which
-// tshark reads as http.response.code 0 (`HTTP/1.1 abc OK`), by target address:
-// tshark -r full.pcap -d tcp.port==PORT,http -Y 'http.response.code < 100 || http.response.code > 999' -T fields -e ip.src -e tcp.srcport
-// Bytes that do not begin like a response at all are not counted here (no scenario sends them).
-function invalidResponses(pcap, ports) {
-  const out = tsharkHttpFields(pcap, ports, "http.response.code < 100 || http.response.code > 999", [
-    "ip.src",
-    "tcp.srcport",
-  ]);
-  const by = new Map();
-  for (const line of out.split("\n").filter(Boolean)) {
-    const key = line.split("\t").join(":");
-    by.set(key, (by.get(key) ?? 0) + 1);
-  }
-  return by;
-}
+// tshark reads as http.response.code 0 (`HTTP/1.1 abc OK`). Bytes that do not begin like a response at all are not
+// counted here (no scenario sends them).
+const invalidResponses = (pcap, ports) =>
+  responsesBy(pcap, ports, "http.response.code < 100 || http.response.code > 999");
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.

@@ -6,6 +6,7 @@
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
+import { ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
@@ -303,46 +304,6 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
   const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
-}
-
-/**
- * Whether a target's own 5xx answers may have gone unseen: below level info the gateway writes no line for them, so
- * only a capture of the log's whole time shows them; else its stats lines count every 5xx it answered, and those the
- * log and captures show account for them or not.
- */
-function unseenAnswers(e: DiagnosisEvidence): boolean {
-  if (e.logs.coverage === "full" || e.capture?.coversLog !== false) return false;
-  if (e.logs.stats5xx == null) return true;
-  const seen = e.targets.reduce((n, t) => {
-    const own = ownAnswers(t, false);
-    return n + t.errors502 + t.errors504 + own.unlogged502 + own.unlogged504;
-  }, 0);
-  return e.logs.stats5xx > seen;
-}
-
-/**
- * The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the
- * capture. A log at level info has a line for every transaction, so its 502 / 504s bound what the capture shows (the
- * capture may cover more time). Below info the gateway logs a target's answer only when `edgemicro.logTargetErrorsAs`
- * says so (microgateway-core writes targetResponse at info; a 5xx the target sent is no gateway error): the answers
- * the capture shows beyond the log's are then failures the log does not show, not answers outside its time.
- */
-function ownAnswers(t: TargetEvidence, logShowsAll: boolean) {
-  const seen502 = t.capture?.profile?.serverErrors["502"] ?? 0;
-  const seen504 = t.capture?.profile?.serverErrors["504"] ?? 0;
-  if (logShowsAll)
-    return {
-      logged502: Math.min(t.errors502, Math.max(t.targetAnswered502, seen502)),
-      logged504: Math.min(t.errors504, Math.max(t.targetAnswered504, seen504)),
-      unlogged502: 0,
-      unlogged504: 0,
-    };
-  return {
-    logged502: t.targetAnswered502,
-    logged504: t.targetAnswered504,
-    unlogged502: Math.max(0, seen502 - t.targetAnswered502),
-    unlogged504: Math.max(0, seen504 - t.targetAnswered504),
-  };
 }
 
 function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {
