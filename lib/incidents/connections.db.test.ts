@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDbForFile } from "@/lib/testing/test-db";
 import { ingestBundle } from "@/lib/testing/worker";
+import { blobStore } from "@/lib/ingest/bundle";
+import type { BlobStore } from "@/lib/ingest/blobs";
 import { getIncidentView } from "@/lib/incidents/view";
 import type { TargetProfile } from "@/lib/analysis/tcp";
 import { IncidentView } from "@/lib/api/incident-schema";
@@ -37,9 +39,22 @@ describe("connections of the sample bundle", () => {
     for (const tx of txs) {
       const conn = conns.find((c) => c.matchedCorrelationId === tx.correlationId);
       expect(conn?.classCode, tx.url).toBe("keepalive-race");
-      const ex = conn!.exchanges as Array<{ path: string | null; complete: boolean }>;
-      expect(tx.url).toContain(ex.find((e) => !e.complete)!.path!);
+      // The exchanges are read from the capture's exchanges file; the row holds where (#18), none of their bytes.
+      expect(conn!.exchanges).toEqual([]);
+      const { exchanges } = (await getConnection(db, store, incidentId, String(conn!.id)))!;
+      const unanswered = exchanges.find((e) => !e.complete)!;
+      expect(tx.url).toContain(unanswered.path!);
+      expect(conn!.pendingReqMs).toBe(unanswered.reqTsUs! / 1000);
     }
+    // A row stored before the exchanges file keeps them in its own column, and reads them from there.
+    const old = races[0];
+    const before = (await getConnection(db, store, incidentId, String(old.id)))!.exchanges;
+    expect(before.length).toBeGreaterThan(0);
+    await db.tcpConnection.update({
+      where: { id: old.id },
+      data: { exchanges: JSON.parse(JSON.stringify(before)), exchangesAt: null, exchangesBytes: null },
+    });
+    expect((await getConnection(db, store, incidentId, String(old.id)))!.exchanges).toEqual(before);
     expect(conns.filter((c) => c.matchedCorrelationId !== null)).toHaveLength(3);
 
     const pcap = await db.bundleFile.findFirst({ where: { incidentId, kind: "pcap" } });
@@ -71,7 +86,7 @@ describe("connections of the sample bundle", () => {
     expect(view.timeline.buckets.reduce((n, b) => n + b.targetRst, 0)).toBe(0);
 
     const list = ConnectionList.parse(
-      await listConnections(db, incidentId, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })),
+      await listConnections(db, store, incidentId, ConnectionQuery.parse({ class: "keepalive-race", sort: "gap" })),
     );
     expect(list.total).toBe(3);
     expect(list.connections.every((c) => c.matched?.status === 502 && c.matched.errCode === "ECONNRESET")).toBe(true);
@@ -85,15 +100,16 @@ describe("connections of the sample bundle", () => {
     });
     for (const state of facets.states) {
       const n = conns.filter((c) => c.connState === state).length;
-      expect((await listConnections(db, incidentId, ConnectionQuery.parse({ state }))).total, state).toBe(n);
+      expect((await listConnections(db, store, incidentId, ConnectionQuery.parse({ state }))).total, state).toBe(n);
       expect(await countConnections(db, incidentId, { state, class: "keepalive-race" })).toBe(
         conns.filter((c) => c.connState === state && c.classCode === "keepalive-race").length,
       );
     }
-    const page1 = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "10" }));
+    const page1 = await listConnections(db, store, incidentId, ConnectionQuery.parse({ pageSize: "10" }));
     expect([page1.total, page1.connections.length, page1.prevCursor]).toEqual([15, 10, null]);
     const page2 = await listConnections(
       db,
+      store,
       incidentId,
       ConnectionQuery.parse({ pageSize: "10", cursor: page1.nextCursor }),
     );
@@ -116,6 +132,8 @@ describe("connection pages (keyset)", () => {
   const GAPS = [null, 0, 0.1 + 0.2, 2000, 2000, 5000.5, 12];
   const T0 = Date.parse("2026-11-24T10:00:00.000Z");
   const incidentId = "inc_keyset";
+  // Rows made here point into no exchanges file: the store is never read.
+  let store: BlobStore;
   let expected: Array<{
     id: string;
     startTs: number;
@@ -127,6 +145,7 @@ describe("connection pages (keyset)", () => {
 
   beforeAll(async () => {
     const db = t.handle.prisma;
+    store = blobStore(t.dataDir);
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const make = (n: number) =>
@@ -254,7 +273,7 @@ describe("connection pages (keyset)", () => {
   async function walk(sort: "time" | "gap", f: Filter, pageSize: number) {
     const db = t.handle.prisma;
     const q = (cursor?: string) =>
-      listConnections(db, incidentId, ConnectionQuery.parse({ ...f, sort, pageSize: String(pageSize), cursor }));
+      listConnections(db, store, incidentId, ConnectionQuery.parse({ ...f, sort, pageSize: String(pageSize), cursor }));
     const forward: string[][] = [];
     let page = ConnectionList.parse(await q());
     const total = page.total;
@@ -311,16 +330,18 @@ describe("connection pages (keyset)", () => {
 
   it("a cursor is a position: the same link gives the same page, under other filters it continues from there", async () => {
     const db = t.handle.prisma;
-    const first = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
-    const again = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
+    const first = await listConnections(db, store, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
+    const again = await listConnections(db, store, incidentId, ConnectionQuery.parse({ pageSize: "20" }));
     expect(again.nextCursor).toBe(first.nextCursor);
     const a = await listConnections(
       db,
+      store,
       incidentId,
       ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }),
     );
     const b = await listConnections(
       db,
+      store,
       incidentId,
       ConnectionQuery.parse({ pageSize: "20", cursor: first.nextCursor }),
     );
@@ -330,6 +351,7 @@ describe("connection pages (keyset)", () => {
     // Class filter from the unfiltered page's position: the races after row 20, in order.
     const races = await listConnections(
       db,
+      store,
       incidentId,
       ConnectionQuery.parse({ pageSize: "5", class: "keepalive-race", cursor: first.nextCursor }),
     );
@@ -372,6 +394,7 @@ describe("connection pages (keyset)", () => {
       for (const n of [0, 1, 50, ids.length - 1]) {
         const page = await listConnections(
           db,
+          store,
           incidentId,
           ConnectionQuery.parse({ sort, pageSize: "10", cursor: await cursorAtRow(db, incidentId, { sort }, n) }),
         );
@@ -383,8 +406,8 @@ describe("connection pages (keyset)", () => {
   it("rejects cursors that are not its own", async () => {
     const db = t.handle.prisma;
     const list = (sort: "time" | "gap", cursor: string) =>
-      listConnections(db, incidentId, ConnectionQuery.parse({ sort, cursor }));
-    const byTimeFirst = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "5" }));
+      listConnections(db, store, incidentId, ConnectionQuery.parse({ sort, cursor }));
+    const byTimeFirst = await listConnections(db, store, incidentId, ConnectionQuery.parse({ pageSize: "5" }));
     const good = byTimeFirst.nextCursor!;
     const json = Buffer.from(good, "base64url").toString("utf8");
     const b64 = (s: string) => Buffer.from(s).toString("base64url");
@@ -414,7 +437,7 @@ describe("connection pages (keyset)", () => {
     const db = t.handle.prisma;
     for (const q of [{ target: "nowhere:1" }, { class: "refused" }]) {
       for (const sort of ["time", "gap"]) {
-        const r = await listConnections(db, incidentId, ConnectionQuery.parse({ ...q, sort }));
+        const r = await listConnections(db, store, incidentId, ConnectionQuery.parse({ ...q, sort }));
         expect(r).toMatchObject({ total: 0, connections: [], prevCursor: null, nextCursor: null, lastCursor: null });
       }
     }

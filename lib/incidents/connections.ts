@@ -3,6 +3,8 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
 import { connectionLadder } from "./connection-ladder";
+import { exchangesPath, readExchanges } from "./exchanges-file";
+import { dataDirOf } from "@/lib/explore/line-index-file";
 import { decodeCursor, encodeCursor, keyOf, segments, walk, type Key } from "./connection-cursor";
 import { z } from "zod";
 import {
@@ -95,7 +97,29 @@ type Tx = {
   errMessage: string | null;
 };
 
-function toRow(c: TcpConnection, tx: Tx | undefined): ConnectionRow {
+/**
+ * Each connection's exchanges: from its capture's exchanges file (rows stored since #18), else from the row itself.
+ * A file that is gone (its incident being deleted) gives none.
+ */
+async function exchangesOf(store: BlobStore, conns: TcpConnection[]): Promise<Map<bigint, unknown>> {
+  const out = new Map<bigint, unknown>();
+  const byFile = new Map<string, TcpConnection[]>();
+  for (const c of conns) {
+    if (c.exchangesAt === null || c.exchangesBytes === null) out.set(c.id, c.exchanges);
+    else byFile.set(c.fileId, [...(byFile.get(c.fileId) ?? []), c]);
+  }
+  for (const [fileId, list] of byFile) {
+    const file = exchangesPath(dataDirOf(store), fileId);
+    const read = await readExchanges(
+      file,
+      list.map((c) => ({ at: Number(c.exchangesAt), bytes: c.exchangesBytes ?? 0 })),
+    );
+    list.forEach((c, i) => out.set(c.id, read[i] ?? []));
+  }
+  return out;
+}
+
+function toRow(c: TcpConnection, tx: Tx | undefined, exchanges: unknown): ConnectionRow {
   return {
     id: String(c.id),
     fileId: c.fileId,
@@ -118,7 +142,7 @@ function toRow(c: TcpConnection, tx: Tx | undefined): ConnectionRow {
     idleGapMs: c.idleGapMs,
     class: ConnectionClass.parse(c.classCode),
     reason: c.classReason,
-    exchanges: z.array(Exchange).parse(c.exchanges),
+    exchanges: z.array(Exchange).parse(exchanges ?? []),
     matched: tx
       ? {
           correlationId: tx.correlationId,
@@ -221,7 +245,12 @@ export async function countConnections(
  * One page of connections after (`d: "next"`) or before (`d: "prev"`) the cursor's row; no cursor: the first page,
  * a cursor without a row: the last page. Throws BadCursor for a cursor that does not decode.
  */
-export async function listConnections(db: Db, incidentId: string, q: ConnectionQuery): Promise<ConnectionList> {
+export async function listConnections(
+  db: Db,
+  store: BlobStore,
+  incidentId: string,
+  q: ConnectionQuery,
+): Promise<ConnectionList> {
   const cur = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   const dir = cur?.d ?? "next";
   const key = cur?.k ?? null;
@@ -266,7 +295,7 @@ export async function listConnections(db: Db, incidentId: string, q: ConnectionQ
   const first = conns[0];
   const last = conns[conns.length - 1];
   const token = (d: "next" | "prev", k?: Key) => encodeCursor({ v: 1, s: q.sort, d, ...(k ? { k } : {}) });
-  const txs = await matchedTxs(db, incidentId, conns);
+  const [txs, exchanges] = await Promise.all([matchedTxs(db, incidentId, conns), exchangesOf(store, conns)]);
   return {
     total,
     pageSize: q.pageSize,
@@ -274,7 +303,9 @@ export async function listConnections(db: Db, incidentId: string, q: ConnectionQ
     prevCursor: hasBefore ? token("prev", keyOf(q.sort, first)) : null,
     nextCursor: hasAfter ? token("next", keyOf(q.sort, last)) : null,
     lastCursor: total > 0 ? token("prev") : null,
-    connections: conns.map((c) => toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined)),
+    connections: conns.map((c) =>
+      toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined, exchanges.get(c.id)),
+    ),
   };
 }
 
@@ -316,13 +347,14 @@ export async function getConnection(
   if (!/^\d{1,18}$/.test(connId)) return null;
   const c = await db.tcpConnection.findFirst({ where: { incidentId, id: BigInt(connId) } });
   if (!c) return null;
-  const [txs, file] = await Promise.all([
+  const [txs, exchanges, file] = await Promise.all([
     matchedTxs(db, incidentId, [c]),
+    exchangesOf(store, [c]),
     db.bundleFile.findUniqueOrThrow({ where: { id: c.fileId }, select: { sha256: true, counts: true } }),
   ]);
   const { ladder, ladderOmitted, note } = await connectionLadder(store, file, c);
   return {
-    ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined),
+    ...toRow(c, c.matchedCorrelationId ? txs.get(c.matchedCorrelationId) : undefined, exchanges.get(c.id)),
     ladder,
     ladderOmitted,
     ladderNote: note,

@@ -27,10 +27,8 @@ export async function correlateIncident(
     Array<{ id: bigint; target: string; cls: string; ts: number; fileId: string; start: number; end: number }>
   >`
     SELECT id, target, "classCode" cls, "fileId",
-      extract(epoch from "startTs") * 1000 start, extract(epoch from "endTs") * 1000 "end", coalesce(extract(epoch from "closeTs") * 1000,
-      (SELECT (x.e->>'reqTsUs')::float8 / 1000 FROM jsonb_array_elements(exchanges) WITH ORDINALITY AS x(e, n)
-        WHERE x.e->>'complete' = 'false' AND x.e->>'reqTsUs' IS NOT NULL ORDER BY x.n LIMIT 1),
-      extract(epoch from "endTs") * 1000)::float8 ts
+      extract(epoch from "startTs") * 1000 start, extract(epoch from "endTs") * 1000 "end",
+      coalesce(extract(epoch from "closeTs") * 1000, "pendingReqMs", extract(epoch from "endTs") * 1000)::float8 ts
     FROM "TcpConnection" WHERE "incidentId" = ${incidentId} ORDER BY id`;
   // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
   // from its first connection's start to its last one's end. The offset is judged on the failures they could show.

@@ -101,7 +101,7 @@ describe("ladders of stored connections", () => {
       true,
     );
     // The list reads no ladder and shows the same rows.
-    const list = await listConnections(db, incidentId, ConnectionQuery.parse({ pageSize: "50" }));
+    const list = await listConnections(db, store, incidentId, ConnectionQuery.parse({ pageSize: "50" }));
     expect(list.total).toBe(20);
 
     // A row as stored before #18: frame numbers, no offsets, and a capture whose counts have no layout.

@@ -8,6 +8,7 @@ import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { parseQueued } from "@/lib/testing/worker";
 import { searchIncidents } from "@/lib/incidents/search";
 import { deleteIncident } from "@/lib/incidents/delete";
+import { exchangesPath } from "@/lib/incidents/exchanges-file";
 
 /*
  * The sample bundle (shared/samples/acme-prod-502): org "acme", env "prod" (file names and config),
@@ -112,6 +113,10 @@ describe("deleting an incident", () => {
     if (!existsSync(sidecar)) writeFileSync(sidecar, "x");
     const unrelated = path.join(t.dataDir, "index", "f_someoneelse.lines");
     writeFileSync(unrelated, "x");
+    // The capture's exchanges, written by its parse (lib/incidents/exchanges-file.ts).
+    const capture = files.find((f) => f.name.endsWith(".pcap"))!;
+    const exchanges = exchangesPath(t.dataDir, capture.id);
+    expect(existsSync(exchanges)).toBe(true);
     for (const f of files) expect(existsSync(store.pathOf(f.sha256))).toBe(true);
 
     const done = await deleteIncident(db(), store, t.dataDir, a);
@@ -127,6 +132,7 @@ describe("deleting an incident", () => {
     for (const f of files) expect(existsSync(store.pathOf(f.sha256))).toBe(still.has(f.sha256));
     expect(still.has(config.sha256)).toBe(true); // b shares it
     expect(existsSync(sidecar)).toBe(false);
+    expect(existsSync(exchanges)).toBe(false);
     expect(existsSync(unrelated)).toBe(true);
     expect(await db().incident.count({ where: { id: b } })).toBe(1);
     expect(await deleteIncident(db(), store, t.dataDir, a)).toBeNull();

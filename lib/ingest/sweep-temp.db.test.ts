@@ -145,9 +145,12 @@ describe("sweeping stale temporary files", () => {
     await worker.idle();
     await worker.stop();
     expect(temps()).toEqual([expect.stringMatching(/-44ee55ff66aa77bb\.part$/)]);
-    expect(indexFiles()).toEqual(["f_done.lines", "f_parsing.lines.tmp"]);
-    expect(await db().bundleFile.findMany({ where: { incidentId: incident.id }, select: { status: true } })).toEqual([
-      { status: "done" },
-    ]);
+    const [capture] = await db().bundleFile.findMany({
+      where: { incidentId: incident.id },
+      select: { id: true, status: true },
+    });
+    expect(capture.status).toBe("done");
+    // The stale `.tmp` is gone; the capture just parsed has its exchanges file (lib/incidents/exchanges-file.ts).
+    expect(indexFiles()).toEqual([`${capture.id}.exchanges`, "f_done.lines", "f_parsing.lines.tmp"].sort());
   });
 });

@@ -133,22 +133,30 @@ async function ingest(dataDir: string, files: string[]) {
     incidentView: await timed(() => getIncidentView(db, id)),
     timelineChart: await timed(async () => timelineChartData((await getIncidentView(db, id))!.timeline)),
     incidentList: await timed(() => listIncidents(db)),
-    connectionsByTime: await timed(() => listConnections(db, id, { sort: "time", pageSize: 50 })),
-    connectionsByGap: await timed(() => listConnections(db, id, { sort: "gap", pageSize: 50 })),
+    connectionsByTime: await timed(() => listConnections(db, store, id, { sort: "time", pageSize: 50 })),
+    connectionsByGap: await timed(() => listConnections(db, store, id, { sort: "gap", pageSize: 50 })),
     // Deep pages through the cursors a page link carries: page 500 (its cursor found outside the clock) and the last.
     connectionsPage500: await (async (cursor) =>
-      timed(() => listConnections(db, id, { sort: "time", pageSize: 50, cursor })))(
+      timed(() => listConnections(db, store, id, { sort: "time", pageSize: 50, cursor })))(
       await cursorAtRow(db, id, { sort: "time" }, 499 * 50),
     ),
     connectionsLastPage: await timed(() =>
-      listConnections(db, id, { sort: "time", pageSize: 50, cursor: encodeCursor({ v: 1, s: "time", d: "prev" }) }),
+      listConnections(db, store, id, {
+        sort: "time",
+        pageSize: 50,
+        cursor: encodeCursor({ v: 1, s: "time", d: "prev" }),
+      }),
     ),
     connectionsGap500: await (async (cursor) =>
-      timed(() => listConnections(db, id, { sort: "gap", pageSize: 50, cursor })))(
+      timed(() => listConnections(db, store, id, { sort: "gap", pageSize: 50, cursor })))(
       await cursorAtRow(db, id, { sort: "gap" }, 499 * 50),
     ),
     connectionsGapLast: await timed(() =>
-      listConnections(db, id, { sort: "gap", pageSize: 50, cursor: encodeCursor({ v: 1, s: "gap", d: "prev" }) }),
+      listConnections(db, store, id, {
+        sort: "gap",
+        pageSize: 50,
+        cursor: encodeCursor({ v: 1, s: "gap", d: "prev" }),
+      }),
     ),
     connectionFacets: await timed(() => connectionFacets(db, id)),
   };

@@ -10,7 +10,9 @@ import {
 } from "@/lib/analysis/tcp";
 import { crossingClose } from "@/lib/analysis/tcp/profile";
 import { truncated } from "@/lib/analysis/tcp/bursts";
-import type { ClassifiedConnection } from "@/lib/db/bulk-connections";
+import type { StoredConnection } from "@/lib/db/bulk-connections";
+import { dataDirOf } from "@/lib/explore/line-index-file";
+import { exchangesPath, ExchangesSink } from "@/lib/incidents/exchanges-file";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { BlobStore } from "../blobs";
 import type { CaptureResult, ParseFile, TaskIo } from "./protocol";
@@ -45,11 +47,14 @@ export async function parseCapture(
   // crosses a request is judged against its target's whole profile, so those few wait for the end of the file.
   const profiler = new TargetProfiler();
   const crossings: Connection[] = [];
-  let pending: ClassifiedConnection[] = [];
+  let pending: StoredConnection[] = [];
+  // Each connection's exchanges go to a file of their own, the rows only say where (#18).
+  const exchanges = new ExchangesSink(exchangesPath(dataDirOf(store), file.id));
   const flush = async () => {
     if (pending.length === 0) return;
     const rows = pending;
     pending = [];
+    exchanges.flush();
     await io.emit({ table: "connections", rows });
   };
   const racesByTarget: Record<string, Record<string, number>> = {};
@@ -79,7 +84,14 @@ export async function parseCapture(
     // As stored: closeTs is the close time rounded to the millisecond.
     if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
     connections++;
-    pending.push({ ...c, cls });
+    const { exchanges: list, ladder: _ladder, ...rest } = c;
+    const unanswered = list.find((e) => !e.complete && e.reqTsUs !== null);
+    pending.push({
+      ...rest,
+      cls,
+      exchanges: exchanges.add(list),
+      pendingReqMs: unanswered?.reqTsUs != null ? unanswered.reqTsUs / 1000 : null,
+    });
   };
   const finish = (done: Connection[]) => {
     for (const c of done) {

@@ -1,6 +1,6 @@
 /** Messages between the job runner (main thread, owns the database) and the parse thread (no database). */
 import type { IssueRow, StatsRow, TransactionRow } from "@/lib/db/bulk";
-import type { ClassifiedConnection } from "@/lib/db/bulk-connections";
+import type { StoredConnection } from "@/lib/db/bulk-connections";
 import type { BucketRow, TargetStatRow } from "@/lib/analysis/log-aggregates";
 import type { Endpoint } from "@/lib/analysis/tcp";
 import type { RedactedBlob } from "../redact-blob";
@@ -22,7 +22,7 @@ export type ParseTask =
 export type RowBatch =
   | { table: "transactions"; rows: TransactionRow[] }
   | { table: "stats"; rows: StatsRow[] }
-  | { table: "connections"; rows: ClassifiedConnection[] };
+  | { table: "connections"; rows: StoredConnection[] };
 
 export interface LogResult {
   kind: "log";

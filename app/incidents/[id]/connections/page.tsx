@@ -21,17 +21,17 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
   );
   const parsed = ConnectionQuery.safeParse(raw);
   const q0 = parsed.success ? parsed.data : ConnectionQuery.parse({});
-  const { db } = app();
+  const { db, store } = app();
   const incident = await db.incident.findUnique({ where: { id }, select: { id: true, title: true } });
   if (!incident) notFound();
   // A link whose cursor does not decode (edited by hand, or of an older version) opens the first page, and says so.
   let badCursor = !parsed.success && parsed.error.issues.some((i) => i.path[0] === "cursor");
   let q = q0;
-  const list = await listConnections(db, id, q).catch((e: unknown) => {
+  const list = await listConnections(db, store, id, q).catch((e: unknown) => {
     if (!(e instanceof BadCursor)) throw e;
     badCursor = true;
     q = { ...q0, cursor: undefined };
-    return listConnections(db, id, q);
+    return listConnections(db, store, id, q);
   });
   const facets = await connectionFacets(db, id);
   const base = `/incidents/${id}/connections`;

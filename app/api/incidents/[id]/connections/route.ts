@@ -10,5 +10,5 @@ import { route } from "@/lib/api/route";
  * first). A cursor that does not decode, or of the other sort, answers 400 `bad_cursor` (BadCursor).
  */
 export const GET = route({ access: "read", incident: true, query: ConnectionQuery }, async ({ incident, query }) =>
-  NextResponse.json(await listConnections(app().db, incident.id, query)),
+  NextResponse.json(await listConnections(app().db, app().store, incident.id, query)),
 );
