@@ -94,6 +94,15 @@ export const labTarget = z.object({
   connectionClose: z.boolean().optional(),
   /** Responses whose status line Node's parser rejects (HPE_INVALID_STATUS): tshark's http.response.code 0. */
   invalidResponses: z.number().int().nonnegative().optional(),
+  /**
+   * Requests the lab client gave up on (its timeout, on this target's base path), and of them those whose target
+   * request the gateway aborted (a gateway-close right after: the client left mid-upload). Not failures of the target.
+   * Absent in fixtures recorded before the client-abort scenarios.
+   */
+  clientAborts: z
+    .object({ gaveUp: z.number().int().nonnegative(), gatewayClosed: z.number().int().nonnegative() })
+    .optional(),
+  /** Failing connections: a gateway-close because the client left is not one. */
   failingConnections: z.number().int().nonnegative(),
   /** Failing connections plus the target's own 502 / 504 answers (recordings before this count lack it). */
   failures: z.number().int().nonnegative().optional(),
@@ -124,6 +133,11 @@ export const labConnection = z.object({
   gapBeforeRequestMs: z.number().nullable().optional(),
   /** race where the backend's idle close found the request unread in its receive buffer (RST) */
   unreadRequest: z.boolean().optional(),
+  /**
+   * gateway-close: why the gateway closed. `client-abort`: the lab client had given up on that request (client.jsonl)
+   * just before; `request-timeout`: request_timeout is set; `unknown` otherwise. Absent before client-abort-*.
+   */
+  gatewayCloseCause: z.enum(["client-abort", "request-timeout", "unknown"]).optional(),
 });
 
 export const labTruth = z.object({
@@ -155,6 +169,8 @@ export const labTruth = z.object({
      */
     status502WithoutWireFailure: z.number().int(),
     status504WithoutWireFailure: z.number().int(),
+    /** 502s the gateway logged for target requests it aborted because its client left (client-abort-upload) */
+    status502ClientAborts: z.number().int().nonnegative().optional(),
   }),
   /** tshark -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' on the full capture: 0 */
   captureCheck: z.object({ lostSegments: z.literal(0), tsharkFilter: z.string() }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ABORTED_RESPONSE, LogAggregator } from "./log-aggregates";
+import { ABORTED_RESPONSE, CLIENT_GONE, LogAggregator } from "./log-aggregates";
 
 const tx = (p: Partial<Parameters<LogAggregator["add"]>[0]>) => ({
   startTs: 1_796_153_900_000,
@@ -26,5 +26,19 @@ describe("LogAggregator: responses cut short", () => {
     const [row] = a.targetRows();
     expect(row.errorCodes).toEqual({ [ABORTED_RESPONSE]: 2, ECONNRESET: 2 });
     expect(row).toMatchObject({ requests: 5, e502: 2, e504: 1, durations: { 60: 1 } });
+  });
+});
+
+describe("LogAggregator: clients gone", () => {
+  it("counts a 502 the gateway logged after its client left under its own key, not ECONNRESET", () => {
+    // lab: client-abort-upload: `source request aborted` (499), then a 502 socket hang up for a client no longer there
+    const a = new LogAggregator();
+    a.add(tx({ status: 502, errCode: "ECONNRESET", errMessage: "socket hang up", clientAborted: true }));
+    a.add(tx({ status: 502, errCode: "ECONNRESET", errMessage: "socket hang up" }));
+    // a request_timeout stays the gateway's timeout
+    a.add(tx({ status: 504, errCode: "ECONNRESET", clientAborted: true }));
+    const [row] = a.targetRows();
+    expect(row.errorCodes).toEqual({ [CLIENT_GONE]: 1, ECONNRESET: 2 });
+    expect(row).toMatchObject({ requests: 3, e502: 2, e504: 1 });
   });
 });

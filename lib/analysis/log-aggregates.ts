@@ -25,6 +25,8 @@ export interface AggregatedTransaction {
   targetStatus?: number | null;
   /** The target's response began and its connection closed before it was complete (lib/parsers/log/types.ts). */
   targetAborted?: boolean;
+  /** The gateway logged its client going away first (`source request aborted`): it aborted the target request itself. */
+  clientAborted?: boolean;
 }
 
 interface Counter {
@@ -77,6 +79,15 @@ const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
  * client got (a 502 after a RST; none, the 200 already passed on, after a FIN). A 504 stays the gateway's timeout.
  */
 export const ABORTED_RESPONSE = "ECONNRESET (aborted)";
+
+/**
+ * A failure the gateway logged after its client went away: at level info `sourceResponse on close, source request
+ * aborted - abort target request` (499), then it aborts the target request itself and logs 502 `socket hang up` /
+ * ECONNRESET though no client is left to answer. microgateway-core 3.3.7 does so only when the client leaves before
+ * its request is complete (mid-upload); a GET given up on runs to the target's answer (lab: client-abort-*). Counted
+ * under this key, not ECONNRESET: it is no failure of the target.
+ */
+export const CLIENT_GONE = "client gone (source request aborted)";
 
 /** Bucket maps of every width over a file's growing span; a width is dropped (null) once the span outgrows it. */
 class WidthBuckets<V> {
@@ -134,7 +145,9 @@ export class LogAggregator {
       a.targetAnswered504 += is504;
     }
     if (tx.proxy !== null && (a.proxy === null || tx.proxy < a.proxy)) a.proxy = tx.proxy;
-    if (tx.targetAborted && status !== 504)
+    if (tx.clientAborted && status !== 504 && (code !== "" || tx.targetAborted))
+      a.errorCodes.set(CLIENT_GONE, (a.errorCodes.get(CLIENT_GONE) ?? 0) + 1);
+    else if (tx.targetAborted && status !== 504)
       a.errorCodes.set(ABORTED_RESPONSE, (a.errorCodes.get(ABORTED_RESPONSE) ?? 0) + 1);
     else if (code !== "") {
       const key = targetCodeKey(code, tx.errMessage);

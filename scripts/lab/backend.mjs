@@ -11,7 +11,9 @@
 // (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
 // parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
-// `Connection: close` on every response and close right after it: the announced, healthy way).
+// `Connection: close` on every response and close right after it: the announced, healthy way), drip {prefix,
+// bodyBytes, restAfterMs} (on such a request send the head with the full Content-Length and the first bodyBytes of a
+// 1.9 kB body at once, the rest restAfterMs later: a response that streams slowly, which a client may give up on).
 //
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
@@ -67,13 +69,13 @@ export function startBackend(opts, eventsFile) {
       clearTimeout(idle);
       if (!closed) idle = setTimeout(() => close(opts.idleClose, "idle"), opts.idleMs);
     };
-    const respond = (path, cut = null) => {
+    const respond = (path, cut = null, drip = null) => {
       if (closed) return;
       const own = opts.status && path.startsWith(opts.status.prefix) && Math.random() < opts.status.share;
       const bad = opts.malformed && path.startsWith(opts.malformed.prefix) && Math.random() < opts.malformed.share;
       const body = own
         ? JSON.stringify({ error: "upstream unavailable" })
-        : cut
+        : cut || drip
           ? JSON.stringify({
               path,
               ok: true,
@@ -100,6 +102,19 @@ export function startBackend(opts, eventsFile) {
         setTimeout(() => close(cut.close, "truncate"), 5);
         return;
       }
+      if (drip) {
+        // the head and the first bytes now, the rest later: the idle timer runs from each byte written
+        sock.write(head.join("\r\n") + "\r\n\r\n" + body.slice(0, drip.bodyBytes));
+        touch();
+        log({ ev: "drip", peerPort: peer, path, sent: drip.bodyBytes, of: Buffer.byteLength(body) });
+        setTimeout(() => {
+          if (closed) return;
+          sock.write(body.slice(drip.bodyBytes));
+          served++;
+          touch();
+        }, drip.restAfterMs);
+        return;
+      }
       sock.write(head.join("\r\n") + "\r\n\r\n" + body);
       served++;
       touch();
@@ -114,6 +129,10 @@ export function startBackend(opts, eventsFile) {
       }
       if (opts.slow && path.startsWith(opts.slow.prefix)) {
         setTimeout(() => respond(path), opts.slow.delayMs);
+        return;
+      }
+      if (opts.drip && path.startsWith(opts.drip.prefix)) {
+        setTimeout(() => respond(path, null, opts.drip), between(opts.respMs));
         return;
       }
       const cut =

@@ -19,9 +19,12 @@ function drawGap(gaps) {
 }
 
 // A lane's `post: {share, bytes: [min, max]}` makes that share of its requests POSTs with a body of that many bytes.
-function send(port, urlPath, timeoutMs, body = null) {
+// With `post.stallAfter` only that many bytes of each body are written, and the request never ends: the client stalls in
+// the middle of its upload and gives up after its timeout.
+function send(port, urlPath, timeoutMs, body = null, stallAfter = null) {
   return new Promise((resolve) => {
     const t0 = Date.now();
+    let head = null;
     const req = http.request(
       {
         host: "127.0.0.1",
@@ -36,13 +39,20 @@ function send(port, urlPath, timeoutMs, body = null) {
         agent: false,
       },
       (res) => {
+        head = res.statusCode;
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
       },
     );
+    // the socket's inactivity timeout: no byte for timeoutMs, before or in the middle of the response. The result's
+    // `t` (written when this resolves) is when the client gave up and closed its connection to the gateway;
+    // `headStatus` the status of a response that had begun
     req.setTimeout(timeoutMs, () => req.destroy(new Error("client timeout")));
-    req.on("error", (e) => resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0 }));
-    req.end(body ?? undefined);
+    req.on("error", (e) =>
+      resolve({ status: 0, error: e.code || e.message, ms: Date.now() - t0, ...(head ? { headStatus: head } : {}) }),
+    );
+    if (body && stallAfter != null) req.write(body.subarray(0, stallAfter));
+    else req.end(body ?? undefined);
   });
 }
 
@@ -62,8 +72,14 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
             ? Buffer.alloc(Math.round(L.post.bytes[0] + Math.random() * (L.post.bytes[1] - L.post.bytes[0])), 0x61)
             : null;
         reqs.push(
-          send(gatewayPort, p, sc.clientTimeoutMs ?? 30000, body).then((r) => {
-            const sent = body ? { method: "POST", bytes: body.length } : {};
+          send(gatewayPort, p, sc.clientTimeoutMs ?? 30000, body, L.post?.stallAfter).then((r) => {
+            const sent = body
+              ? {
+                  method: "POST",
+                  bytes: body.length,
+                  ...(L.post.stallAfter != null ? { sentBytes: L.post.stallAfter } : {}),
+                }
+              : {};
             fs.appendFileSync(resultsFile, JSON.stringify({ t: Date.now(), lane: li, path: p, ...sent, ...r }) + "\n");
           }),
         );

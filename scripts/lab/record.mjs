@@ -136,7 +136,10 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     await startChild("gateway", gateway);
     console.log(`[${name}] recording ${sc.durationS} s …`);
     await runClient(sc, sc.gateway.port, sc.durationS * 1000, path.join(scratch, "client.jsonl"));
-    await sleep(1500);
+    // A request the client gave up on may still be open toward its target (the gateway does not abort a GET its
+    // client left): let the slowest answer come before the gateway is stopped, so no close at shutdown reads as a failure.
+    const linger = Math.max(0, ...sc.targets.map((t) => t.backend?.slow?.delayMs ?? t.backend?.drip?.restAfterMs ?? 0));
+    await sleep(1500 + linger);
   } finally {
     if (gateway) await stopChild(gateway);
     await sleep(300);

@@ -54,6 +54,7 @@ export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) 
           malformed: null,
           closeAfter: null,
           connectionClose: false,
+          drip: null,
           respMs: [2, 8],
           ...(over.backend ?? {}),
         },
@@ -153,6 +154,41 @@ const tlsWorld = (description, tls) => ({
   lanes: [
     scatterLane(0, paths, 2),
     { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
+  ],
+});
+
+// A target whose /report answers after 4.5 s while the gateway's client gives up after 1.5 s without a byte (a client
+// timeout, a user closing the browser, a load balancer in front of the gateway with a shorter timeout); no
+// request_timeout, so the gateway itself never gives up. Its other paths are fast.
+const clientAbortWorld = (description, level) => ({
+  description,
+  durationS: 30,
+  clientTimeoutMs: 1500,
+  gateway: gw({ keepAliveTimeout: 30000, level }),
+  targets: [
+    target({
+      latency: { upMs: 20, downMs: 20 },
+      backend: { idleMs: 60000, slow: { prefix: "/report", delayMs: 4500 } },
+    }),
+  ],
+  lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ["report"], 1), gaps: [{ p: 1, min: 300, max: 2000 }] }],
+});
+
+// The gateway's client stalls in the middle of a POST body (20 kB of an announced 200 kB) on half of /orders/upload and
+// gives up after 1.5 s; the gateway has opened the target request and is streaming the body. No request_timeout.
+const clientUploadAbortWorld = (description, level) => ({
+  description,
+  durationS: 30,
+  clientTimeoutMs: 1500,
+  gateway: gw({ keepAliveTimeout: 30000, level }),
+  targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000 } })],
+  lanes: [
+    scatterLane(0, paths, 2),
+    {
+      ...scatterLane(0, ["upload"], 1),
+      gaps: [{ p: 1, min: 300, max: 2000 }],
+      post: { share: 0.5, bytes: [200_000, 200_000], stallAfter: 20_000 },
+    },
   ],
 });
 
@@ -506,6 +542,62 @@ export const scenarios = {
     // 4 MB/s toward the target: a 1 MB body takes ≈ 250 ms on the wire, so a reset can arrive while it is sent
     targets: [target({ latency: { upMs: 20, downMs: 20, upKBps: 4000 }, backend: { idleMs: 1000, idleClose: "rst" } })],
     lanes: [{ ...raceLane(0, 1000, 2), post: { share: 0.5, bytes: [100_000, 1_000_000] } }],
+  },
+
+  "client-abort": clientAbortWorld(
+    "The gateway's client gives up after 1.5 s (its socket idle that long), and the target's /orders/report answers after 4.5 s; no request_timeout, level info. The target is healthy: nothing fails on the gateway↔target leg but what the client walked away from. Other paths are fast.",
+    "info",
+  ),
+  "client-abort-error-level": clientAbortWorld(
+    "Like client-abort (client gives up after 1.5 s, /orders/report answers after 4.5 s, no request_timeout), logged at level error.",
+    "error",
+  ),
+  "client-abort-mixed": {
+    description:
+      "Client aborts beside a real keep-alive mismatch: 127.0.0.2:9000 closes idle connections after 1 s (FIN, races; gateway keep_alive_timeout 30 s); on 127.0.0.5:8080 the client gives up after 1.5 s on /catalog/report (answers after 5 s) and on half of its /catalog/upload POSTs (it stalls after 20 kB of 200 kB). No request_timeout, level info.",
+    durationS: 35,
+    clientTimeoutMs: 1500,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 1000 } }),
+      target({
+        ...proxyAt("catalog", "127.0.0.5:8080"),
+        latency: { upMs: 18, downMs: 21 },
+        backend: { idleMs: 60000, slow: { prefix: "/report", delayMs: 5000 } },
+      }),
+    ],
+    lanes: [
+      raceLane(0, 1000, 3),
+      scatterLane(1, ["items/1", "items/2", "stock"], 2),
+      { ...scatterLane(1, ["report"], 1), gaps: [{ p: 1, min: 300, max: 2000 }] },
+      {
+        ...scatterLane(1, ["upload"], 1),
+        gaps: [{ p: 1, min: 300, max: 2000 }],
+        post: { share: 0.5, bytes: [200_000, 200_000], stallAfter: 20_000 },
+      },
+    ],
+  },
+  "client-abort-upload": clientUploadAbortWorld(
+    "The gateway's client stalls in the middle of a POST body on half of its /orders/upload requests (it sends 20 kB of its announced 200 kB, then nothing) and gives up after 1.5 s; the gateway has already opened the target request and streams the body to the target. No request_timeout, level info. Other requests are fast.",
+    "info",
+  ),
+  "client-abort-upload-error-level": clientUploadAbortWorld(
+    "Like client-abort-upload (the client stalls mid-upload on half of /orders/upload and gives up after 1.5 s, no request_timeout), logged at level error.",
+    "error",
+  ),
+  "client-abort-streaming": {
+    description:
+      "The target's /orders/export sends its head (Content-Length 1.9 kB) and 400 body bytes at once, the rest 5 s later; the gateway's client gives up after 1.5 s without a byte, in the middle of that response. No request_timeout, level info. Other paths are fast.",
+    durationS: 30,
+    clientTimeoutMs: 1500,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, drip: { prefix: "/export", bodyBytes: 400, restAfterMs: 5000 } },
+      }),
+    ],
+    lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ["export"], 1), gaps: [{ p: 1, min: 300, max: 2000 }] }],
   },
 };
 

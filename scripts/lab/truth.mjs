@@ -10,7 +10,12 @@
 //   syn-unanswered   the gateway's SYN got nothing back at all (dropped on the way: a blackhole)
 //   pending request  the gateway's last request segment (highest tcp.seq with tcp.len > 0) got no
 //                    response byte before the first FIN/RST of either side
-//   gateway-close    pending, and the gateway's FIN/RST came before any FIN/RST of the target
+//   gateway-close    pending, and the gateway's FIN/RST came before any FIN/RST of the target. Why it closed
+//                    (`gatewayCloseCause`): `client-abort` when the lab client had given up on that very request
+//                    (client.jsonl, joined by the request's `n=` query parameter, which the gateway passes on) at most
+//                    1 s before the close: the gateway aborted the target request because its client left;
+//                    `request-timeout` otherwise when request_timeout is set; else `unknown`. A client abort is no
+//                    failure of the target: it is not counted for the target's cause
 //   keepalive-race   pending, the target closed first, and on the target leg (the relay's upstream
 //                    connection, found through the relay map) the backend's FIN/RST is earlier than
 //                    the segment carrying the pending request's first byte (the first request
@@ -115,7 +120,24 @@ const groupBy = (xs, key) => xs.reduce((m, x) => pushTo(m, key(x), x), new Map()
 const nearest = (xs, tUs, timeOf) =>
   xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
 
-function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs, http, tlsOf) {
+// The client's result for a request URI the gateway sent on (`…?n=N`: the lab client numbers every request).
+const clientResultOf = (clientByN, uri) => {
+  const n = uri && /[?&]n=(\d+)/.exec(uri)?.[1];
+  return n ? (clientByN.get(n) ?? null) : null;
+};
+
+function classify(
+  pk,
+  tgt,
+  mapByGwPort,
+  targetLegByRelayPort,
+  backendAddr,
+  reactionFloorUs,
+  http,
+  tlsOf,
+  clientByN = new Map(),
+  requestTimeoutS = null,
+) {
   const g2t = pk.filter((p) => p.dst === tgt);
   const t2g = pk.filter((p) => p.src === tgt);
   const gwEnd = pk[0].src === tgt ? pk[0].dst : pk[0].src;
@@ -200,11 +222,17 @@ function classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, react
     return out;
   }
   if (gClose && (!tClose || gClose.t < tClose.t)) {
+    // the client's own record of the pending request: when it gave up (its `t`, epoch ms on the same host clock)
+    const cr = clientResultOf(clientByN, h?.uris.at(-1));
+    const gaveUpUs = cr && cr.error === "client timeout" ? cr.t * 1000 : null;
+    const byClient = gaveUpUs !== null && gClose.t - gaveUpUs > -50_000 && gClose.t - gaveUpUs < 1_000_000;
+    const gatewayCloseCause = byClient ? "client-abort" : requestTimeoutS ? "request-timeout" : "unknown";
     return {
       ...base,
       class: "gateway-close",
       ...info,
-      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed`,
+      gatewayCloseCause,
+      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed${byClient ? `; the client had given up on ${cr.path} ${ms(gClose.t - gaveUpUs)} ms before (client.jsonl: ${cr.error} after ${cr.ms} ms): the gateway aborted the target request because its client left` : ""}`,
     };
   }
   const lastT = resps.filter((r) => r.t <= tClose.t).at(-1);
@@ -376,7 +404,9 @@ const median = (a) => {
 // close. The difference is recorded, not hidden.
 // Each failed TLS handshake and each failed lookup costs a 502, and so does a response cut by a RST (read ECONNRESET);
 // a response cut by a FIN does not: the gateway logs targetResponse aborted and never ends the client's 200.
-function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst = 0) {
+// A target request the gateway aborted because its client left mid-upload is logged as a 502 `socket hang up` too
+// (client-abort-upload): one per such gateway-close.
+function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst = 0, clientAbortCloses = 0) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
   // At level trace the gateway writes its error line twice ([error] and [trace], one correlation id): one failure.
@@ -397,8 +427,10 @@ function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst 
       fromTargets -
       (c["tls-handshake-failed"] ?? 0) -
       lookupFailures -
-      midResponseRst,
-    status504WithoutWireFailure: status504 - c["gateway-close"] - syn504,
+      midResponseRst -
+      clientAbortCloses,
+    ...(clientAbortCloses ? { status502ClientAborts: clientAbortCloses } : {}),
+    status504WithoutWireFailure: status504 - (c["gateway-close"] - clientAbortCloses) - syn504,
   };
 }
 
@@ -415,9 +447,37 @@ function httpMessages(pcap, ports) {
   ]);
   for (const line of out.split("\n").filter(Boolean)) {
     const [stream, req, resp] = line.split("\t");
-    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0 };
+    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0, uris: [] };
     if (req) h.requests++;
     if (resp) h.responses++;
+    by.set(Number(stream), h);
+  }
+  // Each request's URI, in order, its head alone enough (body reassembly off: a body the client never finished
+  // still names its request): tshark … -o http.desegment_body:FALSE -Y http.request -T fields -e tcp.stream -e http.request.uri
+  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
+  const uris = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      ...decode,
+      "-o",
+      "http.desegment_body:FALSE",
+      "-Y",
+      "http.request",
+      "-T",
+      "fields",
+      "-e",
+      "tcp.stream",
+      "-e",
+      "http.request.uri",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
+  for (const line of uris.split("\n").filter(Boolean)) {
+    const [stream, uri] = line.split("\t");
+    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0, uris: [] };
+    h.uris.push(uri);
     by.set(Number(stream), h);
   }
   return by;
@@ -537,6 +597,12 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     sc.targets.filter((t) => t.scheme !== "https" && isIp(t.listen.host)).map((t) => t.listen.port),
   );
   const keylog = path.join(path.dirname(mapFile), "tls-keys.log");
+  const clientByN = new Map(
+    client.flatMap((c) => {
+      const n = /[?&]n=(\d+)/.exec(c.path)?.[1];
+      return n ? [[n, c]] : [];
+    }),
+  );
   for (const t of sc.targets) {
     const tgt = `${t.listen.host}:${t.listen.port}`;
     const backendAddr = t.backend ? `${t.backend.host}:${t.backend.port}` : null;
@@ -558,11 +624,28 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     const conns = [];
     for (const pk of streams.values()) {
       if (pk[0].src !== tgt && pk[0].dst !== tgt) continue;
-      conns.push(classify(pk, tgt, mapByGwPort, targetLegByRelayPort, backendAddr, reactionFloorUs, http, tlsOf));
+      conns.push(
+        classify(
+          pk,
+          tgt,
+          mapByGwPort,
+          targetLegByRelayPort,
+          backendAddr,
+          reactionFloorUs,
+          http,
+          tlsOf,
+          clientByN,
+          sc.gateway.requestTimeout,
+        ),
+      );
     }
     conns.sort((a, b) => a.synTimeUs - b.synTimeUs);
     const counts = { total: conns.length };
     for (const c of CLASSES) counts[c] = conns.filter((x) => x.class === c).length;
+    // Requests the client gave up on (client.jsonl, on this target's base path), and those whose target request the
+    // gateway then aborted (a gateway-close); the rest the gateway let run to the target's answer.
+    const abortCloses = conns.filter((c) => c.gatewayCloseCause === "client-abort").length;
+    const gaveUp = client.filter((c) => c.error === "client timeout" && c.path.startsWith(`${t.basePath}/`)).length;
     const idle = conns
       .filter((c) => c.class === "normal" && c.closedBy === "target" && c.idleBeforeCloseMs != null)
       .map((c) => c.idleBeforeCloseMs);
@@ -650,16 +733,23 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       };
     }
     rec.lookupFailures = lookupFailures;
+    rec.clientAborts = { gaveUp, gatewayClosed: abortCloses };
     rec.failingConnections =
       counts.refused +
       counts["syn-unanswered"] +
       counts["keepalive-race"] +
       counts["premature-close"] +
-      counts["gateway-close"] +
+      counts["gateway-close"] -
+      abortCloses +
       counts["tls-handshake-failed"] +
       counts["target-reset-mid-response"];
     rec.failures = rec.failingConnections + rec.targetErrorResponses + rec.invalidResponses + lookupFailures;
-    const { cause, tiedCauses } = targetCauses(counts, rec.targetErrorResponses + rec.invalidResponses, lookupFailures);
+    // a connection the gateway closed because its client left is no failure of the target
+    const { cause, tiedCauses } = targetCauses(
+      { ...counts, "gateway-close": counts["gateway-close"] - abortCloses },
+      rec.targetErrorResponses + rec.invalidResponses,
+      lookupFailures,
+    );
     rec.expectedCause = cause;
     if (tiedCauses) rec.tiedCauses = tiedCauses;
     targets.push(rec);
@@ -689,6 +779,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       targets.reduce((n, t) => n + t.targetErrorResponses + t.invalidResponses, 0),
       targets.reduce((n, t) => n + t.lookupFailures, 0),
       connections.filter((c) => c.class === "target-reset-mid-response" && c.closeFlag === "RST").length,
+      connections.filter((c) => c.gatewayCloseCause === "client-abort").length,
     ),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,

@@ -295,7 +295,8 @@ describe("diagnose: a verdict per target", () => {
 
   it("responses the log shows aborted, without a capture → premature-close, medium; low when the log holds errors only", () => {
     // lab: mid-response-fin at level info. The log cannot tell the target's close from a load balancer's, and at level
-    // error it cannot show a client's own abort (the gateway then aborts the target's response itself).
+    // error not from the gateway's own request_timeout firing mid-answer. A client gone mid-response is no such case:
+    // the gateway reads the answer to its end (lab: client-abort-streaming).
     const aborted = target({ errors502: 0, errorCodes: { "ECONNRESET (aborted)": 5 } });
     const d = diagnose(ev([aborted]));
     expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium", explains502: 0 });
@@ -304,7 +305,7 @@ describe("diagnose: a verdict per target", () => {
     const errorsOnly = ev([aborted]);
     const low = diagnose({ ...errorsOnly, logs: { ...errorsOnly.logs, coverage: "errors-only" } });
     expect(low.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
-    expect(low.targets[0].summary).toMatch(/a client that gave up mid-response .* reads the same/);
+    expect(low.targets[0].summary).toMatch(/request_timeout firing in the middle of a slow answer would read the same/);
   });
 
   it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {

@@ -1,6 +1,7 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence } from "./targets";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
+import { incidentClientAborts } from "./client-aborts";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
 
@@ -45,7 +46,12 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
 
   // --- verdict: one per target, summarised ---
   const targets = judgeTargets(e);
-  const verdict = summarise(targets, logs.present && logs.status502 === 0 && races + prem === 0, logs.coverage);
+  const verdict = summarise(
+    targets,
+    logs.present && logs.status502 === 0 && races + prem === 0,
+    logs.coverage,
+    incidentClientAborts(e),
+  );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
 
@@ -60,7 +66,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   if (logs.coverage === "errors-only" || (level !== null && ["error", "warn"].includes(level.toLowerCase())))
     mustGather.push({
       item: "Logs at level info or lower (edgemicro.logging.level: info)",
-      why: "At level error only failures are logged, so request counts, error rates and the target of each failure are unknown.",
+      why: "At level error only failures are logged, so request counts, error rates and the target of each failure are unknown, and a 502 logged because the gateway's client went away (at info: `source request aborted`) reads like any socket hang up.",
     });
   if (!e.config?.present)
     mustGather.push({
@@ -264,15 +270,21 @@ function summarise(
   targets: TargetVerdict[],
   noFailures: boolean,
   coverage: DiagnosisEvidence["logs"]["coverage"],
+  aborts: { logged: number; onWire: number },
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
+  // 502s the gateway logged for clients that had gone (client-aborts.ts): no target failed them.
+  const gone = aborts.logged + aborts.onWire;
+  const goneWords = gone
+    ? ` ${gone} × 502 in these logs came after the gateway's client had gone (it left before its request was complete, and the gateway aborted the target request itself${aborts.onWire ? `; ${aborts.onWire} of them told from the capture alone, as the log holds errors only: level info would name each, \`source request aborted\`` : ""}): no failure of a target.`
+    : "";
   if (failing.length === 0) {
     const cause: Cause = noFailures || targets.length > 0 ? "no-502" : "insufficient-data";
     return {
       cause,
-      confidence: cause === "no-502" ? (coverage === "full" ? "high" : "medium") : "low",
+      confidence: cause === "no-502" ? (coverage === "full" && !aborts.onWire ? "high" : "medium") : "low",
       explains502: 0,
-      summary: CAUSE_WORDS[cause],
+      summary: cause === "no-502" && gone ? `No target failed.${goneWords}` : CAUSE_WORDS[cause],
     };
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");
@@ -296,6 +308,6 @@ function summarise(
     cause,
     confidence,
     explains502: pool.reduce((a, t) => a + t.explains502, 0),
-    summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}`,
+    summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}`,
   };
 }

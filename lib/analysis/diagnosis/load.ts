@@ -104,6 +104,7 @@ export function evidenceFromView(view: BaseView, answersRaw: unknown): Diagnosis
             name: p.name,
             basePath: p.base_path,
             target: p.target ? `${p.target.host}:${p.target.port}` : null,
+            timeoutMs: p.timeout ?? null,
           })),
           configLine: {
             keepAliveTimeout: cfg.lines?.keepAliveTimeout,

@@ -8,6 +8,7 @@ import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
 import { ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
+import { clientAbortNote, clientAborts } from "./client-aborts";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
 export { minConfidence } from "./candidate";
@@ -51,13 +52,21 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   });
   const codes = t.errorCodes;
   const own = ownAnswers(t, e.logs.coverage === "full");
-  // The target's own answers the log does not show were failures all the same: the gateway passed them on.
-  const failures = t.errors502 + t.errors504 + own.unlogged502 + own.unlogged504;
-  const candidates: Candidate[] = [];
-
   const refused = t.capture?.byClass.refused ?? 0;
   // SYNs nothing answered: a request_timeout that fires meanwhile is a 504, but the target was never reached.
   const noAnswer = t.capture?.byClass["syn-unanswered"] ?? 0;
+  const gw504 = Math.max(0, t.errors504 - own.logged504 - noAnswer);
+  // 502s the gateway logged after its client went away (client-aborts.ts): no failure of the target.
+  const aborts = clientAborts(t, e, gw504);
+  // The target's own answers the log does not show were failures all the same: the gateway passed them on.
+  const failures =
+    t.errors502 +
+    t.errors504 +
+    own.unlogged502 +
+    own.unlogged504 -
+    Math.min(t.errors502, aborts.logged + aborts.onWire);
+  const candidates: Candidate[] = [];
+
   const unreachableCodes = sum(codes, (k) => UNREACHABLE.includes(k));
   if (unreachableCodes + refused + noAnswer > 0) {
     const named = UNREACHABLE.filter((k) => codes[k]).map((k) => `${k} × ${codes[k]}`);
@@ -87,10 +96,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const logged = e.logs.present;
   const own502 = own.logged502 + own.unlogged502;
   const own504 = own.logged504 + own.unlogged504;
-  const gw504 = Math.max(0, t.errors504 - own.logged504 - noAnswer);
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
-  if (!logged && gwClose > 0) {
+  if (!logged && gwClose > 0 && !aborts.closesWithoutTimeout) {
     // The gateway closing a connection with a request pending: its request_timeout, or the client going away.
     candidates.push({
       cause: "gateway-timeout",
@@ -227,12 +235,13 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       cause: "premature-close",
       confidence: full ? "medium" : "low",
       explains: Math.min(aborted, failures),
-      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}${full ? "" : " The log holds errors only: a client that gave up mid-response (the gateway then aborts the target's response itself, logged at level info) reads the same."}`,
+      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}${full ? "" : " The log holds errors only: the gateway's own request_timeout firing in the middle of a slow answer would read the same (at level info the transaction shows it). A client that gave up mid-response does not: the gateway reads the target's answer to its end."}`,
       evidence: [logRef(`${ABORTED_RESPONSE} × ${aborted}: targetResponse error / aborted`)],
     });
   }
 
-  const resets = sum(codes, (k) => RESET.includes(k));
+  // The 502s of clients gone that only the wire shows were logged socket hang up / ECONNRESET.
+  const resets = Math.max(0, sum(codes, (k) => RESET.includes(k)) - aborts.onWire);
   const unexplained = failures - candidates.reduce((n, c) => n + c.explains, 0);
   // Resets nothing here explains (no capture shows their closes): a cause found for other failures of this target
   // says nothing about them, so it cannot stand for the target if they are more, nor with high confidence at all.
@@ -250,15 +259,30 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   candidates.sort((a, b) => b.explains - a.explains || RANK[b.confidence] - RANK[a.confidence]);
   if (unknown) candidates.splice(candidates.length && candidates[0].explains >= unknownResets ? 1 : 0, 0, unknown);
   const main = candidates[0];
+  const abortNote = clientAbortNote(aborts);
+  const abortEvidence: EvidenceRef[] = [
+    ...(aborts.logged
+      ? [logRef(`${aborts.logged} × 502 after the client went away (source request aborted, 499)`)]
+      : []),
+    ...(aborts.onWire || aborts.closesWithoutTimeout
+      ? [
+          capRef(
+            "gateway-close",
+            `${aborts.onWire || aborts.closesWithoutTimeout} connection(s) the gateway closed itself with a request pending${aborts.onWire ? ", each at a 502 and no 504" : ", and no timeout configured"}: its client had left`,
+          ),
+        ]
+      : []),
+  ];
   if (!main) {
     if (failures === 0)
       return verdict(t, e, {
         cause: "healthy",
-        // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log.
-        confidence: logged && (t.capture || t.requests) && !unseenAnswers(e) ? "high" : "medium",
+        // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log. A client gone that only
+        // the wire shows is an inference: the log at level error cannot say so itself.
+        confidence: logged && (t.capture || t.requests) && !unseenAnswers(e) && !aborts.onWire ? "high" : "medium",
         explains: 0,
-        summary: `${t.target}: no failures.`,
-        evidence: [],
+        summary: abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`,
+        evidence: abortEvidence,
       });
     // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
     const named = Object.entries(codes)
@@ -290,6 +314,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const evidence = [
     ...main.evidence,
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
+    ...(abortNote ? [{ kind: "log" as const, label: `not the target's: ${abortNote}` }] : []),
     ...(outside
       ? [
           logRef(

@@ -45,7 +45,8 @@ export interface DiagnosisEvidence {
     keepAliveTimeoutMs: number | null;
     requestTimeoutS: number | null;
     loggingLevel: string | null;
-    proxies: Array<{ name: string | null; basePath: string; target: string | null }>;
+    /** `timeoutMs`: the proxy's own `timeout` (ms), which overrides request_timeout for its requests. */
+    proxies: Array<{ name: string | null; basePath: string; target: string | null; timeoutMs?: number | null }>;
     configLine: { keepAliveTimeout?: number; loggingLevel?: number; requestTimeout?: number; proxies?: number };
     fileName?: string;
   } | null;

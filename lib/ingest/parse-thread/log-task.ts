@@ -66,7 +66,12 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
       const row = toRow(t);
       txBuf.push(row);
       // a response the gateway aborted because its client left is not one the target cut short
-      aggregates.add({ ...row, targetStatus: t.targetStatus, targetAborted: t.targetAborted && !t.clientAborted });
+      aggregates.add({
+        ...row,
+        targetStatus: t.targetStatus,
+        targetAborted: t.targetAborted && !t.clientAborted,
+        clientAborted: t.clientAborted,
+      });
       if (txBuf.length >= BATCH) {
         await io.emit({ table: "transactions", rows: txBuf });
         txBuf = [];
