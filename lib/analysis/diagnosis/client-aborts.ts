@@ -14,6 +14,9 @@ import type { DiagnosisEvidence, TargetEvidence } from "./types";
 import { CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 import { ownAnswers } from "./own-answers";
 
+/** Codes of a connection that closed under a request: `socket hang up` is logged with ECONNRESET. */
+export const RESET = ["ECONNRESET", "EPIPE"];
+
 export interface ClientAborts {
   /** 502s of transactions the log shows its client left (level info). */
   logged: number;
@@ -39,9 +42,12 @@ export function clientAborts(t: TargetEvidence, e: DiagnosisEvidence, gw504: num
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
   if (!e.logs.present)
     return { logged: 0, onWire: 0, closesWithoutTimeout: gwClose > 0 && !timesOut(t, e) ? gwClose : 0 };
-  // Failures matched to the gateway's own closes: its timeouts are logged as 504s, the rest are 502s for a client gone.
+  // Failures matched to the gateway's own closes: its timeouts are logged as 504s, the rest are 502s for a client gone,
+  // logged as socket hang up / ECONNRESET. Other 502s at such a close are the target's: an answer that is not HTTP
+  // (HPE_*) leaves the request pending on the wire too, and the gateway closes the connection itself.
   const matched = Math.min(t.capture?.explained502["gateway-close"] ?? 0, gwClose);
-  return { logged, onWire: Math.max(0, matched - gw504 - logged), closesWithoutTimeout: 0 };
+  const resets = RESET.reduce((n, k) => n + (t.errorCodes[k] ?? 0), 0);
+  return { logged, onWire: Math.max(0, Math.min(matched - gw504 - logged, resets)), closesWithoutTimeout: 0 };
 }
 
 /** The sentence a verdict carries about them (empty when there are none). */

@@ -15,6 +15,16 @@ describe("a target answering with bytes that are not valid HTTP", () => {
     expect(d.targets[0].fix!.title).toMatch(/not valid HTTP/);
     expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "high" });
   });
+  it("bytes that are not HTTP at all leave the request pending on the wire: at level error, still the target's answers", () => {
+    // The gateway closes such a connection itself (gateway-close) and logs 502 HPE_*: no client went away (client-aborts.ts).
+    const base = ev([
+      target({ errors502: 6, errorCodes: { HPE_INVALID_CONSTANT: 6 }, capture: cap({ "gateway-close": 6 }) }),
+    ]);
+    const d = diagnose({ ...base, logs: { ...base.logs, coverage: "errors-only" } });
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", explains502: 6 });
+    expect(d.verdict.cause).toBe("target-error");
+    expect(d.verdict.summary).not.toMatch(/client had gone/);
+  });
   it("such responses in a capture without a log are the target's answers at medium, never a close", () => {
     const d = diagnose(
       ev(

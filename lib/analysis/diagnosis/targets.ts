@@ -8,7 +8,7 @@ import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
 import { ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
-import { clientAbortNote, clientAborts } from "./client-aborts";
+import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
 export { minConfidence } from "./candidate";
@@ -24,7 +24,6 @@ const UNREACHABLE = [
   CONNECT_TIMEOUT,
 ];
 const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
-const RESET = ["ECONNRESET", "EPIPE"];
 const isTls = (code: string) =>
   /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
 const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
