@@ -10,7 +10,8 @@
 // or nothing listening (refused); one-way latency 0–40 ms; the gateway's log level (error / warn /
 // info / debug), keep_alive_timeout set or unset, request_timeout set or unset. Client lanes mix gaps
 // that land just under a target's idle timer (races), far beyond it (plain idle closes), short reuse
-// gaps and scattered ones.
+// gaps and scattered ones. From seed 39, clients that give up (`clientAborts` below): stalled uploads, GETs given up on
+// a slow path.
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
