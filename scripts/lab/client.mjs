@@ -1,7 +1,7 @@
 // Drives traffic through the gateway. Each lane of the scenario loops until the deadline:
 // a burst of 1..burst concurrent requests, then a gap drawn from the lane's gap mixture.
 // Client→gateway connections are not pooled (one per request): that leg is not under study. The client gives up
-// on a request after the scenario's clientTimeoutMs (30 s unless set): a response the gateway never ends hangs until then.
+// on a request after the lane's or else the scenario's clientTimeoutMs (30 s unless set): a response the gateway never ends hangs until then.
 import http from "node:http";
 import fs from "node:fs";
 
@@ -72,7 +72,7 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
             ? Buffer.alloc(Math.round(L.post.bytes[0] + Math.random() * (L.post.bytes[1] - L.post.bytes[0])), 0x61)
             : null;
         reqs.push(
-          send(gatewayPort, p, sc.clientTimeoutMs ?? 30000, body, L.post?.stallAfter).then((r) => {
+          send(gatewayPort, p, L.clientTimeoutMs ?? sc.clientTimeoutMs ?? 30000, body, L.post?.stallAfter).then((r) => {
             const sent = body
               ? {
                   method: "POST",

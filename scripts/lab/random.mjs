@@ -10,7 +10,8 @@
 // or nothing listening (refused); one-way latency 0–40 ms; the gateway's log level (error / warn /
 // info / debug), keep_alive_timeout set or unset, request_timeout set or unset. Client lanes mix gaps
 // that land just under a target's idle timer (races), far beyond it (plain idle closes), short reuse
-// gaps and scattered ones.
+// gaps and scattered ones. From seed 39, clients that give up (`clientAborts` below): stalled uploads, GETs given up on
+// a slow path.
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -133,6 +134,7 @@ export function randomScenario(seed) {
       lanes.push({ target: i, paths: lanePaths, burst: int(1, 4), gaps });
     }
   }
+  if (seed >= CLIENT_ABORTS_FROM) summary.push(...clientAborts(seed, targets, lanes, requestTimeout));
   return {
     description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.`,
     durationS,
@@ -140,6 +142,65 @@ export function randomScenario(seed) {
     targets,
     lanes,
   };
+}
+
+// Clients that give up (blind battery 6 on): from seed 39 a world may also have a lane whose client stalls in the
+// middle of POST bodies and gives up (the gateway aborts the target request: a 502 `socket hang up` nobody receives,
+// a gateway-close on the wire; client-abort-upload) and / or a lane of GETs given up on a slow path (the gateway lets
+// the target answer: nothing fails; client-abort). Drawn from a generator of their own, after everything else, and
+// only from seed 39, so the worlds of seeds 1–38 (and their fixtures) stay what they were recorded with. The client's
+// timeout is the lane's own (`clientTimeoutMs`, client.mjs), below request_timeout when one is set, so the client
+// leaves before the gateway's 504.
+const CLIENT_ABORTS_FROM = 39;
+
+function clientAborts(seed, targets, lanes, requestTimeout) {
+  const r = prng((seed ^ 0x5bd1e995) >>> 0);
+  const u = (a, b) => a + r() * (b - a);
+  const int = (a, b) => Math.floor(u(a, b + 1));
+  const round = (x, to = 1) => Math.round(x / to) * to;
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const listening = targets.map((t, i) => (t.backend ? i : -1)).filter((i) => i >= 0);
+  const summary = [];
+  if (!listening.length) return summary;
+  const upload = r() < 0.5;
+  const slowGet = r() < 0.35;
+  // below request_timeout (2–5 s with a slow path, 15–30 s otherwise), never below 800 ms
+  const timeout = () => round(Math.max(800, Math.min(u(1000, 3000), (requestTimeout ?? 60) * 1000 - 700)), 100);
+  if (upload) {
+    const i = pick(listening);
+    const t = targets[i];
+    const bytes = round(u(100_000, 400_000), 1000);
+    const stallAfter = round(u(4_000, 40_000), 1000);
+    const share = round(u(0.2, 0.7), 0.05);
+    const clientTimeoutMs = timeout();
+    const gaps = [{ p: 1, min: round(u(200, 600)), max: round(u(1500, 4000)) }];
+    lanes.push({
+      target: i,
+      paths: ["upload"],
+      burst: int(1, 2),
+      gaps,
+      clientTimeoutMs,
+      post: { share, bytes: [bytes, bytes], stallAfter },
+    });
+    summary.push(
+      `${t.listen.host}:${t.listen.port} client stalls after ${stallAfter / 1000} of ${bytes / 1000} kB on ${Math.round(share * 100)} % of its /upload POSTs and gives up after ${clientTimeoutMs} ms`,
+    );
+  }
+  if (slowGet) {
+    const i = pick(listening);
+    const t = targets[i];
+    const b = t.backend;
+    // a target without a slow path gets one, answering before request_timeout (the client leaves, the gateway waits)
+    if (!b.slow)
+      b.slow = { prefix: "/report", delayMs: round(Math.min(u(3000, 7000), (requestTimeout ?? 60) * 1000 - 500), 100) };
+    const clientTimeoutMs = round(Math.min(timeout(), b.slow.delayMs - 700), 100);
+    const gaps = [{ p: 1, min: round(u(300, 800)), max: round(u(2000, 5000)) }];
+    lanes.push({ target: i, paths: ["report", "items/1"], burst: 1, gaps, clientTimeoutMs });
+    summary.push(
+      `${t.listen.host}:${t.listen.port} ${b.slow.prefix} answers after ${b.slow.delayMs} ms, a client gives up on it after ${clientTimeoutMs} ms`,
+    );
+  }
+  return summary;
 }
 
 /** The scenario a recording name stands for: a hand-written one, or `random-SEED` / `random:SEED`. */
