@@ -106,7 +106,11 @@ async function exchangesOf(store: BlobStore, conns: TcpConnection[]): Promise<Ma
   const byFile = new Map<string, TcpConnection[]>();
   for (const c of conns) {
     if (c.exchangesAt === null || c.exchangesBytes === null) out.set(c.id, c.exchanges);
-    else byFile.set(c.fileId, [...(byFile.get(c.fileId) ?? []), c]);
+    else {
+      const list = byFile.get(c.fileId);
+      if (list) list.push(c);
+      else byFile.set(c.fileId, [c]);
+    }
   }
   for (const [fileId, list] of byFile) {
     const file = exchangesPath(dataDirOf(store), fileId);
