@@ -12,7 +12,7 @@
  */
 import type { DiagnosisEvidence, TargetEvidence } from "./types";
 import { CLIENT_GONE } from "@/lib/analysis/log-aggregates";
-import { ownAnswers } from "./own-answers";
+import { gateway504, ownAnswers } from "./own-answers";
 
 /** Codes of a connection that closed under a request: `socket hang up` is logged with ECONNRESET. */
 export const RESET = ["ECONNRESET", "EPIPE"];
@@ -74,8 +74,7 @@ export function incidentClientAborts(e: DiagnosisEvidence): { logged: number; on
   let onWire = 0;
   for (const t of e.targets) {
     const own = ownAnswers(t, e.logs.coverage === "full");
-    const gw504 = Math.max(0, t.errors504 - own.logged504 - (t.capture?.byClass["syn-unanswered"] ?? 0));
-    const a = clientAborts(t, e, gw504);
+    const a = clientAborts(t, e, gateway504(t, own));
     logged += Math.min(t.errors502, a.logged);
     onWire += Math.min(Math.max(0, t.errors502 - a.logged), a.onWire);
   }

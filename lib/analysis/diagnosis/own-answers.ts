@@ -40,3 +40,8 @@ export function ownAnswers(t: TargetEvidence, logShowsAll: boolean) {
     unlogged504: Math.max(0, seen504 - t.targetAnswered504),
   };
 }
+
+/** The target's 504s the gateway logged for its own timeout: not the target's own, not SYNs nothing answered. */
+export function gateway504(t: TargetEvidence, own: ReturnType<typeof ownAnswers>): number {
+  return Math.max(0, t.errors504 - own.logged504 - (t.capture?.byClass["syn-unanswered"] ?? 0));
+}

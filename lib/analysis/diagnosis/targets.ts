@@ -6,7 +6,7 @@
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
-import { ownAnswers, unseenAnswers } from "./own-answers";
+import { gateway504, ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
@@ -54,7 +54,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const refused = t.capture?.byClass.refused ?? 0;
   // SYNs nothing answered: a request_timeout that fires meanwhile is a 504, but the target was never reached.
   const noAnswer = t.capture?.byClass["syn-unanswered"] ?? 0;
-  const gw504 = Math.max(0, t.errors504 - own.logged504 - noAnswer);
+  const gw504 = gateway504(t, own);
   // 502s the gateway logged after its client went away (client-aborts.ts): no failure of the target.
   const aborts = clientAborts(t, e, gw504);
   // The target's own answers the log does not show were failures all the same: the gateway passed them on.
