@@ -175,12 +175,13 @@ const clientAbortWorld = (description, level) => ({
 });
 
 // The gateway's client stalls in the middle of a POST body (20 kB of an announced 200 kB) on half of /orders/upload and
-// gives up after 1.5 s; the gateway has opened the target request and is streaming the body. No request_timeout.
-const clientUploadAbortWorld = (description, level) => ({
+// gives up after 1.5 s; the gateway has opened the target request and is streaming the body. No request_timeout
+// unless one is given.
+const clientUploadAbortWorld = (description, level, requestTimeout = null) => ({
   description,
   durationS: 30,
   clientTimeoutMs: 1500,
-  gateway: gw({ keepAliveTimeout: 30000, level }),
+  gateway: gw({ keepAliveTimeout: 30000, level, ...(requestTimeout !== null ? { requestTimeout } : {}) }),
   targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000 } })],
   lanes: [
     scatterLane(0, paths, 2),
@@ -584,6 +585,11 @@ export const scenarios = {
   "client-abort-upload-error-level": clientUploadAbortWorld(
     "Like client-abort-upload (the client stalls mid-upload on half of /orders/upload and gives up after 1.5 s, no request_timeout), logged at level error.",
     "error",
+  ),
+  "client-abort-upload-timeout": clientUploadAbortWorld(
+    "Like client-abort-upload (the client stalls mid-upload on half of /orders/upload and gives up after 1.5 s), with request_timeout 5 s: the gateway closes each of those target connections 1.5 s into the request, much sooner than its own timeout would. Level info.",
+    "info",
+    5,
   ),
   "client-abort-streaming": {
     description:
