@@ -183,5 +183,7 @@ export const TargetConnections = z.object({
   profile: TargetProfileSchema.nullable(),
   /** Requests the target closed on without answering: path → count, most frequent first. */
   prematurePaths: z.record(z.string(), z.number()),
+  /** The gateway's closes of a pending request: quiet before the close (ms, 10 ms steps) → count. */
+  gatewayCloseQuiet: z.record(z.string(), z.number()).default({}),
 });
 export type TargetConnections = z.infer<typeof TargetConnections>;

@@ -44,6 +44,8 @@ export const FileCounts = z
     racesByTarget: tallyBy,
     prematureByTarget: tallyBy,
     prematurePathsByTarget: tallyBy,
+    /** The gateway's closes of a pending request: quiet before the close (ms, 10 ms steps) → count. */
+    gatewayCloseQuietByTarget: tallyBy,
     targetProfiles: z.array(TargetProfileSchema),
     /** Closes per bucket width: [bucket start ms, FIN, RST] (lib/analysis/log-aggregates.ts CloseBuckets). */
     closeBuckets: z.record(z.string(), z.array(z.tuple([z.number(), z.number(), z.number()]))),

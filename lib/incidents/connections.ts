@@ -33,6 +33,7 @@ export const NO_CAPTURE: TargetConnections = {
   premature: {},
   profile: null,
   prematurePaths: {},
+  gatewayCloseQuiet: {},
 };
 
 export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
@@ -69,6 +70,10 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     for (const [target, paths] of Object.entries(counts.prematurePathsByTarget ?? {})) {
       const v = get(target);
       for (const [path, n] of Object.entries(paths)) v.prematurePaths[path] = (v.prematurePaths[path] ?? 0) + n;
+    }
+    for (const [target, quiets] of Object.entries(counts.gatewayCloseQuietByTarget ?? {})) {
+      const v = get(target);
+      for (const [q, n] of Object.entries(quiets)) v.gatewayCloseQuiet[q] = (v.gatewayCloseQuiet[q] ?? 0) + n;
     }
     for (const p of counts.targetProfiles ?? []) {
       const v = get(p.target);

@@ -22,32 +22,66 @@ export interface ClientAborts {
   logged: number;
   /** 502s matched to a connection the gateway closed itself with a request pending, no 504 left to account for them. */
   onWire: number;
-  /** Without a log: connections the gateway closed with a request pending though nothing makes it time one out. */
+  /**
+   * Without a log: connections the gateway closed with a request pending that no timeout of its own explains: none is
+   * configured, or each close came sooner after the connection's last byte than the shortest one.
+   */
   closesWithoutTimeout: number;
+  /** That shortest timeout (ms): Infinity when none is configured, null without a config. */
+  timeoutMs: number | null;
 }
 
 /**
- * Whether the gateway can time this target's requests out on its own: `edgemicro.request_timeout`, or the `timeout`
- * of a proxy to it. Unknown (true) without a config.
+ * The shortest time the gateway waits for this target on a quiet socket (ms): `edgemicro.request_timeout`, or the
+ * `timeout` of a proxy to it (microgateway-core sets either as the target request's socket timeout, an idle timer
+ * that every byte either way restarts). Infinity when neither is set; null without a config (unknown).
  */
-export function timesOut(t: TargetEvidence, e: DiagnosisEvidence): boolean {
+export function shortestTimeoutMs(t: TargetEvidence, e: DiagnosisEvidence): number | null {
   const c = e.config;
-  if (!c?.present) return true;
-  return c.requestTimeoutS != null || c.proxies.some((p) => p.target === t.target && (p.timeoutMs ?? 0) > 0);
+  if (!c?.present) return null;
+  const proxies = c.proxies.filter((p) => p.target === t.target && (p.timeoutMs ?? 0) > 0).map((p) => p.timeoutMs!);
+  return Math.min((c.requestTimeoutS ?? 0) > 0 ? c.requestTimeoutS! * 1000 : Infinity, ...proxies);
+}
+
+/**
+ * The gateway's closes of a pending request that came too soon for its timeout: quiet before the close shorter than
+ * the timeout, by more than the capture's timing can blur (5 %, at least 100 ms). Closes of unknown quiet count as
+ * timeouts.
+ */
+function closesBeforeTimeout(t: TargetEvidence, timeoutMs: number): number {
+  const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
+  if (timeoutMs === Infinity) return gwClose;
+  const limit = timeoutMs - Math.max(100, timeoutMs * 0.05);
+  const early = Object.entries(t.capture?.gatewayCloseQuiet ?? {}).reduce(
+    (n, [step, count]) => (Number(step) + 10 <= limit ? n + count : n),
+    0,
+  );
+  return Math.min(gwClose, early);
 }
 
 /** `gw504`: the target's 504s the gateway logged itself (not the target's own, not unanswered SYNs). */
 export function clientAborts(t: TargetEvidence, e: DiagnosisEvidence, gw504: number): ClientAborts {
   const logged = t.errorCodes[CLIENT_GONE] ?? 0;
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
+  const timeoutMs = shortestTimeoutMs(t, e);
   if (!e.logs.present)
-    return { logged: 0, onWire: 0, closesWithoutTimeout: gwClose > 0 && !timesOut(t, e) ? gwClose : 0 };
+    return {
+      logged: 0,
+      onWire: 0,
+      closesWithoutTimeout: gwClose > 0 && timeoutMs !== null ? closesBeforeTimeout(t, timeoutMs) : 0,
+      timeoutMs,
+    };
   // Failures matched to the gateway's own closes: its timeouts are logged as 504s, the rest are 502s for a client gone,
   // logged as socket hang up / ECONNRESET. Other 502s at such a close are the target's: an answer that is not HTTP
   // (HPE_*) leaves the request pending on the wire too, and the gateway closes the connection itself.
   const matched = Math.min(t.capture?.explained502["gateway-close"] ?? 0, gwClose);
   const resets = RESET.reduce((n, k) => n + (t.errorCodes[k] ?? 0), 0);
-  return { logged, onWire: Math.max(0, Math.min(matched - gw504 - logged, resets)), closesWithoutTimeout: 0 };
+  return {
+    logged,
+    onWire: Math.max(0, Math.min(matched - gw504 - logged, resets)),
+    closesWithoutTimeout: 0,
+    timeoutMs,
+  };
 }
 
 /** The sentence a verdict carries about them (empty when there are none). */
@@ -63,7 +97,7 @@ export function clientAbortNote(a: ClientAborts): string {
     );
   if (a.closesWithoutTimeout)
     parts.push(
-      `The gateway closed ${a.closesWithoutTimeout} connection(s) with a request pending, but the config sets no request_timeout (nor a timeout on this target's proxy), so it never stops waiting on its own: its client left before the request was complete (the gateway then logs 502 socket hang up, no failure of the target), or the gateway stopped. The gateway's log tells which`,
+      `The gateway closed ${a.closesWithoutTimeout} connection(s) with a request pending, ${a.timeoutMs === Infinity ? "but the config sets no request_timeout (nor a timeout on this target's proxy), so it never stops waiting on its own" : `each sooner after the connection's last byte than its shortest timeout for this target (${a.timeoutMs! / 1000} s), an idle timer that never fires sooner`}: its client left before the request was complete (the gateway then logs 502 socket hang up, no failure of the target), or the gateway stopped. The gateway's log tells which`,
     );
   return parts.length ? `${parts.join(". ")}.` : "";
 }

@@ -2,6 +2,7 @@ import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence } from "./targets";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
+import { unseenAnswers } from "./own-answers";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
 
@@ -49,8 +50,9 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const verdict = summarise(
     targets,
     logs.present && logs.status502 === 0 && races + prem === 0,
-    logs.coverage,
+    logs,
     incidentClientAborts(e),
+    unseenAnswers(e),
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
@@ -269,8 +271,9 @@ const CAUSE_WORDS: Record<Cause, string> = {
 function summarise(
   targets: TargetVerdict[],
   noFailures: boolean,
-  coverage: DiagnosisEvidence["logs"]["coverage"],
+  logs: DiagnosisEvidence["logs"],
   aborts: { logged: number; onWire: number },
+  unseen: boolean,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   // 502s the gateway logged for clients that had gone (client-aborts.ts): no target failed them.
@@ -280,11 +283,20 @@ function summarise(
     : "";
   if (failing.length === 0) {
     const cause: Cause = noFailures || targets.length > 0 ? "no-502" : "insufficient-data";
+    if (cause !== "no-502") return { cause, confidence: "low", explains502: 0, summary: CAUSE_WORDS[cause] };
+    // What no part of the bundle can show is not known to be absent: without a log, failures that never reach the
+    // wire (DNS, a refused pool, TLS settings); below level info with no capture of its time, the targets' own 5xx.
+    const blind = !logs.present
+      ? " That is the capture's word alone: failures that never reach the wire (a host name that does not resolve, TLS settings the gateway rejects) only the gateway's log shows."
+      : unseen
+        ? " But below level info the gateway writes no line for an answer a target sent itself, and no capture covers the log's time (or the stats lines count more 5xx answers than the log and captures show): a target's own 502 / 504s would not show here. A log at level info, or a capture of the same time, shows them."
+        : "";
+    const words = !logs.present ? "The capture shows no failing connection." : CAUSE_WORDS[cause];
     return {
       cause,
-      confidence: cause === "no-502" ? (coverage === "full" && !aborts.onWire ? "high" : "medium") : "low",
+      confidence: blind ? "low" : logs.coverage === "full" && !aborts.onWire ? "high" : "medium",
       explains502: 0,
-      summary: cause === "no-502" && gone ? `No target failed.${goneWords}` : CAUSE_WORDS[cause],
+      summary: `${gone ? `No target failed.${goneWords}` : words}${blind}`,
     };
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");

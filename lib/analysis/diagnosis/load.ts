@@ -60,6 +60,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
             premature: t.premature,
             profile: t.profile,
             prematurePaths: t.prematurePaths,
+            gatewayCloseQuiet: t.gatewayCloseQuiet,
           }
         : null,
   }));

@@ -33,9 +33,70 @@ describe("a capture without any log", () => {
     expect(d.targets[0]).toMatchObject({ cause: "both", explains502: 16 });
   });
 
-  it("nothing failing on the wire is healthy at medium: DNS or TLS failures never reach it", () => {
+  it("nothing failing on the wire is healthy at medium, the incident no-502 only at low: DNS failures never reach it", () => {
     const d = diagnose(ev([unlogged(cap({}))], noLog));
     expect(d.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
+    expect(d.verdict).toMatchObject({ cause: "no-502", confidence: "low" });
+    expect(d.verdict.summary).toMatch(/only the gateway's log shows/);
+  });
+
+  it("closes sooner after their last byte than request_timeout are no timeout of the gateway (lab: client-abort-upload-timeout)", () => {
+    // request_timeout is 30 s in this config: a socket idle timer, which never fires after less quiet than that.
+    const early = diagnose(
+      ev([unlogged(cap({ "gateway-close": 3 }, { gatewayCloseQuiet: { "0": 2, "1490": 1 } }))], noLog),
+    );
+    expect(early.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
+    expect(early.targets[0].summary).toMatch(
+      /sooner after the connection's last byte than its shortest timeout .*\(30 s\)/,
+    );
+    // One close after the full 30 s of quiet is the timeout's; the 2 quick ones are not.
+    const mixed = diagnose(
+      ev([unlogged(cap({ "gateway-close": 3 }, { gatewayCloseQuiet: { "0": 2, "29990": 1 } }))], noLog),
+    );
+    expect(mixed.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: 1 });
+    // A proxy's shorter timeout for this target counts: 1.5 s of quiet is then enough.
+    const proxyTimeout = { ...config(), proxies: [{ ...config().proxies[0], timeoutMs: 1500 }] };
+    const byProxy = diagnose(
+      ev([unlogged(cap({ "gateway-close": 1 }, { gatewayCloseQuiet: { "1490": 1 } }))], {
+        ...noLog,
+        config: proxyTimeout,
+      }),
+    );
+    expect(byProxy.targets[0]).toMatchObject({ cause: "gateway-timeout", explains502: 1 });
+  });
+
+  it("TLS handshakes left unfinished → tls-error: medium when every one failed, low among completed ones", () => {
+    const tls = (encrypted: number) =>
+      unlogged(cap({ "tls-handshake-failed": 4 }, { profile: { ...profile(null), encrypted } }));
+    expect(diagnose(ev([tls(4)], noLog)).targets[0]).toMatchObject({ cause: "tls-error", confidence: "medium" });
+    expect(diagnose(ev([tls(40)], noLog)).targets[0]).toMatchObject({ cause: "tls-error", confidence: "low" });
+  });
+});
+
+describe("a log without a capture", () => {
+  const noCapture = { capture: null };
+  it("504s of a target that answered nothing → gateway-timeout at low: its SYNs may be dropped (lab: blackhole)", () => {
+    const hung = target({ requests: 5, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
+    const d = diagnose(ev([hung], noCapture));
+    expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
+    expect(d.targets[0].summary).toMatch(/SYNs are dropped/);
+    const slow = target({ requests: 50, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
+    expect(diagnose(ev([slow], noCapture)).targets[0]).toMatchObject({
+      cause: "gateway-timeout",
+      confidence: "medium",
+    });
+  });
+
+  it("at level error, stats counting 5xx the log does not show leave no-502 at low (lab: target-502 cut to errors)", () => {
+    const quiet = target({ requests: null, errors502: 0, errorCodes: {} });
+    const logs = (stats5xx: number) => ({
+      ...noCapture,
+      logs: { present: true, coverage: "errors-only" as const, status502: 0, econnreset: 0, byTarget: [], stats5xx },
+    });
+    const unseen = diagnose(ev([quiet], logs(8)));
+    expect(unseen.verdict).toMatchObject({ cause: "no-502", confidence: "low" });
+    expect(unseen.verdict.summary).toMatch(/level info/);
+    expect(diagnose(ev([quiet], logs(0))).verdict).toMatchObject({ cause: "no-502", confidence: "medium" });
   });
 });
 

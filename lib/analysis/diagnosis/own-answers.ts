@@ -3,11 +3,11 @@ import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
 /**
  * Whether a target's own 5xx answers may have gone unseen: below level info the gateway writes no line for them, so
- * only a capture of the log's whole time shows them; else its stats lines count every 5xx it answered, and those the
+ * only a capture of the log's whole time shows them (none at all: nothing does); else its stats lines count every 5xx it answered, and those the
  * log and captures show account for them or not.
  */
 export function unseenAnswers(e: DiagnosisEvidence): boolean {
-  if (e.logs.coverage === "full" || e.capture?.coversLog !== false) return false;
+  if (e.logs.coverage === "full" || (e.capture?.present && e.capture.coversLog !== false)) return false;
   if (e.logs.stats5xx == null) return true;
   const seen = e.targets.reduce((n, t) => {
     const own = ownAnswers(t, false);

@@ -97,26 +97,30 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const own504 = own.logged504 + own.unlogged504;
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
-  if (!logged && gwClose > 0 && !aborts.closesWithoutTimeout) {
-    // The gateway closing a connection with a request pending: its request_timeout, or the client going away.
+  const timedOut = gwClose - aborts.closesWithoutTimeout;
+  if (!logged && timedOut > 0) {
+    // The gateway closing a connection with a request pending, after a quiet its timeout allows: that timeout, or
+    // the client going away just then.
     candidates.push({
       cause: "gateway-timeout",
       confidence: "medium",
-      explains: gwClose,
-      summary: `The gateway closed ${gwClose} connection(s) to ${t.target} with a request pending: it gave up waiting (request_timeout${e.config?.requestTimeoutS ? ` is ${e.config.requestTimeoutS} s` : ""}) or its client went away; the gateway's log tells which.`,
-      evidence: [capRef("gateway-close", `${gwClose} connection(s) closed by the gateway with a request pending`)],
+      explains: timedOut,
+      summary: `The gateway closed ${timedOut} connection(s) to ${t.target} with a request pending: it gave up waiting (request_timeout${e.config?.requestTimeoutS ? ` is ${e.config.requestTimeoutS} s` : ""}) or its client went away; the gateway's log tells which.`,
+      evidence: [capRef("gateway-close", `${timedOut} connection(s) closed by the gateway with a request pending`)],
     });
   }
   if (timeouts > 0) {
+    // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells. Without
+    // one, a target the log shows answering other requests is reachable; one that answered none may not be.
+    const answersOthers = e.logs.coverage === "full" && (t.requests ?? 0) > t.errors502 + t.errors504;
     candidates.push({
       cause: "gateway-timeout",
-      // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells.
-      confidence: t.capture ? "high" : "medium",
+      confidence: t.capture ? "high" : answersOthers ? "medium" : "low",
       explains: Math.max(
         gw504,
         sum(codes, (k) => TIMEOUT.includes(k)),
       ),
-      summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.`,
+      summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.${t.capture || answersOthers ? "" : ` ${e.logs.coverage === "full" ? "The log shows it answering none of the gateway's requests" : "The log holds errors only, so whether it answered any request is unknown"}: a target whose SYNs are dropped (a firewall, a host that is gone) logs the same 504s as one that accepts and hangs. A capture of the gateway's connections to it tells them apart.`}`,
       evidence: [
         logRef(
           `${gw504} × 504${TIMEOUT.filter((k) => codes[k])
@@ -194,9 +198,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     });
   }
   const tls = sum(codes, isTls);
-  // Handshakes the capture shows abandoned (tls-handshake-failed) back the log's TLS codes up. Alone they name no
-  // cause: the gateway logs every handshake it rejects with its TLS code, and a handshake also ends unfinished when
-  // the client gives up or the gateway stops.
+  // Handshakes the capture shows abandoned (tls-handshake-failed) back the log's TLS codes up. Beside a log without
+  // such codes they name no cause: the gateway logs every handshake it rejects with its TLS code, and a handshake also
+  // ends unfinished when the client gives up or the gateway stops.
   const tlsFailed = t.capture?.byClass["tls-handshake-failed"] ?? 0;
   if (tls > 0) {
     const named = Object.keys(codes)
@@ -218,6 +222,18 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
             ]
           : []),
       ],
+    });
+  }
+  if (!logged && tlsFailed > 0) {
+    // Without the log that would name them, unfinished handshakes are the only word: a gateway that rejects the
+    // target's certificate or name abandons every one; a client giving up or a restart, one, or a few among good ones.
+    const every = tlsFailed >= Math.max(2, t.capture?.profile?.encrypted ?? 0);
+    candidates.push({
+      cause: "tls-error",
+      confidence: every ? "medium" : "low",
+      explains: tlsFailed,
+      summary: `${tlsFailed} TLS handshake(s) with ${t.target} ended unfinished${every ? ", every one the capture shows" : ""}: the gateway rejects the target's certificate, its host name or the protocol (or the target rejects the gateway's hello). The gateway's log names the TLS error of each.`,
+      evidence: [capRef("tls-handshake-failed", `${tlsFailed} TLS handshake(s) not completed`)],
     });
   }
   const closes = t.capture ? judgeCloses(t, t.capture, capRef, logged) : null;
@@ -267,7 +283,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ? [
           capRef(
             "gateway-close",
-            `${aborts.onWire || aborts.closesWithoutTimeout} connection(s) the gateway closed itself with a request pending${aborts.onWire ? ", each at a 502 and no 504" : ", and no timeout configured"}: its client had left`,
+            `${aborts.onWire || aborts.closesWithoutTimeout} connection(s) the gateway closed itself with a request pending${aborts.onWire ? ", each at a 502 and no 504" : aborts.timeoutMs === Infinity ? ", and no timeout configured" : ", sooner than its timeout"}: its client had left`,
           ),
         ]
       : []),

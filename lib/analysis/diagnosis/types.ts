@@ -90,6 +90,8 @@ export interface TargetEvidence {
     profile: TargetProfile | null;
     /** Requests the target closed on without answering: path → count (most frequent first). */
     prematurePaths: Record<string, number>;
+    /** The gateway's closes of a pending request by their quiet before (ms, 10 ms steps) → count; absent before. */
+    gatewayCloseQuiet?: Record<string, number>;
   } | null;
 }
 

@@ -93,6 +93,7 @@ export class ConnState {
       tls: false,
       tlsContinued: false,
       idleGapMs: null,
+      closeQuietMs: null,
       ladder: [],
       ladderOmitted: 0,
     };
@@ -209,6 +210,7 @@ export class ConnState {
     let from = p.payloadLen > 0 ? before : this.lastDataUs;
     if (last && last.status === null && last.responseBytes === 0 && last.reqTsUs !== null) from = last.prevActivityUs;
     c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
+    c.closeQuietMs = this.lastDataUs === null ? null : (p.tsUs - this.lastDataUs) / 1000;
     const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
     this.note(step, (rst ? "RST" : "FIN") + idle);
   }

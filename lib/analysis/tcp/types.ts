@@ -104,6 +104,11 @@ export interface Connection {
   tlsContinued: boolean;
   /** Quiet time before the first FIN/RST, not counting an unanswered request (the time the target's idle timer would show). */
   idleGapMs: number | null;
+  /**
+   * Time from the last payload byte, either way, to the first FIN/RST. The gateway's own timeout (request_timeout, a
+   * proxy's `timeout`) is a socket idle timer: its close never comes sooner.
+   */
+  closeQuietMs: number | null;
   /** Empty when the tracker was asked for no ladders (ingest): lib/analysis/tcp/ladder.ts derives it on demand. */
   ladder: LadderStep[];
   /** Packets left out of the middle of the ladder. */

@@ -60,6 +60,8 @@ export async function parseCapture(
   const racesByTarget: Record<string, Record<string, number>> = {};
   const prematureByTarget: Record<string, Record<string, number>> = {};
   const prematurePathsByTarget: Record<string, Record<string, number>> = {};
+  // The gateway's own closes of a pending request, by their quiet before (10 ms steps): its timeouts idle that long.
+  const gatewayCloseQuietByTarget: Record<string, Record<string, number>> = {};
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
     const key = endpointLabel(c.target.host, c.target.port);
     const cls = classifyConnection(c, profiles?.get(key));
@@ -80,6 +82,11 @@ export async function parseCapture(
       const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
       const r = (prematurePathsByTarget[key] ??= {});
       r[path] = (r[path] ?? 0) + 1;
+    }
+    if (cls.code === "gateway-close" && c.closeQuietMs !== null) {
+      const r = (gatewayCloseQuietByTarget[key] ??= {});
+      const step = String(Math.floor(c.closeQuietMs / 10) * 10);
+      r[step] = (r[step] ?? 0) + 1;
     }
     // As stored: closeTs is the close time rounded to the millisecond.
     if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
@@ -139,6 +146,7 @@ export async function parseCapture(
       racesByTarget,
       prematureByTarget,
       prematurePathsByTarget: topPaths(prematurePathsByTarget),
+      gatewayCloseQuietByTarget,
       warnings: [...(cut ? [snapWarning(cut)] : []), ...reader.warnings.slice(0, cut ? 49 : 50)],
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
       layout: reader.layout,
