@@ -228,6 +228,21 @@ export const scenarios = {
     targets: [target({ latency: { upMs: 24, downMs: 17 }, backend: { idleMs: 5000, idleClose: "rst" } })],
     lanes: [raceLane(0, 5000, 4, { nearP: 0.65, longP: 0.2 })],
   },
+  "race-60s": {
+    description:
+      "Long idle timers, as load balancers and web servers keep them: 127.0.0.2:9000 closes idle keep-alive connections after 60 s with FIN (a cloud load balancer's default), 127.0.0.3:9000 after 15 s with RST; no hints. One lane each, 5 minutes.",
+    durationS: 300,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 21, downMs: 18 }, backend: { idleMs: 60000 } }),
+      target({
+        ...proxyAt("catalog", "127.0.0.3:9000"),
+        latency: { upMs: 16, downMs: 23 },
+        backend: { idleMs: 15000, idleClose: "rst" },
+      }),
+    ],
+    lanes: [raceLane(0, 60000, 3, { nearP: 0.6, longP: 0.25 }), raceLane(1, 15000, 3, { nearP: 0.6, longP: 0.2 })],
+  },
   "premature-15": {
     description:
       "Target keeps idle connections 60 s but hangs up (FIN, no response) on 15 % of /orders/items requests; one client lane, so pooled sockets sit idle for the lane's gaps (75 % of them ≥ 500 ms).",
