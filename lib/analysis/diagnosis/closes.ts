@@ -6,13 +6,27 @@ import { minConfidence, ms, type Candidate } from "./candidate";
 
 /**
  * The target never answered a second request on one connection, yet the gateway reused its sockets and the target
- * closed idle ones: it closes each connection right after its response (an HTTP/1.0-style server, a load balancer
- * set so) without saying `Connection: close`, which would have kept Node's agent from pooling the socket. The quiet
- * before those closes is then no keep-alive timer, only how soon after answering the target closes.
+ * closed idle ones, each soon after its response: it closes each connection right after answering (an HTTP/1.0-style
+ * server, a load balancer set so) without saying `Connection: close`, which would have kept Node's agent from pooling
+ * the socket. The quiet before those closes is then no keep-alive timer, only how soon after answering it closes.
  */
 export function closesAfterEveryResponse(p: TargetProfile | null | undefined): boolean {
-  return !!p && p.answered > 0 && p.maxReuseGapMs === null && p.idleCloses > 0;
+  return (
+    !!p &&
+    p.answered > 0 &&
+    p.maxReuseGapMs === null &&
+    p.idleCloses > 0 &&
+    p.cluster !== null &&
+    p.cluster.ms < RIGHT_AFTER_MS
+  );
 }
+
+/**
+ * Closing right after answering takes the target's own processing and the way to the capture: tens of ms (recorded:
+ * close-after-response, 0–30 ms). Seconds of quiet before every close are a timer whose sparse traffic never reused a
+ * socket in time (recorded: race-60s, a 60 s timer, no connection answered twice).
+ */
+const RIGHT_AFTER_MS = 1000;
 
 const afterEach = (t: TargetEvidence, quietMs: number, races: number) =>
   `${t.target} closes every connection ≈ ${ms(quietMs)} after its response (no connection carried a second answered request), without \`Connection: close\`, so the gateway pools the socket and reuses it as the close arrives (${races} race(s)).`;

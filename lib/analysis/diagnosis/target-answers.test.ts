@@ -63,6 +63,20 @@ describe("a target that closes every connection right after its response", () =>
     expect(v.fix!.title).toMatch(/Connection: close/);
     expect(v.fix!.notes.join(" ")).not.toMatch(/Raise the target's idle/);
   });
+  it("a target that closed every socket after a long quiet, none reused in time, runs a timer (lab: race-60s)", () => {
+    const sparse = { ...profile(60000), maxReuseGapMs: null, idleCloses: 5, answered: 7 };
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 2,
+          errorCodes: { ECONNRESET: 2 },
+          capture: cap({ "keepalive-race": 2 }, { races: { "idle-timer": 2 }, profile: sparse }),
+        }),
+      ]),
+    );
+    expect(d.targets[0].summary).toMatch(/closes pooled sockets after ≈ 60 s idle/);
+    expect(d.targets[0].fix!.notes.join(" ")).toMatch(/Raise the target's idle/);
+  });
   it("a target whose reused sockets were answered keeps the idle-timer wording", () => {
     const d = diagnose(
       ev([
