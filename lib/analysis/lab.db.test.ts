@@ -389,6 +389,23 @@ describe("lab recordings client-abort-*: 502s logged for clients that had gone",
     expect(d.targets[0].summary).toContain(`The gateway closed ${closes} connection(s) with a request pending`);
   });
 
+  it("without the log, a timeout configured: closes sooner than it are clients gone, the rest timeouts", async () => {
+    // client-abort-upload-timeout: request_timeout 5 s, every close 1.5 s after the last byte (the client's timeout).
+    const only = (await viewOf("client-abort-upload-timeout/capture")).diagnosis;
+    expect(only.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
+    expect(only.targets[0].summary).toContain("sooner after the connection's last byte than its shortest timeout");
+    // random-47 (blind): on 127.0.0.8:8080, request_timeout 2 s, 20 uploads given up on at 1.3 s, 5 slow answers.
+    const { truth } = loadLabFixture("random-47");
+    const closes = truth.connections.filter((c) => c.target === "127.0.0.8:8080" && c.class === "gateway-close");
+    const timedOut = closes.filter((c) => c.gatewayCloseCause === "request-timeout").length;
+    expect([closes.length, timedOut]).toEqual([25, 5]);
+    const mixed = (await viewOf("random-47/capture")).diagnosis.targets.find((v) => v.target === "127.0.0.8:8080");
+    expect(mixed).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: timedOut });
+    expect(mixed!.evidence.map((x) => x.label).join(" ")).toContain(
+      `The gateway closed ${closes.length - timedOut} connection(s) with a request pending, each sooner`,
+    );
+  });
+
   it("beside a real keep-alive mismatch: the races keep their cause, the aborts are named", async () => {
     const { truth } = loadLabFixture("client-abort-mixed");
     const d = (await viewOf("client-abort-mixed")).diagnosis;
