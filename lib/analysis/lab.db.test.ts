@@ -15,6 +15,7 @@ import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { readChunked, snapCut, splitPcap } from "@/lib/testing/capture";
 import { readFileCounts } from "@/lib/api/file-counts";
+import { errorsOnly, PARTIAL } from "@/lib/testing/lab-variants";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "./lab-truth";
 
 /**
@@ -27,15 +28,9 @@ const VARIANTS = [
   { key: `@s${SNAP}`, label: ` (capture cut to ${SNAP} bytes)` },
 ];
 
-/** Bundles missing a part: the log and config without the capture, the capture and config without the log. */
-const PARTIAL = {
-  log: (f: string) => !f.endsWith(".pcap"),
-  capture: (f: string) => !f.endsWith(".log"),
-};
-
 let t: TestEnv;
 const ids = new Map<string, string>();
-/** `NAME PORT PORT` of the connections the capture rotated into three files splits across a seam. */
+/** `NAME PORT` for both ports of each connection the capture rotated into three files splits across a seam. */
 const spanning = new Set<string>();
 beforeAll(async () => {
   t = await openTestDb();
@@ -81,18 +76,8 @@ beforeAll(async () => {
       const files = loadLabFixture(name).files.filter(keep);
       ids.set(`${name}/${part}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
     }
-    // The log as level error leaves it: its error and stats lines only (race-1s-error-level, recorded so, holds
-    // nothing else).
-    const errorsOnly = loadLabFixture(name).files.map((f) => {
-      if (!f.endsWith(".log")) return f;
-      const out = path.join(cutDir, `${name}-errors-${path.basename(f)}`);
-      const kept = readFileSync(f, "utf8")
-        .split("\n")
-        .filter((line) => /^\S+ (\[error\]|stats )/.test(line));
-      writeFileSync(out, kept.join("\n") + "\n");
-      return out;
-    });
-    ids.set(`${name}/errors`, (await createIncident(t.handle.prisma, store, await storeFiles(store, errorsOnly))).id);
+    const errors = errorsOnly(name, loadLabFixture(name).files, cutDir);
+    ids.set(`${name}/errors`, (await createIncident(t.handle.prisma, store, await storeFiles(store, errors))).id);
     // The capture as a rotating tcpdump (-C) would leave it in three files, each read on its own.
     const inThree = loadLabFixture(name).files.flatMap((f) => {
       if (!f.endsWith(".pcap")) return [f];
@@ -105,7 +90,8 @@ beforeAll(async () => {
         const key = [`${p.src}:${p.srcPort}`, `${p.dst}:${p.dstPort}`].sort().join(" ");
         const part = Math.floor(i / perFile);
         if (!firstPart.has(key)) firstPart.set(key, part);
-        else if (firstPart.get(key) !== part) spanning.add(`${name} ${p.srcPort} ${p.dstPort}`);
+        else if (firstPart.get(key) !== part)
+          for (const port of [p.srcPort, p.dstPort]) spanning.add(`${name} ${port}`);
       });
       return splitPcap(data, perFile).map((part, i) => {
         const out = path.join(cutDir, `${name}-third${i}.pcap`);
@@ -203,10 +189,7 @@ describe.each(labFixtureNames())("lab recording %s", (name) => {
     // So does one whose failing connections live longer than a file (race-60s: a 60 s timer in 100 s files).
     const split = (tt?: (typeof truth.targets)[number]) =>
       truth.connections.some(
-        (c) =>
-          c.target === tt?.target &&
-          c.class !== "normal" &&
-          [...spanning].some((k) => k.startsWith(`${name} `) && k.split(" ").includes(String(c.gatewayPort))),
+        (c) => c.target === tt?.target && c.class !== "normal" && spanning.has(`${name} ${c.gatewayPort}`),
       );
     const unsure = (v: { cause: string; confidence: string }, tt?: (typeof truth.targets)[number]) =>
       variant === "rotated" &&
@@ -344,80 +327,5 @@ describe("lab recordings mid-response-fin and mid-response-rst without their cap
       confidence: "medium",
       explains502: loadLabFixture("mid-response-rst").truth.log.status502,
     });
-  });
-});
-
-// The gateway's client giving up (scripts/lab/README.md "The gateway's client giving up"). client-abort-upload: the
-// client leaves mid-upload, the gateway aborts the target request, logs `source request aborted` (info, 499) and a 502
-// socket hang up, and closes the connection with the request pending (gateway-close): no failure of the target.
-describe("lab recordings client-abort-*: 502s logged for clients that had gone", () => {
-  const viewOf = async (id: string) => IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!));
-  const aborted = (name: string) => loadLabFixture(name).truth.log.status502ClientAborts ?? 0;
-
-  it("at level info: the log's abort lines take them off the target, which is healthy (high)", async () => {
-    const n = aborted("client-abort-upload");
-    expect(n).toBeGreaterThan(0);
-    const d = (await viewOf("client-abort-upload")).diagnosis;
-    expect(d.targets[0]).toMatchObject({ target: "127.0.0.2:9000", cause: "healthy", confidence: "high" });
-    expect(d.targets[0].summary).toContain(`${n} × 502 logged for it came after the gateway's client had gone`);
-    expect(d.verdict).toMatchObject({ cause: "no-502", confidence: "high" });
-    expect(d.verdict.summary).toContain(`${n} × 502 in these logs came after the gateway's client had gone`);
-  });
-
-  it("at level error: told from the capture (the gateway closed first, no 504), healthy at medium", async () => {
-    for (const id of ["client-abort-upload-error-level", "client-abort-upload/errors"]) {
-      const n = aborted(id.split("/")[0]);
-      const d = (await viewOf(id)).diagnosis;
-      expect(d.targets[0], id).toMatchObject({ cause: "healthy", confidence: "medium" });
-      expect(d.targets[0].summary, id).toContain(`${n} × 502 match connections the gateway closed itself`);
-      expect(d.verdict, id).toMatchObject({ cause: "no-502", confidence: "medium" });
-      expect(d.mustGather.map((m) => m.item)).toContain("Logs at level info or lower (edgemicro.logging.level: info)");
-    }
-  });
-
-  it("at level error without a capture: unexplained resets, never a cause at high confidence", async () => {
-    const d = (await viewOf("client-abort-upload-error-level/log")).diagnosis;
-    expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
-  });
-
-  it("without the log, and no timeout configured: the gateway's closes are no gateway-timeout", async () => {
-    const { truth } = loadLabFixture("client-abort-upload");
-    expect(truth.gateway.requestTimeoutS).toBeNull();
-    const closes = truth.connections.filter((c) => c.gatewayCloseCause === "client-abort").length;
-    const d = (await viewOf("client-abort-upload/capture")).diagnosis;
-    expect(d.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
-    expect(d.targets[0].summary).toContain(`The gateway closed ${closes} connection(s) with a request pending`);
-  });
-
-  it("without the log, a timeout configured: closes sooner than it are clients gone, the rest timeouts", async () => {
-    // client-abort-upload-timeout: request_timeout 5 s, every close 1.5 s after the last byte (the client's timeout).
-    const only = (await viewOf("client-abort-upload-timeout/capture")).diagnosis;
-    expect(only.targets[0]).toMatchObject({ cause: "healthy", confidence: "medium" });
-    expect(only.targets[0].summary).toContain("sooner after the connection's last byte than its shortest timeout");
-    // random-47 (blind): on 127.0.0.8:8080, request_timeout 2 s, 20 uploads given up on at 1.3 s, 5 slow answers.
-    const { truth } = loadLabFixture("random-47");
-    const closes = truth.connections.filter((c) => c.target === "127.0.0.8:8080" && c.class === "gateway-close");
-    const timedOut = closes.filter((c) => c.gatewayCloseCause === "request-timeout").length;
-    expect([closes.length, timedOut]).toEqual([25, 5]);
-    const mixed = (await viewOf("random-47/capture")).diagnosis.targets.find((v) => v.target === "127.0.0.8:8080");
-    expect(mixed).toMatchObject({ cause: "gateway-timeout", confidence: "medium", explains502: timedOut });
-    expect(mixed!.evidence.map((x) => x.label).join(" ")).toContain(
-      `The gateway closed ${closes.length - timedOut} connection(s) with a request pending, each sooner`,
-    );
-  });
-
-  it("beside a real keep-alive mismatch: the races keep their cause, the aborts are named", async () => {
-    const { truth } = loadLabFixture("client-abort-mixed");
-    const d = (await viewOf("client-abort-mixed")).diagnosis;
-    const abortTarget = truth.targets.find((x) => (x.clientAborts?.gatewayClosed ?? 0) > 0)!;
-    const raceTarget = truth.targets.find((x) => x.expectedCause === "keepalive-mismatch")!;
-    expect(d.targets.find((v) => v.target === raceTarget.target)).toMatchObject({
-      cause: "keepalive-mismatch",
-      confidence: "high",
-      explains502: raceTarget.counts["keepalive-race"],
-    });
-    expect(d.targets.find((v) => v.target === abortTarget.target)).toMatchObject({ cause: "healthy" });
-    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
-    expect(d.verdict.summary).toContain(`${abortTarget.clientAborts!.gatewayClosed} × 502 in these logs came after`);
   });
 });

@@ -9,6 +9,7 @@ import { judgeCloses } from "./closes";
 import { gateway504, ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
+import { isTls, tlsCandidate } from "./tls";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
 export { minConfidence } from "./candidate";
@@ -24,8 +25,6 @@ const UNREACHABLE = [
   CONNECT_TIMEOUT,
 ];
 const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
-const isTls = (code: string) =>
-  /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
 const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
   Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
 
@@ -198,44 +197,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     });
   }
   const tls = sum(codes, isTls);
-  // Handshakes the capture shows abandoned (tls-handshake-failed) back the log's TLS codes up. Beside a log without
-  // such codes they name no cause: the gateway logs every handshake it rejects with its TLS code, and a handshake also
-  // ends unfinished when the client gives up or the gateway stops.
-  const tlsFailed = t.capture?.byClass["tls-handshake-failed"] ?? 0;
-  if (tls > 0) {
-    const named = Object.keys(codes)
-      .filter(isTls)
-      .map((k) => `${k} × ${codes[k]}`);
-    candidates.push({
-      cause: "tls-error",
-      confidence: "high",
-      explains: tls,
-      summary: `TLS with ${t.target} failed (${named.join(", ")}).`,
-      evidence: [
-        logRef(named.join(", ")),
-        ...(tlsFailed
-          ? [
-              capRef(
-                "tls-handshake-failed",
-                `${tlsFailed} TLS handshake(s) the gateway did not complete: after the target's hello and certificate it sent no Finished and no request, and closed`,
-              ),
-            ]
-          : []),
-      ],
-    });
-  }
-  if (!logged && tlsFailed > 0) {
-    // Without the log that would name them, unfinished handshakes are the only word: a gateway that rejects the
-    // target's certificate or name abandons every one; a client giving up or a restart, one, or a few among good ones.
-    const every = tlsFailed >= Math.max(2, t.capture?.profile?.encrypted ?? 0);
-    candidates.push({
-      cause: "tls-error",
-      confidence: every ? "medium" : "low",
-      explains: tlsFailed,
-      summary: `${tlsFailed} TLS handshake(s) with ${t.target} ended unfinished${every ? ", every one the capture shows" : ""}: the gateway rejects the target's certificate, its host name or the protocol (or the target rejects the gateway's hello). The gateway's log names the TLS error of each.`,
-      evidence: [capRef("tls-handshake-failed", `${tlsFailed} TLS handshake(s) not completed`)],
-    });
-  }
+  const tlsFailure = tlsCandidate(t, logged, logRef, capRef);
+  if (tlsFailure) candidates.push(tlsFailure);
   const closes = t.capture ? judgeCloses(t, t.capture, capRef, logged) : null;
   if (closes) candidates.push(closes);
   // Responses whose connection closed mid-response (the log's `targetResponse error` aborted / `targetResponse
