@@ -140,7 +140,7 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].summary).toMatch(/error code\(s\) ERR_STREAM_PREMATURE_CLOSE × 3, which none/);
   });
 
-  it("resets on a target whose capture is TLS: insufficient data, saying why and asking for its keep-alive", () => {
+  it("resets on a TLS target whose capture shows no failing close: insufficient data, saying why and asking for its keep-alive", () => {
     const tls = target({ capture: cap({}, { profile: { ...profile(null, 0), encrypted: 12 } }) });
     const d = diagnose(ev([tls]));
     expect(d.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });

@@ -354,7 +354,7 @@ function fromAnswersOrUnknown(
     };
   }
   const why = t.capture?.profile?.encrypted
-    ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its requests and responses cannot be read, so a keep-alive race cannot be told from a premature close. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
+    ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its exchanges are read from the timing of its records, and none shows a failing close: it may not cover the time of the failures, or the clocks differ. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
     : t.capture
       ? "and the capture shows no failing close on this target: it may not cover the time of the failures, or the clocks differ (set the clock offset)"
       : "but no capture of this target to tell a keep-alive race from a premature close";

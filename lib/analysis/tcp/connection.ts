@@ -4,6 +4,14 @@ import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
 import {
+  TLS_ALERT,
+  TLS_APPLICATION_DATA,
+  TLS_HANDSHAKE,
+  TLS_OPAQUE,
+  TLS13_ALERT_RECORD_MAX,
+  TlsRecordFramer,
+} from "./tls-records";
+import {
   LADDER_HEAD,
   LADDER_TAIL,
   type ZeekConnState,
@@ -16,6 +24,7 @@ import {
 interface DirState {
   stream: ByteStream;
   http: HttpStream;
+  tls: TlsRecordFramer;
   isn: number | null;
   fin: boolean;
   rst: boolean;
@@ -56,6 +65,16 @@ export class ConnState {
   private history = "";
   /** The snap length cut a payload: exchanges are read from packet timing (bursts.ts), the HTTP parser is left out. */
   private byTiming = false;
+  /** TLS: the target sent encrypted records before the gateway's first one (its TLS 1.3 flight). */
+  private tls13 = false;
+  /** TLS 1.3: the gateway's Finished, its first encrypted record, went out; what follows is application data. */
+  private gatewayFinished = false;
+  /** TLS 1.2: the gateway sent handshake records after the target's hello. */
+  private gatewayHandshook = false;
+  /** TLS 1.3: the target's session tickets came before the first request. */
+  private ticketsSeen = false;
+  /** TLS: the segment in hand carried bytes of a record that is not an alert (activity for idle timing). */
+  private tlsActivity = false;
 
   /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
   constructor(
@@ -111,8 +130,13 @@ export class ConnState {
         if (isResponse) this.onInvalidResponse(line);
       },
     });
+    const tls = new TlsRecordFramer((type, length) => this.onTlsRecord(isResponse, type, length));
     const stream = new ByteStream({
       data: (b) => {
+        if (this.c.tls) {
+          if (tls.push(b)) this.tlsActivity = true;
+          return;
+        }
         if (this.byTiming) return;
         if (isResponse) {
           const ex = this.c.exchanges[this.respIdx];
@@ -121,10 +145,12 @@ export class ConnState {
         http.data(b);
       },
       gap: (n) => {
-        if (!this.byTiming) http.gap(n);
+        if (this.c.tls) {
+          if (tls.gap(n)) this.tlsActivity = true;
+        } else if (!this.byTiming) http.gap(n);
       },
     });
-    return { stream, http, isn: null, fin: false, rst: false, hist: new Set() };
+    return { stream, http, tls, isn: null, fin: false, rst: false, hist: new Set() };
   }
 
   add(p: Packet, fromGateway: boolean): void {
@@ -136,6 +162,12 @@ export class ConnState {
     c.endUs = p.tsUs;
     c.lastFrame = p.frame;
     c.lastOffset = p.offset;
+    if (this.opensTlsMidStream(p)) {
+      // A capture (or a rotated file) that starts inside an https connection: its handshake is over.
+      c.tls = true;
+      c.tlsContinued = true;
+      this.gatewayFinished = true;
+    }
     if (fromGateway) {
       // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
       if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) c.tls = true;
@@ -161,7 +193,8 @@ export class ConnState {
     const before = this.lastDataUs;
     if (f & TCP_ACK) other.stream.acked(p.ack);
     if (p.payloadLen > 0) {
-      if (!this.byTiming && truncated(p)) this.byTiming = true;
+      if (!this.byTiming && !c.tls && truncated(p)) this.byTiming = true;
+      this.tlsActivity = false;
       const r = d.stream.segment(p.seq, p.payload, p.payloadLen);
       if (r === "duplicate") {
         c.retransmissions++;
@@ -169,7 +202,8 @@ export class ConnState {
       } else {
         this.letter(d, fromGateway, "D");
         if (this.byTiming) this.onTimedSegment(p, fromGateway, before);
-        this.lastDataUs = p.tsUs;
+        // an alert (close_notify) is the closing side's goodbye, not activity an idle timer would count
+        if (!c.tls || this.tlsActivity) this.lastDataUs = p.tsUs;
       }
     } else if ((f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && f & TCP_ACK) {
       this.letter(d, fromGateway, "A");
@@ -177,6 +211,20 @@ export class ConnState {
     if (!fromGateway && f & TCP_ACK) this.markAcked(p);
     if (f & (TCP_FIN | TCP_RST)) this.onClose(p, d, fromGateway, before, step);
     this.cur = null;
+  }
+
+  /** The connection's first payload, with no handshake seen, opens a TLS 1.2 / 1.3 application-data record. */
+  private opensTlsMidStream(p: Packet): boolean {
+    const b = p.payload;
+    return (
+      !this.synSeen &&
+      !this.synAckSeen &&
+      this.c.bytesG2T + this.c.bytesT2G === 0 &&
+      b.length >= 3 &&
+      b[0] === TLS_APPLICATION_DATA &&
+      b[1] === 3 &&
+      b[2] === 3
+    );
   }
 
   private onClose(p: Packet, d: DirState, fromGateway: boolean, before: number | null, step: LadderStep | null): void {
@@ -200,6 +248,19 @@ export class ConnState {
       this.note(step, rst ? "RST" : "FIN");
       return;
     }
+    this.markClose(p, fromGateway, rst, p.payloadLen > 0 ? before : this.lastDataUs, step);
+  }
+
+  /** The connection's first close: who, how, when, and the quiet before it. */
+  private markClose(
+    p: Packet,
+    fromGateway: boolean,
+    rst: boolean,
+    from: number | null,
+    step: LadderStep | null,
+    label = rst ? "RST" : "FIN",
+  ): void {
+    const c = this.c;
     c.closer = fromGateway ? "gateway" : "target";
     c.closeKind = rst ? "RST" : "FIN";
     c.closeUs = p.tsUs;
@@ -207,12 +268,11 @@ export class ConnState {
     const last = c.exchanges[c.exchanges.length - 1];
     // The target's idle timer, as a race would run it, counts from the last byte before a request still
     // unanswered: that request cannot have restarted a timer that fired before it arrived.
-    let from = p.payloadLen > 0 ? before : this.lastDataUs;
     if (last && last.status === null && last.responseBytes === 0 && last.reqTsUs !== null) from = last.prevActivityUs;
     c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
     c.closeQuietMs = this.lastDataUs === null ? null : (p.tsUs - this.lastDataUs) / 1000;
     const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
-    this.note(step, (rst ? "RST" : "FIN") + idle);
+    this.note(step, label + idle);
   }
 
   private onRequest(h: HttpHead): boolean {
@@ -234,6 +294,78 @@ export class ConnState {
         : "";
     this.note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
     return false;
+  }
+
+  /**
+   * One TLS record header of either side. Application data after the handshake is a request (the gateway's) or an
+   * answer (the target's); handshake records, change_cipher_spec and alerts are not. Returns whether the record is an
+   * alert. TLS 1.3 hides its handshake in application-data records: the target's before the gateway's first one, and
+   * the gateway's first one (its Finished). Its session tickets look like answer bytes: the first exchange's answer
+   * time is left unknown, and a ticket can make a new connection's unanswered first request look answered.
+   */
+  private onTlsRecord(fromTarget: boolean, type: number, length: number): boolean {
+    const p = this.cur?.p;
+    // Records a snap length hid: after the handshake, application data as far as timing tells; before it, nothing.
+    if (type === TLS_OPAQUE) {
+      if (p && this.gatewayFinished && (!fromTarget || this.c.exchanges.length > 0)) this.onTlsData(fromTarget, p);
+      return false;
+    }
+    // No HTTP message fits a record this short, in TLS 1.2 (its AEAD adds 24 bytes) or 1.3 (its alerts are 19).
+    const alert = type === TLS_ALERT || (type === TLS_APPLICATION_DATA && length <= TLS13_ALERT_RECORD_MAX);
+    if (alert) {
+      // The target's alert (close_notify, or an error) ends the session: its close, though its FIN may come later
+      // than the gateway's answer to it.
+      if (fromTarget && p && this.c.closer === null) {
+        this.markClose(p, false, false, this.lastDataUs, this.cur?.step ?? null, "TLS alert (close_notify or error)");
+      }
+      return true;
+    }
+    // TLS 1.2's client goes on with handshake records (key exchange, Finished) after the server's hello; 1.3's does not.
+    if (type === TLS_HANDSHAKE && !fromTarget && this.c.bytesT2G > 0) this.gatewayHandshook = true;
+    if (type !== TLS_APPLICATION_DATA || !p) return false;
+    if (fromTarget && this.c.exchanges.length === 0) {
+      // Before any request: the target's encrypted TLS 1.3 flight, or after the handshake its session tickets.
+      if (this.gatewayFinished) this.ticketsSeen = true;
+      else this.tls13 = true;
+      return false;
+    }
+    if (!fromTarget && !this.gatewayFinished) {
+      this.gatewayFinished = true;
+      // TLS 1.3 (the target's encrypted flight, or no handshake record of the gateway's since the hello; a snap
+      // length may have cut the flight): this first record is the gateway's Finished.
+      if (this.tls13 || !this.gatewayHandshook) {
+        this.tls13 = true;
+        return false;
+      }
+    }
+    this.onTlsData(fromTarget, p, length);
+    return false;
+  }
+
+  /** Application data after the handshake: the gateway's opens a request, the target's answers the one in flight. */
+  private onTlsData(fromTarget: boolean, p: Packet, length = 0): void {
+    const exchanges = this.c.exchanges;
+    const last = exchanges[exchanges.length - 1];
+    if (fromTarget) {
+      if (last.responseBytes === 0) {
+        // Tickets not seen yet may be these bytes: the first answer's time is then unknown.
+        last.respTsUs = this.tls13 && exchanges.length === 1 && !this.ticketsSeen ? null : p.tsUs;
+        last.respFrame = p.frame;
+        last.complete = true;
+        this.note(this.cur?.step ?? null, "answer (encrypted)");
+      }
+      last.responseBytes += Math.max(length, 1);
+      this.respIdx = exchanges.length;
+      return;
+    }
+    // The rest of a request (more records of its body) continues the exchange in flight.
+    if (last && last.reqTsUs !== null && last.responseBytes === 0) return;
+    const before = this.lastDataUs;
+    exchanges.push(exchange({ reqTsUs: p.tsUs, reqFrame: p.frame, prevActivityUs: before }));
+    this.reqSeqs[exchanges.length - 1] = p.seq;
+    this.respIdx = exchanges.length - 1;
+    const idle = before !== null && p.tsUs - before >= 1e6 ? `; idle ${fmtS(p.tsUs - before)}` : "";
+    this.note(this.cur?.step ?? null, `request (encrypted)${idle}`);
   }
 
   private onTimedSegment(p: Packet, fromGateway: boolean, prevActivityUs: number | null): void {

@@ -34,7 +34,7 @@ export interface TargetProfile {
   serverErrors: Record<string, number>;
   /** Responses whose status line is not valid HTTP (`HTTP/1.1 abc OK`): Node's parser rejects them, a 502 each. */
   invalidResponses: number;
-  /** Connections the gateway spoke TLS on: their requests and responses cannot be read. */
+  /** Connections the gateway spoke TLS on: their exchanges are read from record timing (tls-records.ts). */
   encrypted: number;
 }
 

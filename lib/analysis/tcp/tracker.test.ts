@@ -117,8 +117,10 @@ describe("ConnectionTracker on synthetic conversations", () => {
 
   describe("TLS handshakes (records: type, version, length; lengths kept under 0x80)", () => {
     const HELLO = "\x16\x03\x01\x00\x05hello";
+    // An encrypted record of 32 bytes (longer than TLS 1.3's 19-byte alerts)
+    const sealed = (c: string) => "\x17\x03\x03\x00\x20" + c.repeat(32);
     // ServerHello, change_cipher_spec, then the encrypted rest of TLS 1.3's flight (certificate, Finished)
-    const FLIGHT = "\x16\x03\x03\x00\x05shell\x14\x03\x03\x00\x01\x01\x17\x03\x03\x00\x06certif";
+    const FLIGHT = "\x16\x03\x03\x00\x05shell\x14\x03\x03\x00\x01\x01" + sealed("c");
     const handshake = (port: number) => {
       const s = new Script(port).handshake(0);
       s.gw(1, DATA, HELLO);
@@ -133,7 +135,7 @@ describe("ConnectionTracker on synthetic conversations", () => {
       expect([c.tls, c.tlsContinued]).toEqual([true, false]);
       const k = classifyConnection(c);
       expect(k.code).toBe("tls-handshake-failed");
-      expect(k.reason).toMatch(/target answered the gateway's ClientHello with 27 bytes.*gateway closed with FIN/);
+      expect(k.reason).toMatch(/target answered the gateway's ClientHello with 53 bytes.*gateway closed with FIN/);
     });
     it("an alert alone does not carry the handshake on", () => {
       const s = handshake(40011);
@@ -152,9 +154,9 @@ describe("ConnectionTracker on synthetic conversations", () => {
     });
     it("the gateway answering the flight (change_cipher_spec and Finished in one segment) completed it", () => {
       const s = handshake(40013);
-      s.gw(22, DATA, "\x14\x03\x03\x00\x01\x01\x17\x03\x03\x00\x05finis");
-      s.gw(23, DATA, "\x17\x03\x03\x00\x07request");
-      s.tg(60, DATA, "\x17\x03\x03\x00\x06answer");
+      s.gw(22, DATA, "\x14\x03\x03\x00\x01\x01" + sealed("f"));
+      s.gw(23, DATA, sealed("q"));
+      s.tg(60, DATA, sealed("a"));
       s.gw(5060, TCP_FIN | TCP_ACK);
       s.tg(5061, TCP_FIN | TCP_ACK);
       const [c] = run(s.pk);
