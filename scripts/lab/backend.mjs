@@ -6,8 +6,9 @@
 // slow {prefix, delayMs}, status {prefix, share, code} (answer that HTTP status itself, keep-alive),
 // respMs [min, max] normal response time, truncate {prefix, share, close, bodyBytes} (on such a request
 // send the status line, the headers with the full Content-Length and only the first bodyBytes of the body,
-// then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert} (PEM file paths:
-// an https target; the handshake's outcome is the gateway's to decide), malformed {prefix, share, statusLine}
+// then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert, closeNotify} (PEM file
+// paths: an https target; the handshake's outcome is the gateway's to decide; closeNotify: a FIN close sends TLS's
+// close_notify alert first, as nginx does, instead of a bare close(2) as Node's own servers do), malformed {prefix, share, statusLine}
 // (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
 // parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
@@ -62,7 +63,9 @@ export function startBackend(opts, eventsFile) {
       closed = true;
       clearTimeout(idle);
       log({ ev: "close", peerPort: peer, how, reason, served });
-      if (how === "rst") sock.resetAndDestroy();
+      if (how === "rst") (sock.raw ?? sock).resetAndDestroy();
+      // nginx-style TLS close: a close_notify alert, then close(2) once it is written
+      else if (opts.tls?.closeNotify) sock.end(() => sock.destroy());
       else sock.destroy(); // close(2): FIN now, RST for anything that arrives later
     };
     const touch = () => {
@@ -177,16 +180,26 @@ export function startBackend(opts, eventsFile) {
     });
     touch();
   };
-  const server = opts.tls
-    ? tls.createServer(
-        { key: fs.readFileSync(opts.tls.key), cert: fs.readFileSync(opts.tls.cert), allowHalfOpen: false },
-        onConnection,
-      )
-    : net.createServer({ allowHalfOpen: false }, onConnection);
-  // a handshake the gateway refused (its alert) never becomes a connection here
-  server.on("tlsClientError", (e, sock) =>
-    log({ ev: "tls-error", peerPort: sock.remotePort, code: e.code ?? null, message: e.message }),
-  );
+  // TLS over a plain TCP server's sockets, so an idle close can still reset the TCP connection (a TLSSocket made by
+  // tls.createServer cannot: resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on its handle).
+  const context = opts.tls
+    ? tls.createSecureContext({ key: fs.readFileSync(opts.tls.key), cert: fs.readFileSync(opts.tls.cert) })
+    : null;
+  const server = net.createServer({ allowHalfOpen: false }, (raw) => {
+    if (!context) return onConnection(raw);
+    const sock = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
+    sock.raw = raw;
+    let secured = false;
+    // a handshake the gateway refused (its alert) never becomes a connection here
+    sock.once("error", (e) => {
+      if (!secured) log({ ev: "tls-error", peerPort: raw.remotePort, code: e.code ?? null, message: e.message });
+      raw.destroy();
+    });
+    sock.once("secure", () => {
+      secured = true;
+      onConnection(sock);
+    });
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () =>

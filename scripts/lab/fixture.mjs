@@ -50,6 +50,17 @@ export function writeFixture({
     execFileSync("editcap", ["-F", "pcap", "-s", String(sc.captureSnapLen), cut, path.join(dir, "capture.pcap")], {
       stdio: ["ignore", "ignore", "ignore"],
     });
+  // A capture host whose clock is off the gateway's (random worlds from seed 59): every time stamp shifted.
+  if (sc.captureShiftS) {
+    const shifted = path.join(scratch, "capture-shifted.pcap");
+    execFileSync("editcap", ["-F", "pcap", "-t", String(sc.captureShiftS), path.join(dir, "capture.pcap"), shifted]);
+    fs.renameSync(shifted, path.join(dir, "capture.pcap"));
+    truth.clockSkew = {
+      captureMinusLogS: sc.captureShiftS,
+      command: `editcap -F pcap -t ${sc.captureShiftS} capture.pcap (after the cut below)`,
+    };
+    for (const c of truth.connections) c.synTimeUs += Math.round(sc.captureShiftS * 1e6);
+  }
   const map = path.join(scratch, "relay-map.jsonl");
   if (fs.existsSync(map) && fs.statSync(map).size < 64 * 1024) fs.copyFileSync(map, path.join(dir, "relay-map.jsonl"));
   const events = readJsonl(path.join(scratch, "backend-events.jsonl"));

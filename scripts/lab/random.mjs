@@ -135,13 +135,94 @@ export function randomScenario(seed) {
     }
   }
   if (seed >= CLIENT_ABORTS_FROM) summary.push(...clientAborts(seed, targets, lanes, requestTimeout));
+  const other = seed >= OTHER_CAUSES_FROM ? otherCauses(seed, targets, lanes, names[n]) : {};
+  if (other.summary) summary.push(...other.summary);
   return {
-    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.`,
+    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
     gateway: gw({ keepAliveTimeout, requestTimeout, level }),
     targets,
     lanes,
+    ...(other.net ? { net: other.net } : {}),
+    ...(other.captureShiftS ? { captureShiftS: other.captureShiftS } : {}),
   };
+}
+
+// Other causes beside the races (blind battery 9 on): from seed 59 a world's listening targets may also speak TLS
+// (a certificate the gateway rejects, one for another host, or a trusted one whose idle closes then race over
+// encrypted records, with or without close_notify), cut responses short, answer with a status line that is not
+// HTTP, or close after every response (with or without `Connection: close`); one more target may fail its name
+// lookup (NXDOMAIN) or drop SYNs (a firewall), and the capture's clock may be off the log's (editcap -t on the
+// fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
+const OTHER_CAUSES_FROM = 59;
+
+function otherCauses(seed, targets, lanes, spareName) {
+  const r = prng((seed ^ 0x2545f491) >>> 0);
+  const u = (a, b) => a + r() * (b - a);
+  const round = (x, to = 1) => Math.round(x / to) * to;
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const summary = [];
+  const out = { summary };
+  targets.forEach((t, i) => {
+    const b = t.backend;
+    if (!b || r() >= 0.45) return;
+    const at = `${t.listen.host}:${t.listen.port}`;
+    const kind = pick(["tls-untrusted", "tls-wrong-host", "tls-ok", "tls-ok", "truncate", "malformed", "close-after"]);
+    const host = t.listen.host;
+    if (kind.startsWith("tls")) {
+      t.scheme = "https";
+      if (kind === "tls-untrusted") b.tls = { cn: host, san: `IP:${host}`, trusted: false };
+      else if (kind === "tls-wrong-host")
+        b.tls = { cn: "wrong-host.example", san: "DNS:wrong-host.example", trusted: true };
+      else b.tls = { cn: host, san: `IP:${host}`, trusted: true, closeNotify: r() < 0.5 };
+      summary.push(
+        `${at} speaks TLS ${kind === "tls-untrusted" ? "with a certificate the gateway does not trust" : kind === "tls-wrong-host" ? "with a trusted certificate for wrong-host.example" : `(trusted)${b.tls.closeNotify ? ", close_notify before its FINs" : ""}`}`,
+      );
+    } else if (kind === "truncate") {
+      b.truncate = {
+        prefix: pick(["/items", "/users"]),
+        share: round(u(0.05, 0.25), 0.01),
+        close: pick(["fin", "rst"]),
+        bodyBytes: 400,
+      };
+      // the gateway never ends a cut response: its client gives up
+      for (const l of lanes) if (l.target === i) l.clientTimeoutMs ??= 3000;
+      summary.push(
+        `${at} cuts ${Math.round(b.truncate.share * 100)} % of ${b.truncate.prefix} responses short (${b.truncate.close.toUpperCase()})`,
+      );
+    } else if (kind === "malformed") {
+      b.malformed = {
+        prefix: pick(["/items", "/stock"]),
+        share: round(u(0.05, 0.25), 0.01),
+        statusLine: "HTTP/1.1 abc OK",
+      };
+      summary.push(
+        `${at} answers ${Math.round(b.malformed.share * 100)} % of ${b.malformed.prefix} with a status line that is not HTTP`,
+      );
+    } else if (r() < 0.5) {
+      b.closeAfter = [0, 30];
+      summary.push(`${at} closes (FIN) 0–30 ms after every response, without Connection: close`);
+    } else {
+      b.connectionClose = true;
+      summary.push(`${at} sends Connection: close on every response`);
+    }
+  });
+  const extra = r();
+  if (extra < 0.3) {
+    const i = targets.length;
+    const dns = extra < 0.15;
+    const hostPort = dns ? `${spareName}-backend.invalid:9009` : "10.9.9.2:9009";
+    targets.push(target({ ...proxyAt(spareName, hostPort), relay: false, backend: null }));
+    lanes.push({ target: i, paths: ["v1/orders", "v1/stock"], burst: 1, gaps: [{ p: 1, min: 400, max: 2500 }] });
+    out.net = dns ? { dns: "nxdomain" } : { blackhole: "10.9.9.0/24", synRetries: pick([1, 2]) };
+    summary.push(
+      dns
+        ? `${hostPort} does not resolve (NXDOMAIN)`
+        : `${hostPort} drops SYNs (tcp_syn_retries ${out.net.synRetries})`,
+    );
+  }
+  if (r() < 0.4) out.captureShiftS = round((r() < 0.5 ? -1 : 1) * Math.exp(u(Math.log(0.5), Math.log(150))), 0.01);
+  return out;
 }
 
 // Clients that give up (blind battery 6 on): from seed 39 a world may also have a lane whose client stalls in the

@@ -157,6 +157,23 @@ const tlsWorld = (description, tls) => ({
   ],
 });
 
+// A healthy http target beside an https one (trusted) that closes idle connections after 1 s: races over TLS.
+const tlsRaceWorld = (description, closeNotify, idleClose = "fin") => ({
+  description,
+  durationS: 40,
+  gateway: gw({ keepAliveTimeout: 30000 }),
+  targets: [
+    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+    target({
+      ...proxyAt("secure", "127.0.0.3:9443"),
+      scheme: "https",
+      latency: { upMs: 18, downMs: 18 },
+      backend: { idleMs: 1000, idleClose, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, closeNotify } },
+    }),
+  ],
+  lanes: [scatterLane(0, paths, 2), raceLane(1, 1000, 3)],
+});
+
 // A target whose /report answers after 4.5 s while the gateway's client gives up after 1.5 s without a byte (a client
 // timeout, a user closing the browser, a load balancer in front of the gateway with a shorter timeout); no
 // request_timeout, so the gateway itself never gives up. Its other paths are fast.
@@ -493,6 +510,20 @@ export const scenarios = {
     ],
   },
 
+  // Races over TLS: the capture shows only encrypted records, so the close is read from timing alone.
+  "tls-race-1s": tlsRaceWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443 (certificate trusted by the gateway) whose target closes connections idle for 1 s with a bare FIN (no close_notify, as Node's own servers do); the gateway's keep_alive_timeout is 30 s, so requests race the target's close. edgemicro_orders is healthy (http).",
+    false,
+  ),
+  "tls-race-close-notify": tlsRaceWorld(
+    "Like tls-race-1s, but the target sends TLS's close_notify alert before its FIN (as nginx does at its keepalive_timeout): an encrypted record arrives just before every idle close.",
+    true,
+  ),
+  "tls-race-rst": tlsRaceWorld(
+    "Like tls-race-1s, but the target resets (RST) connections idle for 1 s, with no close_notify (a load balancer's idle reset).",
+    false,
+    "rst",
+  ),
   "malformed-response": {
     description:
       "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with the status line `HTTP/1.1 abc OK` (not valid HTTP: Node's parser rejects it) and the rest normally.",

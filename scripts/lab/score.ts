@@ -2,18 +2,23 @@
 // Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
 // Options: `--dir DIR` scores the fixtures under DIR (e.g. blind random worlds recorded with record.mjs --out DIR), names
 // after the options restrict it to those fixtures, `--detail` lists every connection whose class differs from the truth
-// (truth's why, the classifier's reason) and each target's verdict summary.
+// (truth's why, the classifier's reason) and each target's verdict summary. `--partial` also runs each recording as
+// the partial bundles users send (log only, capture only, log cut to level error with and without its capture) and
+// lists every verdict there that names a cause the truth does not, at medium or high confidence (the lab test's rule).
 import { openTestDb } from "../../lib/testing/test-db";
 import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
+import { errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
 
 const argv = process.argv.slice(2);
 const dirAt = argv.indexOf("--dir");
 const root = dirAt >= 0 ? argv[dirAt + 1] : undefined;
 const detail = argv.includes("--detail");
+const partial = argv.includes("--partial");
+const partialWrong: string[] = [];
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
 const details: string[] = [];
 
@@ -56,6 +61,35 @@ for (const name of labFixtureNames(root)) {
       );
     }
   }
+  if (partial) {
+    const variants: [string, string[]][] = [
+      ["log only", files.filter(PARTIAL.log)],
+      ["capture only", files.filter(PARTIAL.capture)],
+      ["level error", errorsOnly(name, files, t.dataDir)],
+      ["level error, no capture", errorsOnly(name, files.filter(PARTIAL.log), t.dataDir)],
+    ];
+    const allowed = new Set(
+      [truth.expectedCause, ...truth.expectedCauses].map((c) => (c === "healthy" ? "no-502" : c)),
+    );
+    for (const [label, part] of variants) {
+      const pid = (await createIncident(t.handle.prisma, store, await storeFiles(store, part))).id;
+      await parseQueued(t.handle.prisma, t.dataDir);
+      const d = (await getIncidentView(t.handle.prisma, pid))!.diagnosis;
+      const sure = (v: { cause: string; confidence: string }) =>
+        v.confidence !== "low" && v.cause !== "insufficient-data";
+      for (const v of d.targets.filter(sure)) {
+        const tt = truth.targets.find((x) => x.target === v.target);
+        if (!tt || !(tt.tiedCauses ?? [tt.expectedCause]).includes(v.cause))
+          partialWrong.push(
+            `- ${name}, ${label}: ${v.target} ${v.cause} (${v.confidence}), truth ${tt?.expectedCause ?? "no such target"}`,
+          );
+      }
+      if (sure(d.verdict) && !allowed.has(d.verdict.cause))
+        partialWrong.push(
+          `- ${name}, ${label}: incident ${d.verdict.cause} (${d.verdict.confidence}), truth ${truth.expectedCause}`,
+        );
+    }
+  }
   for (const [i, tt] of truth.targets.entries()) {
     const v = view.diagnosis.targets.find((x) => x.target === tt.target);
     const mine = truth.connections.filter((c) => c.target === tt.target);
@@ -67,5 +101,7 @@ for (const name of labFixtureNames(root)) {
   }
 }
 console.log(rows.join("\n"));
+if (partial)
+  console.log(`\nPartial bundles, wrong above low: ${partialWrong.length ? "\n" + partialWrong.join("\n") : "none"}`);
 if (detail) console.log(details.join("\n"));
 await t.cleanup();

@@ -152,11 +152,18 @@ function classify(
     const n = g2t.filter((p) => p.syn && !p.ack).length;
     return { ...base, class: "syn-unanswered", why: `${n} SYN(s), nothing came back` };
   }
-  const reqs = payloads(g2t);
-  const resps = payloads(t2g);
-  const tClose = t2g.find((p) => p.fin || p.rst);
-  const gClose = g2t.find((p) => p.fin || p.rst);
   const tls = tlsOf?.(pk[0].stream);
+  // Over TLS, segments that carry only alerts (close_notify) or handshake records (session tickets) are no request
+  // and no answer: the gateway's close_notify after the target's FIN would otherwise read as a request left pending.
+  const control = new Set(
+    (tls ?? []).filter((r) => !r.appData && (r.hs.length || r.alert.length)).map((r) => `${r.fromGateway}:${r.seq}`),
+  );
+  const reqs = payloads(g2t).filter((p) => !control.has(`true:${p.seq}`));
+  const resps = payloads(t2g).filter((p) => !control.has(`false:${p.seq}`));
+  // A target's close_notify alert is its close (its FIN follows): the gateway may close on it before the FIN arrives.
+  const notify = new Set((tls ?? []).filter((r) => !r.fromGateway && r.alert.includes(0)).map((r) => r.seq));
+  const tClose = t2g.find((p) => p.fin || p.rst || (p.len > 0 && notify.has(p.seq)));
+  const gClose = g2t.find((p) => p.fin || p.rst);
   if (tls) {
     const hs = tls.filter((r) => r.hs.length).map((r) => `${r.fromGateway ? "gateway" : "target"} ${r.hs.join(",")}`);
     const gwFinished = tls.some((r) => r.fromGateway && r.hs.includes(20));
@@ -485,7 +492,7 @@ function httpMessages(pcap, ports) {
 
 // TLS records per tcp.stream on an https target's port, decrypted with the gateway's session keys (TLS 1.3 encrypts
 // all but the hellos): tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -Y tls -T fields
-//   -e tcp.stream -e tcp.srcport -e tls.handshake.type -e tls.alert_message.desc -e tls.app_data
+//   -e tcp.stream -e tcp.srcport -e tls.handshake.type -e tls.alert_message.desc -e tls.app_data -e tcp.seq
 function tlsRecords(pcap, port, keylog) {
   const out = execFileSync(
     "tshark",
@@ -510,18 +517,21 @@ function tlsRecords(pcap, port, keylog) {
       "tls.alert_message.desc",
       "-e",
       "tls.app_data",
+      "-e",
+      "tcp.seq",
     ],
     { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
   ).toString();
   const by = new Map();
   for (const line of out.split("\n").filter(Boolean)) {
-    const [stream, srcPort, hs, alert, app] = line.split("\t");
+    const [stream, srcPort, hs, alert, app, seq] = line.split("\t");
     const list = (v) => (v ? v.split(",").map(Number) : []);
     pushTo(by, Number(stream), {
       fromGateway: Number(srcPort) !== port,
       hs: list(hs),
       alert: list(alert),
       appData: !!app,
+      seq: Number(seq),
     });
   }
   return by;

@@ -15,7 +15,9 @@ if (sc.net?.dns === "nxdomain")
 for (const t of sc.targets) {
   if (!t.backend) continue; // a target nobody listens on
   // an https target's key and certificate, made by record.mjs before the gateway's config (tls.mjs)
-  const backend = t.backend.tls ? { ...t.backend, tls: tlsFiles(scratch, t) } : t.backend;
+  const backend = t.backend.tls
+    ? { ...t.backend, tls: { ...tlsFiles(scratch, t), closeNotify: !!t.backend.tls.closeNotify } }
+    : t.backend;
   running.push(await startBackend(backend, path.join(scratch, "backend-events.jsonl")));
   if (t.relay) {
     running.push(
