@@ -4,7 +4,7 @@
  */
 import type { ConsoleLine, LogItem, MalformedLine, MalformedReason, RecordLine, StatsLine } from "./types";
 
-const TS_LEN = 24; // 2026-11-23T19:33:55.775Z
+export const TS_LEN = 24; // 2026-11-23T19:33:55.775Z
 const EVENT_FIELDS = 16;
 const LEFT_FIELDS = 5; // level host pid org env, then URL, then 10 more
 const RIGHT_FIELDS = 10;

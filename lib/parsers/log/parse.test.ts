@@ -15,6 +15,7 @@ function parseAll(input: Buffer | string, opts?: { maxLineBytes?: number }): Log
   return out.concat(p.end());
 }
 
+const LAB_CERT = path.join(import.meta.dirname, "../../analysis/__fixtures__/lab/tls-client-cert");
 const TS = "2026-11-23T19:33:57.874Z";
 const EV_502 =
   `${TS} [error][127.0.0.1:28000][7600][acme][prod][emg_badtarget/items/2][127.0.0.1][demo-client]` +
@@ -207,6 +208,30 @@ describe("LogLineParser synthetic", () => {
       `2026-13-01T00:00:00.000Z info 1 x\n2026-02-29T00:00:00.000Z info 1 x\n${TS} [error][a][b]\n2026-11-23 19:00 x\n`,
     ) as MalformedLine[];
     expect(items.map((i) => i.reason)).toEqual(["bad date", "bad date", "wrong bracket count", "bad date"]);
+  });
+
+  it("joins a line whose error message ends in a newline (OpenSSL's) with the line that finishes it", () => {
+    // Recorded (lab tls-client-cert: a target requiring a client certificate): 400 physical lines, 346 opening with a
+    // time stamp, 54 with `][` (grep -c '^\]\[' LOG) — each the end of an error line whose message ends
+    // `SSL alert number 116\n`, 2 per failed request (targetRequest error and the gateway's 502: 27 of each).
+    const file = readdirSync(LAB_CERT).find((f) => f.endsWith(".log"))!;
+    const items = parseAll(readFileSync(path.join(LAB_CERT, file)));
+    expect(items.filter((i) => i.kind === "malformed")).toEqual([]);
+    expect(items).toHaveLength(346);
+    const ssl = items.filter(
+      (i): i is EventLine => i.kind === "event" && i.errCode === "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+    );
+    expect(ssl).toHaveLength(54);
+    expect(ssl.filter((e) => e.message === "targetRequest error")).toHaveLength(27);
+    expect(ssl.filter((e) => e.status === 502)).toHaveLength(27);
+    expect(ssl[0].errMessage).toMatch(/tlsv13 alert certificate required:.*SSL alert number 116\n$/);
+    // The target request's line ends with its duration; the gateway's 502 line leaves that field empty.
+    expect(ssl.filter((e) => e.durationMs !== null).map((e) => e.message)).toEqual(
+      Array(27).fill("targetRequest error"),
+    );
+    // Nothing finishes a cut line: it stays the malformed line it is, and the next line is read on its own.
+    const [cut, next] = parseAll(`${EV_502.slice(0, -10)}\n${EV_502}\n`);
+    expect([cut.kind, next.kind]).toEqual(["malformed", "event"]);
   });
 
   it("a NUL-filled binary chunk", () => {

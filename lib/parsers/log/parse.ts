@@ -5,12 +5,14 @@
  * line with its stack trace (at most 4 KiB) are held between chunks.
  */
 import { isUtf8 } from "node:buffer";
-import { hasDatePrefix, isContinuation, malformed, parseTimestampedLine } from "./line";
+import { hasDatePrefix, isContinuation, malformed, parseTimestampedLine, TS_LEN } from "./line";
 import type { EventLine, LogItem, LogParserOptions } from "./types";
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const MAX_STACK_CHARS = 4096;
 const EXCERPT_BYTES = 480; // enough bytes for a 120-character excerpt
+/** Physical lines one gateway line may span (its message's newlines, plus one). */
+const MAX_CUT_PARTS = 8;
 
 export class LogLineParser {
   /** Bytes consumed so far (all chunks pushed). */
@@ -31,6 +33,11 @@ export class LogLineParser {
    * Stats lines never span lines; a malformed line ends any trace.
    */
   private continuable = false;
+  /**
+   * A gateway line cut short by a newline inside its error message (OpenSSL's errors end in one: `…SSL alert number
+   * 116\n][ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED][95]`): held until the next lines say whether they finish it.
+   */
+  private cut: { text: string; lineNo: number; offset: number; length: number; parts: number } | null = null;
 
   constructor(opts: LogParserOptions = {}) {
     this.maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -66,8 +73,17 @@ export class LogLineParser {
   end(): LogItem[] {
     const out: LogItem[] = [];
     if (this.carryLen > 0) this.finishCarry(0, out);
+    this.flushCut(out);
     this.flushPending(out);
     return out;
+  }
+
+  /** Emits a held cut line that nothing finished, as the malformed line it is. */
+  private flushCut(out: LogItem[]): void {
+    const c = this.cut;
+    if (c === null) return;
+    this.cut = null;
+    out.push(malformed(c.lineNo, c.offset, c.length, "wrong bracket count", c.text));
   }
 
   private appendCarry(piece: Buffer): void {
@@ -120,6 +136,21 @@ export class LogLineParser {
       return;
     }
     const l = b.toString("utf8", s, e);
+    if (this.cut !== null) {
+      const c = this.cut;
+      if (!hasDatePrefix(l) && c.parts < MAX_CUT_PARTS && l.indexOf("\u0000") === -1) {
+        const text = `${c.text}\n${l}`;
+        const item = parseTimestampedLine(text, c.lineNo, c.offset, c.length + length);
+        if (item.kind === "malformed" && item.reason === "wrong bracket count" && !text.endsWith("]")) {
+          this.cut = { ...c, text, length: c.length + length, parts: c.parts + 1 };
+          return;
+        }
+        this.cut = null;
+        this.emit(item, out);
+        return;
+      }
+      this.flushCut(out);
+    }
     if (l.indexOf("\u0000") !== -1) {
       this.flushPending(out);
       out.push(malformed(lineNo, offset, length, "binary", l));
@@ -142,6 +173,14 @@ export class LogLineParser {
     }
     this.flushPending(out);
     const item = parseTimestampedLine(l, lineNo, offset, length);
+    if (item.kind === "malformed" && item.reason === "wrong bracket count" && l.charCodeAt(TS_LEN + 1) === 91) {
+      this.cut = { text: l, lineNo, offset, length, parts: 1 };
+      return;
+    }
+    this.emit(item, out);
+  }
+
+  private emit(item: LogItem, out: LogItem[]): void {
     this.continuable = item.kind === "event" || item.kind === "record" || item.kind === "console";
     if (item.kind === "event") this.pending = item;
     else out.push(item);
