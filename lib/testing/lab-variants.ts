@@ -16,9 +16,11 @@ export function errorsOnly(name: string, files: string[], dir: string): string[]
   return files.map((f) => {
     if (!f.endsWith(".log")) return f;
     const out = path.join(dir, `${name}-errors-${path.basename(f)}`);
+    // A line that opens with no time stamp goes on with the one before (a newline in an error message): kept with it.
+    let keep = false;
     const kept = readFileSync(f, "utf8")
       .split("\n")
-      .filter((line) => /^\S+ (\[error\]|stats )/.test(line));
+      .filter((line) => (keep = /^\d{4}-\d\d-\d\dT/.test(line) ? /^\S+ (\[error\]|stats )/.test(line) : keep));
     writeFileSync(out, kept.join("\n") + "\n");
     return out;
   });

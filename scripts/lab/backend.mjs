@@ -8,7 +8,8 @@
 // send the status line, the headers with the full Content-Length and only the first bodyBytes of the body,
 // then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert, closeNotify} (PEM file
 // paths: an https target; the handshake's outcome is the gateway's to decide; closeNotify: a FIN close sends TLS's
-// close_notify alert first, as nginx does, instead of a bare close(2) as Node's own servers do), malformed {prefix, share, statusLine}
+// close_notify alert first, as nginx does, instead of a bare close(2) as Node's own servers do; requireClientCert:
+// mutual TLS, a handshake without the client's certificate fails), malformed {prefix, share, statusLine}
 // (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
 // parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
@@ -187,7 +188,9 @@ export function startBackend(opts, eventsFile) {
     : null;
   const server = net.createServer({ allowHalfOpen: false }, (raw) => {
     if (!context) return onConnection(raw);
-    const sock = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
+    // requireClientCert: a target that insists on a client certificate (mutual TLS) the gateway does not present
+    const mtls = opts.tls.requireClientCert ? { requestCert: true, rejectUnauthorized: true } : {};
+    const sock = new tls.TLSSocket(raw, { isServer: true, secureContext: context, ...mtls });
     sock.raw = raw;
     let secured = false;
     // a handshake the gateway refused (its alert) never becomes a connection here

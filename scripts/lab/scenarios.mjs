@@ -511,6 +511,10 @@ export const scenarios = {
   },
 
   // Races over TLS: the capture shows only encrypted records, so the close is read from timing alone.
+  "tls-client-cert": tlsWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443 whose certificate the gateway trusts, but which requires a client certificate (mutual TLS) the gateway does not present: every handshake fails at the target; edgemicro_orders is healthy (http).",
+    { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, requireClientCert: true },
+  ),
   "tls-race-1s": tlsRaceWorld(
     "Proxy edgemicro_secure points at https://127.0.0.3:9443 (certificate trusted by the gateway) whose target closes connections idle for 1 s with a bare FIN (no close_notify, as Node's own servers do); the gateway's keep_alive_timeout is 30 s, so requests race the target's close. edgemicro_orders is healthy (http).",
     false,

@@ -180,6 +180,18 @@ function classify(
       };
     }
   }
+  // The target's alert other than close_notify before any answer: it rejected the handshake after the gateway's
+  // Finished (TLS 1.3 checks a client certificate there: alert 116 certificate_required, 42 bad_certificate).
+  const rejected = (tls ?? []).filter((r) => !r.fromGateway && r.alert.some((a) => a !== 0));
+  if (rejected.length && !(tls ?? []).some((r) => !r.fromGateway && r.appData)) {
+    return {
+      ...base,
+      class: "tls-handshake-failed",
+      requests: reqs.length,
+      responses: 0,
+      why: `the target's TLS alert ${rejected.flatMap((r) => r.alert).join(",")} (decrypted with the gateway's keys) before any answer: it rejected the handshake`,
+    };
+  }
   const lastReq = reqs.reduce((a, b) => (a && a.seq > b.seq ? a : b), null);
   const firstCloseAfterReq =
     lastReq &&
@@ -389,11 +401,21 @@ export function incidentCause(targets) {
   return { cause: [...causes].sort((a, b) => weight(b) - weight(a))[0], causes };
 }
 
+// The gateway's lines, each whole: an error message may hold a newline (OpenSSL's end in one), and the physical line
+// after it, which does not open with a time stamp, goes on with the same line.
+function gatewayLines(file) {
+  const out = [];
+  for (const line of fs.readFileSync(file, "utf8").split("\n"))
+    if (out.length && !/^\d{4}-\d\d-\d\dT/.test(line)) out[out.length - 1] += "\n" + line;
+    else out.push(line);
+  return out;
+}
+
 // Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
 function clientFailures(files, status) {
   const ids = new Set();
   for (const f of files)
-    for (const line of fs.readFileSync(f, "utf8").split("\n")) {
+    for (const line of gatewayLines(f)) {
       const fields = line.split("][");
       if (fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) ids.add(fields[8]);
     }

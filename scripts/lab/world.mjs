@@ -16,7 +16,14 @@ for (const t of sc.targets) {
   if (!t.backend) continue; // a target nobody listens on
   // an https target's key and certificate, made by record.mjs before the gateway's config (tls.mjs)
   const backend = t.backend.tls
-    ? { ...t.backend, tls: { ...tlsFiles(scratch, t), closeNotify: !!t.backend.tls.closeNotify } }
+    ? {
+        ...t.backend,
+        tls: {
+          ...tlsFiles(scratch, t),
+          closeNotify: !!t.backend.tls.closeNotify,
+          requireClientCert: !!t.backend.tls.requireClientCert,
+        },
+      }
     : t.backend;
   running.push(await startBackend(backend, path.join(scratch, "backend-events.jsonl")));
   if (t.relay) {

@@ -79,6 +79,12 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
           : `TLS handshake not completed: the target closed with ${c.closeKind} at frame ${c.closeFrame} without answering the gateway's ClientHello: it refused the handshake (protocol, cipher, server name).`,
     };
   }
+  if (c.tlsRejectedAfterFinished) {
+    return {
+      code: "tls-handshake-failed",
+      reason: `TLS handshake rejected by the target: it answered the gateway's Finished with an alert at frame ${c.closeFrame} and closed, without a session ticket or any answer. A TLS 1.3 server checks a client certificate there: it requires one the gateway did not present, or rejected it. The gateway's log names the alert.`,
+    };
+  }
   const crossing = crossingClose(c);
   if (crossing) return judgeCrossing(c, crossing, profile ?? ownProfile(c));
   // A response that is not valid HTTP was an answer all the same (the gateway's parser rejected it and closed).

@@ -71,6 +71,8 @@ export class ConnState {
   private gatewayFinished = false;
   /** TLS 1.2: the gateway sent handshake records after the target's hello. */
   private gatewayHandshook = false;
+  /** TLS: the target sent application data (a session ticket, an answer) after the gateway's Finished. */
+  private targetSentAfterFinished = false;
   /** TLS 1.3: the target's session tickets came before the first request. */
   private ticketsSeen = false;
   /** TLS: the segment in hand carried bytes of a record that is not an alert (activity for idle timing). */
@@ -317,12 +319,14 @@ export class ConnState {
       // than the gateway's answer to it.
       if (fromTarget && p && this.c.closer === null) {
         this.markClose(p, false, false, this.lastDataUs, this.cur?.step ?? null, "TLS alert (close_notify or error)");
+        if (this.tls13 && this.gatewayFinished && !this.targetSentAfterFinished) this.c.tlsRejectedAfterFinished = true;
       }
       return true;
     }
     // TLS 1.2's client goes on with handshake records (key exchange, Finished) after the server's hello; 1.3's does not.
     if (type === TLS_HANDSHAKE && !fromTarget && this.c.bytesT2G > 0) this.gatewayHandshook = true;
     if (type !== TLS_APPLICATION_DATA || !p) return false;
+    if (fromTarget && this.gatewayFinished) this.targetSentAfterFinished = true;
     if (fromTarget && this.c.exchanges.length === 0) {
       // Before any request: the target's encrypted TLS 1.3 flight, or after the handshake its session tickets.
       if (this.gatewayFinished) this.ticketsSeen = true;

@@ -94,8 +94,13 @@ export interface Connection {
   connState: ZeekConnState;
   history: string;
   exchanges: HttpExchange[];
-  /** The gateway spoke TLS on it (a ClientHello first): no exchange can be read, so no close can be judged. */
+  /** The gateway spoke TLS on it (a ClientHello first): exchanges are read from record headers (tls-records.ts). */
   tls: boolean;
+  /**
+   * TLS 1.3, and the target ended the session with an alert before sending anything after the gateway's Finished (no
+   * session ticket, no answer): it rejected the handshake there, as a target requiring a client certificate does.
+   */
+  tlsRejectedAfterFinished?: boolean;
   /**
    * TLS: after the target's first bytes the gateway sent a record other than an alert (its handshake Finished, its
    * key exchange, then requests). A client that rejects the handshake (the certificate, the host name, the protocol)
