@@ -312,7 +312,15 @@ function classify(
       ...common,
       why: "request reached backend but no backend close on the target leg",
     };
-  const bResp = payloads(up.filter((p) => p.src === backendAddr)).some((p) => p.t > reqArr.t && p.t < bClose.t);
+  // on the target leg too, the backend's TLS alerts (its close_notify) and tickets are no answer
+  const upControl = new Set(
+    (tlsOf?.(up[0].stream) ?? [])
+      .filter((r) => !r.fromGateway && !r.appData && (r.hs.length || r.alert.length))
+      .map((r) => r.seq),
+  );
+  const bResp = payloads(up.filter((p) => p.src === backendAddr)).some(
+    (p) => p.t > reqArr.t && p.t < bClose.t && !upControl.has(p.seq),
+  );
   return {
     ...base,
     class: bResp ? "unknown" : "premature-close",

@@ -71,6 +71,11 @@ export class ConnState {
   private gatewayFinished = false;
   /** TLS 1.2: the gateway sent handshake records after the target's hello. */
   private gatewayHandshook = false;
+  /** TLS: when the gateway's ClientHello left, and the round trip to the target's first bytes (its hello). */
+  private helloUs: number | null = null;
+  private helloRttUs: number | null = null;
+  /** TLS 1.3: when the gateway's Finished left. */
+  private finishedUs: number | null = null;
   /** TLS: the target sent application data (a session ticket, an answer) after the gateway's Finished. */
   private targetSentAfterFinished = false;
   /** TLS 1.3: the target's session tickets came before the first request. */
@@ -172,11 +177,15 @@ export class ConnState {
     }
     if (fromGateway) {
       // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
-      if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) c.tls = true;
-      else if (c.tls && c.bytesT2G > 0 && !c.tlsContinued && carriesHandshakeOn(p.payload)) c.tlsContinued = true;
+      if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) {
+        c.tls = true;
+        this.helloUs = p.tsUs;
+      } else if (c.tls && c.bytesT2G > 0 && !c.tlsContinued && carriesHandshakeOn(p.payload)) c.tlsContinued = true;
       c.packetsG2T++;
       c.bytesG2T += p.payloadLen;
     } else {
+      if (this.helloUs !== null && this.helloRttUs === null && p.payloadLen > 0)
+        this.helloRttUs = p.tsUs - this.helloUs;
       c.packetsT2G++;
       c.bytesT2G += p.payloadLen;
     }
@@ -213,6 +222,16 @@ export class ConnState {
     if (!fromGateway && f & TCP_ACK) this.markAcked(p);
     if (f & (TCP_FIN | TCP_RST)) this.onClose(p, d, fromGateway, before, step);
     this.cur = null;
+  }
+
+  /**
+   * The target's packet is its reaction to the gateway's Finished itself, not to a request after it: it came within the
+   * handshake's round trip (hello to hello, an upper bound: it includes the target's key work) and 5 ms. A target that
+   * hangs up on the request takes its own time to read it and decide.
+   */
+  private answersFinished(p: Packet): boolean {
+    if (this.finishedUs === null || this.helloRttUs === null) return false;
+    return p.tsUs - this.finishedUs <= this.helloRttUs + 5_000;
   }
 
   /** The connection's first payload, with no handshake seen, opens a TLS 1.2 / 1.3 application-data record. */
@@ -319,7 +338,8 @@ export class ConnState {
       // than the gateway's answer to it.
       if (fromTarget && p && this.c.closer === null) {
         this.markClose(p, false, false, this.lastDataUs, this.cur?.step ?? null, "TLS alert (close_notify or error)");
-        if (this.tls13 && this.gatewayFinished && !this.targetSentAfterFinished) this.c.tlsRejectedAfterFinished = true;
+        if (this.tls13 && !this.targetSentAfterFinished && this.answersFinished(p))
+          this.c.tlsRejectedAfterFinished = true;
       }
       return true;
     }
@@ -335,6 +355,7 @@ export class ConnState {
     }
     if (!fromTarget && !this.gatewayFinished) {
       this.gatewayFinished = true;
+      this.finishedUs = p.tsUs;
       // TLS 1.3 (the target's encrypted flight, or no handshake record of the gateway's since the hello; a snap
       // length may have cut the flight): this first record is the gateway's Finished.
       if (this.tls13 || !this.gatewayHandshook) {
