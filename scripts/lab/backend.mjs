@@ -9,7 +9,7 @@
 // then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert, closeNotify} (PEM file
 // paths: an https target; the handshake's outcome is the gateway's to decide; closeNotify: a FIN close sends TLS's
 // close_notify alert first, as nginx does, instead of a bare close(2) as Node's own servers do; requireClientCert:
-// mutual TLS, a handshake without the client's certificate fails), malformed {prefix, share, statusLine}
+// mutual TLS, a handshake without the client's certificate fails; maxVersion: e.g. "TLSv1.2", an older target), malformed {prefix, share, statusLine}
 // (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
 // parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
@@ -184,7 +184,11 @@ export function startBackend(opts, eventsFile) {
   // TLS over a plain TCP server's sockets, so an idle close can still reset the TCP connection (a TLSSocket made by
   // tls.createServer cannot: resetAndDestroy throws ERR_INVALID_HANDLE_TYPE on its handle).
   const context = opts.tls
-    ? tls.createSecureContext({ key: fs.readFileSync(opts.tls.key), cert: fs.readFileSync(opts.tls.cert) })
+    ? tls.createSecureContext({
+        key: fs.readFileSync(opts.tls.key),
+        cert: fs.readFileSync(opts.tls.cert),
+        ...(opts.tls.maxVersion ? { maxVersion: opts.tls.maxVersion } : {}),
+      })
     : null;
   const server = net.createServer({ allowHalfOpen: false }, (raw) => {
     if (!context) return onConnection(raw);

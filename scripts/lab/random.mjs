@@ -221,7 +221,8 @@ function otherCauses(seed, targets, lanes, spareName) {
         : `${hostPort} drops SYNs (tcp_syn_retries ${out.net.synRetries})`,
     );
   }
-  if (r() < 0.4) out.captureShiftS = round((r() < 0.5 ? -1 : 1) * Math.exp(u(Math.log(0.5), Math.log(150))), 0.01);
+  if (r() < 0.4)
+    out.captureShiftS = Number(((r() < 0.5 ? -1 : 1) * Math.exp(u(Math.log(0.5), Math.log(150)))).toFixed(2));
   return out;
 }
 

@@ -158,7 +158,7 @@ const tlsWorld = (description, tls) => ({
 });
 
 // A healthy http target beside an https one (trusted) that closes idle connections after 1 s: races over TLS.
-const tlsRaceWorld = (description, closeNotify, idleClose = "fin") => ({
+const tlsRaceWorld = (description, closeNotify, idleClose = "fin", maxVersion = undefined) => ({
   description,
   durationS: 40,
   gateway: gw({ keepAliveTimeout: 30000 }),
@@ -168,7 +168,11 @@ const tlsRaceWorld = (description, closeNotify, idleClose = "fin") => ({
       ...proxyAt("secure", "127.0.0.3:9443"),
       scheme: "https",
       latency: { upMs: 18, downMs: 18 },
-      backend: { idleMs: 1000, idleClose, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, closeNotify } },
+      backend: {
+        idleMs: 1000,
+        idleClose,
+        tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, closeNotify, maxVersion },
+      },
     }),
   ],
   lanes: [scatterLane(0, paths, 2), raceLane(1, 1000, 3)],
@@ -522,6 +526,12 @@ export const scenarios = {
   "tls-race-close-notify": tlsRaceWorld(
     "Like tls-race-1s, but the target sends TLS's close_notify alert before its FIN (as nginx does at its keepalive_timeout): an encrypted record arrives just before every idle close.",
     true,
+  ),
+  "tls12-race": tlsRaceWorld(
+    "Like tls-race-close-notify, but the target speaks TLS 1.2 at most (an older server or load balancer): alerts are records of their own type, the handshake ends in handshake records, no session tickets after it.",
+    true,
+    "fin",
+    "TLSv1.2",
   ),
   "tls-race-rst": tlsRaceWorld(
     "Like tls-race-1s, but the target resets (RST) connections idle for 1 s, with no close_notify (a load balancer's idle reset).",

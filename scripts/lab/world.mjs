@@ -22,6 +22,7 @@ for (const t of sc.targets) {
           ...tlsFiles(scratch, t),
           closeNotify: !!t.backend.tls.closeNotify,
           requireClientCert: !!t.backend.tls.requireClientCert,
+          maxVersion: t.backend.tls.maxVersion,
         },
       }
     : t.backend;
