@@ -137,20 +137,18 @@ const midResponseWorld = (close, description) => ({
   lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
 });
 
+// The TLS worlds' targets: a healthy http one beside an https one at 127.0.0.3:9443 with the given backend.
+const plainAndSecure = (backend) => [
+  target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+  target({ ...proxyAt("secure", "127.0.0.3:9443"), scheme: "https", latency: { upMs: 18, downMs: 18 }, backend }),
+];
+
 // A healthy http target beside an https one whose certificate (made for the recording) the gateway rejects.
 const tlsWorld = (description, tls) => ({
   description,
   durationS: 25,
   gateway: gw({ keepAliveTimeout: 30000 }),
-  targets: [
-    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-    target({
-      ...proxyAt("secure", "127.0.0.3:9443"),
-      scheme: "https",
-      latency: { upMs: 18, downMs: 18 },
-      backend: { idleMs: 60000, tls },
-    }),
-  ],
+  targets: plainAndSecure({ idleMs: 60000, tls }),
   lanes: [
     scatterLane(0, paths, 2),
     { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
@@ -162,19 +160,11 @@ const tlsRaceWorld = (description, closeNotify, idleClose = "fin", maxVersion = 
   description,
   durationS: 40,
   gateway: gw({ keepAliveTimeout: 30000 }),
-  targets: [
-    target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-    target({
-      ...proxyAt("secure", "127.0.0.3:9443"),
-      scheme: "https",
-      latency: { upMs: 18, downMs: 18 },
-      backend: {
-        idleMs: 1000,
-        idleClose,
-        tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, closeNotify, maxVersion },
-      },
-    }),
-  ],
+  targets: plainAndSecure({
+    idleMs: 1000,
+    idleClose,
+    tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, closeNotify, maxVersion },
+  }),
   lanes: [scatterLane(0, paths, 2), raceLane(1, 1000, 3)],
 });
 
