@@ -21,26 +21,36 @@ describe("correlate", () => {
 
   it("detects a constant clock offset larger than the tolerance", () => {
     const r = correlate(
-      [fail("a", 11_000), fail("b", 60_000), fail("c", 110_002)],
-      [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)],
+      [fail("a", 11_000), fail("b", 60_000), fail("c", 110_002), fail("d", 131_000), fail("e", 170_001)],
+      [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 121_000), cand("5", 160_000)],
     );
-    expect(r.detected).toEqual({ offsetMs: 10_000, pairs: 3 });
+    expect(r.detected).toEqual({ offsetMs: 10_000, pairs: 5 });
     expect(r.offsetMs).toBe(10_000);
     expect(r.source).toBe("detected");
-    expect(r.matches).toHaveLength(3);
+    expect(r.matches).toHaveLength(5);
     expect(r.unmatched).toEqual([]);
+  });
+
+  it("takes no offset beyond the tolerance from three pairs: steady failures and closes line up by chance", () => {
+    // As in tls-race-rst's first third: races about a second apart, failures logged about a second apart.
+    const closes = [cand("1", 1000), cand("2", 2100), cand("3", 3050)];
+    const failures = [1020, 2130, 3060, 9000, 20_000, 21_100, 22_050, 30_000].map((ts, i) => fail(`f${i}`, ts));
+    expect(detectOffset(failures.slice(4), closes)).toBeNull();
+    // With its five failures in the capture's time, three of them at its closes, zero offset stands as before.
+    expect(detectOffset(failures.slice(0, 5), closes)?.offsetMs).toBeLessThan(100);
   });
 
   it("detects an offset larger than the whole capture, where nearest-neighbour guesses fail", () => {
     // Closes 3 s apart; the log clock runs 1 h ahead.
-    const closes = [cand("1", 1000), cand("2", 4000), cand("3", 7000), cand("4", 2500, "normal")];
-    const failures = [fail("a", 3_601_004), fail("b", 3_604_010), fail("c", 3_607_002)];
-    expect(detectOffset(failures, closes)).toEqual({ offsetMs: 3_600_004, pairs: 3 });
+    const closes = [1000, 4000, 7000, 10_000, 13_000].map((ts, i) => cand(String(i + 1), ts));
+    closes.push(cand("6", 2500, "normal"));
+    const failures = [3_601_004, 3_604_010, 3_607_002, 3_610_004, 3_613_003].map((ts, i) => fail(`f${i}`, ts));
+    expect(detectOffset(failures, closes)).toEqual({ offsetMs: 3_600_004, pairs: 5 });
     expect(
       correlate(failures, closes)
         .matches.map((m) => m.connId)
         .sort(),
-    ).toEqual(["1", "2", "3"]);
+    ).toEqual(["1", "2", "3", "4", "5"]);
   });
 
   it("reports the small lag between packet and log line but does not correct for it", () => {
@@ -107,8 +117,8 @@ describe("correlate", () => {
   });
 
   it("a person's override wins over the detected offset, and a wrong one loses the matches", () => {
-    const failures = [fail("a", 11_000), fail("b", 60_000), fail("c", 110_000)];
-    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000)];
+    const failures = [11_000, 60_000, 110_000, 131_000, 170_000].map((ts, i) => fail(`f${i}`, ts));
+    const closes = [1000, 50_000, 100_000, 121_000, 160_000].map((ts, i) => cand(String(i + 1), ts));
     const zero = correlate(failures, closes, { overrideMs: 0 });
     expect(zero.source).toBe("override");
     expect(zero.detected?.offsetMs).toBe(10_000);
@@ -117,7 +127,7 @@ describe("correlate", () => {
     expect(correlate(failures, closes, { overrideMs: 9_700 }).matches).toEqual([]);
     expect(correlate(failures, closes, { overrideMs: 10_300 }).matches).toEqual([]);
     const set = correlate(failures, closes, { overrideMs: 9_998 });
-    expect(set.matches.map((m) => m.deltaMs)).toEqual([2, 2, 2]);
+    expect(set.matches.map((m) => m.deltaMs)).toEqual([2, 2, 2, 2, 2]);
   });
 
   it("samples the voters when failures × closes is large, and still counts the support over every failure", () => {
@@ -133,8 +143,8 @@ describe("correlate", () => {
   });
 
   it("derives the match window from the spread of the pairs that agree", () => {
-    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 150_000)];
-    const tight = [fail("a", 8001), fail("b", 57_003), fail("c", 107_002), fail("d", 157_004)];
+    const closes = [cand("1", 1000), cand("2", 50_000), cand("3", 100_000), cand("4", 150_000), cand("5", 200_000)];
+    const tight = [fail("a", 8001), fail("b", 57_003), fail("c", 107_002), fail("d", 157_004), fail("e", 207_003)];
     const r = correlate(tight, closes);
     expect(r.windowMs).toBe(25);
     // A skew of 300 ms is smaller than the search tolerance but far larger than the window: it is applied.
@@ -142,9 +152,9 @@ describe("correlate", () => {
       tight.map((f) => ({ ...f, ts: f.ts - 7000 + 300 })),
       closes,
     );
-    // median of 301, 302, 303, 304
-    expect([skew.source, skew.offsetMs]).toEqual(["detected", 302.5]);
-    expect(skew.matches).toHaveLength(4);
+    // median of 301, 303, 302, 304, 303
+    expect([skew.source, skew.offsetMs]).toEqual(["detected", 303]);
+    expect(skew.matches).toHaveLength(5);
     // Log lines that lag their closes by up to 60 ms widen the window to hold them.
     const loose = correlate([fail("a", 1000), fail("b", 50_040), fail("c", 100_060), fail("d", 150_020)], closes);
     expect(loose.windowMs).toBeGreaterThanOrEqual(60);

@@ -45,6 +45,12 @@ export const FALLBACK_WINDOW_MS = 200;
 const MIN_WINDOW_MS = 25;
 const MIN_PAIRS = 3;
 /**
+ * Pairs an offset beyond the search tolerance needs: failures and closes that both come at a steady pace line up by
+ * chance at some offset, three at a time (recorded: tls-race-rst's first third, 3 races against 10 failures, +18.1 s).
+ * The skewed lab recordings show 8–80 pairs; fewer leave the offset to a person (the clock panel).
+ */
+const MIN_SKEWED_PAIRS = 5;
+/**
  * How far apart a failure's log line and its close may lie, the offset removed, to vote for that offset and count as
  * its support. Lab recordings' pairs lie within 41 ms of their offset (p99 22 ms, 613 pairs); a net as wide as the
  * tolerance lets failures the capture never saw (its tcpdump started late) line up with its closes by chance.
@@ -103,7 +109,8 @@ function capturedAt(candidates: Candidate[], recording: Window[], marginMs: numb
  * nearest zero. Works for offsets larger than the capture itself, where nearest-neighbour guesses fail. An offset
  * stands when at least MIN_PAIRS and most of the failures falling within the captures' time at it (`recording`, on
  * the capture's clock; else the span of its closes) have a close there: failures logged after a capture stopped,
- * many and regular, line up with its closes at some offset by chance.
+ * many and regular, line up with its closes at some offset by chance. An offset beyond the tolerance needs
+ * MIN_SKEWED_PAIRS.
  */
 export function detectOffset(
   failures: Failure[],
@@ -167,7 +174,8 @@ export function detectOffset(
   }
   const offsetMs = estimate([...perFailure.values()]);
   const voted = support(offsetMs);
-  return voted.stands ? { offsetMs, pairs: voted.diffs.length } : null;
+  const needed = Math.abs(offsetMs) > toleranceMs ? MIN_SKEWED_PAIRS : MIN_PAIRS;
+  return voted.stands && voted.diffs.length >= needed ? { offsetMs, pairs: voted.diffs.length } : null;
 }
 
 /**
