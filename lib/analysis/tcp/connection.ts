@@ -6,6 +6,7 @@ import { addBurstSegment, exchange, truncated } from "./bursts";
 import {
   TLS_ALERT,
   TLS_APPLICATION_DATA,
+  TLS_CHANGE_CIPHER_SPEC,
   TLS_HANDSHAKE,
   TLS_OPAQUE,
   TLS13_ALERT_RECORD_MAX,
@@ -71,6 +72,8 @@ export class ConnState {
   private gatewayFinished = false;
   /** TLS 1.2: the gateway sent handshake records after the target's hello. */
   private gatewayHandshook = false;
+  /** TLS: the gateway sent change_cipher_spec (1.2: its Finished follows as a handshake record; 1.3: as data). */
+  private gatewayCipherChanged = false;
   /** TLS: when the gateway's ClientHello left, and the round trip to the target's first bytes (its hello). */
   private helloUs: number | null = null;
   private helloRttUs: number | null = null;
@@ -344,13 +347,21 @@ export class ConnState {
       return true;
     }
     // TLS 1.2's client goes on with handshake records (key exchange, Finished) after the server's hello; 1.3's does not.
-    if (type === TLS_HANDSHAKE && !fromTarget && this.c.bytesT2G > 0) this.gatewayHandshook = true;
+    if (type === TLS_HANDSHAKE && !fromTarget && this.c.bytesT2G > 0) {
+      this.gatewayHandshook = true;
+      // TLS 1.2's Finished: a handshake record after the gateway's change_cipher_spec. Its handshake is over.
+      if (this.gatewayCipherChanged && p) {
+        this.gatewayFinished = true;
+        this.finishedUs = p.tsUs;
+      }
+    }
+    if (type === TLS_CHANGE_CIPHER_SPEC && !fromTarget) this.gatewayCipherChanged = true;
     if (type !== TLS_APPLICATION_DATA || !p) return false;
     if (fromTarget && this.gatewayFinished) this.targetSentAfterFinished = true;
     if (fromTarget && this.c.exchanges.length === 0) {
       // Before any request: the target's encrypted TLS 1.3 flight, or after the handshake its session tickets.
       if (this.gatewayFinished) this.ticketsSeen = true;
-      else this.tls13 = true;
+      else if (!this.gatewayHandshook) this.tls13 = true;
       return false;
     }
     if (!fromTarget && !this.gatewayFinished) {
