@@ -3,15 +3,8 @@ import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from 
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
-import {
-  TLS_ALERT,
-  TLS_APPLICATION_DATA,
-  TLS_CHANGE_CIPHER_SPEC,
-  TLS_HANDSHAKE,
-  TLS_OPAQUE,
-  TLS13_ALERT_RECORD_MAX,
-  TlsRecordFramer,
-} from "./tls-records";
+import { TLS_APPLICATION_DATA } from "./tls-records";
+import { TlsSession } from "./tls-session";
 import {
   LADDER_HEAD,
   LADDER_TAIL,
@@ -25,7 +18,6 @@ import {
 interface DirState {
   stream: ByteStream;
   http: HttpStream;
-  tls: TlsRecordFramer;
   isn: number | null;
   fin: boolean;
   rst: boolean;
@@ -66,23 +58,13 @@ export class ConnState {
   private history = "";
   /** The snap length cut a payload: exchanges are read from packet timing (bursts.ts), the HTTP parser is left out. */
   private byTiming = false;
-  /** TLS: the target sent encrypted records before the gateway's first one (its TLS 1.3 flight). */
-  private tls13 = false;
-  /** TLS 1.3: the gateway's Finished, its first encrypted record, went out; what follows is application data. */
-  private gatewayFinished = false;
-  /** TLS 1.2: the gateway sent handshake records after the target's hello. */
-  private gatewayHandshook = false;
-  /** TLS: the gateway sent change_cipher_spec (1.2: its Finished follows as a handshake record; 1.3: as data). */
-  private gatewayCipherChanged = false;
-  /** TLS: when the gateway's ClientHello left, and the round trip to the target's first bytes (its hello). */
-  private helloUs: number | null = null;
-  private helloRttUs: number | null = null;
-  /** TLS 1.3: when the gateway's Finished left. */
-  private finishedUs: number | null = null;
-  /** TLS: the target sent application data (a session ticket, an answer) after the gateway's Finished. */
-  private targetSentAfterFinished = false;
-  /** TLS 1.3: the target's session tickets came before the first request. */
-  private ticketsSeen = false;
+  /** Records of an https connection (its exchanges when `c.tls`). */
+  private readonly tls = new TlsSession({
+    exchangeCount: () => this.c.exchanges.length,
+    request: (p) => this.onTlsRequest(p),
+    answer: (p, length, timeKnown) => this.onTlsAnswer(p, length, timeKnown),
+    targetAlert: (p, rejectsHandshake) => this.onTargetAlert(p, rejectsHandshake),
+  });
   /** TLS: the segment in hand carried bytes of a record that is not an alert (activity for idle timing). */
   private tlsActivity = false;
 
@@ -140,11 +122,10 @@ export class ConnState {
         if (isResponse) this.onInvalidResponse(line);
       },
     });
-    const tls = new TlsRecordFramer((type, length) => this.onTlsRecord(isResponse, type, length));
     const stream = new ByteStream({
       data: (b) => {
         if (this.c.tls) {
-          if (tls.push(b)) this.tlsActivity = true;
+          if (this.tls.push(isResponse, b, this.cur?.p ?? null)) this.tlsActivity = true;
           return;
         }
         if (this.byTiming) return;
@@ -156,11 +137,11 @@ export class ConnState {
       },
       gap: (n) => {
         if (this.c.tls) {
-          if (tls.gap(n)) this.tlsActivity = true;
+          if (this.tls.gap(isResponse, n, this.cur?.p ?? null)) this.tlsActivity = true;
         } else if (!this.byTiming) http.gap(n);
       },
     });
-    return { stream, http, tls, isn: null, fin: false, rst: false, hist: new Set() };
+    return { stream, http, isn: null, fin: false, rst: false, hist: new Set() };
   }
 
   add(p: Packet, fromGateway: boolean): void {
@@ -176,19 +157,18 @@ export class ConnState {
       // A capture (or a rotated file) that starts inside an https connection: its handshake is over.
       c.tls = true;
       c.tlsContinued = true;
-      this.gatewayFinished = true;
+      this.tls.midStream();
     }
     if (fromGateway) {
       // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
       if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) {
         c.tls = true;
-        this.helloUs = p.tsUs;
+        this.tls.hello(p);
       } else if (c.tls && c.bytesT2G > 0 && !c.tlsContinued && carriesHandshakeOn(p.payload)) c.tlsContinued = true;
       c.packetsG2T++;
       c.bytesG2T += p.payloadLen;
     } else {
-      if (this.helloUs !== null && this.helloRttUs === null && p.payloadLen > 0)
-        this.helloRttUs = p.tsUs - this.helloUs;
+      if (c.tls && p.payloadLen > 0) this.tls.targetSegment(p);
       c.packetsT2G++;
       c.bytesT2G += p.payloadLen;
     }
@@ -225,16 +205,6 @@ export class ConnState {
     if (!fromGateway && f & TCP_ACK) this.markAcked(p);
     if (f & (TCP_FIN | TCP_RST)) this.onClose(p, d, fromGateway, before, step);
     this.cur = null;
-  }
-
-  /**
-   * The target's packet is its reaction to the gateway's Finished itself, not to a request after it: it came within the
-   * handshake's round trip (hello to hello, an upper bound: it includes the target's key work) and 5 ms. A target that
-   * hangs up on the request takes its own time to read it and decide.
-   */
-  private answersFinished(p: Packet): boolean {
-    if (this.finishedUs === null || this.helloRttUs === null) return false;
-    return p.tsUs - this.finishedUs <= this.helloRttUs + 5_000;
   }
 
   /** The connection's first payload, with no handshake seen, opens a TLS 1.2 / 1.3 application-data record. */
@@ -321,80 +291,32 @@ export class ConnState {
   }
 
   /**
-   * One TLS record header of either side. Application data after the handshake is a request (the gateway's) or an
-   * answer (the target's); handshake records, change_cipher_spec and alerts are not. Returns whether the record is an
-   * alert. TLS 1.3 hides its handshake in application-data records: the target's before the gateway's first one, and
-   * the gateway's first one (its Finished). Its session tickets look like answer bytes: the first exchange's answer
-   * time is left unknown, and a ticket can make a new connection's unanswered first request look answered.
+   * The target's TLS alert (close_notify, or an error) ends the session: its close, though its FIN may come later than
+   * the gateway's answer to it.
    */
-  private onTlsRecord(fromTarget: boolean, type: number, length: number): boolean {
-    const p = this.cur?.p;
-    // Records a snap length hid: after the handshake, application data as far as timing tells; before it, nothing.
-    if (type === TLS_OPAQUE) {
-      if (p && this.gatewayFinished && (!fromTarget || this.c.exchanges.length > 0)) this.onTlsData(fromTarget, p);
-      return false;
-    }
-    // No HTTP message fits a record this short, in TLS 1.2 (its AEAD adds 24 bytes) or 1.3 (its alerts are 19).
-    const alert = type === TLS_ALERT || (type === TLS_APPLICATION_DATA && length <= TLS13_ALERT_RECORD_MAX);
-    if (alert) {
-      // The target's alert (close_notify, or an error) ends the session: its close, though its FIN may come later
-      // than the gateway's answer to it.
-      if (fromTarget && p && this.c.closer === null) {
-        this.markClose(p, false, false, this.lastDataUs, this.cur?.step ?? null, "TLS alert (close_notify or error)");
-        if (this.tls13 && !this.targetSentAfterFinished && this.answersFinished(p))
-          this.c.tlsRejectedAfterFinished = true;
-      }
-      return true;
-    }
-    // TLS 1.2's client goes on with handshake records (key exchange, Finished) after the server's hello; 1.3's does not.
-    if (type === TLS_HANDSHAKE && !fromTarget && this.c.bytesT2G > 0) {
-      this.gatewayHandshook = true;
-      // TLS 1.2's Finished: a handshake record after the gateway's change_cipher_spec. Its handshake is over.
-      if (this.gatewayCipherChanged && p) {
-        this.gatewayFinished = true;
-        this.finishedUs = p.tsUs;
-      }
-    }
-    if (type === TLS_CHANGE_CIPHER_SPEC && !fromTarget) this.gatewayCipherChanged = true;
-    if (type !== TLS_APPLICATION_DATA || !p) return false;
-    if (fromTarget && this.gatewayFinished) this.targetSentAfterFinished = true;
-    if (fromTarget && this.c.exchanges.length === 0) {
-      // Before any request: the target's encrypted TLS 1.3 flight, or after the handshake its session tickets.
-      if (this.gatewayFinished) this.ticketsSeen = true;
-      else if (!this.gatewayHandshook) this.tls13 = true;
-      return false;
-    }
-    if (!fromTarget && !this.gatewayFinished) {
-      this.gatewayFinished = true;
-      this.finishedUs = p.tsUs;
-      // TLS 1.3 (the target's encrypted flight, or no handshake record of the gateway's since the hello; a snap
-      // length may have cut the flight): this first record is the gateway's Finished.
-      if (this.tls13 || !this.gatewayHandshook) {
-        this.tls13 = true;
-        return false;
-      }
-    }
-    this.onTlsData(fromTarget, p, length);
-    return false;
+  private onTargetAlert(p: Packet, rejectsHandshake: boolean): void {
+    if (this.c.closer !== null) return;
+    this.markClose(p, false, false, this.lastDataUs, this.cur?.step ?? null, "TLS alert (close_notify or error)");
+    if (rejectsHandshake) this.c.tlsRejectedAfterFinished = true;
   }
 
-  /** Application data after the handshake: the gateway's opens a request, the target's answers the one in flight. */
-  private onTlsData(fromTarget: boolean, p: Packet, length = 0): void {
+  /** The target's application data answers the request in flight. */
+  private onTlsAnswer(p: Packet, length: number, timeKnown: boolean): void {
+    const last = this.c.exchanges[this.c.exchanges.length - 1];
+    if (last.responseBytes === 0) {
+      last.respTsUs = timeKnown ? p.tsUs : null;
+      last.respFrame = p.frame;
+      last.complete = true;
+      this.note(this.cur?.step ?? null, "answer (encrypted)");
+    }
+    last.responseBytes += length;
+    this.respIdx = this.c.exchanges.length;
+  }
+
+  /** The gateway's application data opens a request, unless it is more of the one in flight (its body). */
+  private onTlsRequest(p: Packet): void {
     const exchanges = this.c.exchanges;
     const last = exchanges[exchanges.length - 1];
-    if (fromTarget) {
-      if (last.responseBytes === 0) {
-        // Tickets not seen yet may be these bytes: the first answer's time is then unknown.
-        last.respTsUs = this.tls13 && exchanges.length === 1 && !this.ticketsSeen ? null : p.tsUs;
-        last.respFrame = p.frame;
-        last.complete = true;
-        this.note(this.cur?.step ?? null, "answer (encrypted)");
-      }
-      last.responseBytes += Math.max(length, 1);
-      this.respIdx = exchanges.length;
-      return;
-    }
-    // The rest of a request (more records of its body) continues the exchange in flight.
     if (last && last.reqTsUs !== null && last.responseBytes === 0) return;
     const before = this.lastDataUs;
     exchanges.push(exchange({ reqTsUs: p.tsUs, reqFrame: p.frame, prevActivityUs: before }));
