@@ -11,7 +11,8 @@
 // info / debug), keep_alive_timeout set or unset, request_timeout set or unset. Client lanes mix gaps
 // that land just under a target's idle timer (races), far beyond it (plain idle closes), short reuse
 // gaps and scattered ones. From seed 39, clients that give up (`clientAborts` below): stalled uploads, GETs given up on
-// a slow path.
+// a slow path. From seed 59, other causes (`otherCauses` below): TLS, cut and invalid answers, closes after every
+// answer, a name that does not resolve, dropped SYNs, a capture clock off the log's.
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
