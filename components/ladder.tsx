@@ -1,4 +1,5 @@
 import type { ConnectionDetail } from "@/lib/api/connection-schema";
+import { requestLabel, unreadable } from "@/components/connection-labels";
 
 type Step = ConnectionDetail["ladder"][number];
 
@@ -10,9 +11,11 @@ type Step = ConnectionDetail["ladder"][number];
 export function annotations(s: Step, c: ConnectionDetail): string[] {
   const out: string[] = [];
   for (const e of c.exchanges) {
-    if (e.reqFrame === s.frame)
-      out.push(`request ${e.method ?? "?"} ${e.path ?? "?"}${e.complete ? "" : " (unanswered)"}`);
-    if (e.respFrame === s.frame) out.push(`response ${e.status ?? "?"}`);
+    // Over TLS the tracker's note names request and answer ("request (encrypted)", "answer (encrypted)").
+    if (e.reqFrame === s.frame && !unreadable(e))
+      out.push(`request ${requestLabel(e)}${e.complete ? "" : " (unanswered)"}`);
+    else if (e.reqFrame === s.frame && !e.complete) out.push("unanswered request");
+    if (e.respFrame === s.frame && (e.status !== null || !unreadable(e))) out.push(`response ${e.status ?? "?"}`);
   }
   if (s.flags.includes("RST")) out.push("RST");
   else if (s.flags.includes("FIN")) out.push("FIN");

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
+import { labFiles } from "./helpers/lab";
 
 // Expected numbers: see lib/analysis/connections.db.test.ts (tshark: 15 conversations; races GET /items/2, /7, /18).
 test("upload the sample bundle, list its connections, open a race's ladder with its 502 log line", async ({ page }) => {
@@ -25,7 +26,9 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
   await expect(firstRequests.locator("li").first()).toBeHidden();
   await firstRequests.locator("summary").click();
   await expect(firstRequests.locator("li").first()).toBeVisible();
-  await expect(firstRequests.locator("li").first()).toHaveText(/^(GET|POST|PUT|DELETE|HEAD|\?) \S+ → (\d{3}|none)$/);
+  await expect(firstRequests.locator("li").first()).toHaveText(
+    /^(GET|POST|PUT|DELETE|HEAD|\?) \S+ → (\d{3}|answered|no response)$/,
+  );
 
   await page.getByLabel("Class").selectOption("keepalive-race");
   await page.getByRole("button", { name: "Filter" }).click();
@@ -87,6 +90,35 @@ test("upload the sample bundle, list its connections, open a race's ladder with 
 
   await page.goto(incidentUrl);
   await expect(page.getByTestId("connections-link")).toContainText("keep-alive races (3)");
+});
+
+// Lab recording tls-race-1s: an https target closing connections idle for 1 s (truth.json: 16 races of 50
+// connections to 127.0.0.3:9443, tshark with the gateway's TLS keys). Nothing but record headers can be read.
+test("a race over TLS: its connection reads as a keep-alive race, its encrypted request unanswered", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles(labFiles("tls-race-1s"));
+  await expect(page).toHaveURL(/\/incidents\/inc_/);
+  await expect(page.getByTestId("file-list").locator(".status.done")).toHaveCount(3);
+  await page.goto(`${page.url()}/connections?class=keepalive-race&target=127.0.0.3%3A9443`);
+  const table = page.getByTestId("connections-table");
+  await expect(table.locator("tbody tr")).toHaveCount(16);
+  const requests = table.getByTestId("requests").first();
+  await requests.locator("summary").click();
+  await expect(requests.locator("li").last()).toHaveText("request (unreadable) → no response");
+  await expect(requests.locator("li").first()).toHaveText("request (unreadable) → answered");
+
+  await table
+    .locator("tbody tr")
+    .first()
+    .getByRole("link", { name: /^Ladder of connection/ })
+    .click();
+  await expect(page.getByTestId("class-reason")).toHaveAttribute("data-class", "keepalive-race");
+  const annotations = (await page.getByTestId("ladder").getByTestId("annotation").allTextContents()).join(" | ");
+  expect(annotations).toContain("request (encrypted)");
+  expect(annotations).toContain("answer (encrypted)");
+  expect(annotations).toContain("unanswered request");
 });
 
 test("connection pages: Next and Previous by keyboard, every page a link that can be shared, a bad cursor explained", async ({

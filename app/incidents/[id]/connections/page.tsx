@@ -6,7 +6,7 @@ import { BadCursor } from "@/lib/incidents/connection-cursor";
 import { ConnectionClass, ConnectionQuery } from "@/lib/api/connection-schema";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { pageIncidentAccess } from "@/lib/auth/access";
-import { CLASS_LABEL } from "@/components/connection-labels";
+import { answerLabel, CLASS_LABEL, requestLabel } from "@/components/connection-labels";
 import { BackHeading } from "@/components/back-heading";
 import { FilterSelect } from "@/components/filter-select";
 
@@ -153,7 +153,7 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
                         <ol>
                           {c.exchanges.map((e, i) => (
                             <li key={i}>
-                              {e.method ?? "?"} {e.path ?? "?"} → {e.status ?? "none"}
+                              {requestLabel(e)} → {answerLabel(e)}
                             </li>
                           ))}
                         </ol>

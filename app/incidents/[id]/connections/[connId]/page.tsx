@@ -5,7 +5,7 @@ import { getConnection } from "@/lib/incidents/connections";
 import { fmtMs, fmtTs } from "@/lib/format";
 import { Ladder } from "@/components/ladder";
 import { pageIncidentAccess } from "@/lib/auth/access";
-import { classLabel } from "@/components/connection-labels";
+import { answerLabel, classLabel, requestLabel } from "@/components/connection-labels";
 
 type Props = { params: Promise<{ id: string; connId: string }> };
 export default async function LadderPage({ params }: Props) {
@@ -84,7 +84,7 @@ export default async function LadderPage({ params }: Props) {
           <ol>
             {c.exchanges.map((e, i) => (
               <li key={i}>
-                {e.method ?? "?"} {e.path ?? "?"} → {e.status ?? "no response"}
+                {requestLabel(e)} → {answerLabel(e)}
                 {e.keepAliveTimeoutS !== null ? ` (Keep-Alive timeout=${e.keepAliveTimeoutS})` : ""}
               </li>
             ))}
