@@ -45,11 +45,11 @@ export const FALLBACK_WINDOW_MS = 200;
 const MIN_WINDOW_MS = 25;
 const MIN_PAIRS = 3;
 /**
- * Pairs an offset beyond the search tolerance needs: failures and closes that both come at a steady pace line up by
- * chance at some offset, three at a time (recorded: tls-race-rst's first third, 3 races against 10 failures, +18.1 s).
- * The skewed lab recordings show 8–80 pairs; fewer leave the offset to a person (the clock panel).
+ * Pairs an offset beyond the search tolerance needs beyond those at zero: failures and closes that both come at a
+ * steady pace line up by chance at some offset (recorded: tls-race-rst's first third, 2 pairs at zero, 3 at +18.1 s).
+ * One host, one clock is the usual case; a skew must explain clearly more than no skew does.
  */
-const MIN_SKEWED_PAIRS = 5;
+const SKEW_MARGIN_PAIRS = 2;
 /**
  * How far apart a failure's log line and its close may lie, the offset removed, to vote for that offset and count as
  * its support. Lab recordings' pairs lie within 41 ms of their offset (p99 22 ms, 613 pairs); a net as wide as the
@@ -110,7 +110,7 @@ function capturedAt(candidates: Candidate[], recording: Window[], marginMs: numb
  * stands when at least MIN_PAIRS and most of the failures falling within the captures' time at it (`recording`, on
  * the capture's clock; else the span of its closes) have a close there: failures logged after a capture stopped,
  * many and regular, line up with its closes at some offset by chance. An offset beyond the tolerance needs
- * MIN_SKEWED_PAIRS.
+ * SKEW_MARGIN_PAIRS more pairs than zero has.
  */
 export function detectOffset(
   failures: Failure[],
@@ -174,7 +174,7 @@ export function detectOffset(
   }
   const offsetMs = estimate([...perFailure.values()]);
   const voted = support(offsetMs);
-  const needed = Math.abs(offsetMs) > toleranceMs ? MIN_SKEWED_PAIRS : MIN_PAIRS;
+  const needed = Math.abs(offsetMs) > toleranceMs ? unskewed.diffs.length + SKEW_MARGIN_PAIRS : MIN_PAIRS;
   return voted.stands && voted.diffs.length >= needed ? { offsetMs, pairs: voted.diffs.length } : null;
 }
 
