@@ -3,7 +3,7 @@ import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from 
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
-import { TLS_APPLICATION_DATA } from "./tls-records";
+import { carriesHandshakeOn, opensApplicationData, opensClientHello } from "./tls-records";
 import { TlsSession } from "./tls-session";
 import {
   LADDER_HEAD,
@@ -25,22 +25,6 @@ interface DirState {
 }
 
 const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
-
-/**
- * Whether a segment of the gateway's, sent after the target's first bytes, holds a TLS record other than an alert (21)
- * or change_cipher_spec (20, which TLS 1.3 clients send for middlebox compatibility before anything else): the
- * handshake's Finished, a key exchange, application data. The segment opens with a record header (the target's flight
- * ends a record); records are walked as far as the captured bytes go.
- */
-function carriesHandshakeOn(b: Uint8Array): boolean {
-  let o = 0;
-  while (o < b.length) {
-    if (b[o] !== 0x15 && b[o] !== 0x14) return true;
-    if (o + 5 > b.length) return false;
-    o += 5 + ((b[o + 3] << 8) | b[o + 4]);
-  }
-  return false;
-}
 
 export class ConnState {
   readonly c: Connection;
@@ -161,7 +145,7 @@ export class ConnState {
     }
     if (fromGateway) {
       // A TLS ClientHello opens the gateway's first payload: the exchanges are encrypted, no HTTP head is readable.
-      if (c.bytesG2T === 0 && p.payloadLen >= 3 && p.payload[0] === 0x16 && p.payload[1] === 0x03) {
+      if (c.bytesG2T === 0 && opensClientHello(p.payload)) {
         c.tls = true;
         this.tls.hello(p);
       } else if (c.tls && c.bytesT2G > 0 && !c.tlsContinued && carriesHandshakeOn(p.payload)) c.tlsContinued = true;
@@ -209,15 +193,8 @@ export class ConnState {
 
   /** The connection's first payload, with no handshake seen, opens a TLS 1.2 / 1.3 application-data record. */
   private opensTlsMidStream(p: Packet): boolean {
-    const b = p.payload;
     return (
-      !this.synSeen &&
-      !this.synAckSeen &&
-      this.c.bytesG2T + this.c.bytesT2G === 0 &&
-      b.length >= 3 &&
-      b[0] === TLS_APPLICATION_DATA &&
-      b[1] === 3 &&
-      b[2] === 3
+      !this.synSeen && !this.synAckSeen && this.c.bytesG2T + this.c.bytesT2G === 0 && opensApplicationData(p.payload)
     );
   }
 

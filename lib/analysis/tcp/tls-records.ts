@@ -93,3 +93,26 @@ const isHeader = (b: Uint8Array) =>
   b[0] >= TLS_CHANGE_CIPHER_SPEC && b[0] <= TLS_APPLICATION_DATA && b[1] === 3 && b[2] <= 4;
 
 const opensRecord = (b: Uint8Array) => b.length >= 3 && isHeader(b);
+
+/**
+ * Whether a segment of the gateway's, sent after the target's first bytes, holds a TLS record other than an alert (21)
+ * or change_cipher_spec (20, which TLS 1.3 clients send for middlebox compatibility before anything else): the
+ * handshake's Finished, a key exchange, application data. The segment opens with a record header (the target's flight
+ * ends a record); records are walked as far as the captured bytes go.
+ */
+export function carriesHandshakeOn(b: Uint8Array): boolean {
+  let o = 0;
+  while (o < b.length) {
+    if (b[o] !== 0x15 && b[o] !== 0x14) return true;
+    if (o + 5 > b.length) return false;
+    o += 5 + ((b[o + 3] << 8) | b[o + 4]);
+  }
+  return false;
+}
+
+/** A ClientHello opens the bytes (a handshake record; its version byte says 3.x). */
+export const opensClientHello = (b: Uint8Array) => b.length >= 3 && b[0] === TLS_HANDSHAKE && b[1] === 3;
+
+/** A TLS 1.2 / 1.3 application-data record opens the bytes (legacy version 3.3). */
+export const opensApplicationData = (b: Uint8Array) =>
+  b.length >= 3 && b[0] === TLS_APPLICATION_DATA && b[1] === 3 && b[2] === 3;
