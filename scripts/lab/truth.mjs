@@ -520,6 +520,41 @@ function httpMessages(pcap, ports) {
   return by;
 }
 
+// Each request's URI on an https target's connections, decrypted with the gateway's session keys, so a request the
+// client gave up on is named there too (its counts stay those of tlsRecords):
+// tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -o http.desegment_body:FALSE
+//   -Y 'http.request && ip.addr==HOST' -T fields -e tcp.stream -e http.request.uri
+function addTlsUris(by, pcap, { host, port }, keylog) {
+  const out = execFileSync(
+    "tshark",
+    [
+      "-r",
+      pcap,
+      "-o",
+      `tls.keylog_file:${keylog}`,
+      "-d",
+      `tcp.port==${port},tls`,
+      "-o",
+      "http.desegment_body:FALSE",
+      "-Y",
+      `http.request && ip.addr==${host}`,
+      "-T",
+      "fields",
+      "-e",
+      "tcp.stream",
+      "-e",
+      "http.request.uri",
+    ],
+    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
+  ).toString();
+  for (const line of out.split("\n").filter(Boolean)) {
+    const [stream, uri] = line.split("\t");
+    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0, uris: [] };
+    h.uris.push(uri);
+    by.set(Number(stream), h);
+  }
+}
+
 // TLS records per tcp.stream on an https target's port, decrypted with the gateway's session keys (TLS 1.3 encrypts
 // all but the hellos): tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -Y tls -T fields
 //   -e tcp.stream -e tcp.srcport -e tls.handshake.type -e tls.alert_message.desc -e tls.app_data -e tcp.seq
@@ -637,6 +672,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     sc.targets.filter((t) => t.scheme !== "https" && isIp(t.listen.host)).map((t) => t.listen.port),
   );
   const keylog = path.join(path.dirname(mapFile), "tls-keys.log");
+  for (const t of sc.targets.filter((x) => x.scheme === "https" && isIp(x.listen.host)))
+    addTlsUris(http, fullPcap, t.listen, keylog);
   const clientByN = new Map(
     client.flatMap((c) => {
       const n = /[?&]n=(\d+)/.exec(c.path)?.[1];
