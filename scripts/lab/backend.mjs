@@ -63,7 +63,8 @@ export function startBackend(opts, eventsFile) {
       if (closed) return;
       closed = true;
       clearTimeout(idle);
-      log({ ev: "close", peerPort: peer, how, reason, served });
+      // partial: part of a request (a body its client stalled) was read, so the close comes after a request began
+      log({ ev: "close", peerPort: peer, how, reason, served, ...(buf.length ? { partial: true } : {}) });
       if (how === "rst") (sock.raw ?? sock).resetAndDestroy();
       // nginx-style TLS close: a close_notify alert, then close(2) once it is written
       else if (opts.tls?.closeNotify) sock.end(() => sock.destroy());

@@ -95,13 +95,14 @@ function crossCheck(events, sc) {
     const ev = events.filter((e) => e.backend === b);
     // An idle-timer close while the backend still owed a response (a slow path longer than its idle timeout: the
     // timer restarts only on bytes) closes after the request was read, like a hang-up: requests on that peer port
-    // since its previous close > responses served.
+    // since its previous close > responses served, or part of one read (a body its client stalled).
     const since = new Map();
     let idleDuringRequest = 0;
     for (const e of ev) {
       if (e.ev === "request") since.set(e.peerPort, (since.get(e.peerPort) ?? 0) + 1);
       else if (e.ev === "close" || e.ev === "error") {
-        if (e.ev === "close" && e.reason === "idle" && (since.get(e.peerPort) ?? 0) > e.served) idleDuringRequest++;
+        if (e.ev === "close" && e.reason === "idle" && ((since.get(e.peerPort) ?? 0) > e.served || e.partial))
+          idleDuringRequest++;
         since.delete(e.peerPort);
       }
     }

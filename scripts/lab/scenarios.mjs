@@ -528,6 +528,21 @@ export const scenarios = {
     false,
     "rst",
   ),
+  "tls-premature": {
+    description:
+      "Proxy edgemicro_secure points at https://127.0.0.3:9443 (TLS 1.3, certificate trusted) whose target keeps idle connections 60 s but hangs up (FIN, no close_notify, no answer) on 25 % of /items requests. Each hang-up costs the gateway its socket, so many hang-ups fall on a new connection's first request, right after the target's session tickets. edgemicro_orders is healthy (http).",
+    durationS: 35,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: plainAndSecure({
+      idleMs: 60000,
+      hangup: { prefix: "/items", share: 0.25, close: "fin" },
+      tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true },
+    }),
+    lanes: [
+      scatterLane(0, paths, 1),
+      { ...scatterLane(1, ["items/1", "items/2", "stock"], 2), gaps: [{ p: 1, min: 100, max: 900 }] },
+    ],
+  },
   "malformed-response": {
     description:
       "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with the status line `HTTP/1.1 abc OK` (not valid HTTP: Node's parser rejects it) and the rest normally.",

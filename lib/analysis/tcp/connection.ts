@@ -47,6 +47,7 @@ export class ConnState {
     exchangeCount: () => this.c.exchanges.length,
     request: (p) => this.onTlsRequest(p),
     answer: (p, length, timeKnown) => this.onTlsAnswer(p, length, timeKnown),
+    tickets: (p) => this.note(this.stepOf(p), "session tickets (encrypted)"),
     targetAlert: (p, rejectsHandshake) => this.onTargetAlert(p, rejectsHandshake),
   });
   /** TLS: the segment in hand carried bytes of a record that is not an alert (activity for idle timing). */
@@ -215,6 +216,7 @@ export class ConnState {
       this.letter(d, fromGateway, "F");
       if (this.g2t.fin && this.t2g.fin) this.closed = true;
     }
+    if (c.tls) this.tls.settle(); // a record held as a possible ticket, with nothing after it: an answer
     if (c.closeKind !== null) {
       this.note(step, rst ? "RST" : "FIN");
       return;
@@ -284,7 +286,7 @@ export class ConnState {
       last.respTsUs = timeKnown ? p.tsUs : null;
       last.respFrame = p.frame;
       last.complete = true;
-      this.note(this.cur?.step ?? null, "answer (encrypted)");
+      this.note(this.stepOf(p), "answer (encrypted)");
     }
     last.responseBytes += length;
     this.respIdx = this.c.exchanges.length;
@@ -398,6 +400,12 @@ export class ConnState {
     return step;
   }
 
+  /** The ladder step of a packet already passed (a TLS record held until a later one told what it was). */
+  private stepOf(p: Packet): LadderStep | null {
+    if (this.cur?.p === p) return this.cur.step;
+    return this.ring.findLast((s) => s.frame === p.frame) ?? this.c.ladder.findLast((s) => s.frame === p.frame) ?? null;
+  }
+
   private note(step: LadderStep | null, text: string): void {
     if (step) step.note = step.note ? `${step.note}; ${text}` : text;
   }
@@ -409,6 +417,7 @@ export class ConnState {
       d.stream.flush();
       d.http.close();
     }
+    if (c.tls) this.tls.settle();
     c.gaps = this.g2t.stream.gaps + this.t2g.stream.gaps;
     if (this.ring.length) {
       c.ladder.push(...this.ring);

@@ -75,9 +75,13 @@ export class TlsRecordFramer {
    * end they hold records whose headers are gone. Returns whether they count as activity.
    */
   gap(n: number): boolean {
-    if (!this.lost && this.hdrLen === 0 && this.left >= n) {
-      this.left -= n;
-      return !this.noise;
+    if (!this.lost && this.hdrLen === 0) {
+      if (this.left >= n) {
+        this.left -= n;
+        return !this.noise;
+      }
+      n -= this.left; // what is past the record in hand
+      this.left = 0;
     }
     this.lost = true;
     return this.opaque(n);

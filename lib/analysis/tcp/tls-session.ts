@@ -3,8 +3,10 @@
  * requests and answers, and which are alerts. Application data after the handshake is a request (the gateway's) or
  * an answer (the target's); handshake records, change_cipher_spec and alerts are not. TLS 1.3 hides its handshake in
  * application-data records: the target's before the gateway's first one, and the gateway's first one (its Finished).
- * Its session tickets look like answer bytes: the first exchange's answer time is left unknown unless they came
- * before the first request, and a ticket can make a new connection's unanswered first request look answered. Pure.
+ * Its session tickets look like answer bytes. Tickets are told apart when they come as OpenSSL sends them (two
+ * small records of one length, back to back, within the handshake's round trip of the gateway's Finished); a single
+ * ticket after the first request still reads as its answer (answer time unknown), and can make a new connection's
+ * unanswered first request look answered. Pure.
  */
 import type { Packet } from "@/lib/parsers/pcap";
 import {
@@ -17,6 +19,16 @@ import {
   TlsRecordFramer,
 } from "./tls-records";
 
+/**
+ * The largest record taken for a session ticket. OpenSSL's (Node, nginx) are 250 bytes on the wire; an answer's
+ * first records of one length are full 16 kB records of a large body, not this.
+ */
+const TICKET_RECORD_MAX = 512;
+/** Tickets are written back to back: the second within this of the first. */
+const TICKET_PAIR_US = 2_000;
+/** Slack beyond the handshake's round trip for the tickets to follow the gateway's Finished. */
+const FINISHED_SLACK_US = 5_000;
+
 /** What the connection does with what the records show. */
 export interface TlsEvents {
   /** How many exchanges the connection holds. */
@@ -25,6 +37,8 @@ export interface TlsEvents {
   request(p: Packet): void;
   /** The target's application data; `timeKnown` false when it may be TLS 1.3 session tickets. */
   answer(p: Packet, length: number, timeKnown: boolean): void;
+  /** The target's TLS 1.3 session tickets (not an answer). */
+  tickets(p: Packet): void;
   /** The target's alert (close_notify, or an error): `rejectsHandshake` when it answered the gateway's Finished itself. */
   targetAlert(p: Packet, rejectsHandshake: boolean): void;
 }
@@ -47,8 +61,10 @@ export class TlsSession {
   private finishedUs: number | null = null;
   /** The target sent application data (a session ticket, an answer) after the gateway's Finished. */
   private targetSentAfterFinished = false;
-  /** TLS 1.3: the target's session tickets came before the first request. */
+  /** TLS 1.3: the target's session tickets came (before the first request, or told apart after it). */
   private ticketsSeen = false;
+  /** TLS 1.3: the target's first record after the first request, held until the next tells ticket from answer. */
+  private held: { p: Packet; length: number } | null = null;
 
   constructor(private readonly on: TlsEvents) {
     this.g2t = new TlsRecordFramer((type, length) => this.onRecord(false, type, length));
@@ -88,6 +104,14 @@ export class TlsSession {
     // Records a snap length hid: after the handshake, application data as far as timing tells; before it, nothing.
     if (type === TLS_OPAQUE) {
       if (p && this.gatewayFinished) {
+        // A snap length hid the second ticket: exactly one more record of the first one's length.
+        if (fromTarget && this.held && length === 5 + this.held.length && this.mayBeTicket(p, this.held.length)) {
+          this.held = null;
+          this.ticketsSeen = true;
+          this.on.tickets(p);
+          return false;
+        }
+        this.settle();
         if (!fromTarget) this.on.request(p);
         else if (this.on.exchangeCount() > 0) this.answer(p, 1);
       }
@@ -95,6 +119,7 @@ export class TlsSession {
     }
     // No HTTP message fits a record this short, in TLS 1.2 (its AEAD adds 24 bytes) or 1.3 (its alerts are 19).
     if (type === TLS_ALERT || (type === TLS_APPLICATION_DATA && length <= TLS13_ALERT_RECORD_MAX)) {
+      if (fromTarget) this.settle();
       if (fromTarget && p)
         this.on.targetAlert(p, this.tls13 && !this.targetSentAfterFinished && this.answersFinished(p));
       return true;
@@ -105,13 +130,29 @@ export class TlsSession {
       if (this.gatewayFinished) this.targetSentAfterFinished = true;
       if (this.on.exchangeCount() === 0) {
         // Before any request: the target's encrypted TLS 1.3 flight, or after the handshake its session tickets.
-        if (this.gatewayFinished) this.ticketsSeen = true;
-        else if (!this.gatewayHandshook) this.tls13 = true;
+        if (this.gatewayFinished) {
+          if (!this.ticketsSeen) this.on.tickets(p);
+          this.ticketsSeen = true;
+        } else if (!this.gatewayHandshook) this.tls13 = true;
         return false;
       }
+      if (this.mayBeTicket(p, length)) {
+        if (!this.held) {
+          this.held = { p, length };
+          return false;
+        }
+        if (this.held.length === length) {
+          this.held = null;
+          this.ticketsSeen = true;
+          this.on.tickets(p);
+          return false;
+        }
+      }
+      this.settle();
       this.answer(p, length);
       return false;
     }
+    this.settle();
     if (!this.gatewayFinished) {
       this.gatewayFinished = true;
       this.finishedUs = p.tsUs;
@@ -124,6 +165,21 @@ export class TlsSession {
     }
     this.on.request(p);
     return false;
+  }
+
+  /** A record held as a possible ticket is an answer after all: the target closes, the gateway goes on, the capture ends. */
+  settle(): void {
+    const held = this.held;
+    this.held = null;
+    if (held) this.answer(held.p, held.length);
+  }
+
+  /** A small record of the first exchange, within the handshake's round trip of the gateway's Finished. */
+  private mayBeTicket(p: Packet, length: number): boolean {
+    if (!this.tls13 || this.ticketsSeen || this.on.exchangeCount() !== 1 || length > TICKET_RECORD_MAX) return false;
+    if (this.finishedUs === null || this.helloRttUs === null) return false;
+    if (p.tsUs - this.finishedUs > this.helloRttUs + FINISHED_SLACK_US) return false;
+    return !this.held || p.tsUs - this.held.p.tsUs <= TICKET_PAIR_US;
   }
 
   /** TLS 1.2's client goes on with handshake records (key exchange, Finished) after the server's hello; 1.3's does not. */

@@ -60,3 +60,49 @@ describe("the same TLS capture cut to 96 bytes a packet (tcpdump -s 96)", () => 
     expect(conns.map((c) => c.closeFrame)).toEqual([13, 30, 48]);
   });
 });
+
+/**
+ * Two connections cut out of the lab's blind world random-79 (gateway → https target 127.0.0.7:9009, Node's TLS 1.3
+ * server; `tshark -r capture.pcap -Y "tcp.stream==0 || tcp.stream==21" -F pcap -w tls13-tickets.pcap`). `tshark -r
+ * tls13-tickets.pcap -d tcp.port==9009,tls -T fields -e frame.number -e tcp.srcport -e tls.record.length` shows the
+ * gateway's Finished and first request in one segment (frames 8, 27), then the target's two session tickets: two
+ * 250-byte records in one segment (frames 9, 29), after the request. The first connection's answers are frames 11
+ * and 14; the second's request (a 16 kB POST) is never answered: the target's FIN (frame 31) ends it, the truth's
+ * premature close (its backend had the request for 492 ms).
+ */
+describe("TLS 1.3 session tickets after the first request", () => {
+  const r = new CaptureReader();
+  const file = path.join(import.meta.dirname, "__fixtures__", "tls13-tickets.pcap");
+  const conns = trackAll([...r.push(new Uint8Array(readFileSync(file))), ...r.end()], {
+    targets: [{ host: "127.0.0.7", port: 9009 }],
+  });
+  it("are not the first request's answer", () => {
+    expect(conns.map((c) => c.exchanges.map((e) => [e.reqFrame, e.respFrame, e.respTsUs !== null]))).toEqual([
+      [
+        [8, 11, true],
+        [13, 14, true],
+      ],
+      [[27, null, false]],
+    ]);
+  });
+  it("leave an unanswered first request the target closed on a premature close", () => {
+    expect(conns.map((c) => [c.closer, c.closeFrame])).toEqual([
+      ["target", 16],
+      ["target", 31],
+    ]);
+    expect(classifyAll(conns).classes.map((c) => c.code)).toEqual(["normal", "premature-close"]);
+  });
+  it("are told apart when a snap length (96 bytes) hides the second: one more record of the first's length", () => {
+    const cut = new CaptureReader();
+    const bytes = snapCut(new Uint8Array(readFileSync(file)), 96);
+    const cutConns = trackAll([...cut.push(bytes), ...cut.end()], { targets: [{ host: "127.0.0.7", port: 9009 }] });
+    expect(cutConns.map((c) => c.exchanges.map((e) => [e.reqFrame, e.respFrame]))).toEqual([
+      [
+        [8, 11],
+        [13, 14],
+      ],
+      [[27, null]],
+    ]);
+    expect(classifyAll(cutConns).classes.map((c) => c.code)).toEqual(["normal", "premature-close"]);
+  });
+});
