@@ -491,32 +491,12 @@ function httpMessages(pcap, ports) {
   }
   // Each request's URI, in order, its head alone enough (body reassembly off: a body the client never finished
   // still names its request): tshark … -o http.desegment_body:FALSE -Y http.request -T fields -e tcp.stream -e http.request.uri
-  const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
-  const uris = execFileSync(
-    "tshark",
-    [
-      "-r",
-      pcap,
-      ...decode,
-      "-o",
-      "http.desegment_body:FALSE",
-      "-Y",
-      "http.request",
-      "-T",
-      "fields",
-      "-e",
-      "tcp.stream",
-      "-e",
-      "http.request.uri",
-    ],
-    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
-  ).toString();
-  for (const line of uris.split("\n").filter(Boolean)) {
-    const [stream, uri] = line.split("\t");
-    const h = by.get(Number(stream)) ?? { requests: 0, responses: 0, uris: [] };
-    h.uris.push(uri);
-    by.set(Number(stream), h);
-  }
+  addUris(
+    by,
+    pcap,
+    [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]),
+    "http.request",
+  );
   return by;
 }
 
@@ -524,29 +504,20 @@ function httpMessages(pcap, ports) {
 // client gave up on is named there too (its counts stay those of tlsRecords):
 // tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -o http.desegment_body:FALSE
 //   -Y 'http.request && ip.addr==HOST' -T fields -e tcp.stream -e http.request.uri
-function addTlsUris(by, pcap, { host, port }, keylog) {
-  const out = execFileSync(
-    "tshark",
-    [
-      "-r",
-      pcap,
-      "-o",
-      `tls.keylog_file:${keylog}`,
-      "-d",
-      `tcp.port==${port},tls`,
-      "-o",
-      "http.desegment_body:FALSE",
-      "-Y",
-      `http.request && ip.addr==${host}`,
-      "-T",
-      "fields",
-      "-e",
-      "tcp.stream",
-      "-e",
-      "http.request.uri",
-    ],
-    { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] },
-  ).toString();
+const addTlsUris = (by, pcap, { host, port }, keylog) =>
+  addUris(
+    by,
+    pcap,
+    ["-o", `tls.keylog_file:${keylog}`, "-d", `tcp.port==${port},tls`],
+    `http.request && ip.addr==${host}`,
+  );
+
+function addUris(by, pcap, decode, filter) {
+  const args = ["-r", pcap, ...decode, "-o", "http.desegment_body:FALSE", "-Y", filter, "-T", "fields"];
+  const out = execFileSync("tshark", [...args, "-e", "tcp.stream", "-e", "http.request.uri"], {
+    maxBuffer: 1 << 26,
+    stdio: ["ignore", "pipe", "ignore"],
+  }).toString();
   for (const line of out.split("\n").filter(Boolean)) {
     const [stream, uri] = line.split("\t");
     const h = by.get(Number(stream)) ?? { requests: 0, responses: 0, uris: [] };
