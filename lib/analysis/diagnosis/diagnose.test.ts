@@ -207,6 +207,18 @@ describe("diagnose: a verdict per target", () => {
       ["target-unreachable", "high"],
     ]);
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    expect(d.verdict.summary).toContain(
+      "Another cause weighs nearly as much: target-unreachable explains 2 failure(s), against 3.",
+    );
+  });
+
+  it("a capture without its log: the targets' verdicts stand, the incident's is low (what never reached the wire is unseen)", () => {
+    // Blind world random-84, capture only: races and hang-ups on the wire, 39 lookups that failed in the log alone.
+    const noLog = { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] };
+    const d = diagnose(ev([racing({ errors502: 0, requests: null, errorCodes: {} })], { logs: noLog }));
+    expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(d.verdict.summary).toMatch(/capture's word alone: failures that never reach the wire/);
   });
 
   it("the log alone (targetResponse lines carrying the 502) is enough for target-error", () => {

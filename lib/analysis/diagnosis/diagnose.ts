@@ -276,6 +276,8 @@ function summarise(
   unseen: boolean,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
+  const captureAlone =
+    " That is the capture's word alone: failures that never reach the wire (a host name that does not resolve, TLS settings the gateway rejects) only the gateway's log shows.";
   // 502s the gateway logged for clients that had gone (client-aborts.ts): no target failed them.
   const gone = aborts.logged + aborts.onWire;
   const goneWords = gone
@@ -287,7 +289,7 @@ function summarise(
     // What no part of the bundle can show is not known to be absent: without a log, failures that never reach the
     // wire (DNS, a refused pool, TLS settings); below level info with no capture of its time, the targets' own 5xx.
     const blind = !logs.present
-      ? " That is the capture's word alone: failures that never reach the wire (a host name that does not resolve, TLS settings the gateway rejects) only the gateway's log shows."
+      ? captureAlone
       : unseen
         ? " But below level info the gateway writes no line for an answer a target sent itself, and no capture covers the log's time (or the stats lines count more 5xx answers than the log and captures show): a target's own 502 / 504s would not show here. A log at level info, or a capture of the same time, shows them."
         : "";
@@ -314,12 +316,18 @@ function summarise(
   // Failures nothing accounts for weaken the whole verdict; so does another cause of near the same weight.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
   const second = byWeight.find((w) => w.c !== cause && !(cause === "both" && closeCauses));
-  if (second && second.n * 2 > byWeight[0].n) confidence = minConfidence(confidence, "medium");
+  const near = second && second.n * 2 > byWeight[0].n;
+  if (near) confidence = minConfidence(confidence, "medium");
+  // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
+  if (!logs.present) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
+  const nearWords = near
+    ? ` Another cause weighs ${second.n < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s), against ${byWeight[0].n}.`
+    : "";
   return {
     cause,
     confidence,
     explains502: pool.reduce((a, t) => a + t.explains502, 0),
-    summary: `${CAUSE_WORDS[cause]}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}`,
+    summary: `${CAUSE_WORDS[cause]}${nearWords}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
 }
