@@ -1,19 +1,13 @@
 /** State of one TCP connection while packets arrive; `finish()` yields the public `Connection`. */
-import { tcpFlagsString, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
 import { carriesHandshakeOn, opensApplicationData, opensClientHello } from "./tls-records";
 import { TlsSession } from "./tls-session";
-import {
-  LADDER_HEAD,
-  LADDER_TAIL,
-  type ZeekConnState,
-  type Connection,
-  type Dir,
-  type Endpoint,
-  type LadderStep,
-} from "./types";
+import { LadderSteps, note } from "./ladder-steps";
+import { zeekState } from "./zeek-state";
+import type { Connection, Dir, Endpoint, LadderStep } from "./types";
 
 interface DirState {
   stream: ByteStream;
@@ -37,7 +31,8 @@ export class ConnState {
   private firstRst: Dir | null = null;
   private lastDataUs: number | null = null;
   private respIdx = 0;
-  private ring: LadderStep[] = [];
+  /** Null when no ladder is built (ingest). */
+  private readonly steps: LadderSteps | null;
   private cur: { p: Packet; step: LadderStep | null; dir: Dir } | null = null;
   private history = "";
   /** The snap length cut a payload: exchanges are read from packet timing (bursts.ts), the HTTP parser is left out. */
@@ -47,20 +42,14 @@ export class ConnState {
     exchangeCount: () => this.c.exchanges.length,
     request: (p) => this.onTlsRequest(p),
     answer: (p, length, timeKnown) => this.onTlsAnswer(p, length, timeKnown),
-    tickets: (p) => this.note(this.stepOf(p), "session tickets (encrypted)"),
+    tickets: (p) => note(this.stepOf(p), "session tickets (encrypted)"),
     targetAlert: (p, rejectsHandshake) => this.onTargetAlert(p, rejectsHandshake),
   });
   /** TLS: the segment in hand carried bytes of a record that is not an alert (activity for idle timing). */
   private tlsActivity = false;
 
   /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
-  constructor(
-    id: number,
-    gateway: Endpoint,
-    target: Endpoint,
-    p: Packet,
-    private readonly ladder = true,
-  ) {
+  constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet, ladder = true) {
     this.c = {
       id,
       gateway,
@@ -93,6 +82,7 @@ export class ConnState {
       ladder: [],
       ladderOmitted: 0,
     };
+    this.steps = ladder ? new LadderSteps(this.c) : null;
     this.g2t = this.dirState(false);
     this.t2g = this.dirState(true);
   }
@@ -167,7 +157,8 @@ export class ConnState {
     }
     if (d.isn === null) d.isn = (p.seq - 1) >>> 0;
 
-    const step = this.ladderStep(p, dir, d, other);
+    const n = this.c.packetsG2T + this.c.packetsT2G;
+    const step = this.steps?.add(p, dir, n, d.isn, other.isn) ?? null;
     this.cur = { p, step, dir };
     const before = this.lastDataUs;
     if (f & TCP_ACK) other.stream.acked(p.ack);
@@ -218,7 +209,7 @@ export class ConnState {
     }
     if (c.tls) this.tls.settle(); // a record held as a possible ticket, with nothing after it: an answer
     if (c.closeKind !== null) {
-      this.note(step, rst ? "RST" : "FIN");
+      note(step, rst ? "RST" : "FIN");
       return;
     }
     this.markClose(p, fromGateway, rst, p.payloadLen > 0 ? before : this.lastDataUs, step);
@@ -245,7 +236,7 @@ export class ConnState {
     c.idleGapMs = from === null ? null : (p.tsUs - from) / 1000;
     c.closeQuietMs = this.lastDataUs === null ? null : (p.tsUs - this.lastDataUs) / 1000;
     const idle = from !== null && p.tsUs - from >= 100_000 ? `; idle ${fmtS(p.tsUs - from)}` : "";
-    this.note(step, label + idle);
+    note(step, label + idle);
   }
 
   private onRequest(h: HttpHead): boolean {
@@ -265,7 +256,7 @@ export class ConnState {
       p && ex.prevActivityUs !== null && p.tsUs - ex.prevActivityUs >= 1e6
         ? `; idle ${fmtS(p.tsUs - ex.prevActivityUs)}`
         : "";
-    this.note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
+    note(this.cur?.step ?? null, `request ${h.method} ${h.path}${idle}`);
     return false;
   }
 
@@ -286,7 +277,7 @@ export class ConnState {
       last.respTsUs = timeKnown ? p.tsUs : null;
       last.respFrame = p.frame;
       last.complete = true;
-      this.note(this.stepOf(p), "answer (encrypted)");
+      note(this.stepOf(p), "answer (encrypted)");
     }
     last.responseBytes += length;
     this.respIdx = this.c.exchanges.length;
@@ -302,7 +293,7 @@ export class ConnState {
     this.reqSeqs[exchanges.length - 1] = p.seq;
     this.respIdx = exchanges.length - 1;
     const idle = before !== null && p.tsUs - before >= 1e6 ? `; idle ${fmtS(p.tsUs - before)}` : "";
-    this.note(this.cur?.step ?? null, `request (encrypted)${idle}`);
+    note(this.cur?.step ?? null, `request (encrypted)${idle}`);
   }
 
   private onTimedSegment(p: Packet, fromGateway: boolean, prevActivityUs: number | null): void {
@@ -312,10 +303,7 @@ export class ConnState {
     this.respIdx = this.c.exchanges.length - 1;
     const idle =
       prevActivityUs !== null && p.tsUs - prevActivityUs >= 1e6 ? `; idle ${fmtS(p.tsUs - prevActivityUs)}` : "";
-    this.note(
-      this.cur?.step ?? null,
-      `request ${ex.method ?? "?"} ${ex.path ?? "?"} (heads cut by the snap length)${idle}`,
-    );
+    note(this.cur?.step ?? null, `request ${ex.method ?? "?"} ${ex.path ?? "?"} (heads cut by the snap length)${idle}`);
   }
 
   /** Sequence number where each exchange's request starts (parallel to `exchanges`). */
@@ -336,7 +324,7 @@ export class ConnState {
     ex.keepAliveTimeoutS = h.keepAliveTimeoutS;
     ex.contentLength = h.contentLength;
     ex.chunked = h.chunked;
-    this.note(this.cur?.step ?? null, `response ${h.status}`);
+    note(this.cur?.step ?? null, `response ${h.status}`);
     return ex.method === "HEAD";
   }
 
@@ -351,7 +339,7 @@ export class ConnState {
     ex.invalidResponse = line;
     ex.respTsUs = p?.tsUs ?? null;
     ex.respFrame = p?.frame ?? null;
-    this.note(this.cur?.step ?? null, `response not valid HTTP: ${line}`);
+    note(this.cur?.step ?? null, `response not valid HTTP: ${line}`);
     this.respIdx++;
   }
 
@@ -377,37 +365,9 @@ export class ConnState {
     this.history += fromGateway ? l : l.toLowerCase();
   }
 
-  private ladderStep(p: Packet, dir: Dir, d: DirState, other: DirState): LadderStep | null {
-    if (!this.ladder) return null;
-    const n = this.c.packetsG2T + this.c.packetsT2G;
-    const step: LadderStep = {
-      frame: p.frame,
-      tsUs: p.tsUs,
-      dir,
-      flags: tcpFlagsString(p.flags),
-      seq: (p.seq - (d.isn ?? p.seq)) >>> 0,
-      ack: p.flags & TCP_ACK && other.isn !== null ? (p.ack - other.isn) >>> 0 : 0,
-      len: p.payloadLen,
-    };
-    if (n <= LADDER_HEAD) this.c.ladder.push(step);
-    else {
-      if (this.ring.length >= LADDER_TAIL) {
-        this.ring.shift();
-        this.c.ladderOmitted++;
-      }
-      this.ring.push(step);
-    }
-    return step;
-  }
-
   /** The ladder step of a packet already passed (a TLS record held until a later one told what it was). */
   private stepOf(p: Packet): LadderStep | null {
-    if (this.cur?.p === p) return this.cur.step;
-    return this.ring.findLast((s) => s.frame === p.frame) ?? this.c.ladder.findLast((s) => s.frame === p.frame) ?? null;
-  }
-
-  private note(step: LadderStep | null, text: string): void {
-    if (step) step.note = step.note ? `${step.note}; ${text}` : text;
+    return this.cur?.p === p ? this.cur.step : (this.steps?.of(p.frame) ?? null);
   }
 
   /** Flush buffered data and compute the summary fields. */
@@ -419,22 +379,10 @@ export class ConnState {
     }
     if (c.tls) this.tls.settle();
     c.gaps = this.g2t.stream.gaps + this.t2g.stream.gaps;
-    if (this.ring.length) {
-      c.ladder.push(...this.ring);
-      this.ring = [];
-    }
+    this.steps?.finish();
     c.history = this.history;
-    c.connState = this.zeekState();
+    const { synSeen, synAckSeen, firstRst } = this;
+    c.connState = zeekState({ synSeen, synAckSeen, firstRst, o: this.g2t, r: this.t2g });
     return c;
-  }
-
-  private zeekState(): ZeekConnState {
-    const { g2t: o, t2g: r } = this;
-    if (!this.synSeen && !this.synAckSeen) return "OTH";
-    if (this.synSeen && !this.synAckSeen) return r.rst ? "REJ" : o.rst ? "RSTOS0" : o.fin ? "SH" : "S0";
-    if (!this.synSeen) return r.rst ? "RSTRH" : r.fin ? "SHR" : "OTH";
-    if (this.firstRst) return this.firstRst === "g2t" ? "RSTO" : "RSTR";
-    if (o.fin && r.fin) return "SF";
-    return o.fin ? "S2" : r.fin ? "S3" : "S1";
   }
 }

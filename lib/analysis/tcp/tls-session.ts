@@ -105,12 +105,8 @@ export class TlsSession {
     if (type === TLS_OPAQUE) {
       if (p && this.gatewayFinished) {
         // A snap length hid the second ticket: exactly one more record of the first one's length.
-        if (fromTarget && this.held && length === 5 + this.held.length && this.mayBeTicket(p, this.held.length)) {
-          this.held = null;
-          this.ticketsSeen = true;
-          this.on.tickets(p);
-          return false;
-        }
+        if (fromTarget && this.held && length === 5 + this.held.length && this.mayBeTicket(p, this.held.length))
+          return this.ticketsFound(p);
         this.settle();
         if (!fromTarget) this.on.request(p);
         else if (this.on.exchangeCount() > 0) this.answer(p, 1);
@@ -141,12 +137,7 @@ export class TlsSession {
           this.held = { p, length };
           return false;
         }
-        if (this.held.length === length) {
-          this.held = null;
-          this.ticketsSeen = true;
-          this.on.tickets(p);
-          return false;
-        }
+        if (this.held.length === length) return this.ticketsFound(p);
       }
       this.settle();
       this.answer(p, length);
@@ -164,6 +155,14 @@ export class TlsSession {
       }
     }
     this.on.request(p);
+    return false;
+  }
+
+  /** The held record and this one were session tickets: no answer. Returns false (not an alert). */
+  private ticketsFound(p: Packet): false {
+    this.held = null;
+    this.ticketsSeen = true;
+    this.on.tickets(p);
     return false;
   }
 
