@@ -189,6 +189,10 @@ export const labTruth = z.object({
       truncated: z.number().int().optional(),
       /** handshakes the backend's TLS server saw fail (tls-*) */
       tlsErrors: z.number().int().optional(),
+      /** plain HTTP requests its TLS server rejected (the proxy's url said http://): hang-ups on the wire */
+      plainToTls: z.number().int().optional(),
+      /** TLS hellos its plain server answered 400 (the proxy's url said https://): failed handshakes on the wire */
+      badRequests: z.number().int().optional(),
       /** closes it announced with Connection: close (connection-close); the gateway may close first on the wire */
       announcedCloses: z.number().int().optional(),
       /** responses it sent with a status line that is not valid HTTP (malformed-response) */

@@ -149,6 +149,14 @@ export function startBackend(opts, eventsFile) {
     sock.on("data", (chunk) => {
       touch();
       buf += chunk.toString("latin1");
+      // bytes no request starts with (a TLS hello on a plain port): 400 and close, as Node's http server (llhttp) does
+      if (!/^[A-Z]{0,16}( |$)/.test(buf.slice(0, 17))) {
+        log({ ev: "bad-request", peerPort: peer, firstByte: buf.charCodeAt(0) });
+        sock.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+        buf = "";
+        close("fin", "bad-request");
+        return;
+      }
       for (;;) {
         const end = buf.indexOf("\r\n\r\n");
         if (end < 0) break;

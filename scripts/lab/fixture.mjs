@@ -106,6 +106,10 @@ function crossCheck(events, sc) {
         since.delete(e.peerPort);
       }
     }
+    const count = (key, pred) => {
+      const n = ev.filter(pred).length;
+      return n ? { [key]: n } : {};
+    };
     out[`${t.listen.host}:${t.listen.port}`] = {
       requestsSeen: ev.filter((e) => e.ev === "request").length,
       // closes after a response without saying so (closeAfter) leave nothing pending: on the wire they are idle closes
@@ -115,7 +119,13 @@ function crossCheck(events, sc) {
       ...(idleDuringRequest ? { idleDuringRequest } : {}),
       // responses it cut short on purpose (truncate), handshakes its TLS server saw fail (tlsClientError)
       ...(t.backend.truncate ? { truncated: ev.filter((e) => e.ev === "truncate").length } : {}),
-      ...(t.backend.tls ? { tlsErrors: ev.filter((e) => e.ev === "tls-error").length } : {}),
+      // plain HTTP handed to its TLS server (the proxy's url says http://) is rejected on the request: a hang-up on the
+      // wire; a TLS hello handed to its plain server gets 400: the handshake fails on the wire
+      ...(t.backend.tls
+        ? { tlsErrors: ev.filter((e) => e.ev === "tls-error" && e.code !== "ERR_SSL_HTTP_REQUEST").length }
+        : {}),
+      ...count("plainToTls", (e) => e.ev === "tls-error" && e.code === "ERR_SSL_HTTP_REQUEST"),
+      ...count("badRequests", (e) => e.ev === "bad-request"),
       // closes it announced (Connection: close): the gateway, told so, may close first on the wire
       ...(t.backend.connectionClose
         ? { announcedCloses: ev.filter((e) => e.ev === "close" && e.reason === "connection-close").length }

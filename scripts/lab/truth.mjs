@@ -137,6 +137,7 @@ function classify(
   tlsOf,
   clientByN = new Map(),
   requestTimeoutS = null,
+  backendIdleUs = null,
 ) {
   const g2t = pk.filter((p) => p.dst === tgt);
   const t2g = pk.filter((p) => p.src === tgt);
@@ -179,6 +180,18 @@ function classify(
         why: `TLS handshake records (decrypted with the gateway's keys): ${hs.join("; ")}${tls.some((r) => r.alert.length) ? `; alert ${tls.flatMap((r) => r.alert).join(",")}` : ""}; then the gateway's ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - (resps.at(-1)?.t ?? gClose.t))} ms after the target's last handshake bytes, without its Finished or any request`,
       };
     }
+  }
+  // Bytes back to the gateway's ClientHello, none of them a TLS record: the target does not speak TLS on that port
+  // (a plain HTTP server answers 400 and closes; the gateway logs EPROTO, wrong version number).
+  const targetTls = (tls ?? []).some((r) => !r.fromGateway && (r.hs.length || r.alert.length || r.appData));
+  if (tls?.some((r) => r.fromGateway && r.hs.includes(1)) && !targetTls && resps.length) {
+    return {
+      ...base,
+      class: "tls-handshake-failed",
+      requests: 0,
+      responses: 0,
+      why: `the target answered the gateway's ClientHello with ${resps.reduce((n, r) => n + r.len, 0)} bytes, no TLS record among them: it does not speak TLS on that port`,
+    };
   }
   // The target's alert other than close_notify before any answer: it rejected the handshake after the gateway's
   // Finished (TLS 1.3 checks a client certificate there: alert 116 certificate_required, 42 bad_certificate).
@@ -296,7 +309,12 @@ function classify(
         : `backend ${bFlag} before the request; the request never reached the backend (target leg); ${sinceLastByte} ms after target's last byte`,
     };
   }
-  if (bClose && bClose.t >= reqArr.t && bClose.t - reqArr.t < reactionFloorUs) {
+  // An idle close needs the target leg quiet for the backend's idle timeout first (less 20 ms of timer slack); a
+  // backend that closes sooner on a connection younger or busier than that closed on the request itself (a TLS
+  // server handed plain HTTP rejects it in under a millisecond).
+  const lastUpByteT = up.filter((p) => p.len > 0 && p.t < reqArr.t).at(-1)?.t ?? up[0].t;
+  const idleCouldFire = backendIdleUs === null || reqArr.t - lastUpByteT >= backendIdleUs - 20_000;
+  if (bClose && bClose.t >= reqArr.t && bClose.t - reqArr.t < reactionFloorUs && idleCouldFire) {
     return {
       ...base,
       class: "keepalive-race",
@@ -684,6 +702,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
           tlsOf,
           clientByN,
           sc.gateway.requestTimeout,
+          t.backend && !t.backend.closeAfter && !t.backend.connectionClose ? t.backend.idleMs * 1000 : null,
         ),
       );
     }
