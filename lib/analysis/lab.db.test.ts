@@ -290,6 +290,34 @@ describe("lab recording keepalive-hint: the target's Keep-Alive header", () => {
   });
 });
 
+// The proxy's url scheme against what the target speaks at 127.0.0.3:9443. scheme-http-to-tls: plain requests to a
+// TLS server, each closed within a millisecond (`targetRequest error` lines with `[socket hang up][ECONNRESET]`: grep
+// → 27, no 200 from it); scheme-https-to-plain: TLS hellos to a plain server that answers 400 (`targetRequest error`
+// lines with `wrong version number` → 24).
+describe("lab recordings scheme-http-to-tls and scheme-https-to-plain: the url's scheme does not match the target", () => {
+  const verdictOf = async (id: string) =>
+    IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis.targets.find(
+      (x) => x.target === "127.0.0.3:9443",
+    )!;
+  it("a target that answers nothing and closes on every request points at the url's scheme", async () => {
+    const v = await verdictOf("scheme-http-to-tls");
+    expect(v).toMatchObject({ cause: "premature-close", explains502: 27 });
+    expect(v.summary).toMatch(/answered none of the requests the capture shows/);
+    expect(v.fix!.notes.join(" ")).toMatch(/openssl s_client -connect 127\.0\.0\.3:9443/);
+  });
+  it("a target that closes without answering but answers others gets no such hint", async () => {
+    const v = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("premature-3")!)).diagnosis.targets;
+    const premature = v.filter((x) => x.cause === "premature-close");
+    expect(premature.length).toBeGreaterThan(0);
+    for (const x of premature) expect(x.summary).not.toMatch(/answered none/);
+  });
+  it("a TLS hello answered in plain HTTP is a TLS error whose fix names the scheme", async () => {
+    const v = await verdictOf("scheme-https-to-plain");
+    expect(v).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 24 });
+    expect(v.fix!.notes.join(" ")).toMatch(/wrong version number.*url must then say http:\/\//);
+  });
+});
+
 // 10.9.9.2:9009 drops SYNs. Its log lines: blackhole `[504][Gateway timed out trying to reach target]` after a
 // `targetRequest error` of `socket hang up` / `ECONNRESET` (grep -c '\]\[504\]\[' → 8); blackhole-connect
 // `[502][connect ETIMEDOUT 10.9.9.2:9009][ETIMEDOUT]` (grep -c 'connect ETIMEDOUT' on client lines → 8).

@@ -31,6 +31,15 @@ const RIGHT_AFTER_MS = 1000;
 const afterEach = (t: TargetEvidence, quietMs: number, races: number) =>
   `${t.target} closes every connection ≈ ${ms(quietMs)} after its response (no connection carried a second answered request), without \`Connection: close\`, so the gateway pools the socket and reuses it as the close arrives (${races} race(s)).`;
 
+/**
+ * Closes without an answer on every request the capture shows, and not one answered: what listens there may not speak
+ * plain HTTP/1.1 (recorded: scheme-http-to-tls, a TLS port behind an http:// url, each request closed within a
+ * millisecond of reaching the target). A hint for where to look, not a cause of its own: the target does close first.
+ */
+export function neverAnswers(cap: NonNullable<TargetEvidence["capture"]>): boolean {
+  return (cap.profile?.answered ?? 0) === 0 && (cap.byClass["premature-close"] ?? 0) >= 3;
+}
+
 /** What the capture's closes say: races at the target's idle timer, premature closes, or both. */
 export function judgeCloses(
   t: TargetEvidence,
@@ -149,7 +158,7 @@ export function judgeCloses(
       cause: "premature-close",
       confidence: races ? minConfidence(conf, "medium") : conf,
       explains: premExpl + (races ? raceExpl : 0),
-      summary: `${t.target} ${what}.${note}`,
+      summary: `${t.target} ${what}.${note}${neverAnswers(cap) ? ` It answered none of the requests the capture shows: check that what listens on that port speaks plain HTTP (not TLS behind an http:// url).` : ""}`,
       evidence,
     };
   }

@@ -9,7 +9,7 @@
  * pools nothing at all. No gateway setting stops a target's idle close from racing a reuse.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
-import { closesAfterEveryResponse } from "./closes";
+import { closesAfterEveryResponse, neverAnswers } from "./closes";
 
 const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 
@@ -72,6 +72,11 @@ export function fixFor(
         notes: [
           `The target received the request${paths.length ? ` (most often ${paths[0]})` : ""} and closed the connection without any response byte: look for request-size or header limits, crashes, worker restarts, or a proxy/load balancer in front of it timing out.`,
           "Nothing in the gateway config causes this: changing keep_alive_timeout will not help.",
+          ...(t.capture && neverAnswers(t.capture)
+            ? [
+                `${t.target} answered none of the requests in the capture: compare the proxy's url (scheme and port) with what listens there. A TLS port behind an http:// url closes on every request at once (\`openssl s_client -connect ${t.target}\` shows whether it speaks TLS).`,
+              ]
+            : []),
         ],
       };
     }
@@ -106,6 +111,11 @@ export function fixFor(
         snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
         notes: [
           `Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`,
+          ...(t.errorCodes.EPROTO
+            ? [
+                "EPROTO with `wrong version number` in the log means the target answered the gateway's TLS hello with something else, usually plain HTTP: the proxy's url must then say http://.",
+              ]
+            : []),
         ],
       };
     case "target-error":
