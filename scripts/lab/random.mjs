@@ -168,9 +168,19 @@ function otherCauses(seed, targets, lanes, spareName) {
     const b = t.backend;
     if (!b || r() >= 0.45) return;
     const at = `${t.listen.host}:${t.listen.port}`;
-    const kind = pick(["tls-untrusted", "tls-wrong-host", "tls-ok", "tls-ok", "truncate", "malformed", "close-after"]);
+    const kinds = ["tls-untrusted", "tls-wrong-host", "tls-ok", "tls-ok", "truncate", "malformed", "close-after"];
+    // from seed 101 also a url scheme that does not match the target (earlier seeds draw the worlds they drew)
+    const kind = pick(seed > 100 ? [...kinds, "scheme"] : kinds);
     const host = t.listen.host;
-    if (kind.startsWith("tls")) {
+    if (kind === "scheme") {
+      if (r() < 0.5) {
+        b.tls = { cn: host, san: `IP:${host}`, trusted: true };
+        summary.push(`${at} speaks TLS, but its proxy's url says http://`);
+      } else {
+        t.scheme = "https";
+        summary.push(`${at} speaks plain HTTP, but its proxy's url says https://`);
+      }
+    } else if (kind.startsWith("tls")) {
       t.scheme = "https";
       if (kind === "tls-untrusted") b.tls = { cn: host, san: `IP:${host}`, trusted: false };
       else if (kind === "tls-wrong-host")
