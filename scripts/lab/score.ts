@@ -5,6 +5,8 @@
 // (truth's why, the classifier's reason) and each target's verdict summary. `--partial` also runs each recording as
 // the partial bundles users send (log only, capture only, log cut to level error with and without its capture) and
 // lists every verdict there that names a cause the truth does not, at medium or high confidence (the lab test's rule).
+// `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
+// not know, e.g. a recording's target leg renamed as a capture taken on the target's host).
 import { openTestDb } from "../../lib/testing/test-db";
 import { storeFiles } from "../../lib/testing/samples";
 import { parseQueued } from "../../lib/testing/worker";
@@ -18,6 +20,7 @@ const dirAt = argv.indexOf("--dir");
 const root = dirAt >= 0 ? argv[dirAt + 1] : undefined;
 const detail = argv.includes("--detail");
 const partial = argv.includes("--partial");
+const classes = argv.includes("--classes");
 const partialWrong: string[] = [];
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
 const details: string[] = [];
@@ -39,6 +42,20 @@ for (const name of labFixtureNames(root)) {
     select: { gatewayPort: true, target: true, startTs: true, classCode: true, classReason: true },
   });
   const stored = storedClassOf(truth.connections, conns);
+  if (classes) {
+    const by = new Map<string, Map<string, string[]>>();
+    for (const c of conns) {
+      const m = by.get(c.target) ?? new Map<string, string[]>();
+      m.set(c.classCode, [...(m.get(c.classCode) ?? []), c.classReason ?? ""]);
+      by.set(c.target, m);
+    }
+    for (const v of view.diagnosis.targets)
+      details.push(
+        `- ${name} ${v.target} verdict ${v.cause} (${v.confidence}): ${v.evidence.map((e) => e.label).join(" | ")}`,
+      );
+    for (const [target, m] of by)
+      for (const [cls, reasons] of m) details.push(`- ${name} ${target} ${cls} × ${reasons.length}: ${reasons[0]}`);
+  }
   if (detail) {
     details.push(`\n## ${name}\n`);
     for (const v of view.diagnosis.targets)
@@ -103,5 +120,5 @@ for (const name of labFixtureNames(root)) {
 console.log(rows.join("\n"));
 if (partial)
   console.log(`\nPartial bundles, wrong above low: ${partialWrong.length ? "\n" + partialWrong.join("\n") : "none"}`);
-if (detail) console.log(details.join("\n"));
+if (detail || classes) console.log(details.join("\n"));
 await t.cleanup();

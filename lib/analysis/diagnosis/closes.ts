@@ -140,6 +140,17 @@ export function judgeCloses(
       evidence,
     };
   }
+  if (prem && beforeWrite >= 2 && timer && prem > offTimer) {
+    // Races the wire does not show beside hang-ups it does: 502s at the target's idle closes, as a capture taken on
+    // the target's side of a load balancer has them (the balancer never forwards a request to a reset socket).
+    return {
+      cause: "both",
+      confidence: "medium",
+      explains: raceExpl + premExpl,
+      summary: `${t.target} closes idle sockets after ≈ ${ms(timer.ms)} (${beforeWrite} × 502 as it closed one, the request not on the wire), and also closes connections without answering (${prem}).`,
+      evidence,
+    };
+  }
   if (prem) {
     const conf: Confidence =
       floor === null || prem === offTimer ? "medium" : prem >= 2 || premExpl > 0 ? "high" : "medium";
