@@ -102,6 +102,14 @@ function capturedAt(candidates: Candidate[], recording: Window[], marginMs: numb
 }
 
 /**
+ * The closes whose time a failure's log line marks: not normal ones, and not SYNs nothing answered, whose failure the
+ * gateway logs when the kernel gives up on them or its request_timeout fires, seconds after the last SYN captured
+ * (blind lab world random-105: 8 such beside 7 client aborts kept its 67.64 s skew from standing).
+ */
+const clockShaped = (candidates: Candidate[]) =>
+  candidates.filter((c) => c.classCode !== "normal" && c.classCode !== "syn-unanswered");
+
+/**
  * Pure. One host, one clock is the usual case: when most failures within the captures' time close there (within
  * VOTE_MS) with no offset, that stands, the estimate being the median of those differences. Else each failure votes
  * with its difference to every failure-shaped close on its target (all closes when the capture has none); the window
@@ -118,7 +126,7 @@ export function detectOffset(
   toleranceMs = DEFAULT_TOLERANCE_MS,
   recording: Window[] = [],
 ): OffsetEstimate | null {
-  const shaped = candidates.filter((c) => c.classCode !== "normal");
+  const shaped = clockShaped(candidates);
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
   const net = Math.min(toleranceMs, VOTE_MS);
   const captured = capturedAt(candidates, recording, net);
@@ -190,7 +198,7 @@ export function matchWindow(
   recording: Window[] = [],
 ): number {
   if (!detected) return Math.min(FALLBACK_WINDOW_MS, toleranceMs);
-  const shaped = candidates.filter((c) => c.classCode !== "normal");
+  const shaped = clockShaped(candidates);
   const forTarget = indexCandidates(shaped.length ? shaped : candidates);
   // Only failures the captures could show: one logged after a capture stopped is near some close by chance.
   const captured = capturedAt(candidates, recording, Math.min(toleranceMs, VOTE_MS));

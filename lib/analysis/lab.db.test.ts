@@ -12,6 +12,7 @@ import { storeFiles } from "@/lib/testing/samples";
 import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
+import { getClockAlignment } from "@/lib/incidents/clock";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { readChunked, snapCut, splitPcap } from "@/lib/testing/capture";
 import { readFileCounts } from "@/lib/api/file-counts";
@@ -315,6 +316,20 @@ describe("lab recordings scheme-http-to-tls and scheme-https-to-plain: the url's
     const v = await verdictOf("scheme-https-to-plain");
     expect(v).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 24 });
     expect(v.fix!.notes.join(" ")).toMatch(/wrong version number.*url must then say http:\/\//);
+  });
+});
+
+// Blind world random-105: the capture runs 67.64 s ahead of the log (truth.clockSkew); 127.0.0.8:8443's clients gave up
+// on 7 uploads (7 gateway closes, 7 × 502 `socket hang up` at level error), and 10.9.9.2:9009 dropped the SYNs of
+// 8 connects (`connect ETIMEDOUT` × 8, logged when the kernel gave up, seconds after the last SYN captured).
+describe("lab recording random-105: a skewed capture beside a target whose SYNs go unanswered", () => {
+  it("detects the skew from the closes the log's failures mark, and names the client aborts", async () => {
+    const id = ids.get("random-105")!;
+    const clock = (await getClockAlignment(t.handle.prisma, id))!;
+    const skewMs = loadLabFixture("random-105").truth.clockSkew!.captureMinusLogS * 1000;
+    expect(Math.abs(clock.detectedOffsetMs! + skewMs)).toBeLessThan(50);
+    const v = IncidentView.parse(await getIncidentView(t.handle.prisma, id)).diagnosis.targets;
+    expect(v.find((x) => x.target === "127.0.0.8:8443")).toMatchObject({ cause: "healthy" });
   });
 });
 
