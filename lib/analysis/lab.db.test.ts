@@ -106,6 +106,12 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => t?.cleanup());
 
+/** The diagnosis of bundle `id` (a fixture's name, or NAME/variant), and one target's verdict in it. */
+const diagnosisOf = async (id: string) =>
+  IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis;
+const targetVerdict = async (id: string, target: string) =>
+  (await diagnosisOf(id)).targets.find((x) => x.target === target)!;
+
 describe.each(labFixtureNames())("lab recording %s", (name) => {
   const { truth } = loadLabFixture(name);
 
@@ -296,10 +302,7 @@ describe("lab recording keepalive-hint: the target's Keep-Alive header", () => {
 // → 27, no 200 from it); scheme-https-to-plain: TLS hellos to a plain server that answers 400 (`targetRequest error`
 // lines with `wrong version number` → 24).
 describe("lab recordings scheme-http-to-tls and scheme-https-to-plain: the url's scheme does not match the target", () => {
-  const verdictOf = async (id: string) =>
-    IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis.targets.find(
-      (x) => x.target === "127.0.0.3:9443",
-    )!;
+  const verdictOf = (id: string) => targetVerdict(id, "127.0.0.3:9443");
   it("a target that answers nothing and closes on every request points at the url's scheme", async () => {
     const v = await verdictOf("scheme-http-to-tls");
     expect(v).toMatchObject({ cause: "premature-close", explains502: 27 });
@@ -307,7 +310,7 @@ describe("lab recordings scheme-http-to-tls and scheme-https-to-plain: the url's
     expect(v.fix!.notes.join(" ")).toMatch(/openssl s_client -connect 127\.0\.0\.3:9443/);
   });
   it("a target that closes without answering but answers others gets no such hint", async () => {
-    const v = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("premature-3")!)).diagnosis.targets;
+    const v = (await diagnosisOf("premature-3")).targets;
     const premature = v.filter((x) => x.cause === "premature-close");
     expect(premature.length).toBeGreaterThan(0);
     for (const x of premature) expect(x.summary).not.toMatch(/answered none/);
@@ -328,8 +331,7 @@ describe("lab recording random-105: a skewed capture beside a target whose SYNs 
     const clock = (await getClockAlignment(t.handle.prisma, id))!;
     const skewMs = loadLabFixture("random-105").truth.clockSkew!.captureMinusLogS * 1000;
     expect(Math.abs(clock.detectedOffsetMs! + skewMs)).toBeLessThan(50);
-    const v = IncidentView.parse(await getIncidentView(t.handle.prisma, id)).diagnosis.targets;
-    expect(v.find((x) => x.target === "127.0.0.8:8443")).toMatchObject({ cause: "healthy" });
+    expect(await targetVerdict("random-105", "127.0.0.8:8443")).toMatchObject({ cause: "healthy" });
   });
 });
 
@@ -337,10 +339,7 @@ describe("lab recording random-105: a skewed capture beside a target whose SYNs 
 // `targetRequest error` of `socket hang up` / `ECONNRESET` (grep -c '\]\[504\]\[' → 8); blackhole-connect
 // `[502][connect ETIMEDOUT 10.9.9.2:9009][ETIMEDOUT]` (grep -c 'connect ETIMEDOUT' on client lines → 8).
 describe("lab recordings blackhole and blackhole-connect without their captures", () => {
-  const verdictOf = async (id: string) =>
-    IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis.targets.find(
-      (x) => x.target === "10.9.9.2:9009",
-    )!;
+  const verdictOf = (id: string) => targetVerdict(id, "10.9.9.2:9009");
   it("a connect that timed out is named by the log's message: the target was unreachable", async () => {
     expect(await verdictOf("blackhole-connect/log")).toMatchObject({ cause: "target-unreachable", explains502: 8 });
   });
@@ -357,10 +356,7 @@ describe("lab recordings blackhole and blackhole-connect without their captures"
 // `[warn]…[targetResponse aborted][GET][200]`, no 502 (grep -c '\]\[aborted\]\[' → 5); mid-response-rst: the same two
 // lines after a `targetRequest error` `read ECONNRESET` and the client-facing 502 (grep -c '\]\[502\]\[' → 14).
 describe("lab recordings mid-response-fin and mid-response-rst without their captures", () => {
-  const verdictOf = async (id: string) =>
-    IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(id)!)).diagnosis.targets.find(
-      (x) => x.target === "127.0.0.2:9000",
-    )!;
+  const verdictOf = (id: string) => targetVerdict(id, "127.0.0.2:9000");
   it("responses cut short are the target's close after it had the request, at medium: a capture tells who closed", async () => {
     const fin = await verdictOf("mid-response-fin/log");
     expect(fin).toMatchObject({ cause: "premature-close", confidence: "medium" });

@@ -138,17 +138,18 @@ const midResponseWorld = (close, description) => ({
 });
 
 // The TLS worlds' targets: a healthy http one beside an https one at 127.0.0.3:9443 with the given backend.
-const plainAndSecure = (backend) => [
+// `scheme` is the proxy url's: http with a TLS backend (or https without one) is the scheme-* recordings' mismatch.
+const plainAndSecure = (backend, scheme = "https") => [
   target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-  target({ ...proxyAt("secure", "127.0.0.3:9443"), scheme: "https", latency: { upMs: 18, downMs: 18 }, backend }),
+  target({ ...proxyAt("secure", "127.0.0.3:9443"), scheme, latency: { upMs: 18, downMs: 18 }, backend }),
 ];
 
 // A healthy http target beside an https one whose certificate (made for the recording) the gateway rejects.
-const tlsWorld = (description, tls) => ({
+const tlsWorld = (description, tls, scheme = "https") => ({
   description,
   durationS: 25,
   gateway: gw({ keepAliveTimeout: 30000 }),
-  targets: plainAndSecure({ idleMs: 60000, tls }),
+  targets: plainAndSecure({ idleMs: 60000, tls }, scheme),
   lanes: [
     scatterLane(0, paths, 2),
     { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
@@ -529,35 +530,15 @@ export const scenarios = {
     "rst",
   ),
   // The proxy url's scheme does not match what the target speaks (a common misconfiguration behind "socket hang up").
-  "scheme-http-to-tls": {
-    description:
-      "Proxy edgemicro_secure points at http://127.0.0.3:9443, but the target there speaks TLS (certificate trusted by the gateway had it used https): every plain request meets a TLS server. edgemicro_orders is healthy (http).",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
-      target({
-        ...proxyAt("secure", "127.0.0.3:9443"),
-        latency: { upMs: 18, downMs: 18 },
-        backend: { idleMs: 60000, tls: { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true } },
-      }),
-    ],
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
-    ],
-  },
-  "scheme-https-to-plain": {
-    description:
-      "Proxy edgemicro_secure points at https://127.0.0.3:9443, but the target there speaks plain HTTP: every TLS hello meets an HTTP server. edgemicro_orders is healthy (http).",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: plainAndSecure({ idleMs: 60000 }),
-    lanes: [
-      scatterLane(0, paths, 2),
-      { ...scatterLane(1, ["v1/orders", "v1/stock"], 1), gaps: [{ p: 1, min: 300, max: 1500 }] },
-    ],
-  },
+  "scheme-http-to-tls": tlsWorld(
+    "Proxy edgemicro_secure points at http://127.0.0.3:9443, but the target there speaks TLS (certificate trusted by the gateway had it used https): every plain request meets a TLS server. edgemicro_orders is healthy (http).",
+    { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true },
+    "http",
+  ),
+  "scheme-https-to-plain": tlsWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443, but the target there speaks plain HTTP: every TLS hello meets an HTTP server. edgemicro_orders is healthy (http).",
+    null,
+  ),
   "tls-premature": {
     description:
       "Proxy edgemicro_secure points at https://127.0.0.3:9443 (TLS 1.3, certificate trusted) whose target keeps idle connections 60 s but hangs up (FIN, no close_notify, no answer) on 25 % of /items requests. Each hang-up costs the gateway its socket, so many hang-ups fall on a new connection's first request, right after the target's session tickets. edgemicro_orders is healthy (http).",
