@@ -4,7 +4,8 @@
 // after the options restrict it to those fixtures, `--detail` lists every connection whose class differs from the truth
 // (truth's why, the classifier's reason) and each target's verdict summary. `--partial` also runs each recording as
 // the partial bundles users send (log only, capture only, log cut to level error with and without its capture) and
-// lists every verdict there that names a cause the truth does not, at medium or high confidence (the lab test's rule).
+// lists every verdict there that names a cause the truth does not, at medium or high confidence (the lab test's rule);
+// with `--verdicts`, every verdict of those bundles (to compare before and after a change).
 // `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
 // not know, e.g. a recording's target leg renamed as a capture taken on the target's host).
 import { openTestDb } from "../../lib/testing/test-db";
@@ -22,6 +23,7 @@ const detail = argv.includes("--detail");
 const partial = argv.includes("--partial");
 const classes = argv.includes("--classes");
 const partialWrong: string[] = [];
+const partialAll: string[] = [];
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
 const details: string[] = [];
 
@@ -94,6 +96,8 @@ for (const name of labFixtureNames(root)) {
       const d = (await getIncidentView(t.handle.prisma, pid))!.diagnosis;
       const sure = (v: { cause: string; confidence: string }) =>
         v.confidence !== "low" && v.cause !== "insufficient-data";
+      for (const v of [...d.targets, { target: "incident", ...d.verdict }])
+        partialAll.push(`- ${name}, ${label}: ${v.target} ${v.cause} (${v.confidence})`);
       for (const v of d.targets.filter(sure)) {
         const tt = truth.targets.find((x) => x.target === v.target);
         if (!tt || !(tt.tiedCauses ?? [tt.expectedCause]).includes(v.cause))
@@ -120,5 +124,6 @@ for (const name of labFixtureNames(root)) {
 console.log(rows.join("\n"));
 if (partial)
   console.log(`\nPartial bundles, wrong above low: ${partialWrong.length ? "\n" + partialWrong.join("\n") : "none"}`);
+if (partial && argv.includes("--verdicts")) console.log(`\nPartial bundles, every verdict:\n${partialAll.join("\n")}`);
 if (detail || classes) console.log(details.join("\n"));
 await t.cleanup();

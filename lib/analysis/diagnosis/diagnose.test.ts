@@ -100,6 +100,26 @@ describe("diagnose: a verdict per target", () => {
     expect(races({ "answer-time": 1 })).toMatchObject({ cause: "both" });
   });
 
+  it("closes that came only about as soon as the target answers, with no idle timer known, are a hang-up of low confidence", () => {
+    // As in the blind lab world random-120: one RST 31.6 ms after a request on a socket idle 18.35 s, where the target
+    // answers in about 30 ms; its 18.35 s idle timer had fired, and no other close showed that timer.
+    const premature = (kinds: Record<string, number>) =>
+      diagnose(
+        ev([
+          target({
+            errors502: 1,
+            errorCodes: { ECONNRESET: 1 },
+            capture: cap({ "premature-close": 1 }, { premature: kinds, profile: profile(null, 0) }),
+          }),
+        ]),
+      ).targets[0];
+    const offTimer = premature({ "off-timer": 1 });
+    expect(offTimer).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(offTimer.summary).toMatch(/an idle close crossing the request would look the same/);
+    // A close after the target had time to answer is a hang-up by timing alone.
+    expect(premature({ "answer-time": 1 })).toMatchObject({ cause: "premature-close", confidence: "high" });
+  });
+
   it("races by timing alone, with no idle timer, are a keep-alive mismatch of low confidence", () => {
     const d = diagnose(ev([target({ capture: cap({ "keepalive-race": 2 }, { races: { timing: 2 } }) })]));
     expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low", idleTimeoutMs: null });
@@ -318,6 +338,17 @@ describe("diagnose: a verdict per target", () => {
     const low = diagnose({ ...errorsOnly, logs: { ...errorsOnly.logs, coverage: "errors-only" } });
     expect(low.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
     expect(low.targets[0].summary).toMatch(/request_timeout firing in the middle of a slow answer would read the same/);
+  });
+
+  it("responses the log shows aborted beside socket hang-ups nothing explains → premature-close, low", () => {
+    // Blind lab world random-122 without its capture: 13 responses cut by RST (each a 502, read ECONNRESET), and 4 × 502
+    // socket hang up, 3 of them keep-alive races (truth: both). What cut the responses says nothing of the requests
+    // that never got an answer.
+    const d = diagnose(
+      ev([target({ errors502: 17, errorCodes: { "ECONNRESET (aborted)": 13, ECONNRESET: 4 } })], { config: null }),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: /);
   });
 
   it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {

@@ -1,0 +1,88 @@
+/**
+ * Blind lab worlds kept because the diagnosis could not reach their truth exactly, outside the lab fixtures whose
+ * every connection and target must match it (lab.db.test.ts). Each directory holds the recording's README.md.
+ * - target-side/random-92: the target leg of a recording (a capture taken on the target's side of a load balancer),
+ *   renamed as the proxies' urls name the targets. Races into idle resets never reach that leg; the log's 502s at
+ *   the target's idle resets still tell them.
+ * - blind/random-120: one race the capture cannot tell from a hang-up.
+ * - blind/random-122 without its capture: responses cut short beside socket hang-ups that were races.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeFiles } from "@/lib/testing/samples";
+import { parseQueued } from "@/lib/testing/worker";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { getIncidentView } from "@/lib/incidents/view";
+import { IncidentView } from "@/lib/api/incident-schema";
+
+/** Each bundle: its directory and the files of it uploaded (a recording without its capture, as users send them). */
+const BUNDLES: Record<string, { dir: string; files: RegExp }> = {
+  "target-side/random-92": { dir: "target-side/random-92", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-120": { dir: "blind/random-120", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-122/log": { dir: "blind/random-122", files: /\.(log|yaml)$/ },
+};
+
+let t: TestEnv;
+const ids = new Map<string, string>();
+beforeAll(async () => {
+  t = await openTestDb();
+  const store = blobStore(t.dataDir);
+  for (const [bundle, { dir: sub, files: keep }] of Object.entries(BUNDLES)) {
+    const dir = path.join(import.meta.dirname, "__fixtures__", sub);
+    const files = readdirSync(dir)
+      .filter((f) => keep.test(f))
+      .map((f) => path.join(dir, f));
+    ids.set(bundle, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  }
+  await parseQueued(t.handle.prisma, t.dataDir);
+}, 120_000);
+afterAll(async () => t?.cleanup());
+
+const diagnosisOf = async (bundle: string) =>
+  IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(bundle)!)).diagnosis;
+
+describe("blind world random-92 captured on the target's side", () => {
+  it("names races the capture cannot show beside the hang-ups it does, at medium", async () => {
+    const v = (await diagnosisOf("target-side/random-92")).targets.find((x) => x.target === "127.0.0.3:9000")!;
+    // truth.json: 2 races and 4 premature closes on the gateway's leg, cause both
+    expect(v).toMatchObject({ cause: "both", confidence: "medium" });
+    const labels = v.evidence.map((e) => e.label);
+    // 3 targetRequest errors at 1–5 ms (2 races, 1 write ECONNRESET) fell on the backend's idle resets
+    expect(labels).toContain(
+      "3 × 502 at the moment the target closed an idle socket: the gateway took the socket as the close arrived, before sending the request",
+    );
+    expect(labels.some((l) => l.startsWith("4 close(s) without a response after the target had the request"))).toBe(
+      true,
+    );
+  });
+});
+
+describe("blind world random-120: a lone race the capture cannot tell from a hang-up", () => {
+  it("is not called a hang-up above low confidence, and says what would tell", async () => {
+    const d = await diagnosisOf("blind/random-120");
+    // truth.json: 127.0.0.7:7000 closes idle at 18,350 ms; its one failure is a race (the backend's RST 0.7 ms after
+    // the request reached it, the request unread). On the gateway's leg the RST came 31.6 ms after the request
+    // (tshark: frames 1158 → 1161), about as soon as the target answers, and no other close showed the timer.
+    const v = d.targets.find((x) => x.target === "127.0.0.7:7000")!;
+    expect(["keepalive-mismatch", "both", "insufficient-data"].includes(v.cause) || v.confidence === "low").toBe(true);
+    expect(v.summary).toMatch(/an idle close crossing the request would look the same/);
+    // The incident's own cause is unchanged and sure: 36 of its 37 × 502 are refused or dropped connects
+    // (grep -F "[targetRequest error]" LOG | grep -c "127.0.0.5:8443\|10.9.9.2:9009" → 36; grep -cF "][502][" LOG → 37).
+    expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+  });
+});
+
+describe("blind world random-122 without its capture: responses cut short beside races", () => {
+  it("names the cut responses, but at low confidence while socket hang-ups stay unexplained", async () => {
+    const v = (await diagnosisOf("blind/random-122/log")).targets.find((x) => x.target === "127.0.0.7:7000")!;
+    // truth.json: 13 responses cut by RST and 3 races (both). The log: 13 `read ECONNRESET` then `aborted` lines, each
+    // transaction a 502 (grep -F '127.0.0.7:7000' LOG | grep -cF '[read ECONNRESET]' → 13, their correlation ids'
+    // lines with '][502][' → 13), and 4 × 502 socket hang up (`[socket hang up]` on that target → 4).
+    expect(v).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(v.evidence.map((e) => e.label).join("\n")).toMatch(
+      /also: 4 socket hang up \/ ECONNRESET on 127\.0\.0\.7:7000/,
+    );
+  });
+});
