@@ -17,8 +17,15 @@
 // bodyBytes, restAfterMs} (on such a request send the head with the full Content-Length and the first bodyBytes of a
 // 1.9 kB body at once, the rest restAfterMs later: a response that streams slowly, which a client may give up on).
 //
+// nodeHttp: instead of all that, Node's own `http.createServer`, answering every request after respMs: the most common
+// target there is, as it behaves, not as imitated. Its keepAliveTimeout is idleMs − 1 s: Node 20 announces
+// `Keep-Alive: timeout=N` for it and closes an idle socket (close(2)) 1 s later than that, which the recording
+// node-http-5s measured (keepAliveTimeout 5000: idle closes at 6.00 s), so idleMs stays the timer on the wire. It
+// honours a request's `Connection: close` (see client.mjs, clientKeepAlive).
+//
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
+import http from "node:http";
 import net from "node:net";
 import tls from "node:tls";
 import fs from "node:fs";
@@ -51,6 +58,7 @@ export function startBackend(opts, eventsFile) {
       eventsFile,
       JSON.stringify({ t: Date.now(), backend: `${opts.host}:${opts.port}`, ...ev }) + "\n",
     );
+  if (opts.nodeHttp) return startNodeHttp(opts, log);
   const sockets = new Set();
   const onConnection = (sock) => {
     sockets.add(sock);
@@ -215,6 +223,45 @@ export function startBackend(opts, eventsFile) {
       secured = true;
       onConnection(sock);
     });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () =>
+      resolve({
+        close: () =>
+          new Promise((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      }),
+    );
+  });
+}
+
+function startNodeHttp(opts, log) {
+  const served = new WeakMap();
+  const server = http.createServer((req, res) => {
+    const peer = req.socket.remotePort;
+    log({ ev: "request", peerPort: peer, method: req.method, path: req.url });
+    req.resume();
+    req.on("end", () =>
+      setTimeout(() => {
+        const body = JSON.stringify({ path: req.url, at: Date.now() });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body, () => served.set(req.socket, (served.get(req.socket) ?? 0) + 1));
+      }, between(opts.respMs)),
+    );
+  });
+  server.keepAliveTimeout = opts.idleMs - 1000;
+  // What Node does when no one listens for 'timeout' (socketOnTimeout: destroy), with the close logged.
+  server.on("timeout", (sock) => {
+    log({ ev: "close", peerPort: sock.remotePort, how: "fin", reason: "idle", served: served.get(sock) ?? 0 });
+    sock.destroy();
+  });
+  const sockets = new Set();
+  server.on("connection", (sock) => {
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -2,6 +2,10 @@
 // a burst of 1..burst concurrent requests, then a gap drawn from the lane's gap mixture.
 // Client→gateway connections are not pooled (one per request): that leg is not under study. The client gives up
 // on a request after the lane's or else the scenario's clientTimeoutMs (30 s unless set): a response the gateway never ends hangs until then.
+// Node's client says `Connection: close` on an unpooled request, and the gateway passes the header on to the target,
+// which the lab's own backend ignores but a real server honours (it closes after answering: no socket to reuse). With
+// the scenario's `clientKeepAlive` each request says `Connection: keep-alive`, as pooling clients do, and the client
+// closes its connection after the response itself.
 import http from "node:http";
 import fs from "node:fs";
 
@@ -21,7 +25,7 @@ function drawGap(gaps) {
 // A lane's `post: {share, bytes: [min, max]}` makes that share of its requests POSTs with a body of that many bytes.
 // With `post.stallAfter` only that many bytes of each body are written, and the request never ends: the client stalls in
 // the middle of its upload and gives up after its timeout.
-function send(port, urlPath, timeoutMs, body = null, stallAfter = null) {
+function send(port, urlPath, timeoutMs, body = null, stallAfter = null, keepAlive = false) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     let head = null;
@@ -34,6 +38,7 @@ function send(port, urlPath, timeoutMs, body = null, stallAfter = null) {
         headers: {
           "x-api-key": "lab-client",
           accept: "application/json",
+          ...(keepAlive ? { connection: "keep-alive" } : {}),
           ...(body ? { "content-type": "application/octet-stream", "content-length": body.length } : {}),
         },
         agent: false,
@@ -41,9 +46,14 @@ function send(port, urlPath, timeoutMs, body = null, stallAfter = null) {
       (res) => {
         head = res.statusCode;
         res.resume();
-        res.on("end", () => resolve({ status: res.statusCode, ms: Date.now() - t0 }));
+        res.on("end", () => {
+          if (keepAlive) conn?.destroy();
+          resolve({ status: res.statusCode, ms: Date.now() - t0 });
+        });
       },
     );
+    let conn = null;
+    req.on("socket", (sock) => (conn = sock));
     // the socket's inactivity timeout: no byte for timeoutMs, before or in the middle of the response. The result's
     // `t` (written when this resolves) is when the client gave up and closed its connection to the gateway;
     // `headStatus` the status of a response that had begun
@@ -72,7 +82,14 @@ export async function runClient(sc, gatewayPort, durationMs, resultsFile) {
             ? Buffer.alloc(Math.round(L.post.bytes[0] + Math.random() * (L.post.bytes[1] - L.post.bytes[0])), 0x61)
             : null;
         reqs.push(
-          send(gatewayPort, p, L.clientTimeoutMs ?? sc.clientTimeoutMs ?? 30000, body, L.post?.stallAfter).then((r) => {
+          send(
+            gatewayPort,
+            p,
+            L.clientTimeoutMs ?? sc.clientTimeoutMs ?? 30000,
+            body,
+            L.post?.stallAfter,
+            sc.clientKeepAlive,
+          ).then((r) => {
             const sent = body
               ? {
                   method: "POST",

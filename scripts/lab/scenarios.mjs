@@ -366,6 +366,17 @@ export const scenarios = {
     targets: [target({ latency: { upMs: 18, downMs: 20 }, backend: { idleMs: 1000, respMs: [2, 10] } })],
     lanes: [raceLane(0, 1000, 3)],
   },
+  "node-http-5s": {
+    description:
+      "The target is Node's own http.createServer with its default keepAliveTimeout (5 s, announced as Keep-Alive: timeout=5; Node 20 closes idle sockets 1 s after it, at 6 s), not the lab's imitation; the gateway's keep_alive_timeout is 30 s; the client says Connection: keep-alive (the gateway passes it on).",
+    durationS: 60,
+    clientKeepAlive: true,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 15, downMs: 16 }, backend: { nodeHttp: true, idleMs: 6000, respMs: [2, 10] } }),
+    ],
+    lanes: [raceLane(0, 6000, 3), raceLane(0, 6000, 2, { nearP: 0.5, longP: 0.2 })],
+  },
   "keepalive-hint": {
     description:
       "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",
