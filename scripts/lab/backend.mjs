@@ -23,8 +23,14 @@
 // node-http-5s measured (keepAliveTimeout 5000: idle closes at 6.00 s), so idleMs stays the timer on the wire. It
 // honours a request's `Connection: close` (see client.mjs, clientKeepAlive).
 //
+// nginx: nginx itself (Debian's package; `keepalive_timeout` idleMs, every request answered 200 at once), with its
+// own FIN at that timer; it honours `Connection: close` too. Nothing is logged to the events file for it.
+//
 // Every close the backend itself decides is appended to `eventsFile` (JSON lines) as a cross-check
 // for the tshark truth (the truth never reads it).
+import { spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
 import http from "node:http";
 import net from "node:net";
 import tls from "node:tls";
@@ -59,6 +65,7 @@ export function startBackend(opts, eventsFile) {
       JSON.stringify({ t: Date.now(), backend: `${opts.host}:${opts.port}`, ...ev }) + "\n",
     );
   if (opts.nodeHttp) return startNodeHttp(opts, log);
+  if (opts.nginx) return startNginx(opts);
   const sockets = new Set();
   const onConnection = (sock) => {
     sockets.add(sock);
@@ -274,5 +281,43 @@ function startNodeHttp(opts, log) {
           }),
       }),
     );
+  });
+}
+
+function startNginx(opts) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-nginx-"));
+  const conf = path.join(dir, "nginx.conf");
+  fs.writeFileSync(
+    conf,
+    `worker_processes 1;
+error_log ${dir}/error.log;
+pid ${dir}/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  keepalive_timeout ${opts.idleMs}ms;
+  server {
+    listen ${opts.host}:${opts.port};
+    location / { default_type application/json; return 200 '{"ok":true}\\n'; }
+  }
+}
+`,
+  );
+  const proc = spawn("nginx", ["-p", dir, "-c", conf, "-g", "daemon off;"], { stdio: "inherit" });
+  return new Promise((resolve, reject) => {
+    proc.once("error", reject);
+    // listening once nginx wrote its pid file
+    const wait = setInterval(() => {
+      if (!fs.existsSync(path.join(dir, "nginx.pid"))) return;
+      clearInterval(wait);
+      resolve({
+        close: () =>
+          new Promise((r) => {
+            proc.once("exit", () => r());
+            proc.kill("SIGTERM");
+          }),
+      });
+    }, 50);
   });
 }

@@ -90,7 +90,7 @@ function summarizeClient(client) {
 function crossCheck(events, sc) {
   const out = {};
   for (const t of sc.targets) {
-    if (!t.backend) continue;
+    if (!t.backend || t.backend.nginx) continue; // nginx keeps no events file: nothing to cross-check
     const b = `${t.backend.host}:${t.backend.port}`;
     const ev = events.filter((e) => e.backend === b);
     // An idle-timer close while the backend still owed a response (a slow path longer than its idle timeout: the

@@ -377,6 +377,15 @@ export const scenarios = {
     ],
     lanes: [raceLane(0, 6000, 3), raceLane(0, 6000, 2, { nearP: 0.5, longP: 0.2 })],
   },
+  "nginx-2s": {
+    description:
+      "The target is nginx itself (Debian's 1.22) with keepalive_timeout 2s, answering every request at once; the client says Connection: keep-alive (the gateway passes it on).",
+    durationS: 50,
+    clientKeepAlive: true,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [target({ latency: { upMs: 14, downMs: 15 }, backend: { nginx: true, idleMs: 2000, respMs: [0, 1] } })],
+    lanes: [raceLane(0, 2000, 3), raceLane(0, 2000, 2, { nearP: 0.5, longP: 0.2 })],
+  },
   "keepalive-hint": {
     description:
       "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",
