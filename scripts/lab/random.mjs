@@ -12,7 +12,8 @@
 // that land just under a target's idle timer (races), far beyond it (plain idle closes), short reuse
 // gaps and scattered ones. From seed 39, clients that give up (`clientAborts` below): stalled uploads, GETs given up on
 // a slow path. From seed 59, other causes (`otherCauses` below): TLS, cut and invalid answers, closes after every
-// answer, a name that does not resolve, dropped SYNs, a capture clock off the log's.
+// answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
+// (`realServers` below) and clients that say Connection: keep-alive.
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -138,12 +139,14 @@ export function randomScenario(seed) {
   if (seed >= CLIENT_ABORTS_FROM) summary.push(...clientAborts(seed, targets, lanes, requestTimeout));
   const other = seed >= OTHER_CAUSES_FROM ? otherCauses(seed, targets, lanes, names[n]) : {};
   if (other.summary) summary.push(...other.summary);
+  if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
   return {
     description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
     gateway: gw({ keepAliveTimeout, requestTimeout, level }),
     targets,
     lanes,
+    ...(seed >= REAL_SERVERS_FROM ? { clientKeepAlive: true } : {}),
     ...(other.net ? { net: other.net } : {}),
     ...(other.captureShiftS ? { captureShiftS: other.captureShiftS } : {}),
   };
@@ -302,6 +305,45 @@ export function scenarioByName(name) {
   const m = /^random[-:](\d+)$/.exec(name);
   if (m) return { name: `random-${m[1]}`, sc: randomScenario(Number(m[1])) };
   return { name, sc: undefined };
+}
+
+// Real servers (blind battery 21 on): from seed 135 a target that only idles out (FIN), answers and maybe sits behind
+// latency may be Node's own http server (its keepAliveTimeout 1 s below the idle timer: Node 20 closes 1 s after it)
+// or nginx (no POSTs to it: it answers before reading a body, unlike the lab's targets). The client then says
+// Connection: keep-alive, which the gateway passes on: real servers honour Connection: close. Drawn from a generator
+// of their own, after everything else, so seeds 1–134 stay as recorded.
+const REAL_SERVERS_FROM = 135;
+
+const PLAIN_KEYS = new Set([
+  "host",
+  "port",
+  "idleMs",
+  "idleClose",
+  "keepAliveHint",
+  "hangup",
+  "slow",
+  "status",
+  "respMs",
+]);
+
+function realServers(seed, targets, lanes) {
+  const r = prng((seed ^ 0x68e31da4) >>> 0);
+  const summary = [];
+  for (const [i, t] of targets.entries()) {
+    const b = t.backend;
+    if (!b || b.idleClose !== "fin" || b.idleMs < 1100 || b.hangup || b.slow || b.status) continue;
+    if (Object.entries(b).some(([k, v]) => !PLAIN_KEYS.has(k) && v != null && v !== false)) continue;
+    const x = r();
+    const posts = lanes.some((l) => l.target === i && l.post);
+    if (x < 0.35) {
+      t.backend = { ...b, nodeHttp: true, keepAliveHint: Math.floor((b.idleMs - 1000) / 1000) };
+      summary.push(`${t.listen.host}:${t.listen.port} is Node's http server (keepAliveTimeout ${b.idleMs - 1000} ms)`);
+    } else if (x < 0.7 && !posts) {
+      t.backend = { ...b, nginx: true, keepAliveHint: null, respMs: [0, 1] };
+      summary.push(`${t.listen.host}:${t.listen.port} is nginx (keepalive_timeout ${b.idleMs} ms)`);
+    }
+  }
+  return summary;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
