@@ -231,18 +231,7 @@ export function startBackend(opts, eventsFile) {
       onConnection(sock);
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () =>
-      resolve({
-        close: () =>
-          new Promise((r) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => r());
-          }),
-      }),
-    );
-  });
+  return listen(server, opts, sockets);
 }
 
 function startNodeHttp(opts, log) {
@@ -270,6 +259,11 @@ function startNodeHttp(opts, log) {
     sockets.add(sock);
     sock.on("close", () => sockets.delete(sock));
   });
+  return listen(server, opts, sockets);
+}
+
+/** Listens at the target's backend address; `close` destroys the connections still open, then stops listening. */
+function listen(server, opts, sockets) {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () =>
