@@ -5,8 +5,14 @@ import type { FileStatus } from "./file-kinds";
 
 const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
-/** Org, env and time range from the parsed files; the default title unless a person renamed it. */
+/**
+ * Org, env and time range from the parsed files; the default title unless a person renamed it. Call it inside the
+ * transaction that changes a file's status: the incident's lock, taken first, makes two files finishing together
+ * refresh one after the other, the second reading the first's committed status (without it each read only its own
+ * file as done, and the last write lost the other's time range).
+ */
 export async function refreshIncidentMeta(db: Db, incidentId: string): Promise<void> {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`incident-meta:${incidentId}`}))`;
   const incident = await db.incident.findUnique({ where: { id: incidentId } });
   if (!incident) return;
   const files = await db.bundleFile.findMany({

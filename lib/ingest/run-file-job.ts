@@ -67,11 +67,13 @@ async function storeVerdictWhenParsed(db: Db, incidentId: string): Promise<void>
 /** Gives up on a file (it stopped the parser too often): no partial rows stay, the reason is shown on the file. */
 export async function failFileJob(db: Db, incidentId: string, fileId: string, reason: string): Promise<void> {
   await resetFileOutput(db, incidentId, fileId);
-  await db.bundleFile.update({
-    where: { id: fileId },
-    data: { status: "failed" satisfies FileStatus, error: reason, counts: {} },
+  await db.$transaction(async (tx) => {
+    await tx.bundleFile.update({
+      where: { id: fileId },
+      data: { status: "failed" satisfies FileStatus, error: reason, counts: {} },
+    });
+    await refreshIncidentMeta(tx as unknown as Db, incidentId);
   });
-  await refreshIncidentMeta(db, incidentId);
   await correlateIncident(db, incidentId).catch((e) => console.error(`[worker] correlate: ${e}`));
   await storeVerdictWhenParsed(db, incidentId);
 }
