@@ -3,13 +3,13 @@
  * scripts/parse-thread/build.mjs). It reads, redacts and parses; it never opens the database: rows go back to
  * the main thread, which owns it (PGlite has one owner), at most WINDOW batches ahead of what is written.
  */
-import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { BlobStore } from "../blobs";
 import { parseLog } from "./log-task";
 import { parseCapture } from "./capture-task";
 import { parseConfig } from "./config-task";
+import { ownThreadId } from "./thread-id";
 import type { FromThread, ParseResult, ParseTask, RowBatch, TaskIo, ToThread } from "./protocol";
 
 /** Batches sent and not yet written: two, so parsing the next batch overlaps writing the last one. */
@@ -20,11 +20,11 @@ if (!port) throw new Error("lib/ingest/parse-thread/entry.ts runs as a worker th
 
 /**
  * Pages before parsing: on two cores the parse thread and V8's collectors would otherwise take the CPU a page's render
- * waits for. Linux keeps a nice value per thread, and this one's id is the last part of /proc/thread-self.
+ * waits for. Linux keeps a nice value per thread.
  */
 const PARSE_NICE = 10;
 try {
-  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), PARSE_NICE);
+  setPriority(ownThreadId(), PARSE_NICE);
 } catch {
   // not Linux: the thread runs at the server's priority
 }

@@ -2,13 +2,14 @@
  * The parse thread runs at a lower CPU priority than the server's own thread (docs/benchmark.md: pages answer sooner
  * while a file parses). Linux keeps a nice value per thread; /proc/self/task/TID/stat shows each one's (field 19).
  */
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { synthesizeLog } from "@/scripts/bench/synth-log";
 import { BlobStore } from "../blobs";
 import { parseInThread } from "./run";
+import { ownThreadId } from "./thread-id";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "emg-thread-nice-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +49,5 @@ it.runIf(process.platform === "linux")("parses at nice 10 while this thread stay
   expect(result.kind).toBe("log");
   expect([...seen.values()]).toContain(10);
   // The thread that asked (the server's, here the test's) keeps its priority: only the parse thread yields.
-  const own = Number(readlinkSync("/proc/thread-self").split("/").pop());
-  expect(threadNice().get(own)).toBeLessThan(10);
+  expect(threadNice().get(ownThreadId())).toBeLessThan(10);
 });
