@@ -283,7 +283,11 @@ function classify(
     };
   }
   const r2b = payloads(up.filter((p) => p.dst === backendAddr));
-  const bClose = up.find((p) => p.src === backendAddr && (p.fin || p.rst));
+  // A TLS backend's close starts with its close_notify (the gateway's TLS ends the socket on it), not its FIN.
+  const bFinOrRst = up.find((p) => p.src === backendAddr && (p.fin || p.rst));
+  const closeNotify = (tlsOf?.(up[0].stream) ?? []).find((r) => !r.fromGateway && r.alert.includes(0));
+  const notifyAt = closeNotify && up.find((p) => p.src === backendAddr && p.seq === closeNotify.seq && p.len > 0);
+  const bClose = notifyAt && bFinOrRst && notifyAt.t < bFinOrRst.t ? { ...bFinOrRst, t: notifyAt.t } : bFinOrRst;
   // the pending request starts with the first request segment after the last answered byte
   const lastAnswer = resps.filter((r) => r.t < lastReq.t).at(-1);
   const reqStart = reqs
@@ -291,7 +295,7 @@ function classify(
     .reduce((a, b) => (a.seq < b.seq ? a : b), lastReq);
   const reqArr = r2b.find((p) => p.seq <= reqStart.seq && reqStart.seq < p.seq + p.len);
   const flagT = tClose.rst ? "RST" : "FIN";
-  const bFlag = bClose ? (bClose.rst ? "RST" : "FIN") : "?";
+  const bFlag = bClose ? (bClose === bFinOrRst ? "" : "close_notify, then ") + (bClose.rst ? "RST" : "FIN") : "?";
   // how long the connection sat idle (gateway leg) before the pending request: last response byte → request
   const gapBeforeRequestMs = lastAnswer ? ms(reqStart.t - lastAnswer.t) : null;
   const common = {
