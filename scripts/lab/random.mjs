@@ -13,7 +13,8 @@
 // gaps and scattered ones. From seed 39, clients that give up (`clientAborts` below): stalled uploads, GETs given up on
 // a slow path. From seed 59, other causes (`otherCauses` below): TLS, cut and invalid answers, closes after every
 // answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
-// (`realServers` below) and clients that say Connection: keep-alive.
+// (`realServers` below) and clients that say Connection: keep-alive. From seed 159, a cluster of gateway workers
+// (`clusterWorkers` below).
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -140,10 +141,11 @@ export function randomScenario(seed) {
   const other = seed >= OTHER_CAUSES_FROM ? otherCauses(seed, targets, lanes, names[n]) : {};
   if (other.summary) summary.push(...other.summary);
   if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
+  const workers = seed >= CLUSTER_FROM ? clusterWorkers(seed) : 0;
   return {
-    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level}, keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
+    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
-    gateway: gw({ keepAliveTimeout, requestTimeout, level }),
+    gateway: gw({ keepAliveTimeout, requestTimeout, level, ...(workers ? { workers } : {}) }),
     targets,
     lanes,
     ...(seed >= REAL_SERVERS_FROM ? { clientKeepAlive: true } : {}),
@@ -344,6 +346,16 @@ function realServers(seed, targets, lanes) {
     }
   }
   return summary;
+}
+
+// The gateway as `edgemicro start` runs it (blind battery 24 on): from seed 159 a world's gateway may be a cluster
+// of 2–4 workers, each with its own pool, logging through the primary (scripts/lab/gateway-run.cjs). Drawn from a
+// generator of its own, so seeds 1–158 stay as recorded.
+const CLUSTER_FROM = 159;
+
+function clusterWorkers(seed) {
+  const r = prng((seed ^ 0x2c1b3c6d) >>> 0);
+  return r() < 0.5 ? 2 + Math.floor(r() * 3) : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

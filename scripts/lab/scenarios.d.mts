@@ -8,6 +8,8 @@ export interface LabScenario {
     requestTimeout: number | null;
     level: string;
     statsLogInterval: number;
+    /** Cluster workers (as `edgemicro start`); unset or 0: one process. */
+    workers?: number;
   };
   targets: Array<{ proxy: string; basePath: string; listen: { host: string; port: number } }>;
   lanes: unknown[];

@@ -386,6 +386,21 @@ export const scenarios = {
     targets: [target({ latency: { upMs: 14, downMs: 15 }, backend: { nginx: true, idleMs: 2000, respMs: [0, 1] } })],
     lanes: [raceLane(0, 2000, 3), raceLane(0, 2000, 2, { nearP: 0.5, longP: 0.2 })],
   },
+  "cluster-two-workers": {
+    description:
+      "The gateway as `edgemicro start` runs it on a 2-core host: two cluster workers sharing port 8000, each with its own pool, one log written by the primary (PID = worker id). 127.0.0.2:9000 closes idle at 1 s (FIN); 127.0.0.3:8080 keeps 60 s but hangs up (RST) on 10 % of /items.",
+    durationS: 55,
+    gateway: gw({ keepAliveTimeout: 30000, workers: 2 }),
+    targets: [
+      target({ latency: { upMs: 17, downMs: 20 }, backend: { idleMs: 1000 } }),
+      target({
+        ...proxyAt("catalog", "127.0.0.3:8080"),
+        latency: { upMs: 11, downMs: 13 },
+        backend: { idleMs: 60000, hangup: { prefix: "/items", share: 0.1, close: "rst" } },
+      }),
+    ],
+    lanes: [raceLane(0, 1000, 3), raceLane(0, 1000, 2), scatterLane(1, ["items/1", "items/2", "stock"], 2)],
+  },
   "keepalive-hint": {
     description:
       "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",
