@@ -12,21 +12,62 @@ function split(target: string): { host: string; port: string } | null {
 
 const isLoopback = (host: string) => host.startsWith("127.") || host === "[::1]";
 
+/** What else speaks for a pair: neither side of it may be a target of its own. */
+export interface AliasContext {
+  /** host:port the gateway's config names as proxy targets: such an address is that proxy's target, no alias. */
+  configured?: ReadonlySet<string>;
+  /** Log targets whose every request failed its name lookup (ENOTFOUND): they never had a connection. */
+  unresolved?: ReadonlySet<string>;
+}
+
 /** capture target → log target */
-export function aliasCaptureTargets(logTargets: string[], captureTargets: string[]): Map<string, string> {
+export function aliasCaptureTargets(
+  logTargets: string[],
+  captureTargets: string[],
+  { configured, unresolved }: AliasContext = {},
+): Map<string, string> {
   const logSet = new Set(logTargets);
   const capSet = new Set(captureTargets);
   const out = new Map<string, string>();
   for (const l of logTargets) {
     const lp = split(l);
-    if (!lp || IP.test(lp.host) || capSet.has(l)) continue;
+    if (!lp || IP.test(lp.host) || capSet.has(l) || unresolved?.has(l)) continue;
     const caps = captureTargets.filter((c) => {
       const cp = split(c);
-      return cp !== null && cp.port === lp.port && !logSet.has(c) && (lp.host !== "localhost" || isLoopback(cp.host));
+      return (
+        cp !== null &&
+        cp.port === lp.port &&
+        !logSet.has(c) &&
+        !configured?.has(c) &&
+        (lp.host !== "localhost" || isLoopback(cp.host))
+      );
     });
     const names = logTargets.filter((o) => split(o)?.port === lp.port && !IP.test(split(o)!.host) && !capSet.has(o));
     // One name and one address on the port (localhost: one loopback address): nothing else could be meant.
     if (caps.length === 1 && (names.length === 1 || lp.host === "localhost") && !out.has(caps[0])) out.set(caps[0], l);
   }
   return out;
+}
+
+/** host:port of every proxy target the configs name (AliasContext.configured). */
+export function configuredTargets(
+  configs: Array<{ proxies: Array<{ target: { host: string; port: number } | null }> }>,
+) {
+  return new Set(
+    configs.flatMap((c) => c.proxies.flatMap((p) => (p.target ? [`${p.target.host}:${p.target.port}`] : []))),
+  );
+}
+
+/** Log targets whose requests all failed with ENOTFOUND (AliasContext.unresolved). */
+export function unresolvedTargets(
+  rows: Array<{ target: string; requests: number; errorCodes: Record<string, number> }>,
+) {
+  return new Set(
+    rows
+      .filter((r) => {
+        const codes = Object.keys(r.errorCodes);
+        return codes.length === 1 && codes[0] === "ENOTFOUND" && r.errorCodes.ENOTFOUND >= r.requests;
+      })
+      .map((r) => r.target),
+  );
 }

@@ -2,7 +2,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
-import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
+import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
+import { readFileCounts, readTally } from "@/lib/api/file-counts";
 import { captureWindows } from "@/lib/analysis/capture-window";
 
 /**
@@ -49,15 +50,25 @@ export async function correlateIncident(
     classCode: r.cls,
   }));
   // A log that names the target by host name is matched to the capture's address for it (lib/analysis/target-alias.ts).
-  const logTargets = await db.logTargetStat.findMany({
+  const stats = await db.logTargetStat.findMany({
     where: { incidentId },
-    select: { target: true },
-    distinct: ["target"],
+    select: { target: true, requests: true, errorCodes: true },
   });
-  const alias = aliasCaptureTargets(
-    logTargets.map((t) => t.target),
-    [...new Set(candidates.map((c) => c.target))],
-  );
+  const logTargets = new Map<string, { target: string; requests: number; errorCodes: Record<string, number> }>();
+  for (const r of stats) {
+    const t = logTargets.get(r.target) ?? { target: r.target, requests: 0, errorCodes: {} };
+    t.requests += r.requests;
+    for (const [code, n] of Object.entries(readTally(r.errorCodes))) t.errorCodes[code] = (t.errorCodes[code] ?? 0) + n;
+    logTargets.set(r.target, t);
+  }
+  const configs = await db.bundleFile.findMany({
+    where: { incidentId, kind: "gateway-config", status: "done" },
+    select: { counts: true },
+  });
+  const alias = aliasCaptureTargets([...logTargets.keys()], [...new Set(candidates.map((c) => c.target))], {
+    configured: configuredTargets(configs.flatMap((f) => readFileCounts(f.counts).config ?? [])),
+    unresolved: unresolvedTargets([...logTargets.values()]),
+  });
   const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
   const result = correlate(
     txs.map((t) => ({

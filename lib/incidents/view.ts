@@ -14,7 +14,7 @@ import {
   type TargetStatRow,
 } from "@/lib/analysis/log-aggregates";
 import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
-import { aliasCaptureTargets } from "@/lib/analysis/target-alias";
+import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 import { captureWindows, coversSpan, type Window } from "@/lib/analysis/capture-window";
@@ -186,15 +186,16 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
   const byAddress = await targetConnectionSummary(db, id);
-  const alias = aliasCaptureTargets(
-    targetRows.map((r) => r.target),
-    [...byAddress.keys()],
-  );
-  const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
   const configs = files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => f.counts.config)
     .filter((c): c is GatewayConfig => !!c);
+  const alias = aliasCaptureTargets(
+    targetRows.map((r) => r.target),
+    [...byAddress.keys()],
+    { configured: configuredTargets(configs), unresolved: unresolvedTargets(targetRows) },
+  );
+  const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
   // Targets seen only in a capture still get a row, but for the gateway's own listener: a capture taken with a
   // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
   const clientLeg = clientLegOf(configs);
