@@ -6,6 +6,9 @@
  *   the target's idle resets still tell them.
  * - blind/random-120: one race the capture cannot tell from a hang-up.
  * - blind/random-122 without its capture: responses cut short beside socket hang-ups that were races.
+ * - blind/random-175: a target the log (level error) never names beside a name that never resolved, on one port.
+ *   Its diagnosis scores as its truth, but the world's backend event log (recorded with both cores busy) holds none
+ *   of its TLS target's failed handshakes, so the lab fixtures' cross-check against it fails.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +25,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp }> = {
   "target-side/random-92": { dir: "target-side/random-92", files: /\.(log|yaml|pcap)$/ },
   "blind/random-120": { dir: "blind/random-120", files: /\.(log|yaml|pcap)$/ },
   "blind/random-122/log": { dir: "blind/random-122", files: /\.(log|yaml)$/ },
+  "blind/random-175": { dir: "blind/random-175", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -84,5 +88,24 @@ describe("blind world random-122 without its capture: responses cut short beside
     expect(v.evidence.map((e) => e.label).join("\n")).toMatch(
       /also: 4 socket hang up \/ ECONNRESET on 127\.0\.0\.7:7000/,
     );
+  });
+});
+
+describe("blind world random-175: a capture address the log never names, beside a name that never resolved", () => {
+  it("keeps the address's connections its own, not the unresolved name's", async () => {
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("blind/random-175")!));
+    // The config names both: url http://127.0.0.4:9009/ (nginx, healthy) and http://orders-backend.invalid:9009/.
+    // tshark -Y 'tcp.flags.syn==1 && tcp.flags.ack==0 && ip.dst==127.0.0.4 && tcp.dstport==9009' → 7 connections;
+    // the log (level error) never names 127.0.0.4 (grep -c → 0), and the name's 40 × 502 are all ENOTFOUND
+    // (grep -F '][ENOTFOUND][' LOG | grep -cF '][502][' → 40).
+    const byTarget = new Map(view.targets.map((x) => [x.target, x]));
+    expect(byTarget.get("127.0.0.4:9009")?.connections.total).toBe(7);
+    expect(byTarget.get("orders-backend.invalid:9009")?.connections.total ?? 0).toBe(0);
+    const verdicts = new Map(view.diagnosis.targets.map((v) => [v.target, v]));
+    expect(verdicts.get("127.0.0.4:9009")?.cause).toBe("healthy");
+    expect(verdicts.get("orders-backend.invalid:9009")).toMatchObject({
+      cause: "target-unreachable",
+      confidence: "high",
+    });
   });
 });
