@@ -34,6 +34,12 @@ describe("aliasCaptureTargets", () => {
     ]);
     expect([...unresolved]).toEqual(["orders-backend.invalid:9009"]);
     expect(aliasCaptureTargets(log, capture, { unresolved }).size).toBe(0);
+    // a name that never resolved is no rival for the one that did
+    expect([
+      ...aliasCaptureTargets(["a.internal:8080", "gone.invalid:8080"], ["10.1.2.3:8080"], {
+        unresolved: new Set(["gone.invalid:8080"]),
+      }),
+    ]).toEqual([["10.1.2.3:8080", "a.internal:8080"]]);
     // a name that resolved at times (one request answered) is still paired
     expect(unresolvedTargets([{ target: "a.internal:80", requests: 3, errorCodes: { ENOTFOUND: 2 } }]).size).toBe(0);
   });

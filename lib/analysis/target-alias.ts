@@ -42,7 +42,9 @@ export function aliasCaptureTargets(
         (lp.host !== "localhost" || isLoopback(cp.host))
       );
     });
-    const names = logTargets.filter((o) => split(o)?.port === lp.port && !IP.test(split(o)!.host) && !capSet.has(o));
+    const names = logTargets.filter(
+      (o) => split(o)?.port === lp.port && !IP.test(split(o)!.host) && !capSet.has(o) && !unresolved?.has(o),
+    );
     // One name and one address on the port (localhost: one loopback address): nothing else could be meant.
     if (caps.length === 1 && (names.length === 1 || lp.host === "localhost") && !out.has(caps[0])) out.set(caps[0], l);
   }
