@@ -60,16 +60,20 @@ export function configuredTargets(
   );
 }
 
-/** Log targets whose requests all failed with ENOTFOUND (AliasContext.unresolved). */
+/** Log targets whose requests all failed with ENOTFOUND (AliasContext.unresolved); rows of one target add up. */
 export function unresolvedTargets(
   rows: Array<{ target: string; requests: number; errorCodes: Record<string, number> }>,
 ) {
+  const by = new Map<string, { requests: number; notFound: number; other: number }>();
+  for (const r of rows) {
+    const t = by.get(r.target) ?? { requests: 0, notFound: 0, other: 0 };
+    t.requests += r.requests;
+    for (const [code, n] of Object.entries(r.errorCodes))
+      if (code === "ENOTFOUND") t.notFound += n;
+      else t.other += n;
+    by.set(r.target, t);
+  }
   return new Set(
-    rows
-      .filter((r) => {
-        const codes = Object.keys(r.errorCodes);
-        return codes.length === 1 && codes[0] === "ENOTFOUND" && r.errorCodes.ENOTFOUND >= r.requests;
-      })
-      .map((r) => r.target),
+    [...by].filter(([, t]) => t.notFound > 0 && t.other === 0 && t.notFound >= t.requests).map(([k]) => k),
   );
 }

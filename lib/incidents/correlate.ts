@@ -50,25 +50,24 @@ export async function correlateIncident(
     classCode: r.cls,
   }));
   // A log that names the target by host name is matched to the capture's address for it (lib/analysis/target-alias.ts).
-  const stats = await db.logTargetStat.findMany({
-    where: { incidentId },
-    select: { target: true, requests: true, errorCodes: true },
-  });
-  const logTargets = new Map<string, { target: string; requests: number; errorCodes: Record<string, number> }>();
-  for (const r of stats) {
-    const t = logTargets.get(r.target) ?? { target: r.target, requests: 0, errorCodes: {} };
-    t.requests += r.requests;
-    for (const [code, n] of Object.entries(readTally(r.errorCodes))) t.errorCodes[code] = (t.errorCodes[code] ?? 0) + n;
-    logTargets.set(r.target, t);
-  }
+  const stats = (
+    await db.logTargetStat.findMany({
+      where: { incidentId },
+      select: { target: true, requests: true, errorCodes: true },
+    })
+  ).map((r) => ({ ...r, errorCodes: readTally(r.errorCodes) }));
   const configs = await db.bundleFile.findMany({
     where: { incidentId, kind: "gateway-config", status: "done" },
     select: { counts: true },
   });
-  const alias = aliasCaptureTargets([...logTargets.keys()], [...new Set(candidates.map((c) => c.target))], {
-    configured: configuredTargets(configs.flatMap((f) => readFileCounts(f.counts).config ?? [])),
-    unresolved: unresolvedTargets([...logTargets.values()]),
-  });
+  const alias = aliasCaptureTargets(
+    [...new Set(stats.map((r) => r.target))],
+    [...new Set(candidates.map((c) => c.target))],
+    {
+      configured: configuredTargets(configs.flatMap((f) => readFileCounts(f.counts).config ?? [])),
+      unresolved: unresolvedTargets(stats),
+    },
+  );
   const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
   const result = correlate(
     txs.map((t) => ({

@@ -16,10 +16,13 @@ process.env.CurrentEnvironmentName = env;
 const config = (yaml.safeLoad || yaml.load)(fs.readFileSync(configFile, "utf8"));
 const workers = Number(process.env.LAB_GATEWAY_WORKERS || 0);
 
+// Workers the primary stops on the way out, and how long it lets the last log lines reach the file.
+let forked = [];
+let flushMs = 300;
 if (workers > 0 && cluster.isPrimary) {
-  const forked = Array.from({ length: workers }, () => cluster.fork());
+  forked = Array.from({ length: workers }, () => cluster.fork());
+  flushMs = 600; // the workers' last lines go through the primary
   let listening = 0;
-  let port = null;
   const core = require(path.join(mods, "microgateway-core"));
   // The primary's logger must be made after the workers exist: it listens to each one's messages.
   config.uid = require(path.join(mods, "uuid")).v4();
@@ -31,18 +34,8 @@ if (workers > 0 && cluster.isPrimary) {
   for (const w of forked)
     w.on("message", (m) => {
       if (m?.msg) logger.writeLogRecord(m);
-      if (!m?.ready) return;
-      port = m.port;
-      if (++listening === workers) process.send?.({ ready: true, uid: config.uid, port, workers });
+      if (m?.ready && ++listening === workers) process.send?.({ ready: true, uid: config.uid, port: m.port, workers });
     });
-  const stop = () => {
-    for (const w of forked) w.process.kill("SIGTERM");
-    // let the workers' last lines reach the primary's file, then leave
-    setTimeout(() => process.exit(0), 600);
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("disconnect", stop);
 } else {
   const gateway = require(path.join(mods, "microgateway-core"))(config);
   gateway.start((err, server) => {
@@ -52,11 +45,12 @@ if (workers > 0 && cluster.isPrimary) {
     }
     process.send?.({ ready: true, uid: config.uid, port: server.address().port });
   });
-  const stop = () => {
-    // let the logger flush its last write, then leave: the agent's pooled sockets close with the process
-    setTimeout(() => process.exit(0), 300);
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("disconnect", stop);
 }
+const stop = () => {
+  for (const w of forked) w.process.kill("SIGTERM");
+  // let the logger flush its last write, then leave: the agent's pooled sockets close with the process
+  setTimeout(() => process.exit(0), flushMs);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+process.on("disconnect", stop);
