@@ -80,7 +80,9 @@ export async function startServer(dataDir: string, databaseUrl?: string): Promis
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.DATABASE_URL;
-  delete env.NODE_OPTIONS; // start.mjs sets the app's own memory settings (scripts/heap.mjs)
+  // start.mjs sets the app's own memory settings (scripts/heap.mjs); BENCH_NODE_OPTIONS adds to them (an A/B of a flag).
+  delete env.NODE_OPTIONS;
+  if (process.env.BENCH_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   // Its own process group, so stop() ends exactly this tree. BENCH_APP_DIR: another checkout's server (before/after).
   const cwd = process.env.BENCH_APP_DIR ?? process.cwd();
