@@ -45,17 +45,36 @@ export async function idleGapCharts(
   );
 }
 
-/** 502 and 504 transactions of the parsed logs by target and request path (query string cut off). */
+/**
+ * 502 and 504 transactions of the parsed logs by target and request path (query string cut off; the log writes a
+ * URL without its first `/`, so it is put back), the top `topN` paths per target and the rest summed, both in the
+ * database: paths that carry ids make a log's failures thousands of paths, and only the top ones are drawn.
+ */
 export async function failurePaths(db: Db, incidentId: string, topN = 8): Promise<PathFailures[]> {
-  const rows = await db.$queryRaw<Array<{ target: string; path: string; s502: bigint; s504: bigint }>>`
-    SELECT coalesce(nullif(t.target, ''), '(no target)') target, split_part(t.url, '?', 1) path,
-      count(*) FILTER (WHERE t.status = 502) s502, count(*) FILTER (WHERE t.status = 504) s504
-    FROM "LogTransaction" t JOIN "BundleFile" f ON f.id = t."fileId" AND f.status = 'done'
-    WHERE t."incidentId" = ${incidentId} AND t.status IN (502, 504)
-    GROUP BY 1, 2`;
-  const withSlash = (p: string) => (p === "" ? "/" : p.startsWith("/") ? p : `/${p}`);
-  return failuresByPath(
-    rows.map((r) => ({ target: r.target, path: withSlash(r.path), s502: Number(r.s502), s504: Number(r.s504) })),
+  const rows = await db.$queryRaw<
+    Array<{ target: string; path: string | null; paths: bigint; s502: bigint; s504: bigint }>
+  >`
+    WITH by_path AS (
+      SELECT coalesce(nullif(t.target, ''), '(no target)') COLLATE "C" target, split_part(t.url, '?', 1) COLLATE "C" raw,
+        count(*) FILTER (WHERE t.status = 502) s502, count(*) FILTER (WHERE t.status = 504) s504
+      FROM "LogTransaction" t JOIN "BundleFile" f ON f.id = t."fileId" AND f.status = 'done'
+      WHERE t."incidentId" = ${incidentId} AND t.status IN (502, 504)
+      GROUP BY 1, 2),
+    slashed AS (SELECT target, '/' || raw path, s502, s504 FROM by_path),
+    ranked AS (
+      SELECT *, row_number() OVER (PARTITION BY target ORDER BY s502 + s504 DESC, path) rank FROM slashed)
+    SELECT target, CASE WHEN rank <= ${topN} THEN path END path, count(*) paths, sum(s502) s502, sum(s504) s504
+    FROM ranked GROUP BY 1, 2`;
+  const top = rows.filter((r) => r.path !== null);
+  const shaped = failuresByPath(
+    top.map((r) => ({ target: r.target, path: r.path!, s502: Number(r.s502), s504: Number(r.s504) })),
     topN,
   );
+  for (const rest of rows.filter((r) => r.path === null)) {
+    // every target with failures has a first path, so it is in `shaped`
+    const p = shaped.find((x) => x.target === rest.target);
+    if (p)
+      Object.assign(p, { otherPaths: Number(rest.paths), other502: Number(rest.s502), other504: Number(rest.s504) });
+  }
+  return shaped;
 }
