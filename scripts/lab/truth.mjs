@@ -374,24 +374,50 @@ function tsharkHttpFields(pcap, ports, filter, fields) {
 
 // Responses matching a tshark filter on the gateway leg, counted by target address:
 // tshark -r full.pcap -d tcp.port==PORT,http -Y FILTER -T fields -e ip.src -e tcp.srcport
-function responsesBy(pcap, ports, filter) {
+// and on each https target's port, decrypted with the gateway's session keys as addTlsUris does:
+// tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -Y FILTER -T fields -e ip.src -e tcp.srcport
+function responsesBy(pcap, targets, keylog, filter) {
   const by = new Map();
-  for (const line of tsharkHttpFields(pcap, ports, filter, ["ip.src", "tcp.srcport"]).split("\n").filter(Boolean)) {
-    const key = line.split("\t").join(":");
-    by.set(key, (by.get(key) ?? 0) + 1);
+  const count = (out) => {
+    for (const line of out.split("\n").filter(Boolean)) {
+      const key = line.split("\t").join(":");
+      by.set(key, (by.get(key) ?? 0) + 1);
+    }
+  };
+  const plain = targets.filter((t) => t.scheme !== "https").map((t) => t.listen.port);
+  if (plain.length) count(tsharkHttpFields(pcap, plain, filter, ["ip.src", "tcp.srcport"]));
+  for (const t of targets.filter((x) => x.scheme === "https")) {
+    const args = [
+      "-r",
+      pcap,
+      "-o",
+      `tls.keylog_file:${keylog}`,
+      "-d",
+      `tcp.port==${t.listen.port},tls`,
+      "-Y",
+      `(${filter}) && ip.src==${t.listen.host}`,
+    ];
+    const fields = ["-T", "fields", "-e", "ip.src", "-e", "tcp.srcport"];
+    count(
+      execFileSync("tshark", [...args, ...fields], {
+        maxBuffer: 1 << 26,
+        stdio: ["ignore", "pipe", "ignore"],
+      }).toString(),
+    );
   }
   return by;
 }
 
-// The target's own HTTP 502 / 504 responses.
-const ownErrorResponses = (pcap, ports) =>
-  responsesBy(pcap, ports, "http.response.code == 502 || http.response.code == 504");
+// The target's own HTTP 502 / 504 responses (blind world random-204: an https target's own 504s, read before only
+// where the wire is plain, went uncounted).
+const ownErrorResponses = (pcap, targets, keylog) =>
+  responsesBy(pcap, targets, keylog, "http.response.code == 502 || http.response.code == 504");
 
 // Responses Node's HTTP parser rejects (HPE_INVALID_STATUS): a status line whose code is not three digits, which
 // tshark reads as http.response.code 0 (`HTTP/1.1 abc OK`). Bytes that do not begin like a response at all are not
 // counted here (no scenario sends them).
-const invalidResponses = (pcap, ports) =>
-  responsesBy(pcap, ports, "http.response.code < 100 || http.response.code > 999");
+const invalidResponses = (pcap, targets, keylog) =>
+  responsesBy(pcap, targets, keylog, "http.response.code < 100 || http.response.code > 999");
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.
@@ -653,20 +679,14 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     : [];
   const targets = [];
   const connections = [];
-  const ownErrors = ownErrorResponses(
-    fullPcap,
-    sc.targets.map((t) => t.listen.port),
-  );
-  const invalid = invalidResponses(
-    fullPcap,
-    sc.targets.map((t) => t.listen.port),
-  );
+  const keylog = path.join(path.dirname(mapFile), "tls-keys.log");
+  const ownErrors = ownErrorResponses(fullPcap, sc.targets, keylog);
+  const invalid = invalidResponses(fullPcap, sc.targets, keylog);
   const isIp = (h) => /^[\d.]+$/.test(h);
   const http = httpMessages(
     fullPcap,
     sc.targets.filter((t) => t.scheme !== "https" && isIp(t.listen.host)).map((t) => t.listen.port),
   );
-  const keylog = path.join(path.dirname(mapFile), "tls-keys.log");
   for (const t of sc.targets.filter((x) => x.scheme === "https" && isIp(x.listen.host)))
     addTlsUris(http, fullPcap, t.listen, keylog);
   const clientByN = new Map(
