@@ -9,6 +9,8 @@
  * - blind/random-175: a target the log (level error) never names beside a name that never resolved, on one port.
  *   Its diagnosis scores as its truth, but the world's backend event log (recorded with both cores busy) holds none
  *   of its TLS target's failed handshakes, so the lab fixtures' cross-check against it fails.
+ * - blind/random-204, whole and as partial bundles: a TLS target's own 504s (encrypted on the wire, in no line below
+ *   level info) beside another target's keep-alive races.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -19,13 +21,18 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
+import { errorsOnly } from "@/lib/testing/lab-variants";
 
 /** Each bundle: its directory and the files of it uploaded (a recording without its capture, as users send them). */
-const BUNDLES: Record<string, { dir: string; files: RegExp }> = {
+const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }> = {
   "target-side/random-92": { dir: "target-side/random-92", files: /\.(log|yaml|pcap)$/ },
   "blind/random-120": { dir: "blind/random-120", files: /\.(log|yaml|pcap)$/ },
   "blind/random-122/log": { dir: "blind/random-122", files: /\.(log|yaml)$/ },
   "blind/random-175": { dir: "blind/random-175", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-204": { dir: "blind/random-204", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-204/log": { dir: "blind/random-204", files: /\.(log|yaml)$/ },
+  "blind/random-204/capture": { dir: "blind/random-204", files: /\.(yaml|pcap)$/ },
+  "blind/random-204/level-error": { dir: "blind/random-204", files: /\.(log|yaml|pcap)$/, levelError: true },
 };
 
 let t: TestEnv;
@@ -33,11 +40,12 @@ const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
   const store = blobStore(t.dataDir);
-  for (const [bundle, { dir: sub, files: keep }] of Object.entries(BUNDLES)) {
+  for (const [bundle, { dir: sub, files: keep, levelError }] of Object.entries(BUNDLES)) {
     const dir = path.join(import.meta.dirname, "__fixtures__", sub);
-    const files = readdirSync(dir)
+    const all = readdirSync(dir)
       .filter((f) => keep.test(f))
       .map((f) => path.join(dir, f));
+    const files = levelError ? errorsOnly(path.basename(sub), all, t.dataDir) : all;
     ids.set(bundle, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
   }
   await parseQueued(t.handle.prisma, t.dataDir);
@@ -107,5 +115,44 @@ describe("blind world random-175: a capture address the log never names, beside 
       cause: "target-unreachable",
       confidence: "high",
     });
+  });
+});
+
+describe("blind world random-204: a TLS target's own 504s beside another target's keep-alive races", () => {
+  // truth.json: 127.0.0.6:8080 (https) answered 504 itself 4 times (tshark, decrypted with the gateway's session
+  // keys: http.response.code == 504 → 4; grep -c '[127.0.0.6:8080].*[targetResponse][GET][504]' LOG → 4);
+  // 127.0.0.5:8080 raced 27 times at its 740 ms idle timer; 11 × 502 more came after their clients had gone.
+  const OWN = "127.0.0.6:8080";
+  const RACER = "127.0.0.5:8080";
+  const verdictOf = async (bundle: string, target: string) =>
+    (await diagnosisOf(bundle)).targets.find((x) => x.target === target)!;
+
+  it("whole: the TLS target's own answers and the other's races, each its own cause", async () => {
+    const d = await diagnosisOf("blind/random-204");
+    expect(await verdictOf("blind/random-204", OWN)).toMatchObject({ cause: "target-error", confidence: "high" });
+    expect(d.targets.find((x) => x.target === RACER)).toMatchObject({
+      cause: "keepalive-mismatch",
+      idleTimeoutMs: 741,
+    });
+    expect(d.verdict.cause).toBe("keepalive-mismatch");
+  });
+
+  it("log only: the four 504s do not headline above low while 27 resets have no cause", async () => {
+    const d = await diagnosisOf("blind/random-204/log");
+    expect(d.targets.find((x) => x.target === RACER)).toMatchObject({ cause: "insufficient-data" });
+    expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "low" });
+    expect(d.verdict.summary).toMatch(
+      /But 27 failure\(s\) on other targets have no cause yet, more than the 4 explained/,
+    );
+  });
+
+  it("at level error or without the log, the TLS target is not called healthy above low", async () => {
+    // Below info no line shows the 504s (the stats lines count them: the last says 5=4) and the wire is encrypted.
+    for (const bundle of ["blind/random-204/level-error", "blind/random-204/capture"]) {
+      const v = await verdictOf(bundle, OWN);
+      expect(v.cause === "target-error" || v.confidence === "low", `${bundle}: ${v.cause} (${v.confidence})`).toBe(
+        true,
+      );
+    }
   });
 });

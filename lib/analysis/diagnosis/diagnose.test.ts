@@ -232,6 +232,31 @@ describe("diagnose: a verdict per target", () => {
     );
   });
 
+  it("a cause explaining fewer failures than the targets without a cause → that cause at low, the rest named", () => {
+    // Blind world random-204, log only: 4 × 504 a target answered itself, 27 resets on another with no capture.
+    const own504 = target({
+      target: "10.0.0.6:8080",
+      errors502: 0,
+      errors504: 4,
+      targetAnswered504: 4,
+      errorCodes: { none: 4 },
+    });
+    const resets = target({ target: "10.0.0.5:8080", errors502: 27, errorCodes: { ECONNRESET: 27 } });
+    const d = diagnose(ev([own504, resets]));
+    expect(d.targets.map((x) => [x.target, x.cause, x.confidence])).toEqual([
+      ["10.0.0.6:8080", "target-error", "high"],
+      ["10.0.0.5:8080", "insufficient-data", "low"],
+    ]);
+    expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "low", explains502: 4 });
+    expect(d.verdict.summary).toContain(
+      "But 27 failure(s) on other targets have no cause yet, more than the 4 explained",
+    );
+    // fewer failures without a cause than explained: the known cause keeps medium
+    const few = diagnose(ev([own504, target({ target: "10.0.0.5:8080", errors502: 3 })]));
+    expect(few.verdict).toMatchObject({ cause: "target-error", confidence: "medium" });
+    expect(few.verdict.summary).not.toContain("no cause yet");
+  });
+
   it("a capture without its log: the targets' verdicts stand, the incident's is low (what never reached the wire is unseen)", () => {
     // Blind world random-84, capture only: races and hang-ups on the wire, 39 lookups that failed in the log alone.
     const noLog = { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
-import { cap, config, configOnlyEvidence, ev, profile, racing, step, target, type Cap } from "./test-evidence";
+import { cap, config, configOnlyEvidence, ev, profile, racing, step, target, T1, type Cap } from "./test-evidence";
 
 describe("a capture without any log", () => {
   const noLog = { logs: { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] } };
@@ -161,6 +161,32 @@ describe("a capture that covers only part of the log's time", () => {
     expect(errorsOnly(null, false)).toMatchObject({ cause: "healthy", confidence: "medium" });
     expect(errorsOnly(0, false)).toMatchObject({ cause: "healthy", confidence: "high" });
     expect(errorsOnly(3, true)).toMatchObject({ cause: "healthy", confidence: "high" });
+  });
+
+  it("below level info, a TLS capture shows no answer's status: healthy is low while the stats count unseen 5xx", () => {
+    // Blind world random-204 at level error: a TLS target's own 4 × 504, in no log line and encrypted on the wire.
+    const tls = cap({}, { profile: { ...profile(null, 0), encrypted: 9 } });
+    const quiet = (capture: Cap | null) => target({ requests: null, errors502: 0, errorCodes: {}, capture });
+    const errorsOnly = (t: ReturnType<typeof quiet>, stats5xx: number | null) => {
+      const e = ev([t]);
+      return diagnose({
+        ...e,
+        logs: { ...e.logs, coverage: "errors-only", stats5xx },
+        capture: e.capture && { ...e.capture, coversLog: true },
+      }).targets[0];
+    };
+    const low = errorsOnly(quiet(tls), 4);
+    expect(low).toMatchObject({ cause: "healthy", confidence: "low" });
+    expect(low.summary).toMatch(/capture is TLS, whose answers' status the wire does not show/);
+    expect(errorsOnly(quiet(null), null)).toMatchObject({ cause: "healthy", confidence: "low" });
+    // every 5xx the stats count is seen, or the capture is plain: as before
+    expect(errorsOnly(quiet(tls), 0)).toMatchObject({ cause: "healthy", confidence: "high" });
+    expect(errorsOnly(quiet(cap({})), 4)).toMatchObject({ cause: "healthy", confidence: "high" });
+    // The gateway's own 502s elsewhere are not among the stats lines' 5xx: they do not account for the four.
+    const racer = racing({ target: "10.0.0.5:8080", errors502: 38, errorCodes: { ECONNRESET: 38 } });
+    const e = ev([racer, quiet(tls)]);
+    const d = diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only", stats5xx: 4 } });
+    expect(d.targets.find((x) => x.target === T1)).toMatchObject({ cause: "healthy", confidence: "low" });
   });
 });
 

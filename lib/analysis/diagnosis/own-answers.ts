@@ -3,18 +3,29 @@ import type { DiagnosisEvidence, TargetEvidence } from "./types";
 
 /**
  * Whether a target's own 5xx answers may have gone unseen: below level info the gateway writes no line for them, so
- * only a capture of the log's whole time shows them (none at all: nothing does); else its stats lines count every 5xx it answered, and those the
- * log and captures show account for them or not.
+ * only a plain-text capture of the log's whole time shows them (none at all: nothing does); else its stats lines count
+ * every 5xx it answered, and those the log and captures show account for them or not.
  */
 export function unseenAnswers(e: DiagnosisEvidence): boolean {
-  if (e.logs.coverage === "full" || (e.capture?.present && e.capture.coversLog !== false)) return false;
+  // A TLS target's answers are encrypted on the wire: the capture cannot show their status (blind world random-204).
+  const captureShowsAll = e.capture?.present && e.capture.coversLog !== false && !e.targets.some(encryptedCapture);
+  if (e.logs.coverage === "full" || captureShowsAll) return false;
   if (e.logs.stats5xx == null) return true;
+  // The stats lines count every 5xx answer the gateway passed on (a target's 503 too), never its own 502 / 504s (lab:
+  // race-1s-error-level has 9 × 502 and 5=0; target-502 has 8 answered 502s and 5=8; blind world random-204 at level
+  // error, 38 × 502 of the gateway's own and 5=4, its TLS target's four 504s; random-198, three 503s and 5=3).
   const seen = e.targets.reduce((n, t) => {
     const own = ownAnswers(t, false);
-    return n + t.errors502 + t.errors504 + own.unlogged502 + own.unlogged504;
+    const other5xx = Object.entries(t.capture?.profile?.serverErrors ?? {})
+      .filter(([status]) => status !== "502" && status !== "504")
+      .reduce((a, [, count]) => a + count, 0);
+    return n + own.logged502 + own.logged504 + own.unlogged502 + own.unlogged504 + other5xx;
   }, 0);
   return e.logs.stats5xx > seen;
 }
+
+/** Whether the target's capture is of TLS connections, whose answers' status the wire does not show. */
+export const encryptedCapture = (t: TargetEvidence) => (t.capture?.profile?.encrypted ?? 0) > 0;
 
 /**
  * The target's own 502 / 504 answers, passed on by the gateway: its targetResponse lines, or its responses in the

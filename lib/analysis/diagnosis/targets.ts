@@ -6,7 +6,7 @@
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
-import { gateway504, ownAnswers, unseenAnswers } from "./own-answers";
+import { encryptedCapture, gateway504, ownAnswers, unseenAnswers } from "./own-answers";
 import { minConfidence, ms, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { isTls, tlsCandidate } from "./tls";
@@ -36,6 +36,22 @@ export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
 
 const failing = (v: TargetVerdict) => (v.cause === "healthy" ? 0 : 1);
 
+/** A target's failures: its logged 502 / 504s and its own answers the log does not show, less its clients' aborts. */
+export function targetFailures(t: TargetEvidence, e: DiagnosisEvidence) {
+  const own = ownAnswers(t, e.logs.coverage === "full");
+  const gw504 = gateway504(t, own);
+  // 502s the gateway logged after its client went away (client-aborts.ts): no failure of the target.
+  const aborts = clientAborts(t, e, gw504);
+  // The target's own answers the log does not show were failures all the same: the gateway passed them on.
+  const failures =
+    t.errors502 +
+    t.errors504 +
+    own.unlogged502 +
+    own.unlogged504 -
+    Math.min(t.errors502, aborts.logged + aborts.onWire);
+  return { own, gw504, aborts, failures };
+}
+
 function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
   const capRef = (cls: string, label: string): EvidenceRef => ({
@@ -49,20 +65,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ...(base ? { href: `${base}#targets-h` } : {}),
   });
   const codes = t.errorCodes;
-  const own = ownAnswers(t, e.logs.coverage === "full");
+  const { own, gw504, aborts, failures } = targetFailures(t, e);
   const refused = t.capture?.byClass.refused ?? 0;
   // SYNs nothing answered: a request_timeout that fires meanwhile is a 504, but the target was never reached.
   const noAnswer = t.capture?.byClass["syn-unanswered"] ?? 0;
-  const gw504 = gateway504(t, own);
-  // 502s the gateway logged after its client went away (client-aborts.ts): no failure of the target.
-  const aborts = clientAborts(t, e, gw504);
-  // The target's own answers the log does not show were failures all the same: the gateway passed them on.
-  const failures =
-    t.errors502 +
-    t.errors504 +
-    own.unlogged502 +
-    own.unlogged504 -
-    Math.min(t.errors502, aborts.logged + aborts.onWire);
   const candidates: Candidate[] = [];
 
   const unreachableCodes = sum(codes, (k) => UNREACHABLE.includes(k));
@@ -254,16 +260,26 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       : []),
   ];
   if (!main) {
-    if (failures === 0)
+    if (failures === 0) {
+      const unseen = unseenAnswers(e);
+      // Its own 502 / 504s may be among those unseen, and nothing here could show them: no line below level info,
+      // and no capture of it or only an encrypted one (blind world random-204 at level error: 4 × 504 over TLS).
+      const blind = unseen && e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
+      const blindWords = ` But below level info the gateway writes no line for an answer a target sent itself, and ${t.capture ? "this target's capture is TLS, whose answers' status the wire does not show" : "no capture of this target shows its answers"}${e.logs.stats5xx != null ? ": the stats lines count more 5xx answers than the log and captures show" : ""}. A log at level info shows them.`;
       return verdict(t, e, {
         cause: "healthy",
         // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log. A client gone that only
         // the wire shows is an inference: the log at level error cannot say so itself.
-        confidence: logged && (t.capture || t.requests) && !unseenAnswers(e) && !aborts.onWire ? "high" : "medium",
+        confidence: blind
+          ? "low"
+          : logged && (t.capture || t.requests) && !unseen && !aborts.onWire
+            ? "high"
+            : "medium",
         explains: 0,
-        summary: abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`,
+        summary: `${abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`}${blind ? blindWords : ""}`,
         evidence: abortEvidence,
       });
+    }
     // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
     const named = Object.entries(codes)
       .filter(([k]) => k !== "none")
