@@ -187,6 +187,11 @@ describe("a capture that covers only part of the log's time", () => {
     const e = ev([racer, quiet(tls)]);
     const d = diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only", stats5xx: 4 } });
     expect(d.targets.find((x) => x.target === T1)).toMatchObject({ cause: "healthy", confidence: "low" });
+    // the capture alone: nothing shows the TLS target's answers either
+    const noLog = { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] };
+    const alone = diagnose(ev([quiet(tls)], { logs: noLog })).targets[0];
+    expect(alone).toMatchObject({ cause: "healthy", confidence: "low" });
+    expect(alone.summary).toMatch(/no gateway log is in the bundle to show the answers a target sent itself/);
   });
 });
 

@@ -265,7 +265,15 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       // Its own 502 / 504s may be among those unseen, and nothing here could show them: no line below level info,
       // and no capture of it or only an encrypted one (blind world random-204 at level error: 4 × 504 over TLS).
       const blind = unseen && e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
-      const blindWords = ` But below level info the gateway writes no line for an answer a target sent itself, and ${t.capture ? "this target's capture is TLS, whose answers' status the wire does not show" : "no capture of this target shows its answers"}${e.logs.stats5xx != null ? ": the stats lines count more 5xx answers than the log and captures show" : ""}. A log at level info shows them.`;
+      const noLine = logged
+        ? "below level info the gateway writes no line for an answer a target sent itself"
+        : "no gateway log is in the bundle to show the answers a target sent itself";
+      const noWire = t.capture
+        ? "this target's capture is TLS, whose answers' status the wire does not show"
+        : "no capture of this target shows its answers";
+      const stats =
+        e.logs.stats5xx != null ? ": the stats lines count more 5xx answers than the log and captures show" : "";
+      const blindWords = ` But ${noLine}, and ${noWire}${stats}. The gateway's log at level info shows them.`;
       return verdict(t, e, {
         cause: "healthy",
         // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log. A client gone that only
