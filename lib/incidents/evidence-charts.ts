@@ -55,14 +55,13 @@ export async function failurePaths(db: Db, incidentId: string, topN = 8): Promis
     Array<{ target: string; path: string | null; paths: bigint; s502: bigint; s504: bigint }>
   >`
     WITH by_path AS (
-      SELECT coalesce(nullif(t.target, ''), '(no target)') COLLATE "C" target, split_part(t.url, '?', 1) COLLATE "C" raw,
+      SELECT coalesce(nullif(t.target, ''), '(no target)') COLLATE "C" target, '/' || split_part(t.url, '?', 1) COLLATE "C" path,
         count(*) FILTER (WHERE t.status = 502) s502, count(*) FILTER (WHERE t.status = 504) s504
       FROM "LogTransaction" t JOIN "BundleFile" f ON f.id = t."fileId" AND f.status = 'done'
       WHERE t."incidentId" = ${incidentId} AND t.status IN (502, 504)
       GROUP BY 1, 2),
-    slashed AS (SELECT target, '/' || raw path, s502, s504 FROM by_path),
     ranked AS (
-      SELECT *, row_number() OVER (PARTITION BY target ORDER BY s502 + s504 DESC, path) rank FROM slashed)
+      SELECT *, row_number() OVER (PARTITION BY target ORDER BY s502 + s504 DESC, path) rank FROM by_path)
     SELECT target, CASE WHEN rank <= ${topN} THEN path END path, count(*) paths, sum(s502) s502, sum(s504) s504
     FROM ranked GROUP BY 1, 2`;
   const top = rows.filter((r) => r.path !== null);
