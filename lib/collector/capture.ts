@@ -44,6 +44,14 @@ export interface RunningCapture {
   stop: () => Promise<void>;
 }
 
+/**
+ * How long tcpdump keeps capturing after it is asked to stop. libpcap's ring (TPACKET_V3) hands packets over in
+ * blocks that retire after tcpdump's 1 s timeout, and a SIGINT drops the block still open: stopped at once, the
+ * capture loses its last second, the very packets of the 502s that ended it (seen here on a loaded machine: the
+ * resets of three 502s missing, the verdict then insufficient-data). The lab's recorder gives it as long.
+ */
+export const FLUSH_MS = 2500;
+
 /** Starts tcpdump and resolves once it listens; rejects with its own words when it fails to start. */
 export function startTcpdump(bin: string, args: string[], timeoutMs = 15_000): Promise<RunningCapture> {
   // Own process group: a Ctrl-C in the terminal reaches the collector only, which then stops tcpdump itself.
@@ -56,6 +64,7 @@ export function startTcpdump(bin: string, args: string[], timeoutMs = 15_000): P
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
+      await Promise.race([exited, new Promise((r) => setTimeout(r, FLUSH_MS))]);
       proc.kill("SIGINT");
       const t = setTimeout(killNow, 5000);
       await exited;

@@ -10,7 +10,7 @@ import { parseArgs, USAGE } from "./args";
 import { CollectError, findConfig, findLogs, isLiveLog, type FoundLogs } from "./discover";
 import { buildFilter, resolveTargets, targetsOf, tcpdumpArgs } from "./filter";
 import { findTcpdump, freeBytes, preflightProblems } from "./preflight";
-import { PcapCounter, startTcpdump } from "./capture";
+import { FLUSH_MS, PcapCounter, startTcpdump } from "./capture";
 import { LogWatcher, stopReason, type StopReason } from "./watch";
 import { describeRedactions, redactFile, type RedactedFile } from "./redact-files";
 import { tarGz, type TarEntry } from "./tar";
@@ -168,6 +168,9 @@ async function capture(
       );
       await new Promise((r) => setTimeout(r, 250));
     }
+    (tty ? status : say)(
+      `finishing the capture: ${FLUSH_MS / 1000} s more for the packets tcpdump has not written yet`,
+    );
   } finally {
     await tcpdump.stop();
     process.off("SIGINT", onSignal);
