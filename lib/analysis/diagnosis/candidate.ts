@@ -1,5 +1,5 @@
 /** What one kind of evidence says about a target, before the strongest is chosen (targets.ts). */
-import type { Confidence, EvidenceRef, TargetCause } from "./types";
+import type { Confidence, EvidenceRef, TargetCause, TargetEvidence } from "./types";
 
 export interface Candidate {
   cause: TargetCause;
@@ -13,3 +13,7 @@ export const ms = (n: number) =>
   n >= 10_000 ? `${(n / 1000).toFixed(0)} s` : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 export const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 export const minConfidence = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
+
+/** A target with a capture none of whose logged 502 / 504s happened while it recorded (a capture stopped too soon). */
+export const noFailureCaptured = (t: TargetEvidence) =>
+  t.capture !== null && t.errors502 + t.errors504 > 0 && (t.outsideCapture ?? 0) >= t.errors502 + t.errors504;

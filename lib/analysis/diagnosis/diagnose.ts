@@ -2,6 +2,7 @@ import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence, targetFailures } from "./targets";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
+import { noFailureCaptured } from "./candidate";
 import { unseenAnswers } from "./own-answers";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
@@ -90,6 +91,14 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     mustGather.push({
       item: "The time window of the failure",
       why: "These logs hold no 502: gather logs and a capture covering the time the 502s happened.",
+    });
+  const uncaptured = e.targets.filter((t) => unknown.has(t.target) && noFailureCaptured(t)).map((t) => t.target);
+  if (uncaptured.length)
+    mustGather.push({
+      item: "A capture taken while the 502s happen, with the logs of the same time",
+      why: `None of the failures of ${uncaptured.join(", ")} was logged while the capture was recording (it stopped before them or started after). Capture again and keep it running until the 502s are logged: the collector's --until-502 stops just after them.`,
+      command: collectorCommand({ mode: "all" }),
+      href: COLLECTOR_PATH,
     });
   if (cause === "insufficient-data" && cap && tg.keepAliveMs === null)
     mustGather.push({

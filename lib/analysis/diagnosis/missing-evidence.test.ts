@@ -208,6 +208,20 @@ describe("diagnose: evidence that is missing or typed by a person", () => {
     expect(d.fix).toBeNull();
   });
 
+  it("a capture that recorded none of the failures says so, and must-gather asks for one taken while they happen", () => {
+    const taken = (outsideCapture: number) => diagnose(ev([target({ capture: cap({}), outsideCapture })]));
+    const none = taken(3);
+    expect(none.targets[0]).toMatchObject({ cause: "insufficient-data", confidence: "low" });
+    expect(none.targets[0].summary).toMatch(/none of them was logged while the capture was recording/);
+    const gather = none.mustGather.find((m) => /capture taken while the 502s happen/.test(m.item));
+    expect(gather?.why).toContain(T1);
+    expect(gather?.command).toMatch(/--until-502/);
+    // One failure inside the capture's time: it may yet be on the wire unrecognised, so no such claim.
+    const some = taken(2);
+    expect(some.targets[0].summary).toMatch(/may not cover the time of the failures/);
+    expect(some.mustGather.map((m) => m.item).join()).not.toMatch(/capture taken while/);
+  });
+
   it("an answered target keep-alive not longer than the gateway's → keepalive-mismatch, low, marked as an answer", () => {
     const d = diagnose(ev([target()], { answers: { targetKeepAliveMs: 30000 } }));
     expect(d.targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });

@@ -7,7 +7,7 @@ import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } fr
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
 import { encryptedCapture, gateway504, ownAnswers, unseenAnswers } from "./own-answers";
-import { minConfidence, ms, RANK, type Candidate } from "./candidate";
+import { minConfidence, ms, noFailureCaptured, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { isTls, tlsCandidate } from "./tls";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
@@ -384,16 +384,13 @@ function fromAnswersOrUnknown(
       evidence: [...evidence, { kind: "answer", label: `target keep-alive ${ms(a.targetKeepAliveMs)}` }],
     };
   }
-  const why = t.capture?.profile?.encrypted
-    ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its exchanges are read from the timing of its records, and none shows a failing close: it may not cover the time of the failures, or the clocks differ. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
-    : t.capture
-      ? "and the capture shows no failing close on this target: it may not cover the time of the failures, or the clocks differ (set the clock offset)"
-      : "but no capture of this target to tell a keep-alive race from a premature close";
-  return {
-    cause: "insufficient-data",
-    confidence: "low",
-    explains: 0,
-    summary: `${resets} socket hang up / ECONNRESET on ${t.target}, ${why}.`,
-    evidence,
-  };
+  const why = noFailureCaptured(t)
+    ? "and none of them was logged while the capture was recording: it shows this target at other times only (if its clock is not the log's, set the clock offset). A capture running while the 502s happen tells a keep-alive race from a premature close"
+    : t.capture?.profile?.encrypted
+      ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its exchanges are read from the timing of its records, and none shows a failing close: it may not cover the time of the failures, or the clocks differ. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
+      : t.capture
+        ? "and the capture shows no failing close on this target: it may not cover the time of the failures (a tcpdump stopped right after the 502s loses its last second of packets), or the clocks differ (set the clock offset)"
+        : "but no capture of this target to tell a keep-alive race from a premature close";
+  const summary = `${resets} socket hang up / ECONNRESET on ${t.target}, ${why}.`;
+  return { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence };
 }

@@ -211,6 +211,17 @@ describe("premature closes", () => {
     expect(classes[0].reason).toMatch(/capture starts inside this connection/);
   });
 
+  it("a request with no answer or close after it met the capture's end, and says so (a capture stopped too soon)", () => {
+    const s = new Script(port++).handshake(0);
+    exchange(s, 1, "/ok");
+    s.gw(800, DATA, REQ("/last"));
+    const { codes, classes } = classify([s]);
+    expect(codes).toEqual(["unknown"]);
+    expect(classes[0].reason).toMatch(
+      /^GET \/last at frame \d+ was still waiting for its answer when the capture ended:/,
+    );
+  });
+
   it("a close after the first request of a new connection is premature", () => {
     const s = new Script(port++).handshake(0);
     s.gw(1, DATA, REQ("/first"));

@@ -121,6 +121,12 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
       : "";
     return { code: "normal", reason: `${n} exchange(s), all answered${bad}; ${how}${c.closer ? idle : ""}.` };
   }
+  // No answer and no close after the request: the capture ended first (tcpdump stopped by Ctrl-C drops its last second).
+  if (pending && !c.closer && !c.targetRst)
+    return {
+      code: "unknown",
+      reason: `${pending.method ? reqName(pending) : "The request"} at frame ${pending.reqFrame} was still waiting for its answer when the capture ended${pending.responseBytes ? ` (${pending.responseBytes} response bytes of it so far)` : ""}: no answer or close of it was captured. A tcpdump stopped right after the 502s loses its last second of packets; let it run a few seconds longer.`,
+    };
   return {
     code: "unknown",
     reason: `State ${c.connState}, history ${c.history}, ${n} exchange(s); closer ${c.closer ?? "none"} with ${c.closeKind ?? "nothing"}.`,
