@@ -29,6 +29,12 @@ export function captureWindows(files: Array<{ firstTs?: number; lastTs?: number 
  * A log failure the captures could show: its line within a window, give or take the tolerance of the clock
  * matching (a 502 is logged within milliseconds of its close; a close at the capture's edge may lie just outside).
  */
+/**
+ * How far a failure may reach past a window's edge and still count as recorded: the log's times are whole ms, and
+ * the clock offset that aligns them with the capture is estimated to about a millisecond.
+ */
+export const EDGE_SLACK_MS = 5;
+
 export const inWindows = (ws: Window[], ts: number) =>
   ws.some((w) => ts >= w.start - DEFAULT_TOLERANCE_MS && ts <= w.end + DEFAULT_TOLERANCE_MS);
 

@@ -17,8 +17,7 @@ import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections
 import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
-import { captureWindows, coversSpan, type Window } from "@/lib/analysis/capture-window";
-import { DEFAULT_TOLERANCE_MS } from "@/lib/analysis/correlate";
+import { captureWindows, coversSpan, EDGE_SLACK_MS, type Window } from "@/lib/analysis/capture-window";
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
@@ -70,13 +69,19 @@ function withoutCloseBuckets(counts: FileCounts): FileCounts {
   return rest;
 }
 
-/** Per target, its 502 / 504s the log shows at a time no capture covers (the clock offset applied). */
+/**
+ * Per target, its 502 / 504s that no capture recorded from their request to their log line (the clock offset
+ * applied): a failure at a capture's edge counts, as its request or its close may lie outside (blind lab world
+ * random-210 with its capture started at a failure's log line: the hang-up's request and close were both before).
+ */
 async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws: Window[]) {
   const rows = await db.$queryRaw<Array<{ target: string | null; n: bigint }>>`
     SELECT target, count(*) n FROM "LogTransaction" t
     WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
       AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
-        WHERE extract(epoch from t."endTs") * 1000 BETWEEN w.s - ${DEFAULT_TOLERANCE_MS} AND w.e + ${DEFAULT_TOLERANCE_MS})
+        WHERE extract(epoch from t."endTs") * 1000 <= w.e + ${EDGE_SLACK_MS}
+          AND extract(epoch from t."startTs") * 1000 >= w.s - ${EDGE_SLACK_MS}
+          AND extract(epoch from t."endTs") * 1000 - coalesce(t."durationMs", 0) >= w.s - ${EDGE_SLACK_MS})
     GROUP BY target`;
   return new Map(rows.filter((r) => r.target !== null).map((r) => [r.target!, Number(r.n)]));
 }

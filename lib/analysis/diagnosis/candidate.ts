@@ -14,6 +14,6 @@ export const ms = (n: number) =>
 export const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 export const minConfidence = (a: Confidence, b: Confidence): Confidence => (RANK[a] <= RANK[b] ? a : b);
 
-/** A target with a capture none of whose logged 502 / 504s happened while it recorded (a capture stopped too soon). */
+/** A target with a capture that recorded none of its logged 502 / 504s (a capture stopped too soon, or started late). */
 export const noFailureCaptured = (t: TargetEvidence) =>
   t.capture !== null && t.errors502 + t.errors504 > 0 && (t.outsideCapture ?? 0) >= t.errors502 + t.errors504;

@@ -96,7 +96,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   if (uncaptured.length)
     mustGather.push({
       item: "A capture taken while the 502s happen, with the logs of the same time",
-      why: `None of the failures of ${uncaptured.join(", ")} was logged while the capture was recording (it stopped before them or started after). Capture again and keep it running until the 502s are logged: the collector's --until-502 stops just after them.`,
+      why: `No failure of ${uncaptured.join(", ")} lies within the capture's time, from its request to its log line (the capture stopped before them or started after). Capture again and keep it running until the 502s are logged: the collector's --until-502 stops just after them.`,
       command: collectorCommand({ mode: "all" }),
       href: COLLECTOR_PATH,
     });

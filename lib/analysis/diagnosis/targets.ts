@@ -118,14 +118,17 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells. Without
     // one, a target the log shows answering other requests is reachable; one that answered none may not be.
     const answersOthers = e.logs.coverage === "full" && (t.requests ?? 0) > t.errors502 + t.errors504;
+    // A capture tells only the 504s it recorded (lab blackhole with its capture started mid-way: 3 dropped SYNs in it,
+    // 5 × 504 before it).
+    const seen = t.capture && (t.outsideCapture ?? 0) < gw504;
     candidates.push({
       cause: "gateway-timeout",
-      confidence: t.capture ? "high" : answersOthers ? "medium" : "low",
+      confidence: seen ? "high" : answersOthers ? "medium" : "low",
       explains: Math.max(
         gw504,
         sum(codes, (k) => TIMEOUT.includes(k)),
       ),
-      summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.${t.capture || answersOthers ? "" : ` ${e.logs.coverage === "full" ? "The log shows it answering none of the gateway's requests" : "The log holds errors only, so whether it answered any request is unknown"}: a target whose SYNs are dropped (a firewall, a host that is gone) logs the same 504s as one that accepts and hangs. A capture of the gateway's connections to it tells them apart.`}`,
+      summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.${seen || answersOthers ? "" : ` ${e.logs.coverage === "full" ? "The log shows it answering none of the gateway's requests" : "The log holds errors only, so whether it answered any request is unknown"}: a target whose SYNs are dropped (a firewall, a host that is gone) logs the same 504s as one that accepts and hangs. A capture of the gateway's connections to it tells them apart.`}`,
       evidence: [
         logRef(
           `${gw504} × 504${TIMEOUT.filter((k) => codes[k])
@@ -305,15 +308,16 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   }
   // Other causes of the same target stay visible as evidence.
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
-  // Failures logged while no capture was recording, which no log code names either: of a cause the capture cannot
-  // show, perhaps another one. Weighed as a second cause would be.
+  // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
+  // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
+  // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = Math.max(0, outside - unreachableCodes - tls - own.logged502 - own.logged504);
   // Responses cut short say nothing of the resets beside them that never got an answer: those may be keep-alive races
   // (blind lab world random-122 without its capture: 13 responses cut by RST, and 4 × 502 socket hang up, 3 of them
   // races at the target's 1.4 s idle timer).
   const confidence =
-    main === cutInLog && unknownResets > 0
+    (main === cutInLog && unknownResets > 0) || (outsideUnnamed > 0 && outsideUnnamed >= main.explains)
       ? "low"
       : (others.length && others[0].explains * 2 > main.explains) ||
           (unknownResets > 0 && main !== unknown) ||
@@ -327,7 +331,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ...(outside
       ? [
           logRef(
-            `${outside} of its ${failures} failure(s) were logged while no capture was recording: the capture cannot tell what caused them`,
+            `${outside} of its ${failures} failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them`,
           ),
         ]
       : []),
@@ -385,7 +389,7 @@ function fromAnswersOrUnknown(
     };
   }
   const why = noFailureCaptured(t)
-    ? "and none of them was logged while the capture was recording: it shows this target at other times only (if its clock is not the log's, set the clock offset). A capture running while the 502s happen tells a keep-alive race from a premature close"
+    ? "and none of them lies within the capture's time, from its request to its log line: it shows this target at other times only (if its clock is not the log's, set the clock offset). A capture running while the 502s happen tells a keep-alive race from a premature close"
     : t.capture?.profile?.encrypted
       ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its exchanges are read from the timing of its records, and none shows a failing close: it may not cover the time of the failures, or the clocks differ. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
       : t.capture

@@ -77,7 +77,7 @@ export interface TargetEvidence {
   targetAnswered504: number;
   /** Error codes of the target's failed transactions in the log (ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...). */
   errorCodes: Record<string, number>;
-  /** Of its 502 / 504s, those logged while no capture was recording: the capture says nothing of them. */
+  /** Of its 502 / 504s, those no capture recorded from request to log line (outside it or at its edge). */
   outsideCapture?: number;
   capture: {
     total: number;
