@@ -1,4 +1,5 @@
 /** Lab recordings as users also send them: missing a part, or with the log cut to what level error writes. */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -22,6 +23,33 @@ export function errorsOnly(name: string, files: string[], dir: string): string[]
       .split("\n")
       .filter((line) => (keep = /^\d{4}-\d\d-\d\dT/.test(line) ? /^\S+ (\[error\]|stats )/.test(line) : keep));
     writeFileSync(out, kept.join("\n") + "\n");
+    return out;
+  });
+}
+
+/** Log times (epoch ms) of the gateway's 502 / 504 lines, in order. */
+function failureTimes(files: string[]): number[] {
+  const times: number[] = [];
+  for (const f of files.filter((x) => x.endsWith(".log")))
+    for (const m of readFileSync(f, "utf8").matchAll(/^(\S+) \[error\]\[[^\]]*\](?:\[[^\]]*\]){10}\[50[24]\]\[/gm))
+      times.push(Date.parse(m[1]));
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * The recording's files with each capture cut at the log time of its middle failure: `before` ends there (5 ms
+ * before the line, so that failure's close is lost as by a tcpdump stopped right after it), `after` starts there
+ * (the connections open at that moment come without their SYN). Null when the log holds fewer than two failures.
+ * Needs Wireshark's editcap (the lab's machine has it).
+ */
+export function cutCaptures(name: string, files: string[], dir: string, side: "before" | "after"): string[] | null {
+  const times = failureTimes(files);
+  if (times.length < 2) return null;
+  const at = times[Math.floor(times.length / 2)] - (side === "before" ? 5 : 0);
+  return files.map((f) => {
+    if (!f.endsWith(".pcap")) return f;
+    const out = path.join(dir, `${name}-${side}-${path.basename(f)}`);
+    execFileSync("editcap", [side === "before" ? "-B" : "-A", (at / 1000).toFixed(3), f, out], { stdio: "pipe" });
     return out;
   });
 }

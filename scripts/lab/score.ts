@@ -3,7 +3,8 @@
 // Options: `--dir DIR` scores the fixtures under DIR (e.g. blind random worlds recorded with record.mjs --out DIR), names
 // after the options restrict it to those fixtures, `--detail` lists every connection whose class differs from the truth
 // (truth's why, the classifier's reason) and each target's verdict summary. `--partial` also runs each recording as
-// the partial bundles users send (log only, capture only, log cut to level error with and without its capture) and
+// the partial bundles users send (log only, capture only, log cut to level error with and without its capture, the
+// capture stopped or started at the middle failure) and
 // lists every verdict there that names a cause the truth does not, at medium or high confidence (the lab test's rule);
 // with `--verdicts`, every verdict of those bundles (to compare before and after a change).
 // `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
@@ -14,7 +15,7 @@ import { parseQueued } from "../../lib/testing/worker";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
-import { errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
+import { cutCaptures, errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
 
 const argv = process.argv.slice(2);
 const dirAt = argv.indexOf("--dir");
@@ -86,10 +87,16 @@ for (const name of labFixtureNames(root)) {
       ["capture only", files.filter(PARTIAL.capture)],
       ["level error", errorsOnly(name, files, t.dataDir)],
       ["level error, no capture", errorsOnly(name, files.filter(PARTIAL.log), t.dataDir)],
+      ...(["before", "after"] as const).flatMap((side): [string, string[]][] => {
+        const cut = files.some((f) => f.endsWith(".pcap")) ? cutCaptures(name, files, t.dataDir, side) : null;
+        return cut ? [[`capture ${side} the middle failure`, cut]] : [];
+      }),
     ];
     const allowed = new Set(
       [truth.expectedCause, ...truth.expectedCauses].map((c) => (c === "healthy" ? "no-502" : c)),
     );
+    // The incident's `both` sums up races on one target and hang-ups on another.
+    if (allowed.has("keepalive-mismatch") && allowed.has("premature-close")) allowed.add("both");
     for (const [label, part] of variants) {
       const pid = (await createIncident(t.handle.prisma, store, await storeFiles(store, part))).id;
       await parseQueued(t.handle.prisma, t.dataDir);
