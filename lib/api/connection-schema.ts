@@ -160,6 +160,8 @@ export const TargetProfileSchema = z.object({
   quickCloses: z.number().default(0),
   cluster: z.object({ ms: z.number(), n: z.number(), spreadMs: z.number(), of: z.number() }).nullable(),
   clusterNote: z.string().nullable(),
+  /** A second idle time the target's closes agree on; captures parsed before have none. */
+  otherTimerMs: z.number().nullable().optional(),
   keepAliveHeaderS: z.number().nullable(),
   serverErrors: z.record(z.string(), z.number()).default({}),
   /** Responses that are not valid HTTP; captures parsed before they were recognised have no such count. */

@@ -249,6 +249,17 @@ describe("what an idle timer is", () => {
     );
   });
 
+  it("a second idle time as many closes agree on is the timer too (last bytes held back: blind world random-207)", () => {
+    const closes = [0, 3000, 6000, 9000, 12000].map((at) => idleClose(at, 1000));
+    const late = [15000, 18000, 21000].map((at) => idleClose(at, 1050));
+    const { profile, classes } = classify([...closes, ...late, race(24000, 1050, 10)]);
+    expect(profile.cluster?.ms).toBe(1000);
+    expect(profile.otherTimerMs).toBe(1050);
+    expect(classes[8]).toMatchObject({ code: "keepalive-race", race: "idle-timer" });
+    // One close at another idle time is no second timer.
+    expect(classify([...closes, idleClose(15000, 1050)]).profile.otherTimerMs).toBeNull();
+  });
+
   it("one or two agreeing closes are no timer", () => {
     expect(classify([idleClose(0, 2000), idleClose(5000, 2001)]).profile.cluster).toBeNull();
   });

@@ -159,7 +159,8 @@ function judgeCrossing(
       reason: `Premature close: the target sent ${c.closeKind} at frame ${c.closeFrame} ${f1(x.afterRequestMs)} ms after the first request ${reqName(x.pending)} of a new connection, without any response bytes.`,
     };
   }
-  const timerMatch = timer !== null && Math.abs(x.quietMs - timer.ms) <= clusterTolerance(timer.ms);
+  const at = (ms: number | null | undefined) => ms != null && Math.abs(x.quietMs! - ms) <= clusterTolerance(ms);
+  const timerMatch = timer !== null && (at(timer.ms) || at(p.otherTimerMs));
   const after = x.afterRequestMs >= 0 ? `${f1(x.afterRequestMs)} ms after` : `${f1(-x.afterRequestMs)} ms before`;
   const what = `the target sent ${c.closeKind} at frame ${c.closeFrame} ${after} the gateway's request ${reqName(x.pending)} (frame ${x.pending.reqFrame})`;
   const quiet = `${sec(x.quietMs)} s after the connection's last byte`;
