@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
 import { cap, config, configOnlyEvidence, ev, profile, racing, step, target, T1, type Cap } from "./test-evidence";
+import type { TargetEvidence } from "./types";
 
 describe("a capture without any log", () => {
   const noLog = { logs: { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] } };
@@ -207,6 +208,28 @@ describe("a capture that covers only part of the log's time", () => {
     const alone = diagnose(ev([quiet(tls)], { logs: noLog })).targets[0];
     expect(alone).toMatchObject({ cause: "healthy", confidence: "low" });
     expect(alone.summary).toMatch(/no gateway log is in the bundle to show the answers a target sent itself/);
+  });
+
+  it("below level info, a TLS target's cause is low when the unseen 5xx could outnumber what it explains", () => {
+    // Blind world random-214 at level error: one race on a TLS target seen, its own 2 × 504 in no line, encrypted.
+    const race = (encrypted: number) =>
+      racing({
+        errors502: 1,
+        errorCodes: { ECONNRESET: 1 },
+        capture: cap({ "keepalive-race": 1 }, { races: { "idle-timer": 1 }, profile: { ...profile(2600), encrypted } }),
+      });
+    const errorsOnly = (t: TargetEvidence, stats5xx: number) => {
+      const e = ev([t]);
+      return diagnose({ ...e, logs: { ...e.logs, coverage: "errors-only", stats5xx } }).targets[0];
+    };
+    const low = errorsOnly(race(30), 2);
+    expect(low).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(low.evidence.map((x) => x.label)).toContain(
+      "the stats lines count 2 5xx answer(s) nothing here shows: its own 502 / 504s would not show",
+    );
+    expect(errorsOnly(race(30), 0)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    // A plain capture would show its own answers: the 5xx are another target's.
+    expect(errorsOnly(race(0), 2)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
   });
 });
 

@@ -10,7 +10,20 @@ export function unseenAnswers(e: DiagnosisEvidence): boolean {
   // A TLS target's answers are encrypted on the wire: the capture cannot show their status (blind world random-204).
   const captureShowsAll = e.capture?.present && e.capture.coversLog !== false && !e.targets.some(encryptedCapture);
   if (e.logs.coverage === "full" || captureShowsAll) return false;
-  if (e.logs.stats5xx == null) return true;
+  return e.logs.stats5xx == null || unseenCount(e) > 0;
+}
+
+/**
+ * How many 5xx answers the stats lines count that neither the log nor a capture shows, where they could be this
+ * target's own: below level info, with no capture of it or a TLS one (0 when the stats lines do not say).
+ */
+export function unseenAnswersOf(t: TargetEvidence, e: DiagnosisEvidence): number {
+  const blind = e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
+  return blind && e.logs.stats5xx != null ? unseenCount(e) : 0;
+}
+
+function unseenCount(e: DiagnosisEvidence): number {
+  if (e.logs.stats5xx == null) return 0;
   // The stats lines count every 5xx answer the gateway passed on (a target's 503 too), never its own 502 / 504s (lab:
   // race-1s-error-level has 9 × 502 and 5=0; target-502 has 8 answered 502s and 5=8; blind world random-204 at level
   // error, 38 × 502 of the gateway's own and 5=4, its TLS target's four 504s; random-198, three 503s and 5=3).
@@ -21,7 +34,7 @@ export function unseenAnswers(e: DiagnosisEvidence): boolean {
       .reduce((a, [, count]) => a + count, 0);
     return n + own.logged502 + own.logged504 + own.unlogged502 + own.unlogged504 + other5xx;
   }, 0);
-  return e.logs.stats5xx > seen;
+  return Math.max(0, e.logs.stats5xx - seen);
 }
 
 /** Whether the target's capture is of TLS connections, whose answers' status the wire does not show. */

@@ -6,9 +6,10 @@
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
-import { encryptedCapture, gateway504, ownAnswers, unseenAnswers } from "./own-answers";
-import { minConfidence, ms, noFailureCaptured, RANK, type Candidate } from "./candidate";
+import { encryptedCapture, gateway504, ownAnswers, unseenAnswers, unseenAnswersOf } from "./own-answers";
+import { minConfidence, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
+import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
@@ -120,7 +121,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     const answersOthers = e.logs.coverage === "full" && (t.requests ?? 0) > t.errors502 + t.errors504;
     // A capture tells only the 504s it recorded (lab blackhole with its capture started mid-way: 3 dropped SYNs in it,
     // 5 × 504 before it).
-    const seen = t.capture && (t.outsideCapture ?? 0) < gw504;
+    const seen = t.capture !== null && (t.outsideCapture ?? 0) < gw504;
     candidates.push({
       cause: "gateway-timeout",
       confidence: seen ? "high" : answersOthers ? "medium" : "low",
@@ -313,11 +314,16 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = Math.max(0, outside - unreachableCodes - tls - own.logged502 - own.logged504);
+  // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures (blind world random-214 at
+  // level error: a TLS target's one race seen, its two own 504s not).
+  const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // Responses cut short say nothing of the resets beside them that never got an answer: those may be keep-alive races
   // (blind lab world random-122 without its capture: 13 responses cut by RST, and 4 × 502 socket hang up, 3 of them
   // races at the target's 1.4 s idle timer).
   const confidence =
-    (main === cutInLog && unknownResets > 0) || (outsideUnnamed > 0 && outsideUnnamed >= main.explains)
+    (main === cutInLog && unknownResets > 0) ||
+    (outsideUnnamed > 0 && outsideUnnamed >= main.explains) ||
+    (unseen > 0 && unseen >= main.explains)
       ? "low"
       : (others.length && others[0].explains * 2 > main.explains) ||
           (unknownResets > 0 && main !== unknown) ||
@@ -334,6 +340,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
             `${outside} of its ${failures} failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them`,
           ),
         ]
+      : []),
+    ...(unseen
+      ? [logRef(`the stats lines count ${unseen} 5xx answer(s) nothing here shows: its own 502 / 504s would not show`)]
       : []),
   ];
   // Each kind of evidence explains its own failures (refusals, 504s, the target's own answers, closes on the wire):
@@ -358,43 +367,4 @@ function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetV
     evidence: c.evidence,
     fix: fixFor(c.cause, t, e, idleTimeoutMs),
   };
-}
-
-/** ECONNRESET / socket hang up without a capture of this target: only answers can point anywhere, and weakly. */
-function fromAnswersOrUnknown(
-  t: TargetEvidence,
-  e: DiagnosisEvidence,
-  resets: number,
-  logRef: (l: string) => EvidenceRef,
-): Candidate {
-  const a = e.answers;
-  const gw = e.config?.present ? (e.config.keepAliveTimeoutMs ?? 5000) : null;
-  const evidence = [logRef(`${resets} × socket hang up / ECONNRESET`)];
-  if (a.targetLogsChecked === "yes-closed") {
-    return {
-      cause: "premature-close",
-      confidence: "low",
-      explains: resets,
-      summary: `${t.target}: the target's logs show it closing connections (your answer); no capture confirms it.`,
-      evidence: [...evidence, { kind: "answer", label: "target logs: closing connections" }],
-    };
-  }
-  if (a.targetKeepAliveMs !== undefined && gw !== null && a.targetKeepAliveMs <= gw) {
-    return {
-      cause: "keepalive-mismatch",
-      confidence: "low",
-      explains: resets,
-      summary: `${t.target}: its keep-alive of ${ms(a.targetKeepAliveMs)} (your answer) is not longer than the gateway's ${ms(gw)}; a capture would show whether its idle closes cause these resets.`,
-      evidence: [...evidence, { kind: "answer", label: `target keep-alive ${ms(a.targetKeepAliveMs)}` }],
-    };
-  }
-  const why = noFailureCaptured(t)
-    ? "and none of them lies within the capture's time, from its request to its log line: it shows this target at other times only (if its clock is not the log's, set the clock offset). A capture running while the 502s happen tells a keep-alive race from a premature close"
-    : t.capture?.profile?.encrypted
-      ? `and the capture of this target is TLS (${t.capture.profile.encrypted} encrypted connection(s)): its exchanges are read from the timing of its records, and none shows a failing close: it may not cover the time of the failures, or the clocks differ. Enter the target's keep-alive timeout, or check its logs at the times of the failures`
-      : t.capture
-        ? "and the capture shows no failing close on this target: it may not cover the time of the failures (a tcpdump stopped right after the 502s loses its last second of packets), or the clocks differ (set the clock offset)"
-        : "but no capture of this target to tell a keep-alive race from a premature close";
-  const summary = `${resets} socket hang up / ECONNRESET on ${t.target}, ${why}.`;
-  return { cause: "insufficient-data", confidence: "low", explains: 0, summary, evidence };
 }
