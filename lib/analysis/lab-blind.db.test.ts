@@ -11,6 +11,8 @@
  *   of its TLS target's failed handshakes, so the lab fixtures' cross-check against it fails.
  * - blind/random-204, whole and as partial bundles: a TLS target's own 504s (encrypted on the wire, in no line below
  *   level info) beside another target's keep-alive races.
+ * - blind/random-207: a lone race at the second of two idle times its target's closes show (one timer, last bytes
+ *   held back by Nagle on half its connections), beside 12 hang-ups.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -33,6 +35,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-204/log": { dir: "blind/random-204", files: /\.(log|yaml)$/ },
   "blind/random-204/capture": { dir: "blind/random-204", files: /\.(yaml|pcap)$/ },
   "blind/random-204/level-error": { dir: "blind/random-204", files: /\.(log|yaml|pcap)$/, levelError: true },
+  "blind/random-207": { dir: "blind/random-207", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -154,5 +157,15 @@ describe("blind world random-204: a TLS target's own 504s beside another target'
         true,
       );
     }
+  });
+});
+
+describe("blind world random-207: a lone race at the second idle time its target's closes agree on", () => {
+  it("is a race at the idle timer, so the target races and hangs up (both), not hang-ups alone", async () => {
+    const d = await diagnosisOf("blind/random-207");
+    const v = d.targets.find((x) => x.target === "127.0.0.9:9000")!;
+    expect(v).toMatchObject({ cause: "both", confidence: "medium" });
+    expect(v.evidence.map((x) => x.label).join("\n")).toMatch(/1 keep-alive race\(s\): 1 at the target's idle timer/);
+    expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
   });
 });
