@@ -64,7 +64,9 @@ export function startTcpdump(bin: string, args: string[], timeoutMs = 15_000): P
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   const stop = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
-      await Promise.race([exited, new Promise((r) => setTimeout(r, FLUSH_MS))]);
+      let flush: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (flush = setTimeout(r, FLUSH_MS)))]);
+      clearTimeout(flush);
       proc.kill("SIGINT");
       const t = setTimeout(killNow, 5000);
       await exited;

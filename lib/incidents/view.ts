@@ -80,8 +80,8 @@ async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws:
     WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
       AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
         WHERE extract(epoch from t."endTs") * 1000 <= w.e + ${EDGE_SLACK_MS}
-          AND extract(epoch from t."startTs") * 1000 >= w.s - ${EDGE_SLACK_MS}
-          AND extract(epoch from t."endTs") * 1000 - coalesce(t."durationMs", 0) >= w.s - ${EDGE_SLACK_MS})
+          AND least(extract(epoch from t."startTs") * 1000, extract(epoch from t."endTs") * 1000 - coalesce(t."durationMs", 0))
+            >= w.s - ${EDGE_SLACK_MS})
     GROUP BY target`;
   return new Map(rows.filter((r) => r.target !== null).map((r) => [r.target!, Number(r.n)]));
 }

@@ -19,7 +19,7 @@ export function unseenAnswers(e: DiagnosisEvidence): boolean {
  */
 export function unseenAnswersOf(t: TargetEvidence, e: DiagnosisEvidence): number {
   const blind = e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
-  return blind && e.logs.stats5xx != null ? unseenCount(e) : 0;
+  return blind ? unseenCount(e) : 0;
 }
 
 function unseenCount(e: DiagnosisEvidence): number {

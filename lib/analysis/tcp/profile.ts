@@ -167,8 +167,10 @@ function profileOf(target: string, a: Acc): TargetProfile {
   let cluster: IdleCluster | null = null;
   let clusterNote: string | null = null;
   let otherTimerMs: number | null = null;
+  // Enough closes agree on an idle time: MIN_SUPPORT of them, and 30 % of all.
+  const agreed = (group: number[]) => group.length >= MIN_SUPPORT && group.length >= 0.3 * values.length;
   const best = biggestCluster(values);
-  if (best.length >= MIN_SUPPORT && best.length >= 0.3 * values.length) {
+  if (agreed(best)) {
     const ms = median(best);
     if (maxReuseGapMs !== null && maxReuseGapMs > ms + clusterTolerance(ms)) {
       clusterNote = `${best.length} closes agree on ${Math.round(ms)} ms idle, but a socket idle ${Math.round(maxReuseGapMs)} ms was reused and answered: not an idle timeout.`;
@@ -180,7 +182,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
         of: values.length,
       };
       const second = biggestCluster(values.filter((v) => v < best[0] || v > best[best.length - 1]));
-      const ms2 = second.length >= MIN_SUPPORT && second.length >= 0.3 * values.length ? median(second) : null;
+      const ms2 = agreed(second) ? median(second) : null;
       if (ms2 !== null && (maxReuseGapMs === null || maxReuseGapMs <= ms2 + clusterTolerance(ms2)))
         otherTimerMs = Math.round(ms2);
     }
