@@ -17,7 +17,7 @@ import path from "node:path";
 import { synthesizeLog } from "./bench/synth-log";
 import { synthesizeCapture } from "../lib/parsers/pcap/bench";
 import { lnavAnchor, timeCommand, tsharkAnchor } from "./bench/anchors";
-import { ingestThroughServer, startServer, type IngestRun } from "./bench/server";
+import { ingestThroughServer, startServer, type IngestRun, type LatencyStats } from "./bench/server";
 import { HEAP_MB, parserEnv } from "./heap.mjs";
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -107,6 +107,8 @@ function printServerIngest(label: string, r: IngestRun, bytes: number, unit: { n
   console.log(
     `  while parsing, every 200 ms (p50 / p99 / max): ${latency(r)} (${r.page.n} page and ${r.api.n} API samples, ${r.page.errors + r.api.errors} errors)`,
   );
+  const slowest = (l: LatencyStats) => l.slowest.map((x) => `${x.ms.toFixed(0)} ms at ${x.atS.toFixed(1)} s`).join(", ");
+  console.log(`  slowest: page ${slowest(r.page)} · API ${slowest(r.api)} (of ${s2(r.totalS)})`);
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => f.status).join(", ")}`);
 }
 

@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { registerBulkDriver } from "./bulk-raw";
+import { gatedPglite } from "./foreground";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -62,9 +63,11 @@ export function openDb(opts: DbOptions): DbHandle {
   const pglite = new PGlite(opts.pgliteDir, {
     startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
   });
-  const factory = new PrismaPGlite(pglite);
+  // Pages' queries go before the ingest's bulk inserts (foreground.ts).
+  const { forAdapter, bulk } = gatedPglite(pglite);
+  const factory = new PrismaPGlite(forAdapter);
   const prisma = new PrismaClient({ adapter: factory });
-  registerBulkDriver(prisma, (sql, params) => pglite.query(sql, params));
+  registerBulkDriver(prisma, bulk);
   return {
     prisma,
     factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,

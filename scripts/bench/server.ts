@@ -183,12 +183,20 @@ export interface LatencyStats {
   p99: number;
   max: number;
   errors: number;
+  /** The three slowest samples, each with when it started (s from the start of the upload). */
+  slowest: Array<{ atS: number; ms: number }>;
 }
 
-function stats(ms: number[], errors: number): LatencyStats {
-  const s = [...ms].sort((a, b) => a - b);
+interface Sample {
+  atS: number;
+  ms: number;
+}
+
+function stats(samples: Sample[], errors: number): LatencyStats {
+  const s = samples.map((x) => x.ms).sort((a, b) => a - b);
   const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN);
-  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s.length ? s[s.length - 1] : NaN, errors };
+  const slowest = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 3);
+  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s.length ? s[s.length - 1] : NaN, errors, slowest };
 }
 
 export interface IngestRun {
@@ -221,22 +229,22 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
   const pagePath = new URL(body.url).pathname;
 
   let done = false;
-  const page: number[] = [];
-  const api: number[] = [];
+  const page: Sample[] = [];
+  const api: Sample[] = [];
   let pageErrors = 0;
   let apiErrors = 0;
-  const timeGet = async (url: string, into: number[]): Promise<boolean> => {
+  const timeGet = async (url: string, into: Sample[]): Promise<boolean> => {
     const s = performance.now();
     try {
       const r = await request(url, { headers: { "sec-fetch-site": "same-origin" } });
-      into.push(performance.now() - s);
+      into.push({ atS: (s - t0) / 1000, ms: performance.now() - s });
       return r.status === 200;
     } catch {
       return false;
     }
   };
   // One loop per URL, each starting a GET every 200 ms or when the previous one answers, whichever is later.
-  const sampleLoop = async (url: string, into: number[], onError: () => void) => {
+  const sampleLoop = async (url: string, into: Sample[], onError: () => void) => {
     while (!done) {
       const tick = performance.now();
       if (!(await timeGet(url, into))) onError();
