@@ -107,7 +107,8 @@ function printServerIngest(label: string, r: IngestRun, bytes: number, unit: { n
   console.log(
     `  while parsing, every 200 ms (p50 / p99 / max): ${latency(r)} (${r.page.n} page and ${r.api.n} API samples, ${r.page.errors + r.api.errors} errors)`,
   );
-  const slowest = (l: LatencyStats) => l.slowest.map((x) => `${x.ms.toFixed(0)} ms at ${x.atS.toFixed(1)} s`).join(", ");
+  const slowest = (l: LatencyStats) =>
+    l.slowest.map((x) => `${x.ms.toFixed(0)} ms at ${x.atS.toFixed(1)} s`).join(", ");
   console.log(`  slowest: page ${slowest(r.page)} · API ${slowest(r.api)} (of ${s2(r.totalS)})`);
   if (failed.length) console.log(`  !! files not parsed: ${failed.map((f) => f.status).join(", ")}`);
 }

@@ -40,6 +40,24 @@ describe.skipIf(!onPglite)("page queries before bulk inserts (PGlite)", () => {
     expect(done).toEqual(["page query 1", "page query 2", "bulk insert"]);
   });
 
+  it("a chain of statements lets a waiting request in between them", async () => {
+    // PGlite answers through promises alone, so statements issued back to back (the end of an ingest: correlation,
+    // the incident's summary, the verdict) would keep the event loop from a page's request until the last one.
+    const { forAdapter } = gatedPglite(pglite!);
+    let statements = 0;
+    let statementsWhenTimerRan = -1;
+    const chain = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await forAdapter.query("SELECT pg_sleep(0.005)");
+        statements++;
+      }
+    })();
+    setTimeout(() => (statementsWhenTimerRan = statements), 0);
+    await chain;
+    expect(statementsWhenTimerRan).toBeGreaterThanOrEqual(0);
+    expect(statementsWhenTimerRan).toBeLessThan(20);
+  });
+
   it("a page that never pauses still lets the writer through (the app's client)", async () => {
     const db = h!.prisma;
     let pageQueries = 0;

@@ -9,10 +9,15 @@ import type { BulkQuery } from "./bulk-raw";
  * about its query count times one slice). The writer now asks `quiet()` before each statement: it lets the page's
  * queries go first while any runs, or one ended within GRACE_MS (the page's code between two queries), but never
  * holds the writer more than MAX_DEFER_MS per statement, so a page polled without pause cannot stall an ingest.
+ * Each of those statements also starts on a turn of the event loop of its own: PGlite answers through promises
+ * alone, so a chain of them (the end of an ingest: correlation, the incident's summary, the verdict: ~250 ms on a
+ * 157 MB capture) kept a page's request from being read until the last one.
  */
 const GRACE_MS = 15;
 const MAX_DEFER_MS = 250;
 const POLL_MS = 5;
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 class ForegroundGate {
   private running = 0;
@@ -53,7 +58,11 @@ export function gatedPglite(pglite: PGlite): { forAdapter: PGlite; bulk: BulkQue
       if (typeof value !== "function") return value;
       const method = value as (...args: unknown[]) => unknown;
       if (!tracked.has(prop)) return method.bind(target);
-      return (...args: unknown[]) => gate.track(() => method.apply(target, args) as Promise<unknown>);
+      return (...args: unknown[]) =>
+        gate.track(async () => {
+          await nextTurn();
+          return method.apply(target, args) as Promise<unknown>;
+        });
     },
   });
   const bulk: BulkQuery = async (sql, params) => {
