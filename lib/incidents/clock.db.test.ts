@@ -8,6 +8,7 @@ import { parseQueued } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { ClockAlignment } from "@/lib/api/clock-schema";
 import { getClockAlignment, setClockOffset } from "@/lib/incidents/clock";
+import { readCandidates } from "@/lib/incidents/correlate";
 
 /*
  * The sample's log and capture were taken on one host: its 3 × 502 (grep -c '\]\[502\]\[' *.log → 3) each
@@ -91,5 +92,17 @@ describe("clock alignment of a log whose clock runs 37.25 s ahead of the capture
     const a = await setClockOffset(t.handle.prisma, incidentId, null);
     expect(a).toMatchObject({ source: "detected", overrideMs: null, matched: 3 });
     expect(await setClockOffset(t.handle.prisma, "inc_nope", 5)).toBeNull();
+  });
+
+  it("reads the connections it matches page by page: each once, in id order", async () => {
+    const db = t.handle.prisma;
+    const ids = (
+      await db.tcpConnection.findMany({ where: { incidentId }, select: { id: true }, orderBy: { id: "asc" } })
+    ).map((c) => String(c.id));
+    expect(ids.length).toBeGreaterThan(7);
+    const onePage = await readCandidates(db, incidentId);
+    expect(onePage.map((c) => c.id)).toEqual(ids);
+    // Pages of 3 (several, the last short or empty), and one page of exactly the count (then an empty one).
+    for (const size of [3, ids.length]) expect(await readCandidates(db, incidentId, size)).toEqual(onePage);
   });
 });

@@ -17,8 +17,8 @@ export async function correlateIncident(
 ): Promise<Correlation> {
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
 
-  // The log's failures and the connections, each read as one JSON document: PGlite runs a statement on this thread
-  // and hands rows over field by field (through Prisma, a 157 MB capture's 11k connections took ~300 ms and a 1 M-line
+  // The log's failures and the connections are read as JSON documents: PGlite runs a statement on this thread and
+  // hands rows over field by field (through Prisma, a 157 MB capture's 11k connections took ~300 ms and a 1 M-line
   // log's 10k failures ~200 ms, a page's request waiting; as JSON ~50 ms). Failures in order, so that two equally good
   // matches go the same way on every run (the matching keeps input order on ties); their times in whole ms.
   const [{ failures }] = await db.$queryRaw<Array<{ failures: string | null }>>`
@@ -28,15 +28,7 @@ export async function correlateIncident(
   const txs = (JSON.parse(failures ?? "[]") as Array<[string, string | null, number]>).map(
     ([correlationId, target, ts]) => ({ correlationId, target, ts }),
   );
-  // A connection's time is the close, else the first unanswered request's, else the connection's end.
-  const [{ conns }] = await db.$queryRaw<Array<{ conns: string | null }>>`
-    SELECT json_agg(json_build_array(id, target, "classCode",
-      coalesce(extract(epoch from "closeTs") * 1000, "pendingReqMs", extract(epoch from "endTs") * 1000)::float8)
-      ORDER BY id)::text conns
-    FROM "TcpConnection" WHERE "incidentId" = ${incidentId}`;
-  const candidates: Candidate[] = (JSON.parse(conns ?? "[]") as Array<[number, string, string, number]>).map(
-    ([id, target, classCode, ts]) => ({ id: String(id), target, ts, classCode }),
-  );
+  const candidates = await readCandidates(db, incidentId);
   // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
   // from its first connection's start to its last one's end. The offset is judged on the failures they could show.
   const files = await db.$queryRaw<Array<{ firstTs: number; lastTs: number }>>`
@@ -95,4 +87,24 @@ export async function correlateIncident(
     }),
   ]);
   return result;
+}
+
+/** Connections per statement: one statement of 36k (a 524 MB capture) held the server's thread for 230 ms. */
+const CANDIDATE_PAGE = 10_000;
+
+/** The incident's connections in id order; a connection's time is its close, else its first unanswered request's, else its end. */
+export async function readCandidates(db: Db, incidentId: string, pageSize = CANDIDATE_PAGE): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (let after = -1n; ;) {
+    const [{ page }] = await db.$queryRaw<Array<{ page: string | null }>>`
+      SELECT json_agg(json_build_array(id, target, "classCode",
+        coalesce(extract(epoch from "closeTs") * 1000, "pendingReqMs", extract(epoch from "endTs") * 1000)::float8)
+        ORDER BY id)::text page
+      FROM (SELECT * FROM "TcpConnection" WHERE "incidentId" = ${incidentId} AND id > ${after} ORDER BY id
+        LIMIT ${pageSize}) c`;
+    const rows = JSON.parse(page ?? "[]") as Array<[number, string, string, number]>;
+    for (const [id, target, classCode, ts] of rows) out.push({ id: String(id), target, ts, classCode });
+    if (rows.length < pageSize) return out;
+    after = BigInt(rows[rows.length - 1][0]);
+  }
 }
