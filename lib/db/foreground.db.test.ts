@@ -17,7 +17,10 @@ beforeAll(async () => {
   if (!onPglite) return;
   pglite = new PGlite();
   h = openDb({});
-  await h.prisma.$queryRaw`SELECT 1`; // started and connected before the tests time anything
+  // Both started (seconds on a busy machine) and connected before the tests order anything: a start inside a test
+  // outlasted the writer's longest wait and let it through early.
+  await pglite.query("SELECT 1");
+  await h.prisma.$queryRaw`SELECT 1`;
 });
 afterAll(async () => {
   await h?.close();
@@ -29,13 +32,13 @@ describe.skipIf(!onPglite)("page queries before bulk inserts (PGlite)", () => {
     const { forAdapter, bulk } = gatedPglite(pglite!);
     const done: string[] = [];
     const page = (async () => {
-      await forAdapter.query("SELECT pg_sleep(0.05)");
+      await forAdapter.query("SELECT pg_sleep(0.02)");
       done.push("page query 1");
-      await forAdapter.query("SELECT pg_sleep(0.05)");
+      await forAdapter.query("SELECT pg_sleep(0.02)");
       done.push("page query 2");
     })();
     // The writer's next slice, queued while the page's first query runs (PGlite would run it next, in order).
-    const insert = bulk("SELECT pg_sleep(0.05)", []).then(() => done.push("bulk insert"));
+    const insert = bulk("SELECT pg_sleep(0.02)", []).then(() => done.push("bulk insert"));
     await Promise.all([page, insert]);
     expect(done).toEqual(["page query 1", "page query 2", "bulk insert"]);
   });
