@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import type { BulkQuery } from "./bulk-raw";
 
@@ -16,8 +17,6 @@ import type { BulkQuery } from "./bulk-raw";
 const GRACE_MS = 15;
 const MAX_DEFER_MS = 250;
 const POLL_MS = 5;
-
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 class ForegroundGate {
   private running = 0;
@@ -39,7 +38,7 @@ class ForegroundGate {
       const now = performance.now();
       const busy = this.running > 0 || now - this.lastEnd < GRACE_MS;
       if (!busy || now - start >= MAX_DEFER_MS) return;
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await sleep(POLL_MS);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { insertStats, insertTransactions } from "@/lib/db/bulk";
 import { insertConnections } from "@/lib/db/bulk-connections";
 import type { RowBatch } from "../parse-thread/protocol";
@@ -8,8 +9,6 @@ import type { FileJobContext } from "./context";
  * for its whole length; smaller statements with a turn of the event loop between them let requests in (#18).
  */
 const SLICE = { transactions: 1000, stats: 1000, connections: 200 } as const;
-
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 async function inSlices<T>(rows: T[], size: number, write: (slice: T[]) => Promise<void>): Promise<void> {
   for (let i = 0; i < rows.length; i += size) {

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { parseThreadEntry } from "./bundle";
 import type { FromThread, ParseResult, ParseTask, RowBatch, ToThread } from "./protocol";
 
@@ -9,8 +10,6 @@ export interface ThreadOptions {
   onBatch(batch: RowBatch): Promise<void>;
   onProgress(bytes: number): void;
 }
-
-const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 /** Why a thread ended without a result, in words shown on the file. */
 function crashMessage(e: Error & { code?: string }, heapMb: number): string {
