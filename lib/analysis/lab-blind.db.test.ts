@@ -13,6 +13,8 @@
  *   level info) beside another target's keep-alive races.
  * - blind/random-207: a lone race at the second of two idle times its target's closes show (one timer, last bytes
  *   held back by Nagle on half its connections), beside 12 hang-ups.
+ * - blind/random-223 with its capture stopped at the middle failure (only that cut is kept): a target's own 504s,
+ *   all in the log, outnumber the closes the capture holds; the closes it missed would outnumber them.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -36,6 +38,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-204/capture": { dir: "blind/random-204", files: /\.(yaml|pcap)$/ },
   "blind/random-204/level-error": { dir: "blind/random-204", files: /\.(log|yaml|pcap)$/, levelError: true },
   "blind/random-207": { dir: "blind/random-207", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-223/cut": { dir: "blind/random-223", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -167,5 +170,19 @@ describe("blind world random-207: a lone race at the second idle time its target
     expect(v).toMatchObject({ cause: "both", confidence: "medium" });
     expect(v.evidence.map((x) => x.label).join("\n")).toMatch(/1 keep-alive race\(s\): 1 at the target's idle timer/);
     expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+  });
+});
+
+describe("blind world random-223 with its capture stopped at the middle failure", () => {
+  it("does not call the target's own 504s its cause above low while the unrecorded resets could outnumber them", async () => {
+    // README.md: 127.0.0.7:9000 answered 19 × 504 itself (11 after the capture's end) and logged 26 socket hang-ups
+    // (13 after it); the capture holds 7 races and 6 hang-ups. truth.json: races and hang-ups, 26 against 19.
+    const d = await diagnosisOf("blind/random-223/cut");
+    const v = d.targets.find((x) => x.target === "127.0.0.7:9000")!;
+    expect(v.cause === "both" || v.confidence === "low", `${v.cause} (${v.confidence})`).toBe(true);
+    expect(v.evidence.map((x) => x.label)).toContain(
+      "24 of its 45 failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them",
+    );
+    expect(d.verdict.cause === "both" || d.verdict.confidence === "low").toBe(true);
   });
 });

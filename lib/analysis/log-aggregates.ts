@@ -71,7 +71,7 @@ const codeKey = (status: number | null, errCode: string | null) =>
 
 /** A target's SYNs went unanswered until the kernel gave up: the target was unreachable, not slow. */
 export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
-const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
+export const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
   code === "ETIMEDOUT" && errMessage?.startsWith("connect ") ? CONNECT_TIMEOUT : code;
 
 /**

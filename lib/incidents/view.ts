@@ -10,6 +10,7 @@ import {
   mergeHistogram,
   percentileCont,
   resFor,
+  targetCodeKey,
   zeroTargetCounts,
   type TargetStatRow,
 } from "@/lib/analysis/log-aggregates";
@@ -71,19 +72,29 @@ function withoutCloseBuckets(counts: FileCounts): FileCounts {
 
 /**
  * Per target, its 502 / 504s that no capture recorded from their request to their log line (the clock offset
- * applied): a failure at a capture's edge counts, as its request or its close may lie outside (blind lab world
- * random-210 with its capture started at a failure's log line: the hang-up's request and close were both before).
+ * applied), by error code as the target's `errorCodes` key them ("none": no code, as the target's own answers): a
+ * failure at a capture's edge counts, as its request or its close may lie outside (blind lab world random-210 with
+ * its capture started at a failure's log line: the hang-up's request and close were both before).
  */
 async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws: Window[]) {
-  const rows = await db.$queryRaw<Array<{ target: string | null; n: bigint }>>`
-    SELECT target, count(*) n FROM "LogTransaction" t
+  const rows = await db.$queryRaw<Array<{ target: string | null; code: string | null; connect: boolean; n: bigint }>>`
+    SELECT target, "errCode" code, coalesce("errMessage" LIKE 'connect %', false) connect, count(*) n
+    FROM "LogTransaction" t
     WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
       AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
         WHERE extract(epoch from t."endTs") * 1000 <= w.e + ${EDGE_SLACK_MS}
           AND least(extract(epoch from t."startTs") * 1000, extract(epoch from t."endTs") * 1000 - coalesce(t."durationMs", 0))
             >= w.s - ${EDGE_SLACK_MS})
-    GROUP BY target`;
-  return new Map(rows.filter((r) => r.target !== null).map((r) => [r.target!, Number(r.n)]));
+    GROUP BY 1, 2, 3`;
+  const byTarget = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    if (r.target === null) continue;
+    const codes = byTarget.get(r.target) ?? {};
+    const key = r.code ? targetCodeKey(r.code, r.connect ? "connect " : null) : "none";
+    codes[key] = (codes[key] ?? 0) + Number(r.n);
+    byTarget.set(r.target, codes);
+  }
+  return byTarget;
 }
 
 export const incidentUrl = (id: string) => `/incidents/${id}`;
@@ -187,7 +198,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   );
   const logFirst = Math.min(...counts.map((c) => c.firstTs || Infinity));
   const logLast = Math.max(...counts.map((c) => c.lastTs || -Infinity));
-  const outside = windows.length && doneLogIds.length ? await failuresOutside(db, id, doneLogIds, windows) : new Map();
+  const outside =
+    windows.length && doneLogIds.length
+      ? await failuresOutside(db, id, doneLogIds, windows)
+      : new Map<string, Record<string, number>>();
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
   const byAddress = await targetConnectionSummary(db, id);
@@ -278,7 +292,8 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         errorCodes: r.errorCodes,
         p50Ms: r.p50,
         p95Ms: r.p95,
-        failuresOutsideCapture: outside.get(r.target) ?? 0,
+        failuresOutsideCapture: Object.values(outside.get(r.target) ?? {}).reduce((n, k) => n + k, 0),
+        failuresOutsideCaptureCodes: outside.get(r.target) ?? {},
         ...(capture.get(r.target) ?? NO_CAPTURE),
       };
     }),

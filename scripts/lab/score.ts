@@ -109,7 +109,8 @@ for (const name of labFixtureNames(root)) {
         const tt = truth.targets.find((x) => x.target === v.target);
         if (!tt || !(tt.tiedCauses ?? [tt.expectedCause]).includes(v.cause))
           partialWrong.push(
-            `- ${name}, ${label}: ${v.target} ${v.cause} (${v.confidence}), truth ${tt?.expectedCause ?? "no such target"}`,
+            `- ${name}, ${label}: ${v.target} ${v.cause} (${v.confidence}), truth ${tt?.expectedCause ?? "no such target"}` +
+              (detail ? `\n  ${v.summary}\n${v.evidence.map((x) => `  · ${x.label}`).join("\n")}` : ""),
           );
       }
       if (sure(d.verdict) && !allowed.has(d.verdict.cause))

@@ -50,6 +50,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     targetAnswered504: t.targetAnswered504,
     errorCodes: t.errorCodes,
     outsideCapture: t.failuresOutsideCapture,
+    outsideCaptureCodes: t.failuresOutsideCaptureCodes,
     capture:
       t.connections.total > 0
         ? {

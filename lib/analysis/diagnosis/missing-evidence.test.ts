@@ -116,11 +116,15 @@ describe("a capture that covers only part of the log's time", () => {
     const d = diagnose(ev([middle(9)]));
     expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
     expect(diagnose(ev([middle(3)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    // Fewer, but a quarter as many or more: any of them may be a race, which would make it both (blind world random-227).
     expect(diagnose(ev([middle(2)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
+    expect(diagnose(ev([middle(1)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
     expect(d.targets[0].evidence.map((x) => x.label)).toContain(
       "9 of its 13 failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them",
     );
-    expect(diagnose(ev([middle(1)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
+    // One outside beside eight hang-ups seen: what the capture shows stands.
+    const wide = { ...middle(1), capture: cap({ "premature-close": 8 }, { premature: { "answer-time": 8 } }) };
+    expect(diagnose(ev([wide])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
     expect(
       diagnose(ev([middle(0)]))
         .targets[0].evidence.map((x) => x.label)

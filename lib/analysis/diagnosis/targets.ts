@@ -313,7 +313,11 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
-  const outsideUnnamed = Math.max(0, outside - unreachableCodes - tls - own.logged502 - own.logged504);
+  const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
+  // A cause the capture shows for part of the failures is sure only if the unrecorded ones could not hand the lead to
+  // the runner-up (blind world random-223, capture cut at its middle failure: 19 own 504s logged, 13 closes seen, 13
+  // resets unrecorded; the truth is races and hang-ups, 26).
+  const reversible = outsideUnnamed > 0 && others.length > 0 && others[0].explains + outsideUnnamed >= main.explains;
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures (blind world random-214 at
   // level error: a TLS target's one race seen, its two own 504s not).
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
@@ -323,11 +327,14 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   const confidence =
     (main === cutInLog && unknownResets > 0) ||
     (outsideUnnamed > 0 && outsideUnnamed >= main.explains) ||
+    reversible ||
     (unseen > 0 && unseen >= main.explains)
       ? "low"
       : (others.length && others[0].explains * 2 > main.explains) ||
           (unknownResets > 0 && main !== unknown) ||
-          outsideUnnamed * 2 > main.explains
+          // Beside one kind of close, any unrecorded failure may be of the other kind and make it `both` (blind world
+          // random-227, capture cut at its middle failure: its hang-ups before, its races after).
+          outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains
         ? minConfidence(main.confidence, "medium")
         : main.confidence;
   const evidence = [
@@ -351,6 +358,22 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
   const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
+}
+
+const ONE_KIND_OF_CLOSE: string[] = ["keepalive-mismatch", "premature-close"];
+
+/**
+ * Of a target's failures outside the capture, those no log line names: not a code that names its cause (refused,
+ * TLS), nor one of the target's own answers (no code; all of them may lie outside). Without the codes (evidence
+ * built before they were counted), every named failure is taken as outside.
+ */
+function unnamedOutside(t: TargetEvidence, outside: number, ownAnswers: number, namedCodes: number) {
+  const codes = t.outsideCaptureCodes;
+  if (!codes) return Math.max(0, outside - namedCodes - ownAnswers);
+  const unnamed =
+    sum(codes, (k) => k !== "none" && !UNREACHABLE.includes(k) && !isTls(k)) +
+    Math.max(0, (codes.none ?? 0) - ownAnswers);
+  return Math.min(outside, unnamed);
 }
 
 function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {

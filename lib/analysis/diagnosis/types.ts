@@ -79,6 +79,8 @@ export interface TargetEvidence {
   errorCodes: Record<string, number>;
   /** Of its 502 / 504s, those no capture recorded from request to log line (outside it or at its edge). */
   outsideCapture?: number;
+  /** Those failures by error code, keyed as `errorCodes` ("none": no code, as the target's own answers). */
+  outsideCaptureCodes?: Record<string, number>;
   capture: {
     total: number;
     byClass: Record<string, number>;
