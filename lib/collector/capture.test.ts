@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tcpdumpArgs } from "./filter";
-import { PcapCounter, startTcpdump } from "./capture";
+import { lostPackets, PcapCounter, startTcpdump, tcpdumpStats } from "./capture";
 import { findTcpdump } from "./preflight";
 
 const tcpdump = findTcpdump(process.env.PATH);
@@ -40,5 +40,42 @@ describe.skipIf(!canCapture)("startTcpdump → stop", () => {
     // Three refused connects: 3 SYN + 3 RST, all written (a bare SIGINT here wrote none of them).
     expect(new PcapCounter(file).poll()).toBe(6);
     expect(capture.stderr()).toMatch(/6 packets captured/);
+    expect(tcpdumpStats(capture.stderr())).toMatchObject({ captured: 6, droppedByKernel: 0 });
+    expect(lostPackets(tcpdumpStats(capture.stderr()))).toBeNull();
   }, 20_000);
+});
+
+describe("tcpdumpStats / lostPackets", () => {
+  // tcpdump 4.99 (Debian 12) on SIGINT, as the collector stops it; the second as it prints a full kernel buffer.
+  const clean =
+    "tcpdump: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n0 packets captured\n0 packets received by filter\n0 packets dropped by kernel\n";
+  const lossy = clean
+    .replace("0 packets captured", "9120 packets captured")
+    .replace(
+      /0 packets received by filter\n0 packets dropped by kernel/,
+      "10432 packets received by filter\n1312 packets dropped by kernel\n1 packet dropped by interface",
+    );
+
+  it("reads the counts tcpdump prints as it exits", () => {
+    expect(tcpdumpStats(clean)).toEqual({ captured: 0, received: 0, droppedByKernel: 0, droppedByInterface: null });
+    expect(tcpdumpStats(lossy)).toEqual({
+      captured: 9120,
+      received: 10432,
+      droppedByKernel: 1312,
+      droppedByInterface: 1,
+    });
+    expect(tcpdumpStats("tcpdump: lo: No such device exists")).toEqual({
+      captured: null,
+      received: null,
+      droppedByKernel: null,
+      droppedByInterface: null,
+    });
+  });
+
+  it("warns only when packets were lost, with how many and what to do", () => {
+    expect(lostPackets(tcpdumpStats(clean))).toBeNull();
+    expect(lostPackets(tcpdumpStats(lossy))).toMatch(
+      /^tcpdump lost 1313 packet\(s\) \(1312 dropped by the kernel, 1 by the interface\): .*less busy/,
+    );
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { BUFFER_KIB } from "./filter";
 
 /** Packets written so far: walks the classic pcap records tcpdump -w -U writes (24-byte header, 16 per record). */
 export class PcapCounter {
@@ -36,6 +37,37 @@ export class PcapCounter {
     }
     return this.packets;
   }
+}
+
+/** The counts tcpdump prints as it exits; null where its build prints no such line. */
+export interface TcpdumpStats {
+  captured: number | null;
+  received: number | null;
+  droppedByKernel: number | null;
+  droppedByInterface: number | null;
+}
+
+export function tcpdumpStats(stderr: string): TcpdumpStats {
+  const n = (what: string) => {
+    const m = new RegExp(`^(\\d+) packets? ${what}$`, "m").exec(stderr);
+    return m ? Number(m[1]) : null;
+  };
+  return {
+    captured: n("captured"),
+    received: n("received by filter"),
+    droppedByKernel: n("dropped by kernel"),
+    droppedByInterface: n("dropped by interface"),
+  };
+}
+
+/**
+ * Words for packets tcpdump lost (its buffer full under load), or null. A lost packet leaves a connection without its
+ * close or its request, and the diagnosis cannot tell what it missed: the user should know before sending.
+ */
+export function lostPackets(s: TcpdumpStats): string | null {
+  const lost = (s.droppedByKernel ?? 0) + (s.droppedByInterface ?? 0);
+  if (lost === 0) return null;
+  return `tcpdump lost ${lost} packet(s) (${s.droppedByKernel ?? 0} dropped by the kernel, ${s.droppedByInterface ?? 0} by the interface): connections may lack their requests or closes, and the verdict may be unsure. tcpdump's kernel buffer was ${BUFFER_KIB / 1024} MiB already: capture again when the host is less busy.`;
 }
 
 export interface RunningCapture {

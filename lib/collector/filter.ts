@@ -61,7 +61,13 @@ export async function resolveTargets(
   );
 }
 
-/** The tcpdump argument list. `-U` writes each packet as it comes, so an interrupted capture is whole. */
+/**
+ * The tcpdump argument list. `-U` writes each packet as it comes, so an interrupted capture is whole; `-B` asks for a
+ * 16 MiB kernel buffer instead of 2 MiB, so a burst of traffic while the host is busy is not dropped (the lab's
+ * recorder captures so).
+ */
 export function tcpdumpArgs(file: string, filter: string): string[] {
-  return ["-i", "any", "-s", "0", "-U", "-n", "-w", file, filter];
+  return ["-i", "any", "-s", "0", "-U", "-n", "-B", String(BUFFER_KIB), "-w", file, filter];
 }
+
+export const BUFFER_KIB = 16384;

@@ -10,7 +10,7 @@ import { parseArgs, USAGE } from "./args";
 import { CollectError, findConfig, findLogs, isLiveLog, type FoundLogs } from "./discover";
 import { buildFilter, resolveTargets, targetsOf, tcpdumpArgs } from "./filter";
 import { findTcpdump, freeBytes, preflightProblems } from "./preflight";
-import { FLUSH_MS, PcapCounter, startTcpdump } from "./capture";
+import { FLUSH_MS, lostPackets, PcapCounter, startTcpdump, tcpdumpStats } from "./capture";
 import { LogWatcher, stopReason, type StopReason } from "./watch";
 import { describeRedactions, redactFile, type RedactedFile } from "./redact-files";
 import { tarGz, type TarEntry } from "./tar";
@@ -177,9 +177,17 @@ async function capture(
     process.off("SIGTERM", onSignal);
   }
   if (tty) process.stderr.write("\n");
-  const stats = /(\d+) packets? captured/.exec(tcpdump.stderr());
-  say(`capture stopped (${reason}): ${stats ? stats[1] : counter.poll()} packets, ${watcher.count} new 502s`);
-  report.push(`capture stopped: ${reason}, ${watcher.count} new 502s`);
+  const stats = tcpdumpStats(tcpdump.stderr());
+  say(`capture stopped (${reason}): ${stats.captured ?? counter.poll()} packets, ${watcher.count} new 502s`);
+  report.push(
+    `capture stopped: ${reason}, ${watcher.count} new 502s`,
+    `tcpdump: ${stats.captured ?? "?"} packets captured, ${stats.received ?? "?"} received by filter, ${stats.droppedByKernel ?? "?"} dropped by kernel`,
+  );
+  const lost = lostPackets(stats);
+  if (lost) {
+    say(`warning: ${lost}`);
+    report.push(`warning: ${lost}`);
+  }
   return { file, dir, reason };
 }
 
