@@ -15,6 +15,10 @@
  *   held back by Nagle on half its connections), beside 12 hang-ups.
  * - blind/random-223 with its capture stopped at the middle failure (only that cut is kept): a target's own 504s,
  *   all in the log, outnumber the closes the capture holds; the closes it missed would outnumber them.
+ * - blind/random-240: uploads whose clients gave up, to Node's http server, which answers the gateway's FIN with 400;
+ *   and from its capture alone, a TLS target's hang-ups beside its own 504s, encrypted.
+ * - blind/random-244 at level error with its capture stopped at the middle failure (only that cut is kept): a target
+ *   whose one failure, its own 502, came after the capture's end.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -39,6 +43,9 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-204/level-error": { dir: "blind/random-204", files: /\.(log|yaml|pcap)$/, levelError: true },
   "blind/random-207": { dir: "blind/random-207", files: /\.(log|yaml|pcap)$/ },
   "blind/random-223/cut": { dir: "blind/random-223", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-240": { dir: "blind/random-240", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-240/capture": { dir: "blind/random-240", files: /\.(yaml|pcap)$/ },
+  "blind/random-244/cut": { dir: "blind/random-244", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -184,5 +191,41 @@ describe("blind world random-223 with its capture stopped at the middle failure"
       "24 of its 45 failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them",
     );
     expect(d.verdict.cause === "both" || d.verdict.confidence === "low").toBe(true);
+  });
+});
+
+describe("blind world random-240: uploads given up on, and a TLS target's own answers", () => {
+  it("a request whose only answer came after the gateway's FIN is the gateway's close, not an exchange", async () => {
+    // 127.0.0.6:3000 is Node's http server. Its 15 connections (tshark: SYNs to port 3000 → 15) include 12 where the
+    // gateway sent FIN mid-upload (its client gone) and the server answered that FIN with 400 (tshark -Y 'ip.src ==
+    // 127.0.0.6 && tcp.srcport == 3000 && frame contains "400 Bad Request"' → 12 streams). truth.json: 12 gateway-close.
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("blind/random-240")!));
+    const target = view.targets.find((x) => x.target === "127.0.0.6:3000")!;
+    expect(target.connections).toMatchObject({ total: 15, byClass: { "gateway-close": 12, normal: 3 } });
+    expect(view.diagnosis.targets.find((x) => x.target === "127.0.0.6:3000")).toMatchObject({
+      cause: "healthy",
+      confidence: "high",
+    });
+  });
+
+  it("from the capture alone, a TLS target's hang-ups are not sure to be its main failure", async () => {
+    // 127.0.0.5:8080 (TLS) hung up 7 times and answered 504 itself 22 times (the log, not uploaded here: grep -F
+    // '[127.0.0.5:8080]' LOG | grep -F '[targetResponse]' | grep -cF '][504][' → 22; '[targetRequest error]' → 7).
+    const v = (await diagnosisOf("blind/random-240/capture")).targets.find((x) => x.target === "127.0.0.5:8080")!;
+    expect(v.cause).toBe("premature-close");
+    expect(v.confidence).not.toBe("high");
+    expect(v.evidence.map((x) => x.label)).toContain(
+      "its answers are encrypted and no log line shows their status: its own 502 / 504 answers, if any, would not show",
+    );
+  });
+});
+
+describe("blind world random-244 at level error, its capture stopped at the middle failure", () => {
+  it("does not call a target healthy above low when its own answers could lie after the capture", async () => {
+    // 127.0.0.9:3000 answered 502 itself once (tshark on the whole capture: ip.src == 127.0.0.9 && tcp.srcport == 3000
+    // && http.response.code == 502 → frame 2514, 15:32:13.425), 10 s after the cut capture's last packet
+    // (capinfos: 15:32:03.473); at level error no line shows it, and the stats lines count 5xx (5=1, 5=2).
+    const v = (await diagnosisOf("blind/random-244/cut")).targets.find((x) => x.target === "127.0.0.9:3000")!;
+    expect(v.cause === "target-error" || v.confidence === "low", `${v.cause} (${v.confidence})`).toBe(true);
   });
 });

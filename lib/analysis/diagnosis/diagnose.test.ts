@@ -328,6 +328,24 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: /);
   });
 
+  it("a cause no better supported than the runner-up is not sure: races seen beside as many responses cut short", () => {
+    // Blind world random-252 (level error), its capture stopped at the middle failure: 127.0.0.9:7000's one race is in
+    // it, its one response cut short (FIN mid-answer, no 502 logged) came after. The truth: both.
+    const one = (cut: number) =>
+      diagnose(
+        ev([
+          target({
+            errors502: 1,
+            errorCodes: { ECONNRESET: 1, "ECONNRESET (aborted)": cut },
+            capture: cap({ "keepalive-race": 1 }, { races: { "idle-timer": 1 }, profile: profile(9670) }),
+          }),
+        ]),
+      ).targets[0];
+    expect(one(1)).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(one(1).evidence.map((x) => x.label).join("\n")).toMatch(/also: 1 response\(s\) from .* were cut short/);
+    expect(one(0).confidence).not.toBe("low");
+  });
+
   it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {
     // A FIN in the middle of an answer: the gateway logs targetResponse error aborted / ECONNRESET with status 200.
     const d = diagnose(

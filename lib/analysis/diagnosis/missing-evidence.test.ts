@@ -176,9 +176,10 @@ describe("a capture that covers only part of the log's time", () => {
         capture: { ...e.capture!, coversLog },
       }).targets[0];
     };
-    // Lab recording random-33 (level warn), first third of its capture: the target's own 504s came later.
-    expect(errorsOnly(3, false)).toMatchObject({ cause: "healthy", confidence: "medium" });
-    expect(errorsOnly(null, false)).toMatchObject({ cause: "healthy", confidence: "medium" });
+    // Lab recording random-33 (level warn), first third of its capture: the target's own 504s came later; the stats
+    // lines count 5xx nothing shows, which may be its own after the capture (blind world random-244 too): low.
+    expect(errorsOnly(3, false)).toMatchObject({ cause: "healthy", confidence: "low" });
+    expect(errorsOnly(null, false)).toMatchObject({ cause: "healthy", confidence: "low" });
     expect(errorsOnly(0, false)).toMatchObject({ cause: "healthy", confidence: "high" });
     expect(errorsOnly(3, true)).toMatchObject({ cause: "healthy", confidence: "high" });
   });

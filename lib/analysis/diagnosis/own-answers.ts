@@ -18,9 +18,16 @@ export function unseenAnswers(e: DiagnosisEvidence): boolean {
  * target's own: below level info, with no capture of it or a TLS one (0 when the stats lines do not say).
  */
 export function unseenAnswersOf(t: TargetEvidence, e: DiagnosisEvidence): number {
-  const blind = e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
-  return blind ? unseenCount(e) : 0;
+  return answersMayHide(t, e) ? unseenCount(e) : 0;
 }
+
+/**
+ * Whether the target's own answers could have gone by unseen: no log line for them (below level info), and no capture
+ * of it, only an encrypted one, or one of part of the log's time (blind world random-244 at level error, its capture
+ * stopped at the middle failure: the target's one 502 came after).
+ */
+export const answersMayHide = (t: TargetEvidence, e: DiagnosisEvidence) =>
+  e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t) || e.capture?.coversLog === false);
 
 function unseenCount(e: DiagnosisEvidence): number {
   if (e.logs.stats5xx == null) return 0;

@@ -6,28 +6,22 @@
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
-import { encryptedCapture, gateway504, ownAnswers, unseenAnswers, unseenAnswersOf } from "./own-answers";
+import {
+  answersMayHide,
+  encryptedCapture,
+  gateway504,
+  ownAnswers,
+  unseenAnswers,
+  unseenAnswersOf,
+} from "./own-answers";
 import { minConfidence, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
-import { ABORTED_RESPONSE, CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
+import { ABORTED_RESPONSE } from "@/lib/analysis/log-aggregates";
+import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside } from "./codes";
 
 export { minConfidence } from "./candidate";
-
-const UNREACHABLE = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "EADDRNOTAVAIL",
-  CONNECT_TIMEOUT,
-];
-const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
-const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
-  Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
 
 export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
   return e.targets
@@ -266,15 +260,17 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   if (!main) {
     if (failures === 0) {
       const unseen = unseenAnswers(e);
-      // Its own 502 / 504s may be among those unseen, and nothing here could show them: no line below level info,
-      // and no capture of it or only an encrypted one (blind world random-204 at level error: 4 × 504 over TLS).
-      const blind = unseen && e.logs.coverage !== "full" && (!t.capture || encryptedCapture(t));
+      // Its own 502 / 504s may be among those unseen, and nothing here could show them (blind world random-204 at
+      // level error: 4 × 504 over TLS).
+      const blind = unseen && answersMayHide(t, e);
       const noLine = logged
         ? "below level info the gateway writes no line for an answer a target sent itself"
         : "no gateway log is in the bundle to show the answers a target sent itself";
-      const noWire = t.capture
-        ? "this target's capture is TLS, whose answers' status the wire does not show"
-        : "no capture of this target shows its answers";
+      const noWire = !t.capture
+        ? "no capture of this target shows its answers"
+        : encryptedCapture(t)
+          ? "this target's capture is TLS, whose answers' status the wire does not show"
+          : "the capture covers only part of the log's time";
       const stats =
         e.logs.stats5xx != null ? ": the stats lines count more 5xx answers than the log and captures show" : "";
       const blindWords = ` But ${noLine}, and ${noWire}${stats}. The gateway's log at level info shows them.`;
@@ -314,13 +310,19 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
-  // A cause the capture shows for part of the failures is sure only if the unrecorded ones could not hand the lead to
-  // the runner-up (blind world random-223, capture cut at its middle failure: 19 own 504s logged, 13 closes seen, 13
-  // resets unrecorded; the truth is races and hang-ups, 26).
-  const reversible = outsideUnnamed > 0 && others.length > 0 && others[0].explains + outsideUnnamed >= main.explains;
+  // The cause is sure only if it leads the runner-up, even with every unrecorded failure given to that: a tie is a
+  // coin toss (blind world random-252, capture cut at its middle failure: one race seen, one response cut short
+  // after; the truth both), and unrecorded ones may turn it (random-223 cut so: 19 own 504s logged, 13 closes seen,
+  // 13 resets unrecorded; the truth is races and hang-ups, 26).
+  const reversible = others.length > 0 && others[0].explains + outsideUnnamed >= main.explains;
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures (blind world random-214 at
   // level error: a TLS target's one race seen, its two own 504s not).
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
+  // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere: its closes may
+  // not be most of its failures (blind world random-240 from its capture alone: 7 hang-ups seen, 22 × 504 it answered
+  // itself, encrypted).
+  const answersHidden =
+    e.logs.coverage !== "full" && e.logs.stats5xx == null && encryptedCapture(t) && CLOSE_CAUSES.includes(main.cause);
   // Responses cut short say nothing of the resets beside them that never got an answer: those may be keep-alive races
   // (blind lab world random-122 without its capture: 13 responses cut by RST, and 4 × 502 socket hang up, 3 of them
   // races at the target's 1.4 s idle timer).
@@ -332,6 +334,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       ? "low"
       : (others.length && others[0].explains * 2 > main.explains) ||
           (unknownResets > 0 && main !== unknown) ||
+          answersHidden ||
           // Beside one kind of close, any unrecorded failure may be of the other kind and make it `both` (blind world
           // random-227, capture cut at its middle failure: its hang-ups before, its races after).
           outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains
@@ -348,6 +351,14 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
           ),
         ]
       : []),
+    ...(answersHidden
+      ? [
+          capRef(
+            "normal",
+            "its answers are encrypted and no log line shows their status: its own 502 / 504 answers, if any, would not show",
+          ),
+        ]
+      : []),
     ...(unseen
       ? [logRef(`the stats lines count ${unseen} 5xx answer(s) nothing here shows: its own 502 / 504s would not show`)]
       : []),
@@ -358,22 +369,6 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
   const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
-}
-
-const ONE_KIND_OF_CLOSE: string[] = ["keepalive-mismatch", "premature-close"];
-
-/**
- * Of a target's failures outside the capture, those no log line names: not a code that names its cause (refused,
- * TLS), nor one of the target's own answers (no code; all of them may lie outside). Without the codes (evidence
- * built before they were counted), every named failure is taken as outside.
- */
-function unnamedOutside(t: TargetEvidence, outside: number, ownAnswers: number, namedCodes: number) {
-  const codes = t.outsideCaptureCodes;
-  if (!codes) return Math.max(0, outside - namedCodes - ownAnswers);
-  const unnamed =
-    sum(codes, (k) => k !== "none" && !UNREACHABLE.includes(k) && !isTls(k)) +
-    Math.max(0, (codes.none ?? 0) - ownAnswers);
-  return Math.min(outside, unnamed);
 }
 
 function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {

@@ -87,8 +87,13 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   }
   const crossing = crossingClose(c);
   if (crossing) return judgeCrossing(c, crossing, profile ?? ownProfile(c));
-  // A response that is not valid HTTP was an answer all the same (the gateway's parser rejected it and closed).
-  const pending = last && !last.complete && !last.invalidResponse && last.reqTsUs !== null ? last : undefined;
+  // A response that is not valid HTTP was an answer all the same (the gateway's parser rejected it and closed). One
+  // that began only after the gateway's close answers the close, not the request (Node's server sends 400 with
+  // Connection: close when a FIN cuts a request body short: blind world random-240, uploads its clients gave up on).
+  const answeredClose =
+    last?.respTsUs != null && c.closer === "gateway" && c.closeUs !== null && last.respTsUs > c.closeUs;
+  const pending =
+    last && ((!last.complete && !last.invalidResponse) || answeredClose) && last.reqTsUs !== null ? last : undefined;
   // A response cut short: the target closed (RST, or FIN before its Content-Length or last chunk) after part of it.
   // A FIN ends a response short only when every byte before it was captured (no reassembly gap).
   if (
@@ -108,7 +113,7 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
       code: "gateway-close",
       reason:
         `The gateway sent ${c.closeKind} at frame ${c.closeFrame}, ${ms((c.closeUs as number) - (pending.reqTsUs as number))} ms after ` +
-        `${reqName(pending)}, before the response was complete (${pending.responseBytes} response bytes).`,
+        `${reqName(pending)}, ${answeredClose ? `before any response (the target answered the close: ${pending.status ?? "?"} at frame ${pending.respFrame})` : `before the response was complete (${pending.responseBytes} response bytes)`}.`,
     };
   }
   // An idle socket the target resets is closed like one it FINs.

@@ -1,0 +1,35 @@
+/** What a target's failures' log codes name, and of those outside the capture, which name nothing. Pure. */
+import type { TargetEvidence } from "./types";
+import { isTls } from "./tls";
+import { CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
+
+export const UNREACHABLE = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EADDRNOTAVAIL",
+  CONNECT_TIMEOUT,
+];
+export const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
+export const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
+  Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
+
+export const ONE_KIND_OF_CLOSE: string[] = ["keepalive-mismatch", "premature-close"];
+export const CLOSE_CAUSES = [...ONE_KIND_OF_CLOSE, "both"];
+
+/**
+ * Of a target's failures outside the capture, those no log line names: not a code that names its cause (refused,
+ * TLS), nor one of the target's own answers (no code; all of them may lie outside). Without the codes (evidence
+ * built before they were counted), every named failure is taken as outside.
+ */
+export function unnamedOutside(t: TargetEvidence, outside: number, ownAnswers: number, namedCodes: number) {
+  const codes = t.outsideCaptureCodes;
+  if (!codes) return Math.max(0, outside - namedCodes - ownAnswers);
+  const unnamed =
+    sum(codes, (k) => k !== "none" && !UNREACHABLE.includes(k) && !isTls(k)) +
+    Math.max(0, (codes.none ?? 0) - ownAnswers);
+  return Math.min(outside, unnamed);
+}
