@@ -53,7 +53,7 @@ export const TargetRow = z.object({
   /** Of its 502s / 504s, those logged at a time no capture covers (clock offset applied): the captures cannot explain them. */
   failuresOutsideCapture: z.number().default(0),
   /** Those failures by error code, keyed as `errorCodes` ("none": no code, as the target's own answers). */
-  failuresOutsideCaptureCodes: z.record(z.string(), z.number()).default({}),
+  failuresOutsideCaptureCodes: z.record(z.string(), z.number()).optional(),
   /** From captures (lib/incidents/connections.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
   ...TargetConnections.shape,
 });
