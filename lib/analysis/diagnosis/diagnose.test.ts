@@ -342,7 +342,11 @@ describe("diagnose: a verdict per target", () => {
         ]),
       ).targets[0];
     expect(one(1)).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
-    expect(one(1).evidence.map((x) => x.label).join("\n")).toMatch(/also: 1 response\(s\) from .* were cut short/);
+    expect(
+      one(1)
+        .evidence.map((x) => x.label)
+        .join("\n"),
+    ).toMatch(/also: 1 response\(s\) from .* were cut short/);
     expect(one(0).confidence).not.toBe("low");
   });
 

@@ -122,6 +122,14 @@ describe("a capture that covers only part of the log's time", () => {
     expect(d.targets[0].evidence.map((x) => x.label)).toContain(
       "9 of its 13 failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them",
     );
+    // Hang-ups beside an idle timer the target's closes show: half as many unrecorded may be races at it (blind world
+    // random-268 cut before its middle failure: 7 hang-ups seen, a 2.56 s timer, 4 failures after, one a race).
+    const timed = (n: number) => ({
+      ...middle(n),
+      capture: cap({ "premature-close": 3 }, { premature: { "answer-time": 3 }, profile: profile(2560) }),
+    });
+    expect(diagnose(ev([timed(2)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(diagnose(ev([timed(1)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
     // One outside beside eight hang-ups seen: what the capture shows stands.
     const wide = { ...middle(1), capture: cap({ "premature-close": 8 }, { premature: { "answer-time": 8 } }) };
     expect(diagnose(ev([wide])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });

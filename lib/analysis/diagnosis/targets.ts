@@ -314,7 +314,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // coin toss (blind world random-252, capture cut at its middle failure: one race seen, one response cut short
   // after; the truth both), and unrecorded ones may turn it (random-223 cut so: 19 own 504s logged, 13 closes seen,
   // 13 resets unrecorded; the truth is races and hang-ups, 26).
-  const reversible = others.length > 0 && others[0].explains + outsideUnnamed >= main.explains;
+  const reversible =
+    (others.length > 0 && others[0].explains + outsideUnnamed >= main.explains) ||
+    // Hang-ups seen at a target whose idle closes show a timer: the unrecorded failures may be races at it, and half
+    // as many as the hang-ups is no small chance of `both` (blind world random-268, cut before its middle failure: 7
+    // hang-ups seen beside a 2.56 s timer, 4 failures after, among them its one race).
+    (main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains);
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures (blind world random-214 at
   // level error: a TLS target's one race seen, its two own 504s not).
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
