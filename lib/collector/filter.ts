@@ -61,6 +61,9 @@ export async function resolveTargets(
   );
 }
 
+/** tcpdump's kernel buffer (`-B`), KiB. */
+export const BUFFER_KIB = 16384;
+
 /**
  * The tcpdump argument list. `-U` writes each packet as it comes, so an interrupted capture is whole; `-B` asks for a
  * 16 MiB kernel buffer instead of 2 MiB, so a burst of traffic while the host is busy is not dropped (the lab's
@@ -69,5 +72,3 @@ export async function resolveTargets(
 export function tcpdumpArgs(file: string, filter: string): string[] {
   return ["-i", "any", "-s", "0", "-U", "-n", "-B", String(BUFFER_KIB), "-w", file, filter];
 }
-
-export const BUFFER_KIB = 16384;
