@@ -310,41 +310,35 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
-  // The cause is sure only if it leads the runner-up, even with every unrecorded failure given to that: a tie is a
-  // coin toss (blind world random-252, capture cut at its middle failure: one race seen, one response cut short
-  // after; the truth both), and unrecorded ones may turn it (random-223 cut so: 19 own 504s logged, 13 closes seen,
-  // 13 resets unrecorded; the truth is races and hang-ups, 26).
-  const reversible =
-    (others.length > 0 && others[0].explains + outsideUnnamed >= main.explains) ||
-    // Hang-ups seen at a target whose idle closes show a timer: the unrecorded failures may be races at it, and half
-    // as many as the hang-ups is no small chance of `both` (blind world random-268, cut before its middle failure: 7
-    // hang-ups seen beside a 2.56 s timer, 4 failures after, among them its one race).
-    (main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains);
-  // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures (blind world random-214 at
-  // level error: a TLS target's one race seen, its two own 504s not).
+  // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
-  // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere: its closes may
-  // not be most of its failures (blind world random-240 from its capture alone: 7 hang-ups seen, 22 × 504 it answered
-  // itself, encrypted).
+  // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
   const answersHidden =
     e.logs.coverage !== "full" && e.logs.stats5xx == null && encryptedCapture(t) && CLOSE_CAUSES.includes(main.cause);
-  // Responses cut short say nothing of the resets beside them that never got an answer: those may be keep-alive races
-  // (blind lab world random-122 without its capture: 13 responses cut by RST, and 4 × 502 socket hang up, 3 of them
-  // races at the target's 1.4 s idle timer).
-  const confidence =
-    (main === cutInLog && unknownResets > 0) ||
-    (outsideUnnamed > 0 && outsideUnnamed >= main.explains) ||
-    reversible ||
-    (unseen > 0 && unseen >= main.explains)
-      ? "low"
-      : (others.length && others[0].explains * 2 > main.explains) ||
-          (unknownResets > 0 && main !== unknown) ||
-          answersHidden ||
-          // Beside one kind of close, any unrecorded failure may be of the other kind and make it `both` (blind world
-          // random-227, capture cut at its middle failure: its hang-ups before, its races after).
-          outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains
-        ? minConfidence(main.confidence, "medium")
-        : main.confidence;
+  // What the bundle lacks caps the cause's confidence: each rule with the blind recording that asked for it, listed
+  // in docs/diagnosis.md ("Confidence caps").
+  const caps: [level: "low" | "medium", applies: boolean][] = [
+    // Responses cut short say nothing of the resets beside them that never got an answer: those may be races
+    // (random-122 without its capture: 13 responses cut by RST, 3 of its 4 socket hang-ups races).
+    ["low", main === cutInLog && unknownResets > 0],
+    // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
+    ["low", outsideUnnamed > 0 && outsideUnnamed >= main.explains],
+    // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
+    ["low", others.length > 0 && others[0].explains + outsideUnnamed >= main.explains],
+    // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
+    ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains],
+    // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
+    ["low", unseen > 0 && unseen >= main.explains],
+    // A second cause explaining more than half as many failures.
+    ["medium", others.length > 0 && others[0].explains * 2 > main.explains],
+    // Resets no capture shows beside the cause: they may be another.
+    ["medium", unknownResets > 0 && main !== unknown],
+    // A TLS target's closes when nothing could count its own answers (random-240 from its capture alone).
+    ["medium", answersHidden],
+    // Unrecorded failures: beside one kind of close any may be the other kind and make it `both` (random-227).
+    ["medium", outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
+  ];
+  const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   const evidence = [
     ...main.evidence,
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
