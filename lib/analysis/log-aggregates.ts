@@ -71,8 +71,10 @@ const codeKey = (status: number | null, errCode: string | null) =>
 
 /** A target's SYNs went unanswered until the kernel gave up: the target was unreachable, not slow. */
 export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
-export const targetCodeKey = (code: string, errMessage: string | null | undefined) =>
-  code === "ETIMEDOUT" && errMessage?.startsWith("connect ") ? CONNECT_TIMEOUT : code;
+/** The key a target's error code is counted under; the gateway's message says whether it failed while connecting. */
+export const targetCodeKey = (code: string, onConnect: boolean) =>
+  code === "ETIMEDOUT" && onConnect ? CONNECT_TIMEOUT : code;
+const failedOnConnect = (errMessage: string | null | undefined) => !!errMessage?.startsWith("connect ");
 
 /**
  * A target's response cut short (its connection closed mid-response): counted under this key whatever the status the
@@ -150,7 +152,7 @@ export class LogAggregator {
     else if (tx.targetAborted && status !== 504)
       a.errorCodes.set(ABORTED_RESPONSE, (a.errorCodes.get(ABORTED_RESPONSE) ?? 0) + 1);
     else if (code !== "") {
-      const key = targetCodeKey(code, tx.errMessage);
+      const key = targetCodeKey(code, failedOnConnect(tx.errMessage));
       a.errorCodes.set(key, (a.errorCodes.get(key) ?? 0) + 1);
     }
     // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.

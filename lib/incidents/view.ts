@@ -90,7 +90,7 @@ async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws:
   for (const r of rows) {
     if (r.target === null) continue;
     const codes = byTarget.get(r.target) ?? {};
-    const key = r.code ? targetCodeKey(r.code, r.connect ? "connect " : null) : "none";
+    const key = r.code ? targetCodeKey(r.code, r.connect) : "none";
     codes[key] = (codes[key] ?? 0) + Number(r.n);
     byTarget.set(r.target, codes);
   }
