@@ -11,14 +11,21 @@
 // the relay's local port on the upstream leg, so connections can be followed across the relay.
 import net from "node:net";
 import fs from "node:fs";
+import { performance } from "node:perf_hooks";
 
-// A delay line: run fn after `ms`, never before an earlier-scheduled event of the same line.
-function delayLine(ms) {
-  let last = 0;
+// A delay line: run fn after `ms`, in the order scheduled. One queue, not a timer per event: Node files timers by
+// their duration, and two events a millisecond tick apart could get durations 9 and 8 and run reversed (blind world
+// random-276: the target's FIN overtook its answer, and the gateway saw a close without a response).
+export function delayLine(ms) {
+  const queue = [];
+  const run = () => {
+    const now = performance.now();
+    while (queue.length && queue[0].due <= now) queue.shift().fn();
+    if (queue.length) setTimeout(run, queue[0].due - now);
+  };
   return (fn) => {
-    const due = Math.max(Date.now() + ms, last);
-    last = due;
-    setTimeout(fn, due - Date.now());
+    queue.push({ due: performance.now() + ms, fn });
+    if (queue.length === 1) setTimeout(run, ms);
   };
 }
 
