@@ -208,6 +208,8 @@ export interface IngestRun {
   api: LatencyStats;
   peak: ProcMem | null;
   peakIsOwn: boolean;
+  /** The incident's page, e.g. /incidents/inc_…. */
+  pagePath: string;
 }
 
 /**
@@ -275,5 +277,18 @@ export async function ingestThroughServer(server: BenchServer, files: string[]):
     api: stats(api, apiErrors),
     peak: peakMemory(server.child.pid!),
     peakIsOwn,
+    pagePath,
   };
+}
+
+/** GETs a page `times` times, one after another; the times in ms. */
+export async function getPage(server: BenchServer, pagePath: string, times: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const r = await request(`${server.base}${pagePath}`, { headers: { "sec-fetch-site": "same-origin" } });
+    if (r.status !== 200) throw new Error(`${pagePath}: HTTP ${r.status}`);
+    ms.push(Math.round(performance.now() - t));
+  }
+  return ms;
 }
