@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -18,4 +19,16 @@ export function registerBulkDriver(db: PrismaClient, query: BulkQuery): void {
 /** The driver of `db`; a client opened elsewhere falls back to Prisma's own raw query. */
 export function bulkQuery(db: PrismaClient): BulkQuery {
   return drivers.get(db) ?? ((sql, params) => db.$executeRawUnsafe(sql, ...params));
+}
+
+/**
+ * A read through the bulk driver: on PGlite it waits, as the bulk inserts do, while a page's queries run
+ * (foreground.ts), for the ingest's large reads at the end of a job (correlation's connections).
+ */
+export async function backgroundRows<T>(db: PrismaClient, sql: string, params: unknown[]): Promise<T[]> {
+  const driver = drivers.get(db);
+  if (!driver) return db.$queryRawUnsafe<T[]>(sql, ...params);
+  // PGlite answers through promises alone: without a turn of the loop, a chain of reads holds every request back.
+  await nextTurn();
+  return ((await driver(sql, params)) as { rows: T[] }).rows;
 }
