@@ -19,6 +19,8 @@
  *   and from its capture alone, a TLS target's hang-ups beside its own 504s, encrypted.
  * - blind/random-244 at level error with its capture stopped at the middle failure (only that cut is kept): a target
  *   whose one failure, its own 502, came after the capture's end.
+ * - blind/random-286: a hang-up that came after its target's idle timer, on a request that reached the target before
+ *   it fired, read as a race beside 8 hang-ups.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -46,6 +48,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-240": { dir: "blind/random-240", files: /\.(log|yaml|pcap)$/ },
   "blind/random-240/capture": { dir: "blind/random-240", files: /\.(yaml|pcap)$/ },
   "blind/random-244/cut": { dir: "blind/random-244", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-286": { dir: "blind/random-286", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -227,5 +230,14 @@ describe("blind world random-244 at level error, its capture stopped at the midd
     // (capinfos: 15:32:03.473); at level error no line shows it, and the stats lines count 5xx (5=1, 5=2).
     const v = (await diagnosisOf("blind/random-244/cut")).targets.find((x) => x.target === "127.0.0.9:3000")!;
     expect(v.cause === "target-error" || v.confidence === "low", `${v.cause} (${v.confidence})`).toBe(true);
+  });
+});
+
+describe("blind world random-286", () => {
+  it("does not call a target of hang-ups `both` above low on one race seen only after its idle timer", async () => {
+    // truth.json: 127.0.0.4:9009 premature-close, 9 connections premature-close and none keepalive-race; the one the
+    // classifier reads as a race (gateway port 39344) reached the backend 52.5 ms before its RST (the target leg).
+    const v = (await diagnosisOf("blind/random-286")).targets.find((x) => x.target === "127.0.0.4:9009")!;
+    expect(v.cause === "premature-close" || v.confidence === "low", `${v.cause} (${v.confidence})`).toBe(true);
   });
 });
