@@ -319,15 +319,18 @@ function summarise(
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");
   const pool = known.length ? known : failing;
-  const causes = new Set(pool.map((t) => t.cause));
-  const byWeight = [...causes]
-    .map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) }))
-    .sort((a, b) => b.n - a.n);
-  const closeCauses = [...causes].every((c) => c === "keepalive-mismatch" || c === "premature-close" || c === "both");
-  const cause: Cause = causes.size > 1 && closeCauses ? "both" : (byWeight[0].c as Cause);
-  let confidence: Confidence = pool
-    .filter((t) => t.cause === cause || (cause === "both" && closeCauses))
-    .map((t) => t.confidence)
+  // pool is never empty here: failing is not.
+  const { cause, byWeight, closeCauses, causes } = headline(pool)!;
+  const backing = pool.filter((t) => t.cause === cause || (cause === "both" && closeCauses));
+  // A target whose failures, whatever their cause, could neither change the headline nor come near its weight
+  // lowers it to medium at most, as failures without a cause do below (blind world random-280: a target `both` high
+  // on 28 failures, another `keepalive-mismatch` low on 1).
+  const minor = (t: TargetVerdict) => {
+    const rest = headline(pool.filter((x) => x !== t));
+    return rest !== null && rest.cause === cause && t.explains502 * 2 < rest.byWeight[0].n;
+  };
+  let confidence: Confidence = backing
+    .map((t) => (minor(t) && t.confidence === "low" ? "medium" : t.confidence))
     .reduce(minConfidence, "high");
   // Failures nothing accounts for weaken the whole verdict; so does another cause of near the same weight.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
@@ -352,4 +355,16 @@ function summarise(
     explains502: explained,
     summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, more than the ${explained} explained: see the must-gather list.` : ""}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
+}
+
+/** The incident's cause from its targets' causes: `both` when they split among close causes, else the heaviest. */
+function headline(pool: TargetVerdict[]) {
+  if (!pool.length) return null;
+  const causes = new Set(pool.map((t) => t.cause));
+  const byWeight = [...causes]
+    .map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) }))
+    .sort((a, b) => b.n - a.n);
+  const closeCauses = [...causes].every((c) => c === "keepalive-mismatch" || c === "premature-close" || c === "both");
+  const cause: Cause = causes.size > 1 && closeCauses ? "both" : (byWeight[0].c as Cause);
+  return { cause, byWeight, closeCauses, causes };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
-import { cap, ev, racing, target, T1 } from "./test-evidence";
+import { cap, ev, profile, racing, target, T1 } from "./test-evidence";
 
 describe("diagnose: the incident's verdict across targets", () => {
   it("two targets failing in different ways by near the same count → the larger cause, at medium", () => {
@@ -65,5 +65,35 @@ describe("diagnose: the incident's verdict across targets", () => {
     ]);
     expect(d.targets[2].fix).toBeNull();
     expect(d.verdict.summary).toMatch(/127\.0\.0\.3:9000: premature-close/);
+  });
+
+  it("a target too small to change the headline lowers it to medium at most, one that could, to its own", () => {
+    // Blind world random-280: 127.0.0.3:7000 both (high) on 28 failures, 127.0.0.7:7000 keepalive-mismatch (low) on 1.
+    const both = target({
+      target: "10.0.0.1:80",
+      errors502: 10,
+      errorCodes: { ECONNRESET: 10 },
+      capture: cap(
+        { "keepalive-race": 5, "premature-close": 5 },
+        { races: { "idle-timer": 5 }, profile: profile(400) },
+      ),
+    });
+    const unsure = (n: number) =>
+      target({
+        target: "10.0.0.2:80",
+        errors502: n,
+        errorCodes: { ECONNRESET: n },
+        capture: cap({ "keepalive-race": n }, { races: { timing: n } }),
+      });
+    const small = diagnose(ev([both, unsure(1)]));
+    expect(small.targets.map((x) => [x.target, x.cause, x.confidence])).toEqual([
+      ["10.0.0.1:80", "both", "high"],
+      ["10.0.0.2:80", "keepalive-mismatch", "low"],
+    ]);
+    expect(small.verdict).toMatchObject({ cause: "both", confidence: "medium" });
+    // As many as half the headline's failures: its cause could make another cause near it, so its doubt stands.
+    const large = diagnose(ev([both, unsure(5)]));
+    expect(large.targets[1]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(large.verdict).toMatchObject({ cause: "both", confidence: "low" });
   });
 });
