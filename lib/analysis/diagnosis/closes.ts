@@ -133,7 +133,7 @@ export function judgeCloses(
     const few = hangups * 4 < atTimer;
     // Races seen only after the timer, on requests that may have reached the target before it fired, and fewer than
     // the hang-ups: each may be a hang-up as well (blind world random-286: one close 100 ms after a request, 36 ms
-    // after the 6.21 s timer, beside 8 hang-ups about 100 ms after theirs; the truth a hang-up).
+    // after the 6.21 s timer, beside 8 hang-ups; the target leg shows the request reached it 52 ms before its RST).
     const lateOnly = (cap.races["idle-timer"] ?? 0) === 0 && races < hangups;
     const conf: Confidence = lateOnly ? "low" : atTimer >= 2 && hangups >= 2 && !few ? "high" : "medium";
     return {
