@@ -74,7 +74,9 @@ export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
 /** The key a target's error code is counted under; the gateway's message says whether it failed while connecting. */
 export const targetCodeKey = (code: string, onConnect: boolean) =>
   code === "ETIMEDOUT" && onConnect ? CONNECT_TIMEOUT : code;
-const failedOnConnect = (errMessage: string | null | undefined) => !!errMessage?.startsWith("connect ");
+/** How the gateway's message of a failure while connecting begins (`connect ECONNREFUSED 10.0.0.5:8080`). */
+export const CONNECT_MESSAGE_PREFIX = "connect ";
+const failedOnConnect = (errMessage: string | null | undefined) => !!errMessage?.startsWith(CONNECT_MESSAGE_PREFIX);
 
 /**
  * A target's response cut short (its connection closed mid-response): counted under this key whatever the status the

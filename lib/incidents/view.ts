@@ -10,6 +10,7 @@ import {
   mergeHistogram,
   percentileCont,
   resFor,
+  CONNECT_MESSAGE_PREFIX,
   targetCodeKey,
   zeroTargetCounts,
   type TargetStatRow,
@@ -78,7 +79,7 @@ function withoutCloseBuckets(counts: FileCounts): FileCounts {
  */
 async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws: Window[]) {
   const rows = await db.$queryRaw<Array<{ target: string | null; code: string | null; connect: boolean; n: bigint }>>`
-    SELECT target, "errCode" code, coalesce("errMessage" LIKE 'connect %', false) connect, count(*) n
+    SELECT target, "errCode" code, coalesce(starts_with("errMessage", ${CONNECT_MESSAGE_PREFIX}), false) connect, count(*) n
     FROM "LogTransaction" t
     WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
       AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
