@@ -132,8 +132,9 @@ export function judgeCloses(
     const hangups = prem - offTimer;
     const few = hangups * 4 < atTimer;
     // Races seen only after the timer, on requests that may have reached the target before it fired, and fewer than
-    // the hang-ups: each may be a hang-up as well (blind world random-286: one close 100 ms after a request, 36 ms
-    // after the 6.21 s timer, beside 8 hang-ups; the target leg shows the request reached it 52 ms before its RST).
+    // the hang-ups: each may be a hang-up as well. How late a held-up race may come is estimated from the spread of
+    // the idle closes (classify.ts); blind world random-286 read one hang-up 36 ms after its 6.21 s timer as a race
+    // beside 8 hang-ups while that bound was a round trip.
     const lateOnly = (cap.races["idle-timer"] ?? 0) === 0 && races < hangups;
     const conf: Confidence = lateOnly ? "low" : atTimer >= 2 && hangups >= 2 && !few ? "high" : "medium";
     return {

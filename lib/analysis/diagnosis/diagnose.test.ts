@@ -78,6 +78,27 @@ describe("diagnose: a verdict per target", () => {
     expect(both(6, 4).summary).not.toMatch(/may not be real/);
   });
 
+  it("races seen only after the idle timer, fewer than the hang-ups, leave both at low", () => {
+    // Each may be a hang-up that came just after the timer: the classifier bounds how late a race's close may be by
+    // the spread of the target's idle closes, an estimate (random-286's timer: 6 closes).
+    const both = (races: Record<string, number>, hangups: number) =>
+      diagnose(
+        ev([
+          target({
+            errors502: 9,
+            errorCodes: { ECONNRESET: 9 },
+            capture: cap(
+              { "keepalive-race": 9 - hangups, "premature-close": hangups },
+              { races, premature: { "answer-time": hangups }, profile: profile(6214, 6) },
+            ),
+          }),
+        ]),
+      ).targets[0];
+    expect(both({ "after-timer": 1 }, 8)).toMatchObject({ cause: "both", confidence: "low" });
+    expect(both({ "after-timer": 1 }, 8).summary).toMatch(/Its race\(s\) came only after that timer/);
+    expect(both({ "after-timer": 1, "idle-timer": 2 }, 6).confidence).not.toBe("low");
+  });
+
   it("premature closes that only missed the idle timer do not make a second cause next to confirmed races", () => {
     // As in the blind lab world random-5: 31 races at a 320 ms timer, and one close 60 ms late under load.
     const races = (premature: Record<string, number>) =>
