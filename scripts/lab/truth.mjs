@@ -25,7 +25,7 @@
 //                    that segment never appears
 //                    — or the backend's FIN/RST follows that segment by less than the backend's
 //                    quickest possible reaction to a request (its configured minimum response time
-//                    and hang-up delay): its idle timer fired with the request still unread in its
+//                    and hang-up delay; never, for nginx): its idle timer fired with the request still unread in its
 //                    receive buffer (the close is then a RST); it did not react to the request
 //   premature-close  pending, the target closed first, and the request's first byte reached the
 //                    backend on the target leg at least that reaction floor before its FIN/RST
@@ -326,7 +326,7 @@ function classify(
       class: "keepalive-race",
       ...common,
       unreadRequest: true,
-      why: `backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms after the request reached it (target leg), quicker than it can react (${reactionFloorUs / 1000} ms): idle close with the request unread; ${sinceLastByte} ms after target's last byte`,
+      why: `backend ${bFlag} ${ms(bClose.t - reqArr.t)} ms after the request reached it (target leg), quicker than it can react (${Number.isFinite(reactionFloorUs) ? `${reactionFloorUs / 1000} ms` : "it never closes a request unanswered"}): idle close with the request unread; ${sinceLastByte} ms after target's last byte`,
     };
   }
   if (!bClose)
@@ -711,6 +711,10 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     }
     // the quickest the backend can act on a request: its minimum response time or hang-up delay
     const reactionFloorUs = t.backend ? Math.min(t.backend.respMs[0], HANGUP_DELAY_MS[0]) * 1000 : 0;
+    // nginx answers every request at once and never closes one unanswered: a close of its crossing a request that
+    // reached it is its keepalive_timeout with the request unread (random-306: RST 0 ms after the request, 4166 ms
+    // into a 4160 ms timer)
+    const closeReactionUs = t.backend?.nginx ? Infinity : reactionFloorUs;
     const tls = t.scheme === "https" ? tlsRecords(fullPcap, t.listen.port, keylog) : null;
     const tlsOf = tls ? (stream) => tls.get(stream) ?? [] : null;
     const conns = [];
@@ -723,7 +727,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
           mapByGwPort,
           targetLegByRelayPort,
           backendAddr,
-          reactionFloorUs,
+          closeReactionUs,
           http,
           tlsOf,
           clientByN,
