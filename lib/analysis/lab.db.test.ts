@@ -322,6 +322,33 @@ describe("lab recordings scheme-http-to-tls and scheme-https-to-plain: the url's
   });
 });
 
+// Where each handshake with https://127.0.0.3:9443 ended, told from the target's first bytes. tls-old-protocol: a
+// target speaking only TLS 1.0–1.1 refuses every hello with an alert (tshark -Y 'tls.alert_message.desc == 70' → 27,
+// 'tls.handshake.type == 2' → 0 ServerHellos; log: grep -c 'targetRequest error.*alert protocol version' → 27).
+describe("lab recordings of TLS handshakes that end before the gateway's Finished", () => {
+  const verdictOf = (id: string) => targetVerdict(id, "127.0.0.3:9443");
+  const captureLabel = (v: Awaited<ReturnType<typeof verdictOf>>) =>
+    v.evidence.map((e) => e.label).find((l) => /TLS handshake\(s\) not completed/.test(l));
+  it("a hello the target refuses with an alert is told apart, and its fix names the TLS versions", async () => {
+    const v = await verdictOf("tls-old-protocol");
+    expect(v).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 27 });
+    expect(captureLabel(v)).toMatch(
+      /^27 TLS handshake\(s\) not completed: the target refused the gateway's ClientHello with a TLS alert/,
+    );
+    const notes = v.fix!.notes.join(" ");
+    expect(notes).toMatch(/TLS 1\.2 and 1\.3 only/);
+    expect(notes).not.toMatch(/url must then say http/);
+  });
+  it("a plain HTTP answer and the gateway's own rejection are each said as such", async () => {
+    expect(captureLabel(await verdictOf("scheme-https-to-plain"))).toMatch(
+      /bytes that are not TLS \(a plain HTTP server\)/,
+    );
+    expect(captureLabel(await verdictOf("tls-self-signed"))).toMatch(
+      /after the target's hello and certificate the gateway sent no Finished/,
+    );
+  });
+});
+
 // Blind world random-105: the capture runs 67.64 s ahead of the log (truth.clockSkew); 127.0.0.8:8443's clients gave up
 // on 7 uploads (7 gateway closes, 7 × 502 `socket hang up` at level error), and 10.9.9.2:9009 dropped the SYNs of
 // 8 connects (`connect ETIMEDOUT` × 8, logged when the kernel gave up, seconds after the last SYN captured).

@@ -187,5 +187,7 @@ export const TargetConnections = z.object({
   prematurePaths: z.record(z.string(), z.number()),
   /** The gateway's closes of a pending request: quiet before the close (ms, 10 ms steps) → count. */
   gatewayCloseQuiet: z.record(z.string(), z.number()).default({}),
+  /** TLS handshakes not completed, by which side ended them where (classify.ts TlsFailure). */
+  tlsFailures: z.record(z.string(), z.number()).default({}),
 });
 export type TargetConnections = z.infer<typeof TargetConnections>;

@@ -44,6 +44,8 @@ export const FileCounts = z
     racesByTarget: tallyBy,
     prematureByTarget: tallyBy,
     prematurePathsByTarget: tallyBy,
+    /** TLS handshakes not completed, by which side ended them where (classify.ts TlsFailure). */
+    tlsFailuresByTarget: tallyBy,
     /** The gateway's closes of a pending request: quiet before the close (ms, 10 ms steps) → count. */
     gatewayCloseQuietByTarget: tallyBy,
     targetProfiles: z.array(TargetProfileSchema),

@@ -34,6 +34,7 @@ export const NO_CAPTURE: TargetConnections = {
   profile: null,
   prematurePaths: {},
   gatewayCloseQuiet: {},
+  tlsFailures: {},
 };
 
 export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
@@ -66,6 +67,10 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
     for (const [target, kinds] of Object.entries(counts.prematureByTarget ?? {})) {
       const v = get(target);
       for (const [how, n] of Object.entries(kinds)) v.premature[how] = (v.premature[how] ?? 0) + n;
+    }
+    for (const [target, kinds] of Object.entries(counts.tlsFailuresByTarget ?? {})) {
+      const v = get(target);
+      for (const [how, n] of Object.entries(kinds)) v.tlsFailures[how] = (v.tlsFailures[how] ?? 0) + n;
     }
     for (const [target, paths] of Object.entries(counts.prematurePathsByTarget ?? {})) {
       const v = get(target);

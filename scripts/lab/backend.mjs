@@ -9,7 +9,8 @@
 // then close: FIN or RST, the way a target that crashes mid-response does), tls {key, cert, closeNotify} (PEM file
 // paths: an https target; the handshake's outcome is the gateway's to decide; closeNotify: a FIN close sends TLS's
 // close_notify alert first, as nginx does, instead of a bare close(2) as Node's own servers do; requireClientCert:
-// mutual TLS, a handshake without the client's certificate fails; maxVersion: e.g. "TLSv1.2", an older target), malformed {prefix, share, statusLine}
+// mutual TLS, a handshake without the client's certificate fails; maxVersion: e.g. "TLSv1.2", an older target; "TLSv1.1" also lets it speak TLS 1.0–1.1, which Node's
+// clients no longer offer, so it refuses their hello with a protocol_version alert), malformed {prefix, share, statusLine}
 // (answer such a request with that status line instead of a valid one, e.g. `HTTP/1.1 abc OK`: bytes Node's HTTP
 // parser rejects), closeAfter [min, max] ms (close with FIN that long after every complete response, without saying
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
@@ -212,6 +213,7 @@ export function startBackend(opts, eventsFile) {
         key: fs.readFileSync(opts.tls.key),
         cert: fs.readFileSync(opts.tls.cert),
         ...(opts.tls.maxVersion ? { maxVersion: opts.tls.maxVersion } : {}),
+        ...(/^TLSv1(\.1)?$/.test(opts.tls.maxVersion ?? "") ? { minVersion: "TLSv1" } : {}),
       })
     : null;
   const server = net.createServer({ allowHalfOpen: false }, (raw) => {

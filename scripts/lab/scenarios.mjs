@@ -541,6 +541,10 @@ export const scenarios = {
   },
 
   // Races over TLS: the capture shows only encrypted records, so the close is read from timing alone.
+  "tls-old-protocol": tlsWorld(
+    "Proxy edgemicro_secure points at https://127.0.0.3:9443, a target that speaks only TLS 1.0–1.1 (certificate trusted by the gateway): the gateway's Node offers TLS 1.2–1.3 only, and the target refuses every ClientHello with a protocol_version alert; edgemicro_orders is healthy (http).",
+    { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, maxVersion: "TLSv1.1" },
+  ),
   "tls-client-cert": tlsWorld(
     "Proxy edgemicro_secure points at https://127.0.0.3:9443 whose certificate the gateway trusts, but which requires a client certificate (mutual TLS) the gateway does not present: every handshake fails at the target; edgemicro_orders is healthy (http).",
     { cn: "127.0.0.3", san: "IP:127.0.0.3", trusted: true, requireClientCert: true },

@@ -298,13 +298,13 @@ describe("diagnose: a verdict per target", () => {
         target({
           errors502: 2,
           errorCodes: { ERR_TLS_CERT_ALTNAME_INVALID: 2 },
-          capture: cap({ "tls-handshake-failed": 2 }, { explained502: {} }),
+          capture: cap({ "tls-handshake-failed": 2 }, { explained502: {}, tlsFailures: { "gateway-rejected": 2 } }),
         }),
       ]),
     );
     expect(d.targets[0]).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 2 });
     expect(d.targets[0].evidence.map((x) => x.label)).toContain(
-      "2 TLS handshake(s) the gateway did not complete: after the target's hello and certificate it sent no Finished and no request, and closed",
+      "2 TLS handshake(s) not completed: after the target's hello and certificate the gateway sent no Finished and no request, and closed",
     );
   });
 

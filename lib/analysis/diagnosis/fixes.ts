@@ -105,19 +105,27 @@ export function fixFor(
         ],
       };
     }
-    case "tls-error":
+    case "tls-error": {
+      // The capture tells where the handshake ended; the log's EPROTO alone covers a plain HTTP answer and a refused hello.
+      const how = t.capture?.tlsFailures ?? {};
       return {
         title: `Fix TLS between the gateway and ${t.target}`,
         snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
         notes: [
           `Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`,
-          ...(t.errorCodes.EPROTO
+          ...(how["hello-refused"]
+            ? [
+                "The target refused the gateway's TLS hello with an alert: they share no protocol version or cipher suite (the gateway's Node.js offers TLS 1.2 and 1.3 only; a target speaking only TLS 1.0 / 1.1 refuses it: enable TLS 1.2 or later on it), or it rejects the server name. `openssl s_client -tls1_2` against it shows which.",
+              ]
+            : []),
+          ...(how["not-tls"] || (t.errorCodes.EPROTO && !how["hello-refused"])
             ? [
                 "EPROTO with `wrong version number` in the log means the target answered the gateway's TLS hello with something else, usually plain HTTP: the proxy's url must then say http://.",
               ]
             : []),
         ],
       };
+    }
     case "target-error":
       if (answersInvalidHttp(t))
         return {

@@ -62,6 +62,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
             profile: t.profile,
             prematurePaths: t.prematurePaths,
             gatewayCloseQuiet: t.gatewayCloseQuiet,
+            tlsFailures: t.tlsFailures,
           }
         : null,
   }));

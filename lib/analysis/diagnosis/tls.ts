@@ -2,6 +2,26 @@
 import type { EvidenceRef, TargetEvidence } from "./types";
 import type { Candidate } from "./candidate";
 
+/** How each kind of unfinished handshake (classify.ts TlsFailure) ended, as the capture shows it. */
+const TLS_FAILURE_HOW: Record<string, string> = {
+  "gateway-rejected":
+    "after the target's hello and certificate the gateway sent no Finished and no request, and closed",
+  "hello-refused":
+    "the target refused the gateway's ClientHello with a TLS alert (no protocol version or cipher suite in common, or the server name)",
+  "hello-closed": "the target closed on the gateway's ClientHello without answering it",
+  "finished-rejected": "the target answered the gateway's Finished with an alert (a client certificate it requires)",
+  "not-tls": "the target answered the ClientHello with bytes that are not TLS (a plain HTTP server)",
+};
+
+/** The capture's unfinished handshakes, said by how they ended where the capture tells (parsed before: only how many). */
+export function tlsFailureLabel(failed: number, kinds: Record<string, number> = {}): string {
+  const known = Object.entries(kinds).filter(([k, n]) => n > 0 && TLS_FAILURE_HOW[k]);
+  if (!known.length) return `${failed} TLS handshake(s) not completed`;
+  if (known.length === 1 && known[0][1] === failed)
+    return `${failed} TLS handshake(s) not completed: ${TLS_FAILURE_HOW[known[0][0]]}`;
+  return `${failed} TLS handshake(s) not completed: ${known.map(([k, n]) => `${n} where ${TLS_FAILURE_HOW[k]}`).join("; ")}`;
+}
+
 export const isTls = (code: string) =>
   /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
 
@@ -30,14 +50,7 @@ export function tlsCandidate(
       summary: `TLS with ${t.target} failed (${list}).`,
       evidence: [
         logRef(list),
-        ...(failed
-          ? [
-              capRef(
-                "tls-handshake-failed",
-                `${failed} TLS handshake(s) the gateway did not complete: after the target's hello and certificate it sent no Finished and no request, and closed`,
-              ),
-            ]
-          : []),
+        ...(failed ? [capRef("tls-handshake-failed", tlsFailureLabel(failed, t.capture?.tlsFailures))] : []),
       ],
     };
   }
@@ -48,6 +61,6 @@ export function tlsCandidate(
     confidence: every ? "medium" : "low",
     explains: failed,
     summary: `${failed} TLS handshake(s) with ${t.target} ended unfinished${every ? ", every one the capture shows" : ""}: the gateway rejects the target's certificate, its host name or the protocol (or the target rejects the gateway's hello). The gateway's log names the TLS error of each.`,
-    evidence: [capRef("tls-handshake-failed", `${failed} TLS handshake(s) not completed`)],
+    evidence: [capRef("tls-handshake-failed", tlsFailureLabel(failed, t.capture?.tlsFailures))],
   };
 }

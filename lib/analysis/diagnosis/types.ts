@@ -94,6 +94,8 @@ export interface TargetEvidence {
     prematurePaths: Record<string, number>;
     /** The gateway's closes of a pending request by their quiet before (ms, 10 ms steps) → count; absent before. */
     gatewayCloseQuiet?: Record<string, number>;
+    /** TLS handshakes not completed, by which side ended them where (classify.ts TlsFailure); absent before. */
+    tlsFailures?: Record<string, number>;
   } | null;
 }
 

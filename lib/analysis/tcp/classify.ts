@@ -35,11 +35,18 @@ export type RaceEvidence = "idle-timer" | "after-timer" | "timing";
  * race delayed on its way to the capture looks the same).
  */
 export type PrematureEvidence = "new-connection" | "answer-time" | "no-timer" | "off-timer";
+/**
+ * Which side ended a TLS handshake, and where: the gateway after the target's hello (its certificate, host name), the
+ * target with an alert to the ClientHello (versions, ciphers, server name) or to the gateway's Finished (a client
+ * certificate), the target closing on the hello without a word, or a target that does not speak TLS (plain HTTP).
+ */
+export type TlsFailure = "gateway-rejected" | "hello-refused" | "hello-closed" | "finished-rejected" | "not-tls";
 export interface Classification {
   code: ConnectionCode;
   reason: string;
   race?: RaceEvidence;
   premature?: PrematureEvidence;
+  tls?: TlsFailure;
 }
 
 const ms = (us: number) => Math.round(us / 1000);
@@ -70,18 +77,12 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   // A TLS client that accepts the server's flight always answers it (Finished, key exchange) before any request; one
   // that rejects it (certificate, host name, protocol) sends nothing more, or an alert, and closes. A server that
   // rejects the ClientHello closes without a flight.
-  if (c.tls && c.closer !== null && !c.tlsContinued && (c.bytesT2G > 0 || c.closer === "target")) {
-    return {
-      code: "tls-handshake-failed",
-      reason:
-        c.bytesT2G > 0
-          ? `TLS handshake not completed: the target answered the gateway's ClientHello with ${c.bytesT2G} bytes (its hello and certificate), and the gateway never went on with the handshake (no Finished, no request); the ${c.closer} closed with ${c.closeKind} at frame ${c.closeFrame}. The gateway rejected the target's certificate or handshake: its log names why.`
-          : `TLS handshake not completed: the target closed with ${c.closeKind} at frame ${c.closeFrame} without answering the gateway's ClientHello: it refused the handshake (protocol, cipher, server name).`,
-    };
-  }
+  if (c.tls && c.closer !== null && !c.tlsContinued && (c.bytesT2G > 0 || c.closer === "target"))
+    return tlsNotCompleted(c);
   if (c.tlsRejectedAfterFinished) {
     return {
       code: "tls-handshake-failed",
+      tls: "finished-rejected",
       reason: `TLS handshake rejected by the target: it answered the gateway's Finished with an alert at frame ${c.closeFrame} and closed, without a session ticket or any answer. A TLS 1.3 server checks a client certificate there: it requires one the gateway did not present, or rejected it. The gateway's log names the alert.`,
     };
   }
@@ -136,6 +137,32 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
     code: "unknown",
     reason: `State ${c.connState}, history ${c.history}, ${n} exchange(s); closer ${c.closer ?? "none"} with ${c.closeKind ?? "nothing"}.`,
   };
+}
+
+/** A handshake that ended before the gateway's Finished, told by the target's first bytes. */
+function tlsNotCompleted(c: Connection): Classification {
+  const end = `the ${c.closer} closed with ${c.closeKind} at frame ${c.closeFrame}`;
+  const [tls, reason]: [TlsFailure, string] =
+    c.bytesT2G === 0
+      ? [
+          "hello-closed",
+          `the target closed with ${c.closeKind} at frame ${c.closeFrame} without answering the gateway's ClientHello: it refused the handshake (protocol, cipher, server name).`,
+        ]
+      : c.tlsFirstAnswer === "alert"
+        ? [
+            "hello-refused",
+            `the target answered the gateway's ClientHello with a TLS alert (${c.bytesT2G} bytes, no hello of its own), and ${end}: it refused the hello, sharing no protocol version or cipher suite with the gateway (a target that speaks only TLS 1.0 / 1.1 does so to Node's TLS 1.2–1.3), or rejecting its server name. The gateway's log names the alert (\`alert protocol version\`, \`alert handshake failure\`).`,
+          ]
+        : c.tlsFirstAnswer === "not-tls"
+          ? [
+              "not-tls",
+              `the target answered the gateway's ClientHello with ${c.bytesT2G} bytes that are not TLS (a plain HTTP server answers \`400 Bad Request\`), and ${end}: the target does not speak TLS on this port, and the proxy's url should say http://. The gateway's log says EPROTO, \`wrong version number\`.`,
+            ]
+          : [
+              "gateway-rejected",
+              `the target answered the gateway's ClientHello with ${c.bytesT2G} bytes (its hello and certificate), and the gateway never went on with the handshake (no Finished, no request); ${end}. The gateway rejected the target's certificate or handshake: its log names why.`,
+            ];
+  return { code: "tls-handshake-failed", tls, reason: `TLS handshake not completed: ${reason}` };
 }
 
 /**

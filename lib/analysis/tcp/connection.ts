@@ -3,7 +3,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/p
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
-import { carriesHandshakeOn, opensApplicationData, opensClientHello } from "./tls-records";
+import { carriesHandshakeOn, firstAnswerKind, opensApplicationData, opensClientHello } from "./tls-records";
 import { TlsSession } from "./tls-session";
 import { LadderSteps, note } from "./ladder-steps";
 import { zeekState } from "./zeek-state";
@@ -143,7 +143,10 @@ export class ConnState {
       c.packetsG2T++;
       c.bytesG2T += p.payloadLen;
     } else {
-      if (c.tls && p.payloadLen > 0) this.tls.targetSegment(p);
+      if (c.tls && p.payloadLen > 0) {
+        if (c.bytesT2G === 0 && !c.tlsContinued) c.tlsFirstAnswer = firstAnswerKind(p.payload);
+        this.tls.targetSegment(p);
+      }
       c.packetsT2G++;
       c.bytesT2G += p.payloadLen;
     }

@@ -117,6 +117,14 @@ export function carriesHandshakeOn(b: Uint8Array): boolean {
 /** A ClientHello opens the bytes (a handshake record; its version byte says 3.x). */
 export const opensClientHello = (b: Uint8Array) => b.length >= 3 && b[0] === TLS_HANDSHAKE && b[1] === 3;
 
+/** What the target's first bytes after a ClientHello open with: its hello, an alert refusing it, or no TLS at all. */
+export const firstAnswerKind = (b: Uint8Array): "handshake" | "alert" | "not-tls" =>
+  b.length >= 2 && b[1] === 3 && (b[0] === TLS_HANDSHAKE || b[0] === TLS_ALERT)
+    ? b[0] === TLS_HANDSHAKE
+      ? "handshake"
+      : "alert"
+    : "not-tls";
+
 /** A TLS 1.2 / 1.3 application-data record opens the bytes (legacy version 3.3). */
 export const opensApplicationData = (b: Uint8Array) =>
   b.length >= 3 && b[0] === TLS_APPLICATION_DATA && b[1] === 3 && b[2] === 3;

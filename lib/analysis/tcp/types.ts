@@ -102,6 +102,12 @@ export interface Connection {
    */
   tlsRejectedAfterFinished?: boolean;
   /**
+   * TLS: what the target's first bytes after the gateway's ClientHello were: a handshake record (its hello), an alert
+   * (it refused the hello: no protocol version or cipher suite in common, or the server name), or not TLS at all
+   * (a plain HTTP server answering `400 Bad Request`). Absent before any.
+   */
+  tlsFirstAnswer?: "handshake" | "alert" | "not-tls";
+  /**
    * TLS: after the target's first bytes the gateway sent a record other than an alert (its handshake Finished, its
    * key exchange, then requests). A client that rejects the handshake (the certificate, the host name, the protocol)
    * sends nothing more, or only an alert, and closes.

@@ -60,6 +60,7 @@ export async function parseCapture(
   const racesByTarget: Record<string, Record<string, number>> = {};
   const prematureByTarget: Record<string, Record<string, number>> = {};
   const prematurePathsByTarget: Record<string, Record<string, number>> = {};
+  const tlsFailuresByTarget: Record<string, Record<string, number>> = {};
   // The gateway's own closes of a pending request, by their quiet before (10 ms steps): its timeouts idle that long.
   const gatewayCloseQuietByTarget: Record<string, Record<string, number>> = {};
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
@@ -77,6 +78,10 @@ export async function parseCapture(
     if (cls.premature) {
       const r = (prematureByTarget[key] ??= {});
       r[cls.premature] = (r[cls.premature] ?? 0) + 1;
+    }
+    if (cls.tls) {
+      const r = (tlsFailuresByTarget[key] ??= {});
+      r[cls.tls] = (r[cls.tls] ?? 0) + 1;
     }
     if (cls.code === "premature-close") {
       const path = c.exchanges[c.exchanges.length - 1]?.path?.split("?")[0] ?? "?";
@@ -146,6 +151,7 @@ export async function parseCapture(
       racesByTarget,
       prematureByTarget,
       prematurePathsByTarget: topPaths(prematurePathsByTarget),
+      tlsFailuresByTarget,
       gatewayCloseQuietByTarget,
       warnings: [...(cut ? [snapWarning(cut)] : []), ...reader.warnings.slice(0, cut ? 49 : 50)],
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
