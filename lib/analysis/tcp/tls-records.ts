@@ -117,13 +117,17 @@ export function carriesHandshakeOn(b: Uint8Array): boolean {
 /** A ClientHello opens the bytes (a handshake record; its version byte says 3.x). */
 export const opensClientHello = (b: Uint8Array) => b.length >= 3 && b[0] === TLS_HANDSHAKE && b[1] === 3;
 
-/** What the target's first bytes after a ClientHello open with: its hello, an alert refusing it, or no TLS at all. */
-export const firstAnswerKind = (b: Uint8Array): "handshake" | "alert" | "not-tls" =>
-  b.length >= 2 && b[1] === 3 && (b[0] === TLS_HANDSHAKE || b[0] === TLS_ALERT)
-    ? b[0] === TLS_HANDSHAKE
-      ? "handshake"
-      : "alert"
-    : "not-tls";
+const HTTP_VERSION = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+
+/**
+ * What the target's first bytes after a ClientHello open with: its hello, an alert refusing it, or an HTTP response
+ * (a plain server); undefined for anything else (a segment the capture missed leaves the rest mid-record).
+ */
+export function firstAnswerKind(b: Uint8Array): "handshake" | "alert" | "not-tls" | undefined {
+  if (b.length >= 2 && b[1] === 3 && b[0] === TLS_HANDSHAKE) return "handshake";
+  if (b.length >= 2 && b[1] === 3 && b[0] === TLS_ALERT) return "alert";
+  return HTTP_VERSION.every((x, i) => b[i] === x) ? "not-tls" : undefined;
+}
 
 /** A TLS 1.2 / 1.3 application-data record opens the bytes (legacy version 3.3). */
 export const opensApplicationData = (b: Uint8Array) =>

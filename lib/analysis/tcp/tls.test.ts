@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { CaptureReader } from "@/lib/parsers/pcap";
 import { snapCut } from "@/lib/testing/capture";
 import { classifyAll, trackAll } from "./index";
+import { firstAnswerKind } from "./tls-records";
 
 const FILE = path.join(import.meta.dirname, "__fixtures__", "https-openssl.pcap");
 
@@ -104,5 +105,16 @@ describe("TLS 1.3 session tickets after the first request", () => {
       [[27, null]],
     ]);
     expect(classifyAll(cutConns).classes.map((c) => c.code)).toEqual(["normal", "premature-close"]);
+  });
+});
+
+describe("the target's first bytes after a ClientHello", () => {
+  it("tell its hello, an alert refusing the gateway's, a plain HTTP answer, and bytes that are none of these", () => {
+    // The alert as tls-old-protocol's capture holds it (frame 13: level fatal, description 70, protocol_version).
+    expect(firstAnswerKind(Uint8Array.from([0x15, 3, 3, 0, 2, 2, 70]))).toBe("alert");
+    expect(firstAnswerKind(Uint8Array.from([0x16, 3, 3, 0, 0x7a, 2]))).toBe("handshake");
+    expect(firstAnswerKind(new TextEncoder().encode("HTTP/1.1 400 Bad Request\r\n"))).toBe("not-tls");
+    // The rest of a record whose first segment the capture missed.
+    expect(firstAnswerKind(Uint8Array.from([0x9a, 0x15, 3, 3, 0x41]))).toBeUndefined();
   });
 });

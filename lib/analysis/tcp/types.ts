@@ -104,7 +104,7 @@ export interface Connection {
   /**
    * TLS: what the target's first bytes after the gateway's ClientHello were: a handshake record (its hello), an alert
    * (it refused the hello: no protocol version or cipher suite in common, or the server name), or not TLS at all
-   * (a plain HTTP server answering `400 Bad Request`). Absent before any.
+   * (a plain HTTP server answering `400 Bad Request`). Absent before any, or when the bytes open with none of these.
    */
   tlsFirstAnswer?: "handshake" | "alert" | "not-tls";
   /**
