@@ -179,6 +179,8 @@ describe("blind world random-207: a lone race at the second idle time its target
     const v = d.targets.find((x) => x.target === "127.0.0.9:9000")!;
     expect(v).toMatchObject({ cause: "both", confidence: "medium" });
     expect(v.evidence.map((x) => x.label).join("\n")).toMatch(/1 keep-alive race\(s\): 1 at the target's idle timer/);
+    // Both idle times are named (57 idle closes at 0.37 s and 46 at 0.40 s, session 21's count).
+    expect(v.evidence.map((x) => x.label).join("\n")).toMatch(/idle timer ≈ .*; as many agree on ≈ .*, a second timer/);
     expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
   });
 });

@@ -89,7 +89,7 @@ export function judgeCloses(
   if (timer)
     evidence.push({
       kind: "capture",
-      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}`,
+      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}${p?.otherTimerMs ? `; as many agree on ≈ ${ms(p.otherTimerMs)}, a second timer (another backend behind the address, or the first one's closes reaching the capture early or late), and a race at either counts` : ""}`,
     });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
   if (prem - cut) {
