@@ -14,7 +14,7 @@
 // a slow path. From seed 59, other causes (`otherCauses` below): TLS, cut and invalid answers, closes after every
 // answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
 // (`realServers` below) and clients that say Connection: keep-alive. From seed 159, a cluster of gateway workers
-// (`clusterWorkers` below).
+// (`clusterWorkers` below). From seed 325, targets that speak only TLS 1.0–1.1 (`oldTls` below).
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -142,6 +142,7 @@ export function randomScenario(seed) {
   if (other.summary) summary.push(...other.summary);
   if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
   const workers = seed >= CLUSTER_FROM ? clusterWorkers(seed) : 0;
+  if (seed >= OLD_TLS_FROM) summary.push(...oldTls(seed, targets));
   return {
     description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
@@ -356,6 +357,23 @@ const CLUSTER_FROM = 159;
 function clusterWorkers(seed) {
   const r = prng((seed ^ 0x2c1b3c6d) >>> 0);
   return r() < 0.5 ? 2 + Math.floor(r() * 3) : 0;
+}
+
+// Older TLS targets (blind battery 45 on): from seed 325 a target that speaks TLS with a trusted certificate may speak
+// only TLS 1.0–1.1, refusing every hello of the gateway's Node (TLS 1.2–1.3) with a protocol_version alert (the
+// tls-old-protocol recording). Drawn from a generator of its own, so seeds 1–324 stay as recorded.
+const OLD_TLS_FROM = 325;
+
+function oldTls(seed, targets) {
+  const r = prng((seed ^ 0x1b873593) >>> 0);
+  const summary = [];
+  for (const t of targets) {
+    const tls = t.backend?.tls;
+    if (!tls?.trusted || t.scheme !== "https" || tls.cn === "wrong-host.example" || r() >= 0.6) continue;
+    tls.maxVersion = "TLSv1.1";
+    summary.push(`${t.listen.host}:${t.listen.port} speaks only TLS 1.0–1.1`);
+  }
+  return summary;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
