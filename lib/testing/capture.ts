@@ -66,3 +66,29 @@ export function splitPcap(pcap: Uint8Array, perFile: number): Uint8Array[] {
   if (n > 0) cut();
   return parts;
 }
+
+/**
+ * A classic pcap without the records `drop` picks (0-based record index), as `editcap -F pcap IN OUT N…` writes it
+ * with those frame numbers (1-based): what a tcpdump whose buffer overflowed leaves.
+ */
+export function dropFrames(pcap: Uint8Array, drop: (index: number) => boolean): Uint8Array {
+  const dv = new DataView(pcap.buffer, pcap.byteOffset, pcap.byteLength);
+  const le = dv.getUint32(0, true) === 0xa1b2c3d4 || dv.getUint32(0, true) === 0xa1b23c4d;
+  const kept: Uint8Array[] = [pcap.subarray(0, 24)];
+  let size = 24;
+  for (let r = 24, i = 0; r + 16 <= pcap.length; i++) {
+    const end = r + 16 + dv.getUint32(r + 8, le);
+    if (!drop(i)) {
+      kept.push(pcap.subarray(r, end));
+      size += end - r;
+    }
+    r = end;
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const k of kept) {
+    out.set(k, o);
+    o += k.length;
+  }
+  return out;
+}

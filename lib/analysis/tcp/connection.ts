@@ -3,6 +3,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from "@/lib/parsers/p
 import { HttpStream, type HttpHead } from "./http";
 import { ByteStream } from "./reassembly";
 import { addBurstSegment, exchange, truncated } from "./bursts";
+import { realignAfterLoss } from "./capture-loss";
 import { carriesHandshakeOn, firstAnswerKind, opensApplicationData, opensClientHello } from "./tls-records";
 import { TlsSession } from "./tls-session";
 import { LadderSteps, note } from "./ladder-steps";
@@ -124,6 +125,8 @@ export class ConnState {
     const dir: Dir = fromGateway ? "g2t" : "t2g";
     const d = fromGateway ? this.g2t : this.t2g;
     const other = fromGateway ? this.t2g : this.g2t;
+    const lost = this.t2g.stream.lostBytes;
+    const lostG = this.g2t.stream.lostBytes;
     const f = p.flags;
     c.endUs = p.tsUs;
     c.lastFrame = p.frame;
@@ -183,6 +186,8 @@ export class ConnState {
     }
     if (!fromGateway && f & TCP_ACK) this.markAcked(p);
     if (f & (TCP_FIN | TCP_RST)) this.onClose(p, d, fromGateway, before, step);
+    if (this.t2g.stream.lostBytes > lost) c.targetLostUs = p.tsUs;
+    if (this.g2t.stream.lostBytes > lostG) c.gatewayLostUs ??= p.tsUs;
     this.cur = null;
   }
 
@@ -201,11 +206,12 @@ export class ConnState {
       if (fromGateway) c.gatewayRst = true;
       else c.targetRst = true;
       if (this.firstRst === null) this.firstRst = fromGateway ? "g2t" : "t2g";
+      if (!d.fin) d.stream.end(p.seq);
       this.letter(d, fromGateway, "R");
       this.closed = true;
     } else if (!d.fin) {
       d.fin = true;
-      d.stream.flush();
+      d.stream.end(p.seq);
       d.http.close();
       this.letter(d, fromGateway, "F");
       if (this.g2t.fin && this.t2g.fin) this.closed = true;
@@ -315,6 +321,7 @@ export class ConnState {
   private onResponse(h: HttpHead): boolean {
     if (h.status !== null && h.status < 200) return true; // 1xx: interim, the real answer follows
     const p = this.cur?.p;
+    if (p && this.t2g.stream.lostBytes > 0) this.respIdx = realignAfterLoss(this.c.exchanges, this.respIdx, p.tsUs);
     let ex = this.c.exchanges[this.respIdx];
     if (!ex) {
       ex = exchange({});
@@ -376,10 +383,14 @@ export class ConnState {
   /** Flush buffered data and compute the summary fields. */
   finish(): Connection {
     const c = this.c;
+    const lost = this.t2g.stream.lostBytes;
+    const lostG = this.g2t.stream.lostBytes;
     for (const d of [this.g2t, this.t2g]) {
-      d.stream.flush();
+      d.stream.end(null);
       d.http.close();
     }
+    if (this.t2g.stream.lostBytes > lost) c.targetLostUs = c.endUs;
+    if (this.g2t.stream.lostBytes > lostG) c.gatewayLostUs ??= c.endUs;
     if (c.tls) this.tls.settle();
     c.gaps = this.g2t.stream.gaps + this.t2g.stream.gaps;
     this.steps?.finish();

@@ -120,6 +120,9 @@ export class TargetProfiler {
         }),
       );
     if (c.tls) a.encrypted++;
+    // Past bytes the capture lost, requests and answers may be paired wrongly and quiet times measured from the wrong
+    // byte: such exchanges and closes say nothing of the target's timing.
+    const lostAt = Math.min(c.targetLostUs ?? Infinity, c.gatewayLostUs ?? Infinity);
     c.exchanges.forEach((e, i) => {
       if (e.keepAliveTimeoutS !== null && e.status !== null)
         a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
@@ -127,6 +130,7 @@ export class TargetProfiler {
       if (e.invalidResponse) a.invalidResponses++;
       if (e.reqTsUs === null || e.respTsUs === null) return;
       a.answered++;
+      if (e.reqTsUs >= lostAt) return;
       const rt = e.respTsUs - e.reqTsUs;
       if (rt >= 0 && (a.floorUs === null || rt < a.floorUs)) a.floorUs = rt;
       if (i > 0 && e.prevActivityUs !== null) {
@@ -134,6 +138,7 @@ export class TargetProfiler {
         if (a.maxReuseUs === null || gap > a.maxReuseUs) a.maxReuseUs = gap;
       }
     });
+    if (lostAt !== Infinity) return;
     const crossing = crossingClose(c);
     if (crossing) a.crossings.push({ quietMs: crossing.quietMs, afterRequestMs: crossing.afterRequestMs });
     else if (isIdleClose(c)) a.idleQuiets.push(c.idleGapMs as number);

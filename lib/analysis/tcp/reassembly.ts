@@ -11,6 +11,8 @@ export type SegmentResult = "in-order" | "out-of-order" | "duplicate" | "empty";
 /** Out-of-order bytes buffered per direction before we declare a gap. */
 export const MAX_OOO_BYTES = 256 * 1024;
 const MAX_OOO_SEGMENTS = 256;
+/** More unseen bytes than a receive window holds is no loss but a sequence number that means something else. */
+const MAX_UNSEEN = 16 * 1024 * 1024;
 
 interface Held {
   seq: number;
@@ -22,6 +24,10 @@ export class ByteStream {
   /** Next expected absolute sequence number (null until the ISN or first data is known). */
   next: number | null = null;
   gaps = 0;
+  /** Bytes of segments the capture never saw (not those cut by the snap length). */
+  lostBytes = 0;
+  private ackedTo: number | null = null;
+  private finSeq: number | null = null;
   private held: Held[] = [];
   private heldBytes = 0;
 
@@ -57,6 +63,7 @@ export class ByteStream {
    * waiting for them and deliver what is held.
    */
   acked(ack: number): void {
+    if (this.ackedTo === null || ((ack - this.ackedTo) | 0) > 0) this.ackedTo = ack;
     if (this.held.length === 0 || this.next === null) return;
     const first = this.held[0];
     const upTo = ((ack - first.seq) | 0) > 0 ? first.seq : ack;
@@ -65,6 +72,22 @@ export class ByteStream {
       this.skip(d);
       this.drain();
     }
+  }
+
+  /**
+   * The sender's FIN or RST at `seq` (null: the capture ends): every byte before it was sent, and every byte the peer
+   * acknowledged was received, so those the capture never saw are a gap (tcpdump's buffer full drops segments). Only
+   * here, at the stream's end: an ACK may reach the capture a moment before the segment it acknowledges.
+   */
+  end(seq: number | null): void {
+    this.flush();
+    if (this.next === null) return;
+    const fin = seq !== null && this.finSeq === null ? (this.finSeq = seq) : this.finSeq;
+    // bytes from the next expected one up to `x`, less the FIN's own sequence number when `x` is past it
+    const unseen = (x: number | null) =>
+      x === null ? 0 : ((x - (this.next as number)) | 0) - (fin !== null && ((x - fin) | 0) > 0 ? 1 : 0);
+    const lost = Math.max(unseen(this.ackedTo), unseen(seq));
+    if (lost > 0 && lost < MAX_UNSEEN) this.skip(lost);
   }
 
   /** End of stream: deliver whatever is held, with gaps between. */
@@ -88,6 +111,7 @@ export class ByteStream {
 
   private skip(n: number): void {
     this.gaps++;
+    this.lostBytes += n;
     this.sink.gap(n);
     this.next = ((this.next as number) + n) >>> 0;
   }

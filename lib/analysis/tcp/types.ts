@@ -48,6 +48,8 @@ export interface HttpExchange {
   prevActivityUs: number | null;
   /** The response's status line when it is not valid HTTP (`HTTP/1.1 abc OK`): the target answered, unreadably. */
   invalidResponse?: string;
+  /** Its answer was among bytes the capture lost (a later response began after the next request was sent). */
+  answerLost?: boolean;
 }
 
 export type Dir = "g2t" | "t2g";
@@ -107,6 +109,16 @@ export interface Connection {
    * (a plain HTTP server answering `400 Bad Request`). Absent before any, or when the bytes open with none of these.
    */
   tlsFirstAnswer?: "handshake" | "alert" | "not-tls";
+  /**
+   * When the capture was last found to have lost bytes the target sent (its FIN's or RST's sequence number, or the
+   * gateway's ACKs, past the bytes captured: tcpdump dropped them). Absent when none were lost.
+   */
+  targetLostUs?: number;
+  /**
+   * When the capture was first found to have lost bytes the gateway sent: a request lost whole shifts the pairing of
+   * requests and answers (answers are paired in order) from there on. Absent when none were lost.
+   */
+  gatewayLostUs?: number;
   /**
    * TLS: after the target's first bytes the gateway sent a record other than an alert (its handshake Finished, its
    * key exchange, then requests). A client that rejects the handshake (the certificate, the host name, the protocol)
