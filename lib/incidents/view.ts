@@ -112,12 +112,12 @@ export function clientLegOf(configs: GatewayConfig[]): (target: string) => boole
 }
 
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
-  const incident = await db.incident.findUnique({
-    where: { id },
-    include: { files: { orderBy: { createdAt: "asc" } } },
-  });
+  // Files before the incident: a job sets its file done and refreshes the incident's range in one transaction, so a
+  // view that reads every file done reads that range too (the incident first could miss the last file's commit).
+  const fileRows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" } });
+  const incident = await db.incident.findUnique({ where: { id } });
   if (!incident) return null;
-  const files = incident.files.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
+  const files = fileRows.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
 
   const logFiles = files.filter((f) => f.kind === "gateway-log" && f.status === "done");
   const counts = logFiles.map((f) => f.counts);
