@@ -120,4 +120,42 @@ describe("job queue", () => {
       attempts: MAX_ATTEMPTS + 1,
     });
   });
+
+  it("a job killed after its file's final write finishes without parsing the file again", async () => {
+    const db = t.handle.prisma;
+    const { incidentId, ids } = await incidentWithFiles(2);
+    // The earlier process died between each file's final transaction and the job's own update.
+    await db.parseJob.updateMany({ where: { fileId: { in: ids } }, data: { status: "queued", attempts: 1 } });
+    await db.bundleFile.update({ where: { id: ids[0] }, data: { status: "done", counts: { lines: 7 } } });
+    await db.bundleFile.update({ where: { id: ids[1] }, data: { status: "failed", error: "bad gzip at byte 10" } });
+    await db.logTransaction.create({
+      data: {
+        incidentId,
+        fileId: ids[0],
+        correlationId: "kept",
+        startTs: new Date(),
+        endTs: new Date(),
+        method: "GET",
+        url: "u",
+        lineNo: 1,
+        byteOffset: 0n,
+        lineCount: 1,
+      },
+    });
+    const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 20 });
+    await worker.idle();
+    await worker.stop();
+    const files = await db.bundleFile.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+    // Parsed again, both would have failed: their stored copies do not exist.
+    expect(files.map((f) => [f.status, f.error])).toEqual([
+      ["done", null],
+      ["failed", "bad gzip at byte 10"],
+    ]);
+    expect(await db.logTransaction.count({ where: { fileId: ids[0] } })).toBe(1);
+    const jobs = await db.parseJob.findMany({ where: { fileId: { in: ids } }, orderBy: { fileId: "asc" } });
+    expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
+      ["done", 2],
+      ["failed", 2],
+    ]);
+  });
 });

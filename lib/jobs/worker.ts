@@ -118,6 +118,18 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   };
 
   const runOrFail = async (job: ClaimedJob) => {
+    // Killed after its file's final write but before the job's own: the file is finished, and parsing it again
+    // would take its rows away for a while from a bundle that already shows as parsed.
+    if (job.attempts > 1) {
+      const file = await opts.db.bundleFile.findUnique({
+        where: { id: job.fileId },
+        select: { status: true, error: true },
+      });
+      if (file?.status === "done" || file?.status === "failed") {
+        await finishJob(opts.db, job.id, file.status === "failed" ? (file.error ?? "failed") : undefined);
+        return;
+      }
+    }
     if (job.attempts > MAX_ATTEMPTS) {
       const reason = crashReason(job.attempts - 1);
       await failFileJob(opts.db, job.incidentId, job.fileId, reason);
