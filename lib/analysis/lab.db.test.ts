@@ -347,6 +347,18 @@ describe("lab recordings of TLS handshakes that end before the gateway's Finishe
       /after the target's hello and certificate the gateway sent no Finished/,
     );
   });
+  it("without the capture, the log's EPROTO message tells a refused hello from a plain HTTP answer", async () => {
+    const refused = await verdictOf("tls-old-protocol/log");
+    expect(refused).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 27 });
+    expect(refused.summary).toMatch(/EPROTO \(TLS alert\) × 27/);
+    expect(refused.fix!.notes.join(" ")).toMatch(/TLS 1\.2 and 1\.3 only/);
+    expect(refused.fix!.notes.join(" ")).not.toMatch(/url must then say http/);
+    const plain = await verdictOf("scheme-https-to-plain/log");
+    expect(plain).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 24 });
+    expect(plain.summary).toMatch(/EPROTO \(not TLS\) × 24/);
+    expect(plain.fix!.notes.join(" ")).toMatch(/url must then say http/);
+    expect(plain.fix!.notes.join(" ")).not.toMatch(/TLS 1\.2 and 1\.3 only/);
+  });
 });
 
 // Blind world random-105: the capture runs 67.64 s ahead of the log (truth.clockSkew); 127.0.0.8:8443's clients gave up

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ABORTED_RESPONSE, CLIENT_GONE, LogAggregator } from "./log-aggregates";
+import { ABORTED_RESPONSE, CLIENT_GONE, EPROTO_ALERT, EPROTO_NOT_TLS, LogAggregator } from "./log-aggregates";
 
 const tx = (p: Partial<Parameters<LogAggregator["add"]>[0]>) => ({
   startTs: 1_796_153_900_000,
@@ -40,5 +40,19 @@ describe("LogAggregator: clients gone", () => {
     const [row] = a.targetRows();
     expect(row.errorCodes).toEqual({ [CLIENT_GONE]: 1, ECONNRESET: 2 });
     expect(row).toMatchObject({ requests: 3, e502: 2, e504: 1 });
+  });
+});
+
+describe("LogAggregator: EPROTO by what OpenSSL said", () => {
+  it("counts a plain HTTP answer to the TLS hello apart from a hello refused with an alert", () => {
+    const agg = new LogAggregator();
+    // Messages as the lab recordings scheme-https-to-plain and tls-old-protocol logged them (their targetRequest error lines).
+    const notTls =
+      "write EPROTO 806C03FFD47F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n";
+    const alert =
+      "write EPROTO 80ACA1F0F97F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70\n";
+    for (const errMessage of [notTls, notTls, alert, "write EPROTO"])
+      agg.add(tx({ status: 502, errCode: "EPROTO", errMessage }));
+    expect(agg.targetRows()[0].errorCodes).toEqual({ [EPROTO_NOT_TLS]: 2, [EPROTO_ALERT]: 1, EPROTO: 1 });
   });
 });

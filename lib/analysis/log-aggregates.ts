@@ -71,12 +71,26 @@ const codeKey = (status: number | null, errCode: string | null) =>
 
 /** A target's SYNs went unanswered until the kernel gave up: the target was unreachable, not slow. */
 export const CONNECT_TIMEOUT = "ETIMEDOUT (connect)";
-/** The key a target's error code is counted under; the gateway's message says whether it failed while connecting. */
-export const targetCodeKey = (code: string, onConnect: boolean) =>
-  code === "ETIMEDOUT" && onConnect ? CONNECT_TIMEOUT : code;
+/**
+ * EPROTO from OpenSSL: the target answered the gateway's TLS hello with bytes that are not TLS
+ * (`ssl3_get_record:wrong version number`: plain HTTP on that port), or refused it with an alert (`tlsv1 alert
+ * protocol version`: no TLS version in common; `handshake failure`: no cipher). The fixes differ, so they count apart.
+ */
+export const EPROTO_NOT_TLS = "EPROTO (not TLS)";
+export const EPROTO_ALERT = "EPROTO (TLS alert)";
 /** How the gateway's message of a failure while connecting begins (`connect ECONNREFUSED 10.0.0.5:8080`). */
 export const CONNECT_MESSAGE_PREFIX = "connect ";
-const failedOnConnect = (errMessage: string | null | undefined) => !!errMessage?.startsWith(CONNECT_MESSAGE_PREFIX);
+/** Codes whose message refines their key (targetCodeKey): the SQL that counts by key reads the message of these only. */
+export const KEYED_BY_MESSAGE = ["ETIMEDOUT", "EPROTO"];
+/** The key a target's error code is counted under: for some codes the gateway's message tells more. */
+export function targetCodeKey(code: string, errMessage: string | null | undefined): string {
+  if (code === "ETIMEDOUT" && errMessage?.startsWith(CONNECT_MESSAGE_PREFIX)) return CONNECT_TIMEOUT;
+  if (code === "EPROTO" && errMessage) {
+    if (/wrong version number/i.test(errMessage)) return EPROTO_NOT_TLS;
+    if (/alert|handshake failure/i.test(errMessage)) return EPROTO_ALERT;
+  }
+  return code;
+}
 
 /**
  * A target's response cut short (its connection closed mid-response): counted under this key whatever the status the
@@ -154,7 +168,7 @@ export class LogAggregator {
     else if (tx.targetAborted && status !== 504)
       a.errorCodes.set(ABORTED_RESPONSE, (a.errorCodes.get(ABORTED_RESPONSE) ?? 0) + 1);
     else if (code !== "") {
-      const key = targetCodeKey(code, failedOnConnect(tx.errMessage));
+      const key = targetCodeKey(code, tx.errMessage);
       a.errorCodes.set(key, (a.errorCodes.get(key) ?? 0) + 1);
     }
     // As percentile_cont over durationMs FILTER (WHERE status < 500): nulls and 5xx are left out.

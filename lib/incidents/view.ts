@@ -10,7 +10,7 @@ import {
   mergeHistogram,
   percentileCont,
   resFor,
-  CONNECT_MESSAGE_PREFIX,
+  KEYED_BY_MESSAGE,
   targetCodeKey,
   zeroTargetCounts,
   type TargetStatRow,
@@ -78,8 +78,10 @@ function withoutCloseBuckets(counts: FileCounts): FileCounts {
  * its capture started at a failure's log line: the hang-up's request and close were both before).
  */
 async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws: Window[]) {
-  const rows = await db.$queryRaw<Array<{ target: string | null; code: string | null; connect: boolean; n: bigint }>>`
-    SELECT target, "errCode" code, coalesce(starts_with("errMessage", ${CONNECT_MESSAGE_PREFIX}), false) connect, count(*) n
+  const rows = await db.$queryRaw<
+    Array<{ target: string | null; code: string | null; message: string | null; n: bigint }>
+  >`
+    SELECT target, "errCode" code, CASE WHEN "errCode" = ANY(${KEYED_BY_MESSAGE}::text[]) THEN "errMessage" END message, count(*) n
     FROM "LogTransaction" t
     WHERE "incidentId" = ${incidentId} AND status IN (502, 504) AND "fileId" = ANY(${logIds}::text[])
       AND NOT EXISTS (SELECT 1 FROM unnest(${ws.map((w) => w.start)}::float8[], ${ws.map((w) => w.end)}::float8[]) w(s, e)
@@ -91,7 +93,7 @@ async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws:
   for (const r of rows) {
     if (r.target === null) continue;
     const codes = byTarget.get(r.target) ?? {};
-    const key = r.code ? targetCodeKey(r.code, r.connect) : "none";
+    const key = r.code ? targetCodeKey(r.code, r.message) : "none";
     codes[key] = (codes[key] ?? 0) + Number(r.n);
     byTarget.set(r.target, codes);
   }

@@ -10,6 +10,7 @@
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { closesAfterEveryResponse, neverAnswers } from "./closes";
+import { EPROTO_ALERT, EPROTO_NOT_TLS } from "@/lib/analysis/log-aggregates";
 
 const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 
@@ -106,19 +107,22 @@ export function fixFor(
       };
     }
     case "tls-error": {
-      // The capture tells where the handshake ended; the log's EPROTO alone covers a plain HTTP answer and a refused hello.
+      // Where the handshake ended: the capture shows it, and so does the log's EPROTO message (log-aggregates.ts);
+      // a bare EPROTO (an incident parsed before the message was read) may be either.
       const how = t.capture?.tlsFailures ?? {};
+      const refused = how["hello-refused"] || t.errorCodes[EPROTO_ALERT];
+      const notTls = how["not-tls"] || t.errorCodes[EPROTO_NOT_TLS] || (t.errorCodes.EPROTO && !refused);
       return {
         title: `Fix TLS between the gateway and ${t.target}`,
         snippet: `# from the gateway host:\nopenssl s_client -connect ${t.target} -servername ${t.target.replace(/:\d+$/, "").replace(/^\[|\]$/g, "")} </dev/null`,
         notes: [
           `Check the target's certificate chain and host name, and the client TLS options under targets[].ssl.client in ${cfg}.`,
-          ...(how["hello-refused"]
+          ...(refused
             ? [
                 "The target refused the gateway's TLS hello with an alert: they share no protocol version or cipher suite (the gateway's Node.js offers TLS 1.2 and 1.3 only; a target speaking only TLS 1.0 / 1.1 refuses it: enable TLS 1.2 or later on it), or it rejects the server name. `openssl s_client -tls1_2` against it shows which.",
               ]
             : []),
-          ...(how["not-tls"] || (t.errorCodes.EPROTO && !how["hello-refused"])
+          ...(notTls
             ? [
                 "EPROTO with `wrong version number` in the log means the target answered the gateway's TLS hello with something else, usually plain HTTP: the proxy's url must then say http://.",
               ]

@@ -23,7 +23,7 @@ export function tlsFailureLabel(failed: number, kinds: Record<string, number> = 
 }
 
 export const isTls = (code: string) =>
-  /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
+  /^(ERR_TLS_|ERR_SSL_|CERT_|EPROTO( \(|$)|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code);
 
 /**
  * Handshakes the capture shows abandoned (tls-handshake-failed) back the log's TLS codes up. Beside a log without such
