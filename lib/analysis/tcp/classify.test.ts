@@ -158,6 +158,15 @@ describe("a race whose close reaches the capture late", () => {
     expect(classes[0].premature).toBe("answer-time");
   });
 
+  it("is a hang-up when the request's latest arrival precedes the quickest of the timer's idle closes", () => {
+    // Sent 440 ms after the last byte: it reached the target by 481.5 ms, before any of its idle closes (488 ms at
+    // the soonest), so the close 20 ms past the timer's median is the target's own (blind worlds random-332, -336,
+    // -343: hang-ups 9–30 ms after the timer's median, on requests that arrived 14–22 ms before it).
+    const { codes, classes } = classify([premature(0, 440, 40), ...loaded()]);
+    expect(codes[0]).toBe("premature-close");
+    expect(classes[0].premature).toBe("answer-time");
+  });
+
   it("is a hang-up when it came later than this target's closes are held up", () => {
     // The same timing on a target whose idle closes lie within 2 ms: 40 ms late is not a hold-up it shows (blind
     // world random-286: a hang-up 36 ms after a 6.21 s timer whose 6 idle closes lie within 5 ms). The round trip

@@ -11,6 +11,8 @@ export interface IdleCluster {
   n: number;
   spreadMs: number;
   of: number;
+  /** The earliest of the agreeing closes' quiet times: the timer fires no sooner (absent in profiles built by hand). */
+  minMs?: number;
 }
 
 export interface TargetProfile {
@@ -185,6 +187,7 @@ function profileOf(target: string, a: Acc): TargetProfile {
         n: best.length,
         spreadMs: Math.round(best[best.length - 1] - best[0]),
         of: values.length,
+        minMs: best[0],
       };
       const second = biggestCluster(values.filter((v) => v < best[0] || v > best[best.length - 1]));
       const ms2 = agreed(second) ? median(second) : null;
