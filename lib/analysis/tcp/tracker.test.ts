@@ -39,6 +39,20 @@ describe("ConnectionTracker on synthetic conversations", () => {
     expect(c.exchanges.map((e) => e.path)).toEqual(["/a", "/b"]);
   });
 
+  it("a SYN with a new sequence number on the same port is a new connection; its retransmits are not", () => {
+    // As blind world random-341's capture: three unanswered SYNs, the kernel gives up, and 12 s later the same
+    // source port tries again with another ISN (tshark: two tcp.stream values).
+    const s = new Script();
+    for (const at of [0, 1000, 3000]) s.gw(at, TCP_SYN, "", 111);
+    for (const at of [12_000, 13_000, 15_000]) s.gw(at, TCP_SYN, "", 222);
+    const conns = run(s.pk);
+    expect(conns.map((c) => [c.packetsG2T, c.connState])).toEqual([
+      [3, "S0"],
+      [3, "S0"],
+    ]);
+    expect(conns.map((c) => classifyConnection(c).code)).toEqual(["syn-unanswered", "syn-unanswered"]);
+  });
+
   it("classifies a refused connection (SYN → RST)", () => {
     const s = new Script();
     s.gw(0, TCP_SYN);

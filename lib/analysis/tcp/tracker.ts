@@ -35,8 +35,13 @@ export class ConnectionTracker {
     const b = `${p.dst}|${p.dstPort}`;
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     let e = this.conns.get(key);
-    const pureSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    if (e && e.s.closed && pureSyn) {
+    // A SYN's retransmits carry its sequence number; a new one is a new attempt on the 4-tuple, after one whose close
+    // was never seen or that never opened (unanswered SYNs the kernel gave up on: blind world random-341).
+    const newSyn =
+      e &&
+      (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN &&
+      (e.s.closed || (p.src === e.gwHost && p.srcPort === e.gwPort && p.seq !== e.s.gatewayIsn));
+    if (e && newSyn) {
       done.push(e.s.finish());
       this.conns.delete(key);
       e = undefined;
