@@ -20,6 +20,14 @@ function countsLine(f: File): string {
     return `keep_alive_timeout ${ka ?? "unset (5000)"} ms · ${c.config?.proxies?.length ?? 0} proxies · ${redacted} secrets redacted`;
   }
   if (isArchiveKind(f.kind) && f.status === "done") return `${c.entries ?? 0} entries`;
+  const r = c.collectorReport;
+  if (r && f.status === "done") {
+    const t = r.tcpdump;
+    const capture = r.captureStopped
+      ? ` · capture stopped: ${r.captureStopped}${t ? ` · ${t.captured ?? "?"} packets captured, ${t.droppedByKernel ?? "?"} dropped` : ""}`
+      : " · no capture";
+    return `emg-collect on ${r.host}, ${r.at.slice(0, 19).replace("T", " ")} UTC${capture}`;
+  }
   return "";
 }
 

@@ -27,6 +27,11 @@ function reasons(f: File): string[] {
         .filter(Boolean)
         .join("; ")}`,
     );
+  const dropped = c.collectorReport?.tcpdump?.droppedByKernel ?? 0;
+  if (dropped > 0)
+    out.push(
+      `tcpdump lost ${plural(dropped, "packet", "packets")} while capturing (dropped by the kernel, its buffer full): connections that lost theirs are marked unknown, and the verdict may be unsure. Capture again when the gateway host is less busy.`,
+    );
   if (f.kind === "gateway-log" && (c.malformed ?? 0) > 0)
     out.push(`${plural(c.malformed!, "line was", "lines were")} not understood as gateway log lines.`);
   return out;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { GatewayConfig } from "@/lib/parsers/config";
 import { REDACTION_RULES } from "@/lib/redact/rules";
 import { TargetProfileSchema } from "./connection-schema";
+import { CollectorReport } from "@/lib/parsers/collector-report/parse";
 
 /** {key: n}: LogTargetStat.errorCodes and .durations, and the tallies inside the counts. */
 export const Tally = z.record(z.string(), z.number());
@@ -61,6 +62,8 @@ export const FileCounts = z
     unpacked: z.boolean(),
     /** Why unpacking ended early (a corrupt tail, too deep), when it did. */
     unpackError: z.string(),
+    // collector-report (handlers/collector-report.ts)
+    collectorReport: CollectorReport,
   })
   .partial();
 export type FileCounts = z.infer<typeof FileCounts>;

@@ -28,6 +28,7 @@ const PARSEABLE: ReadonlySet<FileKind> = new Set([
   "gzip",
   "gateway-log",
   "gateway-config",
+  "collector-report",
   "pcap",
   "pcapng",
 ]);

@@ -14,6 +14,8 @@ export const FILE_KINDS = [
   "pcapng",
   "gateway-log",
   "gateway-config",
+  /** emg-collect's own report (lib/parsers/collector-report). */
+  "collector-report",
   "empty",
   "unknown",
 ] as const;

@@ -9,6 +9,7 @@ import { parseLogFile } from "./handlers/log";
 import { parseConfigFile } from "./handlers/config";
 import { parseCaptureFile } from "./handlers/capture";
 import { refreshIncidentMeta } from "./incident-meta";
+import { readCollectorReport } from "./handlers/collector-report";
 import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/incidents/correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
@@ -133,6 +134,9 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
           break;
         case "gateway-config":
           counts = await parseConfigFile(ctx);
+          break;
+        case "collector-report":
+          counts = await readCollectorReport(ctx);
           break;
         case "pcap":
         case "pcapng":

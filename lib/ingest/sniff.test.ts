@@ -1,7 +1,7 @@
 import { SAMPLE_DIR } from "@/lib/testing/samples";
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { sniff, sniffFile, type FileKind } from "./sniff";
@@ -72,6 +72,12 @@ describe("sniff", () => {
     expect(sniff(Buffer.from("# comment\nproxies:\n  - name: a\n"))).toBe("gateway-config");
     expect(sniff(Buffer.from("edge_config:\n  bootstrap: x\n"))).toBe("gateway-config");
     expect(sniff(Buffer.from("foo:\n  edgemicro:\n    port: 1\n"))).toBe("unknown");
+  });
+
+  it("detects the collector's report by its first line", () => {
+    const report = readFileSync(path.join(__dirname, "../parsers/collector-report/__fixtures__/capture-report.txt"));
+    expect(sniff(report)).toBe("collector-report");
+    expect(sniff(Buffer.from(`config: x\n${report}`))).toBe("unknown");
   });
 });
 

@@ -2,6 +2,7 @@
 import { open } from "node:fs/promises";
 
 import type { FileKind } from "./file-kinds";
+import { REPORT_FIRST_LINE } from "@/lib/parsers/collector-report/parse";
 
 export type { FileKind } from "./file-kinds";
 
@@ -64,6 +65,7 @@ export function sniff(head: Buffer): FileKind {
   if (looksBinary(head)) return "unknown";
   if (head.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) return "empty";
   const text = head.toString("utf8");
+  if (REPORT_FIRST_LINE.test(text.split("\n", 1)[0])) return "collector-report";
   if (looksLikeGatewayLog(text)) return "gateway-log";
   if (looksLikeGatewayConfig(text)) return "gateway-config";
   return "unknown";
