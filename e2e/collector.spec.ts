@@ -171,6 +171,13 @@ test("collector on a gateway host with a racing backend: uploads through the lin
     await expect(page).toHaveURL(/\/incidents\/inc_/);
     await expect(page.getByText("parsing…")).toHaveCount(0, { timeout: 60_000 });
     await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "keepalive-mismatch");
+    // Its own report is read, not listed among the files nobody recognised.
+    await expect(
+      page.getByText(
+        /^emg-collect on \S+, [\d-]+ [\d:]+ UTC · capture stopped: 502s, \d+ new 502s · \d+ packets captured, 0 dropped$/,
+      ),
+    ).toBeVisible();
+    await expect(page.locator('[data-testid="input-problem"][data-file$="emg-collect-report.txt"]')).toHaveCount(0);
 
     // No secret of the config reached the server, in any stored blob.
     const stored = storedText(`${process.env.E2E_DATA_DIR}-team`);
