@@ -23,6 +23,7 @@ describe("a bundle the collector made", () => {
       host: "vm",
       captureFilter: "tcp and (host 127.0.0.2 and port 9000)",
       tcpdump: { captured: 0, droppedByKernel: 0 },
+      redactedOnHost: ["config/lab-test-config.yaml: secret-key-value ×2 (lines 35, 36)"],
     });
     expect(view.files.map((f) => f.kind).sort()).toEqual(
       ["collector-report", "gateway-config", "gateway-log", "gzip", "pcap"].sort(),
