@@ -25,10 +25,6 @@ export class ConnState {
   readonly c: Connection;
   /** Closed (both FINs or an RST): the next SYN on the same 4-tuple starts a new connection. */
   closed = false;
-  /** The gateway's first sequence number: its SYN with another starts a new connection, even one never closed. */
-  get gatewayIsn(): number | null {
-    return this.g2t.isn;
-  }
   private g2t: DirState;
   private t2g: DirState;
   private synSeen = false;

@@ -1,4 +1,4 @@
-/** Groups TCP packets into connections per 4-tuple; a new SYN after a close starts a new connection. */
+/** Groups TCP packets into connections per 4-tuple; a new SYN after a close, or with a new ISN, starts a new connection. */
 import { TCP_ACK, TCP_SYN, type Packet } from "@/lib/parsers/pcap";
 import { ConnState } from "./connection";
 import type { Connection, Endpoint } from "./types";
@@ -15,7 +15,8 @@ export interface TrackerOptions {
 }
 
 export class ConnectionTracker {
-  private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number }>();
+  /** `isn`: the sequence number of the gateway's SYN that opened it (null: the capture starts inside it). */
+  private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number; isn: number | null }>();
   private readonly targets: Set<string>;
   private readonly ladders: boolean;
   private nextId = 1;
@@ -37,11 +38,8 @@ export class ConnectionTracker {
     let e = this.conns.get(key);
     // A SYN's retransmits carry its sequence number; a new one is a new attempt on the 4-tuple, after one whose close
     // was never seen or that never opened (unanswered SYNs the kernel gave up on: blind world random-341).
-    const newSyn =
-      e &&
-      (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN &&
-      (e.s.closed || (p.src === e.gwHost && p.srcPort === e.gwPort && p.seq !== e.s.gatewayIsn));
-    if (e && newSyn) {
+    const pureSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    if (e && pureSyn && (e.s.closed || (p.src === e.gwHost && p.srcPort === e.gwPort && p.seq !== e.isn))) {
       done.push(e.s.finish());
       this.conns.delete(key);
       e = undefined;
@@ -50,9 +48,10 @@ export class ConnectionTracker {
       const gwIsSrc = this.gatewayIsSource(p);
       const src = { host: p.src, port: p.srcPort };
       const dst = { host: p.dst, port: p.dstPort };
+      const isn = pureSyn && gwIsSrc ? p.seq : null;
       e = gwIsSrc
-        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort }
-        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort };
+        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort, isn }
+        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort, isn };
       this.conns.set(key, e);
     }
     e.s.add(p, p.srcPort === e.gwPort && p.src === e.gwHost);
