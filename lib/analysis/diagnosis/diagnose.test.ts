@@ -371,6 +371,19 @@ describe("diagnose: a verdict per target", () => {
     expect(one(0).confidence).not.toBe("low");
   });
 
+  it("a cause tied with a runner-up behind the unexplained resets is not sure either", () => {
+    // Blind world random-377 from its log alone: 127.0.0.8:8080 with one 504 (request_timeout), one response cut short
+    // and two socket hang-ups, one of them unexplained (truth: both, one race and hang-ups). The resets' note came
+    // before the cut response among the other causes, and only the first was weighed: gateway-timeout stood at medium.
+    const d = diagnose(
+      ev([target({ errors502: 2, errors504: 1, errorCodes: { ECONNRESET: 2, "ECONNRESET (aborted)": 1 } })]),
+    );
+    expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
+    const labels = d.targets[0].evidence.map((x) => x.label).join("\n");
+    expect(labels).toMatch(/also: 1 response\(s\) from .* were cut short/);
+    expect(labels).toMatch(/also: 2 socket hang up/);
+  });
+
   it("responses the target cut short, with no 502 logged → premature-close, not no-502 (lab: mid-response-fin)", () => {
     // A FIN in the middle of an answer: the gateway logs targetResponse error aborted / ECONNRESET with status 200.
     const d = diagnose(

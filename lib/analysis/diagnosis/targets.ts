@@ -303,8 +303,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
       evidence: [logRef(`${t.errors502} × 502, ${t.errors504} × 504${named.length ? `: ${named.join(", ")}` : ""}`)],
     });
   }
-  // Other causes of the same target stay visible as evidence.
+  // Other causes of the same target stay visible as evidence; the strongest of them weighs against the cause (the
+  // unexplained resets, explaining none, may come first among them: blind world random-377 from its log alone).
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
+  const runnerUp = others.reduce((n, c) => Math.max(n, c.explains), 0);
   // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
@@ -324,13 +326,13 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
     ["low", outsideUnnamed > 0 && outsideUnnamed >= main.explains],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
-    ["low", others.length > 0 && others[0].explains + outsideUnnamed >= main.explains],
+    ["low", others.length > 0 && runnerUp + outsideUnnamed >= main.explains],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
     ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains],
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
     ["low", unseen > 0 && unseen >= main.explains],
     // A second cause explaining more than half as many failures.
-    ["medium", others.length > 0 && others[0].explains * 2 > main.explains],
+    ["medium", others.length > 0 && runnerUp * 2 > main.explains],
     // Resets no capture shows beside the cause: they may be another.
     ["medium", unknownResets > 0 && main !== unknown],
     // A TLS target's closes when nothing could count its own answers (random-240 from its capture alone).
