@@ -32,6 +32,23 @@ async function incidentWithFiles(n: number) {
   return { incidentId, ids };
 }
 
+/** A transaction row of the file, as a parse leaves it. */
+const transactionRow = (incidentId: string, fileId: string, correlationId: string) =>
+  t.handle.prisma.logTransaction.create({
+    data: {
+      incidentId,
+      fileId,
+      correlationId,
+      startTs: new Date(),
+      endTs: new Date(),
+      method: "GET",
+      url: "u",
+      lineNo: 1,
+      byteOffset: 0n,
+      lineCount: 1,
+    },
+  });
+
 describe("job queue", () => {
   it("requeues jobs of dead processes, and of an earlier process that had this very pid; leaves live ones", async () => {
     const db = t.handle.prisma;
@@ -95,20 +112,7 @@ describe("job queue", () => {
     // Two attempts already made by processes that died mid-parse, leaving rows behind.
     await db.parseJob.updateMany({ where: { fileId: ids[0] }, data: { status: "queued", attempts: MAX_ATTEMPTS } });
     await db.bundleFile.update({ where: { id: ids[0] }, data: { status: "parsing" } });
-    await db.logTransaction.create({
-      data: {
-        incidentId,
-        fileId: ids[0],
-        correlationId: "c",
-        startTs: new Date(),
-        endTs: new Date(),
-        method: "GET",
-        url: "u",
-        lineNo: 1,
-        byteOffset: 0n,
-        lineCount: 1,
-      },
-    });
+    await transactionRow(incidentId, ids[0], "c");
     const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 20 });
     await worker.idle();
     await worker.stop();
@@ -128,20 +132,7 @@ describe("job queue", () => {
     await db.parseJob.updateMany({ where: { fileId: { in: ids } }, data: { status: "queued", attempts: 1 } });
     await db.bundleFile.update({ where: { id: ids[0] }, data: { status: "done", counts: { lines: 7 } } });
     await db.bundleFile.update({ where: { id: ids[1] }, data: { status: "failed", error: "bad gzip at byte 10" } });
-    await db.logTransaction.create({
-      data: {
-        incidentId,
-        fileId: ids[0],
-        correlationId: "kept",
-        startTs: new Date(),
-        endTs: new Date(),
-        method: "GET",
-        url: "u",
-        lineNo: 1,
-        byteOffset: 0n,
-        lineCount: 1,
-      },
-    });
+    await transactionRow(incidentId, ids[0], "kept");
     const worker = startWorker({ db, dataDir: t.dataDir, concurrency: 2, pollMs: 20 });
     await worker.idle();
     await worker.stop();
