@@ -274,6 +274,23 @@ describe("raw file download", () => {
     const raw = await call("api/incidents/[id]/files/[fileId]", "GET", { fileId: "f_routesLog" });
     expect(await raw.text()).toBe(LOG_WITH_KEY);
   });
+
+  it("is off for a share link while a log is not yet redacted (queued, parsing, failed, a skipped copy)", async () => {
+    const { sha256, size } = await t.handle.prisma.bundleFile.findUniqueOrThrow({ where: { id: "f_routesLog" } });
+    const data = { incidentId: ids.incidentA, name: "raw.log", sha256, size, kind: "gateway-log" };
+    const withDownload = await createShareLink(t.handle.prisma, ids.incidentA, { allowDownload: true });
+    for (const status of ["queued", "parsing", "failed", "skipped"]) {
+      const fileId = `f_routesRaw_${status}`;
+      await t.handle.prisma.bundleFile.create({ data: { ...data, id: fileId, status } });
+      as("share");
+      jar.set("emg_share", withDownload.token);
+      const res = await call("api/incidents/[id]/files/[fileId]", "GET", { fileId });
+      expect(res.status, status).toBe(403);
+      expect(await res.text()).toContain("download_not_redacted");
+      as("engineer");
+      expect((await call("api/incidents/[id]/files/[fileId]", "GET", { fileId })).status, status).toBe(200);
+    }
+  });
 });
 
 describe("pages in team mode", () => {

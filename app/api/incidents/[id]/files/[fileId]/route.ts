@@ -17,7 +17,7 @@ export const GET = route({ access: "read", incident: true }, async ({ viewer, in
   const { db, store } = app();
   const f = await db.bundleFile.findFirst({
     where: { id: params.fileId, incidentId: incident.id },
-    select: { name: true, sha256: true, size: true, kind: true },
+    select: { name: true, sha256: true, size: true, kind: true, status: true },
   });
   if (!f) throw notFound("No such file.");
   const rule = downloadRule(f, !canEdit(viewer));
