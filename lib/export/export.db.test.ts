@@ -5,7 +5,7 @@ import { openIngested } from "@/lib/testing/worker";
 import { blobStore } from "@/lib/ingest/bundle";
 import { insertTransactions } from "@/lib/db/bulk";
 import { parseCsv } from "./csv";
-import { loadAnalysis } from "./load";
+import { loadAnalysis, loadExamples } from "./load";
 import { reportMarkdown } from "./markdown";
 import { AnalysisExport, analysisJsonSchema, SCHEMA_VERSION } from "./schema";
 import { TARGET_COLUMNS, TRANSACTION_COLUMNS, targetsCsv } from "./tables";
@@ -100,6 +100,21 @@ describe("analysis.json", () => {
     expect(s.required).toEqual(expect.arrayContaining(["schemaVersion", "incident", "clock", "examples"]));
     expect(Object.values(s.properties).every((p) => typeof p.description === "string")).toBe(true);
     expect(JSON.stringify(s)).not.toContain('"additionalProperties":false');
+  });
+});
+
+describe("examples of a log still parsing", () => {
+  it("carry no log lines: the stored blob is the unredacted upload until the parse is done", async () => {
+    const db = t.handle.prisma;
+    const log = await db.bundleFile.findFirstOrThrow({ where: { incidentId, kind: "gateway-log" } });
+    await db.bundleFile.update({ where: { id: log.id }, data: { status: "parsing" } });
+    try {
+      const examples = await loadExamples(db, blobStore(t.dataDir), incidentId);
+      expect(examples.map((e) => e.correlationId)).toContain(FIRST_502);
+      expect(examples.every((e) => e.log.lines.length === 0)).toBe(true);
+    } finally {
+      await db.bundleFile.update({ where: { id: log.id }, data: { status: "done" } });
+    }
   });
 });
 

@@ -27,6 +27,7 @@ type ExampleRow = {
   fileId: string;
   fileName: string;
   sha256: string;
+  fileStatus: string;
   connId: bigint | null;
   classCode: string | null;
   closer: string | null;
@@ -50,7 +51,7 @@ export async function loadExamples(
 ): Promise<Example[]> {
   const rows = await db.$queryRaw<ExampleRow[]>`
     SELECT t."correlationId", t."endTs", t.method, t.url, t.target, t.status, t."errCode", t."errMessage",
-           t."lineNo", t."byteOffset", t."lineCount", t."fileId", f.name "fileName", f.sha256,
+           t."lineNo", t."byteOffset", t."lineCount", t."fileId", f.name "fileName", f.sha256, f.status "fileStatus",
            c.id "connId", c."classCode", c.closer, c."closeKind", c."firstFrame", c."closeFrame", c."lastFrame",
            c."idleGapMs", c."matchedDeltaMs" "deltaMs", c."gatewayHost", c."gatewayPort", cf.name "captureFile"
     FROM "LogTransaction" t
@@ -62,13 +63,18 @@ export async function loadExamples(
     LIMIT ${limit}`;
   return Promise.all(
     rows.map(async (r): Promise<Example> => {
-      const lines = await readTransactionLines(
-        store.pathOf(r.sha256),
-        Number(r.byteOffset),
-        r.lineNo,
-        r.correlationId,
-        Math.min(r.lineCount, LINES_PER_EXAMPLE),
-      ).catch(() => []);
+      // Until its parse is done a log's stored blob is the upload itself (the redacted copy replaces it at the end),
+      // and the offsets are the redacted copy's: no lines then.
+      const lines =
+        r.fileStatus !== "done"
+          ? []
+          : await readTransactionLines(
+              store.pathOf(r.sha256),
+              Number(r.byteOffset),
+              r.lineNo,
+              r.correlationId,
+              Math.min(r.lineCount, LINES_PER_EXAMPLE),
+            ).catch(() => []);
       return {
         correlationId: r.correlationId,
         ts: r.endTs.getTime(),
