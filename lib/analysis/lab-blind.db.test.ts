@@ -21,6 +21,8 @@
  *   whose one failure, its own 502, came after the capture's end.
  * - blind/random-286: a hang-up that came 36 ms after its target's idle timer (whose idle closes lie within 5 ms), on a
  *   request that reached the target before it fired, read as a race held up on its way beside 8 hang-ups.
+ * - blind/random-404: a target's own 502s beside its 350 ms idle timer, matched to idle closes as sockets the gateway
+ *   took as they closed.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -49,6 +51,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-240/capture": { dir: "blind/random-240", files: /\.(yaml|pcap)$/ },
   "blind/random-244/cut": { dir: "blind/random-244", files: /\.(log|yaml|pcap)$/ },
   "blind/random-286": { dir: "blind/random-286", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-404": { dir: "blind/random-404", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -241,5 +244,16 @@ describe("blind world random-286", () => {
     // came after the timer (gateway port 39344) reached the backend 52.5 ms before its RST (the target leg).
     const v = (await diagnosisOf("blind/random-286")).targets.find((x) => x.target === "127.0.0.4:9009")!;
     expect(v).toMatchObject({ cause: "premature-close", explains502: 9 });
+  });
+});
+
+describe("blind world random-404: a target's own 502s beside its 350 ms idle timer", () => {
+  it("reads the target's own 502s as its answers, not as sockets the gateway took as they closed", async () => {
+    // 127.0.0.8:9000 answered 502 itself 95 times (grep -F '[127.0.0.8:9000]' LOG | grep -F '[targetResponse]' |
+    // grep -cF '][502][' → 95) and its idle closes raced 63 requests (truth.json: 63 keepalive-race; '[targetRequest
+    // error]' lines → 65). Matched to the nearest idle close, 78 of the 95 read as races: keepalive-mismatch (medium).
+    const d = await diagnosisOf("blind/random-404");
+    expect(d.targets.find((x) => x.target === "127.0.0.8:9000")).toMatchObject({ cause: "target-error" });
+    expect(d.verdict.cause).toBe("target-error");
   });
 });

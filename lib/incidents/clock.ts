@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { ClockAlignment } from "@/lib/api/clock-schema";
 import { effectiveOffset, FALLBACK_WINDOW_MS } from "@/lib/analysis/correlate";
-import { correlateIncident } from "./correlate";
+import { correlateIncident, GATEWAY_FAILURE } from "./correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
 
 export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
@@ -15,7 +15,7 @@ export async function getClockAlignment(db: Db, incidentId: string): Promise<Clo
   const [counts] = await db.$queryRaw<
     Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>
   >`
-    SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND (status = 502 OR "errCode" = 'ECONNRESET')) failures,
+    SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}) failures,
            (SELECT count("matchedCorrelationId") FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) matched,
            (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
            (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing')) pending`;

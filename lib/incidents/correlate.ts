@@ -1,11 +1,21 @@
 /** The correlation rows of an incident: the pure matching of lib/analysis/correlate.ts over its stored rows. */
 import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
 import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { readFileCounts, readTally } from "@/lib/api/file-counts";
 import { captureWindows } from "@/lib/analysis/capture-window";
 import { backgroundRows } from "@/lib/db/bulk-raw";
+
+/**
+ * The log's failures a close can explain: a 502 or a reset the gateway met. A 502 the target answered itself (no
+ * error code, no message: the gateway passed the target's response on) had its answer, so no close ended it; matched
+ * to the nearest idle close it read as the gateway taking a closing socket (blind random-404: 78 of a target's 95
+ * own 502s beside its 350 ms idle timer, and the target `keepalive-mismatch` instead of `target-error`).
+ */
+export const GATEWAY_FAILURE = Prisma.sql`(status = 502 OR "errCode" = 'ECONNRESET')
+  AND NOT (status = 502 AND "errCode" IS NULL AND "errMessage" IS NULL)`;
 
 /**
  * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
@@ -25,7 +35,7 @@ export async function correlateIncident(
   const [{ failures }] = await db.$queryRaw<Array<{ failures: string | null }>>`
     SELECT json_agg(json_build_array("correlationId", target, floor(extract(epoch from "endTs") * 1000)::float8)
       ORDER BY "endTs", "correlationId")::text failures
-    FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND (status = 502 OR "errCode" = 'ECONNRESET')`;
+    FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}`;
   const txs = (JSON.parse(failures ?? "[]") as Array<[string, string | null, number]>).map(
     ([correlationId, target, ts]) => ({ correlationId, target, ts }),
   );
