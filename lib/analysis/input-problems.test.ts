@@ -49,6 +49,11 @@ describe("inputProblems", () => {
       ["bad.pcap", "Could not be read."],
     ]);
   });
+
+  it("leaves out a copy skipped as a duplicate: the original is read", () => {
+    const copy = file({ status: "skipped", error: "Same content as 'api.log'…", counts: { duplicateOf: "f0" } });
+    expect(inputProblems([file({ id: "f0" }), copy])).toEqual([]);
+  });
 });
 
 describe("nothingUsable", () => {

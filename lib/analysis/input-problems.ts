@@ -14,7 +14,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 function reasons(f: File): string[] {
   if (f.status === "failed") return [f.error ?? "Could not be read."];
-  if (f.status === "skipped") return [f.error ?? "Not recognized; kept but not parsed."];
+  // A copy of another file (lib/ingest/bundle.ts) is no problem: the diagnosis reads the original.
+  if (f.status === "skipped") return f.counts.duplicateOf ? [] : [f.error ?? "Not recognized; kept but not parsed."];
   if (f.status !== "done") return [];
   const out: string[] = [];
   // A file read in part carries the ingest's note (e.g. a capture cut inside a record).

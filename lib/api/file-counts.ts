@@ -64,6 +64,10 @@ export const FileCounts = z
     unpackError: z.string(),
     // collector-report (handlers/collector-report.ts)
     collectorReport: CollectorReport,
+    /** Any kind: the id of the file of this incident with the same content, parsed instead of this one (bundle.ts). */
+    duplicateOf: z.string(),
+    /** A log or config whose redacted copy replaced the upload: the upload's own hash (bundle.ts knows copies by it). */
+    uploadSha256: z.string(),
   })
   .partial();
 export type FileCounts = z.infer<typeof FileCounts>;

@@ -70,6 +70,52 @@ async function fileRows(store: BlobStore, incidentId: string, files: StoredUploa
   );
 }
 
+type FileRow = Awaited<ReturnType<typeof fileRows>>[number];
+/** A file of the incident already there: `upload` is its upload's hash, `sha256` / `size` its stored blob's now. */
+type EarlierFile = { id: string; name: string; upload: string; sha256: string; size: bigint };
+
+/**
+ * The same bytes twice in one incident (a log beside the archive holding it, a file added again) are parsed once:
+ * the later copy is kept, `skipped`, naming the file it repeats, so nothing is counted twice. It points at the
+ * original's stored blob (the redacted copy, once there is one), never at the upload's own bytes.
+ */
+function markDuplicates(rows: FileRow[], earlier: EarlierFile[]): FileRow[] {
+  const first = new Map(earlier.map((f) => [f.upload, f]));
+  return rows.map((r) => {
+    if (r.status !== "queued") return r;
+    const original = first.get(r.sha256);
+    if (!original) {
+      first.set(r.sha256, { ...r, upload: r.sha256 });
+      return r;
+    }
+    return {
+      ...r,
+      sha256: original.sha256,
+      size: original.size,
+      status: "skipped" satisfies FileStatus,
+      error: `Same content as '${original.name}', which is parsed instead: nothing in it is counted twice.`,
+      counts: { duplicateOf: original.id },
+    };
+  });
+}
+
+/** The incident's files that hold (or held, before redaction) any of these uploads, oldest first. */
+async function earlierFiles(db: Db, incidentId: string, uploads: string[]): Promise<EarlierFile[]> {
+  if (uploads.length === 0) return [];
+  return db.$queryRaw<EarlierFile[]>`
+    SELECT id, name, COALESCE(counts->>'uploadSha256', sha256) upload, sha256, size FROM "BundleFile"
+    WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing', 'done')
+      AND (sha256 = ANY(${uploads}::text[]) OR counts->>'uploadSha256' = ANY(${uploads}::text[]))
+    ORDER BY "createdAt", id`;
+}
+
+/** An upload found to be a copy of a redacted file: its own bytes go, unless a row still needs them. */
+async function dropRedirected(db: Db, store: BlobStore, files: StoredUpload[], rows: FileRow[]): Promise<void> {
+  const kept = new Set(rows.map((r) => r.sha256));
+  for (const sha of new Set(files.map((f) => f.sha256).filter((s) => !kept.has(s))))
+    await store.deleteUnused(sha, async () => (await db.bundleFile.count({ where: { sha256: sha } })) > 0);
+}
+
 const jobsFor = (rows: Array<{ id: string; incidentId: string; status: FileStatus }>) =>
   rows.filter((r) => r.status === "queued").map((r) => ({ incidentId: r.incidentId, fileId: r.id }));
 
@@ -81,23 +127,26 @@ export async function addFiles(
   files: StoredUpload[],
   parentId: string | null = null,
 ) {
+  let rows: FileRow[];
   try {
-    const rows = await fileRows(store, incidentId, files, parentId);
+    const earlier = await earlierFiles(db, incidentId, [...new Set(files.map((f) => f.sha256))]);
+    rows = markDuplicates(await fileRows(store, incidentId, files, parentId), earlier);
     if (rows.length)
       await db.$transaction([
         db.bundleFile.createMany({ data: rows }),
         db.parseJob.createMany({ data: jobsFor(rows) }),
       ]);
-    return rows;
   } finally {
     await Promise.all(files.map((f) => store.settle(f)));
   }
+  await dropRedirected(db, store, files, rows);
+  return rows;
 }
 
 export async function createIncident(db: Db, store: BlobStore, files: StoredUpload[]) {
   const id = newId("inc");
   try {
-    const rows = await fileRows(store, id, files, null);
+    const rows = markDuplicates(await fileRows(store, id, files, null), []);
     const [incident] = await db.$transaction([
       db.incident.create({ data: { id, title: "New bundle" } }),
       db.bundleFile.createMany({ data: rows }),

@@ -132,7 +132,8 @@ async function buildBundle(): Promise<Array<{ name: string; path: string }>> {
     { header: { name: "/etc/cron.d/evil", size: 4 }, data: Buffer.from("evil") },
     { header: { name: "link-to-passwd", type: "symlink", linkname: "/etc/passwd" } },
     { header: { name: "hard-link", type: "link", linkname: "../../etc/shadow" } },
-    { header: { name: "logs/good.log", size: log.length }, data: log },
+    // A byte more than the loose copy (an empty last line), so it is no duplicate of it and parses too.
+    { header: { name: "logs/good.log", size: log.length + 1 }, data: Buffer.concat([log, Buffer.from("\n")]) },
   ]);
   await writeHugeLine(path.join(dir, "huge-line.log"));
   return [...Object.keys(files), "evil.tar", "huge-line.log"]

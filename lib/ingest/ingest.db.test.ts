@@ -183,7 +183,11 @@ describe("bad input never loses the rest of the bundle", () => {
     expect(JSON.stringify(evilTar.counts.skipped)).toMatch(/escape\.log/);
     // Only the inner good log came out of the archive, under the archive's name.
     expect(view.files.filter((f) => f.parentId === evilTar.id).map((f) => f.name)).toEqual(["evil.tar/a/good.log"]);
-    // The good files still parsed: two copies of the sample log, 3 502s each.
-    expect(view.summary.status502).toBe(6);
+    // The good files still parsed. The archive's good log is the sample log again: kept as a copy of gateway.log,
+    // not counted twice (3 × 502, grep).
+    const copy = byName("evil.tar/a/good.log");
+    expect(copy).toMatchObject({ status: "skipped", counts: { duplicateOf: byName("gateway.log").id } });
+    expect(byName("gateway.log").status).toBe("done");
+    expect(view.summary.status502).toBe(3);
   });
 });

@@ -43,30 +43,46 @@ export async function redactToStore(
   return { put, report: redactor.report() };
 }
 
+/** What adoption leaves in a file's counts: the redaction report, and the upload's own hash when the copy differs. */
+export interface Adopted {
+  redactions: RedactionReport;
+  uploadSha256?: string;
+}
+
 /**
  * Replaces a file's stored blob by its redacted copy; the original bytes are deleted unless another
- * file (another incident's upload of the same content) still points at them. Returns the report kept with the file.
+ * file (another incident's upload of the same content) still points at them. Returns what is kept in the file's
+ * counts: the report, and the upload's hash, by which a later upload of the same bytes is known (bundle.ts).
  */
 export async function adoptRedacted(
   db: Db,
   store: BlobStore,
   file: { id: string; sha256: string },
   { put, report }: RedactedBlob,
-): Promise<RedactionReport> {
+): Promise<Adopted> {
   if (put.sha256 !== file.sha256) {
-    // The report is kept with the swap: a re-run after a crash reads the redacted copy and would find nothing.
-    await db.bundleFile.update({
-      where: { id: file.id },
-      data: { sha256: put.sha256, size: BigInt(put.size), counts: { redactions: report } },
-    });
+    const adopted = { redactions: report, uploadSha256: file.sha256 };
+    // Kept with the swap: a re-run after a crash reads the redacted copy and would find neither.
+    await db.$transaction([
+      db.bundleFile.update({
+        where: { id: file.id },
+        data: { sha256: put.sha256, size: BigInt(put.size), counts: { ...adopted } },
+      }),
+      // Its copies skipped as duplicates (bundle.ts) follow it, so none keeps the original bytes alive.
+      db.bundleFile.updateMany({
+        where: { sha256: file.sha256, counts: { path: ["duplicateOf"], equals: file.id } },
+        data: { sha256: put.sha256, size: BigInt(put.size) },
+      }),
+    ]);
     await store.settle(put);
     await store.deleteUnused(
       file.sha256,
       async () => (await db.bundleFile.count({ where: { sha256: file.sha256 } })) > 0,
     );
-    return report;
+    return adopted;
   }
   await store.settle(put);
   const row = await db.bundleFile.findUnique({ where: { id: file.id }, select: { counts: true } });
-  return readFileCounts(row?.counts).redactions ?? report;
+  const kept = readFileCounts(row?.counts);
+  return { redactions: kept.redactions ?? report, uploadSha256: kept.uploadSha256 };
 }

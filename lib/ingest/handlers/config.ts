@@ -20,7 +20,7 @@ export async function parseConfigFile(ctx: FileJobContext): Promise<FileCounts> 
   });
   if (result.kind !== "config") throw new Error(`parse thread answered a ${result.kind} result for a config`);
   // Adopted even when the text does not parse: the secrets go either way.
-  const redactions = await adoptRedacted(db, store, file, result.redacted);
+  const adopted = await adoptRedacted(db, store, file, result.redacted);
   if (result.error) throw new Error(result.error);
-  return { ...result.counts, redactions };
+  return { ...result.counts, ...adopted };
 }

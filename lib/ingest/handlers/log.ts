@@ -22,8 +22,8 @@ export async function parseLogFile(ctx: FileJobContext): Promise<FileCounts> {
   if (result.kind !== "log") throw new Error(`parse thread answered a ${result.kind} result for a log`);
   // The thread wrote the line index; a copy this process loaded earlier (a re-run) is stale.
   forgetLineIndex(ctx.store, file.id);
-  const redactions = await adoptRedacted(db, ctx.store, file, result.redacted);
+  const adopted = await adoptRedacted(db, ctx.store, file, result.redacted);
   await insertIssues(db, incidentId, file.id, result.issues);
   await replaceLogAggregates(db, incidentId, file.id, result.buckets, result.targets);
-  return { ...result.counts, redactions };
+  return { ...result.counts, ...adopted };
 }
