@@ -75,8 +75,8 @@ type FileRow = Awaited<ReturnType<typeof fileRows>>[number];
 type EarlierFile = { id: string; name: string; upload: string; sha256: string; size: bigint };
 
 /**
- * The same bytes twice in one incident (a log beside the archive holding it, a file added again) are parsed once:
- * the later copy is kept, `skipped`, naming the file it repeats, so nothing is counted twice. It points at the
+ * The same bytes twice in one incident (a log beside the archive holding it, one file twice in an upload) are
+ * parsed once: the later copy is kept, `skipped`, naming the file it repeats, so nothing is counted twice. It points at the
  * original's stored blob (the redacted copy, once there is one), never at the upload's own bytes.
  */
 function markDuplicates(rows: FileRow[], earlier: EarlierFile[]): FileRow[] {

@@ -35,7 +35,7 @@ describe("the same content twice in one incident", () => {
     const pcap = readFileSync(path.join(SAMPLE_DIR, PCAP));
     const files = [await put(LOG, log), await put("copy/gateway.log", log), await put(PCAP, pcap)];
     const incident = await createIncident(db, store, files);
-    // Added again later: the capture is still the upload's bytes, so it is known.
+    // Added later, as an archive's members are once it is unpacked: the capture is still the upload's bytes.
     await addFiles(db, store, incident.id, [await put("again.pcap", pcap)]);
     await parseQueued(db, t.dataDir);
 
@@ -56,7 +56,8 @@ describe("the same content twice in one incident", () => {
     expect(byName.get("again.pcap")!.status).toBe("skipped");
     expect(readFileCounts(byName.get("again.pcap")!.counts).duplicateOf).toBe(byName.get(PCAP)!.id);
 
-    // Uploaded again once the original's redacted copy replaced it: still known, by the upload's hash it keeps.
+    // Added once the original's redacted copy replaced it (an archive unpacked after it): still known, by the
+    // upload's hash the original keeps.
     const [later] = await addFiles(db, store, incident.id, [await put("later.log", log)]);
     expect(later).toMatchObject({ status: "skipped", sha256: original.sha256, counts: { duplicateOf: original.id } });
     expect(await store.has(files[0].sha256)).toBe(false);
