@@ -76,8 +76,8 @@ type EarlierFile = { id: string; name: string; upload: string; sha256: string; s
 
 /**
  * The same bytes twice in one incident (a log beside the archive holding it, one file twice in an upload) are
- * parsed once: the later copy is kept, `skipped`, naming the file it repeats, so nothing is counted twice. It points at the
- * original's stored blob (the redacted copy, once there is one), never at the upload's own bytes.
+ * parsed once: the later copy is kept, `skipped`, naming the file it repeats, so nothing is counted twice. It points
+ * at the original's stored blob (the redacted copy, once there is one), never at the upload's own bytes.
  */
 function markDuplicates(rows: FileRow[], earlier: EarlierFile[]): FileRow[] {
   const first = new Map(earlier.map((f) => [f.upload, f]));
