@@ -2,8 +2,8 @@
  * Which stored files a viewer may download. Pure (the file list shows links by it, the files route enforces it).
  * - An archive's bytes are not kept once it is unpacked (they hold what its members were redacted of): 410.
  * - Share visitors get only what is redacted when stored: gateway logs (client ids masked on the way out) and
- *   configs, once parsed (the redacted copy replaces the upload then). Captures keep the request headers (x-api-key, Authorization) that the analysis reads, and
- *   unrecognised files are kept as uploaded: engineers only.
+ *   configs, once parsed (the redacted copy replaces the upload then). Captures keep the request headers
+ *   (x-api-key, Authorization) that the analysis reads, and unrecognised files are kept as uploaded: engineers only.
  */
 export type DownloadRule = { ok: true } | { ok: false; status: 403 | 410; code: string; message: string };
 
