@@ -102,7 +102,9 @@ export const labTarget = z.object({
   clientAborts: z
     .object({ gaveUp: z.number().int().nonnegative(), gatewayClosed: z.number().int().nonnegative() })
     .optional(),
-  /** Failing connections: a gateway-close because the client left is not one. */
+  /** gateway-closes of a worker being stopped (a restart or reload): not failures of the target */
+  workerExitCloses: z.number().int().nonnegative().optional(),
+  /** Failing connections: a gateway-close because the client left, or its worker was stopped, is not one. */
   failingConnections: z.number().int().nonnegative(),
   /** Failing connections plus the target's own 502 / 504 answers (recordings before this count lack it). */
   failures: z.number().int().nonnegative().optional(),
@@ -135,9 +137,10 @@ export const labConnection = z.object({
   unreadRequest: z.boolean().optional(),
   /**
    * gateway-close: why the gateway closed. `client-abort`: the lab client had given up on that request (client.jsonl)
-   * just before; `request-timeout`: request_timeout is set; `unknown` otherwise. Absent before client-abort-*.
+   * just before; `gateway-exit`: a gateway worker was being stopped (its sockets closed with its process);
+   * `request-timeout`: request_timeout is set; `unknown` otherwise. Absent before client-abort-*.
    */
-  gatewayCloseCause: z.enum(["client-abort", "request-timeout", "unknown"]).optional(),
+  gatewayCloseCause: z.enum(["client-abort", "gateway-exit", "request-timeout", "unknown"]).optional(),
 });
 
 export const labTruth = z.object({

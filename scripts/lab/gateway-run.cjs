@@ -16,26 +16,80 @@ process.env.CurrentEnvironmentName = env;
 const config = (yaml.safeLoad || yaml.load)(fs.readFileSync(configFile, "utf8"));
 const workers = Number(process.env.LAB_GATEWAY_WORKERS || 0);
 
+// LAB_GATEWAY_RESTART='{"atMs":N,"kind":"crash"|"reload"}' (cluster only): N ms after the cluster is ready, one worker
+// dies (SIGKILL) and the primary forks its replacement at once, or every worker is replaced as `edgemicro reload`
+// does (new workers first, then each old one disconnected and killed once its channel is gone). The times go to
+// LAB_GATEWAY_EVENTS (JSON lines) for the truth: a dying worker's target sockets close with its process.
+const restart = process.env.LAB_GATEWAY_RESTART ? JSON.parse(process.env.LAB_GATEWAY_RESTART) : null;
+const event = (e) =>
+  process.env.LAB_GATEWAY_EVENTS &&
+  fs.appendFileSync(process.env.LAB_GATEWAY_EVENTS, JSON.stringify({ ...e, t: Date.now() }) + "\n");
+
 // Workers the primary stops on the way out, and how long it lets the last log lines reach the file.
 let forked = [];
 let flushMs = 300;
+let stopping = false;
 if (workers > 0 && cluster.isPrimary) {
-  forked = Array.from({ length: workers }, () => cluster.fork());
   flushMs = 600; // the workers' last lines go through the primary
   let listening = 0;
+  let ready = false;
   const core = require(path.join(mods, "microgateway-core"));
-  // The primary's logger must be made after the workers exist: it listens to each one's messages.
   config.uid = require(path.join(mods, "uuid")).v4();
-  const logger = core.Logging.init(config, { org, env });
   // As edgemicro's cluster manager (cli/lib/reload-cluster.js): the worker's whole message to writeLogRecord, and
   // its own lines about the workers.
-  cluster.on("online", (w) => logger.info(`worker ${w.id} is online ...`));
-  cluster.on("listening", (w) => logger.info(`handleWorkerListening ${w.id}`));
-  for (const w of forked)
+  let logger;
+  const fork = () => {
+    const w = cluster.fork();
+    forked.push(w);
     w.on("message", (m) => {
       if (m?.msg) logger.writeLogRecord(m);
-      if (m?.ready && ++listening === workers) process.send?.({ ready: true, uid: config.uid, port: m.port, workers });
+      if (m?.ready && !ready && ++listening === workers) {
+        ready = true;
+        process.send?.({ ready: true, uid: config.uid, port: m.port, workers });
+        if (restart) setTimeout(restartWorkers, restart.atMs);
+      }
     });
+    return w;
+  };
+  for (let i = 0; i < workers; i++) fork();
+  // The primary's logger must be made after the workers exist: it listens to each one's messages.
+  logger = core.Logging.init(config, { org, env });
+  cluster.on("online", (w) => logger.info(`worker ${w.id} is online ...`));
+  cluster.on("listening", (w) => logger.info(`handleWorkerListening ${w.id}`));
+  cluster.on("exit", (w, code, signal) => {
+    event({ event: "exit", worker: w.id, signal });
+    forked = forked.filter((x) => x !== w);
+    // a worker that died on its own is replaced at once (handleWorkerExit); a reload forked its successors already
+    if (!stopping && restart?.kind === "crash") fork();
+  });
+  const restartWorkers = () => {
+    if (restart.kind === "crash") {
+      const w = forked[0];
+      event({ event: "kill", worker: w.id });
+      w.process.kill("SIGKILL");
+      return;
+    }
+    const old = [...forked];
+    const successors = Array.from({ length: workers }, fork);
+    let up = 0;
+    for (const s of successors)
+      s.once("listening", () => {
+        if (++up < workers) return;
+        for (const w of old) {
+          event({ event: "disconnect", worker: w.id });
+          w.disconnect();
+          // clearOutStoppedProcesses: a worker no longer connected but not dead is killed
+          const reap = setInterval(() => {
+            if (w.isDead()) clearInterval(reap);
+            else if (!w.isConnected()) {
+              event({ event: "kill", worker: w.id });
+              w.process.kill("SIGKILL");
+              clearInterval(reap);
+            }
+          }, 50);
+        }
+      });
+  };
 } else {
   const gateway = require(path.join(mods, "microgateway-core"))(config);
   gateway.start((err, server) => {
@@ -47,6 +101,7 @@ if (workers > 0 && cluster.isPrimary) {
   });
 }
 const stop = () => {
+  stopping = true;
   for (const w of forked) w.process.kill("SIGTERM");
   // let the logger flush its last write, then leave: the agent's pooled sockets close with the process
   setTimeout(() => process.exit(0), flushMs);

@@ -14,7 +14,7 @@
 // a slow path. From seed 59, other causes (`otherCauses` below): TLS, cut and invalid answers, closes after every
 // answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
 // (`realServers` below) and clients that say Connection: keep-alive. From seed 159, a cluster of gateway workers
-// (`clusterWorkers` below). From seed 325, targets that speak only TLS 1.0–1.1 (`oldTls` below).
+// (`clusterWorkers` below). From seed 325, targets that speak only TLS 1.0–1.1 (`oldTls` below). From seed 420, gateway workers that die or reload mid-recording (`workerRestart` below).
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -143,6 +143,13 @@ export function randomScenario(seed) {
   if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
   const workers = seed >= CLUSTER_FROM ? clusterWorkers(seed) : 0;
   if (seed >= OLD_TLS_FROM) summary.push(...oldTls(seed, targets));
+  const restart = seed >= RESTARTS_FROM && workers ? workerRestart(seed, durationS) : null;
+  if (restart)
+    summary.push(
+      restart.kind === "crash"
+        ? `a gateway worker dies (SIGKILL) ${restart.atMs / 1000} s in and is replaced at once`
+        : `the gateway reloads ${restart.atMs / 1000} s in (every worker replaced, as edgemicro reload does)`,
+    );
   return {
     description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
@@ -152,6 +159,7 @@ export function randomScenario(seed) {
     ...(seed >= REAL_SERVERS_FROM ? { clientKeepAlive: true } : {}),
     ...(other.net ? { net: other.net } : {}),
     ...(other.captureShiftS ? { captureShiftS: other.captureShiftS } : {}),
+    ...(restart ? { gatewayRestart: restart } : {}),
   };
 }
 
@@ -374,6 +382,20 @@ function oldTls(seed, targets) {
     summary.push(`${t.listen.host}:${t.listen.port} speaks only TLS 1.0–1.1`);
   }
   return summary;
+}
+
+// Gateway restarts (blind battery 54 on): from seed 420 a cluster gateway may lose a worker mid-recording (SIGKILL; the
+// primary forks its successor at once, as edgemicro's cluster manager does) or reload (every worker replaced, the old
+// ones disconnected, then killed). A dying worker's target sockets close with its process: FINs from the gateway, a
+// RST where a response was arriving; its in-flight requests fail toward their clients and are logged by nobody.
+// Drawn from a generator of its own, so seeds 1–419 stay as recorded.
+const RESTARTS_FROM = 420;
+
+function workerRestart(seed, durationS) {
+  const r = prng((seed ^ 0x7f4a7c15) >>> 0);
+  if (r() >= 0.6) return null;
+  const kind = r() < 0.6 ? "crash" : "reload";
+  return { kind, atMs: Math.round(durationS * (0.3 + 0.4 * r())) * 1000 };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

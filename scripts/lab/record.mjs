@@ -130,7 +130,16 @@ async function recordRun(name, sc, scratch, logDir, configFile, fullPcap) {
     gateway = fork(path.join(here, "gateway-run.cjs"), [configFile, ORG, ENV], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       execArgv: https ? [`--tls-keylog=${path.join(scratch, "tls-keys.log")}`] : [],
-      env: { ...process.env, LAB_GATEWAY_WORKERS: String(sc.gateway.workers ?? 0) },
+      env: {
+        ...process.env,
+        LAB_GATEWAY_WORKERS: String(sc.gateway.workers ?? 0),
+        ...(sc.gatewayRestart
+          ? {
+              LAB_GATEWAY_RESTART: JSON.stringify(sc.gatewayRestart),
+              LAB_GATEWAY_EVENTS: path.join(scratch, "gateway-events.jsonl"),
+            }
+          : {}),
+      },
     });
     gateway.stdout.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));
     gateway.stderr.on("data", (d) => fs.appendFileSync(path.join(scratch, "gateway-console.log"), d));

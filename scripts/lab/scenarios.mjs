@@ -401,6 +401,41 @@ export const scenarios = {
     ],
     lanes: [raceLane(0, 1000, 3), raceLane(0, 1000, 2), scatterLane(1, ["items/1", "items/2", "stock"], 2)],
   },
+  // A worker that dies with requests in flight (SIGKILL; the primary forks its successor at once) and a reload that
+  // replaces every worker (edgemicro reload): slow /report requests keep target requests open at that moment. The
+  // dying worker's sockets close with its process (FIN; RST where data was unread), and nobody logs its requests.
+  ...Object.fromEntries(
+    [
+      [
+        "worker-crash-mid-request",
+        "crash",
+        "One of two gateway workers dies (SIGKILL) 15 s in and is replaced at once",
+      ],
+      [
+        "gateway-reload-mid-request",
+        "reload",
+        "The gateway reloads 15 s in: both workers replaced, as edgemicro reload does",
+      ],
+    ].map(([name, kind, what]) => [
+      name,
+      {
+        description: `${what}, with slow requests in flight (/report answers after 2.5 s; three lanes of them). 127.0.0.2:9000 keeps idle 60 s and otherwise answers everything.`,
+        durationS: 30,
+        gateway: gw({ keepAliveTimeout: 30000, workers: 2 }),
+        gatewayRestart: { kind, atMs: 15000 },
+        targets: [
+          target({
+            latency: { upMs: 10, downMs: 12 },
+            backend: { idleMs: 60000, slow: { prefix: "/report", delayMs: 2500 } },
+          }),
+        ],
+        lanes: [
+          scatterLane(0, paths, 2),
+          ...[0, 1, 2].map(() => ({ ...scatterLane(0, ["report"], 1), gaps: [{ p: 1, min: 50, max: 400 }] })),
+        ],
+      },
+    ]),
+  ),
   "keepalive-hint": {
     description:
       "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",

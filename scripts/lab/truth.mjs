@@ -16,8 +16,10 @@
 //                    100 ms before the close: the gateway aborted the target request because its client left (it
 //                    does so at once: 0–15 ms in every recording). A GET whose client left runs on to the gateway's
 //                    request_timeout (random-128: closes 700 ms after the client gave up, each a logged 504);
-//                    `request-timeout` otherwise when request_timeout is set; else `unknown`. A client abort is no
-//                    failure of the target: it is not counted for the target's cause
+//                    `gateway-exit` when a gateway worker was being stopped then (gateway-events.jsonl: its sockets
+//                    close with its process; scripts/lab/gateway-run.cjs), `request-timeout` otherwise when
+//                    request_timeout is set; else `unknown`. A client abort or a worker's exit is
+//                    no failure of the target: it is not counted for the target's cause
 //   keepalive-race   pending, the target closed first, and on the target leg (the relay's upstream
 //                    connection, found through the relay map) the backend's FIN/RST is earlier than
 //                    the segment carrying the pending request's first byte (the first request
@@ -140,6 +142,8 @@ function classify(
   clientByN = new Map(),
   requestTimeoutS = null,
   backendIdleUs = null,
+  workerExits = [],
+  timedOutN = new Set(),
 ) {
   const g2t = pk.filter((p) => p.dst === tgt);
   const t2g = pk.filter((p) => p.src === tgt);
@@ -259,14 +263,25 @@ function classify(
     // the client's own record of the pending request: when it gave up (its `t`, epoch ms on the same host clock)
     const cr = clientResultOf(clientByN, h?.uris.at(-1));
     const gaveUpUs = cr && cr.error === "client timeout" ? cr.t * 1000 : null;
-    const byClient = gaveUpUs !== null && gClose.t - gaveUpUs > -50_000 && gClose.t - gaveUpUs < 100_000;
-    const gatewayCloseCause = byClient ? "client-abort" : requestTimeoutS ? "request-timeout" : "unknown";
+    // The gateway's own timeout may fire as the client gives up (a client timeout equal to request_timeout,
+    // random-429): the log's 504 for that very request says whose the close was.
+    const n = h?.uris.at(-1) && /[?&]n=(\d+)/.exec(h.uris.at(-1))?.[1];
+    const byClient =
+      gaveUpUs !== null && gClose.t - gaveUpUs > -50_000 && gClose.t - gaveUpUs < 100_000 && !timedOutN.has(n);
+    const exit = workerExits.find((w) => gClose.t >= w.fromUs && gClose.t <= w.toUs);
+    const gatewayCloseCause = byClient
+      ? "client-abort"
+      : exit
+        ? "gateway-exit"
+        : requestTimeoutS
+          ? "request-timeout"
+          : "unknown";
     return {
       ...base,
       class: "gateway-close",
       ...info,
       gatewayCloseCause,
-      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed${byClient ? `; the client had given up on ${cr.path} ${ms(gClose.t - gaveUpUs)} ms before (client.jsonl: ${cr.error} after ${cr.ms} ms): the gateway aborted the target request because its client left` : ""}`,
+      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastReq.t)} ms after its request, no response byte, target had not closed${byClient ? `; the client had given up on ${cr.path} ${ms(gClose.t - gaveUpUs)} ms before (client.jsonl: ${cr.error} after ${cr.ms} ms): the gateway aborted the target request because its client left` : ""}${exit ? `; a gateway worker was being stopped (${exit.how}): its sockets closed with its process` : ""}`,
     };
   }
   const lastT = resps.filter((r) => r.t <= tClose.t).at(-1);
@@ -470,6 +485,18 @@ function gatewayLines(file) {
 }
 
 // Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
+// The lab client's request numbers (`n=` in the path field) of the log's client-facing lines with this status.
+function clientFailureNumbers(files, status) {
+  const ns = new Set();
+  for (const f of files)
+    for (const line of gatewayLines(f)) {
+      const fields = line.split("][");
+      const n = /[?&]n=(\d+)/.exec(fields[5] ?? "")?.[1];
+      if (n && fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) ns.add(n);
+    }
+  return ns;
+}
+
 function clientFailures(files, status) {
   const ids = new Set();
   for (const f of files)
@@ -493,14 +520,23 @@ const median = (a) => {
 // a response cut by a FIN does not: the gateway logs targetResponse aborted and never ends the client's 200.
 // A target request the gateway aborted because its client left mid-upload is logged as a 502 `socket hang up` too
 // (client-abort-upload): one per such gateway-close.
-function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst = 0, clientAbortCloses = 0) {
+function logCounts(
+  logFiles,
+  c,
+  fromTargets,
+  lookupFailures = 0,
+  midResponseRst = 0,
+  clientAbortCloses = 0,
+  workerExitCloses = 0,
+) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
   // At level trace the gateway writes its error line twice ([error] and [trace], one correlation id): one failure.
   const status502 = clientFailures(logFiles, "502");
   const status504 = clientFailures(logFiles, "504");
   // Unanswered SYNs end in a 504 when request_timeout fires first, else in a 502 (connect ETIMEDOUT).
-  const syn504 = Math.min(c["syn-unanswered"], Math.max(0, status504 - c["gateway-close"]));
+  const timeoutCloses = c["gateway-close"] - clientAbortCloses - workerExitCloses;
+  const syn504 = Math.min(c["syn-unanswered"], Math.max(0, status504 - timeoutCloses));
   const syn502 = c["syn-unanswered"] - syn504;
   return {
     files: logFiles.map((f) => f.split("/").at(-1)),
@@ -517,7 +553,8 @@ function logCounts(logFiles, c, fromTargets, lookupFailures = 0, midResponseRst 
       midResponseRst -
       clientAbortCloses,
     ...(clientAbortCloses ? { status502ClientAborts: clientAbortCloses } : {}),
-    status504WithoutWireFailure: status504 - (c["gateway-close"] - clientAbortCloses) - syn504,
+    // a dying worker's requests are logged by nobody
+    status504WithoutWireFailure: status504 - timeoutCloses - syn504,
   };
 }
 
@@ -665,6 +702,29 @@ export function lostSegments(pcap) {
   return out.toString().split("\n").filter(Boolean).length;
 }
 
+// A gateway worker's stop (gateway-run.cjs, LAB_GATEWAY_EVENTS): from the primary's kill or disconnect to the worker's
+// exit as the primary saw it, plus 50 ms. The kernel closes a dying process's sockets before its parent hears of the
+// exit, so a gateway FIN/RST in that window is the process ending, not the gateway's choice.
+function gatewayWorkerExits(file) {
+  if (!fs.existsSync(file)) return [];
+  const events = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  return events
+    .filter((e) => e.event === "exit")
+    .map((e) => {
+      const stops = events.filter((x) => x.worker === e.worker && x.event !== "exit");
+      const from = stops.length ? Math.min(...stops.map((x) => x.t)) : e.t - 200;
+      return {
+        fromUs: (from - 5) * 1000,
+        toUs: (e.t + 50) * 1000,
+        how: stops.map((x) => x.event).join(", ") || "exit",
+      };
+    });
+}
+
 export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [] }) {
   const lost = lostSegments(fullPcap);
   if (lost > 0) throw new Error(`${name}: tshark finds ${lost} lost segments in the full capture: record again`);
@@ -689,6 +749,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
   );
   for (const t of sc.targets.filter((x) => x.scheme === "https" && isIp(x.listen.host)))
     addTlsUris(http, fullPcap, t.listen, keylog);
+  const timedOutN = clientFailureNumbers(logFiles, "504");
+  const workerExits = gatewayWorkerExits(path.join(path.dirname(mapFile), "gateway-events.jsonl"));
   const clientByN = new Map(
     client.flatMap((c) => {
       const n = /[?&]n=(\d+)/.exec(c.path)?.[1];
@@ -733,6 +795,8 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
           clientByN,
           sc.gateway.requestTimeout,
           t.backend && !t.backend.closeAfter && !t.backend.connectionClose ? t.backend.idleMs * 1000 : null,
+          workerExits,
+          timedOutN,
         ),
       );
     }
@@ -742,6 +806,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     // Requests the client gave up on (client.jsonl, on this target's base path), and those whose target request the
     // gateway then aborted (a gateway-close); the rest the gateway let run to the target's answer.
     const abortCloses = conns.filter((c) => c.gatewayCloseCause === "client-abort").length;
+    const exitCloses = conns.filter((c) => c.gatewayCloseCause === "gateway-exit").length;
     const gaveUp = client.filter((c) => c.error === "client timeout" && c.path.startsWith(`${t.basePath}/`)).length;
     const idle = conns
       .filter((c) => c.class === "normal" && c.closedBy === "target" && c.idleBeforeCloseMs != null)
@@ -831,19 +896,22 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
     }
     rec.lookupFailures = lookupFailures;
     rec.clientAborts = { gaveUp, gatewayClosed: abortCloses };
+    if (exitCloses) rec.workerExitCloses = exitCloses;
     rec.failingConnections =
       counts.refused +
       counts["syn-unanswered"] +
       counts["keepalive-race"] +
       counts["premature-close"] +
       counts["gateway-close"] -
-      abortCloses +
+      abortCloses -
+      exitCloses +
       counts["tls-handshake-failed"] +
       counts["target-reset-mid-response"];
     rec.failures = rec.failingConnections + rec.targetErrorResponses + rec.invalidResponses + lookupFailures;
-    // a connection the gateway closed because its client left is no failure of the target
+    // a connection the gateway closed because its client left, or because its worker was stopped, is no failure of
+    // the target
     const { cause, tiedCauses } = targetCauses(
-      { ...counts, "gateway-close": counts["gateway-close"] - abortCloses },
+      { ...counts, "gateway-close": counts["gateway-close"] - abortCloses - exitCloses },
       rec.targetErrorResponses + rec.invalidResponses,
       lookupFailures,
     );
@@ -877,6 +945,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       targets.reduce((n, t) => n + t.lookupFailures, 0),
       connections.filter((c) => c.class === "target-reset-mid-response" && c.closeFlag === "RST").length,
       connections.filter((c) => c.gatewayCloseCause === "client-abort").length,
+      connections.filter((c) => c.gatewayCloseCause === "gateway-exit").length,
     ),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,
