@@ -484,7 +484,6 @@ function gatewayLines(file) {
   return out;
 }
 
-// Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
 // The lab client's request numbers (`n=` in the path field) of the log's client-facing lines with this status.
 function clientFailureNumbers(files, status) {
   const ns = new Set();
@@ -497,6 +496,7 @@ function clientFailureNumbers(files, status) {
   return ns;
 }
 
+// Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
 function clientFailures(files, status) {
   const ids = new Set();
   for (const f of files)
