@@ -124,9 +124,12 @@ const groupBy = (xs, key) => xs.reduce((m, x) => pushTo(m, key(x), x), new Map()
 const nearest = (xs, tUs, timeOf) =>
   xs?.reduce((a, b) => (Math.abs(timeOf(b) - tUs) < Math.abs(timeOf(a) - tUs) ? b : a));
 
-// The client's result for a request URI the gateway sent on (`…?n=N`: the lab client numbers every request).
+// The lab client numbers every request (`…?n=N`), and the gateway passes the number on to the target and its log.
+const requestNumber = (uri) => (uri && /[?&]n=(\d+)/.exec(uri)?.[1]) || null;
+
+// The client's result for a request URI the gateway sent on.
 const clientResultOf = (clientByN, uri) => {
-  const n = uri && /[?&]n=(\d+)/.exec(uri)?.[1];
+  const n = requestNumber(uri);
   return n ? (clientByN.get(n) ?? null) : null;
 };
 
@@ -265,9 +268,11 @@ function classify(
     const gaveUpUs = cr && cr.error === "client timeout" ? cr.t * 1000 : null;
     // The gateway's own timeout may fire as the client gives up (a client timeout equal to request_timeout,
     // random-429): the log's 504 for that very request says whose the close was.
-    const n = h?.uris.at(-1) && /[?&]n=(\d+)/.exec(h.uris.at(-1))?.[1];
     const byClient =
-      gaveUpUs !== null && gClose.t - gaveUpUs > -50_000 && gClose.t - gaveUpUs < 100_000 && !timedOutN.has(n);
+      gaveUpUs !== null &&
+      gClose.t - gaveUpUs > -50_000 &&
+      gClose.t - gaveUpUs < 100_000 &&
+      !timedOutN.has(requestNumber(h?.uris.at(-1)));
     const exit = workerExits.find((w) => gClose.t >= w.fromUs && gClose.t <= w.toUs);
     const gatewayCloseCause = byClient
       ? "client-abort"
@@ -484,28 +489,27 @@ function gatewayLines(file) {
   return out;
 }
 
-// The lab client's request numbers (`n=` in the path field) of the log's client-facing lines with this status.
-function clientFailureNumbers(files, status) {
-  const ns = new Set();
+// The bracketed fields of the log's client-facing lines with this status (not a targetResponse).
+function clientFailureLines(files, status) {
+  const out = [];
   for (const f of files)
     for (const line of gatewayLines(f)) {
       const fields = line.split("][");
-      const n = /[?&]n=(\d+)/.exec(fields[5] ?? "")?.[1];
-      if (n && fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) ns.add(n);
+      if (fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) out.push(fields);
     }
-  return ns;
+  return out;
 }
 
-// Distinct correlation ids (the 9th bracketed field) of the lines with this status that are not a targetResponse.
-function clientFailures(files, status) {
-  const ids = new Set();
-  for (const f of files)
-    for (const line of gatewayLines(f)) {
-      const fields = line.split("][");
-      if (fields.length >= 16 && fields[12] === status && !fields[10].startsWith("targetResponse")) ids.add(fields[8]);
-    }
-  return ids.size;
-}
+// Distinct correlation ids (the 9th bracketed field) of those lines.
+const clientFailures = (files, status) => new Set(clientFailureLines(files, status).map((f) => f[8])).size;
+
+// The lab client's request numbers of those lines (their path field).
+const clientFailureNumbers = (files, status) =>
+  new Set(
+    clientFailureLines(files, status)
+      .map((f) => requestNumber(f[5]))
+      .filter(Boolean),
+  );
 
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
@@ -753,7 +757,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
   const workerExits = gatewayWorkerExits(path.join(path.dirname(mapFile), "gateway-events.jsonl"));
   const clientByN = new Map(
     client.flatMap((c) => {
-      const n = /[?&]n=(\d+)/.exec(c.path)?.[1];
+      const n = requestNumber(c.path);
       return n ? [[n, c]] : [];
     }),
   );
