@@ -16,6 +16,7 @@ import { nothingUsable } from "@/lib/analysis/input-problems";
 import { IncidentTitle } from "./incident-title";
 import { TargetTable } from "./target-table";
 import { TimelineChart } from "./timeline-chart";
+import { WorkerRestartsNote } from "./worker-restarts-note";
 
 /**
  * The incident page body, answer first: verdict and per-target fixes, then the evidence charts (server parts passed
@@ -168,6 +169,7 @@ export function IncidentLive({
               Set <code>edgemicro.logging.level: info</code> to see every request.
             </p>
           )}
+          <WorkerRestartsNote view={view} linkLines={!readOnly} />
         </section>
       )}
       {ready && view.diagnosis && <DiagnosisPanel view={view} onView={setView} readOnly={readOnly} />}

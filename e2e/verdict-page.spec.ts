@@ -200,3 +200,18 @@ test("an upload in which no file could be used says so instead of a verdict", as
   await expect(page.getByTestId("verdict")).toHaveCount(0);
   await expect(page.getByTestId("diagnosis")).toHaveCount(0);
 });
+
+test("a gateway worker that died mid-recording is named beside the numbers, with its log line", async ({ page }) => {
+  // lib/analysis/__fixtures__/lab/worker-crash-mid-request: one of two workers SIGKILLed 15 s in, its successor
+  // logged as `worker 3 is online` on line 235 (grep -n "is online"); no 502 in the log.
+  await upload(page, labFiles("worker-crash-mid-request"));
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "no-502", { timeout: 60_000 });
+  const note = page.getByTestId("worker-restarts");
+  await expect(note).toContainText("started a new worker while it was serving");
+  await expect(note.getByRole("listitem")).toHaveText([
+    /^worker 3 online at 2026-12-04 13:53:41\.107 UTC \(.*line 235\)$/,
+  ]);
+  await note.getByRole("link", { name: /line 235/ }).click();
+  await expect(page).toHaveURL(/\/logs\/[^/?]+\?line=235/);
+  await expect(page.locator("#L235")).toContainText("worker 3 is online");
+});

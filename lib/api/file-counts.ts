@@ -39,6 +39,9 @@ export const FileCounts = z
     org: z.string(),
     env: z.string(),
     redactions: z.array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) })),
+    /** Workers started while the gateway was serving (a worker died, or a reload): lib/parsers/log/worker-restarts.ts. */
+    workerRestarts: z.array(z.object({ ts: z.number(), worker: z.string(), lineNo: z.number() })),
+    workerRestartCount: z.number(),
     // pcap / pcapng (handlers/capture.ts)
     byTargetClass: tallyBy,
     byTargetClassState: z.record(z.string(), tallyBy),

@@ -2,6 +2,7 @@ import type { IssueRow, StatsRow, TransactionRow } from "@/lib/db/bulk";
 import { LogLineParser, StatsAccumulator, TransactionStitcher, type Transaction } from "@/lib/parsers/log";
 import { openLineIndexSink } from "@/lib/explore/line-index-file";
 import { LogAggregator } from "@/lib/analysis/log-aggregates";
+import { WorkerRestartTracker } from "@/lib/parsers/log/worker-restarts";
 import type { BlobStore } from "../blobs";
 import { redactToStore } from "../redact-blob";
 import type { LogResult, ParseFile, TaskIo } from "./protocol";
@@ -59,6 +60,7 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
   let statsBuf: StatsRow[] = [];
   const issues: IssueRow[] = [];
   const aggregates = new LogAggregator();
+  const restarts = new WorkerRestartTracker();
 
   const flushTx = async (list: Transaction[], force = false) => {
     // At most BATCH rows wait at a time: the end of a file can hand over tens of thousands of transactions at once.
@@ -107,6 +109,7 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
           issues.push({ lineNo: it.lineNo, byteOffset: it.offset, reason: it.reason, excerpt: it.excerpt });
         continue;
       }
+      restarts.add(it);
       if (!counts.firstTs || it.ts < counts.firstTs) counts.firstTs = it.ts;
       if (it.ts > counts.lastTs) counts.lastTs = it.ts;
       if (it.kind === "event") {
@@ -150,7 +153,13 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
   const { levels, ...rest } = counts;
   return {
     kind: "log",
-    counts: { ...rest, levels, statsTotals: stats.totals() },
+    counts: {
+      ...rest,
+      levels,
+      statsTotals: stats.totals(),
+      workerRestarts: restarts.restarts,
+      workerRestartCount: restarts.count,
+    },
     redacted,
     issues,
     buckets: aggregates.bucketRows(),

@@ -1,0 +1,41 @@
+import Link from "next/link";
+import type { IncidentView } from "@/lib/api/incident-schema";
+import { fmtTs } from "@/lib/format";
+import { contextHref } from "./log-lines";
+
+const SHOWN = 5;
+
+/**
+ * Gateway workers started while the gateway was serving (lib/parsers/log/worker-restarts.ts): the one cause of
+ * `socket hang up` at the gateway's clients that leaves no failure in the log, so it is named beside the numbers.
+ */
+export function WorkerRestartsNote({ view, linkLines }: { view: IncidentView; linkLines: boolean }) {
+  const starts = view.files
+    .filter((f) => f.kind === "gateway-log" && f.status === "done")
+    .flatMap((f) => (f.counts.workerRestarts ?? []).map((r) => ({ ...r, file: f })))
+    .sort((a, b) => a.ts - b.ts);
+  if (starts.length === 0) return null;
+  const total = view.files.reduce((n, f) => n + (f.kind === "gateway-log" ? (f.counts.workerRestartCount ?? 0) : 0), 0);
+  return (
+    <div className="note" style={{ marginTop: ".8rem" }} data-testid="worker-restarts">
+      <p style={{ margin: 0 }}>
+        The gateway started {total === 1 ? "a new worker" : `${total} new workers`} while it was serving: a worker died
+        (a crash, out of memory, killed) or the gateway was reloaded. Requests a dying worker had in flight end at their
+        clients as <code>socket hang up</code> with no line in the log, and its connections to the targets close with it
+        (the capture shows the gateway closing them at that moment).
+      </p>
+      <ul style={{ margin: ".4rem 0 0" }}>
+        {starts.slice(0, SHOWN).map((r) => {
+          const where = `${r.file.name.split("/").pop()}, line ${r.lineNo}`;
+          return (
+            <li key={`${r.file.id}:${r.lineNo}`}>
+              worker {r.worker} online at {fmtTs(r.ts)} (
+              {linkLines ? <Link href={contextHref(view.id, r.file.id, r.lineNo)}>{where}</Link> : where})
+            </li>
+          );
+        })}
+        {starts.length > SHOWN && <li className="muted">and {total - SHOWN} more</li>}
+      </ul>
+    </div>
+  );
+}

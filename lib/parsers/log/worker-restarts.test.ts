@@ -1,0 +1,48 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LogLineParser } from "./parse";
+import { MAX_WORKER_RESTARTS, WorkerRestartTracker } from "./worker-restarts";
+
+const LAB = path.resolve(import.meta.dirname, "../../analysis/__fixtures__/lab");
+
+function track(text: string | Buffer): WorkerRestartTracker {
+  const p = new LogLineParser();
+  const t = new WorkerRestartTracker();
+  for (const it of [...p.push(Buffer.from(text)), ...p.end()]) t.add(it);
+  return t;
+}
+
+const labLog = (name: string) => {
+  const dir = path.join(LAB, name);
+  return readFileSync(
+    path.join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith(".log"))!,
+    ),
+  );
+};
+
+describe("WorkerRestartTracker", () => {
+  // `grep -n "is online"` on each recording's log: worker-crash-mid-request has lines 1 and 2 (the first set, before
+  // any event or stats line: the first is line 7) and line 235 (`13:53:41.107Z … worker 3 is online`, the successor
+  // of the worker killed 15 s in); cluster-two-workers has lines 1 and 2 only.
+  it("names the worker started after a worker died, not the set started with the gateway", () => {
+    const t = track(labLog("worker-crash-mid-request"));
+    expect(t.count).toBe(1);
+    expect(t.restarts).toEqual([{ ts: Date.parse("2026-12-04T13:53:41.107Z"), worker: "3", lineNo: 235 }]);
+    expect(track(labLog("cluster-two-workers")).count).toBe(0);
+  });
+
+  it("counts every start once serving began, and keeps the first ones", () => {
+    const online = (i: number) =>
+      `2026-12-04T10:00:${String(i % 60).padStart(2, "0")}.000Z info 900 worker ${i} is online ... `;
+    const stats =
+      "2026-12-04T10:00:00.500Z stats 1 treqErrors=0, tresErrors=0, statusCodes={1=0, 2=1, 3=0, 4=0, 5=0}, requests=1, responses=1, connections=1";
+    const lines = [online(1), stats, ...Array.from({ length: MAX_WORKER_RESTARTS + 5 }, (_, i) => online(i + 2))];
+    const t = track(lines.join("\n"));
+    expect(t.count).toBe(MAX_WORKER_RESTARTS + 5);
+    expect(t.restarts).toHaveLength(MAX_WORKER_RESTARTS);
+    expect(t.restarts[0]).toMatchObject({ worker: "2", lineNo: 3 });
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Gateway workers started while the gateway was already serving (docs/formats.md §1b). edgemicro's cluster manager
+ * logs `worker N is online ...` for each worker it forks: the first set at start-up, and one more whenever a worker
+ * dies (its successor) or the gateway reloads (a new set). A worker that dies logs nothing for the requests it had in
+ * flight, so these lines are the log's only trace of requests lost that way (their clients saw `socket hang up`).
+ */
+import type { LogItem } from "./types";
+
+/** Starts kept per file; the count goes on past it. */
+export const MAX_WORKER_RESTARTS = 50;
+
+export interface WorkerRestart {
+  ts: number;
+  /** The cluster's worker id, as the line gives it. */
+  worker: string;
+  lineNo: number;
+}
+
+const WORKER_ONLINE = /^worker (\d+) is online\b/;
+
+export class WorkerRestartTracker {
+  /** The gateway has served (a request's event line or a worker's stats line came before): later starts are restarts. */
+  private serving = false;
+  readonly restarts: WorkerRestart[] = [];
+  count = 0;
+
+  add(it: LogItem): void {
+    if (it.kind === "event" || it.kind === "stats") {
+      this.serving = true;
+      return;
+    }
+    if (it.kind !== "record" || !this.serving) return;
+    const m = WORKER_ONLINE.exec(it.text);
+    if (!m) return;
+    this.count++;
+    if (this.restarts.length < MAX_WORKER_RESTARTS) this.restarts.push({ ts: it.ts, worker: m[1], lineNo: it.lineNo });
+  }
+}
