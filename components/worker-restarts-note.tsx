@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtTs } from "@/lib/format";
+import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
 import { contextHref } from "./log-lines";
 
 const SHOWN = 5;
@@ -10,12 +11,8 @@ const SHOWN = 5;
  * `socket hang up` at the gateway's clients that leaves no failure in the log, so it is named beside the numbers.
  */
 export function WorkerRestartsNote({ view, linkLines }: { view: IncidentView; linkLines: boolean }) {
-  const starts = view.files
-    .filter((f) => f.kind === "gateway-log" && f.status === "done")
-    .flatMap((f) => (f.counts.workerRestarts ?? []).map((r) => ({ ...r, file: f })))
-    .sort((a, b) => a.ts - b.ts);
+  const { starts, total } = incidentWorkerRestarts(view);
   if (starts.length === 0) return null;
-  const total = view.files.reduce((n, f) => n + (f.kind === "gateway-log" ? (f.counts.workerRestartCount ?? 0) : 0), 0);
   return (
     <div className="note" style={{ marginTop: ".8rem" }} data-testid="worker-restarts">
       <p style={{ margin: 0 }}>
@@ -26,11 +23,11 @@ export function WorkerRestartsNote({ view, linkLines }: { view: IncidentView; li
       </p>
       <ul style={{ margin: ".4rem 0 0" }}>
         {starts.slice(0, SHOWN).map((r) => {
-          const where = `${r.file.name.split("/").pop()}, line ${r.lineNo}`;
+          const where = `${r.fileName.split("/").pop()}, line ${r.lineNo}`;
           return (
-            <li key={`${r.file.id}:${r.lineNo}`}>
+            <li key={`${r.fileId}:${r.lineNo}`}>
               worker {r.worker} online at {fmtTs(r.ts)} (
-              {linkLines ? <Link href={contextHref(view.id, r.file.id, r.lineNo)}>{where}</Link> : where})
+              {linkLines ? <Link href={contextHref(view.id, r.fileId, r.lineNo)}>{where}</Link> : where})
             </li>
           );
         })}

@@ -1,6 +1,7 @@
 /** The Markdown report for a ticket: verdict, evidence, hops, targets, examples with log lines and frames, fix. Pure. */
 import type { AnalysisExport, Example } from "./schema";
 import { CAUSE_LABEL } from "@/lib/analysis/diagnosis/labels";
+import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
 
 export { CAUSE_LABEL };
 
@@ -49,6 +50,13 @@ function clockLine(c: AnalysisExport["clock"]): string {
         ? `${signed(c.appliedOffsetMs)} (detected)`
         : "none applied";
   return `${applied}; ${detected}`;
+}
+
+function restartsLine(v: AnalysisExport["incident"]): string {
+  const { starts, total } = incidentWorkerRestarts(v);
+  if (total === 0) return "0";
+  const r = starts[0];
+  return `${total} (first: worker ${r.worker} at ${iso(r.ts)}, ${r.fileName} line ${r.lineNo})`;
 }
 
 function example(e: Example, i: number, hasCapture: boolean): string {
@@ -133,6 +141,7 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
         ["Premature closes (target closed without answering)", byClass("premature-close")],
         ["502 / ECONNRESET matched to a connection close", `${a.clock.matched} of ${a.clock.failures}`],
         ["Clock offset, log − capture", clockLine(a.clock)],
+        ["Gateway workers started while serving (a worker died, or a reload)", restartsLine(v)],
         ["Files in the bundle", v.files.map((f) => `${f.name} (${f.kind}, ${f.status})`).join(", ")],
       ],
     ),

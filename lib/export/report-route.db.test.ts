@@ -34,6 +34,8 @@ beforeAll(async () => {
       size: 1n,
       kind: "gateway-log",
       status: "done",
+      // As the log task counts a worker started after serving began (lib/parsers/log/worker-restarts.ts).
+      counts: { workerRestarts: [{ ts: 1_700_000_000_500, worker: "3", lineNo: 235 }], workerRestartCount: 2 },
     },
   });
   await db.logTransaction.create({
@@ -88,6 +90,12 @@ describe("report.md", () => {
       .replace(/<sub>analysis\.json schemaVersion \d+<\/sub>/, "");
     expect(prose).not.toMatch(/(^|[^\\])<[A-Za-z/!?]/);
     expect(prose).not.toMatch(/(^|[^\\])\]\(/);
+  });
+
+  it("names the gateway workers started while serving in the evidence, with the first one's file and line", async () => {
+    expect(await report()).toContain(
+      "| Gateway workers started while serving (a worker died, or a reload) | 2 (first: worker 3 at 2023-11-14T22:13:20.500Z, gw\\<b\\>1\\</b\\>.log line 235) |",
+    );
   });
 
   it("links the dashboard on the host the request was allowed for, or PUBLIC_ORIGIN; never the bind address", async () => {
