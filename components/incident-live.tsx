@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import type { IncidentProgress } from "@/lib/incidents/view";
-import { timelineChartData } from "@/lib/analysis/chart-data";
+import { restartMarkers, timelineChartData } from "@/lib/analysis/chart-data";
+import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";
 import { FileList } from "./file-list";
@@ -75,6 +76,7 @@ export function IncidentLive({
     return () => clearTimeout(timer);
   }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
+  const restarts = useMemo(() => restartMarkers(chart, incidentWorkerRestarts(view).starts), [chart, view]);
   const s = view.summary;
 
   const unusable = nothingUsable(view.files);
@@ -181,7 +183,7 @@ export function IncidentLive({
               ({Math.round(view.timeline.bucketMs / 1000)} s buckets, stacked by error code)
             </span>
           </h2>
-          <TimelineChart data={chart} />
+          <TimelineChart data={chart} restarts={restarts} />
         </section>
       )}
       {ready && (

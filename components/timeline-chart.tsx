@@ -9,13 +9,14 @@ import {
   Line,
   CartesianGrid,
   Legend,
+  ReferenceLine,
   ResponsiveContainer,
   Symbols,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
-import type { TimelineChartData } from "@/lib/analysis/chart-data";
+import type { RestartMarker, TimelineChartData } from "@/lib/analysis/chart-data";
 
 const PALETTE = ["#c62828", "#ef6c00", "#6a1b9a", "#283593", "#00838f", "#558b2f", "#8d6e63"];
 
@@ -72,7 +73,16 @@ export function bucketHref(incidentId: string, data: TimelineChartData, row: Row
   return `/incidents/${incidentId}/transactions?${u}`;
 }
 
-export function TimelineChart({ data, incidentId }: { data: TimelineChartData; incidentId?: string }) {
+export function TimelineChart({
+  data,
+  incidentId,
+  restarts = [],
+}: {
+  data: TimelineChartData;
+  incidentId?: string;
+  /** Bars in which gateway workers started while serving (a worker died, or a reload). */
+  restarts?: RestartMarker[];
+}) {
   const router = useRouter();
   const fromPath = /^\/incidents\/([^/]+)/.exec(usePathname() ?? "")?.[1];
   const id = incidentId ?? fromPath;
@@ -148,6 +158,20 @@ export function TimelineChart({ data, incidentId }: { data: TimelineChartData; i
                   activeDot={false}
                 />
               ))}
+            {restarts.map((m) => (
+              <ReferenceLine
+                key={m.label}
+                x={m.label}
+                stroke="var(--text)"
+                strokeDasharray="4 3"
+                label={{
+                  value: `worker ${m.workers.join(", ")} started`,
+                  position: "insideTopLeft",
+                  fontSize: 11,
+                  fill: "var(--text)",
+                }}
+              />
+            ))}
             {data.rows.length > 1 && <Brush dataKey="label" height={20} travellerWidth={8} />}
           </ComposedChart>
         </ResponsiveContainer>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram } from "./chart-data";
+import { IDLE_GAP_FINE, failuresByPath, idleGapHistogram, restartMarkers, timelineChartData } from "./chart-data";
 
 /** The fine bin the aggregate query puts a gap of `ms` in. */
 const bin = (ms: number) => Math.floor(Math.log(ms + 1) * IDLE_GAP_FINE);
@@ -68,5 +68,36 @@ describe("failuresByPath", () => {
       other502: 2,
       other504: 1,
     });
+  });
+});
+
+describe("restartMarkers", () => {
+  const at = (s: number) => Date.parse("2026-12-04T13:53:00.000Z") + s * 1000;
+  const bucket = (t: number) => ({
+    ...{ t, total: 1, errors: { ECONNRESET: 1 }, s502: 1, s504: 0 },
+    ...{ targetFin: 0, targetRst: 0, killFin: 0, killRst: 0 },
+  });
+  // Bars every 10 s from 13:53:00 to 13:53:40 (the empty ones between are filled in).
+  const chart = timelineChartData({ bucketMs: 10_000, buckets: [bucket(at(0)), bucket(at(40))] });
+
+  it("puts each start on the bar it falls in, starts in one bar on one marker, and leaves out starts off the chart", () => {
+    expect(chart.rows.map((r) => r.label)).toEqual(["13:53:00", "13:53:10", "13:53:20", "13:53:30", "13:53:40"]);
+    const starts = [
+      { ts: at(41.107), worker: "3" },
+      { ts: at(12), worker: "4" },
+      { ts: at(19.999), worker: "5" },
+      { ts: at(-0.001), worker: "6" },
+      { ts: at(50), worker: "7" },
+    ];
+    expect(restartMarkers(chart, starts)).toEqual([
+      { label: "13:53:40", workers: ["3"] },
+      { label: "13:53:10", workers: ["4", "5"] },
+    ]);
+  });
+
+  it("has nothing to mark on an empty chart", () => {
+    expect(restartMarkers(timelineChartData({ bucketMs: 1000, buckets: [] }), [{ ts: at(0), worker: "1" }])).toEqual(
+      [],
+    );
   });
 });
