@@ -76,7 +76,7 @@ export function IncidentLive({
     return () => clearTimeout(timer);
   }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
-  const restarts = useMemo(() => restartMarkers(chart, incidentWorkerRestarts(view).starts), [chart, view]);
+  const restarts = useMemo(() => restartMarkers(chart, incidentWorkerRestarts(view).events), [chart, view]);
   const s = view.summary;
 
   const unusable = nothingUsable(view.files);

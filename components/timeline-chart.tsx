@@ -61,6 +61,15 @@ const CLOSE_SERIES = [
   },
 ] as const;
 
+/** `worker 1 exited · 3 started`: what happened to the gateway's workers in one bar. */
+function markerText(m: RestartMarker): string {
+  const parts = [
+    ...(m.exited.length ? [`${m.exited.join(", ")} exited`] : []),
+    ...(m.started.length ? [`${m.started.join(", ")} started`] : []),
+  ];
+  return `worker ${parts.join(" · ")}`;
+}
+
 /** The drill-down link of one bar (or one error code's part of it): that bucket's 5xx transactions. */
 export function bucketHref(incidentId: string, data: TimelineChartData, row: Row, code?: string): string {
   const i = data.rows.indexOf(row);
@@ -80,7 +89,7 @@ export function TimelineChart({
 }: {
   data: TimelineChartData;
   incidentId?: string;
-  /** Bars in which gateway workers started while serving (a worker died, or a reload). */
+  /** Bars in which gateway workers exited or started while serving (a worker died, a reload or a stop). */
   restarts?: RestartMarker[];
 }) {
   const router = useRouter();
@@ -165,7 +174,7 @@ export function TimelineChart({
                 stroke="var(--text)"
                 strokeDasharray="4 3"
                 label={{
-                  value: `worker ${m.workers.join(", ")} started`,
+                  value: markerText(m),
                   position: "insideTopLeft",
                   fontSize: 11,
                   fill: "var(--text)",

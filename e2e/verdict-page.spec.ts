@@ -201,17 +201,19 @@ test("an upload in which no file could be used says so instead of a verdict", as
   await expect(page.getByTestId("diagnosis")).toHaveCount(0);
 });
 
-test("a gateway worker that died mid-recording is named beside the numbers, with its log line", async ({ page }) => {
-  // lib/analysis/__fixtures__/lab/worker-crash-mid-request: one of two workers SIGKILLed 15 s in, its successor
-  // logged as `worker 3 is online` on line 235 (grep -n "is online"); no 502 in the log.
+test("a gateway worker that died mid-recording is named beside the numbers, with its log lines", async ({ page }) => {
+  // lib/analysis/__fixtures__/lab/worker-crash-mid-request: one of two workers SIGKILLed 15 s in, logged as
+  // `handleWorkerExit 1 :: 21185` on line 216 and its successor as `worker 3 is online` on line 219
+  // (grep -n "is online\|handleWorkerExit"); no 502 in the log.
   await upload(page, labFiles("worker-crash-mid-request"));
   await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "no-502", { timeout: 60_000 });
   const note = page.getByTestId("worker-restarts");
-  await expect(note).toContainText("started a new worker while it was serving");
+  await expect(note).toContainText("Gateway workers exited or started while the gateway was serving");
   await expect(note.getByRole("listitem")).toHaveText([
-    /^worker 3 online at 2026-12-04 13:53:41\.107 UTC \(.*line 235\)$/,
+    /^worker 1 exited at 2026-12-04 17:10:04\.979 UTC \(.*line 216\)$/,
+    /^worker 3 started at 2026-12-04 17:10:05\.071 UTC \(.*line 219\)$/,
   ]);
-  await note.getByRole("link", { name: /line 235/ }).click();
-  await expect(page).toHaveURL(/\/logs\/[^/?]+\?line=235/);
-  await expect(page.locator("#L235")).toContainText("worker 3 is online");
+  await note.getByRole("link", { name: /line 216/ }).click();
+  await expect(page).toHaveURL(/\/logs\/[^/?]+\?line=216/);
+  await expect(page.locator("#L216")).toContainText("handleWorkerExit 1 :: 21185");
 });

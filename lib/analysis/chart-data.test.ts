@@ -80,24 +80,24 @@ describe("restartMarkers", () => {
   // Bars every 10 s from 13:53:00 to 13:53:40 (the empty ones between are filled in).
   const chart = timelineChartData({ bucketMs: 10_000, buckets: [bucket(at(0)), bucket(at(40))] });
 
-  it("puts each start on the bar it falls in, starts in one bar on one marker, and leaves out starts off the chart", () => {
+  it("puts each exit and start on the bar it falls in, one marker per bar, and leaves out those off the chart", () => {
     expect(chart.rows.map((r) => r.label)).toEqual(["13:53:00", "13:53:10", "13:53:20", "13:53:30", "13:53:40"]);
-    const starts = [
-      { ts: at(41.107), worker: "3" },
-      { ts: at(12), worker: "4" },
-      { ts: at(19.999), worker: "5" },
-      { ts: at(-0.001), worker: "6" },
-      { ts: at(50), worker: "7" },
+    const events = [
+      { ts: at(41.107), worker: "3", event: "start" as const },
+      { ts: at(12), worker: "1", event: "exit" as const },
+      { ts: at(19.999), worker: "4", event: "start" as const },
+      { ts: at(-0.001), worker: "6", event: "start" as const },
+      { ts: at(50), worker: "7", event: "exit" as const },
     ];
-    expect(restartMarkers(chart, starts)).toEqual([
-      { label: "13:53:40", workers: ["3"] },
-      { label: "13:53:10", workers: ["4", "5"] },
+    expect(restartMarkers(chart, events)).toEqual([
+      { label: "13:53:40", exited: [], started: ["3"] },
+      { label: "13:53:10", exited: ["1"], started: ["4"] },
     ]);
   });
 
   it("has nothing to mark on an empty chart", () => {
-    expect(restartMarkers(timelineChartData({ bucketMs: 1000, buckets: [] }), [{ ts: at(0), worker: "1" }])).toEqual(
-      [],
-    );
+    expect(
+      restartMarkers(timelineChartData({ bucketMs: 1000, buckets: [] }), [{ ts: at(0), worker: "1", event: "exit" }]),
+    ).toEqual([]);
   });
 });

@@ -47,28 +47,29 @@ export function timelineChartData(timeline: IncidentView["timeline"], maxBars = 
   return { codes, rows, closes };
 }
 
-/** A vertical marker on the timeline: the bar in which gateway workers started while serving, and which. */
+/** A vertical marker on the timeline: the bar in which gateway workers exited or started while serving, and which. */
 export interface RestartMarker {
   label: string;
-  workers: string[];
+  exited: string[];
+  started: string[];
 }
 
-/** The bars of `data` in which each start falls; starts outside the drawn bars are left out. */
+/** The bars of `data` in which each worker exit or start falls; those outside the drawn bars are left out. */
 export function restartMarkers(
   data: TimelineChartData,
-  starts: Array<{ ts: number; worker: string }>,
+  events: Array<{ ts: number; worker: string; event: "exit" | "start" }>,
 ): RestartMarker[] {
   const { rows } = data;
   if (rows.length === 0) return [];
   const step = rows.length > 1 ? rows[1].t - rows[0].t : Infinity;
   const byLabel = new Map<string, RestartMarker>();
-  for (const s of starts) {
+  for (const e of events) {
     // A lone bar holds everything from its start on (as its drill-down link does).
-    const i = s.ts < rows[0].t ? -1 : Number.isFinite(step) ? Math.floor((s.ts - rows[0].t) / step) : 0;
+    const i = e.ts < rows[0].t ? -1 : Number.isFinite(step) ? Math.floor((e.ts - rows[0].t) / step) : 0;
     const row = rows[i];
     if (!row) continue;
-    const m = byLabel.get(row.label) ?? { label: row.label, workers: [] };
-    m.workers.push(s.worker);
+    const m = byLabel.get(row.label) ?? { label: row.label, exited: [], started: [] };
+    (e.event === "exit" ? m.exited : m.started).push(e.worker);
     byLabel.set(row.label, m);
   }
   return [...byLabel.values()];

@@ -39,8 +39,10 @@ export const FileCounts = z
     org: z.string(),
     env: z.string(),
     redactions: z.array(z.object({ rule: z.enum(REDACTION_RULES), count: z.number(), lines: z.array(z.number()) })),
-    /** Workers started while the gateway was serving (a worker died, or a reload): lib/parsers/log/worker-restarts.ts. */
-    workerRestarts: z.array(z.object({ ts: z.number(), worker: z.string(), lineNo: z.number() })),
+    /** Workers that exited, or started while the gateway was serving (a worker died, a reload): lib/parsers/log/worker-restarts.ts. */
+    workerRestarts: z.array(
+      z.object({ ts: z.number(), event: z.enum(["exit", "start"]), worker: z.string(), lineNo: z.number() }),
+    ),
     workerRestartCount: z.number(),
     // pcap / pcapng (handlers/capture.ts)
     byTargetClass: tallyBy,

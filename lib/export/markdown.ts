@@ -53,10 +53,10 @@ function clockLine(c: AnalysisExport["clock"]): string {
 }
 
 function restartsLine(v: AnalysisExport["incident"]): string {
-  const { starts, total } = incidentWorkerRestarts(v);
+  const { events, total } = incidentWorkerRestarts(v);
   if (total === 0) return "0";
-  const r = starts[0];
-  return `${total} (first: worker ${r.worker} at ${iso(r.ts)}, ${r.fileName} line ${r.lineNo})`;
+  const r = events[0];
+  return `${total} (first: worker ${r.worker} ${r.event === "exit" ? "exited" : "started"} at ${iso(r.ts)}, ${r.fileName} line ${r.lineNo})`;
 }
 
 function example(e: Example, i: number, hasCapture: boolean): string {
@@ -141,7 +141,7 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
         ["Premature closes (target closed without answering)", byClass("premature-close")],
         ["502 / ECONNRESET matched to a connection close", `${a.clock.matched} of ${a.clock.failures}`],
         ["Clock offset, log − capture", clockLine(a.clock)],
-        ["Gateway workers started while serving (a worker died, or a reload)", restartsLine(v)],
+        ["Gateway workers exited or started while serving (a worker died, a reload or a stop)", restartsLine(v)],
         ["Files in the bundle", v.files.map((f) => `${f.name} (${f.kind}, ${f.status})`).join(", ")],
       ],
     ),

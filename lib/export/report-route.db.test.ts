@@ -34,8 +34,11 @@ beforeAll(async () => {
       size: 1n,
       kind: "gateway-log",
       status: "done",
-      // As the log task counts a worker started after serving began (lib/parsers/log/worker-restarts.ts).
-      counts: { workerRestarts: [{ ts: 1_700_000_000_500, worker: "3", lineNo: 235 }], workerRestartCount: 2 },
+      // As the log task counts a worker's exit (lib/parsers/log/worker-restarts.ts).
+      counts: {
+        workerRestarts: [{ ts: 1_700_000_000_500, event: "exit", worker: "3", lineNo: 235 }],
+        workerRestartCount: 2,
+      },
     },
   });
   await db.logTransaction.create({
@@ -92,9 +95,9 @@ describe("report.md", () => {
     expect(prose).not.toMatch(/(^|[^\\])\]\(/);
   });
 
-  it("names the gateway workers started while serving in the evidence, with the first one's file and line", async () => {
+  it("names the gateway workers that exited or started while serving in the evidence, with the first one's file and line", async () => {
     expect(await report()).toContain(
-      "| Gateway workers started while serving (a worker died, or a reload) | 2 (first: worker 3 at 2023-11-14T22:13:20.500Z, gw\\<b\\>1\\</b\\>.log line 235) |",
+      "| Gateway workers exited or started while serving (a worker died, a reload or a stop) | 2 (first: worker 3 exited at 2023-11-14T22:13:20.500Z, gw\\<b\\>1\\</b\\>.log line 235) |",
     );
   });
 

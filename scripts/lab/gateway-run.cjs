@@ -56,8 +56,10 @@ if (workers > 0 && cluster.isPrimary) {
   logger = core.Logging.init(config, { org, env });
   cluster.on("online", (w) => logger.info(`worker ${w.id} is online ...`));
   cluster.on("listening", (w) => logger.info(`handleWorkerListening ${w.id}`));
+  cluster.on("disconnect", (w) => !stopping && logger.info(`emitWorkerDisconnect ${w.id}`));
   cluster.on("exit", (w, code, signal) => {
     event({ event: "exit", worker: w.id, signal });
+    if (!stopping) logger.warn(`handleWorkerExit ${w.id} :: ${w.process ? w.process.pid : "--"}`);
     forked = forked.filter((x) => x !== w);
     // a worker that died on its own is replaced at once (handleWorkerExit); a reload forked its successors already
     if (!stopping && restart?.kind === "crash") fork();

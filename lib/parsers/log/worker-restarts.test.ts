@@ -24,13 +24,17 @@ const labLog = (name: string) => {
 };
 
 describe("WorkerRestartTracker", () => {
-  // `grep -n "is online"` on each recording's log: worker-crash-mid-request has lines 1 and 2 (the first set, before
-  // any event or stats line: the first is line 7) and line 235 (`13:53:41.107Z … worker 3 is online`, the successor
-  // of the worker killed 15 s in); cluster-two-workers has lines 1 and 2 only.
-  it("names the worker started after a worker died, not the set started with the gateway", () => {
+  // `grep -n "is online\|handleWorkerExit"` on each recording's log: worker-crash-mid-request has lines 1 and 2 (the
+  // first set, before any event or stats line: the first is line 7), line 216 (`17:10:04.979Z warn … handleWorkerExit
+  // 1 :: 21185`, the worker killed 15 s in) and line 219 (`17:10:05.071Z … worker 3 is online`, its successor);
+  // cluster-two-workers has lines 1 and 2 only.
+  it("names the worker that died and its successor, not the set started with the gateway", () => {
     const t = track(labLog("worker-crash-mid-request"));
-    expect(t.count).toBe(1);
-    expect(t.restarts).toEqual([{ ts: Date.parse("2026-12-04T13:53:41.107Z"), worker: "3", lineNo: 235 }]);
+    expect(t.count).toBe(2);
+    expect(t.restarts).toEqual([
+      { ts: Date.parse("2026-12-04T17:10:04.979Z"), event: "exit", worker: "1", lineNo: 216 },
+      { ts: Date.parse("2026-12-04T17:10:05.071Z"), event: "start", worker: "3", lineNo: 219 },
+    ]);
     expect(track(labLog("cluster-two-workers")).count).toBe(0);
   });
 
@@ -43,6 +47,6 @@ describe("WorkerRestartTracker", () => {
     const t = track(lines.join("\n"));
     expect(t.count).toBe(MAX_WORKER_RESTARTS + 5);
     expect(t.restarts).toHaveLength(MAX_WORKER_RESTARTS);
-    expect(t.restarts[0]).toMatchObject({ worker: "2", lineNo: 3 });
+    expect(t.restarts[0]).toMatchObject({ event: "start", worker: "2", lineNo: 3 });
   });
 });
