@@ -8,7 +8,7 @@
  */
 import type { LogItem } from "./types";
 
-/** Starts kept per file; the count goes on past it. */
+/** Exits and starts kept per file; the count goes on past it. */
 export const MAX_WORKER_RESTARTS = 50;
 
 export interface WorkerRestart {
