@@ -9,15 +9,7 @@ import { TlsSession } from "./tls-session";
 import { LadderSteps, note } from "./ladder-steps";
 import { zeekState } from "./zeek-state";
 import type { Connection, Dir, Endpoint, LadderStep } from "./types";
-
-interface DirState {
-  stream: ByteStream;
-  http: HttpStream;
-  isn: number | null;
-  fin: boolean;
-  rst: boolean;
-  hist: Set<string>;
-}
+import type { DirState } from "./dir-state";
 
 const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
 
