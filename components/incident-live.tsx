@@ -76,7 +76,8 @@ export function IncidentLive({
     return () => clearTimeout(timer);
   }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
-  const restarts = useMemo(() => restartMarkers(chart, incidentWorkerRestarts(view).events), [chart, view]);
+  const workers = useMemo(() => incidentWorkerRestarts(view), [view]);
+  const restarts = useMemo(() => restartMarkers(chart, workers.events), [chart, workers]);
   const s = view.summary;
 
   const unusable = nothingUsable(view.files);
@@ -171,7 +172,7 @@ export function IncidentLive({
               Set <code>edgemicro.logging.level: info</code> to see every request.
             </p>
           )}
-          <WorkerRestartsNote view={view} linkLines={!readOnly} />
+          <WorkerRestartsNote incidentId={view.id} workers={workers} linkLines={!readOnly} />
         </section>
       )}
       {ready && view.diagnosis && <DiagnosisPanel view={view} onView={setView} readOnly={readOnly} />}

@@ -1,7 +1,6 @@
 import Link from "next/link";
-import type { IncidentView } from "@/lib/api/incident-schema";
 import { fmtTs } from "@/lib/format";
-import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
+import type { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
 import { contextHref } from "./log-lines";
 
 const SHOWN = 6;
@@ -11,8 +10,15 @@ const SHOWN = 6;
  * cause of `socket hang up` at the gateway's clients that leaves no failure in the log, so it is named beside the
  * numbers.
  */
-export function WorkerRestartsNote({ view, linkLines }: { view: IncidentView; linkLines: boolean }) {
-  const { events, total } = incidentWorkerRestarts(view);
+export function WorkerRestartsNote({
+  incidentId,
+  workers: { events, total },
+  linkLines,
+}: {
+  incidentId: string;
+  workers: ReturnType<typeof incidentWorkerRestarts>;
+  linkLines: boolean;
+}) {
   if (events.length === 0) return null;
   return (
     <div className="note" style={{ marginTop: ".8rem" }} data-testid="worker-restarts">
@@ -28,7 +34,7 @@ export function WorkerRestartsNote({ view, linkLines }: { view: IncidentView; li
           return (
             <li key={`${r.fileId}:${r.lineNo}`}>
               worker {r.worker} {r.event === "exit" ? "exited" : "started"} at {fmtTs(r.ts)} (
-              {linkLines ? <Link href={contextHref(view.id, r.fileId, r.lineNo)}>{where}</Link> : where})
+              {linkLines ? <Link href={contextHref(incidentId, r.fileId, r.lineNo)}>{where}</Link> : where})
             </li>
           );
         })}
