@@ -130,6 +130,21 @@ describe("a capture that covers only part of the log's time", () => {
     });
     expect(diagnose(ev([timed(2)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
     expect(diagnose(ev([timed(1)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
+    // Races, half as many unrecorded: any target may hang up, so those may be hang-ups (blind worlds random-529 and
+    // random-551 with their captures cut at the middle failure: 2 races seen beside 1 outside, 8 beside 4; truth both).
+    const races = (outside: number, seen: number) =>
+      target({
+        errors502: seen + outside,
+        errorCodes: { ECONNRESET: seen + outside },
+        outsideCapture: outside,
+        capture: cap({ "keepalive-race": seen }, { races: { "idle-timer": seen }, profile: profile(4530) }),
+      });
+    expect(diagnose(ev([races(1, 2)])).targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(diagnose(ev([races(4, 8)])).targets[0]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(diagnose(ev([races(1, 3)])).targets[0]).toMatchObject({
+      cause: "keepalive-mismatch",
+      confidence: "medium",
+    });
     // One outside beside eight hang-ups seen: what the capture shows stands.
     const wide = { ...middle(1), capture: cap({ "premature-close": 8 }, { premature: { "answer-time": 8 } }) };
     expect(diagnose(ev([wide])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
