@@ -16,9 +16,10 @@ process.env.CurrentEnvironmentName = env;
 const config = (yaml.safeLoad || yaml.load)(fs.readFileSync(configFile, "utf8"));
 const workers = Number(process.env.LAB_GATEWAY_WORKERS || 0);
 
-// LAB_GATEWAY_RESTART='{"atMs":N,"kind":"crash"|"reload"}' (cluster only): N ms after the cluster is ready, one worker
+// LAB_GATEWAY_RESTART='{"atMs":N,"kind":"crash"|"reload"}' (cluster): N ms after the cluster is ready, one worker
 // dies (SIGKILL) and the primary forks its replacement at once, or every worker is replaced as `edgemicro reload`
-// does (new workers first, then each old one disconnected and killed once its channel is gone). The times go to
+// does (new workers first, then each old one disconnected and killed once its channel is gone).
+// '{"atMs":N,"kind":"process","downMs":M}' (one process): the gateway process is killed and started again M ms later. The times go to
 // LAB_GATEWAY_EVENTS (JSON lines) for the truth: a dying worker's target sockets close with its process.
 const restart = process.env.LAB_GATEWAY_RESTART ? JSON.parse(process.env.LAB_GATEWAY_RESTART) : null;
 const event = (e) =>
@@ -92,6 +93,34 @@ if (workers > 0 && cluster.isPrimary) {
         }
       });
   };
+} else if (restart?.kind === "process" && !process.env.LAB_GATEWAY_CHILD) {
+  // One gateway process (edgemicro with `--cluster false`, or microgateway-core under a service manager): atMs after
+  // it is ready it is killed (SIGKILL: a crash, an OOM kill) and the service manager starts it again downMs after it
+  // exited. microgateway-core gives each process a new uid, so the new one writes a new log file
+  // (edgemicro-HOST-NEWUID-1-api.log); nobody logs the exit.
+  flushMs = 600;
+  const { fork } = require("child_process");
+  const start = (first) => {
+    const child = fork(__filename, process.argv.slice(2), { env: { ...process.env, LAB_GATEWAY_CHILD: "1" } });
+    const w = { id: "process", process: child };
+    forked.push(w);
+    child.on("message", (m) => {
+      if (!m?.ready) return;
+      event({ event: "start", worker: w.id });
+      if (!first) return;
+      process.send?.(m);
+      setTimeout(() => {
+        event({ event: "kill", worker: w.id });
+        child.kill("SIGKILL");
+      }, restart.atMs);
+    });
+    child.on("exit", (code, signal) => {
+      event({ event: "exit", worker: w.id, signal });
+      forked = forked.filter((x) => x !== w);
+      if (!stopping && first) setTimeout(() => !stopping && start(false), restart.downMs ?? 1000);
+    });
+  };
+  start(true);
 } else {
   const gateway = require(path.join(mods, "microgateway-core"))(config);
   gateway.start((err, server) => {

@@ -436,6 +436,23 @@ export const scenarios = {
       },
     ]),
   ),
+  "gateway-process-restart": {
+    description:
+      "The gateway runs as one process (no cluster) and is killed (SIGKILL) 15 s in with slow requests in flight (/report answers after 2.5 s; three lanes of them); a service manager starts it again 1 s later, and the new process writes a new log file (microgateway-core's new uid). 127.0.0.2:9000 keeps idle 60 s and otherwise answers everything.",
+    durationS: 30,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    gatewayRestart: { kind: "process", atMs: 15000, downMs: 1000 },
+    targets: [
+      target({
+        latency: { upMs: 10, downMs: 12 },
+        backend: { idleMs: 60000, slow: { prefix: "/report", delayMs: 2500 } },
+      }),
+    ],
+    lanes: [
+      scatterLane(0, ["items/1", "items/2", "stock"], 2),
+      ...[0, 1, 2].map(() => ({ ...scatterLane(0, ["report"], 1), gaps: [{ p: 1, min: 50, max: 400 }] })),
+    ],
+  },
   "keepalive-hint": {
     description:
       "Target sends Keep-Alive: timeout=2 and closes idle at 2 s (FIN). Does the gateway (Node 20 agent) retire sockets?",

@@ -22,7 +22,7 @@ for (const name of fs.readdirSync(root).sort()) {
         x.clientAborts?.gaveUp
           ? `client gave up on ${x.clientAborts.gaveUp}${x.clientAborts.gatewayClosed ? ` (${x.clientAborts.gatewayClosed} gw-close by it)` : ""}`
           : "",
-        x.workerExitCloses ? `${x.workerExitCloses} gw-close by a dying worker` : "",
+        x.workerExitCloses ? `${x.workerExitCloses} gw-close by a dying gateway process` : "",
       ]
         .filter(Boolean)
         .join(", ") || "-";

@@ -719,7 +719,12 @@ function gatewayWorkerExits(file) {
   return events
     .filter((e) => e.event === "exit")
     .map((e) => {
-      const stops = events.filter((x) => x.worker === e.worker && x.event !== "exit");
+      // One process's id comes back for its successor (kind `process`): only this life's kill counts.
+      const before = events.filter((x) => x.worker === e.worker && x.event === "exit" && x.t < e.t).map((x) => x.t);
+      const since = Math.max(-Infinity, ...before);
+      const stops = events.filter(
+        (x) => x.worker === e.worker && (x.event === "kill" || x.event === "disconnect") && x.t > since && x.t <= e.t,
+      );
       const from = stops.length ? Math.min(...stops.map((x) => x.t)) : e.t - 200;
       return {
         fromUs: (from - 5) * 1000,
