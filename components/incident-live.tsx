@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import type { IncidentProgress } from "@/lib/incidents/view";
-import { restartMarkers, timelineChartData } from "@/lib/analysis/chart-data";
+import { GATEWAY_PROCESS, restartMarkers, timelineChartData } from "@/lib/analysis/chart-data";
 import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";
@@ -77,7 +77,17 @@ export function IncidentLive({
   }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
   const workers = useMemo(() => incidentWorkerRestarts(view), [view]);
-  const restarts = useMemo(() => restartMarkers(chart, workers.events), [chart, workers]);
+  const restarts = useMemo(
+    () =>
+      restartMarkers(chart, [
+        ...workers.events,
+        ...workers.processes.flatMap((p) => [
+          { ts: p.lastTs, event: "exit" as const, worker: GATEWAY_PROCESS },
+          { ts: p.ts, event: "start" as const, worker: GATEWAY_PROCESS },
+        ]),
+      ]),
+    [chart, workers],
+  );
   const s = view.summary;
 
   const unusable = nothingUsable(view.files);

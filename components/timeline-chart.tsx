@@ -16,7 +16,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { RestartMarker, TimelineChartData } from "@/lib/analysis/chart-data";
+import { GATEWAY_PROCESS, type RestartMarker, type TimelineChartData } from "@/lib/analysis/chart-data";
 
 const PALETTE = ["#c62828", "#ef6c00", "#6a1b9a", "#283593", "#00838f", "#558b2f", "#8d6e63"];
 
@@ -61,13 +61,19 @@ const CLOSE_SERIES = [
   },
 ] as const;
 
-/** `worker 1 exited · 3 started`: what happened to the gateway's workers in one bar. */
+/** `worker 1 exited · worker 3 started`, `gateway stopped · gateway started`: what happened to the gateway in one bar. */
 function markerText(m: RestartMarker): string {
-  const parts = [
-    ...(m.exited.length ? [`${m.exited.join(", ")} exited`] : []),
-    ...(m.started.length ? [`${m.started.join(", ")} started`] : []),
-  ];
-  return `worker ${parts.join(" · ")}`;
+  const who = (ids: string[]) => {
+    const workers = ids.filter((id) => id !== GATEWAY_PROCESS);
+    return [
+      ...(workers.length ? [`worker ${workers.join(", ")}`] : []),
+      ...(workers.length < ids.length ? ["gateway"] : []),
+    ];
+  };
+  return [
+    ...who(m.exited).map((w) => `${w} ${w === "gateway" ? "stopped" : "exited"}`),
+    ...who(m.started).map((w) => `${w} started`),
+  ].join(" · ");
 }
 
 /** The drill-down link of one bar (or one error code's part of it): that bucket's 5xx transactions. */

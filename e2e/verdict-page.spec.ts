@@ -217,3 +217,18 @@ test("a gateway worker that died mid-recording is named beside the numbers, with
   await expect(page).toHaveURL(/\/logs\/[^/?]+\?line=216/);
   await expect(page.locator("#L216")).toContainText("handleWorkerExit 1 :: 21185");
 });
+
+test("a gateway process killed and started again is named from its two log files", async ({ page }) => {
+  // lib/analysis/__fixtures__/lab/gateway-process-restart: one gateway process SIGKILLed 15 s in and started again
+  // 1 s later. The first process's file (uid 339a3ca6…) ends at 23:22:04.318 (`tail -n1`); the new one's (uid
+  // c143ae7b…) begins with its `edge micro listening` line at 23:22:06.426 (`grep -n "edge micro listening"`: line 1).
+  await upload(page, labFiles("gateway-process-restart"));
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-cause", "no-502", { timeout: 60_000 });
+  const note = page.getByTestId("worker-restarts");
+  await expect(note).toContainText("The gateway was stopped and started again");
+  await expect(note.getByRole("listitem")).toHaveText([
+    /^the gateway on vm started again at 2026-12-04 23:22:06\.426 UTC \(edgemicro-vm-c143ae7b-.*-1-api\.log, line 1\); the process before wrote its last line at 2026-12-04 23:22:04\.318 UTC \(edgemicro-vm-339a3ca6-.*-1-api\.log\)$/,
+  ]);
+  await note.getByRole("link", { name: /line 1/ }).click();
+  await expect(page.locator("#L1")).toContainText("edge micro listening on port 8000 uid=c143ae7b");
+});

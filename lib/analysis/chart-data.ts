@@ -48,6 +48,9 @@ export function timelineChartData(timeline: IncidentView["timeline"], maxBars = 
 }
 
 /** A vertical marker on the timeline: the bar in which gateway workers exited or started while serving, and which. */
+/** The `worker` of a marker event for the gateway process itself (stopped, started again as a new process). */
+export const GATEWAY_PROCESS = "gateway";
+
 export interface RestartMarker {
   label: string;
   exited: string[];

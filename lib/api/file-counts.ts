@@ -44,6 +44,8 @@ export const FileCounts = z
       z.object({ ts: z.number(), event: z.enum(["exit", "start"]), worker: z.string(), lineNo: z.number() }),
     ),
     workerRestartCount: z.number(),
+    /** The log's first `edge micro listening` line: its gateway process started (lib/incidents/worker-restarts.ts). */
+    gatewayStart: z.object({ ts: z.number(), lineNo: z.number() }),
     // pcap / pcapng (handlers/capture.ts)
     byTargetClass: tallyBy,
     byTargetClassState: z.record(z.string(), tallyBy),

@@ -59,6 +59,15 @@ function restartsLine(v: AnalysisExport["incident"]): string {
   return `${total} (first: worker ${r.worker} ${r.event === "exit" ? "exited" : "started"} at ${iso(r.ts)}, ${r.fileName} line ${r.lineNo})`;
 }
 
+/** The gateway started again as a new process (a new log file): lib/incidents/worker-restarts.ts. */
+function processRestartsLine(v: AnalysisExport["incident"]): string {
+  const { processes } = incidentWorkerRestarts(v);
+  if (processes.length === 0) return "0";
+  const p = processes[0];
+  const where = p.lineNo === null ? p.fileName : `${p.fileName} line ${p.lineNo}`;
+  return `${processes.length} (first: ${p.host} at ${iso(p.ts)}, ${where}; the process before wrote its last line at ${iso(p.lastTs)}, ${p.lastFileName})`;
+}
+
 function example(e: Example, i: number, hasCapture: boolean): string {
   const head = mdText(
     `### ${i + 1}. ${e.method} /${e.url} → ${e.status ?? "—"}${e.errCode ? ` ${e.errCode}` : ""}${e.errMessage ? ` (${e.errMessage})` : ""}`,
@@ -142,6 +151,7 @@ export function reportMarkdown(a: AnalysisExport, opts: { origin?: string; examp
         ["502 / ECONNRESET matched to a connection close", `${a.clock.matched} of ${a.clock.failures}`],
         ["Clock offset, log − capture", clockLine(a.clock)],
         ["Gateway workers exited or started while serving (a worker died, a reload or a stop)", restartsLine(v)],
+        ["Gateway started again as a new process (a new log file)", processRestartsLine(v)],
         ["Files in the bundle", v.files.map((f) => `${f.name} (${f.kind}, ${f.status})`).join(", ")],
       ],
     ),

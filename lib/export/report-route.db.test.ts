@@ -41,6 +41,22 @@ beforeAll(async () => {
       },
     },
   });
+  // Two processes of one host, one after the other (lib/incidents/worker-restarts.ts): the gateway started again.
+  const uid = (c: string) => `${c.repeat(8)}-${c.repeat(4)}-${c.repeat(4)}-${c.repeat(4)}-${c.repeat(12)}`;
+  for (const [id, c, firstTs, lastTs, start] of [
+    ["f_p1", "a", 1_700_000_000_000, 1_700_000_010_000, null],
+    ["f_p2", "b", 1_700_000_012_000, 1_700_000_020_000, { ts: 1_700_000_012_000, lineNo: 1 }],
+  ] as const)
+    await db.bundleFile.create({
+      data: {
+        ...{ id, incidentId: "inc_md", name: `edgemicro-gw1-${uid(c)}-1-api.log`, sha256: c.repeat(64), size: 1n },
+        ...{
+          kind: "gateway-log",
+          status: "done",
+          counts: { firstTs, lastTs, ...(start ? { gatewayStart: start } : {}) },
+        },
+      },
+    });
   await db.logTransaction.create({
     data: {
       incidentId: "inc_md",
@@ -98,6 +114,12 @@ describe("report.md", () => {
   it("names the gateway workers that exited or started while serving in the evidence, with the first one's file and line", async () => {
     expect(await report()).toContain(
       "| Gateway workers exited or started while serving (a worker died, a reload or a stop) | 2 (first: worker 3 exited at 2023-11-14T22:13:20.500Z, gw\\<b\\>1\\</b\\>.log line 235) |",
+    );
+  });
+
+  it("names the gateway started again as a new process, with its file and the last line of the process before", async () => {
+    expect(await report()).toContain(
+      `| Gateway started again as a new process (a new log file) | 1 (first: gw1 at 2023-11-14T22:13:32.000Z, edgemicro-gw1-${"b".repeat(8)}-bbbb-bbbb-bbbb-${"b".repeat(12)}-1-api.log line 1; the process before wrote its last line at 2023-11-14T22:13:30.000Z, edgemicro-gw1-${"a".repeat(8)}-aaaa-aaaa-aaaa-${"a".repeat(12)}-1-api.log) |`,
     );
   });
 

@@ -159,6 +159,7 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
       statsTotals: stats.totals(),
       workerRestarts: restarts.restarts,
       workerRestartCount: restarts.count,
+      ...(restarts.listening ? { gatewayStart: restarts.listening } : {}),
     },
     redacted,
     issues,

@@ -38,6 +38,17 @@ describe("WorkerRestartTracker", () => {
     expect(track(labLog("cluster-two-workers")).count).toBe(0);
   });
 
+  // `grep -n -m1 "edge micro listening"`: healthy's line 1 (one process), cluster-two-workers' line 3 (its first
+  // worker's); race-1s-error-level has none (the line is written at info).
+  it("keeps the first `edge micro listening` line: when the file's gateway process started", () => {
+    expect(track(labLog("healthy")).listening).toEqual({ ts: Date.parse("2026-12-01T10:54:45.213Z"), lineNo: 1 });
+    expect(track(labLog("cluster-two-workers")).listening).toEqual({
+      ts: Date.parse("2026-12-03T01:26:12.873Z"),
+      lineNo: 3,
+    });
+    expect(track(labLog("race-1s-error-level")).listening).toBeNull();
+  });
+
   it("counts every start once serving began, and keeps the first ones", () => {
     const online = (i: number) =>
       `2026-12-04T10:00:${String(i % 60).padStart(2, "0")}.000Z info 900 worker ${i} is online ... `;

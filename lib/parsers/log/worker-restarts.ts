@@ -21,12 +21,16 @@ export interface WorkerRestart {
 
 const WORKER_ONLINE = /^worker (\d+) is online\b/;
 const WORKER_EXIT = /^handleWorkerExit (\d+) ::/;
+/** microgateway-core's line once a process (or a cluster's worker) listens: `UID edge micro listening on port 8000 uid=…`. */
+const LISTENING = /^(?:\S+ )?edge micro listening on port\b/;
 
 export class WorkerRestartTracker {
   /** The gateway has served (a request's event line or a worker's stats line came before): later starts are restarts. */
   private serving = false;
   readonly restarts: WorkerRestart[] = [];
   count = 0;
+  /** The file's first `edge micro listening` line: when its gateway process started (a new process writes a new file). */
+  listening: { ts: number; lineNo: number } | null = null;
 
   add(it: LogItem): void {
     if (it.kind === "event" || it.kind === "stats") {
@@ -34,6 +38,7 @@ export class WorkerRestartTracker {
       return;
     }
     if (it.kind !== "record") return;
+    if (!this.listening && LISTENING.test(it.text)) this.listening = { ts: it.ts, lineNo: it.lineNo };
     // An exit whenever it comes (a worker that dies at start-up too); a start only once the first set is serving.
     const exit = WORKER_EXIT.exec(it.text);
     const start = exit || !this.serving ? null : WORKER_ONLINE.exec(it.text);
