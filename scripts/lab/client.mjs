@@ -50,6 +50,12 @@ function send(port, urlPath, timeoutMs, body = null, stallAfter = null, keepAliv
           if (keepAlive) conn?.destroy();
           resolve({ status: res.statusCode, ms: Date.now() - t0 });
         });
+        // The gateway's side closed in the middle of the response (its process died): neither `end` nor a request
+        // error comes. Not a client that gave up (the truth reads only `client timeout` so).
+        res.on("close", () => {
+          if (!res.complete)
+            resolve({ status: 0, error: "response aborted", ms: Date.now() - t0, headStatus: res.statusCode });
+        });
       },
     );
     let conn = null;

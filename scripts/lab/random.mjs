@@ -143,12 +143,20 @@ export function randomScenario(seed) {
   if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
   const workers = seed >= CLUSTER_FROM ? clusterWorkers(seed) : 0;
   if (seed >= OLD_TLS_FROM) summary.push(...oldTls(seed, targets));
-  const restart = seed >= RESTARTS_FROM && workers ? workerRestart(seed, durationS) : null;
+  const restart = workers
+    ? seed >= RESTARTS_FROM
+      ? workerRestart(seed, durationS)
+      : null
+    : seed >= PROCESS_RESTARTS_FROM
+      ? processRestart(seed, durationS)
+      : null;
   if (restart)
     summary.push(
       restart.kind === "crash"
         ? `a gateway worker dies (SIGKILL) ${restart.atMs / 1000} s in and is replaced at once`
-        : `the gateway reloads ${restart.atMs / 1000} s in (every worker replaced, as edgemicro reload does)`,
+        : restart.kind === "reload"
+          ? `the gateway reloads ${restart.atMs / 1000} s in (every worker replaced, as edgemicro reload does)`
+          : `the gateway process is killed (SIGKILL) ${restart.atMs / 1000} s in and started again ${restart.downMs} ms later (a new log file)`,
     );
   return {
     description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
@@ -396,6 +404,17 @@ function workerRestart(seed, durationS) {
   if (r() >= 0.6) return null;
   const kind = r() < 0.6 ? "crash" : "reload";
   return { kind, atMs: Math.round(durationS * (0.3 + 0.4 * r())) * 1000 };
+}
+
+// From seed 577 a gateway run as one process (no cluster) may be killed mid-recording and started again by a service
+// manager 0.3–3 s later: the new process writes a new log file, and nothing logs the stop.
+const PROCESS_RESTARTS_FROM = 577;
+
+function processRestart(seed, durationS) {
+  const r = prng((seed ^ 0x5bd1e995) >>> 0);
+  if (r() >= 0.5) return null;
+  const atMs = Math.round(durationS * (0.3 + 0.4 * r())) * 1000;
+  return { kind: "process", atMs, downMs: 300 + Math.round(r() * 2700) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
