@@ -47,10 +47,10 @@ export function timelineChartData(timeline: IncidentView["timeline"], maxBars = 
   return { codes, rows, closes };
 }
 
-/** A vertical marker on the timeline: the bar in which gateway workers exited or started while serving, and which. */
 /** The `worker` of a marker event for the gateway process itself (stopped, started again as a new process). */
 export const GATEWAY_PROCESS = "gateway";
 
+/** A vertical marker on the timeline: the bar in which gateway workers exited or started while serving, and which. */
 export interface RestartMarker {
   label: string;
   exited: string[];
