@@ -21,6 +21,10 @@ export class ConnState {
   private t2g: DirState;
   private synSeen = false;
   private synAckSeen = false;
+  /** The target answered the gateway's SYN (a SYN-ACK): the connection opened. */
+  get opened(): boolean {
+    return this.synAckSeen;
+  }
   private firstRst: Dir | null = null;
   private lastDataUs: number | null = null;
   private respIdx = 0;

@@ -1,7 +1,9 @@
+import path from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "@/lib/parsers/pcap";
+import { CaptureReader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "@/lib/parsers/pcap";
 import { DATA, REQ, RESP, Script, run } from "@/lib/testing/tcp-script";
-import { classifyAll, classifyConnection } from "./index";
+import { classifyAll, classifyConnection, trackAll } from "./index";
 
 describe("ConnectionTracker on synthetic conversations", () => {
   it("reassembles out-of-order and duplicate segments", () => {
@@ -203,5 +205,25 @@ describe("ConnectionTracker on synthetic conversations", () => {
     expect(c.ladder[3].note).toBe("request GET /0");
     expect(c.ladder[4].note).toBe("response 200");
     expect(conns[1].connState).toBe("S1");
+  });
+});
+
+/**
+ * Frames 128–132 of blind world random-595's capture (`editcap -r capture.pcap syn-challenge-ack.pcap 128-132`): the
+ * gateway's SYN to 127.0.0.4:8080 (nothing listens there) answered by a bare ACK from a stale connection on that
+ * 4-tuple, the gateway's RST to it, the same SYN again (sequence number 3149975577 both times) and the RST that
+ * refuses it. `tshark -T fields -e tcp.stream` puts all five in one stream: one connect(), refused.
+ */
+describe("a SYN answered by a stale connection's ACK, reset and sent again", () => {
+  it("is one refused connection, not an empty one the gateway reset and another", () => {
+    const r = new CaptureReader();
+    const bytes = new Uint8Array(
+      readFileSync(path.join(import.meta.dirname, "__fixtures__", "syn-challenge-ack.pcap")),
+    );
+    const conns = trackAll([...r.push(bytes), ...r.end()], { targets: [{ host: "127.0.0.4", port: 8080 }] });
+    expect(conns.map((c) => [c.gateway.port, c.closer, c.closeKind, c.closeFrame])).toEqual([
+      [38530, "target", "RST", 5],
+    ]);
+    expect(classifyAll(conns).classes.map((c) => c.code)).toEqual(["refused"]);
   });
 });

@@ -15,8 +15,11 @@ export interface TrackerOptions {
 }
 
 export class ConnectionTracker {
-  /** `isn`: the sequence number of the gateway's SYN that opened it (null: the capture starts inside it). */
-  private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number; isn: number | null }>();
+  /** `isn`, `syn`: the gateway's SYN that opened it (null: the capture starts inside it). */
+  private readonly conns = new Map<
+    string,
+    { s: ConnState; gwHost: string; gwPort: number; isn: number | null; syn: Packet | null }
+  >();
   private readonly targets: Set<string>;
   private readonly ladders: boolean;
   private nextId = 1;
@@ -39,7 +42,22 @@ export class ConnectionTracker {
     // A SYN's retransmits carry its sequence number; a new one is a new attempt on the 4-tuple, after one whose close
     // was never seen or that never opened (unanswered SYNs the kernel gave up on: blind world random-341).
     const pureSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
-    if (e && pureSyn && (e.s.closed || (p.src === e.gwHost && p.srcPort === e.gwPort && p.seq !== e.isn))) {
+    const sameGateway = e && p.src === e.gwHost && p.srcPort === e.gwPort;
+    if (
+      e?.syn &&
+      pureSyn &&
+      sameGateway &&
+      p.seq === e.isn &&
+      e.s.closed &&
+      !e.s.opened &&
+      e.s.c.closer === "gateway"
+    ) {
+      // The target's side answered the SYN with a bare ACK (a stale connection on the 4-tuple), the gateway's stack
+      // reset it and sent the SYN again: one connect(), whose answer is the retry's (blind world random-595). Read
+      // again from its first SYN, this one a retransmit of it.
+      e.s = new ConnState(e.s.c.id, e.s.c.gateway, e.s.c.target, e.syn, this.ladders);
+      e.s.add(e.syn, true);
+    } else if (e && pureSyn && (e.s.closed || (sameGateway && p.seq !== e.isn))) {
       done.push(e.s.finish());
       this.conns.delete(key);
       e = undefined;
@@ -49,9 +67,11 @@ export class ConnectionTracker {
       const src = { host: p.src, port: p.srcPort };
       const dst = { host: p.dst, port: p.dstPort };
       const isn = pureSyn && gwIsSrc ? p.seq : null;
+      // The opening SYN, without the read chunk its payload view would keep alive.
+      const syn = isn === null ? null : { ...p, payload: new Uint8Array(0) };
       e = gwIsSrc
-        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort, isn }
-        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort, isn };
+        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort, isn, syn }
+        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort, isn, syn };
       this.conns.set(key, e);
     }
     e.s.add(p, p.srcPort === e.gwPort && p.src === e.gwHost);
