@@ -4,8 +4,8 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import type { IncidentView } from "@/lib/api/incident-schema";
 import type { IncidentProgress } from "@/lib/incidents/view";
-import { GATEWAY_PROCESS, restartMarkers, timelineChartData } from "@/lib/analysis/chart-data";
-import { incidentWorkerRestarts } from "@/lib/incidents/worker-restarts";
+import { restartMarkers, timelineChartData } from "@/lib/analysis/chart-data";
+import { incidentWorkerRestarts, restartMarkerEvents } from "@/lib/incidents/worker-restarts";
 import { fmtRange } from "@/lib/format";
 import { DiagnosisPanel } from "./diagnosis-panel";
 import { FileList } from "./file-list";
@@ -77,17 +77,7 @@ export function IncidentLive({
   }, [view, tick]);
   const chart = useMemo(() => timelineChartData(view.timeline), [view.timeline]);
   const workers = useMemo(() => incidentWorkerRestarts(view), [view]);
-  const restarts = useMemo(
-    () =>
-      restartMarkers(chart, [
-        ...workers.events,
-        ...workers.processes.flatMap((p) => [
-          { ts: p.lastTs, event: "exit" as const, worker: GATEWAY_PROCESS },
-          { ts: p.ts, event: "start" as const, worker: GATEWAY_PROCESS },
-        ]),
-      ]),
-    [chart, workers],
-  );
+  const restarts = useMemo(() => restartMarkers(chart, restartMarkerEvents(workers)), [chart, workers]);
   const s = view.summary;
 
   const unusable = nothingUsable(view.files);

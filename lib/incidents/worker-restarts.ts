@@ -1,4 +1,5 @@
 import type { IncidentView } from "@/lib/api/incident-schema";
+import { GATEWAY_PROCESS } from "@/lib/analysis/chart-data";
 
 type LogFile = IncidentView["files"][number];
 
@@ -74,4 +75,15 @@ export function incidentWorkerRestarts(view: Pick<IncidentView, "files">) {
     total: logs.reduce((n, f) => n + (f.counts.workerRestartCount ?? 0), 0),
     processes: gatewayProcessRestarts(logs),
   };
+}
+
+/** The timeline's marker events: each worker's exit or start, and each process restart as the gateway's stop and start. */
+export function restartMarkerEvents({ events, processes }: ReturnType<typeof incidentWorkerRestarts>) {
+  return [
+    ...events,
+    ...processes.flatMap((p) => [
+      { ts: p.lastTs, event: "exit" as const, worker: GATEWAY_PROCESS },
+      { ts: p.ts, event: "start" as const, worker: GATEWAY_PROCESS },
+    ]),
+  ];
 }

@@ -15,11 +15,8 @@ export interface TrackerOptions {
 }
 
 export class ConnectionTracker {
-  /** `isn`, `syn`: the gateway's SYN that opened it (null: the capture starts inside it). */
-  private readonly conns = new Map<
-    string,
-    { s: ConnState; gwHost: string; gwPort: number; isn: number | null; syn: Packet | null }
-  >();
+  /** `syn`: the gateway's SYN that opened it, its sequence number the ISN (null: the capture starts inside it). */
+  private readonly conns = new Map<string, { s: ConnState; gwHost: string; gwPort: number; syn: Packet | null }>();
   private readonly targets: Set<string>;
   private readonly ladders: boolean;
   private nextId = 1;
@@ -47,7 +44,7 @@ export class ConnectionTracker {
       e?.syn &&
       pureSyn &&
       sameGateway &&
-      p.seq === e.isn &&
+      p.seq === e.syn.seq &&
       e.s.closed &&
       !e.s.opened &&
       e.s.c.closer === "gateway"
@@ -57,7 +54,7 @@ export class ConnectionTracker {
       // again from its first SYN, this one a retransmit of it.
       e.s = new ConnState(e.s.c.id, e.s.c.gateway, e.s.c.target, e.syn, this.ladders);
       e.s.add(e.syn, true);
-    } else if (e && pureSyn && (e.s.closed || (sameGateway && p.seq !== e.isn))) {
+    } else if (e && pureSyn && (e.s.closed || (sameGateway && p.seq !== e.syn?.seq))) {
       done.push(e.s.finish());
       this.conns.delete(key);
       e = undefined;
@@ -66,12 +63,11 @@ export class ConnectionTracker {
       const gwIsSrc = this.gatewayIsSource(p);
       const src = { host: p.src, port: p.srcPort };
       const dst = { host: p.dst, port: p.dstPort };
-      const isn = pureSyn && gwIsSrc ? p.seq : null;
       // The opening SYN, without the read chunk its payload view would keep alive.
-      const syn = isn === null ? null : { ...p, payload: new Uint8Array(0) };
+      const syn = pureSyn && gwIsSrc ? { ...p, payload: new Uint8Array(0) } : null;
       e = gwIsSrc
-        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort, isn, syn }
-        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort, isn, syn };
+        ? { s: new ConnState(this.nextId++, src, dst, p, this.ladders), gwHost: p.src, gwPort: p.srcPort, syn }
+        : { s: new ConnState(this.nextId++, dst, src, p, this.ladders), gwHost: p.dst, gwPort: p.dstPort, syn };
       this.conns.set(key, e);
     }
     e.s.add(p, p.srcPort === e.gwPort && p.src === e.gwHost);
