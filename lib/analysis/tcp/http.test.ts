@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { HttpStream, MAX_HEAD_BYTES, type HttpHead } from "./http";
+
+/** Feeds `bytes` in the given pieces; returns what the stream reported, in order. */
+function read(isResponse: boolean, pieces: Uint8Array[]) {
+  const seen: Array<HttpHead | "done" | string> = [];
+  const s = new HttpStream(isResponse, {
+    head: (h) => {
+      seen.push(h);
+      return false;
+    },
+    done: () => seen.push("done"),
+    invalid: (line) => seen.push(`invalid ${line}`),
+  });
+  for (const p of pieces) s.data(p);
+  return seen;
+}
+
+const bytes = (s: string) => Buffer.from(s, "latin1");
+const head = (over: Partial<HttpHead>): HttpHead => ({
+  method: null,
+  path: null,
+  status: null,
+  connection: null,
+  keepAliveTimeoutS: null,
+  contentLength: null,
+  chunked: false,
+  ...over,
+});
+
+// Three answers on one keep-alive connection: a sized body, a chunked one (with a trailer), and one whose head ends
+// in bare LFs with a header written with spaces before its colon. Their heads as HTTP/1.1 defines them.
+const ANSWERS =
+  "HTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 00:00:00 GMT\r\nContent-Type: text/plain\r\nCONTENT-LENGTH: 5\r\n" +
+  "Connection: keep-alive\r\nKeep-Alive: timeout=5, max=100\r\n\r\nhello" +
+  "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-Connection: close\r\n\r\n3;ext=1\r\nabc\r\n0\r\nX-T: 1\r\n\r\n" +
+  "HTTP/1.0 404 Not Found\nContent-Length   : 2\nconnection: close\n\nno";
+const EXPECTED = [
+  head({ status: 200, contentLength: 5, connection: "keep-alive", keepAliveTimeoutS: 5 }),
+  "done",
+  head({ status: 201, chunked: true }),
+  "done",
+  head({ status: 404, contentLength: 2, connection: "close" }),
+  "done",
+];
+
+describe("HttpStream", () => {
+  it("reads heads, sized and chunked bodies, CRLF and bare LF", () => {
+    expect(read(true, [bytes(ANSWERS)])).toEqual(EXPECTED);
+  });
+
+  it("reads the same wherever the segments split the bytes (one split, then every byte alone)", () => {
+    const all = bytes(ANSWERS);
+    for (let at = 1; at < all.length; at++)
+      expect(read(true, [all.subarray(0, at), all.subarray(at)]), `split at ${at}`).toEqual(EXPECTED);
+    expect(
+      read(
+        true,
+        [...all].map((b) => Uint8Array.of(b)),
+      ),
+    ).toEqual(EXPECTED);
+  });
+
+  it("reads a request's method and path, the query redacted, and skips blank lines between messages", () => {
+    const req =
+      "\r\nGET /v1/orders?apikey=abc123secretvalue HTTP/1.1\r\nHost: t\r\n\r\nPOST /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+    const seen = read(false, [bytes(req)]);
+    expect(seen.filter((e) => e !== "done").map((h) => [(h as HttpHead).method, (h as HttpHead).path])).toEqual([
+      ["GET", expect.not.stringContaining("abc123secretvalue")],
+      ["POST", "/x"],
+    ]);
+    expect(seen.filter((e) => e === "done")).toHaveLength(2);
+  });
+
+  it("takes a head of MAX_HEAD_BYTES and gives up on a longer one, also when it comes in pieces", () => {
+    const first = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Pad: ";
+    const fill = (total: number) => first + "p".repeat(total - first.length - 4) + "\r\n\r\n";
+    const fits = bytes(fill(MAX_HEAD_BYTES));
+    const over = bytes(fill(MAX_HEAD_BYTES + 1));
+    expect(fits.length).toBe(MAX_HEAD_BYTES);
+    for (const pieces of [[fits], [fits.subarray(0, 1000), fits.subarray(1000)]])
+      expect(read(true, pieces)).toEqual([head({ status: 200, contentLength: 0 }), "done"]);
+    for (const pieces of [[over], [over.subarray(0, 1000), over.subarray(1000)]])
+      expect(read(true, pieces)).toEqual([]);
+    // Lost, it waits for a segment that starts like an answer.
+    const next = bytes("HTTP/1.1 204 No Content\r\n\r\n");
+    expect(read(true, [over, next])).toEqual([head({ status: 204 }), "done"]);
+  });
+
+  it("reports a status line that is not HTTP/1.x NNN", () => {
+    expect(read(true, [bytes("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n")])).toEqual(["invalid HTTP/1.1 abc OK"]);
+  });
+});
