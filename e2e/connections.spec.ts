@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { SAMPLE_FILES } from "./helpers/samples";
 import { labFiles } from "./helpers/lab";
@@ -119,6 +120,28 @@ test("a race over TLS: its connection reads as a keep-alive race, its encrypted 
   expect(annotations).toContain("request (encrypted)");
   expect(annotations).toContain("answer (encrypted)");
   expect(annotations).toContain("unanswered request");
+});
+
+test("a capture on two interfaces: each frame read once, the copies counted on the file", async ({ page }) => {
+  // lo.pcap and any-sll1.pcap (one recording, two interfaces) merged: 68 frames, each twice. tshark, stream 0:
+  // frames 1–46, 40 of them; in lo.pcap alone 20 (lib/parsers/pcap/fixtures.test.ts).
+  await page.goto("/");
+  await page
+    .getByTestId("file-input")
+    .setInputFiles(path.resolve(import.meta.dirname, "../lib/parsers/pcap/__fixtures__/multi-if.pcapng"));
+  await expect(page).toHaveURL(/\/incidents\/inc_/);
+  const file = page.getByTestId("file-list").locator("tr").filter({ hasText: "multi-if.pcapng" }).first();
+  await expect(file).toContainText("68 frames · 68 TCP packets · 34 copies left out");
+  await expect(page.getByTestId("input-banner")).toHaveCount(0);
+  await page.goto(`${page.url()}/connections`);
+  const table = page.getByTestId("connections-table");
+  await expect(table.locator("tbody tr")).toHaveCount(3);
+  await page
+    .getByRole("link", { name: /^Ladder of connection/ })
+    .first()
+    .click();
+  await expect(page.getByText(/frames 1–46 · .* · 20 packets · 0 retransmission\(s\)/)).toBeVisible();
+  await expect(page.getByTestId("ladder").locator("[data-frame]")).toHaveCount(20);
 });
 
 test("connection pages: Next and Previous by keyboard, every page a link that can be shared, a bad cursor explained", async ({

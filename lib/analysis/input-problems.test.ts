@@ -39,6 +39,13 @@ describe("inputProblems", () => {
       }),
       file({ id: "e", name: "bad.pcap", kind: "pcap", status: "failed", error: null }),
       file({ id: "f", name: "ok.log", counts: { malformed: 0 } }),
+      // Frames captured twice: each copy left out, nothing lost.
+      file({
+        id: "h",
+        name: "any.pcap",
+        kind: "pcap",
+        counts: { frameCopies: 34, warnings: [{ code: "frame-copies", offset: 90, message: "34 frames are copies" }] },
+      }),
       file({ id: "g", name: "big.log", status: "parsing", counts: { malformed: 3 } }),
     ]);
     expect(got.map((p) => [p.name, p.reason])).toEqual([

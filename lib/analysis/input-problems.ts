@@ -21,9 +21,11 @@ function reasons(f: File): string[] {
   // A file read in part carries the ingest's note (e.g. a capture cut inside a record).
   if (f.error) out.push(f.error);
   const c = f.counts;
-  if (isCaptureKind(f.kind) && !f.error && c.warnings?.length)
+  // Frames captured twice are no loss: each copy is left out, the file's line counts them (components/file-list.tsx).
+  const partial = c.warnings?.filter((w) => w.code !== "frame-copies") ?? [];
+  if (isCaptureKind(f.kind) && !f.error && partial.length)
     out.push(
-      `Read only in part: ${c.warnings
+      `Read only in part: ${partial
         .map((w) => w.message)
         .filter(Boolean)
         .join("; ")}`,

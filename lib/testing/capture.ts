@@ -92,3 +92,34 @@ export function shiftPcap(pcap: Uint8Array, seconds: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Every record of a classic pcap twice, the copy `us` microseconds later, in time order (on a tie the copy first, as
+ * mergecap orders them):
+ * what `tcpdump -i any` writes on a host where the gateway reaches its target through a bridge (each frame is seen on
+ * the container's veth and on the bridge). The bytes `editcap -t` of a copy and `mergecap` of the two write.
+ */
+export function duplicateFrames(pcap: Uint8Array, us: number): Uint8Array {
+  const { dv, le, perSecond } = classicPcap(pcap);
+  const shift = Math.round((us * perSecond) / 1e6);
+  const all = [...records(pcap)].map((r) => ({
+    ...r,
+    t: dv.getUint32(r.at, le) * perSecond + dv.getUint32(r.at + 4, le),
+  }));
+  const parts: Uint8Array[] = [pcap.subarray(0, 24)];
+  const copy = (r: (typeof all)[number]) => {
+    const rec = new Uint8Array(pcap.subarray(r.at, r.end));
+    const t = r.t + shift;
+    const rdv = new DataView(rec.buffer);
+    rdv.setUint32(0, Math.floor(t / perSecond), le);
+    rdv.setUint32(4, t % perSecond, le);
+    return rec;
+  };
+  let j = 0;
+  for (const r of all) {
+    while (j < all.length && all[j].t + shift <= r.t) parts.push(copy(all[j++]));
+    parts.push(pcap.subarray(r.at, r.end));
+  }
+  while (j < all.length) parts.push(copy(all[j++]));
+  return Buffer.concat(parts);
+}

@@ -9,7 +9,7 @@ import { TlsSession } from "./tls-session";
 import { LadderSteps, note } from "./ladder-steps";
 import { zeekState } from "./zeek-state";
 import type { Connection, Dir, Endpoint, LadderStep } from "./types";
-import type { DirState } from "./dir-state";
+import { isCopy, noFrame, type DirState } from "./dir-state";
 
 const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
 
@@ -68,6 +68,8 @@ export class ConnState {
       targetRst: false,
       gatewayRst: false,
       retransmissions: 0,
+      copies: 0,
+      firstCopy: null,
       gaps: 0,
       connState: "OTH",
       history: "",
@@ -113,13 +115,21 @@ export class ConnState {
         } else if (!this.byTiming) http.gap(n);
       },
     });
-    return { stream, http, isn: null, fin: false, rst: false, hist: new Set() };
+    return { stream, http, isn: null, fin: false, rst: false, hist: new Set(), prev: noFrame() };
   }
 
   add(p: Packet, fromGateway: boolean): void {
     const c = this.c;
     const dir: Dir = fromGateway ? "g2t" : "t2g";
     const d = fromGateway ? this.g2t : this.t2g;
+    if (isCopy(d.prev, p)) {
+      c.copies++;
+      c.firstCopy ??= { frame: p.frame, offset: p.offset };
+      // Its frames still run to the copy, as tshark's stream does (a ladder is read back by that range).
+      c.lastFrame = p.frame;
+      c.lastOffset = p.offset;
+      return;
+    }
     const other = fromGateway ? this.t2g : this.g2t;
     const lost = this.t2g.stream.lostBytes;
     const lostG = this.g2t.stream.lostBytes;

@@ -20,7 +20,6 @@ const FILES: Record<string, string> = {
   "race-2s/capture.pcap": path.join(fixtures, "lab/race-2s/capture.pcap"),
   "premature-3/capture.pcap": path.join(fixtures, "lab/premature-3/capture.pcap"),
   "two-hosts-one-port/capture.pcap": path.join(fixtures, "lab/two-hosts-one-port/capture.pcap"),
-  "__fixtures__/multi-if.pcapng": path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/multi-if.pcapng"),
   "__fixtures__/two-sections.pcapng": path.resolve(
     import.meta.dirname,
     "../../parsers/pcap/__fixtures__/two-sections.pcapng",
@@ -64,6 +63,31 @@ describe("ladders derived on demand", () => {
         ladderOmitted: want.ladderOmitted,
       });
       expect(got.packets).toBe(c.packetsG2T + c.packetsT2G);
+    }
+  });
+
+  it("shows each frame once of a capture on two interfaces, as its one-interface capture's ladder", async () => {
+    // multi-if.pcapng is lo.pcap and any-sll1.pcap (one recording on two interfaces) merged: every frame twice, µs
+    // apart. raw.pcap is lo.pcap as raw IP (golden.json). tshark -T fields -e tcp.stream -e frame.number: streams
+    // 0, 1, 2 over frames 1–46, 37–64, 65–68, of 40, 24, 4 frames; raw.pcap's hold 20, 12, 2.
+    const bytes = readFileSync(path.resolve(import.meta.dirname, "../../parsers/pcap/__fixtures__/multi-if.pcapng"));
+    const { conns, layout } = ingest(bytes);
+    expect(conns.map((c) => [c.firstFrame, c.lastFrame, c.packetsG2T + c.packetsT2G, c.copies])).toEqual([
+      [1, 46, 20, 20],
+      [37, 64, 12, 12],
+      [65, 68, 2, 2],
+    ]);
+    expect(conns.map((c) => c.retransmissions)).toEqual([0, 0, 0]);
+    const steps = (ladder: unknown[]) => ladder.map((s) => ({ ...(s as object), frame: 0, tsUs: 0 }));
+    for (const [i, c] of conns.entries()) {
+      const b = new LadderBuilder(c);
+      await readFrameRange(
+        async (o, n) => bytes.subarray(o, o + n),
+        layout,
+        c,
+        (ps) => b.add(ps),
+      );
+      expect(steps(b.finish().ladder)).toEqual(steps(golden["__fixtures__/raw.pcap"][i].ladder));
     }
   });
 

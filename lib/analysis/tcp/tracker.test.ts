@@ -12,9 +12,9 @@ describe("ConnectionTracker on synthetic conversations", () => {
     const a = s.gw(1, DATA, req.slice(0, 10));
     const b = s.gw(2, DATA, req.slice(10, 20));
     s.gw(3, DATA, req.slice(20));
-    // deliver 3rd, 2nd, 1st, then 1st again
+    // deliver 3rd, 2nd, 1st, then 1st again (a retransmission: a new IPv4 packet, so a new id)
     const [p3, p2, p1] = [s.pk.pop()!, s.pk.pop()!, s.pk.pop()!];
-    s.pk.push(p3, p2, p1, { ...p1, tsUs: p1.tsUs + 5 });
+    s.pk.push(p3, p2, p1, { ...p1, tsUs: p1.tsUs + 5, ipId: 1 });
     void a;
     void b;
     s.tg(10, DATA, RESP("hi", "Keep-Alive: timeout=5\r\n"));
@@ -26,6 +26,37 @@ describe("ConnectionTracker on synthetic conversations", () => {
     expect(c.gaps).toBe(0);
     expect(c.connState).toBe("S1");
     expect(c.history).toBe("ShADTd");
+  });
+
+  it("leaves out a capture's copies of a frame (each frame twice, µs apart: tcpdump -i any over a bridge)", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/x"));
+    s.tg(2, DATA, RESP("hi"));
+    s.tg(3, TCP_ACK | TCP_FIN);
+    const twice = s.pk.flatMap((p) => [p, { ...p, tsUs: p.tsUs + 3 }]);
+    const [once] = run(s.pk);
+    const [c] = run(twice);
+    expect(c.copies).toBe(s.pk.length);
+    expect(c.firstCopy?.frame).toBe(2);
+    expect(c.lastFrame).toBe(twice.length);
+    expect(c.retransmissions).toBe(0);
+    // Everything else as with each frame once, frame k of that capture being frame 2k − 1 of this one.
+    const renumbered = JSON.parse(
+      JSON.stringify(once, (k, v) => (/^(frame|firstFrame|closeFrame|reqFrame|respFrame)$/.test(k) ? 2 * v - 1 : v)),
+    );
+    const without = ({ copies: _c, firstCopy: _f, lastFrame: _l, lastOffset: _o, endUs: _e, ...rest }: typeof c) =>
+      rest;
+    expect(without(c)).toEqual(without(renumbered));
+  });
+
+  it("keeps the same segment sent again after 1 ms, or as another IPv4 packet: a retransmission, not a copy", () => {
+    const s = new Script().handshake(0);
+    const seq = s.gw(1, DATA, REQ("/x"));
+    s.gw(2.001, DATA, REQ("/x"), seq);
+    s.gw(2.002, DATA, REQ("/x"), seq);
+    s.pk[s.pk.length - 1].ipId = 7;
+    const [c] = run(s.pk);
+    expect([c.copies, c.retransmissions, c.packetsG2T]).toEqual([0, 2, 5]);
   });
 
   it("marks a gap and still frames a later message", () => {

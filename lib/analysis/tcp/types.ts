@@ -91,6 +91,10 @@ export interface Connection {
   targetRst: boolean;
   gatewayRst: boolean;
   retransmissions: number;
+  /** Frames the capture holds twice (dir-state.ts `isCopy`): left out of every count here, and of the ladder. */
+  copies: number;
+  /** The first of them, for the capture's warning. */
+  firstCopy: { frame: number; offset: number } | null;
   /** Bytes the reassembly could not recover (lost segments or snap length). */
   gaps: number;
   connState: ZeekConnState;

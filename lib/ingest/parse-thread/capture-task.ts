@@ -63,6 +63,9 @@ export async function parseCapture(
   const tlsFailuresByTarget: Record<string, Record<string, number>> = {};
   // The gateway's own closes of a pending request, by their quiet before (10 ms steps): its timeouts idle that long.
   const gatewayCloseQuietByTarget: Record<string, Record<string, number>> = {};
+  // Frames the capture holds twice (several interfaces): left out of the connections, counted for the file's warning.
+  let frameCopies = 0;
+  let firstCopy: Connection["firstCopy"] = null;
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
     const key = endpointLabel(c.target.host, c.target.port);
     const cls = classifyConnection(c, profiles?.get(key));
@@ -96,6 +99,8 @@ export async function parseCapture(
     // As stored: closeTs is the close time rounded to the millisecond.
     if (c.closer === "target" && c.closeUs !== null) closes.add(Math.round(c.closeUs / 1000), c.closeKind);
     connections++;
+    frameCopies += c.copies;
+    if (c.firstCopy && (!firstCopy || c.firstCopy.frame < firstCopy.frame)) firstCopy = c.firstCopy;
     const { exchanges: list, ladder: _ladder, ...rest } = c;
     const unanswered = list.find((e) => !e.complete && e.reqTsUs !== null);
     pending.push({
@@ -153,7 +158,12 @@ export async function parseCapture(
       prematurePathsByTarget: topPaths(prematurePathsByTarget),
       tlsFailuresByTarget,
       gatewayCloseQuietByTarget,
-      warnings: [...(cut ? [snapWarning(cut)] : []), ...reader.warnings.slice(0, cut ? 49 : 50)],
+      frameCopies,
+      warnings: [
+        ...(cut ? [snapWarning(cut)] : []),
+        ...(firstCopy ? [copiesWarning(frameCopies, firstCopy)] : []),
+        ...reader.warnings.slice(0, 50 - Number(!!cut) - Number(!!firstCopy)),
+      ],
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
       layout: reader.layout,
     },
@@ -179,5 +189,13 @@ function snapWarning(p: Packet) {
     code: "snap-length",
     offset: p.offset,
     message: `The capture's snap length cut TCP payloads (first at frame ${p.frame}: ${p.payload.length} of ${p.payloadLen} bytes kept), so HTTP heads are incomplete: requests and answers are read from packet timing, and methods, paths and statuses may be missing. tcpdump -s 0 keeps whole packets.`,
+  };
+}
+
+function copiesWarning(count: number, first: { frame: number; offset: number }) {
+  return {
+    code: "frame-copies",
+    offset: first.offset,
+    message: `${count} frames are copies of the frame just before them in their connection, captured within 1 ms (first at frame ${first.frame}): a capture on several interfaces sees each frame on each (tcpdump -i any where the gateway reaches its target through a bridge, as containers do). Each copy is left out: connections, ladders and retransmission counts show every frame once.`,
   };
 }

@@ -96,12 +96,14 @@ export function decodeFrame(
   if (ip < 0 || ip + 20 > end) return null;
   const version = buf[ip] >> 4;
   let src: string, dst: string, tcp: number, ipPayloadLen: number;
+  let ipId = -1;
   if (version === 4) {
     const ihl = (buf[ip] & 15) * 4;
     if (ihl < 20 || buf[ip + 9] !== 6) return null;
     if ((dv.getUint16(ip + 6, false) & 0x1fff) !== 0) return null; // non-first fragment
     const total = dv.getUint16(ip + 2, false);
     ipPayloadLen = total === 0 ? end - ip - ihl : total - ihl; // total 0: TSO offload
+    ipId = dv.getUint16(ip + 4, false);
     src = ipv4String(dv, ip + 12);
     dst = ipv4String(dv, ip + 16);
     tcp = ip + ihl;
@@ -156,6 +158,8 @@ export function decodeFrame(
     ack: dv.getUint32(tcp + 8, false),
     flags: ((buf[tcp + 12] & 1) << 8) | buf[tcp + 13],
     window: dv.getUint16(tcp + 14, false),
+    ipId,
+    checksum: dv.getUint16(tcp + 16, false),
     payloadLen,
     payload: buf.subarray(payloadStart, payloadEnd),
   };

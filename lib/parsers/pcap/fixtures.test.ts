@@ -33,7 +33,7 @@ const CASES: Array<[string, number, number, number, number]> = [
   ["any-sll1.pcap", 34, 3, 1, 0],
   ["raw.pcap", 34, 3, 1, 1795530403253163],
   ["lo-snap80.pcap", 34, 3, 1, 0], // tshark shows 2 conversations: it drops TCP headers cut by the snap length; we read the fixed 20 bytes
-  ["multi-if.pcapng", 68, 3, 2, 0], // same packets seen on both interfaces: duplicates → retransmissions
+  ["multi-if.pcapng", 68, 3, 2, 0], // same packets seen on both interfaces: each is read once (tcp/dir-state.ts isCopy)
   // The second section replays the first: every SYN after a close opens a new connection (6). tshark still
   // counts 3 (conv,tcp and tcp.stream) because the replayed SYNs carry the same ISNs as the originals.
   ["two-sections.pcapng", 68, 6, 2, 0],

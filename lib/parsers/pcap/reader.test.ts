@@ -39,6 +39,12 @@ describe("CaptureReader on the acme sample (SLL2)", () => {
     expect(p.tsUs % 1000).toBe(607);
     // tshark: frame 4 GET /items/1, tcp.len 339
     expect(packets[3].payloadLen).toBe(339);
+    // tshark -T fields -e frame.number -e ip.id -e tcp.checksum: 1 0x8fac 0xfe30 · 2 0x0000 0xfe30 · 4 0x8fae 0xff7b
+    expect([0, 1, 3].map((i) => [packets[i].ipId, packets[i].checksum])).toEqual([
+      [0x8fac, 0xfe30],
+      [0, 0xfe30],
+      [0x8fae, 0xff7b],
+    ]);
     expect(Buffer.from(packets[3].payload.subarray(0, 13)).toString()).toBe("GET /items/1 ");
     // tshark -r gw01-to-target.pcap -Y 'tcp.flags.reset==1' | wc -l → 0
     expect(packets.filter((q) => q.flags & TCP_RST).length).toBe(0);

@@ -1,9 +1,13 @@
 /** Builders of small synthetic captures (tests, benchmark). IPv4 + TCP over raw IP or Ethernet. */
 import type { Packet } from "./types";
 
-/** A packet to write: the parsed packet's addressing and TCP fields, and an optional payload (a string as UTF-8). */
+/**
+ * A packet to write: the parsed packet's addressing and TCP fields, and an optional payload (a string as UTF-8) and
+ * IPv4 id (0 when left out; a sender gives a retransmission a new one).
+ */
 export type SynthPacket = Pick<Packet, "tsUs" | "src" | "srcPort" | "dst" | "dstPort" | "seq" | "ack" | "flags"> & {
   payload?: Uint8Array | string;
+  ipId?: number;
 };
 
 function ipv4Bytes(s: string): number[] {
@@ -20,6 +24,7 @@ export function synthFrame(p: SynthPacket, linkType: 1 | 101 = 101): Uint8Array 
   const ip = link;
   f[ip] = 0x45;
   dv.setUint16(ip + 2, 40 + body.length);
+  dv.setUint16(ip + 4, p.ipId ?? 0);
   f[ip + 8] = 64;
   f[ip + 9] = 6;
   f.set(ipv4Bytes(p.src), ip + 12);

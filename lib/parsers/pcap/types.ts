@@ -27,6 +27,10 @@ export interface Packet {
   /** Bitmask of TCP_* flags. */
   flags: number;
   window: number;
+  /** IPv4 identification (a sender numbers each packet it sends, a retransmission too); -1 for IPv6. */
+  ipId: number;
+  /** The TCP checksum as captured (it covers the TCP options, TSval among them, and the payload). */
+  checksum: number;
   /** TCP payload length computed from the IP lengths (may exceed payload.length under a snaplen). */
   payloadLen: number;
   /** Captured payload bytes; a view into the pushed chunk, valid while the caller keeps it. */
