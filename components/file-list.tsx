@@ -14,7 +14,7 @@ function countsLine(f: File): string {
   if (f.kind === "gateway-log" && f.status === "done")
     return `${c.lines ?? 0} lines · ${c.transactions ?? 0} transactions · ${c.malformed ?? 0} malformed`;
   if (isCaptureKind(f.kind) && f.status === "done")
-    return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets${c.frameCopies ? ` · ${c.frameCopies} copies left out (frames captured twice, on two interfaces)` : ""}`;
+    return `${c.frames ?? 0} frames · ${c.tcpPackets ?? 0} TCP packets${c.frameCopies ? ` · ${c.frameCopies} copies left out (frames captured twice: on two interfaces, or both sides of a NAT)` : ""}`;
   if (f.kind === "gateway-config" && f.status === "done") {
     const ka = c.config?.edgemicro?.keep_alive_timeout;
     const redacted = (c.redactions ?? []).reduce((a, r) => a + r.count, 0);

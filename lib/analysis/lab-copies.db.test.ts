@@ -3,6 +3,8 @@
  * gateway reaches its target through a bridge (containers) sees each frame on the veth and on the bridge, microseconds
  * apart. duplicateFrames writes the bytes `editcap -t 0.000003` of a copy and `mergecap` of the two do. Each copy must
  * be left out: the same connections, classes, matches and verdicts as with each frame once, and the file says so.
+ * Also as both sides of a source NAT see it (a container's address rewritten to the host's, the gateway's 127.0.0.1
+ * as 127.0.1.1 in the copies): each connection twice on two 4-tuples, with the same sequence numbers.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +23,8 @@ import { loadLabFixture } from "./lab-truth";
 
 /** Races, hang-ups, both, four targets, TLS, an answer cut by an RST. */
 const RECORDINGS = ["mixed-four", "both", "race-5s-rst", "tls-race-1s", "mid-response-rst", "random-7"];
+const VARIANTS = { once: null, twice: {}, nat: { nat: { from: "127.0.0.1", to: "127.0.1.1" } } } as const;
+type Variant = keyof typeof VARIANTS;
 
 let t: TestEnv;
 const ids = new Map<string, string>();
@@ -30,21 +34,21 @@ beforeAll(async () => {
   const store = blobStore(t.dataDir);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-copies-"));
   for (const name of RECORDINGS)
-    for (const twice of [false, true]) {
+    for (const [variant, how] of Object.entries(VARIANTS)) {
       const files = loadLabFixture(name).files.map((f) => {
-        if (!f.endsWith(".pcap") || !twice) return f;
-        const out = path.join(dir, `${name}-any.pcap`);
-        writeFileSync(out, duplicateFrames(new Uint8Array(readFileSync(f)), 3));
+        if (!f.endsWith(".pcap") || !how) return f;
+        const out = path.join(dir, `${name}-${variant}.pcap`);
+        writeFileSync(out, duplicateFrames(new Uint8Array(readFileSync(f)), 3, "nat" in how ? how.nat : undefined));
         return out;
       });
-      ids.set(`${name} ${twice}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(`${name} ${variant}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
     }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);
 afterAll(async () => t?.cleanup());
 
-async function outcome(name: string, twice: boolean) {
-  const id = ids.get(`${name} ${twice}`)!;
+async function outcome(name: string, variant: Variant) {
+  const id = ids.get(`${name} ${variant}`)!;
   const db = t.handle.prisma;
   const view = (await getIncidentView(db, id))!;
   const { cause, confidence, explains502 } = view.diagnosis.verdict;
@@ -64,19 +68,22 @@ async function outcome(name: string, twice: boolean) {
 }
 
 describe.each(RECORDINGS)("%s with every frame captured twice", (name) => {
-  it("reads as with each frame once, and says the copies were left out", async () => {
-    const once = await outcome(name, false);
-    const twice = await outcome(name, true);
-    expect(twice.incident).toEqual(once.incident);
-    expect(twice.targets).toEqual(once.targets);
-    expect(twice.matched).toBe(once.matched);
-    expect(twice.connections).toEqual(once.connections);
-    expect(once.counts.frameCopies).toBe(0);
-    expect(twice.counts.frames).toBe(2 * once.counts.frames!);
-    // Every TCP frame of a connection is a copy once (frames of no connection: none in these captures).
-    expect(twice.counts.frameCopies).toBe(once.counts.tcpPackets);
-    const warning = twice.counts.warnings?.find((w) => w.code === "frame-copies");
-    expect(warning?.message).toContain(`${once.counts.tcpPackets} frames are copies`);
-    expect(once.counts.warnings?.some((w) => w.code === "frame-copies")).toBe(false);
-  });
+  it.each(["twice", "nat"] as const)(
+    "%s: reads as with each frame once, and says the copies were left out",
+    async (variant) => {
+      const once = await outcome(name, "once");
+      const twice = await outcome(name, variant);
+      expect(twice.incident).toEqual(once.incident);
+      expect(twice.targets).toEqual(once.targets);
+      expect(twice.matched).toBe(once.matched);
+      expect(twice.connections).toEqual(once.connections);
+      expect(once.counts.frameCopies).toBe(0);
+      expect(twice.counts.frames).toBe(2 * once.counts.frames!);
+      // Every TCP frame of a connection is a copy once (frames of no connection: none in these captures).
+      expect(twice.counts.frameCopies).toBe(once.counts.tcpPackets);
+      const warning = twice.counts.warnings?.find((w) => w.code === "frame-copies");
+      expect(warning?.message).toContain(`${once.counts.tcpPackets} frames are copies`);
+      expect(once.counts.warnings?.some((w) => w.code === "frame-copies")).toBe(false);
+    },
+  );
 });

@@ -21,7 +21,7 @@ const StoredConfig = z.custom<GatewayConfig>(
 
 /** Plain counters: a log's lines and time range (handlers/log.ts), a capture's frames, an archive's entries. */
 const LOG_COUNTERS = ["lines", "events", "targetRequests", "transactions", "malformed", "firstTs", "lastTs"] as const;
-/** frameCopies: a capture's frames seen twice (several interfaces), left out of its connections. */
+/** frameCopies: a capture's frames seen twice (two interfaces, both sides of a NAT), left out of its connections. */
 const OTHER_COUNTERS = ["frames", "tcpPackets", "frameCopies", "entries"] as const;
 const counters = Object.fromEntries([...LOG_COUNTERS, ...OTHER_COUNTERS].map((k) => [k, z.number()])) as Record<
   (typeof LOG_COUNTERS)[number] | (typeof OTHER_COUNTERS)[number],

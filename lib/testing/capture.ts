@@ -95,12 +95,16 @@ export function shiftPcap(pcap: Uint8Array, seconds: number): Uint8Array {
 
 /**
  * Every record of a classic pcap twice, the copy `us` microseconds later, in time order (on a tie the copy first, as
- * mergecap orders them):
- * what `tcpdump -i any` writes on a host where the gateway reaches its target through a bridge (each frame is seen on
- * the container's veth and on the bridge). The bytes `editcap -t` of a copy and `mergecap` of the two write.
+ * mergecap orders them): what `tcpdump -i any` writes on a host where the gateway reaches its target through a bridge
+ * (each frame is seen on the container's veth and on the bridge). The bytes `editcap -t` of a copy and `mergecap` of
+ * the two write. With `nat`, the copies carry IPv4 address `to` where the frame has `from`, as the other side of a NAT
+ * sees them (sequence numbers kept; checksums left as they were, which neither this reader nor tshark checks).
  */
-export function duplicateFrames(pcap: Uint8Array, us: number): Uint8Array {
+export function duplicateFrames(pcap: Uint8Array, us: number, nat?: { from: string; to: string }): Uint8Array {
   const { dv, le, perSecond } = classicPcap(pcap);
+  const ip = IP_AT[dv.getUint32(20, le)];
+  if (nat && ip === undefined) throw new Error(`no IPv4 rewrite for link type ${dv.getUint32(20, le)}`);
+  const [from, to] = nat ? [ipv4(nat.from), ipv4(nat.to)] : [0, 0];
   const shift = Math.round((us * perSecond) / 1e6);
   const all = [...records(pcap)].map((r) => ({
     ...r,
@@ -113,6 +117,9 @@ export function duplicateFrames(pcap: Uint8Array, us: number): Uint8Array {
     const rdv = new DataView(rec.buffer);
     rdv.setUint32(0, Math.floor(t / perSecond), le);
     rdv.setUint32(4, t % perSecond, le);
+    const at = 16 + (ip ?? 0);
+    if (nat && rec[at] >> 4 === 4)
+      for (const o of [12, 16]) if (rdv.getUint32(at + o) === from) rdv.setUint32(at + o, to);
     return rec;
   };
   let j = 0;
@@ -123,3 +130,7 @@ export function duplicateFrames(pcap: Uint8Array, us: number): Uint8Array {
   while (j < all.length) parts.push(copy(all[j++]));
   return Buffer.concat(parts);
 }
+
+/** Where the IP header starts in a frame, by link type: Ethernet (untagged), Linux cooked v1 and v2, raw IP. */
+const IP_AT: Record<number, number> = { 1: 14, 113: 16, 276: 20, 101: 0, 12: 0, 14: 0 };
+const ipv4 = (s: string) => s.split(".").reduce((n, x) => n * 256 + Number(x), 0);

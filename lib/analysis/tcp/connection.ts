@@ -118,13 +118,18 @@ export class ConnState {
     return { stream, http, isn: null, fin: false, rst: false, hist: new Set(), prev: noFrame() };
   }
 
+  /** A frame the capture holds twice (dir-state.ts `isCopy`, or the tracker's mirrors): counted, not read. */
+  copy(p: Packet): void {
+    this.c.copies++;
+    this.c.firstCopy ??= { frame: p.frame, offset: p.offset };
+  }
+
   add(p: Packet, fromGateway: boolean): void {
     const c = this.c;
     const dir: Dir = fromGateway ? "g2t" : "t2g";
     const d = fromGateway ? this.g2t : this.t2g;
     if (isCopy(d.prev, p)) {
-      c.copies++;
-      c.firstCopy ??= { frame: p.frame, offset: p.offset };
+      this.copy(p);
       // Its frames still run to the copy, as tshark's stream does (a ladder is read back by that range).
       c.lastFrame = p.frame;
       c.lastOffset = p.offset;

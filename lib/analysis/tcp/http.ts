@@ -132,7 +132,7 @@ export class HttpStream {
   private readHead(b: Uint8Array, i: number): number {
     if (this.headLen === 0) while (i < b.length && (b[i] === 13 || b[i] === 10)) i++;
     const start = i;
-    // A byte `back` before b[start], from the buffered part of the head; undefined before the head.
+    // The byte at k, taken from the head buffered so far when k lies before `start`; undefined before the head.
     const before = (k: number) => (k >= start ? b[k] : this.head[this.headLen - (start - k)]);
     for (let nl = indexOf.call(b, 10, start); nl >= 0; nl = indexOf.call(b, 10, nl + 1)) {
       if (before(nl - 1) !== 10 && !(before(nl - 1) === 13 && before(nl - 2) === 10)) continue;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CaptureReader, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "@/lib/parsers/pcap";
 import { DATA, REQ, RESP, Script, run } from "@/lib/testing/tcp-script";
+import type { SynthPacket } from "@/lib/parsers/pcap/synth";
 import { classifyAll, classifyConnection, trackAll } from "./index";
 
 describe("ConnectionTracker on synthetic conversations", () => {
@@ -47,6 +48,33 @@ describe("ConnectionTracker on synthetic conversations", () => {
     const without = ({ copies: _c, firstCopy: _f, lastFrame: _l, lastOffset: _o, endUs: _e, ...rest }: typeof c) =>
       rest;
     expect(without(c)).toEqual(without(renumbered));
+  });
+
+  it("reads a connection seen on both sides of a NAT (its ISNs the same) once, the other side's frames as copies", () => {
+    const s = new Script().handshake(0);
+    s.gw(1, DATA, REQ("/x"));
+    s.tg(2, DATA, RESP("hi"));
+    s.tg(3, TCP_ACK | TCP_FIN);
+    // The host's side of a source NAT (gateway 10.0.0.1:40000 as 192.168.5.5:61000), and of a service's
+    // destination NAT (target 10.0.0.2:8080 as 10.96.0.10:80): the addresses rewritten, the sequence numbers kept.
+    const gw = (p: SynthPacket, host: string, port: number) =>
+      p.src === "10.0.0.1" ? { ...p, src: host, srcPort: port } : { ...p, dst: host, dstPort: port };
+    const tg = (p: SynthPacket, host: string, port: number) =>
+      p.src === "10.0.0.2" ? { ...p, src: host, srcPort: port } : { ...p, dst: host, dstPort: port };
+    for (const nat of [(p: SynthPacket) => gw(p, "192.168.5.5", 61000), (p: SynthPacket) => tg(p, "10.96.0.10", 80)]) {
+      const both = s.pk.flatMap((p) => [p, { ...nat(p), tsUs: p.tsUs + 3 }]);
+      const conns = run(both);
+      expect(conns).toHaveLength(1);
+      expect([conns[0].copies, conns[0].packetsG2T + conns[0].packetsT2G, conns[0].retransmissions]).toEqual([
+        s.pk.length,
+        s.pk.length,
+        0,
+      ]);
+      expect(classifyConnection(conns[0]).code).toBe(classifyConnection(run(s.pk)[0]).code);
+    }
+    // Another connection opened at the same moment has ISNs of its own: two connections.
+    const other = s.pk.map((p) => ({ ...gw(p, "10.0.0.1", 40001), seq: p.seq + 7, ack: p.ack + 9, tsUs: p.tsUs + 3 }));
+    expect(run(s.pk.flatMap((p, i) => [p, other[i]])).map((c) => c.copies)).toEqual([0, 0]);
   });
 
   it("keeps the same segment sent again after 1 ms, or as another IPv4 packet: a retransmission, not a copy", () => {

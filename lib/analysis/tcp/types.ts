@@ -91,7 +91,10 @@ export interface Connection {
   targetRst: boolean;
   gatewayRst: boolean;
   retransmissions: number;
-  /** Frames the capture holds twice (dir-state.ts `isCopy`): left out of every count here, and of the ladder. */
+  /**
+   * Frames the capture holds twice (dir-state.ts `isCopy`; the tracker's mirrors: this connection on the other side of
+   * a NAT): left out of every count here, and of the ladder.
+   */
   copies: number;
   /** The first of them, for the capture's warning. */
   firstCopy: { frame: number; offset: number } | null;

@@ -63,7 +63,7 @@ export async function parseCapture(
   const tlsFailuresByTarget: Record<string, Record<string, number>> = {};
   // The gateway's own closes of a pending request, by their quiet before (10 ms steps): its timeouts idle that long.
   const gatewayCloseQuietByTarget: Record<string, Record<string, number>> = {};
-  // Frames the capture holds twice (several interfaces): left out of the connections, counted for the file's warning.
+  // Frames the capture holds twice (two interfaces, both sides of a NAT): left out of the connections, counted for the file.
   let frameCopies = 0;
   let firstCopy: Connection["firstCopy"] = null;
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
@@ -196,6 +196,6 @@ function copiesWarning(count: number, first: { frame: number; offset: number }) 
   return {
     code: "frame-copies",
     offset: first.offset,
-    message: `${count} frames are copies of the frame just before them in their connection, captured within 1 ms (first at frame ${first.frame}): a capture on several interfaces sees each frame on each (tcpdump -i any where the gateway reaches its target through a bridge, as containers do). Each copy is left out: connections, ladders and retransmission counts show every frame once.`,
+    message: `${count} frames are copies of frames already read (first at frame ${first.frame}), captured within 1 ms: the same frames seen on two interfaces, or the same connections on both sides of a NAT (their sequence numbers unchanged), as tcpdump -i any records them where the gateway reaches its target through a bridge or a NAT (containers). Each copy is left out: connections, ladders and retransmission counts show every frame once.`,
   };
 }
