@@ -8,7 +8,7 @@ import { carriesHandshakeOn, firstAnswerKind, opensApplicationData, opensClientH
 import { TlsSession } from "./tls-session";
 import { LadderSteps, note } from "./ladder-steps";
 import { zeekState } from "./zeek-state";
-import type { Connection, Dir, Endpoint, LadderStep } from "./types";
+import { newConnection, type Connection, type Dir, type Endpoint, type LadderStep } from "./types";
 import { isCopy, noFrame, type DirState } from "./dir-state";
 
 const fmtS = (us: number) => `${(us / 1e6).toFixed(2)} s`;
@@ -47,40 +47,7 @@ export class ConnState {
 
   /** `ladder: false`: no ladder steps (nor their notes) are built, only the summary (ingest). */
   constructor(id: number, gateway: Endpoint, target: Endpoint, p: Packet, ladder = true) {
-    this.c = {
-      id,
-      gateway,
-      target,
-      startUs: p.tsUs,
-      endUs: p.tsUs,
-      firstFrame: p.frame,
-      lastFrame: p.frame,
-      firstOffset: p.offset,
-      lastOffset: p.offset,
-      packetsG2T: 0,
-      packetsT2G: 0,
-      bytesG2T: 0,
-      bytesT2G: 0,
-      closer: null,
-      closeKind: null,
-      closeUs: null,
-      closeFrame: null,
-      targetRst: false,
-      gatewayRst: false,
-      retransmissions: 0,
-      copies: 0,
-      firstCopy: null,
-      gaps: 0,
-      connState: "OTH",
-      history: "",
-      exchanges: [],
-      tls: false,
-      tlsContinued: false,
-      idleGapMs: null,
-      closeQuietMs: null,
-      ladder: [],
-      ladderOmitted: 0,
-    };
+    this.c = newConnection(id, gateway, target, p);
     this.steps = ladder ? new LadderSteps(this.c) : null;
     this.g2t = this.dirState(false);
     this.t2g = this.dirState(true);

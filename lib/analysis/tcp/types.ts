@@ -147,3 +147,46 @@ export interface Connection {
 
 export const LADDER_HEAD = 40;
 export const LADDER_TAIL = 40;
+
+/** A connection as its first packet opens it, before anything is read from it (connection.ts fills it in). */
+export function newConnection(
+  id: number,
+  gateway: Endpoint,
+  target: Endpoint,
+  first: { tsUs: number; frame: number; offset: number },
+): Connection {
+  return {
+    id,
+    gateway,
+    target,
+    startUs: first.tsUs,
+    endUs: first.tsUs,
+    firstFrame: first.frame,
+    lastFrame: first.frame,
+    firstOffset: first.offset,
+    lastOffset: first.offset,
+    packetsG2T: 0,
+    packetsT2G: 0,
+    bytesG2T: 0,
+    bytesT2G: 0,
+    closer: null,
+    closeKind: null,
+    closeUs: null,
+    closeFrame: null,
+    targetRst: false,
+    gatewayRst: false,
+    retransmissions: 0,
+    copies: 0,
+    firstCopy: null,
+    gaps: 0,
+    connState: "OTH",
+    history: "",
+    exchanges: [],
+    tls: false,
+    tlsContinued: false,
+    idleGapMs: null,
+    closeQuietMs: null,
+    ladder: [],
+    ladderOmitted: 0,
+  };
+}

@@ -140,6 +140,8 @@ export async function parseCapture(
   const profiles = profiler.profiles();
   for (const c of crossings) keep(c, profiles);
   await flush();
+  // The capture's own notes first, then the reader's, 50 in all.
+  const ours = [...(cut ? [snapWarning(cut)] : []), ...(firstCopy ? [copiesWarning(frameCopies, firstCopy)] : [])];
   return {
     kind: "capture",
     counts: {
@@ -159,11 +161,7 @@ export async function parseCapture(
       tlsFailuresByTarget,
       gatewayCloseQuietByTarget,
       frameCopies,
-      warnings: [
-        ...(cut ? [snapWarning(cut)] : []),
-        ...(firstCopy ? [copiesWarning(frameCopies, firstCopy)] : []),
-        ...reader.warnings.slice(0, 50 - Number(!!cut) - Number(!!firstCopy)),
-      ],
+      warnings: [...ours, ...reader.warnings.slice(0, 50 - ours.length)],
       // Where the header blocks lie, for reading a connection's frames back from the middle (lib/incidents/connection-ladder.ts).
       layout: reader.layout,
     },
