@@ -69,6 +69,29 @@ describe("BlobStore", () => {
     expect((await store.put(Readable.from([big]), { maxBytes: big.length })).sha256).toBe(sha);
   });
 
+  it("stores megabytes byte for byte while writes queue behind the hash (past the write buffer)", async () => {
+    const store = new BlobStore(root);
+    // Pseudo-random so a chunk written twice, dropped or out of order changes the hash.
+    const data = Buffer.alloc(5 * 1024 * 1024 + 123);
+    for (let i = 0, x = 7; i < data.length; i++) data[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+    const r = await store.put(asyncChunks(data, 64 * 1024 + 1));
+    expect(r.sha256).toBe(createHash("sha256").update(data).digest("hex"));
+    expect(readFileSync(r.path).equals(data)).toBe(true);
+    expect(readdirSync(path.join(root, "tmp"))).toEqual([]);
+  });
+
+  it("an upload cut off mid-way fails and leaves nothing behind", async () => {
+    const store = new BlobStore(root);
+    const part = Buffer.alloc(3 * 1024 * 1024, 5);
+    async function* cut() {
+      yield* chunksOf(part, 64 * 1024);
+      throw new Error("connection reset");
+    }
+    await expect(store.put(cut())).rejects.toThrow("connection reset");
+    expect(readdirSync(path.join(root, "tmp"))).toEqual([]);
+    expect(await store.has(createHash("sha256").update(part).digest("hex"))).toBe(false);
+  });
+
   it("rejects malformed hashes", () => {
     const store = new BlobStore(root);
     expect(() => store.pathOf("../../etc/passwd")).toThrow(TypeError);
