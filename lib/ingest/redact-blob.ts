@@ -5,6 +5,7 @@ import { readFileCounts } from "@/lib/api/file-counts";
 import { redactLines } from "@/lib/redact/stream";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore, PutResult } from "./blobs";
+import { READ_CHUNK_BYTES } from "./parse-thread/protocol";
 
 // Moved to lib/redact/stream.ts so the host-side collector redacts with the very same code.
 export { redactLines } from "@/lib/redact/stream";
@@ -25,7 +26,7 @@ export async function redactToStore(
   onChunk?: (chunk: Buffer) => void | Promise<void>,
 ): Promise<RedactedBlob> {
   const redactor = new LineRedactor();
-  const source = createReadStream(store.pathOf(sha256), { highWaterMark: 1 << 20 });
+  const source = createReadStream(store.pathOf(sha256), { highWaterMark: READ_CHUNK_BYTES });
   // An open error (blob gone) can fire before the first read: keep it for the iteration below instead of uncaught.
   source.on("error", () => undefined);
   const redacted = redactLines(source as AsyncIterable<Buffer>, redactor);

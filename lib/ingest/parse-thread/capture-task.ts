@@ -15,7 +15,7 @@ import { dataDirOf } from "@/lib/explore/line-index-file";
 import { exchangesPath, ExchangesSink } from "@/lib/incidents/exchanges-file";
 import { CloseBucketAggregator } from "@/lib/analysis/log-aggregates";
 import type { BlobStore } from "../blobs";
-import type { CaptureResult, ParseFile, TaskIo } from "./protocol";
+import { READ_CHUNK_BYTES, type CaptureResult, type ParseFile, type TaskIo } from "./protocol";
 
 const BATCH = 500;
 /** Crossing closes held for the second pass; past this many, the rest are judged on their own connection. */
@@ -129,7 +129,7 @@ export async function parseCapture(
       finish(tracker.add(p));
     }
   };
-  for await (const chunk of createReadStream(store.pathOf(file.sha256), { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(store.pathOf(file.sha256), { highWaterMark: READ_CHUNK_BYTES })) {
     read += (chunk as Buffer).length;
     take(reader.push(chunk as Buffer));
     if (pending.length >= BATCH) await flush();

@@ -12,6 +12,13 @@ export interface ParseFile {
   sha256: string;
 }
 
+/**
+ * The size a parse thread reads its file in. Everything parsed from one read lives until the read is done: at 1 MiB
+ * that outgrew the young generation (scripts/heap.mjs) and a capture's parse spent a fifth longer collecting
+ * garbage (docs/benchmark.md, "The parse thread's reads").
+ */
+export const READ_CHUNK_BYTES = 256 * 1024;
+
 /** The work handed to a parse thread: everything it needs from the database is in here. */
 export type ParseTask =
   | { kind: "log"; blobsDir: string; file: ParseFile }
