@@ -14,8 +14,8 @@ export interface ParseFile {
 
 /**
  * The size a parse thread reads its file in. Everything parsed from one read lives until the read is done: at 1 MiB
- * that outgrew the young generation (scripts/heap.mjs) and a capture's parse spent a fifth longer collecting
- * garbage (docs/benchmark.md, "The parse thread's reads").
+ * that outgrew the young generation (scripts/heap.mjs), and a capture's parse took a quarter longer, mostly
+ * collecting garbage (docs/benchmark.md, "The parse thread's reads and the upload's writes").
  */
 export const READ_CHUNK_BYTES = 256 * 1024;
 
