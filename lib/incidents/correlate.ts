@@ -26,6 +26,34 @@ export async function correlateIncident(
   incidentId: string,
   toleranceMs = DEFAULT_TOLERANCE_MS,
 ): Promise<Correlation> {
+  // Two files finishing together correlate at once: one that read before the other's rows were all written could
+  // store its matches last (a log's 502s then explained by nothing). Each run checks, after storing, that what it read
+  // is still all there is, and runs again if not; the last to store had read everything.
+  for (let attempt = 1; ; attempt++) {
+    const before = await inputStamp(db, incidentId);
+    const result = await correlateOnce(db, incidentId, toleranceMs);
+    if (attempt >= MAX_ATTEMPTS || (await inputStamp(db, incidentId)) === before) return result;
+  }
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * What a correlation reads, in short: rows are only added (a file parsed) or removed (a re-run's reset), so counts
+ * and the last connection id change whenever its input does; the offset a person set too.
+ */
+async function inputStamp(db: Db, incidentId: string): Promise<string> {
+  const [{ stamp }] = await db.$queryRaw<Array<{ stamp: string }>>`
+    SELECT concat_ws('|',
+      (SELECT count(*) || '/' || coalesce(max(id), 0) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}),
+      (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}),
+      (SELECT count(*) FROM "LogTargetStat" WHERE "incidentId" = ${incidentId}),
+      (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND kind = 'gateway-config' AND status = 'done'),
+      (SELECT coalesce("clockOffsetMs"::text, '-') FROM "Incident" WHERE id = ${incidentId})) stamp`;
+  return stamp;
+}
+
+async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): Promise<Correlation> {
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
 
   // The log's failures and the connections are read as JSON documents: PGlite runs a statement on this thread and
