@@ -3,6 +3,10 @@
  * the parse thread; each TcpConnection row holds its array's offset and length. Issue #18: a keep-alive connection's
  * exchanges are kilobytes of JSON, and sending them through the database cost PGlite three times the rest of the row.
  * Incident deletion and the temporary-file sweep treat this file as they treat the line index beside it.
+ *
+ * Each exchange is an array of its values in FIELDS order: as objects, the keys were two thirds of the bytes, and
+ * writing them a third of the capture's parse (docs/benchmark.md, "Exchanges as arrays"). Files written before
+ * hold objects; both read back the same.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
@@ -12,6 +16,63 @@ import type { HttpExchange } from "@/lib/analysis/tcp";
 
 export const exchangesPath = (dataDir: string, fileId: string) =>
   path.join(lineIndexDir(dataDir), `${fileId}.exchanges`);
+
+/** An exchange's fields in the order the file holds them; the last two are left out of an object when null. */
+const FIELDS = [
+  "method",
+  "path",
+  "reqTsUs",
+  "reqFrame",
+  "status",
+  "respTsUs",
+  "respFrame",
+  "connectionHeader",
+  "keepAliveTimeoutS",
+  "contentLength",
+  "chunked",
+  "complete",
+  "reqAckedUs",
+  "responseBytes",
+  "prevActivityUs",
+  "invalidResponse",
+  "answerLost",
+] as const satisfies ReadonlyArray<keyof HttpExchange>;
+const OPTIONAL: ReadonlySet<string> = new Set(["invalidResponse", "answerLost"] satisfies Array<keyof HttpExchange>);
+// Every field of HttpExchange has a place: one added to the type and not here fails to compile.
+const _everyField: Exclude<keyof HttpExchange, (typeof FIELDS)[number]> extends never ? true : never = true;
+void _everyField;
+
+// Written out in FIELDS order, no lookup per field (exchanges-file.test.ts reads every field back).
+const encode = (e: HttpExchange) => [
+  e.method,
+  e.path,
+  e.reqTsUs,
+  e.reqFrame,
+  e.status,
+  e.respTsUs,
+  e.respFrame,
+  e.connectionHeader,
+  e.keepAliveTimeoutS,
+  e.contentLength,
+  e.chunked,
+  e.complete,
+  e.reqAckedUs,
+  e.responseBytes,
+  e.prevActivityUs,
+  e.invalidResponse ?? null,
+  e.answerLost ?? null,
+];
+
+/** One exchange as pages read it, from either shape in the file (an array of FIELDS, or an object from before). */
+function decode(item: unknown): unknown {
+  if (!Array.isArray(item)) return item;
+  const out: Record<string, unknown> = {};
+  FIELDS.forEach((k, i) => {
+    const v: unknown = item[i] ?? null;
+    if (v !== null || !OPTIONAL.has(k)) out[k] = v;
+  });
+  return out;
+}
 
 /** Where one connection's exchanges lie in its capture's exchanges file. */
 export interface ExchangesRef {
@@ -32,7 +93,7 @@ export class ExchangesSink {
   /** Where these exchanges will lie once flushed; null for none (nothing is written). */
   add(exchanges: readonly HttpExchange[]): ExchangesRef | null {
     if (exchanges.length === 0) return null;
-    const json = JSON.stringify(exchanges);
+    const json = JSON.stringify(exchanges.map(encode));
     const ref = { at: this.end, bytes: Buffer.byteLength(json) };
     this.buffered.push(json, "\n");
     this.end += ref.bytes + 1;
@@ -67,7 +128,8 @@ export async function readExchanges(file: string, refs: readonly ExchangesRef[])
         const { bytesRead } = await fh.read(buf, 0, bytes, at);
         if (bytesRead < bytes) return null;
         try {
-          return JSON.parse(buf.toString("utf8")) as unknown;
+          const list: unknown = JSON.parse(buf.toString("utf8"));
+          return Array.isArray(list) ? list.map(decode) : list;
         } catch {
           return null;
         }
