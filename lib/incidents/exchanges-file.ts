@@ -4,8 +4,8 @@
  * exchanges are kilobytes of JSON, and sending them through the database cost PGlite three times the rest of the row.
  * Incident deletion and the temporary-file sweep treat this file as they treat the line index beside it.
  *
- * Each exchange is an array of its values in FIELDS order: as objects, the keys were two thirds of the bytes, and
- * writing them a third of the capture's parse (docs/benchmark.md, "Exchanges as arrays"). Files written before
+ * Each exchange is an array of its values in FIELDS order: as objects, the keys were more than half the bytes, and
+ * the capture's parse thread took a tenth longer (docs/benchmark.md, "Exchanges as arrays"). Files written before
  * hold objects; both read back the same.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
