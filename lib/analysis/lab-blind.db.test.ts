@@ -23,6 +23,8 @@
  *   request that reached the target before it fired, read as a race held up on its way beside 8 hang-ups.
  * - blind/random-404: a target's own 502s beside its 350 ms idle timer, matched to idle closes as sockets the gateway
  *   took as they closed.
+ * - blind/random-706: a target that closes 0–30 ms after every response, a request in hand or not: its hang-ups 10–11 ms
+ *   after the request reached it were read as races held up after a "timer" of 14 ms whose closes spread 30 ms.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -52,6 +54,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-244/cut": { dir: "blind/random-244", files: /\.(log|yaml|pcap)$/ },
   "blind/random-286": { dir: "blind/random-286", files: /\.(log|yaml|pcap)$/ },
   "blind/random-404": { dir: "blind/random-404", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-706": { dir: "blind/random-706", files: /\.(log|yaml|pcap)$/ },
 };
 
 let t: TestEnv;
@@ -255,5 +258,22 @@ describe("blind world random-404: a target's own 502s beside its 350 ms idle tim
     const d = await diagnosisOf("blind/random-404");
     expect(d.targets.find((x) => x.target === "127.0.0.8:9000")).toMatchObject({ cause: "target-error" });
     expect(d.verdict.cause).toBe("target-error");
+  });
+});
+
+describe("blind world random-706: a target that closes at random soon after every response", () => {
+  it("calls the closes that came after the request reached it hang-ups, not races held up on their way", async () => {
+    // truth.json (tshark over both legs): 127.0.0.4:7000 closes (FIN) 0–30 ms after every response; 4 races, and 2
+    // hang-ups whose backend FIN came 9.7 and 11.3 ms after the request reached it (gateway ports 34772 and 35194):
+    // cause both. 127.0.0.8:7000 raced 29 times at its 1.28 s idle timer; the incident's cause both.
+    const d = await diagnosisOf("blind/random-706");
+    expect(d.targets.find((x) => x.target === "127.0.0.4:7000")).toMatchObject({ cause: "both" });
+    expect(d.targets.find((x) => x.target === "127.0.0.8:7000")).toMatchObject({ cause: "keepalive-mismatch" });
+    expect(d.verdict.cause).toBe("both");
+    const hangUps = await t.handle.prisma.tcpConnection.findMany({
+      where: { incidentId: ids.get("blind/random-706"), gatewayPort: { in: [34772, 35194] } },
+      select: { classCode: true },
+    });
+    expect(hangUps.map((c) => c.classCode)).toEqual(["premature-close", "premature-close"]);
   });
 });

@@ -241,7 +241,12 @@ function judgeCrossing(
     const jitter = Math.max(timer.spreadMs, 10);
     const gap = x.quietMs - x.afterRequestMs;
     const late = x.quietMs - timer.ms;
-    if (gap + floor >= (timer.minMs ?? timer.ms - jitter) && late >= -jitter && late <= 2 * jitter) {
+    const earliest = timer.minMs ?? timer.ms - jitter;
+    // Closes that begin as soon as the last byte and spread wider than that are no timer a close could be late after:
+    // the target closes at random soon after each response, a request in hand or not (blind world random-706: FINs
+    // 0–30 ms after every response, two of them 10–11 ms after the request reached the target).
+    const definite = earliest > timer.spreadMs;
+    if (definite && gap + floor >= earliest && late >= -jitter && late <= 2 * jitter) {
       return {
         code: "keepalive-race",
         race: "after-timer",
