@@ -25,6 +25,8 @@
  *   took as they closed.
  * - blind/random-706: a target that closes 0–30 ms after every response, a request in hand or not: its hang-ups 10–11 ms
  *   after the request reached it were read as races held up after a "timer" of 14 ms whose closes spread 30 ms.
+ * - blind/random-736, whole and as partial bundles: a TLS target's races beside its own 504s, which only the log at
+ *   info shows (below it, only the stats lines count them; the wire is encrypted).
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -55,6 +57,9 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-286": { dir: "blind/random-286", files: /\.(log|yaml|pcap)$/ },
   "blind/random-404": { dir: "blind/random-404", files: /\.(log|yaml|pcap)$/ },
   "blind/random-706": { dir: "blind/random-706", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-736": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-736/capture": { dir: "blind/random-736", files: /\.(yaml|pcap)$/ },
+  "blind/random-736/level-error": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/, levelError: true },
 };
 
 let t: TestEnv;
@@ -219,12 +224,11 @@ describe("blind world random-240: uploads given up on, and a TLS target's own an
     });
   });
 
-  it("from the capture alone, a TLS target's hang-ups are not sure to be its main failure", async () => {
+  it("from the capture alone, a TLS target's hang-ups are only a low guess at its main failure", async () => {
     // 127.0.0.5:8080 (TLS) hung up 7 times and answered 504 itself 22 times (the log, not uploaded here: grep -F
     // '[127.0.0.5:8080]' LOG | grep -F '[targetResponse]' | grep -cF '][504][' → 22; '[targetRequest error]' → 7).
     const v = (await diagnosisOf("blind/random-240/capture")).targets.find((x) => x.target === "127.0.0.5:8080")!;
-    expect(v.cause).toBe("premature-close");
-    expect(v.confidence).not.toBe("high");
+    expect(v).toMatchObject({ cause: "premature-close", confidence: "low" });
     expect(v.evidence.map((x) => x.label)).toContain(
       "its answers are encrypted and no log line shows their status: its own 502 / 504 answers, if any, would not show",
     );
@@ -275,5 +279,22 @@ describe("blind world random-706: a target that closes at random soon after ever
       select: { classCode: true },
     });
     expect(hangUps.map((c) => c.classCode)).toEqual(["premature-close", "premature-close"]);
+  });
+});
+
+describe("blind world random-736: a TLS target's races beside its own 504s", () => {
+  it("is no surer from less of the bundle: the log shows the 504s, the stats lines count them, the capture alone neither", async () => {
+    // truth.json (tshark over both legs, TLS decrypted with the gateway's keys): 127.0.0.4:9009's 34 connections (SYNs
+    // in capture.pcap: 34) hold 5 races at its 2.91 s idle timer; it answered 504 itself 4 times (grep -F
+    // '[targetResponse]' LOG | grep -cF '][504][' → 4; the last stats line: 5=4). Cause keepalive-mismatch, 5 to 4.
+    const racer = async (bundle: string) =>
+      (await diagnosisOf(bundle)).targets.find((x) => x.target === "127.0.0.4:9009")!;
+    expect(await racer("blind/random-736")).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    expect(await racer("blind/random-736/level-error")).toMatchObject({
+      cause: "keepalive-mismatch",
+      confidence: "medium",
+    });
+    // In another run of this world one race came beside more 504s: from the capture alone it cannot be told.
+    expect(await racer("blind/random-736/capture")).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
   });
 });

@@ -329,6 +329,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ["low", others.length > 0 && runnerUp + outsideUnnamed >= main.explains],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
     ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains],
+    // A TLS target's closes when nothing could count its own answers: any number of them may be its own 502 / 504s,
+    // so the closes cannot be told to be the main failure (random-240 from its capture alone: 7 hang-ups beside 22 own
+    // 504s; random-736 so: one race beside its own 504s on 8 % of one path).
+    ["low", answersHidden],
     // Races, half as many unrecorded: any target may hang up, and in blind worlds those were hang-ups 3 times in 9
     // (random-529, -551, -559 with captures cut at their middle failure: 2, 8 and 3 races seen, 1, 4 and 2 outside).
     ["low", main.cause === "keepalive-mismatch" && outsideUnnamed > 0 && outsideUnnamed * 2 >= main.explains],
@@ -336,10 +340,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ["low", unseen > 0 && unseen >= main.explains],
     // A second cause explaining more than half as many failures.
     ["medium", others.length > 0 && runnerUp * 2 > main.explains],
+    // As many uncounted 5xx answers, which would be that second cause were they the target's own: a bundle showing
+    // less is never surer (random-736 at level error: 5 races, its 4 own 504s over TLS only in the stats lines, high,
+    // where the whole bundle, with their log lines, is medium).
+    ["medium", unseen * 2 > main.explains],
     // Resets no capture shows beside the cause: they may be another.
     ["medium", unknownResets > 0 && main !== unknown],
-    // A TLS target's closes when nothing could count its own answers (random-240 from its capture alone).
-    ["medium", answersHidden],
     // Unrecorded failures: beside one kind of close any may be the other kind and make it `both` (random-227).
     ["medium", outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
   ];
