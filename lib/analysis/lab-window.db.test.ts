@@ -16,10 +16,21 @@ import { IncidentView } from "@/lib/api/incident-schema";
 import { readChunked, splitPcap } from "@/lib/testing/capture";
 import { labFixtureNames, loadLabFixture } from "./lab-truth";
 import { EDGE_SLACK_MS } from "./capture-window";
+import { RANK } from "./diagnosis/candidate";
 
 /** The capture cut in three by packet count (as `editcap -c`), one part kept. */
 const THIRDS = { early: 0, middle: 1, late: 2 } as const;
 type Third = keyof typeof THIRDS;
+
+/** Recordings whose targets fail in more than one way: the incident's verdict weighs one cause against another. */
+const MIXED = labFixtureNames().filter(
+  (n) =>
+    new Set(
+      loadLabFixture(n)
+        .truth.targets.map((x) => x.expectedCause)
+        .filter((c) => c !== "healthy"),
+    ).size > 1,
+);
 
 let t: TestEnv;
 const ids = new Map<string, string>();
@@ -45,6 +56,11 @@ beforeAll(async () => {
       ids.set(`${name}/${third}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
     }
   }
+  for (const name of MIXED)
+    ids.set(
+      `${name}/whole`,
+      (await createIncident(t.handle.prisma, store, await storeFiles(store, loadLabFixture(name).files))).id,
+    );
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 900_000);
 afterAll(async () => t?.cleanup());
@@ -102,4 +118,19 @@ describe.each(labFixtureNames())("lab recording %s, one third of its capture", (
       expect(counted).toBeGreaterThanOrEqual(outside(2 * EDGE_SLACK_MS));
     },
   );
+});
+
+describe.each(MIXED)("lab recording %s, a third of its capture against the whole bundle", (name) => {
+  it("never makes the incident's verdict surer: a cut capture explains fewer failures, it removes none", async () => {
+    const verdictOf = async (bundle: string) =>
+      IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(`${name}/${bundle}`)!)).diagnosis.verdict;
+    const whole = await verdictOf("whole");
+    for (const third of Object.keys(THIRDS)) {
+      const v = await verdictOf(third);
+      if (v.cause !== whole.cause) continue;
+      expect(RANK[v.confidence], `${third}: ${v.confidence}, the whole bundle ${whole.confidence}`).toBeLessThanOrEqual(
+        RANK[whole.confidence],
+      );
+    }
+  });
 });

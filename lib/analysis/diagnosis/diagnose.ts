@@ -52,6 +52,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const unexplained = e.targets
     .filter((t) => unknown.has(t.target))
     .reduce((n, t) => n + targetFailures(t, e).failures, 0);
+  // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
+  // that target's, and its weight may be that much more.
+  const failuresOf = new Map(e.targets.map((t) => [t.target, targetFailures(t, e).failures]));
+  const unaccounted = (v: TargetVerdict) => Math.max(0, (failuresOf.get(v.target) ?? 0) - v.explains502);
   const verdict = summarise(
     targets,
     logs.present && logs.status502 === 0 && races + prem === 0,
@@ -59,6 +63,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     incidentClientAborts(e),
     unseenAnswers(e),
     unexplained,
+    unaccounted,
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
@@ -290,6 +295,8 @@ function summarise(
   unseen: boolean,
   /** Failures of the targets no cause accounts for (insufficient-data). */
   unexplained: number,
+  /** A target's failures beyond those its cause explains. */
+  unaccounted: (t: TargetVerdict) => number,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -334,9 +341,19 @@ function summarise(
     .reduce(minConfidence, "high");
   // Failures nothing accounts for weaken the whole verdict; so does another cause of near the same weight.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
-  const second = byWeight.find((w) => w.c !== cause && !(cause === "both" && closeCauses));
-  const near = second && second.n * 2 > byWeight[0].n;
+  // Each other cause weighed with the failures of its targets that their evidence does not account for: a capture cut
+  // short leaves a target fewer failures explained, never fewer failures (mixed-causes and random-16 with their
+  // captures cut at the middle failure were high where the whole bundles are medium).
+  const second = byWeight
+    .filter((w) => w.c !== cause && !(cause === "both" && closeCauses))
+    .map((w) => ({ ...w, atMost: w.n + pool.filter((t) => t.cause === w.c).reduce((n, t) => n + unaccounted(t), 0) }))
+    .sort((a, b) => b.atMost - a.atMost || b.n - a.n)[0];
+  const secondAtMost = second?.atMost ?? 0;
+  const near = second && secondAtMost * 2 > byWeight[0].n;
   if (near) confidence = minConfidence(confidence, "medium");
+  // With them it could take the lead: which cause fails most is then a guess (as for a target's runner-up).
+  const more = second ? secondAtMost - second.n : 0;
+  if (more > 0 && secondAtMost >= byWeight[0].n) confidence = "low";
   // More failures without a cause than the named causes explain: the headline would name the lesser part (blind lab
   // world random-204, log only: 4 × 504 a target answered itself, beside 27 resets another target's capture would
   // have shown as keep-alive races).
@@ -347,7 +364,7 @@ function summarise(
   if (!logs.present) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near
-    ? ` Another cause weighs ${second.n < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s), against ${byWeight[0].n}.`
+    ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more ? `, and its target(s) have ${more} more that the evidence does not account for` : ""}, against ${byWeight[0].n}.`
     : "";
   return {
     cause,
