@@ -49,12 +49,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   // --- verdict: one per target, summarised ---
   const targets = judgeTargets(e);
   const unknown = new Set(targets.filter((t) => t.cause === "insufficient-data").map((t) => t.target));
-  const unexplained = e.targets
-    .filter((t) => unknown.has(t.target))
-    .reduce((n, t) => n + targetFailures(t, e).failures, 0);
+  const failuresOf = new Map(e.targets.map((t) => [t.target, targetFailures(t, e).failures]));
+  const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
   // that target's, and its weight may be that much more.
-  const failuresOf = new Map(e.targets.map((t) => [t.target, targetFailures(t, e).failures]));
   const unaccounted = (v: TargetVerdict) => Math.max(0, (failuresOf.get(v.target) ?? 0) - v.explains502);
   const verdict = summarise(
     targets,
