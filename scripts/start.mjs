@@ -59,14 +59,16 @@ console.log(
     : "[start] open mode: no accounts, localhost only",
 );
 // The server records each request's socket address and drops client-written X-Forwarded-* (unless TRUST_PROXY=1)
-// before Next sees it: scripts/peer-address.mjs.
-function withPeerAddress(nodeOptions = "") {
-  return `${nodeOptions} --import=${pathToFileURL("scripts/peer-address.mjs").href}`.trim();
+// before Next sees it (scripts/peer-address.mjs), and lets the upload routes read a body as Node received it
+// (scripts/request-body.mjs).
+function withPreloads(nodeOptions = "") {
+  const preloads = ["scripts/peer-address.mjs", "scripts/request-body.mjs"];
+  return [nodeOptions, ...preloads.map((p) => `--import=${pathToFileURL(p).href}`)].join(" ").trim();
 }
 // HOST goes to the server too: it never serves open mode on a non-loopback listener (lib/auth/access.ts).
 const server = spawn(bin("next"), ["start", "-p", port, "-H", host], {
   stdio: "inherit",
-  env: { ...parserEnv(), HOST: host, NODE_OPTIONS: withPeerAddress(parserEnv().NODE_OPTIONS) },
+  env: { ...parserEnv(), HOST: host, NODE_OPTIONS: withPreloads(parserEnv().NODE_OPTIONS) },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,7 +1,8 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import busboy from "busboy";
 import { ApiError } from "@/lib/api/errors";
 import type { BlobStore } from "./blobs";
+import { requestBody } from "./request-body";
 import type { StoredUpload } from "./bundle";
 
 /** A refused upload: its status and code reach the client as they are (lib/api/errors.ts). */
@@ -31,10 +32,10 @@ export async function receiveUpload(request: Request, store: BlobStore, maxBytes
       "too_large",
       `Upload of ${declared} bytes exceeds the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES).`,
     );
-  if (!request.body) throw new UploadError(400, "empty_body", "The request has no body.");
+  const source = requestBody(request);
+  if (!source) throw new UploadError(400, "empty_body", "The request has no body.");
 
   const bb = busboy({ headers: { "content-type": contentType }, limits: { fileSize: maxBytes, files: MAX_FILES } });
-  const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
   const stored: Array<Promise<StoredUpload>> = [];
   const open = new Set<Readable>();
   let total = 0;
