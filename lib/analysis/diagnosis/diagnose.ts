@@ -3,7 +3,7 @@ import { judgeTargets, minConfidence, targetFailures } from "./targets";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
-import { unseenAnswers } from "./own-answers";
+import { unseenAnswers, unseenAnswersOf } from "./own-answers";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
 
@@ -54,6 +54,8 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
   // that target's, and its weight may be that much more.
   const unaccounted = (v: TargetVerdict) => Math.max(0, (failuresOf.get(v.target) ?? 0) - v.explains502);
+  // 5xx answers the stats lines count that neither the log nor a capture shows: any target's own, whichever it was.
+  const unseenOwn = Math.max(0, ...e.targets.map((t) => unseenAnswersOf(t, e)));
   const verdict = summarise(
     targets,
     logs.present && logs.status502 === 0 && races + prem === 0,
@@ -62,6 +64,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unseenAnswers(e),
     unexplained,
     unaccounted,
+    unseenOwn,
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
@@ -295,6 +298,8 @@ function summarise(
   unexplained: number,
   /** A target's failures beyond those its cause explains. */
   unaccounted: (t: TargetVerdict) => number,
+  /** 5xx answers the stats lines count that nothing shows: targets' own answers the evidence missed. */
+  unseenOwn: number,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -342,9 +347,20 @@ function summarise(
   // Each other cause weighed with the failures of its targets that their evidence does not account for: a capture cut
   // short leaves a target fewer failures explained, never fewer failures (mixed-causes and random-16 with their
   // captures cut at the middle failure were high where the whole bundles are medium).
-  const second = byWeight
+  // Own answers nothing shows weigh for target-error, whether or not a target already has that cause (random-773 with
+  // its capture cut: half of a target's own 502s outside it, at level warn, made the incident high where the whole
+  // bundle is medium).
+  const weights = byWeight.some((w) => w.c === "target-error") ? byWeight : [...byWeight, { c: "target-error", n: 0 }];
+  const second = weights
     .filter((w) => w.c !== cause && !(cause === "both" && closeCauses))
-    .map((w) => ({ ...w, atMost: w.n + pool.filter((t) => t.cause === w.c).reduce((n, t) => n + unaccounted(t), 0) }))
+    .map((w) => ({
+      ...w,
+      unseen: w.c === "target-error" ? unseenOwn : 0,
+      atMost:
+        w.n +
+        pool.filter((t) => t.cause === w.c).reduce((n, t) => n + unaccounted(t), 0) +
+        (w.c === "target-error" ? unseenOwn : 0),
+    }))
     .sort((a, b) => b.atMost - a.atMost || b.n - a.n)[0];
   const secondAtMost = second?.atMost ?? 0;
   const near = second && secondAtMost * 2 > byWeight[0].n;
@@ -362,7 +378,7 @@ function summarise(
   if (!logs.present) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near
-    ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more ? `, and its target(s) have ${more} more that the evidence does not account for` : ""}, against ${byWeight[0].n}.`
+    ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more > second.unseen ? `, and its target(s) have ${more - second.unseen} more that the evidence does not account for` : ""}${second.unseen ? `, and the stats lines count ${second.unseen} 5xx answer(s) neither the log nor a capture shows (a target's own 502 / 504s)` : ""}, against ${byWeight[0].n}.`
     : "";
   return {
     cause,

@@ -96,4 +96,42 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(large.targets[1]).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
     expect(large.verdict).toMatchObject({ cause: "both", confidence: "low" });
   });
+
+  it("5xx answers only the stats lines count weigh for target-error: near the headline, it is medium", () => {
+    // Below level info, a capture of part of the log's time: a target's own 502s outside it show only as the stats
+    // lines' 5xx (blind world random-773 cut at its middle failure: 4 of its 8 in the capture, 7 counted).
+    const refused = target({ target: "10.0.0.1:80", errors502: 12, errorCodes: { ECONNREFUSED: 12 } });
+    const own = target({
+      target: "10.0.0.2:80",
+      errors502: 0,
+      errorCodes: {},
+      capture: cap({}, { profile: { ...profile(null), serverErrors: { "502": 4 } } }),
+    });
+    const at = (stats5xx: number) =>
+      diagnose(
+        ev([refused, own], {
+          logs: { present: true, coverage: "errors-only", status502: 12, econnreset: 0, byTarget: [], stats5xx },
+        }),
+      );
+    const [seen, hidden] = [at(4), at(8)];
+    expect(seen.targets.map((x) => [x.cause, x.confidence])).toEqual([
+      ["target-unreachable", "high"],
+      ["target-error", "high"],
+    ]);
+    expect(seen.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+    expect(hidden.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+    expect(hidden.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
+    expect(hidden.verdict.summary).toContain(
+      "target-error explains 4 failure(s), and the stats lines count 4 5xx answer(s) neither the log nor a capture shows",
+    );
+    // No target shows an answer of its own, and the headline's capture shows all of its: the uncounted 5xx can only
+    // be another target's (one no capture covers), and still weigh.
+    const captured = target({ ...refused, capture: cap({ refused: 12 }) });
+    const quiet = target({ target: "10.0.0.3:80", errors502: 0, errorCodes: {}, requests: 40 });
+    const logs = { present: true, coverage: "errors-only" as const, status502: 12, econnreset: 0, byTarget: [] };
+    const elsewhere = diagnose(ev([captured, quiet], { logs: { ...logs, stats5xx: 8 } }));
+    expect(elsewhere.targets[0]).toMatchObject({ cause: "target-unreachable", confidence: "high" });
+    expect(elsewhere.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
+    expect(diagnose(ev([captured, quiet], { logs: { ...logs, stats5xx: 0 } })).verdict.confidence).toBe("high");
+  });
 });
