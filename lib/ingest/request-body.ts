@@ -7,9 +7,9 @@ const REGISTRY = Symbol.for("emg.requestBodies");
 
 /**
  * The request's body as a Node stream. Under `npm start` the Node request itself, untouched by Next's web stream
- * (which copies every chunk: about a second of a 500 MB upload, scripts/request-body.mjs); elsewhere (tests, `next
- * dev`), or once anything has read it, the web body. The Node request goes through a PassThrough, so destroying the
- * returned stream stops reading without closing the socket the answer still goes out on.
+ * (which copies every chunk: 0.4 s of a 500 MB upload, docs/benchmark.md); elsewhere (tests, `next dev`), or once
+ * anything has read it, the web body. The Node request goes through a PassThrough, so destroying the returned stream
+ * stops reading without closing the socket the answer still goes out on.
  */
 export function requestBody(request: Request): Readable | null {
   const token = request.headers.get(BODY_HEADER);
