@@ -218,10 +218,13 @@ describe("diagnose: a verdict per target", () => {
     expect(d.verdict.confidence).not.toBe("high");
   });
 
-  it("more 504s than resets left unexplained → gateway-timeout, but not high while those resets are open", () => {
+  it("more 504s than resets left unexplained → gateway-timeout, but not high while those resets are open, low when as many", () => {
     const d = diagnose(ev([target({ errors502: 1, errors504: 4, errorCodes: { ECONNRESET: 5 } })], { config: null }));
     expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "medium" });
     expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: 5 socket hang up/);
+    // As many resets left as 504s: a tie, low (lab random-6 from its log alone: one 504 beside one race).
+    const tie = diagnose(ev([target({ errors502: 1, errors504: 1, errorCodes: { ECONNRESET: 2 } })], { config: null }));
+    expect(tie.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
   });
 
   it("502s the capture shows the target answering itself → target-error, not a connection cause", () => {

@@ -312,6 +312,13 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
+  // Resets no close on the wire accounts for, inside the capture's time or not (a race on a connection begun before
+  // the capture, which it cannot classify), are as unrecorded as those outside it (random-831 from its middle failure
+  // on: one race seen of three, one reset outside, one on such a connection).
+  const unrecorded = Math.max(
+    outsideUnnamed,
+    closes ? Math.min(unexplained, Math.max(0, resets - closes.explains)) : 0,
+  );
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
@@ -324,18 +331,21 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     // (random-122 without its capture: 13 responses cut by RST, 3 of its 4 socket hang-ups races).
     ["low", main === cutInLog && unknownResets > 0],
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
-    ["low", outsideUnnamed > 0 && outsideUnnamed >= main.explains],
+    ["low", unrecorded > 0 && unrecorded >= main.explains],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
-    ["low", others.length > 0 && runnerUp + outsideUnnamed >= main.explains],
+    ["low", others.length > 0 && runnerUp + unrecorded >= main.explains],
+    // As many resets no capture shows as the cause explains: they may be another cause of the same weight, a tie
+    // (lab random-6 from its log alone: one 504 beside one socket hang up, a race; medium before, its whole bundle low).
+    ["low", unknownResets > 0 && main !== unknown && unknownResets >= main.explains],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
-    ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && outsideUnnamed * 2 >= main.explains],
+    ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && unrecorded * 2 >= main.explains],
     // A TLS target's closes when nothing could count its own answers: any number of them may be its own 502 / 504s,
     // so the closes cannot be told to be the main failure (random-240 from its capture alone: 7 hang-ups beside 22 own
     // 504s; random-736 so: one race beside its own 504s on 8 % of one path).
     ["low", answersHidden],
     // Races, half as many unrecorded: any target may hang up, and in blind worlds those were hang-ups 3 times in 9
     // (random-529, -551, -559 with captures cut at their middle failure: 2, 8 and 3 races seen, 1, 4 and 2 outside).
-    ["low", main.cause === "keepalive-mismatch" && outsideUnnamed > 0 && outsideUnnamed * 2 >= main.explains],
+    ["low", main.cause === "keepalive-mismatch" && unrecorded > 0 && unrecorded * 2 >= main.explains],
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
     ["low", unseen > 0 && unseen >= main.explains],
     // A second cause explaining more than half as many failures.
@@ -347,7 +357,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     // Resets no capture shows beside the cause: they may be another.
     ["medium", unknownResets > 0 && main !== unknown],
     // Unrecorded failures: beside one kind of close any may be the other kind and make it `both` (random-227).
-    ["medium", outsideUnnamed * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
+    ["medium", unrecorded * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
   ];
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   const evidence = [
