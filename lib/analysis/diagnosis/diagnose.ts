@@ -353,14 +353,8 @@ function summarise(
   const weights = byWeight.some((w) => w.c === "target-error") ? byWeight : [...byWeight, { c: "target-error", n: 0 }];
   const second = weights
     .filter((w) => w.c !== cause && !(cause === "both" && closeCauses))
-    .map((w) => ({
-      ...w,
-      unseen: w.c === "target-error" ? unseenOwn : 0,
-      atMost:
-        w.n +
-        pool.filter((t) => t.cause === w.c).reduce((n, t) => n + unaccounted(t), 0) +
-        (w.c === "target-error" ? unseenOwn : 0),
-    }))
+    .map((w) => ({ ...w, unseen: w.c === "target-error" ? unseenOwn : 0 }))
+    .map((w) => ({ ...w, atMost: pool.reduce((n, t) => n + (t.cause === w.c ? unaccounted(t) : 0), w.n + w.unseen) }))
     .sort((a, b) => b.atMost - a.atMost || b.n - a.n)[0];
   const secondAtMost = second?.atMost ?? 0;
   const near = second && secondAtMost * 2 > byWeight[0].n;

@@ -312,13 +312,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
-  // Resets no close on the wire accounts for, inside the capture's time or not (a race on a connection begun before
-  // the capture, which it cannot classify), are as unrecorded as those outside it (random-831 from its middle failure
-  // on: one race seen of three, one reset outside, one on such a connection).
-  const unrecorded = Math.max(
-    outsideUnnamed,
-    closes ? Math.min(unexplained, Math.max(0, resets - closes.explains)) : 0,
-  );
+  // Resets no close on the wire accounts for, in the capture's time or not, are unrecorded too (random-831, cut).
+  const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes.explains)) : 0;
+  const unrecorded = Math.max(outsideUnnamed, openResets);
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
@@ -334,14 +330,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ["low", unrecorded > 0 && unrecorded >= main.explains],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
     ["low", others.length > 0 && runnerUp + unrecorded >= main.explains],
-    // As many resets no capture shows as the cause explains: they may be another cause of the same weight, a tie
-    // (lab random-6 from its log alone: one 504 beside one socket hang up, a race; medium before, its whole bundle low).
+    // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
     ["low", unknownResets > 0 && main !== unknown && unknownResets >= main.explains],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
     ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && unrecorded * 2 >= main.explains],
-    // A TLS target's closes when nothing could count its own answers: any number of them may be its own 502 / 504s,
-    // so the closes cannot be told to be the main failure (random-240 from its capture alone: 7 hang-ups beside 22 own
-    // 504s; random-736 so: one race beside its own 504s on 8 % of one path).
+    // A TLS target's closes when nothing could count its own answers, which may outnumber them (random-240 and
+    // random-736 from their captures alone).
     ["low", answersHidden],
     // Races, half as many unrecorded: any target may hang up, and in blind worlds those were hang-ups 3 times in 9
     // (random-529, -551, -559 with captures cut at their middle failure: 2, 8 and 3 races seen, 1, 4 and 2 outside).
@@ -350,9 +344,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ["low", unseen > 0 && unseen >= main.explains],
     // A second cause explaining more than half as many failures.
     ["medium", others.length > 0 && runnerUp * 2 > main.explains],
-    // As many uncounted 5xx answers, which would be that second cause were they the target's own: a bundle showing
-    // less is never surer (random-736 at level error: 5 races, its 4 own 504s over TLS only in the stats lines, high,
-    // where the whole bundle, with their log lines, is medium).
+    // As many uncounted 5xx answers, that second cause were they its own (random-736 at level error).
     ["medium", unseen * 2 > main.explains],
     // Resets no capture shows beside the cause: they may be another.
     ["medium", unknownResets > 0 && main !== unknown],
