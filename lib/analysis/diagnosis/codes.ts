@@ -33,3 +33,20 @@ export function unnamedOutside(t: TargetEvidence, outside: number, ownAnswers: n
     Math.max(0, (codes.none ?? 0) - ownAnswers);
   return Math.min(outside, unnamed);
 }
+
+/** What the capture cannot tell: failures outside its time, and resets (there or not) no close on it accounts for. */
+export function unrecordedLabels(outside: number, failures: number, openResets: number): string[] {
+  return [
+    ...(outside
+      ? [
+          `${outside} of its ${failures} failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them`,
+        ]
+      : []),
+    // Named once: the ones outside its time are already said.
+    ...(openResets > outside
+      ? [
+          `${openResets} socket hang up / ECONNRESET no close on the wire accounts for (outside the capture's time, on a connection begun before it, or packets it lost): their cause is not known`,
+        ]
+      : []),
+  ];
+}

@@ -158,9 +158,15 @@ describe("a capture that covers only part of the log's time", () => {
       outsideCaptureCodes: { ECONNRESET: 1 },
       capture: cap({ "keepalive-race": 1 }, { races: { timing: 1 } }),
     });
-    expect(diagnose(ev([ownAndRaces])).targets[0]).toMatchObject({ cause: "target-error", confidence: "low" });
+    const lowered = diagnose(ev([ownAndRaces])).targets[0];
+    expect(lowered).toMatchObject({ cause: "target-error", confidence: "low" });
+    // The evidence names them, not only the one outside.
+    expect(lowered.evidence.map((x) => x.label).join()).toMatch(/2 socket hang up .*no close on the wire accounts for/);
     const wide = middle(1, 8);
-    expect(diagnose(ev([wide])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "high" });
+    const wideVerdict = diagnose(ev([wide])).targets[0];
+    expect(wideVerdict).toMatchObject({ cause: "premature-close", confidence: "high" });
+    // Its one open reset is the one outside: named once, as outside.
+    expect(wideVerdict.evidence.map((x) => x.label).join()).not.toMatch(/no close on the wire accounts for/);
     expect(
       diagnose(ev([middle(0)]))
         .targets[0].evidence.map((x) => x.label)

@@ -19,7 +19,7 @@ import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { ABORTED_RESPONSE } from "@/lib/analysis/log-aggregates";
-import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside } from "./codes";
+import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
 export { minConfidence } from "./candidate";
 
@@ -356,13 +356,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ...main.evidence,
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
     ...(abortNote ? [{ kind: "log" as const, label: `not the target's: ${abortNote}` }] : []),
-    ...(outside
-      ? [
-          logRef(
-            `${outside} of its ${failures} failure(s) lie outside the capture's time, or at its edge: the capture cannot tell what caused them`,
-          ),
-        ]
-      : []),
+    ...unrecordedLabels(outside, failures, openResets).map(logRef),
     ...(answersHidden
       ? [
           capRef(
