@@ -4,9 +4,10 @@
  * (a web Request whose body is the Node request).
  */
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BODY_HEADER as PRELOAD_BODY_HEADER } from "../../scripts/request-body.mjs";
 import { BODY_HEADER, requestBody } from "./request-body";
 
@@ -32,10 +33,13 @@ beforeAll(async () => {
       ...(req.method === "POST" ? { body: req as unknown as ReadableStream, duplex: "half" } : {}),
     } as RequestInit);
     const body = requestBody(request);
-    void (body ? text(body) : Promise.resolve(null)).then((b) => {
-      seen.push({ token, body: b, webBodyUsed: request.bodyUsed });
-      res.end();
-    });
+    void (body ? text(body) : Promise.resolve(null)).then(
+      (b) => {
+        seen.push({ token, body: b, webBodyUsed: request.bodyUsed });
+        res.end();
+      },
+      (e: Error) => seen.push({ token, body: `failed: ${e.message}`, webBodyUsed: request.bodyUsed }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/incidents`;
@@ -65,6 +69,20 @@ describe("requestBody", () => {
     await post("through the web stream");
     forgeToken = null;
     expect(seen).toEqual([{ token: expect.any(String), body: "through the web stream", webBodyUsed: true }]);
+  });
+
+  it("fails the body of a client gone mid-body instead of waiting for the rest forever", async () => {
+    seen.length = 0;
+    forgeToken = null;
+    const { port } = server.address() as AddressInfo;
+    const socket = net.connect(port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    socket.write("POST /api/incidents HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + "y".repeat(5000));
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 2000 });
+    expect(seen[0].body).toMatch(/^failed: aborted/);
+    expect(seen[0].webBodyUsed).toBe(false);
   });
 
   it("registers no GET, and a GET has no body", async () => {

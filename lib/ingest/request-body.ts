@@ -15,6 +15,16 @@ export function requestBody(request: Request): Readable | null {
   const token = request.headers.get(BODY_HEADER);
   const bodies = (globalThis as { [REGISTRY]?: Map<string, IncomingMessage> })[REGISTRY];
   const node = token ? bodies?.get(token) : undefined;
-  if (node && !node.readableDidRead && !node.destroyed) return node.pipe(new PassThrough());
+  if (node && !node.readableDidRead && !node.destroyed) {
+    // `pipe` passes on neither an error nor a client gone mid-body: the upload would wait forever and its partial
+    // file stay in blobs/tmp. Ending short fails the body instead, as Next's web stream does.
+    const body = node.pipe(new PassThrough());
+    const cut = (e?: Error) => {
+      if (!node.complete) body.destroy(e ?? new Error("aborted: the client closed the connection mid-body"));
+    };
+    node.once("error", cut);
+    node.once("close", () => cut());
+    return body;
+  }
   return request.body ? Readable.fromWeb(request.body as import("node:stream/web").ReadableStream) : null;
 }
