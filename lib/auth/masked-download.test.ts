@@ -1,3 +1,6 @@
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { maskClientIdsInLog } from "./masked-download";
@@ -29,5 +32,19 @@ describe("maskClientIdsInLog", () => {
       expect(out).toContain(`[10.0.0.9][Zq${"*".repeat(KEY.length - 4)}eU][1e7af884-`);
       expect(out.replace(/\[Zq\*+eU\]/g, `[${KEY}]`)).toBe(LOG); // only the field changed
     }
+  });
+
+  it("closes the stored file when the download is cancelled part-way", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "emg-mask-")), "gateway.log");
+    writeFileSync(file, LOG.repeat(20_000)); // several reads' worth
+    const source = createReadStream(file, { highWaterMark: 64 * 1024 });
+    const masked = maskClientIdsInLog(source);
+    for await (const chunk of masked) {
+      expect((chunk as Buffer).length).toBeGreaterThan(0);
+      break; // what a cancelled response does to the stream
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(source.destroyed).toBe(true);
+    rmSync(path.dirname(file), { recursive: true });
   });
 });

@@ -32,5 +32,7 @@ export function maskClientIdsInLog(source: Readable): Readable {
     },
   });
   source.on("error", (e) => t.destroy(e));
+  // A download the visitor cancels destroys `t`; pipe() would only unpipe, leaving the file open.
+  t.on("close", () => source.destroy());
   return source.pipe(t);
 }
