@@ -6,12 +6,14 @@
  */
 import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDb, SAMPLE_DIR, type TestEnv } from "@/lib/testing/test-db";
 import { BlobStore, type PutResult } from "@/lib/ingest/blobs";
 import { createIncident } from "@/lib/ingest/bundle";
 import { startWorker } from "@/lib/jobs/worker";
 import { deleteIncident } from "@/lib/incidents/delete";
+import { synthesizeLog } from "@/scripts/bench/synth-log";
+import { synthesizeCapture } from "@/lib/parsers/pcap/bench";
 
 const NAME = "gw01-to-target.pcap"; // a capture: parsed as it is stored (no redacted copy replaces its blob)
 const SOURCE = path.join(SAMPLE_DIR, NAME);
@@ -97,4 +99,44 @@ describe("deleting an incident while the same bytes are uploaded again", () => {
     expect(existsSync(store.pathOf(p.sha256))).toBe(false);
     expect(leftovers()).toEqual([]);
   });
+
+  // Long enough to be caught parsing: a log (redacted copy and line index half written) and a capture (exchanges).
+  const inputs = {
+    "gateway.log": (file: string) => synthesizeLog(file, 150_000),
+    "gateway.pcap": async (file: string) => void synthesizeCapture(file, 60),
+  };
+  it.each(Object.keys(inputs) as (keyof typeof inputs)[])(
+    "%s deleted while it parses: the job stops with nothing left and no database error, and the next file parses",
+    async (name) => {
+      const input = path.join(t.dataDir, name);
+      await inputs[name](input);
+      const big = await store.put(createReadStream(input));
+      const doomed = await createIncident(db(), store, [{ name, sha256: big.sha256, size: big.size }]);
+      const errors = vi.spyOn(console, "error");
+      const worker = startWorker({ db: db(), dataDir: t.dataDir, concurrency: 1, pollMs: 50 });
+      try {
+        await vi.waitFor(
+          async () =>
+            expect((await db().bundleFile.findFirst({ where: { incidentId: doomed.id } }))?.status).toBe("parsing"),
+          { timeout: 20_000, interval: 20 },
+        );
+        const fileId = (await db().bundleFile.findFirstOrThrow({ where: { incidentId: doomed.id } })).id;
+        await new Promise((r) => setTimeout(r, 300));
+        await deleteIncident(db(), store, t.dataDir, doomed.id);
+        const next = await incidentOf(await put());
+        await worker.idle();
+        expect(errors.mock.calls.flat().join(" ")).not.toMatch(/database error/);
+        expect(await db().parseJob.count({ where: { status: { in: ["queued", "running"] } } })).toBe(0);
+        const index = path.join(t.dataDir, "index");
+        expect(existsSync(index) ? readdirSync(index).filter((f) => f.startsWith(fileId)) : []).toEqual([]);
+        expect(leftovers()).toEqual([]);
+        const files = await db().bundleFile.findMany({ where: { incidentId: next.id }, select: { status: true } });
+        expect(files).toEqual([{ status: "done" }]);
+      } finally {
+        errors.mockRestore();
+        await worker.stop();
+      }
+    },
+    60_000,
+  );
 });

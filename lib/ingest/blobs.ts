@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
@@ -79,11 +79,11 @@ export class BlobStore {
 
   async put(
     stream: Readable | AsyncIterable<Uint8Array>,
-    opts?: { maxBytes?: number; hold?: boolean },
+    opts?: { maxBytes?: number; hold?: boolean; tag?: string },
   ): Promise<PutResult> {
     const maxBytes = opts?.maxBytes ?? Infinity;
     await mkdir(this.tempDir, { recursive: true });
-    const tmpPath = this.tempPath("", ".part");
+    const tmpPath = this.tempPath(opts?.tag ? `${opts.tag}-` : "", ".part");
     const hash = createHash("sha256");
     // Written behind the hash, waiting only once a megabyte is pending (a write that fails rejects the wait): waiting
     // for every chunk's write put the disk's latency into each chunk of an upload (#18, docs/benchmark.md).
@@ -130,6 +130,13 @@ export class BlobStore {
       await rename(tmpPath, finalPath);
     }
     return { sha256, size, path: finalPath };
+  }
+
+  /** Removes what puts tagged `tag` left half written: their writer was stopped (a parse thread terminated). */
+  async dropPartsOf(tag: string): Promise<void> {
+    for (const name of await readdir(this.tempDir).catch(() => [] as string[]))
+      if (name.startsWith(`${tag}-`) && name.endsWith(".part"))
+        await rm(path.join(this.tempDir, name), { force: true });
   }
 
   /**

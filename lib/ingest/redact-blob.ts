@@ -24,6 +24,7 @@ export async function redactToStore(
   store: BlobStore,
   sha256: string,
   onChunk?: (chunk: Buffer) => void | Promise<void>,
+  tag?: string,
 ): Promise<RedactedBlob> {
   const redactor = new LineRedactor();
   const source = createReadStream(store.pathOf(sha256), { highWaterMark: READ_CHUNK_BYTES });
@@ -39,7 +40,7 @@ export async function redactToStore(
           }
         })()
       : redacted,
-    { hold: true },
+    { hold: true, tag },
   );
   return { put, report: redactor.report() };
 }

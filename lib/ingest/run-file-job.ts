@@ -1,4 +1,5 @@
 import "server-only";
+import { rm } from "node:fs/promises";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "./blobs";
 import type { IngestLimits } from "./limits";
@@ -14,6 +15,7 @@ import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/incidents/correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
 import { FileKindSchema, PENDING_STATUSES, type FileKind, type FileStatus } from "./file-kinds";
+import { dataDirOf, lineIndexPath } from "@/lib/explore/line-index-file";
 
 interface RunArgs {
   db: Db;
@@ -54,6 +56,12 @@ export async function resetFileOutput(db: Db, incidentId: string, fileId: string
     db.parseJob.deleteMany({ where: { fileId: { in: children } } }),
     db.bundleFile.deleteMany({ where: { id: { in: children } } }),
   ]);
+}
+
+/** A failed parse's half-written redacted copy and line index. */
+async function dropUnfinished(store: BlobStore, fileId: string): Promise<void> {
+  await store.dropPartsOf(fileId);
+  await rm(`${lineIndexPath(dataDirOf(store), fileId)}.tmp`, { force: true });
 }
 
 /**
@@ -103,9 +111,11 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
       const now = Date.now();
       if (now - lastWrite < 500) return;
       lastWrite = now;
-      pendingWrite = pendingWrite.then(() =>
-        db.bundleFile.update({ where: { id: fileId }, data: { bytesDone: BigInt(bytesDone) } }),
-      );
+      // Advisory, so a failed write (the incident deleted meanwhile, an outage the final write will meet) is
+      // dropped here: left rejected until the next tick, it was an unhandled rejection.
+      pendingWrite = pendingWrite
+        .then(() => db.bundleFile.update({ where: { id: fileId }, data: { bytesDone: BigInt(bytesDone) } }))
+        .catch(() => undefined);
     },
   };
 
@@ -150,8 +160,10 @@ export async function runFileJob({ db, store, limits, incidentId, fileId }: RunA
     error = e instanceof Error ? e.message : String(e);
     if (e instanceof HandlerError) counts = e.counts;
     console.error(`[worker] ${file.name}: ${error}`);
+    // The thread stopped mid-file (it is gone by now): what it was writing would wait for the next start's sweep.
+    await dropUnfinished(store, file.id);
   }
-  await pendingWrite.catch(() => undefined);
+  await pendingWrite;
   const outcome = error ? { failed: true, note: error } : await fileOutcome(db, file, counts);
   const current = await db.bundleFile.findUnique({ where: { id: fileId }, select: { size: true } });
   // Everything derived from this file is in place before it shows as finished: a bundle with no file

@@ -88,6 +88,12 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     try {
       await runOrFail(job);
     } catch (e) {
+      // Its incident deleted meanwhile (the job's row went with it): the writes failed for that, nothing to retry.
+      const gone = await opts.db.parseJob.count({ where: { id: job.id } }).then(
+        (n) => n === 0,
+        () => false,
+      );
+      if (gone) return console.log(`[worker] job ${job.id} (${job.fileId}) stopped: its incident was deleted`);
       // Parsers never throw for bad input: this is the database failing under the job (an outage), so its result
       // could not be written. Left alone, the file would show `parsing` until the lock went stale (10 minutes);
       // instead the job goes back to the queue as soon as the database answers again.
