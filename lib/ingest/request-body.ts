@@ -19,8 +19,9 @@ export function requestBody(request: Request): Readable | null {
     // `pipe` passes on neither an error nor a client gone mid-body: the upload would wait forever and its partial
     // file stay in blobs/tmp. Ending short fails the body instead, as Next's web stream does.
     const body = node.pipe(new PassThrough());
+    // Closed before its end reached the PassThrough (cut mid-body, or destroyed with body bytes still unread).
     const cut = (e?: Error) => {
-      if (!node.complete) body.destroy(e ?? new Error("aborted: the client closed the connection mid-body"));
+      if (!node.readableEnded) body.destroy(e ?? new Error("aborted: the client closed the connection mid-body"));
     };
     node.once("error", cut);
     node.once("close", () => cut());
