@@ -26,16 +26,25 @@ export async function deleteIncident(db: Db, store: BlobStore, dataDir: string, 
     if (await store.deleteUnused(sha, async () => (await db.bundleFile.count({ where: { sha256: sha } })) > 0))
       blobsDeleted++;
   }
-  const fileIds = new Set(files.map((f) => f.id));
-  let sidecarsDeleted = 0;
+  const sidecarsDeleted = await removeSidecars(
+    dataDir,
+    files.map((f) => f.id),
+  );
+  return { files: files.length, blobsDeleted, sidecarsDeleted };
+}
+
+/** Removes the files' sidecars (finished or not); answers how many. */
+export async function removeSidecars(dataDir: string, ids: string[]): Promise<number> {
+  const fileIds = new Set(ids);
+  let removed = 0;
   for (const dir of SIDECAR_DIRS) {
     const full = path.join(/*turbopackIgnore: true*/ dataDir, dir);
     const names = await readdir(/*turbopackIgnore: true*/ full).catch(() => [] as string[]);
     for (const name of names) {
       if (!fileIds.has(name.split(".")[0])) continue;
       await rm(/*turbopackIgnore: true*/ path.join(full, name), { force: true });
-      sidecarsDeleted++;
+      removed++;
     }
   }
-  return { files: files.length, blobsDeleted, sidecarsDeleted };
+  return removed;
 }

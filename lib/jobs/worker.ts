@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { blobStore } from "@/lib/ingest/bundle";
 import { resolveLimits, type IngestLimits } from "@/lib/ingest/limits";
 import { failFileJob, runFileJob } from "@/lib/ingest/run-file-job";
+import { removeSidecars } from "@/lib/incidents/delete";
 import { STALE_TEMP_MS, sweepStaleTemporaries } from "@/lib/ingest/sweep-temp";
 import type { JobStatus } from "./job-status";
 import {
@@ -93,7 +94,11 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
         (n) => n === 0,
         () => false,
       );
-      if (gone) return console.log(`[worker] job ${job.id} (${job.fileId}) stopped: its incident was deleted`);
+      if (gone) {
+        // The thread may have written on after the delete removed the file's sidecars (a capture's exchanges).
+        await removeSidecars(opts.dataDir, [job.fileId]);
+        return console.log(`[worker] job ${job.id} (${job.fileId}) stopped: its incident was deleted`);
+      }
       // Parsers never throw for bad input: this is the database failing under the job (an outage), so its result
       // could not be written. Left alone, the file would show `parsing` until the lock went stale (10 minutes);
       // instead the job goes back to the queue as soon as the database answers again.
