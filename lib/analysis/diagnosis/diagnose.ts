@@ -1,11 +1,21 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence, targetFailures } from "./targets";
+import { headline, tieSwing } from "./headline";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
-import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetVerdict } from "./types";
+import type {
+  Cause,
+  Confidence,
+  Diagnosis,
+  DiagnosisEvidence,
+  EvidenceRef,
+  Step,
+  TargetCause,
+  TargetVerdict,
+} from "./types";
 
 export const GUIDE = "https://docs.apigee.com/api-platform/microgateway/edge-microgateway-troubleshooting";
 export const DOC_502 = "https://docs.apigee.com/api-platform/troubleshoot/microgateway/502-bad-gateway-socket-hang-up";
@@ -47,7 +57,8 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   });
 
   // --- verdict: one per target, summarised ---
-  const targets = judgeTargets(e);
+  const ties = new Map<string, TargetCause[]>();
+  const targets = judgeTargets(e, ties);
   const unknown = new Set(targets.filter((t) => t.cause === "insufficient-data").map((t) => t.target));
   const failuresOf = new Map(e.targets.map((t) => [t.target, targetFailures(t, e).failures]));
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
@@ -65,6 +76,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unexplained,
     unaccounted,
     unseenOwn,
+    ties,
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
@@ -300,6 +312,8 @@ function summarise(
   unaccounted: (t: TargetVerdict) => number,
   /** 5xx answers the stats lines count that nothing shows: targets' own answers the evidence missed. */
   unseenOwn: number,
+  /** Causes a target could have as well as its own (`judgeTargets`). */
+  ties: Map<string, TargetCause[]>,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -370,6 +384,8 @@ function summarise(
   if (outweighed) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
+  const swing = tieSwing(pool, cause, ties);
+  if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near
     ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more > second.unseen ? `, and its target(s) have ${more - second.unseen} more that the evidence does not account for` : ""}${second.unseen ? `, and the stats lines count ${second.unseen} 5xx answer(s) neither the log nor a capture shows (a target's own 502 / 504s)` : ""}, against ${byWeight[0].n}.`
@@ -378,18 +394,6 @@ function summarise(
     cause,
     confidence,
     explains502: explained,
-    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, more than the ${explained} explained: see the must-gather list.` : ""}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
+    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, more than the ${explained} explained: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
-}
-
-/** The incident's cause from its targets' causes: `both` when they split among close causes, else the heaviest. */
-function headline(pool: TargetVerdict[]) {
-  if (!pool.length) return null;
-  const causes = new Set(pool.map((t) => t.cause));
-  const byWeight = [...causes]
-    .map((c) => ({ c, n: pool.filter((t) => t.cause === c).reduce((a, t) => a + t.explains502, 0) }))
-    .sort((a, b) => b.n - a.n);
-  const closeCauses = [...causes].every((c) => c === "keepalive-mismatch" || c === "premature-close" || c === "both");
-  const cause: Cause = causes.size > 1 && closeCauses ? "both" : (byWeight[0].c as Cause);
-  return { cause, byWeight, closeCauses, causes };
 }

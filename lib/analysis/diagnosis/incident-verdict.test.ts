@@ -134,4 +134,58 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(elsewhere.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
     expect(diagnose(ev([captured, quiet], { logs: { ...logs, stats5xx: 0 } })).verdict.confidence).toBe("high");
   });
+
+  it("a target's tie that would change the incident's cause leaves the incident low; one that would not, sure", () => {
+    // Blind world random-869: hang-ups on one target; on another 3 races and 3 × 504 (a tie, gateway-timeout low).
+    const tie = target({
+      target: "127.0.0.3:8443",
+      errors502: 3,
+      errors504: 3,
+      errorCodes: { ECONNRESET: 3, none: 3 },
+      capture: cap(
+        { "keepalive-race": 3, "gateway-close": 3 },
+        { races: { "idle-timer": 3 }, profile: profile(8920), gatewayCloseQuiet: { "4000": 3 } },
+      ),
+    });
+    const closes = (cls: "premature-close" | "keepalive-race") =>
+      target({
+        target: "127.0.0.4:8443",
+        errors502: 15,
+        errorCodes: { ECONNRESET: 15 },
+        capture:
+          cls === "premature-close"
+            ? cap({ "premature-close": 15 }, { premature: { "answer-time": 15 } })
+            : cap({ "keepalive-race": 15 }, { races: { "idle-timer": 15 }, profile: profile(2000) }),
+      });
+    const swings = diagnose(ev([closes("premature-close"), tie]));
+    expect(swings.targets.map((x) => [x.cause, x.confidence])).toEqual([
+      ["premature-close", "high"],
+      ["gateway-timeout", "low"],
+    ]);
+    expect(swings.verdict).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(swings.verdict.summary).toContain(
+      "127.0.0.3:8443 could be keepalive-mismatch as well as gateway-timeout: the incident would then read both.",
+    );
+    // The same target with its races outside the capture: unrecorded resets, which may be races (random-869 from its
+    // middle failure on).
+    const unrecorded = target({
+      target: "127.0.0.3:8443",
+      errors502: 3,
+      errors504: 3,
+      errorCodes: { ECONNRESET: 3, none: 3 },
+      outsideCapture: 3,
+      outsideCaptureCodes: { ECONNRESET: 3 },
+      capture: cap({ "gateway-close": 3 }, { profile: profile(null), gatewayCloseQuiet: { "4000": 3 } }),
+    });
+    const cut = diagnose(ev([closes("premature-close"), unrecorded]));
+    expect(cut.targets.map((x) => [x.cause, x.confidence])).toEqual([
+      ["premature-close", "high"],
+      ["gateway-timeout", "low"],
+    ]);
+    expect(cut.verdict).toMatchObject({ cause: "premature-close", confidence: "low" });
+    // Beside races, the same tie reads keepalive-mismatch either way.
+    const holds = diagnose(ev([closes("keepalive-race"), tie]));
+    expect(holds.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+    expect(holds.verdict.summary).not.toContain("could be");
+  });
 });

@@ -3,7 +3,7 @@
  * error codes for the causes a capture does not show (refused, DNS, timeouts, TLS), a person's answers last
  * and marked as such. Pure.
  */
-import type { DiagnosisEvidence, EvidenceRef, TargetEvidence, TargetVerdict } from "./types";
+import type { DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { fixFor } from "./fixes";
 import { judgeCloses } from "./closes";
 import {
@@ -23,9 +23,9 @@ import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOuts
 
 export { minConfidence } from "./candidate";
 
-export function judgeTargets(e: DiagnosisEvidence): TargetVerdict[] {
+export function judgeTargets(e: DiagnosisEvidence, ties = new Map<string, TargetCause[]>()): TargetVerdict[] {
   return e.targets
-    .map((t) => judgeTarget(t, e))
+    .map((t) => judgeTarget(t, e, ties))
     .sort((a, b) => failing(b) - failing(a) || b.explains502 - a.explains502 || (a.target < b.target ? -1 : 1));
 }
 
@@ -47,7 +47,8 @@ export function targetFailures(t: TargetEvidence, e: DiagnosisEvidence) {
   return { own, gw504, aborts, failures };
 }
 
-function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
+/** `ties` gets the causes the target could have as well as its own: a runner-up as strong, what unrecorded resets may be. */
+function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, TargetCause[]>): TargetVerdict {
   const base = e.incidentId ? `/incidents/${e.incidentId}` : undefined;
   const capRef = (cls: string, label: string): EvidenceRef => ({
     kind: "capture",
@@ -306,7 +307,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
   // Other causes of the same target stay visible as evidence; the strongest of them weighs against the cause (the
   // unexplained resets, explaining none, may come first among them: blind world random-377 from its log alone).
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
-  const runnerUp = others.reduce((n, c) => Math.max(n, c.explains), 0);
+  const runner = others.reduce<Candidate | null>((b, c) => (c.explains > (b?.explains ?? 0) ? c : b), null);
+  const runnerUp = runner?.explains ?? 0;
   // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
@@ -352,6 +354,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence): TargetVerdict {
     ["medium", unrecorded * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
   ];
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
+  ties.set(t.target, [
+    ...(runner && runner.cause !== "insufficient-data" && runnerUp + unrecorded >= main.explains ? [runner.cause] : []),
+    ...(unrecorded > 0 && unrecorded >= main.explains ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
+  ]);
   const evidence = [
     ...main.evidence,
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
