@@ -12,7 +12,7 @@ import { buildFilter, resolveTargets, targetsOf, tcpdumpArgs } from "./filter";
 import { findTcpdump, freeBytes, preflightProblems } from "./preflight";
 import { FLUSH_MS, lostPackets, PcapCounter, startTcpdump, tcpdumpStats } from "./capture";
 import { LogWatcher, stopReason, type StopReason } from "./watch";
-import { describeRedactions, redactFile, type RedactedFile } from "./redact-files";
+import { describeRedactions, redactFiles } from "./redact-files";
 import { tarGz, type TarEntry } from "./tar";
 import { UploadFailed, uploadBundle } from "./upload";
 
@@ -72,12 +72,15 @@ async function main(): Promise<number> {
     fs.rmSync(captured.dir, { recursive: true, force: true });
   }
 
-  const redacted: RedactedFile[] = [];
-  if (args.logsAndConfig) {
-    redacted.push(await redactFile(cfg.path, `config/${path.basename(cfg.path)}`));
-    // Logs are read after the capture, so they hold the 502s it caught.
-    for (const f of logs.files) redacted.push(await redactFile(f, `logs/${path.basename(f)}`));
-  }
+  // Logs are read after the capture, so they hold the 502s it caught.
+  const { redacted, skipped } = args.logsAndConfig
+    ? await redactFiles([
+        { file: cfg.path, name: `config/${path.basename(cfg.path)}` },
+        ...logs.files.map((f) => ({ file: f, name: `logs/${path.basename(f)}` })),
+      ])
+    : { redacted: [], skipped: [] };
+  for (const s of skipped) say(s);
+  if (skipped.length) report.push("left out:", ...skipped);
   const lines = describeRedactions(redacted);
   say(
     lines.length

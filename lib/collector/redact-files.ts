@@ -25,9 +25,31 @@ export async function redactBuffer(source: AsyncIterable<Buffer>): Promise<{ dat
 export async function redactFile(file: string, name: string): Promise<RedactedFile> {
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const gz = file.endsWith(".gz");
-  const source = (gz ? raw.pipe(zlib.createGunzip()) : raw) as AsyncIterable<Buffer>;
+  const gunzip = gz ? zlib.createGunzip() : null;
+  // pipe() does not pass a read error on: unpassed, the gunzip would wait for more bytes forever.
+  if (gunzip) raw.on("error", (e) => gunzip.destroy(e));
+  const source = (gunzip ? raw.pipe(gunzip) : raw) as AsyncIterable<Buffer>;
   const { data, report } = await redactBuffer(source);
   return { name: gz ? name.replace(/\.gz$/, "") : name, data, report };
+}
+
+/**
+ * Each file redacted; one that cannot be read (rotated away while the capture ran, no permission, a corrupt .gz) is
+ * left out with its reason, so the rest of the bundle (and the capture) is not lost with it.
+ */
+export async function redactFiles(
+  files: { file: string; name: string }[],
+): Promise<{ redacted: RedactedFile[]; skipped: string[] }> {
+  const redacted: RedactedFile[] = [];
+  const skipped: string[] = [];
+  for (const { file, name } of files) {
+    try {
+      redacted.push(await redactFile(file, name));
+    } catch (e) {
+      skipped.push(`${name}: left out, ${file} could not be read (${(e as Error).message})`);
+    }
+  }
+  return { redacted, skipped };
 }
 
 /** `config/lab-test-config.yaml: secret-key-value ×2 (lines 35, 36)`; one line per file that had any. */
