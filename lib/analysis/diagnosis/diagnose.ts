@@ -373,9 +373,10 @@ function summarise(
   const secondAtMost = second?.atMost ?? 0;
   const near = second && secondAtMost * 2 > byWeight[0].n;
   if (near) confidence = minConfidence(confidence, "medium");
-  // With them it could take the lead: which cause fails most is then a guess (as for a target's runner-up).
+  // Level with it, or with them taking the lead: which cause fails most is then a guess (as for a target's runner-up;
+  // random-896: 20 refused connects on one target, 20 TLS failures on another).
   const more = second ? secondAtMost - second.n : 0;
-  if (more > 0 && secondAtMost >= byWeight[0].n) confidence = "low";
+  if (second && secondAtMost >= byWeight[0].n) confidence = "low";
   // More failures without a cause than the named causes explain: the headline would name the lesser part (blind lab
   // world random-204, log only: 4 × 504 a target answered itself, beside 27 resets another target's capture would
   // have shown as keep-alive races).

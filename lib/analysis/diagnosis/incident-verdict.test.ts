@@ -15,6 +15,12 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(d.verdict.summary).toContain(
       "Another cause weighs nearly as much: target-unreachable explains 2 failure(s), against 3.",
     );
+    // As many: which one fails most is a guess (blind world random-896: 20 refused connects, 20 TLS failures).
+    const level = diagnose(
+      ev([racing(), target({ target: "10.0.0.9:443", errors502: 3, errorCodes: { ECONNREFUSED: 3 } })]),
+    );
+    expect(level.verdict.confidence).toBe("low");
+    expect(level.verdict.summary).toMatch(/Another cause weighs as much: .* explains 3 failure\(s\), against 3\./);
   });
 
   it("a cause explaining fewer failures than the targets without a cause → that cause at low, the rest named", () => {
