@@ -22,6 +22,8 @@ import type { LogItem } from "@/lib/parsers/log/types";
 export const lineIndexDir = (dataDir: string) => path.join(dataDir, "index");
 /** Where a log file's line index lives; incident deletion removes these with the blobs. */
 export const lineIndexPath = (dataDir: string, fileId: string) => path.join(lineIndexDir(dataDir), `${fileId}.lines`);
+/** Where a line index is written until it is complete. */
+export const unfinishedLineIndexPath = (dataDir: string, fileId: string) => `${lineIndexPath(dataDir, fileId)}.tmp`;
 /** The blob store lives in DATA_DIR/blobs (lib/ingest/bundle.ts `blobStore`). */
 export const dataDirOf = (store: BlobStore) => path.dirname(store.rootDir);
 
@@ -37,7 +39,7 @@ export interface LineIndexSink {
 /** Streams the index of a log file to disk while it is parsed, one block (~3.5 MB) at a time. */
 export async function openLineIndexSink(store: BlobStore, fileId: string): Promise<LineIndexSink> {
   const dest = lineIndexPath(dataDirOf(store), fileId);
-  const tmp = `${dest}.tmp`;
+  const tmp = unfinishedLineIndexPath(dataDirOf(store), fileId);
   mkdirSync(path.dirname(dest), { recursive: true });
   const writer = new LineIndexWriter({ sha256: "", size: 0 });
   // Each block is appended with its own open/close (a few per million lines), so a parse that throws

@@ -23,8 +23,8 @@ export interface RedactedBlob {
 export async function redactToStore(
   store: BlobStore,
   sha256: string,
-  onChunk?: (chunk: Buffer) => void | Promise<void>,
-  tag?: string,
+  /** `tag` names the copy's temporary file, so a failed parse can remove it (BlobStore.dropPartsOf). */
+  { onChunk, tag }: { onChunk?: (chunk: Buffer) => void | Promise<void>; tag?: string } = {},
 ): Promise<RedactedBlob> {
   const redactor = new LineRedactor();
   const source = createReadStream(store.pathOf(sha256), { highWaterMark: READ_CHUNK_BYTES });

@@ -15,7 +15,7 @@ import { fileOutcome } from "./outcome";
 import { correlateIncident } from "@/lib/incidents/correlate";
 import { storeVerdict } from "@/lib/incidents/verdict";
 import { FileKindSchema, PENDING_STATUSES, type FileKind, type FileStatus } from "./file-kinds";
-import { dataDirOf, lineIndexPath } from "@/lib/explore/line-index-file";
+import { dataDirOf, unfinishedLineIndexPath } from "@/lib/explore/line-index-file";
 
 interface RunArgs {
   db: Db;
@@ -61,7 +61,7 @@ export async function resetFileOutput(db: Db, incidentId: string, fileId: string
 /** A failed parse's half-written redacted copy and line index. */
 async function dropUnfinished(store: BlobStore, fileId: string): Promise<void> {
   await store.dropPartsOf(fileId);
-  await rm(`${lineIndexPath(dataDirOf(store), fileId)}.tmp`, { force: true });
+  await rm(unfinishedLineIndexPath(dataDirOf(store), fileId), { force: true });
 }
 
 /**

@@ -10,7 +10,7 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Parse thread: redacts the config before anything of it is kept, then parses the redacted text. */
 export async function parseConfig(store: BlobStore, file: ParseFile): Promise<ConfigResult> {
   // Redacted first (streaming), so an oversized one is not kept with its secrets either (the caller adopts the copy, then fails).
-  const redacted = await redactToStore(store, file.sha256, undefined, file.id);
+  const redacted = await redactToStore(store, file.sha256, { tag: file.id });
   const path = redacted.put.held ?? store.pathOf(redacted.put.sha256);
   if ((await stat(path)).size > MAX_CONFIG_BYTES)
     return {

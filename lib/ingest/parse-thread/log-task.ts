@@ -142,16 +142,14 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
   // redacted chunks in the same pass (one read of the upload, one write of the redacted blob).
   const lineIndex = await openLineIndexSink(store, file.id);
   let read = 0;
-  const redacted = await redactToStore(
-    store,
-    file.sha256,
-    async (chunk) => {
+  const redacted = await redactToStore(store, file.sha256, {
+    tag: file.id,
+    onChunk: async (chunk) => {
       read += chunk.length;
       await consume(parser.push(chunk));
       io.progress(read);
     },
-    file.id,
-  );
+  });
   await consume(parser.end());
   await lineIndex.finish({ sha256: redacted.put.sha256, size: redacted.put.size });
   await flushTx(stitcher.flush(), true);
