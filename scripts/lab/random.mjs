@@ -318,8 +318,15 @@ function clientAborts(seed, targets, lanes, requestTimeout) {
   return summary;
 }
 
-/** The scenario a recording name stands for: a hand-written one, or `random-SEED` / `random:SEED`. */
+/** The scenario a recording name stands for: a hand-written one, or `random-SEED` / `random:SEED`; either with
+ * `-Ss` after it, the same world recorded for S seconds (`record.mjs --duration S`). */
 export function scenarioByName(name) {
+  const long = /^(.+)-(\d+)s$/.exec(name);
+  if (long) {
+    const base = scenarioByName(long[1]);
+    const durationS = Number(long[2]);
+    return { name: `${base.name}-${durationS}s`, sc: base.sc && { ...base.sc, durationS } };
+  }
   if (scenarios[name]) return { name, sc: scenarios[name] };
   const m = /^random[-:](\d+)$/.exec(name);
   if (m) return { name: `random-${m[1]}`, sc: randomScenario(Number(m[1])) };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Records lab scenarios with the real gateway and writes fixtures.
 // Usage: node scripts/lab/record.mjs <scenario|all> [...more]   (npm run lab -- race-1s)
-//        node scripts/lab/record.mjs random:SEED [--out DIR]   (a seeded random world, random.mjs; fixture random-SEED)
+//        node scripts/lab/record.mjs random:SEED [--out DIR] [--duration S]   (a seeded random world, random.mjs; fixture random-SEED)
 //        node scripts/lab/record.mjs --refixture <scenario...>   (truth + fixture again from .scratch, no recording)
 // Needs root (tcpdump), tshark, editcap, and the npm registry the first time (gateway install).
 import { spawn, fork, execFileSync } from "node:child_process";
@@ -25,6 +25,10 @@ export const defaultFixturesRoot = path.join(repo, "lib/analysis/__fixtures__/la
 const outAt = process.argv.indexOf("--out");
 // --out DIR: write the fixture under DIR instead of the app's fixture set (blind runs, scored with score.ts --dir DIR)
 export const fixturesRoot = outAt > 0 ? path.resolve(process.argv[outAt + 1]) : defaultFixturesRoot;
+// --duration S: the same world recorded for S seconds (fixture NAME-Ss): many more idle closes, races and failures
+// than the usual minute, as a long incident gives; the world's restarts stay where its own duration put them.
+const durationAt = process.argv.indexOf("--duration");
+const durationS = durationAt > 0 ? Number(process.argv[durationAt + 1]) : null;
 const GATEWAY_VERSION = "3.3.7";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -87,7 +91,7 @@ async function stopChild(proc, signal = "SIGTERM", waitMs = 5000) {
 }
 
 async function record(asked, { refixture = false } = {}) {
-  const { name, sc } = scenarioByName(asked);
+  const { name, sc } = scenarioByName(durationS ? `${asked}-${durationS}s` : asked);
   if (!sc) throw new Error(`unknown scenario ${name}`);
   const scratch = path.join(scratchRoot, name);
   const logDir = `/var/tmp/emg-lab/${name}`;
@@ -199,7 +203,9 @@ function writeOut(name, sc, scratch, logDir, configFile, fullPcap) {
 
 const argv = process.argv.slice(2);
 const refixture = argv.includes("--refixture");
-const args = argv.filter((a, i) => a !== "--refixture" && a !== "--out" && argv[i - 1] !== "--out");
+const args = argv.filter(
+  (a, i) => !["--refixture", "--out", "--duration"].includes(a) && !["--out", "--duration"].includes(argv[i - 1]),
+);
 if (!args.length) {
   console.error(`usage: record.mjs <${[...Object.keys(scenarios), ...Object.keys(derived)].join("|")}|all>`);
   process.exit(2);

@@ -162,6 +162,19 @@ describe("a capture that covers only part of the log's time", () => {
     expect(lowered).toMatchObject({ cause: "target-error", confidence: "low" });
     // The evidence names them, not only the one outside.
     expect(lowered.evidence.map((x) => x.label).join()).toMatch(/2 socket hang up .*no close on the wire accounts for/);
+    // Unrecorded failures given to the runner-up weigh as a second cause does (blind world random-912 from its middle
+    // failure on: 7 own 502s, 3 hang-ups seen, 3 before the capture; the whole bundle, 11 against 6, is medium).
+    const ownAndHangups = (outside: number) =>
+      target({
+        errors502: 10 + outside,
+        targetAnswered502: 7,
+        errorCodes: { none: 7, ECONNRESET: 3 + outside },
+        outsideCapture: outside,
+        outsideCaptureCodes: { ECONNRESET: outside },
+        capture: cap({ "premature-close": 3 }, { premature: { "answer-time": 3 } }),
+      });
+    expect(diagnose(ev([ownAndHangups(0)])).targets[0]).toMatchObject({ cause: "target-error", confidence: "high" });
+    expect(diagnose(ev([ownAndHangups(3)])).targets[0]).toMatchObject({ cause: "target-error", confidence: "medium" });
     const wide = middle(1, 8);
     const wideVerdict = diagnose(ev([wide])).targets[0];
     expect(wideVerdict).toMatchObject({ cause: "premature-close", confidence: "high" });

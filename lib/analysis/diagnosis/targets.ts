@@ -344,8 +344,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ["low", main.cause === "keepalive-mismatch" && unrecorded > 0 && unrecorded * 2 >= main.explains],
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
     ["low", unseen > 0 && unseen >= main.explains],
-    // A second cause explaining more than half as many failures.
-    ["medium", others.length > 0 && runnerUp * 2 > main.explains],
+    // A second cause explaining more than half as many failures, with the unrecorded ones given to it (random-912
+    // from its middle failure on: 7 own 502s, 3 hang-ups seen and 3 before the capture; whole, 11 against 6).
+    ["medium", others.length > 0 && (runnerUp + unrecorded) * 2 > main.explains],
     // As many uncounted 5xx answers, that second cause were they its own (random-736 at level error).
     ["medium", unseen * 2 > main.explains],
     // Resets no capture shows beside the cause: they may be another.
