@@ -1,6 +1,6 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence, targetFailures } from "./targets";
-import { headline, tieSwing } from "./headline";
+import { headline, secondCause, tieSwing } from "./headline";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
@@ -358,30 +358,22 @@ function summarise(
     .reduce(minConfidence, "high");
   // Failures nothing accounts for weaken the whole verdict; so does another cause of near the same weight.
   if (known.length && known.length < failing.length) confidence = minConfidence(confidence, "medium");
-  // Each other cause weighed with the failures of its targets that their evidence does not account for: a capture cut
-  // short leaves a target fewer failures explained, never fewer failures (mixed-causes and random-16 with their
-  // captures cut at the middle failure were high where the whole bundles are medium).
-  // Own answers nothing shows weigh for target-error, whether or not a target already has that cause (random-773 with
-  // its capture cut: half of a target's own 502s outside it, at level warn, made the incident high where the whole
-  // bundle is medium).
-  const weights = byWeight.some((w) => w.c === "target-error") ? byWeight : [...byWeight, { c: "target-error", n: 0 }];
-  const second = weights
-    .filter((w) => w.c !== cause && !(cause === "both" && closeCauses))
-    .map((w) => ({ ...w, unseen: w.c === "target-error" ? unseenOwn : 0 }))
-    .map((w) => ({ ...w, atMost: pool.reduce((n, t) => n + (t.cause === w.c ? unaccounted(t) : 0), w.n + w.unseen) }))
-    .sort((a, b) => b.atMost - a.atMost || b.n - a.n)[0];
+  const second = secondCause(pool, { cause, byWeight, closeCauses }, unaccounted, ties, unseenOwn);
   const secondAtMost = second?.atMost ?? 0;
   const near = second && secondAtMost * 2 > byWeight[0].n;
   if (near) confidence = minConfidence(confidence, "medium");
-  // Level with it, or with them taking the lead: which cause fails most is then a guess (as for a target's runner-up;
-  // random-896: 20 refused connects on one target, 20 TLS failures on another).
+  // Level with it, within a tenth, or with them taking the lead: which cause fails most is then a guess, one 502
+  // counted the other way from swapping them (random-896: 20 refused connects on one target, 20 TLS failures on
+  // another; random-946: 72 races and hang-ups, one of them a 502 with no request on the wire, against 71 refusals
+  // and lookups that failed).
   const more = second ? secondAtMost - second.n : 0;
-  if (second && secondAtMost >= byWeight[0].n) confidence = "low";
-  // More failures without a cause than the named causes explain: the headline would name the lesser part (blind lab
-  // world random-204, log only: 4 × 504 a target answered itself, beside 27 resets another target's capture would
-  // have shown as keep-alive races).
+  if (second && secondAtMost * 10 >= byWeight[0].n * 9) confidence = "low";
+  // Failures without a cause that, were they one, would come within a tenth of the headline's: it may name the lesser
+  // part (blind lab world random-204, log only: 4 × 504 a target answered itself, beside 27 resets another target's
+  // capture would have shown as keep-alive races; random-924, log only: 22 refusals beside 20 resets its captures show
+  // as races, medium where the whole bundle is low).
   const explained = pool.reduce((a, t) => a + t.explains502, 0);
-  const outweighed = known.length > 0 && unexplained > explained;
+  const outweighed = known.length > 0 && unexplained * 10 >= byWeight[0].n * 9;
   if (outweighed) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
@@ -389,12 +381,12 @@ function summarise(
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near
-    ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more > second.unseen ? `, and its target(s) have ${more - second.unseen} more that the evidence does not account for` : ""}${second.unseen ? `, and the stats lines count ${second.unseen} 5xx answer(s) neither the log nor a capture shows (a target's own 502 / 504s)` : ""}, against ${byWeight[0].n}.`
+    ? ` Another cause weighs ${secondAtMost < byWeight[0].n ? "nearly " : ""}as much: ${second.c} explains ${second.n} failure(s)${more > second.unseen ? `, and ${more - second.unseen} more may be of it (failures the evidence does not settle)` : ""}${second.unseen ? `, and the stats lines count ${second.unseen} 5xx answer(s) neither the log nor a capture shows (a target's own 502 / 504s)` : ""}, against ${byWeight[0].n}.`
     : "";
   return {
     cause,
     confidence,
     explains502: explained,
-    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, more than the ${explained} explained: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
+    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, ${unexplained > explained ? `more than the ${explained} explained` : `nearly as many as the ${byWeight[0].n} its cause explains`}: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
 }

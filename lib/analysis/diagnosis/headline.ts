@@ -14,6 +14,41 @@ export function headline(pool: TargetVerdict[]) {
 }
 
 /**
+ * The strongest other cause, each weighed with the failures of its targets that their evidence does not account for:
+ * a capture cut short leaves a target fewer failures explained, never fewer failures (mixed-causes and random-16 with
+ * their captures cut at the middle failure were high where the whole bundles are medium). Own answers nothing shows
+ * weigh for target-error, whether or not a target already has that cause (random-773 with its capture cut: half of a
+ * target's own 502s outside it, at level warn, made the incident high where the whole bundle is medium). A target that
+ * could as well have another cause (`ties`) weighs for it with all its failures (random-941 with its capture cut: a
+ * target's 11 hang-ups and invalid answers read `target-error` low, which made premature-close, level with the
+ * refusals in the whole bundle, seem a third of them).
+ */
+export function secondCause(
+  pool: TargetVerdict[],
+  {
+    cause,
+    byWeight,
+    closeCauses,
+  }: Pick<NonNullable<ReturnType<typeof headline>>, "cause" | "byWeight" | "closeCauses">,
+  unaccounted: (t: TargetVerdict) => number,
+  ties: Map<string, TargetCause[]>,
+  unseenOwn: number,
+) {
+  const couldBe = (t: TargetVerdict, c: string) =>
+    t.cause === c
+      ? unaccounted(t)
+      : t.cause !== cause && ties.get(t.target)?.includes(c as TargetCause)
+        ? t.explains502 + unaccounted(t)
+        : 0;
+  const weights = byWeight.some((w) => w.c === "target-error") ? byWeight : [...byWeight, { c: "target-error", n: 0 }];
+  return weights
+    .filter((w) => w.c !== cause && !(cause === "both" && closeCauses))
+    .map((w) => ({ ...w, unseen: w.c === "target-error" ? unseenOwn : 0 }))
+    .map((w) => ({ ...w, atMost: pool.reduce((n, t) => n + couldBe(t, w.c), w.n + w.unseen) }))
+    .sort((a, b) => b.atMost - a.atMost || b.n - a.n)[0];
+}
+
+/**
  * A target that could as well have another cause (a runner-up as strong; unrecorded resets, races or hang-ups) which
  * would change the headline, in words, else "": the incident's tie too (blind world random-869: 3 races and 3 × 504 on
  * one target, hang-ups on another, `both` or `premature-close` as the tie falls).
