@@ -387,6 +387,6 @@ function summarise(
     cause,
     confidence,
     explains502: explained,
-    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, ${unexplained > explained ? `more than the ${explained} explained` : `nearly as many as the ${byWeight[0].n} its cause explains`}: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
+    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, ${unexplained > explained ? `more than the ${explained} explained` : `${unexplained > byWeight[0].n ? "more than" : unexplained === byWeight[0].n ? "as many as" : "nearly as many as"} the ${byWeight[0].n} its cause explains`}: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
 }

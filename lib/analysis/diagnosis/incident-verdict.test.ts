@@ -97,6 +97,8 @@ describe("diagnose: the incident's verdict across targets", () => {
     const near = diagnose(ev([refused, own504, target({ target: "10.0.0.5:8080", errors502: 9 })]));
     expect(near.verdict).toMatchObject({ cause: "target-unreachable", confidence: "low" });
     expect(near.verdict.summary).toContain("9 failure(s) on other targets have no cause yet, nearly as many as the 10");
+    const beyond = diagnose(ev([refused, own504, target({ target: "10.0.0.5:8080", errors502: 11 })]));
+    expect(beyond.verdict.summary).toContain("no cause yet, more than the 10 its cause explains");
     const fewer = diagnose(ev([refused, own504, target({ target: "10.0.0.5:8080", errors502: 8 })]));
     expect(fewer.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
   });
