@@ -1,6 +1,6 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence, targetFailures } from "./targets";
-import { headline, secondCause, tieSwing } from "./headline";
+import { headline, secondCause, tieSwing, withinATenth } from "./headline";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
@@ -367,13 +367,13 @@ function summarise(
   // another; random-946: 72 races and hang-ups, one of them a 502 with no request on the wire, against 71 refusals
   // and lookups that failed).
   const more = second ? secondAtMost - second.n : 0;
-  if (second && secondAtMost * 10 >= byWeight[0].n * 9) confidence = "low";
+  if (second && withinATenth(secondAtMost, byWeight[0].n)) confidence = "low";
   // Failures without a cause that, were they one, would come within a tenth of the headline's: it may name the lesser
   // part (blind lab world random-204, log only: 4 × 504 a target answered itself, beside 27 resets another target's
   // capture would have shown as keep-alive races; random-924, log only: 22 refusals beside 20 resets its captures show
   // as races, medium where the whole bundle is low).
   const explained = pool.reduce((a, t) => a + t.explains502, 0);
-  const outweighed = known.length > 0 && unexplained * 10 >= byWeight[0].n * 9;
+  const outweighed = known.length > 0 && withinATenth(unexplained, byWeight[0].n);
   if (outweighed) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";

@@ -13,6 +13,9 @@ export function headline(pool: TargetVerdict[]) {
   return { cause, byWeight, closeCauses, causes };
 }
 
+/** A count that comes within a tenth of another, or beyond it: one failure counted the other way may swap them. */
+export const withinATenth = (n: number, of: number) => n * 10 >= of * 9;
+
 /**
  * The strongest other cause, each weighed with the failures of its targets that their evidence does not account for:
  * a capture cut short leaves a target fewer failures explained, never fewer failures (mixed-causes and random-16 with

@@ -308,7 +308,6 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // unexplained resets, explaining none, may come first among them: blind world random-377 from its log alone).
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
   const runner = others.reduce<Candidate | null>((b, c) => (c.explains > (b?.explains ?? 0) ? c : b), null);
-  const runnerUp = runner?.explains ?? 0;
   // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
@@ -317,6 +316,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // Resets no close on the wire accounts for, in the capture's time or not, are unrecorded too (random-831, cut).
   const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes.explains)) : 0;
   const unrecorded = Math.max(outsideUnnamed, openResets);
+  const runnerAtMost = (runner?.explains ?? 0) + unrecorded; // the runner-up, every unrecorded failure given to it
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
@@ -331,7 +331,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
     ["low", unrecorded > 0 && unrecorded >= main.explains],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
-    ["low", others.length > 0 && runnerUp + unrecorded >= main.explains],
+    ["low", others.length > 0 && runnerAtMost >= main.explains],
     // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
     ["low", unknownResets > 0 && main !== unknown && unknownResets >= main.explains],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
@@ -344,9 +344,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ["low", main.cause === "keepalive-mismatch" && unrecorded > 0 && unrecorded * 2 >= main.explains],
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
     ["low", unseen > 0 && unseen >= main.explains],
-    // A second cause explaining more than half as many failures, with the unrecorded ones given to it (random-912
-    // from its middle failure on: 7 own 502s, 3 hang-ups seen and 3 before the capture; whole, 11 against 6).
-    ["medium", others.length > 0 && (runnerUp + unrecorded) * 2 > main.explains],
+    // A second cause explaining more than half as many, the unrecorded given to it (random-912 cut: 7 against 3 + 3).
+    ["medium", others.length > 0 && runnerAtMost * 2 > main.explains],
     // As many uncounted 5xx answers, that second cause were they its own (random-736 at level error).
     ["medium", unseen * 2 > main.explains],
     // Resets no capture shows beside the cause: they may be another.
@@ -356,7 +355,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   ];
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   ties.set(t.target, [
-    ...(runner && runner.cause !== "insufficient-data" && runnerUp + unrecorded >= main.explains ? [runner.cause] : []),
+    ...(runner && runner.cause !== "insufficient-data" && runnerAtMost >= main.explains ? [runner.cause] : []),
     ...(unrecorded > 0 && unrecorded >= main.explains ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
   ]);
   const evidence = [
