@@ -15,6 +15,7 @@
 // answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
 // (`realServers` below) and clients that say Connection: keep-alive. From seed 159, a cluster of gateway workers
 // (`clusterWorkers` below). From seed 325, targets that speak only TLS 1.0–1.1 (`oldTls` below). From seed 420, gateway workers that die or reload mid-recording (`workerRestart` below).
+// From seed 985, level trace and stack_trace on (`logOptions` below).
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -56,7 +57,9 @@ export function randomScenario(seed) {
   const usedPorts = [];
   const names = [...NAMES].sort(() => r() - 0.5);
   const durationS = int(55, 80);
-  const level = pick(["error", "warn", "info", "debug"]);
+  const drawnLevel = pick(["error", "warn", "info", "debug"]);
+  const logging = seed >= LOG_OPTIONS_FROM ? logOptions(seed, drawnLevel) : { level: drawnLevel };
+  const level = logging.level;
   const keepAliveTimeout = chance(0.4) ? null : pick([5000, 10000, 30000, 60000]);
   // Decided before the targets: a slow path needs request_timeout, and it is global.
   const wantSlow = chance(0.35);
@@ -159,9 +162,9 @@ export function randomScenario(seed) {
           : `the gateway process is killed (SIGKILL) ${restart.atMs / 1000} s in and started again ${restart.downMs} ms later (a new log file)`,
     );
   return {
-    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
+    description: `Random world ${seed}: ${summary.join("; ")}. Gateway: logging.level ${level},${logging.stackTrace ? " stack_trace true," : ""}${workers ? ` ${workers} cluster workers,` : ""} keep_alive_timeout ${keepAliveTimeout ?? "unset"}, request_timeout ${requestTimeout ?? "unset"}.${other.captureShiftS ? ` The capture's clock runs ${Math.abs(other.captureShiftS)} s ${other.captureShiftS > 0 ? "ahead of" : "behind"} the log's.` : ""}`,
     durationS,
-    gateway: gw({ keepAliveTimeout, requestTimeout, level, ...(workers ? { workers } : {}) }),
+    gateway: gw({ keepAliveTimeout, requestTimeout, ...logging, ...(workers ? { workers } : {}) }),
     targets,
     lanes,
     ...(seed >= REAL_SERVERS_FROM ? { clientKeepAlive: true } : {}),
@@ -422,6 +425,16 @@ function processRestart(seed, durationS) {
   if (r() >= 0.5) return null;
   const atMs = Math.round(durationS * (0.3 + 0.4 * r())) * 1000;
   return { kind: "process", atMs, downMs: 300 + Math.round(r() * 2700) };
+}
+
+// Log options (blind battery 87 on): from seed 985 the level may be trace (a stack, or an empty line, after every
+// event line) and stack_trace may be on (a failure's stack after its line at any level). Drawn from a generator of
+// its own, so seeds 1–984 stay as recorded.
+const LOG_OPTIONS_FROM = 985;
+
+function logOptions(seed, level) {
+  const r = prng((seed ^ 0x2545f491) >>> 0);
+  return { level: r() < 0.2 ? "trace" : level, stackTrace: r() < 0.3 };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
