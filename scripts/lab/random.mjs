@@ -15,7 +15,7 @@
 // answer, a name that does not resolve, dropped SYNs, a capture clock off the log's. From seed 135, real servers
 // (`realServers` below) and clients that say Connection: keep-alive. From seed 159, a cluster of gateway workers
 // (`clusterWorkers` below). From seed 325, targets that speak only TLS 1.0–1.1 (`oldTls` below). From seed 420, gateway workers that die or reload mid-recording (`workerRestart` below).
-// From seed 985, level trace and stack_trace on (`logOptions` below).
+// From seed 985, level trace and stack_trace on (`logOptions` below). From seed 1017, idle timers of 20–75 s (`longTimers`).
 import { gw, proxyAt, target, scenarios } from "./scenarios.mjs";
 
 // mulberry32: small, fast, good enough to draw worlds from.
@@ -143,6 +143,7 @@ export function randomScenario(seed) {
   if (seed >= CLIENT_ABORTS_FROM) summary.push(...clientAborts(seed, targets, lanes, requestTimeout));
   const other = seed >= OTHER_CAUSES_FROM ? otherCauses(seed, targets, lanes, names[n]) : {};
   if (other.summary) summary.push(...other.summary);
+  if (seed >= LONG_TIMERS_FROM) summary.push(...longTimers(seed, targets, lanes));
   if (seed >= REAL_SERVERS_FROM) summary.push(...realServers(seed, targets, lanes));
   const workers = seed >= CLUSTER_FROM ? clusterWorkers(seed) : 0;
   if (seed >= OLD_TLS_FROM) summary.push(...oldTls(seed, targets));
@@ -425,6 +426,31 @@ function processRestart(seed, durationS) {
   if (r() >= 0.5) return null;
   const atMs = Math.round(durationS * (0.3 + 0.4 * r())) * 1000;
   return { kind: "process", atMs, downMs: 300 + Math.round(r() * 2700) };
+}
+
+// Long idle timers (blind battery 88 on): from seed 1017 a target with an idle timer under 20 s may get one of
+// 20–75 s instead (a load balancer's 60 s, nginx's 75 s default), its lanes then leaving gaps near it, beyond it and
+// short ones: a minute's world sees a race or two there, a long one (--duration) many. Drawn from a generator of its
+// own, before the real servers (which may then take the long timer), so seeds 1–1016 stay as drawn.
+const LONG_TIMERS_FROM = 1017;
+
+function longTimers(seed, targets, lanes) {
+  const r = prng((seed ^ 0x3c6ef372) >>> 0);
+  const summary = [];
+  for (const [i, t] of targets.entries()) {
+    const b = t.backend;
+    if (!b || b.idleMs >= 20000 || r() >= 0.4) continue;
+    const idleMs = Math.round((20000 + r() * 55000) / 10) * 10;
+    t.backend = { ...b, idleMs, keepAliveHint: b.keepAliveHint ? Math.round(idleMs / 1000) : null };
+    for (const l of lanes.filter((x) => x.target === i && !x.post && x.paths[0] !== "report"))
+      l.gaps = [
+        { p: 0.3, near: idleMs, from: -90, to: 5 },
+        { p: 0.15, min: idleMs + 100, max: Math.round(idleMs * 1.3) },
+        { p: 0.55, min: 20, max: 2000 },
+      ];
+    summary.push(`${t.listen.host}:${t.listen.port} closes idle at ${idleMs} ms instead`);
+  }
+  return summary;
 }
 
 // Log options (blind battery 87 on): from seed 985 the level may be trace (a stack, or an empty line, after every
