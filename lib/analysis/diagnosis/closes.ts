@@ -1,7 +1,7 @@
 /** A target's closes on the wire, judged: keep-alive races at its idle timer, premature closes, or both. Pure. */
 import type { Confidence, EvidenceRef, TargetEvidence } from "./types";
 import type { TargetProfile } from "@/lib/analysis/tcp/profile";
-import { ABORTED_RESPONSE } from "@/lib/analysis/log-aggregates";
+import { ABORTED_RESPONSE, CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 import { minConfidence, ms, type Candidate } from "./candidate";
 
 /**
@@ -63,7 +63,18 @@ export function judgeCloses(
     0,
     (t.errorCodes[ABORTED_RESPONSE] ?? 0) - (cap.byClass["target-reset-mid-response"] ?? 0),
   );
-  const beforeWrite = Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire);
+  // Nor a 502 the log says its client left (`source request aborted`): with its own connection outside a cut capture
+  // it meets the nearest idle close (blind random-1000 from its middle failure on: a target whose 23 × 502 were all
+  // aborted uploads read as 2 races). Matched 502s beyond those the clients' are the most that can be races.
+  const notGone = Math.max(
+    0,
+    t.errors502 -
+      (t.errorCodes[CLIENT_GONE] ?? 0) -
+      (cap.explained502["keepalive-race"] ?? 0) -
+      (cap.explained502["premature-close"] ?? 0) -
+      (cap.explained502["target-reset-mid-response"] ?? 0),
+  );
+  const beforeWrite = Math.min(notGone, Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire));
   // Without a log there is no 502 to match a close to: each failing connection is a failure the gateway passed on.
   const raceExpl = logged ? (cap.explained502["keepalive-race"] ?? 0) + beforeWrite : races;
   const premExpl = logged
@@ -183,9 +194,12 @@ export function judgeCloses(
     ]
       .filter(Boolean)
       .join(", and ");
+    // Closes that may be races as many as the hang-ups told by their timing: `both` is as likely (blind random-992
+    // from its middle failure on: one hang-up, one close by timing alone, a third failure before the capture).
+    const undecided = races > 0 && races >= prem - offTimer;
     return {
       cause: "premature-close",
-      confidence: races ? minConfidence(conf, "medium") : conf,
+      confidence: undecided ? "low" : races ? minConfidence(conf, "medium") : conf,
       explains: premExpl + (races ? raceExpl : 0),
       summary: `${t.target} ${what}.${note}${neverAnswers(cap) ? ` It answered none of the requests the capture shows: check that what listens on that port speaks plain HTTP (not TLS behind an http:// url).` : ""}`,
       evidence,

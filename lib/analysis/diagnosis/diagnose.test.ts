@@ -38,6 +38,12 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].summary).toMatch(/possibly races, possibly hang-ups/);
     expect(d.targets[0].fix!.snippet).toContain("/orders");
     expect(d.targets[0].fix!.notes.join(" ")).toMatch(/keep_alive_timeout will not help/);
+    // As many closes that timing alone calls races as hang-ups: `both` is as likely (blind random-992 from its middle
+    // failure on: one of each, a third failure before the capture).
+    const even = diagnose(
+      ev([target({ capture: cap({ "premature-close": 1, "keepalive-race": 1 }, { races: { timing: 1 } }) })]),
+    );
+    expect(even.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
   });
 
   it("races at the timer plus premature closes on one target → both", () => {

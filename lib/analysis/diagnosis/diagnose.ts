@@ -374,7 +374,15 @@ function summarise(
   // as races, medium where the whole bundle is low).
   const explained = pool.reduce((a, t) => a + t.explains502, 0);
   const outweighed = known.length > 0 && withinATenth(unexplained, byWeight[0].n);
-  if (outweighed) confidence = "low";
+  // Or with the runner-up's, where they could be of it: resets without a capture may be races or hang-ups, and own
+  // answers only the stats lines count may be those of the targets without a cause (blind random-1009 at level error
+  // without its capture: 20 refusals against a target's 8 resets and the 12 × 504 it answered itself, which the
+  // stats lines count, read target-unreachable at medium; the truth ties them).
+  const couldJoin =
+    second !== undefined && (second.unseen > 0 || ["keepalive-mismatch", "premature-close", "both"].includes(second.c));
+  const joined =
+    !outweighed && known.length > 0 && couldJoin && withinATenth(secondAtMost + unexplained, byWeight[0].n);
+  if (outweighed || joined) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
   const swing = tieSwing(pool, cause, ties);
@@ -387,6 +395,6 @@ function summarise(
     cause,
     confidence,
     explains502: explained,
-    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, ${unexplained > explained ? `more than the ${explained} explained` : `${unexplained > byWeight[0].n ? "more than" : unexplained === byWeight[0].n ? "as many as" : "nearly as many as"} the ${byWeight[0].n} its cause explains`}: see the must-gather list.` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
+    summary: `${CAUSE_WORDS[cause]}${nearWords}${outweighed ? ` But ${unexplained} failure(s) on other targets have no cause yet, ${unexplained > explained ? `more than the ${explained} explained` : `${unexplained > byWeight[0].n ? "more than" : unexplained === byWeight[0].n ? "as many as" : "nearly as many as"} the ${byWeight[0].n} its cause explains`}: see the must-gather list.` : ""}${joined ? ` And ${unexplained} failure(s) on other targets have no cause yet: with the ${secondAtMost} of ${second?.c}, they come ${secondAtMost + unexplained > byWeight[0].n ? "to more than" : "near"} the ${byWeight[0].n} its cause explains (see the must-gather list).` : ""}${swing}${failing.length > 1 || causes.size > 1 ? ` Per target: ${per}.` : ""}${goneWords}${logs.present ? "" : captureAlone}`,
   };
 }

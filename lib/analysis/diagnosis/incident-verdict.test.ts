@@ -101,6 +101,21 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(beyond.verdict.summary).toContain("no cause yet, more than the 10 its cause explains");
     const fewer = diagnose(ev([refused, own504, target({ target: "10.0.0.5:8080", errors502: 8 })]));
     expect(fewer.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
+    // Resets without a cause beside own answers that the stats lines count and nothing shows: those may be the
+    // resetting target's own, its failures all one cause level with the refusals (blind random-1009 at level error
+    // without its capture: 20 refusals, 8 resets, 12 × 504 the target answered itself).
+    const errorsOnly = { present: true, coverage: "errors-only" as const, status502: 28, econnreset: 8, byTarget: [] };
+    const statsSay = (n: number) => ({ stats5xx: n });
+    const resets8 = target({ target: "10.0.0.5:8080", errors502: 8 });
+    const refused20 = target({ target: "10.0.0.9:443", errors502: 20, errorCodes: { ECONNREFUSED: 20 } });
+    const unseen = diagnose(ev([refused20, resets8], { logs: { ...errorsOnly, ...statsSay(12) } }));
+    expect(unseen.verdict).toMatchObject({ cause: "target-unreachable", confidence: "low" });
+    expect(unseen.verdict.summary).toContain(
+      "8 failure(s) on other targets have no cause yet: with the 12 of target-error, they come near the 20",
+    );
+    expect(diagnose(ev([refused20, resets8], { logs: { ...errorsOnly, ...statsSay(8) } })).verdict.confidence).toBe(
+      "medium",
+    );
   });
 
   it("a capture without its log: the targets' verdicts stand, the incident's is low (what never reached the wire is unseen)", () => {

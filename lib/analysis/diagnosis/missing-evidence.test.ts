@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
 import { cap, config, configOnlyEvidence, ev, profile, racing, step, target, T1, type Cap } from "./test-evidence";
 import type { TargetEvidence } from "./types";
+import { CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 
 describe("a capture without any log", () => {
   const noLog = { logs: { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] } };
@@ -185,6 +186,21 @@ describe("a capture that covers only part of the log's time", () => {
         .targets[0].evidence.map((x) => x.label)
         .join(),
     ).not.toMatch(/outside the capture's time/);
+  });
+
+  it("502s the log says were clients gone are no races at the idle closes they met outside their own connection", () => {
+    // Blind random-1000 from its middle failure on: 23 aborted uploads, their connections before the capture, two of
+    // their 502s matched to idle closes of the target's 8.15 s timer.
+    const aborted = (matched: number, races = 0) =>
+      target({
+        errors502: 23 + races,
+        errorCodes: { [CLIENT_GONE]: 23, ...(races ? { ECONNRESET: races } : {}) },
+        outsideCapture: 21,
+        capture: cap({}, { explained502: { "target-idle-close": matched }, profile: profile(8150) }),
+      });
+    expect(diagnose(ev([aborted(2)])).targets[0].cause).toBe("healthy");
+    // The target's own 502s at its idle closes stay races: those beyond the clients' own.
+    expect(diagnose(ev([aborted(4, 2)])).targets[0]).toMatchObject({ cause: "keepalive-mismatch", explains502: 2 });
   });
 
   it("failures whose log code names the cause need no capture", () => {
