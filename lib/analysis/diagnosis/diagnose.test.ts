@@ -322,6 +322,14 @@ describe("diagnose: a verdict per target", () => {
     expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: /);
   });
 
+  it("responses cut by FIN (no 502) do not stand for the socket hang-ups beside them → premature-close, low", () => {
+    // Blind lab world random-1057 from its log alone: 6 responses cut by FIN (status 200 passed on), and 5 × 502 read
+    // ECONNRESET, all keep-alive races (truth: both). The cut responses were counted as those 5 failures.
+    const d = diagnose(ev([target({ errors502: 5, errorCodes: { "ECONNRESET (aborted)": 6, ECONNRESET: 5 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: 5 socket hang up/);
+  });
+
   it("a cause no better supported than the runner-up is not sure: races seen beside as many responses cut short", () => {
     // Blind world random-252 (level error), its capture stopped at the middle failure: 127.0.0.9:7000's one race is in
     // it, its one response cut short (FIN mid-answer, no 502 logged) came after. The truth: both.

@@ -18,7 +18,7 @@ import { minConfidence, RANK, type Candidate } from "./candidate";
 import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
-import { ABORTED_RESPONSE } from "@/lib/analysis/log-aggregates";
+import { cutInLog } from "./cut-responses";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
 export { minConfidence } from "./candidate";
@@ -206,28 +206,13 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   if (tlsFailure) candidates.push(tlsFailure);
   const closes = t.capture ? judgeCloses(t, t.capture, capRef, logged) : null;
   if (closes) candidates.push(closes);
-  // Responses whose connection closed mid-response (the log's `targetResponse error` aborted / `targetResponse
-  // aborted`): the target had the request and began to answer, so no race. The capture, when it shows them, has
-  // said so above; the log alone cannot tell the target's close from one by a load balancer in between.
-  const aborted = codes[ABORTED_RESPONSE] ?? 0;
-  const cutOnWire = t.capture?.byClass["target-reset-mid-response"] ?? 0;
-  let cutInLog: Candidate | null = null;
-  if (aborted > 0 && cutOnWire === 0) {
-    // At level info the gateway logs a client's own abort (then not counted here); a log of errors only cannot show it.
-    const full = e.logs.coverage === "full";
-    cutInLog = {
-      cause: "premature-close",
-      confidence: full ? "medium" : "low",
-      explains: Math.min(aborted, failures),
-      summary: `${aborted} response(s) from ${t.target} were cut short: the connection closed after the target began to answer (the gateway logs targetResponse aborted / ECONNRESET; after a FIN it had already passed the status on, so no 502 is logged and the client's response never ends). ${t.capture ? "The capture shows no response cut short: it may not cover them, or its snap length cut the HTTP heads (then a response's length is unknown)." : "A capture of this target shows whether the target itself closed (FIN or RST) or something in between."}${full ? "" : " The log holds errors only: the gateway's own request_timeout firing in the middle of a slow answer would read the same (at level info the transaction shows it). A client that gave up mid-response does not: the gateway reads the target's answer to its end."}`,
-      evidence: [logRef(`${ABORTED_RESPONSE} × ${aborted}: targetResponse error / aborted`)],
-    };
-    candidates.push(cutInLog);
-  }
+  // Responses the log shows cut short: the capture, when it shows them, has said so above.
+  const cut = cutInLog(t, e, failures, aborts.onWire, logRef);
+  if (cut) candidates.push(cut.candidate);
 
   // The 502s of clients gone that only the wire shows were logged socket hang up / ECONNRESET.
   const resets = Math.max(0, sum(codes, (k) => RESET.includes(k)) - aborts.onWire);
-  const unexplained = failures - candidates.reduce((n, c) => n + c.explains, 0);
+  const unexplained = failures - candidates.reduce((n, c) => n + (c === cut?.candidate ? cut.cut502 : c.explains), 0);
   // Resets nothing here explains (no capture shows their closes): a cause found for other failures of this target
   // says nothing about them, so it cannot stand for the target if they are more, nor with high confidence at all.
   let unknown: Candidate | null = null;
@@ -327,7 +312,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   const caps: [level: "low" | "medium", applies: boolean][] = [
     // Responses cut short say nothing of the resets beside them that never got an answer: those may be races
     // (random-122 without its capture: 13 responses cut by RST, 3 of its 4 socket hang-ups races).
-    ["low", main === cutInLog && unknownResets > 0],
+    ["low", main === cut?.candidate && unknownResets > 0],
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
     ["low", unrecorded > 0 && unrecorded >= main.explains],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
