@@ -185,6 +185,16 @@ describe("correlate", () => {
     expect(r.matches).toEqual([]);
   });
 
+  it("matches a refused connect only to a refusal, not to the failure just before it", () => {
+    // Recorded (__fixtures__/dual-stack): after a race's 502 the next request's first try, to the name's IPv6 address,
+    // is refused within a millisecond, the race's close a few ms before the log line.
+    const conns = [cand("race", 1000), cand("next", 1004, "refused")];
+    const reset = { ...fail("a", 1005, "t:1"), code: "ECONNRESET" };
+    expect(correlate([reset], conns).matches.map((m) => m.connId)).toEqual(["race"]);
+    const refusal = { ...fail("b", 1005, "t:1"), code: "ECONNREFUSED" };
+    expect(correlate([refusal], [cand("next", 1004, "refused")]).matches.map((m) => m.connId)).toEqual(["next"]);
+  });
+
   it("leaves failures without a close within tolerance unmatched", () => {
     const r = correlate([fail("a", 1000, "t:1")], [cand("1", 2500)], { toleranceMs: 1000 });
     expect(r.matches).toEqual([]);

@@ -5,6 +5,8 @@ export interface Failure {
   correlationId: string;
   target: string | null;
   ts: number;
+  /** The log's error code, when it has one. */
+  code?: string | null;
 }
 /** A candidate connection: `ts` is its close/reset time, or the unanswered request's time. */
 export interface Candidate {
@@ -258,6 +260,9 @@ export function correlate(
       i < list.length && list[i].ts <= f.ts - offsetMs + windowMs;
       i++
     ) {
+      // A refused connect is the failure only of a refusal: one just after another failure is the next connection's
+      // first try (a name's IPv6 address refused, its IPv4 one answering).
+      if (list[i].classCode === "refused" && f.code && f.code !== "ECONNREFUSED") continue;
       pairs.push({ f, c: list[i], d: f.ts - offsetMs - list[i].ts });
     }
   }

@@ -12,6 +12,12 @@ describe("aliasCaptureTargets", () => {
       ["10.1.2.3:8080", "orders.internal:8080"],
     ]);
   });
+  it("pairs a name's IPv6 and IPv4 addresses on its port with it (Node.js tries both)", () => {
+    expect([...aliasCaptureTargets(["orders.lab:9000"], ["[::1]:9000", "127.0.0.2:9000"])]).toEqual([
+      ["[::1]:9000", "orders.lab:9000"],
+      ["127.0.0.2:9000", "orders.lab:9000"],
+    ]);
+  });
   it("pairs nothing when two names or two addresses could match, or the log names the address itself", () => {
     expect(aliasCaptureTargets(["a.internal:8080", "b.internal:8080"], ["10.1.2.3:8080"]).size).toBe(0);
     expect(aliasCaptureTargets(["10.0.0.9:8080"], ["10.1.2.3:8080"]).size).toBe(0);

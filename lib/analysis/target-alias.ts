@@ -45,8 +45,11 @@ export function aliasCaptureTargets(
     const names = logTargets.filter(
       (o) => split(o)?.port === lp.port && !IP.test(split(o)!.host) && !capSet.has(o) && !unresolved?.has(o),
     );
-    // One name and one address on the port (localhost: one loopback address): nothing else could be meant.
-    if (caps.length === 1 && (names.length === 1 || lp.host === "localhost") && !out.has(caps[0])) out.set(caps[0], l);
+    // One name and one address on the port (localhost: one loopback address): nothing else could be meant. A name with
+    // an IPv6 and an IPv4 address is tried on both (Node.js, and recorded: a refused SYN to ::1, then 127.0.0.2).
+    const families = new Set(caps.map((c) => c.startsWith("[")));
+    const oneName = names.length === 1 || lp.host === "localhost";
+    if (oneName && families.size === caps.length && caps.every((c) => !out.has(c))) for (const c of caps) out.set(c, l);
   }
   return out;
 }

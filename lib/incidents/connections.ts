@@ -97,6 +97,25 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
   return out;
 }
 
+const addTally = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+};
+
+/** Two addresses' connections under one name (a name with an IPv6 and an IPv4 address). */
+export function mergeTargetConnections(a: TargetConnections, b: TargetConnections): TargetConnections {
+  const v = structuredClone(a);
+  v.connections.total += b.connections.total;
+  addTally(v.connections.byClass, b.connections.byClass);
+  for (const k of ["explained502", "races", "premature", "prematurePaths", "gatewayCloseQuiet", "tlsFailures"] as const)
+    addTally(v[k], b[k]);
+  v.profile = v.profile && b.profile ? mergeProfiles(v.profile, b.profile) : (v.profile ?? b.profile);
+  if (b.idleTimeoutSupport > v.idleTimeoutSupport) {
+    v.inferredIdleTimeoutMs = b.inferredIdleTimeoutMs;
+    v.idleTimeoutSupport = b.idleTimeoutSupport;
+  }
+  return v;
+}
+
 type Tx = {
   correlationId: string;
   method: string;

@@ -61,11 +61,11 @@ async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): P
   // log's 10k failures ~200 ms, a page's request waiting; as JSON ~50 ms). Failures in order, so that two equally good
   // matches go the same way on every run (the matching keeps input order on ties); their times in whole ms.
   const [{ failures }] = await db.$queryRaw<Array<{ failures: string | null }>>`
-    SELECT json_agg(json_build_array("correlationId", target, floor(extract(epoch from "endTs") * 1000)::float8)
+    SELECT json_agg(json_build_array("correlationId", target, floor(extract(epoch from "endTs") * 1000)::float8, "errCode")
       ORDER BY "endTs", "correlationId")::text failures
     FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}`;
-  const txs = (JSON.parse(failures ?? "[]") as Array<[string, string | null, number]>).map(
-    ([correlationId, target, ts]) => ({ correlationId, target, ts }),
+  const txs = (JSON.parse(failures ?? "[]") as Array<[string, string | null, number, string | null]>).map(
+    ([correlationId, target, ts, code]) => ({ correlationId, target, ts, code }),
   );
   const candidates = await readCandidates(db, incidentId);
   // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
@@ -93,14 +93,10 @@ async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): P
       unresolved: unresolvedTargets(stats),
     },
   );
-  const addressOf = new Map([...alias].map(([address, name]) => [name, address]));
   const result = correlate(
-    txs.map((t) => ({
-      correlationId: t.correlationId,
-      target: t.target === null ? null : (addressOf.get(t.target) ?? t.target),
-      ts: t.ts,
-    })),
-    candidates,
+    txs,
+    // A name may have several addresses (IPv6 and IPv4): the connections go under the log's name.
+    candidates.map((c) => (alias.has(c.target) ? { ...c, target: alias.get(c.target)! } : c)),
     {
       toleranceMs,
       overrideMs: incident?.clockOffsetMs ?? null,

@@ -15,7 +15,8 @@ import {
   zeroTargetCounts,
   type TargetStatRow,
 } from "@/lib/analysis/log-aggregates";
-import { NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
+import { mergeTargetConnections, NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
+import type { TargetConnections } from "@/lib/api/connection-schema";
 import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
@@ -217,7 +218,12 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     [...byAddress.keys()],
     { configured: configuredTargets(configs), unresolved: unresolvedTargets(targetRows) },
   );
-  const capture = new Map([...byAddress].map(([address, v]) => [alias.get(address) ?? address, v]));
+  const capture = new Map<string, TargetConnections>();
+  for (const [address, v] of byAddress) {
+    const name = alias.get(address) ?? address;
+    const seen = capture.get(name);
+    capture.set(name, seen ? mergeTargetConnections(seen, v) : v);
+  }
   // Targets seen only in a capture still get a row, but for the gateway's own listener: a capture taken with a
   // loose filter (`host 127.0.0.1`) holds the client → gateway leg too, which is no target.
   const clientLeg = clientLegOf(configs);

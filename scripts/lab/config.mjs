@@ -53,7 +53,7 @@ export function configYaml(sc, logDir, certs = new Map()) {
       `    revision: '${i + 1}'`,
       `    base_path: ${t.basePath}`,
       "    target_name: default",
-      `    url: ${t.scheme ?? "http"}://${t.listen.host}:${t.listen.port}/`,
+      `    url: ${t.scheme ?? "http"}://${t.urlHost ?? t.listen.host}:${t.listen.port}/`,
       "    timeout: 0",
     ]),
     ...sslTargets(sc, certs),

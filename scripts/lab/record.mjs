@@ -211,7 +211,9 @@ if (!args.length) {
   process.exit(2);
 }
 ensureGateway();
-const names = args.includes("all") ? [...Object.keys(scenarios), ...Object.keys(derived)] : args;
+const names = args.includes("all")
+  ? [...Object.keys(scenarios).filter((n) => !scenarios[n].manual), ...Object.keys(derived)]
+  : args;
 const failed = [];
 for (const n of names) {
   try {

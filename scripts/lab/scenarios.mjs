@@ -220,6 +220,32 @@ export const scenarios = {
     targets: [target({ latency: { upMs: 22, downMs: 19 }, backend: { idleMs: 1000, respMs: [3, 12] } })],
     lanes: [raceLane(0, 1000, 3)],
   },
+  // Not in `all`: they need the namespace's hosts file of lib/analysis/__fixtures__/dual-stack/README.md.
+  "happy-eyeballs-refused": {
+    manual: true,
+    description:
+      "refused, the legacy proxy's url naming legacy.lab (::1 first, then 127.0.0.4, nothing listening on either).",
+    durationS: 20,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 120000 } }),
+      { ...target({ ...proxyAt("legacy", "127.0.0.4:9009"), relay: false, backend: null }), urlHost: "legacy.lab" },
+    ],
+    lanes: [scatterLane(0, paths, 2), scatterLane(1, ["v1/orders", "v1/stock"], 1)],
+  },
+  "happy-eyeballs": {
+    manual: true,
+    description: "race-1s, the proxy url naming orders.lab (::1 first, then the relay's 127.0.0.2).",
+    durationS: 45,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      {
+        ...target({ latency: { upMs: 22, downMs: 19 }, backend: { idleMs: 1000, respMs: [3, 12] } }),
+        urlHost: "orders.lab",
+      },
+    ],
+    lanes: [raceLane(0, 1000, 3)],
+  },
   "race-2s": {
     description: "Target closes idle keep-alive connections after 2 s with FIN, no hint.",
     durationS: 55,

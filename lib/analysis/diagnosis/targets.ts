@@ -62,7 +62,21 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   });
   const codes = t.errorCodes;
   const { own, gw504, aborts, failures } = targetFailures(t, e);
-  const refused = t.capture?.byClass.refused ?? 0;
+  const logged = e.logs.present;
+  // A refusal the gateway failed on is logged (ECONNREFUSED, at any level); one without such a line was followed by a
+  // connect to another address of the target's name, as Node.js does (recorded: a name on ::1 and 127.0.0.2, the target
+  // listening on IPv4 only: a refused SYN to ::1 before each connection, no failure).
+  const refusedAll = t.capture?.byClass.refused ?? 0;
+  const refused = logged ? Math.min(refusedAll, codes.ECONNREFUSED ?? 0) : refusedAll;
+  const retried: EvidenceRef[] =
+    refusedAll > refused
+      ? [
+          capRef(
+            "refused",
+            `${refusedAll - refused} refused connect(s) no failure in the log stands for: after each the gateway tried another address of the name (Node.js tries each address a name has, IPv6 and IPv4)`,
+          ),
+        ]
+      : [];
   // SYNs nothing answered: a request_timeout that fires meanwhile is a 504, but the target was never reached.
   const noAnswer = t.capture?.byClass["syn-unanswered"] ?? 0;
   const candidates: Candidate[] = [];
@@ -80,7 +94,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       summary: `The gateway could not connect to ${t.target}${named.length ? ` (${named.join(", ")})` : onWire ? ` (${onWire})` : ""}.`,
       evidence: [
         ...(named.length ? [logRef(named.join(", "))] : []),
-        ...(refused ? [capRef("refused", `${refused} SYN(s) answered with RST (connection refused)`)] : []),
+        ...(refused ? [capRef("refused", `${refusedAll} SYN(s) answered with RST (connection refused)`)] : []),
         ...(noAnswer
           ? [
               capRef(
@@ -92,8 +106,6 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       ],
     });
   }
-  // Without any log the gateway's count of failures is unknown: what the capture shows failing stands for it.
-  const logged = e.logs.present;
   const own502 = own.logged502 + own.unlogged502;
   const own504 = own.logged504 + own.unlogged504;
   const timeouts = gw504 + sum(codes, (k) => TIMEOUT.includes(k));
@@ -271,7 +283,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
             : "medium",
         explains: 0,
         summary: `${abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`}${blind ? blindWords : ""}`,
-        evidence: abortEvidence,
+        evidence: [...abortEvidence, ...retried],
       });
     }
     // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
@@ -347,6 +359,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ...main.evidence,
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
     ...(abortNote ? [{ kind: "log" as const, label: `not the target's: ${abortNote}` }] : []),
+    ...retried,
     ...unrecordedLabels(outside, failures, openResets).map(logRef),
     ...(answersHidden
       ? [
