@@ -1,4 +1,4 @@
-/** TCP connections, read side: per-target summary, paged list (cursors: connection-cursor.ts), one with its ladder. */
+/** TCP connections, read side: paged list (cursors: connection-cursor.ts), one with its ladder. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { BlobStore } from "@/lib/ingest/blobs";
@@ -15,106 +15,12 @@ import {
   type ConnectionList,
   type ConnectionQuery,
   type ConnectionRow,
-  type TargetConnections,
 } from "@/lib/api/connection-schema";
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
-import { mergeProfiles } from "@/lib/analysis/tcp/profile";
-import { CAPTURE_KINDS, FileStatusSchema, type FileStatus } from "@/lib/ingest/file-kinds";
+import { CAPTURE_KINDS, FileStatusSchema } from "@/lib/ingest/file-kinds";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
-
-export const NO_CAPTURE: TargetConnections = {
-  connections: { total: 0, byClass: {} },
-  inferredIdleTimeoutMs: null,
-  idleTimeoutSupport: 0,
-  explained502: {},
-  races: {},
-  premature: {},
-  profile: null,
-  prematurePaths: {},
-  gatewayCloseQuiet: {},
-  tlsFailures: {},
-};
-
-export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
-  const out = new Map<string, TargetConnections>();
-  const get = (t: string) => {
-    let v = out.get(t);
-    if (!v) out.set(t, (v = structuredClone(NO_CAPTURE)));
-    return v;
-  };
-  const files = await db.bundleFile.findMany({
-    where: { incidentId, kind: { in: [...CAPTURE_KINDS] }, status: "done" satisfies FileStatus },
-    select: { id: true, counts: true },
-  });
-  // Connections per target and class were counted at ingest; only the matches (set by correlation) are queried,
-  // through the index on matchedCorrelationId, never a scan of every connection.
-  for (const f of files) {
-    // Captures parsed before target profiles existed lack them: they read as no profile.
-    const counts = readFileCounts(f.counts);
-    for (const [target, byClass] of Object.entries(counts.byTargetClass ?? {})) {
-      const v = get(target);
-      for (const [code, n] of Object.entries(byClass)) {
-        v.connections.total += n;
-        v.connections.byClass[code] = (v.connections.byClass[code] ?? 0) + n;
-      }
-    }
-    for (const [target, races] of Object.entries(counts.racesByTarget ?? {})) {
-      const v = get(target);
-      for (const [how, n] of Object.entries(races)) v.races[how] = (v.races[how] ?? 0) + n;
-    }
-    for (const [target, kinds] of Object.entries(counts.prematureByTarget ?? {})) {
-      const v = get(target);
-      for (const [how, n] of Object.entries(kinds)) v.premature[how] = (v.premature[how] ?? 0) + n;
-    }
-    for (const [target, kinds] of Object.entries(counts.tlsFailuresByTarget ?? {})) {
-      const v = get(target);
-      for (const [how, n] of Object.entries(kinds)) v.tlsFailures[how] = (v.tlsFailures[how] ?? 0) + n;
-    }
-    for (const [target, paths] of Object.entries(counts.prematurePathsByTarget ?? {})) {
-      const v = get(target);
-      for (const [path, n] of Object.entries(paths)) v.prematurePaths[path] = (v.prematurePaths[path] ?? 0) + n;
-    }
-    for (const [target, quiets] of Object.entries(counts.gatewayCloseQuietByTarget ?? {})) {
-      const v = get(target);
-      for (const [q, n] of Object.entries(quiets)) v.gatewayCloseQuiet[q] = (v.gatewayCloseQuiet[q] ?? 0) + n;
-    }
-    for (const p of counts.targetProfiles ?? []) {
-      const v = get(p.target);
-      v.profile = v.profile ? mergeProfiles(v.profile, p) : p;
-      if (p.cluster && p.cluster.n > v.idleTimeoutSupport) {
-        v.inferredIdleTimeoutMs = p.cluster.ms;
-        v.idleTimeoutSupport = p.cluster.n;
-      }
-    }
-  }
-  const matched = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
-    SELECT target, CASE WHEN "classCode" = 'normal' AND closer = 'target' THEN 'target-idle-close' ELSE "classCode" END code, count(*) n FROM "TcpConnection"
-    WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
-  // A 502 at a target's idle close: the gateway picked the socket as the target's FIN arrived, before writing.
-  for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
-  return out;
-}
-
-const addTally = (into: Record<string, number>, from: Record<string, number>) => {
-  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
-};
-
-/** Two addresses' connections under one name (a name with an IPv6 and an IPv4 address). */
-export function mergeTargetConnections(a: TargetConnections, b: TargetConnections): TargetConnections {
-  const v = structuredClone(a);
-  v.connections.total += b.connections.total;
-  addTally(v.connections.byClass, b.connections.byClass);
-  for (const k of ["explained502", "races", "premature", "prematurePaths", "gatewayCloseQuiet", "tlsFailures"] as const)
-    addTally(v[k], b[k]);
-  v.profile = v.profile && b.profile ? mergeProfiles(v.profile, b.profile) : (v.profile ?? b.profile);
-  if (b.idleTimeoutSupport > v.idleTimeoutSupport) {
-    v.inferredIdleTimeoutMs = b.inferredIdleTimeoutMs;
-    v.idleTimeoutSupport = b.idleTimeoutSupport;
-  }
-  return v;
-}
 
 type Tx = {
   correlationId: string;

@@ -15,7 +15,7 @@ import {
   zeroTargetCounts,
   type TargetStatRow,
 } from "@/lib/analysis/log-aggregates";
-import { mergeTargetConnections, NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/connections";
+import { mergeTargetConnections, NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/target-connections";
 import type { TargetConnections } from "@/lib/api/connection-schema";
 import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";

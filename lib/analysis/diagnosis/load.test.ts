@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evidenceFromView, parseAnswers } from "./load";
 
-import { NO_CAPTURE } from "@/lib/incidents/connections";
+import { NO_CAPTURE } from "@/lib/incidents/target-connections";
 
 const profile = {
   target: "t:1",
