@@ -170,6 +170,9 @@ export const TargetProfileSchema = z.object({
   encrypted: z.number().default(0),
 });
 
+/** `explained502` key of the responses cut short matched to a transaction that was no 502. */
+export const CUT_NO_502 = "cut-no-502";
+
 /** Per target, added to the incident's target rows. */
 export const TargetConnections = z.object({
   connections: z.object({ total: z.number(), byClass: z.record(z.string(), z.number()) }),
@@ -177,6 +180,10 @@ export const TargetConnections = z.object({
   inferredIdleTimeoutMs: z.number().nullable(),
   /** How many closes agree on it. */
   idleTimeoutSupport: z.number(),
+  /**
+   * Connections matched to a logged failure, by class (`target-idle-close`: a 502 at an idle close, before the request
+   * went out). CUT_NO_502: responses cut short whose transaction was no 502 (cut by FIN, the status had gone on).
+   */
   explained502: z.record(z.string(), z.number()),
   /** Races by how they were recognised: at the idle timer, or by timing alone. */
   races: z.record(z.string(), z.number()),

@@ -1,5 +1,6 @@
 /** CSV tables of an analysis: per-target rates and transactions. Pure builders. */
 import type { IncidentView } from "@/lib/api/incident-schema";
+import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import { csvRow } from "./csv";
 
 export const TARGET_COLUMNS = [
@@ -54,7 +55,7 @@ export function targetsCsv(view: Pick<IncidentView, "targets" | "diagnosis">): s
       t.connections.byClass["keepalive-race"] ?? 0,
       t.connections.byClass["premature-close"] ?? 0,
       t.inferredIdleTimeoutMs,
-      Object.values(t.explained502).reduce((a, b) => a + b, 0),
+      Object.entries(t.explained502).reduce((a, [k, n]) => a + (k === CUT_NO_502 ? 0 : n), 0),
       v?.cause ?? null,
       v?.confidence ?? null,
       v?.explains502 ?? null,

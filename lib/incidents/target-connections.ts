@@ -1,7 +1,7 @@
 /** Each target's connections as the capture files counted them at ingest, and two addresses' summed under one name. */
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { TargetConnections } from "@/lib/api/connection-schema";
+import { CUT_NO_502, type TargetConnections } from "@/lib/api/connection-schema";
 import { CAPTURE_KINDS, type FileStatus } from "@/lib/ingest/file-kinds";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { mergeProfiles } from "@/lib/analysis/tcp/profile";
@@ -62,10 +62,15 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
       }
     }
   }
+  // A 502 at a target's idle close: the gateway picked the socket as the target's FIN arrived, before writing. A
+  // response cut short whose transaction is no 502 (cut by FIN: the status had gone on) is counted apart, CUT_NO_502.
   const matched = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
-    SELECT target, CASE WHEN "classCode" = 'normal' AND closer = 'target' THEN 'target-idle-close' ELSE "classCode" END code, count(*) n FROM "TcpConnection"
+    SELECT target, CASE WHEN "classCode" = 'normal' AND closer = 'target' THEN 'target-idle-close'
+      WHEN "classCode" = 'target-reset-mid-response' AND s.id IS NULL THEN ${CUT_NO_502}
+      ELSE "classCode" END code, count(*) n
+    FROM "TcpConnection" c LEFT JOIN (SELECT DISTINCT "correlationId" id FROM "LogTransaction"
+      WHERE "incidentId" = ${incidentId} AND status = 502) s ON s.id = c."matchedCorrelationId"
     WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
-  // A 502 at a target's idle close: the gateway picked the socket as the target's FIN arrived, before writing.
   for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
   return out;
 }

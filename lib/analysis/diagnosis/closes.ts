@@ -3,6 +3,7 @@ import type { Confidence, EvidenceRef, TargetEvidence } from "./types";
 import type { TargetProfile } from "@/lib/analysis/tcp/profile";
 import { ABORTED_RESPONSE, CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 import { minConfidence, ms, type Candidate } from "./candidate";
+import { CUT_NO_502 } from "@/lib/api/connection-schema";
 
 /**
  * The target never answered a second request on one connection, yet the gateway reused its sockets and the target
@@ -77,8 +78,12 @@ export function judgeCloses(
   const beforeWrite = Math.min(notGone, Math.max(0, (cap.explained502["target-idle-close"] ?? 0) - abortedOffWire));
   // Without a log there is no 502 to match a close to: each failing connection is a failure the gateway passed on.
   const raceExpl = logged ? (cap.explained502["keepalive-race"] ?? 0) + beforeWrite : races;
+  // With a log, a response cut short counts whether or not it was a 502 (cut by FIN: its client's response never
+  // ended); targets.ts weighs the unrecorded failures against the 502s alone.
   const premExpl = logged
-    ? (cap.explained502["premature-close"] ?? 0) + (cap.explained502["target-reset-mid-response"] ?? 0)
+    ? (cap.explained502["premature-close"] ?? 0) +
+      (cap.explained502["target-reset-mid-response"] ?? 0) +
+      (cap.explained502[CUT_NO_502] ?? 0)
     : prem;
   const p = cap.profile;
   const timer = p?.cluster ?? null;

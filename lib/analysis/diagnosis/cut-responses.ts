@@ -1,5 +1,6 @@
 /** Responses the log shows cut short (no capture shows them): a premature close, and how many of them were 502s. Pure. */
 import { ABORTED_RESPONSE, CLIENT_GONE } from "@/lib/analysis/log-aggregates";
+import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import type { Candidate } from "./candidate";
 import { sum } from "./codes";
 import type { DiagnosisEvidence, EvidenceRef, TargetEvidence } from "./types";
@@ -22,10 +23,8 @@ export function cutInLog(
   // At level info the gateway logs a client's own abort (then not counted here); a log of errors only cannot show it.
   const full = e.logs.coverage === "full";
   const explains = Math.min(aborted, failures);
-  const otherCoded =
-    sum(t.errorCodes, (k) => k !== ABORTED_RESPONSE && k !== CLIENT_GONE && k !== "none") - clientGoneOnWire;
   return {
-    cut502: Math.min(explains, Math.max(0, failures - otherCoded)),
+    cut502: Math.min(explains, cutCanBe502(t, failures, clientGoneOnWire)),
     candidate: {
       cause: "premature-close",
       confidence: full ? "medium" : "low",
@@ -34,4 +33,27 @@ export function cutInLog(
       evidence: [logRef(`${ABORTED_RESPONSE} × ${aborted}: targetResponse error / aborted`)],
     },
   };
+}
+
+/** How many of a target's failures a cut response can be: those no other code names. */
+function cutCanBe502(t: TargetEvidence, failures: number, clientGoneOnWire: number): number {
+  const otherCoded =
+    sum(t.errorCodes, (k) => k !== ABORTED_RESPONSE && k !== CLIENT_GONE && k !== "none") - clientGoneOnWire;
+  return Math.max(0, failures - otherCoded);
+}
+
+/**
+ * Responses cut short that were no 502 (cut by FIN: the gateway had passed the status on, and the client's response
+ * never ended), as the log or a capture shows them. Failures all the same, which the 502s do not count: a cause's
+ * weight in the incident may turn on them (blind random-1102 from its log alone: 24 refusals on one target against
+ * 15 resets and 20 responses cut by FIN on another, which the truth weighs as 35). Without a log every failing
+ * connection is already counted.
+ */
+export function cutWithout502(t: TargetEvidence, e: DiagnosisEvidence, failures: number, clientGoneOnWire: number) {
+  if (!e.logs.present) return 0;
+  const inLog = t.errorCodes[ABORTED_RESPONSE] ?? 0;
+  return Math.max(
+    inLog - Math.min(inLog, cutCanBe502(t, failures, clientGoneOnWire)),
+    t.capture?.explained502[CUT_NO_502] ?? 0,
+  );
 }

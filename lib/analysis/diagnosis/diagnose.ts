@@ -1,6 +1,7 @@
 import { answerConflict, hopCheck } from "./hops";
 import { judgeTargets, minConfidence, targetFailures } from "./targets";
-import { headline, secondCause, tieSwing, withinATenth } from "./headline";
+import { cutSwing, headline, secondCause, tieSwing, withinATenth } from "./headline";
+import { cutWithout502 } from "./cut-responses";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
@@ -60,7 +61,14 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const ties = new Map<string, TargetCause[]>();
   const targets = judgeTargets(e, ties);
   const unknown = new Set(targets.filter((t) => t.cause === "insufficient-data").map((t) => t.target));
-  const failuresOf = new Map(e.targets.map((t) => [t.target, targetFailures(t, e).failures]));
+  // Each target's failures, and its responses cut short with no 502 (failures the 502s do not count).
+  const failuresOf = new Map<string, number>();
+  const cutShortOf = new Map<string, number>();
+  for (const t of e.targets) {
+    const { failures, aborts } = targetFailures(t, e);
+    failuresOf.set(t.target, failures);
+    cutShortOf.set(t.target, cutWithout502(t, e, failures, aborts.onWire));
+  }
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
   // that target's, and its weight may be that much more.
@@ -77,6 +85,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unaccounted,
     unseenOwn,
     ties,
+    (v) => cutShortOf.get(v.target) ?? 0,
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
@@ -314,6 +323,8 @@ function summarise(
   unseenOwn: number,
   /** Causes a target could have as well as its own (`judgeTargets`). */
   ties: Map<string, TargetCause[]>,
+  /** A target's responses cut short with no 502. */
+  cutShort: (t: TargetVerdict) => number,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -385,7 +396,7 @@ function summarise(
   if (outweighed || joined) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
-  const swing = tieSwing(pool, cause, ties);
+  const swing = tieSwing(pool, cause, ties) || cutSwing(pool, cause, cutShort);
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near

@@ -9,6 +9,7 @@
  * pools nothing at all. No gateway setting stops a target's idle close from racing a reuse.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
+import type { Candidate } from "./candidate";
 import { closesAfterEveryResponse, neverAnswers } from "./closes";
 import { EPROTO_ALERT, EPROTO_NOT_TLS } from "@/lib/analysis/log-aggregates";
 
@@ -165,4 +166,21 @@ function answersInvalidHttp(t: TargetEvidence): boolean {
   const invalid = parse + (t.capture?.profile?.invalidResponses ?? 0);
   const own = t.targetAnswered502 + t.targetAnswered504;
   return invalid > own;
+}
+
+/** A candidate as the target's verdict, with its fix. */
+export function verdictOf(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {
+  const races = c.cause === "keepalive-mismatch" || c.cause === "both";
+  const idleTimeoutMs = races ? (t.capture?.profile?.cluster?.ms ?? null) : null;
+  return {
+    target: t.target,
+    proxy: t.proxy,
+    cause: c.cause,
+    confidence: c.confidence,
+    explains502: c.explains,
+    idleTimeoutMs,
+    summary: c.summary,
+    evidence: c.evidence,
+    fix: fixFor(c.cause, t, e, idleTimeoutMs),
+  };
 }

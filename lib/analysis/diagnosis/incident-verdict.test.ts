@@ -264,4 +264,21 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(holds.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
     expect(holds.verdict.summary).not.toContain("could be");
   });
+
+  it("responses cut short with no 502 that would swing the headline leave it low, named", () => {
+    // Blind world random-1102 from its log alone: 24 refusals on one target; on another 15 resets and 20 responses cut
+    // by FIN (status 200 passed on, the client's response never ended), which the truth counts as 35 failures.
+    const refused = target({ target: "127.0.0.3:8443", errors502: 24, errorCodes: { ECONNREFUSED: 24 } });
+    const cutBeside = (aborted: number) =>
+      target({ errors502: 15, errorCodes: { ECONNRESET: 15, "ECONNRESET (aborted)": aborted } });
+    const d = diagnose(ev([refused, cutBeside(20)]));
+    expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "low" });
+    expect(d.verdict.summary).toContain(
+      "But 20 response(s) were cut short with no 502 (the gateway had passed the status on; its client's response never ended): counted as failures, the causes weigh premature-close 35, target-unreachable 24, and the incident reads premature-close.",
+    );
+    // Too few to change the headline or come within a tenth of it: the 502s decide, as before.
+    const few = diagnose(ev([refused, cutBeside(2)]));
+    expect(few.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
+    expect(few.verdict.summary).not.toContain("cut short with no 502");
+  });
 });

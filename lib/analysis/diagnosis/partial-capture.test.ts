@@ -4,6 +4,7 @@ import { diagnose } from "./index";
 import { cap, ev, profile, racing, target, T1, type Cap } from "./test-evidence";
 import type { TargetEvidence } from "./types";
 import { CLIENT_GONE } from "@/lib/analysis/log-aggregates";
+import { CUT_NO_502 } from "@/lib/api/connection-schema";
 
 describe("a capture that covers only part of the log's time", () => {
   // Lab recording `both` with only the middle third of its capture: 3 hang-ups on the wire, 9 of its 502s outside it.
@@ -209,5 +210,27 @@ describe("a capture that covers only part of the log's time", () => {
     expect(errorsOnly(race(30), 0)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
     // A plain capture would show its own answers: the 5xx are another target's.
     expect(errorsOnly(race(0), 2)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+  });
+
+  it("failures outside the capture are weighed against the 502s its closes explain, not the responses cut by FIN", () => {
+    // Blind world random-1097 with its capture cut before the middle failure: 2 hang-ups and 7 responses cut by FIN
+    // (no 502: the status had gone on) on the wire, 3 resets outside it; truth both.
+    const cutBy = (rst: number) =>
+      target({
+        errors502: 5 + rst,
+        errorCodes: { ECONNRESET: 5 + rst, "ECONNRESET (aborted)": 7 },
+        outsideCapture: 3,
+        outsideCaptureCodes: { ECONNRESET: 3 },
+        capture: cap(
+          { "premature-close": 2, "target-reset-mid-response": 7 },
+          {
+            premature: { "answer-time": 2 },
+            explained502: { "premature-close": 2, "target-reset-mid-response": rst, [CUT_NO_502]: 7 - rst },
+          },
+        ),
+      });
+    expect(diagnose(ev([cutBy(0)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "low" });
+    // Cut by RST, each a 502: the capture explains 9 failures, and 3 outside leave it medium.
+    expect(diagnose(ev([cutBy(7)])).targets[0]).toMatchObject({ cause: "premature-close", confidence: "medium" });
   });
 });

@@ -4,7 +4,7 @@
  * and marked as such. Pure.
  */
 import type { DiagnosisEvidence, EvidenceRef, TargetCause, TargetEvidence, TargetVerdict } from "./types";
-import { fixFor } from "./fixes";
+import { verdictOf as verdict } from "./fixes";
 import { judgeCloses } from "./closes";
 import {
   answersMayHide,
@@ -19,6 +19,7 @@ import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
+import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
 export { minConfidence } from "./candidate";
@@ -310,8 +311,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
   const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
   const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
+  // The 502s a cause explains, less its responses cut by FIN (no 502), weigh against the unrecorded failures (blind
+  // random-1097, capture cut before the middle failure: 2 hang-ups and 7 cut, mostly by FIN, against 3 unrecorded).
+  const closes502 = closes ? closes.explains - (logged ? (t.capture?.explained502[CUT_NO_502] ?? 0) : 0) : 0;
+  const main502 = main === closes ? closes502 : main === cut?.candidate ? cut.cut502 : main.explains;
   // Resets no close on the wire accounts for, in the capture's time or not, are unrecorded too (random-831, cut).
-  const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes.explains)) : 0;
+  const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes502)) : 0;
   const unrecorded = Math.max(outsideUnnamed, openResets);
   const runnerAtMost = (runner?.explains ?? 0) + unrecorded; // the runner-up, every unrecorded failure given to it
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
@@ -326,34 +331,34 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     // (random-122 without its capture: 13 responses cut by RST, 3 of its 4 socket hang-ups races).
     ["low", main === cut?.candidate && unknownResets > 0],
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
-    ["low", unrecorded > 0 && unrecorded >= main.explains],
+    ["low", unrecorded > 0 && unrecorded >= main502],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
     ["low", others.length > 0 && runnerAtMost >= main.explains],
     // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
-    ["low", unknownResets > 0 && main !== unknown && unknownResets >= main.explains],
+    ["low", unknownResets > 0 && main !== unknown && unknownResets >= main502],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
-    ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && unrecorded * 2 >= main.explains],
+    ["low", main.cause === "premature-close" && !!t.capture?.profile?.cluster && unrecorded * 2 >= main502],
     // A TLS target's closes when nothing could count its own answers, which may outnumber them (random-240 and
     // random-736 from their captures alone).
     ["low", answersHidden],
     // Races, half as many unrecorded: any target may hang up, and in blind worlds those were hang-ups 3 times in 9
     // (random-529, -551, -559 with captures cut at their middle failure: 2, 8 and 3 races seen, 1, 4 and 2 outside).
-    ["low", main.cause === "keepalive-mismatch" && unrecorded > 0 && unrecorded * 2 >= main.explains],
+    ["low", main.cause === "keepalive-mismatch" && unrecorded > 0 && unrecorded * 2 >= main502],
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
-    ["low", unseen > 0 && unseen >= main.explains],
+    ["low", unseen > 0 && unseen >= main502],
     // A second cause explaining more than half as many, the unrecorded given to it (random-912 cut: 7 against 3 + 3).
     ["medium", others.length > 0 && runnerAtMost * 2 > main.explains],
     // As many uncounted 5xx answers, that second cause were they its own (random-736 at level error).
-    ["medium", unseen * 2 > main.explains],
+    ["medium", unseen * 2 > main502],
     // Resets no capture shows beside the cause: they may be another.
     ["medium", unknownResets > 0 && main !== unknown],
     // Unrecorded failures: beside one kind of close any may be the other kind and make it `both` (random-227).
-    ["medium", unrecorded * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main.explains],
+    ["medium", unrecorded * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main502],
   ];
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   ties.set(t.target, [
     ...(runner && runner.cause !== "insufficient-data" && runnerAtMost >= main.explains ? [runner.cause] : []),
-    ...(unrecorded > 0 && unrecorded >= main.explains ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
+    ...(unrecorded > 0 && unrecorded >= main502 ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
   ]);
   const evidence = [
     ...main.evidence,
@@ -379,20 +384,4 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // Without a log, what the wire shows failing is the count; with one, the log's failures bound it.
   const explains = !logged ? all : failures > 0 ? Math.max(main.explains, Math.min(failures, all)) : main.explains;
   return verdict(t, e, { ...main, explains, confidence, evidence });
-}
-
-function verdict(t: TargetEvidence, e: DiagnosisEvidence, c: Candidate): TargetVerdict {
-  const races = c.cause === "keepalive-mismatch" || c.cause === "both";
-  const idleTimeoutMs = races ? (t.capture?.profile?.cluster?.ms ?? null) : null;
-  return {
-    target: t.target,
-    proxy: t.proxy,
-    cause: c.cause,
-    confidence: c.confidence,
-    explains502: c.explains,
-    idleTimeoutMs,
-    summary: c.summary,
-    evidence: c.evidence,
-    fix: fixFor(c.cause, t, e, idleTimeoutMs),
-  };
 }
