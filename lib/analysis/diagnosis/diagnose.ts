@@ -384,7 +384,7 @@ function summarise(
   // capture would have shown as keep-alive races; random-924, log only: 22 refusals beside 20 resets its captures show
   // as races, medium where the whole bundle is low).
   const explained = pool.reduce((a, t) => a + t.explains502, 0);
-  const outweighed = known.length > 0 && withinATenth(unexplained, byWeight[0].n);
+  const outweighed = known.length > 0 && unexplained > 0 && withinATenth(unexplained, byWeight[0].n);
   // Or with the runner-up's, where they could be of it: resets without a capture may be races or hang-ups, and own
   // answers only the stats lines count may be those of the targets without a cause (blind random-1009 at level error
   // without its capture: 20 refusals against a target's 8 resets and the 12 × 504 it answered itself, which the
@@ -392,7 +392,11 @@ function summarise(
   const couldJoin =
     second !== undefined && (second.unseen > 0 || ["keepalive-mismatch", "premature-close", "both"].includes(second.c));
   const joined =
-    !outweighed && known.length > 0 && couldJoin && withinATenth(secondAtMost + unexplained, byWeight[0].n);
+    !outweighed &&
+    known.length > 0 &&
+    unexplained > 0 &&
+    couldJoin &&
+    withinATenth(secondAtMost + unexplained, byWeight[0].n);
   if (outweighed || joined) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";

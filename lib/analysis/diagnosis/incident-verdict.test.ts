@@ -281,4 +281,30 @@ describe("diagnose: the incident's verdict across targets", () => {
     expect(few.verdict).toMatchObject({ cause: "target-unreachable", confidence: "medium" });
     expect(few.verdict.summary).not.toContain("cut short with no 502");
   });
+
+  it("a runner-up close cause within a tenth is named once, with no failures without a cause to add", () => {
+    // Blind world random-1115: 40 races on one target against 20 races and 16 hang-ups on another.
+    const races = (n: number) =>
+      target({
+        errors502: n,
+        errorCodes: { ECONNRESET: n },
+        capture: cap({ "keepalive-race": n }, { races: { "idle-timer": n }, profile: profile(520) }),
+      });
+    const both = target({
+      target: "127.0.0.5:7000",
+      errors502: 36,
+      errorCodes: { ECONNRESET: 36 },
+      capture: cap(
+        { "keepalive-race": 20, "premature-close": 16 },
+        { races: { "idle-timer": 20 }, premature: { "answer-time": 16 }, profile: profile(260) },
+      ),
+    });
+    const refused = target({ target: "10.9.9.2:9009", errors502: 8, errorCodes: { ECONNREFUSED: 8 } });
+    const d = diagnose(ev([races(40), both, refused]));
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(d.verdict.summary).toContain(
+      "Another cause weighs nearly as much: both explains 36 failure(s), against 40.",
+    );
+    expect(d.verdict.summary).not.toContain("have no cause yet");
+  });
 });
