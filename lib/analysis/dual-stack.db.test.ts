@@ -12,6 +12,8 @@ import { parseQueued } from "@/lib/testing/worker";
 import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
+import { ConnectionQuery } from "@/lib/api/connection-schema";
+import { listConnections } from "@/lib/incidents/connections";
 
 const DIR = path.join(import.meta.dirname, "__fixtures__", "dual-stack");
 const filesOf = (name: string, keep: (f: string) => boolean = () => true) =>
@@ -51,6 +53,22 @@ describe("a target whose name has an IPv6 address it does not listen on", () => 
       /60 refused connect\(s\) no failure in the log stands for/,
     );
     expect(v.diagnosis.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+  });
+
+  it("opens the name's connections, both addresses, from the verdict's evidence link", async () => {
+    const v = await view("races");
+    const link = v.diagnosis.targets[0].evidence.find((e) => e.href?.includes("class=keepalive-race"))!.href!;
+    const q = ConnectionQuery.parse(Object.fromEntries(new URL(link, "http://x").searchParams));
+    expect(q.target).toBe("orders.lab:9000");
+    const store = blobStore(t.dataDir);
+    expect((await listConnections(t.handle.prisma, store, ids.get("races")!, q)).total).toBe(16);
+    const all = await listConnections(t.handle.prisma, store, ids.get("races")!, {
+      ...q,
+      class: undefined,
+      pageSize: 500,
+    });
+    expect(all.total).toBe(120);
+    expect(new Set(all.connections.map((r) => r.target))).toEqual(new Set(["127.0.0.2:9000", "[::1]:9000"]));
   });
 
   it("from the capture alone the refusals are a separate target, and the incident is not sure", async () => {

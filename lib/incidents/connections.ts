@@ -19,6 +19,7 @@ import {
 import { Prisma, type TcpConnection } from "@/lib/generated/prisma/client";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { CAPTURE_KINDS, FileStatusSchema } from "@/lib/ingest/file-kinds";
+import { addressesOfTarget } from "./target-names";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
@@ -148,11 +149,28 @@ async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cel
  * Connections matching the filters, exact and without reading every row: from the counts stored at ingest, plus
  * count(*) over the rows of the files without them (through the fileId index; none once every capture is parsed).
  */
+/**
+ * The capture addresses a target filter stands for: the name itself and the addresses the log knows by it
+ * (localhost:9000 for 127.0.0.1:9000; target-names.ts), so that a verdict's evidence link lists its connections.
+ */
+async function addressesFor(db: Db, incidentId: string, target: string | undefined): Promise<string[] | null> {
+  if (!target) return null;
+  const { cells, uncounted } = await storedConnectionCounts(db, incidentId);
+  const seen = new Set(cells.map((c) => c.target));
+  if (uncounted.length)
+    for (const r of await db.$queryRaw<Array<{ target: string }>>`
+      SELECT DISTINCT target FROM "TcpConnection" WHERE "incidentId" = ${incidentId} AND "fileId" = ANY(${uncounted}::text[])`)
+      seen.add(r.target);
+  return addressesOfTarget(db, incidentId, target, [...seen]);
+}
+
 export async function countConnections(
   db: Db,
   incidentId: string,
   q: Pick<ConnectionQuery, "class" | "target" | "state">,
+  resolved?: string[] | null,
 ): Promise<number> {
+  const targets = resolved !== undefined ? resolved : await addressesFor(db, incidentId, q.target);
   const { cells, uncounted } = await storedConnectionCounts(db, incidentId);
   const inTable = new Set(uncounted);
   if (q.state) for (const c of cells) if (c.state === null) inTable.add(c.fileId);
@@ -161,7 +179,7 @@ export async function countConnections(
     if (
       !inTable.has(c.fileId) &&
       (!q.class || c.cls === q.class) &&
-      (!q.target || c.target === q.target) &&
+      (!targets || targets.includes(c.target)) &&
       (!q.state || c.state === q.state)
     )
       total += c.n;
@@ -172,7 +190,7 @@ export async function countConnections(
         incidentId,
         fileId: { in: [...inTable] },
         ...(q.class ? { classCode: q.class } : {}),
-        ...(q.target ? { target: q.target } : {}),
+        ...(targets ? { target: { in: targets } } : {}),
         ...(q.state ? { connState: q.state } : {}),
       },
     });
@@ -193,16 +211,17 @@ export async function listConnections(
   const cur = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   const dir = cur?.d ?? "next";
   const key = cur?.k ?? null;
+  const targets = await addressesFor(db, incidentId, q.target);
   const filter = Prisma.join(
     [
       Prisma.sql`"incidentId" = ${incidentId}`,
       ...(q.class ? [Prisma.sql`"classCode" = ${q.class}`] : []),
-      ...(q.target ? [Prisma.sql`target = ${q.target}`] : []),
+      ...(targets ? [Prisma.sql`target = ANY(${targets}::text[])`] : []),
       ...(q.state ? [Prisma.sql`"connState" = ${q.state}`] : []),
     ],
     " AND ",
   );
-  const total = await countConnections(db, incidentId, q);
+  const total = await countConnections(db, incidentId, q, targets);
   const page =
     total === 0
       ? { conns: [] as TcpConnection[], hasBefore: false, hasAfter: false }
@@ -259,11 +278,12 @@ export async function cursorAtRow(
   n: number,
 ): Promise<string | undefined> {
   if (n <= 0) return undefined;
+  const targets = await addressesFor(db, incidentId, q.target);
   const row = await db.tcpConnection.findFirst({
     where: {
       incidentId,
       ...(q.class ? { classCode: q.class } : {}),
-      ...(q.target ? { target: q.target } : {}),
+      ...(targets ? { target: { in: targets } } : {}),
       ...(q.state ? { connState: q.state } : {}),
     },
     orderBy:

@@ -3,8 +3,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
-import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
-import { readFileCounts, readTally } from "@/lib/api/file-counts";
+import { captureTargetNames } from "./target-names";
 import { captureWindows } from "@/lib/analysis/capture-window";
 import { backgroundRows } from "@/lib/db/bulk-raw";
 
@@ -74,24 +73,11 @@ async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): P
     SELECT (extract(epoch from min("startTs")) * 1000)::float8 "firstTs", (extract(epoch from max("endTs")) * 1000)::float8 "lastTs"
     FROM "TcpConnection" WHERE "incidentId" = ${incidentId} GROUP BY "fileId"`;
   const recording = captureWindows(files, 0);
-  // A log that names the target by host name is matched to the capture's address for it (lib/analysis/target-alias.ts).
-  const stats = (
-    await db.logTargetStat.findMany({
-      where: { incidentId },
-      select: { target: true, requests: true, errorCodes: true },
-    })
-  ).map((r) => ({ ...r, errorCodes: readTally(r.errorCodes) }));
-  const configs = await db.bundleFile.findMany({
-    where: { incidentId, kind: "gateway-config", status: "done" },
-    select: { counts: true },
-  });
-  const alias = aliasCaptureTargets(
-    [...new Set(stats.map((r) => r.target))],
-    [...new Set(candidates.map((c) => c.target))],
-    {
-      configured: configuredTargets(configs.flatMap((f) => readFileCounts(f.counts).config ?? [])),
-      unresolved: unresolvedTargets(stats),
-    },
+  // A log that names the target by host name is matched to the capture's address for it.
+  const alias = await captureTargetNames(
+    db,
+    incidentId,
+    candidates.map((c) => c.target),
   );
   const result = correlate(
     txs,

@@ -17,7 +17,7 @@ import {
 } from "@/lib/analysis/log-aggregates";
 import { mergeTargetConnections, NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/target-connections";
 import type { TargetConnections } from "@/lib/api/connection-schema";
-import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
+import { captureTargetNames } from "./target-names";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 import { captureWindows, coversSpan, EDGE_SLACK_MS, type Window } from "@/lib/analysis/capture-window";
@@ -213,11 +213,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => f.counts.config)
     .filter((c): c is GatewayConfig => !!c);
-  const alias = aliasCaptureTargets(
-    targetRows.map((r) => r.target),
-    [...byAddress.keys()],
-    { configured: configuredTargets(configs), unresolved: unresolvedTargets(targetRows) },
-  );
+  const alias = await captureTargetNames(db, id, [...byAddress.keys()], targetRows);
   const capture = new Map<string, TargetConnections>();
   for (const [address, v] of byAddress) {
     const name = alias.get(address) ?? address;

@@ -72,7 +72,12 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
             value={q.class}
             options={ConnectionClass.options.map((c) => [c, CLASS_LABEL[c]])}
           />
-          <FilterSelect label="Target" name="target" value={q.target} options={facets.targets.map((t) => [t, t])} />
+          <FilterSelect
+            label="Target"
+            name="target"
+            value={q.target}
+            options={targetOptions(facets.targets, q.target)}
+          />
           <FilterSelect label="State" name="state" value={q.state} options={facets.states.map((s) => [s, s])} />
           <input type="hidden" name="sort" value={q.sort} />
           {q.pageSize !== 50 && <input type="hidden" name="pageSize" value={q.pageSize} />}
@@ -218,4 +223,10 @@ export default async function ConnectionsPage({ params, searchParams }: Props) {
       </section>
     </>
   );
+}
+
+/** The capture's addresses; a name the log gives some of them (an evidence link's filter) is kept as chosen. */
+function targetOptions(addresses: string[], chosen: string | undefined): Array<[string, string]> {
+  const named = chosen && !addresses.includes(chosen) ? [chosen] : [];
+  return [...named, ...addresses].map((t) => [t, t]);
 }
