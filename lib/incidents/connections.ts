@@ -146,10 +146,6 @@ async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cel
 }
 
 /**
- * Connections matching the filters, exact and without reading every row: from the counts stored at ingest, plus
- * count(*) over the rows of the files without them (through the fileId index; none once every capture is parsed).
- */
-/**
  * The capture addresses a target filter stands for: the name itself and the addresses the log knows by it
  * (localhost:9000 for 127.0.0.1:9000; target-names.ts), so that a verdict's evidence link lists its connections.
  */
@@ -164,6 +160,11 @@ async function addressesFor(db: Db, incidentId: string, target: string | undefin
   return addressesOfTarget(db, incidentId, target, [...seen]);
 }
 
+/**
+ * Connections matching the filters, exact and without reading every row: from the counts stored at ingest, plus
+ * count(*) over the rows of the files without them (through the fileId index; none once every capture is parsed).
+ * `resolved`: the target filter's addresses (`addressesFor`), when the caller has them.
+ */
 export async function countConnections(
   db: Db,
   incidentId: string,
