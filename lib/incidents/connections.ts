@@ -123,7 +123,9 @@ type Cell = { fileId: string; target: string; cls: string; state: string | null;
  * `byTargetClassState`; files parsed before it have `byTargetClass`: state null). `uncounted`: capture files without
  * counts (still parsing, failed half-way, or older), whose rows only the table knows.
  */
-async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cells: Cell[]; uncounted: string[] }> {
+type StoredCounts = { cells: Cell[]; uncounted: string[] };
+
+async function storedConnectionCounts(db: Db, incidentId: string): Promise<StoredCounts> {
   const files = await db.bundleFile.findMany({
     where: { incidentId, kind: { in: [...CAPTURE_KINDS] } },
     select: { id: true, status: true, counts: true },
@@ -149,9 +151,13 @@ async function storedConnectionCounts(db: Db, incidentId: string): Promise<{ cel
  * The capture addresses a target filter stands for: the name itself and the addresses the log knows by it
  * (localhost:9000 for 127.0.0.1:9000; target-names.ts), so that a verdict's evidence link lists its connections.
  */
-async function addressesFor(db: Db, incidentId: string, target: string | undefined): Promise<string[] | null> {
+async function addressesFor(
+  db: Db,
+  incidentId: string,
+  target: string | undefined,
+  { cells, uncounted }: StoredCounts,
+): Promise<string[] | null> {
   if (!target) return null;
-  const { cells, uncounted } = await storedConnectionCounts(db, incidentId);
   const seen = new Set(cells.map((c) => c.target));
   if (uncounted.length)
     for (const r of await db.$queryRaw<Array<{ target: string }>>`
@@ -163,16 +169,17 @@ async function addressesFor(db: Db, incidentId: string, target: string | undefin
 /**
  * Connections matching the filters, exact and without reading every row: from the counts stored at ingest, plus
  * count(*) over the rows of the files without them (through the fileId index; none once every capture is parsed).
- * `resolved`: the target filter's addresses (`addressesFor`), when the caller has them.
+ * `read`: the stored counts and the target filter's addresses, when the caller has them.
  */
 export async function countConnections(
   db: Db,
   incidentId: string,
   q: Pick<ConnectionQuery, "class" | "target" | "state">,
-  resolved?: string[] | null,
+  read?: { stored: StoredCounts; targets: string[] | null },
 ): Promise<number> {
-  const targets = resolved !== undefined ? resolved : await addressesFor(db, incidentId, q.target);
-  const { cells, uncounted } = await storedConnectionCounts(db, incidentId);
+  const stored = read?.stored ?? (await storedConnectionCounts(db, incidentId));
+  const targets = read ? read.targets : await addressesFor(db, incidentId, q.target, stored);
+  const { cells, uncounted } = stored;
   const inTable = new Set(uncounted);
   if (q.state) for (const c of cells) if (c.state === null) inTable.add(c.fileId);
   let total = 0;
@@ -212,7 +219,8 @@ export async function listConnections(
   const cur = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   const dir = cur?.d ?? "next";
   const key = cur?.k ?? null;
-  const targets = await addressesFor(db, incidentId, q.target);
+  const stored = await storedConnectionCounts(db, incidentId);
+  const targets = await addressesFor(db, incidentId, q.target, stored);
   const filter = Prisma.join(
     [
       Prisma.sql`"incidentId" = ${incidentId}`,
@@ -222,7 +230,7 @@ export async function listConnections(
     ],
     " AND ",
   );
-  const total = await countConnections(db, incidentId, q, targets);
+  const total = await countConnections(db, incidentId, q, { stored, targets });
   const page =
     total === 0
       ? { conns: [] as TcpConnection[], hasBefore: false, hasAfter: false }
@@ -279,7 +287,9 @@ export async function cursorAtRow(
   n: number,
 ): Promise<string | undefined> {
   if (n <= 0) return undefined;
-  const targets = await addressesFor(db, incidentId, q.target);
+  const targets = q.target
+    ? await addressesFor(db, incidentId, q.target, await storedConnectionCounts(db, incidentId))
+    : null;
   const row = await db.tcpConnection.findFirst({
     where: {
       incidentId,

@@ -7,30 +7,35 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { aliasCaptureTargets, configuredTargets, unresolvedTargets } from "@/lib/analysis/target-alias";
 import { readFileCounts, readTally } from "@/lib/api/file-counts";
+import type { GatewayConfig } from "@/lib/parsers/config";
 
 type LogTargetRow = { target: string; requests: number; errorCodes: Record<string, number> };
 
-/** Each capture address the log knows by a name → that name. `logRows`: the log's targets, if already read. */
+/** Each capture address the log knows by a name → that name. `known`: the log's targets and configs, if already read. */
 export async function captureTargetNames(
   db: Db,
   incidentId: string,
   captureTargets: string[],
-  logRows?: LogTargetRow[],
+  known?: { logRows: LogTargetRow[]; configs: GatewayConfig[] },
 ): Promise<Map<string, string>> {
   const rows =
-    logRows ??
+    known?.logRows ??
     (
       await db.logTargetStat.findMany({
         where: { incidentId },
         select: { target: true, requests: true, errorCodes: true },
       })
     ).map((r) => ({ ...r, errorCodes: readTally(r.errorCodes) }));
-  const configs = await db.bundleFile.findMany({
-    where: { incidentId, kind: "gateway-config", status: "done" },
-    select: { counts: true },
-  });
+  const configs =
+    known?.configs ??
+    (
+      await db.bundleFile.findMany({
+        where: { incidentId, kind: "gateway-config", status: "done" },
+        select: { counts: true },
+      })
+    ).flatMap((f) => readFileCounts(f.counts).config ?? []);
   return aliasCaptureTargets([...new Set(rows.map((r) => r.target))], [...new Set(captureTargets)], {
-    configured: configuredTargets(configs.flatMap((f) => readFileCounts(f.counts).config ?? [])),
+    configured: configuredTargets(configs),
     unresolved: unresolvedTargets(rows),
   });
 }

@@ -213,7 +213,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => f.counts.config)
     .filter((c): c is GatewayConfig => !!c);
-  const alias = await captureTargetNames(db, id, [...byAddress.keys()], targetRows);
+  const alias = await captureTargetNames(db, id, [...byAddress.keys()], { logRows: targetRows, configs });
   const capture = new Map<string, TargetConnections>();
   for (const [address, v] of byAddress) {
     const name = alias.get(address) ?? address;

@@ -22,8 +22,6 @@ import { cutInLog } from "./cut-responses";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
-export { minConfidence } from "./candidate";
-
 export function judgeTargets(e: DiagnosisEvidence, ties = new Map<string, TargetCause[]>()): TargetVerdict[] {
   return e.targets
     .map((t) => judgeTarget(t, e, ties))
