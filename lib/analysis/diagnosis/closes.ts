@@ -1,6 +1,6 @@
 /** A target's closes on the wire, judged: keep-alive races at its idle timer, premature closes, or both. Pure. */
 import type { Confidence, EvidenceRef, TargetEvidence } from "./types";
-import type { TargetProfile } from "@/lib/analysis/tcp/profile";
+import { MIN_SUPPORT, type TargetProfile } from "@/lib/analysis/tcp/profile";
 import { ABORTED_RESPONSE, CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 import { minConfidence, ms, type Candidate } from "./candidate";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
@@ -105,7 +105,7 @@ export function judgeCloses(
   if (timer)
     evidence.push({
       kind: "capture",
-      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} idle closes agree within ${ms(timer.spreadMs)}${p?.otherTimerMs ? `; as many agree on ≈ ${ms(p.otherTimerMs)}, a second timer (another backend behind the address, or the first one's closes reaching the capture early or late), and a race at either counts` : ""}`,
+      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} ${timer.n < MIN_SUPPORT ? "closes (idle, or crossing a request sooner than the target could answer it; a timer that long leaves few closes in a short capture)" : "idle closes"} agree within ${ms(timer.spreadMs)}${p?.otherTimerMs ? `; as many agree on ≈ ${ms(p.otherTimerMs)}, a second timer (another backend behind the address, or the first one's closes reaching the capture early or late), and a race at either counts` : ""}`,
     });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
   if (prem - cut) {
@@ -152,7 +152,11 @@ export function judgeCloses(
     // the idle closes (classify.ts); blind world random-286 read one hang-up 36 ms after its 6.21 s timer as a race
     // beside 8 hang-ups while that bound was a round trip.
     const lateOnly = (cap.races["idle-timer"] ?? 0) === 0 && races < hangups;
-    const conf: Confidence = lateOnly ? "low" : atTimer >= 2 && hangups >= 2 && !few ? "high" : "medium";
+    const conf: Confidence = lateOnly
+      ? "low"
+      : atTimer >= 2 && hangups >= 2 && !few && timer.n >= MIN_SUPPORT
+        ? "high"
+        : "medium";
     return {
       cause: "both",
       confidence: conf,

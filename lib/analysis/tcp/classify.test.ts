@@ -283,6 +283,40 @@ describe("what an idle timer is", () => {
   it("one or two agreeing closes are no timer", () => {
     expect(classify([idleClose(0, 2000), idleClose(5000, 2001)]).profile.cluster).toBeNull();
   });
+
+  describe("a long timer two closes show (blind world random-1120: two races 1 ms apart at 46.1 s, a minute's capture)", () => {
+    // Each request reached the target as its timer fired: the close came as soon as an answer could, and only its
+    // quiet time since the last byte says race.
+    const atTimer = (at: number, pauseMs: number) => premature(at, pauseMs, 0.5, "RST");
+    const codesOf = (scripts: Script[]) => classify(scripts).codes;
+
+    it("two closes within milliseconds at a long quiet time are races at that timer", () => {
+      const { codes, classes, profile } = classify([atTimer(0, 46_060), atTimer(2000, 46_061)]);
+      expect(codes).toEqual(["keepalive-race", "keepalive-race"]);
+      expect(classes[1]).toMatchObject({ race: "idle-timer" });
+      expect(classes[1].reason).toMatch(/2 of its closes agree on 46\.10 s within 1 ms/);
+      expect(profile.cluster).toMatchObject({ n: 2, of: 2, spreadMs: 1 });
+    });
+
+    it("is no timer when the closes are short, further apart, contradicted, or among hang-ups", () => {
+      const hangUps = ["premature-close", "premature-close"];
+      expect(codesOf([atTimer(0, 4_600), atTimer(2000, 4_601)])).toEqual(hangUps);
+      expect(codesOf([atTimer(0, 46_060), atTimer(2000, 46_090)])).toEqual(hangUps);
+      // A socket idle longer was still answered; an idle close at another quiet time; two hang-ups the target had time
+      // to answer beside the two.
+      expect(codesOf([atTimer(0, 46_060), atTimer(2000, 46_061), reuses(4000, [50_000])])).toEqual([
+        ...hangUps,
+        "normal",
+      ]);
+      expect(codesOf([atTimer(0, 46_060), atTimer(2000, 46_061), idleClose(4000, 20_000)])).toEqual([
+        ...hangUps,
+        "normal",
+      ]);
+      expect(
+        codesOf([atTimer(0, 46_060), atTimer(2000, 46_061), premature(4000, 700, 40), premature(6000, 900, 40)]),
+      ).toEqual([...hangUps, ...hangUps]);
+    });
+  });
 });
 
 // lab: malformed-response (a target answering `HTTP/1.1 abc OK`; the gateway logs HPE_INVALID_STATUS and closes).

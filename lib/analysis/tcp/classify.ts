@@ -202,8 +202,10 @@ function judgeCrossing(
       reason: `Premature close: the target sent ${c.closeKind} at frame ${c.closeFrame} ${f1(x.afterRequestMs)} ms after the first request ${reqName(x.pending)} of a new connection, without any response bytes.`,
     };
   }
-  const at = (ms: number | null | undefined) => ms != null && Math.abs(x.quietMs! - ms) <= clusterTolerance(ms);
-  const timerMatch = timer !== null && (at(timer.ms) || at(p.otherTimerMs));
+  const at = (ms: number | null | undefined, tol = clusterTolerance) =>
+    ms != null && Math.abs(x.quietMs! - ms) <= tol(ms);
+  const timerMatch =
+    timer !== null && (at(timer.ms, (ms) => timer.toleranceMs ?? clusterTolerance(ms)) || at(p.otherTimerMs));
   const after = x.afterRequestMs >= 0 ? `${f1(x.afterRequestMs)} ms after` : `${f1(-x.afterRequestMs)} ms before`;
   const what = `the target sent ${c.closeKind} at frame ${c.closeFrame} ${after} the gateway's request ${reqName(x.pending)} (frame ${x.pending.reqFrame})`;
   const quiet = `${sec(x.quietMs)} s after the connection's last byte`;
@@ -211,9 +213,11 @@ function judgeCrossing(
     floor === null
       ? "the target answered no request in this capture"
       : `its quickest answer in this capture took ${f1(floor)} ms`;
-  const timerText = timer
-    ? `its idle closes agree on ${sec(timer.ms)} s (${timer.n} closes)`
-    : "no idle timer could be inferred for this target";
+  const timerText = !timer
+    ? "no idle timer could be inferred for this target"
+    : timer.n < MIN_SUPPORT
+      ? `${timer.n} of its closes agree on ${sec(timer.ms)} s within ${timer.spreadMs} ms (a timer that long leaves few closes in a short capture)`
+      : `its idle closes agree on ${sec(timer.ms)} s (${timer.n} closes)`;
   // Races all close at one idle timer: several quick closes whose quiet times agree on none are hang-ups.
   const scattered = timer === null && p.quickCloses >= MIN_SUPPORT;
   if (

@@ -13,6 +13,8 @@ export interface IdleCluster {
   of: number;
   /** The earliest of the agreeing closes' quiet times: the timer fires no sooner (absent in profiles built by hand). */
   minMs?: number;
+  /** How far from `ms` a close still counts as at the timer; `clusterTolerance(ms)` when absent. */
+  toleranceMs?: number;
 }
 
 export interface TargetProfile {
@@ -50,6 +52,14 @@ export interface TargetProfile {
 export const MIN_SUPPORT = 3;
 /** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
 export const clusterTolerance = (ms: number) => Math.max(30, ms * 0.04);
+
+/**
+ * A timer of this length or longer leaves few closes in a short capture (sockets must sit idle that long first), so
+ * two closes may show it, when they agree within `pairTolerance`: a timer's closes do (blind lab world random-1120:
+ * two races at 46.1 s, 1 ms apart, in a minute's capture), while hang-ups come after whatever gap the traffic left.
+ */
+export const PAIR_MIN_MS = 10_000;
+export const pairTolerance = (ms: number) => Math.max(5, ms * 0.0005);
 
 export const endpointLabel = (host: string, port: number) =>
   host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -194,8 +204,10 @@ function profileOf(target: string, a: Acc): TargetProfile {
       if (ms2 !== null && (maxReuseGapMs === null || maxReuseGapMs <= ms2 + clusterTolerance(ms2)))
         otherTimerMs = Math.round(ms2);
     }
-  } else if (best.length > 0) {
-    clusterNote = `${values.length} idle close(s); at most ${best.length} agree on one idle time (${MIN_SUPPORT} needed, and at least 30 %).`;
+  } else {
+    cluster = longTimerPair(a, floorMs, maxReuseGapMs);
+    if (!cluster && best.length > 0)
+      clusterNote = `${values.length} idle close(s); at most ${best.length} agree on one idle time (${MIN_SUPPORT} needed, and at least 30 %).`;
   }
   let keepAliveHeaderS: number | null = null;
   let most = 0;
@@ -221,13 +233,43 @@ function profileOf(target: string, a: Acc): TargetProfile {
   };
 }
 
+/**
+ * A long idle timer shown by two or more closes too few for MIN_SUPPORT: idle closes and closes crossing a request
+ * that the target had no time to answer (a race's close may come as soon as an answer could: the request reached the
+ * target as its timer fired), agreeing within `pairTolerance`. Every idle close must be among them (an idle close at
+ * another quiet time contradicts the timer), they must be two thirds of those closes (among many hang-ups two agree
+ * by chance; hang-ups the target had time to answer count too), and no socket idle longer was reused and answered.
+ */
+function longTimerPair(a: Acc, floorMs: number | null, maxReuseGapMs: number | null): IdleCluster | null {
+  const reused = a.crossings.filter((x) => x.quietMs !== null);
+  const values = [
+    ...a.idleQuiets,
+    ...reused.filter((x) => !hadTimeToAnswer(x.afterRequestMs, floorMs)).map((x) => x.quietMs as number),
+  ];
+  const pair = biggestCluster(values, pairTolerance);
+  const closes = a.idleQuiets.length + reused.length;
+  if (pair.length < 2 || pair[0] < PAIR_MIN_MS || pair.length * 3 < closes * 2) return null;
+  const [lo, hi] = [pair[0], pair[pair.length - 1]];
+  const tol = pairTolerance(lo);
+  if (a.idleQuiets.some((q) => q < lo || q > hi)) return null;
+  if (maxReuseGapMs !== null && maxReuseGapMs > hi + tol) return null;
+  return {
+    ms: Math.round(median(pair)),
+    n: pair.length,
+    spreadMs: Math.round(hi - lo),
+    of: closes,
+    minMs: lo,
+    toleranceMs: tol,
+  };
+}
+
 /** Largest set of sorted values within the tolerance of its smallest member. */
-function biggestCluster(values: number[]): number[] {
+function biggestCluster(values: number[], tolerance = clusterTolerance): number[] {
   const v = [...values].sort((x, y) => x - y);
   let best: number[] = [];
   for (let i = 0, j = 0; i < v.length; i++) {
     if (j < i) j = i;
-    while (j + 1 < v.length && v[j + 1] - v[i] <= clusterTolerance(v[i])) j++;
+    while (j + 1 < v.length && v[j + 1] - v[i] <= tolerance(v[i])) j++;
     if (j - i + 1 > best.length) best = v.slice(i, j + 1);
   }
   return best;
