@@ -105,7 +105,7 @@ export function judgeCloses(
   if (timer)
     evidence.push({
       kind: "capture",
-      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n} of ${timer.of} ${timer.n < MIN_SUPPORT ? "closes (idle, or crossing a request sooner than the target could answer it; a timer that long leaves few closes in a short capture)" : "idle closes"} agree within ${ms(timer.spreadMs)}${p?.otherTimerMs ? `; as many agree on ≈ ${ms(p.otherTimerMs)}, a second timer (another backend behind the address, or the first one's closes reaching the capture early or late), and a race at either counts` : ""}`,
+      label: `idle timer ≈ ${ms(timer.ms)}: ${timer.n < MIN_SUPPORT ? `${timer.n} closes (idle, or crossing a request sooner than the target could answer it; a timer that long leaves few closes in a short capture)` : `${timer.n} of ${timer.of} idle closes`} agree within ${ms(timer.spreadMs)}${p?.otherTimerMs ? `; as many agree on ≈ ${ms(p.otherTimerMs)}, a second timer (another backend behind the address, or the first one's closes reaching the capture early or late), and a race at either counts` : ""}`,
     });
   else if (p?.clusterNote) evidence.push({ kind: "capture", label: p.clusterNote });
   if (prem - cut) {

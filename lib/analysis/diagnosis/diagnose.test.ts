@@ -81,6 +81,9 @@ describe("diagnose: a verdict per target", () => {
       ).targets[0];
     expect(pair(0)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium", idleTimeoutMs: 46_100 });
     expect(pair(0).summary).toMatch(/after ≈ 46 s idle/);
+    expect(pair(0).evidence.map((e) => e.label)).toContain(
+      "idle timer ≈ 46 s: 2 closes (idle, or crossing a request sooner than the target could answer it; a timer that long leaves few closes in a short capture) agree within 1 ms",
+    );
     expect(pair(3)).toMatchObject({ cause: "both", confidence: "medium" });
   });
 
