@@ -219,6 +219,20 @@ describe("premature closes", () => {
     const { codes, classes } = classify([dropped, lone]);
     expect(codes).toEqual(["syn-unanswered", "unknown"]);
     expect(classes[0].reason).toMatch(/SYN 3 times .* over 3000 ms and nothing came back/);
+    expect(classes[1].reason).toMatch(/the capture ended 0 ms after it/);
+  });
+
+  it("a lone SYN the capture went on seconds past is syn-unanswered (the gateway gave the connect up: blind world random-1152)", () => {
+    const lone = () => {
+      const s = new Script(port++);
+      s.gw(0, TCP_SYN, "", 0);
+      return s;
+    };
+    // Traffic on another connection until 3.5 s, then until 2 s: silence past a retransmission is an answer.
+    const { codes, classes } = classify([lone(), reuses(100, [3000])]);
+    expect(codes).toEqual(["syn-unanswered", "normal"]);
+    expect(classes[0].reason).toMatch(/the capture went on 3\d{3} ms after it and nothing came back/);
+    expect(classify([lone(), reuses(100, [1500])]).codes).toEqual(["unknown", "normal"]);
   });
 
   it("a capture that starts inside a connection cannot tell a pending request's close (a rotated capture's next file)", () => {

@@ -54,8 +54,17 @@ const sec = (msv: number) => (msv / 1000).toFixed(2);
 const reqName = (e: HttpExchange) => `${e.method ?? "?"} ${e.path ?? "?"}`;
 const f1 = (v: number) => v.toFixed(1);
 
-/** Classifies a connection; a close crossing a request is judged against its target's profile (absent: this connection alone). */
-export function classifyConnection(c: Connection, profile?: TargetProfile): Classification {
+/**
+ * How long a capture must go on after a lone SYN for its silence to be an answer: the kernel sends a SYN again after 1 s
+ * (Linux, macOS; 3 s on Windows), and a live target's SYN-ACK or RST comes within a round trip.
+ */
+export const SYN_SILENCE_US = 3_000_000;
+
+/**
+ * Classifies a connection; a close crossing a request is judged against its target's profile (absent: this connection
+ * alone). `captureEndUs`: the capture's last packet so far, to tell a SYN the capture ended on from one never answered.
+ */
+export function classifyConnection(c: Connection, profile?: TargetProfile, captureEndUs?: number): Classification {
   const n = c.exchanges.length;
   const last: HttpExchange | undefined = c.exchanges[n - 1];
   if (c.connState === "REJ") {
@@ -66,13 +75,25 @@ export function classifyConnection(c: Connection, profile?: TargetProfile): Clas
   }
   if (c.connState === "S0") {
     // Sent again after the kernel's retransmission timeout (1 s at first) and still nothing: dropped on the way
-    // (a firewall, a host that is gone). A lone SYN may only have met the end of the capture.
+    // (a firewall, a host that is gone). A lone SYN may only have met the end of the capture; one the capture went on
+    // seconds past was given up by the gateway before it was due again (its process ended, or the request was
+    // aborted), and nothing came back either (blind world random-1152: a SYN to a dropping host 0.8 s before the
+    // gateway was killed, the capture 47 s longer).
     if (c.packetsG2T >= 2 && c.packetsT2G === 0)
       return {
         code: "syn-unanswered",
         reason: `The gateway sent its SYN ${c.packetsG2T} times from frame ${c.firstFrame} over ${ms(c.endUs - c.startUs)} ms and nothing came back: no SYN-ACK, no RST.`,
       };
-    return { code: "unknown", reason: `The SYN at frame ${c.firstFrame} was never answered.` };
+    const silentUs = captureEndUs === undefined ? 0 : captureEndUs - c.endUs;
+    if (c.packetsT2G === 0 && silentUs >= SYN_SILENCE_US)
+      return {
+        code: "syn-unanswered",
+        reason: `The SYN at frame ${c.firstFrame} was never answered: the capture went on ${ms(silentUs)} ms after it and nothing came back, no SYN-ACK, no RST (the gateway gave the connect up before sending it again: its process ended, or the request was aborted).`,
+      };
+    return {
+      code: "unknown",
+      reason: `The SYN at frame ${c.firstFrame} was never answered${captureEndUs === undefined ? "" : `, but the capture ended ${ms(silentUs)} ms after it: an answer may have come later`}.`,
+    };
   }
   // A TLS client that accepts the server's flight always answers it (Finished, key exchange) before any request; one
   // that rejects it (certificate, host name, protocol) sends nothing more, or an alert, and closes. A server that
@@ -289,8 +310,9 @@ export function classifyAll(conns: Connection[]): { classes: Classification[]; p
   const profiler = new TargetProfiler();
   for (const c of conns) profiler.add(c);
   const profiles = profiler.profiles();
+  const endUs = conns.reduce((m, c) => Math.max(m, c.endUs), -Infinity);
   return {
-    classes: conns.map((c) => classifyConnection(c, profiles.get(endpointLabel(c.target.host, c.target.port)))),
+    classes: conns.map((c) => classifyConnection(c, profiles.get(endpointLabel(c.target.host, c.target.port)), endUs)),
     profiles,
   };
 }

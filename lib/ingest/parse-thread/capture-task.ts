@@ -68,7 +68,7 @@ export async function parseCapture(
   let firstCopy: Connection["firstCopy"] = null;
   const keep = (c: Connection, profiles?: ReturnType<TargetProfiler["profiles"]>) => {
     const key = endpointLabel(c.target.host, c.target.port);
-    const cls = classifyConnection(c, profiles?.get(key));
+    const cls = classifyConnection(c, profiles?.get(key), lastTs * 1000);
     byClass[cls.code] = (byClass[cls.code] ?? 0) + 1;
     const t = (byTargetClass[key] ??= {});
     t[cls.code] = (t[cls.code] ?? 0) + 1;
