@@ -4,7 +4,8 @@
  * - target-side/random-92: the target leg of a recording (a capture taken on the target's side of a load balancer),
  *   renamed as the proxies' urls name the targets. Races into idle resets never reach that leg; the log's 502s at
  *   the target's idle resets still tell them.
- * - blind/random-120: one race the capture cannot tell from a hang-up.
+ * - blind/random-120: one race the capture cannot tell from a hang-up by its timing; its quiet time agrees with the
+ *   target's one idle close at 18.35 s (a long timer two closes show).
  * - blind/random-122 without its capture: responses cut short beside socket hang-ups that were races.
  * - blind/random-175: a target the log (level error) never names beside a name that never resolved, on one port.
  *   Its diagnosis scores as its truth, but the world's backend event log (recorded with both cores busy) holds none
@@ -98,15 +99,20 @@ describe("blind world random-92 captured on the target's side", () => {
   });
 });
 
-describe("blind world random-120: a lone race the capture cannot tell from a hang-up", () => {
-  it("is not called a hang-up above low confidence, and says what would tell", async () => {
+describe("blind world random-120: a lone race the capture cannot tell from a hang-up by its timing", () => {
+  it("is a race at the 18.35 s idle timer its one idle close shows with it, at medium", async () => {
     const d = await diagnosisOf("blind/random-120");
     // truth.json: 127.0.0.7:7000 closes idle at 18,350 ms; its one failure is a race (the backend's RST 0.7 ms after
     // the request reached it, the request unread). On the gateway's leg the RST came 31.6 ms after the request
-    // (tshark: frames 1158 → 1161), about as soon as the target answers, and no other close showed the timer.
+    // (tshark: frames 1158 → 1161), about as soon as the target answers. Its quiet time since the target's last data
+    // byte, 18,353.9 ms, is 3.6 ms from that of the target's one idle close, 18,350.3 ms (frame 1946; tshark -Y
+    // "ip.addr==127.0.0.7 && tcp.port==7000", each stream's first target FIN/RST less its last target segment with data).
     const v = d.targets.find((x) => x.target === "127.0.0.7:7000")!;
-    expect(["keepalive-mismatch", "both", "insufficient-data"].includes(v.cause) || v.confidence === "low").toBe(true);
-    expect(v.summary).toMatch(/an idle close crossing the request would look the same/);
+    expect(v).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    expect(v.summary).toMatch(/after ≈ 18 s idle/);
+    expect(v.evidence.map((e) => e.label)).toContain(
+      "idle timer ≈ 18 s: 2 closes (idle, or crossing a request sooner than the target could answer it; a timer that long leaves few closes in a short capture) agree within 4 ms",
+    );
     // The incident's own cause is unchanged and sure: 36 of its 37 × 502 are refused or dropped connects
     // (grep -F "[targetRequest error]" LOG | grep -c "127.0.0.5:8443\|10.9.9.2:9009" → 36; grep -cF "][502][" LOG → 37).
     expect(d.verdict).toMatchObject({ cause: "target-unreachable", confidence: "high" });
