@@ -26,6 +26,8 @@
  *   took as they closed.
  * - blind/random-706: a target that closes 0–30 ms after every response, a request in hand or not: its hang-ups 10–11 ms
  *   after the request reached it were read as races held up after a "timer" of 14 ms whose closes spread 30 ms.
+ * - blind/random-1270 without its capture: 504s from a target whose SYNs were dropped, and one more request to it in
+ *   flight when the gateway was killed, beside a slow target that answers its other requests.
  * - blind/random-736, whole and as partial bundles: a TLS target's races beside its own 504s, which only the log at
  *   info shows (below it, only the stats lines count them; the wire is encrypted).
  */
@@ -58,6 +60,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-286": { dir: "blind/random-286", files: /\.(log|yaml|pcap)$/ },
   "blind/random-404": { dir: "blind/random-404", files: /\.(log|yaml|pcap)$/ },
   "blind/random-706": { dir: "blind/random-706", files: /\.(log|yaml|pcap)$/ },
+  "blind/random-1270/log": { dir: "blind/random-1270", files: /\.(log|yaml)$/ },
   "blind/random-736": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/ },
   "blind/random-736/capture": { dir: "blind/random-736", files: /\.(yaml|pcap)$/ },
   "blind/random-736/level-error": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/, levelError: true },
@@ -302,5 +305,23 @@ describe("blind world random-736: a TLS target's races beside its own 504s", () 
     });
     // In another run of this world one race came beside more 504s: from the capture alone it cannot be told.
     expect(await racer("blind/random-736/capture")).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+  });
+});
+
+describe("blind world random-1270 without its capture: 504s from a target that answered nothing", () => {
+  it("leaves them a low guess between a slow target and dropped SYNs, though one more request had no 504", async () => {
+    // truth.json: 10.9.9.2:9009 drops SYNs (15 connections, each SYN unanswered); request_timeout 3 s ends each request
+    // first. Its log lines (both files): `grep -hF '[10.9.9.2:9009]' *.log | grep -cF '][targetRequest]['` → 15,
+    // `… | grep -cF '][targetRequest error]['` → 14 (socket hang up, each a 504), `targetResponse` → 0: the 15th request
+    // was in flight when the gateway was killed. 127.0.0.5:9000's /report answers after 4.28 s, beyond it, and its other
+    // requests are answered: 49 `][targetResponse][GET][200]` lines, one of them cut short (`targetResponse aborted` → 1).
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("blind/random-1270/log")!));
+    const row = (target: string) => view.targets.find((x) => x.target === target)!;
+    expect(row("10.9.9.2:9009")).toMatchObject({ requests: 15, answered: 0, errors504: 14 });
+    expect(row("127.0.0.5:9000").answered).toBe(48);
+    const verdict = (target: string) => view.diagnosis.targets.find((x) => x.target === target)!;
+    expect(verdict("10.9.9.2:9009")).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
+    expect(verdict("10.9.9.2:9009").summary).toMatch(/SYNs are dropped/);
+    expect(verdict("127.0.0.5:9000")).toMatchObject({ cause: "gateway-timeout", confidence: "medium" });
   });
 });

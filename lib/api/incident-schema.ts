@@ -40,6 +40,8 @@ export const TargetRow = z.object({
   proxy: z.string().nullable(),
   /** Requests sent to the target; null when the log level hides successful requests. */
   requests: z.number().nullable(),
+  /** Of those, the ones the target answered (a status below 500, or its own 502 / 504); null as `requests`. */
+  answered: z.number().nullable().default(null),
   errors502: z.number(),
   errors504: z.number(),
   /** Of those 502s / 504s, the ones the target answered itself (the gateway passed its response on). */

@@ -24,7 +24,7 @@ import { captureWindows, coversSpan, EDGE_SLACK_MS, type Window } from "@/lib/an
 
 const num = (v: bigint | number | null | undefined) => (v === null || v === undefined ? 0 : Number(v));
 
-type TargetTotals = Omit<TargetStatRow, "durations"> & { p50: number | null; p95: number | null };
+type TargetTotals = Omit<TargetStatRow, "durations"> & { answered: number; p50: number | null; p95: number | null };
 
 type TimelineBucket = IncidentView["timeline"]["buckets"][number];
 
@@ -44,7 +44,7 @@ const emptyBucket = (t: number): TimelineBucket => ({
 /** Per-target rows summed over the parsed log files; p50/p95 exact from the merged duration histograms. */
 async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Promise<TargetTotals[]> {
   const rows = await db.logTargetStat.findMany({ where: { incidentId, fileId: { in: fileIds } } });
-  const by = new Map<string, Omit<TargetTotals, "p50" | "p95"> & { hist: Map<number, number> }>();
+  const by = new Map<string, Omit<TargetTotals, "answered" | "p50" | "p95"> & { hist: Map<number, number> }>();
   for (const r of rows) {
     let a = by.get(r.target);
     if (!a)
@@ -60,6 +60,8 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
   }
   const out = [...by.values()].map(({ hist, ...a }) => ({
     ...a,
+    // Answered: a status below 500 (the histogram holds exactly those), or the target's own 502 / 504.
+    answered: [...hist.values()].reduce((n, k) => n + k, 0) + a.targetAnswered502 + a.targetAnswered504,
     p50: percentileCont(hist, 0.5),
     p95: percentileCont(hist, 0.95),
   }));
@@ -234,6 +236,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         targetAnswered502: 0,
         targetAnswered504: 0,
         errorCodes: {},
+        answered: 0,
         p50: null,
         p95: null,
       });
@@ -289,6 +292,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         target: r.target,
         proxy: proxyLabel(r.proxy),
         requests,
+        answered: full ? r.answered : null,
         errors502: num(r.e502),
         errors504: num(r.e504),
         targetAnswered502: r.targetAnswered502,

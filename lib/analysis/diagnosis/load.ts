@@ -44,6 +44,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     target: t.target,
     proxy: t.proxy,
     requests: t.requests,
+    answered: t.answered,
     errors502: t.errors502,
     errors504: t.errors504,
     targetAnswered502: t.targetAnswered502,

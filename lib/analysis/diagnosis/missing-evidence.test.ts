@@ -76,11 +76,18 @@ describe("a capture without any log", () => {
 describe("a log without a capture", () => {
   const noCapture = { capture: null };
   it("504s of a target that answered nothing → gateway-timeout at low: its SYNs may be dropped (lab: blackhole)", () => {
-    const hung = target({ requests: 5, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
+    const hung = target({ requests: 5, answered: 0, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
     const d = diagnose(ev([hung], noCapture));
     expect(d.targets[0]).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
     expect(d.targets[0].summary).toMatch(/SYNs are dropped/);
-    const slow = target({ requests: 50, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
+    // A request beyond the 504s that has no status either (in flight when the gateway was killed: blind random-1270)
+    // shows no answer.
+    const unended = target({ requests: 15, answered: 0, errors502: 0, errors504: 14, errorCodes: { ECONNRESET: 14 } });
+    expect(diagnose(ev([unended], noCapture)).targets[0]).toMatchObject({
+      cause: "gateway-timeout",
+      confidence: "low",
+    });
+    const slow = target({ requests: 50, answered: 45, errors502: 0, errors504: 5, errorCodes: { ECONNRESET: 5 } });
     expect(diagnose(ev([slow], noCapture)).targets[0]).toMatchObject({
       cause: "gateway-timeout",
       confidence: "medium",

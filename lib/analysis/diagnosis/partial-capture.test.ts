@@ -120,6 +120,7 @@ describe("a capture that covers only part of the log's time", () => {
   it("a 504 outside the capture may be a dropped SYN as well as a slow target", () => {
     // Lab recording `blackhole`, first third of its capture: 2 SYNs unanswered in it, 6 of the 8 × 504 after it.
     const blackhole = target({
+      answered: 0,
       errors502: 0,
       errors504: 8,
       errorCodes: {},

@@ -123,8 +123,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   }
   if (timeouts > 0) {
     // A slow target and one whose SYNs are dropped log the same 504 / socket hang up: only a capture tells. Without
-    // one, a target the log shows answering other requests is reachable; one that answered none may not be.
-    const answersOthers = e.logs.coverage === "full" && (t.requests ?? 0) > t.errors502 + t.errors504;
+    // one, a target the log shows answering other requests is reachable; one that answered none may not be. Answered,
+    // not merely not failed: a request in flight when the gateway was killed has no status (blind random-1270: 14 ×
+    // 504 from dropped SYNs and one such request read as a reachable target's timeouts, medium).
+    const answersOthers = e.logs.coverage === "full" && (t.answered ?? 0) > 0;
     // A capture tells only the 504s it recorded (lab blackhole with its capture started mid-way: 3 dropped SYNs in it,
     // 5 × 504 before it).
     const seen = t.capture !== null && (t.outsideCapture ?? 0) < gw504;

@@ -40,6 +40,7 @@ export const target = (p: Partial<TargetEvidence> = {}): TargetEvidence => ({
   target: T1,
   proxy: "edgemicro_orders /emg_badtarget",
   requests: 25,
+  answered: 22,
   errors502: 3,
   errors504: 0,
   targetAnswered502: 0,

@@ -70,6 +70,8 @@ export interface TargetEvidence {
   target: string;
   proxy: string | null;
   requests: number | null;
+  /** Requests the log shows it answering (status below 500, or its own 502 / 504); null when the log level hides them. */
+  answered: number | null;
   errors502: number;
   errors504: number;
   /** 502s / 504s whose status the target answered itself (log: its targetResponse line carried it). */
