@@ -196,5 +196,10 @@ export const TargetConnections = z.object({
   gatewayCloseQuiet: z.record(z.string(), z.number()).default({}),
   /** TLS handshakes not completed, by which side ended them where (classify.ts TlsFailure). */
   tlsFailures: z.record(z.string(), z.number()).default({}),
+  /**
+   * Failing connections whose failure lies outside every log file's time (the clock offset applied), by class: no log
+   * line could name them (a log rotated away, or stopped before the capture). Empty without a log.
+   */
+  outsideLog: z.record(z.string(), z.number()).default({}),
 });
 export type TargetConnections = z.infer<typeof TargetConnections>;

@@ -5,6 +5,20 @@ import { CUT_NO_502, type TargetConnections } from "@/lib/api/connection-schema"
 import { CAPTURE_KINDS, type FileStatus } from "@/lib/ingest/file-kinds";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { mergeProfiles } from "@/lib/analysis/tcp/profile";
+import type { Window } from "@/lib/analysis/capture-window";
+
+/** Classes of a connection that failed a request (or its connect): what a log line would have named. */
+export const FAILING_CLASSES = [
+  "keepalive-race",
+  "premature-close",
+  "target-reset-mid-response",
+  "refused",
+  "syn-unanswered",
+  "tls-handshake-failed",
+  "gateway-close",
+];
+/** How far past a log file's first or last line a failure still counts as within its time: its line lags it by ms. */
+const LOG_EDGE_MS = 250;
 
 export const NO_CAPTURE: TargetConnections = {
   connections: { total: 0, byClass: {} },
@@ -17,13 +31,19 @@ export const NO_CAPTURE: TargetConnections = {
   prematurePaths: {},
   gatewayCloseQuiet: {},
   tlsFailures: {},
+  outsideLog: {},
 };
 
 const addTally = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 };
 
-export async function targetConnectionSummary(db: Db, incidentId: string): Promise<Map<string, TargetConnections>> {
+/** `logWindows`: the logs' time on the captures' clock (null: no log, nothing is outside it). */
+export async function targetConnectionSummary(
+  db: Db,
+  incidentId: string,
+  logWindows: Window[] | null = null,
+): Promise<Map<string, TargetConnections>> {
   const out = new Map<string, TargetConnections>();
   const get = (t: string) => {
     let v = out.get(t);
@@ -72,6 +92,16 @@ export async function targetConnectionSummary(db: Db, incidentId: string): Promi
       WHERE "incidentId" = ${incidentId} AND status = 502) s ON s.id = c."matchedCorrelationId"
     WHERE "incidentId" = ${incidentId} AND "matchedCorrelationId" IS NOT NULL AND "fileId" = ANY(${files.map((f) => f.id)}::text[]) GROUP BY 1, 2`;
   for (const r of matched) get(r.target).explained502[r.code] = Number(r.n);
+  if (logWindows?.length) {
+    const outside = await db.$queryRaw<Array<{ target: string; code: string; n: bigint }>>`
+      SELECT target, "classCode" code, count(*) n FROM "TcpConnection" c
+      WHERE "incidentId" = ${incidentId} AND "classCode" = ANY(${FAILING_CLASSES}::text[])
+        AND "fileId" = ANY(${files.map((f) => f.id)}::text[])
+        AND NOT EXISTS (SELECT 1 FROM unnest(${logWindows.map((w) => w.start)}::float8[], ${logWindows.map((w) => w.end)}::float8[]) w(s, e)
+          WHERE extract(epoch from coalesce(c."closeTs", c."endTs")) * 1000 BETWEEN w.s - ${LOG_EDGE_MS} AND w.e + ${LOG_EDGE_MS})
+      GROUP BY 1, 2`;
+    for (const r of outside) get(r.target).outsideLog[r.code] = Number(r.n);
+  }
   return out;
 }
 
@@ -80,7 +110,15 @@ export function mergeTargetConnections(a: TargetConnections, b: TargetConnection
   const v = structuredClone(a);
   v.connections.total += b.connections.total;
   addTally(v.connections.byClass, b.connections.byClass);
-  for (const k of ["explained502", "races", "premature", "prematurePaths", "gatewayCloseQuiet", "tlsFailures"] as const)
+  for (const k of [
+    "explained502",
+    "races",
+    "premature",
+    "prematurePaths",
+    "gatewayCloseQuiet",
+    "tlsFailures",
+    "outsideLog",
+  ] as const)
     addTally(v[k], b[k]);
   v.profile = v.profile && b.profile ? mergeProfiles(v.profile, b.profile) : (v.profile ?? b.profile);
   if (b.idleTimeoutSupport > v.idleTimeoutSupport) {

@@ -210,7 +210,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       : new Map<string, Record<string, number>>();
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
-  const byAddress = await targetConnectionSummary(db, id);
+  // The logs' time on the captures' clock, first line to last: a failing connection outside it has no line that could
+  // name it. One span, not one per file: between the files of a gateway started again its killed connections closed.
+  const logSpan = Number.isFinite(logFirst) ? [{ start: logFirst - offsetMs, end: logLast - offsetMs }] : null;
+  const byAddress = await targetConnectionSummary(db, id, logSpan);
   const configs = files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => f.counts.config)

@@ -53,3 +53,28 @@ export function cutCaptures(name: string, files: string[], dir: string, side: "b
     return out;
   });
 }
+
+/**
+ * The recording's files with each log cut at the log time of its middle failure, the capture whole: `before` keeps
+ * the lines until 5 ms before it (a bundle whose log stopped there), `after` those from it on (the earlier file rotated
+ * away). A line that opens with no time stamp goes with the one before. Null when the log holds fewer than two failures.
+ */
+export function cutLogs(name: string, files: string[], dir: string, side: "before" | "after"): string[] | null {
+  const times = failureTimes(files);
+  if (times.length < 2) return null;
+  const at = times[Math.floor(times.length / 2)] - (side === "before" ? 5 : 0);
+  return files.map((f) => {
+    if (!f.endsWith(".log")) return f;
+    const out = path.join(dir, `${name}-log-${side}-${path.basename(f)}`);
+    let keep = false;
+    const kept = readFileSync(f, "utf8")
+      .split("\n")
+      .filter((line) => {
+        const m = /^(\d{4}-\d\d-\d\dT\S+)/.exec(line);
+        if (m) keep = side === "before" ? Date.parse(m[1]) < at : Date.parse(m[1]) >= at;
+        return keep;
+      });
+    writeFileSync(out, kept.join("\n") + (kept.length ? "\n" : ""));
+    return out;
+  });
+}

@@ -7,7 +7,8 @@
 // capture stopped or started at the middle failure) and
 // lists every verdict there that names a cause the truth does not, at medium or high confidence (for a target the lab
 // test's rule; for the incident, anything but the truth's main cause);
-// with `--verdicts`, every verdict of those bundles (to compare before and after a change).
+// with `--verdicts`, every verdict of those bundles (to compare before and after a change); `--log-cuts` adds the log
+// cut at the middle failure (until it, or from it on, as a rotated log leaves it) beside the whole capture.
 // `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
 // not know, e.g. a recording's target leg renamed as a capture taken on the target's host).
 import { openTestDb } from "../../lib/testing/test-db";
@@ -16,7 +17,7 @@ import { parseQueued } from "../../lib/testing/worker";
 import { blobStore, createIncident } from "../../lib/ingest/bundle";
 import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
-import { cutCaptures, errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
+import { cutCaptures, cutLogs, errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
 
 const argv = process.argv.slice(2);
 const dirAt = argv.indexOf("--dir");
@@ -24,6 +25,7 @@ const root = dirAt >= 0 ? argv[dirAt + 1] : undefined;
 const detail = argv.includes("--detail");
 const partial = argv.includes("--partial");
 const classes = argv.includes("--classes");
+const logCuts = argv.includes("--log-cuts");
 const partialWrong: string[] = [];
 const partialAll: string[] = [];
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
@@ -91,6 +93,10 @@ for (const name of labFixtureNames(root)) {
       ...(["before", "after"] as const).flatMap((side): [string, string[]][] => {
         const cut = files.some((f) => f.endsWith(".pcap")) ? cutCaptures(name, files, t.dataDir, side) : null;
         return cut ? [[`capture ${side} the middle failure`, cut]] : [];
+      }),
+      ...(logCuts ? (["before", "after"] as const) : []).flatMap((side): [string, string[]][] => {
+        const cut = cutLogs(name, files, t.dataDir, side);
+        return cut ? [[`log ${side} the middle failure`, cut]] : [];
       }),
     ];
     // The incident at medium or high names the truth's main cause: another cause the world has is wrong there too (blind

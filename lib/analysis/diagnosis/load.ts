@@ -64,6 +64,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
             prematurePaths: t.prematurePaths,
             gatewayCloseQuiet: t.gatewayCloseQuiet,
             tlsFailures: t.tlsFailures,
+            outsideLog: t.outsideLog,
           }
         : null,
   }));

@@ -20,6 +20,7 @@ import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
+import { outsideLogAgainst, outsideLogLabel, outsideLogOf } from "./outside-log";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
 export function judgeTargets(e: DiagnosisEvidence, ties = new Map<string, TargetCause[]>()): TargetVerdict[] {
@@ -61,6 +62,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   });
   const codes = t.errorCodes;
   const { own, gw504, aborts, failures } = targetFailures(t, e);
+  // Failing connections outside the log's time: no line names them, so they weigh only against a cause's confidence.
+  const outside = outsideLogOf(t, e);
   const logged = e.logs.present;
   // A refusal the gateway failed on is logged (ECONNREFUSED, at any level); one without such a line was followed by a
   // connect to another address of the target's name, as Node.js does (recorded: a name on ::1 and 127.0.0.2, the target
@@ -133,10 +136,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     candidates.push({
       cause: "gateway-timeout",
       confidence: seen ? "high" : answersOthers ? "medium" : "low",
-      explains: Math.max(
-        gw504,
-        sum(codes, (k) => TIMEOUT.includes(k)),
-      ),
+      explains: Math.max(gw504, timeouts - gw504),
       summary: `The gateway gave up waiting for ${t.target}${gw504 ? ` (${gw504} × 504)` : ""}${e.config?.requestTimeoutS ? `: request_timeout is ${e.config.requestTimeoutS} s` : ""}.${seen || answersOthers ? "" : ` ${e.logs.coverage === "full" ? "The log shows it answering none of the gateway's requests" : "The log holds errors only, so whether it answered any request is unknown"}: a target whose SYNs are dropped (a firewall, a host that is gone) logs the same 504s as one that accepts and hangs. A capture of the gateway's connections to it tells them apart.`}`,
       evidence: [
         logRef(
@@ -262,6 +262,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       // Its own 502 / 504s may be among those unseen, and nothing here could show them (blind world random-204 at
       // level error: 4 × 504 over TLS).
       const blind = unseen && answersMayHide(t, e);
+      const unnamed = outsideLogLabel(outside);
       const noLine = logged
         ? "below level info the gateway writes no line for an answer a target sent itself"
         : "no gateway log is in the bundle to show the answers a target sent itself";
@@ -277,14 +278,15 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
         cause: "healthy",
         // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log. A client gone that only
         // the wire shows is an inference: the log at level error cannot say so itself.
-        confidence: blind
-          ? "low"
-          : logged && (t.capture || t.requests) && !unseen && !aborts.onWire
-            ? "high"
-            : "medium",
+        confidence:
+          blind || unnamed
+            ? "low"
+            : logged && (t.capture || t.requests) && !unseen && !aborts.onWire
+              ? "high"
+              : "medium",
         explains: 0,
         summary: `${abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`}${blind ? blindWords : ""}`,
-        evidence: [...abortEvidence, ...retried],
+        evidence: [...abortEvidence, ...retried, ...(unnamed ? [{ kind: "capture" as const, label: unnamed }] : [])],
       });
     }
     // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
@@ -309,8 +311,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
-  const outside = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
-  const outsideUnnamed = unnamedOutside(t, outside, own.logged502 + own.logged504, unreachableCodes + tls);
+  const outsideCap = t.capture ? Math.min(t.outsideCapture ?? 0, failures) : 0;
+  const outsideUnnamed = unnamedOutside(t, outsideCap, own.logged502 + own.logged504, unreachableCodes + tls);
   // The 502s a cause explains, less its responses cut by FIN (no 502), weigh against the unrecorded failures (blind
   // random-1097, capture cut before the middle failure: 2 hang-ups and 7 cut, mostly by FIN, against 3 unrecorded).
   const closes502 = closes ? closes.explains - (logged ? (t.capture?.explained502[CUT_NO_502] ?? 0) : 0) : 0;
@@ -355,6 +357,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     // Unrecorded failures: beside one kind of close any may be the other kind and make it `both` (random-227).
     ["medium", unrecorded * (ONE_KIND_OF_CLOSE.includes(main.cause) ? 4 : 2) > main502],
   ];
+  // Failing connections outside the log's time that another cause would stand for (a gateway close may be a timeout).
+  const against = outsideLogAgainst(outside, main.cause);
+  caps.push(["low", against > 0 && against >= main502], ["medium", against * 2 > main502]);
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   ties.set(t.target, [
     ...(runner && runner.cause !== "insufficient-data" && runnerAtMost >= main.explains ? [runner.cause] : []),
@@ -365,7 +370,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ...others.map((c) => ({ kind: "log" as const, label: `also: ${c.summary}` })),
     ...(abortNote ? [{ kind: "log" as const, label: `not the target's: ${abortNote}` }] : []),
     ...retried,
-    ...unrecordedLabels(outside, failures, openResets).map(logRef),
+    ...unrecordedLabels(outsideCap, failures, openResets).map(logRef),
+    ...[outsideLogLabel(outside)].flatMap((label) => (label ? [{ kind: "capture" as const, label }] : [])),
     ...(answersHidden
       ? [
           capRef(

@@ -98,6 +98,8 @@ export interface TargetEvidence {
     gatewayCloseQuiet?: Record<string, number>;
     /** TLS handshakes not completed, by which side ended them where (classify.ts TlsFailure); absent before. */
     tlsFailures?: Record<string, number>;
+    /** Failing connections outside every log file's time, by class: no log line names them. Absent without a log. */
+    outsideLog?: Record<string, number>;
   } | null;
 }
 

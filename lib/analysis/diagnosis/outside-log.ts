@@ -1,0 +1,36 @@
+/**
+ * Failing connections a capture shows outside the logs' time (a log rotated away, or one that stops before the capture
+ * does): no log line names them. A gateway's close of a pending request there may be its timeout or a client gone, a
+ * race there a failure the log never had: so they are not counted as failures, only against a cause that does not
+ * stand for them, and against a healthy verdict. Pure.
+ */
+import type { DiagnosisEvidence, TargetCause, TargetEvidence } from "./types";
+import { sum } from "./codes";
+
+const CLOSES = ["keepalive-race", "premature-close", "target-reset-mid-response"];
+/** The classes each cause stands for; the rest weigh against it. */
+const KIND: Partial<Record<TargetCause, string[]>> = {
+  "keepalive-mismatch": CLOSES,
+  "premature-close": CLOSES,
+  both: CLOSES,
+  "target-unreachable": ["refused", "syn-unanswered"],
+  "gateway-timeout": ["gateway-close"],
+  "tls-error": ["tls-handshake-failed"],
+};
+
+export const outsideLogOf = (t: TargetEvidence, e: DiagnosisEvidence): Record<string, number> =>
+  e.logs.present ? (t.capture?.outsideLog ?? {}) : {};
+
+/** Of them, those another cause than `cause` would stand for (a gateway close: a timeout, or a client gone). */
+export const outsideLogAgainst = (outside: Record<string, number>, cause: TargetCause): number =>
+  sum(outside, (k) => !(KIND[cause] ?? []).includes(k));
+
+export function outsideLogLabel(outside: Record<string, number>): string | null {
+  const n = sum(outside, () => true);
+  if (n === 0) return null;
+  const list = Object.entries(outside)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  return `${n} failing connection(s) in the capture lie outside the log's time (${list}): no log line names them; the log of that time tells what each was`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Lab recordings with their whole capture but a log cut at the middle failure (`cutLogs`: a log rotated away, or one
+ * copied while tcpdump ran on). The capture's failing connections outside the log's time are counted per target and
+ * class, and weigh against a verdict that does not stand for them. The expected counts come from the whole log: each
+ * of those failures has a `targetRequest error` line there (`grep -F '[TARGET]' LOG | grep -F '[targetRequest error]'`),
+ * outside the cut log's first to last line.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
+import { storeFiles } from "@/lib/testing/samples";
+import { parseQueued } from "@/lib/testing/worker";
+import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { getIncidentView } from "@/lib/incidents/view";
+import { IncidentView } from "@/lib/api/incident-schema";
+import { cutLogs } from "@/lib/testing/lab-variants";
+import { loadLabFixture } from "./lab-truth";
+
+const CUTS = [
+  { name: "both", side: "before" },
+  { name: "random-47", side: "after" },
+] as const;
+
+let t: TestEnv;
+const ids = new Map<string, string>();
+const cutFiles = new Map<string, string[]>();
+beforeAll(async () => {
+  t = await openTestDb();
+  const store = blobStore(t.dataDir);
+  for (const { name, side } of CUTS) {
+    const files = cutLogs(name, loadLabFixture(name).files, t.dataDir, side)!;
+    cutFiles.set(name, files);
+    ids.set(name, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  }
+  await parseQueued(t.handle.prisma, t.dataDir);
+}, 120_000);
+afterAll(async () => t?.cleanup());
+
+const lineTimes = (files: string[], keep: (line: string) => boolean) =>
+  files
+    .filter((f) => f.endsWith(".log"))
+    .flatMap((f) => readFileSync(f, "utf8").split("\n"))
+    .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l) && keep(l))
+    .map((l) => Date.parse(l.slice(0, l.indexOf(" "))));
+
+/** The whole log's failures of `target` that lie outside the cut log's time (250 ms past its edges allowed). */
+function failuresOutsideCut(name: string, target: string) {
+  const span = lineTimes(cutFiles.get(name)!, () => true);
+  const [first, last] = [Math.min(...span), Math.max(...span)];
+  return lineTimes(
+    loadLabFixture(name).files,
+    (l) => l.includes(`[${target}]`) && l.includes("[targetRequest error]"),
+  ).filter((ts) => ts < first - 250 || ts > last + 250).length;
+}
+
+const viewOf = async (name: string) => IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
+
+describe("a capture that runs on past its log", () => {
+  it("counts the failing connections outside the log's time, by class", async () => {
+    // `both`: 127.0.0.2:9000 races and hangs up (truth: 3 races, 9 premature closes); the log cut before its middle one.
+    const row = (await viewOf("both")).targets.find((x) => x.target === "127.0.0.2:9000")!;
+    const expected = failuresOutsideCut("both", "127.0.0.2:9000");
+    expect(expected).toBeGreaterThan(2);
+    expect(Object.values(row.outsideLog).reduce((a, b) => a + b, 0)).toBe(expected);
+    expect(Object.keys(row.outsideLog).every((k) => ["keepalive-race", "premature-close"].includes(k))).toBe(true);
+    // Closes of the cause's own kind: the verdict stands as in the whole bundle.
+    const v = (await viewOf("both")).diagnosis.targets.find((x) => x.target === "127.0.0.2:9000")!;
+    expect(v.cause).toBe("both");
+  });
+
+  it("leaves a target whose failures all lie outside the log healthy only at low, and says so", async () => {
+    // random-47 at level error, the log from its middle failure on: 127.0.0.8:8080's clients gave up (25 gateway closes
+    // of a pending request in all); those after the cut have their 502 lines, those before do not. Before, it read
+    // healthy at medium, the truth gateway-timeout.
+    const view = await viewOf("random-47");
+    const expected = failuresOutsideCut("random-47", "127.0.0.8:8080");
+    expect(view.targets.find((x) => x.target === "127.0.0.8:8080")!.outsideLog).toEqual({ "gateway-close": expected });
+    const v = view.diagnosis.targets.find((x) => x.target === "127.0.0.8:8080")!;
+    expect(v).toMatchObject({ cause: "healthy", confidence: "low" });
+    expect(v.evidence.map((e) => e.label)).toContain(
+      `${expected} failing connection(s) in the capture lie outside the log's time (${expected} gateway-close): no log line names them; the log of that time tells what each was`,
+    );
+  });
+});
