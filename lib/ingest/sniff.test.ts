@@ -68,6 +68,22 @@ describe("sniff", () => {
     expect(sniff(Buffer.from(`${ev}\n${trace}${ev}\n${trace}${ev}\n${trace}`))).toBe("gateway-log");
   });
 
+  it("detects a log whose first failures carry stacks and messages broken over lines (stack_trace: true)", () => {
+    // The head of blind random-1279's log (level error, stack_trace true, a TLS 1.0 target first): OpenSSL's message
+    // ends in a newline, so each EPROTO line goes on with `][EPROTO][41]`, then the stack's `Error:` line. Before, 4 of
+    // its first 12 unindented lines were log lines and the whole log was kept unparsed as not recognised.
+    const ssl =
+      "80BC0ECFF27F0000:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 70\n";
+    const head = (n: number, who: string, code: string) =>
+      `2026-12-06T16:22:44.133Z [error][${who}][2][lab][test][search/items/1?n=${n}][127.0.0.1][lab-client][74d8f635-b077-4822-a50d-15dc44952784][plugins-middleware][targetRequest error][GET][][write EPROTO ${ssl}][EPROTO][${code}]\n` +
+      `Error: write EPROTO ${ssl}\n    at WriteWrap.onWriteComplete [as oncomplete] (node:internal/stream_base_commons:95:16)\n`;
+    const text = [1, 2, 3, 4].map((n) => head(n, "127.0.0.3:9000", "41") + head(n, "127.0.0.1:8000", "")).join("");
+    expect(sniff(Buffer.from(text))).toBe("gateway-log");
+    // More unstamped lines after each log line than a message and a stack's header make is no log.
+    const prose = "a line\nanother line\na third\na fourth\n";
+    expect(sniff(Buffer.from(`${head(1, "127.0.0.3:9000", "41")}${prose}${prose}${prose}`))).toBe("unknown");
+  });
+
   it("detects gateway config by top-level keys only", () => {
     expect(sniff(Buffer.from("# comment\nproxies:\n  - name: a\n"))).toBe("gateway-config");
     expect(sniff(Buffer.from("edge_config:\n  bootstrap: x\n"))).toBe("gateway-config");

@@ -29,12 +29,26 @@ function looksBinary(head: Buffer): boolean {
   return head.indexOf(0) !== -1;
 }
 
+/**
+ * A message's own line breaks and a stack's header after a log line ("Error: connect ECONNREFUSED …", "][EPROTO][41]"
+ * when an OpenSSL message ends in a newline): at most this many in a row go with the line before.
+ */
+const MAX_CONTINUATION_LINES = 3;
+const STARTS_WITH_TS = new RegExp(String.raw`^\uFEFF?${TS}`);
+
 /** True when most of the first few non-blank lines look like gateway log lines. */
 function looksLikeGatewayLog(text: string): boolean {
   const lines: string[] = [];
+  let continuation = -1; // lines since the last log line; -1 before any
   for (const raw of text.split(/\r?\n/)) {
     // Blank lines and indented stack-trace frames ("    at fn (file:1:2)") do not count.
     if (raw.trim() === "" || /^\s/.test(raw)) continue;
+    // Nor does what continues a log line (stack_trace: true writes each failure's stack after it, blind random-1279).
+    if (LOG_LINE_RE.test(raw)) continuation = 0;
+    else if (continuation >= 0 && continuation < MAX_CONTINUATION_LINES && !STARTS_WITH_TS.test(raw)) {
+      continuation++;
+      continue;
+    } else continuation = -1;
     lines.push(raw);
     if (lines.length >= 12) break;
   }
