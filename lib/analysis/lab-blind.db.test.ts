@@ -28,6 +28,8 @@
  *   after the request reached it were read as races held up after a "timer" of 14 ms whose closes spread 30 ms.
  * - blind/random-1270 without its capture: 504s from a target whose SYNs were dropped, and one more request to it in
  *   flight when the gateway was killed, beside a slow target that answers its other requests.
+ * - blind/random-1279, its log and config only (the capture is not kept): a log at level error with stack_trace on,
+ *   whose first failures all carry stacks and messages broken over lines.
  * - blind/random-736, whole and as partial bundles: a TLS target's races beside its own 504s, which only the log at
  *   info shows (below it, only the stats lines count them; the wire is encrypted).
  */
@@ -61,6 +63,7 @@ const BUNDLES: Record<string, { dir: string; files: RegExp; levelError?: true }>
   "blind/random-404": { dir: "blind/random-404", files: /\.(log|yaml|pcap)$/ },
   "blind/random-706": { dir: "blind/random-706", files: /\.(log|yaml|pcap)$/ },
   "blind/random-1270/log": { dir: "blind/random-1270", files: /\.(log|yaml)$/ },
+  "blind/random-1279/log": { dir: "blind/random-1279", files: /\.(log|yaml)$/ },
   "blind/random-736": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/ },
   "blind/random-736/capture": { dir: "blind/random-736", files: /\.(yaml|pcap)$/ },
   "blind/random-736/level-error": { dir: "blind/random-736", files: /\.(log|yaml|pcap)$/, levelError: true },
@@ -323,5 +326,23 @@ describe("blind world random-1270 without its capture: 504s from a target that a
     expect(verdict("10.9.9.2:9009")).toMatchObject({ cause: "gateway-timeout", confidence: "low" });
     expect(verdict("10.9.9.2:9009").summary).toMatch(/SYNs are dropped/);
     expect(verdict("127.0.0.5:9000")).toMatchObject({ cause: "gateway-timeout", confidence: "medium" });
+  });
+});
+
+describe("blind world random-1279: a log whose head is mostly stacks", () => {
+  it("is read as the gateway's log, and its failures name their causes", async () => {
+    // truth.json: 127.0.0.3:9000 speaks only TLS 1.0–1.1, 127.0.0.4:9009 refuses; level error, stack_trace true. Its
+    // first failures are EPROTO lines whose OpenSSL message ends in a newline, each followed by its stack.
+    // grep -F '[127.0.0.3:9000]' LOG | grep -F '[targetRequest error]' | grep -c EPROTO → 102;
+    // grep -F '[127.0.0.4:9009]' LOG | grep -cF '[targetRequest error]' → 89 (each ECONNREFUSED).
+    const view = IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get("blind/random-1279/log")!));
+    expect(view.files.find((f) => f.name.endsWith(".log"))).toMatchObject({ kind: "gateway-log", status: "done" });
+    const verdict = (target: string) => view.diagnosis.targets.find((x) => x.target === target)!;
+    expect(verdict("127.0.0.3:9000")).toMatchObject({ cause: "tls-error", confidence: "high", explains502: 102 });
+    expect(verdict("127.0.0.4:9009")).toMatchObject({
+      cause: "target-unreachable",
+      confidence: "high",
+      explains502: 89,
+    });
   });
 });
