@@ -8,7 +8,7 @@ import { mergeProfiles } from "@/lib/analysis/tcp/profile";
 import type { Window } from "@/lib/analysis/capture-window";
 
 /** Classes of a connection that failed a request (or its connect): what a log line would have named. */
-export const FAILING_CLASSES = [
+const FAILING_CLASSES = [
   "keepalive-race",
   "premature-close",
   "target-reset-mid-response",
