@@ -17,23 +17,34 @@ export function errorsOnly(name: string, files: string[], dir: string): string[]
   return files.map((f) => {
     if (!f.endsWith(".log")) return f;
     const out = path.join(dir, `${name}-errors-${path.basename(f)}`);
-    // A line that opens with no time stamp goes on with the one before (a newline in an error message): kept with it.
-    let keep = false;
-    const kept = readFileSync(f, "utf8")
-      .split("\n")
-      .filter((line) => (keep = /^\d{4}-\d\d-\d\dT/.test(line) ? /^\S+ (\[error\]|stats )/.test(line) : keep));
-    writeFileSync(out, kept.join("\n") + "\n");
+    writeFileSync(out, keepLines(f, (line) => /^\S+ (\[error\]|stats )/.test(line)).join("\n") + "\n");
     return out;
   });
 }
 
-/** Log times (epoch ms) of the gateway's 502 / 504 lines, in order. */
-function failureTimes(files: string[]): number[] {
+/**
+ * A log file's lines whose stamped line `keep` accepts: a line that opens with no time stamp goes on with the one
+ * before (a newline in an error message, a stack) and is kept with it.
+ */
+function keepLines(file: string, keep: (stamped: string) => boolean): string[] {
+  let kept = false;
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => (kept = /^\d{4}-\d\d-\d\dT/.test(line) ? keep(line) : kept));
+}
+
+/**
+ * Where a cut at the middle failure falls: the log time of that 502 / 504 line, 5 ms before it for `before` (its close
+ * lost, as by a tcpdump or log stopped right after it). Null when the log holds fewer than two failures.
+ */
+function middleFailureCut(files: string[], side: "before" | "after"): number | null {
   const times: number[] = [];
   for (const f of files.filter((x) => x.endsWith(".log")))
     for (const m of readFileSync(f, "utf8").matchAll(/^(\S+) \[error\]\[[^\]]*\](?:\[[^\]]*\]){10}\[50[24]\]\[/gm))
       times.push(Date.parse(m[1]));
-  return times.sort((a, b) => a - b);
+  if (times.length < 2) return null;
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] - (side === "before" ? 5 : 0);
 }
 
 /**
@@ -43,9 +54,8 @@ function failureTimes(files: string[]): number[] {
  * Needs Wireshark's editcap (the lab's machine has it).
  */
 export function cutCaptures(name: string, files: string[], dir: string, side: "before" | "after"): string[] | null {
-  const times = failureTimes(files);
-  if (times.length < 2) return null;
-  const at = times[Math.floor(times.length / 2)] - (side === "before" ? 5 : 0);
+  const at = middleFailureCut(files, side);
+  if (at === null) return null;
   return files.map((f) => {
     if (!f.endsWith(".pcap")) return f;
     const out = path.join(dir, `${name}-${side}-${path.basename(f)}`);
@@ -57,23 +67,18 @@ export function cutCaptures(name: string, files: string[], dir: string, side: "b
 /**
  * The recording's files with each log cut at the log time of its middle failure, the capture whole: `before` keeps
  * the lines until 5 ms before it (a bundle whose log stopped there), `after` those from it on (the earlier file rotated
- * away). A line that opens with no time stamp goes with the one before. Null when the log holds fewer than two failures.
+ * away). Null when the log holds fewer than two failures.
  */
 export function cutLogs(name: string, files: string[], dir: string, side: "before" | "after"): string[] | null {
-  const times = failureTimes(files);
-  if (times.length < 2) return null;
-  const at = times[Math.floor(times.length / 2)] - (side === "before" ? 5 : 0);
+  const at = middleFailureCut(files, side);
+  if (at === null) return null;
   return files.map((f) => {
     if (!f.endsWith(".log")) return f;
     const out = path.join(dir, `${name}-log-${side}-${path.basename(f)}`);
-    let keep = false;
-    const kept = readFileSync(f, "utf8")
-      .split("\n")
-      .filter((line) => {
-        const m = /^(\d{4}-\d\d-\d\dT\S+)/.exec(line);
-        if (m) keep = side === "before" ? Date.parse(m[1]) < at : Date.parse(m[1]) >= at;
-        return keep;
-      });
+    const kept = keepLines(f, (line) => {
+      const ts = Date.parse(line.slice(0, line.indexOf(" ")));
+      return side === "before" ? ts < at : ts >= at;
+    });
     writeFileSync(out, kept.join("\n") + (kept.length ? "\n" : ""));
     return out;
   });
