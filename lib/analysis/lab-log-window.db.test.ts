@@ -5,7 +5,8 @@
  * of those failures has a `targetRequest error` line there (`grep -F '[TARGET]' LOG | grep -F '[targetRequest error]'`),
  * outside the cut log's first to last line.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
 import { storeFiles } from "@/lib/testing/samples";
@@ -32,6 +33,19 @@ beforeAll(async () => {
     cutFiles.set(name, files);
     ids.set(name, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
   }
+  // target-502 (level info, its target answering 502 itself 8 times) with the log cut before its fifth such answer.
+  const files = loadLabFixture("target-502").files.map((f) => {
+    if (!f.endsWith(".log")) return f;
+    const lines = readFileSync(f, "utf8").split("\n");
+    const at = lineTimes([f], OWN_502)[4] - 5;
+    const out = path.join(t.dataDir, `target-502-cut-${path.basename(f)}`);
+    writeFileSync(out, lines.filter((l) => Date.parse(l.slice(0, l.indexOf(" "))) < at).join("\n") + "\n");
+    return out;
+  });
+  cutFiles.set("target-502", files);
+  ids.set("target-502", (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  const whole = loadLabFixture("random-41").files;
+  ids.set("random-41", (await createIncident(t.handle.prisma, store, await storeFiles(store, whole))).id);
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 120_000);
 afterAll(async () => t?.cleanup());
@@ -43,15 +57,17 @@ const lineTimes = (files: string[], keep: (line: string) => boolean) =>
     .filter((l) => /^\d{4}-\d\d-\d\dT/.test(l) && keep(l))
     .map((l) => Date.parse(l.slice(0, l.indexOf(" "))));
 
-/** The whole log's failures of `target` that lie outside the cut log's time (250 ms past its edges allowed). */
-function failuresOutsideCut(name: string, target: string) {
+/** A target's own 502 passed on: its targetResponse line (grep -c '\[targetResponse\]\[GET\]\[502\]' → 8 in target-502). */
+const OWN_502 = (l: string) => l.includes("[targetResponse][GET][502]");
+
+/** The whole log's lines `keep` accepts that lie outside the cut log's time (250 ms past its edges allowed). */
+function outsideCut(name: string, keep: (line: string) => boolean) {
   const span = lineTimes(cutFiles.get(name)!, () => true);
   const [first, last] = [Math.min(...span), Math.max(...span)];
-  return lineTimes(
-    loadLabFixture(name).files,
-    (l) => l.includes(`[${target}]`) && l.includes("[targetRequest error]"),
-  ).filter((ts) => ts < first - 250 || ts > last + 250).length;
+  return lineTimes(loadLabFixture(name).files, keep).filter((ts) => ts < first - 250 || ts > last + 250).length;
 }
+const failuresOutsideCut = (name: string, target: string) =>
+  outsideCut(name, (l) => l.includes(`[${target}]`) && l.includes("[targetRequest error]"));
 
 const viewOf = async (name: string) => IncidentView.parse(await getIncidentView(t.handle.prisma, ids.get(name)!));
 
@@ -78,7 +94,31 @@ describe("a capture that runs on past its log", () => {
     const v = view.diagnosis.targets.find((x) => x.target === "127.0.0.8:8080")!;
     expect(v).toMatchObject({ cause: "healthy", confidence: "low" });
     expect(v.evidence.map((e) => e.label)).toContain(
-      `${expected} failing connection(s) in the capture lie outside the log's time (${expected} gateway-close): no log line names them; the log of that time tells what each was`,
+      `${expected} failure(s) in the capture lie outside the log's time (${expected} gateway-close): no log line names them; the log of that time tells what each was`,
     );
+  });
+
+  it("counts the target's own 502s there, which stand for its own verdict", async () => {
+    const view = await viewOf("target-502");
+    const expected = outsideCut("target-502", OWN_502);
+    // The sixth to eighth: the fifth lies 5 ms past the cut log's last line, within the 250 ms allowed.
+    expect(expected).toBe(3);
+    expect(view.targets.find((x) => x.target === "127.0.0.2:9000")!.outsideLog).toEqual({ "target-502": expected });
+    const v = view.diagnosis.targets.find((x) => x.target === "127.0.0.2:9000")!;
+    expect(v).toMatchObject({ cause: "target-error", confidence: "high" });
+    expect(v.evidence.map((e) => e.label)).toContain(
+      `${expected} failure(s) in the capture lie outside the log's time (${expected} × 502 answered by the target): no log line names them; the log of that time tells what each was`,
+    );
+  });
+
+  it("below level info, leaves the target's own answers near the log's first line within its time", async () => {
+    // random-41 at level error (stats_log_interval 10): 127.0.0.3:9000 answered 504 itself at 03:36:58.936Z and
+    // 03:36:59.093Z (tshark -r capture.pcap -Y 'http.response.code == 504' -T fields -e frame.time_epoch), before the
+    // log's first line at 03:36:59.388Z, which is its first error: such answers have no line, and the stats lines say
+    // the gateway was counting them (5=2 in the first, at 03:37:06.597Z).
+    const first = lineTimes(loadLabFixture("random-41").files, () => true)[0];
+    expect(first).toBe(Date.parse("2026-12-02T03:36:59.388Z"));
+    const row = (await viewOf("random-41")).targets.find((x) => x.target === "127.0.0.3:9000")!;
+    expect(row.outsideLog).toEqual({});
   });
 });

@@ -164,6 +164,11 @@ export const TargetProfileSchema = z.object({
   otherTimerMs: z.number().nullable().optional(),
   keepAliveHeaderS: z.number().nullable(),
   serverErrors: z.record(z.string(), z.number()).default({}),
+  /**
+   * When the target's own 502 / 504s were sent (null: too many to keep; captures parsed before have none). Stored in
+   * the capture's counts and read by the view (lib/incidents/target-connections.ts), never sent to pages.
+   */
+  ownErrorTimesMs: z.record(z.string(), z.array(z.number())).nullable().optional(),
   /** Responses that are not valid HTTP; captures parsed before they were recognised have no such count. */
   invalidResponses: z.number().default(0),
   /** Captures parsed before TLS was recognised have no such count. */

@@ -38,11 +38,15 @@ const addTally = (into: Record<string, number>, from: Record<string, number>) =>
   for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 };
 
-/** `logWindows`: the logs' time on the captures' clock (null: no log, nothing is outside it). */
+/**
+ * `logWindows`: the logs' time on the captures' clock (null: no log, nothing is outside it); `ownAnswersMarginMs`: how
+ * far past them the logs' time may run for a target's own answers, which have no line below level info.
+ */
 export async function targetConnectionSummary(
   db: Db,
   incidentId: string,
   logWindows: Window[] | null = null,
+  ownAnswersMarginMs = 0,
 ): Promise<Map<string, TargetConnections>> {
   const out = new Map<string, TargetConnections>();
   const get = (t: string) => {
@@ -101,7 +105,19 @@ export async function targetConnectionSummary(
           WHERE extract(epoch from coalesce(c."closeTs", c."endTs")) * 1000 BETWEEN w.s - ${LOG_EDGE_MS} AND w.e + ${LOG_EDGE_MS})
       GROUP BY 1, 2`;
     for (const r of outside) get(r.target).outsideLog[r.code] = Number(r.n);
+    // The target's own 502 / 504 answers there, and its answers that are not HTTP, are failures no log line names
+    // either (blind world random-1297 at level error, its log cut: the capture's 7 own 502s against the races of the
+    // log's time alone). An invalid answer has its gateway error line at any level; the 502 / 504s may not.
+    const within = (ms: number, edge: number) => logWindows.some((w) => ms >= w.start - edge && ms <= w.end + edge);
+    for (const v of out.values())
+      for (const [kind, times] of Object.entries(v.profile?.ownErrorTimesMs ?? {})) {
+        const edge = LOG_EDGE_MS + (kind === "invalid" ? 0 : ownAnswersMarginMs);
+        const n = times.filter((ms) => !within(ms, edge)).length;
+        if (n) v.outsideLog[`target-${kind}`] = n;
+      }
   }
+  // Read here only: pages get the counts, not up to OWN_ERROR_TIMES_MAX times per target.
+  for (const v of out.values()) if (v.profile) delete v.profile.ownErrorTimesMs;
   return out;
 }
 

@@ -213,11 +213,14 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // The logs' time on the captures' clock, first line to last: a failing connection outside it has no line that could
   // name it. One span, not one per file: between the files of a gateway started again its killed connections closed.
   const logSpan = Number.isFinite(logFirst) ? [{ start: logFirst - offsetMs, end: logLast - offsetMs }] : null;
-  const byAddress = await targetConnectionSummary(db, id, logSpan);
   const configs = files
     .filter((f) => f.kind === "gateway-config" && f.status === "done")
     .map((f) => f.counts.config)
     .filter((c): c is GatewayConfig => !!c);
+  // Below level info a target's own answers have no line, and the log's time runs on past its first and last lines
+  // until the stats lines, written every stats_log_interval (default 60 s), would have shown it.
+  const statsIntervalS = Math.max(0, ...configs.map((c) => c.edgemicro.logging.stats_log_interval ?? 60)) || 60;
+  const byAddress = await targetConnectionSummary(db, id, logSpan, full ? 0 : statsIntervalS * 1000);
   const alias = await captureTargetNames(db, id, [...byAddress.keys()], { logRows: targetRows, configs });
   const capture = new Map<string, TargetConnections>();
   for (const [address, v] of byAddress) {

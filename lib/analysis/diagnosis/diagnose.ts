@@ -6,6 +6,7 @@ import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
+import { outsideLogFor, outsideLogOf } from "./outside-log";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetCause, TargetVerdict } from "./types";
 
@@ -77,6 +78,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unseenOwn,
     ties,
     (v) => cutShortOf.get(v.target) ?? 0,
+    (v) => {
+      const t = e.targets.find((x) => x.target === v.target);
+      return t ? outsideLogFor(outsideLogOf(t, e), v.cause) : 0;
+    },
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;

@@ -83,3 +83,19 @@ export function cutSwing(pool: TargetVerdict[], cause: Cause, cutShort: (t: Targ
   const weights = alt.byWeight.map((w) => `${w.c} ${w.n}`).join(", ");
   return ` But ${cuts} response(s) were cut short with no 502 (the gateway had passed the status on; its client's response never ended): counted as failures, the causes weigh ${weights}${alt.cause === cause ? "" : `, and the incident reads ${alt.cause}`}.`;
 }
+
+/**
+ * The headline, were each target's failures that the capture shows outside the log's time counted too (those its cause
+ * stands for: outside-log.ts), in words when it would change or come within a tenth, else "". The log's time weighs
+ * the causes; a capture running on past it shows a part of the incident the log does not (blind random-1285 with its
+ * log from the middle failure on: the 504s after it against refusals on both sides of it, 21 to 20 in the whole log).
+ */
+export function outsideSwing(pool: TargetVerdict[], cause: Cause, outsideOf: (t: TargetVerdict) => number): string {
+  const outside = pool.reduce((n, t) => n + outsideOf(t), 0);
+  if (!outside) return "";
+  const alt = headline(pool, (t) => t.explains502 + outsideOf(t))!;
+  const [first, second] = alt.byWeight;
+  if (alt.cause === cause && (alt.closeCauses || !second || !withinATenth(second.n, first.n))) return "";
+  const weights = alt.byWeight.map((w) => `${w.c} ${w.n}`).join(", ");
+  return ` But the capture shows ${outside} more failure(s) of these causes outside the log's time: counted with them, the causes weigh ${weights}${alt.cause === cause ? "" : `, and the incident reads ${alt.cause}`}.`;
+}

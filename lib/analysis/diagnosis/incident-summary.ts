@@ -1,6 +1,6 @@
 /** The incident's verdict from its targets' verdicts: the cause explaining most failures, and how sure. Pure. */
 import { minConfidence } from "./candidate";
-import { cutSwing, headline, secondCause, tieSwing, withinATenth } from "./headline";
+import { cutSwing, headline, outsideSwing, secondCause, tieSwing, withinATenth } from "./headline";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, TargetCause, TargetVerdict } from "./types";
 
 const CAUSE_WORDS: Record<Cause, string> = {
@@ -33,6 +33,8 @@ export function summarise(
   ties: Map<string, TargetCause[]>,
   /** A target's responses cut short with no 502. */
   cutShort: (t: TargetVerdict) => number,
+  /** A target's failures of its cause that the capture shows outside the log's time. */
+  outsideOf: (t: TargetVerdict) => number,
 ): Diagnosis["verdict"] {
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -108,7 +110,7 @@ export function summarise(
   if (outweighed || joined) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
-  const swing = tieSwing(pool, cause, ties) || cutSwing(pool, cause, cutShort);
+  const swing = tieSwing(pool, cause, ties) || cutSwing(pool, cause, cutShort) || outsideSwing(pool, cause, outsideOf);
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near

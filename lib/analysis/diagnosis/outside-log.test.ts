@@ -1,7 +1,7 @@
 /** The diagnosis of a target whose capture runs on past its log's time (a log rotated away, or copied early). */
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
-import { cap, ev, target } from "./test-evidence";
+import { cap, ev, profile, target } from "./test-evidence";
 
 describe("failing connections outside the log's time", () => {
   it("leave a target with no logged failure healthy only at low, and say what the capture shows there", () => {
@@ -14,7 +14,7 @@ describe("failing connections outside the log's time", () => {
     const after = diagnose(ev([quiet({ "gateway-close": 1 })])).targets[0];
     expect(after).toMatchObject({ cause: "healthy", confidence: "low" });
     expect(after.evidence.map((x) => x.label)).toContain(
-      "1 failing connection(s) in the capture lie outside the log's time (1 gateway-close): no log line names them; the log of that time tells what each was",
+      "1 failure(s) in the capture lie outside the log's time (1 gateway-close): no log line names them; the log of that time tells what each was",
     );
   });
 
@@ -49,5 +49,101 @@ describe("failing connections outside the log's time", () => {
     const noLog = { logs: { present: false, coverage: "none" as const, status502: 0, econnreset: 0, byTarget: [] } };
     const v = diagnose(ev([unlogged], noLog)).targets[0];
     expect(v.evidence.map((x) => x.label).join("\n")).not.toMatch(/outside the log's time/);
+  });
+
+  it("leave the target's own answers outside the log to weigh, not to count as the log's failures", () => {
+    // Blind random-1297 at level error, its log cut before the middle failure: 127.0.0.3:9009 raced 8 times (3 in the
+    // log's time) and answered 502 itself 7 times (3 after the log), which no line at level error shows. Counting the
+    // capture's 7 own answers against the log's 3 races named target-error at medium; the truth is keepalive-mismatch.
+    const cut = (outsideLog: Record<string, number>) =>
+      target({
+        requests: 0,
+        answered: null,
+        errors502: 3,
+        errorCodes: { ECONNRESET: 3 },
+        capture: cap(
+          { "keepalive-race": 8 },
+          {
+            explained502: { "keepalive-race": 3 },
+            races: { "idle-timer": 8 },
+            profile: { ...profile(261), serverErrors: { "502": 7 } },
+            outsideLog,
+          },
+        ),
+      });
+    const errorsOnly = { coverage: "errors-only" as const, status502: 3, econnreset: 3, byTarget: [] };
+    const diagnoseCut = (outsideLog: Record<string, number>) =>
+      diagnose(ev([cut(outsideLog)], { logs: { present: true, ...errorsOnly } })).targets[0];
+    // Without the answers' times (a capture parsed before they were kept) all 7 count; the races after the log, of
+    // the runner-up's kind, bring it level: low either way.
+    const before = diagnoseCut({ "keepalive-race": 5 });
+    expect(before).toMatchObject({ cause: "target-error", confidence: "low" });
+    expect(before.summary).toMatch(/answered 7 × 502 itself/);
+    const v = diagnoseCut({ "keepalive-race": 5, "target-502": 3 });
+    expect(v.confidence).toBe("low");
+    expect(v.summary).toMatch(/answered 4 × 502 itself/);
+    expect(v.evidence.map((x) => x.label)).toContain(
+      "8 failure(s) in the capture lie outside the log's time (5 keepalive-race, 3 × 502 answered by the target): no log line names them; the log of that time tells what each was",
+    );
+  });
+
+  it("weigh the incident's causes with the failures each stands for, but a gateway's close", () => {
+    // Blind random-1285 with its log from the middle failure on: 11 × 504 after it, 8 refusals after it and 12 before.
+    const racing = target({
+      errors502: 11,
+      errorCodes: { ECONNRESET: 11 },
+      capture: cap({ "keepalive-race": 11 }, { races: { "idle-timer": 11 }, profile: profile(2000) }),
+    });
+    const refused = (outsideLog: Record<string, number>) =>
+      target({
+        target: "10.0.0.9:443",
+        errors502: 8,
+        errorCodes: { ECONNREFUSED: 8 },
+        capture: cap({ refused: 8 }, { outsideLog }),
+      });
+    const verdict = (outsideLog: Record<string, number>) => diagnose(ev([racing, refused(outsideLog)])).verdict;
+    expect(verdict({})).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    const swung = verdict({ refused: 12 });
+    expect(swung).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(swung.summary).toContain(
+      "But the capture shows 12 more failure(s) of these causes outside the log's time: counted with them, the causes weigh target-unreachable 20, keepalive-mismatch 11, and the incident reads target-unreachable.",
+    );
+    // A gateway's close there may be a client gone: it weighs for no cause, not even a timeout's.
+    const timeouts = (outsideLog: Record<string, number>) =>
+      target({
+        target: "10.0.0.9:443",
+        errors502: 0,
+        errors504: 8,
+        errorCodes: {},
+        capture: cap({ "gateway-close": 8 }, { outsideLog }),
+      });
+    const d = diagnose(ev([racing, timeouts({ "gateway-close": 30 })]));
+    expect(d.targets[1].cause).toBe("gateway-timeout");
+    expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+  });
+
+  it("add to the runner-up's weight those of its kind: as many as the cause's leave it low", () => {
+    // Blind random-736 with its log cut before the middle failure: 127.0.0.4:9009 answered 504 itself 3 times in the
+    // log's time and raced 2 times there, 2 more after it. It read target-error at medium; the truth keepalive-mismatch.
+    const cut = (outsideLog: Record<string, number>) =>
+      target({
+        errors502: 2,
+        errors504: 3,
+        targetAnswered504: 3,
+        errorCodes: { ECONNRESET: 2 },
+        capture: cap(
+          { "keepalive-race": 2 },
+          {
+            races: { "idle-timer": 2 },
+            profile: { ...profile(2910), serverErrors: { "504": 3 } },
+            outsideLog,
+          },
+        ),
+      });
+    expect(diagnose(ev([cut({})])).targets[0]).toMatchObject({ cause: "target-error", confidence: "medium" });
+    expect(diagnose(ev([cut({ "keepalive-race": 2 })])).targets[0]).toMatchObject({
+      cause: "target-error",
+      confidence: "low",
+    });
   });
 });

@@ -16,6 +16,13 @@ const KIND: Partial<Record<TargetCause, string[]>> = {
   "target-unreachable": ["refused", "syn-unanswered"],
   "gateway-timeout": ["gateway-close"],
   "tls-error": ["tls-handshake-failed"],
+  "target-error": ["target-502", "target-504", "target-invalid"],
+};
+/** The target's own answers (target-connections.ts) read as such; the rest are connection classes. */
+const OWN: Record<string, string> = {
+  "target-502": "× 502 answered by the target",
+  "target-504": "× 504 answered by the target",
+  "target-invalid": "answer(s) that are not valid HTTP",
 };
 
 export const outsideLogOf = (t: TargetEvidence, e: DiagnosisEvidence): Record<string, number> =>
@@ -25,12 +32,19 @@ export const outsideLogOf = (t: TargetEvidence, e: DiagnosisEvidence): Record<st
 export const outsideLogAgainst = (outside: Record<string, number>, cause: TargetCause): number =>
   sum(outside, (k) => !(KIND[cause] ?? []).includes(k));
 
+/**
+ * Of them, those `cause` stands for, but a gateway's close (its timeout, or a client gone: the log of that time alone
+ * tells): what they add to the cause's weight for the incident.
+ */
+export const outsideLogFor = (outside: Record<string, number>, cause: TargetCause): number =>
+  sum(outside, (k) => k !== "gateway-close" && (KIND[cause] ?? []).includes(k));
+
 export function outsideLogLabel(outside: Record<string, number>): string | null {
   const n = sum(outside, () => true);
   if (n === 0) return null;
   const list = Object.entries(outside)
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${v} ${k}`)
+    .map(([k, v]) => `${v} ${OWN[k] ?? k}`)
     .join(", ");
-  return `${n} failing connection(s) in the capture lie outside the log's time (${list}): no log line names them; the log of that time tells what each was`;
+  return `${n} failure(s) in the capture lie outside the log's time (${list}): no log line names them; the log of that time tells what each was`;
 }

@@ -55,8 +55,10 @@ export const encryptedCapture = (t: TargetEvidence) => (t.capture?.profile?.encr
  * the capture shows beyond the log's are then failures the log does not show, not answers outside its time.
  */
 export function ownAnswers(t: TargetEvidence, logShowsAll: boolean) {
-  const seen502 = t.capture?.profile?.serverErrors["502"] ?? 0;
-  const seen504 = t.capture?.profile?.serverErrors["504"] ?? 0;
+  // Those the capture shows outside the log's time are no failure of it (outside-log.ts).
+  const outside = t.capture?.outsideLog ?? {};
+  const seen502 = (t.capture?.profile?.serverErrors["502"] ?? 0) - (outside["target-502"] ?? 0);
+  const seen504 = (t.capture?.profile?.serverErrors["504"] ?? 0) - (outside["target-504"] ?? 0);
   if (logShowsAll)
     return {
       logged502: Math.min(t.errors502, Math.max(t.targetAnswered502, seen502)),

@@ -20,7 +20,7 @@ import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
-import { outsideLogAgainst, outsideLogLabel, outsideLogOf } from "./outside-log";
+import { outsideLogAgainst, outsideLogFor, outsideLogLabel, outsideLogOf } from "./outside-log";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 
 export function judgeTargets(e: DiagnosisEvidence, ties = new Map<string, TargetCause[]>()): TargetVerdict[] {
@@ -321,6 +321,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes502)) : 0;
   const unrecorded = Math.max(outsideUnnamed, openResets);
   const runnerAtMost = (runner?.explains ?? 0) + unrecorded; // the runner-up, every unrecorded failure given to it
+  // Each with its own kind outside the log's time: the runner-up may lead there (random-736, log cut before).
+  const runnerOutside = runner ? outsideLogFor(outside, runner.cause) : 0;
+  const leadOutside =
+    runnerOutside > 0 && runnerAtMost + runnerOutside >= main.explains + outsideLogFor(outside, main.cause);
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
@@ -334,8 +338,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ["low", main === cut?.candidate && unknownResets > 0],
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
     ["low", unrecorded > 0 && unrecorded >= main502],
-    // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223).
-    ["low", others.length > 0 && runnerAtMost >= main.explains],
+    // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223), or
+    // with the failures of each outside the log's time.
+    ["low", others.length > 0 && (runnerAtMost >= main.explains || leadOutside)],
     // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
     ["low", unknownResets > 0 && main !== unknown && unknownResets >= main502],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
@@ -362,7 +367,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   caps.push(["low", against > 0 && against >= main502], ["medium", against * 2 > main502]);
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   ties.set(t.target, [
-    ...(runner && runner.cause !== "insufficient-data" && runnerAtMost >= main.explains ? [runner.cause] : []),
+    ...(runner && runner.cause !== "insufficient-data" && (runnerAtMost >= main.explains || leadOutside)
+      ? [runner.cause]
+      : []),
     ...(unrecorded > 0 && unrecorded >= main502 ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
   ]);
   const evidence = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeProfiles, type TargetProfile } from "./profile";
+import { mergeProfiles, OWN_ERROR_TIMES_MAX, type TargetProfile } from "./profile";
 
 const profile = (p: Partial<TargetProfile>): TargetProfile => ({
   target: "10.0.0.1:8080",
@@ -51,8 +51,17 @@ describe("one target in several captures (a rotated set)", () => {
         clusterNote: null,
         keepAliveHeaderS: 5,
         serverErrors: { "502": 2, "504": 2 },
+        // The first file's profile predates the answers' times: unknown for both.
+        ownErrorTimesMs: null,
         invalidResponses: 0,
         encrypted: 3,
       });
+  });
+  it("keeps the times of the target's own 502 / 504s of both files, or none past the cap", () => {
+    const a = profile({ ownErrorTimesMs: { "502": [1, 2] } });
+    const b = profile({ ownErrorTimesMs: { "504": [3] } });
+    expect(mergeProfiles(a, b).ownErrorTimesMs).toEqual({ "502": [1, 2], "504": [3] });
+    const many = profile({ ownErrorTimesMs: { "502": Array.from({ length: OWN_ERROR_TIMES_MAX }, (_, i) => i) } });
+    expect(mergeProfiles(many, b).ownErrorTimesMs).toBeNull();
   });
 });

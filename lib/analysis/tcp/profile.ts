@@ -43,6 +43,12 @@ export interface TargetProfile {
   keepAliveHeaderS: number | null;
   /** 5xx responses the target itself sent, by status: a 502 the gateway passed on rather than made. */
   serverErrors: Record<string, number>;
+  /**
+   * When (capture clock, epoch ms) the target sent its own 502s and 504s, by status, and answers that are not valid
+   * HTTP (`invalid`): a log's time may cover only some of them. Null past OWN_ERROR_TIMES_MAX; absent on captures
+   * parsed before.
+   */
+  ownErrorTimesMs?: Record<string, number[]> | null;
   /** Responses whose status line is not valid HTTP (`HTTP/1.1 abc OK`): Node's parser rejects them, a 502 each. */
   invalidResponses: number;
   /** Connections the gateway spoke TLS on: their exchanges are read from record timing (tls-records.ts). */
@@ -50,6 +56,8 @@ export interface TargetProfile {
 }
 
 export const MIN_SUPPORT = 3;
+/** Beyond this many own 502 / 504 answers their times are not kept (the counts JSON stays small). */
+export const OWN_ERROR_TIMES_MAX = 5000;
 /** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
 export const clusterTolerance = (ms: number) => Math.max(30, ms * 0.04);
 
@@ -106,6 +114,7 @@ interface Acc {
   crossings: Array<{ quietMs: number | null; afterRequestMs: number }>;
   headers: Map<number, number>;
   serverErrors: Record<string, number>;
+  ownErrorTimes: Record<string, number[]>;
   invalidResponses: number;
   encrypted: number;
 }
@@ -127,6 +136,7 @@ export class TargetProfiler {
           crossings: [],
           headers: new Map(),
           serverErrors: {},
+          ownErrorTimes: {},
           invalidResponses: 0,
           encrypted: 0,
         }),
@@ -139,6 +149,8 @@ export class TargetProfiler {
       if (e.keepAliveTimeoutS !== null && e.status !== null)
         a.headers.set(e.keepAliveTimeoutS, (a.headers.get(e.keepAliveTimeoutS) ?? 0) + 1);
       if (e.status !== null && e.status >= 500) a.serverErrors[e.status] = (a.serverErrors[e.status] ?? 0) + 1;
+      const own = e.invalidResponse ? "invalid" : e.status === 502 || e.status === 504 ? String(e.status) : null;
+      if (own && e.respTsUs !== null) (a.ownErrorTimes[own] ??= []).push(e.respTsUs / 1000);
       if (e.invalidResponse) a.invalidResponses++;
       if (e.reqTsUs === null || e.respTsUs === null) return;
       a.answered++;
@@ -228,10 +240,14 @@ function profileOf(target: string, a: Acc): TargetProfile {
     otherTimerMs,
     keepAliveHeaderS,
     serverErrors: a.serverErrors,
+    ownErrorTimesMs: capTimes(a.ownErrorTimes),
     invalidResponses: a.invalidResponses,
     encrypted: a.encrypted,
   };
 }
+
+const capTimes = (times: Record<string, number[]>) =>
+  Object.values(times).reduce((n, v) => n + v.length, 0) > OWN_ERROR_TIMES_MAX ? null : times;
 
 /**
  * A long idle timer shown by two or more closes too few for MIN_SUPPORT: idle closes and closes crossing a request
@@ -304,6 +320,18 @@ export function mergeProfiles(a: TargetProfile, b: TargetProfile): TargetProfile
     quickCloses: a.quickCloses + b.quickCloses,
     keepAliveHeaderS: best.keepAliveHeaderS ?? other.keepAliveHeaderS,
     serverErrors: addCounts(a.serverErrors, b.serverErrors),
+    // Unknown in either (parsed before, or too many): unknown for both.
+    ownErrorTimesMs:
+      a.ownErrorTimesMs && b.ownErrorTimesMs
+        ? capTimes(
+            Object.fromEntries(
+              [...new Set([...Object.keys(a.ownErrorTimesMs), ...Object.keys(b.ownErrorTimesMs)])].map((k) => [
+                k,
+                [...(a.ownErrorTimesMs?.[k] ?? []), ...(b.ownErrorTimesMs?.[k] ?? [])],
+              ]),
+            ),
+          )
+        : null,
     invalidResponses: a.invalidResponses + b.invalidResponses,
     encrypted: a.encrypted + b.encrypted,
   };
