@@ -15,6 +15,7 @@ import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { cutLogs } from "@/lib/testing/lab-variants";
+import { readFileCounts } from "@/lib/api/file-counts";
 import { loadLabFixture } from "./lab-truth";
 
 const CUTS = [
@@ -104,6 +105,13 @@ describe("a capture that runs on past its log", () => {
     // The sixth to eighth: the fifth lies 5 ms past the cut log's last line, within the 250 ms allowed.
     expect(expected).toBe(3);
     expect(view.targets.find((x) => x.target === "127.0.0.2:9000")!.outsideLog).toEqual({ "target-502": expected });
+    // The capture keeps when each was sent (tshark -r capture.pcap -Y 'http.response.code == 502' → 8 frames), and
+    // the view reads them without handing them to pages.
+    const capture = await t.handle.prisma.bundleFile.findFirstOrThrow({
+      where: { incidentId: ids.get("target-502")!, kind: "pcap" },
+    });
+    expect(readFileCounts(capture.counts).targetProfiles?.[0].ownErrorTimesMs?.["502"]).toHaveLength(8);
+    expect(JSON.stringify(view)).not.toContain("ownErrorTimesMs");
     const v = view.diagnosis.targets.find((x) => x.target === "127.0.0.2:9000")!;
     expect(v).toMatchObject({ cause: "target-error", confidence: "high" });
     expect(v.evidence.map((e) => e.label)).toContain(

@@ -69,9 +69,11 @@ async function targetTotals(db: Db, incidentId: string, fileIds: string[]): Prom
 }
 
 /** The bucketed closes are for the timeline only: not sent with the file. */
-function withoutCloseBuckets(counts: FileCounts): FileCounts {
+/** A file's counts as pages get them: without the close buckets, nor the times of the targets' own answers. */
+function pageCounts(counts: FileCounts): FileCounts {
   const { closeBuckets: _omit, ...rest } = counts;
-  return rest;
+  if (!rest.targetProfiles) return rest;
+  return { ...rest, targetProfiles: rest.targetProfiles.map(({ ownErrorTimesMs: _times, ...p }) => p) };
 }
 
 /**
@@ -273,7 +275,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       status: f.status,
       bytesDone: Number(f.bytesDone),
       error: f.error,
-      counts: withoutCloseBuckets(f.counts),
+      counts: pageCounts(f.counts),
       parentId: f.parentId,
     })),
     summary: {

@@ -57,8 +57,8 @@ export const encryptedCapture = (t: TargetEvidence) => (t.capture?.profile?.encr
 export function ownAnswers(t: TargetEvidence, logShowsAll: boolean) {
   // Those the capture shows outside the log's time are no failure of it (outside-log.ts).
   const outside = t.capture?.outsideLog ?? {};
-  const seen502 = (t.capture?.profile?.serverErrors["502"] ?? 0) - (outside["target-502"] ?? 0);
-  const seen504 = (t.capture?.profile?.serverErrors["504"] ?? 0) - (outside["target-504"] ?? 0);
+  const seen502 = Math.max(0, (t.capture?.profile?.serverErrors["502"] ?? 0) - (outside["target-502"] ?? 0));
+  const seen504 = Math.max(0, (t.capture?.profile?.serverErrors["504"] ?? 0) - (outside["target-504"] ?? 0));
   if (logShowsAll)
     return {
       logged502: Math.min(t.errors502, Math.max(t.targetAnswered502, seen502)),

@@ -56,7 +56,7 @@ export interface TargetProfile {
 }
 
 export const MIN_SUPPORT = 3;
-/** Beyond this many own 502 / 504 answers their times are not kept (the counts JSON stays small). */
+/** Beyond this many own 502 / 504 and invalid answers their times are not kept (the counts JSON stays small). */
 export const OWN_ERROR_TIMES_MAX = 5000;
 /** How far apart closes of one idle timer may lie: timer granularity and scheduling, a few % at long timeouts. */
 export const clusterTolerance = (ms: number) => Math.max(30, ms * 0.04);
