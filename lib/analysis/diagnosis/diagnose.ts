@@ -53,13 +53,16 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const ties = new Map<string, TargetCause[]>();
   const targets = judgeTargets(e, ties);
   const unknown = new Set(targets.filter((t) => t.cause === "insufficient-data").map((t) => t.target));
-  // Each target's failures, and its responses cut short with no 502 (failures the 502s do not count).
+  // Each target's failures, its responses cut short with no 502 (failures the 502s do not count), and what the capture
+  // shows outside the log's time.
   const failuresOf = new Map<string, number>();
   const cutShortOf = new Map<string, number>();
+  const outsideLogByTarget = new Map<string, Record<string, number>>();
   for (const t of e.targets) {
     const { failures, aborts } = targetFailures(t, e);
     failuresOf.set(t.target, failures);
     cutShortOf.set(t.target, cutWithout502(t, e, failures, aborts.onWire));
+    outsideLogByTarget.set(t.target, outsideLogOf(t, e));
   }
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
@@ -78,10 +81,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unseenOwn,
     ties,
     (v) => cutShortOf.get(v.target) ?? 0,
-    (v) => {
-      const t = e.targets.find((x) => x.target === v.target);
-      return t ? outsideLogFor(outsideLogOf(t, e), v.cause) : 0;
-    },
+    (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
   );
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
