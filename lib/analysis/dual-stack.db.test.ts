@@ -7,9 +7,8 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
+import { blobStore } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { ConnectionQuery } from "@/lib/api/connection-schema";
@@ -30,9 +29,7 @@ const bundles: Record<string, string[]> = {
 };
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  for (const [key, files] of Object.entries(bundles))
-    ids.set(key, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  for (const [key, files] of Object.entries(bundles)) ids.set(key, await queueBundle(t, files));
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 120_000);
 afterAll(async () => t?.cleanup());

@@ -37,9 +37,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { errorsOnly } from "@/lib/testing/lab-variants";
@@ -73,14 +71,13 @@ let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   for (const [bundle, { dir: sub, files: keep, levelError }] of Object.entries(BUNDLES)) {
     const dir = path.join(import.meta.dirname, "__fixtures__", sub);
     const all = readdirSync(dir)
       .filter((f) => keep.test(f))
       .map((f) => path.join(dir, f));
     const files = levelError ? errorsOnly(path.basename(sub), all, t.dataDir) : all;
-    ids.set(bundle, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    ids.set(bundle, await queueBundle(t, files));
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 120_000);

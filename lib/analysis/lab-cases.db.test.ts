@@ -9,9 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { getClockAlignment } from "@/lib/incidents/clock";
 import { IncidentView } from "@/lib/api/incident-schema";
@@ -46,9 +44,7 @@ let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
-  const upload = async (key: string, files: string[]) =>
-    ids.set(key, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  const upload = async (key: string, files: string[]) => ids.set(key, await queueBundle(t, files));
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-cases-"));
   for (const name of WHOLE) await upload(name, loadLabFixture(name).files);
   for (const name of LOG_ONLY) await upload(`${name}/log`, loadLabFixture(name).files.filter(PARTIAL.log));

@@ -7,10 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { errorsOnly, PARTIAL } from "@/lib/testing/lab-variants";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { loadLabFixture } from "./lab-truth";
@@ -31,7 +29,6 @@ let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const cutDir = mkdtempSync(path.join(os.tmpdir(), "lab-aborts-"));
   for (const id of BUNDLES) {
     const [name, variant] = id.split("/");
@@ -42,7 +39,7 @@ beforeAll(async () => {
         : variant
           ? all.filter(PARTIAL[variant as keyof typeof PARTIAL])
           : all;
-    ids.set(id, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    ids.set(id, await queueBundle(t, files));
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 300_000);

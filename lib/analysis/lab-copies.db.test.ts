@@ -11,10 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { duplicateFrames } from "@/lib/testing/capture";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { getClockAlignment } from "@/lib/incidents/clock";
 import { ClockAlignment } from "@/lib/api/clock-schema";
@@ -31,7 +29,6 @@ const ids = new Map<string, string>();
 
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-copies-"));
   for (const name of RECORDINGS)
     for (const [variant, how] of Object.entries(VARIANTS)) {
@@ -41,7 +38,7 @@ beforeAll(async () => {
         writeFileSync(out, duplicateFrames(new Uint8Array(readFileSync(f)), 3, "nat" in how ? how.nat : undefined));
         return out;
       });
-      ids.set(`${name} ${variant}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(`${name} ${variant}`, await queueBundle(t, files));
     }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);

@@ -9,9 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { cutLogs } from "@/lib/testing/lab-variants";
@@ -28,11 +26,10 @@ const ids = new Map<string, string>();
 const cutFiles = new Map<string, string[]>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   for (const { name, side } of CUTS) {
     const files = cutLogs(name, loadLabFixture(name).files, t.dataDir, side)!;
     cutFiles.set(name, files);
-    ids.set(name, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    ids.set(name, await queueBundle(t, files));
   }
   // target-502 (level info, its target answering 502 itself 8 times) with the log cut before its fifth such answer.
   const files = loadLabFixture("target-502").files.map((f) => {
@@ -44,9 +41,9 @@ beforeAll(async () => {
     return out;
   });
   cutFiles.set("target-502", files);
-  ids.set("target-502", (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+  ids.set("target-502", await queueBundle(t, files));
   const whole = loadLabFixture("random-41").files;
-  ids.set("random-41", (await createIncident(t.handle.prisma, store, await storeFiles(store, whole))).id);
+  ids.set("random-41", await queueBundle(t, whole));
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 120_000);
 afterAll(async () => t?.cleanup());

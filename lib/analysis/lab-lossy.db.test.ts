@@ -9,10 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { dropFrames } from "@/lib/testing/capture";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { loadLabFixture } from "./lab-truth";
@@ -35,7 +33,6 @@ let t: TestEnv;
 const ids = new Map<string, string>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-lossy-"));
   for (const name of NAMES)
     for (const rate of RATES) {
@@ -49,7 +46,7 @@ beforeAll(async () => {
         );
         return out;
       });
-      ids.set(`${name} ${rate}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(`${name} ${rate}`, await queueBundle(t, files));
     }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 300_000);

@@ -9,10 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { shiftPcap } from "@/lib/testing/capture";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
 import { getIncidentView } from "@/lib/incidents/view";
 import { getClockAlignment } from "@/lib/incidents/clock";
 import { ClockAlignment } from "@/lib/api/clock-schema";
@@ -39,7 +37,6 @@ const key = (name: string, shift: number) => `${name} ${shift}`;
 
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-skew-"));
   for (const name of RECORDINGS) {
     for (const shift of [0, ...SHIFTS_S]) {
@@ -49,7 +46,7 @@ beforeAll(async () => {
         writeFileSync(out, shiftPcap(new Uint8Array(readFileSync(f)), shift));
         return out;
       });
-      ids.set(key(name, shift), (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(key(name, shift), await queueBundle(t, files));
     }
   }
   await parseQueued(t.handle.prisma, t.dataDir);

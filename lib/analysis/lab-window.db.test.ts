@@ -8,9 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { readChunked, splitPcap } from "@/lib/testing/capture";
@@ -38,7 +36,6 @@ const ids = new Map<string, string>();
 const windows = new Map<string, { first: number; last: number }>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const dir = mkdtempSync(path.join(os.tmpdir(), "lab-window-"));
   for (const name of labFixtureNames()) {
     for (const [third, i] of Object.entries(THIRDS)) {
@@ -53,14 +50,10 @@ beforeAll(async () => {
         writeFileSync(out, part);
         return out;
       });
-      ids.set(`${name}/${third}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(`${name}/${third}`, await queueBundle(t, files));
     }
   }
-  for (const name of MIXED)
-    ids.set(
-      `${name}/whole`,
-      (await createIncident(t.handle.prisma, store, await storeFiles(store, loadLabFixture(name).files))).id,
-    );
+  for (const name of MIXED) ids.set(`${name}/whole`, await queueBundle(t, loadLabFixture(name).files));
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 900_000);
 afterAll(async () => t?.cleanup());

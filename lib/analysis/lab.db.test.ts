@@ -8,9 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { IncidentView } from "@/lib/api/incident-schema";
 import { readChunked, snapCut, splitPcap } from "@/lib/testing/capture";
@@ -33,27 +31,26 @@ const ids = new Map<string, string>();
 const spanning = new Set<string>();
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const cutDir = mkdtempSync(path.join(os.tmpdir(), "lab-snap-"));
   for (const name of labFixtureNames()) {
     const files = loadLabFixture(name).files;
-    ids.set(name, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+    ids.set(name, await queueBundle(t, files));
     const cut = files.map((f) => {
       if (!f.endsWith(".pcap")) return f;
       const out = path.join(cutDir, `${name}-${path.basename(f)}`);
       writeFileSync(out, snapCut(new Uint8Array(readFileSync(f)), SNAP));
       return out;
     });
-    ids.set(`${name}@s${SNAP}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, cut))).id);
+    ids.set(`${name}@s${SNAP}`, await queueBundle(t, cut));
   }
   // Every recording without its capture (what the log and config alone can say), and without its log.
   for (const name of labFixtureNames()) {
     for (const [part, keep] of Object.entries(PARTIAL)) {
       const files = loadLabFixture(name).files.filter(keep);
-      ids.set(`${name}/${part}`, (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id);
+      ids.set(`${name}/${part}`, await queueBundle(t, files));
     }
     const errors = errorsOnly(name, loadLabFixture(name).files, cutDir);
-    ids.set(`${name}/errors`, (await createIncident(t.handle.prisma, store, await storeFiles(store, errors))).id);
+    ids.set(`${name}/errors`, await queueBundle(t, errors));
     // The capture as a rotating tcpdump (-C) would leave it in three files, each read on its own.
     const inThree = loadLabFixture(name).files.flatMap((f) => {
       if (!f.endsWith(".pcap")) return [f];
@@ -75,7 +72,7 @@ beforeAll(async () => {
         return out;
       });
     });
-    ids.set(`${name}/rotated`, (await createIncident(t.handle.prisma, store, await storeFiles(store, inThree))).id);
+    ids.set(`${name}/rotated`, await queueBundle(t, inThree));
   }
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 600_000);

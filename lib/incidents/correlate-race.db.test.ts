@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { loadLabFixture } from "@/lib/analysis/lab-truth";
 import type { Db } from "@/lib/db/client";
 import { correlateIncident } from "./correlate";
@@ -25,9 +23,8 @@ const matched = async () =>
 
 beforeAll(async () => {
   t = await openTestDb();
-  const store = blobStore(t.dataDir);
   const { files } = loadLabFixture("race-1s");
-  id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
+  id = await queueBundle(t, files);
   await parseQueued(t.handle.prisma, t.dataDir);
 }, 120_000);
 afterAll(async () => t?.cleanup());

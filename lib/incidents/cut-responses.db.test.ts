@@ -8,9 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, type TestEnv } from "@/lib/testing/test-db";
-import { storeFiles } from "@/lib/testing/samples";
-import { parseQueued } from "@/lib/testing/worker";
-import { blobStore, createIncident } from "@/lib/ingest/bundle";
+import { parseQueued, queueBundle } from "@/lib/testing/worker";
 import { getIncidentView } from "@/lib/incidents/view";
 import { loadLabFixture } from "@/lib/analysis/lab-truth";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
@@ -22,8 +20,7 @@ beforeAll(async () => {
 afterAll(async () => t?.cleanup());
 
 async function explained(name: string) {
-  const store = blobStore(t.dataDir);
-  const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, loadLabFixture(name).files))).id;
+  const id = await queueBundle(t, loadLabFixture(name).files);
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
   return { row: view.targets.find((r) => r.target === "127.0.0.2:9000")!, diagnosis: view.diagnosis };

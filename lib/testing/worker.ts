@@ -34,6 +34,12 @@ export async function ingestBundle(
   return { incidentId: id, store };
 }
 
+/** A new incident of `files` (absolute paths), stored as an upload stores them, its parse jobs queued for parseQueued. */
+export async function queueBundle(t: TestEnv, files: string[]): Promise<string> {
+  const store = blobStore(t.dataDir);
+  return (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
+}
+
 /** A fresh database with `files` ingested (see ingestBundle): the set-up of a test file that reads one incident. */
 export async function openIngested(files?: Parameters<typeof ingestBundle>[1]) {
   const t = await openTestDb();

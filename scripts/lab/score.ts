@@ -12,9 +12,7 @@
 // `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
 // not know, e.g. a recording's target leg renamed as a capture taken on the target's host).
 import { openTestDb } from "../../lib/testing/test-db";
-import { storeFiles } from "../../lib/testing/samples";
-import { parseQueued } from "../../lib/testing/worker";
-import { blobStore, createIncident } from "../../lib/ingest/bundle";
+import { parseQueued, queueBundle } from "../../lib/testing/worker";
 import { getIncidentView } from "../../lib/incidents/view";
 import { labFixtureNames, loadLabFixture, storedClassOf } from "../../lib/analysis/lab-truth";
 import { cutCaptures, cutLogs, errorsOnly, PARTIAL } from "../../lib/testing/lab-variants";
@@ -32,7 +30,6 @@ const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir
 const details: string[] = [];
 
 const t = await openTestDb();
-const store = blobStore(t.dataDir);
 const rows: string[] = [
   "| recording | target | truth: cause, idle timeout | diagnosis: cause (confidence), idle timeout | connections as truth | incident: truth → diagnosis |",
   "|---|---|---|---|---|---|",
@@ -40,7 +37,7 @@ const rows: string[] = [
 for (const name of labFixtureNames(root)) {
   if (only.length && !only.includes(name)) continue;
   const { files, truth } = loadLabFixture(name, root);
-  const id = (await createIncident(t.handle.prisma, store, await storeFiles(store, files))).id;
+  const id = await queueBundle(t, files);
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
   const conns = await t.handle.prisma.tcpConnection.findMany({
@@ -110,7 +107,7 @@ for (const name of labFixtureNames(root)) {
     )
       allowed.add("both");
     for (const [label, part] of variants) {
-      const pid = (await createIncident(t.handle.prisma, store, await storeFiles(store, part))).id;
+      const pid = await queueBundle(t, part);
       await parseQueued(t.handle.prisma, t.dataDir);
       const d = (await getIncidentView(t.handle.prisma, pid))!.diagnosis;
       const sure = (v: { cause: string; confidence: string }) =>
