@@ -70,19 +70,18 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const unaccounted = (v: TargetVerdict) => Math.max(0, (failuresOf.get(v.target) ?? 0) - v.explains502);
   // 5xx answers the stats lines count that neither the log nor a capture shows: any target's own, whichever it was.
   const unseenOwn = Math.max(0, ...e.targets.map((t) => unseenAnswersOf(t, e)));
-  const verdict = summarise(
-    targets,
-    logs.present && logs.status502 === 0 && races + prem === 0,
+  const verdict = summarise(targets, {
+    noFailures: logs.present && logs.status502 === 0 && races + prem === 0,
     logs,
-    incidentClientAborts(e),
-    unseenAnswers(e),
+    aborts: incidentClientAborts(e),
+    unseen: unseenAnswers(e),
     unexplained,
     unaccounted,
     unseenOwn,
     ties,
-    (v) => cutShortOf.get(v.target) ?? 0,
-    (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
-  );
+    cutShort: (v) => cutShortOf.get(v.target) ?? 0,
+    outsideOf: (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
+  });
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;
 

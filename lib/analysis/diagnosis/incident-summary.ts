@@ -16,26 +16,32 @@ const CAUSE_WORDS: Record<Cause, string> = {
   "insufficient-data": "Not enough evidence for a cause: see the must-gather list.",
 };
 
-/** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
-export function summarise(
-  targets: TargetVerdict[],
-  noFailures: boolean,
-  logs: DiagnosisEvidence["logs"],
-  aborts: { logged: number; onWire: number },
-  unseen: boolean,
+/** What the incident's verdict weighs beside its targets' verdicts (diagnose.ts gathers it). */
+export interface IncidentWeights {
+  /** The log shows no 502 and the capture no failure. */
+  noFailures: boolean;
+  logs: DiagnosisEvidence["logs"];
+  /** 502s logged for clients that had gone: those the log names, and those only the capture tells. */
+  aborts: { logged: number; onWire: number };
+  /** A target's own answers may have gone unseen (own-answers.ts). */
+  unseen: boolean;
   /** Failures of the targets no cause accounts for (insufficient-data). */
-  unexplained: number,
+  unexplained: number;
   /** A target's failures beyond those its cause explains. */
-  unaccounted: (t: TargetVerdict) => number,
+  unaccounted: (t: TargetVerdict) => number;
   /** 5xx answers the stats lines count that nothing shows: targets' own answers the evidence missed. */
-  unseenOwn: number,
+  unseenOwn: number;
   /** Causes a target could have as well as its own (`judgeTargets`). */
-  ties: Map<string, TargetCause[]>,
+  ties: Map<string, TargetCause[]>;
   /** A target's responses cut short with no 502. */
-  cutShort: (t: TargetVerdict) => number,
+  cutShort: (t: TargetVerdict) => number;
   /** A target's failures of its cause that the capture shows outside the log's time. */
-  outsideOf: (t: TargetVerdict) => number,
-): Diagnosis["verdict"] {
+  outsideOf: (t: TargetVerdict) => number;
+}
+
+/** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
+export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnosis["verdict"] {
+  const { noFailures, logs, aborts, unseen, unexplained, unaccounted, unseenOwn, ties, cutShort, outsideOf } = w;
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
     " That is the capture's word alone: failures that never reach the wire (a host name that does not resolve, TLS settings the gateway rejects) only the gateway's log shows.";
