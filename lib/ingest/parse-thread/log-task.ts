@@ -118,6 +118,7 @@ export async function parseLog(store: BlobStore, file: ParseFile, io: TaskIo): P
         if (it.message === "targetRequest") counts.targetRequests++;
         if (!counts.org && it.org) counts.org = it.org;
         if (!counts.env && it.env) counts.env = it.env;
+        stats.observe(it);
         const done = stitcher.add(it);
         if (done) finished.push(...done);
       } else if (it.kind === "stats") {

@@ -150,6 +150,8 @@ export interface StatsDelta extends StatusCodeCounts {
   tresErrors: number;
   /** True when this line started a new counter series (new pid or a counter went down). */
   restarted: boolean;
+  /** True when the file began after this line's process started: its counters set the series' zero (deltas all 0). */
+  baseline: boolean;
 }
 
 export interface StatsTotals extends StatusCodeCounts {
