@@ -6,7 +6,7 @@ import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
-import { outsideLogFor, outsideLogOf } from "./outside-log";
+import { outsideCause, outsideLogFor, outsideLogOf } from "./outside-log";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetCause, TargetVerdict } from "./types";
 
@@ -81,6 +81,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     ties,
     cutShort: (v) => cutShortOf.get(v.target) ?? 0,
     outsideOf: (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
+    outsideOnly: targets.flatMap((v) => {
+      const c = v.cause === "healthy" ? outsideCause(outsideLogByTarget.get(v.target) ?? {}) : null;
+      return c ? [{ ...v, cause: c, explains502: 0 }] : [];
+    }),
   });
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;

@@ -37,11 +37,28 @@ export interface IncidentWeights {
   cutShort: (t: TargetVerdict) => number;
   /** A target's failures of its cause that the capture shows outside the log's time. */
   outsideOf: (t: TargetVerdict) => number;
+  /**
+   * Targets healthy in the log's time whose failures the capture shows outside it, each with the cause those stand
+   * for and nothing explained: they weigh with the others' failures outside the log's time.
+   */
+  outsideOnly: TargetVerdict[];
 }
 
 /** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
 export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnosis["verdict"] {
-  const { noFailures, logs, aborts, unseen, unexplained, unaccounted, unseenOwn, ties, cutShort, outsideOf } = w;
+  const {
+    noFailures,
+    logs,
+    aborts,
+    unseen,
+    unexplained,
+    unaccounted,
+    unseenOwn,
+    ties,
+    cutShort,
+    outsideOf,
+    outsideOnly,
+  } = w;
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
     " That is the capture's word alone: failures that never reach the wire (a host name that does not resolve, TLS settings the gateway rejects) only the gateway's log shows.";
@@ -116,7 +133,10 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
   if (outweighed || joined) confidence = "low";
   // Which cause fails most is a count of the gateway's failures: without its log, of those on the wire only.
   if (!logs.present) confidence = "low";
-  const swing = tieSwing(pool, cause, ties) || cutSwing(pool, cause, cutShort) || outsideSwing(pool, cause, outsideOf);
+  const swing =
+    tieSwing(pool, cause, ties) ||
+    cutSwing(pool, cause, cutShort) ||
+    outsideSwing([...pool, ...outsideOnly], cause, outsideOf);
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near

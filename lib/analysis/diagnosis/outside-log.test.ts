@@ -122,6 +122,34 @@ describe("failing connections outside the log's time", () => {
     expect(d.verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
   });
 
+  it("weigh for the incident on a target with none in the log's time, by the cause they stand for", () => {
+    // random-1362 with its log from the middle failure on: a TLS target's 14 failed handshakes all before it (that
+    // target healthy in the log's time) against another target's 12 hang-ups and a race. It read `both` at medium; the
+    // whole bundle's truth is tls-error.
+    const racing = target({
+      errors502: 11,
+      errorCodes: { ECONNRESET: 11 },
+      capture: cap({ "keepalive-race": 11 }, { races: { "idle-timer": 11 }, profile: profile(2000) }),
+    });
+    const tlsBefore = (outsideLog: Record<string, number>) =>
+      target({
+        target: "10.0.0.7:8443",
+        errors502: 0,
+        errorCodes: {},
+        capture: cap(outsideLog, { explained502: {}, outsideLog }),
+      });
+    const d = (outsideLog: Record<string, number>) => diagnose(ev([racing, tlsBefore(outsideLog)]));
+    expect(d({ "tls-handshake-failed": 12 }).targets[1]).toMatchObject({ cause: "healthy", confidence: "low" });
+    const swung = d({ "tls-handshake-failed": 12 }).verdict;
+    expect(swung).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(swung.summary).toContain(
+      "counted with them, the causes weigh tls-error 12, keepalive-mismatch 11, and the incident reads tls-error.",
+    );
+    // Far fewer than the headline's, or only gateway closes (a timeout, or clients gone): the headline stands.
+    expect(d({ "tls-handshake-failed": 3 }).verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+    expect(d({ "gateway-close": 30 }).verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+  });
+
   it("add to the runner-up's weight those of its kind: as many as the cause's leave it low", () => {
     // Blind random-736 with its log cut before the middle failure: 127.0.0.4:9009 answered 504 itself 3 times in the
     // log's time and raced 2 times there, 2 more after it. It read target-error at medium; the truth keepalive-mismatch.

@@ -39,6 +39,20 @@ export const outsideLogAgainst = (outside: Record<string, number>, cause: Target
 export const outsideLogFor = (outside: Record<string, number>, cause: TargetCause): number =>
   sum(outside, (k) => k !== "gateway-close" && (KIND[cause] ?? []).includes(k));
 
+/**
+ * The cause failures outside the log's time stand for, as a target's verdict would name it, or null (none, or only
+ * gateway closes: a timeout or a client gone, which the log of that time alone tells apart).
+ */
+export function outsideCause(outside: Record<string, number>): TargetCause | null {
+  const races = outside["keepalive-race"] ?? 0;
+  const hangups = (outside["premature-close"] ?? 0) + (outside["target-reset-mid-response"] ?? 0);
+  const closes: TargetCause = races && hangups ? "both" : races ? "keepalive-mismatch" : "premature-close";
+  const [top] = ([closes, "target-unreachable", "tls-error", "target-error"] as TargetCause[])
+    .map((c) => ({ c, n: outsideLogFor(outside, c) }))
+    .sort((a, b) => b.n - a.n);
+  return top.n > 0 ? top.c : null;
+}
+
 export function outsideLogLabel(outside: Record<string, number>): string | null {
   const n = sum(outside, () => true);
   if (n === 0) return null;
