@@ -29,11 +29,12 @@ export interface IndexedFile {
   index: LazyLineIndex | null;
 }
 
-/** The incident's parsed log files, in upload order, with their line indexes loaded (cached). */
+/** The incident's parsed log files, in upload order (by name within one upload), with their line indexes loaded (cached). */
 export async function indexedLogFiles(db: Db, store: BlobStore, incidentId: string): Promise<IndexedFile[]> {
   const files = await db.bundleFile.findMany({
     where: { incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus },
-    orderBy: { createdAt: "asc" },
+    // The files of one upload share createdAt (one statement's now()): their names order them, not the database's whim.
+    orderBy: [{ createdAt: "asc" }, { name: "asc" }, { id: "asc" }],
     select: { id: true, name: true },
   });
   const dataDir = dataDirOf(store);
