@@ -4,6 +4,13 @@ import { diagnose } from "./index";
 import { cap, ev, profile, target } from "./test-evidence";
 
 describe("failing connections outside the log's time", () => {
+  // A target racing 11 times at its 2 s idle timer, every race in the log's time: the incident's headline beside others.
+  const racing = target({
+    errors502: 11,
+    errorCodes: { ECONNRESET: 11 },
+    capture: cap({ "keepalive-race": 11 }, { races: { "idle-timer": 11 }, profile: profile(2000) }),
+  });
+
   it("leave a target with no logged failure healthy only at low, and say what the capture shows there", () => {
     // Blind random-1242 with its log cut before the middle failure: 127.0.0.2:8080's one 504 (request_timeout 5 s on
     // its slow /report) came after the log's last line; the capture shows the gateway closing that connection.
@@ -89,11 +96,6 @@ describe("failing connections outside the log's time", () => {
 
   it("weigh the incident's causes with the failures each stands for, but a gateway's close", () => {
     // Blind random-1285 with its log from the middle failure on: 11 × 504 after it, 8 refusals after it and 12 before.
-    const racing = target({
-      errors502: 11,
-      errorCodes: { ECONNRESET: 11 },
-      capture: cap({ "keepalive-race": 11 }, { races: { "idle-timer": 11 }, profile: profile(2000) }),
-    });
     const refused = (outsideLog: Record<string, number>) =>
       target({
         target: "10.0.0.9:443",
@@ -126,11 +128,6 @@ describe("failing connections outside the log's time", () => {
     // random-1362 with its log from the middle failure on: a TLS target's 14 failed handshakes all before it (that
     // target healthy in the log's time) against another target's 12 hang-ups and a race. It read `both` at medium; the
     // whole bundle's truth is tls-error.
-    const racing = target({
-      errors502: 11,
-      errorCodes: { ECONNRESET: 11 },
-      capture: cap({ "keepalive-race": 11 }, { races: { "idle-timer": 11 }, profile: profile(2000) }),
-    });
     const tlsBefore = (outsideLog: Record<string, number>) =>
       target({
         target: "10.0.0.7:8443",
