@@ -18,7 +18,7 @@ import {
   type LazyLineIndex,
 } from "./line-index-file";
 import type { ExploreLine, LineFacets, LinePage, LineQuery } from "./schema";
-import type { FileKind, FileStatus } from "@/lib/ingest/file-kinds";
+import { bundleFileOrder, type FileKind, type FileStatus } from "@/lib/ingest/file-kinds";
 
 /** Free text: stop a page after scanning this many candidate lines (the page says how far it got). */
 const TEXT_SCAN_LINES = 500_000;
@@ -33,8 +33,7 @@ export interface IndexedFile {
 export async function indexedLogFiles(db: Db, store: BlobStore, incidentId: string): Promise<IndexedFile[]> {
   const files = await db.bundleFile.findMany({
     where: { incidentId, kind: "gateway-log" satisfies FileKind, status: "done" satisfies FileStatus },
-    // The files of one upload share createdAt (one statement's now()): their names order them, not the database's whim.
-    orderBy: [{ createdAt: "asc" }, { name: "asc" }, { id: "asc" }],
+    orderBy: bundleFileOrder(),
     select: { id: true, name: true },
   });
   const dataDir = dataDirOf(store);

@@ -2,7 +2,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { IncidentListItem, IncidentView } from "@/lib/api/incident-schema";
-import { FileRowState, isCaptureKind, isPending, type FileStatus } from "@/lib/ingest/file-kinds";
+import { bundleFileOrder, FileRowState, isCaptureKind, isPending, type FileStatus } from "@/lib/ingest/file-kinds";
 import { readFileCounts, readTally, type FileCounts } from "@/lib/api/file-counts";
 import { matchProxy, type GatewayConfig } from "@/lib/parsers/config";
 import { pickBucketMs } from "@/lib/analysis/timeline";
@@ -121,7 +121,7 @@ export function clientLegOf(configs: GatewayConfig[]): (target: string) => boole
 export async function getIncidentView(db: Db, id: string): Promise<IncidentView | null> {
   // Files before the incident: a job sets its file done and refreshes the incident's range in one transaction, so a
   // view that reads every file done reads that range too (the incident first could miss the last file's commit).
-  const fileRows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: { createdAt: "asc" } });
+  const fileRows = await db.bundleFile.findMany({ where: { incidentId: id }, orderBy: bundleFileOrder() });
   const incident = await db.incident.findUnique({ where: { id } });
   if (!incident) return null;
   const files = fileRows.map((f) => ({ ...f, ...FileRowState.parse(f), counts: readFileCounts(f.counts) }));
@@ -326,7 +326,7 @@ export interface IncidentProgress {
 export async function getIncidentProgress(db: Db, id: string): Promise<IncidentProgress | null> {
   const rows = await db.bundleFile.findMany({
     where: { incidentId: id },
-    orderBy: { createdAt: "asc" },
+    orderBy: bundleFileOrder(),
     select: { id: true, status: true, bytesDone: true, size: true },
   });
   if (rows.length === 0 && !(await db.incident.findUnique({ where: { id }, select: { id: true } }))) return null;

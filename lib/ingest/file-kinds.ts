@@ -41,3 +41,10 @@ export const FileRowState = z.object({ kind: FileKindSchema, status: FileStatusS
 /** Still to be parsed: the incident shows its progress and the verdict is not final. */
 export const PENDING_STATUSES = ["queued", "parsing"] as const satisfies readonly FileStatus[];
 export const isPending = (s: FileStatus): boolean => (PENDING_STATUSES as readonly FileStatus[]).includes(s);
+
+/**
+ * The order files are listed and read in: upload order, by name within one upload. The files of one upload share
+ * `createdAt` (one statement's now()) and their ids are random, so without the name the database picks, and a
+ * PostgreSQL page listed them (and chose among same-ranked configs) differently from one load to the next.
+ */
+export const bundleFileOrder = () => [{ createdAt: "asc" as const }, { name: "asc" as const }, { id: "asc" as const }];
