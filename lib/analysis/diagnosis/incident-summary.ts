@@ -78,11 +78,16 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
         ? " But below level info the gateway writes no line for an answer a target sent itself, and no capture covers the log's time (or the stats lines count more 5xx answers than the log and captures show): a target's own 502 / 504s would not show here. A log at level info, or a capture of the same time, shows them."
         : "";
     const words = !logs.present ? "The capture shows no failing connection." : CAUSE_WORDS[cause];
+    // Failures the capture shows outside the log's time (a log rotated away): none here is not none in the incident.
+    const outside = outsideOnly.map((t) => `${t.target}: ${outsideOf(t)} of ${t.cause}`).join("; ");
+    const outsideWords = outside
+      ? ` But the capture shows failing connections outside the log's time (${outside}): the gateway's log of that time tells whether they were its 502s.`
+      : "";
     return {
       cause,
-      confidence: blind ? "low" : logs.coverage === "full" && !aborts.onWire ? "high" : "medium",
+      confidence: blind || outside ? "low" : logs.coverage === "full" && !aborts.onWire ? "high" : "medium",
       explains502: 0,
-      summary: `${gone ? `No target failed.${goneWords}` : words}${blind}`,
+      summary: `${gone ? `No target failed.${goneWords}` : words}${blind}${outsideWords}`,
     };
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { diagnose } from "./index";
 import { cap, ev, profile, target } from "./test-evidence";
 
+const quietLog = { present: true, coverage: "full" as const, status502: 0, econnreset: 0, byTarget: [] };
+
 describe("failing connections outside the log's time", () => {
   // A target racing 11 times at its 2 s idle timer, every race in the log's time: the incident's headline beside others.
   const racing = target({
@@ -145,6 +147,13 @@ describe("failing connections outside the log's time", () => {
     // Far fewer than the headline's, or only gateway closes (a timeout, or clients gone): the headline stands.
     expect(d({ "tls-handshake-failed": 3 }).verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
     expect(d({ "gateway-close": 30 }).verdict).toMatchObject({ cause: "keepalive-mismatch", confidence: "high" });
+    // That target alone: no 502 in the log, but not sure of none in the incident.
+    const alone = diagnose(ev([tlsBefore({ "tls-handshake-failed": 12 })], { logs: quietLog })).verdict;
+    expect(alone).toMatchObject({ cause: "no-502", confidence: "low" });
+    expect(alone.summary).toContain(
+      "But the capture shows failing connections outside the log's time (10.0.0.7:8443: 12 of tls-error): the gateway's log of that time tells whether they were its 502s.",
+    );
+    expect(diagnose(ev([tlsBefore({})], { logs: quietLog })).verdict).toMatchObject({ confidence: "high" });
   });
 
   it("add to the runner-up's weight those of its kind: as many as the cause's leave it low", () => {
