@@ -88,6 +88,21 @@ describe("evidence loader", () => {
     );
     expect(e.config).toMatchObject({ fileName: "acme-prod-config.yaml", keepAliveTimeoutMs: 2 });
   });
+  it("of two environments' configs, takes the one whose proxies name the incident's targets", () => {
+    const env = (keep: number, target: string) => {
+      const [host, port] = target.split(":");
+      const proxies = [{ name: "p", base_path: "/p", target: { host, port: Number(port) } }];
+      return { config: { ...cfg(keep).config, proxies } };
+    };
+    const files = (testTarget: string) =>
+      baseView([
+        { kind: "gateway-config", name: "acme-prod-config.yaml", counts: env(1, "t:9") },
+        { kind: "gateway-config", name: "acme-test-config.yaml", counts: env(2, testTarget) },
+      ]);
+    expect(evidenceFromView(files("t:1"), {}).config).toMatchObject({ fileName: "acme-test-config.yaml" });
+    // Neither names them: the first by name, as the page lists them.
+    expect(evidenceFromView(files("t:8"), {}).config).toMatchObject({ fileName: "acme-prod-config.yaml" });
+  });
   it("ignores malformed saved answers", () => {
     expect(parseAnswers({ targetKeepAliveMs: "x" })).toEqual({});
     expect(parseAnswers(null)).toEqual({});

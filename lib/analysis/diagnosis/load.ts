@@ -70,11 +70,17 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
   }));
 }
 
-/** The config that runs: ORG-ENV-config.yaml before the default.yaml template and other YAML. */
+/**
+ * The config that runs: ORG-ENV-config.yaml before the default.yaml template and other YAML; of two such (two
+ * environments' configs), the one whose proxies name more of the targets the log and captures show; then by name.
+ */
 function runningConfig(view: BaseView) {
   const files = view.files.filter((f) => f.kind === "gateway-config" && f.status === "done" && f.counts.config);
   const rank = (name: string) => (/-config\.ya?ml$/i.test(name) ? 0 : /(^|\/)default\.ya?ml$/i.test(name) ? 2 : 1);
-  return files.sort((a, b) => rank(a.name) - rank(b.name))[0] ?? null;
+  const seen = new Set(view.targets.map((t) => t.target));
+  const named = (f: (typeof files)[number]) =>
+    (f.counts.config?.proxies ?? []).filter((p) => p.target && seen.has(`${p.target.host}:${p.target.port}`)).length;
+  return files.sort((a, b) => rank(a.name) - rank(b.name) || named(b) - named(a))[0] ?? null;
 }
 
 /** Builds the evidence from what the incident view already holds plus the stored configs and answers. */
