@@ -144,7 +144,7 @@ export function judgeCloses(
   if (races && prem && raceConfirmed) {
     // Races held up on their way (a stalled target, relay or load balancer) read as hang-ups, in proportion to the
     // races: hang-ups fewer than a quarter of the races at the timer may all be such (blind lab world random-36,
-    // 4–12 beside 49–81 races; the recorded `both` targets have at least half as many hang-ups as races).
+    // 4–12 beside 49–81 races), and real ones may be as few (random-1401: one beside 5 races; random-1408 beside 43).
     const hangups = prem - offTimer;
     const few = hangups * 4 < atTimer;
     // Races seen only after the timer, on requests that may have reached the target before it fired, and fewer than

@@ -80,7 +80,7 @@ describe("diagnose: a verdict per target", () => {
     expect(both(49, 4)).toMatchObject({ cause: "both", confidence: "low" });
     expect(both(71, 1)).toMatchObject({ cause: "both", confidence: "low" });
     expect(both(49, 4).summary).toMatch(/the hang-ups may not be real/);
-    // The recorded both targets: at least half as many hang-ups as races (random-9: 6 races, 4 hang-ups).
+    // Hang-ups at least a quarter of the races (random-9: 6 races, 4 hang-ups): both, sure.
     expect(both(6, 4)).toMatchObject({ cause: "both", confidence: "high" });
     expect(both(6, 4).summary).not.toMatch(/may not be real/);
   });
