@@ -59,6 +59,13 @@ function closesBeforeTimeout(t: TargetEvidence, timeoutMs: number): number {
   return Math.min(gwClose, early);
 }
 
+/** Every close of a pending request the gateway made on this target came too soon for its timeout: clients gone. */
+export function closesAllTooSoon(t: TargetEvidence, e: DiagnosisEvidence): boolean {
+  const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
+  const timeoutMs = shortestTimeoutMs(t, e);
+  return gwClose > 0 && timeoutMs !== null && closesBeforeTimeout(t, timeoutMs) >= gwClose;
+}
+
 /** `gw504`: the target's 504s the gateway logged itself (not the target's own, not unanswered SYNs). */
 export function clientAborts(t: TargetEvidence, e: DiagnosisEvidence, gw504: number): ClientAborts {
   const logged = t.errorCodes[CLIENT_GONE] ?? 0;

@@ -3,7 +3,7 @@ import { judgeTargets, targetFailures } from "./targets";
 import { summarise } from "./incident-summary";
 import { cutWithout502 } from "./cut-responses";
 import { KEEP_ALIVE_SCOPE } from "./fixes";
-import { incidentClientAborts } from "./client-aborts";
+import { closesAllTooSoon, incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
 import { outsideCause, outsideLogFor, outsideLogOf } from "./outside-log";
@@ -81,6 +81,12 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     ties,
     cutShort: (v) => cutShortOf.get(v.target) ?? 0,
     outsideOf: (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
+    outsideAll: (v) => {
+      const { "gateway-close": closes = 0, ...rest } = outsideLogByTarget.get(v.target) ?? {};
+      const t = e.targets.find((x) => x.target === v.target);
+      // Gateway closes all too soon for its timeout are clients gone there too, no failure of a target.
+      return t && closesAllTooSoon(t, e) ? rest : { ...rest, "gateway-close": closes };
+    },
     outsideOnly: targets.flatMap((v) => {
       const c = v.cause === "healthy" ? outsideCause(outsideLogByTarget.get(v.target) ?? {}) : null;
       return c ? [{ ...v, cause: c, explains502: 0 }] : [];

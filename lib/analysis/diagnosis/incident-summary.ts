@@ -1,6 +1,7 @@
 /** The incident's verdict from its targets' verdicts: the cause explaining most failures, and how sure. Pure. */
 import { minConfidence } from "./candidate";
 import { cutSwing, headline, outsideSwing, secondCause, tieSwing, withinATenth } from "./headline";
+import { outsideLogList } from "./outside-log";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, TargetCause, TargetVerdict } from "./types";
 
 const CAUSE_WORDS: Record<Cause, string> = {
@@ -42,6 +43,8 @@ export interface IncidentWeights {
    * for and nothing explained: they weigh with the others' failures outside the log's time.
    */
   outsideOnly: TargetVerdict[];
+  /** Each target's failing connections outside the log's time, by class, gateway closes too. */
+  outsideAll: (t: TargetVerdict) => Record<string, number>;
 }
 
 /** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
@@ -58,6 +61,7 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
     cutShort,
     outsideOf,
     outsideOnly,
+    outsideAll,
   } = w;
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -78,8 +82,13 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
         ? " But below level info the gateway writes no line for an answer a target sent itself, and no capture covers the log's time (or the stats lines count more 5xx answers than the log and captures show): a target's own 502 / 504s would not show here. A log at level info, or a capture of the same time, shows them."
         : "";
     const words = !logs.present ? "The capture shows no failing connection." : CAUSE_WORDS[cause];
-    // Failures the capture shows outside the log's time (a log rotated away): none here is not none in the incident.
-    const outside = outsideOnly.map((t) => `${t.target}: ${outsideOf(t)} of ${t.cause}`).join("; ");
+    // Failures the capture shows outside the log's time (a log rotated away): none here is not none in the incident;
+    // a gateway's close there too, a timeout as likely as a client gone (random-1446 with its log cut before).
+    const outside = targets
+      .map((t) => [t.target, outsideLogList(outsideAll(t))])
+      .filter(([, list]) => list)
+      .map(([target, list]) => `${target}: ${list}`)
+      .join("; ");
     const outsideWords = outside
       ? ` But the capture shows failing connections outside the log's time (${outside}): the gateway's log of that time tells whether they were its 502s.`
       : "";

@@ -151,9 +151,24 @@ describe("failing connections outside the log's time", () => {
     const alone = diagnose(ev([tlsBefore({ "tls-handshake-failed": 12 })], { logs: quietLog })).verdict;
     expect(alone).toMatchObject({ cause: "no-502", confidence: "low" });
     expect(alone.summary).toContain(
-      "But the capture shows failing connections outside the log's time (10.0.0.7:8443: 12 of tls-error): the gateway's log of that time tells whether they were its 502s.",
+      "But the capture shows failing connections outside the log's time (10.0.0.7:8443: 12 tls-handshake-failed): the gateway's log of that time tells whether they were its 502s.",
     );
     expect(diagnose(ev([tlsBefore({})], { logs: quietLog })).verdict).toMatchObject({ confidence: "high" });
+    // Gateway closes there name no cause, but may be its timeouts (random-1446, its log cut before the middle failure).
+    const closed = diagnose(ev([tlsBefore({ "gateway-close": 14 })], { logs: quietLog })).verdict;
+    expect(closed).toMatchObject({ cause: "no-502", confidence: "low" });
+    expect(closed.summary).toContain("(10.0.0.7:8443: 14 gateway-close)");
+    // Unless every close of the target came too soon for request_timeout (30 s): clients gone there too.
+    const gone = target({
+      target: "10.0.0.7:8443",
+      errors502: 0,
+      errorCodes: {},
+      capture: cap(
+        { "gateway-close": 14 },
+        { explained502: {}, outsideLog: { "gateway-close": 14 }, gatewayCloseQuiet: { "1700": 14 } },
+      ),
+    });
+    expect(diagnose(ev([gone], { logs: quietLog })).verdict).toMatchObject({ cause: "no-502", confidence: "high" });
   });
 
   it("add to the runner-up's weight those of its kind: as many as the cause's leave it low", () => {

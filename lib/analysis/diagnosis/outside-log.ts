@@ -53,12 +53,16 @@ export function outsideCause(outside: Record<string, number>): TargetCause | nul
   return top.n > 0 ? top.c : null;
 }
 
-export function outsideLogLabel(outside: Record<string, number>): string | null {
-  const n = sum(outside, () => true);
-  if (n === 0) return null;
-  const list = Object.entries(outside)
+/** "5 keepalive-race, 3 × 502 answered by the target": the most first. */
+export const outsideLogList = (outside: Record<string, number>): string =>
+  Object.entries(outside)
+    .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${v} ${OWN[k] ?? k}`)
     .join(", ");
-  return `${n} failure(s) in the capture lie outside the log's time (${list}): no log line names them; the log of that time tells what each was`;
+
+export function outsideLogLabel(outside: Record<string, number>): string | null {
+  const n = sum(outside, () => true);
+  if (n === 0) return null;
+  return `${n} failure(s) in the capture lie outside the log's time (${outsideLogList(outside)}): no log line names them; the log of that time tells what each was`;
 }
