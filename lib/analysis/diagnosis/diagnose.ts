@@ -82,10 +82,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     cutShort: (v) => cutShortOf.get(v.target) ?? 0,
     outsideOf: (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
     outsideAll: (v) => {
-      const { "gateway-close": closes = 0, ...rest } = outsideLogByTarget.get(v.target) ?? {};
+      const outside = outsideLogByTarget.get(v.target) ?? {};
       const t = e.targets.find((x) => x.target === v.target);
       // Gateway closes all too soon for its timeout are clients gone there too, no failure of a target.
-      return t && closesAllTooSoon(t, e) ? rest : { ...rest, "gateway-close": closes };
+      return t && closesAllTooSoon(t, e) ? { ...outside, "gateway-close": 0 } : outside;
     },
     outsideOnly: targets.flatMap((v) => {
       const c = v.cause === "healthy" ? outsideCause(outsideLogByTarget.get(v.target) ?? {}) : null;
