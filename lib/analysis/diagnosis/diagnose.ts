@@ -6,7 +6,7 @@ import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { closesAllTooSoon, incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
-import { outsideCause, outsideLogFor, outsideLogOf } from "./outside-log";
+import { outsideLogOf } from "./outside-log";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetCause, TargetVerdict } from "./types";
 
@@ -80,17 +80,12 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unseenOwn,
     ties,
     cutShort: (v) => cutShortOf.get(v.target) ?? 0,
-    outsideOf: (v) => outsideLogFor(outsideLogByTarget.get(v.target) ?? {}, v.cause),
-    outsideAll: (v) => {
+    outside: (v) => {
       const outside = outsideLogByTarget.get(v.target) ?? {};
       const t = e.targets.find((x) => x.target === v.target);
       // Gateway closes all too soon for its timeout are clients gone there too, no failure of a target.
       return t && closesAllTooSoon(t, e) ? { ...outside, "gateway-close": 0 } : outside;
     },
-    outsideOnly: targets.flatMap((v) => {
-      const c = v.cause === "healthy" ? outsideCause(outsideLogByTarget.get(v.target) ?? {}) : null;
-      return c ? [{ ...v, cause: c, explains502: 0 }] : [];
-    }),
   });
   const cause = verdict.cause;
   const fix = targets.find((t) => t.cause !== "healthy" && t.fix)?.fix ?? null;

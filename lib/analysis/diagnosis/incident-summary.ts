@@ -1,7 +1,7 @@
 /** The incident's verdict from its targets' verdicts: the cause explaining most failures, and how sure. Pure. */
 import { minConfidence } from "./candidate";
 import { cutSwing, headline, outsideSwing, secondCause, tieSwing, withinATenth } from "./headline";
-import { outsideLogList } from "./outside-log";
+import { outsideLogFor, outsideLogList, outsideOnly } from "./outside-log";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, TargetCause, TargetVerdict } from "./types";
 
 const CAUSE_WORDS: Record<Cause, string> = {
@@ -36,15 +36,11 @@ export interface IncidentWeights {
   ties: Map<string, TargetCause[]>;
   /** A target's responses cut short with no 502. */
   cutShort: (t: TargetVerdict) => number;
-  /** A target's failures of its cause that the capture shows outside the log's time. */
-  outsideOf: (t: TargetVerdict) => number;
   /**
-   * Targets healthy in the log's time whose failures the capture shows outside it, each with the cause those stand
-   * for and nothing explained: they weigh with the others' failures outside the log's time.
+   * Each target's failing connections the capture shows outside the log's time, by class, gateway closes too (none
+   * where all came sooner than its timeout: clients gone).
    */
-  outsideOnly: TargetVerdict[];
-  /** Each target's failing connections outside the log's time, by class, gateway closes too. */
-  outsideAll: (t: TargetVerdict) => Record<string, number>;
+  outside: (t: TargetVerdict) => Record<string, number>;
 }
 
 /** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
@@ -59,9 +55,7 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
     unseenOwn,
     ties,
     cutShort,
-    outsideOf,
-    outsideOnly,
-    outsideAll,
+    outside: outsideLog,
   } = w;
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -85,7 +79,7 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
     // Failures the capture shows outside the log's time (a log rotated away): none here is not none in the incident;
     // a gateway's close there too, a timeout as likely as a client gone (random-1446 with its log cut before).
     const outside = targets
-      .map((t) => [t.target, outsideLogList(outsideAll(t))])
+      .map((t) => [t.target, outsideLogList(outsideLog(t))])
       .filter(([, list]) => list)
       .map(([target, list]) => `${target}: ${list}`)
       .join("; ");
@@ -150,7 +144,7 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
   const swing =
     tieSwing(pool, cause, ties) ||
     cutSwing(pool, cause, cutShort) ||
-    outsideSwing([...pool, ...outsideOnly], cause, outsideOf);
+    outsideSwing([...pool, ...outsideOnly(targets, outsideLog)], cause, (t) => outsideLogFor(outsideLog(t), t.cause));
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near

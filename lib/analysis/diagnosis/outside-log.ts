@@ -4,7 +4,7 @@
  * race there a failure the log never had: so they are not counted as failures, only against a cause that does not
  * stand for them, and against a healthy verdict. Pure.
  */
-import type { DiagnosisEvidence, TargetCause, TargetEvidence } from "./types";
+import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { sum } from "./codes";
 
 const CLOSES = ["keepalive-race", "premature-close", "target-reset-mid-response"];
@@ -52,6 +52,19 @@ export function outsideCause(outside: Record<string, number>): TargetCause | nul
     .sort((a, b) => b.n - a.n);
   return top.n > 0 ? top.c : null;
 }
+
+/**
+ * Targets healthy in the log's time whose failures the capture shows outside it, each with the cause those stand for
+ * and nothing explained: they weigh with the others' failures outside the log's time.
+ */
+export const outsideOnly = (
+  targets: TargetVerdict[],
+  outside: (t: TargetVerdict) => Record<string, number>,
+): TargetVerdict[] =>
+  targets.flatMap((v) => {
+    const c = v.cause === "healthy" ? outsideCause(outside(v)) : null;
+    return c ? [{ ...v, cause: c, explains502: 0 }] : [];
+  });
 
 /** "5 keepalive-race, 3 × 502 answered by the target": the most first. */
 export const outsideLogList = (outside: Record<string, number>): string =>
