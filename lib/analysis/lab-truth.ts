@@ -141,6 +141,8 @@ export const labConnection = z.object({
    * `request-timeout`: request_timeout is set; `unknown` otherwise. Absent before client-abort-*.
    */
   gatewayCloseCause: z.enum(["client-abort", "gateway-exit", "request-timeout", "unknown"]).optional(),
+  /** A gateway-close in the middle of an answer (after response bytes), not of a request with none. */
+  midResponse: z.boolean().optional(),
 });
 
 export const labTruth = z.object({

@@ -56,6 +56,8 @@ export const TargetRow = z.object({
   failuresOutsideCapture: z.number().default(0),
   /** Those failures by error code, keyed as `errorCodes` ("none": no code, as the target's own answers). */
   failuresOutsideCaptureCodes: z.record(z.string(), z.number()).optional(),
+  /** Its responses the log shows cut short (targetResponse aborted), by their transaction's duration (ms, 100 ms steps). */
+  abortedDurations: z.record(z.string(), z.number()).optional(),
   /** From captures (lib/incidents/connections.ts): connections by class, inferred keep-alive timeout, 502s explained by class. */
   ...TargetConnections.shape,
 });

@@ -105,6 +105,23 @@ async function failuresOutside(db: Db, incidentId: string, logIds: string[], ws:
   return byTarget;
 }
 
+/**
+ * Per target, the log's responses cut short (the target's `aborted` error, not a 504) by how long their transaction
+ * lasted, in 100 ms steps: the gateway's own timeout cuts an answer no sooner than it (cut-responses.ts).
+ */
+async function abortedDurations(db: Db, incidentId: string, logIds: string[]) {
+  const rows = await db.$queryRaw<Array<{ target: string; step: number; n: bigint }>>`
+    SELECT target, (floor("durationMs" / 100) * 100)::int step, count(*) n
+    FROM "LogTransaction"
+    WHERE "incidentId" = ${incidentId} AND "errCode" IS NOT NULL AND "errMessage" = 'aborted'
+      AND status IS DISTINCT FROM 504 AND "durationMs" IS NOT NULL AND target IS NOT NULL
+      AND "fileId" = ANY(${logIds}::text[])
+    GROUP BY 1, 2`;
+  const byTarget = new Map<string, Record<string, number>>();
+  for (const r of rows) byTarget.set(r.target, { ...byTarget.get(r.target), [r.step]: Number(r.n) });
+  return byTarget;
+}
+
 export const incidentUrl = (id: string) => `/incidents/${id}`;
 
 /** An endpoint on the gateway's own port (edgemicro.port) that no proxy targets: the client → gateway leg. */
@@ -210,6 +227,9 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
     windows.length && doneLogIds.length
       ? await failuresOutside(db, id, doneLogIds, windows)
       : new Map<string, Record<string, number>>();
+  const aborted = doneLogIds.length
+    ? await abortedDurations(db, id, doneLogIds)
+    : new Map<string, Record<string, number>>();
   const full = logCoverage === "full";
   // The capture's addresses under the names the log gives them (localhost:9000 for 127.0.0.1:9000).
   // The logs' time on the captures' clock, first line to last: a failing connection outside it has no line that could
@@ -311,6 +331,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
         p95Ms: r.p95,
         failuresOutsideCapture: Object.values(outside.get(r.target) ?? {}).reduce((n, k) => n + k, 0),
         failuresOutsideCaptureCodes: outside.get(r.target) ?? {},
+        abortedDurations: aborted.get(r.target) ?? {},
         ...(capture.get(r.target) ?? NO_CAPTURE),
       };
     }),

@@ -798,6 +798,20 @@ export const scenarios = {
     ],
     lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ["export"], 1), gaps: [{ p: 1, min: 300, max: 2000 }] }],
   },
+  "timeout-streaming": {
+    description:
+      "The target's /orders/export sends its head (Content-Length 1.9 kB) and 400 body bytes at once, the rest 5 s later; the gateway's request_timeout is 2 s, a socket idle timer, so it fires in the middle of that response. The client waits 10 s. Level info. Other paths are fast.",
+    durationS: 30,
+    clientTimeoutMs: 10000,
+    gateway: gw({ keepAliveTimeout: 30000, requestTimeout: 2 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, drip: { prefix: "/export", bodyBytes: 400, restAfterMs: 5000 } },
+      }),
+    ],
+    lanes: [scatterLane(0, paths, 2), { ...scatterLane(0, ["export"], 1), gaps: [{ p: 1, min: 300, max: 2000 }] }],
+  },
 };
 
 // Derived fixtures: a copy of a recorded scenario with its capture time-shifted.

@@ -35,6 +35,8 @@
 //                    closed (FIN/RST) without ever sending its handshake Finished or any application data: it
 //                    rejected the handshake. Read with the gateway's own TLS session keys (Node's --tls-keylog),
 //                    which decrypt the TLS 1.3 handshake for tshark; the fixture's capture is as a customer's
+//                    Also gateway-close (`midResponse`): nothing pending, but the gateway closed first after response
+//                    bytes to the last request, and tshark's HTTP dissector completed fewer responses than requests
 //   target-reset-mid-response  nothing pending by the rule above, but the target closed first after response bytes
 //                    to the last request and tshark's HTTP dissector (body reassembly on) completed fewer responses
 //                    than the connection carried requests: the last response stopped short of its Content-Length
@@ -227,14 +229,10 @@ function classify(
   const info = { requests: reqs.length, responses: resps.length };
   const h = http?.get(pk[0].stream);
   const targetFirst = tClose && (!gClose || tClose.t <= gClose.t);
-  if (
-    !pending &&
-    targetFirst &&
-    h &&
-    h.responses < h.requests &&
-    lastReq &&
-    resps.some((r) => r.t > lastReq.t && r.t <= tClose.t)
-  ) {
+  // Nothing pending, yet the last answer had begun and never completed (tshark's HTTP dissector) when `close` came.
+  const cutBy = (close) =>
+    !pending && h && h.responses < h.requests && lastReq && resps.some((r) => r.t > lastReq.t && r.t <= close.t);
+  if (targetFirst && cutBy(tClose)) {
     const bytes = resps.filter((r) => r.t > lastReq.t && r.t <= tClose.t).reduce((n, r) => n + r.len, 0);
     return {
       ...base,
@@ -242,6 +240,20 @@ function classify(
       ...info,
       closeFlag: tClose.rst ? "RST" : "FIN",
       why: `target ${tClose.rst ? "RST" : "FIN"} ${ms(tClose.t - lastReq.t)} ms after the last request, after ${bytes} response bytes; tshark's HTTP dissector completed ${h.responses} response(s) of ${h.requests} request(s): the last one stopped short`,
+    };
+  }
+  // The gateway closed first in the middle of an answer: its request_timeout, an idle timer, fired between two parts
+  // of a slow one (timeout-streaming), or its worker stopped. It had passed the status on, so no 502 is logged.
+  if (gClose && !targetFirst && cutBy(gClose)) {
+    const lastT = resps.filter((r) => r.t <= gClose.t).at(-1);
+    const exit = workerExits.find((w) => gClose.t >= w.fromUs && gClose.t <= w.toUs);
+    return {
+      ...base,
+      class: "gateway-close",
+      ...info,
+      midResponse: true,
+      gatewayCloseCause: exit ? "gateway-exit" : requestTimeoutS ? "request-timeout" : "unknown",
+      why: `gateway ${gClose.rst ? "RST" : "FIN"} ${ms(gClose.t - lastT.t)} ms after the target's last response byte, in the middle of its answer; tshark's HTTP dissector completed ${h.responses} response(s) of ${h.requests} request(s)${exit ? `; a gateway worker was being stopped (${exit.how})` : ""}`,
     };
   }
   if (!pending) {
@@ -532,6 +544,7 @@ function logCounts(
   midResponseRst = 0,
   clientAbortCloses = 0,
   workerExitCloses = 0,
+  midResponseCloses = 0,
 ) {
   // Client-facing lines only: the gateway's error line or its sourceResponse; a target's own 502 also shows on
   // its targetResponse lines (grep -F '][502][' LOG | grep -vcF '][targetResponse').
@@ -539,7 +552,8 @@ function logCounts(
   const status502 = clientFailures(logFiles, "502");
   const status504 = clientFailures(logFiles, "504");
   // Unanswered SYNs end in a 504 when request_timeout fires first, else in a 502 (connect ETIMEDOUT).
-  const timeoutCloses = c["gateway-close"] - clientAbortCloses - workerExitCloses;
+  // A timeout in the middle of an answer logs no 504: the status had gone on.
+  const timeoutCloses = c["gateway-close"] - clientAbortCloses - workerExitCloses - midResponseCloses;
   const syn504 = Math.min(c["syn-unanswered"], Math.max(0, status504 - timeoutCloses));
   const syn502 = c["syn-unanswered"] - syn504;
   return {
@@ -955,6 +969,7 @@ export function computeTruth({ name, sc, fullPcap, mapFile, logFiles, client = [
       connections.filter((c) => c.class === "target-reset-mid-response" && c.closeFlag === "RST").length,
       connections.filter((c) => c.gatewayCloseCause === "client-abort").length,
       connections.filter((c) => c.gatewayCloseCause === "gateway-exit").length,
+      connections.filter((c) => c.midResponse && c.gatewayCloseCause !== "gateway-exit").length,
     ),
     captureCheck: { lostSegments: lost, tsharkFilter: LOST_FILTER },
     connections,

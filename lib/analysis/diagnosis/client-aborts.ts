@@ -48,7 +48,7 @@ export function shortestTimeoutMs(t: TargetEvidence, e: DiagnosisEvidence): numb
  * the timeout, by more than the capture's timing can blur (5 %, at least 100 ms). Closes of unknown quiet count as
  * timeouts.
  */
-function closesBeforeTimeout(t: TargetEvidence, timeoutMs: number): number {
+export function closesBeforeTimeout(t: TargetEvidence, timeoutMs: number): number {
   const gwClose = t.capture?.byClass["gateway-close"] ?? 0;
   if (timeoutMs === Infinity) return gwClose;
   const limit = timeoutMs - Math.max(100, timeoutMs * 0.05);

@@ -98,7 +98,7 @@ export function fixFor(
         title: `Find why ${t.target} answers slower than the gateway waits`,
         snippet: `# ${cfg}\nedgemicro:\n  request_timeout: ${rt ?? "N"}   # seconds; raise only if slow answers are expected`,
         notes: [
-          `The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, or ETIMEDOUT): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`,
+          `The gateway gave up waiting${rt ? ` after request_timeout = ${rt} s` : ""} (504, ETIMEDOUT, or an answer cut in the middle of a pause, with no 502): find the slow endpoint on the target; a proxy's own timeout in proxies[] overrides request_timeout.`,
           ...(t.capture
             ? []
             : [

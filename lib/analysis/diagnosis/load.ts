@@ -52,6 +52,7 @@ function targetEvidence(view: BaseView): TargetEvidence[] {
     errorCodes: t.errorCodes,
     outsideCapture: t.failuresOutsideCapture,
     outsideCaptureCodes: t.failuresOutsideCaptureCodes,
+    abortedDurations: t.abortedDurations,
     capture:
       t.connections.total > 0
         ? {

@@ -220,7 +220,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   const closes = t.capture ? judgeCloses(t, t.capture, capRef, logged) : null;
   if (closes) candidates.push(closes);
   // Responses the log shows cut short: the capture, when it shows them, has said so above.
-  const cut = cutInLog(t, e, failures, aborts.onWire, logRef);
+  const cut = cutInLog(t, e, failures, aborts.onWire, logRef, capRef);
   if (cut) candidates.push(cut.candidate);
 
   // The 502s of clients gone that only the wire shows were logged socket hang up / ECONNRESET.

@@ -83,6 +83,8 @@ export interface TargetEvidence {
   outsideCapture?: number;
   /** Those failures by error code, keyed as `errorCodes` ("none": no code, as the target's own answers). */
   outsideCaptureCodes?: Record<string, number>;
+  /** The log's responses cut short (targetResponse aborted) by how long their transaction lasted (ms, 100 ms steps). */
+  abortedDurations?: Record<string, number>;
   capture: {
     total: number;
     byClass: Record<string, number>;
