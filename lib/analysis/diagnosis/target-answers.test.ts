@@ -42,6 +42,28 @@ describe("a target answering with bytes that are not valid HTTP", () => {
     );
     expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "medium", explains502: 4 });
   });
+
+  it("its answers that are not HTTP and its own 502s weigh together against the closes beside them", () => {
+    // Battery 105's random-1472 at level error: 24 answers Node's parser rejected and 3 own 502s (27 target-error)
+    // beside 7 races and 19 hang-ups read `both` at medium, each kind of its errors weighed alone against 26.
+    const closes = (races: number, hangups: number) =>
+      cap(
+        { "keepalive-race": races, "premature-close": hangups },
+        { races: { "idle-timer": races }, premature: { "answer-time": hangups }, profile: profile(990) },
+      );
+    const d = diagnose(
+      ev([
+        target({
+          errors502: 53,
+          targetAnswered502: 3,
+          errorCodes: { HPE_INVALID_STATUS: 24, ECONNRESET: 26, none: 3 },
+          capture: closes(7, 19),
+        }),
+      ]),
+    );
+    expect(d.targets[0].cause).toBe("target-error");
+    expect(d.targets[0].evidence.map((x) => x.label).join("\n")).toMatch(/also: .*closes idle sockets/);
+  });
 });
 
 describe("a target that closes every connection right after its response", () => {

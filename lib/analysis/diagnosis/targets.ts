@@ -239,7 +239,12 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     }
   }
 
-  candidates.sort((a, b) => b.explains - a.explains || RANK[b.confidence] - RANK[a.confidence]);
+  // Candidates of one cause weigh together: a target's answers that are not HTTP and its own 502s are both its errors
+  // (random-1472: 24 and 3 of them beside 26 races and hang-ups read `both` at medium; the truth counts 27 to 25).
+  const weight = (c: Candidate) => candidates.reduce((n, x) => (x.cause === c.cause ? n + x.explains : n), 0);
+  candidates.sort(
+    (a, b) => weight(b) - weight(a) || b.explains - a.explains || RANK[b.confidence] - RANK[a.confidence],
+  );
   if (unknown) candidates.splice(candidates.length && candidates[0].explains >= unknownResets ? 1 : 0, 0, unknown);
   const main = candidates[0];
   const abortNote = clientAbortNote(aborts);
@@ -307,7 +312,9 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // Other causes of the same target stay visible as evidence; the strongest of them weighs against the cause (the
   // unexplained resets, explaining none, may come first among them: blind world random-377 from its log alone).
   const others = candidates.slice(1).filter((c) => c.explains > 0 || c === unknown);
-  const runner = others.reduce<Candidate | null>((b, c) => (c.explains > (b?.explains ?? 0) ? c : b), null);
+  const rivals = others.filter((c) => c.cause !== main.cause);
+  const runner = rivals.reduce<Candidate | null>((b, c) => (weight(c) > (b ? weight(b) : 0) ? c : b), null);
+  const mainWeight = weight(main);
   // Failures outside the capture's time (or at its edge), which no log code names either: of a cause the capture cannot
   // show, perhaps another one. Weighed as a second cause would be; as many as the cause explains leave it low (blind
   // world random-210, capture from its middle failure on: 2 races seen, 2 hang-ups before it).
@@ -320,11 +327,11 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   // Resets no close on the wire accounts for, in the capture's time or not, are unrecorded too (random-831, cut).
   const openResets = closes ? Math.min(unexplained, Math.max(0, resets - closes502)) : 0;
   const unrecorded = Math.max(outsideUnnamed, openResets);
-  const runnerAtMost = (runner?.explains ?? 0) + unrecorded; // the runner-up, every unrecorded failure given to it
+  const runnerAtMost = (runner ? weight(runner) : 0) + unrecorded; // the runner-up, every unrecorded failure given to it
   // Each with its own kind outside the log's time: the runner-up may lead there (random-736, log cut before).
   const runnerOutside = runner ? outsideLogFor(outside, runner.cause) : 0;
   const leadOutside =
-    runnerOutside > 0 && runnerAtMost + runnerOutside >= main.explains + outsideLogFor(outside, main.cause);
+    runnerOutside > 0 && runnerAtMost + runnerOutside >= mainWeight + outsideLogFor(outside, main.cause);
   // 5xx answers the stats lines count and nothing shows may be its own, uncounted failures.
   const unseen = main === unknown ? 0 : unseenAnswersOf(t, e);
   // With no log line for them and nothing counting them, a TLS target's own 502 / 504s show nowhere.
@@ -340,7 +347,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ["low", unrecorded > 0 && unrecorded >= main502],
     // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223), or
     // with the failures of each outside the log's time.
-    ["low", others.length > 0 && (runnerAtMost >= main.explains || leadOutside)],
+    ["low", rivals.length > 0 && (runnerAtMost >= mainWeight || leadOutside)],
     // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
     ["low", unknownResets > 0 && main !== unknown && unknownResets >= main502],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
@@ -354,7 +361,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     // As many 5xx answers uncounted as the cause explains (random-214 at level error: its two own 504s unseen).
     ["low", unseen > 0 && unseen >= main502],
     // A second cause explaining more than half as many, the unrecorded given to it (random-912 cut: 7 against 3 + 3).
-    ["medium", others.length > 0 && runnerAtMost * 2 > main.explains],
+    ["medium", rivals.length > 0 && runnerAtMost * 2 > mainWeight],
     // As many uncounted 5xx answers, that second cause were they its own (random-736 at level error).
     ["medium", unseen * 2 > main502],
     // Resets no capture shows beside the cause: they may be another.
@@ -367,7 +374,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   caps.push(["low", against > 0 && against >= main502], ["medium", against * 2 > main502]);
   const confidence = caps.reduce((c, [level, applies]) => (applies ? minConfidence(c, level) : c), main.confidence);
   ties.set(t.target, [
-    ...(runner && runner.cause !== "insufficient-data" && (runnerAtMost >= main.explains || leadOutside)
+    ...(runner && runner.cause !== "insufficient-data" && (runnerAtMost >= mainWeight || leadOutside)
       ? [runner.cause]
       : []),
     ...(unrecorded > 0 && unrecorded >= main502 ? (ONE_KIND_OF_CLOSE as TargetCause[]) : []),
