@@ -10,7 +10,7 @@
  * (`gateway-close`). At level error that 502 reads like a keep-alive race's; its connection does not: the gateway
  * closed it first, and the gateway's own timeout (request_timeout, a proxy's timeout) is logged as a 504, never a 502.
  */
-import type { DiagnosisEvidence, TargetEvidence } from "./types";
+import type { DiagnosisEvidence, EvidenceRef, TargetEvidence } from "./types";
 import { CLIENT_GONE } from "@/lib/analysis/log-aggregates";
 import { gateway504, ownAnswers } from "./own-answers";
 
@@ -107,6 +107,27 @@ export function clientAbortNote(a: ClientAborts): string {
       `The gateway closed ${a.closesWithoutTimeout} connection(s) with a request pending, ${a.timeoutMs === Infinity ? "but the config sets no request_timeout (nor a timeout on this target's proxy), so it never stops waiting on its own" : `each sooner after the connection's last byte than its shortest timeout for this target (${a.timeoutMs! / 1000} s), an idle timer that never fires sooner`}: its client left before the request was complete (the gateway then logs 502 socket hang up, no failure of the target), or the gateway stopped. The gateway's log tells which`,
     );
   return parts.length ? `${parts.join(". ")}.` : "";
+}
+
+/** The evidence a verdict carries for them: the log's abort lines, the gateway's own closes. */
+export function clientAbortEvidence(
+  aborts: ClientAborts,
+  logRef: (l: string) => EvidenceRef,
+  capRef: (cls: string, l: string) => EvidenceRef,
+): EvidenceRef[] {
+  return [
+    ...(aborts.logged
+      ? [logRef(`${aborts.logged} × 502 after the client went away (source request aborted, 499)`)]
+      : []),
+    ...(aborts.onWire || aborts.closesWithoutTimeout
+      ? [
+          capRef(
+            "gateway-close",
+            `${aborts.onWire || aborts.closesWithoutTimeout} connection(s) the gateway closed itself with a request pending${aborts.onWire ? ", each at a 502 and no 504" : aborts.timeoutMs === Infinity ? ", and no timeout configured" : ", sooner than its timeout"}: its client had left`,
+          ),
+        ]
+      : []),
+  ];
 }
 
 /** Over every target: the 502s that were clients gone, from the log's own lines and from the wire. */

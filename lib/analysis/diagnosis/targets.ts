@@ -15,7 +15,7 @@ import {
   unseenAnswersOf,
 } from "./own-answers";
 import { minConfidence, RANK, type Candidate } from "./candidate";
-import { clientAbortNote, clientAborts, RESET } from "./client-aborts";
+import { clientAbortEvidence, clientAbortNote, clientAborts, RESET } from "./client-aborts";
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
@@ -248,19 +248,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
   if (unknown) candidates.splice(candidates.length && candidates[0].explains >= unknownResets ? 1 : 0, 0, unknown);
   const main = candidates[0];
   const abortNote = clientAbortNote(aborts);
-  const abortEvidence: EvidenceRef[] = [
-    ...(aborts.logged
-      ? [logRef(`${aborts.logged} × 502 after the client went away (source request aborted, 499)`)]
-      : []),
-    ...(aborts.onWire || aborts.closesWithoutTimeout
-      ? [
-          capRef(
-            "gateway-close",
-            `${aborts.onWire || aborts.closesWithoutTimeout} connection(s) the gateway closed itself with a request pending${aborts.onWire ? ", each at a 502 and no 504" : aborts.timeoutMs === Infinity ? ", and no timeout configured" : ", sooner than its timeout"}: its client had left`,
-          ),
-        ]
-      : []),
-  ];
+  const abortEvidence = clientAbortEvidence(aborts, logRef, capRef);
   if (!main) {
     if (failures === 0) {
       const unseen = unseenAnswers(e);
