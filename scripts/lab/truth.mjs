@@ -20,6 +20,9 @@
 //                    close with its process; scripts/lab/gateway-run.cjs), `request-timeout` otherwise when
 //                    request_timeout is set; else `unknown`. A client abort or a worker's exit is
 //                    no failure of the target: it is not counted for the target's cause
+//                    Also a gateway-close (`midResponse`): nothing pending, but the gateway closed first after response
+//                    bytes to the last request, and tshark's HTTP dissector completed fewer responses than requests (its
+//                    request_timeout fired in the middle of a slow answer: timeout-streaming)
 //   keepalive-race   pending, the target closed first, and on the target leg (the relay's upstream
 //                    connection, found through the relay map) the backend's FIN/RST is earlier than
 //                    the segment carrying the pending request's first byte (the first request
@@ -35,8 +38,6 @@
 //                    closed (FIN/RST) without ever sending its handshake Finished or any application data: it
 //                    rejected the handshake. Read with the gateway's own TLS session keys (Node's --tls-keylog),
 //                    which decrypt the TLS 1.3 handshake for tshark; the fixture's capture is as a customer's
-//                    Also gateway-close (`midResponse`): nothing pending, but the gateway closed first after response
-//                    bytes to the last request, and tshark's HTTP dissector completed fewer responses than requests
 //   target-reset-mid-response  nothing pending by the rule above, but the target closed first after response bytes
 //                    to the last request and tshark's HTTP dissector (body reassembly on) completed fewer responses
 //                    than the connection carried requests: the last response stopped short of its Content-Length
