@@ -19,6 +19,7 @@ import { clientAbortEvidence, clientAbortNote, clientAborts, RESET } from "./cli
 import { fromAnswersOrUnknown } from "./unexplained-resets";
 import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
+import { withinATenth } from "./headline";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import { outsideLogAgainst, outsideLogFor, outsideLogLabel, outsideLogOf } from "./outside-log";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
@@ -333,9 +334,10 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
     ["low", main === cut?.candidate && unknownResets > 0],
     // Failures outside the capture's time that no log code names, as many as the cause explains (random-210).
     ["low", unrecorded > 0 && unrecorded >= main502],
-    // The runner-up ties, or takes the lead with every unrecorded failure given to it (random-252, random-223), or
-    // with the failures of each outside the log's time.
-    ["low", rivals.length > 0 && (runnerAtMost >= mainWeight || leadOutside)],
+    // The runner-up comes within a tenth, or takes the lead with every unrecorded failure given to it (random-252,
+    // random-223), or with the failures of each outside the log's time: one failure counted the other way may swap
+    // them (random-1472 at level error: 27 to 26).
+    ["low", rivals.length > 0 && (withinATenth(runnerAtMost, mainWeight) || leadOutside)],
     // As many resets no capture shows as the cause explains: a tie with another cause (lab random-6, log alone).
     ["low", unknownResets > 0 && main !== unknown && unknownResets >= main502],
     // Hang-ups beside an idle timer the closes show, half as many unrecorded: those may be races at it (random-268).
