@@ -92,7 +92,7 @@ export const labTarget = z.object({
   closesAfterResponseMs: z.tuple([z.number(), z.number()]).optional(),
   /** The target sends `Connection: close` on every response and closes after it. */
   connectionClose: z.boolean().optional(),
-  /** Responses whose status line Node's parser rejects (HPE_INVALID_STATUS): tshark's http.response.code 0. */
+  /** Responses Node's parser rejects: tshark's http.response.code 0 (HPE_INVALID_STATUS), or a head over 16 KiB. */
   invalidResponses: z.number().int().nonnegative().optional(),
   /**
    * Requests the lab client gave up on (its timeout, on this target's base path), and of them those whose target
@@ -202,6 +202,8 @@ export const labTruth = z.object({
       announcedCloses: z.number().int().optional(),
       /** responses it sent with a status line that is not valid HTTP (malformed-response) */
       malformed: z.number().int().optional(),
+      /** responses it sent with a head over Node's 16 KiB limit (header-overflow) */
+      bigHeads: z.number().int().optional(),
     }),
   ),
 });

@@ -169,7 +169,7 @@ export const TargetProfileSchema = z.object({
    * the capture's counts and read by the view (lib/incidents/target-connections.ts), never sent to pages.
    */
   ownErrorTimesMs: z.record(z.string(), z.array(z.number())).nullable().optional(),
-  /** Responses that are not valid HTTP; captures parsed before they were recognised have no such count. */
+  /** Responses Node's parser rejects (not valid HTTP, or a head over 16 KiB); older captures have no such count. */
   invalidResponses: z.number().default(0),
   /** Captures parsed before TLS was recognised have no such count. */
   encrypted: z.number().default(0),

@@ -16,7 +16,9 @@
 // `Connection: close`: an HTTP/1.0-style server or a badly configured load balancer), connectionClose (send
 // `Connection: close` on every response and close right after it: the announced, healthy way), drip {prefix,
 // bodyBytes, restAfterMs} (on such a request send the head with the full Content-Length and the first bodyBytes of a
-// 1.9 kB body at once, the rest restAfterMs later: a response that streams slowly, which a client may give up on).
+// 1.9 kB body at once, the rest restAfterMs later: a response that streams slowly, which a client may give up on),
+// bigHead {prefix, share, bytes} (answer such a request with a Set-Cookie header of that many bytes: valid HTTP, but a
+// head larger than Node's 16 KiB limit is one the gateway's parser refuses).
 //
 // nodeHttp: instead of all that, Node's own `http.createServer`, answering every request after respMs: the most common
 // target there is, as it behaves, not as imitated. Its keepAliveTimeout is idleMs − 1 s: Node 20 announces
@@ -115,6 +117,11 @@ export function startBackend(opts, eventsFile) {
         opts.connectionClose ? "Connection: close" : "Connection: keep-alive",
       ];
       if (bad) log({ ev: "malformed", peerPort: peer, path, statusLine: opts.malformed.statusLine });
+      const big = opts.bigHead && path.startsWith(opts.bigHead.prefix) && Math.random() < opts.bigHead.share;
+      if (big) {
+        head.push(`Set-Cookie: session=${"c".repeat(opts.bigHead.bytes)}; Path=/`);
+        log({ ev: "big-head", peerPort: peer, path, bytes: opts.bigHead.bytes });
+      }
       if (opts.keepAliveHint != null) head.push(`Keep-Alive: timeout=${opts.keepAliveHint}`);
       if (cut) {
         // the head and part of the body, then the close: Content-Length is never reached

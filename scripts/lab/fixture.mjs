@@ -132,6 +132,8 @@ function crossCheck(events, sc) {
         : {}),
       // responses it sent with a status line that is not valid HTTP (malformed)
       ...(t.backend.malformed ? { malformed: ev.filter((e) => e.ev === "malformed").length } : {}),
+      // responses it sent with a head over Node's 16 KiB limit (header-overflow)
+      ...(t.backend.bigHead ? { bigHeads: ev.filter((e) => e.ev === "big-head").length } : {}),
     };
   }
   return out;

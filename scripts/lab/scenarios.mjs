@@ -52,6 +52,7 @@ export const target = ({ listen = { host: "127.0.0.2", port: 9000 }, ...over }) 
           truncate: null,
           tls: null,
           malformed: null,
+          bigHead: null,
           closeAfter: null,
           connectionClose: false,
           drip: null,
@@ -680,6 +681,19 @@ export const scenarios = {
       target({
         latency: { upMs: 20, downMs: 20 },
         backend: { idleMs: 60000, malformed: { prefix: "/items", share: 0.2, statusLine: "HTTP/1.1 abc OK" } },
+      }),
+    ],
+    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+  },
+  "header-overflow": {
+    description:
+      "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with a 20 kB Set-Cookie header: valid HTTP, but a head over Node's 16 KiB limit, which the gateway's parser refuses (HPE_HEADER_OVERFLOW).",
+    durationS: 25,
+    gateway: gw({ keepAliveTimeout: 30000 }),
+    targets: [
+      target({
+        latency: { upMs: 20, downMs: 20 },
+        backend: { idleMs: 60000, bigHead: { prefix: "/items", share: 0.2, bytes: 20000 } },
       }),
     ],
     lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],

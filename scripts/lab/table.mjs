@@ -18,7 +18,7 @@ for (const name of fs.readdirSync(root).sort()) {
         c["tls-handshake-failed"] ? `${c["tls-handshake-failed"]} TLS handshake failed` : "",
         c["target-reset-mid-response"] ? `${c["target-reset-mid-response"]} cut mid-response` : "",
         x.dns ? `${x.lookupFailures} lookups failed (${x.dns.nxdomain ? "NXDOMAIN" : "no resolver"})` : "",
-        x.invalidResponses ? `${x.invalidResponses} responses not valid HTTP` : "",
+        x.invalidResponses ? `${x.invalidResponses} responses the gateway's parser rejects` : "",
         x.clientAborts?.gaveUp
           ? `client gave up on ${x.clientAborts.gaveUp}${x.clientAborts.gatewayClosed ? ` (${x.clientAborts.gatewayClosed} gw-close by it)` : ""}`
           : "",

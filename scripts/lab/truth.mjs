@@ -399,26 +399,31 @@ export const CLASSES = [
 ];
 
 // tshark -r PCAP -d tcp.port==PORT,http … -Y FILTER -T fields -e FIELD …: the targets' ports decoded as HTTP.
-function tsharkHttpFields(pcap, ports, filter, fields) {
+function tsharkHttpFields(pcap, ports, filter, fields, options = []) {
   const decode = [...new Set(ports)].flatMap((p) => ["-d", `tcp.port==${p},http`]);
-  const args = ["-r", pcap, ...decode, "-Y", filter, "-T", "fields", ...fields.flatMap((f) => ["-e", f])];
+  const args = ["-r", pcap, ...decode, "-Y", filter, "-T", "fields", ...options, ...fields.flatMap((f) => ["-e", f])];
   return execFileSync("tshark", args, { maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "ignore"] }).toString();
 }
 
 // Responses matching a tshark filter on the gateway leg, counted by target address:
-// tshark -r full.pcap -d tcp.port==PORT,http -Y FILTER -T fields -e ip.src -e tcp.srcport
+// tshark -r full.pcap -d tcp.port==PORT,http -Y FILTER -T fields -e ip.src -e tcp.srcport [-e FIELD…]
 // and on each https target's port, decrypted with the gateway's session keys as addTlsUris does:
 // tshark -r full.pcap -o tls.keylog_file:tls-keys.log -d tcp.port==PORT,tls -Y FILTER -T fields -e ip.src -e tcp.srcport
-function responsesBy(pcap, targets, keylog, filter) {
+// `more` adds fields (each field's occurrences joined by \x01, `-E aggregator`) and keeps the responses `keep` accepts.
+function responsesBy(pcap, targets, keylog, filter, more = { fields: [], keep: () => true }) {
   const by = new Map();
+  const fields = ["ip.src", "tcp.srcport", ...more.fields];
   const count = (out) => {
     for (const line of out.split("\n").filter(Boolean)) {
-      const key = line.split("\t").join(":");
+      const values = line.split("\t");
+      if (!more.keep(values.slice(2))) continue;
+      const key = values.slice(0, 2).join(":");
       by.set(key, (by.get(key) ?? 0) + 1);
     }
   };
+  const aggregate = ["-E", "aggregator=\x01"];
   const plain = targets.filter((t) => t.scheme !== "https").map((t) => t.listen.port);
-  if (plain.length) count(tsharkHttpFields(pcap, plain, filter, ["ip.src", "tcp.srcport"]));
+  if (plain.length) count(tsharkHttpFields(pcap, plain, filter, fields, aggregate));
   for (const t of targets.filter((x) => x.scheme === "https")) {
     const args = [
       "-r",
@@ -430,9 +435,8 @@ function responsesBy(pcap, targets, keylog, filter) {
       "-Y",
       `(${filter}) && ip.src==${t.listen.host}`,
     ];
-    const fields = ["-T", "fields", "-e", "ip.src", "-e", "tcp.srcport"];
     count(
-      execFileSync("tshark", [...args, ...fields], {
+      execFileSync("tshark", [...args, "-T", "fields", ...aggregate, ...fields.flatMap((f) => ["-e", f])], {
         maxBuffer: 1 << 26,
         stdio: ["ignore", "pipe", "ignore"],
       }).toString(),
@@ -446,11 +450,33 @@ function responsesBy(pcap, targets, keylog, filter) {
 const ownErrorResponses = (pcap, targets, keylog) =>
   responsesBy(pcap, targets, keylog, "http.response.code == 502 || http.response.code == 504");
 
-// Responses Node's HTTP parser rejects (HPE_INVALID_STATUS): a status line whose code is not three digits, which
-// tshark reads as http.response.code 0 (`HTTP/1.1 abc OK`). Bytes that do not begin like a response at all are not
-// counted here (no scenario sends them).
-const invalidResponses = (pcap, targets, keylog) =>
-  responsesBy(pcap, targets, keylog, "http.response.code < 100 || http.response.code > 999");
+// Node's default --max-http-header-size. Measured on Node 20.20.2 (a raw server answering heads of growing size to
+// http.get): the reason phrase plus every header's name and value (without ": ", leading spaces and CRLF) may come
+// to 16,383 bytes; one more is HPE_HEADER_OVERFLOW, whatever the number of headers or the phrase's length.
+const NODE_MAX_HEADER_BYTES = 16384;
+const nodeHeaderBytes = ([phrase, lines]) =>
+  (phrase ?? "").length +
+  (lines ?? "")
+    .split("\x01")
+    .filter(Boolean)
+    .reduce((n, l) => {
+      const colon = l.indexOf(":");
+      return n + (colon < 0 ? l.trim().length : colon + l.slice(colon + 1).trim().length);
+    }, 0);
+
+// Responses Node's HTTP parser rejects: a status line whose code is not three digits, which tshark reads as
+// http.response.code 0 (`HTTP/1.1 abc OK`, HPE_INVALID_STATUS), and a head over Node's limit (header-overflow: a 20 kB
+// Set-Cookie, HPE_HEADER_OVERFLOW), which tshark reads as any response. Bytes that do not begin like a response at
+// all are not counted here (no scenario sends them).
+function invalidResponses(pcap, targets, keylog) {
+  const by = responsesBy(pcap, targets, keylog, "http.response.code < 100 || http.response.code > 999");
+  const oversized = responsesBy(pcap, targets, keylog, "http.response.code >= 100 && http.response.code <= 999", {
+    fields: ["http.response.phrase", "http.response.line"],
+    keep: (values) => nodeHeaderBytes(values) >= NODE_MAX_HEADER_BYTES,
+  });
+  for (const [k, n] of oversized) by.set(k, (by.get(k) ?? 0) + n);
+  return by;
+}
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.

@@ -14,6 +14,8 @@ export const UNREACHABLE = [
   CONNECT_TIMEOUT,
 ];
 export const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
+/** A response head over Node's size limit (16 KiB by default): valid HTTP, but the gateway's parser refuses it. */
+export const HEADER_OVERFLOW = "HPE_HEADER_OVERFLOW";
 export const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
   Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
 

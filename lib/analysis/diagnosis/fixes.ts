@@ -11,6 +11,7 @@
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import type { Candidate } from "./candidate";
 import { closesAfterEveryResponse, neverAnswers } from "./closes";
+import { HEADER_OVERFLOW } from "./codes";
 import { EPROTO_ALERT, EPROTO_NOT_TLS } from "@/lib/analysis/log-aggregates";
 
 const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
@@ -132,6 +133,18 @@ export function fixFor(
       };
     }
     case "target-error":
+      if (answersInvalidHttp(t) && t.errorCodes[HEADER_OVERFLOW] && !hasOtherParseCodes(t))
+        return {
+          title: `Shrink ${t.target}'s response headers, or raise the gateway's header limit`,
+          snippet: `# from the gateway host, one of the failing requests straight to the target (the size of its headers):
+curl -s --http1.1 -D - -o /dev/null http://${t.target}/<path> | wc -c
+# or let the gateway read larger heads (Node's default is 16 KiB), then restart it:
+export NODE_OPTIONS=--max-http-header-size=32768`,
+          notes: [
+            `The target answered with a head (status line and headers) larger than the gateway's Node.js accepts, HPE_HEADER_OVERFLOW: the reason phrase and the headers' names and values may come to 16 KiB by default. The response is valid HTTP; the gateway answered 502 all the same.`,
+            "Large Set-Cookie headers and headers that echo tokens are the usual cause. Have the target send less, or start the gateway with a larger --max-http-header-size (in NODE_OPTIONS, for every worker) if such heads are expected.",
+          ],
+        };
       if (answersInvalidHttp(t))
         return {
           title: `Find why ${t.target} answers with bytes that are not valid HTTP`,
@@ -143,7 +156,7 @@ export function fixFor(
                     .filter((k) => k.startsWith("HPE_"))
                     .join(", ")})`
                 : ""
-            } and answered 502: the status line or a header is not HTTP/1.1 (HPE_INVALID_STATUS: a status code that is not three digits; HPE_INVALID_HEADER_TOKEN: a bad header name; HPE_INVALID_CONSTANT: not HTTP at all, e.g. TLS or another protocol on that port).`,
+            } and answered 502: the status line or a header is not HTTP/1.1 (HPE_INVALID_STATUS: a status code that is not three digits; HPE_INVALID_HEADER_TOKEN: a bad header name; HPE_INVALID_CONSTANT: not HTTP at all, e.g. TLS or another protocol on that port), or the head is larger than Node's limit (HPE_HEADER_OVERFLOW: 16 KiB of header names and values by default; a capture shows the head's size).`,
             "No gateway setting changes this and its TCP connections to the target are fine. Fix the target, or whatever answers at its address (a load balancer, a proxy); if the target speaks https, the proxy's target url must say https.",
           ],
         };
@@ -159,6 +172,9 @@ export function fixFor(
       return null;
   }
 }
+
+const hasOtherParseCodes = (t: TargetEvidence) =>
+  Object.keys(t.errorCodes).some((k) => k.startsWith("HPE_") && k !== HEADER_OVERFLOW);
 
 /** The target's failures are answers Node's HTTP parser rejected (HPE_* in the log, or such status lines on the wire). */
 function answersInvalidHttp(t: TargetEvidence): boolean {

@@ -15,6 +15,21 @@ describe("a target answering with bytes that are not valid HTTP", () => {
     expect(d.targets[0].fix!.title).toMatch(/not valid HTTP/);
     expect(d.verdict).toMatchObject({ cause: "target-error", confidence: "high" });
   });
+  it("a head over Node's limit is valid HTTP: the summary and fix speak of its size and the gateway's limit", () => {
+    // Lab header-overflow: a 20 kB Set-Cookie on one answer in five; the gateway logs HPE_HEADER_OVERFLOW and 502.
+    const d = diagnose(ev([target({ errors502: 4, errorCodes: { HPE_HEADER_OVERFLOW: 4 } })]));
+    expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "high", explains502: 4 });
+    expect(d.targets[0].summary).toMatch(/a response head larger than Node's 16 KiB limit/);
+    expect(d.targets[0].summary).not.toMatch(/not valid HTTP/);
+    expect(d.targets[0].fix!.title).toMatch(/Shrink .* response headers, or raise the gateway's header limit/);
+    expect(d.targets[0].fix!.snippet).toMatch(/--max-http-header-size=/);
+    // Beside another parser code the answers are not one thing: the general fix, which names both.
+    const mixed = diagnose(
+      ev([target({ errors502: 6, errorCodes: { HPE_HEADER_OVERFLOW: 4, HPE_INVALID_STATUS: 2 } })]),
+    );
+    expect(mixed.targets[0].fix!.title).toMatch(/not valid HTTP/);
+    expect(mixed.targets[0].fix!.notes.join(" ")).toMatch(/HPE_HEADER_OVERFLOW: 16 KiB/);
+  });
   it("bytes that are not HTTP at all leave the request pending on the wire: at level error, still the target's answers", () => {
     // The gateway closes such a connection itself (gateway-close) and logs 502 HPE_*: no client went away (client-aborts.ts).
     const base = ev([

@@ -23,6 +23,7 @@ import { withinATenth } from "./headline";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
 import { outsideLogAgainst, outsideLogFor, outsideLogLabel, outsideLogOf } from "./outside-log";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
+import { parserRejected } from "./parser-rejected";
 
 export function judgeTargets(e: DiagnosisEvidence, ties = new Map<string, TargetCause[]>()): TargetVerdict[] {
   return e.targets
@@ -185,36 +186,8 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       ],
     });
   }
-  // Answers Node's HTTP parser rejected (HPE_INVALID_STATUS, HPE_INVALID_CONSTANT, …: the gateway logs the parser's
-  // code and answers 502): the target, or whatever answers at its address, sent bytes that are not valid HTTP/1.x. The
-  // capture shows such a status line (`HTTP/1.1 abc OK`) as an answer, not a failing close.
-  const parseCodes = Object.keys(codes).filter((k) => k.startsWith("HPE_"));
-  const parseErrors = sum(codes, (k) => k.startsWith("HPE_"));
-  const invalidOnWire = t.capture?.profile?.invalidResponses ?? 0;
-  if (parseErrors + invalidOnWire > 0) {
-    const named = parseCodes.map((k) => `${k} × ${codes[k]}`);
-    candidates.push({
-      cause: "target-error",
-      // The parser's code is the gateway's own account of what it read; a capture alone shows the bytes, and Node's
-      // parser may be stricter or laxer than this reading of them.
-      confidence: parseErrors > 0 ? "high" : "medium",
-      explains: parseErrors > 0 ? parseErrors : invalidOnWire,
-      summary: `${t.target} answered ${parseErrors || invalidOnWire} request(s) with bytes that are not valid HTTP${named.length ? ` (${named.join(", ")}: Node's HTTP parser rejected them)` : ""}, and the gateway answered 502.${invalidOnWire ? ` The capture shows ${invalidOnWire} such response(s) (a status line like \`HTTP/1.1 abc OK\`).` : ""} Its TCP connections are not the cause: the target (or whatever answers at its address) must send valid HTTP/1.1.`,
-      evidence: [
-        ...(named.length
-          ? [logRef(`${named.join(", ")}: the gateway's HTTP parser rejected the target's response`)]
-          : []),
-        ...(invalidOnWire
-          ? [
-              capRef(
-                "normal",
-                `${invalidOnWire} response(s) whose status line is not valid HTTP (answered, then closed by the gateway)`,
-              ),
-            ]
-          : []),
-      ],
-    });
-  }
+  const rejected = parserRejected(t, codes, logRef, capRef);
+  if (rejected) candidates.push(rejected);
   const tls = sum(codes, isTls);
   const tlsFailure = tlsCandidate(t, logged, logRef, capRef);
   if (tlsFailure) candidates.push(tlsFailure);

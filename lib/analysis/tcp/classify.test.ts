@@ -345,7 +345,7 @@ describe("a response that is not valid HTTP", () => {
     s.tg(100 + RTT + WORK + 0.6, TCP_FIN | TCP_ACK);
     const { codes, classes, profile, conns } = classify([s]);
     expect(codes).toEqual(["normal"]);
-    expect(classes[0].reason).toMatch(/not valid HTTP, `HTTP\/1\.1 abc OK`/);
+    expect(classes[0].reason).toMatch(/the gateway's HTTP parser rejects, `HTTP\/1\.1 abc OK`/);
     expect(conns[0].exchanges[1]).toMatchObject({ invalidResponse: "HTTP/1.1 abc OK", complete: false });
     expect(profile.invalidResponses).toBe(1);
   });

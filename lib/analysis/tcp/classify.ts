@@ -155,7 +155,7 @@ export function classifyConnection(c: Connection, profile?: TargetProfile, captu
     const idle = c.idleGapMs !== null ? ` after ${sec(c.idleGapMs)} s idle` : "";
     const invalid = c.exchanges.filter((e) => e.invalidResponse);
     const bad = invalid.length
-      ? ` (${invalid.length} with a response that is not valid HTTP, \`${invalid[0].invalidResponse}\` at frame ${invalid[0].respFrame}: the gateway's parser rejects it, HPE_INVALID_STATUS)`
+      ? ` (${invalid.length} with a response the gateway's HTTP parser rejects, \`${invalid[0].invalidResponse}\` at frame ${invalid[0].respFrame})`
       : "";
     return { code: "normal", reason: `${n} exchange(s), all answered${bad}; ${how}${c.closer ? idle : ""}.` };
   }

@@ -17,10 +17,30 @@ export interface HttpEvents {
   /** The current message (head + body) is complete. */
   done(): void;
   /**
-   * A response head whose status line begins `HTTP/` but is not `HTTP/1.x NNN` (e.g. `HTTP/1.1 abc OK`): Node's
-   * HTTP parser rejects it (HPE_INVALID_STATUS and kin). The stream is lost after it.
+   * A response head Node's HTTP parser rejects: a status line that begins `HTTP/` but is not `HTTP/1.x NNN` (e.g.
+   * `HTTP/1.1 abc OK`: HPE_INVALID_STATUS and kin), or a head over its size limit (HPE_HEADER_OVERFLOW). The stream is
+   * lost after it.
    */
   invalid?(firstLine: string): void;
+}
+
+/**
+ * Node's default --max-http-header-size. Measured on Node 20.20.2 (a raw server answering heads of growing size to
+ * http.get): the reason phrase plus every header's name and value may come to 16,383 bytes; one more is
+ * HPE_HEADER_OVERFLOW, whatever the number of headers. A gateway started with a larger limit accepts more.
+ */
+export const NODE_MAX_HEADER_BYTES = 16 * 1024;
+const oversizedHead = (bytes: number, atLeast = false) =>
+  `(head of ${atLeast ? "more than " : ""}${bytes.toLocaleString("en-US")} bytes${atLeast ? "" : " of header names and values"}: over Node's 16 KiB limit, HPE_HEADER_OVERFLOW)`;
+
+/** What Node's parser counts of a head: the reason phrase, and each header's name and value (no ": ", spaces, CRLF). */
+function nodeHeaderBytes(first: string, text: string, firstEnd: number): number {
+  let n = first.replace(STATUS_RE, "").trim().length;
+  for (const line of text.slice(firstEnd + 1).split("\n")) {
+    const colon = line.indexOf(":");
+    n += colon < 0 ? line.trim().length : colon + line.slice(colon + 1).trim().length;
+  }
+  return n;
 }
 
 /** Longest message head we buffer before giving up on the stream. */
@@ -148,6 +168,11 @@ export class HttpStream {
     }
     if (this.headLen + b.length - start > MAX_HEAD_BYTES) {
       this.state = "lost";
+      // A response head that long is one Node's parser refused long before its end.
+      const text = this.headLen ? latin1(this.head, 0, Math.min(this.headLen, 200)) : latin1(b, start, 200);
+      const first = withoutCr(text.split("\n")[0]);
+      if (this.isResponse && STATUS_RE.test(first))
+        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} ${oversizedHead(MAX_HEAD_BYTES, true)}`);
       return b.length;
     }
     this.buffer(b.subarray(start));
@@ -187,6 +212,12 @@ export class HttpStream {
         return;
       }
       h.status = Number(m[1]);
+      const size = text.length >= NODE_MAX_HEADER_BYTES ? nodeHeaderBytes(first, text, firstEnd) : 0;
+      if (size >= NODE_MAX_HEADER_BYTES) {
+        this.state = "lost";
+        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} ${oversizedHead(size)}`);
+        return;
+      }
     } else {
       if (!METHOD_RE.test(first)) {
         this.state = "lost";

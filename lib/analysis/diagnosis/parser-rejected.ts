@@ -1,0 +1,52 @@
+/** A target whose answers the gateway's HTTP parser rejected: the log's HPE_* codes, or such answers on the wire. Pure. */
+import type { EvidenceRef, TargetEvidence } from "./types";
+import type { Candidate } from "./candidate";
+import { HEADER_OVERFLOW, sum } from "./codes";
+
+/**
+ * Answers Node's HTTP parser rejected (HPE_INVALID_STATUS, HPE_INVALID_CONSTANT, …: the gateway logs the parser's code
+ * and answers 502): the target, or whatever answers at its address, sent bytes that are not valid HTTP/1.x, or a head
+ * over Node's size limit (HPE_HEADER_OVERFLOW, lab header-overflow). The capture shows such an answer (`HTTP/1.1 abc
+ * OK`, or a head over 16 KiB) as an answer, not a failing close.
+ */
+export function parserRejected(
+  t: TargetEvidence,
+  codes: Record<string, number>,
+  logRef: (label: string) => EvidenceRef,
+  capRef: (cls: string, label: string) => EvidenceRef,
+): Candidate | null {
+  const parseCodes = Object.keys(codes).filter((k) => k.startsWith("HPE_"));
+  const parseErrors = sum(codes, (k) => k.startsWith("HPE_"));
+  const invalidOnWire = t.capture?.profile?.invalidResponses ?? 0;
+  if (parseErrors + invalidOnWire === 0) return null;
+  const named = parseCodes.map((k) => `${k} × ${codes[k]}`);
+  const overflowOnly = parseCodes.length === 1 && parseCodes[0] === HEADER_OVERFLOW;
+  const what = overflowOnly ? "a response head larger than Node's 16 KiB limit" : "bytes that are not valid HTTP";
+  const onWire = invalidOnWire
+    ? ` The capture shows ${invalidOnWire} such response(s)${overflowOnly ? "" : " (a status line like `HTTP/1.1 abc OK`, or a head over 16 KiB)"}.`
+    : "";
+  const mend = overflowOnly
+    ? "the target must send smaller headers, or the gateway must accept larger ones"
+    : "the target (or whatever answers at its address) must send valid HTTP/1.1";
+  return {
+    cause: "target-error",
+    // The parser's code is the gateway's own account of what it read; a capture alone shows the bytes, and Node's
+    // parser may be stricter or laxer than this reading of them.
+    confidence: parseErrors > 0 ? "high" : "medium",
+    explains: parseErrors > 0 ? parseErrors : invalidOnWire,
+    summary: `${t.target} answered ${parseErrors || invalidOnWire} request(s) with ${what}${named.length ? ` (${named.join(", ")}: Node's HTTP parser rejected them)` : ""}, and the gateway answered 502.${onWire} Its TCP connections are not the cause: ${mend}.`,
+    evidence: [
+      ...(named.length
+        ? [logRef(`${named.join(", ")}: the gateway's HTTP parser rejected the target's response`)]
+        : []),
+      ...(invalidOnWire
+        ? [
+            capRef(
+              "normal",
+              `${invalidOnWire} response(s) Node's HTTP parser rejects: a status line that is not HTTP, or a head over 16 KiB (answered, then closed by the gateway)`,
+            ),
+          ]
+        : []),
+    ],
+  };
+}
