@@ -178,10 +178,12 @@ export function randomScenario(seed) {
 // Other causes beside the races (blind battery 9 on): from seed 59 a world's listening targets may also speak TLS
 // (a certificate the gateway rejects, one for another host, or a trusted one whose idle closes then race over
 // encrypted records, with or without close_notify), cut responses short, answer with a status line that is not
-// HTTP, or close after every response (with or without `Connection: close`); one more target may fail its name
-// lookup (NXDOMAIN) or drop SYNs (a firewall), and the capture's clock may be off the log's (editcap -t on the
-// fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
+// HTTP (or, from BIG_HEAD_FROM, a head over Node's limit), or close after every response (with or without
+// `Connection: close`); one more target may fail its name lookup (NXDOMAIN) or drop SYNs (a firewall), and the
+// capture's clock may be off the log's (editcap -t on the fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
 const OTHER_CAUSES_FROM = 59;
+// From seed 1545 half the answers Node's parser rejects are a valid head too large for it (lab header-overflow).
+const BIG_HEAD_FROM = 1545;
 
 function otherCauses(seed, targets, lanes, spareName) {
   const r = prng((seed ^ 0x2545f491) >>> 0);
@@ -226,6 +228,15 @@ function otherCauses(seed, targets, lanes, spareName) {
       for (const l of lanes) if (l.target === i) l.clientTimeoutMs ??= 3000;
       summary.push(
         `${at} cuts ${Math.round(b.truncate.share * 100)} % of ${b.truncate.prefix} responses short (${b.truncate.close.toUpperCase()})`,
+      );
+    } else if (kind === "malformed" && seed >= BIG_HEAD_FROM && r() < 0.5) {
+      b.bigHead = {
+        prefix: pick(["/items", "/stock"]),
+        share: round(u(0.05, 0.25), 0.01),
+        bytes: pick([17000, 24000]),
+      };
+      summary.push(
+        `${at} answers ${Math.round(b.bigHead.share * 100)} % of ${b.bigHead.prefix} with a ${b.bigHead.bytes / 1000} kB Set-Cookie (a head over Node's 16 KiB limit)`,
       );
     } else if (kind === "malformed") {
       b.malformed = {
