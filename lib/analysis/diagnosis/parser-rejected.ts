@@ -11,13 +11,18 @@ import { HEADER_OVERFLOW, sum } from "./codes";
  */
 export function parserRejected(
   t: TargetEvidence,
+  logged: boolean,
   codes: Record<string, number>,
   logRef: (label: string) => EvidenceRef,
   capRef: (cls: string, label: string) => EvidenceRef,
 ): Candidate | null {
   const parseCodes = Object.keys(codes).filter((k) => k.startsWith("HPE_"));
   const parseErrors = sum(codes, (k) => k.startsWith("HPE_"));
-  const invalidOnWire = t.capture?.profile?.invalidResponses ?? 0;
+  // Each rejection has its error line at any level: with no parser code in the log, the wire's such answers in the
+  // log's time were not rejected (a gateway started with a larger header limit, say); those outside it still count.
+  const wire = t.capture?.profile?.invalidResponses ?? 0;
+  const invalidOnWire =
+    logged && parseErrors === 0 ? Math.min(wire, t.capture?.outsideLog?.["target-invalid"] ?? 0) : wire;
   if (parseErrors + invalidOnWire === 0) return null;
   const named = parseCodes.map((k) => `${k} × ${codes[k]}`);
   const overflowOnly = parseCodes.length === 1 && parseCodes[0] === HEADER_OVERFLOW;

@@ -58,6 +58,22 @@ describe("a target answering with bytes that are not valid HTTP", () => {
     expect(d.targets[0]).toMatchObject({ cause: "target-error", confidence: "medium", explains502: 4 });
   });
 
+  it("with a log, such answers it names no parser code for were not rejected, unless they lie outside its time", () => {
+    // A gateway started with a larger --max-http-header-size takes heads over 16 KiB: no HPE_* line, no 502.
+    const wire = (outsideLog: Record<string, number>) =>
+      target({
+        errors502: 0,
+        errorCodes: {},
+        capture: cap({}, { profile: { ...profile(null), invalidResponses: 4 }, outsideLog }),
+      });
+    expect(diagnose(ev([wire({})])).targets[0].cause).toBe("healthy");
+    // Two of them after the log's end: those are failures no line could name.
+    expect(diagnose(ev([wire({ "target-invalid": 2 })])).targets[0]).toMatchObject({
+      cause: "target-error",
+      explains502: 2,
+    });
+  });
+
   it("its answers that are not HTTP and its own 502s weigh together against the closes beside them", () => {
     // Battery 105's random-1472 at level error: 24 answers Node's parser rejected and 3 own 502s (27 target-error)
     // beside 7 races and 19 hang-ups read `both` at medium, each kind of its errors weighed alone against 26.

@@ -186,7 +186,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       ],
     });
   }
-  const rejected = parserRejected(t, codes, logRef, capRef);
+  const rejected = parserRejected(t, logged, codes, logRef, capRef);
   if (rejected) candidates.push(rejected);
   const tls = sum(codes, isTls);
   const tlsFailure = tlsCandidate(t, logged, logRef, capRef);
