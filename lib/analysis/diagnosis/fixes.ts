@@ -12,6 +12,7 @@ import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } fr
 import type { Candidate } from "./candidate";
 import { closesAfterEveryResponse, neverAnswers } from "./closes";
 import { HEADER_OVERFLOW } from "./codes";
+import { rejectedOnWire } from "./parser-rejected";
 import { EPROTO_ALERT, EPROTO_NOT_TLS } from "@/lib/analysis/log-aggregates";
 
 const ms = (n: number) => (n >= 1000 ? `${+(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
@@ -133,7 +134,7 @@ export function fixFor(
       };
     }
     case "target-error":
-      if (answersInvalidHttp(t) && t.errorCodes[HEADER_OVERFLOW] && !hasOtherParseCodes(t))
+      if (answersInvalidHttp(t, e) && t.errorCodes[HEADER_OVERFLOW] && !hasOtherParseCodes(t))
         return {
           title: `Shrink ${t.target}'s response headers, or raise the gateway's header limit`,
           snippet: `# from the gateway host, one of the failing requests straight to the target (the size of its headers):
@@ -145,7 +146,7 @@ export NODE_OPTIONS=--max-http-header-size=32768`,
             "Large Set-Cookie headers and headers that echo tokens are the usual cause. Have the target send less, or start the gateway with a larger --max-http-header-size (in NODE_OPTIONS, for every worker) if such heads are expected.",
           ],
         };
-      if (answersInvalidHttp(t))
+      if (answersInvalidHttp(t, e))
         return {
           title: `Find why ${t.target} answers with bytes that are not valid HTTP`,
           snippet: `# from the gateway host, one of the failing requests straight to the target (the raw status line and headers):\ncurl -sv --http1.1 http://${t.target}/<path> -o /dev/null`,
@@ -177,9 +178,9 @@ const hasOtherParseCodes = (t: TargetEvidence) =>
   Object.keys(t.errorCodes).some((k) => k.startsWith("HPE_") && k !== HEADER_OVERFLOW);
 
 /** The target's failures are answers Node's HTTP parser rejected (HPE_* in the log, or such status lines on the wire). */
-function answersInvalidHttp(t: TargetEvidence): boolean {
+function answersInvalidHttp(t: TargetEvidence, e: DiagnosisEvidence): boolean {
   const parse = Object.entries(t.errorCodes).reduce((n, [k, v]) => (k.startsWith("HPE_") ? n + v : n), 0);
-  const invalid = parse + (t.capture?.profile?.invalidResponses ?? 0);
+  const invalid = parse + rejectedOnWire(t, e.logs.present);
   const own = t.targetAnswered502 + t.targetAnswered504;
   return invalid > own;
 }

@@ -9,6 +9,17 @@ import { HEADER_OVERFLOW, sum } from "./codes";
  * over Node's size limit (HPE_HEADER_OVERFLOW, lab header-overflow). The capture shows such an answer (`HTTP/1.1 abc
  * OK`, or a head over 16 KiB) as an answer, not a failing close.
  */
+/**
+ * The capture's answers Node's parser would reject. Each rejection has its error line at any level: with no parser
+ * code in the log, such answers in the log's time were not rejected (a gateway started with a larger header limit,
+ * say); those outside it still count.
+ */
+export function rejectedOnWire(t: TargetEvidence, logged: boolean): number {
+  const wire = t.capture?.profile?.invalidResponses ?? 0;
+  const parseErrors = sum(t.errorCodes, (k) => k.startsWith("HPE_"));
+  return logged && parseErrors === 0 ? Math.min(wire, t.capture?.outsideLog?.["target-invalid"] ?? 0) : wire;
+}
+
 export function parserRejected(
   t: TargetEvidence,
   logged: boolean,
@@ -18,11 +29,7 @@ export function parserRejected(
 ): Candidate | null {
   const parseCodes = Object.keys(codes).filter((k) => k.startsWith("HPE_"));
   const parseErrors = sum(codes, (k) => k.startsWith("HPE_"));
-  // Each rejection has its error line at any level: with no parser code in the log, the wire's such answers in the
-  // log's time were not rejected (a gateway started with a larger header limit, say); those outside it still count.
-  const wire = t.capture?.profile?.invalidResponses ?? 0;
-  const invalidOnWire =
-    logged && parseErrors === 0 ? Math.min(wire, t.capture?.outsideLog?.["target-invalid"] ?? 0) : wire;
+  const invalidOnWire = rejectedOnWire(t, logged);
   if (parseErrors + invalidOnWire === 0) return null;
   const named = parseCodes.map((k) => `${k} × ${codes[k]}`);
   const overflowOnly = parseCodes.length === 1 && parseCodes[0] === HEADER_OVERFLOW;

@@ -67,6 +67,14 @@ describe("a target answering with bytes that are not valid HTTP", () => {
         capture: cap({}, { profile: { ...profile(null), invalidResponses: 4 }, outsideLog }),
       });
     expect(diagnose(ev([wire({})])).targets[0].cause).toBe("healthy");
+    // Beside its own 502s, the fix speaks of those, not of answers the gateway took.
+    const own = target({
+      errors502: 3,
+      targetAnswered502: 3,
+      errorCodes: { none: 3 },
+      capture: cap({}, { profile: { ...profile(null), invalidResponses: 4 } }),
+    });
+    expect(diagnose(ev([own])).targets[0].fix!.title).toMatch(/answers 502 \/ 504 itself/);
     // Two of them after the log's end: those are failures no line could name.
     expect(diagnose(ev([wire({ "target-invalid": 2 })])).targets[0]).toMatchObject({
       cause: "target-error",
