@@ -88,6 +88,16 @@ export const scatterLane = (t, p, burst = 2) => ({
   ],
 });
 
+// One target that keeps idle connections 60 s and never hangs up, but answers some /orders/items requests in a way the
+// gateway passes on or rejects (`answer`: backend knobs); the lane's scattered gaps keep its sockets idle in between.
+const answersOnItems = (description, durationS, answer) => ({
+  description,
+  durationS,
+  gateway: gw({ keepAliveTimeout: 30000 }),
+  targets: [target({ latency: { upMs: 20, downMs: 20 }, backend: { idleMs: 60000, ...answer } })],
+  lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
+});
+
 // A healthy target beside one at 10.9.9.2:9009 whose SYNs are dropped; the gateway's request_timeout and the
 // namespace's SYN retries decide whether a request there ends in a 504 or a 502 connect ETIMEDOUT.
 const blackholeWorld = ({ description, synRetries, requestTimeout }) => ({
@@ -522,19 +532,11 @@ export const scenarios = {
       { ...scatterLane(3, ["v1/orders"], 1), gaps: [{ p: 1, min: 1500, max: 4000 }] },
     ],
   },
-  "target-502": {
-    description:
-      "Target keeps idle connections 60 s and never hangs up, but answers HTTP 502 itself on 20 % of /orders/items requests (its own upstream failing).",
-    durationS: 30,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({
-        latency: { upMs: 20, downMs: 20 },
-        backend: { idleMs: 60000, status: { prefix: "/items", share: 0.2, code: 502 } },
-      }),
-    ],
-    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
-  },
+  "target-502": answersOnItems(
+    "Target keeps idle connections 60 s and never hangs up, but answers HTTP 502 itself on 20 % of /orders/items requests (its own upstream failing).",
+    30,
+    { status: { prefix: "/items", share: 0.2, code: 502 } },
+  ),
   "both-trace": {
     description:
       "Like both (idle close at 1.2 s, FIN; hang-ups on 10 % of /items), logged at level trace: every error line is followed by its stack trace, every other event by an empty line.",
@@ -672,32 +674,16 @@ export const scenarios = {
       { ...scatterLane(1, ["items/1", "items/2", "stock"], 2), gaps: [{ p: 1, min: 100, max: 900 }] },
     ],
   },
-  "malformed-response": {
-    description:
-      "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with the status line `HTTP/1.1 abc OK` (not valid HTTP: Node's parser rejects it) and the rest normally.",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({
-        latency: { upMs: 20, downMs: 20 },
-        backend: { idleMs: 60000, malformed: { prefix: "/items", share: 0.2, statusLine: "HTTP/1.1 abc OK" } },
-      }),
-    ],
-    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
-  },
-  "header-overflow": {
-    description:
-      "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with a 20 kB Set-Cookie header: valid HTTP, but a head over Node's 16 KiB limit, which the gateway's parser refuses (HPE_HEADER_OVERFLOW).",
-    durationS: 25,
-    gateway: gw({ keepAliveTimeout: 30000 }),
-    targets: [
-      target({
-        latency: { upMs: 20, downMs: 20 },
-        backend: { idleMs: 60000, bigHead: { prefix: "/items", share: 0.2, bytes: 20000 } },
-      }),
-    ],
-    lanes: [scatterLane(0, ["items/1", "items/2", "stock"], 2)],
-  },
+  "malformed-response": answersOnItems(
+    "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with the status line `HTTP/1.1 abc OK` (not valid HTTP: Node's parser rejects it) and the rest normally.",
+    25,
+    { malformed: { prefix: "/items", share: 0.2, statusLine: "HTTP/1.1 abc OK" } },
+  ),
+  "header-overflow": answersOnItems(
+    "Target keeps idle connections 60 s, but answers 20 % of /orders/items requests with a 20 kB Set-Cookie header: valid HTTP, but a head over Node's 16 KiB limit, which the gateway's parser refuses (HPE_HEADER_OVERFLOW).",
+    25,
+    { bigHead: { prefix: "/items", share: 0.2, bytes: 20000 } },
+  ),
   "close-after-response": {
     description:
       "Target closes every connection (FIN) 0–30 ms after a complete response, without a `Connection: close` header (an HTTP/1.0-style server or a badly configured load balancer); concurrent bursts with short gaps make the gateway reuse sockets the target is closing.",

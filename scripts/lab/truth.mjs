@@ -468,15 +468,12 @@ const nodeHeaderBytes = ([phrase, lines]) =>
 // http.response.code 0 (`HTTP/1.1 abc OK`, HPE_INVALID_STATUS), and a head over Node's limit (header-overflow: a 20 kB
 // Set-Cookie, HPE_HEADER_OVERFLOW), which tshark reads as any response. Bytes that do not begin like a response at
 // all are not counted here (no scenario sends them).
-function invalidResponses(pcap, targets, keylog) {
-  const by = responsesBy(pcap, targets, keylog, "http.response.code < 100 || http.response.code > 999");
-  const oversized = responsesBy(pcap, targets, keylog, "http.response.code >= 100 && http.response.code <= 999", {
-    fields: ["http.response.phrase", "http.response.line"],
-    keep: (values) => nodeHeaderBytes(values) >= NODE_MAX_HEADER_BYTES,
+const invalidResponses = (pcap, targets, keylog) =>
+  responsesBy(pcap, targets, keylog, "http.response", {
+    fields: ["http.response.code", "http.response.phrase", "http.response.line"],
+    keep: ([code, ...head]) =>
+      Number(code) < 100 || Number(code) > 999 || nodeHeaderBytes(head) >= NODE_MAX_HEADER_BYTES,
   });
-  for (const [k, n] of oversized) by.set(k, (by.get(k) ?? 0) + n);
-  return by;
-}
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
 // hang-ups), requests the gateway gave up on, connections never made, the target's own 502 / 504 answers.

@@ -16,6 +16,13 @@ export const UNREACHABLE = [
 export const TIMEOUT = ["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNABORTED"];
 /** A response head over Node's size limit (16 KiB by default): valid HTTP, but the gateway's parser refuses it. */
 export const HEADER_OVERFLOW = "HPE_HEADER_OVERFLOW";
+/** Node's HTTP parser's codes in the log: the gateway rejected the target's answer. */
+export const isParseError = (code: string) => code.startsWith("HPE_");
+/** The only answers the parser rejected were heads too large for it. */
+export const onlyHeaderOverflow = (codes: Record<string, number>) => {
+  const parse = Object.keys(codes).filter(isParseError);
+  return parse.length === 1 && parse[0] === HEADER_OVERFLOW;
+};
 export const sum = (r: Record<string, number>, keys: (k: string) => boolean) =>
   Object.entries(r).reduce((n, [k, v]) => (keys(k) ? n + v : n), 0);
 

@@ -11,7 +11,7 @@
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import type { Candidate } from "./candidate";
 import { closesAfterEveryResponse, neverAnswers } from "./closes";
-import { HEADER_OVERFLOW } from "./codes";
+import { isParseError, onlyHeaderOverflow, sum } from "./codes";
 import { rejectedOnWire } from "./parser-rejected";
 import { EPROTO_ALERT, EPROTO_NOT_TLS } from "@/lib/analysis/log-aggregates";
 
@@ -134,7 +134,7 @@ export function fixFor(
       };
     }
     case "target-error":
-      if (answersInvalidHttp(t, e) && t.errorCodes[HEADER_OVERFLOW] && !hasOtherParseCodes(t))
+      if (answersInvalidHttp(t, e) && onlyHeaderOverflow(t.errorCodes))
         return {
           title: `Shrink ${t.target}'s response headers, or raise the gateway's header limit`,
           snippet: `# from the gateway host, one of the failing requests straight to the target (the size of its headers):
@@ -152,10 +152,8 @@ export NODE_OPTIONS=--max-http-header-size=32768`,
           snippet: `# from the gateway host, one of the failing requests straight to the target (the raw status line and headers):\ncurl -sv --http1.1 http://${t.target}/<path> -o /dev/null`,
           notes: [
             `The gateway's HTTP parser (Node.js) rejected the target's response${
-              Object.keys(t.errorCodes).some((k) => k.startsWith("HPE_"))
-                ? ` (${Object.keys(t.errorCodes)
-                    .filter((k) => k.startsWith("HPE_"))
-                    .join(", ")})`
+              Object.keys(t.errorCodes).some(isParseError)
+                ? ` (${Object.keys(t.errorCodes).filter(isParseError).join(", ")})`
                 : ""
             } and answered 502: the status line or a header is not HTTP/1.1 (HPE_INVALID_STATUS: a status code that is not three digits; HPE_INVALID_HEADER_TOKEN: a bad header name; HPE_INVALID_CONSTANT: not HTTP at all, e.g. TLS or another protocol on that port), or the head is larger than Node's limit (HPE_HEADER_OVERFLOW: 16 KiB of header names and values by default; a capture shows the head's size).`,
             "No gateway setting changes this and its TCP connections to the target are fine. Fix the target, or whatever answers at its address (a load balancer, a proxy); if the target speaks https, the proxy's target url must say https.",
@@ -174,13 +172,9 @@ export NODE_OPTIONS=--max-http-header-size=32768`,
   }
 }
 
-const hasOtherParseCodes = (t: TargetEvidence) =>
-  Object.keys(t.errorCodes).some((k) => k.startsWith("HPE_") && k !== HEADER_OVERFLOW);
-
 /** The target's failures are answers Node's HTTP parser rejected (HPE_* in the log, or such status lines on the wire). */
 function answersInvalidHttp(t: TargetEvidence, e: DiagnosisEvidence): boolean {
-  const parse = Object.entries(t.errorCodes).reduce((n, [k, v]) => (k.startsWith("HPE_") ? n + v : n), 0);
-  const invalid = parse + rejectedOnWire(t, e.logs.present);
+  const invalid = sum(t.errorCodes, isParseError) + rejectedOnWire(t, e.logs.present);
   const own = t.targetAnswered502 + t.targetAnswered504;
   return invalid > own;
 }

@@ -1,7 +1,7 @@
 /** A target whose answers the gateway's HTTP parser rejected: the log's HPE_* codes, or such answers on the wire. Pure. */
 import type { EvidenceRef, TargetEvidence } from "./types";
 import type { Candidate } from "./candidate";
-import { HEADER_OVERFLOW, sum } from "./codes";
+import { isParseError, onlyHeaderOverflow, sum } from "./codes";
 
 /**
  * Answers Node's HTTP parser rejected (HPE_INVALID_STATUS, HPE_INVALID_CONSTANT, …: the gateway logs the parser's code
@@ -16,7 +16,7 @@ import { HEADER_OVERFLOW, sum } from "./codes";
  */
 export function rejectedOnWire(t: TargetEvidence, logged: boolean): number {
   const wire = t.capture?.profile?.invalidResponses ?? 0;
-  const parseErrors = sum(t.errorCodes, (k) => k.startsWith("HPE_"));
+  const parseErrors = sum(t.errorCodes, isParseError);
   return logged && parseErrors === 0 ? Math.min(wire, t.capture?.outsideLog?.["target-invalid"] ?? 0) : wire;
 }
 
@@ -27,12 +27,12 @@ export function parserRejected(
   logRef: (label: string) => EvidenceRef,
   capRef: (cls: string, label: string) => EvidenceRef,
 ): Candidate | null {
-  const parseCodes = Object.keys(codes).filter((k) => k.startsWith("HPE_"));
-  const parseErrors = sum(codes, (k) => k.startsWith("HPE_"));
+  const parseCodes = Object.keys(codes).filter(isParseError);
+  const parseErrors = sum(codes, isParseError);
   const invalidOnWire = rejectedOnWire(t, logged);
   if (parseErrors + invalidOnWire === 0) return null;
   const named = parseCodes.map((k) => `${k} × ${codes[k]}`);
-  const overflowOnly = parseCodes.length === 1 && parseCodes[0] === HEADER_OVERFLOW;
+  const overflowOnly = onlyHeaderOverflow(codes);
   const what = overflowOnly ? "a response head larger than Node's 16 KiB limit" : "bytes that are not valid HTTP";
   const onWire = invalidOnWire
     ? ` The capture shows ${invalidOnWire} such response(s)${overflowOnly ? "" : " (a status line like `HTTP/1.1 abc OK`, or a head over 16 KiB)"}.`
