@@ -1,5 +1,15 @@
 /** Incremental HTTP/1.x message framing over one direction's byte stream. Reads heads, skips bodies. */
 import { redactInline } from "@/lib/redact";
+import {
+  framingFault,
+  lineFault,
+  NODE_MAX_HEADER_BYTES,
+  nodeHeaderBytes,
+  oversizedHead,
+  STATUS_RE,
+} from "./http-faults";
+
+export { NODE_MAX_HEADER_BYTES };
 
 export interface HttpHead {
   method: string | null;
@@ -18,29 +28,10 @@ export interface HttpEvents {
   done(): void;
   /**
    * A response head Node's HTTP parser rejects: a status line that begins `HTTP/` but is not `HTTP/1.x NNN` (e.g.
-   * `HTTP/1.1 abc OK`: HPE_INVALID_STATUS and kin), or a head over its size limit (HPE_HEADER_OVERFLOW). The stream is
-   * lost after it.
+   * `HTTP/1.1 abc OK`: HPE_INVALID_STATUS and kin), a head over its size limit (HPE_HEADER_OVERFLOW), header lines or
+   * framing it refuses (http-faults.ts). The stream is lost after it.
    */
   invalid?(firstLine: string): void;
-}
-
-/**
- * Node's default --max-http-header-size. Measured on Node 20.20.2 (a raw server answering heads of growing size to
- * http.get): the reason phrase plus every header's name and value may come to 16,383 bytes; one more is
- * HPE_HEADER_OVERFLOW, whatever the number of headers. A gateway started with a larger limit accepts more.
- */
-export const NODE_MAX_HEADER_BYTES = 16 * 1024;
-const oversizedHead = (bytes: number, atLeast = false) =>
-  `(head of ${atLeast ? "more than " : ""}${bytes.toLocaleString("en-US")} bytes${atLeast ? "" : " of header names and values"}: over Node's 16 KiB limit, HPE_HEADER_OVERFLOW)`;
-
-/** What Node's parser counts of a head: the reason phrase, and each header's name and value (no ": ", spaces, CRLF). */
-function nodeHeaderBytes(first: string, text: string, firstEnd: number): number {
-  let n = first.replace(STATUS_RE, "").trim().length;
-  for (const line of text.slice(firstEnd + 1).split("\n")) {
-    const colon = line.indexOf(":");
-    n += colon < 0 ? line.trim().length : colon + line.slice(colon + 1).trim().length;
-  }
-  return n;
 }
 
 /** Longest message head we buffer before giving up on the stream. */
@@ -48,7 +39,6 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 
 type State = "head" | "body" | "chunk-line" | "chunk-data" | "trailer" | "until-close" | "lost";
 const METHOD_RE = /^[A-Z]{3,10} \S+ HTTP\/1\.[01]$/;
-const STATUS_RE = /^HTTP\/1\.[01] (\d{3})/;
 
 export class HttpStream {
   private state: State = "head";
@@ -172,7 +162,7 @@ export class HttpStream {
       const text = this.headLen ? latin1(this.head, 0, Math.min(this.headLen, 200)) : latin1(b, start, 200);
       const first = withoutCr(text.split("\n")[0]);
       if (this.isResponse && STATUS_RE.test(first))
-        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} ${oversizedHead(MAX_HEAD_BYTES, true)}`);
+        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} (${oversizedHead(MAX_HEAD_BYTES, true)})`);
       return b.length;
     }
     this.buffer(b.subarray(start));
@@ -213,11 +203,8 @@ export class HttpStream {
       }
       h.status = Number(m[1]);
       const size = text.length >= NODE_MAX_HEADER_BYTES ? nodeHeaderBytes(first, text, firstEnd) : 0;
-      if (size >= NODE_MAX_HEADER_BYTES) {
-        this.state = "lost";
-        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} ${oversizedHead(size)}`);
-        return;
-      }
+      const fault = size >= NODE_MAX_HEADER_BYTES ? oversizedHead(size) : lineFault(text, firstEnd);
+      if (fault) return this.refuse(first, fault);
     } else {
       if (!METHOD_RE.test(first)) {
         this.state = "lost";
@@ -229,6 +216,12 @@ export class HttpStream {
       h.path = redactInline(parts[1]);
     }
     // Line by line without splitting the head; the names read are 10 characters or more, so shorter lines are skipped.
+    const framing = {
+      contentLengths: 0,
+      contentLength: null as string | null,
+      transferEncodingFirst: false,
+      transferEncoding: false,
+    };
     let colon = -1;
     for (let from = firstEnd + 1; from < text.length;) {
       const to = text.indexOf("\n", from);
@@ -237,9 +230,14 @@ export class HttpStream {
       if (colon - from >= 10 && colon < to) {
         const name = text.slice(from, colon).trim().toLowerCase();
         const value = text.slice(colon + 1, to).trim();
-        if (name === "content-length") h.contentLength = Number(value);
-        else if (name === "transfer-encoding") h.chunked = /chunked/i.test(value);
-        else if (name === "connection") h.connection = value;
+        if (name === "content-length") {
+          h.contentLength = Number(value);
+          if (framing.contentLengths++ === 0) framing.contentLength = value;
+        } else if (name === "transfer-encoding") {
+          h.chunked = /chunked/i.test(value);
+          framing.transferEncodingFirst ||= framing.contentLengths === 0;
+          framing.transferEncoding = true;
+        } else if (name === "connection") h.connection = value;
         else if (name === "keep-alive") {
           const t = /timeout\s*=\s*(\d+)/i.exec(value);
           if (t) h.keepAliveTimeoutS = Number(t[1]);
@@ -247,6 +245,8 @@ export class HttpStream {
       }
       from = to + 1;
     }
+    const fault = this.isResponse ? framingFault(framing) : null;
+    if (fault) return this.refuse(first, fault);
     const noBody = this.ev.head(h);
     const s = h.status ?? 0;
     if (noBody || (s >= 100 && s < 200) || s === 204 || s === 304) this.finish();
@@ -257,6 +257,12 @@ export class HttpStream {
       else this.state = "body";
     } else if (this.isResponse) this.state = "until-close";
     else this.finish();
+  }
+
+  /** A response head Node's parser refuses: the gateway answers 502 and closes; the stream is lost after it. */
+  private refuse(first: string, why: string): void {
+    this.state = "lost";
+    this.ev.invalid?.(`${redactInline(first.slice(0, 80))} (${why})`);
   }
 
   private finish(): void {
