@@ -28,7 +28,7 @@ describe("a target answering with bytes that are not valid HTTP", () => {
       ev([target({ errors502: 6, errorCodes: { HPE_HEADER_OVERFLOW: 4, HPE_INVALID_STATUS: 2 } })]),
     );
     expect(mixed.targets[0].fix!.title).toMatch(/not valid HTTP/);
-    expect(mixed.targets[0].fix!.notes.join(" ")).toMatch(/HPE_HEADER_OVERFLOW: 16 KiB/);
+    expect(mixed.targets[0].fix!.notes.join(" ")).toMatch(/HPE_HEADER_OVERFLOW \(over 16 KiB/);
   });
   it("bytes that are not HTTP at all leave the request pending on the wire: at level error, still the target's answers", () => {
     // The gateway closes such a connection itself (gateway-close) and logs 502 HPE_*: no client went away (client-aborts.ts).
