@@ -131,7 +131,9 @@ describe("lab fixtures", () => {
         expect(t.counts["tls-handshake-failed"], `${t.target} TLS`).toBe((b.tlsErrors ?? 0) + (b.badRequests ?? 0));
         // answers it sent not valid HTTP, or with heads over Node's limit, on purpose, as tshark reads them on the
         // gateway leg
-        expect(t.invalidResponses ?? 0, `${t.target} not valid HTTP`).toBe((b.malformed ?? 0) + (b.bigHeads ?? 0));
+        expect(t.invalidResponses ?? 0, `${t.target} not valid HTTP`).toBe(
+          (b.malformed ?? 0) + (b.bigHeads ?? 0) + (b.badHeaders ?? 0),
+        );
         // each failing connection of this target has its own targetRequest error line, but a response cut short by a
         // FIN, the target's or the gateway's own timeout: the gateway had the response and logs only `targetResponse
         // error` (aborted / ECONNRESET), no 502

@@ -204,6 +204,7 @@ export const labTruth = z.object({
       malformed: z.number().int().optional(),
       /** responses it sent with a head over Node's 16 KiB limit (header-overflow) */
       bigHeads: z.number().int().optional(),
+      badHeaders: z.number().int().optional(),
     }),
   ),
 });

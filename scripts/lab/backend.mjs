@@ -18,7 +18,11 @@
 // bodyBytes, restAfterMs} (on such a request send the head with the full Content-Length and the first bodyBytes of a
 // 1.9 kB body at once, the rest restAfterMs later: a response that streams slowly, which a client may give up on),
 // bigHead {prefix, share, bytes} (answer such a request with a Set-Cookie header of that many bytes: valid HTTP, but a
-// head larger than Node's 16 KiB limit is one the gateway's parser refuses).
+// head larger than Node's 16 KiB limit is one the gateway's parser refuses), badHeader {prefix, share, kinds} (answer
+// such a request with a head Node's parser refuses, the kinds taken in turn: "duplicate-content-length" (the same
+// Content-Length twice, as a framework and a filter that both add it), "content-length-and-chunked" (a chunked body
+// that also announces its Content-Length), "header-name-space" (`X Powered By: lab`), "bare-lf" (lines ended by LF
+// alone)).
 //
 // nodeHttp: instead of all that, Node's own `http.createServer`, answering every request after respMs: the most common
 // target there is, as it behaves, not as imitated. Its keepAliveTimeout is idleMs − 1 s: Node 20 announces
@@ -61,6 +65,16 @@ function chunkedLength(buf, from) {
   }
 }
 
+/** A response whose head Node's HTTP parser refuses (see badHeader above); everything else about it is valid. */
+function badAnswer(kind, head, body) {
+  const crlf = kind === "bare-lf" ? "\n" : "\r\n";
+  if (kind === "duplicate-content-length") head.splice(3, 0, head[2]);
+  if (kind === "header-name-space") head.push("X Powered By: lab");
+  if (kind !== "content-length-and-chunked") return head.join(crlf) + crlf + crlf + body;
+  head.push("Transfer-Encoding: chunked");
+  return `${head.join(crlf)}${crlf}${crlf}${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+}
+
 export function startBackend(opts, eventsFile) {
   const log = (ev) =>
     fs.appendFileSync(
@@ -70,6 +84,7 @@ export function startBackend(opts, eventsFile) {
   if (opts.nodeHttp) return startNodeHttp(opts, log);
   if (opts.nginx) return startNginx(opts);
   const sockets = new Set();
+  let badHeaders = 0;
   const onConnection = (sock) => {
     sockets.add(sock);
     const peer = sock.remotePort;
@@ -123,6 +138,17 @@ export function startBackend(opts, eventsFile) {
         log({ ev: "big-head", peerPort: peer, path, bytes: opts.bigHead.bytes });
       }
       if (opts.keepAliveHint != null) head.push(`Keep-Alive: timeout=${opts.keepAliveHint}`);
+      const fault =
+        opts.badHeader && path.startsWith(opts.badHeader.prefix) && Math.random() < opts.badHeader.share
+          ? opts.badHeader.kinds[badHeaders++ % opts.badHeader.kinds.length]
+          : null;
+      if (fault) {
+        log({ ev: "bad-header", peerPort: peer, path, kind: fault });
+        sock.write(badAnswer(fault, head, body));
+        served++;
+        touch();
+        return;
+      }
       if (cut) {
         // the head and part of the body, then the close: Content-Length is never reached
         sock.write(head.join("\r\n") + "\r\n\r\n" + body.slice(0, cut.bodyBytes));

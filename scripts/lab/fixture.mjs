@@ -134,6 +134,8 @@ function crossCheck(events, sc) {
       ...(t.backend.malformed ? { malformed: ev.filter((e) => e.ev === "malformed").length } : {}),
       // responses it sent with a head over Node's 16 KiB limit (header-overflow)
       ...(t.backend.bigHead ? { bigHeads: ev.filter((e) => e.ev === "big-head").length } : {}),
+      // responses it sent with a head Node's parser refuses for its form (invalid-headers)
+      ...(t.backend.badHeader ? { badHeaders: ev.filter((e) => e.ev === "bad-header").length } : {}),
     };
   }
   return out;

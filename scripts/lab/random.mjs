@@ -178,12 +178,15 @@ export function randomScenario(seed) {
 // Other causes beside the races (blind battery 9 on): from seed 59 a world's listening targets may also speak TLS
 // (a certificate the gateway rejects, one for another host, or a trusted one whose idle closes then race over
 // encrypted records, with or without close_notify), cut responses short, answer with a status line that is not
-// HTTP (or, from BIG_HEAD_FROM, a head over Node's limit), or close after every response (with or without
+// HTTP (or, from BIG_HEAD_FROM, a head over Node's limit; from BAD_HEADER_FROM, a malformed header), or close after every response (with or without
 // `Connection: close`); one more target may fail its name lookup (NXDOMAIN) or drop SYNs (a firewall), and the
 // capture's clock may be off the log's (editcap -t on the fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
 const OTHER_CAUSES_FROM = 59;
 // From seed 1545 half the answers Node's parser rejects are a valid head too large for it (lab header-overflow).
 const BIG_HEAD_FROM = 1545;
+// From seed 1593 some of them are heads Node refuses for their form (lab invalid-headers), one fault per target.
+const BAD_HEADER_FROM = 1593;
+const HEADER_FAULTS = ["duplicate-content-length", "content-length-and-chunked", "header-name-space", "bare-lf"];
 
 function otherCauses(seed, targets, lanes, spareName) {
   const r = prng((seed ^ 0x2545f491) >>> 0);
@@ -228,6 +231,15 @@ function otherCauses(seed, targets, lanes, spareName) {
       for (const l of lanes) if (l.target === i) l.clientTimeoutMs ??= 3000;
       summary.push(
         `${at} cuts ${Math.round(b.truncate.share * 100)} % of ${b.truncate.prefix} responses short (${b.truncate.close.toUpperCase()})`,
+      );
+    } else if (kind === "malformed" && seed >= BAD_HEADER_FROM && r() < 0.4) {
+      b.badHeader = {
+        prefix: pick(["/items", "/stock"]),
+        share: round(u(0.05, 0.25), 0.01),
+        kinds: [pick(HEADER_FAULTS)],
+      };
+      summary.push(
+        `${at} answers ${Math.round(b.badHeader.share * 100)} % of ${b.badHeader.prefix} with a head Node's parser refuses (${b.badHeader.kinds[0]})`,
       );
     } else if (kind === "malformed" && seed >= BIG_HEAD_FROM && r() < 0.5) {
       b.bigHead = {

@@ -684,6 +684,17 @@ export const scenarios = {
     25,
     { bigHead: { prefix: "/items", share: 0.2, bytes: 20000 } },
   ),
+  "invalid-headers": answersOnItems(
+    "Target keeps idle connections 60 s, but answers 25 % of /orders/items requests with a head Node's parser refuses, four faults in turn: the same Content-Length twice, Content-Length beside Transfer-Encoding: chunked, a header name with spaces, lines ended by LF alone. tshark reads each as a valid 200.",
+    30,
+    {
+      badHeader: {
+        prefix: "/items",
+        share: 0.25,
+        kinds: ["duplicate-content-length", "content-length-and-chunked", "header-name-space", "bare-lf"],
+      },
+    },
+  ),
   "close-after-response": {
     description:
       "Target closes every connection (FIN) 0–30 ms after a complete response, without a `Connection: close` header (an HTTP/1.0-style server or a badly configured load balancer); concurrent bursts with short gaps make the gateway reuse sockets the target is closing.",

@@ -454,25 +454,51 @@ const ownErrorResponses = (pcap, targets, keylog) =>
 // http.get): the reason phrase plus every header's name and value (without ": ", leading spaces and CRLF) may come
 // to 16,383 bytes; one more is HPE_HEADER_OVERFLOW, whatever the number of headers or the phrase's length.
 const NODE_MAX_HEADER_BYTES = 16384;
-const nodeHeaderBytes = ([phrase, lines]) =>
+// tshark's fields escape a header line's CR, LF, tab and backslash (`\r\n`).
+const unescaped = (l) => l.replace(/\\([rnt\\])/g, (_, c) => ({ r: "\r", n: "\n", t: "\t", "\\": "\\" })[c]);
+const headerLines = (lines) => (lines ?? "").split("\x01").filter(Boolean).map(unescaped);
+const nodeHeaderBytes = (phrase, lines) =>
   (phrase ?? "").length +
-  (lines ?? "")
-    .split("\x01")
-    .filter(Boolean)
-    .reduce((n, l) => {
-      const colon = l.indexOf(":");
-      return n + (colon < 0 ? l.trim().length : colon + l.slice(colon + 1).trim().length);
-    }, 0);
+  lines.reduce((n, l) => {
+    const colon = l.indexOf(":");
+    return n + (colon < 0 ? l.trim().length : colon + l.slice(colon + 1).trim().length);
+  }, 0);
+// What Node 20's parser refuses in a response's header lines, measured as above (a raw server, http.get): a line
+// not ended by CRLF (HPE_CR_EXPECTED), a name that is not a token or has space before its colon, a control character
+// in a value (HPE_INVALID_HEADER_TOKEN), Content-Length twice (HPE_UNEXPECTED_CONTENT_LENGTH) or not digits
+// (HPE_INVALID_CONTENT_LENGTH), Content-Length beside Transfer-Encoding (HPE_INVALID_TRANSFER_ENCODING).
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+function headerFault(lines) {
+  let contentLengths = 0;
+  let transferEncoding = false;
+  for (const l of lines) {
+    if (!l.endsWith("\r\n")) return true;
+    const colon = l.indexOf(":");
+    const name = l.slice(0, Math.max(colon, 0));
+    const value = l.slice(colon + 1, -2);
+    if (!TOKEN.test(name) || /[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return true;
+    if (/^content-length$/i.test(name) && (contentLengths++ > 0 || !/^[ \t]*\d+[ \t]*$/.test(value))) return true;
+    if (/^transfer-encoding$/i.test(name)) transferEncoding = true;
+  }
+  return contentLengths > 0 && transferEncoding;
+}
 
 // Responses Node's HTTP parser rejects: a status line whose code is not three digits, which tshark reads as
-// http.response.code 0 (`HTTP/1.1 abc OK`, HPE_INVALID_STATUS), and a head over Node's limit (header-overflow: a 20 kB
-// Set-Cookie, HPE_HEADER_OVERFLOW), which tshark reads as any response. Bytes that do not begin like a response at
-// all are not counted here (no scenario sends them).
+// http.response.code 0 (`HTTP/1.1 abc OK`, HPE_INVALID_STATUS), a head over Node's limit (header-overflow: a 20 kB
+// Set-Cookie, HPE_HEADER_OVERFLOW) and header lines it refuses (invalid-headers), which tshark reads as any response.
+// Bytes that do not begin like a response at all are not counted here (no scenario sends them).
 const invalidResponses = (pcap, targets, keylog) =>
   responsesBy(pcap, targets, keylog, "http.response", {
     fields: ["http.response.code", "http.response.phrase", "http.response.line"],
-    keep: ([code, ...head]) =>
-      Number(code) < 100 || Number(code) > 999 || nodeHeaderBytes(head) >= NODE_MAX_HEADER_BYTES,
+    keep: ([code, phrase, raw]) => {
+      const lines = headerLines(raw);
+      return (
+        Number(code) < 100 ||
+        Number(code) > 999 ||
+        nodeHeaderBytes(phrase, lines) >= NODE_MAX_HEADER_BYTES ||
+        headerFault(lines)
+      );
+    },
   });
 
 // A target's failure kinds and how many failures each accounts for: closes crossing a request (races and
