@@ -3,27 +3,27 @@ import type { EvidenceRef, TargetEvidence } from "./types";
 import type { Candidate } from "./candidate";
 import { isParseError, onlyHeaderOverflow, sum } from "./codes";
 
-/**
- * Answers Node's HTTP parser rejected (HPE_INVALID_STATUS, HPE_INVALID_CONSTANT, …: the gateway logs the parser's code
- * and answers 502): the target, or whatever answers at its address, sent bytes that are not valid HTTP/1.x, or a head
- * over Node's size limit (HPE_HEADER_OVERFLOW, lab header-overflow), or header lines and framing Node refuses though
- * most tools take them (lab invalid-headers). The capture shows such an answer as an answer, not a failing close.
- */
+/** What the capture's reader refuses of an answer's head, as Node does (tcp/http-faults.ts). */
+const WIRE_FAULTS =
+  "a status line like `HTTP/1.1 abc OK`, a header line Node refuses, Content-Length twice or beside Transfer-Encoding, or a head over 16 KiB";
+
 /**
  * The capture's answers Node's parser would reject. Each rejection has its error line at any level: with no parser
  * code in the log, such answers in the log's time were not rejected (a gateway started with a larger header limit,
  * say); those outside it still count.
  */
-/** What the capture's reader refuses of an answer's head, as Node does (tcp/http-faults.ts). */
-const WIRE_FAULTS =
-  "a status line like `HTTP/1.1 abc OK`, a header line Node refuses, Content-Length twice or beside Transfer-Encoding, or a head over 16 KiB";
-
 export function rejectedOnWire(t: TargetEvidence, logged: boolean): number {
   const wire = t.capture?.profile?.invalidResponses ?? 0;
   const parseErrors = sum(t.errorCodes, isParseError);
   return logged && parseErrors === 0 ? Math.min(wire, t.capture?.outsideLog?.["target-invalid"] ?? 0) : wire;
 }
 
+/**
+ * Answers Node's HTTP parser rejected (HPE_INVALID_STATUS, HPE_INVALID_CONSTANT, …: the gateway logs the parser's code
+ * and answers 502): the target, or whatever answers at its address, sent bytes that are not valid HTTP/1.x, or a head
+ * over Node's size limit (HPE_HEADER_OVERFLOW, lab header-overflow), or header lines and framing Node refuses though
+ * most tools take them (lab invalid-headers). The capture shows such an answer as an answer, not a failing close.
+ */
 export function parserRejected(
   t: TargetEvidence,
   logged: boolean,

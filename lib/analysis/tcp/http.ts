@@ -161,8 +161,7 @@ export class HttpStream {
       // A response head that long is one Node's parser refused long before its end.
       const text = this.headLen ? latin1(this.head, 0, Math.min(this.headLen, 200)) : latin1(b, start, 200);
       const first = withoutCr(text.split("\n")[0]);
-      if (this.isResponse && STATUS_RE.test(first))
-        this.ev.invalid?.(`${redactInline(first.slice(0, 80))} (${oversizedHead(MAX_HEAD_BYTES, true)})`);
+      if (this.isResponse && STATUS_RE.test(first)) this.refuse(first, oversizedHead(MAX_HEAD_BYTES, true));
       return b.length;
     }
     this.buffer(b.subarray(start));
