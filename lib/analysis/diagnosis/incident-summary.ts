@@ -13,7 +13,7 @@ const CAUSE_WORDS: Record<Cause, string> = {
   "gateway-timeout": "The target answers slower than the gateway waits.",
   "tls-error": "TLS between the gateway and the target fails.",
   "target-error":
-    "The target itself answers 502 / 504 (the gateway passes its response on), or answers with bytes the gateway's HTTP parser rejects: not valid HTTP, or a head too large (the gateway answers 502).",
+    "The target itself answers 502 / 504 (the gateway passes its response on), or answers with bytes the gateway's HTTP parser rejects: bytes that are not HTTP, a malformed status or header line, Content-Length twice or beside Transfer-Encoding, or a head too large (the gateway answers 502).",
   "insufficient-data": "Not enough evidence for a cause: see the must-gather list.",
 };
 
