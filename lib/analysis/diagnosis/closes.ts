@@ -28,6 +28,8 @@ export function closesAfterEveryResponse(p: TargetProfile | null | undefined): b
  * socket in time (recorded: race-60s, a 60 s timer, no connection answered twice).
  */
 const RIGHT_AFTER_MS = 1000;
+/** An idle close this soon after the last byte cannot be ordered against a request on its way (see judgeCloses). */
+const BLURRED_TIMER_MS = 100;
 
 const afterEach = (t: TargetEvidence, quietMs: number, races: number) =>
   `${t.target} closes every connection ≈ ${ms(quietMs)} after its response (no connection carried a second answered request), without \`Connection: close\`, so the gateway pools the socket and reuses it as the close arrives (${races} race(s)).`;
@@ -221,17 +223,25 @@ export function judgeCloses(
       : timer && beforeWrite >= 2
         ? "medium"
         : "low";
+    // A close that soon after the last byte fires while the next request is on its way or unread: the target may
+    // have had it for a few ms, a hang-up by the target's clock, which the wire cannot order (battery 110,
+    // random-1671: a target closing 0–30 ms after each response, one of six such closes came 8 ms after the
+    // request reached it).
+    const blurred = timer !== null && timer.ms < BLURRED_TIMER_MS;
     const when = timer
       ? `after ≈ ${ms(timer.ms)} idle`
       : "when idle (no idle timer could be inferred: too few closes agree)";
     return {
       cause: "keepalive-mismatch",
-      confidence: conf,
+      confidence: blurred ? minConfidence(conf, "medium") : conf,
       explains: raceExpl,
       summary:
-        timer && closesAfterEveryResponse(p)
+        (timer && closesAfterEveryResponse(p)
           ? afterEach(t, timer.ms, races + beforeWrite)
-          : `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`,
+          : `${t.target} closes pooled sockets ${when} just as the gateway reuses them (${races + beforeWrite} race(s)).`) +
+        (blurred
+          ? ` So soon after its last byte, some of those closes may have come after the request reached the target (hang-ups by its clock): the wire cannot order them within a few ms.`
+          : ""),
       evidence,
     };
   }

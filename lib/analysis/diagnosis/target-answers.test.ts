@@ -125,8 +125,10 @@ describe("a target that closes every connection right after its response", () =>
       ]),
     );
     const v = d.targets[0];
-    expect(v).toMatchObject({ cause: "keepalive-mismatch", confidence: "high", idleTimeoutMs: 14 });
+    // medium: a close 14 ms after the last byte may have come after the request reached the target
+    expect(v).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium", idleTimeoutMs: 14 });
     expect(v.summary).toMatch(/closes every connection ≈ 14 ms after its response/);
+    expect(v.summary).toMatch(/the wire cannot order them/);
     expect(v.fix!.title).toMatch(/Connection: close/);
     expect(v.fix!.notes.join(" ")).not.toMatch(/Raise the target's idle/);
   });
