@@ -178,9 +178,10 @@ export function randomScenario(seed) {
 // Other causes beside the races (blind battery 9 on): from seed 59 a world's listening targets may also speak TLS
 // (a certificate the gateway rejects, one for another host, or a trusted one whose idle closes then race over
 // encrypted records, with or without close_notify), cut responses short, answer with a status line that is not
-// HTTP (or, from BIG_HEAD_FROM, a head over Node's limit; from BAD_HEADER_FROM, a malformed header), or close after every response (with or without
-// `Connection: close`); one more target may fail its name lookup (NXDOMAIN) or drop SYNs (a firewall), and the
-// capture's clock may be off the log's (editcap -t on the fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
+// HTTP (or, from BIG_HEAD_FROM, a head over Node's limit; from BAD_HEADER_FROM, a header line or framing Node
+// refuses), or close after every response (with or without `Connection: close`); one more target may fail its name
+// lookup (NXDOMAIN) or drop SYNs (a firewall), and the capture's clock may be off the log's (editcap -t on the
+// fixture's capture). Drawn from a generator of their own, after everything else, so seeds 1–58 stay as recorded.
 const OTHER_CAUSES_FROM = 59;
 // From seed 1545 half the answers Node's parser rejects are a valid head too large for it (lab header-overflow).
 const BIG_HEAD_FROM = 1545;
