@@ -151,11 +151,7 @@ export NODE_OPTIONS=--max-http-header-size=32768`,
           title: `Find why ${t.target} answers with bytes that are not valid HTTP`,
           snippet: `# from the gateway host, one of the failing requests straight to the target (the raw status line and headers):\ncurl -sv --http1.1 http://${t.target}/<path> -o /dev/null`,
           notes: [
-            `The gateway's HTTP parser (Node.js) rejected the target's response${
-              Object.keys(t.errorCodes).some(isParseError)
-                ? ` (${Object.keys(t.errorCodes).filter(isParseError).join(", ")})`
-                : ""
-            } and answered 502. Node refuses what many clients and tools accept: HPE_INVALID_STATUS (a status code that is not three digits), HPE_INVALID_HEADER_TOKEN (a header name with spaces or other characters outside a token, or a control character in a value), HPE_CR_EXPECTED (lines ended by LF alone), HPE_UNEXPECTED_CONTENT_LENGTH (Content-Length twice, even with one value), HPE_INVALID_TRANSFER_ENCODING or HPE_INVALID_CONTENT_LENGTH (Content-Length beside Transfer-Encoding, or not a number), HPE_INVALID_CONSTANT (not HTTP at all, e.g. TLS or another protocol on that port), HPE_HEADER_OVERFLOW (over 16 KiB of header names and values). In a capture, each refused answer's connection names its fault.`,
+            `The gateway's HTTP parser (Node.js) rejected the target's response${parseCodesNamed(t)} and answered 502. Node refuses what many clients and tools accept: HPE_INVALID_STATUS (a status code that is not three digits), HPE_INVALID_HEADER_TOKEN (a header name with spaces or other characters outside a token, or a control character in a value), HPE_CR_EXPECTED (lines ended by LF alone), HPE_UNEXPECTED_CONTENT_LENGTH (Content-Length twice, even with one value), HPE_INVALID_TRANSFER_ENCODING or HPE_INVALID_CONTENT_LENGTH (Content-Length beside Transfer-Encoding, or not a number), HPE_INVALID_CONSTANT (not HTTP at all, e.g. TLS or another protocol on that port), HPE_HEADER_OVERFLOW (over 16 KiB of header names and values). In a capture, each refused answer's connection names its fault.`,
             "Its TCP connections to the target are fine. Fix the target, or whatever answers at its address (a load balancer, a proxy); if the target speaks https, the proxy's target url must say https.",
             "As a stopgap only: a gateway started with NODE_OPTIONS=--insecure-http-parser accepts Content-Length beside Transfer-Encoding, control characters in values and bare LFs (measured on Node 20), not a duplicate Content-Length or a bad header name. It also leaves the gateway open to request smuggling.",
           ],
@@ -171,6 +167,12 @@ export NODE_OPTIONS=--max-http-header-size=32768`,
     default:
       return null;
   }
+}
+
+/** The log's parser codes for the target, as ` (HPE_…, HPE_…)`, or nothing. */
+function parseCodesNamed(t: TargetEvidence): string {
+  const codes = Object.keys(t.errorCodes).filter(isParseError);
+  return codes.length ? ` (${codes.join(", ")})` : "";
 }
 
 /** The target's failures are answers Node's HTTP parser rejected (HPE_* in the log, or such status lines on the wire). */

@@ -28,9 +28,10 @@ export function nodeHeaderBytes(first: string, text: string, firstEnd: number): 
   return n;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+const TOKEN = new RegExp(`^${TCHAR}+$`);
 // Lines Node takes: a token, its colon, a value of tab, visible ASCII, space or bytes ≥ 0x80; each ended by CRLF.
-const VALID_LINES = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*\r\n)*\r\n$/;
+const VALID_LINES = new RegExp(`^(?:${TCHAR}+:[\\t\\x20-\\x7e\\x80-\\xff]*\\r\\n)*\\r\\n$`);
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**

@@ -194,10 +194,9 @@ export class HttpStream {
     if (this.isResponse) {
       const m = STATUS_RE.exec(first);
       if (!m) {
-        this.state = "lost";
         // Only what begins like a status line: other bytes may be a capture that starts inside a body.
-        // What follows `HTTP/` is the target's, whatever it is: redacted like a request path before anything keeps it.
-        if (first.startsWith("HTTP/")) this.ev.invalid?.(redactInline(first.slice(0, 80)));
+        if (first.startsWith("HTTP/")) return this.refuse(first, null);
+        this.state = "lost";
         return;
       }
       h.status = Number(m[1]);
@@ -215,12 +214,9 @@ export class HttpStream {
       h.path = redactInline(parts[1]);
     }
     // Line by line without splitting the head; the names read are 10 characters or more, so shorter lines are skipped.
-    const framing = {
-      contentLengths: 0,
-      contentLength: null as string | null,
-      transferEncodingFirst: false,
-      transferEncoding: false,
-    };
+    let contentLengths = 0;
+    let firstContentLength: string | null = null;
+    let transferEncodingAt = -1; // how many Content-Lengths came before Transfer-Encoding
     let colon = -1;
     for (let from = firstEnd + 1; from < text.length;) {
       const to = text.indexOf("\n", from);
@@ -231,11 +227,10 @@ export class HttpStream {
         const value = text.slice(colon + 1, to).trim();
         if (name === "content-length") {
           h.contentLength = Number(value);
-          if (framing.contentLengths++ === 0) framing.contentLength = value;
+          if (contentLengths++ === 0) firstContentLength = value;
         } else if (name === "transfer-encoding") {
           h.chunked = /chunked/i.test(value);
-          framing.transferEncodingFirst ||= framing.contentLengths === 0;
-          framing.transferEncoding = true;
+          if (transferEncodingAt < 0) transferEncodingAt = contentLengths;
         } else if (name === "connection") h.connection = value;
         else if (name === "keep-alive") {
           const t = /timeout\s*=\s*(\d+)/i.exec(value);
@@ -244,7 +239,14 @@ export class HttpStream {
       }
       from = to + 1;
     }
-    const fault = this.isResponse ? framingFault(framing) : null;
+    const fault = this.isResponse
+      ? framingFault({
+          contentLengths,
+          contentLength: firstContentLength,
+          transferEncoding: transferEncodingAt >= 0,
+          transferEncodingFirst: transferEncodingAt === 0,
+        })
+      : null;
     if (fault) return this.refuse(first, fault);
     const noBody = this.ev.head(h);
     const s = h.status ?? 0;
@@ -258,10 +260,13 @@ export class HttpStream {
     else this.finish();
   }
 
-  /** A response head Node's parser refuses: the gateway answers 502 and closes; the stream is lost after it. */
-  private refuse(first: string, why: string): void {
+  /**
+   * A response head Node's parser refuses: the gateway answers 502 and closes; the stream is lost after it. The status
+   * line is the target's, whatever it holds: redacted like a request path before anything keeps it.
+   */
+  private refuse(first: string, why: string | null): void {
     this.state = "lost";
-    this.ev.invalid?.(`${redactInline(first.slice(0, 80))} (${why})`);
+    this.ev.invalid?.(`${redactInline(first.slice(0, 80))}${why ? ` (${why})` : ""}`);
   }
 
   private finish(): void {
