@@ -2,11 +2,10 @@ import "server-only";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { registerBulkDriver } from "./bulk-raw";
-import { gatedPglite } from "./foreground";
+import { PgliteThread } from "./pglite-thread/client";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -60,17 +59,17 @@ export function openDb(opts: DbOptions): DbHandle {
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   // PGlite's WebAssembly heap never shrinks; 16 MB of shared buffers instead of 128 keeps the server process
   // ~130 MB smaller and costs no measurable ingest time (the OS page cache holds the data files anyway).
-  const pglite = new PGlite(opts.pgliteDir, {
+  // On a thread of its own, where pages' queries go before the ingest's bulk inserts (foreground.ts).
+  const pglite = new PgliteThread({
+    dataDir: opts.pgliteDir,
     startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
   });
-  // Pages' queries go before the ingest's bulk inserts (foreground.ts).
-  const { forAdapter, bulk } = gatedPglite(pglite);
-  const factory = new PrismaPGlite(forAdapter);
+  const factory = pglite.adapterFactory();
   const prisma = new PrismaClient({ adapter: factory });
-  registerBulkDriver(prisma, bulk);
+  registerBulkDriver(prisma, (sql, params) => pglite.bulk(sql, params));
   return {
     prisma,
-    factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,
+    factory,
     kind: "pglite",
     close: async () => {
       await prisma.$disconnect();

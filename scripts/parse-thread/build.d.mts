@@ -1,2 +1,0 @@
-export declare const PARSE_THREAD_OUT: string;
-export declare function buildParseThread(outfile?: string): Promise<string>;
