@@ -15,7 +15,7 @@ export default tseslint.config(
       "scripts/lab/.gateway/",
       "scripts/lab/.scratch/",
       "scripts/collector/dist/",
-      "scripts/threads/dist/",
+      "scripts/parse-thread/dist/",
       "bench-data/",
       "data/",
       "next-env.d.ts",

@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
     environment: "node",
-    // Parse jobs and PGlite run in worker threads from bundles (scripts/threads/build.mjs): built once, fresh, first.
+    // Parse jobs run in a worker thread from a bundle (scripts/parse-thread/build.mjs): built once, fresh, before the files run.
     globalSetup: ["lib/testing/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

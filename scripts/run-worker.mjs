@@ -1,10 +1,10 @@
 // `npm run worker`: scripts/worker.ts with the same memory settings as the app server (scripts/heap.mjs).
 import { spawn } from "node:child_process";
 import { parserEnv } from "./heap.mjs";
-import { buildThreads } from "./threads/build.mjs";
+import { buildParseThread } from "./parse-thread/build.mjs";
 
-// The jobs' parse threads load this bundle (lib/server/thread-bundle.ts would also build it on first use).
-await buildThreads();
+// The jobs' parse threads load this bundle (lib/ingest/parse-thread/bundle.ts would also build it on first use).
+await buildParseThread();
 const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
   stdio: "inherit",
   env: parserEnv(),

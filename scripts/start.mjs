@@ -21,8 +21,8 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.FORCE_BUILD === "1") {
 }
 // The collector customers download (GET /collector/emg-collect.mjs) is bundled from lib/collector on every start.
 run("node", ["scripts/collector/build.mjs"]);
-// Files are parsed, and PGlite runs, in worker threads that load bundles (plain Node, no tsx): scripts/threads.
-run("node", ["scripts/threads/build.mjs"]);
+// Files are parsed in worker threads that load this bundle of lib/ingest/parse-thread (plain Node, no tsx).
+run("node", ["scripts/parse-thread/build.mjs"]);
 run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"]);
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOST ?? "127.0.0.1";

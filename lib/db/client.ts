@@ -2,10 +2,11 @@ import "server-only";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { registerBulkDriver } from "./bulk-raw";
-import { PgliteThread } from "./pglite-thread/client";
+import { gatedPglite } from "./foreground";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -59,17 +60,17 @@ export function openDb(opts: DbOptions): DbHandle {
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   // PGlite's WebAssembly heap never shrinks; 16 MB of shared buffers instead of 128 keeps the server process
   // ~130 MB smaller and costs no measurable ingest time (the OS page cache holds the data files anyway).
-  // On a thread of its own, where pages' queries go before the ingest's bulk inserts (foreground.ts).
-  const pglite = new PgliteThread({
-    dataDir: opts.pgliteDir,
+  const pglite = new PGlite(opts.pgliteDir, {
     startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
   });
-  const factory = pglite.adapterFactory();
+  // Pages' queries go before the ingest's bulk inserts (foreground.ts).
+  const { forAdapter, bulk } = gatedPglite(pglite);
+  const factory = new PrismaPGlite(forAdapter);
   const prisma = new PrismaClient({ adapter: factory });
-  registerBulkDriver(prisma, (sql, params) => pglite.bulk(sql, params));
+  registerBulkDriver(prisma, bulk);
   return {
     prisma,
-    factory,
+    factory: factory as unknown as SqlMigrationAwareDriverAdapterFactory,
     kind: "pglite",
     close: async () => {
       await prisma.$disconnect();

@@ -1,6 +1,7 @@
 import "server-only";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { PGlite, Results } from "@electric-sql/pglite";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import type { PGlite } from "@electric-sql/pglite";
+import type { BulkQuery } from "./bulk-raw";
 
 /**
  * PGlite runs one statement at a time on the server's thread, in the order they arrive. A page's queries come one
@@ -9,7 +10,9 @@ import type { PGlite, Results } from "@electric-sql/pglite";
  * about its query count times one slice). The writer now asks `quiet()` before each statement: it lets the page's
  * queries go first while any runs, or one ended within GRACE_MS (the page's code between two queries), but never
  * holds the writer more than MAX_DEFER_MS per statement, so a page polled without pause cannot stall an ingest.
- * The gate runs on the PGlite thread (pglite-thread/entry.ts), where the statements run.
+ * Each of those statements also starts on a turn of the event loop of its own: PGlite answers through promises
+ * alone, so a chain of them (the end of an ingest: correlation, the incident's summary, the verdict: ~250 ms on a
+ * 157 MB capture) kept a page's request from being read until the last one.
  */
 const GRACE_MS = 15;
 const MAX_DEFER_MS = 250;
@@ -44,10 +47,7 @@ class ForegroundGate {
  * One PGlite instance seen two ways: `forAdapter`, whose statements and transactions count as foreground (the
  * Prisma adapter's: pages, and the ingest's own small updates), and `bulk`, which lets them go first.
  */
-export function gatedPglite(pglite: PGlite): {
-  forAdapter: PGlite;
-  bulk: (sql: string, params: unknown[]) => Promise<Results<unknown>>;
-} {
+export function gatedPglite(pglite: PGlite): { forAdapter: PGlite; bulk: BulkQuery } {
   const gate = new ForegroundGate();
   const tracked = new Set<PropertyKey>(["query", "exec", "transaction"]);
   const forAdapter = new Proxy(pglite, {
@@ -57,10 +57,14 @@ export function gatedPglite(pglite: PGlite): {
       if (typeof value !== "function") return value;
       const method = value as (...args: unknown[]) => unknown;
       if (!tracked.has(prop)) return method.bind(target);
-      return (...args: unknown[]) => gate.track(() => method.apply(target, args) as Promise<unknown>);
+      return (...args: unknown[]) =>
+        gate.track(async () => {
+          await nextTurn();
+          return method.apply(target, args) as Promise<unknown>;
+        });
     },
   });
-  const bulk = async (sql: string, params: unknown[]) => {
+  const bulk: BulkQuery = async (sql, params) => {
     await gate.quiet();
     return pglite.query(sql, params);
   };

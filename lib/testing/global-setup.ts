@@ -1,6 +1,6 @@
-// Vitest global set-up: the worker threads' bundles (parse thread, PGlite) are built from the current sources first.
-import { buildThreads } from "../../scripts/threads/build.mjs";
+// Vitest global set-up: the parse thread's bundle is built from the current sources before any test parses.
+import { buildParseThread } from "../../scripts/parse-thread/build.mjs";
 
 export default async function setup(): Promise<void> {
-  await buildThreads();
+  await buildParseThread();
 }

@@ -1,7 +1,7 @@
 /**
- * The parse thread (a worker_threads Worker, one per file job; bundled to scripts/threads/dist by
- * scripts/threads/build.mjs). It reads, redacts and parses; it never opens the database: rows go back to
- * the main thread, which writes them (PGlite has one owner), at most WINDOW batches ahead of what is written.
+ * The parse thread (a worker_threads Worker, one per file job; bundled to scripts/parse-thread/dist by
+ * scripts/parse-thread/build.mjs). It reads, redacts and parses; it never opens the database: rows go back to
+ * the main thread, which owns it (PGlite has one owner), at most WINDOW batches ahead of what is written.
  */
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";

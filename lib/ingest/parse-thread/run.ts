@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { threadEntry } from "@/lib/server/thread-bundle";
+import { parseThreadEntry } from "./bundle";
 import type { FromThread, ParseResult, ParseTask, RowBatch, ToThread } from "./protocol";
 
 export interface ThreadOptions {
@@ -24,9 +24,7 @@ function crashMessage(e: Error & { code?: string }, heapMb: number): string {
  * every batch is written; rejects with the thread's error, a crash in words, or the first failed write.
  */
 export async function parseInThread(task: ParseTask, opts: ThreadOptions): Promise<ParseResult> {
-  const thread = new Worker(await threadEntry("parse-thread"), {
-    resourceLimits: { maxOldGenerationSizeMb: opts.heapMb },
-  });
+  const thread = new Worker(await parseThreadEntry(), { resourceLimits: { maxOldGenerationSizeMb: opts.heapMb } });
   const post = (m: ToThread) => thread.postMessage(m);
   let writes: Promise<void> = Promise.resolve();
   try {
