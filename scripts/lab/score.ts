@@ -124,7 +124,8 @@ for (const name of labFixtureNames(root)) {
       }
       if (sure(d.verdict) && !allowed.has(d.verdict.cause))
         partialWrong.push(
-          `- ${name}, ${label}: incident ${d.verdict.cause} (${d.verdict.confidence}), truth ${truth.expectedCause}`,
+          `- ${name}, ${label}: incident ${d.verdict.cause} (${d.verdict.confidence}), truth ${truth.expectedCause}` +
+            (detail ? `\n  ${d.verdict.summary}` : ""),
         );
     }
   }
