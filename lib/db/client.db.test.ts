@@ -1,7 +1,7 @@
 /**
  * The app's client on either database: a database error keeps its kind (a unique violation is Prisma's P2002), an
- * interactive transaction that throws leaves nothing, and a failed statement leaves the client
- * serving. Held on both adapters (pglite-prisma-adapter, @prisma/adapter-pg), whichever this run targets.
+ * interactive transaction that throws leaves nothing, and a failed statement leaves the client serving. Held on both
+ * adapters (pglite-prisma-adapter, @prisma/adapter-pg), whichever this run targets.
  */
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@/lib/generated/prisma/client";

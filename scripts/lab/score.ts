@@ -2,13 +2,13 @@
 // Markdown table of docs/diagnosis.md: `npx tsx --conditions=react-server scripts/lab/score.ts`. lib/analysis/lab.db.test.ts asserts it.
 // Options: `--dir DIR` scores the fixtures under DIR (e.g. blind random worlds recorded with record.mjs --out DIR), names
 // after the options restrict it to those fixtures, `--detail` lists every connection whose class differs from the truth
-// (truth's why, the classifier's reason) and each target's verdict summary. `--partial` also runs each recording as
-// the partial bundles users send (log only, capture only, log cut to level error with and without its capture, the
-// capture stopped or started at the middle failure) and
-// lists every verdict there that names a cause the truth does not, at medium or high confidence (for a target the lab
-// test's rule; for the incident, anything but the truth's main cause);
-// with `--verdicts`, every verdict of those bundles (to compare before and after a change); `--log-cuts` adds the log
-// cut at the middle failure (until it, or from it on, as a rotated log leaves it) beside the whole capture.
+// (truth's why, the classifier's reason), each target's verdict summary, and the summary of each partial bundle's
+// wrong verdict. `--partial` also runs each recording as the partial bundles users send (log only, capture only, log
+// cut to level error with and without its capture, the capture stopped or started at the middle failure) and lists
+// every verdict there that names a cause the truth does not, at medium or high confidence (for a target the lab
+// test's rule; for the incident, anything but the truth's main cause); with `--verdicts`, every verdict of those
+// bundles (to compare before and after a change); `--log-cuts` adds the log cut at the middle failure (until it, or
+// from it on, as a rotated log leaves it) beside the whole capture.
 // `--classes` lists the classifier's classes per target with one reason each (for captures whose ports the truth does
 // not know, e.g. a recording's target leg renamed as a capture taken on the target's host).
 import { openTestDb } from "../../lib/testing/test-db";
