@@ -29,9 +29,8 @@ export async function correlateIncident(
   // store its matches last (a log's 502s then explained by nothing). Each run checks, after storing, that what it read
   // is still all there is, and runs again if not; the last to store had read everything.
   for (let attempt = 1; ; attempt++) {
-    const before = await inputStamp(db, incidentId);
-    const result = await correlateOnce(db, incidentId, toleranceMs);
-    if (attempt >= MAX_ATTEMPTS || (await inputStamp(db, incidentId)) === before) return result;
+    const { result, read } = await correlateOnce(db, incidentId, toleranceMs);
+    if (attempt >= MAX_ATTEMPTS || sameStamp(await inputStamp(db, incidentId), read)) return result;
   }
 }
 
@@ -39,21 +38,40 @@ const MAX_ATTEMPTS = 4;
 
 /**
  * What a correlation reads, in short: rows are only added (a file parsed) or removed (a re-run's reset), so counts
- * and the last connection id change whenever its input does; the offset a person set too.
+ * and the last connection id change whenever its input does; the offset a person set too. The run itself tells what
+ * it read of the connections and failures: counting them again before it held a page for another 60–280 ms (#18).
  */
-async function inputStamp(db: Db, incidentId: string): Promise<string> {
-  const [{ stamp }] = await db.$queryRaw<Array<{ stamp: string }>>`
-    SELECT concat_ws('|',
-      (SELECT count(*) || '/' || coalesce(max(id), 0) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}),
-      (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}),
-      (SELECT count(*) FROM "LogTargetStat" WHERE "incidentId" = ${incidentId}),
-      (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND kind = 'gateway-config' AND status = 'done'),
-      (SELECT coalesce("clockOffsetMs"::text, '-') FROM "Incident" WHERE id = ${incidentId})) stamp`;
-  return stamp;
+interface Stamp {
+  connections: string;
+  failures: number;
+  targetStats: number;
+  configs: number;
+  offset: number | null;
+}
+const sameStamp = (a: Stamp, b: Stamp) => (Object.keys(a) as Array<keyof Stamp>).every((k) => a[k] === b[k]);
+
+/** The stamp's parts a run does not read as rows: the log's target stats, the parsed configs, the offset. */
+async function sideStamp(db: Db, incidentId: string) {
+  const [side] = await db.$queryRaw<Array<{ targetStats: number; configs: number; offset: number | null }>>`
+    SELECT (SELECT count(*) FROM "LogTargetStat" WHERE "incidentId" = ${incidentId})::int "targetStats",
+      (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND kind = 'gateway-config' AND status = 'done')::int configs,
+      (SELECT "clockOffsetMs" FROM "Incident" WHERE id = ${incidentId}) "offset"`;
+  return side;
 }
 
-async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): Promise<Correlation> {
-  const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { clockOffsetMs: true } });
+async function inputStamp(db: Db, incidentId: string): Promise<Stamp> {
+  const [{ connections, failures }] = await db.$queryRaw<Array<{ connections: string; failures: number }>>`
+    SELECT (SELECT count(*) || '/' || coalesce(max(id), 0) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
+      (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE})::int failures`;
+  return { connections, failures, ...(await sideStamp(db, incidentId)) };
+}
+
+async function correlateOnce(
+  db: Db,
+  incidentId: string,
+  toleranceMs: number,
+): Promise<{ result: Correlation; read: Stamp }> {
+  const side = await sideStamp(db, incidentId);
 
   // The log's failures and the connections are read as JSON documents: PGlite runs a statement on this thread and
   // hands rows over field by field (through Prisma, a 157 MB capture's 11k connections took ~300 ms and a 1 M-line
@@ -85,7 +103,7 @@ async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): P
     candidates.map((c) => (alias.has(c.target) ? { ...c, target: alias.get(c.target)! } : c)),
     {
       toleranceMs,
-      overrideMs: incident?.clockOffsetMs ?? null,
+      overrideMs: side.offset,
       recording,
     },
   );
@@ -107,7 +125,8 @@ async function correlateOnce(db: Db, incidentId: string, toleranceMs: number): P
       },
     }),
   ]);
-  return result;
+  const maxId = candidates.reduce((m, c) => (BigInt(c.id) > m ? BigInt(c.id) : m), 0n);
+  return { result, read: { ...side, connections: `${candidates.length}/${maxId}`, failures: txs.length } };
 }
 
 /**
