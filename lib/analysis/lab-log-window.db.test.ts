@@ -15,6 +15,7 @@ import { IncidentView } from "@/lib/api/incident-schema";
 import { cutLogs } from "@/lib/testing/lab-variants";
 import { readFileCounts } from "@/lib/api/file-counts";
 import { loadLabFixture } from "./lab-truth";
+import { trafficOutsideLog } from "@/lib/incidents/target-connections";
 
 const CUTS = [
   { name: "both", side: "before" },
@@ -80,6 +81,26 @@ describe("a capture that runs on past its log", () => {
     // Closes of the cause's own kind: the verdict stands as in the whole bundle.
     const v = (await viewOf("both")).diagnosis.targets.find((x) => x.target === "127.0.0.2:9000")!;
     expect(v.cause).toBe("both");
+  });
+
+  it("measures the traffic the capture shows outside the log's time against the traffic within it", async () => {
+    // `both`, its log cut before the middle failure (lines from 1796121939.992 to 1796121969.424): of the capture's 38
+    // connections (tshark -r capture.pcap -Y 'tcp.flags.syn==1 && tcp.flags.ack==0' -T fields -e frame.time_epoch),
+    // 17 open more than 250 ms after its last line, none before its first, 21 within (the nearest 37 ms from the edge).
+    // It is read only where the log has failed lookups: here it has none.
+    expect((await viewOf("both")).summary.captureOutsideLogShare).toBeNull();
+    const files = await t.handle.prisma.bundleFile.findMany({
+      where: { incidentId: ids.get("both")!, kind: "pcap" },
+      select: { id: true },
+    });
+    const span = lineTimes(cutFiles.get("both")!, () => true);
+    const share = await trafficOutsideLog(
+      t.handle.prisma,
+      ids.get("both")!,
+      files.map((f) => f.id),
+      [{ start: Math.min(...span), end: Math.max(...span) }],
+    );
+    expect(share).toBeCloseTo(17 / 21, 6);
   });
 
   it("leaves a target whose failures all lie outside the log healthy only at low, and says so", async () => {

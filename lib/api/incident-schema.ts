@@ -89,6 +89,11 @@ export const IncidentView = z.object({
     logCoverage: z.enum(["full", "errors-only", "none"]),
     /** Whether the captures cover the log's whole time (clock offset applied); null without a log or capture. */
     captureCoversLog: z.boolean().nullable().default(null),
+    /**
+     * Connections the captures show opening outside the log's time, per one opening within it; null without a log, a
+     * capture, or a failed lookup in the log (the only use: outside-log.ts).
+     */
+    captureOutsideLogShare: z.number().nullable().default(null),
     /** Gateway stats lines: per-process deltas summed (exist whatever the log level). */
     statsTotals: z.object({ requests: z.number(), responses: z.number(), s5xx: z.number() }).nullable(),
   }),

@@ -121,6 +121,25 @@ export async function targetConnectionSummary(
   return out;
 }
 
+/**
+ * Connections the captures show opening outside the logs' time, per connection opening within it: how much of the
+ * gateway's traffic the logs miss, and so of their failures that never reach the wire (lookups), at the logs' rate.
+ * Time alone would count a capture's idle minutes before the gateway started, where nothing could fail.
+ */
+export async function trafficOutsideLog(
+  db: Db,
+  incidentId: string,
+  fileIds: string[],
+  logWindows: Window[],
+): Promise<number> {
+  const [{ outside, inside }] = await db.$queryRaw<Array<{ outside: number; inside: number }>>`
+    SELECT count(*) FILTER (WHERE NOT inlog)::int outside, count(*) FILTER (WHERE inlog)::int inside
+    FROM (SELECT EXISTS (SELECT 1 FROM unnest(${logWindows.map((w) => w.start)}::float8[], ${logWindows.map((w) => w.end)}::float8[]) w(s, e)
+        WHERE extract(epoch from c."startTs") * 1000 BETWEEN w.s - ${LOG_EDGE_MS} AND w.e + ${LOG_EDGE_MS}) inlog
+      FROM "TcpConnection" c WHERE "incidentId" = ${incidentId} AND "fileId" = ANY(${fileIds}::text[])) x`;
+  return outside / Math.max(inside, 1);
+}
+
 /** Two addresses' connections under one name (a name with an IPv6 and an IPv4 address). */
 export function mergeTargetConnections(a: TargetConnections, b: TargetConnections): TargetConnections {
   const v = structuredClone(a);

@@ -13,7 +13,12 @@ import {
   zeroTargetCounts,
   type TargetStatRow,
 } from "@/lib/analysis/log-aggregates";
-import { mergeTargetConnections, NO_CAPTURE, targetConnectionSummary } from "@/lib/incidents/target-connections";
+import {
+  mergeTargetConnections,
+  NO_CAPTURE,
+  targetConnectionSummary,
+  trafficOutsideLog,
+} from "@/lib/incidents/target-connections";
 import type { TargetConnections } from "@/lib/api/connection-schema";
 import { captureTargetNames } from "./target-names";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
@@ -196,6 +201,10 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   // until the stats lines, written every stats_log_interval (default 60 s), would have shown it.
   const statsIntervalS = Math.max(0, ...configs.map((c) => c.edgemicro.logging.stats_log_interval ?? 60)) || 60;
   const byAddress = await targetConnectionSummary(db, id, logSpan, full ? 0 : statsIntervalS * 1000);
+  // Read only where the log has failed lookups, which no capture shows (lib/analysis/diagnosis/outside-log.ts).
+  const lookupsFailed = targetRows.some((r) => r.errorCodes.ENOTFOUND || r.errorCodes.EAI_AGAIN);
+  const outsideLogShare =
+    logSpan && lookupsFailed && doneCaptureIds.length ? await trafficOutsideLog(db, id, doneCaptureIds, logSpan) : null;
   const alias = await captureTargetNames(db, id, [...byAddress.keys()], { logRows: targetRows, configs });
   const capture = new Map<string, TargetConnections>();
   for (const [address, v] of byAddress) {
@@ -261,6 +270,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
       malformedLines: counts.reduce((a, c) => a + (c.malformed ?? 0), 0),
       logCoverage,
       captureCoversLog: windows.length && Number.isFinite(logFirst) ? coversSpan(windows, logFirst, logLast) : null,
+      captureOutsideLogShare: outsideLogShare,
       statsTotals:
         num(stats.rows) > 0
           ? { requests: num(stats.requests), responses: num(stats.responses), s5xx: num(stats.s5xx) }

@@ -6,7 +6,7 @@ import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { closesAllTooSoon, incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
-import { outsideLogOf } from "./outside-log";
+import { LOOKUPS, lookupsOutsideLog, outsideLogOf } from "./outside-log";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetCause, TargetVerdict } from "./types";
 
@@ -62,7 +62,8 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     const { failures, aborts } = targetFailures(t, e);
     failuresOf.set(t.target, failures);
     cutShortOf.set(t.target, cutWithout502(t, e, failures, aborts.onWire));
-    outsideLogByTarget.set(t.target, outsideLogOf(t, e));
+    const lookups = lookupsOutsideLog(t, e);
+    outsideLogByTarget.set(t.target, lookups ? { ...outsideLogOf(t, e), [LOOKUPS]: lookups } : outsideLogOf(t, e));
   }
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are

@@ -90,12 +90,21 @@ export function cutSwing(pool: TargetVerdict[], cause: Cause, cutShort: (t: Targ
  * the causes; a capture running on past it shows a part of the incident the log does not (blind random-1285 with its
  * log from the middle failure on: the 504s after it against refusals on both sides of it, 21 to 20 in the whole log).
  */
-export function outsideSwing(pool: TargetVerdict[], cause: Cause, outsideOf: (t: TargetVerdict) => number): string {
+export function outsideSwing(
+  pool: TargetVerdict[],
+  cause: Cause,
+  outsideOf: (t: TargetVerdict) => number,
+  estimated = 0,
+): string {
   const outside = pool.reduce((n, t) => n + outsideOf(t), 0);
   if (!outside) return "";
   const alt = headline(pool, (t) => t.explains502 + outsideOf(t))!;
   const [first, second] = alt.byWeight;
   if (alt.cause === cause && (alt.closeCauses || !second || !withinATenth(second.n, first.n))) return "";
   const weights = alt.byWeight.map((w) => `${w.c} ${w.n}`).join(", ");
-  return ` But the capture shows ${outside} more failure(s) of these causes outside the log's time: counted with them, the causes weigh ${weights}${alt.cause === cause ? "" : `, and the incident reads ${alt.cause}`}.`;
+  const shown = outside - estimated;
+  const lookups = estimated
+    ? `${shown ? ", and" : ","} at the log's rate about ${estimated} failed lookup(s) of a host name fall there too (no capture of the target leg shows a lookup)`
+    : "";
+  return ` But ${shown ? `the capture shows ${shown} more failure(s) of these causes outside the log's time` : "the capture runs on outside the log's time"}${lookups}: counted with them, the causes weigh ${weights}${alt.cause === cause ? "" : `, and the incident reads ${alt.cause}`}.`;
 }

@@ -1,7 +1,7 @@
 /** The incident's verdict from its targets' verdicts: the cause explaining most failures, and how sure. Pure. */
 import { minConfidence } from "./candidate";
 import { cutSwing, headline, outsideSwing, secondCause, tieSwing, withinATenth } from "./headline";
-import { outsideLogFor, outsideLogList, outsideOnly } from "./outside-log";
+import { LOOKUPS, outsideLogFor, outsideLogList, outsideOnly } from "./outside-log";
 import type { Cause, Confidence, Diagnosis, DiagnosisEvidence, TargetCause, TargetVerdict } from "./types";
 
 const CAUSE_WORDS: Record<Cause, string> = {
@@ -144,7 +144,12 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
   const swing =
     tieSwing(pool, cause, ties) ||
     cutSwing(pool, cause, cutShort) ||
-    outsideSwing([...pool, ...outsideOnly(targets, outsideLog)], cause, (t) => outsideLogFor(outsideLog(t), t.cause));
+    outsideSwing(
+      [...pool, ...outsideOnly(targets, outsideLog)],
+      cause,
+      (t) => outsideLogFor(outsideLog(t), t.cause),
+      pool.reduce((n, t) => n + (t.cause === "target-unreachable" ? (outsideLog(t)[LOOKUPS] ?? 0) : 0), 0),
+    );
   if (swing) confidence = "low";
   const per = failing.map((t) => `${t.target}: ${t.cause} (${t.confidence})`).join("; ");
   const nearWords = near

@@ -36,6 +36,7 @@ function captureFacts(view: BaseView, targets: TargetEvidence[]): DiagnosisEvide
     explained502,
     target: racer?.target ?? null,
     coversLog: view.summary.captureCoversLog,
+    outsideLogShare: view.summary.captureOutsideLogShare,
   };
 }
 

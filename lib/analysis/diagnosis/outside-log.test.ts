@@ -195,4 +195,28 @@ describe("failing connections outside the log's time", () => {
       confidence: "low",
     });
   });
+
+  it("estimate failed lookups outside the log's time at its rate: they unsettle the incident, never make it", () => {
+    // Blind random-1746 with its log from the middle failure on: races and hang-ups outnumbered failed lookups 27 to 18
+    // in the log's time, but 35 more lookups had failed before it, where the capture shows no lookup.
+    const unresolved = target({
+      target: "nosuch.invalid:8080",
+      errors502: 9,
+      errorCodes: { ENOTFOUND: 9 },
+      capture: null,
+    });
+    const verdict = (outsideLogShare: number | null) => {
+      const e = ev([racing, unresolved]);
+      return diagnose({ ...e, capture: { ...e.capture!, outsideLogShare } }).verdict;
+    };
+    expect(verdict(null)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+    // As many connections opening outside the log's time as within it: as many lookups again, at the log's rate.
+    const swung = verdict(1);
+    expect(swung).toMatchObject({ cause: "keepalive-mismatch", confidence: "low" });
+    expect(swung.summary).toContain(
+      "But the capture runs on outside the log's time, at the log's rate about 9 failed lookup(s) of a host name fall there too (no capture of the target leg shows a lookup): counted with them, the causes weigh target-unreachable 18, keepalive-mismatch 11, and the incident reads target-unreachable.",
+    );
+    // One connection outside it for 25 within: no lookup to speak of there.
+    expect(verdict(0.04)).toMatchObject({ cause: "keepalive-mismatch", confidence: "medium" });
+  });
 });

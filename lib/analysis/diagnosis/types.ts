@@ -62,6 +62,8 @@ export interface DiagnosisEvidence {
     target?: string | null;
     /** Whether the captures cover all of the log's time (null: no log to compare with). */
     coversLog?: boolean | null;
+    /** Connections the captures show opening outside the log's time, per one within it (null: not read). */
+    outsideLogShare?: number | null;
   } | null;
   answers: DiagnosisAnswers;
 }
