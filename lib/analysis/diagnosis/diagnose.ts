@@ -6,7 +6,7 @@ import { KEEP_ALIVE_SCOPE } from "./fixes";
 import { closesAllTooSoon, incidentClientAborts } from "./client-aborts";
 import { noFailureCaptured } from "./candidate";
 import { unseenAnswers, unseenAnswersOf } from "./own-answers";
-import { LOOKUPS, lookupsOutsideLog, outsideLogOf } from "./outside-log";
+import { LOOKUPS, lookupsOutsideLog, outsideLogOf, unloggedTimeouts } from "./outside-log";
 import { collectorCommand, modeFor, COLLECTOR_PATH } from "@/lib/collector/steps";
 import type { Diagnosis, DiagnosisEvidence, EvidenceRef, Step, TargetCause, TargetVerdict } from "./types";
 
@@ -58,12 +58,14 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
   const failuresOf = new Map<string, number>();
   const cutShortOf = new Map<string, number>();
   const outsideLogByTarget = new Map<string, Record<string, number>>();
+  const unloggedByTarget = new Map<string, number>();
   for (const t of e.targets) {
     const { failures, aborts } = targetFailures(t, e);
     failuresOf.set(t.target, failures);
     cutShortOf.set(t.target, cutWithout502(t, e, failures, aborts.onWire));
     const lookups = lookupsOutsideLog(t, e);
     outsideLogByTarget.set(t.target, lookups ? { ...outsideLogOf(t, e), [LOOKUPS]: lookups } : outsideLogOf(t, e));
+    if (logs.present && failures === 0) unloggedByTarget.set(t.target, unloggedTimeouts(t, e, outsideLogOf(t, e)));
   }
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are
@@ -81,6 +83,7 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     unseenOwn,
     ties,
     cutShort: (v) => cutShortOf.get(v.target) ?? 0,
+    unlogged: (v) => (v.cause === "healthy" ? (unloggedByTarget.get(v.target) ?? 0) : 0),
     outside: (v) => {
       const outside = outsideLogByTarget.get(v.target) ?? {};
       const t = e.targets.find((x) => x.target === v.target);

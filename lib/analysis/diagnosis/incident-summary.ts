@@ -41,6 +41,8 @@ export interface IncidentWeights {
    * where all came sooner than its timeout: clients gone).
    */
   outside: (t: TargetVerdict) => Record<string, number>;
+  /** Each target's closes at the gateway's timeout within the log's time that no 504 line of it names. */
+  unlogged: (t: TargetVerdict) => number;
 }
 
 /** The incident's verdict: the failing targets' causes, the one explaining most failures first. */
@@ -56,6 +58,7 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
     ties,
     cutShort,
     outside: outsideLog,
+    unlogged,
   } = w;
   const failing = targets.filter((t) => t.cause !== "healthy");
   const captureAlone =
@@ -86,11 +89,19 @@ export function summarise(targets: TargetVerdict[], w: IncidentWeights): Diagnos
     const outsideWords = outside
       ? ` But the capture shows failing connections outside the log's time (${outside}): the gateway's log of that time tells whether they were its 502s.`
       : "";
+    // Within it, timeouts no 504 line names: lines that lost their target, or clocks matched wrong.
+    const within = targets
+      .filter((t) => unlogged(t) > 0)
+      .map((t) => `${t.target}: ${unlogged(t)}`)
+      .join("; ");
+    const withinWords = within
+      ? ` But the capture shows closes of a pending request at the gateway's timeout within the log's time that no 504 line names (${within}): lines that lost their target's name (a log rotated between a failure's two lines), or clocks matched wrong.`
+      : "";
     return {
       cause,
-      confidence: blind || outside ? "low" : logs.coverage === "full" && !aborts.onWire ? "high" : "medium",
+      confidence: blind || outside || within ? "low" : logs.coverage === "full" && !aborts.onWire ? "high" : "medium",
       explains502: 0,
-      summary: `${gone ? `No target failed.${goneWords}` : words}${blind}${outsideWords}`,
+      summary: `${gone ? `No target failed.${goneWords}` : words}${blind}${outsideWords}${withinWords}`,
     };
   }
   const known = failing.filter((t) => t.cause !== "insufficient-data");

@@ -18,8 +18,28 @@ describe("failing connections outside the log's time", () => {
     // its slow /report) came after the log's last line; the capture shows the gateway closing that connection.
     const quiet = (outsideLog: Record<string, number>) =>
       target({ errors502: 0, errorCodes: {}, capture: cap({ "gateway-close": 1 }, { explained502: {}, outsideLog }) });
+    // Within the log's time, a close at the gateway's timeout no 504 line of the target names: the line lost its
+    // target, or the clocks were matched wrong (random-1794 with its log from the middle failure on: its 504 line
+    // without the targetRequest line before it).
     const seen = diagnose(ev([quiet({})])).targets[0];
-    expect(seen).toMatchObject({ cause: "healthy", confidence: "high" });
+    expect(seen).toMatchObject({ cause: "healthy", confidence: "low" });
+    expect(seen.evidence.map((x) => x.label)).toContain(
+      "1 close(s) of a pending request at the gateway's timeout within the log's time, and no 504 line of this target: their lines lost the target's name (a log rotated between a failure's two lines), or the clocks are matched wrong",
+    );
+    // No incident failure either, then.
+    const incident = diagnose(ev([quiet({})], { logs: quietLog })).verdict;
+    expect(incident).toMatchObject({ cause: "no-502", confidence: "low" });
+    expect(incident.summary).toContain(
+      "But the capture shows closes of a pending request at the gateway's timeout within the log's time that no 504 line names (127.0.0.1:28081: 1)",
+    );
+    // A close sooner than the timeout (30 s) is a client gone or a gateway restarting, which need no line of the target.
+    const soon = target({
+      errors502: 0,
+      errorCodes: {},
+      capture: cap({ "gateway-close": 1 }, { explained502: {}, gatewayCloseQuiet: { "1700": 1 } }),
+    });
+    expect(diagnose(ev([soon])).targets[0]).toMatchObject({ cause: "healthy", confidence: "high" });
+    expect(diagnose(ev([soon], { logs: quietLog })).verdict).toMatchObject({ cause: "no-502", confidence: "high" });
     const after = diagnose(ev([quiet({ "gateway-close": 1 })])).targets[0];
     expect(after).toMatchObject({ cause: "healthy", confidence: "low" });
     expect(after.evidence.map((x) => x.label)).toContain(

@@ -6,6 +6,7 @@
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
 import { sum } from "./codes";
+import { closesBeforeTimeout, shortestTimeoutMs } from "./client-aborts";
 
 const CLOSES = ["keepalive-race", "premature-close", "target-reset-mid-response"];
 /** Failed lookups outside the log's time, estimated (`lookupsOutsideLog`): no capture of the target leg shows one. */
@@ -78,6 +79,20 @@ export const outsideOnly = (
     const c = v.cause === "healthy" ? outsideCause(outside(v)) : null;
     return c ? [{ ...v, cause: c, explains502: 0 }] : [];
   });
+
+/**
+ * The target's closes of a pending request at the gateway's timeout within the log's time, for a target the log names
+ * no failure of: a timeout is logged as a 504 naming the target at any level, so their lines lost the target (a log
+ * rotated between a failure's two lines) or the clocks were matched wrong (random-1794 with its log from the middle
+ * failure on: two closes at request_timeout whose 504 line had lost the line naming the target, `healthy` at high).
+ * Sooner closes are clients gone or a gateway restarting, and other classes may have no line of the target's either.
+ */
+export function unloggedTimeouts(t: TargetEvidence, e: DiagnosisEvidence, outside: Record<string, number>): number {
+  const timeoutMs = shortestTimeoutMs(t, e);
+  if (timeoutMs === null) return 0;
+  const within = (t.capture?.byClass["gateway-close"] ?? 0) - (outside["gateway-close"] ?? 0);
+  return Math.max(0, within - closesBeforeTimeout(t, timeoutMs));
+}
 
 /** "5 keepalive-race, 3 × 502 answered by the target": the most first. */
 export const outsideLogList = (outside: Record<string, number>): string =>

@@ -21,7 +21,7 @@ import { isTls, tlsCandidate } from "./tls";
 import { cutInLog } from "./cut-responses";
 import { withinATenth } from "./headline";
 import { CUT_NO_502 } from "@/lib/api/connection-schema";
-import { outsideLogAgainst, outsideLogFor, outsideLogLabel, outsideLogOf } from "./outside-log";
+import { outsideLogAgainst, outsideLogFor, outsideLogLabel, outsideLogOf, unloggedTimeouts } from "./outside-log";
 import { CLOSE_CAUSES, ONE_KIND_OF_CLOSE, sum, TIMEOUT, UNREACHABLE, unnamedOutside, unrecordedLabels } from "./codes";
 import { parserRejected } from "./parser-rejected";
 
@@ -230,6 +230,7 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
       // level error: 4 × 504 over TLS).
       const blind = unseen && answersMayHide(t, e);
       const unnamed = outsideLogLabel(outside);
+      const unlogged = logged ? unloggedTimeouts(t, e, outside) : 0;
       const noLine = logged
         ? "below level info the gateway writes no line for an answer a target sent itself"
         : "no gateway log is in the bundle to show the answers a target sent itself";
@@ -246,14 +247,26 @@ function judgeTarget(t: TargetEvidence, e: DiagnosisEvidence, ties: Map<string, 
         // Failures that never reach the wire (DNS, TLS, a refused pool) are only in the log. A client gone that only
         // the wire shows is an inference: the log at level error cannot say so itself.
         confidence:
-          blind || unnamed
+          blind || unnamed || unlogged
             ? "low"
             : logged && (t.capture || t.requests) && !unseen && !aborts.onWire
               ? "high"
               : "medium",
         explains: 0,
         summary: `${abortNote ? `${t.target}: no failure of its own. ${abortNote}` : `${t.target}: no failures.`}${blind ? blindWords : ""}`,
-        evidence: [...abortEvidence, ...retried, ...(unnamed ? [{ kind: "capture" as const, label: unnamed }] : [])],
+        evidence: [
+          ...abortEvidence,
+          ...retried,
+          ...(unnamed ? [{ kind: "capture" as const, label: unnamed }] : []),
+          ...(unlogged
+            ? [
+                {
+                  kind: "capture" as const,
+                  label: `${unlogged} close(s) of a pending request at the gateway's timeout within the log's time, and no 504 line of this target: their lines lost the target's name (a log rotated between a failure's two lines), or the clocks are matched wrong`,
+                },
+              ]
+            : []),
+        ],
       });
     }
     // Codes none of the causes covers are named, never dropped: they are what a person searches for next.
