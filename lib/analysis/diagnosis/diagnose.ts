@@ -63,9 +63,10 @@ export function diagnose(e: DiagnosisEvidence): Diagnosis {
     const { failures, aborts } = targetFailures(t, e);
     failuresOf.set(t.target, failures);
     cutShortOf.set(t.target, cutWithout502(t, e, failures, aborts.onWire));
+    const outside = outsideLogOf(t, e);
     const lookups = lookupsOutsideLog(t, e);
-    outsideLogByTarget.set(t.target, lookups ? { ...outsideLogOf(t, e), [LOOKUPS]: lookups } : outsideLogOf(t, e));
-    if (logs.present && failures === 0) unloggedByTarget.set(t.target, unloggedTimeouts(t, e, outsideLogOf(t, e)));
+    outsideLogByTarget.set(t.target, lookups ? { ...outside, [LOOKUPS]: lookups } : outside);
+    if (logs.present && failures === 0) unloggedByTarget.set(t.target, unloggedTimeouts(t, e, outside));
   }
   const unexplained = [...unknown].reduce((n, target) => n + (failuresOf.get(target) ?? 0), 0);
   // Each target's failures its cause does not account for (outside a cut capture, say): whatever they were, they are

@@ -34,8 +34,9 @@ export const outsideLogOf = (t: TargetEvidence, e: DiagnosisEvidence): Record<st
 /**
  * The target's failed name lookups (ENOTFOUND, EAI_AGAIN) outside the log's time, at the log's rate per connection
  * the captures show opening there: a lookup never reaches the target leg, so the capture running on past the log shows
- * every other cause's failures there but not these (blind random-1746 with its log from the middle failure on: 35 failed lookups before it, against the races and
- * hang-ups the capture showed there). An estimate: it may only unsettle the incident's verdict, never make it.
+ * every other cause's failures there but not these (blind random-1746 with its log from the middle failure on: 35
+ * failed lookups before it, against the races and hang-ups the capture showed there). An estimate: it may only
+ * unsettle the incident's verdict, never make it.
  */
 export function lookupsOutsideLog(t: TargetEvidence, e: DiagnosisEvidence): number {
   const share = e.logs.present ? (e.capture?.outsideLogShare ?? 0) : 0;
