@@ -125,8 +125,9 @@ async function correlateOnce(
       },
     }),
   ]);
-  const maxId = candidates.reduce((m, c) => (BigInt(c.id) > m ? BigInt(c.id) : m), 0n);
-  return { result, read: { ...side, connections: `${candidates.length}/${maxId}`, failures: txs.length } };
+  // Candidates come in id order: the last has the largest.
+  const lastId = candidates.at(-1)?.id ?? "0";
+  return { result, read: { ...side, connections: `${candidates.length}/${lastId}`, failures: txs.length } };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from "@/lib/incidents/target-connections";
 import type { TargetConnections } from "@/lib/api/connection-schema";
 import { captureTargetNames } from "./target-names";
+import { LOOKUP_FAILURES } from "@/lib/analysis/diagnosis/codes";
 import { endpointLabel } from "@/lib/analysis/tcp/profile";
 import { diagnosisForView } from "@/lib/analysis/diagnosis/load";
 import { captureWindows, coversSpan } from "@/lib/analysis/capture-window";
@@ -202,7 +203,7 @@ export async function getIncidentView(db: Db, id: string): Promise<IncidentView 
   const statsIntervalS = Math.max(0, ...configs.map((c) => c.edgemicro.logging.stats_log_interval ?? 60)) || 60;
   const byAddress = await targetConnectionSummary(db, id, logSpan, full ? 0 : statsIntervalS * 1000);
   // Read only where the log has failed lookups, which no capture shows (lib/analysis/diagnosis/outside-log.ts).
-  const lookupsFailed = targetRows.some((r) => r.errorCodes.ENOTFOUND || r.errorCodes.EAI_AGAIN);
+  const lookupsFailed = targetRows.some((r) => LOOKUP_FAILURES.some((k) => r.errorCodes[k]));
   const outsideLogShare =
     logSpan && lookupsFailed && doneCaptureIds.length ? await trafficOutsideLog(db, id, doneCaptureIds, logSpan) : null;
   const alias = await captureTargetNames(db, id, [...byAddress.keys()], { logRows: targetRows, configs });

@@ -3,10 +3,11 @@ import type { TargetEvidence } from "./types";
 import { isTls } from "./tls";
 import { CONNECT_TIMEOUT } from "@/lib/analysis/log-aggregates";
 
+/** A host name that does not resolve, or a resolver that did not answer: no connection, so no capture shows one. */
+export const LOOKUP_FAILURES = ["ENOTFOUND", "EAI_AGAIN"];
 export const UNREACHABLE = [
   "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
+  ...LOOKUP_FAILURES,
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EHOSTDOWN",

@@ -5,7 +5,7 @@
  * stand for them, and against a healthy verdict. Pure.
  */
 import type { DiagnosisEvidence, TargetCause, TargetEvidence, TargetVerdict } from "./types";
-import { sum } from "./codes";
+import { LOOKUP_FAILURES, sum } from "./codes";
 import { closesBeforeTimeout, shortestTimeoutMs } from "./client-aborts";
 
 const CLOSES = ["keepalive-race", "premature-close", "target-reset-mid-response"];
@@ -40,7 +40,7 @@ export const outsideLogOf = (t: TargetEvidence, e: DiagnosisEvidence): Record<st
  */
 export function lookupsOutsideLog(t: TargetEvidence, e: DiagnosisEvidence): number {
   const share = e.logs.present ? (e.capture?.outsideLogShare ?? 0) : 0;
-  return Math.round(((t.errorCodes.ENOTFOUND ?? 0) + (t.errorCodes.EAI_AGAIN ?? 0)) * share);
+  return Math.round(sum(t.errorCodes, (k) => LOOKUP_FAILURES.includes(k)) * share);
 }
 
 /** Of them, those another cause than `cause` would stand for (a gateway close: a timeout, or a client gone). */
