@@ -13,8 +13,9 @@ import { backgroundRows } from "@/lib/db/bulk-raw";
  * to the nearest idle close it read as the gateway taking a closing socket (blind random-404: 78 of a target's 95
  * own 502s beside its 350 ms idle timer, and the target `keepalive-mismatch` instead of `target-error`).
  */
-export const GATEWAY_FAILURE = Prisma.sql`(status = 502 OR "errCode" = 'ECONNRESET')
+const GATEWAY_FAILURE_SQL = `(status = 502 OR "errCode" = 'ECONNRESET')
   AND NOT (status = 502 AND "errCode" IS NULL AND "errMessage" IS NULL)`;
+export const GATEWAY_FAILURE = Prisma.raw(GATEWAY_FAILURE_SQL);
 
 /**
  * DB step, run after each log or capture file and when a person sets the offset: recomputes every match
@@ -73,17 +74,7 @@ async function correlateOnce(
 ): Promise<{ result: Correlation; read: Stamp }> {
   const side = await sideStamp(db, incidentId);
 
-  // The log's failures and the connections are read as JSON documents: PGlite runs a statement on this thread and
-  // hands rows over field by field (through Prisma, a 157 MB capture's 11k connections took ~300 ms and a 1 M-line
-  // log's 10k failures ~200 ms, a page's request waiting; as JSON ~50 ms). Failures in order, so that two equally good
-  // matches go the same way on every run (the matching keeps input order on ties); their times in whole ms.
-  const [{ failures }] = await db.$queryRaw<Array<{ failures: string | null }>>`
-    SELECT json_agg(json_build_array("correlationId", target, floor(extract(epoch from "endTs") * 1000)::float8, "errCode")
-      ORDER BY "endTs", "correlationId")::text failures
-    FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}`;
-  const txs = (JSON.parse(failures ?? "[]") as Array<[string, string | null, number, string | null]>).map(
-    ([correlationId, target, ts, code]) => ({ correlationId, target, ts, code }),
-  );
+  const txs = await readFailures(db, incidentId);
   const candidates = await readCandidates(db, incidentId);
   // When the captures were recording (their own clock; the file being parsed has no counts stored yet): each file
   // from its first connection's start to its last one's end. The offset is judged on the failures they could show.
@@ -128,6 +119,49 @@ async function correlateOnce(
   // Candidates come in id order: the last has the largest.
   const lastId = candidates.at(-1)?.id ?? "0";
   return { result, read: { ...side, connections: `${candidates.length}/${lastId}`, failures: txs.length } };
+}
+
+type Failure = { correlationId: string; target: string | null; ts: number; code: string | null };
+
+/** Failures per statement, about: the 1 M-line log's 10k in one statement held the server's thread for 120–190 ms (#18). */
+const FAILURE_PAGE = 1_000;
+
+/**
+ * The log's failures in time order, then by correlation id, so that two equally good matches go the same way on every
+ * run and database (the matching keeps input order on ties); their times in whole ms. Read as JSON (PGlite hands rows
+ * over field by field: through Prisma a 1 M-line log's 10k failures took ~200 ms, as JSON ~50 ms), in id ranges of
+ * the partial index on (incidentId, id) of the failing rows. A range, not `id > last ORDER BY id LIMIT n`: without
+ * statistics (PGlite has no autovacuum) the planner read every failure after `last` for each page and sorted them.
+ * Failures are dense in some logs and rare in others, so each range is sized from the one before: about `pageSize`
+ * failures, never more than `pageSize` ids when they are dense.
+ */
+export async function readFailures(db: Db, incidentId: string, pageSize = FAILURE_PAGE): Promise<Failure[]> {
+  const [{ lo, hi }] = await backgroundRows<{ lo: string | null; hi: string | null }>(
+    db,
+    `SELECT min(id)::text lo, max(id)::text hi FROM "LogTransaction" WHERE "incidentId" = $1 AND ${GATEWAY_FAILURE_SQL}`,
+    [incidentId],
+  );
+  const out: Failure[] = [];
+  if (lo === null || hi === null) return out;
+  let width = BigInt(pageSize);
+  for (let from = BigInt(lo); from <= BigInt(hi);) {
+    const to = from + width;
+    const [{ page }] = await backgroundRows<{ page: string | null }>(
+      db,
+      `SELECT json_agg(json_build_array("correlationId", target, floor(extract(epoch from "endTs") * 1000)::float8, "errCode"))::text page
+      FROM "LogTransaction" WHERE "incidentId" = $1 AND id >= $2::bigint AND id < $3::bigint AND ${GATEWAY_FAILURE_SQL}`,
+      [incidentId, String(from), String(to)],
+    );
+    const rows = JSON.parse(page ?? "[]") as Array<[string, string | null, number, string | null]>;
+    for (const [correlationId, target, ts, code] of rows) out.push({ correlationId, target, ts, code });
+    from = to;
+    // Four times wider after an empty range; else as wide as `pageSize` failures at this range's density.
+    const next = rows.length === 0 ? width * 4n : (width * BigInt(pageSize)) / BigInt(rows.length);
+    width = next < BigInt(pageSize) ? BigInt(pageSize) : next;
+  }
+  return out.sort(
+    (a, b) => a.ts - b.ts || (a.correlationId < b.correlationId ? -1 : a.correlationId > b.correlationId ? 1 : 0),
+  );
 }
 
 /**
