@@ -28,6 +28,7 @@ const partialWrong: string[] = [];
 const partialAll: string[] = [];
 const only = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--dir");
 const details: string[] = [];
+const noLog: string[] = [];
 
 const t = await openTestDb();
 const rows: string[] = [
@@ -37,6 +38,11 @@ const rows: string[] = [
 for (const name of labFixtureNames(root)) {
   if (only.length && !only.includes(name)) continue;
   const { files, truth } = loadLabFixture(name, root);
+  // A gateway at level error writes no log until something fails: such a world scores nothing about its log.
+  if (!truth.log.files.length) {
+    noLog.push(name);
+    continue;
+  }
   const id = await queueBundle(t, files);
   await parseQueued(t.handle.prisma, t.dataDir);
   const view = (await getIncidentView(t.handle.prisma, id))!;
@@ -140,6 +146,7 @@ for (const name of labFixtureNames(root)) {
   }
 }
 console.log(rows.join("\n"));
+if (noLog.length) console.log(`\nNot scored, the gateway wrote no log: ${noLog.join(", ")}`);
 if (partial)
   console.log(`\nPartial bundles, wrong above low: ${partialWrong.length ? "\n" + partialWrong.join("\n") : "none"}`);
 if (partial && argv.includes("--verdicts")) console.log(`\nPartial bundles, every verdict:\n${partialAll.join("\n")}`);
