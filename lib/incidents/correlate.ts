@@ -123,7 +123,10 @@ async function correlateOnce(
 
 type Failure = { correlationId: string; target: string | null; ts: number; code: string | null };
 
-/** About this many failures per statement: the 1 M-line log's 10k in one statement held the server's thread for 120–190 ms (#18). */
+/**
+ * About this many failures per statement: the 1 M-line log's 10k in one statement held the server's thread for
+ * 120–190 ms (#18).
+ */
 const FAILURE_PAGE = 1_000;
 
 /**
