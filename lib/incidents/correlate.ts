@@ -2,7 +2,13 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import { correlate, DEFAULT_TOLERANCE_MS, type Candidate, type Correlation } from "@/lib/analysis/correlate";
+import {
+  correlate,
+  DEFAULT_TOLERANCE_MS,
+  type Candidate,
+  type Correlation,
+  type Failure,
+} from "@/lib/analysis/correlate";
 import { captureTargetNames } from "./target-names";
 import { captureWindows } from "@/lib/analysis/capture-window";
 import { backgroundRows } from "@/lib/db/bulk-raw";
@@ -120,8 +126,6 @@ async function correlateOnce(
   const lastId = candidates.at(-1)?.id ?? "0";
   return { result, read: { ...side, connections: `${candidates.length}/${lastId}`, failures: txs.length } };
 }
-
-type Failure = { correlationId: string; target: string | null; ts: number; code: string | null };
 
 /**
  * About this many failures per statement: the 1 M-line log's 10k in one statement held the server's thread for
