@@ -11,6 +11,9 @@ import type { TestEnv } from "@/lib/testing/test-db";
 import { openIngested } from "@/lib/testing/worker";
 import { failuresByPath } from "@/lib/analysis/chart-data";
 import { failurePaths } from "@/lib/incidents/evidence-charts";
+import { addFiles, blobStore } from "@/lib/ingest/bundle";
+import { storeFiles } from "@/lib/testing/samples";
+import { parseQueued } from "@/lib/testing/worker";
 
 interface Written {
   target: string;
@@ -40,11 +43,11 @@ function transactions(): Written[] {
   return out;
 }
 
-function logLines(txs: Written[]): string {
-  const t0 = Date.parse("2026-11-23T19:00:00.000Z");
+function logLines(txs: Written[], first = 0): string {
+  const t0 = Date.parse("2026-11-23T19:00:00.000Z") + first * 10;
   const lines: string[] = [];
   txs.forEach((tx, i) => {
-    const id = `${(i + 0x20000000).toString(16)}-4fa5-4dfe-abca-6d2852d5e513`;
+    const id = `${(first + i + 0x20000000).toString(16)}-4fa5-4dfe-abca-6d2852d5e513`;
     const ts = (d: number) => new Date(t0 + i * 10 + d).toISOString();
     const pre = (d: number, lvl: string, host: string) =>
       `${ts(d)} [${lvl}][${host}][7600][acme][prod][${tx.url}][10.0.0.7][demo-client][${id}]`;
@@ -84,8 +87,8 @@ function expected(txs: Written[], topN: number) {
 const txs = transactions();
 let t: TestEnv;
 let id: string;
+const dir = mkdtempSync(path.join(os.tmpdir(), "emg-paths-"));
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "emg-paths-"));
   const file = path.join(dir, "edgemicro-paths-1-api.log");
   writeFileSync(file, logLines(txs));
   ({ t, incidentId: id } = await openIngested([file]));
@@ -106,4 +109,22 @@ it("keeps the top paths per target and sums the rest, as written", async () => {
 
 it("cuts at any size, ties broken by path", async () => {
   for (const n of [1, 3, 29, 40]) expect(await failurePaths(t.handle.prisma, id, n)).toEqual(expected(txs, n));
+});
+
+it("counts a log parsed after the chart was first drawn", async () => {
+  // Kept per incident under its parsed files (#18): a file added later (a rotated log uploaded next) is a new key.
+  expect(await failurePaths(t.handle.prisma, id)).toEqual(expected(txs, 8));
+  const later: Written[] = [
+    ...Array.from({ length: 12 }, (): Written => ({ target: "10.0.0.22:9000", url: "refunds/7", status: 504 })),
+    { target: "10.0.0.23:7000", url: "stock?sku=1", status: 502 },
+  ];
+  const file = path.join(dir, "edgemicro-paths-2-api.log");
+  writeFileSync(file, logLines(later, txs.length));
+  const store = blobStore(t.dataDir);
+  await addFiles(t.handle.prisma, store, id, await storeFiles(store, [file]));
+  await parseQueued(t.handle.prisma, t.dataDir);
+  const got = await failurePaths(t.handle.prisma, id);
+  expect(got).toEqual(expected([...txs, ...later], 8));
+  expect(got.find((p) => p.target === "10.0.0.22:9000")!.paths[0]).toMatchObject({ path: "/refunds/7", s504: 12 });
+  expect(got.map((p) => p.target)).toContain("10.0.0.23:7000");
 });
