@@ -67,6 +67,15 @@ describe("clock alignment of a log whose clock runs 37.25 s ahead of the capture
     expect(await explained()).toBe(3);
   });
 
+  it("shows the failures correlation read, and counts them for an incident correlated before that was stored", async () => {
+    const db = t.handle.prisma;
+    const stored = await db.incident.findUniqueOrThrow({ where: { id: incidentId }, select: { clockFailures: true } });
+    expect(stored.clockFailures).toBe(3);
+    await db.incident.update({ where: { id: incidentId }, data: { clockFailures: null } });
+    expect((await getClockAlignment(db, incidentId))!.failures).toBe(3);
+    await db.incident.update({ where: { id: incidentId }, data: { clockFailures: 3 } });
+  });
+
   it("an override of 0 ms (clocks assumed equal) loses every match; the diagnosis follows", async () => {
     const a = await setClockOffset(t.handle.prisma, incidentId, 0);
     expect(a).toMatchObject({ source: "override", appliedOffsetMs: 0, overrideMs: 0, matched: 0 });

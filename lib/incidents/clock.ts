@@ -1,5 +1,6 @@
 /** Read and set how log and capture clocks are aligned (Incident.clockOffsetMs / detectedClockOffsetMs). */
 import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { ClockAlignment } from "@/lib/api/clock-schema";
 import { effectiveOffset, FALLBACK_WINDOW_MS } from "@/lib/analysis/correlate";
@@ -9,13 +10,25 @@ import { storeVerdict } from "@/lib/incidents/verdict";
 export async function getClockAlignment(db: Db, incidentId: string): Promise<ClockAlignment | null> {
   const inc = await db.incident.findUnique({
     where: { id: incidentId },
-    select: { clockOffsetMs: true, detectedClockOffsetMs: true, detectedClockPairs: true, clockWindowMs: true },
+    select: {
+      clockOffsetMs: true,
+      detectedClockOffsetMs: true,
+      detectedClockPairs: true,
+      clockWindowMs: true,
+      clockFailures: true,
+    },
   });
   if (!inc) return null;
+  // The failures the last correlation matched against, as it read them; counted here only for an incident correlated
+  // before that was stored.
+  const failures =
+    inc.clockFailures === null
+      ? Prisma.sql`(SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE})`
+      : Prisma.sql`${inc.clockFailures}::int`;
   const [counts] = await db.$queryRaw<
-    Array<{ failures: bigint; matched: bigint; connections: bigint; pending: bigint }>
+    Array<{ failures: bigint | number; matched: bigint; connections: bigint; pending: bigint }>
   >`
-    SELECT (SELECT count(*) FROM "LogTransaction" WHERE "incidentId" = ${incidentId} AND ${GATEWAY_FAILURE}) failures,
+    SELECT ${failures} failures,
            (SELECT count("matchedCorrelationId") FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) matched,
            (SELECT count(*) FROM "TcpConnection" WHERE "incidentId" = ${incidentId}) connections,
            (SELECT count(*) FROM "BundleFile" WHERE "incidentId" = ${incidentId} AND status IN ('queued', 'parsing')) pending`;

@@ -119,6 +119,7 @@ async function correlateOnce(
         detectedClockOffsetMs: result.detected?.offsetMs ?? null,
         detectedClockPairs: result.detected?.pairs ?? 0,
         clockWindowMs: result.windowMs,
+        clockFailures: txs.length,
       },
     }),
   ]);
